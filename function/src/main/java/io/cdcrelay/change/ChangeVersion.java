@@ -1,0 +1,54 @@
+package io.cdcrelay.change;
+
+import java.util.Comparator;
+
+/**
+ * The order of the changes of one item: {@code ApproximateCreationDateTime} first, then the Kinesis
+ * sequence number, which AWS documents as the order to trust for records that may arrive duplicated
+ * or out of order.
+ *
+ * @param createdMicros the change's creation time in microseconds since the epoch
+ * @param sequenceNumber the Kinesis sequence number of the record carrying the change
+ */
+public record ChangeVersion(long createdMicros, String sequenceNumber)
+    implements Comparable<ChangeVersion> {
+
+  private static final Comparator<ChangeVersion> ORDER =
+      Comparator.comparingLong(ChangeVersion::createdMicros)
+          .thenComparing(ChangeVersion::sequenceNumber, SequenceNumbers.ORDER);
+
+  public ChangeVersion {
+    if (createdMicros < 0) {
+      throw new IllegalArgumentException("negative creation time: " + createdMicros);
+    }
+    SequenceNumbers.requireValid(sequenceNumber);
+  }
+
+  @Override
+  public int compareTo(ChangeVersion other) {
+    return ORDER.compare(this, other);
+  }
+
+  /**
+   * This version as text whose lexicographic order is the version order: the creation time in 19
+   * zero-padded digits, then the length of the sequence number in 3 digits, then the sequence
+   * number. A database compares it with plain {@code >=} on a text column.
+   */
+  public String encode() {
+    return String.format("%019d%03d%s", createdMicros, sequenceNumber.length(), sequenceNumber);
+  }
+
+  /** Parses the text produced by {@link #encode()}. */
+  public static ChangeVersion decode(String encoded) {
+    if (encoded == null || encoded.length() < 23) {
+      throw new IllegalArgumentException("not an encoded change version: " + encoded);
+    }
+    long micros = Long.parseLong(encoded.substring(0, 19));
+    int length = Integer.parseInt(encoded.substring(19, 22));
+    String sequenceNumber = encoded.substring(22);
+    if (sequenceNumber.length() != length) {
+      throw new IllegalArgumentException("not an encoded change version: " + encoded);
+    }
+    return new ChangeVersion(micros, sequenceNumber);
+  }
+}

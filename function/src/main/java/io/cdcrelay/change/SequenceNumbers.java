@@ -1,0 +1,35 @@
+package io.cdcrelay.change;
+
+import java.math.BigInteger;
+import java.util.Comparator;
+
+/**
+ * Kinesis sequence numbers: decimal strings of up to 129 digits that, within one shard, compare as
+ * integers.
+ */
+public final class SequenceNumbers {
+
+  /** Compares two sequence numbers of the same shard numerically. */
+  public static final Comparator<String> ORDER =
+      Comparator.comparingInt(String::length).thenComparing(Comparator.naturalOrder());
+
+  private SequenceNumbers() {}
+
+  /** Returns the sequence number unchanged, or throws if it is not a canonical decimal. */
+  public static String requireValid(String sequenceNumber) {
+    if (sequenceNumber == null
+        || sequenceNumber.isEmpty()
+        || sequenceNumber.length() > 129
+        || !sequenceNumber.chars().allMatch(c -> c >= '0' && c <= '9')
+        || (sequenceNumber.length() > 1 && sequenceNumber.charAt(0) == '0')) {
+      throw new IllegalArgumentException(
+          "not a Kinesis sequence number (1 to 129 digits, no leading zero): " + sequenceNumber);
+    }
+    return sequenceNumber;
+  }
+
+  /** The sequence number as an integer. */
+  public static BigInteger toBigInteger(String sequenceNumber) {
+    return new BigInteger(requireValid(sequenceNumber));
+  }
+}

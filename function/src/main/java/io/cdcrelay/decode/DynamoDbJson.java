@@ -1,0 +1,178 @@
+package io.cdcrelay.decode;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cdcrelay.change.AttributeValue;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The DynamoDB JSON wire format of attribute values ({@code {"N": "42"}}, {@code {"SS": [...]}}):
+ * reading it into {@link AttributeValue}s and writing them back.
+ */
+public final class DynamoDbJson {
+
+  private DynamoDbJson() {}
+
+  /** Reads an item (attribute name to typed value); a missing node is an empty item. */
+  public static Map<String, AttributeValue> readItem(JsonNode node, String path) {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    if (node == null || node.isMissingNode() || node.isNull()) {
+      return item;
+    }
+    if (!node.isObject()) {
+      throw new IllegalArgumentException(path + " is not an object");
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      item.put(field.getKey(), readValue(field.getValue(), path + "." + field.getKey()));
+    }
+    return item;
+  }
+
+  /** Reads one typed value such as {@code {"S": "text"}}. */
+  public static AttributeValue readValue(JsonNode node, String path) {
+    if (node == null || !node.isObject() || node.size() != 1) {
+      throw new IllegalArgumentException(
+          path + " is not a DynamoDB attribute value (an object with one type key)");
+    }
+    Map.Entry<String, JsonNode> typed = node.fields().next();
+    String type = typed.getKey();
+    JsonNode value = typed.getValue();
+    return switch (type) {
+      case "S" -> new AttributeValue.S(text(value, path));
+      case "N" -> new AttributeValue.N(number(text(value, path), path));
+      case "B" -> new AttributeValue.B(base64(text(value, path), path));
+      case "BOOL" -> {
+        if (!value.isBoolean()) {
+          throw new IllegalArgumentException(path + ".BOOL is not a boolean");
+        }
+        yield new AttributeValue.Bool(value.booleanValue());
+      }
+      case "NULL" -> AttributeValue.Null.INSTANCE;
+      case "M" -> new AttributeValue.M(readItem(value, path));
+      case "L" -> {
+        List<AttributeValue> list = new ArrayList<>(value.size());
+        int i = 0;
+        for (JsonNode element : array(value, path, type)) {
+          list.add(readValue(element, path + "[" + i++ + "]"));
+        }
+        yield new AttributeValue.L(list);
+      }
+      case "SS" -> {
+        List<String> set = new ArrayList<>();
+        for (JsonNode element : array(value, path, type)) {
+          set.add(text(element, path));
+        }
+        yield new AttributeValue.SS(set);
+      }
+      case "NS" -> {
+        List<BigDecimal> set = new ArrayList<>();
+        for (JsonNode element : array(value, path, type)) {
+          set.add(number(text(element, path), path));
+        }
+        yield new AttributeValue.NS(set);
+      }
+      case "BS" -> {
+        List<String> set = new ArrayList<>();
+        for (JsonNode element : array(value, path, type)) {
+          set.add(base64(text(element, path), path));
+        }
+        yield new AttributeValue.BS(set);
+      }
+      default ->
+          throw new IllegalArgumentException(
+              path
+                  + " has unknown DynamoDB type \""
+                  + type
+                  + "\" (S, N, B, BOOL, NULL, M, L, SS,"
+                  + " NS, BS)");
+    };
+  }
+
+  /** Writes one value in the DynamoDB JSON format, exactly as it was read. */
+  public static void write(JsonGenerator out, AttributeValue value) throws IOException {
+    out.writeStartObject();
+    out.writeFieldName(value.type());
+    if (value instanceof AttributeValue.S s) {
+      out.writeString(s.value());
+    } else if (value instanceof AttributeValue.N n) {
+      out.writeString(n.value().toString());
+    } else if (value instanceof AttributeValue.B b) {
+      out.writeString(b.base64());
+    } else if (value instanceof AttributeValue.Bool b) {
+      out.writeBoolean(b.value());
+    } else if (value instanceof AttributeValue.Null) {
+      out.writeBoolean(true);
+    } else if (value instanceof AttributeValue.M m) {
+      out.writeStartObject();
+      for (Map.Entry<String, AttributeValue> e : m.value().entrySet()) {
+        out.writeFieldName(e.getKey());
+        write(out, e.getValue());
+      }
+      out.writeEndObject();
+    } else if (value instanceof AttributeValue.L l) {
+      out.writeStartArray();
+      for (AttributeValue element : l.value()) {
+        write(out, element);
+      }
+      out.writeEndArray();
+    } else if (value instanceof AttributeValue.SS ss) {
+      writeStrings(out, ss.value());
+    } else if (value instanceof AttributeValue.NS ns) {
+      out.writeStartArray();
+      for (BigDecimal n : ns.value()) {
+        out.writeString(n.toString());
+      }
+      out.writeEndArray();
+    } else if (value instanceof AttributeValue.BS bs) {
+      writeStrings(out, bs.value());
+    }
+    out.writeEndObject();
+  }
+
+  private static void writeStrings(JsonGenerator out, List<String> values) throws IOException {
+    out.writeStartArray();
+    for (String s : values) {
+      out.writeString(s);
+    }
+    out.writeEndArray();
+  }
+
+  private static Iterable<JsonNode> array(JsonNode value, String path, String type) {
+    if (!value.isArray()) {
+      throw new IllegalArgumentException(path + "." + type + " is not an array");
+    }
+    return value;
+  }
+
+  private static String text(JsonNode value, String path) {
+    if (!value.isTextual()) {
+      throw new IllegalArgumentException(path + " holds " + value.getNodeType() + ", not a string");
+    }
+    return value.textValue();
+  }
+
+  private static BigDecimal number(String text, String path) {
+    try {
+      return new BigDecimal(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(path + " is not a number: \"" + text + "\"");
+    }
+  }
+
+  private static String base64(String text, String path) {
+    try {
+      Base64.getDecoder().decode(text);
+      return text;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(path + " is not base64: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.cdcrelay.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.relay.BatchResult;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Adapts Lambda's Kinesis event and batch response types to the relay core's. */
+public final class KinesisEvents {
+
+  private KinesisEvents() {}
+
+  /** The event's records in the order Lambda delivered them (the shard's order). */
+  public static List<SourceRecord> toSourceRecords(KinesisEvent event) {
+    List<SourceRecord> records = new ArrayList<>();
+    if (event == null || event.getRecords() == null) {
+      return records;
+    }
+    for (KinesisEvent.KinesisEventRecord record : event.getRecords()) {
+      KinesisEvent.Record kinesis = record.getKinesis();
+      records.add(
+          new SourceRecord(
+              shardId(record.getEventID()),
+              kinesis.getSequenceNumber(),
+              bytes(kinesis.getData()),
+              kinesis.getApproximateArrivalTimestamp() == null
+                  ? Instant.EPOCH
+                  : kinesis.getApproximateArrivalTimestamp().toInstant()));
+    }
+    return records;
+  }
+
+  /**
+   * The partial batch response: empty when everything was applied, otherwise the first record not
+   * applied, from which Lambda retries.
+   *
+   * @see <a
+   *     href="https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html">Reporting
+   *     batch item failures</a>
+   */
+  public static StreamsEventResponse toResponse(BatchResult result) {
+    List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
+    result
+        .failedFrom()
+        .ifPresent(seq -> failures.add(new StreamsEventResponse.BatchItemFailure(seq)));
+    return new StreamsEventResponse(failures);
+  }
+
+  /** The shard of a record: Lambda's event ID is {@code shardId-…:sequenceNumber}. */
+  static String shardId(String eventId) {
+    if (eventId == null) {
+      return "unknown";
+    }
+    int colon = eventId.indexOf(':');
+    return colon < 0 ? eventId : eventId.substring(0, colon);
+  }
+
+  private static byte[] bytes(ByteBuffer data) {
+    if (data == null) {
+      return new byte[0];
+    }
+    ByteBuffer copy = data.duplicate();
+    byte[] bytes = new byte[copy.remaining()];
+    copy.get(bytes);
+    return bytes;
+  }
+}

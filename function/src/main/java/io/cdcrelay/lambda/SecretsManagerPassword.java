@@ -1,0 +1,65 @@
+package io.cdcrelay.lambda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * The database password from an AWS Secrets Manager secret: either the whole secret string or its
+ * {@code password} field (the layout of database secrets). Fetched on first use, not at start, and
+ * again after five minutes so that a rotated password is picked up.
+ */
+final class SecretsManagerPassword implements Supplier<String> {
+
+  private static final Duration CACHE = Duration.ofMinutes(5);
+
+  private final String secretArn;
+  private final Clock clock;
+  private SecretsManagerClient client;
+  private String password;
+  private Instant fetchedAt = Instant.MIN;
+
+  SecretsManagerPassword(String secretArn, Clock clock) {
+    this.secretArn = secretArn;
+    this.clock = clock;
+  }
+
+  @Override
+  public synchronized String get() {
+    Instant now = clock.instant();
+    if (password == null || fetchedAt.plus(CACHE).isBefore(now)) {
+      if (client == null) {
+        client =
+            SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
+      }
+      String secret = client.getSecretValue(r -> r.secretId(secretArn)).secretString();
+      password = passwordOf(secret);
+      fetchedAt = now;
+    }
+    return password;
+  }
+
+  static String passwordOf(String secret) {
+    if (secret != null && secret.trim().startsWith("{")) {
+      try {
+        JsonNode json = new ObjectMapper().readTree(secret);
+        if (json.hasNonNull("password")) {
+          return json.get("password").asText();
+        }
+      } catch (java.io.IOException e) {
+        // Not JSON after all: the whole string is the password.
+      }
+    }
+    return secret;
+  }
+
+  @Override
+  public String toString() {
+    return "SecretsManagerPassword[" + secretArn + "]";
+  }
+}

@@ -1,0 +1,253 @@
+package io.cdcrelay.plan;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.cdcrelay.change.AttributeValue;
+import io.cdcrelay.decode.DynamoDbJson;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Maps a DynamoDB item onto the {@code data} and {@code aux} columns.
+ *
+ * <p>{@code data} gets the reference tool's plain JSON (S as text, N as double, B as base64 text, M
+ * as object, L and sets as arrays). Every attribute that {@code data} cannot hold faithfully goes
+ * to {@code aux} instead, in DynamoDB JSON, so that each item can be rebuilt exactly from its row:
+ * lists mixing types, numbers a double cannot hold, names CrateDB rejects (dots, brackets), values
+ * that disagree with the type CrateDB already fixed for that sub-column, and new sub-columns past
+ * the table's column limit.
+ */
+public final class ItemMapper {
+
+  private final boolean strictNames;
+
+  /**
+   * @param strictNames whether object keys with dots or square brackets must be kept out of {@code
+   *     data} (CrateDB rejects them as column names; PostgreSQL's JSONB does not)
+   */
+  public ItemMapper(boolean strictNames) {
+    this.strictNames = strictNames;
+  }
+
+  /** An item split into its two JSON documents. */
+  public record Mapped(String dataJson, String auxJson, Set<String> inAux) {}
+
+  /**
+   * Maps the non-key attributes of {@code item}.
+   *
+   * @param keys the key attributes, which live in {@code pk} only
+   * @param types the target's known sub-column types, extended with the columns this item creates;
+   *     {@code null} where the target has no type drift
+   * @param forceAux attributes to put in {@code aux} whatever they hold
+   * @param allToAux put every attribute in {@code aux}
+   */
+  public Mapped map(
+      Map<String, AttributeValue> item,
+      KeySchema keys,
+      ColumnTypes types,
+      Set<String> forceAux,
+      boolean allToAux) {
+    Map<String, AttributeValue> data = new LinkedHashMap<>();
+    Map<String, AttributeValue> aux = new LinkedHashMap<>();
+    for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
+      String name = attribute.getKey();
+      AttributeValue value = attribute.getValue();
+      if (keys.contains(name)) {
+        continue;
+      }
+      if (allToAux || forceAux.contains(name) || !fitsData(name, value, types)) {
+        aux.put(name, value);
+      } else {
+        data.put(name, value);
+      }
+    }
+    return new Mapped(writeData(data), writeAux(aux), new TreeSet<>(aux.keySet()));
+  }
+
+  private boolean fitsData(String name, AttributeValue value, ColumnTypes types) {
+    if (strictNames && !hasValidNames(name, value)) {
+      return false;
+    }
+    Shape shape = Shape.of(value);
+    if (shape == null) {
+      return false;
+    }
+    if (types == null) {
+      return true;
+    }
+    Map<List<String>, ColumnType> created = new LinkedHashMap<>();
+    if (!fits(List.of(name), shape, 0, false, types, created)
+        || !types.hasRoomFor(created.size())) {
+      return false;
+    }
+    types.addAll(created);
+    return true;
+  }
+
+  /** CrateDB column names may not contain dots or square brackets, at any depth. */
+  static boolean isValidColumnName(String name) {
+    return name.indexOf('.') < 0 && name.indexOf('[') < 0 && name.indexOf(']') < 0;
+  }
+
+  private static boolean hasValidNames(String name, AttributeValue value) {
+    if (!isValidColumnName(name)) {
+      return false;
+    }
+    if (value instanceof AttributeValue.M m) {
+      for (Map.Entry<String, AttributeValue> e : m.value().entrySet()) {
+        if (!hasValidNames(e.getKey(), e.getValue())) {
+          return false;
+        }
+      }
+    } else if (value instanceof AttributeValue.L l) {
+      for (AttributeValue element : l.value()) {
+        if (!hasValidNames("", element)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean fits(
+      List<String> path,
+      Shape shape,
+      int depth,
+      boolean inObjectArray,
+      ColumnTypes types,
+      Map<List<String>, ColumnType> created) {
+    if (shape instanceof Shape.Unknown) {
+      return true;
+    }
+    if (shape instanceof Shape.Arr arr) {
+      if (arr.element() instanceof Shape.Unknown) {
+        ColumnType known = known(path, types, created);
+        return known == null || known.arrayDepth() >= 1 || inObjectArray;
+      }
+      return fits(path, arr.element(), depth + 1, inObjectArray, types, created);
+    }
+    ColumnType known = known(path, types, created);
+    if (shape instanceof Shape.Obj obj) {
+      if (known == null) {
+        created.put(path, new ColumnType(ColumnType.Base.OBJECT, depth));
+      } else if (known.base() != ColumnType.Base.OBJECT
+          || (!inObjectArray && known.arrayDepth() != depth)) {
+        return false;
+      }
+      boolean childrenInArray = inObjectArray || depth > 0;
+      for (Map.Entry<String, Shape> field : obj.fields().entrySet()) {
+        List<String> child = new ArrayList<>(path.size() + 1);
+        child.addAll(path);
+        child.add(field.getKey());
+        if (!fits(List.copyOf(child), field.getValue(), depth, childrenInArray, types, created)) {
+          return false;
+        }
+      }
+      return true;
+    }
+    Shape.Scalar scalar = (Shape.Scalar) shape;
+    if (known == null) {
+      created.put(path, new ColumnType(scalar.base(), depth));
+      return true;
+    }
+    if (!inObjectArray && known.arrayDepth() != depth) {
+      return false;
+    }
+    return switch (known.base()) {
+      case TEXT, BOOLEAN, DOUBLE -> known.base() == scalar.base();
+      case REAL -> scalar.base() == ColumnType.Base.DOUBLE && scalar.floatExact();
+      case INTEGRAL -> scalar.base() == ColumnType.Base.DOUBLE && scalar.integral();
+      case OBJECT, OTHER -> false;
+    };
+  }
+
+  private static ColumnType known(
+      List<String> path, ColumnTypes types, Map<List<String>, ColumnType> created) {
+    ColumnType pending = created.get(path);
+    return pending != null ? pending : types.get(path).orElse(null);
+  }
+
+  private static String writeData(Map<String, AttributeValue> data) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator json = Json.FACTORY.createGenerator(out)) {
+      json.writeStartObject();
+      for (Map.Entry<String, AttributeValue> e : data.entrySet()) {
+        json.writeFieldName(e.getKey());
+        writePlain(json, e.getValue());
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+
+  private static void writePlain(JsonGenerator json, AttributeValue value) throws IOException {
+    if (value instanceof AttributeValue.S s) {
+      json.writeString(s.value());
+    } else if (value instanceof AttributeValue.N n) {
+      // Always a double literal ("42.0"), as the reference writes it, so that CrateDB types a
+      // new sub-column DOUBLE and a later fraction is never cut off by a BIGINT column.
+      json.writeNumber(n.value().doubleValue());
+    } else if (value instanceof AttributeValue.B b) {
+      json.writeString(b.base64());
+    } else if (value instanceof AttributeValue.Bool b) {
+      json.writeBoolean(b.value());
+    } else if (value instanceof AttributeValue.Null) {
+      json.writeNull();
+    } else if (value instanceof AttributeValue.M m) {
+      json.writeStartObject();
+      for (Map.Entry<String, AttributeValue> e : m.value().entrySet()) {
+        json.writeFieldName(e.getKey());
+        writePlain(json, e.getValue());
+      }
+      json.writeEndObject();
+    } else if (value instanceof AttributeValue.L l) {
+      json.writeStartArray();
+      for (AttributeValue element : l.value()) {
+        writePlain(json, element);
+      }
+      json.writeEndArray();
+    } else if (value instanceof AttributeValue.SS ss) {
+      json.writeStartArray();
+      for (String s : ss.value()) {
+        json.writeString(s);
+      }
+      json.writeEndArray();
+    } else if (value instanceof AttributeValue.NS ns) {
+      json.writeStartArray();
+      for (BigDecimal n : ns.value()) {
+        json.writeNumber(n.doubleValue());
+      }
+      json.writeEndArray();
+    } else if (value instanceof AttributeValue.BS bs) {
+      json.writeStartArray();
+      for (String s : bs.value()) {
+        json.writeString(s);
+      }
+      json.writeEndArray();
+    }
+  }
+
+  private static String writeAux(Map<String, AttributeValue> aux) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator json = Json.FACTORY.createGenerator(out)) {
+      json.writeStartObject();
+      for (Map.Entry<String, AttributeValue> e : aux.entrySet()) {
+        json.writeFieldName(e.getKey());
+        DynamoDbJson.write(json, e.getValue());
+      }
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
+  }
+}

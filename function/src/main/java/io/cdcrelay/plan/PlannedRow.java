@@ -1,0 +1,39 @@
+package io.cdcrelay.plan;
+
+import io.cdcrelay.change.Change;
+import io.cdcrelay.change.ChangeVersion;
+import io.cdcrelay.change.SequenceNumbers;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One row to write: the newest change of one item in a batch, mapped onto the table's columns.
+ *
+ * @param pkJson the {@code pk} object
+ * @param version the version of the winning change; the database keeps the newest
+ * @param deleted whether the row is a tombstone (the item was removed)
+ * @param dataJson the {@code data} object; {@code null} for a tombstone
+ * @param auxJson the {@code aux} object; {@code null} for a tombstone
+ * @param inAux the attributes placed in {@code aux}
+ * @param winner the change this row carries
+ * @param sequenceNumbers the records of the batch coalesced into this row, the winner's among them
+ */
+public record PlannedRow(
+    String pkJson,
+    ChangeVersion version,
+    boolean deleted,
+    String dataJson,
+    String auxJson,
+    Set<String> inAux,
+    Change winner,
+    List<String> sequenceNumbers) {
+
+  public PlannedRow {
+    sequenceNumbers = List.copyOf(sequenceNumbers);
+  }
+
+  /** The lowest sequence number among the row's records: the batch is unapplied from there. */
+  public String firstSequenceNumber() {
+    return sequenceNumbers.stream().min(SequenceNumbers.ORDER).orElseThrow();
+  }
+}

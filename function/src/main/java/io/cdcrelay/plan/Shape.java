@@ -1,0 +1,139 @@
+package io.cdcrelay.plan;
+
+import io.cdcrelay.change.AttributeValue;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The column structure a value creates in {@code data}: scalars, objects and arrays, with what is
+ * known about its numbers. A value without a shape (a list mixing types, a number a double cannot
+ * hold) cannot be stored in {@code data}.
+ */
+sealed interface Shape {
+
+  /** A null or an empty list: it creates no column and fits any. */
+  record Unknown() implements Shape {
+    static final Unknown INSTANCE = new Unknown();
+  }
+
+  /**
+   * A scalar column.
+   *
+   * @param integral for numbers: every value is a whole number within the BIGINT range
+   * @param floatExact for numbers: every value survives a round trip through REAL
+   */
+  record Scalar(ColumnType.Base base, boolean integral, boolean floatExact) implements Shape {
+    static final Scalar TEXT = new Scalar(ColumnType.Base.TEXT, false, false);
+    static final Scalar BOOLEAN = new Scalar(ColumnType.Base.BOOLEAN, false, false);
+  }
+
+  /** An object column and its sub-columns. */
+  record Obj(Map<String, Shape> fields) implements Shape {}
+
+  /** An array column. */
+  record Arr(Shape element) implements Shape {}
+
+  /** The shape of {@code value}, or {@code null} when {@code data} cannot hold it faithfully. */
+  static Shape of(AttributeValue value) {
+    if (value instanceof AttributeValue.S || value instanceof AttributeValue.B) {
+      return Scalar.TEXT;
+    } else if (value instanceof AttributeValue.N n) {
+      return number(n.value());
+    } else if (value instanceof AttributeValue.Bool) {
+      return Scalar.BOOLEAN;
+    } else if (value instanceof AttributeValue.Null) {
+      return Unknown.INSTANCE;
+    } else if (value instanceof AttributeValue.M m) {
+      Map<String, Shape> fields = new LinkedHashMap<>();
+      for (Map.Entry<String, AttributeValue> e : m.value().entrySet()) {
+        Shape field = of(e.getValue());
+        if (field == null) {
+          return null;
+        }
+        fields.put(e.getKey(), field);
+      }
+      return new Obj(fields);
+    } else if (value instanceof AttributeValue.L l) {
+      Shape element = Unknown.INSTANCE;
+      for (AttributeValue item : l.value()) {
+        Shape next = of(item);
+        element = next == null ? null : unify(element, next);
+        if (element == null) {
+          return null;
+        }
+      }
+      return new Arr(element);
+    } else if (value instanceof AttributeValue.SS || value instanceof AttributeValue.BS) {
+      return new Arr(Scalar.TEXT);
+    } else if (value instanceof AttributeValue.NS ns) {
+      return numbers(ns.value());
+    }
+    throw new IllegalArgumentException("unknown attribute value " + value);
+  }
+
+  private static Shape numbers(List<BigDecimal> values) {
+    Shape element = Unknown.INSTANCE;
+    for (BigDecimal n : values) {
+      Shape next = number(n);
+      if (next == null) {
+        return null;
+      }
+      element = unify(element, next);
+    }
+    return new Arr(element);
+  }
+
+  private static Shape number(BigDecimal value) {
+    double d = value.doubleValue();
+    if (Double.isInfinite(d) || new BigDecimal(Double.toString(d)).compareTo(value) != 0) {
+      return null;
+    }
+    boolean integral = value.signum() == 0 || value.stripTrailingZeros().scale() <= 0;
+    if (integral) {
+      try {
+        value.toBigInteger().longValueExact();
+      } catch (ArithmeticException e) {
+        integral = false;
+      }
+    }
+    float f = (float) d;
+    boolean floatExact =
+        !Float.isInfinite(f) && new BigDecimal(Float.toString(f)).compareTo(value) == 0;
+    return new Scalar(ColumnType.Base.DOUBLE, integral, floatExact);
+  }
+
+  /** The common shape of two list elements, or {@code null} when they differ in type. */
+  static Shape unify(Shape a, Shape b) {
+    if (a instanceof Unknown) {
+      return b;
+    }
+    if (b instanceof Unknown) {
+      return a;
+    }
+    if (a instanceof Scalar x && b instanceof Scalar y) {
+      if (x.base() != y.base()) {
+        return null;
+      }
+      return new Scalar(x.base(), x.integral() && y.integral(), x.floatExact() && y.floatExact());
+    }
+    if (a instanceof Arr x && b instanceof Arr y) {
+      Shape element = unify(x.element(), y.element());
+      return element == null ? null : new Arr(element);
+    }
+    if (a instanceof Obj x && b instanceof Obj y) {
+      Map<String, Shape> fields = new LinkedHashMap<>(x.fields());
+      for (Map.Entry<String, Shape> e : y.fields().entrySet()) {
+        Shape mine = fields.get(e.getKey());
+        Shape merged = mine == null ? e.getValue() : unify(mine, e.getValue());
+        if (merged == null) {
+          return null;
+        }
+        fields.put(e.getKey(), merged);
+      }
+      return new Obj(fields);
+    }
+    return null;
+  }
+}

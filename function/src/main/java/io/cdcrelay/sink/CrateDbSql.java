@@ -1,0 +1,102 @@
+package io.cdcrelay.sink;
+
+import io.cdcrelay.plan.KeySchema;
+import java.util.StringJoiner;
+
+/**
+ * CrateDB's SQL for the reference tool's table layout: {@code pk OBJECT(STRICT)} holding the key
+ * attributes as primary key, {@code data OBJECT(DYNAMIC)}, {@code aux OBJECT(IGNORED)}, plus the
+ * version and tombstone columns that make writes ordering-safe.
+ */
+public final class CrateDbSql implements TargetSql {
+
+  @Override
+  public boolean tracksColumnTypes() {
+    return true;
+  }
+
+  @Override
+  public boolean strictNames() {
+    return true;
+  }
+
+  @Override
+  public String jsonType() {
+    return "json";
+  }
+
+  @Override
+  public String createTable(TableName table, KeySchema keys) {
+    StringJoiner pk = new StringJoiner(", ");
+    for (KeySchema.KeyColumn key : keys.columns()) {
+      pk.add(TableName.quote(key.name()) + " " + keyType(key.type()) + " PRIMARY KEY");
+    }
+    return "CREATE TABLE IF NOT EXISTS "
+        + table.quoted()
+        + " (\"pk\" OBJECT(STRICT) AS ("
+        + pk
+        + "), \"data\" OBJECT(DYNAMIC), \"aux\" OBJECT(IGNORED), "
+        + TableName.quote(VERSION)
+        + " TEXT, "
+        + TableName.quote(DELETED)
+        + " BOOLEAN)";
+  }
+
+  @Override
+  public String addColumn(TableName table, String column, String type) {
+    return "ALTER TABLE " + table.quoted() + " ADD COLUMN " + TableName.quote(column) + " " + type;
+  }
+
+  @Override
+  public String upsert(TableName table, KeySchema keys) {
+    StringJoiner conflict = new StringJoiner(", ");
+    for (KeySchema.KeyColumn key : keys.columns()) {
+      conflict.add("\"pk\"['" + key.name().replace("'", "''") + "']");
+    }
+    // CrateDB evaluates each CASE against the stored row; the version is assigned last anyway.
+    // A stale change rewrites the stored values, so every row counts 1 and a 0 means failure.
+    return "INSERT INTO "
+        + table.quoted()
+        + " (\"pk\", \"data\", \"aux\", "
+        + TableName.quote(VERSION)
+        + ", "
+        + TableName.quote(DELETED)
+        + ") VALUES (?, ?, ?, ?, ?) ON CONFLICT ("
+        + conflict
+        + ") DO UPDATE SET "
+        + guarded("data", "")
+        + ", "
+        + guarded("aux", "")
+        + ", "
+        + guarded(DELETED, "")
+        + ", "
+        + guarded(VERSION, "");
+  }
+
+  @Override
+  public String createDeadLetterTable(TableName table) {
+    return "CREATE TABLE IF NOT EXISTS "
+        + table.quoted()
+        + " (\"shard_id\" TEXT, \"sequence_number\" TEXT, \"stage\" TEXT,"
+        + " \"reason\" TEXT INDEX OFF STORAGE WITH (columnstore = false),"
+        + " \"payload\" TEXT INDEX OFF STORAGE WITH (columnstore = false),"
+        + " \"payload_base64\" TEXT INDEX OFF STORAGE WITH (columnstore = false),"
+        + " \"failed_at\" TIMESTAMP WITH TIME ZONE,"
+        + " PRIMARY KEY (\"shard_id\", \"sequence_number\"))";
+  }
+
+  @Override
+  public String insertDeadLetter(TableName table) {
+    return "INSERT INTO "
+        + table.quoted()
+        + " (\"shard_id\", \"sequence_number\", \"stage\", \"reason\", \"payload\","
+        + " \"payload_base64\", \"failed_at\") VALUES (?, ?, ?, ?, ?, ?, ?)"
+        + " ON CONFLICT (\"shard_id\", \"sequence_number\") DO UPDATE SET"
+        + " \"stage\" = excluded.\"stage\", \"reason\" = excluded.\"reason\","
+        + " \"failed_at\" = excluded.\"failed_at\"";
+  }
+
+  private static String keyType(KeySchema.KeyType type) {
+    return type == KeySchema.KeyType.N ? "BIGINT" : "TEXT";
+  }
+}

@@ -1,0 +1,85 @@
+package io.cdcrelay.sink;
+
+import io.cdcrelay.plan.KeySchema;
+
+/**
+ * PostgreSQL's SQL for the same layout: {@code pk}, {@code data} and {@code aux} as JSONB, the key
+ * object itself the primary key.
+ */
+public final class PostgreSql implements TargetSql {
+
+  @Override
+  public boolean tracksColumnTypes() {
+    return false;
+  }
+
+  @Override
+  public boolean strictNames() {
+    return false;
+  }
+
+  @Override
+  public String jsonType() {
+    return "jsonb";
+  }
+
+  @Override
+  public String createTable(TableName table, KeySchema keys) {
+    // COLLATE "C": versions compare as plain character codes whatever the database's locale.
+    return "CREATE TABLE IF NOT EXISTS "
+        + table.quoted()
+        + " (\"pk\" JSONB PRIMARY KEY, \"data\" JSONB, \"aux\" JSONB, "
+        + TableName.quote(VERSION)
+        + " TEXT COLLATE \"C\", "
+        + TableName.quote(DELETED)
+        + " BOOLEAN)";
+  }
+
+  @Override
+  public String addColumn(TableName table, String column, String type) {
+    return "ALTER TABLE "
+        + table.quoted()
+        + " ADD COLUMN IF NOT EXISTS "
+        + TableName.quote(column)
+        + " "
+        + (column.equals(VERSION) ? type + " COLLATE \"C\"" : type);
+  }
+
+  @Override
+  public String upsert(TableName table, KeySchema keys) {
+    return "INSERT INTO "
+        + table.quoted()
+        + " AS t (\"pk\", \"data\", \"aux\", "
+        + TableName.quote(VERSION)
+        + ", "
+        + TableName.quote(DELETED)
+        + ") VALUES (?, ?, ?, ?, ?) ON CONFLICT (\"pk\") DO UPDATE SET "
+        + guarded("data", "t.")
+        + ", "
+        + guarded("aux", "t.")
+        + ", "
+        + guarded(DELETED, "t.")
+        + ", "
+        + guarded(VERSION, "t.");
+  }
+
+  @Override
+  public String createDeadLetterTable(TableName table) {
+    return "CREATE TABLE IF NOT EXISTS "
+        + table.quoted()
+        + " (\"shard_id\" TEXT, \"sequence_number\" TEXT, \"stage\" TEXT, \"reason\" TEXT,"
+        + " \"payload\" TEXT, \"payload_base64\" TEXT, \"failed_at\" TIMESTAMP WITH TIME ZONE,"
+        + " PRIMARY KEY (\"shard_id\", \"sequence_number\"))";
+  }
+
+  @Override
+  public String insertDeadLetter(TableName table) {
+    return "INSERT INTO "
+        + table.quoted()
+        + " (\"shard_id\", \"sequence_number\", \"stage\", \"reason\", \"payload\","
+        + " \"payload_base64\", \"failed_at\") VALUES (?, ?, ?, ?, ?, ?, ?)"
+        + " ON CONFLICT (\"shard_id\", \"sequence_number\") DO UPDATE SET"
+        + " \"stage\" = excluded.\"stage\", \"reason\" = excluded.\"reason\","
+        + " \"failed_at\" = excluded.\"failed_at\"";
+  }
+}

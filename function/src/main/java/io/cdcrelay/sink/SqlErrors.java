@@ -1,0 +1,105 @@
+package io.cdcrelay.sink;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Tells infrastructure failures (retry the batch) from failures of the rows themselves. */
+final class SqlErrors {
+
+  // SQLSTATE classes: 08 connection, 53 insufficient resources, 57 operator intervention
+  // (shutdown),
+  // 58 system error, 40 transaction rollback.
+  // https://www.postgresql.org/docs/current/errcodes-appendix.html
+  private static final List<String> RETRYABLE_STATES = List.of("08", "53", "57", "58", "40");
+
+  // CrateDB reports cluster trouble with SQLSTATE XX000 and these exception names or phrases.
+  private static final List<String> CRATEDB_TRANSIENT =
+      List.of(
+          "nodedisconnectedexception",
+          "nodenotconnectedexception",
+          "nodeclosedexception",
+          "noshardavailableactionexception",
+          "unavailableshardsexception",
+          "shardnotfoundexception",
+          "clusterblockexception",
+          "circuitbreakingexception",
+          "connecttransportexception",
+          "primary shard is not active",
+          "no master",
+          "timed out");
+
+  private static final int MAX_MESSAGE = 1000;
+
+  private SqlErrors() {}
+
+  /** Whether {@code error}, anywhere in its chain, says the database was unavailable. */
+  static boolean isRetryable(Throwable error) {
+    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+    for (Throwable t : chain(error, seen)) {
+      if (t instanceof SQLTransientException
+          || t instanceof SQLRecoverableException
+          || t instanceof IOException) {
+        return true;
+      }
+      if (t instanceof SQLException sql) {
+        String state = sql.getSQLState();
+        if (state != null
+            && state.length() >= 2
+            && RETRYABLE_STATES.contains(state.substring(0, 2))) {
+          return true;
+        }
+      }
+      String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+      for (String marker : CRATEDB_TRANSIENT) {
+        if (message.contains(marker)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Every message of the chain, joined: the batch error and the first failing row's cause. */
+  static String describe(Throwable error) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable t : chain(error, new IdentityHashMap<>())) {
+      String message = t.getMessage();
+      if (message != null && text.indexOf(message) < 0) {
+        if (text.length() > 0) {
+          text.append(" | ");
+        }
+        text.append(message);
+      }
+    }
+    if (text.length() == 0) {
+      return error.getClass().getSimpleName();
+    }
+    return text.length() <= MAX_MESSAGE ? text.toString() : text.substring(0, MAX_MESSAGE) + "…";
+  }
+
+  private static List<Throwable> chain(Throwable error, Map<Throwable, Boolean> seen) {
+    java.util.ArrayList<Throwable> all = new java.util.ArrayList<>();
+    java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
+    todo.add(error);
+    while (!todo.isEmpty() && all.size() < 50) {
+      Throwable t = todo.poll();
+      if (t == null || seen.put(t, Boolean.TRUE) != null) {
+        continue;
+      }
+      all.add(t);
+      if (t.getCause() != null) {
+        todo.add(t.getCause());
+      }
+      if (t instanceof SQLException sql && sql.getNextException() != null) {
+        todo.add(sql.getNextException());
+      }
+    }
+    return all;
+  }
+}

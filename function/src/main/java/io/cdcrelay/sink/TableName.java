@@ -1,0 +1,66 @@
+package io.cdcrelay.sink;
+
+import java.util.Objects;
+
+/**
+ * A table's schema and name, validated and quoted for SQL.
+ *
+ * @param schema the schema
+ * @param table the table name
+ */
+public record TableName(String schema, String table) {
+
+  public TableName {
+    schema = requireIdentifier(schema, "schema");
+    table = requireIdentifier(table, "table");
+  }
+
+  /** Parses {@code schema.table}, or {@code table} in {@code defaultSchema}. */
+  public static TableName parse(String qualified, String defaultSchema) {
+    Objects.requireNonNull(qualified, "table");
+    int dot = qualified.indexOf('.');
+    return dot < 0
+        ? new TableName(defaultSchema, qualified)
+        : new TableName(qualified.substring(0, dot), qualified.substring(dot + 1));
+  }
+
+  /** The same table name in another schema. */
+  public TableName inSchema(String otherSchema) {
+    return new TableName(otherSchema, table);
+  }
+
+  /** A table next to this one, named {@code table + suffix}. */
+  public TableName sibling(String suffix) {
+    return new TableName(schema, table + suffix);
+  }
+
+  /** {@code "schema"."table"}. */
+  public String quoted() {
+    return quote(schema) + "." + quote(table);
+  }
+
+  /** An identifier in double quotes, with embedded quotes doubled. */
+  public static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  private static String requireIdentifier(String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("the target " + what + " name is empty");
+    }
+    if (value.length() > 255 || value.chars().anyMatch(c -> c < 0x20 || c == '.')) {
+      throw new IllegalArgumentException(
+          "the target "
+              + what
+              + " name \""
+              + value
+              + "\" is not valid: at most 255 characters, no dots, no control characters");
+    }
+    return value;
+  }
+
+  @Override
+  public String toString() {
+    return schema + "." + table;
+  }
+}

@@ -1,0 +1,238 @@
+package io.cdcrelay.sink;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where the relay writes: a JDBC URL for the PostgreSQL wire protocol, the credentials and the
+ * target table, parsed from the URL forms users already have.
+ *
+ * <ul>
+ *   <li>{@code crate://USER[:PASSWORD]@HOST[:PORT]/SCHEMA/TABLE[?ssl=true]}, the reference tool's
+ *       SQLAlchemy URL: port 4200 (CrateDB's HTTP port) and no port mean 5432;
+ *   <li>{@code postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[/SCHEMA]/TABLE};
+ *   <li>{@code jdbc:postgresql://…} and {@code jdbc:crate://…}, the table given separately.
+ * </ul>
+ *
+ * @param jdbcUrl the URL handed to the PostgreSQL JDBC driver, without credentials
+ * @param user the user name, or {@code null} for the driver's default
+ * @param password the password, or {@code null}
+ * @param schema the schema, or {@code null} to use the database's default
+ * @param table the table, or {@code null} if the URL does not name one
+ */
+public record TargetUrl(String jdbcUrl, String user, String password, String schema, String table) {
+
+  private static final int CRATEDB_HTTP_PORT = 4200;
+  private static final int POSTGRES_PORT = 5432;
+
+  /** Parses any of the accepted URL forms; the message of a failure names the bad part. */
+  public static TargetUrl parse(String url) {
+    if (url == null || url.isBlank()) {
+      throw new IllegalArgumentException("the target URL is empty");
+    }
+    String trimmed = url.trim();
+    if (trimmed.startsWith("jdbc:postgresql:") || trimmed.startsWith("jdbc:crate:")) {
+      return parseJdbc(trimmed);
+    }
+    URI uri;
+    try {
+      uri = new URI(trimmed);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "the target URL is not a URL: " + redact(trimmed) + " (" + e.getReason() + ")");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme();
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException("the target URL has no host: " + redact(trimmed));
+    }
+    String[] credentials = credentials(uri.getRawUserInfo());
+    Map<String, String> query = query(uri.getRawQuery());
+    List<String> path = pathSegments(uri.getRawPath());
+    switch (scheme) {
+      case "crate", "cratedb", "crate+psycopg" -> {
+        int port =
+            uri.getPort() < 0 || uri.getPort() == CRATEDB_HTTP_PORT ? POSTGRES_PORT : uri.getPort();
+        if (path.size() > 2) {
+          throw new IllegalArgumentException(
+              "the target URL path must be /SCHEMA/TABLE, got " + uri.getRawPath());
+        }
+        String schema = path.isEmpty() ? null : path.get(0);
+        String table = path.size() == 2 ? path.get(1) : null;
+        StringBuilder jdbc =
+            new StringBuilder("jdbc:postgresql://")
+                .append(hostPart(uri))
+                .append(':')
+                .append(port)
+                .append('/')
+                .append(schema == null ? "doc" : schema);
+        appendSsl(jdbc, query);
+        String user = credentials[0] == null ? "crate" : credentials[0];
+        return new TargetUrl(jdbc.toString(), user, credentials[1], schema, table);
+      }
+      case "postgresql", "postgres", "postgresql+psycopg2", "postgresql+psycopg" -> {
+        if (path.isEmpty() || path.size() > 3) {
+          throw new IllegalArgumentException(
+              "the target URL path must be /DATABASE[/SCHEMA]/TABLE, got " + uri.getRawPath());
+        }
+        int port = uri.getPort() < 0 ? POSTGRES_PORT : uri.getPort();
+        StringBuilder jdbc =
+            new StringBuilder("jdbc:postgresql://")
+                .append(hostPart(uri))
+                .append(':')
+                .append(port)
+                .append('/')
+                .append(path.get(0));
+        appendSsl(jdbc, query);
+        String schema = path.size() == 3 ? path.get(1) : null;
+        String table = path.size() >= 2 ? path.get(path.size() - 1) : null;
+        return new TargetUrl(jdbc.toString(), credentials[0], credentials[1], schema, table);
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "the target URL scheme \""
+                  + scheme
+                  + "\" is not supported; use crate://, postgresql://, jdbc:postgresql:// or"
+                  + " jdbc:crate://");
+    }
+  }
+
+  private static TargetUrl parseJdbc(String url) {
+    String jdbc = url.startsWith("jdbc:crate:") ? "jdbc:postgresql:" + url.substring(11) : url;
+    int queryStart = jdbc.indexOf('?');
+    String base = queryStart < 0 ? jdbc : jdbc.substring(0, queryStart);
+    Map<String, String> query = query(queryStart < 0 ? null : jdbc.substring(queryStart + 1));
+    String user = query.remove("user");
+    String password = query.remove("password");
+    String table = query.remove("table");
+    String schema = query.get("currentSchema");
+    if (table != null && table.contains(".")) {
+      schema = table.substring(0, table.indexOf('.'));
+      table = table.substring(table.indexOf('.') + 1);
+    }
+    StringBuilder rebuilt = new StringBuilder(base);
+    char separator = '?';
+    for (Map.Entry<String, String> e : query.entrySet()) {
+      rebuilt.append(separator).append(e.getKey()).append('=').append(encode(e.getValue()));
+      separator = '&';
+    }
+    return new TargetUrl(rebuilt.toString(), user, password, schema, table);
+  }
+
+  /** The same target with another table; a {@code null} schema means the database's default. */
+  public TargetUrl withTable(String newSchema, String newTable) {
+    if (newSchema != null) {
+      new TableName(newSchema, newTable);
+    }
+    return new TargetUrl(jdbcUrl, user, password, newSchema, newTable);
+  }
+
+  /** The same target with another password (from AWS Secrets Manager, say). */
+  public TargetUrl withPassword(String newPassword) {
+    return new TargetUrl(jdbcUrl, user, newPassword, schema, table);
+  }
+
+  /** The target table, if the URL or the settings named one. */
+  public Optional<String> tableName() {
+    return Optional.ofNullable(table);
+  }
+
+  @Override
+  public String toString() {
+    return "TargetUrl["
+        + jdbcUrl
+        + ", user="
+        + user
+        + ", password="
+        + (password == null ? "none" : "***")
+        + ", table="
+        + (schema == null ? "" : schema + ".")
+        + table
+        + "]";
+  }
+
+  /** A URL fit for a log line or an error message: its password replaced by {@code ***}. */
+  public static String redact(String url) {
+    if (url == null) {
+      return null;
+    }
+    String redacted = url.replaceAll("(?<=://)([^:/@?#]*):[^@/?#]*@", "$1:***@");
+    return redacted.replaceAll("(?i)(password=)[^&]*", "$1***");
+  }
+
+  private static void appendSsl(StringBuilder jdbc, Map<String, String> query) {
+    String ssl = query.getOrDefault("ssl", query.getOrDefault("sslmode", "false"));
+    switch (ssl.toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "verify-full", "1", "yes" ->
+          // Verify the server's certificate against the JVM's trust store, as CrateDB Cloud needs.
+          jdbc.append("?ssl=true&sslmode=verify-full")
+              .append("&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory");
+      case "false", "disable", "0", "no" -> {}
+      case "require" -> jdbc.append("?ssl=true&sslmode=require");
+      default ->
+          throw new IllegalArgumentException(
+              "the target URL option ssl=" + ssl + " is not one of true, false, require");
+    }
+  }
+
+  private static String hostPart(URI uri) {
+    String host = uri.getHost();
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
+  private static String[] credentials(String rawUserInfo) {
+    if (rawUserInfo == null || rawUserInfo.isEmpty()) {
+      return new String[] {null, null};
+    }
+    int colon = rawUserInfo.indexOf(':');
+    if (colon < 0) {
+      return new String[] {decode(rawUserInfo), null};
+    }
+    return new String[] {
+      decode(rawUserInfo.substring(0, colon)), decode(rawUserInfo.substring(colon + 1))
+    };
+  }
+
+  private static Map<String, String> query(String rawQuery) {
+    Map<String, String> options = new LinkedHashMap<>();
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return options;
+    }
+    for (String pair : rawQuery.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      options.put(key, value);
+    }
+    return options;
+  }
+
+  private static List<String> pathSegments(String rawPath) {
+    List<String> segments = new ArrayList<>();
+    if (rawPath != null) {
+      for (String segment : rawPath.split("/")) {
+        if (!segment.isEmpty()) {
+          segments.add(decode(segment));
+        }
+      }
+    }
+    return segments;
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

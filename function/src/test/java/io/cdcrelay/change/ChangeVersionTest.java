@@ -1,0 +1,55 @@
+package io.cdcrelay.change;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ChangeVersionTest {
+
+  @Test
+  void encodedTextSortsLikeTheVersions() {
+    Random random = new Random(42);
+    for (int i = 0; i < 10_000; i++) {
+      ChangeVersion a = randomVersion(random);
+      ChangeVersion b = randomVersion(random);
+      assertThat(Integer.signum(a.encode().compareTo(b.encode())))
+          .as("%s vs %s", a, b)
+          .isEqualTo(Integer.signum(a.compareTo(b)));
+    }
+  }
+
+  @Test
+  void decodeReversesEncode() {
+    ChangeVersion version =
+        new ChangeVersion(
+            1720740233012995L, "49656709367126341276484543186423045812698406329470730242");
+    assertThat(ChangeVersion.decode(version.encode())).isEqualTo(version);
+  }
+
+  @Test
+  void sequenceNumbersCompareAsIntegers() {
+    assertThat(SequenceNumbers.ORDER.compare("9", "10")).isNegative();
+    assertThat(SequenceNumbers.ORDER.compare("100", "99")).isPositive();
+    assertThat(SequenceNumbers.ORDER.compare("123", "123")).isZero();
+  }
+
+  @Test
+  void rejectsSequenceNumbersThatAreNotCanonicalDecimals() {
+    assertThatThrownBy(() -> SequenceNumbers.requireValid("012"))
+        .hasMessageContaining("not a Kinesis sequence number");
+    assertThatThrownBy(() -> SequenceNumbers.requireValid("12a"))
+        .hasMessageContaining("not a Kinesis sequence number");
+    assertThatThrownBy(() -> SequenceNumbers.requireValid(""))
+        .hasMessageContaining("not a Kinesis sequence number");
+  }
+
+  private static ChangeVersion randomVersion(Random random) {
+    long micros =
+        random.nextInt(3) == 0 ? 1000 : Math.abs(random.nextLong() % 10_000_000_000_000_000L);
+    BigInteger seq = new BigInteger(random.nextInt(190) + 1, random);
+    return new ChangeVersion(micros, seq.toString());
+  }
+}

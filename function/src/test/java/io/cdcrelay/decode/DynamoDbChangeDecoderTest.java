@@ -1,0 +1,144 @@
+package io.cdcrelay.decode;
+
+import static io.cdcrelay.testing.Records.record;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.change.AttributeValue;
+import io.cdcrelay.change.Change;
+import io.cdcrelay.change.Decoded;
+import io.cdcrelay.change.Operation;
+import io.cdcrelay.testing.Records;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DynamoDbChangeDecoderTest {
+
+  private final DynamoDbChangeDecoder decoder = new DynamoDbChangeDecoder();
+
+  private Change decodeOk(String json) {
+    Decoded decoded = decoder.decode(record(1, json));
+    assertThat(decoded).isInstanceOf(Decoded.Ok.class);
+    return ((Decoded.Ok) decoded).change();
+  }
+
+  private String poisonReason(String json) {
+    Decoded decoded = decoder.decode(record(1, json));
+    assertThat(decoded).isInstanceOf(Decoded.Poison.class);
+    return ((Decoded.Poison) decoded).reason();
+  }
+
+  @Test
+  void decodesEveryAttributeType() {
+    Change change =
+        decodeOk(
+            Records.upsert(
+                "INSERT",
+                "a",
+                1720740233012995L,
+                "\"s\":{\"S\":\"text\"},\"n\":{\"N\":\"42.5\"},\"b\":{\"B\":\"AAEC\"},"
+                    + "\"t\":{\"BOOL\":true},\"z\":{\"NULL\":true},"
+                    + "\"m\":{\"M\":{\"k\":{\"N\":\"1\"}}},\"l\":{\"L\":[{\"S\":\"x\"},{\"N\":\"2\"}]},"
+                    + "\"ss\":{\"SS\":[\"p\",\"q\"]},\"ns\":{\"NS\":[\"1\",\"2.5\"]},"
+                    + "\"bs\":{\"BS\":[\"AAE=\"]}"));
+    Map<String, AttributeValue> item = change.newImage();
+    assertThat(item.get("s")).isEqualTo(new AttributeValue.S("text"));
+    assertThat(item.get("n")).isEqualTo(new AttributeValue.N(new BigDecimal("42.5")));
+    assertThat(item.get("b")).isEqualTo(new AttributeValue.B("AAEC"));
+    assertThat(item.get("t")).isEqualTo(new AttributeValue.Bool(true));
+    assertThat(item.get("z")).isEqualTo(AttributeValue.Null.INSTANCE);
+    assertThat(item.get("m"))
+        .isEqualTo(new AttributeValue.M(Map.of("k", new AttributeValue.N(BigDecimal.ONE))));
+    assertThat(item.get("l"))
+        .isEqualTo(
+            new AttributeValue.L(
+                List.of(new AttributeValue.S("x"), new AttributeValue.N(new BigDecimal("2")))));
+    assertThat(item.get("ss")).isEqualTo(new AttributeValue.SS(List.of("p", "q")));
+    assertThat(item.get("ns"))
+        .isEqualTo(new AttributeValue.NS(List.of(BigDecimal.ONE, new BigDecimal("2.5"))));
+    assertThat(item.get("bs")).isEqualTo(new AttributeValue.BS(List.of("AAE=")));
+    assertThat(change.operation()).isEqualTo(Operation.INSERT);
+    assertThat(change.keys()).containsOnlyKeys("id");
+    assertThat(change.createdMicros()).isEqualTo(1720740233012995L);
+    assertThat(change.tableName()).isEqualTo("demo");
+  }
+
+  @Test
+  void keepsNumbersExactBeyondDoublePrecision() {
+    String digits = "12345678901234567890123456789012345678";
+    Change change =
+        decodeOk(Records.upsert("INSERT", "a", 1, "\"big\":{\"N\":\"" + digits + "\"}"));
+    assertThat(((AttributeValue.N) change.newImage().get("big")).value())
+        .isEqualTo(new BigDecimal(digits));
+  }
+
+  @Test
+  void normalisesMillisecondPrecisionToMicroseconds() {
+    String json =
+        Records.upsert("INSERT", "a", 1720740233012L, "")
+            .replace("\"MICROSECOND\"", "\"MILLISECOND\"");
+    assertThat(decodeOk(json).createdMicros()).isEqualTo(1720740233012000L);
+  }
+
+  @Test
+  void removeCarriesKeysAndNoNewImage() {
+    Change change = decodeOk(Records.remove("a", 5));
+    assertThat(change.operation()).isEqualTo(Operation.REMOVE);
+    assertThat(change.newImage()).isEmpty();
+    assertThat(change.oldImage()).containsKey("id");
+  }
+
+  @Test
+  void recognisesTimeToLiveDeletions() {
+    String json =
+        Records.remove("a", 5)
+            .replace(
+                "\"userIdentity\":null",
+                "\"userIdentity\":{\"type\":\"Service\",\"principalId\":\"dynamodb.amazonaws.com\"}");
+    assertThat(decodeOk(json).ttlDeletion()).isTrue();
+  }
+
+  @Test
+  void recordThatIsNotJsonIsPoison() {
+    assertThat(poisonReason("this is not json")).startsWith("not JSON");
+  }
+
+  @Test
+  void recordFromAnotherSourceIsPoison() {
+    assertThat(poisonReason(Records.upsert("INSERT", "a", 1, "").replace("aws:dynamodb", "aws:s3")))
+        .contains("eventSource is \"aws:s3\"");
+  }
+
+  @Test
+  void unknownEventNameIsPoison() {
+    assertThat(poisonReason(Records.upsert("UPSERT", "a", 1, "")))
+        .contains("eventName is \"UPSERT\"");
+  }
+
+  @Test
+  void unknownAttributeTypeIsPoisonNamingThePath() {
+    assertThat(poisonReason(Records.upsert("INSERT", "a", 1, "\"x\":{\"Q\":\"1\"}")))
+        .contains("NewImage.x has unknown DynamoDB type \"Q\"");
+  }
+
+  @Test
+  void malformedNumberIsPoison() {
+    assertThat(poisonReason(Records.upsert("INSERT", "a", 1, "\"x\":{\"N\":\"1e\"}")))
+        .contains("NewImage.x is not a number");
+  }
+
+  @Test
+  void missingCreationTimeIsPoison() {
+    assertThat(
+            poisonReason(
+                Records.upsert("INSERT", "a", 1, "")
+                    .replace("\"ApproximateCreationDateTime\":1,", "")))
+        .contains("ApproximateCreationDateTime is missing");
+  }
+
+  @Test
+  void jsonThatIsNotAnObjectIsPoison() {
+    assertThat(poisonReason("[1,2]")).isEqualTo("not a JSON object");
+  }
+}

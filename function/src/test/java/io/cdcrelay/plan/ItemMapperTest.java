@@ -1,0 +1,230 @@
+package io.cdcrelay.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cdcrelay.change.AttributeValue;
+import io.cdcrelay.decode.DynamoDbJson;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** One test per row of the SPEC §5 table of CrateDB facts, plus the PostgreSQL variant. */
+class ItemMapperTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final KeySchema KEYS =
+      new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S)));
+
+  private final ItemMapper crate = new ItemMapper(true);
+  private final ItemMapper postgres = new ItemMapper(false);
+
+  private static Map<String, AttributeValue> item(String dynamoDbJson) throws Exception {
+    return DynamoDbJson.readItem(
+        JSON.readTree("{\"id\":{\"S\":\"k\"}," + dynamoDbJson + "}"), "item");
+  }
+
+  private static JsonNode json(String text) throws Exception {
+    return JSON.readTree(text);
+  }
+
+  private ItemMapper.Mapped map(ItemMapper mapper, String attributes, ColumnTypes types)
+      throws Exception {
+    return mapper.map(item(attributes), KEYS, types, Set.of(), false);
+  }
+
+  private static ColumnTypes known(String path, String type) {
+    Map<List<String>, ColumnType> types = new HashMap<>();
+    types.put(List.of(path), ColumnType.parse(type));
+    return ColumnTypes.of(types, 6, ColumnTypes.DEFAULT_COLUMN_LIMIT);
+  }
+
+  @Test
+  void numbersAreWrittenAsDoublesSoANewColumnIsNeverBigint() throws Exception {
+    ItemMapper.Mapped mapped = map(crate, "\"x\":{\"N\":\"42\"}", ColumnTypes.empty());
+    assertThat(mapped.dataJson()).isEqualTo("{\"x\":42.0}");
+  }
+
+  @Test
+  void fractionForAColumnCrateDbFixedAsBigintGoesToAux() throws Exception {
+    ColumnTypes types = known("x", "bigint");
+    assertThat(map(crate, "\"x\":{\"N\":\"42\"}", types).dataJson()).isEqualTo("{\"x\":42.0}");
+    ItemMapper.Mapped fraction = map(crate, "\"x\":{\"N\":\"42.5\"}", types);
+    assertThat(fraction.dataJson()).isEqualTo("{}");
+    assertThat(json(fraction.auxJson())).isEqualTo(json("{\"x\":{\"N\":\"42.5\"}}"));
+  }
+
+  @Test
+  void textForANumericColumnGoesToAux() throws Exception {
+    ItemMapper.Mapped mapped = map(crate, "\"x\":{\"S\":\"str\"}", known("x", "double precision"));
+    assertThat(mapped.dataJson()).isEqualTo("{}");
+    assertThat(mapped.inAux()).containsExactly("x");
+  }
+
+  @Test
+  void typeFixedEarlierInTheSameBatchIsRespected() throws Exception {
+    ColumnTypes types = ColumnTypes.empty();
+    assertThat(map(crate, "\"x\":{\"N\":\"1.5\"}", types).inAux()).isEmpty();
+    assertThat(map(crate, "\"x\":{\"S\":\"str\"}", types).inAux()).containsExactly("x");
+  }
+
+  @Test
+  void nameWithADotGoesToAuxOnCrateDbOnly() throws Exception {
+    assertThat(map(crate, "\"a.b\":{\"N\":\"1\"}", ColumnTypes.empty()).inAux())
+        .containsExactly("a.b");
+    assertThat(map(postgres, "\"a.b\":{\"N\":\"1\"}", null).inAux()).isEmpty();
+  }
+
+  @Test
+  void nameWithBracketsGoesToAux() throws Exception {
+    assertThat(map(crate, "\"a[0]\":{\"N\":\"1\"}", ColumnTypes.empty()).inAux())
+        .containsExactly("a[0]");
+  }
+
+  @Test
+  void nestedNameWithADotTakesTheWholeAttributeToAux() throws Exception {
+    ItemMapper.Mapped mapped =
+        map(
+            crate,
+            "\"m\":{\"M\":{\"ok\":{\"N\":\"1\"},\"no.pe\":{\"N\":\"2\"}}}",
+            ColumnTypes.empty());
+    assertThat(mapped.inAux()).containsExactly("m");
+    assertThat(mapped.dataJson()).isEqualTo("{}");
+  }
+
+  @Test
+  void numberBeyondDoubleKeepsItsExactTextInAux() throws Exception {
+    String digits = "123456789012345678901234567890";
+    ItemMapper.Mapped mapped =
+        map(crate, "\"big\":{\"N\":\"" + digits + "\"}", ColumnTypes.empty());
+    assertThat(mapped.dataJson()).isEqualTo("{}");
+    assertThat(json(mapped.auxJson())).isEqualTo(json("{\"big\":{\"N\":\"" + digits + "\"}}"));
+  }
+
+  @Test
+  void numberThatRoundTripsThroughDoubleStaysInData() throws Exception {
+    assertThat(map(crate, "\"p\":{\"N\":\"0.1\"}", ColumnTypes.empty()).dataJson())
+        .isEqualTo("{\"p\":0.1}");
+  }
+
+  @Test
+  void mixedTypeListGoesToAuxOnBothDatabases() throws Exception {
+    String mixed = "\"mixed\":{\"L\":[{\"N\":\"1\"},{\"S\":\"a\"}]}";
+    assertThat(map(crate, mixed, ColumnTypes.empty()).inAux()).containsExactly("mixed");
+    ItemMapper.Mapped pg = map(postgres, mixed, null);
+    assertThat(json(pg.auxJson()))
+        .isEqualTo(json("{\"mixed\":{\"L\":[{\"N\":\"1\"},{\"S\":\"a\"}]}}"));
+  }
+
+  @Test
+  void listOfObjectsWhoseFieldsDisagreeGoesToAux() throws Exception {
+    String list = "\"l\":{\"L\":[{\"M\":{\"a\":{\"N\":\"1\"}}},{\"M\":{\"a\":{\"S\":\"x\"}}}]}";
+    assertThat(map(crate, list, ColumnTypes.empty()).inAux()).containsExactly("l");
+  }
+
+  @Test
+  void newColumnsBeyondTheLimitGoToAux() throws Exception {
+    ColumnTypes nearlyFull = ColumnTypes.of(Map.of(), 999, 1000);
+    ItemMapper.Mapped mapped = map(crate, "\"a\":{\"N\":\"1\"},\"b\":{\"N\":\"2\"}", nearlyFull);
+    assertThat(mapped.dataJson()).isEqualTo("{\"a\":1.0}");
+    assertThat(mapped.inAux()).containsExactly("b");
+  }
+
+  @Test
+  void emptyListAndEmptyMapStayInData() throws Exception {
+    ItemMapper.Mapped mapped =
+        map(crate, "\"empty\":{\"L\":[]},\"e\":{\"M\":{}}", ColumnTypes.empty());
+    assertThat(mapped.dataJson()).isEqualTo("{\"empty\":[],\"e\":{}}");
+    assertThat(mapped.inAux()).isEmpty();
+  }
+
+  @Test
+  void everythingGoesToAuxAsGivenWhenAsked() throws Exception {
+    Map<String, AttributeValue> item =
+        item(
+            "\"a.b\":{\"N\":\"1\"},\"mixed\":{\"L\":[{\"N\":\"1\"},{\"S\":\"a\"}]},\"s\":{\"S\":\"t\"}");
+    ItemMapper.Mapped mapped = crate.map(item, KEYS, ColumnTypes.empty(), Set.of(), true);
+    assertThat(mapped.dataJson()).isEqualTo("{}");
+    assertThat(json(mapped.auxJson()))
+        .isEqualTo(
+            json(
+                "{\"a.b\":{\"N\":\"1\"},\"mixed\":{\"L\":[{\"N\":\"1\"},{\"S\":\"a\"}]},"
+                    + "\"s\":{\"S\":\"t\"}}"));
+  }
+
+  @Test
+  void unusualButValidNamesStayInData() throws Exception {
+    ItemMapper.Mapped mapped =
+        map(
+            crate,
+            "\"_x\":{\"N\":\"1\"},\"\":{\"N\":\"1\"},\"sp ace\":{\"N\":\"1\"},\"ü\":{\"N\":\"1\"}",
+            ColumnTypes.empty());
+    assertThat(mapped.inAux()).isEmpty();
+    assertThat(json(mapped.dataJson()))
+        .isEqualTo(json("{\"_x\":1.0,\"\":1.0,\"sp ace\":1.0,\"ü\":1.0}"));
+  }
+
+  @Test
+  void referenceValueMappingForEveryType() throws Exception {
+    ItemMapper.Mapped mapped =
+        map(
+            crate,
+            "\"s\":{\"S\":\"t\"},\"n\":{\"N\":\"2.5\"},\"b\":{\"B\":\"AAEC\"},\"t\":{\"BOOL\":false},"
+                + "\"z\":{\"NULL\":true},\"m\":{\"M\":{\"k\":{\"S\":\"v\"}}},"
+                + "\"l\":{\"L\":[{\"N\":\"1\"},{\"N\":\"2\"}]},\"ss\":{\"SS\":[\"a\"]},"
+                + "\"ns\":{\"NS\":[\"1\",\"2\"]},\"bs\":{\"BS\":[\"AAE=\"]}",
+            ColumnTypes.empty());
+    assertThat(mapped.inAux()).isEmpty();
+    assertThat(json(mapped.dataJson()))
+        .isEqualTo(
+            json(
+                "{\"s\":\"t\",\"n\":2.5,\"b\":\"AAEC\",\"t\":false,\"z\":null,\"m\":{\"k\":\"v\"},"
+                    + "\"l\":[1.0,2.0],\"ss\":[\"a\"],\"ns\":[1.0,2.0],\"bs\":[\"AAE=\"]}"));
+  }
+
+  @Test
+  void keyAttributesStayOutOfDataAndAux() throws Exception {
+    ItemMapper.Mapped mapped = map(crate, "\"x\":{\"S\":\"y\"}", ColumnTypes.empty());
+    assertThat(json(mapped.dataJson()).has("id")).isFalse();
+  }
+
+  @Test
+  void forcedAttributesGoToAux() throws Exception {
+    Map<String, AttributeValue> item = item("\"x\":{\"S\":\"y\"},\"z\":{\"S\":\"w\"}");
+    ItemMapper.Mapped mapped = crate.map(item, KEYS, ColumnTypes.empty(), Set.of("x"), false);
+    assertThat(mapped.inAux()).containsExactly("x");
+    assertThat(mapped.dataJson()).isEqualTo("{\"z\":\"w\"}");
+  }
+
+  @Test
+  void realColumnAcceptsOnlyFloatExactNumbers() throws Exception {
+    ColumnTypes types = known("r", "real");
+    assertThat(map(crate, "\"r\":{\"N\":\"0.5\"}", types).inAux()).isEmpty();
+    assertThat(map(crate, "\"r\":{\"N\":\"0.1\"}", types).inAux()).isEmpty();
+    assertThat(map(crate, "\"r\":{\"N\":\"0.123456789\"}", types).inAux()).containsExactly("r");
+  }
+
+  @Test
+  void arrayColumnTypesAreCompared() throws Exception {
+    ColumnTypes types = known("tags", "text_array");
+    assertThat(map(crate, "\"tags\":{\"SS\":[\"a\"]}", types).inAux()).isEmpty();
+    assertThat(map(crate, "\"tags\":{\"NS\":[\"1\"]}", types).inAux()).containsExactly("tags");
+    assertThat(map(crate, "\"tags\":{\"S\":\"a\"}", types).inAux()).containsExactly("tags");
+  }
+
+  @Test
+  void nestedTypesAreCompared() throws Exception {
+    Map<List<String>, ColumnType> known = new LinkedHashMap<>();
+    known.put(List.of("m"), ColumnType.parse("object"));
+    known.put(List.of("m", "k"), ColumnType.parse("bigint"));
+    ColumnTypes types = ColumnTypes.of(known, 7, 1000);
+    assertThat(map(crate, "\"m\":{\"M\":{\"k\":{\"N\":\"3\"}}}", types).inAux()).isEmpty();
+    assertThat(map(crate, "\"m\":{\"M\":{\"k\":{\"S\":\"3\"}}}", types).inAux())
+        .containsExactly("m");
+    assertThat(map(crate, "\"m\":{\"S\":\"scalar\"}", types).inAux()).containsExactly("m");
+  }
+}

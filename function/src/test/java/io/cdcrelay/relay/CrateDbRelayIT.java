@@ -1,0 +1,24 @@
+package io.cdcrelay.relay;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.cdcrelay.testing.CrateDbDatabase;
+import io.cdcrelay.testing.TargetDatabase;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The relay contract against the CrateDB that {@code CRATEDB_URL} points at. */
+class CrateDbRelayIT extends RelayContract {
+
+  private static CrateDbDatabase crateDb;
+
+  @BeforeAll
+  static void requireCrateDb() {
+    crateDb = CrateDbDatabase.fromEnvironment();
+    assumeTrue(crateDb != null, CrateDbDatabase.SKIPPED);
+  }
+
+  @Override
+  TargetDatabase database() {
+    return crateDb;
+  }
+}

@@ -1,0 +1,96 @@
+package io.cdcrelay.testing;
+
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetUrl;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The CrateDB that {@code CRATEDB_URL} points at ({@code
+ * jdbc:postgresql://host:5432/doc?user=crate} style). CrateDB cannot be installed from the package
+ * registries our machines reach, so tests against it run only where a user or CI provides one.
+ */
+public final class CrateDbDatabase implements TargetDatabase {
+
+  /** Why CrateDB tests skip when there is no CrateDB. */
+  public static final String SKIPPED =
+      "CRATEDB_URL is not set: CrateDB tests skipped (set it to"
+          + " jdbc:postgresql://HOST:5432/doc?user=crate to run them)";
+
+  private final String jdbcUrl;
+  private final URI uri;
+
+  private CrateDbDatabase(String jdbcUrl) {
+    this.jdbcUrl =
+        jdbcUrl.startsWith("jdbc:crate:") ? "jdbc:postgresql:" + jdbcUrl.substring(11) : jdbcUrl;
+    this.uri = URI.create(this.jdbcUrl.substring("jdbc:".length()));
+  }
+
+  /** The configured CrateDB, or {@code null} when {@code CRATEDB_URL} is not set. */
+  public static CrateDbDatabase fromEnvironment() {
+    String url = System.getenv("CRATEDB_URL");
+    if (url == null || url.isBlank()) {
+      System.err.println(SKIPPED);
+      return null;
+    }
+    return new CrateDbDatabase(url.trim());
+  }
+
+  @Override
+  public String name() {
+    return "CrateDB";
+  }
+
+  @Override
+  public String host() {
+    return uri.getHost();
+  }
+
+  @Override
+  public int port() {
+    return uri.getPort() < 0 ? 5432 : uri.getPort();
+  }
+
+  @Override
+  public TargetUrl url(String host, int port, TableName table) {
+    String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+    String path =
+        uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/doc" : uri.getRawPath();
+    return TargetUrl.parse("jdbc:postgresql://" + host + ":" + port + path + query)
+        .withTable(table.schema(), table.table());
+  }
+
+  @Override
+  public String schema() {
+    return "cdc_relay_it";
+  }
+
+  @Override
+  public Connection connect() throws SQLException {
+    TargetUrl url = url(host(), port(), new TableName(schema(), "x"));
+    java.util.Properties properties = new java.util.Properties();
+    if (url.user() != null) {
+      properties.setProperty("user", url.user());
+    }
+    if (url.password() != null) {
+      properties.setProperty("password", url.password());
+    }
+    return DriverManager.getConnection(url.jdbcUrl(), properties);
+  }
+
+  @Override
+  public void refresh(TableName table) throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute("REFRESH TABLE " + table.quoted());
+    }
+  }
+
+  @Override
+  public boolean isCrateDb() {
+    return true;
+  }
+}

@@ -1,0 +1,166 @@
+package io.cdcrelay.testing;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcrelay.change.AttributeValue;
+import io.cdcrelay.decode.DynamoDbJson;
+import io.cdcrelay.sink.TableName;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads a target table back and rebuilds each item from {@code pk}, {@code data} and {@code aux}
+ * (SPEC §5), in a plain JSON form in which source items can be compared: numbers exact, sets as
+ * arrays, binary as base64 text.
+ */
+public final class TableRows {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+
+  /** One row as stored. */
+  public record Row(JsonNode pk, JsonNode data, JsonNode aux, String version, Boolean deleted) {
+    /** The item rebuilt from its row. */
+    public JsonNode item() {
+      ObjectNode item = NODES.objectNode();
+      pk.fields().forEachRemaining(e -> item.set(e.getKey(), plain(e.getValue())));
+      if (data != null && !data.isNull()) {
+        data.fields().forEachRemaining(e -> item.set(e.getKey(), plain(e.getValue())));
+      }
+      if (aux != null && !aux.isNull()) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = aux.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> e = it.next();
+          item.set(e.getKey(), plain(DynamoDbJson.readValue(e.getValue(), "aux")));
+        }
+      }
+      return item;
+    }
+  }
+
+  private TableRows() {}
+
+  /** All rows of the table, live and deleted, by their pk JSON. */
+  public static Map<String, Row> read(TargetDatabase database, TableName table) throws Exception {
+    database.refresh(table);
+    Map<String, Row> rows = new TreeMap<>();
+    try (Connection c = database.connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT \"pk\", \"data\", \"aux\", \"cdc_version\", \"cdc_deleted\" FROM "
+                    + table.quoted())) {
+      while (rs.next()) {
+        JsonNode pk = parse(rs.getString(1));
+        rows.put(
+            JSON.writeValueAsString(pk),
+            new Row(
+                pk,
+                parse(rs.getString(2)),
+                parse(rs.getString(3)),
+                rs.getString(4),
+                (Boolean) rs.getObject(5)));
+      }
+    }
+    return rows;
+  }
+
+  /** Live items only, rebuilt, by their pk JSON. */
+  public static Map<String, JsonNode> liveItems(TargetDatabase database, TableName table)
+      throws Exception {
+    Map<String, JsonNode> items = new TreeMap<>();
+    read(database, table)
+        .forEach(
+            (pk, row) -> {
+              if (!Boolean.TRUE.equals(row.deleted())) {
+                items.put(pk, row.item());
+              }
+            });
+    return items;
+  }
+
+  /** Counts the rows of a table. */
+  public static long count(TargetDatabase database, TableName table) throws SQLException {
+    database.refresh(table);
+    try (Connection c = database.connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.quoted())) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** A source item in the plain form {@link Row#item()} gives. */
+  public static JsonNode plain(Map<String, AttributeValue> item) {
+    ObjectNode node = NODES.objectNode();
+    item.forEach((name, value) -> node.set(name, plain(value)));
+    return node;
+  }
+
+  private static JsonNode plain(AttributeValue value) {
+    if (value instanceof AttributeValue.S s) {
+      return NODES.textNode(s.value());
+    } else if (value instanceof AttributeValue.N n) {
+      return number(n.value());
+    } else if (value instanceof AttributeValue.B b) {
+      return NODES.textNode(b.base64());
+    } else if (value instanceof AttributeValue.Bool b) {
+      return NODES.booleanNode(b.value());
+    } else if (value instanceof AttributeValue.Null) {
+      return NODES.nullNode();
+    } else if (value instanceof AttributeValue.M m) {
+      return plain(m.value());
+    }
+    ArrayNode array = NODES.arrayNode();
+    if (value instanceof AttributeValue.L l) {
+      l.value().forEach(v -> array.add(plain(v)));
+    } else if (value instanceof AttributeValue.SS ss) {
+      ss.value().forEach(array::add);
+    } else if (value instanceof AttributeValue.NS ns) {
+      ns.value().forEach(n -> array.add(number(n)));
+    } else if (value instanceof AttributeValue.BS bs) {
+      bs.value().forEach(array::add);
+    }
+    return array;
+  }
+
+  private static JsonNode plain(JsonNode stored) {
+    if (stored.isNumber()) {
+      return number(stored.decimalValue());
+    } else if (stored.isObject()) {
+      ObjectNode node = NODES.objectNode();
+      stored.fields().forEachRemaining(e -> node.set(e.getKey(), plain(e.getValue())));
+      return node;
+    } else if (stored.isArray()) {
+      ArrayNode node = NODES.arrayNode();
+      stored.forEach(v -> node.add(plain(v)));
+      return node;
+    }
+    return stored;
+  }
+
+  private static JsonNode number(BigDecimal value) {
+    return NODES.numberNode(value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros());
+  }
+
+  private static JsonNode parse(String json) throws SQLException {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return JSON.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new SQLException("not JSON: " + json, e);
+    }
+  }
+}

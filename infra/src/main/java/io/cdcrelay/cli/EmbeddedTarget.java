@@ -1,0 +1,46 @@
+package io.cdcrelay.cli;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A PostgreSQL server run from the binaries shipped in the relay's jar, its data kept in a local
+ * folder between runs: a target for trying the relay before touching AWS or CrateDB.
+ */
+final class EmbeddedTarget implements AutoCloseable {
+
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedTarget(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  /** Starts the server with its data under {@code directory}. */
+  static EmbeddedTarget start(Path directory) throws IOException {
+    Files.createDirectories(directory);
+    EmbeddedPostgres postgres =
+        EmbeddedPostgres.builder()
+            .setDataDirectory(directory.resolve("data"))
+            .setCleanDataDirectory(false)
+            .setOverrideWorkingDirectory(directory.resolve("work").toFile())
+            .start();
+    return new EmbeddedTarget(postgres);
+  }
+
+  /** The target URL of the server's {@code postgres} database and the {@code public} schema. */
+  String url() {
+    return "postgresql://postgres@127.0.0.1:" + postgres.getPort() + "/postgres/public";
+  }
+
+  /** A JDBC URL for reading back what was written. */
+  String jdbcUrl() {
+    return postgres.getJdbcUrl("postgres", "postgres");
+  }
+
+  @Override
+  public void close() throws IOException {
+    postgres.close();
+  }
+}

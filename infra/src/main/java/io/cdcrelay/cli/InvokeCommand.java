@@ -1,0 +1,154 @@
+package io.cdcrelay.cli;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.lambda.KinesisRelayHandler;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code relay invoke -e EVENT}: runs the Lambda handler in this process on a Kinesis event file,
+ * as {@code sam local invoke} does in a container, and prints the handler's response.
+ */
+@Command(
+    name = "invoke",
+    description =
+        "Runs the Lambda handler on a Kinesis event file (as 'sam local invoke -e' does) against"
+            + " the target and prints the handler's JSON response.")
+final class InvokeCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = {"--event", "-e"},
+      required = true,
+      paramLabel = "FILE",
+      description = "A Lambda Kinesis event, such as events/insert.json")
+  Path event;
+
+  @Option(
+      names = "--embedded-dir",
+      paramLabel = "DIR",
+      description = "Where --target embedded keeps its database (default: ${DEFAULT-VALUE})",
+      defaultValue = ".relay/embedded-postgres")
+  Path embeddedDirectory;
+
+  @Mixin TargetOptions target;
+
+  private final Map<String, String> processEnvironment;
+
+  InvokeCommand() {
+    this(System.getenv());
+  }
+
+  InvokeCommand(Map<String, String> processEnvironment) {
+    this.processEnvironment = processEnvironment;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out =
+        spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out);
+    PrintStream err = System.err;
+    if (!target.isConfigured(processEnvironment)) {
+      err.println(
+          "No target database: set CRATEDB_SQLALCHEMY_URL (crate://USER@HOST:4200/SCHEMA/TABLE),"
+              + " pass --target URL, or try it locally with --target embedded.");
+      return 2;
+    }
+    if (!Files.isReadable(event)) {
+      err.println("Cannot read the event file " + event + ".");
+      return 2;
+    }
+    KinesisEvent kinesisEvent;
+    try (InputStream in = Files.newInputStream(event)) {
+      kinesisEvent =
+          LambdaEventSerializers.serializerFor(KinesisEvent.class, getClass().getClassLoader())
+              .fromJson(in);
+    } catch (RuntimeException e) {
+      err.println("The event file " + event + " is not a Lambda Kinesis event: " + e.getMessage());
+      return 2;
+    }
+    EmbeddedTarget embedded = target.embedded() ? EmbeddedTarget.start(embeddedDirectory) : null;
+    try {
+      FunctionConfig config;
+      try {
+        config =
+            FunctionConfig.fromEnvironment(
+                target.environment(processEnvironment, embedded == null ? null : embedded.url()));
+      } catch (IllegalArgumentException e) {
+        err.println("Bad configuration: " + e.getMessage());
+        return 2;
+      }
+      KinesisRelayHandler handler = new KinesisRelayHandler(config, Clock.systemUTC(), err);
+      StreamsEventResponse response = handler.handleRequest(kinesisEvent, null);
+      out.println(toJson(response));
+      out.flush();
+      if (embedded != null) {
+        printRows(embedded, config, err);
+      }
+      return response.getBatchItemFailures().isEmpty() ? 0 : 1;
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+
+  /** The response as the Lambda runtime serialises it. */
+  static String toJson(StreamsEventResponse response) {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode root = json.createObjectNode();
+    ArrayNode failures = root.putArray("batchItemFailures");
+    for (StreamsEventResponse.BatchItemFailure failure : response.getBatchItemFailures()) {
+      failures.addObject().put("itemIdentifier", failure.getItemIdentifier());
+    }
+    return root.toString();
+  }
+
+  private static void printRows(EmbeddedTarget embedded, FunctionConfig config, PrintStream err)
+      throws Exception {
+    String table =
+        "\""
+            + (config.target().schema() == null ? "public" : config.target().schema())
+            + "\".\""
+            + config.target().table()
+            + "\"";
+    try (Connection c = DriverManager.getConnection(embedded.jdbcUrl());
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT pk, data, aux, cdc_deleted FROM " + table + " ORDER BY pk::text")) {
+      err.println("Rows of " + table + " (pk | data | aux | deleted):");
+      while (rs.next()) {
+        err.println(
+            "  "
+                + rs.getString(1)
+                + " | "
+                + rs.getString(2)
+                + " | "
+                + rs.getString(3)
+                + " | "
+                + rs.getBoolean(4));
+      }
+    }
+  }
+}

@@ -1,0 +1,362 @@
+package io.cdcrelay.source;
+
+import io.cdcrelay.change.SequenceNumbers;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The source URL of the reference tool, validated: {@code
+ * kinesis+dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS}. {@code HOST} {@code
+ * aws} means the real AWS endpoints of {@code region}; any other host and port is a custom endpoint
+ * over plain HTTP (LocalStack, a Kinesis emulator).
+ *
+ * @param stream the Kinesis stream name
+ * @param accessKey the AWS access key, if the URL has credentials
+ * @param secretKey the AWS secret key, if the URL has credentials (redacted in {@link #toString})
+ * @param endpoint the custom endpoint, or empty for AWS itself
+ * @param region the AWS region
+ * @param batchSize records consumed at once; the event source mapping's BatchSize
+ * @param create whether to create the stream when it does not exist
+ * @param createShards the shard count of a created stream
+ * @param start where to start a shard without a checkpoint
+ * @param sequenceNumber the sequence number of {@code seqno-at} and {@code seqno-after}
+ * @param idleSleep the pause after a poll that returned no records
+ * @param bufferTime how long records are buffered before they are flushed
+ * @param once drain what is in the stream, then exit
+ * @param supersededOptions options of the reference tool's newer releases that this relay's own
+ *     checkpointing supersedes: accepted, reported, not used
+ */
+public record SourceUrl(
+    String stream,
+    Optional<String> accessKey,
+    Optional<String> secretKey,
+    Optional<URI> endpoint,
+    String region,
+    int batchSize,
+    boolean create,
+    int createShards,
+    StartPosition start,
+    Optional<String> sequenceNumber,
+    Duration idleSleep,
+    Duration bufferTime,
+    boolean once,
+    Map<String, String> supersededOptions) {
+
+  /** The URL scheme. */
+  public static final String SCHEME = "kinesis+dynamodb+cdc";
+
+  /** The options and their defaults (those of the reference tool). */
+  public static final Map<String, String> OPTIONS = defaults();
+
+  /**
+   * Options of cratedb-toolkit 0.1.x, accepted so that URLs written for it keep working; this relay
+   * always checkpoints per shard in the target database after each applied batch.
+   */
+  public static final List<String> SUPERSEDED =
+      List.of(
+          "checkpointer",
+          "checkpointer-name",
+          "checkpointer-schema",
+          "checkpointer-interval",
+          "describe-timeout");
+
+  private static Map<String, String> defaults() {
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("batch-size", "100");
+    options.put("create", "false");
+    options.put("create-shards", "1");
+    options.put("region", "us-east-1");
+    options.put("start", "earliest");
+    options.put("seqno", "");
+    options.put("idle-sleep", "0.5");
+    options.put("buffer-time", "0.5");
+    options.put("once", "false");
+    return java.util.Collections.unmodifiableMap(options);
+  }
+
+  /** Parses and validates a source URL; the message of a failure names the bad part. */
+  public static SourceUrl parse(String url) {
+    if (url == null || url.isBlank()) {
+      throw new BadSourceUrlException("the source URL is empty");
+    }
+    URI uri;
+    try {
+      uri = new URI(url.trim());
+    } catch (URISyntaxException e) {
+      throw new BadSourceUrlException(
+          "the source URL is not a URL: " + redact(url) + " (" + e.getReason() + ")");
+    }
+    if (!SCHEME.equals(uri.getScheme())) {
+      throw new BadSourceUrlException(
+          "the source URL scheme \""
+              + (uri.getScheme() == null ? "" : uri.getScheme())
+              + "\" is not supported; use "
+              + SCHEME
+              + "://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS");
+    }
+    if (uri.getHost() == null) {
+      throw new BadSourceUrlException(
+          "the source URL has no host: use 'aws' or a custom endpoint such as localhost:4566");
+    }
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    String stream = decode(path.startsWith("/") ? path.substring(1) : path);
+    if (stream.isEmpty() || stream.contains("/")) {
+      throw new BadSourceUrlException(
+          "the source URL must name one stream as its path, as in " + SCHEME + "://aws/STREAM");
+    }
+    if (!stream.matches("[a-zA-Z0-9_.-]{1,128}")) {
+      throw new BadSourceUrlException(
+          "the stream name \"" + stream + "\" is not valid: 1 to 128 of a-z A-Z 0-9 _ . -");
+    }
+    Optional<String> accessKey = Optional.empty();
+    Optional<String> secretKey = Optional.empty();
+    String userInfo = uri.getRawUserInfo();
+    if (userInfo != null && !userInfo.isEmpty()) {
+      int colon = userInfo.indexOf(':');
+      if (colon < 0) {
+        throw new BadSourceUrlException(
+            "the source URL has an access key but no secret key: use ACCESS_KEY:SECRET_KEY@");
+      }
+      accessKey = Optional.of(decode(userInfo.substring(0, colon)));
+      secretKey = Optional.of(decode(userInfo.substring(colon + 1)));
+    }
+    Optional<URI> endpoint =
+        "aws".equals(uri.getHost())
+            ? Optional.empty()
+            : Optional.of(
+                URI.create(
+                    "http://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())));
+
+    Map<String, String> given = query(uri.getRawQuery());
+    Map<String, String> superseded = new LinkedHashMap<>();
+    for (String name : given.keySet()) {
+      if (SUPERSEDED.contains(name)) {
+        superseded.put(name, given.get(name));
+      } else if (!OPTIONS.containsKey(name)) {
+        throw new BadSourceUrlException(
+            "unknown option \""
+                + name
+                + "\" in the source URL"
+                + nearest(name).map(n -> "; did you mean \"" + n + "\"?").orElse("")
+                + " Accepted: "
+                + String.join(", ", OPTIONS.keySet()));
+      }
+    }
+    Map<String, String> options = new LinkedHashMap<>(OPTIONS);
+    given.forEach(
+        (k, v) -> {
+          if (OPTIONS.containsKey(k)) {
+            options.put(k, v);
+          }
+        });
+
+    int batchSize = integer(options, "batch-size", 1, 10_000);
+    boolean create = bool(options, "create");
+    int createShards = integer(options, "create-shards", 1, 10_000);
+    String region = options.get("region");
+    if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d")) {
+      throw new BadSourceUrlException(
+          "option region=" + region + " is not an AWS region name such as us-east-1");
+    }
+    StartPosition start =
+        StartPosition.fromOption(options.get("start"))
+            .orElseThrow(
+                () ->
+                    new BadSourceUrlException(
+                        "option start="
+                            + options.get("start")
+                            + " is not one of "
+                            + StartPosition.accepted()));
+    String seqno = options.get("seqno");
+    Optional<String> sequenceNumber = Optional.empty();
+    if (start.needsSequenceNumber()) {
+      if (seqno.isEmpty()) {
+        throw new BadSourceUrlException(
+            "option start=" + start.option() + " needs seqno=SEQUENCE_NUMBER");
+      }
+      try {
+        sequenceNumber = Optional.of(SequenceNumbers.requireValid(seqno));
+      } catch (IllegalArgumentException e) {
+        throw new BadSourceUrlException("option seqno=" + seqno + " is " + e.getMessage());
+      }
+    } else if (!seqno.isEmpty()) {
+      throw new BadSourceUrlException(
+          "option seqno is only accepted with start=seqno-at or start=seqno-after, not with start="
+              + start.option());
+    }
+    Duration idleSleep = seconds(options, "idle-sleep", 0, 3600);
+    Duration bufferTime = seconds(options, "buffer-time", 0, 300);
+    boolean once = bool(options, "once");
+    return new SourceUrl(
+        stream,
+        accessKey,
+        secretKey,
+        endpoint,
+        region,
+        batchSize,
+        create,
+        createShards,
+        start,
+        sequenceNumber,
+        idleSleep,
+        bufferTime,
+        once,
+        superseded);
+  }
+
+  /** The URL with its secret key replaced by {@code ***}, fit for logs and messages. */
+  public static String redact(String url) {
+    return url == null ? null : url.replaceAll("(?<=://)([^:/@?#]*):[^@/?#]*@", "$1:***@");
+  }
+
+  @Override
+  public String toString() {
+    return SCHEME
+        + "://"
+        + accessKey.map(k -> k + ":***@").orElse("")
+        + endpoint.map(e -> e.getHost() + (e.getPort() < 0 ? "" : ":" + e.getPort())).orElse("aws")
+        + "/"
+        + stream
+        + "?region="
+        + region
+        + "&batch-size="
+        + batchSize
+        + "&start="
+        + start.option()
+        + sequenceNumber.map(s -> "&seqno=" + s).orElse("")
+        + "&create="
+        + create
+        + "&create-shards="
+        + createShards
+        + "&idle-sleep="
+        + idleSleep.toMillis() / 1000.0
+        + "&buffer-time="
+        + bufferTime.toMillis() / 1000.0
+        + "&once="
+        + once;
+  }
+
+  private static int integer(Map<String, String> options, String name, int min, int max) {
+    String text = options.get(name);
+    int value;
+    try {
+      value = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new BadSourceUrlException(
+          "option " + name + "=" + text + " is not a whole number (" + min + " to " + max + ")");
+    }
+    if (value < min || value > max) {
+      throw new BadSourceUrlException(
+          "option " + name + "=" + text + " is out of range: " + min + " to " + max);
+    }
+    return value;
+  }
+
+  private static Duration seconds(Map<String, String> options, String name, int min, int max) {
+    String text = options.get(name);
+    BigDecimal value;
+    try {
+      value = new BigDecimal(text.trim());
+    } catch (NumberFormatException e) {
+      throw new BadSourceUrlException(
+          "option "
+              + name
+              + "="
+              + text
+              + " is not a number of seconds ("
+              + min
+              + " to "
+              + max
+              + ")");
+    }
+    if (value.compareTo(BigDecimal.valueOf(min)) < 0
+        || value.compareTo(BigDecimal.valueOf(max)) > 0) {
+      throw new BadSourceUrlException(
+          "option " + name + "=" + text + " is out of range: " + min + " to " + max + " seconds");
+    }
+    return Duration.ofNanos(value.movePointRight(9).longValue());
+  }
+
+  private static boolean bool(Map<String, String> options, String name) {
+    String text = options.get(name).trim().toLowerCase(java.util.Locale.ROOT);
+    return switch (text) {
+      case "true", "1", "yes", "on" -> true;
+      case "false", "0", "no", "off" -> false;
+      default ->
+          throw new BadSourceUrlException(
+              "option " + name + "=" + options.get(name) + " is not one of true, false");
+    };
+  }
+
+  private static Optional<String> nearest(String name) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : OPTIONS.keySet()) {
+      int distance = distance(name.toLowerCase(java.util.Locale.ROOT), candidate);
+      if (distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    for (String candidate : SUPERSEDED) {
+      int distance = distance(name, candidate);
+      if (distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    return bestDistance <= Math.max(2, name.length() / 3) ? Optional.of(best) : Optional.empty();
+  }
+
+  /** Levenshtein distance. */
+  static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  private static Map<String, String> query(String rawQuery) {
+    Map<String, String> options = new LinkedHashMap<>();
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return options;
+    }
+    for (String pair : rawQuery.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "true" : decode(pair.substring(eq + 1));
+      if (options.put(key, value) != null) {
+        throw new BadSourceUrlException("option " + key + " is given twice in the source URL");
+      }
+    }
+    return options;
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+}

@@ -40,6 +40,7 @@ public final class JdbcTarget implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcTarget.class);
   static final String DEAD_LETTER_SUFFIX = "_dead_letters";
+  private static final java.time.Duration IDLE_BEFORE_CHECK = java.time.Duration.ofSeconds(30);
 
   private final TargetUrl url;
   private final Supplier<String> password;
@@ -47,6 +48,7 @@ public final class JdbcTarget implements AutoCloseable {
   private final int socketTimeoutSeconds;
 
   private Connection connection;
+  private java.time.Instant lastUsed = java.time.Instant.MIN;
   private TargetSql sql;
   private TableName table;
   private KeySchema keys;
@@ -259,9 +261,17 @@ public final class JdbcTarget implements AutoCloseable {
 
   private void connect() {
     try {
-      if (connection != null && connection.isValid(5)) {
-        return;
+      java.time.Instant now = clock.instant();
+      if (connection != null) {
+        // A connection idle for a while (a frozen Lambda container, a NAT timeout) is checked
+        // before use; a busy one is not, so a batch costs no extra round trip.
+        boolean fresh = lastUsed.plus(IDLE_BEFORE_CHECK).isAfter(now);
+        lastUsed = now;
+        if (fresh || connection.isValid(5)) {
+          return;
+        }
       }
+      lastUsed = now;
       reset();
       Properties properties = new Properties();
       if (url.user() != null) {

@@ -305,7 +305,7 @@ abstract class RelayContract {
     BatchResult failed = relay.apply(records);
     assertThat(failed.succeeded()).isFalse();
     assertThat(failed.failedFrom()).contains(sequenceNumber(2));
-    assertThat(failed.failure().orElseThrow()).contains("cannot connect");
+    assertThat(failed.failure()).isPresent();
     proxy.up();
     BatchResult retried = relay.apply(records);
     assertThat(retried.succeeded()).isTrue();

@@ -1,0 +1,24 @@
+package io.cdcrelay.lambda;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.cdcrelay.testing.CrateDbDatabase;
+import io.cdcrelay.testing.TargetDatabase;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The handler contract against the CrateDB that {@code CRATEDB_URL} points at. */
+class CrateDbHandlerIT extends KinesisRelayHandlerContract {
+
+  private static CrateDbDatabase crateDb;
+
+  @BeforeAll
+  static void requireCrateDb() {
+    crateDb = CrateDbDatabase.fromEnvironment();
+    assumeTrue(crateDb != null, CrateDbDatabase.SKIPPED);
+  }
+
+  @Override
+  TargetDatabase database() {
+    return crateDb;
+  }
+}

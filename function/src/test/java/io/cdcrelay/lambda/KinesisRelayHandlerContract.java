@@ -1,0 +1,172 @@
+package io.cdcrelay.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cdcrelay.change.Change;
+import io.cdcrelay.change.Decoded;
+import io.cdcrelay.change.Operation;
+import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.decode.DynamoDbChangeDecoder;
+import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.testing.FaultyProxy;
+import io.cdcrelay.testing.TableRows;
+import io.cdcrelay.testing.TargetDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every file of {@code events/}, deserialised by the Lambda runtime's own serialisation ({@link
+ * EventLoader}), run through the handler against a real database; the rows must be what the event's
+ * changes make of an empty table.
+ */
+abstract class KinesisRelayHandlerContract {
+
+  private static final Path EVENTS = Path.of("..", "events");
+  private static final AtomicInteger TABLES = new AtomicInteger();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  abstract TargetDatabase database();
+
+  private TableName newTable() {
+    return new TableName(
+        database().schema(),
+        "handler_" + ProcessHandle.current().pid() + "_" + TABLES.incrementAndGet());
+  }
+
+  private KinesisRelayHandler handler(String host, int port, TableName table, PrintStream metrics) {
+    Map<String, String> env = Map.of("CRATEDB_SQLALCHEMY_URL", urlText(host, port, table));
+    return new KinesisRelayHandler(FunctionConfig.fromEnvironment(env), Clock.systemUTC(), metrics);
+  }
+
+  private String urlText(String host, int port, TableName table) {
+    var url = database().url(host, port, table);
+    String query = url.jdbcUrl().contains("?") ? "&" : "?";
+    return url.jdbcUrl()
+        + query
+        + "table="
+        + table.schema()
+        + "."
+        + table.table()
+        + (url.user() == null ? "" : "&user=" + url.user())
+        + (url.password() == null ? "" : "&password=" + url.password());
+  }
+
+  private static KinesisEvent load(String file) {
+    return EventLoader.loadKinesisEvent(EVENTS.resolve(file).toString());
+  }
+
+  /** What the event's changes make of an empty table: the newest change per item, live only. */
+  private static Map<String, JsonNode> expectedItems(KinesisEvent event) throws Exception {
+    DynamoDbChangeDecoder decoder = new DynamoDbChangeDecoder();
+    Map<String, Change> newest = new TreeMap<>();
+    for (SourceRecord record : KinesisEvents.toSourceRecords(event)) {
+      if (decoder.decode(record) instanceof Decoded.Ok ok) {
+        Change change = ok.change();
+        String pk =
+            JSON.readTree(KeySchema.fromKeys(change.keys()).toJson(change.keys())).toString();
+        Change before = newest.get(pk);
+        if (before == null || change.version().compareTo(before.version()) > 0) {
+          newest.put(pk, change);
+        }
+      }
+    }
+    Map<String, JsonNode> items = new TreeMap<>();
+    newest.forEach(
+        (pk, change) -> {
+          if (change.operation() != Operation.REMOVE) {
+            items.put(pk, TableRows.plain(change.newImage()));
+          }
+        });
+    return items;
+  }
+
+  /** A pk object as JSON with its keys sorted, whatever order the database keeps them in. */
+  private static String canonical(String pkJson) throws Exception {
+    return JSON.writeValueAsString(JSON.readValue(pkJson, TreeMap.class));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"insert.json", "modify.json", "remove.json", "batch.json", "poison.json"})
+  void eventFileLandsAsItsItems(String file) throws Exception {
+    assertThat(Files.exists(EVENTS.resolve(file))).as("events/%s", file).isTrue();
+    TableName table = newTable();
+    ByteArrayOutputStream metrics = new ByteArrayOutputStream();
+    KinesisEvent event = load(file);
+    StreamsEventResponse response =
+        handler(
+                database().host(),
+                database().port(),
+                table,
+                new PrintStream(metrics, true, StandardCharsets.UTF_8))
+            .handleRequest(event, null);
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    Map<String, JsonNode> expected = expectedItems(event);
+    if (expected.isEmpty() && file.equals("remove.json")) {
+      // A removal of an item the table never had leaves a tombstone, nothing live.
+      assertThat(TableRows.read(database(), table)).hasSize(1);
+    }
+    Map<String, JsonNode> live = new TreeMap<>();
+    for (Map.Entry<String, JsonNode> row : TableRows.liveItems(database(), table).entrySet()) {
+      live.put(canonical(row.getKey()), row.getValue());
+    }
+    assertThat(live).isEqualTo(expected);
+    JsonNode emf = JSON.readTree(metrics.toString(StandardCharsets.UTF_8).trim());
+    assertThat(emf.get("Received").asInt()).isEqualTo(event.getRecords().size());
+    assertThat(emf.get("DeadLettered").asInt()).isEqualTo(file.equals("poison.json") ? 2 : 0);
+    assertThat(emf.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("CdcRelay");
+  }
+
+  @Test
+  void insertModifyRemoveInSeparateInvocationsEndDeleted() throws Exception {
+    TableName table = newTable();
+    KinesisRelayHandler handler =
+        handler(
+            database().host(),
+            database().port(),
+            table,
+            new PrintStream(new ByteArrayOutputStream()));
+    assertThat(handler.handleRequest(load("insert.json"), null).getBatchItemFailures()).isEmpty();
+    assertThat(TableRows.liveItems(database(), table)).hasSize(1);
+    assertThat(handler.handleRequest(load("modify.json"), null).getBatchItemFailures()).isEmpty();
+    assertThat(TableRows.liveItems(database(), table).values())
+        .containsExactlyElementsOf(expectedItems(load("modify.json")).values());
+    assertThat(handler.handleRequest(load("remove.json"), null).getBatchItemFailures()).isEmpty();
+    assertThat(TableRows.liveItems(database(), table)).isEmpty();
+    // Lambda retries the insert after the removal (a duplicate): the item stays deleted.
+    assertThat(handler.handleRequest(load("insert.json"), null).getBatchItemFailures()).isEmpty();
+    assertThat(TableRows.liveItems(database(), table)).isEmpty();
+  }
+
+  @Test
+  void unreachableDatabaseAnswersWithTheFirstRecordToRetryFrom() throws Exception {
+    TableName table = newTable();
+    try (FaultyProxy proxy = new FaultyProxy(database().host(), database().port())) {
+      proxy.down();
+      KinesisEvent event = load("batch.json");
+      StreamsEventResponse response =
+          handler("127.0.0.1", proxy.port(), table, new PrintStream(new ByteArrayOutputStream()))
+              .handleRequest(event, null);
+      List<StreamsEventResponse.BatchItemFailure> failures = response.getBatchItemFailures();
+      assertThat(failures).hasSize(1);
+      assertThat(failures.get(0).getItemIdentifier())
+          .isEqualTo(event.getRecords().get(0).getKinesis().getSequenceNumber());
+    }
+  }
+}

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.lambda.KinesisRelayHandler;
 import java.io.InputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -65,9 +65,8 @@ final class InvokeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintStream out =
-        spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out);
-    PrintStream err = System.err;
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     if (!target.isConfigured(processEnvironment)) {
       err.println(
           "No target database: set CRATEDB_SQLALCHEMY_URL (crate://USER@HOST:4200/SCHEMA/TABLE),"
@@ -98,7 +97,8 @@ final class InvokeCommand implements Callable<Integer> {
         err.println("Bad configuration: " + e.getMessage());
         return 2;
       }
-      KinesisRelayHandler handler = new KinesisRelayHandler(config, Clock.systemUTC(), err);
+      // The batch's metric line goes to standard error, the response alone to standard output.
+      KinesisRelayHandler handler = new KinesisRelayHandler(config, Clock.systemUTC(), System.err);
       StreamsEventResponse response = handler.handleRequest(kinesisEvent, null);
       out.println(toJson(response));
       out.flush();
@@ -124,7 +124,7 @@ final class InvokeCommand implements Callable<Integer> {
     return root.toString();
   }
 
-  private static void printRows(EmbeddedTarget embedded, FunctionConfig config, PrintStream err)
+  private static void printRows(EmbeddedTarget embedded, FunctionConfig config, PrintWriter err)
       throws Exception {
     String table =
         "\""

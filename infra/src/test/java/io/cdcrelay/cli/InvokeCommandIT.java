@@ -1,0 +1,44 @@
+package io.cdcrelay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code relay invoke} against the embedded PostgreSQL it starts itself. */
+class InvokeCommandIT {
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(Map<String, String> env, String... args) {
+    CommandLine command = new CommandLine(new InvokeCommand(env));
+    command.setOut(new PrintWriter(out, true));
+    command.setErr(new PrintWriter(err, true));
+    return command.execute(args);
+  }
+
+  @Test
+  void embeddedTargetRunsAnEventThroughTheFullPathAndShowsTheRows(@TempDir Path dir) {
+    int exit =
+        run(
+            Map.of(),
+            "-e",
+            "../events/batch.json",
+            "--target",
+            "embedded",
+            "--embedded-dir",
+            dir.resolve("pg").toString());
+    assertThat(exit).isEqualTo(0);
+    assertThat(out.toString().trim()).isEqualTo("{\"batchItemFailures\":[]}");
+    assertThat(err.toString())
+        .contains("Rows of \"public\".\"demo\"")
+        .contains("\"device\": \"corge\"")
+        .contains("{\"mixed\": {\"L\": [{\"N\": \"1\"}, {\"S\": \"a\"}]}}");
+  }
+}

@@ -1,0 +1,73 @@
+package io.cdcrelay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class InvokeCommandTest {
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(Map<String, String> env, String... args) {
+    CommandLine command = new CommandLine(new InvokeCommand(env));
+    command.setOut(new PrintWriter(out, true));
+    command.setErr(new PrintWriter(err, true));
+    return command.execute(args);
+  }
+
+  @Test
+  void withoutATargetSaysInOneSentenceHowToSetOne() {
+    int exit = run(Map.of(), "-e", "../events/insert.json");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString().trim())
+        .isEqualTo(
+            "No target database: set CRATEDB_SQLALCHEMY_URL (crate://USER@HOST:4200/SCHEMA/TABLE),"
+                + " pass --target URL, or try it locally with --target embedded.");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void missingEventFileIsNamed() {
+    int exit = run(Map.of(), "-e", "no-such.json", "--target", "crate://h/doc/t");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("Cannot read the event file no-such.json");
+  }
+
+  @Test
+  void fileThatIsNotAnEventIsRejected(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(bad, "[1, 2");
+    int exit = run(Map.of(), "-e", bad.toString(), "--target", "crate://h/doc/t");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("is not a Lambda Kinesis event");
+  }
+
+  @Test
+  void badTargetUrlIsABadConfigurationNotAStackTrace() {
+    int exit = run(Map.of(), "-e", "../events/insert.json", "--target", "mysql://u:s3cret@h/db");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith("Bad configuration: CRATEDB_SQLALCHEMY_URL: the target URL scheme \"mysql\"")
+        .doesNotContain("s3cret")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void responseIsSerialisedAsTheLambdaRuntimeDoes() {
+    var response =
+        new com.amazonaws.services.lambda.runtime.events.StreamsEventResponse(
+            java.util.List.of(
+                new com.amazonaws.services.lambda.runtime.events.StreamsEventResponse
+                    .BatchItemFailure("4965")));
+    assertThat(InvokeCommand.toJson(response))
+        .isEqualTo("{\"batchItemFailures\":[{\"itemIdentifier\":\"4965\"}]}");
+  }
+}

@@ -20,20 +20,29 @@ import java.util.TreeSet;
  * <p>{@code data} gets the reference tool's plain JSON (S as text, N as double, B as base64 text, M
  * as object, L and sets as arrays). Every attribute that {@code data} cannot hold faithfully goes
  * to {@code aux} instead, in DynamoDB JSON, so that each item can be rebuilt exactly from its row:
- * lists mixing types, numbers a double cannot hold, names CrateDB rejects (dots, brackets), values
- * that disagree with the type CrateDB already fixed for that sub-column, and new sub-columns past
- * the table's column limit.
+ * lists mixing types, numbers a double cannot hold, names CrateDB rejects (dots, brackets), text
+ * too long for CrateDB to index, values that disagree with the type CrateDB already fixed for that
+ * sub-column, and new sub-columns past the table's column limit.
  */
 public final class ItemMapper {
 
+  /**
+   * The longest text CrateDB indexes: Lucene's term limit. A longer value in a dynamic column fails
+   * its row ("Document contains at least one immense term").
+   */
+  public static final int CRATEDB_MAX_TEXT_BYTES = 32766;
+
   private final boolean strictNames;
+  private final int maxTextBytes;
 
   /**
    * @param strictNames whether object keys with dots or square brackets must be kept out of {@code
    *     data} (CrateDB rejects them as column names; PostgreSQL's JSONB does not)
+   * @param maxTextBytes the longest text, in UTF-8 bytes, that {@code data} can hold
    */
-  public ItemMapper(boolean strictNames) {
+  public ItemMapper(boolean strictNames, int maxTextBytes) {
     this.strictNames = strictNames;
+    this.maxTextBytes = maxTextBytes;
   }
 
   /** An item split into its two JSON documents. */
@@ -75,7 +84,7 @@ public final class ItemMapper {
     if (strictNames && !hasValidNames(name, value)) {
       return false;
     }
-    Shape shape = Shape.of(value);
+    Shape shape = Shape.of(value, maxTextBytes);
     if (shape == null) {
       return false;
     }

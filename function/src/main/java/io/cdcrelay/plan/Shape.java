@@ -2,6 +2,7 @@ package io.cdcrelay.plan;
 
 import io.cdcrelay.change.AttributeValue;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +36,16 @@ sealed interface Shape {
   /** An array column. */
   record Arr(Shape element) implements Shape {}
 
-  /** The shape of {@code value}, or {@code null} when {@code data} cannot hold it faithfully. */
-  static Shape of(AttributeValue value) {
-    if (value instanceof AttributeValue.S || value instanceof AttributeValue.B) {
-      return Scalar.TEXT;
+  /**
+   * The shape of {@code value}, or {@code null} when {@code data} cannot hold it faithfully.
+   *
+   * @param maxTextBytes the longest text, in UTF-8 bytes, that {@code data} can index
+   */
+  static Shape of(AttributeValue value, int maxTextBytes) {
+    if (value instanceof AttributeValue.S s) {
+      return text(s.value(), maxTextBytes);
+    } else if (value instanceof AttributeValue.B b) {
+      return text(b.base64(), maxTextBytes);
     } else if (value instanceof AttributeValue.N n) {
       return number(n.value());
     } else if (value instanceof AttributeValue.Bool) {
@@ -48,7 +55,7 @@ sealed interface Shape {
     } else if (value instanceof AttributeValue.M m) {
       Map<String, Shape> fields = new LinkedHashMap<>();
       for (Map.Entry<String, AttributeValue> e : m.value().entrySet()) {
-        Shape field = of(e.getValue());
+        Shape field = of(e.getValue(), maxTextBytes);
         if (field == null) {
           return null;
         }
@@ -58,19 +65,39 @@ sealed interface Shape {
     } else if (value instanceof AttributeValue.L l) {
       Shape element = Unknown.INSTANCE;
       for (AttributeValue item : l.value()) {
-        Shape next = of(item);
+        Shape next = of(item, maxTextBytes);
         element = next == null ? null : unify(element, next);
         if (element == null) {
           return null;
         }
       }
       return new Arr(element);
-    } else if (value instanceof AttributeValue.SS || value instanceof AttributeValue.BS) {
-      return new Arr(Scalar.TEXT);
+    } else if (value instanceof AttributeValue.SS ss) {
+      return texts(ss.value(), maxTextBytes);
+    } else if (value instanceof AttributeValue.BS bs) {
+      return texts(bs.value(), maxTextBytes);
     } else if (value instanceof AttributeValue.NS ns) {
       return numbers(ns.value());
     }
     throw new IllegalArgumentException("unknown attribute value " + value);
+  }
+
+  private static Shape text(String value, int maxTextBytes) {
+    // Cheap bound first: a UTF-8 encoding takes at most 3 bytes per UTF-16 unit.
+    if ((long) value.length() * 3 <= maxTextBytes
+        || value.getBytes(StandardCharsets.UTF_8).length <= maxTextBytes) {
+      return Scalar.TEXT;
+    }
+    return null;
+  }
+
+  private static Shape texts(List<String> values, int maxTextBytes) {
+    for (String value : values) {
+      if (text(value, maxTextBytes) == null) {
+        return null;
+      }
+    }
+    return new Arr(Scalar.TEXT);
   }
 
   private static Shape numbers(List<BigDecimal> values) {

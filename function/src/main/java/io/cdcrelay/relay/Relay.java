@@ -45,6 +45,7 @@ public final class Relay implements AutoCloseable {
   private final Clock clock;
   private BatchPlanner planner;
   private KeySchema tableKeys;
+  private ColumnTypes plannedTypes;
 
   public Relay(JdbcTarget target, Clock clock) {
     this.target = target;
@@ -63,6 +64,10 @@ public final class Relay implements AutoCloseable {
       BatchPlan plan = plan(decoded);
       List<DeadLetter> deadLetters = new ArrayList<>(plan.deadLetters());
       int rerouted = write(plan.rows(), deadLetters, progress);
+      if (rerouted == 0 && plannedTypes != null) {
+        // The sub-columns this batch created exist now: plan the next batch against them.
+        target.remember(plannedTypes);
+      }
       target.deadLetter(deadLetters);
       progress.deadLettersStored();
       int deleted = (int) plan.rows().stream().filter(PlannedRow::deleted).count();
@@ -97,14 +102,17 @@ public final class Relay implements AutoCloseable {
       }
     }
     if (planner == null) {
-      planner = new BatchPlanner(new ItemMapper(target.sql().strictNames()));
+      planner =
+          new BatchPlanner(new ItemMapper(target.sql().strictNames(), target.sql().maxTextBytes()));
     }
     if (keys == null) {
       // No record with usable keys: nothing to write but dead letters.
+      plannedTypes = null;
       return planner.plan(decoded, null, null);
     }
     tableKeys = target.prepare(keys);
-    return planner.plan(decoded, tableKeys, target.columnTypes());
+    plannedTypes = target.columnTypes();
+    return planner.plan(decoded, tableKeys, plannedTypes);
   }
 
   private static KeySchema proposedKeys(Change change) {

@@ -1,5 +1,6 @@
 package io.cdcrelay.sink;
 
+import io.cdcrelay.plan.ItemMapper;
 import io.cdcrelay.plan.KeySchema;
 import java.util.StringJoiner;
 
@@ -18,6 +19,11 @@ public final class CrateDbSql implements TargetSql {
   @Override
   public boolean strictNames() {
     return true;
+  }
+
+  @Override
+  public int maxTextBytes() {
+    return ItemMapper.CRATEDB_MAX_TEXT_BYTES;
   }
 
   @Override

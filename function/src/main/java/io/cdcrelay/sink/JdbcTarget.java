@@ -129,6 +129,13 @@ public final class JdbcTarget implements AutoCloseable {
     return types == null ? null : types.copy();
   }
 
+  /** Keeps the column types a successfully written batch was planned with (and created). */
+  public void remember(ColumnTypes written) {
+    if (types != null && written != null) {
+      types = written.copy();
+    }
+  }
+
   /** Reads the table's column types again, after a write failed on a type CrateDB had fixed. */
   public void refreshColumnTypes() {
     connect();

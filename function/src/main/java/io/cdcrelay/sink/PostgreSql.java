@@ -19,6 +19,11 @@ public final class PostgreSql implements TargetSql {
   }
 
   @Override
+  public int maxTextBytes() {
+    return Integer.MAX_VALUE;
+  }
+
+  @Override
   public String jsonType() {
     return "jsonb";
   }

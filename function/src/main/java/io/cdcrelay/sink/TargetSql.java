@@ -21,6 +21,9 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
   /** Whether object keys with dots or brackets are rejected. */
   boolean strictNames();
 
+  /** The longest text, in UTF-8 bytes, that a {@code data} sub-column can hold. */
+  int maxTextBytes();
+
   /** The JDBC type name to bind a JSON document as. */
   String jsonType();
 

@@ -18,7 +18,8 @@ class BatchPlannerTest {
   private static final KeySchema KEYS =
       new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S)));
 
-  private final BatchPlanner planner = new BatchPlanner(new ItemMapper(true));
+  private final BatchPlanner planner =
+      new BatchPlanner(new ItemMapper(true, ItemMapper.CRATEDB_MAX_TEXT_BYTES));
 
   private BatchPlan plan(SourceRecord... records) {
     DynamoDbChangeDecoder decoder = new DynamoDbChangeDecoder();

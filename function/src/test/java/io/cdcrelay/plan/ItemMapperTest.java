@@ -20,8 +20,8 @@ class ItemMapperTest {
   private static final KeySchema KEYS =
       new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S)));
 
-  private final ItemMapper crate = new ItemMapper(true);
-  private final ItemMapper postgres = new ItemMapper(false);
+  private final ItemMapper crate = new ItemMapper(true, ItemMapper.CRATEDB_MAX_TEXT_BYTES);
+  private final ItemMapper postgres = new ItemMapper(false, Integer.MAX_VALUE);
 
   private static Map<String, AttributeValue> item(String dynamoDbJson) throws Exception {
     return DynamoDbJson.readItem(
@@ -198,6 +198,29 @@ class ItemMapperTest {
     ItemMapper.Mapped mapped = crate.map(item, KEYS, ColumnTypes.empty(), Set.of("x"), false);
     assertThat(mapped.inAux()).containsExactly("x");
     assertThat(mapped.dataJson()).isEqualTo("{\"z\":\"w\"}");
+  }
+
+  @Test
+  void textTooLongForCrateDbToIndexGoesToAux() throws Exception {
+    String fits = "x".repeat(ItemMapper.CRATEDB_MAX_TEXT_BYTES);
+    String tooLong = "ü".repeat(ItemMapper.CRATEDB_MAX_TEXT_BYTES / 2 + 1);
+    ItemMapper.Mapped mapped =
+        map(
+            crate,
+            "\"fits\":{\"S\":\""
+                + fits
+                + "\"},\"long\":{\"S\":\""
+                + tooLong
+                + "\"},"
+                + "\"set\":{\"SS\":[\"a\",\""
+                + tooLong
+                + "\"]},"
+                + "\"deep\":{\"M\":{\"k\":{\"S\":\""
+                + tooLong
+                + "\"}}}",
+            ColumnTypes.empty());
+    assertThat(mapped.inAux()).containsExactlyInAnyOrder("long", "set", "deep");
+    assertThat(map(postgres, "\"long\":{\"S\":\"" + tooLong + "\"}", null).inAux()).isEmpty();
   }
 
   @Test

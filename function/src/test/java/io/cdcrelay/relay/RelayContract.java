@@ -174,6 +174,56 @@ abstract class RelayContract {
   }
 
   @Test
+  void textTooLongForCrateDbToIndexIsKeptWhole() throws Exception {
+    String text = "ü".repeat(20_000);
+    SourceRecord record =
+        record(1, upsert("INSERT", "a", 100, "\"long\":{\"S\":\"" + text + "\"}"));
+    BatchResult result = relay.apply(batch(record, record(2, upsert("INSERT", "b", 101, ""))));
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.deadLettered()).isZero();
+    assertThat(live().get("{\"id\":\"a\"}").get("long").asText()).isEqualTo(text);
+  }
+
+  @Test
+  void rowTheDatabaseStillRejectsIsDeadLetteredAndTheRestIsWritten() throws Exception {
+    // No database indexes a 40 KB key (DynamoDB's own limit is 2 KB): rejected even with all
+    // attributes in aux.
+    // Random hex, so that PostgreSQL cannot compress it into its index either.
+    String hugeKey = new java.math.BigInteger(160_000, new java.util.Random(7)).toString(16);
+    BatchResult result =
+        relay.apply(
+            batch(
+                record(1, upsert("INSERT", "a", 100, "")),
+                record(2, upsert("INSERT", hugeKey, 101, "\"v\":{\"N\":\"1\"}")),
+                record(3, upsert("INSERT", "c", 102, ""))));
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.deadLettered()).isEqualTo(1);
+    assertThat(result.upserted()).isEqualTo(2);
+    assertThat(live()).containsOnlyKeys("{\"id\":\"a\"}", "{\"id\":\"c\"}");
+    TableName deadLetters = table.sibling("_dead_letters");
+    database().refresh(deadLetters);
+    try (Connection c = database().connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery("SELECT \"stage\", \"sequence_number\" FROM " + deadLetters.quoted())) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("write");
+      assertThat(rs.getString(2)).isEqualTo(sequenceNumber(2));
+      assertThat(rs.next()).isFalse();
+    }
+  }
+
+  @Test
+  void newColumnsOfOneBatchAreKnownToTheNextWithoutAFailedWrite() throws Exception {
+    relay.apply(batch(record(1, upsert("INSERT", "a", 100, "\"x\":{\"N\":\"42.5\"}"))));
+    BatchResult result =
+        relay.apply(batch(record(2, upsert("INSERT", "b", 101, "\"x\":{\"S\":\"str\"}"))));
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.rerouted()).isZero();
+    assertThat(live().get("{\"id\":\"b\"}").get("x").asText()).isEqualTo("str");
+  }
+
+  @Test
   void typeDriftAcrossBatchesIsReroutedToAux() throws Exception {
     relay.apply(batch(record(1, upsert("INSERT", "a", 100, "\"x\":{\"N\":\"42.5\"}"))));
     BatchResult result =

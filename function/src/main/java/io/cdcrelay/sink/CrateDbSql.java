@@ -91,17 +91,6 @@ public final class CrateDbSql implements TargetSql {
         + " PRIMARY KEY (\"shard_id\", \"sequence_number\"))";
   }
 
-  @Override
-  public String insertDeadLetter(TableName table) {
-    return "INSERT INTO "
-        + table.quoted()
-        + " (\"shard_id\", \"sequence_number\", \"stage\", \"reason\", \"payload\","
-        + " \"payload_base64\", \"failed_at\") VALUES (?, ?, ?, ?, ?, ?, ?)"
-        + " ON CONFLICT (\"shard_id\", \"sequence_number\") DO UPDATE SET"
-        + " \"stage\" = excluded.\"stage\", \"reason\" = excluded.\"reason\","
-        + " \"failed_at\" = excluded.\"failed_at\"";
-  }
-
   private static String keyType(KeySchema.KeyType type) {
     return type == KeySchema.KeyType.N ? "BIGINT" : "TEXT";
   }

@@ -76,15 +76,4 @@ public final class PostgreSql implements TargetSql {
         + " \"payload\" TEXT, \"payload_base64\" TEXT, \"failed_at\" TIMESTAMP WITH TIME ZONE,"
         + " PRIMARY KEY (\"shard_id\", \"sequence_number\"))";
   }
-
-  @Override
-  public String insertDeadLetter(TableName table) {
-    return "INSERT INTO "
-        + table.quoted()
-        + " (\"shard_id\", \"sequence_number\", \"stage\", \"reason\", \"payload\","
-        + " \"payload_base64\", \"failed_at\") VALUES (?, ?, ?, ?, ?, ?, ?)"
-        + " ON CONFLICT (\"shard_id\", \"sequence_number\") DO UPDATE SET"
-        + " \"stage\" = excluded.\"stage\", \"reason\" = excluded.\"reason\","
-        + " \"failed_at\" = excluded.\"failed_at\"";
-  }
 }

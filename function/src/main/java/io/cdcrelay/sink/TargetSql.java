@@ -35,7 +35,16 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
 
   String createDeadLetterTable(TableName table);
 
-  String insertDeadLetter(TableName table);
+  /** Stores a dead letter; storing it again (a retried batch) updates it. */
+  default String insertDeadLetter(TableName table) {
+    return "INSERT INTO "
+        + table.quoted()
+        + " (\"shard_id\", \"sequence_number\", \"stage\", \"reason\", \"payload\","
+        + " \"payload_base64\", \"failed_at\") VALUES (?, ?, ?, ?, ?, ?, ?)"
+        + " ON CONFLICT (\"shard_id\", \"sequence_number\") DO UPDATE SET"
+        + " \"stage\" = excluded.\"stage\", \"reason\" = excluded.\"reason\","
+        + " \"failed_at\" = excluded.\"failed_at\"";
+  }
 
   /** Columns of a table: binds schema and table, yields {@code column_name, data_type}. */
   default String selectColumns() {

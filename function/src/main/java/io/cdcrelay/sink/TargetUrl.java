@@ -65,16 +65,9 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
         }
         String schema = path.isEmpty() ? null : path.get(0);
         String table = path.size() == 2 ? path.get(1) : null;
-        StringBuilder jdbc =
-            new StringBuilder("jdbc:postgresql://")
-                .append(hostPart(uri))
-                .append(':')
-                .append(port)
-                .append('/')
-                .append(schema == null ? "doc" : schema);
-        appendSsl(jdbc, query);
         String user = credentials[0] == null ? "crate" : credentials[0];
-        return new TargetUrl(jdbc.toString(), user, credentials[1], schema, table);
+        String jdbc = jdbcUrl(uri, port, schema == null ? "doc" : schema, query);
+        return new TargetUrl(jdbc, user, credentials[1], schema, table);
       }
       case "postgresql", "postgres", "postgresql+psycopg2", "postgresql+psycopg" -> {
         if (path.isEmpty() || path.size() > 3) {
@@ -82,17 +75,10 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
               "the target URL path must be /DATABASE[/SCHEMA]/TABLE, got " + uri.getRawPath());
         }
         int port = uri.getPort() < 0 ? POSTGRES_PORT : uri.getPort();
-        StringBuilder jdbc =
-            new StringBuilder("jdbc:postgresql://")
-                .append(hostPart(uri))
-                .append(':')
-                .append(port)
-                .append('/')
-                .append(path.get(0));
-        appendSsl(jdbc, query);
         String schema = path.size() == 3 ? path.get(1) : null;
         String table = path.size() >= 2 ? path.get(path.size() - 1) : null;
-        return new TargetUrl(jdbc.toString(), credentials[0], credentials[1], schema, table);
+        String jdbc = jdbcUrl(uri, port, path.get(0), query);
+        return new TargetUrl(jdbc, credentials[0], credentials[1], schema, table);
       }
       default ->
           throw new IllegalArgumentException(
@@ -164,6 +150,18 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
     }
     String redacted = url.replaceAll("(?<=://)([^:/@?#]*):[^@/?#]*@", "$1:***@");
     return redacted.replaceAll("(?i)(password=)[^&]*", "$1***");
+  }
+
+  private static String jdbcUrl(URI uri, int port, String database, Map<String, String> query) {
+    StringBuilder jdbc =
+        new StringBuilder("jdbc:postgresql://")
+            .append(hostPart(uri))
+            .append(':')
+            .append(port)
+            .append('/')
+            .append(database);
+    appendSsl(jdbc, query);
+    return jdbc.toString();
   }
 
   private static void appendSsl(StringBuilder jdbc, Map<String, String> query) {

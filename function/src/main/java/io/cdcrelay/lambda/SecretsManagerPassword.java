@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * {@code password} field (the layout of database secrets). Fetched on first use, not at start, and
  * again after five minutes so that a rotated password is picked up.
  */
-final class SecretsManagerPassword implements Supplier<String> {
+public final class SecretsManagerPassword implements Supplier<String> {
 
   private static final Duration CACHE = Duration.ofMinutes(5);
 
@@ -24,7 +24,7 @@ final class SecretsManagerPassword implements Supplier<String> {
   private String password;
   private Instant fetchedAt = Instant.MIN;
 
-  SecretsManagerPassword(String secretArn, Clock clock) {
+  public SecretsManagerPassword(String secretArn, Clock clock) {
     this.secretArn = secretArn;
     this.clock = clock;
   }

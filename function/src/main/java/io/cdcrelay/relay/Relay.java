@@ -182,7 +182,7 @@ public final class Relay implements AutoCloseable {
         if (attemptError == null) {
           LOG.info(
               "row {} written with attributes {} in aux after: {}",
-              attempt.pkJson(),
+              abbreviate(attempt.pkJson()),
               attempt.inAux(),
               error);
           written = true;
@@ -193,7 +193,7 @@ public final class Relay implements AutoCloseable {
         error = attemptError;
       }
       if (!written) {
-        LOG.warn("row {} rejected, dead-lettered: {}", row.pkJson(), error);
+        LOG.warn("row {} rejected, dead-lettered: {}", abbreviate(row.pkJson()), error);
         deadLetters.add(new DeadLetter(row.winner().source(), "write", error));
       }
     }
@@ -207,6 +207,10 @@ public final class Relay implements AutoCloseable {
       replanned.add(planner.reroute(row, keys, types, Set.of(), allToAux));
     }
     return replanned;
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 200) + "… (" + text.length() + " chars)";
   }
 
   /** Top-level attributes of the row's item that an error message names. */

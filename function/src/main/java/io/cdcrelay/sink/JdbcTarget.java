@@ -110,7 +110,15 @@ public final class JdbcTarget implements AutoCloseable {
       Map<String, String> columns = readColumns(table);
       if (columns.isEmpty()) {
         LOG.info("creating table {} with primary key {}", table, proposed.columns());
-        execute(sql.createTable(table, proposed));
+        try {
+          execute(sql.createTable(table, proposed));
+        } catch (SQLException e) {
+          // Another worker may have created it at the same moment (PostgreSQL reports that
+          // despite IF NOT EXISTS); only a table that still does not exist is a failure.
+          if (readColumns(table).isEmpty()) {
+            throw e;
+          }
+        }
         columns = readColumns(table);
       }
       addMissingColumn(columns, TargetSql.VERSION, "TEXT");

@@ -1,0 +1,319 @@
+package io.cdcrelay.cli;
+
+import io.cdcrelay.file.FileRelay;
+import io.cdcrelay.file.FileSource;
+import io.cdcrelay.kinesis.KinesisClients;
+import io.cdcrelay.kinesis.KinesisStream;
+import io.cdcrelay.kinesis.StreamRelay;
+import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.local.Backoff;
+import io.cdcrelay.local.BatchApplier;
+import io.cdcrelay.local.CheckpointSql;
+import io.cdcrelay.local.JdbcCheckpoints;
+import io.cdcrelay.local.RelayProgress;
+import io.cdcrelay.local.StopSignal;
+import io.cdcrelay.relay.Relay;
+import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetUnavailableException;
+import io.cdcrelay.source.BadSourceUrlException;
+import io.cdcrelay.source.SourceUrl;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/**
+ * {@code relay load SRC [TARGET]} and {@code relay load table SRC}: the local relay, the reference
+ * tool's one-stop command. SRC is a {@code kinesis+dynamodb+cdc://} URL (polled continuously, or
+ * drained with {@code once=true}) or an NDJSON file; exit code 0 when done or stopped by SIGINT or
+ * SIGTERM, 1 when the relay failed, 2 on bad input.
+ */
+@Command(
+    name = "load",
+    mixinStandardHelpOptions = true,
+    footer = LoadCommand.FOOTER,
+    description =
+        "Relays a Kinesis stream of DynamoDB changes (or an NDJSON dump of them) into the target"
+            + " table: 'load SRC [TARGET]' or 'load table SRC'.",
+    subcommands = {LoadCommand.TableCommand.class})
+final class LoadCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LoadCommand.class);
+
+  static final String FOOTER =
+      "%nSource URL options: batch-size (100), create (false), create-shards (1), region"
+          + " (us-east-1), start (earliest|latest|seqno-at|seqno-after), seqno, idle-sleep (0.5),"
+          + " buffer-time (0.5), once (false).%nCheckpoints: \"<schema>\".\"cdc_relay_checkpoints\""
+          + " in the target database.%nExit codes: 0 done or stopped by SIGINT/SIGTERM, 1 the"
+          + " relay failed, 2 bad input.";
+
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "SRC",
+      description =
+          "kinesis+dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS, an NDJSON"
+              + " file or file:// URL")
+  String source;
+
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "TARGET",
+      description = "Target database URL (as --target)")
+  String targetUrl;
+
+  @Mixin LoadOptions options;
+
+  private final Map<String, String> processEnvironment;
+
+  LoadCommand() {
+    this(System.getenv());
+  }
+
+  LoadCommand(Map<String, String> processEnvironment) {
+    this.processEnvironment = processEnvironment;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    return new LocalRun(options, processEnvironment).run(source, targetUrl);
+  }
+
+  /** {@code load table SRC}: the reference tool's original spelling. */
+  @Command(
+      name = "table",
+      mixinStandardHelpOptions = true,
+      footer = FOOTER,
+      description =
+          "Relays a Kinesis stream of DynamoDB changes (or an NDJSON dump of them) into the"
+              + " target table.")
+  static final class TableCommand implements Callable<Integer> {
+
+    @Parameters(
+        index = "0",
+        paramLabel = "SRC",
+        description =
+            "kinesis+dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS, an NDJSON"
+                + " file or file:// URL")
+    String source;
+
+    @Mixin LoadOptions options;
+
+    private final Map<String, String> processEnvironment;
+
+    TableCommand() {
+      this(System.getenv());
+    }
+
+    TableCommand(Map<String, String> processEnvironment) {
+      this.processEnvironment = processEnvironment;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      return new LocalRun(options, processEnvironment).run(source, null);
+    }
+  }
+
+  /** The options of both spellings. */
+  static final class LoadOptions {
+    @Mixin TargetOptions target;
+
+    @Option(
+        names = {"--cluster-url", "--cratedb-sqlalchemy-url"},
+        paramLabel = "URL",
+        description = "The reference tool's names of --target")
+    String clusterUrl;
+
+    @Option(
+        names = "--embedded-dir",
+        paramLabel = "DIR",
+        description = "Where --target embedded keeps its database (default: ${DEFAULT-VALUE})",
+        defaultValue = ".relay/embedded-postgres")
+    Path embeddedDirectory;
+  }
+
+  /** One run of the local relay: validate everything, then relay. */
+  static final class LocalRun {
+    private final LoadOptions options;
+    private final Map<String, String> processEnvironment;
+    private final PrintStream err = System.err;
+
+    LocalRun(LoadOptions options, Map<String, String> processEnvironment) {
+      this.options = options;
+      this.processEnvironment = processEnvironment;
+    }
+
+    int run(String source, String positionalTarget) throws Exception {
+      // Everything is validated before anything is created or consumed.
+      if (source == null || source.isBlank()) {
+        err.println(
+            "No source: give a kinesis+dynamodb+cdc://HOST/STREAM URL or an NDJSON file, as in"
+                + " 'load table kinesis+dynamodb+cdc://aws/STREAM?region=eu-central-1'.");
+        return 2;
+      }
+      SourceUrl stream = null;
+      FileSource file = null;
+      try {
+        if (FileSource.isFile(source)) {
+          file = FileSource.parse(source);
+        } else {
+          stream = SourceUrl.parse(source);
+        }
+      } catch (BadSourceUrlException e) {
+        err.println("Bad source URL: " + e.getMessage());
+        return 2;
+      }
+      if (file != null && !Files.isReadable(file.path())) {
+        err.println("Cannot read the source file " + file.path() + ".");
+        return 2;
+      }
+      String target = firstOf(positionalTarget, options.clusterUrl);
+      if (target != null) {
+        if (options.target.target != null && !options.target.target.equals(target)) {
+          err.println("Two different targets given: use either TARGET or --target.");
+          return 2;
+        }
+        options.target.target = target;
+      }
+      if (!options.target.isConfigured(processEnvironment)) {
+        err.println(
+            "No target database: set CRATEDB_SQLALCHEMY_URL (crate://USER@HOST:4200/SCHEMA/TABLE),"
+                + " pass it as TARGET or --target URL, or try it locally with --target embedded.");
+        return 2;
+      }
+      try {
+        FunctionConfig.fromEnvironment(options.target.environment(processEnvironment, null));
+      } catch (IllegalArgumentException e) {
+        if (!options.target.embedded()) {
+          err.println("Bad configuration: " + e.getMessage());
+          return 2;
+        }
+      }
+      EmbeddedTarget embedded =
+          options.target.embedded() ? EmbeddedTarget.start(options.embeddedDirectory) : null;
+      StopSignal stop = new StopSignal();
+      try (AutoCloseable signals = stop.onSignals()) {
+        FunctionConfig config =
+            FunctionConfig.fromEnvironment(
+                options.target.environment(
+                    processEnvironment, embedded == null ? null : embedded.url()));
+        if (config.passwordSecretArn().isPresent()) {
+          LOG.warn(
+              "{} is not read by the local relay: it uses the password of the target URL",
+              FunctionConfig.SECRET_ARN);
+        }
+        Clock clock = Clock.systemUTC();
+        Supplier<Relay> relays =
+            () ->
+                new Relay(
+                    new JdbcTarget(
+                        config.target(), () -> null, clock, config.socketTimeoutSeconds()),
+                    clock);
+        TableName table = resolveTable(config, clock, stop);
+        if (table == null) {
+          return 0;
+        }
+        try (RelayProgress progress =
+            new RelayProgress(System.console() != null ? System.err : null)) {
+          progress.start();
+          if (file != null) {
+            try (Relay relay = relays.get()) {
+              new FileRelay(file, new BatchApplier(relay, table.toString(), progress, stop), stop)
+                  .run();
+            }
+            return 0;
+          }
+          return relayStream(stream, config, table, relays, progress, stop, clock);
+        }
+      } finally {
+        if (embedded != null) {
+          embedded.close();
+        }
+      }
+    }
+
+    private int relayStream(
+        SourceUrl source,
+        FunctionConfig config,
+        TableName table,
+        Supplier<Relay> relays,
+        RelayProgress progress,
+        StopSignal stop,
+        Clock clock)
+        throws InterruptedException {
+      if (!source.supersededOptions().isEmpty()) {
+        LOG.info(
+            "options {} are superseded: this relay checkpoints every shard in {} after each"
+                + " applied batch",
+            String.join(", ", source.supersededOptions().keySet()),
+            new CheckpointSql(table).table());
+      }
+      LOG.info("relaying {} into {}", source, table);
+      try (KinesisClient client = KinesisClients.from(source);
+          JdbcCheckpoints checkpoints =
+              new JdbcCheckpoints(
+                  config.target(), table, source.stream(), clock, config.socketTimeoutSeconds())) {
+        new StreamRelay(
+                source,
+                new KinesisStream(client, source.stream()),
+                relays,
+                table.toString(),
+                checkpoints,
+                progress,
+                stop)
+            .run();
+        return 0;
+      } catch (KinesisStream.StreamMissingException
+          | StreamRelay.UnknownSequenceNumberException e) {
+        err.println(e.getMessage() + ".");
+        return 1;
+      } catch (SdkException e) {
+        err.println(
+            "Kinesis "
+                + source.endpoint().map(Object::toString).orElse("in " + source.region())
+                + " failed: "
+                + e.getMessage());
+        return 1;
+      }
+    }
+
+    /** The target table with its schema, asking the database when the URL names none. */
+    private TableName resolveTable(FunctionConfig config, Clock clock, StopSignal stop) {
+      Backoff backoff = new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
+      while (true) {
+        try (JdbcTarget probe =
+            new JdbcTarget(config.target(), () -> null, clock, config.socketTimeoutSeconds())) {
+          return probe.table();
+        } catch (TargetUnavailableException e) {
+          Duration pause = backoff.next();
+          LOG.warn(
+              "target database not reachable, retrying in {} ms: {}",
+              pause.toMillis(),
+              e.getMessage());
+          if (stop.sleep(pause)) {
+            return null;
+          }
+        }
+      }
+    }
+
+    private static String firstOf(String a, String b) {
+      return a != null && !a.isBlank() ? a : (b != null && !b.isBlank() ? b : null);
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package io.cdcrelay.file;
+
+import io.cdcrelay.source.BadSourceUrlException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * An NDJSON file to relay: a path or a {@code file://} URL, optionally with {@code ?batch-size=N}.
+ *
+ * @param path the file
+ * @param batchSize records applied at once (1 to 10000, default 100)
+ */
+public record FileSource(Path path, int batchSize) {
+
+  public static final int DEFAULT_BATCH_SIZE = 100;
+
+  /** Whether {@code source} names a file rather than a URL of another scheme. */
+  public static boolean isFile(String source) {
+    String s = source.trim();
+    return s.startsWith("file:") || !s.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*");
+  }
+
+  /** Parses a path or {@code file://} URL; the message of a failure names the bad part. */
+  public static FileSource parse(String source) {
+    String s = source.trim();
+    if (!s.startsWith("file:")) {
+      return new FileSource(Path.of(s), DEFAULT_BATCH_SIZE);
+    }
+    URI uri;
+    try {
+      uri = new URI(s);
+    } catch (URISyntaxException e) {
+      throw new BadSourceUrlException(
+          "the file URL is not a URL: " + s + " (" + e.getReason() + ")");
+    }
+    String path = uri.getPath();
+    if (path == null || path.isEmpty()) {
+      throw new BadSourceUrlException(
+          "the file URL names no file: use file:///PATH/TO/FILE.ndjson");
+    }
+    int batchSize = DEFAULT_BATCH_SIZE;
+    String query = uri.getRawQuery();
+    if (query != null && !query.isEmpty()) {
+      for (String pair : query.split("&")) {
+        int eq = pair.indexOf('=');
+        String key =
+            URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+        String value =
+            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+        if (!key.equals("batch-size")) {
+          throw new BadSourceUrlException(
+              "unknown option \"" + key + "\" in the file URL. Accepted: batch-size");
+        }
+        batchSize = batchSize(value);
+      }
+    }
+    return new FileSource(Path.of(path), batchSize);
+  }
+
+  private static int batchSize(String text) {
+    int value;
+    try {
+      value = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new BadSourceUrlException(
+          "option batch-size=" + text + " is not a whole number (1 to 10000)");
+    }
+    if (value < 1 || value > 10_000) {
+      throw new BadSourceUrlException("option batch-size=" + text + " is out of range: 1 to 10000");
+    }
+    return value;
+  }
+}

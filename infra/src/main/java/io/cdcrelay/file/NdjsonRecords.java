@@ -1,0 +1,98 @@
+package io.cdcrelay.file;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cdcrelay.change.SourceRecord;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+
+/**
+ * Reads one line of an NDJSON dump in either form the reference tool reads, told apart per line: a
+ * Lambda Kinesis event record ({@code kinesis.data} base64, {@code kinesis.sequenceNumber}, {@code
+ * eventID} {@code shardId-…:seq}), or anything else, taken as one DynamoDB CDC record (a line that
+ * is not a valid record becomes a dead letter in the relay core, like a poison record from the
+ * stream).
+ */
+public final class NdjsonRecords {
+
+  /** The shard of plain CDC lines, whose sequence numbers are their line numbers. */
+  public static final String FILE_SHARD = "file";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private NdjsonRecords() {}
+
+  /** The record of line {@code lineNumber} (from 1); the line is not blank. */
+  public static SourceRecord parse(String line, long lineNumber) {
+    JsonNode event = lambdaRecordOf(line);
+    if (event != null) {
+      JsonNode kinesis = event.get("kinesis");
+      byte[] data;
+      try {
+        data = Base64.getDecoder().decode(kinesis.get("data").asText());
+      } catch (IllegalArgumentException e) {
+        data = null;
+      }
+      String sequenceNumber = kinesis.path("sequenceNumber").asText("");
+      if (data != null && validSequenceNumber(sequenceNumber)) {
+        return new SourceRecord(
+            shardOf(event.path("eventID").asText(null)),
+            sequenceNumber,
+            data,
+            arrival(kinesis.get("approximateArrivalTimestamp")));
+      }
+    }
+    return new SourceRecord(
+        FILE_SHARD,
+        Long.toString(lineNumber),
+        line.getBytes(StandardCharsets.UTF_8),
+        Instant.EPOCH);
+  }
+
+  /** The line as a Lambda Kinesis event record, or {@code null} if it is not one. */
+  private static JsonNode lambdaRecordOf(String line) {
+    String trimmed = line.trim();
+    if (!trimmed.startsWith("{") || !trimmed.contains("\"kinesis\"")) {
+      return null;
+    }
+    try {
+      JsonNode root = JSON.readTree(trimmed);
+      JsonNode kinesis = root.get("kinesis");
+      if (kinesis != null && kinesis.isObject() && kinesis.path("data").isTextual()) {
+        return root;
+      }
+    } catch (java.io.IOException e) {
+      // Not JSON: a poison line, relayed as such.
+    }
+    return null;
+  }
+
+  /** Lambda's event ID is {@code shardId-…:sequenceNumber}. */
+  private static String shardOf(String eventId) {
+    if (eventId == null || eventId.isEmpty()) {
+      return FILE_SHARD;
+    }
+    int colon = eventId.indexOf(':');
+    return colon < 0 ? eventId : eventId.substring(0, colon);
+  }
+
+  private static boolean validSequenceNumber(String sequenceNumber) {
+    try {
+      io.cdcrelay.change.SequenceNumbers.requireValid(sequenceNumber);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Lambda gives the arrival time as epoch seconds with a fraction. */
+  private static Instant arrival(JsonNode timestamp) {
+    if (timestamp == null || !timestamp.isNumber()) {
+      return Instant.EPOCH;
+    }
+    BigDecimal seconds = timestamp.decimalValue();
+    return Instant.ofEpochSecond(0, seconds.movePointRight(9).longValue());
+  }
+}

@@ -1,0 +1,199 @@
+package io.cdcrelay.kinesis;
+
+import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.local.Backoff;
+import io.cdcrelay.local.BatchApplier;
+import io.cdcrelay.local.Checkpoints;
+import io.cdcrelay.local.RelayProgress;
+import io.cdcrelay.local.StopSignal;
+import io.cdcrelay.relay.Relay;
+import io.cdcrelay.sink.TargetUnavailableException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.kinesis.model.KinesisException;
+import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
+import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
+
+/**
+ * Consumes one shard on its own thread, in stream order: reads, buffers, applies each batch with
+ * its own relay core (and so its own database connection), then checkpoints it.
+ */
+final class ShardWorker implements Callable<ShardWorker.Done> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ShardWorker.class);
+  private static final Duration FIRST_RETRY = Duration.ofMillis(200);
+  private static final Duration LAST_RETRY = Duration.ofSeconds(10);
+
+  /** How a worker ended. */
+  enum Outcome {
+    /** The shard is closed and every record of it applied; its checkpoint says so. */
+    ENDED,
+    /** {@code once}: nothing more to read for now, everything read is applied. */
+    CAUGHT_UP,
+    /** The relay was asked to stop. */
+    STOPPED,
+    /** An error the worker cannot retry: the relay stops. */
+    FAILED
+  }
+
+  /** The worker's shard, how it ended and, if it failed, why. */
+  record Done(String shardId, Outcome outcome, RuntimeException error) {}
+
+  /** What all workers of a relay share. */
+  record Settings(
+      KinesisStream stream,
+      Supplier<Relay> relays,
+      String table,
+      Checkpoints checkpoints,
+      RelayProgress progress,
+      StopSignal stop,
+      int batchSize,
+      Duration bufferTime,
+      Duration idleSleep,
+      boolean once) {}
+
+  private final Settings settings;
+  private final String shardId;
+  private final ShardPosition start;
+  private String lastRead;
+
+  /**
+   * @param start where to read from when nothing was read yet
+   * @param checkpoint the last applied record, if any: reading resumes after it
+   */
+  ShardWorker(Settings settings, String shardId, ShardPosition start, String checkpoint) {
+    this.settings = settings;
+    this.shardId = shardId;
+    this.start = start;
+    this.lastRead = checkpoint;
+  }
+
+  @Override
+  public Done call() {
+    Thread.currentThread().setName("shard-" + shardId);
+    try (Relay relay = settings.relays().get()) {
+      BatchApplier applier =
+          new BatchApplier(relay, settings.table(), settings.progress(), settings.stop());
+      return new Done(shardId, consume(applier), null);
+    } catch (RuntimeException e) {
+      LOG.error("shard {}: {}", shardId, e.toString());
+      return new Done(shardId, Outcome.FAILED, e);
+    } finally {
+      settings.progress().shardDone(shardId);
+    }
+  }
+
+  private Outcome consume(BatchApplier applier) {
+    StopSignal stop = settings.stop();
+    BatchBuffer buffer = new BatchBuffer(settings.batchSize(), settings.bufferTime());
+    Backoff backoff = new Backoff(FIRST_RETRY, LAST_RETRY);
+    String iterator = null;
+    while (!stop.isStopped()) {
+      try {
+        if (iterator == null) {
+          // Everything up to lastRead is applied or buffered: a renewed iterator goes on after it.
+          ShardPosition position = lastRead == null ? start : ShardPosition.after(lastRead);
+          iterator = settings.stream().iterator(shardId, position);
+          LOG.info("shard {}: reading from {}", shardId, position);
+        }
+        int limit = Math.max(1, buffer.room());
+        KinesisStream.Read read = settings.stream().read(shardId, iterator, limit);
+        backoff.reset();
+        long now = System.nanoTime();
+        buffer.add(read.records(), now);
+        if (!read.records().isEmpty()) {
+          lastRead = read.records().get(read.records().size() - 1).sequenceNumber();
+        }
+        settings.progress().lag(shardId, read.millisBehindLatest());
+        iterator = read.nextIterator();
+        boolean caughtUp =
+            settings.once()
+                && read.records().isEmpty()
+                && (read.millisBehindLatest() == null || read.millisBehindLatest() == 0);
+        boolean last = read.shardEnded() || caughtUp;
+        while (buffer.due(now) || (last && !buffer.isEmpty())) {
+          if (!flush(buffer.take(now), applier)) {
+            return Outcome.STOPPED;
+          }
+          now = System.nanoTime();
+        }
+        if (read.shardEnded()) {
+          LOG.info("shard {}: closed and read to its end", shardId);
+          return checkpoint(Checkpoints.SHARD_END) ? Outcome.ENDED : Outcome.STOPPED;
+        }
+        if (caughtUp) {
+          LOG.info("shard {}: caught up", shardId);
+          return Outcome.CAUGHT_UP;
+        }
+        stop.sleep(
+            buffer.pauseAfterRead(
+                read.records().size(), limit, settings.idleSleep(), System.nanoTime()));
+      } catch (ExpiredIteratorException e) {
+        LOG.info("shard {}: iterator expired, renewing it after {}", shardId, lastRead);
+        iterator = null;
+      } catch (ProvisionedThroughputExceededException | LimitExceededException e) {
+        Duration pause = backoff.next();
+        LOG.info("shard {}: throttled, backing off {} ms", shardId, pause.toMillis());
+        stop.sleep(pause);
+      } catch (SdkClientException e) {
+        Duration pause = backoff.next();
+        LOG.warn(
+            "shard {}: Kinesis not reachable, retrying in {} ms: {}",
+            shardId,
+            pause.toMillis(),
+            e.getMessage());
+        stop.sleep(pause);
+      } catch (KinesisException e) {
+        if (e.statusCode() < 500) {
+          throw e;
+        }
+        Duration pause = backoff.next();
+        LOG.warn(
+            "shard {}: Kinesis failed, retrying in {} ms: {}",
+            shardId,
+            pause.toMillis(),
+            e.getMessage());
+        stop.sleep(pause);
+      }
+    }
+    // Stopping: one attempt at what is buffered, so that the checkpoint covers what was read.
+    if (!buffer.isEmpty()) {
+      flush(buffer.take(System.nanoTime()), applier);
+    }
+    return Outcome.STOPPED;
+  }
+
+  /** Applies the batch, then checkpoints it; {@code false} if stopped before both were done. */
+  private boolean flush(List<SourceRecord> batch, BatchApplier applier) {
+    if (!applier.apply(batch)) {
+      return false;
+    }
+    return checkpoint(batch.get(batch.size() - 1).sequenceNumber());
+  }
+
+  private boolean checkpoint(String sequenceNumber) {
+    Backoff backoff = new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
+    while (true) {
+      try {
+        settings.checkpoints().write(shardId, sequenceNumber);
+        return true;
+      } catch (TargetUnavailableException e) {
+        Duration pause = backoff.next();
+        LOG.warn(
+            "shard {}: checkpoint not written, retrying in {} ms: {}",
+            shardId,
+            pause.toMillis(),
+            e.getMessage());
+        if (settings.stop().sleep(pause)) {
+          return false;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package io.cdcrelay.kinesis;
+
+import io.cdcrelay.local.Backoff;
+import io.cdcrelay.local.BatchApplier;
+import io.cdcrelay.local.Checkpoints;
+import io.cdcrelay.local.StopSignal;
+import io.cdcrelay.sink.TargetUnavailableException;
+import io.cdcrelay.source.SourceUrl;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The local relay of a Kinesis stream: consumes every shard in parallel, each in stream order,
+ * starts a child shard only after its parents are drained, looks for new shards now and then, and
+ * ends when stopped or, with {@code once}, when every shard is caught up.
+ */
+public final class StreamRelay {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StreamRelay.class);
+  static final Duration LIST_INTERVAL = Duration.ofSeconds(10);
+
+  private final SourceUrl source;
+  private final KinesisStream stream;
+  private final ShardWorker.Settings settings;
+  private final Checkpoints checkpoints;
+  private final StopSignal stop;
+
+  public StreamRelay(
+      SourceUrl source,
+      KinesisStream stream,
+      java.util.function.Supplier<io.cdcrelay.relay.Relay> relays,
+      String table,
+      Checkpoints checkpoints,
+      io.cdcrelay.local.RelayProgress progress,
+      StopSignal stop) {
+    this.source = source;
+    this.stream = stream;
+    this.checkpoints = checkpoints;
+    this.stop = stop;
+    this.settings =
+        new ShardWorker.Settings(
+            stream,
+            relays,
+            table,
+            checkpoints,
+            progress,
+            stop,
+            source.batchSize(),
+            source.bufferTime(),
+            source.idleSleep(),
+            source.once());
+  }
+
+  /** A {@code seqno} start that no shard of the stream holds. */
+  public static final class UnknownSequenceNumberException extends RuntimeException {
+    UnknownSequenceNumberException(String message) {
+      super(message);
+    }
+  }
+
+  /** Runs until stopped or, with {@code once}, until every shard is caught up. */
+  public void run() throws InterruptedException {
+    stream.ensureReady(source.create(), source.createShards(), stop::isStopped);
+    List<Shard> listing = stream.shards();
+    Set<String> presentAtStart = new HashSet<>();
+    listing.forEach(s -> presentAtStart.add(s.shardId()));
+    LOG.info("stream {}: {} shards", stream.name(), listing.size());
+
+    Set<String> finished = new HashSet<>();
+    Set<String> started = new HashSet<>();
+    Set<String> running = new HashSet<>();
+    Optional<ShardPosition.Anchor> anchor = Optional.empty();
+    RuntimeException failure = null;
+    ExecutorService pool =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "shard-worker");
+              t.setDaemon(true);
+              return t;
+            });
+    ExecutorCompletionService<ShardWorker.Done> done = new ExecutorCompletionService<>(pool);
+    long nextListing = System.nanoTime() + LIST_INTERVAL.toNanos();
+    try {
+      while (true) {
+        boolean changed = true;
+        while (changed && !stop.isStopped()) {
+          changed = false;
+          for (Shard shard : ShardOrder.ready(listing, finished, started)) {
+            Optional<String> checkpoint = readCheckpoint(shard.shardId());
+            if (stop.isStopped()) {
+              break;
+            }
+            if (checkpoint.isPresent() && checkpoint.get().equals(Checkpoints.SHARD_END)) {
+              finished.add(shard.shardId());
+              changed = true;
+              continue;
+            }
+            boolean initial = presentAtStart.contains(shard.shardId());
+            if (checkpoint.isEmpty()
+                && initial
+                && source.start().needsSequenceNumber()
+                && anchor.isEmpty()) {
+              String seqno = source.sequenceNumber().get();
+              anchor = stream.locate(listing, seqno);
+              if (anchor.isEmpty()) {
+                throw new UnknownSequenceNumberException(
+                    "no shard of stream \""
+                        + stream.name()
+                        + "\" holds sequence number "
+                        + seqno
+                        + " (option seqno): it may be past the stream's retention");
+              }
+            }
+            ShardPosition position =
+                ShardPosition.of(
+                    shard.shardId(),
+                    checkpoint,
+                    initial,
+                    source.start(),
+                    source.sequenceNumber(),
+                    anchor);
+            started.add(shard.shardId());
+            running.add(shard.shardId());
+            done.submit(
+                new ShardWorker(settings, shard.shardId(), position, checkpoint.orElse(null)));
+          }
+        }
+        if (running.isEmpty() && (source.once() || stop.isStopped())) {
+          break;
+        }
+        long wait = Math.max(0, nextListing - System.nanoTime());
+        Future<ShardWorker.Done> next =
+            running.isEmpty()
+                ? sleepThenNull(wait)
+                : done.poll(Math.min(wait, TimeUnit.SECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
+        if (next != null) {
+          ShardWorker.Done result = take(next);
+          running.remove(result.shardId());
+          if (result.outcome() == ShardWorker.Outcome.FAILED) {
+            throw result.error();
+          }
+          if (result.outcome() == ShardWorker.Outcome.ENDED) {
+            finished.add(result.shardId());
+            nextListing = System.nanoTime();
+          }
+        }
+        if (System.nanoTime() >= nextListing && !stop.isStopped()) {
+          try {
+            listing = stream.shards();
+          } catch (SdkException e) {
+            LOG.warn("listing the shards of {} failed, trying again later: {}", stream.name(), e);
+          }
+          nextListing = System.nanoTime() + LIST_INTERVAL.toNanos();
+        }
+      }
+    } catch (RuntimeException e) {
+      failure = e;
+      stop.stop();
+    } finally {
+      while (!running.isEmpty()) {
+        ShardWorker.Done result = take(done.take());
+        running.remove(result.shardId());
+      }
+      pool.shutdownNow();
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private Future<ShardWorker.Done> sleepThenNull(long nanos) {
+    stop.sleep(Duration.ofNanos(Math.min(nanos, TimeUnit.SECONDS.toNanos(1))));
+    return null;
+  }
+
+  /** The worker's result; workers report their failures as results, never as exceptions. */
+  private static ShardWorker.Done take(Future<ShardWorker.Done> future)
+      throws InterruptedException {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a shard worker failed", e.getCause());
+    }
+  }
+
+  private Optional<String> readCheckpoint(String shardId) {
+    Backoff backoff = new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
+    while (true) {
+      try {
+        return checkpoints.read(shardId);
+      } catch (TargetUnavailableException e) {
+        Duration pause = backoff.next();
+        LOG.warn(
+            "checkpoint of {} not readable, retrying in {} ms: {}",
+            shardId,
+            pause.toMillis(),
+            e.getMessage());
+        if (stop.sleep(pause)) {
+          return Optional.empty();
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.cdcrelay.local;
+
+import io.cdcrelay.change.SequenceNumbers;
+import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.relay.BatchLog;
+import io.cdcrelay.relay.BatchResult;
+import io.cdcrelay.relay.Relay;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a batch of one shard with the relay core until it is applied: when the database is
+ * unavailable, the records from the first unapplied one are retried with exponential backoff, so
+ * nothing is skipped and nothing applied twice needlessly.
+ */
+public final class BatchApplier {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BatchApplier.class);
+  public static final Duration FIRST_RETRY = Duration.ofMillis(500);
+  public static final Duration LAST_RETRY = Duration.ofSeconds(30);
+
+  private final Relay relay;
+  private final String table;
+  private final RelayProgress progress;
+  private final StopSignal stop;
+
+  public BatchApplier(Relay relay, String table, RelayProgress progress, StopSignal stop) {
+    this.relay = relay;
+    this.table = table;
+    this.progress = progress;
+    this.stop = stop;
+  }
+
+  /**
+   * Applies the batch; returns {@code true} once every record is applied or dead-lettered, {@code
+   * false} if the relay was stopped first (then the records from the first unapplied one are not
+   * applied). After a stop it still tries once.
+   */
+  public boolean apply(List<SourceRecord> batch) {
+    List<SourceRecord> pending = batch;
+    Backoff backoff = new Backoff(FIRST_RETRY, LAST_RETRY);
+    while (true) {
+      BatchResult result = relay.apply(pending);
+      LOG.info(BatchLog.text(table, result));
+      if (result.succeeded()) {
+        progress.batchApplied(result);
+        return true;
+      }
+      String failedFrom = result.failedFrom().get();
+      List<SourceRecord> rest = from(pending, failedFrom);
+      progress.batchApplied(
+          new BatchResult(
+              pending.size() - rest.size(),
+              0,
+              0,
+              0,
+              0,
+              0,
+              result.duration(),
+              result.oldestRecordAge(),
+              java.util.Optional.empty(),
+              java.util.Optional.empty()));
+      pending = rest;
+      Duration pause = backoff.next();
+      LOG.warn(
+          "{} records of shard {} not applied yet, retrying in {} ms",
+          pending.size(),
+          pending.isEmpty() ? "?" : pending.get(0).shardId(),
+          pause.toMillis());
+      if (pending.isEmpty() || stop.sleep(pause)) {
+        return pending.isEmpty();
+      }
+    }
+  }
+
+  /** The records from {@code sequenceNumber} on, in order. */
+  static List<SourceRecord> from(List<SourceRecord> batch, String sequenceNumber) {
+    List<SourceRecord> rest = new ArrayList<>();
+    for (SourceRecord record : batch) {
+      if (SequenceNumbers.ORDER.compare(record.sequenceNumber(), sequenceNumber) >= 0) {
+        rest.add(record);
+      }
+    }
+    return rest;
+  }
+}

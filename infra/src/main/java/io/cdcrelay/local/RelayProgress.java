@@ -1,0 +1,126 @@
+package io.cdcrelay.local;
+
+import io.cdcrelay.relay.BatchResult;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local relay's counters (records read, applied, dead-lettered; the lag behind the stream head
+ * per shard) and their display: a live line redrawn on a terminal, a plain log line every ten
+ * seconds otherwise.
+ */
+public final class RelayProgress implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RelayProgress.class);
+  static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+  static final Duration TERMINAL_INTERVAL = Duration.ofSeconds(1);
+
+  private final AtomicLong received = new AtomicLong();
+  private final AtomicLong applied = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+  private final Map<String, Long> lagMillis = new ConcurrentHashMap<>();
+  private final PrintStream terminal;
+  private final long startedNanos = System.nanoTime();
+  private Thread reporter;
+  private volatile boolean closed;
+
+  /**
+   * @param terminal where to redraw the live line, or {@code null} when not on a terminal (then
+   *     progress goes to the log)
+   */
+  public RelayProgress(PrintStream terminal) {
+    this.terminal = terminal;
+  }
+
+  /** Counts a batch once it is applied. */
+  public void batchApplied(BatchResult result) {
+    received.addAndGet(result.received());
+    applied.addAndGet(result.received() - result.deadLettered());
+    deadLettered.addAndGet(result.deadLettered());
+  }
+
+  /** The shard's distance to the stream head, from its last read (MillisBehindLatest). */
+  public void lag(String shardId, Long millisBehindLatest) {
+    if (millisBehindLatest != null) {
+      lagMillis.put(shardId, millisBehindLatest);
+    }
+  }
+
+  /** The shard is done: it no longer counts for the lag. */
+  public void shardDone(String shardId) {
+    lagMillis.remove(shardId);
+  }
+
+  public long applied() {
+    return applied.get();
+  }
+
+  public long deadLettered() {
+    return deadLettered.get();
+  }
+
+  /** The progress as one line. */
+  public String line() {
+    double seconds = Math.max(0.001, (System.nanoTime() - startedNanos) / 1e9);
+    long lag = lagMillis.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    return String.format(
+        "%d records, %.0f records/s, %d applied, %d dead-lettered, lag %s",
+        received.get(), received.get() / seconds, applied.get(), deadLettered.get(), lag(lag));
+  }
+
+  private static String lag(long millis) {
+    return millis < 1000 ? millis + " ms" : String.format("%.1f s", millis / 1000.0);
+  }
+
+  /** Starts showing progress in the background. */
+  public void start() {
+    reporter =
+        new Thread(
+            () -> {
+              Duration interval = terminal != null ? TERMINAL_INTERVAL : LOG_INTERVAL;
+              while (!closed) {
+                try {
+                  Thread.sleep(interval.toMillis());
+                } catch (InterruptedException e) {
+                  return;
+                }
+                if (closed) {
+                  return;
+                }
+                if (terminal != null) {
+                  terminal.print("\r\033[K" + line());
+                  terminal.flush();
+                } else {
+                  LOG.info("progress: {}", line());
+                }
+              }
+            },
+            "relay-progress");
+    reporter.setDaemon(true);
+    reporter.start();
+  }
+
+  /** Stops showing progress and prints the final line. */
+  @Override
+  public void close() {
+    closed = true;
+    if (reporter != null) {
+      reporter.interrupt();
+      try {
+        reporter.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (terminal != null) {
+      terminal.print("\r\033[K");
+      terminal.flush();
+    }
+    LOG.info("done: {}", line());
+  }
+}

@@ -1,0 +1,24 @@
+package io.cdcrelay.cli;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.cdcrelay.testing.CrateDbDatabase;
+import io.cdcrelay.testing.TargetDatabase;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The local relay against kinesis-local and the CrateDB that {@code CRATEDB_URL} points at. */
+class CrateDbLocalRelayIT extends LocalRelayContract {
+
+  private static CrateDbDatabase crateDb;
+
+  @BeforeAll
+  static void requireCrateDb() {
+    crateDb = CrateDbDatabase.fromEnvironment();
+    assumeTrue(crateDb != null, CrateDbDatabase.SKIPPED);
+  }
+
+  @Override
+  TargetDatabase database() {
+    return crateDb;
+  }
+}

@@ -1,0 +1,50 @@
+package io.cdcrelay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Input the local relay refuses before it touches any stream or database. */
+class LoadCommandTest {
+
+  @Test
+  void noSourceIsABadInvocation() {
+    LocalRelayContract.Run run = LocalRelayContract.load("load", "--target", "embedded");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output()).contains("No source");
+  }
+
+  @Test
+  void aMissingFileIsNamed() {
+    LocalRelayContract.Run run =
+        LocalRelayContract.load("load", "table", "no/such/dump.ndjson", "--target", "embedded");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output()).contains("Cannot read the source file no/such/dump.ndjson");
+  }
+
+  @Test
+  void twoDifferentTargetsAreRefused() {
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load",
+            "kinesis+dynamodb+cdc://aws/stream",
+            "crate://crate@localhost:4200/doc/a",
+            "--target",
+            "crate://crate@localhost:4200/doc/b");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output()).contains("Two different targets");
+  }
+
+  @Test
+  void aBadTargetIsRefusedWithoutItsPassword() {
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load",
+            "table",
+            "kinesis+dynamodb+cdc://aws/stream",
+            "--target",
+            "mysql://u:hunter2@h/db/t");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output()).contains("Bad configuration").doesNotContain("hunter2");
+  }
+}

@@ -1,0 +1,431 @@
+package io.cdcrelay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.kinesis.KinesisLocal;
+import io.cdcrelay.local.Checkpoints;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetUrl;
+import io.cdcrelay.testing.TableRows;
+import io.cdcrelay.testing.TargetDatabase;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.math.BigInteger;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+
+/**
+ * The local relay ({@code relay load}) against the real Kinesis API of kinesis-local and a real
+ * database, written once and run per database: every {@code start} mode, several shards, a shard
+ * split while consuming, checkpoints across kill -9 and SIGTERM, {@code once}, the file source.
+ */
+abstract class LocalRelayContract {
+
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  /** The database under test; tests are skipped when it is not available. */
+  abstract TargetDatabase database();
+
+  private KinesisLocal kinesis;
+  private TableName table;
+  private String stream;
+
+  @BeforeEach
+  void setUp() {
+    kinesis = KinesisLocal.get();
+    int n = NAMES.incrementAndGet();
+    long pid = ProcessHandle.current().pid();
+    table = new TableName(database().schema(), "load_" + pid + "_" + n);
+    stream = "load-" + pid + "-" + n;
+  }
+
+  @Test
+  void onceFromEarliestRelaysEveryChangeCheckpointsAndExits() throws Exception {
+    kinesis.createStream(stream, 1);
+    SourceItems items = SourceItems.mixed("a", 20);
+    List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
+
+    Run run =
+        load(
+            "load",
+            "table",
+            kinesis.url(stream, "once=true&batch-size=7&checkpointer=cratedb&describe-timeout=5"),
+            "--target",
+            target());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(live()).isEqualTo(items.expected());
+    assertThat(checkpoints()).containsExactly(Map.entry(put.get(0).shardId(), last(put)));
+    assertThat(run.output())
+        .contains("batch " + table + ": received=7")
+        .contains("options checkpointer, describe-timeout are superseded")
+        .doesNotContain(KinesisLocal.SECRET_KEY);
+  }
+
+  @Test
+  void twoShardsAreRelayedWithTheNewerSpellingLoadSrcTarget() throws Exception {
+    kinesis.createStream(stream, 2);
+    SourceItems items = SourceItems.mixed("b", 30);
+    List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
+    Map<String, String> lastPerShard = new TreeMap<>();
+    put.forEach(e -> lastPerShard.merge(e.shardId(), e.sequenceNumber(), LocalRelayContract::max));
+    assertThat(lastPerShard).as("records in both shards").hasSize(2);
+
+    Run run = load("load", kinesis.url(stream, "once=true&batch-size=10"), target());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(live()).isEqualTo(items.expected());
+    assertThat(checkpoints()).isEqualTo(lastPerShard);
+  }
+
+  @Test
+  void seqnoAtStartsAtThatRecord() throws Exception {
+    List<PutRecordsResultEntry> put = tenInserts();
+    Run run =
+        load(
+            "load",
+            "table",
+            kinesis.url(stream, "once=true&start=seqno-at&seqno=" + put.get(4).sequenceNumber()),
+            "--target",
+            target());
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(live().keySet()).containsExactlyElementsOf(ids(4, 10));
+  }
+
+  @Test
+  void seqnoAfterStartsRightAfterThatRecord() throws Exception {
+    List<PutRecordsResultEntry> put = tenInserts();
+    Run run =
+        load(
+            "load",
+            "table",
+            kinesis.url(stream, "once=true&start=seqno-after&seqno=" + put.get(4).sequenceNumber()),
+            "--target",
+            target());
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(live().keySet()).containsExactlyElementsOf(ids(5, 10));
+  }
+
+  @Test
+  void latestRelaysOnlyNewRecordsAndSigtermStopsCleanlyWithACheckpoint() throws Exception {
+    kinesis.createStream(stream, 1);
+    SourceItems old = new SourceItems();
+    for (int i = 0; i < 5; i++) {
+      old.insert("old" + i, i);
+    }
+    kinesis.put(stream, old.take());
+
+    try (RelayProcess relay =
+        RelayProcess.start(
+            "load",
+            "table",
+            kinesis.url(stream, "start=latest&idle-sleep=0.1&buffer-time=0.1"),
+            "--target",
+            target())) {
+      relay.awaitLine("reading from LATEST", 60);
+      SourceItems fresh = new SourceItems();
+      for (int i = 0; i < 6; i++) {
+        fresh.insert("new" + i, i);
+      }
+      List<PutRecordsResultEntry> put = kinesis.put(stream, fresh.take());
+      awaitLive(fresh.expected(), relay);
+
+      relay.terminate();
+      assertThat(relay.exitCode(30)).as(relay.output()).isZero();
+      assertThat(relay.output()).contains("SIGTERM received");
+      assertThat(live()).isEqualTo(fresh.expected());
+      assertThat(checkpoints()).containsExactly(Map.entry(put.get(0).shardId(), last(put)));
+    }
+  }
+
+  @Test
+  void afterKill9TheRelayResumesRightAfterItsCheckpoint() throws Exception {
+    kinesis.createStream(stream, 1);
+    SourceItems items = SourceItems.mixed("k", 45);
+    List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
+    String shard = put.get(0).shardId();
+
+    String checkpoint;
+    try (RelayProcess relay =
+        RelayProcess.start(
+            "load", "table", kinesis.url(stream, "batch-size=3"), "--target", target())) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (checkpoints().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      relay.kill();
+      checkpoint = checkpoints().get(shard);
+      assertThat(checkpoint).as(relay.output()).isNotNull();
+    }
+    assertThat(new BigInteger(checkpoint))
+        .as("killed mid-stream")
+        .isLessThan(new BigInteger(last(put)));
+
+    Run restart = load("load", "table", kinesis.url(stream, "once=true"), "--target", target());
+
+    assertThat(restart.exitCode()).as(restart.output()).isZero();
+    assertThat(restart.output())
+        .contains("shard " + shard + ": reading from AFTER_SEQUENCE_NUMBER " + checkpoint);
+    assertThat(live()).isEqualTo(items.expected());
+    assertThat(checkpoints()).containsExactly(Map.entry(shard, last(put)));
+  }
+
+  @Test
+  void aShardSplitWhileConsumingIsFollowedChildrenAfterTheirParent() throws Exception {
+    kinesis.createStream(stream, 1);
+    SourceItems items = SourceItems.mixed("s", 12);
+    String parent = kinesis.put(stream, items.take()).get(0).shardId();
+
+    try (RelayProcess relay =
+        RelayProcess.start(
+            "load",
+            "table",
+            kinesis.url(stream, "idle-sleep=0.1&buffer-time=0.1"),
+            "--target",
+            target())) {
+      awaitLive(items.expected(), relay);
+
+      kinesis
+          .client()
+          .splitShard(
+              r ->
+                  r.streamName(stream)
+                      .shardToSplit(parent)
+                      .newStartingHashKey(BigInteger.TWO.pow(127).toString()));
+      kinesis.awaitActive(stream);
+      for (int i = 0; i < 12; i++) {
+        items.modify("s" + i, 1000 + i);
+      }
+      for (int i = 12; i < 20; i++) {
+        items.insert("s" + i, i);
+      }
+      List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
+      assertThat(put).allMatch(e -> !e.shardId().equals(parent));
+      awaitLive(items.expected(), relay);
+
+      relay.terminate();
+      assertThat(relay.exitCode(30)).as(relay.output()).isZero();
+      List<String> lines = relay.lines();
+      int parentEnded = indexOf(lines, "shard " + parent + ": closed and read to its end");
+      for (String child :
+          put.stream().map(PutRecordsResultEntry::shardId).collect(Collectors.toSet())) {
+        assertThat(indexOf(lines, "shard " + child + ": reading from"))
+            .as(relay.output())
+            .isGreaterThan(parentEnded);
+      }
+      assertThat(checkpoints()).containsEntry(parent, Checkpoints.SHARD_END);
+    }
+    assertThat(live()).isEqualTo(items.expected());
+  }
+
+  @Test
+  void aFileOfBothLineFormsIsRelayed(@TempDir Path dir) throws Exception {
+    SourceItems plain = new SourceItems();
+    for (int i = 0; i < 5; i++) {
+      plain.insert("f" + i, i);
+    }
+    plain.modify("f1", 100).remove("f2");
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<String, byte[]> record : plain.take()) {
+      lines.add(new String(record.getValue(), StandardCharsets.UTF_8));
+    }
+    lines.add("");
+    lines.add("this line is not JSON");
+    SourceItems lambda = new SourceItems();
+    lambda.insert("g0", 0).insert("g1", 1).modify("g0", 5);
+    int n = 0;
+    for (Map.Entry<String, byte[]> record : lambda.take()) {
+      String sequenceNumber = "4965670936712634127648454318642304581269840632947" + (100 + n++);
+      lines.add(
+          "{\"kinesis\":{\"kinesisSchemaVersion\":\"1.0\",\"partitionKey\":\""
+              + record.getKey()
+              + "\",\"sequenceNumber\":\""
+              + sequenceNumber
+              + "\",\"data\":\""
+              + Base64.getEncoder().encodeToString(record.getValue())
+              + "\",\"approximateArrivalTimestamp\":1720746062.123},\"eventSource\":\"aws:kinesis\","
+              + "\"eventVersion\":\"1.0\",\"eventID\":\"shardId-000000000007:"
+              + sequenceNumber
+              + "\",\"eventName\":\"aws:kinesis:record\",\"awsRegion\":\"us-east-1\"}");
+    }
+    Path file = dir.resolve("dump.ndjson");
+    Files.write(file, lines, StandardCharsets.UTF_8);
+
+    Run run = load("load", file.toUri() + "?batch-size=3", target());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    Map<String, com.fasterxml.jackson.databind.JsonNode> expected = new TreeMap<>(plain.expected());
+    expected.putAll(lambda.expected());
+    assertThat(live()).isEqualTo(expected);
+    assertThat(TableRows.count(database(), table.sibling("_dead_letters"))).isEqualTo(1);
+  }
+
+  // --- helpers
+
+  private List<PutRecordsResultEntry> tenInserts() {
+    kinesis.createStream(stream, 1);
+    SourceItems items = new SourceItems();
+    for (int i = 0; i < 10; i++) {
+      items.insert("i" + i, i);
+    }
+    return kinesis.put(stream, items.take());
+  }
+
+  private static List<String> ids(int from, int to) {
+    List<String> ids = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      ids.add("{\"id\":\"i" + i + "\"}");
+    }
+    return ids;
+  }
+
+  private static int indexOf(List<String> lines, String text) {
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).contains(text)) {
+        return i;
+      }
+    }
+    throw new AssertionError("no line containing " + text + " in:\n" + String.join("\n", lines));
+  }
+
+  private static String last(List<PutRecordsResultEntry> put) {
+    return put.stream()
+        .map(PutRecordsResultEntry::sequenceNumber)
+        .reduce(LocalRelayContract::max)
+        .orElseThrow();
+  }
+
+  private static String max(String a, String b) {
+    return new BigInteger(a).compareTo(new BigInteger(b)) >= 0 ? a : b;
+  }
+
+  private Map<String, com.fasterxml.jackson.databind.JsonNode> live() throws Exception {
+    return TableRows.liveItems(database(), table);
+  }
+
+  private void awaitLive(
+      Map<String, com.fasterxml.jackson.databind.JsonNode> expected, RelayProcess relay)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (tableExists(table) && live().equals(expected)) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    assertThat(live()).as(relay.output()).isEqualTo(expected);
+  }
+
+  private boolean tableExists(TableName table) throws Exception {
+    try (Connection c = database().connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT count(*) FROM information_schema.tables"
+                    + " WHERE table_schema = ? AND table_name = ?")) {
+      s.setString(1, table.schema());
+      s.setString(2, table.table());
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) > 0;
+      }
+    }
+  }
+
+  /** The checkpoints of this test's stream and table, by shard. */
+  Map<String, String> checkpoints() throws Exception {
+    TableName checkpoints = new TableName(table.schema(), "cdc_relay_checkpoints");
+    Map<String, String> result = new TreeMap<>();
+    if (!tableExists(checkpoints)) {
+      return result;
+    }
+    database().refresh(checkpoints);
+    try (Connection c = database().connect()) {
+      try (PreparedStatement s =
+          c.prepareStatement(
+              "SELECT shard_id, sequence_number FROM "
+                  + checkpoints.quoted()
+                  + " WHERE target_table = ? AND stream = ?")) {
+        s.setString(1, table.toString());
+        s.setString(2, stream);
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            result.put(rs.getString(1), rs.getString(2));
+          }
+        }
+      }
+    }
+    return result;
+  }
+
+  /** The target URL of this test's table, as a user passes it. */
+  String target() {
+    TargetUrl url = database().url(database().host(), database().port(), table);
+    StringBuilder text =
+        new StringBuilder(url.jdbcUrl())
+            .append(url.jdbcUrl().contains("?") ? '&' : '?')
+            .append("table=")
+            .append(encode(table.schema() + "." + table.table()));
+    if (url.user() != null) {
+      text.append("&user=").append(encode(url.user()));
+    }
+    if (url.password() != null) {
+      text.append("&password=").append(encode(url.password()));
+    }
+    return text.toString();
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** What an in-process run of the command line returned and wrote to standard error. */
+  record Run(int exitCode, String output) {}
+
+  /** Runs the command line in this JVM, its standard error captured (and still shown). */
+  static Run load(String... args) {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream tee =
+        new PrintStream(
+            new OutputStream() {
+              @Override
+              public void write(int b) {
+                captured.write(b);
+                original.write(b);
+              }
+
+              @Override
+              public void write(byte[] b, int off, int len) {
+                captured.write(b, off, len);
+                original.write(b, off, len);
+              }
+            },
+            true,
+            StandardCharsets.UTF_8);
+    System.setErr(tee);
+    try {
+      int code = RelayCli.run(args);
+      return new Run(code, captured.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(original);
+    }
+  }
+}

@@ -1,0 +1,12 @@
+package io.cdcrelay.cli;
+
+import io.cdcrelay.testing.PostgresDatabase;
+import io.cdcrelay.testing.TargetDatabase;
+
+/** The local relay against kinesis-local and a real PostgreSQL server. */
+class PostgreSqlLocalRelayIT extends LocalRelayContract {
+  @Override
+  TargetDatabase database() {
+    return PostgresDatabase.get();
+  }
+}

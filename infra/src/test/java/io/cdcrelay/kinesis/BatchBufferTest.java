@@ -1,0 +1,82 @@
+package io.cdcrelay.kinesis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.change.SourceRecord;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BatchBufferTest {
+
+  private static final long MS = 1_000_000L;
+  private static final Duration IDLE = Duration.ofMillis(500);
+
+  private static List<SourceRecord> records(int from, int count) {
+    List<SourceRecord> records = new ArrayList<>();
+    for (int i = from; i < from + count; i++) {
+      records.add(
+          new SourceRecord(
+              "shardId-000000000000",
+              Integer.toString(1000 + i),
+              "{}".getBytes(StandardCharsets.UTF_8),
+              Instant.EPOCH));
+    }
+    return records;
+  }
+
+  @Test
+  void aFullBatchIsDueAtOnceAndTheNextReadAsksForWhatFits() {
+    BatchBuffer buffer = new BatchBuffer(5, Duration.ofSeconds(10));
+    assertThat(buffer.room()).isEqualTo(5);
+    buffer.add(records(0, 3), 0);
+    assertThat(buffer.due(0)).isFalse();
+    assertThat(buffer.room()).isEqualTo(2);
+    buffer.add(records(3, 2), 1 * MS);
+    assertThat(buffer.due(1 * MS)).isTrue();
+    assertThat(buffer.take(1 * MS))
+        .extracting(SourceRecord::sequenceNumber)
+        .containsExactly("1000", "1001", "1002", "1003", "1004");
+    assertThat(buffer.isEmpty()).isTrue();
+    assertThat(buffer.room()).isEqualTo(5);
+  }
+
+  @Test
+  void bufferTimeBoundsTheWaitOfTheFirstRecordRead() {
+    BatchBuffer buffer = new BatchBuffer(100, Duration.ofMillis(500));
+    buffer.add(records(0, 1), 1000 * MS);
+    buffer.add(records(1, 1), 1400 * MS);
+    assertThat(buffer.due(1499 * MS)).isFalse();
+    assertThat(buffer.due(1500 * MS)).isTrue();
+    assertThat(buffer.take(1500 * MS)).hasSize(2);
+  }
+
+  @Test
+  void zeroBufferTimeFlushesAfterEveryReadWithRecords() {
+    BatchBuffer buffer = new BatchBuffer(100, Duration.ZERO);
+    assertThat(buffer.due(0)).isFalse();
+    buffer.add(records(0, 1), 7 * MS);
+    assertThat(buffer.due(7 * MS)).isTrue();
+  }
+
+  @Test
+  void anEmptyReadSleepsIdleSleepButNotPastTheFlushDeadline() {
+    BatchBuffer buffer = new BatchBuffer(100, Duration.ofMillis(300));
+    assertThat(buffer.pauseAfterRead(0, 100, IDLE, 0)).isEqualTo(IDLE);
+    buffer.add(records(0, 1), 0);
+    assertThat(buffer.pauseAfterRead(0, 99, IDLE, 100 * MS)).isEqualTo(Duration.ofMillis(200));
+  }
+
+  @Test
+  void aFullReadReadsAgainAtOnceAPartialOneAfterAShortPause() {
+    BatchBuffer buffer = new BatchBuffer(100, Duration.ofSeconds(5));
+    assertThat(buffer.pauseAfterRead(100, 100, IDLE, 0)).isEqualTo(Duration.ZERO);
+    buffer.add(records(0, 10), 0);
+    assertThat(buffer.pauseAfterRead(10, 100, IDLE, 0)).isEqualTo(BatchBuffer.MIN_POLL_INTERVAL);
+    assertThat(buffer.pauseAfterRead(10, 100, Duration.ofMillis(50), 0))
+        .isEqualTo(Duration.ofMillis(50));
+  }
+}

@@ -16,9 +16,13 @@ import java.util.Optional;
  * @param target the target database and table
  * @param passwordSecretArn the secret holding the password, if any
  * @param socketTimeoutSeconds how long a database call may take before the batch is retried
+ * @param start the records to skip for {@code start=seqno-at/seqno-after}, if configured
  */
 public record FunctionConfig(
-    TargetUrl target, Optional<String> passwordSecretArn, int socketTimeoutSeconds) {
+    TargetUrl target,
+    Optional<String> passwordSecretArn,
+    int socketTimeoutSeconds,
+    Optional<StartFilter> start) {
 
   /** Environment variables that may hold the target URL, in order of precedence. */
   public static final List<String> URL_VARIABLES =
@@ -27,6 +31,9 @@ public record FunctionConfig(
   public static final String TABLE = "CRATEDB_TABLE";
   public static final String SECRET_ARN = "CRATEDB_PASSWORD_SECRET_ARN";
   public static final String SOCKET_TIMEOUT = "CRATEDB_SOCKET_TIMEOUT";
+  public static final String START_SHARD_ID = "START_SHARD_ID";
+  public static final String START_SEQUENCE_NUMBER = "START_SEQUENCE_NUMBER";
+  public static final String START_MODE = "START_MODE";
 
   public FunctionConfig {
     if (target.tableName().isEmpty()) {
@@ -91,7 +98,39 @@ public record FunctionConfig(
             SOCKET_TIMEOUT + "=" + timeoutText + " is not a number of seconds (1 to 900)");
       }
     }
-    return new FunctionConfig(target, secret, timeout);
+    return new FunctionConfig(target, secret, timeout, startFilter(env));
+  }
+
+  private static Optional<StartFilter> startFilter(Map<String, String> env) {
+    String shard = firstNonBlank(env.get(START_SHARD_ID), null);
+    String sequenceNumber = firstNonBlank(env.get(START_SEQUENCE_NUMBER), null);
+    String mode = firstNonBlank(env.get(START_MODE), null);
+    if (shard == null && sequenceNumber == null && mode == null) {
+      return Optional.empty();
+    }
+    if (shard == null || sequenceNumber == null || mode == null) {
+      throw new IllegalArgumentException(
+          "set all of "
+              + START_SHARD_ID
+              + ", "
+              + START_SEQUENCE_NUMBER
+              + " and "
+              + START_MODE
+              + " (at or after) to start at a sequence number, or none of them");
+    }
+    boolean inclusive =
+        switch (mode) {
+          case "at", "seqno-at", "AT_SEQUENCE_NUMBER" -> true;
+          case "after", "seqno-after", "AFTER_SEQUENCE_NUMBER" -> false;
+          default ->
+              throw new IllegalArgumentException(
+                  START_MODE + "=" + mode + " is not one of at, after");
+        };
+    try {
+      return Optional.of(new StartFilter(shard, sequenceNumber, inclusive));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(START_SEQUENCE_NUMBER + ": " + e.getMessage(), e);
+    }
   }
 
   private static String firstNonBlank(String a, String b) {

@@ -24,6 +24,7 @@ public final class KinesisRelayHandler
   private final String table;
   private final Clock clock;
   private final PrintStream metrics;
+  private final java.util.Optional<StartFilter> start;
 
   /** The constructor Lambda calls; fails with one sentence when the environment is incomplete. */
   public KinesisRelayHandler() {
@@ -45,11 +46,16 @@ public final class KinesisRelayHandler
             + config.target().table();
     this.clock = clock;
     this.metrics = metrics;
+    this.start = config.start();
   }
 
   @Override
   public StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
-    BatchResult result = relay.apply(KinesisEvents.toSourceRecords(event));
+    java.util.List<io.cdcrelay.change.SourceRecord> records = KinesisEvents.toSourceRecords(event);
+    if (start.isPresent()) {
+      records = start.get().apply(records);
+    }
+    BatchResult result = relay.apply(records);
     metrics.println(BatchLog.emf(table, result, clock.instant()));
     return KinesisEvents.toResponse(result);
   }

@@ -55,6 +55,9 @@ public final class Relay implements AutoCloseable {
   /** Applies a batch of records of one shard, given in stream order. */
   public BatchResult apply(List<SourceRecord> records) {
     Instant started = clock.instant();
+    if (records.isEmpty()) {
+      return result(records, 0, 0, 0, 0, 0, started, Optional.empty(), Optional.empty());
+    }
     Progress progress = new Progress(records);
     List<Decoded> decoded = new ArrayList<>(records.size());
     for (SourceRecord record : records) {

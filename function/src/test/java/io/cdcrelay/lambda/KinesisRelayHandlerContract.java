@@ -74,9 +74,13 @@ abstract class KinesisRelayHandlerContract {
 
   /** What the event's changes make of an empty table: the newest change per item, live only. */
   private static Map<String, JsonNode> expectedItems(KinesisEvent event) throws Exception {
+    return expectedItems(KinesisEvents.toSourceRecords(event));
+  }
+
+  private static Map<String, JsonNode> expectedItems(List<SourceRecord> records) throws Exception {
     DynamoDbChangeDecoder decoder = new DynamoDbChangeDecoder();
     Map<String, Change> newest = new TreeMap<>();
-    for (SourceRecord record : KinesisEvents.toSourceRecords(event)) {
+    for (SourceRecord record : records) {
       if (decoder.decode(record) instanceof Decoded.Ok ok) {
         Change change = ok.change();
         String pk =
@@ -152,6 +156,32 @@ abstract class KinesisRelayHandlerContract {
     // Lambda retries the insert after the removal (a duplicate): the item stays deleted.
     assertThat(handler.handleRequest(load("insert.json"), null).getBatchItemFailures()).isEmpty();
     assertThat(TableRows.liveItems(database(), table)).isEmpty();
+  }
+
+  @Test
+  void startAtASequenceNumberSkipsTheEarlierRecordsOfItsShard() throws Exception {
+    TableName table = newTable();
+    KinesisEvent event = load("batch.json");
+    List<SourceRecord> records = KinesisEvents.toSourceRecords(event);
+    SourceRecord start = records.get(4);
+    Map<String, String> env =
+        Map.of(
+            "CRATEDB_SQLALCHEMY_URL", urlText(database().host(), database().port(), table),
+            "START_SHARD_ID", start.shardId(),
+            "START_SEQUENCE_NUMBER", start.sequenceNumber(),
+            "START_MODE", "at");
+    KinesisRelayHandler handler =
+        new KinesisRelayHandler(
+            FunctionConfig.fromEnvironment(env),
+            Clock.systemUTC(),
+            new PrintStream(new ByteArrayOutputStream()));
+    assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
+    Map<String, JsonNode> live = new TreeMap<>();
+    for (Map.Entry<String, JsonNode> row : TableRows.liveItems(database(), table).entrySet()) {
+      live.put(canonical(row.getKey()), row.getValue());
+    }
+    assertThat(live).isEqualTo(expectedItems(records.subList(4, records.size())));
+    assertThat(live).hasSizeLessThan(expectedItems(records).size());
   }
 
   @Test

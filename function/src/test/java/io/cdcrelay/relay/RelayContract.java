@@ -224,6 +224,32 @@ abstract class RelayContract {
   }
 
   @Test
+  void attributesBeyondTheColumnLimitAreKeptInAux() throws Exception {
+    StringBuilder attributes = new StringBuilder();
+    for (int i = 0; i < 1100; i++) {
+      attributes
+          .append(i == 0 ? "" : ",")
+          .append("\"a")
+          .append(i)
+          .append("\":{\"N\":\"")
+          .append(i)
+          .append("\"}");
+    }
+    SourceRecord wide = record(1, upsert("INSERT", "wide", 100, attributes.toString()));
+    BatchResult result = relay.apply(batch(wide));
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.deadLettered()).isZero();
+    Change change = ((Decoded.Ok) new DynamoDbChangeDecoder().decode(wide)).change();
+    assertThat(live().get("{\"id\":\"wide\"}")).isEqualTo(TableRows.plain(change.newImage()));
+    TableRows.Row row = TableRows.read(database(), table).get("{\"id\":\"wide\"}");
+    if (database().isCrateDb()) {
+      assertThat(row.aux().size()).isPositive();
+    } else {
+      assertThat(row.data().size()).isEqualTo(1100);
+    }
+  }
+
+  @Test
   void typeDriftAcrossBatchesIsReroutedToAux() throws Exception {
     relay.apply(batch(record(1, upsert("INSERT", "a", 100, "\"x\":{\"N\":\"42.5\"}"))));
     BatchResult result =

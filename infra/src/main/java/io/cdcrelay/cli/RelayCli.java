@@ -9,7 +9,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "relay 0.1.0",
     description = "Relays DynamoDB changes from a Kinesis Data Stream into CrateDB.",
-    subcommands = {InvokeCommand.class, SampleEventsCommand.class, LoadCommand.class})
+    subcommands = {
+      InvokeCommand.class,
+      SampleEventsCommand.class,
+      LoadCommand.class,
+      ProvisionCommand.class,
+      TeardownCommand.class,
+      SamParamsCommand.class
+    })
 public final class RelayCli {
 
   public static void main(String[] args) {

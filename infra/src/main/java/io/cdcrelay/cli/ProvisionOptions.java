@@ -1,0 +1,47 @@
+package io.cdcrelay.cli;
+
+import io.cdcrelay.provision.ProvisionRequest;
+import io.cdcrelay.source.SourceUrl;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The source URL and the resources that {@code provision} and {@code teardown} work on. */
+final class ProvisionOptions {
+
+  @Parameters(
+      index = "0",
+      paramLabel = "URL",
+      description =
+          "The source URL: kinesis+dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS")
+  String url;
+
+  @Option(
+      names = "--dynamodb-table",
+      paramLabel = "TABLE",
+      description = "The DynamoDB table whose changes go into the stream")
+  String dynamoDbTable;
+
+  @Option(
+      names = "--function",
+      paramLabel = "FUNCTION",
+      description = "The Lambda function (name or ARN) the stream feeds")
+  String function;
+
+  @Option(
+      names = "--wait-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "300",
+      description =
+          "How long to wait for a stream or function to settle (default: ${DEFAULT-VALUE})")
+  int waitTimeoutSeconds;
+
+  /** The request, with the URL already parsed. */
+  ProvisionRequest request(SourceUrl source, Optional<String> onFailureDestination) {
+    return new ProvisionRequest(
+        source,
+        Optional.ofNullable(dynamoDbTable),
+        Optional.ofNullable(function),
+        onFailureDestination);
+  }
+}

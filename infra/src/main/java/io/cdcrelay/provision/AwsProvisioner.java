@@ -1,0 +1,530 @@
+package io.cdcrelay.provision;
+
+import io.cdcrelay.source.SourceUrl;
+import io.cdcrelay.source.StartPosition;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ApproximateCreationDateTimePrecision;
+import software.amazon.awssdk.services.dynamodb.model.DescribeKinesisStreamingDestinationResponse;
+import software.amazon.awssdk.services.dynamodb.model.KinesisDataStreamDestination;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
+import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
+import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.DestinationConfig;
+import software.amazon.awssdk.services.lambda.model.EventSourceMappingConfiguration;
+import software.amazon.awssdk.services.lambda.model.EventSourcePosition;
+import software.amazon.awssdk.services.lambda.model.FunctionResponseType;
+import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
+import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
+import software.amazon.awssdk.services.lambda.model.ListEventSourceMappingsResponse;
+import software.amazon.awssdk.services.lambda.model.OnFailure;
+
+/**
+ * Reads what exists and carries out a {@link Plan} with the AWS SDK: the only class of provisioning
+ * that talks to AWS. Reading ({@link #observe}) never changes anything.
+ */
+public final class AwsProvisioner {
+
+  private final AwsClients aws;
+  private final Duration waitTimeout;
+  private final Duration pollInterval;
+
+  public AwsProvisioner(AwsClients aws, Duration waitTimeout, Duration pollInterval) {
+    this.aws = aws;
+    this.waitTimeout = waitTimeout;
+    this.pollInterval = pollInterval;
+  }
+
+  /**
+   * Reads the stream, the record a seqno start names ({@code findStart}), the table's streaming
+   * destinations, the function and its mappings on the stream: read-only calls only.
+   */
+  public Observed observe(ProvisionRequest request, boolean findStart) {
+    SourceUrl source = request.source();
+    Optional<StreamState> stream = stream(source.stream());
+    Optional<StartRecord> start = Optional.empty();
+    if (findStart && source.start().needsSequenceNumber() && stream.isPresent()) {
+      start =
+          findStartRecord(source.stream(), source.sequenceNumber().orElseThrow(), source.start());
+    }
+    Optional<List<DestinationState>> destinations = request.dynamoDbTable().map(this::destinations);
+    Optional<FunctionState> function = request.function().flatMap(this::function);
+    List<MappingState> mappings = List.of();
+    if (function.isPresent() && stream.isPresent()) {
+      mappings = mappings(request.function().get(), stream.get().arn());
+    }
+    return new Observed(stream, destinations, function, mappings, start);
+  }
+
+  /** The stream, if it exists. */
+  public Optional<StreamState> stream(String name) {
+    KinesisClient kinesis = aws.kinesis();
+    StreamDescriptionSummary summary;
+    try {
+      summary = kinesis.describeStreamSummary(r -> r.streamName(name)).streamDescriptionSummary();
+    } catch (software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw failed("DescribeStreamSummary " + name, e);
+    }
+    boolean ours =
+        call(
+            "ListTagsForStream " + name,
+            () ->
+                kinesis.listTagsForStream(r -> r.streamName(name)).tags().stream()
+                    .anyMatch(
+                        t ->
+                            StreamState.TAG.equals(t.key())
+                                && StreamState.TAG_VALUE.equals(t.value())));
+    return Optional.of(
+        new StreamState(
+            name,
+            summary.streamARN(),
+            summary.streamStatusAsString(),
+            summary.openShardCount() == null ? 0 : summary.openShardCount(),
+            ours));
+  }
+
+  /**
+   * The record with {@code sequenceNumber}: the shard that holds it answers an AT_SEQUENCE_NUMBER
+   * iterator with it (another shard rejects the number or answers with another record).
+   */
+  public Optional<StartRecord> findStartRecord(
+      String stream, String sequenceNumber, StartPosition position) {
+    KinesisClient kinesis = aws.kinesis();
+    for (Shard shard : shards(stream)) {
+      String iterator;
+      try {
+        iterator =
+            kinesis
+                .getShardIterator(
+                    r ->
+                        r.streamName(stream)
+                            .shardId(shard.shardId())
+                            .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
+                            .startingSequenceNumber(sequenceNumber))
+                .shardIterator();
+      } catch (InvalidArgumentException e) {
+        continue;
+      } catch (SdkException e) {
+        throw failed("GetShardIterator " + stream + "/" + shard.shardId(), e);
+      }
+      // An iterator's first reads may come back empty although the record is there.
+      for (int read = 0; read < 5 && iterator != null; read++) {
+        String current = iterator;
+        GetRecordsResponse records =
+            call(
+                "GetRecords " + stream + "/" + shard.shardId(),
+                () -> kinesis.getRecords(r -> r.shardIterator(current).limit(1)));
+        if (!records.records().isEmpty()) {
+          Record record = records.records().get(0);
+          if (record.sequenceNumber().equals(sequenceNumber)) {
+            return Optional.of(
+                new StartRecord(
+                    shard.shardId(),
+                    sequenceNumber,
+                    record.approximateArrivalTimestamp(),
+                    position));
+          }
+          break;
+        }
+        iterator = records.nextShardIterator();
+        if (records.millisBehindLatest() != null && records.millisBehindLatest() == 0) {
+          break;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private List<Shard> shards(String stream) {
+    List<Shard> shards = new ArrayList<>();
+    String next = null;
+    do {
+      String token = next;
+      ListShardsResponse page =
+          call(
+              "ListShards " + stream,
+              () ->
+                  aws.kinesis()
+                      .listShards(
+                          token == null
+                              ? ListShardsRequest.builder().streamName(stream).build()
+                              : ListShardsRequest.builder().nextToken(token).build()));
+      shards.addAll(page.shards());
+      next = page.nextToken();
+    } while (next != null);
+    return shards;
+  }
+
+  private List<DestinationState> destinations(String table) {
+    DynamoDbClient dynamoDb = aws.dynamoDb();
+    try {
+      dynamoDb.describeTable(r -> r.tableName(table));
+    } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
+      throw new ProvisionException(
+          "the DynamoDB table " + table + " does not exist in " + aws.region());
+    } catch (SdkException e) {
+      throw failed("DescribeTable " + table, e);
+    }
+    DescribeKinesisStreamingDestinationResponse response =
+        call(
+            "DescribeKinesisStreamingDestination " + table,
+            () -> dynamoDb.describeKinesisStreamingDestination(r -> r.tableName(table)));
+    List<DestinationState> destinations = new ArrayList<>();
+    for (KinesisDataStreamDestination d : response.kinesisDataStreamDestinations()) {
+      destinations.add(
+          new DestinationState(
+              d.streamArn(),
+              d.destinationStatusAsString(),
+              d.approximateCreationDateTimePrecisionAsString() == null
+                  ? "MILLISECOND"
+                  : d.approximateCreationDateTimePrecisionAsString()));
+    }
+    return destinations;
+  }
+
+  private Optional<FunctionState> function(String name) {
+    try {
+      GetFunctionConfigurationResponse f =
+          aws.lambda().getFunctionConfiguration(r -> r.functionName(name));
+      return Optional.of(new FunctionState(name, f.functionArn(), environment(f.environment())));
+    } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw failed("GetFunctionConfiguration " + name, e);
+    }
+  }
+
+  private static Map<String, String> environment(
+      software.amazon.awssdk.services.lambda.model.EnvironmentResponse environment) {
+    return environment == null || environment.variables() == null
+        ? Map.of()
+        : environment.variables();
+  }
+
+  private List<MappingState> mappings(String function, String streamArn) {
+    List<MappingState> mappings = new ArrayList<>();
+    String marker = null;
+    do {
+      String current = marker;
+      ListEventSourceMappingsResponse page =
+          call(
+              "ListEventSourceMappings " + function,
+              () ->
+                  aws.lambda()
+                      .listEventSourceMappings(
+                          r -> r.functionName(function).eventSourceArn(streamArn).marker(current)));
+      for (EventSourceMappingConfiguration m : page.eventSourceMappings()) {
+        if (streamArn.equals(m.eventSourceArn())) {
+          mappings.add(mapping(m));
+        }
+      }
+      marker = page.nextMarker();
+    } while (marker != null);
+    return mappings;
+  }
+
+  /** A mapping as found; where the service reports no value, its documented default. */
+  static MappingState mapping(EventSourceMappingConfiguration m) {
+    MappingSettings settings =
+        new MappingSettings(
+            m.batchSize() == null ? 100 : m.batchSize(),
+            m.startingPositionAsString() == null ? "" : m.startingPositionAsString(),
+            Optional.ofNullable(m.startingPositionTimestamp()),
+            m.maximumBatchingWindowInSeconds() == null ? 0 : m.maximumBatchingWindowInSeconds(),
+            Boolean.TRUE.equals(m.bisectBatchOnFunctionError()),
+            m.maximumRetryAttempts() == null ? -1 : m.maximumRetryAttempts(),
+            m.maximumRecordAgeInSeconds() == null ? -1 : m.maximumRecordAgeInSeconds(),
+            m.parallelizationFactor() == null ? 1 : m.parallelizationFactor(),
+            m.destinationConfig() == null || m.destinationConfig().onFailure() == null
+                ? Optional.empty()
+                : Optional.ofNullable(m.destinationConfig().onFailure().destination()));
+    return new MappingState(
+        m.uuid(),
+        m.state() == null ? "" : m.state(),
+        settings,
+        m.functionResponseTypesAsStrings() == null
+            ? List.of()
+            : m.functionResponseTypesAsStrings());
+  }
+
+  /**
+   * Carries out the plan's changes in order and reports every step, done or not, to {@code report}.
+   * The function's start filter becomes {@code observed.startRecord()}'s variables, or none.
+   */
+  public void apply(
+      ProvisionRequest request, Observed observed, Plan plan, Consumer<String> report) {
+    SourceUrl source = request.source();
+    String streamArn = observed.stream().map(StreamState::arn).orElse(null);
+    for (Step step : plan.steps()) {
+      switch (step.resource()) {
+        case STREAM:
+          if (step.action() == Step.Action.CREATE) {
+            streamArn = createStream(source);
+          } else if (step.action() == Step.Action.DELETE) {
+            call(
+                "DeleteStream " + source.stream(),
+                () -> aws.kinesis().deleteStream(r -> r.streamName(source.stream())));
+          }
+          break;
+        case FUNCTION_ENVIRONMENT:
+          if (step.action() == Step.Action.UPDATE) {
+            updateEnvironment(
+                request.function().orElseThrow(),
+                observed.startRecord().map(StartRecord::environment).orElse(Map.of()));
+          }
+          break;
+        case EVENT_SOURCE_MAPPING:
+          if (step.action() == Step.Action.DELETE) {
+            String uuid = step.detail();
+            call(
+                "DeleteEventSourceMapping " + uuid,
+                () -> aws.lambda().deleteEventSourceMapping(r -> r.uuid(uuid)));
+          } else if (step.action().changes()) {
+            MappingSettings wanted =
+                MappingSettings.from(
+                    source, observed.startRecord(), request.onFailureDestination());
+            changeMapping(step, request.function().orElseThrow(), streamArn, wanted, observed);
+          }
+          break;
+        case STREAMING_DESTINATION:
+          if (step.action().changes()) {
+            changeDestination(step, request.dynamoDbTable().orElseThrow(), streamArn);
+          }
+          break;
+        default:
+          throw new IllegalStateException("unknown resource " + step.resource());
+      }
+      report.accept(step.render(true));
+    }
+  }
+
+  private String createStream(SourceUrl source) {
+    KinesisClient kinesis = aws.kinesis();
+    String name = source.stream();
+    try {
+      kinesis.createStream(r -> r.streamName(name).shardCount(source.createShards()));
+    } catch (software.amazon.awssdk.services.kinesis.model.ResourceInUseException e) {
+      // Created meanwhile by someone else: wait for it like for ours, but do not tag it.
+      return awaitActive(name);
+    } catch (SdkException e) {
+      throw failed("CreateStream " + name, e);
+    }
+    String arn = awaitActive(name);
+    call(
+        "AddTagsToStream " + name,
+        () ->
+            kinesis.addTagsToStream(
+                r -> r.streamName(name).tags(Map.of(StreamState.TAG, StreamState.TAG_VALUE))));
+    return arn;
+  }
+
+  private String awaitActive(String name) {
+    Instant deadline = Instant.now().plus(waitTimeout);
+    while (true) {
+      StreamDescriptionSummary summary =
+          call(
+              "DescribeStreamSummary " + name,
+              () ->
+                  aws.kinesis()
+                      .describeStreamSummary(r -> r.streamName(name))
+                      .streamDescriptionSummary());
+      if ("ACTIVE".equals(summary.streamStatusAsString())) {
+        return summary.streamARN();
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new ProvisionException(
+            "the stream "
+                + name
+                + " is still "
+                + summary.streamStatusAsString()
+                + " after "
+                + waitTimeout.toSeconds()
+                + " s; run provision again once it is ACTIVE");
+      }
+      pause();
+    }
+  }
+
+  private void updateEnvironment(String function, Map<String, String> startFilter) {
+    LambdaClient lambda = aws.lambda();
+    GetFunctionConfigurationResponse current = awaitFunctionUpdated(function);
+    Map<String, String> variables =
+        new LinkedHashMap<>(
+            current.environment() == null || current.environment().variables() == null
+                ? Map.of()
+                : current.environment().variables());
+    Planner.startVariables().forEach(variables::remove);
+    variables.putAll(startFilter);
+    call(
+        "UpdateFunctionConfiguration " + function,
+        () ->
+            lambda.updateFunctionConfiguration(
+                r -> r.functionName(function).environment(e -> e.variables(variables))));
+    // The mapping must not invoke the function before the filter is in place.
+    awaitFunctionUpdated(function);
+  }
+
+  private GetFunctionConfigurationResponse awaitFunctionUpdated(String function) {
+    Instant deadline = Instant.now().plus(waitTimeout);
+    while (true) {
+      GetFunctionConfigurationResponse f =
+          call(
+              "GetFunctionConfiguration " + function,
+              () -> aws.lambda().getFunctionConfiguration(r -> r.functionName(function)));
+      if (f.lastUpdateStatus() != LastUpdateStatus.IN_PROGRESS) {
+        return f;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new ProvisionException(
+            "the function "
+                + function
+                + " is still being updated after "
+                + waitTimeout.toSeconds()
+                + " s");
+      }
+      pause();
+    }
+  }
+
+  private void changeMapping(
+      Step step, String function, String streamArn, MappingSettings wanted, Observed observed) {
+    LambdaClient lambda = aws.lambda();
+    DestinationConfig destination =
+        wanted
+            .onFailureDestination()
+            .map(
+                arn ->
+                    DestinationConfig.builder()
+                        .onFailure(OnFailure.builder().destination(arn).build())
+                        .build())
+            .orElse(null);
+    switch (step.action()) {
+      case CREATE:
+        call(
+            "CreateEventSourceMapping " + function,
+            () ->
+                lambda.createEventSourceMapping(
+                    r ->
+                        r.functionName(function)
+                            .eventSourceArn(streamArn)
+                            .batchSize(wanted.batchSize())
+                            .startingPosition(
+                                EventSourcePosition.fromValue(wanted.startingPosition()))
+                            .startingPositionTimestamp(
+                                wanted.startingPositionTimestamp().orElse(null))
+                            .maximumBatchingWindowInSeconds(wanted.maximumBatchingWindowInSeconds())
+                            .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)
+                            .bisectBatchOnFunctionError(wanted.bisectBatchOnFunctionError())
+                            .maximumRetryAttempts(wanted.maximumRetryAttempts())
+                            .maximumRecordAgeInSeconds(wanted.maximumRecordAgeInSeconds())
+                            .parallelizationFactor(wanted.parallelizationFactor())
+                            .destinationConfig(destination)));
+        break;
+      case UPDATE:
+        String uuid = observed.mappings().get(0).uuid();
+        call(
+            "UpdateEventSourceMapping " + uuid,
+            () ->
+                lambda.updateEventSourceMapping(
+                    r ->
+                        r.uuid(uuid)
+                            .batchSize(wanted.batchSize())
+                            .maximumBatchingWindowInSeconds(wanted.maximumBatchingWindowInSeconds())
+                            .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)
+                            .bisectBatchOnFunctionError(wanted.bisectBatchOnFunctionError())
+                            .maximumRetryAttempts(wanted.maximumRetryAttempts())
+                            .maximumRecordAgeInSeconds(wanted.maximumRecordAgeInSeconds())
+                            .parallelizationFactor(wanted.parallelizationFactor())
+                            .destinationConfig(destination)));
+        break;
+      default:
+        break;
+    }
+  }
+
+  private void changeDestination(Step step, String table, String streamArn) {
+    DynamoDbClient dynamoDb = aws.dynamoDb();
+    switch (step.action()) {
+      case CREATE:
+        call(
+            "EnableKinesisStreamingDestination " + table,
+            () ->
+                dynamoDb.enableKinesisStreamingDestination(
+                    r ->
+                        r.tableName(table)
+                            .streamArn(streamArn)
+                            .enableKinesisStreamingConfiguration(
+                                c ->
+                                    c.approximateCreationDateTimePrecision(
+                                        ApproximateCreationDateTimePrecision.MICROSECOND))));
+        break;
+      case UPDATE:
+        call(
+            "UpdateKinesisStreamingDestination " + table,
+            () ->
+                dynamoDb.updateKinesisStreamingDestination(
+                    r ->
+                        r.tableName(table)
+                            .streamArn(streamArn)
+                            .updateKinesisStreamingConfiguration(
+                                c ->
+                                    c.approximateCreationDateTimePrecision(
+                                        ApproximateCreationDateTimePrecision.MICROSECOND))));
+        break;
+      case DELETE:
+        call(
+            "DisableKinesisStreamingDestination " + table,
+            () ->
+                dynamoDb.disableKinesisStreamingDestination(
+                    r -> r.tableName(table).streamArn(streamArn)));
+        break;
+      default:
+        break;
+    }
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(pollInterval.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProvisionException("interrupted while waiting", e);
+    }
+  }
+
+  private <T> T call(String action, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (SdkException e) {
+      throw failed(action, e);
+    }
+  }
+
+  private ProvisionException failed(String action, SdkException e) {
+    return new ProvisionException(
+        action
+            + " failed"
+            + aws.endpoint().map(u -> " at " + u).orElse(" in " + aws.region())
+            + ": "
+            + e.getMessage(),
+        e);
+  }
+}

@@ -1,0 +1,404 @@
+package io.cdcrelay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.provision.AwsClients;
+import io.cdcrelay.tools.MotoServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.EventSourceMappingConfiguration;
+import software.amazon.awssdk.services.lambda.model.Runtime;
+
+/**
+ * {@code relay provision}, {@code teardown} and {@code sam-params} against moto's Lambda, Kinesis
+ * and DynamoDB control planes ({@code moto_server}, started for this class).
+ */
+class ProvisionIT {
+
+  private static final String FUNCTION = "relay-fn";
+  private static final String FAILED_QUEUE = "arn:aws:sqs:us-east-1:123456789012:failed-batches";
+
+  private static MotoServer moto;
+  private static KinesisClient kinesis;
+  private static LambdaClient lambda;
+  private static DynamoDbClient dynamoDb;
+  private static String role;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @BeforeAll
+  static void start() throws IOException {
+    moto = MotoServer.start();
+    StaticCredentialsProvider credentials =
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+    kinesis =
+        AwsClients.buildWithJson(
+            KinesisClient.builder()
+                .endpointOverride(moto.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials)
+                .httpClient(UrlConnectionHttpClient.create()));
+    lambda =
+        LambdaClient.builder()
+            .endpointOverride(moto.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(credentials)
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+    dynamoDb =
+        DynamoDbClient.builder()
+            .endpointOverride(moto.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(credentials)
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+    try (IamClient iam =
+        IamClient.builder()
+            .endpointOverride(moto.endpoint())
+            .region(Region.AWS_GLOBAL)
+            .credentialsProvider(credentials)
+            .httpClient(UrlConnectionHttpClient.create())
+            .build()) {
+      role =
+          iam.createRole(
+                  r ->
+                      r.roleName("relay-fn-role")
+                          .assumeRolePolicyDocument(
+                              "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                                  + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},"
+                                  + "\"Action\":\"sts:AssumeRole\"}]}"))
+              .role()
+              .arn();
+    }
+    createFunction(FUNCTION);
+  }
+
+  /** Creates a function in moto (which needs one for a mapping); moto accepts any zip. */
+  private static String createFunction(String name) throws IOException {
+    SdkBytes code = SdkBytes.fromByteArray(zip());
+    lambda.createFunction(
+        r ->
+            r.functionName(name)
+                .runtime(Runtime.JAVA21)
+                .role(role)
+                .handler("io.cdcrelay.lambda.KinesisRelayHandler::handleRequest")
+                .code(c -> c.zipFile(code))
+                .environment(
+                    e ->
+                        e.variables(
+                            Map.of(
+                                "CRATEDB_SQLALCHEMY_URL",
+                                "crate://crate@localhost:4200/doc/demo"))));
+    return name;
+  }
+
+  @AfterAll
+  static void stop() {
+    if (moto != null) {
+      kinesis.close();
+      lambda.close();
+      dynamoDb.close();
+      moto.close();
+    }
+  }
+
+  @Test
+  void firstRunCreatesSecondFindsEverythingPresentTeardownRemoves() {
+    String url = url("created", "create=true");
+    ok("provision", url, "--function", FUNCTION, "--on-failure-arn", FAILED_QUEUE);
+    assertThat(out.toString())
+        .containsPattern("stream +created +created")
+        .containsPattern("event source mapping +created +relay-fn ← created")
+        .contains("Done: 2 changed");
+    assertThat(
+            kinesis
+                .describeStreamSummary(r -> r.streamName("created"))
+                .streamDescriptionSummary()
+                .streamStatusAsString())
+        .isEqualTo("ACTIVE");
+    assertThat(kinesis.listTagsForStream(r -> r.streamName("created")).tags())
+        .anyMatch(t -> t.key().equals("cdc-relay:created-by"));
+    EventSourceMappingConfiguration mapping = onlyMapping("created");
+    assertThat(mapping.batchSize()).isEqualTo(100);
+    assertThat(mapping.startingPositionAsString()).isEqualTo("TRIM_HORIZON");
+    assertThat(mapping.maximumBatchingWindowInSeconds()).isEqualTo(1);
+    assertThat(mapping.functionResponseTypesAsStrings()).containsExactly("ReportBatchItemFailures");
+    assertThat(mapping.bisectBatchOnFunctionError()).isTrue();
+    assertThat(mapping.maximumRetryAttempts()).isEqualTo(10_000);
+    assertThat(mapping.maximumRecordAgeInSeconds()).isEqualTo(-1);
+    assertThat(mapping.parallelizationFactor()).isEqualTo(1);
+    assertThat(mapping.destinationConfig().onFailure().destination()).isEqualTo(FAILED_QUEUE);
+
+    ok("provision", url, "--function", FUNCTION, "--on-failure-arn", FAILED_QUEUE);
+    assertThat(stepLines()).hasSize(2).allMatch(l -> l.contains("already present"));
+    assertThat(out.toString()).contains("Nothing changed: everything already present.");
+    assertThat(onlyMapping("created")).isEqualTo(mapping);
+
+    ok("provision", url + "&batch-size=500&buffer-time=2.5", "--function", FUNCTION);
+    assertThat(out.toString())
+        .containsPattern(
+            "event source mapping +updated .*BatchSize 100 → 500, MaximumBatchingWindowInSeconds 1 → 3");
+    assertThat(onlyMapping("created").batchSize()).isEqualTo(500);
+    ok("provision", url + "&batch-size=500&buffer-time=2.5", "--function", FUNCTION);
+    assertThat(out.toString()).contains("Nothing changed");
+
+    ok("teardown", url, "--function", FUNCTION);
+    assertThat(out.toString())
+        .containsPattern("event source mapping +deleted")
+        .containsPattern("stream +deleted +created: created by relay provision");
+    assertThat(mappings("created")).isEmpty();
+    assertThat(streamExists("created")).isFalse();
+    ok("teardown", url, "--function", FUNCTION);
+    assertThat(out.toString()).contains("Nothing to remove.");
+  }
+
+  @Test
+  void dryRunPrintsThePlanAndChangesNothing() {
+    String url = url("dry", "create=true&create-shards=3&start=latest");
+    ok("provision", url, "--function", FUNCTION, "--dry-run");
+    assertThat(out.toString())
+        .containsPattern("stream +create +dry: 3 shards in us-east-1")
+        .containsPattern(
+            "event source mapping +create +relay-fn ← dry: BatchSize 100, StartingPosition LATEST")
+        .contains("Dry run: nothing changed.");
+    assertThat(streamExists("dry")).isFalse();
+
+    ok("provision", url, "--function", FUNCTION);
+    ok("teardown", url, "--function", FUNCTION, "--dry-run");
+    assertThat(out.toString()).containsPattern("stream +delete +dry");
+    assertThat(streamExists("dry")).isTrue();
+    assertThat(mappings("dry")).hasSize(1);
+    ok("teardown", url, "--function", FUNCTION);
+  }
+
+  @Test
+  void teardownKeepsAStreamThatProvisionDidNotCreate() {
+    kinesis.createStream(r -> r.streamName("theirs").shardCount(1));
+    for (String options : List.of("region=us-east-1", "create=true")) {
+      String url = url("theirs", options);
+      ok("provision", url, "--function", FUNCTION);
+      assertThat(out.toString())
+          .containsPattern("stream +already present +theirs: ACTIVE, 1 shard");
+      ok("teardown", url, "--function", FUNCTION);
+      assertThat(out.toString()).containsPattern("stream +kept +theirs");
+      assertThat(streamExists("theirs")).isTrue();
+      assertThat(mappings("theirs")).isEmpty();
+    }
+  }
+
+  @Test
+  void seqnoStartBeginsAtTheRecordsTimeAndFiltersEarlierRecords() throws IOException {
+    String replayFunction = createFunction("relay-replay");
+    kinesis.createStream(r -> r.streamName("replay").shardCount(2));
+    List<PutRecordResponse> puts = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      String key = "item-" + i;
+      puts.add(
+          kinesis.putRecord(
+              r ->
+                  r.streamName("replay")
+                      .partitionKey(key)
+                      .data(
+                          SdkBytes.fromString(
+                              "{\"n\":" + key.length() + "}", StandardCharsets.UTF_8))));
+    }
+    PutRecordResponse start = puts.get(3);
+    String url = url("replay", "start=seqno-after&seqno=" + start.sequenceNumber());
+
+    ok("provision", url, "--function", replayFunction);
+    assertThat(out.toString())
+        .containsPattern(
+            "function environment +updated +relay-replay: START_SHARD_ID=" + start.shardId())
+        .containsPattern("event source mapping +created .*StartingPosition AT_TIMESTAMP");
+    assertThat(out.toString().indexOf("function environment"))
+        .isLessThan(out.toString().indexOf("event source mapping"));
+    Map<String, String> env =
+        lambda
+            .getFunctionConfiguration(r -> r.functionName(replayFunction))
+            .environment()
+            .variables();
+    assertThat(env)
+        .containsEntry("START_SHARD_ID", start.shardId())
+        .containsEntry("START_SEQUENCE_NUMBER", start.sequenceNumber())
+        .containsEntry("START_MODE", "after")
+        .containsEntry("CRATEDB_SQLALCHEMY_URL", "crate://crate@localhost:4200/doc/demo");
+    assertThat(onlyMapping("replay").startingPositionAsString()).isEqualTo("AT_TIMESTAMP");
+
+    ok("provision", url, "--function", replayFunction);
+    assertThat(out.toString()).contains("Nothing changed");
+
+    ok("sam-params", url);
+    assertThat(out.toString().trim())
+        .startsWith("StreamArn=arn:aws:kinesis:us-east-1:123456789012:stream/replay BatchSize=100")
+        .containsPattern("StartingPosition=AT_TIMESTAMP StartingPositionTimestamp=\\d{10} ")
+        .contains(
+            "StartShardId=" + start.shardId(),
+            "StartSequenceNumber=" + start.sequenceNumber(),
+            "StartMode=after");
+
+    ok("teardown", url, "--function", replayFunction);
+    assertThat(out.toString())
+        .containsPattern("function environment +updated +relay-replay: remove the start filter");
+    assertThat(
+            lambda
+                .getFunctionConfiguration(r -> r.functionName(replayFunction))
+                .environment()
+                .variables())
+        .doesNotContainKeys("START_SHARD_ID", "START_SEQUENCE_NUMBER", "START_MODE")
+        .containsKey("CRATEDB_SQLALCHEMY_URL");
+  }
+
+  @Test
+  void sequenceNumberInNoShardFailsBeforeAnyChange() {
+    kinesis.createStream(r -> r.streamName("empty").shardCount(1));
+    String url =
+        url(
+            "empty",
+            "start=seqno-at&seqno=49656709367126341276484543186423045812698406329470730242");
+    assertThat(run("provision", url, "--function", FUNCTION)).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("Provisioning failed:")
+        .contains("in no shard of the stream empty");
+    assertThat(mappings("empty")).isEmpty();
+  }
+
+  @Test
+  void missingFunctionOrTableFailsBeforeAnyChange() {
+    assertThat(run("provision", url("nofn", "create=true"), "--function", "no-such-function"))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .contains("the Lambda function no-such-function does not exist in us-east-1");
+    assertThat(run("provision", url("nofn", "create=true"), "--dynamodb-table", "no-such-table"))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .contains("the DynamoDB table no-such-table does not exist in us-east-1");
+    assertThat(streamExists("nofn")).isFalse();
+  }
+
+  @Test
+  void streamingDestinationNeedsAnEndpointThatImplementsIt() {
+    // moto 5.2.5 (like DynamoDB Local) does not implement the Kinesis streaming destination API;
+    // the provisioner says so and creates nothing.
+    dynamoDb.createTable(
+        r ->
+            r.tableName("demo")
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                .attributeDefinitions(
+                    a -> a.attributeName("id").attributeType(ScalarAttributeType.S)));
+    assertThat(run("provision", url("withtable", "create=true"), "--dynamodb-table", "demo"))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .contains("DescribeKinesisStreamingDestination demo failed at " + moto.endpoint());
+    assertThat(streamExists("withtable")).isFalse();
+  }
+
+  @Test
+  void samParamsReadsTheArnOfAnExistingStream() {
+    kinesis.createStream(r -> r.streamName("existing").shardCount(1));
+    ok("sam-params", url("existing", "batch-size=250&buffer-time=0"));
+    assertThat(out.toString().trim())
+        .isEqualTo(
+            "StreamArn=arn:aws:kinesis:us-east-1:123456789012:stream/existing BatchSize=250"
+                + " StartingPosition=TRIM_HORIZON MaximumBatchingWindowInSeconds=0");
+    assertThat(run("sam-params", url("absent", "region=us-east-1"))).isEqualTo(1);
+    assertThat(err.toString()).contains("the stream absent does not exist");
+  }
+
+  /** Runs the command line and expects exit code 0. */
+  private void ok(String... args) {
+    assertThat(run(args)).as(String.join(" ", args) + "\n" + out + err).isZero();
+  }
+
+  private int run(String... args) {
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+    CommandLine command = new CommandLine(new RelayCli());
+    command.setOut(new PrintWriter(out, true));
+    command.setErr(new PrintWriter(err, true));
+    return command.execute(args);
+  }
+
+  private List<String> stepLines() {
+    return out.toString()
+        .lines()
+        .filter(
+            l ->
+                l.matches(
+                    "^(stream|function environment|event source mapping|streaming destination) .*"))
+        .toList();
+  }
+
+  private static String url(String stream, String options) {
+    return "kinesis+dynamodb+cdc://testing:testing@127.0.0.1:"
+        + moto.port()
+        + "/"
+        + stream
+        + "?"
+        + options;
+  }
+
+  private static List<EventSourceMappingConfiguration> mappings(String stream) {
+    if (!streamExists(stream)) {
+      return List.of();
+    }
+    String arn =
+        kinesis
+            .describeStreamSummary(r -> r.streamName(stream))
+            .streamDescriptionSummary()
+            .streamARN();
+    return lambda.listEventSourceMappings(r -> r.eventSourceArn(arn)).eventSourceMappings();
+  }
+
+  private static EventSourceMappingConfiguration onlyMapping(String stream) {
+    List<EventSourceMappingConfiguration> mappings = mappings(stream);
+    assertThat(mappings).hasSize(1);
+    return mappings.get(0);
+  }
+
+  private static boolean streamExists(String stream) {
+    try {
+      kinesis.describeStreamSummary(r -> r.streamName(stream));
+      return true;
+    } catch (ResourceNotFoundException e) {
+      return false;
+    }
+  }
+
+  private static byte[] zip() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      zip.putNextEntry(new ZipEntry("README"));
+      zip.write("placeholder code for moto".getBytes(StandardCharsets.UTF_8));
+      zip.closeEntry();
+    }
+    return bytes.toByteArray();
+  }
+}

@@ -1,0 +1,269 @@
+package io.cdcrelay.provision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.source.SourceUrl;
+import io.cdcrelay.tools.CloudFormationYaml;
+import io.cdcrelay.tools.Repository;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code template.yaml} read as data: the function, its mapping and the parameter defaults. */
+class TemplateTest {
+
+  private static final String DEFAULTS_URL = "kinesis+dynamodb+cdc://aws/cdc-stream?create=true";
+
+  private static Map<String, Object> template;
+
+  @BeforeAll
+  static void read() throws Exception {
+    template = CloudFormationYaml.read(Repository.root().resolve("template.yaml"));
+  }
+
+  @Test
+  void functionRunsTheShadedJarsHandlerOnJava21() throws Exception {
+    Map<String, Object> function = resource("RelayFunction");
+    assertThat(function.get("Type")).isEqualTo("AWS::Serverless::Function");
+    Map<String, Object> properties = map(function, "Properties");
+    assertThat(properties.get("Runtime")).isEqualTo("java21");
+    assertThat(properties.get("CodeUri")).isEqualTo("function/target/function.jar");
+    String handler = (String) properties.get("Handler");
+    assertThat(handler).isEqualTo("io.cdcrelay.lambda.KinesisRelayHandler::handleRequest");
+    Class<?> type = Class.forName(handler.substring(0, handler.indexOf("::")));
+    assertThat(
+            type.getMethod(
+                "handleRequest",
+                Class.forName("com.amazonaws.services.lambda.runtime.events.KinesisEvent"),
+                Class.forName("com.amazonaws.services.lambda.runtime.Context")))
+        .isNotNull();
+    // sam build copies the Maven-built jar instead of building with a Maven and JDK of its own.
+    assertThat(map(function, "Metadata")).containsEntry("SkipBuild", true);
+    assertThat(properties.get("MemorySize")).isEqualTo(ref("MemorySize"));
+    assertThat(properties.get("Timeout")).isEqualTo(ref("Timeout"));
+    assertThat(number(parameter("Timeout").get("Default")))
+        .isGreaterThan(number(parameter("CrateDbSocketTimeout").get("Default")));
+  }
+
+  @Test
+  void mappingReportsBatchItemFailuresAndBisects() {
+    Map<String, Object> event = kinesisEvent();
+    assertThat(event.get("Type")).isEqualTo("Kinesis");
+    Map<String, Object> properties = map(event, "Properties");
+    // Without it Lambda ignores the function's partial batch response.
+    assertThat(properties.get("FunctionResponseTypes"))
+        .isEqualTo(MappingSettings.FUNCTION_RESPONSE_TYPES);
+    assertThat(properties.get("BisectBatchOnFunctionError"))
+        .isEqualTo(ref("BisectBatchOnFunctionError"));
+    assertThat(parameter("BisectBatchOnFunctionError").get("Default")).isEqualTo("true");
+    assertThat(map(map(properties, "DestinationConfig"), "OnFailure"))
+        .containsEntry("Type", "SQS")
+        .containsEntry("Destination", Map.of("Fn::GetAtt", List.of("FailedBatches", "Arn")));
+    assertThat(resource("FailedBatches").get("Type")).isEqualTo("AWS::SQS::Queue");
+    assertThat(properties.get("StartingPositionTimestamp"))
+        .isEqualTo(
+            Map.of(
+                "Fn::If",
+                List.of("AtTimestamp", ref("StartingPositionTimestamp"), ref("AWS::NoValue"))));
+  }
+
+  @Test
+  void mappingParameterDefaultsAreTheSourceUrlDefaults() {
+    SourceUrl source = SourceUrl.parse(DEFAULTS_URL);
+    MappingSettings defaults = MappingSettings.from(source, Optional.empty(), Optional.empty());
+    Map<String, Object> properties = map(kinesisEvent(), "Properties");
+    Map<String, Object> expected =
+        Map.of(
+            "BatchSize", defaults.batchSize(),
+            "StartingPosition", defaults.startingPosition(),
+            "MaximumBatchingWindowInSeconds", defaults.maximumBatchingWindowInSeconds(),
+            "MaximumRetryAttempts", defaults.maximumRetryAttempts(),
+            "MaximumRecordAgeInSeconds", defaults.maximumRecordAgeInSeconds(),
+            "ParallelizationFactor", defaults.parallelizationFactor());
+    expected.forEach(
+        (name, value) -> {
+          assertThat(properties.get(name)).as(name).isEqualTo(ref(name));
+          assertThat(String.valueOf(parameter(name).get("Default")))
+              .as(name)
+              .isEqualTo(String.valueOf(value));
+        });
+    assertThat(defaults.batchSize()).isEqualTo(100);
+    assertThat(defaults.startingPosition()).isEqualTo("TRIM_HORIZON");
+    // buffer-time 0.5 s; the mapping takes whole seconds.
+    assertThat(defaults.maximumBatchingWindowInSeconds()).isEqualTo(1);
+    assertThat(number(parameter("ShardCount").get("Default")))
+        .isEqualTo(BigDecimal.valueOf(source.createShards()));
+    assertThat(parameter("StartingPosition").get("AllowedValues"))
+        .isEqualTo(List.of("TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"));
+  }
+
+  @Test
+  void mappingConsumesTheCreatedStreamOrTheGivenOne() {
+    Map<String, Object> properties = map(kinesisEvent(), "Properties");
+    Object stream =
+        Map.of("Fn::If", List.of("CreateStream", getAtt("Stream", "Arn"), ref("StreamArn")));
+    assertThat(properties.get("Stream")).isEqualTo(stream);
+    assertThat(resource("Stream")).containsEntry("Condition", "CreateStream");
+    assertThat(map(template, "Conditions").get("CreateStream"))
+        .isEqualTo(Map.of("Fn::Equals", List.of(ref("StreamArn"), "")));
+    assertThat(map(resource("Stream"), "Properties").get("ShardCount"))
+        .isEqualTo(ref("ShardCount"));
+  }
+
+  @Test
+  void passwordComesFromExactlyTheGivenSecretNeverFromADefault() {
+    Map<String, Object> url = parameter("CrateDbUrl");
+    assertThat(url).containsEntry("NoEcho", true).doesNotContainKey("Default");
+    for (Map.Entry<String, Object> p : map(template, "Parameters").entrySet()) {
+      if (p.getKey().toLowerCase().contains("password")) {
+        assertThat(((Map<?, ?>) p.getValue()).get("Default")).as(p.getKey()).isEqualTo("");
+      }
+    }
+    Map<String, Object> properties = map(resource("RelayFunction"), "Properties");
+    Object policy =
+        Map.of(
+            "Fn::If",
+            List.of(
+                "HasPasswordSecret",
+                Map.of(
+                    "Statement",
+                    List.of(
+                        Map.of(
+                            "Effect", "Allow",
+                            "Action", "secretsmanager:GetSecretValue",
+                            "Resource", ref("CrateDbPasswordSecretArn")))),
+                ref("AWS::NoValue")));
+    assertThat(properties.get("Policies")).isEqualTo(List.of(policy));
+  }
+
+  @Test
+  void environmentCarriesTheFunctionsVariables() {
+    Map<String, Object> variables =
+        map(map(map(resource("RelayFunction"), "Properties"), "Environment"), "Variables");
+    assertThat(variables)
+        .containsEntry(FunctionConfig.URL_VARIABLES.get(0), ref("CrateDbUrl"))
+        .containsEntry(FunctionConfig.TABLE, ref("CrateDbTable"))
+        .containsEntry(FunctionConfig.SECRET_ARN, ref("CrateDbPasswordSecretArn"))
+        .containsEntry(FunctionConfig.SOCKET_TIMEOUT, ref("CrateDbSocketTimeout"))
+        .containsEntry(StartRecord.SHARD_ID_VARIABLE, ref("StartShardId"))
+        .containsEntry(StartRecord.SEQUENCE_NUMBER_VARIABLE, ref("StartSequenceNumber"))
+        .containsEntry(StartRecord.MODE_VARIABLE, ref("StartMode"));
+  }
+
+  @Test
+  void vpcIsOptional() {
+    Map<String, Object> properties = map(resource("RelayFunction"), "Properties");
+    assertThat(properties.get("VpcConfig"))
+        .isEqualTo(
+            Map.of(
+                "Fn::If",
+                List.of(
+                    "InVpc",
+                    Map.of(
+                        "SubnetIds", ref("SubnetIds"), "SecurityGroupIds", ref("SecurityGroupIds")),
+                    ref("AWS::NoValue"))));
+    assertThat(parameter("SubnetIds")).containsEntry("Default", "");
+  }
+
+  @Test
+  void outputsNameWhatTheStackMade() {
+    assertThat(map(template, "Outputs"))
+        .containsKeys(
+            "FunctionArn",
+            "FunctionName",
+            "StreamArn",
+            "FailedBatchesQueueUrl",
+            "EventSourceMappingId");
+    assertThat(map(map(template, "Outputs"), "EventSourceMappingId").get("Value"))
+        .as("SAM names the mapping of event Stream of RelayFunction RelayFunctionStream")
+        .isEqualTo(ref("RelayFunctionStream"));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void samParamsNameOnlyTemplateParametersWithValuesTheyAccept() {
+    StartRecord start =
+        new StartRecord(
+            "shardId-000000000003",
+            "49656709367126341276484543186423045812698406329470730242",
+            Instant.parse("2024-07-11T23:23:53.049Z"),
+            io.cdcrelay.source.StartPosition.SEQNO_AFTER);
+    List<Map<String, String>> cases =
+        List.of(
+            SamParameters.from(SourceUrl.parse(DEFAULTS_URL), Optional.empty(), Optional.empty()),
+            SamParameters.from(
+                SourceUrl.parse(
+                    "kinesis+dynamodb+cdc://aws/s?region=eu-central-1&batch-size=10000&start=latest"
+                        + "&buffer-time=300"),
+                Optional.of("arn:aws:kinesis:eu-central-1:123456789012:stream/s"),
+                Optional.empty()),
+            SamParameters.from(
+                SourceUrl.parse(
+                    "kinesis+dynamodb+cdc://aws/s?start=seqno-after&seqno="
+                        + start.sequenceNumber()),
+                Optional.of("arn:aws:kinesis:us-east-1:123456789012:stream/s"),
+                Optional.of(start)));
+    Map<String, Object> parameters = map(template, "Parameters");
+    for (Map<String, String> values : cases) {
+      values.forEach(
+          (name, value) -> {
+            assertThat(parameters).as(name).containsKey(name);
+            Map<String, Object> p = map(parameters, name);
+            if (p.containsKey("AllowedValues")) {
+              assertThat((List<Object>) p.get("AllowedValues")).as(name).contains(value);
+            }
+            if (p.containsKey("AllowedPattern")) {
+              assertThat(value).as(name).matches((String) p.get("AllowedPattern"));
+            }
+            if (p.containsKey("MinValue")) {
+              assertThat(new BigDecimal(value))
+                  .as(name)
+                  .isBetween(number(p.get("MinValue")), number(p.get("MaxValue")));
+            }
+          });
+    }
+  }
+
+  @Test
+  void codeUriIsWhereTheFunctionModuleShadesItsJar() throws Exception {
+    String pom = Files.readString(Repository.root().resolve("function/pom.xml"));
+    assertThat(pom).contains("<outputFile>${project.build.directory}/function.jar</outputFile>");
+  }
+
+  private static Map<String, Object> kinesisEvent() {
+    return map(map(map(resource("RelayFunction"), "Properties"), "Events"), "Stream");
+  }
+
+  private static Map<String, Object> resource(String name) {
+    return map(map(template, "Resources"), name);
+  }
+
+  private static Map<String, Object> parameter(String name) {
+    return map(map(template, "Parameters"), name);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Map<String, Object> parent, String key) {
+    Object value = parent.get(key);
+    assertThat(value).as(key).isInstanceOf(Map.class);
+    return (Map<String, Object>) value;
+  }
+
+  private static Map<String, Object> ref(String name) {
+    return Map.of("Ref", name);
+  }
+
+  private static Map<String, Object> getAtt(String resource, String attribute) {
+    return Map.of("Fn::GetAtt", List.of(resource, attribute));
+  }
+
+  private static BigDecimal number(Object value) {
+    return new BigDecimal(String.valueOf(value));
+  }
+}

@@ -1,0 +1,108 @@
+package io.cdcrelay.tools;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code moto_server} from PyPI (installed into {@code .tools/moto} on first use), started on a
+ * free loopback port as a child process and stopped by {@link #close}.
+ */
+public final class MotoServer implements AutoCloseable {
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private MotoServer(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /** Starts a fresh server (empty state) and waits until it accepts connections. */
+  public static MotoServer start() {
+    Path bin = Tools.pythonVenv("moto", Tools.MOTO);
+    int port = freePort();
+    try {
+      Path log = Files.createTempFile("moto-", ".log");
+      Process process =
+          new ProcessBuilder(
+                  List.of(
+                      bin.resolve("moto_server").toString(), "-H", "127.0.0.1", "-p", "" + port))
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      MotoServer server = new MotoServer(process, port, log);
+      server.awaitListening();
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start moto_server", e);
+    }
+  }
+
+  /** The server's endpoint. */
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** The server's port. */
+  public int port() {
+    return port;
+  }
+
+  private void awaitListening() throws IOException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(
+            "moto_server exited: " + Files.readString(log, StandardCharsets.UTF_8));
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+        return;
+      } catch (IOException notYet) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    close();
+    throw new IllegalStateException("moto_server did not listen on port " + port + " within 60 s");
+  }
+
+  /** A loopback port nothing listens on right now. */
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    process.descendants().forEach(ProcessHandle::destroy);
+    process.destroy();
+    try {
+      if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+      Files.deleteIfExists(log);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      // The log is a temporary file.
+    }
+  }
+}

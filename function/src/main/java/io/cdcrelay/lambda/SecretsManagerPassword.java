@@ -24,9 +24,16 @@ public final class SecretsManagerPassword implements Supplier<String> {
   private String password;
   private Instant fetchedAt = Instant.MIN;
 
+  /** The password of {@code secretArn}, read with a client built on first use. */
   public SecretsManagerPassword(String secretArn, Clock clock) {
+    this(secretArn, clock, null);
+  }
+
+  /** The password of {@code secretArn}, read with {@code client} (another endpoint, say). */
+  public SecretsManagerPassword(String secretArn, Clock clock, SecretsManagerClient client) {
     this.secretArn = secretArn;
     this.clock = clock;
+    this.client = client;
   }
 
   @Override

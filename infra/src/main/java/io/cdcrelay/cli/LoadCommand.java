@@ -6,6 +6,7 @@ import io.cdcrelay.kinesis.KinesisClients;
 import io.cdcrelay.kinesis.KinesisStream;
 import io.cdcrelay.kinesis.StreamRelay;
 import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.lambda.SecretsManagerPassword;
 import io.cdcrelay.local.Backoff;
 import io.cdcrelay.local.BatchApplier;
 import io.cdcrelay.local.CheckpointSql;
@@ -212,17 +213,17 @@ final class LoadCommand implements Callable<Integer> {
             FunctionConfig.fromEnvironment(
                 options.target.environment(
                     processEnvironment, embedded == null ? null : embedded.url()));
-        if (config.passwordSecretArn().isPresent()) {
-          LOG.warn(
-              "{} is not read by the local relay: it uses the password of the target URL",
-              FunctionConfig.SECRET_ARN);
-        }
         Clock clock = Clock.systemUTC();
+        // One password source for all shard workers: a secret is fetched once and cached.
+        Supplier<String> password =
+            config
+                .passwordSecretArn()
+                .<Supplier<String>>map(arn -> new SecretsManagerPassword(arn, clock))
+                .orElse(() -> null);
         Supplier<Relay> relays =
             () ->
                 new Relay(
-                    new JdbcTarget(
-                        config.target(), () -> null, clock, config.socketTimeoutSeconds()),
+                    new JdbcTarget(config.target(), password, clock, config.socketTimeoutSeconds()),
                     clock);
         TableName table = resolveTable(config, clock, stop);
         if (table == null) {

@@ -1,0 +1,93 @@
+package io.cdcrelay.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.tools.MotoServer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/** The function's password lookup against the Secrets Manager API of {@code moto_server}. */
+class SecretsManagerPasswordIT {
+
+  private static MotoServer moto;
+  private static SecretsManagerClient client;
+
+  @BeforeAll
+  static void startMoto() {
+    moto = MotoServer.start();
+    client =
+        SecretsManagerClient.builder()
+            .endpointOverride(moto.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+  }
+
+  @AfterAll
+  static void stopMoto() {
+    if (client != null) {
+      client.close();
+    }
+    if (moto != null) {
+      moto.close();
+    }
+  }
+
+  /** A clock the test moves forward. */
+  private static final class MovableClock extends Clock {
+    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  @Test
+  void readsThePasswordFieldOfADatabaseSecretAndPicksUpARotation() {
+    String arn =
+        client
+            .createSecret(
+                r ->
+                    r.name("cratedb-json")
+                        .secretString("{\"username\":\"admin\",\"password\":\"p1\"}"))
+            .arn();
+    MovableClock clock = new MovableClock();
+    SecretsManagerPassword password = new SecretsManagerPassword(arn, clock, client);
+    assertThat(password.get()).isEqualTo("p1");
+    client.putSecretValue(r -> r.secretId(arn).secretString("{\"password\":\"p2\"}"));
+    assertThat(password.get()).as("cached for five minutes").isEqualTo("p1");
+    clock.now = clock.now.plus(Duration.ofMinutes(6));
+    assertThat(password.get()).isEqualTo("p2");
+    assertThat(password.toString()).doesNotContain("p1").doesNotContain("p2");
+  }
+
+  @Test
+  void plainSecretIsThePasswordItself() {
+    String arn = client.createSecret(r -> r.name("cratedb-plain").secretString("s3cret/+")).arn();
+    assertThat(new SecretsManagerPassword(arn, Clock.systemUTC(), client).get())
+        .isEqualTo("s3cret/+");
+  }
+}

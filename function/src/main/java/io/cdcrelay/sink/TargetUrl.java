@@ -2,10 +2,8 @@ package io.cdcrelay.sink;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +51,7 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
       throw new IllegalArgumentException("the target URL has no host: " + redact(trimmed));
     }
     String[] credentials = credentials(uri.getRawUserInfo());
-    Map<String, String> query = query(uri.getRawQuery());
+    Map<String, String> query = UrlQuery.parse(uri.getRawQuery());
     List<String> path = pathSegments(uri.getRawPath());
     switch (scheme) {
       case "crate", "cratedb", "crate+psycopg" -> {
@@ -93,7 +91,8 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
     String jdbc = url.startsWith("jdbc:crate:") ? "jdbc:postgresql:" + url.substring(11) : url;
     int queryStart = jdbc.indexOf('?');
     String base = queryStart < 0 ? jdbc : jdbc.substring(0, queryStart);
-    Map<String, String> query = query(queryStart < 0 ? null : jdbc.substring(queryStart + 1));
+    Map<String, String> query =
+        UrlQuery.parse(queryStart < 0 ? null : jdbc.substring(queryStart + 1));
     String user = query.remove("user");
     String password = query.remove("password");
     String table = query.remove("table");
@@ -190,28 +189,12 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
     }
     int colon = rawUserInfo.indexOf(':');
     if (colon < 0) {
-      return new String[] {decode(rawUserInfo), null};
+      return new String[] {UrlQuery.decode(rawUserInfo), null};
     }
     return new String[] {
-      decode(rawUserInfo.substring(0, colon)), decode(rawUserInfo.substring(colon + 1))
+      UrlQuery.decode(rawUserInfo.substring(0, colon)),
+      UrlQuery.decode(rawUserInfo.substring(colon + 1))
     };
-  }
-
-  private static Map<String, String> query(String rawQuery) {
-    Map<String, String> options = new LinkedHashMap<>();
-    if (rawQuery == null || rawQuery.isEmpty()) {
-      return options;
-    }
-    for (String pair : rawQuery.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-      options.put(key, value);
-    }
-    return options;
   }
 
   private static List<String> pathSegments(String rawPath) {
@@ -219,15 +202,11 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
     if (rawPath != null) {
       for (String segment : rawPath.split("/")) {
         if (!segment.isEmpty()) {
-          segments.add(decode(segment));
+          segments.add(UrlQuery.decode(segment));
         }
       }
     }
     return segments;
-  }
-
-  private static String decode(String s) {
-    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   private static String encode(String s) {

@@ -1,11 +1,11 @@
 package io.cdcrelay.file;
 
+import io.cdcrelay.sink.UrlQuery;
 import io.cdcrelay.source.BadSourceUrlException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * An NDJSON file to relay: a path or a {@code file://} URL, optionally with {@code ?batch-size=N}.
@@ -42,20 +42,18 @@ public record FileSource(Path path, int batchSize) {
           "the file URL names no file: use file:///PATH/TO/FILE.ndjson");
     }
     int batchSize = DEFAULT_BATCH_SIZE;
-    String query = uri.getRawQuery();
-    if (query != null && !query.isEmpty()) {
-      for (String pair : query.split("&")) {
-        int eq = pair.indexOf('=');
-        String key =
-            URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-        String value =
-            eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-        if (!key.equals("batch-size")) {
-          throw new BadSourceUrlException(
-              "unknown option \"" + key + "\" in the file URL. Accepted: batch-size");
-        }
-        batchSize = batchSize(value);
+    Map<String, String> options;
+    try {
+      options = UrlQuery.parse(uri.getRawQuery());
+    } catch (IllegalArgumentException e) {
+      throw new BadSourceUrlException(e.getMessage());
+    }
+    for (Map.Entry<String, String> option : options.entrySet()) {
+      if (!option.getKey().equals("batch-size")) {
+        throw new BadSourceUrlException(
+            "unknown option \"" + option.getKey() + "\" in the file URL. Accepted: batch-size");
       }
+      batchSize = batchSize(option.getValue());
     }
     return new FileSource(Path.of(path), batchSize);
   }

@@ -1,11 +1,10 @@
 package io.cdcrelay.source;
 
 import io.cdcrelay.change.SequenceNumbers;
+import io.cdcrelay.sink.UrlQuery;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,7 +106,7 @@ public record SourceUrl(
           "the source URL has no host: use 'aws' or a custom endpoint such as localhost:4566");
     }
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-    String stream = decode(path.startsWith("/") ? path.substring(1) : path);
+    String stream = UrlQuery.decode(path.startsWith("/") ? path.substring(1) : path);
     if (stream.isEmpty() || stream.contains("/")) {
       throw new BadSourceUrlException(
           "the source URL must name one stream as its path, as in " + SCHEME + "://aws/STREAM");
@@ -125,8 +124,8 @@ public record SourceUrl(
         throw new BadSourceUrlException(
             "the source URL has an access key but no secret key: use ACCESS_KEY:SECRET_KEY@");
       }
-      accessKey = Optional.of(decode(userInfo.substring(0, colon)));
-      secretKey = Optional.of(decode(userInfo.substring(colon + 1)));
+      accessKey = Optional.of(UrlQuery.decode(userInfo.substring(0, colon)));
+      secretKey = Optional.of(UrlQuery.decode(userInfo.substring(colon + 1)));
     }
     Optional<URI> endpoint =
         "aws".equals(uri.getHost())
@@ -135,7 +134,12 @@ public record SourceUrl(
                 URI.create(
                     "http://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())));
 
-    Map<String, String> given = query(uri.getRawQuery());
+    Map<String, String> given;
+    try {
+      given = UrlQuery.parse(uri.getRawQuery());
+    } catch (IllegalArgumentException e) {
+      throw new BadSourceUrlException(e.getMessage());
+    }
     Map<String, String> superseded = new LinkedHashMap<>();
     for (String name : given.keySet()) {
       if (SUPERSEDED.contains(name)) {
@@ -335,28 +339,5 @@ public record SourceUrl(
       current = swap;
     }
     return previous[b.length()];
-  }
-
-  private static Map<String, String> query(String rawQuery) {
-    Map<String, String> options = new LinkedHashMap<>();
-    if (rawQuery == null || rawQuery.isEmpty()) {
-      return options;
-    }
-    for (String pair : rawQuery.split("&")) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
-      String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-      String value = eq < 0 ? "true" : decode(pair.substring(eq + 1));
-      if (options.put(key, value) != null) {
-        throw new BadSourceUrlException("option " + key + " is given twice in the source URL");
-      }
-    }
-    return options;
-  }
-
-  private static String decode(String s) {
-    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 }

@@ -2,10 +2,13 @@ package io.cdcrelay.local;
 
 import io.cdcrelay.relay.BatchResult;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +28,9 @@ public final class RelayProgress implements AutoCloseable {
   private final AtomicLong deadLettered = new AtomicLong();
   private final Map<String, Long> lagMillis = new ConcurrentHashMap<>();
   private final PrintStream terminal;
-  private final long startedNanos = System.nanoTime();
+  private final Consumer<String> log;
+  private final Clock clock;
+  private final long startedMillis;
   private Thread reporter;
   private volatile boolean closed;
 
@@ -34,7 +39,19 @@ public final class RelayProgress implements AutoCloseable {
    *     progress goes to the log)
    */
   public RelayProgress(PrintStream terminal) {
+    this(terminal, LOG::info, Clock.systemUTC());
+  }
+
+  /**
+   * @param terminal where to redraw the live line, or {@code null} when not on a terminal
+   * @param log where the plain lines go (the periodic ones when not on a terminal, the final one)
+   * @param clock what records/s is measured with
+   */
+  public RelayProgress(PrintStream terminal, Consumer<String> log, Clock clock) {
     this.terminal = terminal;
+    this.log = log;
+    this.clock = clock;
+    this.startedMillis = clock.millis();
   }
 
   /** Counts a batch once it is applied. */
@@ -66,15 +83,20 @@ public final class RelayProgress implements AutoCloseable {
 
   /** The progress as one line. */
   public String line() {
-    double seconds = Math.max(0.001, (System.nanoTime() - startedNanos) / 1e9);
+    double seconds = Math.max(0.001, (clock.millis() - startedMillis) / 1e3);
     long lag = lagMillis.values().stream().mapToLong(Long::longValue).max().orElse(0);
     return String.format(
+        Locale.ROOT,
         "%d records, %.0f records/s, %d applied, %d dead-lettered, lag %s",
-        received.get(), received.get() / seconds, applied.get(), deadLettered.get(), lag(lag));
+        received.get(),
+        received.get() / seconds,
+        applied.get(),
+        deadLettered.get(),
+        lag(lag));
   }
 
   private static String lag(long millis) {
-    return millis < 1000 ? millis + " ms" : String.format("%.1f s", millis / 1000.0);
+    return millis < 1000 ? millis + " ms" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
   }
 
   /** Starts showing progress in the background. */
@@ -92,17 +114,22 @@ public final class RelayProgress implements AutoCloseable {
                 if (closed) {
                   return;
                 }
-                if (terminal != null) {
-                  terminal.print("\r\033[K" + line());
-                  terminal.flush();
-                } else {
-                  LOG.info("progress: {}", line());
-                }
+                report();
               }
             },
             "relay-progress");
     reporter.setDaemon(true);
     reporter.start();
+  }
+
+  /** Shows the progress once: redraws the live line on a terminal, else logs a plain line. */
+  void report() {
+    if (terminal != null) {
+      terminal.print("\r\033[K" + line());
+      terminal.flush();
+    } else {
+      log.accept("progress: " + line());
+    }
   }
 
   /** Stops showing progress and prints the final line. */
@@ -121,6 +148,6 @@ public final class RelayProgress implements AutoCloseable {
       terminal.print("\r\033[K");
       terminal.flush();
     }
-    LOG.info("done: {}", line());
+    log.accept("done: " + line());
   }
 }

@@ -6,6 +6,7 @@ import io.cdcrelay.kinesis.KinesisLocal;
 import io.cdcrelay.local.Checkpoints;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUrl;
+import io.cdcrelay.testing.FaultyProxy;
 import io.cdcrelay.testing.TableRows;
 import io.cdcrelay.testing.TargetDatabase;
 import java.io.ByteArrayOutputStream;
@@ -278,6 +279,56 @@ abstract class LocalRelayContract {
     assertThat(TableRows.count(database(), table.sibling("_dead_letters"))).isEqualTo(1);
   }
 
+  @Test
+  void theTargetGoingAwayMidStreamIsRetriedWithBackoffNothingLostNothingSkipped() throws Exception {
+    kinesis.createStream(stream, 1);
+    SourceItems items = SourceItems.mixed("u", 10);
+    List<PutRecordsResultEntry> put = new ArrayList<>(kinesis.put(stream, items.take()));
+    String shard = put.get(0).shardId();
+
+    try (FaultyProxy proxy = new FaultyProxy(database().host(), database().port());
+        RelayProcess relay =
+            RelayProcess.start(
+                "load",
+                "table",
+                kinesis.url(stream, "batch-size=5&idle-sleep=0.1&buffer-time=0.1"),
+                "--target",
+                target("127.0.0.1", proxy.port()))) {
+      awaitLive(items.expected(), relay);
+      Map<String, com.fasterxml.jackson.databind.JsonNode> beforeOutage = live();
+
+      proxy.down();
+      for (int i = 1; i < 10; i += 2) {
+        items.modify("u" + i, 500 + i);
+      }
+      items.insert("u10", 10).insert("u11", 11).remove("u4");
+      put.addAll(kinesis.put(stream, items.take()));
+      relay.awaitLine("not applied yet, retrying in 500 ms", 30);
+      relay.awaitLine("not applied yet, retrying in 1000 ms", 10);
+      Thread.sleep(
+          1000); // down for about 2.5 s: the relay keeps retrying, it neither exits nor skips
+      assertThat(live()).as("nothing applied while the database is away").isEqualTo(beforeOutage);
+
+      proxy.up();
+      items.insert("u12", 12).modify("u10", 1010);
+      put.addAll(kinesis.put(stream, items.take()));
+      awaitLive(items.expected(), relay);
+      awaitCheckpoint(shard, last(put), relay);
+
+      relay.terminate();
+      assertThat(relay.exitCode(30)).as(relay.output()).isZero();
+      assertThat(relay.output())
+          .contains("batch " + table + ": received=")
+          .contains(" FAILED from ")
+          .contains("retrying in 500 ms")
+          .contains("retrying in 1000 ms")
+          .doesNotContain("ERROR");
+    }
+    assertThat(live()).isEqualTo(items.expected());
+    assertThat(deadLetters()).isZero();
+    assertThat(checkpoints()).containsExactly(Map.entry(shard, last(put)));
+  }
+
   // --- helpers
 
   private List<PutRecordsResultEntry> tenInserts() {
@@ -334,6 +385,24 @@ abstract class LocalRelayContract {
     assertThat(live()).as(relay.output()).isEqualTo(expected);
   }
 
+  private void awaitCheckpoint(String shard, String sequenceNumber, RelayProcess relay)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!sequenceNumber.equals(checkpoints().get(shard)) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(checkpoints()).as(relay.output()).containsEntry(shard, sequenceNumber);
+  }
+
+  /** How many records of this test's table were dead-lettered (0 without a dead-letter table). */
+  private long deadLetters() throws Exception {
+    TableName deadLetters = table.sibling("_dead_letters");
+    if (!tableExists(deadLetters)) {
+      return 0;
+    }
+    return TableRows.count(database(), deadLetters);
+  }
+
   private boolean tableExists(TableName table) throws Exception {
     try (Connection c = database().connect();
         PreparedStatement s =
@@ -377,7 +446,12 @@ abstract class LocalRelayContract {
 
   /** The target URL of this test's table, as a user passes it. */
   String target() {
-    TargetUrl url = database().url(database().host(), database().port(), table);
+    return target(database().host(), database().port());
+  }
+
+  /** The target URL of this test's table, reaching the database at {@code host:port}. */
+  String target(String host, int port) {
+    TargetUrl url = database().url(host, port, table);
     StringBuilder text =
         new StringBuilder(url.jdbcUrl())
             .append(url.jdbcUrl().contains("?") ? '&' : '?')

@@ -1,0 +1,155 @@
+package io.cdcrelay.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.relay.BatchResult;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+class RelayProgressTest {
+
+  private static final String CLEAR = "\r\033[K";
+
+  private final MutableClock clock = new MutableClock(Instant.parse("2024-07-12T00:00:00Z"));
+  private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
+  private final PrintStream terminal = new PrintStream(screen, true, StandardCharsets.UTF_8);
+  private final List<String> log = new CopyOnWriteArrayList<>();
+
+  @Test
+  void onATerminalTheLiveLineIsRedrawnInPlaceWithRateAppliedDeadLetteredAndLag() {
+    RelayProgress progress = new RelayProgress(terminal, log::add, clock);
+
+    progress.batchApplied(batch(100, 2));
+    progress.lag("shardId-000000000000", 400L);
+    progress.lag("shardId-000000000001", 2500L);
+    clock.advance(Duration.ofSeconds(4));
+    progress.report();
+    progress.batchApplied(batch(50, 0));
+    progress.shardDone("shardId-000000000001");
+    progress.lag("shardId-000000000000", null); // no MillisBehindLatest: the last one stands
+    clock.advance(Duration.ofSeconds(1));
+    progress.report();
+
+    assertThat(screen.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            CLEAR
+                + "100 records, 25 records/s, 98 applied, 2 dead-lettered, lag 2.5 s"
+                + CLEAR
+                + "150 records, 30 records/s, 148 applied, 2 dead-lettered, lag 400 ms");
+    assertThat(screen.toString(StandardCharsets.UTF_8)).doesNotContain("\n");
+    assertThat(log).as("nothing logged while on a terminal").isEmpty();
+    assertThat(progress.applied()).isEqualTo(148);
+    assertThat(progress.deadLettered()).isEqualTo(2);
+
+    progress.close();
+
+    assertThat(screen.toString(StandardCharsets.UTF_8)).endsWith(CLEAR);
+    assertThat(log)
+        .containsExactly(
+            "done: 150 records, 30 records/s, 148 applied, 2 dead-lettered, lag 400 ms");
+  }
+
+  @Test
+  void offATerminalProgressIsAPlainLogLineAndNothingIsDrawn() {
+    RelayProgress progress = new RelayProgress(null, log::add, clock);
+
+    clock.advance(Duration.ofSeconds(10));
+    progress.report();
+    progress.batchApplied(batch(1000, 0));
+    progress.lag("shardId-000000000000", 12_345L);
+    clock.advance(Duration.ofSeconds(10));
+    progress.report();
+    progress.close();
+
+    assertThat(log)
+        .containsExactly(
+            "progress: 0 records, 0 records/s, 0 applied, 0 dead-lettered, lag 0 ms",
+            "progress: 1000 records, 50 records/s, 1000 applied, 0 dead-lettered, lag 12.3 s",
+            "done: 1000 records, 50 records/s, 1000 applied, 0 dead-lettered, lag 12.3 s");
+    assertThat(screen.size()).isZero();
+  }
+
+  @Test
+  void theLineDoesNotDependOnTheDefaultLocale() {
+    Locale original = Locale.getDefault();
+    Locale.setDefault(Locale.GERMANY);
+    try {
+      RelayProgress progress = new RelayProgress(null, log::add, clock);
+      progress.lag("shardId-000000000000", 1500L);
+      assertThat(progress.line()).endsWith("lag 1.5 s");
+    } finally {
+      Locale.setDefault(original);
+    }
+  }
+
+  @Test
+  void startedItDrawsInTheBackgroundUntilClosed() throws Exception {
+    RelayProgress progress = new RelayProgress(terminal, log::add, Clock.systemUTC());
+    progress.batchApplied(batch(3, 0));
+    progress.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (screen.size() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    progress.close();
+
+    String drawn = screen.toString(StandardCharsets.UTF_8);
+    assertThat(drawn).startsWith(CLEAR + "3 records, ").endsWith(CLEAR);
+    assertThat(drawn).contains("3 applied, 0 dead-lettered, lag 0 ms");
+    assertThat(log).singleElement().asString().startsWith("done: 3 records, ");
+  }
+
+  /** A batch of {@code received} records of which {@code deadLettered} were set aside. */
+  private static BatchResult batch(int received, int deadLettered) {
+    return new BatchResult(
+        received,
+        received - deadLettered,
+        0,
+        0,
+        deadLettered,
+        0,
+        Duration.ofMillis(5),
+        Duration.ofMillis(100),
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  /** A clock the test moves. */
+  private static final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration duration) {
+      now = now.plus(duration);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+}

@@ -229,8 +229,9 @@ final class LoadCommand implements Callable<Integer> {
         if (table == null) {
           return 0;
         }
+        // System.console() is there when standard output is a terminal: the live line goes there.
         try (RelayProgress progress =
-            new RelayProgress(System.console() != null ? System.err : null)) {
+            new RelayProgress(System.console() != null ? System.out : null)) {
           progress.start();
           if (file != null) {
             try (Relay relay = relays.get()) {

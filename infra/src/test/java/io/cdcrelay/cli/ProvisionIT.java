@@ -24,8 +24,11 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ApproximateCreationDateTimePrecision;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.DestinationStatus;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.KinesisDataStreamDestination;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -37,7 +40,8 @@ import software.amazon.awssdk.services.lambda.model.Runtime;
 
 /**
  * {@code relay provision}, {@code teardown} and {@code sam-params} against moto's Lambda, Kinesis
- * and DynamoDB control planes ({@code moto_server}, started for this class).
+ * and DynamoDB control planes ({@code moto_server}, started for this class, with DynamoDB's Kinesis
+ * streaming destination API added by {@code moto/streaming_destination.py}).
  */
 class ProvisionIT {
 
@@ -303,21 +307,143 @@ class ProvisionIT {
   }
 
   @Test
-  void streamingDestinationNeedsAnEndpointThatImplementsIt() {
-    // moto 5.2.5 (like DynamoDB Local) does not implement the Kinesis streaming destination API;
-    // the provisioner says so and creates nothing.
-    dynamoDb.createTable(
+  void destinationIsEnabledAtMicrosecondPrecisionUpdatedAndDisabled() {
+    createTable("orders");
+    String url = url("orders-cdc", "create=true");
+    ok("provision", url, "--dynamodb-table", "orders", "--function", FUNCTION, "--dry-run");
+    assertThat(out.toString())
+        .containsPattern(
+            "streaming destination +create +orders → the new stream: enable with"
+                + " ApproximateCreationDateTimePrecision MICROSECOND")
+        .contains("Dry run: nothing changed.");
+    assertThat(streamExists("orders-cdc")).isFalse();
+    assertThat(destinations("orders")).isEmpty();
+
+    ok("provision", url, "--dynamodb-table", "orders", "--function", FUNCTION);
+    assertThat(resources())
+        .containsExactly("stream", "event source mapping", "streaming destination");
+    assertThat(out.toString())
+        .containsPattern(
+            "streaming destination +created +orders → the new stream: enable with"
+                + " ApproximateCreationDateTimePrecision MICROSECOND")
+        .contains("Done: 3 changed");
+    String arn = streamArn("orders-cdc");
+    assertThat(destinations("orders"))
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.streamArn()).isEqualTo(arn);
+              assertThat(d.destinationStatus()).isEqualTo(DestinationStatus.ACTIVE);
+              assertThat(d.approximateCreationDateTimePrecision())
+                  .isEqualTo(ApproximateCreationDateTimePrecision.MICROSECOND);
+            });
+
+    ok("provision", url, "--dynamodb-table", "orders", "--function", FUNCTION);
+    assertThat(stepLines()).hasSize(3).allMatch(l -> l.contains("already present"));
+    assertThat(out.toString())
+        .containsPattern(
+            "streaming destination +already present +orders → orders-cdc: ACTIVE, MICROSECOND"
+                + " precision")
+        .contains("Nothing changed: everything already present.");
+
+    // Someone set the default precision: provision puts MICROSECOND back, a dry run does not.
+    dynamoDb.updateKinesisStreamingDestination(
         r ->
-            r.tableName("demo")
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
-                .attributeDefinitions(
-                    a -> a.attributeName("id").attributeType(ScalarAttributeType.S)));
-    assertThat(run("provision", url("withtable", "create=true"), "--dynamodb-table", "demo"))
-        .isEqualTo(1);
+            r.tableName("orders")
+                .streamArn(arn)
+                .updateKinesisStreamingConfiguration(
+                    c ->
+                        c.approximateCreationDateTimePrecision(
+                            ApproximateCreationDateTimePrecision.MILLISECOND)));
+    ok("provision", url, "--dynamodb-table", "orders", "--dry-run");
+    assertThat(out.toString())
+        .containsPattern(
+            "streaming destination +update +orders → orders-cdc:"
+                + " ApproximateCreationDateTimePrecision MILLISECOND → MICROSECOND");
+    assertThat(precision("orders")).isEqualTo(ApproximateCreationDateTimePrecision.MILLISECOND);
+    ok("provision", url, "--dynamodb-table", "orders");
+    assertThat(out.toString())
+        .containsPattern("streaming destination +updated +orders → orders-cdc")
+        .contains("Done: 1 changed, 1 already present.");
+    assertThat(precision("orders")).isEqualTo(ApproximateCreationDateTimePrecision.MICROSECOND);
+
+    ok("teardown", url, "--dynamodb-table", "orders", "--function", FUNCTION, "--dry-run");
+    assertThat(out.toString())
+        .containsPattern("streaming destination +delete +orders → orders-cdc: disable");
+    assertThat(destinations("orders"))
+        .singleElement()
+        .extracting(KinesisDataStreamDestination::destinationStatus)
+        .isEqualTo(DestinationStatus.ACTIVE);
+
+    ok("teardown", url, "--dynamodb-table", "orders", "--function", FUNCTION);
+    assertThat(out.toString())
+        .containsPattern("event source mapping +deleted")
+        .containsPattern("streaming destination +deleted +orders → orders-cdc: disable")
+        .containsPattern("stream +deleted +orders-cdc");
+    assertThat(resources())
+        .containsExactly("event source mapping", "streaming destination", "stream");
+    assertThat(destinations("orders"))
+        .singleElement()
+        .extracting(KinesisDataStreamDestination::destinationStatus)
+        .isEqualTo(DestinationStatus.DISABLED);
+    assertThat(streamExists("orders-cdc")).isFalse();
+    ok("teardown", url, "--dynamodb-table", "orders", "--function", FUNCTION);
+    assertThat(out.toString()).contains("Nothing to remove.");
+
+    // A disabled destination is enabled again.
+    ok("provision", url, "--dynamodb-table", "orders");
+    assertThat(out.toString())
+        .containsPattern("stream +created +orders-cdc")
+        .containsPattern("streaming destination +created +orders → the new stream");
+    assertThat(destinations("orders"))
+        .singleElement()
+        .extracting(KinesisDataStreamDestination::destinationStatus)
+        .isEqualTo(DestinationStatus.ACTIVE);
+    ok("teardown", url, "--dynamodb-table", "orders");
+    assertThat(destinations("orders"))
+        .singleElement()
+        .extracting(KinesisDataStreamDestination::destinationStatus)
+        .isEqualTo(DestinationStatus.DISABLED);
+  }
+
+  @Test
+  void tableStreamingToAnotherStreamFailsNamingTheCallAndChangesNothing() {
+    // DynamoDB streams a table to one Kinesis stream at a time; the server refuses a second.
+    createTable("busy");
+    kinesis.createStream(r -> r.streamName("busy-other").shardCount(1));
+    kinesis.createStream(r -> r.streamName("busy-mine").shardCount(1));
+    String other = streamArn("busy-other");
+    dynamoDb.enableKinesisStreamingDestination(r -> r.tableName("busy").streamArn(other));
+    String url = url("busy-mine", "region=us-east-1");
+
+    ok("provision", url, "--dynamodb-table", "busy", "--dry-run");
+    assertThat(out.toString())
+        .containsPattern("streaming destination +create +busy → busy-mine: enable with");
+    assertThat(run("provision", url, "--dynamodb-table", "busy")).isEqualTo(1);
     assertThat(err.toString())
-        .contains("DescribeKinesisStreamingDestination demo failed at " + moto.endpoint());
-    assertThat(streamExists("withtable")).isFalse();
+        .contains(
+            "Provisioning failed: EnableKinesisStreamingDestination busy failed at "
+                + moto.endpoint()
+                + ": Table is not in a valid state to enable Kinesis Streaming Destination");
+    assertThat(destinations("busy"))
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.streamArn()).isEqualTo(other);
+              assertThat(d.destinationStatus()).isEqualTo(DestinationStatus.ACTIVE);
+              assertThat(d.approximateCreationDateTimePrecision())
+                  .isEqualTo(ApproximateCreationDateTimePrecision.MILLISECOND);
+            });
+
+    // Teardown leaves the other stream's destination alone.
+    ok("teardown", url, "--dynamodb-table", "busy");
+    assertThat(out.toString())
+        .containsPattern("streaming destination +absent +busy → busy-mine")
+        .containsPattern("stream +kept +busy-mine");
+    assertThat(destinations("busy"))
+        .singleElement()
+        .extracting(KinesisDataStreamDestination::destinationStatus)
+        .isEqualTo(DestinationStatus.ACTIVE);
   }
 
   @Test
@@ -356,6 +482,11 @@ class ProvisionIT {
         .toList();
   }
 
+  /** The resource of each step line, in order. */
+  private List<String> resources() {
+    return stepLines().stream().map(l -> l.substring(0, l.indexOf("  "))).toList();
+  }
+
   private static String url(String stream, String options) {
     return "kinesis+dynamodb+cdc://testing:testing@127.0.0.1:"
         + moto.port()
@@ -363,6 +494,35 @@ class ProvisionIT {
         + stream
         + "?"
         + options;
+  }
+
+  private static void createTable(String name) {
+    dynamoDb.createTable(
+        r ->
+            r.tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                .attributeDefinitions(
+                    a -> a.attributeName("id").attributeType(ScalarAttributeType.S)));
+  }
+
+  private static List<KinesisDataStreamDestination> destinations(String table) {
+    return dynamoDb
+        .describeKinesisStreamingDestination(r -> r.tableName(table))
+        .kinesisDataStreamDestinations();
+  }
+
+  private static ApproximateCreationDateTimePrecision precision(String table) {
+    List<KinesisDataStreamDestination> destinations = destinations(table);
+    assertThat(destinations).hasSize(1);
+    return destinations.get(0).approximateCreationDateTimePrecision();
+  }
+
+  private static String streamArn(String stream) {
+    return kinesis
+        .describeStreamSummary(r -> r.streamName(stream))
+        .streamDescriptionSummary()
+        .streamARN();
   }
 
   private static List<EventSourceMappingConfiguration> mappings(String stream) {

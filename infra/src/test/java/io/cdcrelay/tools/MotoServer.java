@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +15,9 @@ import java.util.List;
 
 /**
  * {@code moto_server} from PyPI (installed into {@code .tools/moto} on first use), started on a
- * free loopback port as a child process and stopped by {@link #close}.
+ * free loopback port as a child process and stopped by {@link #close}. It runs through the launcher
+ * {@code moto/server.py} (a test resource), which first adds what moto lacks: DynamoDB's Kinesis
+ * streaming destination API ({@code moto/streaming_destination.py}).
  */
 public final class MotoServer implements AutoCloseable {
 
@@ -36,7 +40,12 @@ public final class MotoServer implements AutoCloseable {
       Process process =
           new ProcessBuilder(
                   List.of(
-                      bin.resolve("moto_server").toString(), "-H", "127.0.0.1", "-p", "" + port))
+                      bin.resolve("python").toString(),
+                      launcher().toString(),
+                      "-H",
+                      "127.0.0.1",
+                      "-p",
+                      "" + port))
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();
@@ -45,6 +54,23 @@ public final class MotoServer implements AutoCloseable {
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start moto_server", e);
+    }
+  }
+
+  /**
+   * {@code moto/server.py} from the test classpath: a file in {@code target/test-classes} (where
+   * both Surefire and Failsafe find test resources), next to the modules it imports.
+   */
+  private static Path launcher() {
+    URL resource = MotoServer.class.getResource("/moto/server.py");
+    if (resource == null || !"file".equals(resource.getProtocol())) {
+      throw new IllegalStateException(
+          "moto/server.py is not a file on the test classpath: " + resource);
+    }
+    try {
+      return Path.of(resource.toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
     }
   }
 

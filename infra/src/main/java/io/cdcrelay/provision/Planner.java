@@ -72,6 +72,9 @@ public final class Planner {
               + ", which is in no shard of the stream "
               + stream);
     }
+    if (request.dynamoDbTable().isPresent()) {
+      requireNoOtherDestination(request.dynamoDbTable().get(), observed);
+    }
     if (request.function().isPresent()) {
       FunctionState function =
           observed
@@ -314,6 +317,30 @@ public final class Planner {
         Action.CREATE,
         name,
         "enable with ApproximateCreationDateTimePrecision " + DestinationState.MICROSECOND);
+  }
+
+  /**
+   * DynamoDB streams a table to one Kinesis stream at a time: a table already streaming elsewhere
+   * is an error found before anything is changed.
+   */
+  private static void requireNoOtherDestination(String table, Observed observed) {
+    if (observed.destinations().isEmpty()) {
+      return;
+    }
+    Optional<String> ours = observed.stream().map(StreamState::arn);
+    for (DestinationState other : observed.destinations().get()) {
+      if (other.enabled() && !ours.map(other.streamArn()::equals).orElse(false)) {
+        throw new ProvisionException(
+            "the DynamoDB table "
+                + table
+                + " already streams its changes to "
+                + other.streamArn()
+                + " ("
+                + other.status()
+                + "); a table streams to one Kinesis stream at a time: disable that destination,"
+                + " or name its stream in the source URL");
+      }
+    }
   }
 
   private static Optional<DestinationState> destination(Observed observed) {

@@ -407,24 +407,19 @@ class ProvisionIT {
   }
 
   @Test
-  void tableStreamingToAnotherStreamFailsNamingTheCallAndChangesNothing() {
-    // DynamoDB streams a table to one Kinesis stream at a time; the server refuses a second.
+  void tableStreamingToAnotherStreamFailsBeforeAnyChange() {
+    // DynamoDB streams a table to one Kinesis stream at a time.
     createTable("busy");
     kinesis.createStream(r -> r.streamName("busy-other").shardCount(1));
-    kinesis.createStream(r -> r.streamName("busy-mine").shardCount(1));
     String other = streamArn("busy-other");
     dynamoDb.enableKinesisStreamingDestination(r -> r.tableName("busy").streamArn(other));
-    String url = url("busy-mine", "region=us-east-1");
+    String url = url("busy-mine", "region=us-east-1&create=true");
 
-    ok("provision", url, "--dynamodb-table", "busy", "--dry-run");
-    assertThat(out.toString())
-        .containsPattern("streaming destination +create +busy → busy-mine: enable with");
+    assertThat(run("provision", url, "--dynamodb-table", "busy", "--dry-run")).isEqualTo(1);
     assertThat(run("provision", url, "--dynamodb-table", "busy")).isEqualTo(1);
     assertThat(err.toString())
-        .contains(
-            "Provisioning failed: EnableKinesisStreamingDestination busy failed at "
-                + moto.endpoint()
-                + ": Table is not in a valid state to enable Kinesis Streaming Destination");
+        .contains("the DynamoDB table busy already streams its changes to " + other);
+    assertThat(kinesis.listStreams().streamNames()).doesNotContain("busy-mine");
     assertThat(destinations("busy"))
         .singleElement()
         .satisfies(
@@ -434,6 +429,7 @@ class ProvisionIT {
               assertThat(d.approximateCreationDateTimePrecision())
                   .isEqualTo(ApproximateCreationDateTimePrecision.MILLISECOND);
             });
+    kinesis.createStream(r -> r.streamName("busy-mine").shardCount(1));
 
     // Teardown leaves the other stream's destination alone.
     ok("teardown", url, "--dynamodb-table", "busy");

@@ -137,16 +137,35 @@ class PlannerTest {
   }
 
   @Test
-  void disabledDestinationOrOneToAnotherStreamIsEnabled() {
-    for (DestinationState other :
-        List.of(
-            new DestinationState(STREAM_ARN, "DISABLED", "MICROSECOND"),
-            new DestinationState(STREAM_ARN + "-other", "ACTIVE", "MICROSECOND"))) {
-      Plan plan =
-          Planner.provision(
-              request(CREATE_URL),
-              observed(Optional.of(OUR_STREAM), List.of(other), List.of(), Optional.empty()));
-      assertThat(stepOf(plan, Resource.STREAMING_DESTINATION).action()).isEqualTo(Action.CREATE);
+  void disabledDestinationIsEnabledAgain() {
+    Plan plan =
+        Planner.provision(
+            request(CREATE_URL),
+            observed(
+                Optional.of(OUR_STREAM),
+                List.of(new DestinationState(STREAM_ARN, "DISABLED", "MICROSECOND")),
+                List.of(),
+                Optional.empty()));
+    assertThat(stepOf(plan, Resource.STREAMING_DESTINATION).action()).isEqualTo(Action.CREATE);
+  }
+
+  @Test
+  void tableStreamingToAnotherStreamIsAnErrorBeforeAnyChange() {
+    for (Optional<StreamState> ours :
+        List.of(Optional.of(OUR_STREAM), Optional.<StreamState>empty())) {
+      assertThatThrownBy(
+              () ->
+                  Planner.provision(
+                      request(CREATE_URL),
+                      observed(
+                          ours,
+                          List.of(
+                              new DestinationState(STREAM_ARN + "-other", "ACTIVE", "MICROSECOND")),
+                          List.of(),
+                          Optional.empty())))
+          .isInstanceOf(ProvisionException.class)
+          .hasMessageContaining("already streams its changes to " + STREAM_ARN + "-other")
+          .hasMessageContaining("one Kinesis stream at a time");
     }
   }
 

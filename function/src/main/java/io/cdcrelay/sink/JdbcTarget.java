@@ -11,7 +11,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,7 +24,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Supplier;
 import org.postgresql.util.PGobject;
 import org.slf4j.Logger;
@@ -288,23 +286,7 @@ public final class JdbcTarget implements AutoCloseable {
       }
       lastUsed = now;
       reset();
-      Properties properties = new Properties();
-      if (url.user() != null) {
-        properties.setProperty("user", url.user());
-      }
-      String secret = password.get();
-      String effectivePassword = secret != null ? secret : url.password();
-      if (effectivePassword != null) {
-        properties.setProperty("password", effectivePassword);
-      }
-      properties.setProperty("connectTimeout", "10");
-      properties.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
-      properties.setProperty("tcpKeepAlive", "true");
-      properties.setProperty("ApplicationName", "cdc-relay");
-      // Keep item values out of exception messages, which end up in logs and dead letters.
-      properties.setProperty("logServerErrorDetail", "false");
-      connection = DriverManager.getConnection(url.jdbcUrl(), properties);
-      connection.setAutoCommit(true);
+      connection = JdbcConnections.open(url, password, socketTimeoutSeconds, "cdc-relay");
       if (sql == null) {
         sql = detect(connection);
         String schema = url.schema() != null ? url.schema() : currentSchema(connection);

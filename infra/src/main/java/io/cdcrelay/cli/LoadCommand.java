@@ -240,7 +240,7 @@ final class LoadCommand implements Callable<Integer> {
             }
             return 0;
           }
-          return relayStream(stream, config, table, relays, progress, stop, clock);
+          return relayStream(stream, config, table, password, relays, progress, stop, clock);
         }
       } finally {
         if (embedded != null) {
@@ -253,6 +253,7 @@ final class LoadCommand implements Callable<Integer> {
         SourceUrl source,
         FunctionConfig config,
         TableName table,
+        Supplier<String> password,
         Supplier<Relay> relays,
         RelayProgress progress,
         StopSignal stop,
@@ -269,7 +270,12 @@ final class LoadCommand implements Callable<Integer> {
       try (KinesisClient client = KinesisClients.from(source);
           JdbcCheckpoints checkpoints =
               new JdbcCheckpoints(
-                  config.target(), table, source.stream(), clock, config.socketTimeoutSeconds())) {
+                  config.target(),
+                  password,
+                  table,
+                  source.stream(),
+                  clock,
+                  config.socketTimeoutSeconds())) {
         new StreamRelay(
                 source,
                 new KinesisStream(client, source.stream()),

@@ -1,10 +1,10 @@
 package io.cdcrelay.local;
 
+import io.cdcrelay.sink.JdbcConnections;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUnavailableException;
 import io.cdcrelay.sink.TargetUrl;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,7 +12,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.Optional;
-import java.util.Properties;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +26,7 @@ public final class JdbcCheckpoints implements Checkpoints, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JdbcCheckpoints.class);
 
   private final TargetUrl url;
+  private final Supplier<String> password;
   private final String targetTable;
   private final String stream;
   private final CheckpointSql sql;
@@ -36,12 +37,19 @@ public final class JdbcCheckpoints implements Checkpoints, AutoCloseable {
 
   /**
    * @param url the target database
+   * @param password the password source, as for the relay's own connections
    * @param target the target table, with its schema resolved
    * @param stream the stream whose shards are checkpointed
    */
   public JdbcCheckpoints(
-      TargetUrl url, TableName target, String stream, Clock clock, int socketTimeoutSeconds) {
+      TargetUrl url,
+      Supplier<String> password,
+      TableName target,
+      String stream,
+      Clock clock,
+      int socketTimeoutSeconds) {
     this.url = url;
+    this.password = password;
     this.targetTable = target.toString();
     this.stream = stream;
     this.sql = new CheckpointSql(target);
@@ -90,19 +98,8 @@ public final class JdbcCheckpoints implements Checkpoints, AutoCloseable {
 
   private Connection connect() throws SQLException {
     if (connection == null) {
-      Properties properties = new Properties();
-      if (url.user() != null) {
-        properties.setProperty("user", url.user());
-      }
-      if (url.password() != null) {
-        properties.setProperty("password", url.password());
-      }
-      properties.setProperty("connectTimeout", "10");
-      properties.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
-      properties.setProperty("ApplicationName", "cdc-relay-checkpoints");
-      properties.setProperty("logServerErrorDetail", "false");
-      connection = DriverManager.getConnection(url.jdbcUrl(), properties);
-      connection.setAutoCommit(true);
+      connection =
+          JdbcConnections.open(url, password, socketTimeoutSeconds, "cdc-relay-checkpoints");
     }
     if (!tableReady) {
       try (Statement statement = connection.createStatement()) {

@@ -1,0 +1,51 @@
+package io.cdcrelay.sink;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+import java.util.function.Supplier;
+
+/** Opens connections to a target with the relay's driver settings. */
+public final class JdbcConnections {
+
+  private JdbcConnections() {}
+
+  /**
+   * Opens an auto-committing connection.
+   *
+   * @param password the password source (a secret lookup, say); {@code null} from it means the
+   *     URL's password
+   * @param socketTimeoutSeconds how long a call may take before it fails as retryable
+   * @param applicationName how the connection shows in the database's session list
+   * @throws TargetUnavailableException when the password cannot be read
+   */
+  public static Connection open(
+      TargetUrl url, Supplier<String> password, int socketTimeoutSeconds, String applicationName)
+      throws SQLException {
+    Properties properties = new Properties();
+    if (url.user() != null) {
+      properties.setProperty("user", url.user());
+    }
+    String secret;
+    try {
+      secret = password.get();
+    } catch (RuntimeException e) {
+      throw new TargetUnavailableException(
+          "cannot read the database password: " + e.getMessage(), e);
+    }
+    String effectivePassword = secret != null ? secret : url.password();
+    if (effectivePassword != null) {
+      properties.setProperty("password", effectivePassword);
+    }
+    properties.setProperty("connectTimeout", "10");
+    properties.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
+    properties.setProperty("tcpKeepAlive", "true");
+    properties.setProperty("ApplicationName", applicationName);
+    // Keep item values out of exception messages, which end up in logs and dead letters.
+    properties.setProperty("logServerErrorDetail", "false");
+    Connection connection = DriverManager.getConnection(url.jdbcUrl(), properties);
+    connection.setAutoCommit(true);
+    return connection;
+  }
+}

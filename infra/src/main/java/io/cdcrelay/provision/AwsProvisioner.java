@@ -120,7 +120,10 @@ public final class AwsProvisioner {
                             .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
                             .startingSequenceNumber(sequenceNumber))
                 .shardIterator();
-      } catch (InvalidArgumentException e) {
+      } catch (InvalidArgumentException
+          | software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException e) {
+        // Not this shard's number: AWS says InvalidArgument, kinesis-local (LocalStack's engine)
+        // says ResourceNotFound ("Unable to find record with provided SequenceNumber").
         continue;
       } catch (SdkException e) {
         throw failed("GetShardIterator " + stream + "/" + shard.shardId(), e);

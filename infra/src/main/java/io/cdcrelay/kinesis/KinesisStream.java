@@ -175,8 +175,9 @@ public final class KinesisStream {
           return Optional.of(
               new ShardPosition.Anchor(shard.shardId(), arrived == null ? Instant.EPOCH : arrived));
         }
-      } catch (InvalidArgumentException e) {
-        // The sequence number is not one of this shard's.
+      } catch (InvalidArgumentException | ResourceNotFoundException e) {
+        // The sequence number is not one of this shard's: AWS says InvalidArgument, kinesis-local
+        // (LocalStack's engine) says ResourceNotFound.
         LOG.debug("sequence number {} is not in {}: {}", sequenceNumber, shard, e.getMessage());
       }
     }

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -109,6 +110,47 @@ abstract class LocalRelayContract {
             target());
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(live().keySet()).containsExactlyElementsOf(ids(4, 10));
+  }
+
+  @Test
+  void seqnoAtOnATwoShardStreamFindsTheShardThatHoldsTheRecord() throws Exception {
+    kinesis.createStream(stream, 2);
+    SourceItems items = new SourceItems();
+    for (int i = 0; i < 20; i++) {
+      items.insert("i" + i, i);
+    }
+    List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
+    // The start record in the shard listed last, so that the other shard is asked first.
+    String startShard =
+        put.stream().map(PutRecordsResultEntry::shardId).max(String::compareTo).orElseThrow();
+    List<Integer> inStartShard = new ArrayList<>();
+    for (int i = 0; i < put.size(); i++) {
+      if (put.get(i).shardId().equals(startShard)) {
+        inStartShard.add(i);
+      }
+    }
+    assertThat(inStartShard).as("records in the start shard").hasSizeGreaterThan(2);
+    int start = inStartShard.get(inStartShard.size() / 2);
+
+    Run run =
+        load(
+            "load",
+            "table",
+            kinesis.url(
+                stream, "once=true&start=seqno-at&seqno=" + put.get(start).sequenceNumber()),
+            "--target",
+            target());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    Set<String> live = live().keySet();
+    for (int i : inStartShard) {
+      assertThat(live.contains("{\"id\":\"i" + i + "\"}"))
+          .as("record %d of the start shard", i)
+          .isEqualTo(i >= start);
+    }
+    assertThat(checkpoints())
+        .containsEntry(
+            startShard, last(put.stream().filter(p -> p.shardId().equals(startShard)).toList()));
   }
 
   @Test

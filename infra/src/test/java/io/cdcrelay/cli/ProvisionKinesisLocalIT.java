@@ -50,7 +50,8 @@ class ProvisionKinesisLocalIT {
   }
 
   @Test
-  void createsTheStreamWaitsUntilActiveThenFindsItPresentAndTearsItDown() {
+  void createsTheStreamWaitsUntilActiveThenFindsItPresentAndTearsItDown()
+      throws InterruptedException {
     String stream = unique("provisioned");
     String url = kinesis.url(stream, "create=true&create-shards=2");
 
@@ -74,7 +75,13 @@ class ProvisionKinesisLocalIT {
     assertThat(out.toString()).contains("Nothing changed");
 
     ok("teardown", url);
-    assertThat(kinesis.exists(stream)).isFalse();
+    assertThat(out.toString()).containsPattern("stream +deleted +" + stream);
+    // DeleteStream is asynchronous: the stream is DELETING, then gone.
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (kinesis.exists(stream) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(kinesis.exists(stream)).as("stream deleted within 10 s").isFalse();
   }
 
   @Test

@@ -18,7 +18,6 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -166,14 +165,9 @@ public final class JdbcTarget implements AutoCloseable {
       return fromCounts(statement.executeBatch());
     } catch (BatchUpdateException e) {
       throwIfUnavailable("writing " + rows.size() + " rows to " + table, e);
-      int[] counts = e.getUpdateCounts();
-      if (counts != null && counts.length == rows.size()) {
-        // CrateDB: a row that failed while planning fails the batch, nothing is written (-3 all).
-        boolean allFailed = Arrays.stream(counts).allMatch(c -> c != 1);
-        if (!allFailed) {
-          return fromCounts(counts);
-        }
-      }
+      // Nothing in the counts can be trusted: CrateDB fails a bulk whose row fails while planning
+      // as a whole (-3 for all, nothing written); PostgreSQL rolls the whole batch back. Replaying
+      // it is harmless, the writes being idempotent.
       return RowResults.wholeBatchFailed(rows.size(), SqlErrors.describe(e));
     } catch (SQLException e) {
       throwIfUnavailable("writing " + rows.size() + " rows to " + table, e);

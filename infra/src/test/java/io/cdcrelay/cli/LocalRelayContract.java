@@ -2,6 +2,7 @@ package io.cdcrelay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcrelay.kinesis.FaultyKinesis;
 import io.cdcrelay.kinesis.KinesisLocal;
 import io.cdcrelay.local.Checkpoints;
 import io.cdcrelay.sink.TableName;
@@ -28,6 +29,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,11 +40,13 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 /**
  * The local relay ({@code relay load}) against the real Kinesis API of kinesis-local and a real
  * database, written once and run per database: every {@code start} mode, several shards, a shard
- * split while consuming, checkpoints across kill -9 and SIGTERM, {@code once}, the file source.
+ * split while consuming, checkpoints across kill -9 and SIGTERM, {@code once}, the file source, a
+ * database outage, and Kinesis throttling and expiring iterators (through {@link FaultyKinesis}).
  */
 abstract class LocalRelayContract {
 
   private static final AtomicInteger NAMES = new AtomicInteger();
+  private static final Pattern RECEIVED = Pattern.compile("batch \\S+: received=(\\d+)");
 
   /** The database under test; tests are skipped when it is not available. */
   abstract TargetDatabase database();
@@ -372,6 +377,90 @@ abstract class LocalRelayContract {
   }
 
   // --- helpers
+
+  @Test
+  void throttledReadsAreRetriedWithBackoffAndNothingIsLost() throws Exception {
+    kinesis.createStream(stream, 1);
+    try (FaultyKinesis proxy = new FaultyKinesis(kinesis.port())) {
+      SourceItems items = SourceItems.mixed("t", 20);
+      List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
+
+      // The SDK retries a throttled call itself (3 retries by default), then the relay backs off:
+      // 6 throttled calls reach the relay's own backoff whatever the SDK's retry mode.
+      proxy.throttleGetRecords(6);
+      Run run =
+          load(
+              "load",
+              "table",
+              proxy.url(kinesis, stream, "once=true&batch-size=10&idle-sleep=0.1"),
+              "--target",
+              target());
+
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(proxy.contentTypes())
+          .as("the relay's client speaks CBOR")
+          .containsExactly(FaultyKinesis.CBOR);
+      assertThat(proxy.throttledCalls()).isEqualTo(6);
+      assertThat(proxy.getRecordsCalls()).isGreaterThan(6);
+      assertThat(run.output())
+          .contains("throttled, backing off 200 ms")
+          .doesNotContain("Kinesis failed")
+          .doesNotContain("ERROR");
+      assertThat(received(run.output())).as(run.output()).isEqualTo(put.size());
+      assertThat(live()).isEqualTo(items.expected());
+      assertThat(deadLetters()).isZero();
+      assertThat(checkpoints()).containsExactly(Map.entry(put.get(0).shardId(), last(put)));
+    }
+  }
+
+  @Test
+  void anExpiredIteratorIsRenewedAfterTheLastRecordRead() throws Exception {
+    kinesis.createStream(stream, 1);
+    try (FaultyKinesis proxy = new FaultyKinesis(kinesis.port())) {
+      SourceItems items = SourceItems.mixed("x", 20);
+      List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
+      assertThat(put.size()).isGreaterThan(15);
+
+      // Two reads of 5 records each pass (and are applied), the third finds its iterator expired.
+      proxy.expireIteratorAfter(2);
+      Run run =
+          load(
+              "load",
+              "table",
+              proxy.url(kinesis, stream, "once=true&batch-size=5&idle-sleep=0.1"),
+              "--target",
+              target());
+
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(proxy.expiredCalls()).isEqualTo(1);
+      String lastRead = put.get(9).sequenceNumber();
+      assertThat(run.output())
+          .contains("iterator expired, renewing it after " + lastRead)
+          .doesNotContain("ERROR");
+      List<Map<String, Object>> iterators = proxy.getShardIteratorRequests();
+      assertThat(proxy.getShardIteratorCalls()).isEqualTo(2);
+      assertThat(iterators.get(0)).containsEntry("ShardIteratorType", "TRIM_HORIZON");
+      assertThat(iterators.get(1))
+          .containsEntry("ShardId", put.get(0).shardId())
+          .containsEntry("ShardIteratorType", "AFTER_SEQUENCE_NUMBER")
+          .containsEntry("StartingSequenceNumber", lastRead);
+      // Every record applied exactly once: none skipped, none read twice.
+      assertThat(received(run.output())).as(run.output()).isEqualTo(put.size());
+      assertThat(live()).isEqualTo(items.expected());
+      assertThat(deadLetters()).isZero();
+      assertThat(checkpoints()).containsExactly(Map.entry(put.get(0).shardId(), last(put)));
+    }
+  }
+
+  /** The records the relay's batches received, summed over its batch lines. */
+  private static int received(String output) {
+    int sum = 0;
+    Matcher m = RECEIVED.matcher(output);
+    while (m.find()) {
+      sum += Integer.parseInt(m.group(1));
+    }
+    return sum;
+  }
 
   private List<PutRecordsResultEntry> tenInserts() {
     kinesis.createStream(stream, 1);

@@ -43,8 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FaultyKinesis implements AutoCloseable {
 
-  static final String CBOR = "application/x-amz-cbor-1.1";
-  static final String JSON = "application/x-amz-json-1.1";
+  public static final String CBOR = "application/x-amz-cbor-1.1";
+  public static final String JSON = "application/x-amz-json-1.1";
   static final String GET_RECORDS = "Kinesis_20131202.GetRecords";
   static final String GET_SHARD_ITERATOR = "Kinesis_20131202.GetShardIterator";
 

@@ -44,13 +44,6 @@ final class InvokeCommand implements Callable<Integer> {
       description = "A Lambda Kinesis event, such as events/insert.json")
   Path event;
 
-  @Option(
-      names = "--embedded-dir",
-      paramLabel = "DIR",
-      description = "Where --target embedded keeps its database (default: ${DEFAULT-VALUE})",
-      defaultValue = ".relay/embedded-postgres")
-  Path embeddedDirectory;
-
   @Mixin TargetOptions target;
 
   private final Map<String, String> processEnvironment;
@@ -86,7 +79,8 @@ final class InvokeCommand implements Callable<Integer> {
       err.println("The event file " + event + " is not a Lambda Kinesis event: " + e.getMessage());
       return 2;
     }
-    EmbeddedTarget embedded = target.embedded() ? EmbeddedTarget.start(embeddedDirectory) : null;
+    EmbeddedTarget embedded =
+        target.embedded() ? EmbeddedTarget.start(target.embeddedDirectory) : null;
     try {
       FunctionConfig config;
       try {

@@ -21,7 +21,6 @@ import io.cdcrelay.source.BadSourceUrlException;
 import io.cdcrelay.source.SourceUrl;
 import java.io.PrintStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -139,13 +138,6 @@ final class LoadCommand implements Callable<Integer> {
         paramLabel = "URL",
         description = "The reference tool's names of --target")
     String clusterUrl;
-
-    @Option(
-        names = "--embedded-dir",
-        paramLabel = "DIR",
-        description = "Where --target embedded keeps its database (default: ${DEFAULT-VALUE})",
-        defaultValue = ".relay/embedded-postgres")
-    Path embeddedDirectory;
   }
 
   /** One run of the local relay: validate everything, then relay. */
@@ -206,7 +198,7 @@ final class LoadCommand implements Callable<Integer> {
         }
       }
       EmbeddedTarget embedded =
-          options.target.embedded() ? EmbeddedTarget.start(options.embeddedDirectory) : null;
+          options.target.embedded() ? EmbeddedTarget.start(options.target.embeddedDirectory) : null;
       StopSignal stop = new StopSignal();
       try (AutoCloseable signals = stop.onSignals()) {
         FunctionConfig config =

@@ -1,6 +1,7 @@
 package io.cdcrelay.cli;
 
 import io.cdcrelay.lambda.FunctionConfig;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -22,6 +23,13 @@ final class TargetOptions {
       paramLabel = "[SCHEMA.]TABLE",
       description = "Target table, when the URL does not name one (default: $CRATEDB_TABLE)")
   String table;
+
+  @Option(
+      names = "--embedded-dir",
+      paramLabel = "DIR",
+      description = "Where --target embedded keeps its database (default: ${DEFAULT-VALUE})",
+      defaultValue = ".relay/embedded-postgres")
+  Path embeddedDirectory;
 
   /** Whether the user asked for the embedded PostgreSQL. */
   boolean embedded() {

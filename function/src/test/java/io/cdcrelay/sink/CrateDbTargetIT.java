@@ -3,7 +3,6 @@ package io.cdcrelay.sink;
 import static io.cdcrelay.testing.Records.record;
 import static io.cdcrelay.testing.Records.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cdcrelay.change.Change;
 import io.cdcrelay.change.Decoded;
@@ -25,8 +24,7 @@ class CrateDbTargetIT {
 
   @BeforeAll
   static void requireCrateDb() {
-    crateDb = CrateDbDatabase.fromEnvironment();
-    assumeTrue(crateDb != null, CrateDbDatabase.SKIPPED);
+    crateDb = CrateDbDatabase.require();
   }
 
   private static PlannedRow row(int n, String id, String dataJson) {

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The CrateDB that {@code CRATEDB_URL} points at ({@code
@@ -29,13 +30,16 @@ public final class CrateDbDatabase implements TargetDatabase {
     this.uri = URI.create(this.jdbcUrl.substring("jdbc:".length()));
   }
 
-  /** The configured CrateDB, or {@code null} when {@code CRATEDB_URL} is not set. */
-  public static CrateDbDatabase fromEnvironment() {
+  /**
+   * The configured CrateDB; when {@code CRATEDB_URL} is not set, the calling test (or class, from a
+   * {@code @BeforeAll}) is skipped with {@link #SKIPPED}, which is also printed.
+   */
+  public static CrateDbDatabase require() {
     String url = System.getenv("CRATEDB_URL");
     if (url == null || url.isBlank()) {
       System.err.println(SKIPPED);
-      return null;
     }
+    Assumptions.assumeTrue(url != null && !url.isBlank(), SKIPPED);
     return new CrateDbDatabase(url.trim());
   }
 

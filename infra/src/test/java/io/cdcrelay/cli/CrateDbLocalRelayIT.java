@@ -1,7 +1,5 @@
 package io.cdcrelay.cli;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.cdcrelay.testing.CrateDbDatabase;
 import io.cdcrelay.testing.TargetDatabase;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,8 +11,7 @@ class CrateDbLocalRelayIT extends LocalRelayContract {
 
   @BeforeAll
   static void requireCrateDb() {
-    crateDb = CrateDbDatabase.fromEnvironment();
-    assumeTrue(crateDb != null, CrateDbDatabase.SKIPPED);
+    crateDb = CrateDbDatabase.require();
   }
 
   @Override

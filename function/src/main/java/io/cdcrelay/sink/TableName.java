@@ -1,7 +1,5 @@
 package io.cdcrelay.sink;
 
-import java.util.Objects;
-
 /**
  * A table's schema and name, validated and quoted for SQL.
  *
@@ -13,20 +11,6 @@ public record TableName(String schema, String table) {
   public TableName {
     schema = requireIdentifier(schema, "schema");
     table = requireIdentifier(table, "table");
-  }
-
-  /** Parses {@code schema.table}, or {@code table} in {@code defaultSchema}. */
-  public static TableName parse(String qualified, String defaultSchema) {
-    Objects.requireNonNull(qualified, "table");
-    int dot = qualified.indexOf('.');
-    return dot < 0
-        ? new TableName(defaultSchema, qualified)
-        : new TableName(qualified.substring(0, dot), qualified.substring(dot + 1));
-  }
-
-  /** The same table name in another schema. */
-  public TableName inSchema(String otherSchema) {
-    return new TableName(otherSchema, table);
   }
 
   /** A table next to this one, named {@code table + suffix}. */

@@ -118,11 +118,6 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
     return new TargetUrl(jdbcUrl, user, password, newSchema, newTable);
   }
 
-  /** The same target with another password (from AWS Secrets Manager, say). */
-  public TargetUrl withPassword(String newPassword) {
-    return new TargetUrl(jdbcUrl, user, newPassword, schema, table);
-  }
-
   /** The target table, if the URL or the settings named one. */
   public Optional<String> tableName() {
     return Optional.ofNullable(table);

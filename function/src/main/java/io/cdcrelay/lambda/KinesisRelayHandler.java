@@ -4,12 +4,15 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.JdbcTarget;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -24,7 +27,7 @@ public final class KinesisRelayHandler
   private final String table;
   private final Clock clock;
   private final PrintStream metrics;
-  private final java.util.Optional<StartFilter> start;
+  private final Optional<StartFilter> start;
 
   /** The constructor Lambda calls; fails with one sentence when the environment is incomplete. */
   public KinesisRelayHandler() {
@@ -51,7 +54,7 @@ public final class KinesisRelayHandler
 
   @Override
   public StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
-    java.util.List<io.cdcrelay.change.SourceRecord> records = KinesisEvents.toSourceRecords(event);
+    List<SourceRecord> records = KinesisEvents.toSourceRecords(event);
     if (start.isPresent()) {
       records = start.get().apply(records);
     }

@@ -17,11 +17,16 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.postgresql.util.PGobject;
@@ -37,7 +42,7 @@ public final class JdbcTarget implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcTarget.class);
   static final String DEAD_LETTER_SUFFIX = "_dead_letters";
-  private static final java.time.Duration IDLE_BEFORE_CHECK = java.time.Duration.ofSeconds(30);
+  private static final Duration IDLE_BEFORE_CHECK = Duration.ofSeconds(30);
 
   private final TargetUrl url;
   private final Supplier<String> password;
@@ -45,7 +50,7 @@ public final class JdbcTarget implements AutoCloseable {
   private final int socketTimeoutSeconds;
 
   private Connection connection;
-  private java.time.Instant lastUsed = java.time.Instant.MIN;
+  private Instant lastUsed = Instant.MIN;
   private TargetSql sql;
   private TableName table;
   private KeySchema keys;
@@ -73,7 +78,7 @@ public final class JdbcTarget implements AutoCloseable {
   /** The outcome of writing some rows: one entry per row, {@code null} where it was written. */
   public record RowResults(List<String> errors, String batchError) {
     static RowResults wholeBatchFailed(int rows, String error) {
-      return new RowResults(new ArrayList<>(java.util.Collections.nCopies(rows, error)), error);
+      return new RowResults(new ArrayList<>(Collections.nCopies(rows, error)), error);
     }
 
     /** Whether the batch failed as a whole, so that nothing is known of single rows. */
@@ -268,7 +273,7 @@ public final class JdbcTarget implements AutoCloseable {
 
   private void connect() {
     try {
-      java.time.Instant now = clock.instant();
+      Instant now = clock.instant();
       if (connection != null) {
         // A connection idle for a while (a frozen Lambda container, a NAT timeout) is checked
         // before use; a busy one is not, so a batch costs no extra round trip.
@@ -378,7 +383,7 @@ public final class JdbcTarget implements AutoCloseable {
         throw e;
       }
     }
-    columns.put(column, type.toLowerCase(java.util.Locale.ROOT));
+    columns.put(column, type.toLowerCase(Locale.ROOT));
   }
 
   private KeySchema keySchemaOf(Map<String, String> columns, KeySchema proposed) {
@@ -406,7 +411,7 @@ public final class JdbcTarget implements AutoCloseable {
       throw new IllegalStateException(
           "table " + table + " has no key columns in \"pk\"; it is not a table of this layout");
     }
-    keyColumns.sort(java.util.Comparator.comparing(KeySchema.KeyColumn::name));
+    keyColumns.sort(Comparator.comparing(KeySchema.KeyColumn::name));
     return new KeySchema(keyColumns);
   }
 

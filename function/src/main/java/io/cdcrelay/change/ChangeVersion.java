@@ -24,6 +24,29 @@ public record ChangeVersion(long createdMicros, String sequenceNumber)
     SequenceNumbers.requireValid(sequenceNumber);
   }
 
+  /** The lowest sequence: a version with it sorts below every change of the same time. */
+  public static final String LOWEST_SEQUENCE = "0";
+
+  /**
+   * A change of DynamoDB Streams: AWS gives its creation time in whole seconds (rounded down), and
+   * the stream's sequence number orders one item's changes within a second.
+   */
+  public static ChangeVersion ofDynamoDbStreams(long epochSeconds, String sequenceNumber) {
+    return new ChangeVersion(Math.multiplyExact(epochSeconds, 1_000_000L), sequenceNumber);
+  }
+
+  /**
+   * A row read from the table itself (a snapshot, or a repair from a consistent read) at {@code
+   * readStart}: below every change the stream will still deliver, as it is dated {@code clockSkew}
+   * before the read began.
+   */
+  public static ChangeVersion ofRead(java.time.Instant readStart, java.time.Duration clockSkew) {
+    java.time.Instant at = readStart.minus(clockSkew);
+    long micros =
+        Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000);
+    return new ChangeVersion(Math.max(0, micros), LOWEST_SEQUENCE);
+  }
+
   @Override
   public int compareTo(ChangeVersion other) {
     return ORDER.compare(this, other);

@@ -1,7 +1,14 @@
 package io.cdcrelay.lambda;
 
+import io.cdcrelay.relay.RelaySettings;
+import io.cdcrelay.route.DeleteMode;
+import io.cdcrelay.route.TableRoutes;
+import io.cdcrelay.route.TtlPolicy;
+import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUrl;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,13 +20,15 @@ import java.util.Optional;
  * function); {@code CRATEDB_TABLE} or {@code SINK_TABLE} name the table when the URL does not;
  * {@code CRATEDB_PASSWORD_SECRET_ARN} names a Secrets Manager secret holding the password.
  *
- * @param target the target database and table
+ * @param target the target database, and its table if it names one
+ * @param settings routing, delete mode, TTL policy, state schema and tombstone retention
  * @param passwordSecretArn the secret holding the password, if any
  * @param socketTimeoutSeconds how long a database call may take before the batch is retried
  * @param start the records to skip for {@code start=seqno-at/seqno-after}, if configured
  */
 public record FunctionConfig(
     TargetUrl target,
+    RelaySettings settings,
     Optional<String> passwordSecretArn,
     int socketTimeoutSeconds,
     Optional<StartFilter> start) {
@@ -29,6 +38,14 @@ public record FunctionConfig(
       List.of("CRATEDB_SQLALCHEMY_URL", "CRATEDB_CLUSTER_URL", "SINK_SQLALCHEMY_URL");
 
   public static final String TABLE = "CRATEDB_TABLE";
+  public static final String TABLES = "CRATEDB_TABLES";
+  public static final String TABLE_MAP = "CRATEDB_TABLE_MAP";
+  public static final String SOURCE_TABLE = "CRATEDB_SOURCE_TABLE";
+  public static final String DELETES = "CRATEDB_DELETES";
+  public static final String TTL_DELETES = "CRATEDB_TTL_DELETES";
+  public static final String STATE_SCHEMA = "CRATEDB_STATE_SCHEMA";
+  public static final String TOMBSTONE_RETENTION = "CRATEDB_TOMBSTONE_RETENTION";
+  public static final String ACCEPT_TOO_OLD = "CRATEDB_ACCEPT_TOO_OLD";
   public static final String SECRET_ARN = "CRATEDB_PASSWORD_SECRET_ARN";
   public static final String SOCKET_TIMEOUT = "CRATEDB_SOCKET_TIMEOUT";
   public static final String START_SHARD_ID = "START_SHARD_ID";
@@ -36,11 +53,6 @@ public record FunctionConfig(
   public static final String START_MODE = "START_MODE";
 
   public FunctionConfig {
-    if (target.tableName().isEmpty()) {
-      throw new IllegalArgumentException(
-          "no target table: give it in the URL (crate://USER@HOST:4200/SCHEMA/TABLE) or set "
-              + TABLE);
-    }
     if (socketTimeoutSeconds < 1 || socketTimeoutSeconds > 900) {
       throw new IllegalArgumentException(
           SOCKET_TIMEOUT + "=" + socketTimeoutSeconds + " is out of range: 1 to 900 seconds");
@@ -61,10 +73,12 @@ public record FunctionConfig(
   /** Reads and validates the settings; the message of a failure says what to set. */
   public static FunctionConfig fromEnvironment(Map<String, String> env) {
     String url = null;
+    String urlVariable = null;
     for (String variable : URL_VARIABLES) {
       String value = env.get(variable);
       if (value != null && !value.isBlank()) {
         url = value;
+        urlVariable = variable;
         break;
       }
     }
@@ -77,7 +91,7 @@ public record FunctionConfig(
     try {
       target = TargetUrl.parse(url);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("CRATEDB_SQLALCHEMY_URL: " + e.getMessage(), e);
+      throw new IllegalArgumentException(urlVariable + ": " + e.getMessage(), e);
     }
     String table = firstNonBlank(env.get(TABLE), env.get("SINK_TABLE"));
     if (table != null) {
@@ -98,7 +112,86 @@ public record FunctionConfig(
             SOCKET_TIMEOUT + "=" + timeoutText + " is not a number of seconds (1 to 900)");
       }
     }
-    return new FunctionConfig(target, secret, timeout, startFilter(env));
+    return new FunctionConfig(target, settings(target, env), secret, timeout, startFilter(env));
+  }
+
+  private static RelaySettings settings(TargetUrl target, Map<String, String> env) {
+    String stateSchema = firstNonBlank(env.get(STATE_SCHEMA), null);
+    if (stateSchema != null) {
+      try {
+        new TableName(stateSchema, "probe");
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(STATE_SCHEMA + ": " + e.getMessage(), e);
+      }
+    }
+    if (target.table() != null) {
+      validateTable(target.schema(), target.table());
+    }
+    Map<String, TableRoutes.QualifiedName> map =
+        TableRoutes.parseMap(TABLE_MAP, firstNonBlank(env.get(TABLE_MAP), null));
+    map.values().forEach(name -> validateTable(name.schema(), name.table()));
+    TableRoutes routes =
+        new TableRoutes(
+            target.schema(),
+            target.table(),
+            Optional.ofNullable(firstNonBlank(env.get(SOURCE_TABLE), null)),
+            map,
+            TableRoutes.parseList(env.get(TABLES)));
+    DeleteMode deletes =
+        DeleteMode.parse(
+            DELETES, Optional.ofNullable(firstNonBlank(env.get(DELETES), null)).orElse("hard"));
+    TtlPolicy ttl =
+        TtlPolicy.parse(
+            TTL_DELETES,
+            Optional.ofNullable(firstNonBlank(env.get(TTL_DELETES), null)).orElse("same"));
+    String retentionText = firstNonBlank(env.get(TOMBSTONE_RETENTION), null);
+    Duration retention =
+        retentionText == null
+            ? RelaySettings.DEFAULT_TOMBSTONE_RETENTION
+            : parseDuration(TOMBSTONE_RETENTION, retentionText);
+    String tooOld = firstNonBlank(env.get(ACCEPT_TOO_OLD), null);
+    boolean acceptTooOld = false;
+    if (tooOld != null) {
+      switch (tooOld.toLowerCase(Locale.ROOT)) {
+        case "true" -> acceptTooOld = true;
+        case "false" -> acceptTooOld = false;
+        default ->
+            throw new IllegalArgumentException(
+                ACCEPT_TOO_OLD + "=" + tooOld + " is not one of true, false");
+      }
+    }
+    return new RelaySettings(routes, deletes, ttl, stateSchema, retention, acceptTooOld);
+  }
+
+  private static void validateTable(String schema, String table) {
+    try {
+      new TableName(schema == null ? "doc" : schema, table);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "target table " + (schema == null ? "" : schema + ".") + table + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Parses {@code 8d}, {@code 36h}, {@code 90m}, {@code 600s} or an ISO-8601 duration. */
+  public static Duration parseDuration(String setting, String text) {
+    String value = text.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (value.startsWith("p")) {
+        return Duration.parse(value.toUpperCase(Locale.ROOT));
+      }
+      long amount = Long.parseLong(value.substring(0, value.length() - 1));
+      return switch (value.charAt(value.length() - 1)) {
+        case 'd' -> Duration.ofDays(amount);
+        case 'h' -> Duration.ofHours(amount);
+        case 'm' -> Duration.ofMinutes(amount);
+        case 's' -> Duration.ofSeconds(amount);
+        default -> throw new NumberFormatException(value);
+      };
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          setting + "=" + text + " is not a duration such as 8d, 36h, 90m or 600s");
+    }
   }
 
   private static Optional<StartFilter> startFilter(Map<String, String> env) {

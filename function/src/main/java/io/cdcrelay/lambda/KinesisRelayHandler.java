@@ -8,6 +8,7 @@ import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
+import io.cdcrelay.sink.BadTargetException;
 import io.cdcrelay.sink.JdbcTarget;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -23,8 +24,10 @@ import java.util.function.Supplier;
 public final class KinesisRelayHandler
     implements RequestHandler<KinesisEvent, StreamsEventResponse> {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(KinesisRelayHandler.class);
+
   private final Relay relay;
-  private final String table;
   private final Clock clock;
   private final PrintStream metrics;
   private final Optional<StartFilter> start;
@@ -43,10 +46,14 @@ public final class KinesisRelayHandler
             .orElse(() -> null);
     this.relay =
         new Relay(
-            new JdbcTarget(config.target(), password, clock, config.socketTimeoutSeconds()), clock);
-    this.table =
-        (config.target().schema() == null ? "" : config.target().schema() + ".")
-            + config.target().table();
+            new JdbcTarget(
+                config.target(),
+                password,
+                clock,
+                config.socketTimeoutSeconds(),
+                config.settings().stateSchema()),
+            config.settings(),
+            clock);
     this.clock = clock;
     this.metrics = metrics;
     this.start = config.start();
@@ -58,8 +65,16 @@ public final class KinesisRelayHandler
     if (start.isPresent()) {
       records = start.get().apply(records);
     }
-    BatchResult result = relay.apply(records);
-    metrics.println(BatchLog.emf(table, result, clock.instant()));
+    BatchResult result;
+    try {
+      result = relay.apply(records);
+    } catch (BadTargetException e) {
+      // A setting disagrees with the target: nothing of the batch is applied; Lambda retries
+      // until the configuration is fixed, and the log says what to fix.
+      LOG.error("bad configuration, batch not applied: {}", e.getMessage());
+      result = BatchResult.failed(records, e.getMessage());
+    }
+    metrics.println(BatchLog.emf(result, clock.instant()));
     return KinesisEvents.toResponse(result);
   }
 }

@@ -1,15 +1,19 @@
 package io.cdcrelay.plan;
 
+import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.change.Change;
 import io.cdcrelay.change.DeadLetter;
 import io.cdcrelay.change.Decoded;
 import io.cdcrelay.change.Operation;
 import io.cdcrelay.change.SequenceNumbers;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,9 +23,19 @@ import java.util.Set;
 public final class BatchPlanner {
 
   private final ItemMapper mapper;
+  private final boolean markExpiries;
+
+  /**
+   * @param markExpiries whether an expiry by time to live keeps the item's row as it was before,
+   *     marked with the expiry time (policy {@code mark}), instead of removing it
+   */
+  public BatchPlanner(ItemMapper mapper, boolean markExpiries) {
+    this.mapper = mapper;
+    this.markExpiries = markExpiries;
+  }
 
   public BatchPlanner(ItemMapper mapper) {
-    this.mapper = mapper;
+    this(mapper, false);
   }
 
   /**
@@ -89,11 +103,25 @@ public final class BatchPlanner {
       ColumnTypes types,
       Set<String> toAux,
       boolean allToAux) {
+    Optional<Instant> expiredAt = Optional.empty();
+    Map<String, AttributeValue> image = winner.newImage();
     if (winner.operation() == Operation.REMOVE) {
-      return new PlannedRow(
-          pk, winner.version(), true, null, null, Set.of(), winner, sequenceNumbers);
+      if (!(markExpiries && winner.ttlDeletion() && !winner.oldImage().isEmpty())) {
+        return new PlannedRow(
+            pk,
+            winner.version(),
+            true,
+            null,
+            null,
+            Set.of(),
+            winner,
+            sequenceNumbers,
+            Optional.empty());
+      }
+      image = winner.oldImage();
+      expiredAt = Optional.of(Instant.EPOCH.plus(winner.createdMicros(), ChronoUnit.MICROS));
     }
-    ItemMapper.Mapped mapped = mapper.map(winner.newImage(), keys, types, toAux, allToAux);
+    ItemMapper.Mapped mapped = mapper.map(image, keys, types, toAux, allToAux);
     return new PlannedRow(
         pk,
         winner.version(),
@@ -102,6 +130,7 @@ public final class BatchPlanner {
         mapped.auxJson(),
         mapped.inAux(),
         winner,
-        sequenceNumbers);
+        sequenceNumbers,
+        expiredAt);
   }
 }

@@ -3,7 +3,9 @@ package io.cdcrelay.plan;
 import io.cdcrelay.change.Change;
 import io.cdcrelay.change.ChangeVersion;
 import io.cdcrelay.change.SequenceNumbers;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -17,6 +19,7 @@ import java.util.Set;
  * @param inAux the attributes placed in {@code aux}
  * @param winner the change this row carries
  * @param sequenceNumbers the records of the batch coalesced into this row, the winner's among them
+ * @param expiredAt when the item expired by time to live, for a row kept and marked
  */
 public record PlannedRow(
     String pkJson,
@@ -26,10 +29,16 @@ public record PlannedRow(
     String auxJson,
     Set<String> inAux,
     Change winner,
-    List<String> sequenceNumbers) {
+    List<String> sequenceNumbers,
+    Optional<Instant> expiredAt) {
 
   public PlannedRow {
     sequenceNumbers = List.copyOf(sequenceNumbers);
+  }
+
+  /** The item image the row was mapped from: the old image for a row kept after an expiry. */
+  public java.util.Map<String, io.cdcrelay.change.AttributeValue> image() {
+    return expiredAt.isPresent() ? winner.oldImage() : winner.newImage();
   }
 
   /** The lowest sequence number among the row's records: the batch is unapplied from there. */

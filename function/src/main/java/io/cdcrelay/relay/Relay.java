@@ -3,6 +3,7 @@ package io.cdcrelay.relay;
 import io.cdcrelay.change.Change;
 import io.cdcrelay.change.DeadLetter;
 import io.cdcrelay.change.Decoded;
+import io.cdcrelay.change.Operation;
 import io.cdcrelay.change.SequenceNumbers;
 import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.decode.DynamoDbChangeDecoder;
@@ -12,15 +13,24 @@ import io.cdcrelay.plan.ColumnTypes;
 import io.cdcrelay.plan.ItemMapper;
 import io.cdcrelay.plan.KeySchema;
 import io.cdcrelay.plan.PlannedRow;
+import io.cdcrelay.route.DeleteMode;
+import io.cdcrelay.route.Route;
+import io.cdcrelay.route.TtlPolicy;
+import io.cdcrelay.sink.BadTargetException;
 import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -29,93 +39,357 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The relay core: applies one batch of Kinesis records to the target table. Records are decoded,
- * reduced to the newest change per item, written in one bulk upsert, and every row's outcome is
- * checked: a rejected row is written again with the offending attributes in {@code aux}, and set
- * aside as a dead letter only if it still fails. The Lambda handler and the local relay both call
- * {@link #apply}.
+ * The relay core: applies one batch of changes. Each change is routed to the target table of its
+ * DynamoDB table; per table the changes are reduced to the newest per item, written in one bulk
+ * upsert, deletions applied per the delete mode, and every row's outcome checked: a rejected row is
+ * written again with the offending attributes in {@code aux}, and set aside as a dead letter only
+ * if it still fails. The Lambda handler and the local relay both call it.
  */
 public final class Relay implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
   private static final Pattern QUOTED = Pattern.compile("`([^`]+)`|'([^']+)'|\"([^\"]+)\"");
+  // How often a process re-reads a table's purge horizon, and at most moves it itself.
+  private static final Duration BINDING_TTL = Duration.ofMinutes(10);
+  private static final Duration PURGE_STEP = Duration.ofHours(1);
 
   private final DynamoDbChangeDecoder decoder = new DynamoDbChangeDecoder();
   private final JdbcTarget target;
+  private final RelaySettings settings;
   private final Clock clock;
   private BatchPlanner planner;
-  private KeySchema tableKeys;
-  private ColumnTypes plannedTypes;
+  private final Set<TableName> migrated = new HashSet<>();
+  private final Map<TableName, Instant> bindingReadAt = new HashMap<>();
 
-  public Relay(JdbcTarget target, Clock clock) {
+  public Relay(JdbcTarget target, RelaySettings settings, Clock clock) {
     this.target = target;
+    this.settings = settings;
     this.clock = clock;
   }
 
-  /** Applies a batch of records of one shard, given in stream order. */
+  /** Decodes Kinesis records ("Kinesis Data Streams for DynamoDB") and applies them. */
   public BatchResult apply(List<SourceRecord> records) {
-    Instant started = clock.instant();
-    if (records.isEmpty()) {
-      return result(records, 0, 0, 0, 0, 0, started, Optional.empty(), Optional.empty());
-    }
-    Progress progress = new Progress(records);
     List<Decoded> decoded = new ArrayList<>(records.size());
     for (SourceRecord record : records) {
       decoded.add(decoder.decode(record));
     }
+    return applyDecoded(decoded);
+  }
+
+  /**
+   * Applies a batch of decoded records of one shard, given in stream order.
+   *
+   * @throws BadTargetException when the configuration disagrees with the state schema
+   */
+  public BatchResult applyDecoded(List<Decoded> decoded) {
+    Instant started = clock.instant();
+    List<SourceRecord> records = new ArrayList<>(decoded.size());
+    decoded.forEach(d -> records.add(d.source()));
+    Progress progress = new Progress(records);
+    Counts totals = new Counts("*");
+    totals.received = records.size();
+    List<BatchResult.TableCounts> perTable = new ArrayList<>();
     try {
-      BatchPlan plan = plan(decoded);
-      List<DeadLetter> deadLetters = new ArrayList<>(plan.deadLetters());
-      int rerouted = write(plan.rows(), deadLetters, progress);
-      if (rerouted == 0 && plannedTypes != null) {
-        // The sub-columns this batch created exist now: plan the next batch against them.
-        target.remember(plannedTypes);
+      List<DeadLetter> unrouted = new ArrayList<>();
+      Map<TableName, Group> groups = route(decoded, unrouted, totals, progress);
+      for (Group group : groups.values()) {
+        Counts counts = applyTable(group, unrouted, progress);
+        totals.add(counts);
+        perTable.add(counts.toTableCounts());
       }
-      target.deadLetter(deadLetters);
-      progress.deadLettersStored();
-      int deleted = (int) plan.rows().stream().filter(PlannedRow::deleted).count();
-      int failedRows = deadLetters.size() - plan.deadLetters().size();
-      return result(
-          records,
-          plan.rows().size() - deleted - failedRows,
-          deleted,
-          plan.coalesced(),
-          deadLetters.size(),
-          rerouted,
-          started,
-          Optional.empty(),
-          Optional.empty());
+      target.deadLetter(null, unrouted);
+      totals.deadLettered += unrouted.size();
+      progress.allSettled();
+      return result(totals, perTable, records, started, Optional.empty(), Optional.empty());
     } catch (TargetUnavailableException e) {
       target.reset();
       String from = progress.firstUnapplied();
       LOG.warn("batch failed from sequence number {}: {}", from, e.getMessage());
+      Counts none = new Counts("*");
+      none.received = records.size();
       return result(
-          records, 0, 0, 0, 0, 0, started, Optional.ofNullable(from), Optional.of(e.getMessage()));
+          none,
+          List.of(),
+          records,
+          started,
+          Optional.ofNullable(from),
+          Optional.of(e.getMessage()));
     }
   }
 
-  private BatchPlan plan(List<Decoded> decoded) {
-    KeySchema keys = null;
+  /** The changes of one target table in a batch. */
+  private static final class Group {
+    final TableName table;
+    final String sourceTable;
+    final boolean checkBinding;
+    final List<Change> changes = new ArrayList<>();
+
+    Group(TableName table, String sourceTable, boolean checkBinding) {
+      this.table = table;
+      this.sourceTable = sourceTable;
+      this.checkBinding = checkBinding;
+    }
+  }
+
+  private Map<TableName, Group> route(
+      List<Decoded> decoded, List<DeadLetter> unrouted, Counts totals, Progress progress) {
+    Map<TableName, Group> groups = new LinkedHashMap<>();
     for (Decoded record : decoded) {
-      if (record instanceof Decoded.Ok ok) {
-        keys = proposedKeys(ok.change());
-        if (keys != null) {
-          break;
-        }
+      if (record instanceof Decoded.Poison poison) {
+        unrouted.add(new DeadLetter(poison.source(), "decode", poison.reason()));
+        continue;
+      }
+      Change change = ((Decoded.Ok) record).change();
+      Route route = settings.routes().route(change.tableName());
+      if (route instanceof Route.Skip) {
+        totals.skipped++;
+        progress.done(change.source());
+      } else if (route instanceof Route.Refuse refuse) {
+        unrouted.add(new DeadLetter(change.source(), "route", refuse.reason()));
+      } else {
+        Route.To to = (Route.To) route;
+        TableName table = targetTable(to);
+        Group group =
+            groups.computeIfAbsent(
+                table,
+                t ->
+                    new Group(
+                        t,
+                        change.tableName().isEmpty() ? null : change.tableName(),
+                        to.checkBinding()));
+        group.changes.add(change);
       }
     }
+    return groups;
+  }
+
+  private TableName targetTable(Route.To to) {
+    try {
+      return target.table(to.schema(), to.table());
+    } catch (IllegalArgumentException e) {
+      throw new BadTargetException("the target table " + to.display() + ": " + e.getMessage());
+    }
+  }
+
+  private Counts applyTable(Group group, List<DeadLetter> unrouted, Progress progress) {
+    TableName table = group.table;
+    Counts counts = new Counts(table.toString());
+    counts.received = group.changes.size();
+    JdbcTarget.Binding binding = binding(group);
+    if (binding.deletes() != settings.deletes()) {
+      throw new BadTargetException(
+          "table "
+              + table
+              + " is relayed with deletes="
+              + binding.deletes().label()
+              + " (see "
+              + target.state().tables()
+              + "); this relay is set to deletes="
+              + settings.deletes().label()
+              + ": set CRATEDB_DELETES="
+              + binding.deletes().label()
+              + " for every writer of the table");
+    }
+    if (group.checkBinding
+        && binding.sourceTable() != null
+        && group.sourceTable != null
+        && !binding.sourceTable().equals(group.sourceTable)) {
+      String reason =
+          "the change is of DynamoDB table \""
+              + group.sourceTable
+              + "\", but the target table "
+              + table
+              + " is bound to DynamoDB table \""
+              + binding.sourceTable()
+              + "\" (see "
+              + target.state().tables()
+              + "); route it with CRATEDB_TABLE_MAP or a schema-only target URL";
+      for (Change change : group.changes) {
+        unrouted.add(new DeadLetter(change.source(), "route", reason));
+      }
+      counts.received = 0;
+      return counts;
+    }
+    List<DeadLetter> deadLetters = new ArrayList<>();
+    List<Decoded> accepted = new ArrayList<>(group.changes.size());
+    for (Change change : group.changes) {
+      if (isTooOld(change, binding)) {
+        deadLetters.add(
+            new DeadLetter(
+                change.source(),
+                "too-old",
+                "the change was made at "
+                    + Instant.EPOCH.plus(change.createdMicros(), ChronoUnit.MICROS)
+                    + ", before the purge horizon "
+                    + binding.purgedBefore()
+                    + " of "
+                    + table
+                    + ": its item's tombstone may be gone, so it cannot be ordered safely"
+                    + " (CRATEDB_ACCEPT_TOO_OLD=true applies it anyway)"));
+      } else if (change.operation() == Operation.REMOVE
+          && change.ttlDeletion()
+          && (settings.ttl() == TtlPolicy.KEEP
+              || (settings.ttl() == TtlPolicy.MARK && change.oldImage().isEmpty()))) {
+        counts.expired++;
+        progress.done(change.source());
+      } else {
+        accepted.add(new Decoded.Ok(change));
+      }
+    }
+    if (!accepted.isEmpty()) {
+      writeTable(table, accepted, deadLetters, counts, progress);
+    }
+    target.deadLetter(table, deadLetters);
+    deadLetters.forEach(letter -> progress.done(letter.source()));
+    counts.deadLettered += deadLetters.size();
+    purgeIfDue(group, binding);
+    return counts;
+  }
+
+  private JdbcTarget.Binding binding(Group group) {
+    Instant readAt = bindingReadAt.get(group.table);
+    Instant now = clock.instant();
+    if (readAt == null || readAt.plus(BINDING_TTL).isBefore(now)) {
+      bindingReadAt.put(group.table, now);
+      return target.rebind(group.table, group.sourceTable, settings.deletes());
+    }
+    return target.bind(group.table, group.sourceTable, settings.deletes());
+  }
+
+  private boolean isTooOld(Change change, JdbcTarget.Binding binding) {
+    return !settings.acceptTooOld()
+        && binding.purgedBefore() != null
+        && Instant.EPOCH
+            .plus(change.createdMicros(), ChronoUnit.MICROS)
+            .isBefore(binding.purgedBefore());
+  }
+
+  /**
+   * Moves the table's purge horizon to the newest change applied minus the tombstone retention, at
+   * most once per {@link #PURGE_STEP} of it, and removes the tombstones before it: a bounded cost,
+   * one keyed update and one delete per step. Measured from the changes, not the clock, so a relay
+   * that lags behind its stream never purges what the stream may still deliver.
+   */
+  private void purgeIfDue(Group group, JdbcTarget.Binding binding) {
+    if (settings.deletes() != DeleteMode.HARD || group.changes.isEmpty()) {
+      return;
+    }
+    long newest = 0;
+    for (Change change : group.changes) {
+      newest = Math.max(newest, change.createdMicros());
+    }
+    Instant horizon =
+        Instant.EPOCH.plus(newest, ChronoUnit.MICROS).minus(settings.tombstoneRetention());
+    if (horizon.isBefore(Instant.EPOCH.plus(Duration.ofDays(1)))
+        || (binding.purgedBefore() != null
+            && horizon.isBefore(binding.purgedBefore().plus(PURGE_STEP)))) {
+      return;
+    }
+    target.advancePurgeHorizon(group.table, horizon);
+    int purged = target.purgeTombstones(group.table, horizon);
+    bindingReadAt.remove(group.table);
+    LOG.info("purged {} tombstones of {} older than {}", purged, group.table, horizon);
+  }
+
+  private void writeTable(
+      TableName table,
+      List<Decoded> accepted,
+      List<DeadLetter> deadLetters,
+      Counts counts,
+      Progress progress) {
     if (planner == null) {
       planner =
-          new BatchPlanner(new ItemMapper(target.sql().strictNames(), target.sql().maxTextBytes()));
+          new BatchPlanner(
+              new ItemMapper(target.sql().strictNames(), target.sql().maxTextBytes()),
+              settings.ttl() == TtlPolicy.MARK);
     }
-    if (keys == null) {
-      // No record with usable keys: nothing to write but dead letters.
-      plannedTypes = null;
-      return planner.plan(decoded, null, null);
+    KeySchema proposed = null;
+    for (Decoded record : accepted) {
+      proposed = proposedKeys(((Decoded.Ok) record).change());
+      if (proposed != null) {
+        break;
+      }
     }
-    tableKeys = target.prepare(keys);
-    plannedTypes = target.columnTypes();
-    return planner.plan(decoded, tableKeys, plannedTypes);
+    if (proposed == null) {
+      // No change with usable keys: nothing to write but dead letters.
+      deadLetters.addAll(planner.plan(accepted, null, null).deadLetters());
+      return;
+    }
+    KeySchema keys =
+        target.prepare(table, proposed, settings.ttl() == TtlPolicy.MARK, settings.deletes());
+    if (settings.deletes() == DeleteMode.HARD && migrated.add(table)) {
+      target.migrateTombstoneRows(table);
+    }
+    ColumnTypes types = target.columnTypes(table);
+    BatchPlan plan = planner.plan(accepted, keys, types);
+    deadLetters.addAll(plan.deadLetters());
+    counts.coalesced += plan.coalesced();
+    List<PlannedRow> live = new ArrayList<>();
+    List<PlannedRow> removed = new ArrayList<>();
+    for (PlannedRow row : plan.rows()) {
+      (row.deleted() && settings.deletes() == DeleteMode.HARD ? removed : live).add(row);
+    }
+    if (!removed.isEmpty()) {
+      // Tombstone first, then the row: a writer upserting an older change of one of these items
+      // meanwhile finds the tombstone after its own write and removes the row again.
+      List<JdbcTarget.Removal> removals = new ArrayList<>(removed.size());
+      for (PlannedRow row : removed) {
+        removals.add(new JdbcTarget.Removal(row.pkJson(), row.version().encode()));
+      }
+      target.tombstone(table, removals);
+      target.removeIfNotNewer(table, removals);
+      removed.forEach(progress::applied);
+    }
+    Write write = write(table, keys, live, types, deadLetters);
+    if (settings.deletes() == DeleteMode.HARD && !write.written.isEmpty()) {
+      resurrectNothing(table, write.written);
+    }
+    write.written.forEach(progress::applied);
+    for (PlannedRow row : write.written) {
+      if (row.deleted() || row.expiredAt().isPresent()) {
+        countRemoval(row, counts);
+      } else {
+        counts.upserted++;
+      }
+    }
+    removed.forEach(row -> countRemoval(row, counts));
+    counts.rerouted += write.rerouted;
+  }
+
+  /**
+   * After upserting rows in {@code hard} mode: a row whose item has a newer tombstone (a delete
+   * that another writer applied before this write landed) is removed again.
+   */
+  private void resurrectNothing(TableName table, List<PlannedRow> written) {
+    List<String> pks = new ArrayList<>(written.size());
+    written.forEach(row -> pks.add(row.pkJson()));
+    Map<String, String> tombstones = target.tombstoneVersions(table, pks);
+    if (tombstones.isEmpty()) {
+      return;
+    }
+    List<JdbcTarget.Removal> stale = new ArrayList<>();
+    for (PlannedRow row : written) {
+      String tombstone = tombstones.get(row.pkJson());
+      if (tombstone != null && tombstone.compareTo(row.version().encode()) >= 0) {
+        stale.add(new JdbcTarget.Removal(row.pkJson(), tombstone));
+      }
+    }
+    if (!stale.isEmpty()) {
+      int removed = target.removeIfNotNewer(table, stale);
+      LOG.info(
+          "{} changes older than their item's delete, {} rows removed again",
+          stale.size(),
+          removed);
+    }
+  }
+
+  /** A removal by DynamoDB's time to live counts as expired, any other as deleted. */
+  private static void countRemoval(PlannedRow row, Counts counts) {
+    if (row.winner().ttlDeletion()) {
+      counts.expired++;
+    } else {
+      counts.deleted++;
+    }
   }
 
   private static KeySchema proposedKeys(Change change) {
@@ -126,27 +400,35 @@ public final class Relay implements AutoCloseable {
     }
   }
 
+  /** The rows a write landed (as finally planned, with a count of those rerouted to aux). */
+  private record Write(List<PlannedRow> written, int rerouted) {}
+
   /**
    * Writes the rows in one bulk request, then retries what failed: after a whole-batch failure with
    * fresh column types, then row by row; a rejected row with the attributes its error names in
    * {@code aux}, then with all of them. Rows that still fail become dead letters.
    */
-  private int write(List<PlannedRow> planned, List<DeadLetter> deadLetters, Progress progress) {
+  private Write write(
+      TableName table,
+      KeySchema keys,
+      List<PlannedRow> planned,
+      ColumnTypes plannedTypes,
+      List<DeadLetter> deadLetters) {
+    List<PlannedRow> written = new ArrayList<>(planned.size());
     if (planned.isEmpty()) {
-      return 0;
+      return new Write(written, 0);
     }
-    KeySchema keys = tableKeys;
     List<PlannedRow> rows = planned;
-    JdbcTarget.RowResults results = target.upsert(rows);
+    JdbcTarget.RowResults results = target.upsert(table, rows);
     if (results.batchFailed()) {
       LOG.info(
           "bulk write failed as a whole, retrying with fresh column types: {}",
           results.batchError());
-      target.refreshColumnTypes();
-      rows = replan(rows, keys, target.columnTypes(), false);
-      results = target.upsert(rows);
+      target.refreshColumnTypes(table);
+      rows = replan(rows, keys, target.columnTypes(table));
+      results = target.upsert(table, rows);
       if (results.batchFailed()) {
-        results = target.upsertEach(rows);
+        results = target.upsertEach(table, rows);
       }
     }
     int rerouted = 0;
@@ -155,7 +437,7 @@ public final class Relay implements AutoCloseable {
     for (int i = 0; i < rows.size(); i++) {
       String error = results.errors().get(i);
       if (error == null) {
-        progress.applied(rows.get(i));
+        written.add(rows.get(i));
         if (!rows.get(i).inAux().equals(planned.get(i).inAux())) {
           rerouted++;
         }
@@ -165,9 +447,13 @@ public final class Relay implements AutoCloseable {
       }
     }
     if (failed.isEmpty()) {
-      return rerouted;
+      if (rerouted == 0 && plannedTypes != null) {
+        // The sub-columns this batch created exist now: plan the next batch against them.
+        target.remember(table, plannedTypes);
+      }
+      return new Write(written, rerouted);
     }
-    target.refreshColumnTypes();
+    target.refreshColumnTypes(table);
     for (int i = 0; i < failed.size(); i++) {
       PlannedRow row = failed.get(i);
       String error = errors.get(i);
@@ -176,38 +462,37 @@ public final class Relay implements AutoCloseable {
       if (!named.isEmpty()) {
         Set<String> toAux = new HashSet<>(row.inAux());
         toAux.addAll(named);
-        attempts.add(planner.reroute(row, keys, target.columnTypes(), toAux, false));
+        attempts.add(planner.reroute(row, keys, target.columnTypes(table), toAux, false));
       }
-      attempts.add(planner.reroute(row, keys, target.columnTypes(), Set.of(), true));
-      boolean written = false;
+      attempts.add(planner.reroute(row, keys, target.columnTypes(table), Set.of(), true));
+      boolean landed = false;
       for (PlannedRow attempt : attempts) {
-        String attemptError = target.upsertEach(List.of(attempt)).errors().get(0);
+        String attemptError = target.upsertEach(table, List.of(attempt)).errors().get(0);
         if (attemptError == null) {
           LOG.info(
               "row {} written with attributes {} in aux after: {}",
               abbreviate(attempt.pkJson()),
               attempt.inAux(),
               error);
-          written = true;
+          landed = true;
           rerouted++;
-          progress.applied(row);
+          written.add(attempt);
           break;
         }
         error = attemptError;
       }
-      if (!written) {
+      if (!landed) {
         LOG.warn("row {} rejected, dead-lettered: {}", abbreviate(row.pkJson()), error);
         deadLetters.add(new DeadLetter(row.winner().source(), "write", error));
       }
     }
-    return rerouted;
+    return new Write(written, rerouted);
   }
 
-  private List<PlannedRow> replan(
-      List<PlannedRow> rows, KeySchema keys, ColumnTypes types, boolean allToAux) {
+  private List<PlannedRow> replan(List<PlannedRow> rows, KeySchema keys, ColumnTypes types) {
     List<PlannedRow> replanned = new ArrayList<>(rows.size());
     for (PlannedRow row : rows) {
-      replanned.add(planner.reroute(row, keys, types, Set.of(), allToAux));
+      replanned.add(planner.reroute(row, keys, types, Set.of(), false));
     }
     return replanned;
   }
@@ -231,7 +516,7 @@ public final class Relay implements AutoCloseable {
         }
       }
     }
-    for (String attribute : row.winner().newImage().keySet()) {
+    for (String attribute : row.image().keySet()) {
       for (String token : tokens) {
         if (token.equals(attribute)
             || token.startsWith(attribute + "[")
@@ -245,12 +530,9 @@ public final class Relay implements AutoCloseable {
   }
 
   private BatchResult result(
+      Counts totals,
+      List<BatchResult.TableCounts> tables,
       List<SourceRecord> records,
-      int upserted,
-      int deleted,
-      int coalesced,
-      int deadLettered,
-      int rerouted,
       Instant started,
       Optional<String> failedFrom,
       Optional<String> failure) {
@@ -263,21 +545,55 @@ public final class Relay implements AutoCloseable {
       }
     }
     return new BatchResult(
-        records.size(),
-        upserted,
-        deleted,
-        coalesced,
-        deadLettered,
-        rerouted,
+        totals.received,
+        totals.upserted,
+        totals.deleted,
+        totals.expired,
+        totals.coalesced,
+        totals.deadLettered,
+        totals.rerouted,
+        totals.skipped,
         Duration.between(started, now),
         oldest == null ? Duration.ZERO : Duration.between(oldest, now),
         failedFrom,
-        failure);
+        failure,
+        tables);
   }
 
   @Override
   public void close() {
     target.close();
+  }
+
+  /** Counts of one table, or of the whole batch. */
+  private static final class Counts {
+    final String table;
+    int received;
+    int upserted;
+    int deleted;
+    int expired;
+    int coalesced;
+    int deadLettered;
+    int rerouted;
+    int skipped;
+
+    Counts(String table) {
+      this.table = table;
+    }
+
+    void add(Counts other) {
+      upserted += other.upserted;
+      deleted += other.deleted;
+      expired += other.expired;
+      coalesced += other.coalesced;
+      deadLettered += other.deadLettered;
+      rerouted += other.rerouted;
+    }
+
+    BatchResult.TableCounts toTableCounts() {
+      return new BatchResult.TableCounts(
+          table, received, upserted, deleted, expired, coalesced, deadLettered, rerouted);
+    }
   }
 
   /** Which records of the batch are applied, to report the first that is not. */
@@ -295,19 +611,22 @@ public final class Relay implements AutoCloseable {
       row.sequenceNumbers().forEach(unapplied::remove);
     }
 
-    /** Every record not written is now a stored dead letter. */
-    void deadLettersStored() {
+    /** The record needs nothing more: skipped, kept, or stored as a dead letter. */
+    void done(SourceRecord record) {
+      unapplied.remove(record.sequenceNumber());
+    }
+
+    /** Every record is written or stored as a dead letter. */
+    void allSettled() {
       unapplied.clear();
     }
 
     String firstUnapplied() {
-      return records.isEmpty()
-          ? null
-          : records.stream()
-              .map(SourceRecord::sequenceNumber)
-              .filter(unapplied::contains)
-              .min(SequenceNumbers.ORDER)
-              .orElse(null);
+      return records.stream()
+          .map(SourceRecord::sequenceNumber)
+          .filter(unapplied::contains)
+          .min(SequenceNumbers.ORDER)
+          .orElse(null);
     }
   }
 }

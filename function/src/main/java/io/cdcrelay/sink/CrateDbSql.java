@@ -54,10 +54,54 @@ public final class CrateDbSql implements TargetSql {
   }
 
   @Override
-  public String upsert(TableName table, KeySchema keys) {
+  public String versionType() {
+    return "TEXT";
+  }
+
+  @Override
+  public java.util.Optional<String> refresh(TableName table) {
+    return java.util.Optional.of("REFRESH TABLE " + table.quoted());
+  }
+
+  @Override
+  public String selectRowVersion(TableName table, KeySchema keys) {
+    // A lookup by the whole primary key: real time, and it reads the row's exact revision.
+    return "SELECT \"_seq_no\", \"_primary_term\", "
+        + TableName.quote(VERSION)
+        + " FROM "
+        + table.quoted()
+        + " WHERE "
+        + keyEquals(keys);
+  }
+
+  @Override
+  public String deleteRowRevision(TableName table, KeySchema keys) {
+    // Optimistic concurrency control: deletes the row only if nothing wrote it since it was read.
+    // https://cratedb.com/docs/crate/reference/en/latest/general/occ.html
+    return "DELETE FROM "
+        + table.quoted()
+        + " WHERE "
+        + keyEquals(keys)
+        + " AND \"_seq_no\" = ? AND \"_primary_term\" = ?";
+  }
+
+  private static String keyEquals(KeySchema keys) {
+    StringJoiner where = new StringJoiner(" AND ");
+    for (KeySchema.KeyColumn key : keys.columns()) {
+      where.add(keyColumn(key) + " = ?");
+    }
+    return where.toString();
+  }
+
+  private static String keyColumn(KeySchema.KeyColumn key) {
+    return "\"pk\"['" + key.name().replace("'", "''") + "']";
+  }
+
+  @Override
+  public String upsert(TableName table, KeySchema keys, boolean expiry) {
     StringJoiner conflict = new StringJoiner(", ");
     for (KeySchema.KeyColumn key : keys.columns()) {
-      conflict.add("\"pk\"['" + key.name().replace("'", "''") + "']");
+      conflict.add(keyColumn(key));
     }
     // CrateDB evaluates each CASE against the stored row; the version is assigned last anyway.
     // A stale change rewrites the stored values, so every row counts 1 and a 0 means failure.
@@ -67,7 +111,10 @@ public final class CrateDbSql implements TargetSql {
         + TableName.quote(VERSION)
         + ", "
         + TableName.quote(DELETED)
-        + ") VALUES (?, ?, ?, ?, ?) ON CONFLICT ("
+        + (expiry ? ", " + TableName.quote(EXPIRED_AT) : "")
+        + ") VALUES (?, ?, ?, ?, ?"
+        + (expiry ? ", ?" : "")
+        + ") ON CONFLICT ("
         + conflict
         + ") DO UPDATE SET "
         + guarded("data", "")
@@ -75,6 +122,7 @@ public final class CrateDbSql implements TargetSql {
         + guarded("aux", "")
         + ", "
         + guarded(DELETED, "")
+        + (expiry ? ", " + guarded(EXPIRED_AT, "") : "")
         + ", "
         + guarded(VERSION, "");
   }

@@ -51,19 +51,46 @@ public final class PostgreSql implements TargetSql {
   }
 
   @Override
-  public String upsert(TableName table, KeySchema keys) {
+  public String versionType() {
+    return "TEXT COLLATE \"C\"";
+  }
+
+  @Override
+  public java.util.Optional<String> createSchema(String schema) {
+    return java.util.Optional.of("CREATE SCHEMA IF NOT EXISTS " + TableName.quote(schema));
+  }
+
+  @Override
+  public java.util.Optional<String> conditionalDelete(TableName table) {
+    // One statement: PostgreSQL re-checks the condition on a row a concurrent writer changed.
+    return java.util.Optional.of(
+        "DELETE FROM "
+            + table.quoted()
+            + " WHERE \"pk\" = ? AND ("
+            + TableName.quote(VERSION)
+            + " IS NULL OR "
+            + TableName.quote(VERSION)
+            + " <= ?)");
+  }
+
+  @Override
+  public String upsert(TableName table, KeySchema keys, boolean expiry) {
     return "INSERT INTO "
         + table.quoted()
         + " AS t (\"pk\", \"data\", \"aux\", "
         + TableName.quote(VERSION)
         + ", "
         + TableName.quote(DELETED)
-        + ") VALUES (?, ?, ?, ?, ?) ON CONFLICT (\"pk\") DO UPDATE SET "
+        + (expiry ? ", " + TableName.quote(EXPIRED_AT) : "")
+        + ") VALUES (?, ?, ?, ?, ?"
+        + (expiry ? ", ?" : "")
+        + ") ON CONFLICT (\"pk\") DO UPDATE SET "
         + guarded("data", "t.")
         + ", "
         + guarded("aux", "t.")
         + ", "
         + guarded(DELETED, "t.")
+        + (expiry ? ", " + guarded(EXPIRED_AT, "t.") : "")
         + ", "
         + guarded(VERSION, "t.");
   }

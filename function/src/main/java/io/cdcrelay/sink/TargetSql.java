@@ -12,8 +12,11 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
   /** The column holding the version of the change a row carries. */
   String VERSION = "cdc_version";
 
-  /** The column marking a row whose item was removed (a tombstone). */
+  /** The column marking a row whose item was removed (a tombstone, {@code soft} mode). */
   String DELETED = "cdc_deleted";
+
+  /** The column marking a row whose item expired by time to live ({@code mark} policy). */
+  String EXPIRED_AT = "cdc_expired_at";
 
   /** Whether {@code data} has sub-columns with types fixed on first write (type drift). */
   boolean tracksColumnTypes();
@@ -31,7 +34,66 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
 
   String addColumn(TableName table, String column, String type);
 
-  String upsert(TableName table, KeySchema keys);
+  /**
+   * The guarded bulk upsert; with {@code expiry} it also binds {@code cdc_expired_at} (a timestamp,
+   * or null) sixth.
+   */
+  String upsert(TableName table, KeySchema keys, boolean expiry);
+
+  /** The SQL type of a column holding versions, compared as plain character codes. */
+  String versionType();
+
+  /**
+   * A delete of the row of one key that only removes it when its version is not newer than the
+   * bound one — binds the {@code pk} object and the version — when the database runs it atomically;
+   * empty where the row must be read first ({@link #selectRowVersion}) and deleted by its exact
+   * revision ({@link #deleteRowRevision}).
+   */
+  default java.util.Optional<String> conditionalDelete(TableName table) {
+    return java.util.Optional.empty();
+  }
+
+  /** Binds each key value; yields revision (two columns) and version of the key's row. */
+  default String selectRowVersion(TableName table, KeySchema keys) {
+    throw new UnsupportedOperationException();
+  }
+
+  /** Binds each key value, then the revision read by {@link #selectRowVersion}. */
+  default String deleteRowRevision(TableName table, KeySchema keys) {
+    throw new UnsupportedOperationException();
+  }
+
+  /** The view {@code "<table>_live"}: the rows of items that are not deleted ({@code soft}). */
+  default String createLiveView(TableName table) {
+    return "CREATE OR REPLACE VIEW "
+        + table.sibling("_live").quoted()
+        + " AS SELECT * FROM "
+        + table.quoted()
+        + " WHERE "
+        + TableName.quote(DELETED)
+        + " IS NOT TRUE";
+  }
+
+  /** The rows flagged deleted (today's tombstone rows), to migrate them to {@code hard} mode. */
+  default String selectTombstoneRows(TableName table) {
+    return "SELECT \"pk\", "
+        + TableName.quote(VERSION)
+        + " FROM "
+        + table.quoted()
+        + " WHERE "
+        + TableName.quote(DELETED)
+        + " = TRUE";
+  }
+
+  /** Creates a schema where tables need one created first; empty where they do not (CrateDB). */
+  default java.util.Optional<String> createSchema(String schema) {
+    return java.util.Optional.empty();
+  }
+
+  /** Makes all writes visible to queries that are not key lookups; empty where not needed. */
+  default java.util.Optional<String> refresh(TableName table) {
+    return java.util.Optional.empty();
+  }
 
   String createDeadLetterTable(TableName table);
 
@@ -43,6 +105,8 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
         + " \"payload_base64\", \"failed_at\") VALUES (?, ?, ?, ?, ?, ?, ?)"
         + " ON CONFLICT (\"shard_id\", \"sequence_number\") DO UPDATE SET"
         + " \"stage\" = excluded.\"stage\", \"reason\" = excluded.\"reason\","
+        + " \"payload\" = excluded.\"payload\","
+        + " \"payload_base64\" = excluded.\"payload_base64\","
         + " \"failed_at\" = excluded.\"failed_at\"";
   }
 
@@ -52,7 +116,7 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
         + " WHERE table_schema = ? AND table_name = ?";
   }
 
-  /** The version and deletion columns, guarded so that only a newer change wins. */
+  /** A column guarded so that only a newer change overwrites it. */
   default String guarded(String column, String target) {
     String version = TableName.quote(VERSION);
     return TableName.quote(column)

@@ -15,7 +15,8 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code crate://USER[:PASSWORD]@HOST[:PORT]/SCHEMA/TABLE[?ssl=true]}, the reference tool's
  *       SQLAlchemy URL: port 4200 (CrateDB's HTTP port) and no port mean 5432;
- *   <li>{@code postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[/SCHEMA]/TABLE};
+ *   <li>{@code postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE[/SCHEMA]/TABLE}, or {@code
+ *       /DATABASE?schema=SCHEMA} for a schema only;
  *   <li>{@code jdbc:postgresql://…} and {@code jdbc:crate://…}, the table given separately.
  * </ul>
  *
@@ -73,7 +74,8 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
               "the target URL path must be /DATABASE[/SCHEMA]/TABLE, got " + uri.getRawPath());
         }
         int port = uri.getPort() < 0 ? POSTGRES_PORT : uri.getPort();
-        String schema = path.size() == 3 ? path.get(1) : null;
+        // /DATABASE?schema=S names a schema and no table: each DynamoDB table is routed into it.
+        String schema = path.size() == 3 ? path.get(1) : query.get("schema");
         String table = path.size() >= 2 ? path.get(path.size() - 1) : null;
         String jdbc = jdbcUrl(uri, port, path.get(0), query);
         return new TargetUrl(jdbc, credentials[0], credentials[1], schema, table);

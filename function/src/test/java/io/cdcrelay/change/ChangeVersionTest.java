@@ -52,4 +52,18 @@ class ChangeVersionTest {
     BigInteger seq = new BigInteger(random.nextInt(190) + 1, random);
     return new ChangeVersion(micros, seq.toString());
   }
+
+  @Test
+  void aReadIsOlderThanEveryChangeFromTheSkewMarginOnAndStreamsSecondsAreWhole() {
+    java.time.Instant read = java.time.Instant.parse("2026-12-01T10:00:00.123456Z");
+    ChangeVersion snapshot = ChangeVersion.ofRead(read, java.time.Duration.ofSeconds(5));
+    ChangeVersion change = new ChangeVersion(1_796_119_195_123_456L, "1");
+    assertThat(snapshot.createdMicros()).isEqualTo(1_796_119_195_123_456L);
+    assertThat(snapshot.compareTo(change)).isNegative();
+    assertThat(snapshot.encode().compareTo(change.encode())).isNegative();
+    ChangeVersion streams = ChangeVersion.ofDynamoDbStreams(1_796_119_200L, "300");
+    assertThat(streams.createdMicros()).isEqualTo(1_796_119_200_000_000L);
+    assertThat(streams.compareTo(ChangeVersion.ofDynamoDbStreams(1_796_119_200L, "1000")))
+        .isNegative();
+  }
 }

@@ -3,6 +3,10 @@ package io.cdcrelay.lambda;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cdcrelay.route.DeleteMode;
+import io.cdcrelay.route.Route;
+import io.cdcrelay.route.TtlPolicy;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -40,11 +44,81 @@ class FunctionConfigTest {
   }
 
   @Test
-  void missingTableSaysWhereToGiveIt() {
+  void aUrlWithASchemaAndNoTableRoutesEveryDynamoDbTableIntoThatSchema() {
+    FunctionConfig config =
+        FunctionConfig.fromEnvironment(Map.of("CRATEDB_SQLALCHEMY_URL", "crate://h:4200/sales"));
+    assertThat(config.settings().routes().isSingleTable()).isFalse();
+    assertThat(config.settings().routes().route("Orders-2024"))
+        .isEqualTo(new Route.To("sales", "orders_2024", true));
+    assertThat(config.settings().deletes()).isEqualTo(DeleteMode.HARD);
+    assertThat(config.settings().ttl()).isEqualTo(TtlPolicy.SAME);
+  }
+
+  @Test
+  void aPostgreSqlUrlNamesItsSchemaAsAnOption() {
+    FunctionConfig config =
+        FunctionConfig.fromEnvironment(
+            Map.of("CRATEDB_SQLALCHEMY_URL", "postgresql://u@h/db?schema=cdc"));
+    assertThat(config.settings().routes().route("users"))
+        .isEqualTo(new Route.To("cdc", "users", true));
+  }
+
+  @Test
+  void routingDeleteAndStateSettingsAreReadAndValidated() {
+    FunctionConfig config =
+        FunctionConfig.fromEnvironment(
+            Map.of(
+                "CRATEDB_SQLALCHEMY_URL", "crate://h/doc",
+                "CRATEDB_TABLE_MAP", "orders=sales.orders,users=crm.users",
+                "CRATEDB_TABLES", "orders,users",
+                "CRATEDB_DELETES", "soft",
+                "CRATEDB_TTL_DELETES", "mark",
+                "CRATEDB_STATE_SCHEMA", "relay_state",
+                "CRATEDB_TOMBSTONE_RETENTION", "36h"));
+    assertThat(config.settings().routes().route("users"))
+        .isEqualTo(new Route.To("crm", "users", true));
+    assertThat(config.settings().routes().route("audit")).isInstanceOf(Route.Skip.class);
+    assertThat(config.settings().deletes()).isEqualTo(DeleteMode.SOFT);
+    assertThat(config.settings().ttl()).isEqualTo(TtlPolicy.MARK);
+    assertThat(config.settings().stateSchema()).isEqualTo("relay_state");
+    assertThat(config.settings().tombstoneRetention()).isEqualTo(Duration.ofHours(36));
+
+    assertThatThrownBy(() -> withUrlAnd("CRATEDB_DELETES", "hrad"))
+        .hasMessage("CRATEDB_DELETES=hrad is not one of hard, soft");
+    assertThatThrownBy(() -> withUrlAnd("CRATEDB_TTL_DELETES", "drop"))
+        .hasMessage("CRATEDB_TTL_DELETES=drop is not one of same, keep, mark");
+    assertThatThrownBy(() -> withUrlAnd("CRATEDB_TABLE_MAP", "orders=a.b,users=a.b"))
+        .hasMessageContaining("routes both orders and users into a.b");
+    assertThatThrownBy(() -> withUrlAnd("CRATEDB_TABLE_MAP", "orders"))
+        .hasMessageContaining("CRATEDB_TABLE_MAP: \"orders\" is not of the form");
+    assertThatThrownBy(() -> withUrlAnd("CRATEDB_TOMBSTONE_RETENTION", "a week"))
+        .hasMessageContaining("CRATEDB_TOMBSTONE_RETENTION=a week is not a duration");
+    assertThatThrownBy(() -> withUrlAnd("CRATEDB_STATE_SCHEMA", "a.b"))
+        .hasMessageStartingWith("CRATEDB_STATE_SCHEMA:");
+    assertThatThrownBy(() -> withUrlAnd("CRATEDB_SOURCE_TABLE", "orders"))
+        .hasMessageContaining("CRATEDB_SOURCE_TABLE=orders needs a single target table");
+  }
+
+  @Test
+  void aBadTableNameInTheUrlFailsAtStart() {
     assertThatThrownBy(
-            () -> FunctionConfig.fromEnvironment(Map.of("CRATEDB_SQLALCHEMY_URL", "crate://h/")))
-        .hasMessageContaining("no target table")
-        .hasMessageContaining("CRATEDB_TABLE");
+            () ->
+                FunctionConfig.fromEnvironment(
+                    Map.of("CRATEDB_SQLALCHEMY_URL", "crate://h/probe/a.b")))
+        .hasMessageContaining("target table probe.a.b")
+        .hasMessageContaining("no dots");
+  }
+
+  @Test
+  void theErrorNamesTheVariableTheUrlCameFrom() {
+    assertThatThrownBy(
+            () -> FunctionConfig.fromEnvironment(Map.of("CRATEDB_CLUSTER_URL", "mysql://h/db")))
+        .hasMessageStartingWith("CRATEDB_CLUSTER_URL:");
+  }
+
+  private static FunctionConfig withUrlAnd(String variable, String value) {
+    return FunctionConfig.fromEnvironment(
+        Map.of("CRATEDB_SQLALCHEMY_URL", "crate://h/doc", variable, value));
   }
 
   @Test

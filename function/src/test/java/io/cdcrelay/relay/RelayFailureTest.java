@@ -27,7 +27,10 @@ class RelayFailureTest {
       throws IOException {
     TargetUrl url = TargetUrl.parse("postgresql://u@127.0.0.1:" + closedPort() + "/db/public/t");
     try (Relay relay =
-        new Relay(new JdbcTarget(url, password, Clock.systemUTC(), 5), Clock.systemUTC())) {
+        new Relay(
+            new JdbcTarget(url, password, Clock.systemUTC(), 5),
+            RelaySettings.single("public", "t"),
+            Clock.systemUTC())) {
       return relay.apply(
           List.of(
               record(7, upsert("INSERT", "a", 1, "")), record(8, upsert("INSERT", "b", 2, ""))));
@@ -58,7 +61,10 @@ class RelayFailureTest {
   void emptyBatchNeedsNoDatabase() throws IOException {
     TargetUrl url = TargetUrl.parse("postgresql://u@127.0.0.1:" + closedPort() + "/db/public/t");
     try (Relay relay =
-        new Relay(new JdbcTarget(url, () -> null, Clock.systemUTC(), 5), Clock.systemUTC())) {
+        new Relay(
+            new JdbcTarget(url, () -> null, Clock.systemUTC(), 5),
+            RelaySettings.single("public", "t"),
+            Clock.systemUTC())) {
       assertThat(relay.apply(List.of()).succeeded()).isTrue();
     }
   }

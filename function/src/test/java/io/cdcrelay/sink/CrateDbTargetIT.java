@@ -39,7 +39,8 @@ class CrateDbTargetIT {
         "{}",
         Set.of(),
         change,
-        List.of(change.source().sequenceNumber()));
+        List.of(change.source().sequenceNumber()),
+        java.util.Optional.empty());
   }
 
   @Test
@@ -51,11 +52,16 @@ class CrateDbTargetIT {
             () -> null,
             Clock.systemUTC(),
             30)) {
-      target.prepare(new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S))));
+      target.prepare(
+          table,
+          new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S))),
+          false,
+          io.cdcrelay.route.DeleteMode.HARD);
       // A mixed-type array is only found out while executing: CrateDB writes nothing for that
       // row and pgjdbc reports 0, the same as "no row matched".
       JdbcTarget.RowResults results =
           target.upsert(
+              table,
               List.of(
                   row(1, "good1", "{\"v\":1.0}"),
                   row(2, "mixed", "{\"mixed\":[1,\"a\"]}"),

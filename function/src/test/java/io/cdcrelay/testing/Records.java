@@ -33,6 +33,23 @@ public final class Records {
     return envelope(event, id, micros, "\"NewImage\":" + newImage);
   }
 
+  /** The same record as made by DynamoDB table {@code table}. */
+  public static String inTable(String json, String table) {
+    return json.replace("\"tableName\":\"demo\"", "\"tableName\":\"" + table + "\"");
+  }
+
+  /** A REMOVE of item {@code id} by DynamoDB's time to live, its old image holding {@code v}. */
+  public static String expire(String id, long micros, String v) {
+    return envelope(
+            "REMOVE",
+            id,
+            micros,
+            "\"OldImage\":{\"id\":{\"S\":\"" + id + "\"},\"v\":{\"S\":\"" + v + "\"}}")
+        .replace(
+            "\"userIdentity\":null",
+            "\"userIdentity\":{\"type\":\"Service\",\"principalId\":\"dynamodb.amazonaws.com\"}");
+  }
+
   /** A REMOVE of item {@code id}. */
   public static String remove(String id, long micros) {
     return envelope("REMOVE", id, micros, "\"OldImage\":{\"id\":{\"S\":\"" + id + "\"}}");

@@ -75,6 +75,33 @@ public final class TableRows {
     return rows;
   }
 
+  /** The tombstones ({@code hard} deletes) of the table: version by pk JSON. */
+  public static Map<String, String> tombstones(TargetDatabase database, TableName table)
+      throws Exception {
+    TableName tombstones = new TableName(table.schema(), "cdc_relay_tombstones");
+    database.refresh(tombstones);
+    Map<String, String> versions = new TreeMap<>();
+    try (Connection c = database.connect();
+        java.sql.PreparedStatement s =
+            c.prepareStatement(
+                "SELECT \"pk\", \"version\" FROM "
+                    + tombstones.quoted()
+                    + " WHERE \"target_table\" = ?")) {
+      s.setString(1, table.toString());
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          versions.put(JSON.writeValueAsString(parse(rs.getString(1))), rs.getString(2));
+        }
+      }
+    } catch (SQLException e) {
+      if (String.valueOf(e.getMessage()).contains("cdc_relay_tombstones")) {
+        return versions;
+      }
+      throw e;
+    }
+    return versions;
+  }
+
   /** Live items only, rebuilt, by their pk JSON. */
   public static Map<String, JsonNode> liveItems(TargetDatabase database, TableName table)
       throws Exception {

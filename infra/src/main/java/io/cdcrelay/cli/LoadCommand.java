@@ -9,12 +9,13 @@ import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.lambda.SecretsManagerPassword;
 import io.cdcrelay.local.Backoff;
 import io.cdcrelay.local.BatchApplier;
-import io.cdcrelay.local.CheckpointSql;
 import io.cdcrelay.local.JdbcCheckpoints;
 import io.cdcrelay.local.RelayProgress;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.Relay;
+import io.cdcrelay.sink.BadTargetException;
 import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.StateSql;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUnavailableException;
 import io.cdcrelay.source.BadSourceUrlException;
@@ -23,6 +24,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -56,7 +58,7 @@ final class LoadCommand implements Callable<Integer> {
   static final String FOOTER =
       "%nSource URL options: batch-size (100), create (false), create-shards (1), region"
           + " (us-east-1), start (earliest|latest|seqno-at|seqno-after), seqno, idle-sleep (0.5),"
-          + " buffer-time (0.5), once (false).%nCheckpoints: \"<schema>\".\"cdc_relay_checkpoints\""
+          + " buffer-time (0.5), once (false).%nCheckpoints: \"<state schema>\".\"cdc_relay_shards\""
           + " in the target database.%nExit codes: 0 done or stopped by SIGINT/SIGTERM, 1 the"
           + " relay failed, 2 bad input.";
 
@@ -215,10 +217,16 @@ final class LoadCommand implements Callable<Integer> {
         Supplier<Relay> relays =
             () ->
                 new Relay(
-                    new JdbcTarget(config.target(), password, clock, config.socketTimeoutSeconds()),
+                    new JdbcTarget(
+                        config.target(),
+                        password,
+                        clock,
+                        config.socketTimeoutSeconds(),
+                        config.settings().stateSchema()),
+                    config.settings(),
                     clock);
-        TableName table = resolveTable(config, clock, stop);
-        if (table == null) {
+        String stateSchema = probe(config, password, clock, stop);
+        if (stateSchema == null) {
           return 0;
         }
         // System.console() is there when standard output is a terminal: the live line goes there.
@@ -227,13 +235,15 @@ final class LoadCommand implements Callable<Integer> {
           progress.start();
           if (file != null) {
             try (Relay relay = relays.get()) {
-              new FileRelay(file, new BatchApplier(relay, table.toString(), progress, stop), stop)
-                  .run();
+              new FileRelay(file, new BatchApplier(relay, progress, stop), stop).run();
             }
             return 0;
           }
-          return relayStream(stream, config, table, password, relays, progress, stop, clock);
+          return relayStream(stream, config, stateSchema, password, relays, progress, stop, clock);
         }
+      } catch (BadTargetException e) {
+        err.println("Bad configuration: " + e.getMessage());
+        return 2;
       } finally {
         if (embedded != null) {
           embedded.close();
@@ -244,7 +254,7 @@ final class LoadCommand implements Callable<Integer> {
     private int relayStream(
         SourceUrl source,
         FunctionConfig config,
-        TableName table,
+        String stateSchema,
         Supplier<String> password,
         Supplier<Relay> relays,
         RelayProgress progress,
@@ -256,27 +266,25 @@ final class LoadCommand implements Callable<Integer> {
             "options {} are superseded: this relay checkpoints every shard in {} after each"
                 + " applied batch",
             String.join(", ", source.supersededOptions().keySet()),
-            new CheckpointSql(table).table());
+            new TableName(stateSchema, StateSql.SHARDS));
       }
-      LOG.info("relaying {} into {}", source, table);
-      try (KinesisClient client = KinesisClients.from(source);
-          JdbcCheckpoints checkpoints =
-              new JdbcCheckpoints(
-                  config.target(),
-                  password,
-                  table,
-                  source.stream(),
-                  clock,
-                  config.socketTimeoutSeconds())) {
-        new StreamRelay(
-                source,
-                new KinesisStream(client, source.stream()),
-                relays,
-                table.toString(),
-                checkpoints,
-                progress,
-                stop)
-            .run();
+      LOG.info("relaying {} into {}", source, config.settings().routes());
+      try (KinesisClient client = KinesisClients.from(source)) {
+        KinesisStream kinesis = new KinesisStream(client, source.stream());
+        List<String> legacySchemas =
+            config.target().schema() == null ? List.of() : List.of(config.target().schema());
+        try (JdbcCheckpoints checkpoints =
+            new JdbcCheckpoints(
+                config.target(),
+                password,
+                stateSchema,
+                legacySchemas,
+                kinesis::arn,
+                source.stream(),
+                clock,
+                config.socketTimeoutSeconds())) {
+          new StreamRelay(source, kinesis, relays, checkpoints, progress, stop).run();
+        }
         return 0;
       } catch (KinesisStream.StreamMissingException
           | StreamRelay.UnknownSequenceNumberException e) {
@@ -292,13 +300,22 @@ final class LoadCommand implements Callable<Integer> {
       }
     }
 
-    /** The target table with its schema, asking the database when the URL names none. */
-    private TableName resolveTable(FunctionConfig config, Clock clock, StopSignal stop) {
+    /**
+     * Waits for the target database (with the password the relay will use) and returns the state
+     * schema; {@code null} when stopped first.
+     */
+    private String probe(
+        FunctionConfig config, Supplier<String> password, Clock clock, StopSignal stop) {
       Backoff backoff = new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
       while (true) {
         try (JdbcTarget probe =
-            new JdbcTarget(config.target(), () -> null, clock, config.socketTimeoutSeconds())) {
-          return probe.table();
+            new JdbcTarget(
+                config.target(),
+                password,
+                clock,
+                config.socketTimeoutSeconds(),
+                config.settings().stateSchema())) {
+          return probe.state().schema();
         } catch (TargetUnavailableException e) {
           Duration pause = backoff.next();
           LOG.warn(

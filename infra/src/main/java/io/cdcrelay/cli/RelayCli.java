@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       LoadCommand.class,
       ProvisionCommand.class,
       TeardownCommand.class,
-      SamParamsCommand.class
+      SamParamsCommand.class,
+      PurgeCommand.class
     })
 public final class RelayCli {
 

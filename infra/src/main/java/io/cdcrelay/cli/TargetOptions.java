@@ -25,6 +25,47 @@ final class TargetOptions {
   String table;
 
   @Option(
+      names = "--tables",
+      paramLabel = "T1,T2",
+      description = "Relay only these DynamoDB tables; skip the others (default: $CRATEDB_TABLES)")
+  String tables;
+
+  @Option(
+      names = "--table-map",
+      paramLabel = "SRC=[SCHEMA.]TABLE,…",
+      description =
+          "Explicit routes, e.g. orders=sales.orders,users=crm.users (default:"
+              + " $CRATEDB_TABLE_MAP)")
+  String tableMap;
+
+  @Option(
+      names = "--source-table",
+      paramLabel = "DYNAMODB_TABLE",
+      description =
+          "The one DynamoDB table a single target table takes (default: $CRATEDB_SOURCE_TABLE)")
+  String sourceTable;
+
+  @Option(
+      names = "--deletes",
+      paramLabel = "hard|soft",
+      description =
+          "hard: deleted items leave the table; soft: flagged (default: $CRATEDB_DELETES, hard)")
+  String deletes;
+
+  @Option(
+      names = "--ttl-deletes",
+      paramLabel = "same|keep|mark",
+      description = "What an expiry by time to live does (default: $CRATEDB_TTL_DELETES, same)")
+  String ttlDeletes;
+
+  @Option(
+      names = "--state-schema",
+      paramLabel = "SCHEMA",
+      description =
+          "Schema of the relay's own tables (default: $CRATEDB_STATE_SCHEMA, else the target's)")
+  String stateSchema;
+
+  @Option(
       names = "--embedded-dir",
       paramLabel = "DIR",
       description = "Where --target embedded keeps its database (default: ${DEFAULT-VALUE})",
@@ -49,12 +90,24 @@ final class TargetOptions {
       }
       env.put(FunctionConfig.URL_VARIABLES.get(0), url);
     }
+    putIfGiven(env, FunctionConfig.TABLES, tables);
+    putIfGiven(env, FunctionConfig.TABLE_MAP, tableMap);
+    putIfGiven(env, FunctionConfig.SOURCE_TABLE, sourceTable);
+    putIfGiven(env, FunctionConfig.DELETES, deletes);
+    putIfGiven(env, FunctionConfig.TTL_DELETES, ttlDeletes);
+    putIfGiven(env, FunctionConfig.STATE_SCHEMA, stateSchema);
     if (table != null) {
       env.put(FunctionConfig.TABLE, table);
     } else if (embedded() && !env.containsKey(FunctionConfig.TABLE)) {
       env.put(FunctionConfig.TABLE, "demo");
     }
     return env;
+  }
+
+  private static void putIfGiven(Map<String, String> env, String variable, String value) {
+    if (value != null) {
+      env.put(variable, value);
+    }
   }
 
   /** Whether any target is configured at all. */

@@ -100,6 +100,14 @@ public final class KinesisStream {
     }
   }
 
+  /** The stream's ARN, which keys its checkpoints. */
+  public String arn() {
+    return describe()
+        .map(StreamDescriptionSummary::streamARN)
+        .orElseThrow(
+            () -> new StreamMissingException("the stream \"" + name + "\" does not exist"));
+  }
+
   private Optional<StreamDescriptionSummary> describe() {
     try {
       return Optional.of(

@@ -49,7 +49,6 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
   record Settings(
       KinesisStream stream,
       Supplier<Relay> relays,
-      String table,
       Checkpoints checkpoints,
       RelayProgress progress,
       StopSignal stop,
@@ -78,8 +77,7 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
   public Done call() {
     Thread.currentThread().setName("shard-" + shardId);
     try (Relay relay = settings.relays().get()) {
-      BatchApplier applier =
-          new BatchApplier(relay, settings.table(), settings.progress(), settings.stop());
+      BatchApplier applier = new BatchApplier(relay, settings.progress(), settings.stop());
       return new Done(shardId, consume(applier), null);
     } catch (RuntimeException e) {
       LOG.error("shard {}: {}", shardId, e.toString());

@@ -41,7 +41,6 @@ public final class StreamRelay {
       SourceUrl source,
       KinesisStream stream,
       java.util.function.Supplier<io.cdcrelay.relay.Relay> relays,
-      String table,
       Checkpoints checkpoints,
       io.cdcrelay.local.RelayProgress progress,
       StopSignal stop) {
@@ -53,7 +52,6 @@ public final class StreamRelay {
         new ShardWorker.Settings(
             stream,
             relays,
-            table,
             checkpoints,
             progress,
             stop,

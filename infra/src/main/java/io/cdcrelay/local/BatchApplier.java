@@ -23,13 +23,11 @@ public final class BatchApplier {
   public static final Duration LAST_RETRY = Duration.ofSeconds(30);
 
   private final Relay relay;
-  private final String table;
   private final RelayProgress progress;
   private final StopSignal stop;
 
-  public BatchApplier(Relay relay, String table, RelayProgress progress, StopSignal stop) {
+  public BatchApplier(Relay relay, RelayProgress progress, StopSignal stop) {
     this.relay = relay;
-    this.table = table;
     this.progress = progress;
     this.stop = stop;
   }
@@ -44,7 +42,7 @@ public final class BatchApplier {
     Backoff backoff = new Backoff(FIRST_RETRY, LAST_RETRY);
     while (true) {
       BatchResult result = relay.apply(pending);
-      LOG.info(BatchLog.text(table, result));
+      LOG.info(BatchLog.text(result));
       if (result.succeeded()) {
         progress.batchApplied(result);
         return true;
@@ -52,17 +50,8 @@ public final class BatchApplier {
       String failedFrom = result.failedFrom().get();
       List<SourceRecord> rest = from(pending, failedFrom);
       progress.batchApplied(
-          new BatchResult(
-              pending.size() - rest.size(),
-              0,
-              0,
-              0,
-              0,
-              0,
-              result.duration(),
-              result.oldestRecordAge(),
-              java.util.Optional.empty(),
-              java.util.Optional.empty()));
+          BatchResult.partial(
+              pending.size() - rest.size(), result.duration(), result.oldestRecordAge()));
       pending = rest;
       Duration pause = backoff.next();
       LOG.warn(

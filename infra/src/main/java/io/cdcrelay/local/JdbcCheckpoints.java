@@ -1,6 +1,8 @@
 package io.cdcrelay.local;
 
+import io.cdcrelay.change.SequenceNumbers;
 import io.cdcrelay.sink.JdbcConnections;
+import io.cdcrelay.sink.StateSql;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUnavailableException;
 import io.cdcrelay.sink.TargetUrl;
@@ -11,86 +13,148 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checkpoints in the target database, in {@code "<schema>"."cdc_relay_checkpoints"}, over a
- * connection of their own. Any database failure is a {@link TargetUnavailableException}: the caller
- * retries. Thread-safe: shard workers share one instance.
+ * Checkpoints in the state schema's {@code cdc_relay_shards}, keyed by source stream (its ARN) and
+ * shard, over a connection of their own. A shard without a checkpoint there takes over the one an
+ * earlier release wrote into {@code cdc_relay_checkpoints} (keyed by target table, stream name and
+ * shard): the lowest of them, so nothing is skipped. Any database failure is a {@link
+ * TargetUnavailableException}: the caller retries. Thread-safe: shard workers share one instance.
  */
 public final class JdbcCheckpoints implements Checkpoints, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcCheckpoints.class);
 
+  /** The checkpoint table of releases before the state schema. */
+  public static final String LEGACY_TABLE = "cdc_relay_checkpoints";
+
   private final TargetUrl url;
   private final Supplier<String> password;
-  private final String targetTable;
-  private final String stream;
-  private final CheckpointSql sql;
+  private final String configuredSchema;
+  private final List<String> legacySchemas;
+  private final Supplier<String> source;
+  private final String streamName;
   private final Clock clock;
   private final int socketTimeoutSeconds;
   private Connection connection;
-  private boolean tableReady;
+  private StateSql sql;
+  private String sourceId;
+  private List<TableName> legacyTables;
 
   /**
    * @param url the target database
    * @param password the password source, as for the relay's own connections
-   * @param target the target table, with its schema resolved
-   * @param stream the stream whose shards are checkpointed
+   * @param stateSchema the state schema, or {@code null} for the URL's, else the database's default
+   * @param legacySchemas further schemas where an earlier release may have kept checkpoints
+   * @param source the source stream's ARN, asked for on first use
+   * @param streamName the stream's name, as earlier releases keyed checkpoints
    */
   public JdbcCheckpoints(
       TargetUrl url,
       Supplier<String> password,
-      TableName target,
-      String stream,
+      String stateSchema,
+      List<String> legacySchemas,
+      Supplier<String> source,
+      String streamName,
       Clock clock,
       int socketTimeoutSeconds) {
     this.url = url;
     this.password = password;
-    this.targetTable = target.toString();
-    this.stream = stream;
-    this.sql = new CheckpointSql(target);
+    this.configuredSchema = stateSchema;
+    this.legacySchemas = List.copyOf(legacySchemas);
+    this.source = source;
+    this.streamName = streamName;
     this.clock = clock;
     this.socketTimeoutSeconds = socketTimeoutSeconds;
+  }
+
+  /** The checkpoint table, once connected. */
+  public synchronized TableName table() {
+    try {
+      connect();
+      return sql.shards();
+    } catch (SQLException e) {
+      throw failure("connecting", e);
+    }
   }
 
   @Override
   public synchronized Optional<String> read(String shardId) {
     try {
       Connection c = connect();
-      try (PreparedStatement statement = c.prepareStatement(sql.select())) {
-        statement.setString(1, targetTable);
-        statement.setString(2, stream);
-        statement.setString(3, shardId);
+      try (PreparedStatement statement = c.prepareStatement(sql.selectCheckpoint())) {
+        statement.setString(1, sourceId);
+        statement.setString(2, shardId);
         try (ResultSet rs = statement.executeQuery()) {
-          return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+          if (rs.next()) {
+            return Optional.ofNullable(rs.getString(1));
+          }
         }
       }
+      Optional<String> legacy = readLegacy(c, shardId);
+      if (legacy.isPresent()) {
+        LOG.info(
+            "shard {}: taking over checkpoint {} from {}", shardId, legacy.get(), legacyTables);
+        write(shardId, legacy.get());
+      }
+      return legacy;
     } catch (SQLException e) {
       throw failure("reading the checkpoint of " + shardId, e);
     }
+  }
+
+  private Optional<String> readLegacy(Connection c, String shardId) throws SQLException {
+    String lowest = null;
+    for (TableName table : legacyTables) {
+      try (PreparedStatement statement =
+          c.prepareStatement(
+              "SELECT \"sequence_number\" FROM "
+                  + table.quoted()
+                  + " WHERE \"stream\" = ? AND \"shard_id\" = ?")) {
+        statement.setString(1, streamName);
+        statement.setString(2, shardId);
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            lowest = lower(lowest, rs.getString(1));
+          }
+        }
+      }
+    }
+    return Optional.ofNullable(lowest);
+  }
+
+  private static String lower(String a, String b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    if (a.equals(SHARD_END) || b.equals(SHARD_END)) {
+      return a.equals(SHARD_END) ? b : a;
+    }
+    return SequenceNumbers.ORDER.compare(a, b) <= 0 ? a : b;
   }
 
   @Override
   public synchronized void write(String shardId, String sequenceNumber) {
     try {
       Connection c = connect();
-      try (PreparedStatement statement = c.prepareStatement(sql.upsert())) {
-        statement.setString(1, targetTable);
-        statement.setString(2, stream);
-        statement.setString(3, shardId);
-        statement.setString(4, sequenceNumber);
-        statement.setTimestamp(5, Timestamp.from(clock.instant()));
+      try (PreparedStatement statement = c.prepareStatement(sql.upsertCheckpoint())) {
+        statement.setString(1, sourceId);
+        statement.setString(2, shardId);
+        statement.setString(3, sequenceNumber);
+        statement.setTimestamp(4, Timestamp.from(clock.instant()));
         int count = statement.executeUpdate();
         if (count != 1) {
           throw new TargetUnavailableException(
               "the checkpoint of " + shardId + " was not written (row count " + count + ")", null);
         }
       }
-      LOG.debug("checkpoint {} {} {}", stream, shardId, sequenceNumber);
+      LOG.debug("checkpoint {} {} {}", sourceId, shardId, sequenceNumber);
     } catch (SQLException e) {
       throw failure("writing the checkpoint of " + shardId, e);
     }
@@ -101,18 +165,51 @@ public final class JdbcCheckpoints implements Checkpoints, AutoCloseable {
       connection =
           JdbcConnections.open(url, password, socketTimeoutSeconds, "cdc-relay-checkpoints");
     }
-    if (!tableReady) {
-      try (Statement statement = connection.createStatement()) {
-        statement.execute(sql.createTable());
+    if (sql == null) {
+      String schema = configuredSchema != null ? configuredSchema : url.schema();
+      if (schema == null) {
+        try (Statement statement = connection.createStatement();
+            ResultSet rs = statement.executeQuery("SELECT current_schema()")) {
+          rs.next();
+          schema = rs.getString(1);
+        }
       }
-      tableReady = true;
+      StateSql state = new StateSql(schema, "TEXT", false);
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(state.createShards());
+      }
+      List<TableName> legacy = new ArrayList<>();
+      List<String> schemas = new ArrayList<>(legacySchemas);
+      schemas.add(0, schema);
+      for (String candidate : schemas) {
+        TableName table = new TableName(candidate, LEGACY_TABLE);
+        if (!legacy.contains(table) && exists(connection, table)) {
+          legacy.add(table);
+        }
+      }
+      legacyTables = legacy;
+      sourceId = source.get();
+      sql = state;
     }
     return connection;
   }
 
+  private static boolean exists(Connection c, TableName table) throws SQLException {
+    try (PreparedStatement statement =
+        c.prepareStatement(
+            "SELECT count(*) FROM information_schema.tables"
+                + " WHERE table_schema = ? AND table_name = ?")) {
+      statement.setString(1, table.schema());
+      statement.setString(2, table.table());
+      try (ResultSet rs = statement.executeQuery()) {
+        return rs.next() && rs.getLong(1) > 0;
+      }
+    }
+  }
+
   private TargetUnavailableException failure(String what, SQLException e) {
     close();
-    return new TargetUnavailableException(what + " in " + sql.table() + ": " + e.getMessage(), e);
+    return new TargetUnavailableException(what + " in the state schema: " + e.getMessage(), e);
   }
 
   @Override

@@ -96,6 +96,8 @@ class LambdaRuntimeContractIT {
     env.keySet()
         .removeIf(k -> k.startsWith("CRATEDB_") || k.startsWith("SINK_") || k.startsWith("START_"));
     env.put("CRATEDB_SQLALCHEMY_URL", targetUrl(postgres, "rie"));
+    // Each side keeps its own state (poison records are dead letters there).
+    env.put("CRATEDB_STATE_SCHEMA", "state_rie_" + suffix);
     env.put("AWS_REGION", "us-east-1");
     env.put("CLASSPATH", classPath);
     env.put("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1");
@@ -153,7 +155,11 @@ class LambdaRuntimeContractIT {
                   "-e",
                   event.toString()),
               root,
-              Map.of("CRATEDB_SQLALCHEMY_URL", targetUrl(postgres, "invoke")),
+              Map.of(
+                  "CRATEDB_SQLALCHEMY_URL",
+                  targetUrl(postgres, "invoke"),
+                  "CRATEDB_STATE_SCHEMA",
+                  "state_invoke_" + suffix),
               Duration.ofMinutes(2));
       String response =
           invoke
@@ -173,7 +179,7 @@ class LambdaRuntimeContractIT {
     assertThat(
             rows(
                 postgres,
-                "contract_rie_" + suffix + "_dead_letters",
+                "state_rie_" + suffix + "\".\"cdc_relay_dead_letters",
                 "shard_id",
                 "sequence_number",
                 "stage"))
@@ -181,7 +187,7 @@ class LambdaRuntimeContractIT {
         .isEqualTo(
             rows(
                 postgres,
-                "contract_invoke_" + suffix + "_dead_letters",
+                "state_invoke_" + suffix + "\".\"cdc_relay_dead_letters",
                 "shard_id",
                 "sequence_number",
                 "stage"));
@@ -209,7 +215,8 @@ class LambdaRuntimeContractIT {
             s.executeQuery(
                 "SELECT "
                     + select
-                    + " FROM \"public\".\""
+                    + " FROM \""
+                    + (table.contains("\".\"") ? "" : "public\".\"")
                     + table
                     + "\" ORDER BY 1::text, 2::text")) {
       ResultSetMetaData meta = rs.getMetaData();

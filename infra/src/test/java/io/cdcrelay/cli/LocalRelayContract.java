@@ -317,13 +317,16 @@ abstract class LocalRelayContract {
     Path file = dir.resolve("dump.ndjson");
     Files.write(file, lines, StandardCharsets.UTF_8);
 
-    Run run = load("load", file.toUri() + "?batch-size=3", target());
+    String state = table.table() + "_state";
+    Run run = load("load", file.toUri() + "?batch-size=3", target(), "--state-schema", state);
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     Map<String, com.fasterxml.jackson.databind.JsonNode> expected = new TreeMap<>(plain.expected());
     expected.putAll(lambda.expected());
     assertThat(live()).isEqualTo(expected);
-    assertThat(TableRows.count(database(), table.sibling("_dead_letters"))).isEqualTo(1);
+    // The poison line has no target table: a dead letter in the state schema.
+    assertThat(TableRows.count(database(), new TableName(state, "cdc_relay_dead_letters")))
+        .isEqualTo(1);
   }
 
   @Test
@@ -551,7 +554,7 @@ abstract class LocalRelayContract {
 
   /** The checkpoints of this test's stream and table, by shard. */
   Map<String, String> checkpoints() throws Exception {
-    TableName checkpoints = new TableName(table.schema(), "cdc_relay_checkpoints");
+    TableName checkpoints = new TableName(table.schema(), "cdc_relay_shards");
     Map<String, String> result = new TreeMap<>();
     if (!tableExists(checkpoints)) {
       return result;
@@ -562,9 +565,8 @@ abstract class LocalRelayContract {
           c.prepareStatement(
               "SELECT shard_id, sequence_number FROM "
                   + checkpoints.quoted()
-                  + " WHERE target_table = ? AND stream = ?")) {
-        s.setString(1, table.toString());
-        s.setString(2, stream);
+                  + " WHERE source LIKE ?")) {
+        s.setString(1, "%:stream/" + stream);
         try (ResultSet rs = s.executeQuery()) {
           while (rs.next()) {
             result.put(rs.getString(1), rs.getString(2));

@@ -117,12 +117,15 @@ class RelayProgressTest {
         received - deadLettered,
         0,
         0,
+        0,
         deadLettered,
+        0,
         0,
         Duration.ofMillis(5),
         Duration.ofMillis(100),
         Optional.empty(),
-        Optional.empty());
+        Optional.empty(),
+        java.util.List.of());
   }
 
   /** A clock the test moves. */

@@ -1,0 +1,178 @@
+package io.cdcrelay.sink;
+
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * The SQL of the relay's own tables in the state schema (the same text on CrateDB and PostgreSQL,
+ * but for the collation of version columns). Rows are addressed by their whole primary key, which
+ * CrateDB answers in real time, without a {@code REFRESH}.
+ *
+ * <ul>
+ *   <li>{@code cdc_relay_tables}: per target table, the DynamoDB table bound to it, the delete
+ *       mode, and the purge horizon (changes older than {@code purged_before} are refused);
+ *   <li>{@code cdc_relay_tombstones}: key and version of items deleted in {@code hard} mode;
+ *   <li>{@code cdc_relay_dead_letters}: records with no target table at all;
+ *   <li>{@code cdc_relay_shards}: the local relay's checkpoints, per source stream and shard.
+ * </ul>
+ */
+public final class StateSql {
+
+  public static final String TABLES = "cdc_relay_tables";
+  public static final String TOMBSTONES = "cdc_relay_tombstones";
+  public static final String DEAD_LETTERS = "cdc_relay_dead_letters";
+  public static final String SHARDS = "cdc_relay_shards";
+
+  private final String schema;
+  private final String versionType;
+  private final String alias;
+
+  /**
+   * @param schema the state schema
+   * @param versionType the SQL type of a version column ({@code TEXT}, or {@code TEXT COLLATE "C"}
+   *     on PostgreSQL so that versions compare as character codes)
+   * @param aliasTarget whether an upsert names the stored row by an alias (PostgreSQL) rather than
+   *     by its bare columns (CrateDB, which has no {@code INSERT INTO … AS})
+   */
+  public StateSql(String schema, String versionType, boolean aliasTarget) {
+    this.schema = schema;
+    this.versionType = versionType;
+    this.alias = aliasTarget ? "t." : "";
+  }
+
+  public String schema() {
+    return schema;
+  }
+
+  public TableName tables() {
+    return new TableName(schema, TABLES);
+  }
+
+  public TableName tombstones() {
+    return new TableName(schema, TOMBSTONES);
+  }
+
+  public TableName deadLetters() {
+    return new TableName(schema, DEAD_LETTERS);
+  }
+
+  public TableName shards() {
+    return new TableName(schema, SHARDS);
+  }
+
+  public String createTables() {
+    return "CREATE TABLE IF NOT EXISTS "
+        + tables().quoted()
+        + " (\"target_table\" TEXT PRIMARY KEY, \"source_table\" TEXT, \"delete_mode\" TEXT,"
+        + " \"bound_at\" TIMESTAMP WITH TIME ZONE, \"purged_before\" TIMESTAMP WITH TIME ZONE)";
+  }
+
+  public String createTombstones() {
+    return "CREATE TABLE IF NOT EXISTS "
+        + tombstones().quoted()
+        + " (\"id\" TEXT PRIMARY KEY, \"target_table\" TEXT, \"pk\" TEXT, \"version\" "
+        + versionType
+        + ", \"created_at\" TIMESTAMP WITH TIME ZONE)";
+  }
+
+  public String createShards() {
+    return "CREATE TABLE IF NOT EXISTS "
+        + shards().quoted()
+        + " (\"source\" TEXT NOT NULL, \"shard_id\" TEXT NOT NULL, \"sequence_number\" TEXT,"
+        + " \"updated_at\" TIMESTAMP WITH TIME ZONE, PRIMARY KEY (\"source\", \"shard_id\"))";
+  }
+
+  /** Binds target table, source table, delete mode, bound at. */
+  public String bind() {
+    return "INSERT INTO "
+        + tables().quoted()
+        + " (\"target_table\", \"source_table\", \"delete_mode\", \"bound_at\") VALUES (?, ?, ?, ?)"
+        + " ON CONFLICT (\"target_table\") DO NOTHING";
+  }
+
+  /** Binds target table; yields source table, delete mode, purged before. */
+  public String binding() {
+    return "SELECT \"source_table\", \"delete_mode\", \"purged_before\" FROM "
+        + tables().quoted()
+        + " WHERE \"target_table\" = ?";
+  }
+
+  /** Binds the new horizon twice, then the target table; the horizon only moves forward. */
+  public String advancePurgeHorizon() {
+    return "UPDATE "
+        + tables().quoted()
+        + " SET \"purged_before\" = CASE WHEN \"purged_before\" IS NULL OR \"purged_before\" < ?"
+        + " THEN ? ELSE \"purged_before\" END WHERE \"target_table\" = ?";
+  }
+
+  /** Yields every target table with its delete mode. */
+  public String allTables() {
+    return "SELECT \"target_table\", \"delete_mode\" FROM " + tables().quoted();
+  }
+
+  /** Binds id, target table, pk, version, created at; keeps the newest version of a key. */
+  public String upsertTombstone() {
+    return "INSERT INTO "
+        + tombstones().quoted()
+        + (alias.isEmpty() ? "" : " AS t")
+        + " (\"id\", \"target_table\", \"pk\", \"version\", \"created_at\")"
+        + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (\"id\") DO UPDATE SET"
+        // created_at first: CrateDB evaluates each CASE against the stored row anyway.
+        + " \"created_at\" = CASE WHEN excluded.\"version\" >= "
+        + alias
+        + "\"version\" THEN excluded.\"created_at\" ELSE "
+        + alias
+        + "\"created_at\" END,"
+        + " \"version\" = CASE WHEN excluded.\"version\" >= "
+        + alias
+        + "\"version\" THEN excluded.\"version\" ELSE "
+        + alias
+        + "\"version\" END";
+  }
+
+  /**
+   * Yields id and version of the tombstones with these ids. The ids are written as literals: on
+   * CrateDB only a literal {@code IN} list of the primary key is a multi-key lookup answered in
+   * real time (measured on 6.4.3: {@code IN (?, ?)} with bound values, like {@code = ANY(?)}, is a
+   * query that misses rows written since the last refresh).
+   */
+  public String selectTombstones(List<String> ids) {
+    StringJoiner literals = new StringJoiner(", ", "(", ")");
+    for (String id : ids) {
+      literals.add("'" + id.replace("'", "''") + "'");
+    }
+    return "SELECT \"id\", \"version\" FROM "
+        + tombstones().quoted()
+        + " WHERE \"id\" IN "
+        + literals;
+  }
+
+  /** Binds target table and the horizon; removes tombstones older than it. */
+  public String purgeTombstones() {
+    return "DELETE FROM "
+        + tombstones().quoted()
+        + " WHERE \"target_table\" = ? AND \"created_at\" < ?";
+  }
+
+  /** Binds source, shard, sequence number, updated at. */
+  public String upsertCheckpoint() {
+    return "INSERT INTO "
+        + shards().quoted()
+        + " (\"source\", \"shard_id\", \"sequence_number\", \"updated_at\") VALUES (?, ?, ?, ?)"
+        + " ON CONFLICT (\"source\", \"shard_id\") DO UPDATE SET"
+        + " \"sequence_number\" = excluded.\"sequence_number\","
+        + " \"updated_at\" = excluded.\"updated_at\"";
+  }
+
+  /** Binds source, shard. */
+  public String selectCheckpoint() {
+    return "SELECT \"sequence_number\" FROM "
+        + shards().quoted()
+        + " WHERE \"source\" = ? AND \"shard_id\" = ?";
+  }
+
+  /** The id of a tombstone: the target table and the item's {@code pk} object. */
+  public static String tombstoneId(TableName table, String pkJson) {
+    return table + " " + pkJson;
+  }
+}

@@ -1,0 +1,115 @@
+package io.cdcrelay.cli;
+
+import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.lambda.SecretsManagerPassword;
+import io.cdcrelay.route.DeleteMode;
+import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetUnavailableException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code relay purge [TARGET] [--older-than D]}: moves the purge horizon of every {@code hard}
+ * table in the state schema to now minus D and removes the tombstones before it. Changes older than
+ * the horizon are refused from then on (dead letter {@code too-old}).
+ */
+@Command(
+    name = "purge",
+    mixinStandardHelpOptions = true,
+    description =
+        "Removes the tombstones of hard deletes older than --older-than (default: the tombstone"
+            + " retention) from the state schema; older changes are refused from then on.")
+final class PurgeCommand implements Callable<Integer> {
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET", description = "As --target")
+  String positionalTarget;
+
+  @Mixin TargetOptions target;
+
+  @Option(
+      names = "--older-than",
+      paramLabel = "DURATION",
+      description = "8d, 36h, 90m, 600s (default: $CRATEDB_TOMBSTONE_RETENTION, else 8d)")
+  String olderThan;
+
+  private final Map<String, String> processEnvironment;
+
+  PurgeCommand() {
+    this(System.getenv());
+  }
+
+  PurgeCommand(Map<String, String> processEnvironment) {
+    this.processEnvironment = processEnvironment;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (positionalTarget != null) {
+      target.target = positionalTarget;
+    }
+    if (!target.isConfigured(processEnvironment) || target.embedded()) {
+      err.println("No target database: pass TARGET or --target, or set CRATEDB_SQLALCHEMY_URL.");
+      return 2;
+    }
+    FunctionConfig config;
+    Duration age;
+    try {
+      config = FunctionConfig.fromEnvironment(target.environment(processEnvironment, null));
+      age =
+          olderThan == null
+              ? config.settings().tombstoneRetention()
+              : FunctionConfig.parseDuration("--older-than", olderThan);
+    } catch (IllegalArgumentException e) {
+      err.println("Bad configuration: " + e.getMessage());
+      return 2;
+    }
+    Clock clock = Clock.systemUTC();
+    Supplier<String> password =
+        config
+            .passwordSecretArn()
+            .<Supplier<String>>map(arn -> new SecretsManagerPassword(arn, clock))
+            .orElse(() -> null);
+    Instant horizon = clock.instant().minus(age);
+    try (JdbcTarget database =
+        new JdbcTarget(
+            config.target(),
+            password,
+            clock,
+            config.socketTimeoutSeconds(),
+            config.settings().stateSchema())) {
+      int tables = 0;
+      for (Map.Entry<String, String> entry : database.boundTables().entrySet()) {
+        if (!DeleteMode.HARD.label().equals(entry.getValue())) {
+          continue;
+        }
+        String name = entry.getKey();
+        int dot = name.indexOf('.');
+        TableName table = new TableName(name.substring(0, dot), name.substring(dot + 1));
+        database.advancePurgeHorizon(table, horizon);
+        int purged = database.purgeTombstones(table, horizon);
+        out.println(table + ": " + purged + " tombstones older than " + horizon + " removed");
+        tables++;
+      }
+      out.println(tables + " tables purged; changes created before " + horizon + " are refused");
+      return 0;
+    } catch (TargetUnavailableException e) {
+      err.println("The target database failed: " + e.getMessage());
+      return 1;
+    }
+  }
+}

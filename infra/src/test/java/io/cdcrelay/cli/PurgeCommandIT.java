@@ -1,0 +1,78 @@
+package io.cdcrelay.cli;
+
+import static io.cdcrelay.testing.Records.record;
+import static io.cdcrelay.testing.Records.remove;
+import static io.cdcrelay.testing.Records.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.relay.BatchResult;
+import io.cdcrelay.relay.Relay;
+import io.cdcrelay.relay.RelaySettings;
+import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.testing.PostgresDatabase;
+import io.cdcrelay.testing.TableRows;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code relay purge}: tombstones before the horizon go, and older changes are refused after. */
+class PurgeCommandIT {
+
+  @Test
+  void purgeRemovesOldTombstonesAndOlderChangesAreRefusedAfterwards() throws Exception {
+    PostgresDatabase postgres = PostgresDatabase.get();
+    TableName table = new TableName("public", "purge_" + ProcessHandle.current().pid());
+    long dayAgo = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now().minus(1, ChronoUnit.DAYS));
+    try (Relay relay = relay(postgres, table)) {
+      relay.apply(
+          List.of(
+              record(1, upsert("INSERT", "a", dayAgo, "")),
+              record(2, remove("a", dayAgo + 1)),
+              record(3, upsert("INSERT", "b", dayAgo + 2, ""))));
+    }
+    assertThat(TableRows.tombstones(postgres, table)).hasSize(1);
+
+    StringWriter out = new StringWriter();
+    CommandLine cli = new CommandLine(new PurgeCommand(Map.of()));
+    cli.setOut(new PrintWriter(out, true));
+    int exit =
+        cli.execute(
+            "postgresql://postgres@"
+                + postgres.host()
+                + ":"
+                + postgres.port()
+                + "/postgres/"
+                + table.schema()
+                + "/"
+                + table.table(),
+            "--older-than",
+            "1h");
+    assertThat(exit).as(out.toString()).isZero();
+    assertThat(out.toString()).contains(table + ": 1 tombstones older than");
+    assertThat(TableRows.tombstones(postgres, table)).isEmpty();
+
+    try (Relay relay = relay(postgres, table)) {
+      BatchResult late = relay.apply(List.of(record(4, upsert("INSERT", "a", dayAgo, ""))));
+      assertThat(late.deadLettered()).isEqualTo(1);
+    }
+    assertThat(TableRows.liveItems(postgres, table)).containsOnlyKeys("{\"id\":\"b\"}");
+  }
+
+  private static Relay relay(PostgresDatabase postgres, TableName table) {
+    return new Relay(
+        new JdbcTarget(
+            postgres.url(postgres.host(), postgres.port(), table),
+            () -> null,
+            Clock.systemUTC(),
+            30),
+        RelaySettings.single(table.schema(), table.table()),
+        Clock.systemUTC());
+  }
+}

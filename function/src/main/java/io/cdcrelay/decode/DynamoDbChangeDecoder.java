@@ -2,7 +2,6 @@ package io.cdcrelay.decode;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.change.Change;
 import io.cdcrelay.change.Decoded;
@@ -24,7 +23,6 @@ import java.util.Map;
 public final class DynamoDbChangeDecoder {
 
   private static final String EVENT_SOURCE = "aws:dynamodb";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** 9999-12-31T23:59:59.999999Z: a later creation time is not a time DynamoDB writes. */
   private static final BigDecimal LATEST_MICROS = BigDecimal.valueOf(253_402_300_799_999_999L);
@@ -43,7 +41,7 @@ public final class DynamoDbChangeDecoder {
   private Decoded decodeOrThrow(SourceRecord record) {
     JsonNode root;
     try {
-      root = JSON.readTree(record.data());
+      root = DynamoDbJson.parse(record.data());
     } catch (JsonProcessingException e) {
       return poison(record, "not JSON: " + e.getOriginalMessage());
     } catch (IOException e) {

@@ -74,6 +74,25 @@ class DynamoDbChangeDecoderTest {
   }
 
   @Test
+  void numbersWrittenAsJsonNumbersKeepEveryDigit() {
+    String digits = "12345678901234567890123456789.123";
+    Change change =
+        decodeOk(
+            Records.upsert(
+                "INSERT",
+                "a",
+                1,
+                "\"big\":{\"N\":" + digits + "},\"ns\":{\"NS\":[1,2,0.34]},\"s\":{\"S\":null}"));
+    assertThat(change.newImage().get("big"))
+        .isEqualTo(new AttributeValue.N(new BigDecimal(digits)));
+    assertThat(change.newImage().get("ns"))
+        .isEqualTo(
+            new AttributeValue.NS(
+                List.of(new BigDecimal("1"), new BigDecimal("2"), new BigDecimal("0.34"))));
+    assertThat(change.newImage().get("s")).isEqualTo(AttributeValue.Null.INSTANCE);
+  }
+
+  @Test
   void normalisesMillisecondPrecisionToMicroseconds() {
     String json =
         Records.upsert("INSERT", "a", 1720740233012L, "")

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +24,18 @@ public final class FileRelay {
   private static final Logger LOG = LoggerFactory.getLogger(FileRelay.class);
 
   private final FileSource source;
-  private final BatchApplier applier;
+  private final Predicate<List<SourceRecord>> applier;
   private final StopSignal stop;
 
   public FileRelay(FileSource source, BatchApplier applier, StopSignal stop) {
+    this(source, applier::apply, stop);
+  }
+
+  /**
+   * A relay of the file whose batches go to {@code applier}, which returns {@code true} once the
+   * batch is applied and {@code false} when stopped first.
+   */
+  FileRelay(FileSource source, Predicate<List<SourceRecord>> applier, StopSignal stop) {
     this.source = source;
     this.applier = applier;
     this.stop = stop;
@@ -37,6 +46,7 @@ public final class FileRelay {
    */
   public long run() throws IOException {
     Map<String, List<SourceRecord>> batches = new LinkedHashMap<>();
+    String fileShard = NdjsonRecords.fileShard(source.path());
     long lineNumber = 0;
     try (BufferedReader reader = Files.newBufferedReader(source.path(), StandardCharsets.UTF_8)) {
       String line;
@@ -45,12 +55,12 @@ public final class FileRelay {
         if (line.isBlank()) {
           continue;
         }
-        SourceRecord record = NdjsonRecords.parse(line, lineNumber);
+        SourceRecord record = NdjsonRecords.parse(line, lineNumber, fileShard);
         List<SourceRecord> batch =
             batches.computeIfAbsent(record.shardId(), s -> new ArrayList<>());
         batch.add(record);
         if (batch.size() >= source.batchSize()) {
-          if (!applier.apply(batch)) {
+          if (!applier.test(batch)) {
             return lineNumber;
           }
           batches.remove(record.shardId());
@@ -58,7 +68,7 @@ public final class FileRelay {
       }
     }
     for (List<SourceRecord> batch : batches.values()) {
-      if (stop.isStopped() || !applier.apply(batch)) {
+      if (stop.isStopped() || !applier.test(batch)) {
         break;
       }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcrelay.change.SourceRecord;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
 
@@ -17,15 +18,24 @@ import java.util.Base64;
  */
 public final class NdjsonRecords {
 
-  /** The shard of plain CDC lines, whose sequence numbers are their line numbers. */
-  public static final String FILE_SHARD = "file";
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private NdjsonRecords() {}
 
-  /** The record of line {@code lineNumber} (from 1); the line is not blank. */
-  public static SourceRecord parse(String line, long lineNumber) {
+  /**
+   * The shard of the plain CDC lines of {@code file}, whose sequence numbers are their line
+   * numbers: {@code file:} and the file's absolute path, so that the records of two files, and
+   * their dead letters (keyed by shard and sequence number), never share a key.
+   */
+  public static String fileShard(Path file) {
+    return "file:" + file.toAbsolutePath().normalize();
+  }
+
+  /**
+   * The record of line {@code lineNumber} (from 1) of the file whose {@link #fileShard} is {@code
+   * fileShard}; the line is not blank.
+   */
+  public static SourceRecord parse(String line, long lineNumber, String fileShard) {
     JsonNode event = lambdaRecordOf(line);
     if (event != null) {
       JsonNode kinesis = event.get("kinesis");
@@ -38,17 +48,14 @@ public final class NdjsonRecords {
       String sequenceNumber = kinesis.path("sequenceNumber").asText("");
       if (data != null && validSequenceNumber(sequenceNumber)) {
         return new SourceRecord(
-            shardOf(event.path("eventID").asText(null)),
+            shardOf(event.path("eventID").asText(null), fileShard),
             sequenceNumber,
             data,
             arrival(kinesis.get("approximateArrivalTimestamp")));
       }
     }
     return new SourceRecord(
-        FILE_SHARD,
-        Long.toString(lineNumber),
-        line.getBytes(StandardCharsets.UTF_8),
-        Instant.EPOCH);
+        fileShard, Long.toString(lineNumber), line.getBytes(StandardCharsets.UTF_8), Instant.EPOCH);
   }
 
   /** The line as a Lambda Kinesis event record, or {@code null} if it is not one. */
@@ -70,9 +77,9 @@ public final class NdjsonRecords {
   }
 
   /** Lambda's event ID is {@code shardId-…:sequenceNumber}. */
-  private static String shardOf(String eventId) {
+  private static String shardOf(String eventId, String fileShard) {
     if (eventId == null || eventId.isEmpty()) {
-      return FILE_SHARD;
+      return fileShard;
     }
     int colon = eventId.indexOf(':');
     return colon < 0 ? eventId : eventId.substring(0, colon);

@@ -3,9 +3,8 @@ package io.cdcrelay.file;
 import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.local.BatchApplier;
 import io.cdcrelay.local.StopSignal;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,11 +47,13 @@ public final class FileRelay {
     Map<String, List<SourceRecord>> batches = new LinkedHashMap<>();
     String fileShard = NdjsonRecords.fileShard(source.path());
     long lineNumber = 0;
-    try (BufferedReader reader = Files.newBufferedReader(source.path(), StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = reader.readLine()) != null && !stop.isStopped()) {
+    // Bytes, not a decoding Reader: a line that is not UTF-8 is a dead letter, not the end.
+    try (InputStream in = Files.newInputStream(source.path())) {
+      NdjsonLines lines = new NdjsonLines(in);
+      byte[] line;
+      while ((line = lines.next()) != null && !stop.isStopped()) {
         lineNumber++;
-        if (line.isBlank()) {
+        if (NdjsonLines.isBlank(line)) {
           continue;
         }
         SourceRecord record = NdjsonRecords.parse(line, lineNumber, fileShard);

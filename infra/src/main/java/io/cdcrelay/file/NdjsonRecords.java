@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcrelay.change.SourceRecord;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,8 +16,8 @@ import java.util.Base64;
  * Reads one line of an NDJSON dump in either form the reference tool reads, told apart per line: a
  * Lambda Kinesis event record ({@code kinesis.data} base64, {@code kinesis.sequenceNumber}, {@code
  * eventID} {@code shardId-…:seq}), or anything else, taken as one DynamoDB CDC record (a line that
- * is not a valid record becomes a dead letter in the relay core, like a poison record from the
- * stream).
+ * is not a valid record, or not UTF-8, becomes a dead letter in the relay core with its exact
+ * bytes, like a poison record from the stream).
  */
 public final class NdjsonRecords {
 
@@ -35,8 +38,9 @@ public final class NdjsonRecords {
    * The record of line {@code lineNumber} (from 1) of the file whose {@link #fileShard} is {@code
    * fileShard}; the line is not blank.
    */
-  public static SourceRecord parse(String line, long lineNumber, String fileShard) {
-    JsonNode event = lambdaRecordOf(line);
+  public static SourceRecord parse(byte[] line, long lineNumber, String fileShard) {
+    String text = utf8(line);
+    JsonNode event = text == null ? null : lambdaRecordOf(text);
     if (event != null) {
       JsonNode kinesis = event.get("kinesis");
       byte[] data;
@@ -54,8 +58,21 @@ public final class NdjsonRecords {
             arrival(kinesis.get("approximateArrivalTimestamp")));
       }
     }
-    return new SourceRecord(
-        fileShard, Long.toString(lineNumber), line.getBytes(StandardCharsets.UTF_8), Instant.EPOCH);
+    return new SourceRecord(fileShard, Long.toString(lineNumber), line, Instant.EPOCH);
+  }
+
+  /** The line as text, or {@code null} if it is not valid UTF-8. */
+  private static String utf8(byte[] line) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(line))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
   }
 
   /** The line as a Lambda Kinesis event record, or {@code null} if it is not one. */

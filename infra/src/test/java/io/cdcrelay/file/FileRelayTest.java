@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.local.StopSignal;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,5 +46,25 @@ class FileRelayTest {
       }
     }
     assertThat(keys).hasSize(3);
+  }
+
+  @Test
+  void aLineThatIsNotUtf8IsRelayedAsItsExactBytesAndTheRestOfTheFileGoesOn(@TempDir Path dir)
+      throws Exception {
+    byte[] invalid = {'{', '"', 'x', '"', ':', '"', (byte) 0xff, (byte) 0xc3, '"', '}'};
+    ByteArrayOutputStream content = new ByteArrayOutputStream();
+    content.write("first\n".getBytes(StandardCharsets.UTF_8));
+    content.write(invalid);
+    content.write("\nthird\r\n\n  \nfifth ü".getBytes(StandardCharsets.UTF_8));
+    Path file = Files.write(dir.resolve("dump.ndjson"), content.toByteArray());
+
+    List<SourceRecord> records = relay(file);
+
+    assertThat(records)
+        .extracting(SourceRecord::sequenceNumber)
+        .containsExactly("1", "2", "3", "6");
+    assertThat(records.get(1).data()).isEqualTo(invalid);
+    assertThat(records.get(2).data()).isEqualTo("third".getBytes(StandardCharsets.UTF_8));
+    assertThat(records.get(3).data()).isEqualTo("fifth ü".getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,6 +1,5 @@
 package io.cdcrelay.change;
 
-import java.math.BigInteger;
 import java.util.Comparator;
 
 /**
@@ -26,10 +25,5 @@ public final class SequenceNumbers {
           "not a Kinesis sequence number (1 to 129 digits, no leading zero): " + sequenceNumber);
     }
     return sequenceNumber;
-  }
-
-  /** The sequence number as an integer. */
-  public static BigInteger toBigInteger(String sequenceNumber) {
-    return new BigInteger(requireValid(sequenceNumber));
   }
 }

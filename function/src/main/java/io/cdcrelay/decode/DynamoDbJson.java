@@ -1,7 +1,11 @@
 package io.cdcrelay.decode;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.cdcrelay.change.AttributeValue;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -15,10 +19,26 @@ import java.util.Map;
 /**
  * The DynamoDB JSON wire format of attribute values ({@code {"N": "42"}}, {@code {"SS": [...]}}):
  * reading it into {@link AttributeValue}s and writing them back.
+ *
+ * <p>Reading also accepts what people and other tools write, as the reference tool (boto3's {@code
+ * TypeDeserializer}) does: numbers of {@code N} and {@code NS} as JSON numbers ({@code {"N": 1}}),
+ * kept exact, and {@code {"S": null}}, read as {@code NULL}.
  */
 public final class DynamoDbJson {
 
+  // Every JSON number keeps its exact decimal text: no double in between, no trailing zero cut.
+  private static final ObjectMapper EXACT =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .build();
+
   private DynamoDbJson() {}
+
+  /** Parses a JSON document so that every number in it keeps its exact digits. */
+  public static JsonNode parse(byte[] json) throws IOException {
+    return EXACT.readTree(json);
+  }
 
   /** Reads an item (attribute name to typed value); a missing node is an empty item. */
   public static Map<String, AttributeValue> readItem(JsonNode node, String path) {
@@ -46,8 +66,10 @@ public final class DynamoDbJson {
     String type = typed.getKey();
     JsonNode value = typed.getValue();
     return switch (type) {
-      case "S" -> new AttributeValue.S(text(value, path));
-      case "N" -> new AttributeValue.N(number(text(value, path), path));
+      // boto3's TypeDeserializer, the reference tool's, reads {"S": null} as None, like NULL.
+      case "S" ->
+          value.isNull() ? AttributeValue.Null.INSTANCE : new AttributeValue.S(text(value, path));
+      case "N" -> new AttributeValue.N(number(value, path));
       case "B" -> new AttributeValue.B(base64(text(value, path), path));
       case "BOOL" -> {
         if (!value.isBoolean()) {
@@ -75,7 +97,7 @@ public final class DynamoDbJson {
       case "NS" -> {
         List<BigDecimal> set = new ArrayList<>();
         for (JsonNode element : array(value, path, type)) {
-          set.add(number(text(element, path), path));
+          set.add(number(element, path));
         }
         yield new AttributeValue.NS(set);
       }
@@ -159,7 +181,19 @@ public final class DynamoDbJson {
     return value.textValue();
   }
 
-  private static BigDecimal number(String text, String path) {
+  private static BigDecimal number(JsonNode value, String path) {
+    if (value.isNumber()) {
+      try {
+        return value.decimalValue();
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(path + " is not a number: " + value);
+      }
+    }
+    if (!value.isTextual()) {
+      throw new IllegalArgumentException(
+          path + " holds " + value.getNodeType() + ", not a number or a string");
+    }
+    String text = value.textValue();
     try {
       return new BigDecimal(text);
     } catch (NumberFormatException e) {

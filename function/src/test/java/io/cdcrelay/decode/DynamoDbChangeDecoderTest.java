@@ -74,6 +74,25 @@ class DynamoDbChangeDecoderTest {
   }
 
   @Test
+  void numbersWrittenAsJsonNumbersKeepEveryDigit() {
+    String digits = "12345678901234567890123456789.123";
+    Change change =
+        decodeOk(
+            Records.upsert(
+                "INSERT",
+                "a",
+                1,
+                "\"big\":{\"N\":" + digits + "},\"ns\":{\"NS\":[1,2,0.34]},\"s\":{\"S\":null}"));
+    assertThat(change.newImage().get("big"))
+        .isEqualTo(new AttributeValue.N(new BigDecimal(digits)));
+    assertThat(change.newImage().get("ns"))
+        .isEqualTo(
+            new AttributeValue.NS(
+                List.of(new BigDecimal("1"), new BigDecimal("2"), new BigDecimal("0.34"))));
+    assertThat(change.newImage().get("s")).isEqualTo(AttributeValue.Null.INSTANCE);
+  }
+
+  @Test
   void normalisesMillisecondPrecisionToMicroseconds() {
     String json =
         Records.upsert("INSERT", "a", 1720740233012L, "")
@@ -140,5 +159,76 @@ class DynamoDbChangeDecoderTest {
   @Test
   void jsonThatIsNotAnObjectIsPoison() {
     assertThat(poisonReason("[1,2]")).isEqualTo("not a JSON object");
+  }
+
+  private static String createdAt(String created, String precision) {
+    return Records.upsert("INSERT", "a", 1, "")
+        .replace(
+            "\"ApproximateCreationDateTime\":1,",
+            "\"ApproximateCreationDateTime\":" + created + ",")
+        .replace("\"MICROSECOND\"", "\"" + precision + "\"");
+  }
+
+  @Test
+  void creationTimeThatOverflowsInMicrosecondsIsPoison() {
+    assertThat(poisonReason(createdAt("9300000000000000", "MILLISECOND")))
+        .contains("ApproximateCreationDateTime")
+        .contains("9300000000000000");
+  }
+
+  @Test
+  void absurdCreationTimesArePoison() {
+    assertThat(poisonReason(createdAt("-1", "MICROSECOND"))).contains("negative");
+    assertThat(poisonReason(createdAt("1e30", "MICROSECOND")))
+        .contains("ApproximateCreationDateTime");
+    assertThat(poisonReason(createdAt("100000000000000000000000000000", "MICROSECOND")))
+        .contains("ApproximateCreationDateTime");
+    assertThat(poisonReason(createdAt("9223372036854775807", "MICROSECOND")))
+        .contains("after 9999");
+    assertThat(poisonReason(createdAt("\"1720740233012995\"", "MICROSECOND")))
+        .contains("ApproximateCreationDateTime is not a number");
+  }
+
+  @Test
+  void fractionalMillisecondsKeepTheirMicroseconds() {
+    assertThat(decodeOk(createdAt("1720740233012.995", "MILLISECOND")).createdMicros())
+        .isEqualTo(1720740233012995L);
+  }
+
+  @Test
+  void recordWithoutKeysIsPoison() {
+    assertThat(
+            poisonReason(
+                Records.upsert("INSERT", "a", 1, "")
+                    .replace("\"Keys\":{\"id\":{\"S\":\"a\"}},", "")))
+        .contains("no key attributes");
+    assertThat(
+            poisonReason(
+                Records.upsert("INSERT", "a", 1, "")
+                    .replace("\"Keys\":{\"id\":{\"S\":\"a\"}}", "\"Keys\":{}")))
+        .contains("no key attributes");
+  }
+
+  @Test
+  void malformedPartsArePoisonNotExceptions() {
+    for (String json :
+        List.of(
+            Records.upsert("INSERT", "a", 1, "").replace("\"NewImage\":{", "\"NewImage\":[{"),
+            Records.upsert("INSERT", "a", 1, "\"x\":{\"M\":[]}"),
+            Records.upsert("INSERT", "a", 1, "\"x\":{\"L\":{}}"),
+            Records.upsert("INSERT", "a", 1, "\"x\":{\"BOOL\":\"yes\"}"),
+            Records.upsert("INSERT", "a", 1, "\"x\":{\"B\":\"***\"}"),
+            Records.upsert("INSERT", "a", 1, "\"x\":{}"),
+            Records.upsert("INSERT", "a", 1, "")
+                .replace("\"dynamodb\":{", "\"dynamodb\":{\"x\":1,"),
+            "{\"eventSource\":\"aws:dynamodb\",\"eventName\":\"INSERT\",\"dynamodb\":7}",
+            "{\"eventSource\":\"aws:dynamodb\",\"eventName\":\"INSERT\",\"dynamodb\":{}}",
+            "",
+            "null")) {
+      Decoded decoded = decoder.decode(record(1, json));
+      if (decoded instanceof Decoded.Poison poison) {
+        assertThat(poison.reason()).as(json).isNotBlank();
+      }
+    }
   }
 }

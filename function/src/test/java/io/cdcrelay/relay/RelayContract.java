@@ -331,6 +331,22 @@ abstract class RelayContract {
   }
 
   @Test
+  void recordWhoseCreationTimeOverflowsIsDeadLetteredAndTheRestIsWritten() throws Exception {
+    String overflowing =
+        upsert("INSERT", "b", 9_300_000_000_000_000L, "")
+            .replace("\"MICROSECOND\"", "\"MILLISECOND\"");
+    BatchResult result =
+        relay.apply(
+            batch(
+                record(1, upsert("INSERT", "a", 100, "")),
+                record(2, overflowing),
+                record(3, upsert("INSERT", "c", 102, ""))));
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.deadLettered()).isEqualTo(1);
+    assertThat(live()).containsOnlyKeys("{\"id\":\"a\"}", "{\"id\":\"c\"}");
+  }
+
+  @Test
   void batchOfPoisonOnlyNeedsNoTable() throws Exception {
     BatchResult result = relay.apply(batch(record(1, "garbage")));
     assertThat(result.succeeded()).isTrue();

@@ -58,6 +58,22 @@ class RelayFailureTest {
   }
 
   @Test
+  void recordThatCannotBeDecodedNeverEscapesAsAnException() throws IOException {
+    String overflowing =
+        upsert("INSERT", "b", 9_300_000_000_000_000L, "")
+            .replace("\"MICROSECOND\"", "\"MILLISECOND\"");
+    TargetUrl url = TargetUrl.parse("postgresql://u@127.0.0.1:" + closedPort() + "/db/public/t");
+    try (Relay relay =
+        new Relay(new JdbcTarget(url, () -> null, Clock.systemUTC(), 5), Clock.systemUTC())) {
+      BatchResult result =
+          relay.apply(List.of(record(7, upsert("INSERT", "a", 1, "")), record(8, overflowing)));
+      // Decoding went on past the bad record; only the missing database fails the batch.
+      assertThat(result.failedFrom()).contains(sequenceNumber(7));
+      assertThat(result.failure().orElseThrow()).startsWith("cannot connect to jdbc:postgresql://");
+    }
+  }
+
+  @Test
   void emptyBatchNeedsNoDatabase() throws IOException {
     TargetUrl url = TargetUrl.parse("postgresql://u@127.0.0.1:" + closedPort() + "/db/public/t");
     try (Relay relay =

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.lambda.KinesisRelayHandler;
+import io.cdcrelay.sink.Redaction;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -88,7 +89,8 @@ final class InvokeCommand implements Callable<Integer> {
             FunctionConfig.fromEnvironment(
                 target.environment(processEnvironment, embedded == null ? null : embedded.url()));
       } catch (IllegalArgumentException e) {
-        err.println("Bad configuration: " + e.getMessage());
+        // TargetUrl.redact misses a password holding an unencoded '/', '?', '#' or '@'.
+        err.println("Bad configuration: " + Redaction.urlsIn(e.getMessage()));
         return 2;
       }
       // The batch's metric line goes to standard error, the response alone to standard output.

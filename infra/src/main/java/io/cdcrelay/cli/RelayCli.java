@@ -1,7 +1,13 @@
 package io.cdcrelay.cli;
 
+import io.cdcrelay.sink.Redaction;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** The {@code relay} command line: runs the relay core outside Lambda. */
 @Command(
@@ -26,6 +32,58 @@ public final class RelayCli {
 
   /** Runs the command line and returns its exit code. */
   static int run(String... args) {
-    return new CommandLine(new RelayCli()).execute(args);
+    return commandLine().execute(args);
+  }
+
+  /**
+   * The command line with all its subcommands, ready to execute. Its messages about arguments it
+   * cannot use, and about unexpected failures, have the credentials of every URL redacted: picocli
+   * quotes the arguments, and a URL argument may hold a password or a secret key.
+   */
+  static CommandLine commandLine() {
+    return new CommandLine(new RelayCli())
+        .setParameterExceptionHandler(RelayCli::argumentError)
+        .setExecutionExceptionHandler(RelayCli::failure);
+  }
+
+  /** As picocli's default handler, with the message redacted. */
+  private static int argumentError(ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    err.println(command.getColorScheme().errorText(redact(e.getMessage(), args)));
+    if (!UnmatchedArgumentException.printSuggestions(e, err)) {
+      command.usage(err, command.getColorScheme());
+    }
+    return command.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /** As picocli's default handler (the stack trace), with every message in it redacted. */
+  private static int failure(Exception e, CommandLine command, ParseResult parsed) {
+    StringWriter trace = new StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
+    command
+        .getErr()
+        .print(
+            command
+                .getColorScheme()
+                .stackTraceText(
+                    redact(trace.toString(), parsed.originalArgs().toArray(String[]::new))));
+    command.getErr().flush();
+    return command.getCommandSpec().exitCodeOnExecutionException();
+  }
+
+  /**
+   * The text with the credentials of every URL redacted; an argument is redacted as a whole first,
+   * so that a password holding white space is caught too.
+   */
+  static String redact(String text, String[] args) {
+    String redacted = text;
+    for (String arg : args) {
+      String safe = Redaction.url(arg);
+      if (!safe.equals(arg)) {
+        redacted = redacted.replace(arg, safe);
+      }
+    }
+    return Redaction.urlsIn(redacted);
   }
 }

@@ -3,14 +3,14 @@ package io.cdcrelay.file;
 import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.local.BatchApplier;
 import io.cdcrelay.local.StopSignal;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +23,18 @@ public final class FileRelay {
   private static final Logger LOG = LoggerFactory.getLogger(FileRelay.class);
 
   private final FileSource source;
-  private final BatchApplier applier;
+  private final Predicate<List<SourceRecord>> applier;
   private final StopSignal stop;
 
   public FileRelay(FileSource source, BatchApplier applier, StopSignal stop) {
+    this(source, applier::apply, stop);
+  }
+
+  /**
+   * A relay of the file whose batches go to {@code applier}, which returns {@code true} once the
+   * batch is applied and {@code false} when stopped first.
+   */
+  FileRelay(FileSource source, Predicate<List<SourceRecord>> applier, StopSignal stop) {
     this.source = source;
     this.applier = applier;
     this.stop = stop;
@@ -37,20 +45,23 @@ public final class FileRelay {
    */
   public long run() throws IOException {
     Map<String, List<SourceRecord>> batches = new LinkedHashMap<>();
+    String fileShard = NdjsonRecords.fileShard(source.path());
     long lineNumber = 0;
-    try (BufferedReader reader = Files.newBufferedReader(source.path(), StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = reader.readLine()) != null && !stop.isStopped()) {
+    // Bytes, not a decoding Reader: a line that is not UTF-8 is a dead letter, not the end.
+    try (InputStream in = Files.newInputStream(source.path())) {
+      NdjsonLines lines = new NdjsonLines(in);
+      byte[] line;
+      while ((line = lines.next()) != null && !stop.isStopped()) {
         lineNumber++;
-        if (line.isBlank()) {
+        if (NdjsonLines.isBlank(line)) {
           continue;
         }
-        SourceRecord record = NdjsonRecords.parse(line, lineNumber);
+        SourceRecord record = NdjsonRecords.parse(line, lineNumber, fileShard);
         List<SourceRecord> batch =
             batches.computeIfAbsent(record.shardId(), s -> new ArrayList<>());
         batch.add(record);
         if (batch.size() >= source.batchSize()) {
-          if (!applier.apply(batch)) {
+          if (!applier.test(batch)) {
             return lineNumber;
           }
           batches.remove(record.shardId());
@@ -58,7 +69,7 @@ public final class FileRelay {
       }
     }
     for (List<SourceRecord> batch : batches.values()) {
-      if (stop.isStopped() || !applier.apply(batch)) {
+      if (stop.isStopped() || !applier.test(batch)) {
         break;
       }
     }

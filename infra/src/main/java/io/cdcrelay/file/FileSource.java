@@ -1,5 +1,6 @@
 package io.cdcrelay.file;
 
+import io.cdcrelay.sink.Redaction;
 import io.cdcrelay.sink.UrlQuery;
 import io.cdcrelay.source.BadSourceUrlException;
 import java.net.URI;
@@ -34,7 +35,7 @@ public record FileSource(Path path, int batchSize) {
       uri = new URI(s);
     } catch (URISyntaxException e) {
       throw new BadSourceUrlException(
-          "the file URL is not a URL: " + s + " (" + e.getReason() + ")");
+          "the file URL is not a URL: " + Redaction.url(s) + " (" + e.getReason() + ")");
     }
     String path = uri.getPath();
     if (path == null || path.isEmpty()) {

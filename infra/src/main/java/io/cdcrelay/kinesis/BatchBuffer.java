@@ -48,10 +48,6 @@ public final class BatchBuffer {
     return records.isEmpty();
   }
 
-  public int size() {
-    return records.size();
-  }
-
   /** Whether the buffered records are due: a full batch, or the first one waited long enough. */
   public boolean due(long nowNanos) {
     return records.size() >= batchSize

@@ -1,6 +1,7 @@
 package io.cdcrelay.source;
 
 import io.cdcrelay.change.SequenceNumbers;
+import io.cdcrelay.sink.Redaction;
 import io.cdcrelay.sink.UrlQuery;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -91,7 +92,7 @@ public record SourceUrl(
       uri = new URI(url.trim());
     } catch (URISyntaxException e) {
       throw new BadSourceUrlException(
-          "the source URL is not a URL: " + redact(url) + " (" + e.getReason() + ")");
+          "the source URL is not a URL: " + Redaction.url(url) + " (" + e.getReason() + ")");
     }
     if (!SCHEME.equals(uri.getScheme())) {
       throw new BadSourceUrlException(
@@ -100,6 +101,11 @@ public record SourceUrl(
               + "\" is not supported; use "
               + SCHEME
               + "://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS");
+    }
+    if (!credentialsAreWhole(url.trim(), uri)) {
+      throw new BadSourceUrlException(
+          "the source URL holds an '@' outside ACCESS_KEY:SECRET_KEY@: percent-encode '/', '?',"
+              + " '#', '@' and '%' in the keys (%2F, %3F, %23, %40, %25)");
     }
     if (uri.getHost() == null) {
       throw new BadSourceUrlException(
@@ -216,9 +222,20 @@ public record SourceUrl(
         superseded);
   }
 
-  /** The URL with its secret key replaced by {@code ***}, fit for logs and messages. */
-  public static String redact(String url) {
-    return url == null ? null : url.replaceAll("(?<=://)([^:/@?#]*):[^@/?#]*@", "$1:***@");
+  /**
+   * Whether every {@code @} of the URL ends its user info. A secret key holding an unencoded {@code
+   * /}, {@code ?}, {@code #} or {@code @} makes the parser split the URL inside the key, and parts
+   * of the key would end up in the host, the stream name or the options, and in their messages.
+   */
+  private static boolean credentialsAreWhole(String url, URI uri) {
+    int authority = url.indexOf("://");
+    String rest = authority < 0 ? url : url.substring(authority + 3);
+    int at = rest.lastIndexOf('@');
+    if (at < 0) {
+      return true;
+    }
+    String userInfo = uri.getRawUserInfo();
+    return userInfo != null && userInfo.length() == at;
   }
 
   @Override

@@ -61,6 +61,19 @@ class InvokeCommandTest {
   }
 
   @Test
+  void passwordWithUnencodedSlashOrAtIsNeverPrinted() {
+    for (String target :
+        java.util.List.of(
+            "crate://admin:Sx1/Sx2@h:4200/doc/t",
+            "crate://admin:Sx1@Sx2#Sx3@h:4200/doc/t",
+            "crate://admin:Sx1?Sx2@h:4200/doc/t")) {
+      int exit = run(Map.of(), "-e", "../events/insert.json", "--target", target);
+      assertThat(exit).as(target).isEqualTo(2);
+      assertThat(err.toString()).as(target).startsWith("Bad configuration: ").doesNotContain("Sx");
+    }
+  }
+
+  @Test
   void responseIsSerialisedAsTheLambdaRuntimeDoes() {
     var response =
         new com.amazonaws.services.lambda.runtime.events.StreamsEventResponse(

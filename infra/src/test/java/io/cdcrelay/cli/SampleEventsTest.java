@@ -154,7 +154,7 @@ class SampleEventsTest {
       for (JsonNode record : records(name)) {
         String sequenceNumber = record.path("kinesis").path("sequenceNumber").asText();
         assertThat(sequenceNumber).as(name).hasSize(56);
-        BigInteger current = SequenceNumbers.toBigInteger(sequenceNumber);
+        BigInteger current = new BigInteger(SequenceNumbers.requireValid(sequenceNumber));
         assertThat(current).as(name).isGreaterThan(previous);
         previous = current;
         if (isDynamoDbChange(record)) {

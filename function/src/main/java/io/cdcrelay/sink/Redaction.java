@@ -1,0 +1,58 @@
+package io.cdcrelay.sink;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Removes credentials from URLs, and from text that may quote URLs, before they are printed: the
+ * secret of {@code scheme://user:secret@host} and the value of a {@code password=} option.
+ */
+public final class Redaction {
+
+  private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
+  private static final Pattern PASSWORD_OPTION = Pattern.compile("(?i)(password=)[^&\\s]*");
+
+  private Redaction() {}
+
+  /**
+   * The URL with everything between the first {@code :} of its user info and its last {@code @}
+   * replaced by {@code ***}. A secret holding an unencoded {@code /}, {@code ?}, {@code #} or
+   * {@code @} ends at the last {@code @} too, wherever a URL parser would split it.
+   */
+  public static String url(String url) {
+    if (url == null) {
+      return null;
+    }
+    String redacted = url;
+    Matcher scheme = SCHEME.matcher(url);
+    if (scheme.find()) {
+      int start = scheme.end();
+      int at = url.lastIndexOf('@');
+      int colon = url.indexOf(':', start);
+      if (colon >= 0 && colon < at) {
+        redacted = url.substring(0, colon + 1) + "***" + url.substring(at);
+      }
+    }
+    return PASSWORD_OPTION.matcher(redacted).replaceAll("$1***");
+  }
+
+  /** The text with every URL in it redacted by {@link #url}; a URL ends at white space. */
+  public static String urlsIn(String text) {
+    if (text == null) {
+      return null;
+    }
+    StringBuilder redacted = new StringBuilder(text.length());
+    Matcher scheme = SCHEME.matcher(text);
+    int done = 0;
+    while (scheme.find(done)) {
+      int end = scheme.start();
+      while (end < text.length() && !Character.isWhitespace(text.charAt(end))) {
+        end++;
+      }
+      redacted.append(text, done, scheme.start()).append(url(text.substring(scheme.start(), end)));
+      done = end;
+    }
+    redacted.append(text, done, text.length());
+    return PASSWORD_OPTION.matcher(redacted).replaceAll("$1***");
+  }
+}

@@ -1,0 +1,65 @@
+package io.cdcrelay.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cdcrelay.change.AttributeValue;
+import java.math.BigDecimal;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** DynamoDB JSON as AWS writes it, and as people and other tools write it. */
+class DynamoDbJsonTest {
+
+  private static final ObjectMapper PLAIN = new ObjectMapper();
+
+  private static AttributeValue read(String json) throws Exception {
+    return DynamoDbJson.readValue(PLAIN.readTree(json), "x");
+  }
+
+  @Test
+  void numberGivenAsJsonNumberIsANumber() throws Exception {
+    assertThat(read("{\"N\": 1}")).isEqualTo(new AttributeValue.N(new BigDecimal("1")));
+    assertThat(read("{\"N\": -7}")).isEqualTo(new AttributeValue.N(new BigDecimal("-7")));
+  }
+
+  @Test
+  void numberSetGivenAsJsonNumbersIsANumberSet() throws Exception {
+    assertThat(read("{\"NS\": [1, 2, 0.34]}"))
+        .isEqualTo(
+            new AttributeValue.NS(
+                List.of(new BigDecimal("1"), new BigDecimal("2"), new BigDecimal("0.34"))));
+    assertThat(read("{\"NS\": [\"1\", 2.5]}"))
+        .isEqualTo(new AttributeValue.NS(List.of(new BigDecimal("1"), new BigDecimal("2.5"))));
+  }
+
+  @Test
+  void nullStringIsNullAsTheReferenceToolReadsIt() throws Exception {
+    assertThat(read("{\"S\": null}")).isEqualTo(AttributeValue.Null.INSTANCE);
+  }
+
+  @Test
+  void parsedJsonNumbersKeepEveryDigit() throws Exception {
+    String digits = "12345678901234567890123456789.123";
+    AttributeValue value =
+        DynamoDbJson.readValue(DynamoDbJson.parse(("{\"N\": " + digits + "}").getBytes()), "x");
+    assertThat(value).isEqualTo(new AttributeValue.N(new BigDecimal(digits)));
+    assertThat(((AttributeValue.N) value).value().toPlainString()).isEqualTo(digits);
+    AttributeValue trailingZero =
+        DynamoDbJson.readValue(DynamoDbJson.parse("{\"NS\": [1.50, 1e400]}".getBytes()), "x");
+    assertThat(trailingZero)
+        .isEqualTo(new AttributeValue.NS(List.of(new BigDecimal("1.50"), new BigDecimal("1e400"))));
+  }
+
+  @Test
+  void otherTypesStillHaveToBeWhatDynamoDbWrites() {
+    assertThatThrownBy(() -> read("{\"N\": true}"))
+        .hasMessage("x holds BOOLEAN, not a number or a string");
+    assertThatThrownBy(() -> read("{\"N\": null}"))
+        .hasMessage("x holds NULL, not a number or a string");
+    assertThatThrownBy(() -> read("{\"SS\": [\"a\", null]}"))
+        .hasMessage("x holds NULL, not a string");
+    assertThatThrownBy(() -> read("{\"B\": 1}")).hasMessage("x holds NUMBER, not a string");
+  }
+}

@@ -1,0 +1,50 @@
+package io.cdcrelay.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class RedactionTest {
+
+  @Test
+  void secretOfTheUserInfoIsReplaced() {
+    assertThat(Redaction.url("kinesis+dynamodb+cdc://AKIA:wJal%2Fr@aws/s"))
+        .isEqualTo("kinesis+dynamodb+cdc://AKIA:***@aws/s");
+    assertThat(Redaction.url("crate://admin:s3cret@h:4200/doc/t"))
+        .isEqualTo("crate://admin:***@h:4200/doc/t");
+  }
+
+  @Test
+  void secretWithUnencodedSlashAtPercentOrHashIsReplacedWhole() {
+    assertThat(
+            Redaction.url(
+                "kinesis+dynamodb+cdc://AKIA:Sx1/Sx2@Sx3%2F#Sx4@localhost:4566/s?batch-size=x"))
+        .isEqualTo("kinesis+dynamodb+cdc://AKIA:***@localhost:4566/s?batch-size=x");
+    assertThat(Redaction.url("crate://u:Sx1?Sx2@h/doc/t")).isEqualTo("crate://u:***@h/doc/t");
+  }
+
+  @Test
+  void urlWithoutCredentialsIsUnchanged() {
+    assertThat(Redaction.url("kinesis+dynamodb+cdc://localhost:4566/s?region=eu-central-1"))
+        .isEqualTo("kinesis+dynamodb+cdc://localhost:4566/s?region=eu-central-1");
+    assertThat(Redaction.url("crate://crate@h/doc/t")).isEqualTo("crate://crate@h/doc/t");
+    assertThat(Redaction.url("/data/dump.ndjson")).isEqualTo("/data/dump.ndjson");
+  }
+
+  @Test
+  void passwordOptionIsReplaced() {
+    assertThat(Redaction.url("jdbc:postgresql://h/doc?password=Sx1/@x&user=x"))
+        .isEqualTo("jdbc:postgresql://h/doc?password=***&user=x");
+  }
+
+  @Test
+  void everyUrlQuotedInATextIsRedacted() {
+    assertThat(
+            Redaction.urlsIn(
+                "Unmatched arguments from index 1: 'kinesis+dynamodb+cdc://AKIA:Sx1/Sx2@aws/s',"
+                    + " 'crate://u:Sx3@h/doc/t', 'x'"))
+        .isEqualTo(
+            "Unmatched arguments from index 1: 'kinesis+dynamodb+cdc://AKIA:***@aws/s',"
+                + " 'crate://u:***@h/doc/t', 'x'");
+  }
+}

@@ -1,0 +1,78 @@
+package io.cdcrelay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** What the command line prints about arguments it cannot use. */
+class RelayCliTest {
+
+  private static final String SOURCE = "kinesis+dynamodb+cdc://AKIA:Sx1/Sx2@Sx3%2F#Sx4@aws/s";
+  private static final String TARGET = "crate://admin:Sx5@h:4200/doc/t";
+
+  /** Runs the command line; returns what it printed. */
+  private static String run(CommandLine cli, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.execute(args);
+    return out + "\\n" + err;
+  }
+
+  @Test
+  void argumentErrorsNeverEchoCredentials() {
+    List<List<String>> cases =
+        List.of(
+            List.of("invoke", SOURCE),
+            List.of("invoke", "-e", "x.json", TARGET, SOURCE),
+            List.of("no-such-command", SOURCE, TARGET),
+            List.of("sam-params", SOURCE, "crate://admin:Sx6 Sx7@h/doc/t"),
+            List.of("provision", SOURCE, "--wait-timeout", TARGET),
+            List.of("provision", "--function", "f", "--wait-timeout=" + TARGET, SOURCE),
+            List.of("teardown", SOURCE, TARGET));
+    List<String> leaks = new ArrayList<>();
+    for (List<String> args : cases) {
+      String printed = run(RelayCli.commandLine(), args.toArray(String[]::new));
+      if (printed.contains("Sx")) {
+        leaks.add(args + " printed: " + printed);
+      }
+    }
+    assertThat(leaks).isEmpty();
+  }
+
+  @Test
+  void argumentErrorsStillNameTheArgumentAndExitWithTwo() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = RelayCli.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    assertThat(cli.execute("invoke", "-e", "x.json", SOURCE)).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("Unmatched argument at index 3: 'kinesis+dynamodb+cdc://AKIA:***@aws/s'")
+        .contains("Usage: relay invoke");
+  }
+
+  @Command(name = "fail")
+  static final class Failing implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      throw new IllegalStateException("cannot reach " + TARGET);
+    }
+  }
+
+  @Test
+  void anUnexpectedFailureNeverPrintsCredentials() {
+    CommandLine cli = RelayCli.commandLine().addSubcommand(new Failing());
+    String printed = run(cli, "fail");
+    assertThat(printed)
+        .contains("cannot reach crate://admin:***@h:4200/doc/t")
+        .doesNotContain("Sx");
+  }
+}

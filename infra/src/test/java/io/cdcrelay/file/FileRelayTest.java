@@ -1,0 +1,70 @@
+package io.cdcrelay.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.local.StopSignal;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileRelayTest {
+
+  /** Relays the file; returns the records in the order they were handed over to be applied. */
+  private static List<SourceRecord> relay(Path file) throws Exception {
+    List<SourceRecord> applied = new ArrayList<>();
+    new FileRelay(
+            new FileSource(file, 100),
+            batch -> {
+              applied.addAll(batch);
+              return true;
+            },
+            new StopSignal())
+        .run();
+    return applied;
+  }
+
+  @Test
+  void recordsOfTwoFilesNeverShareAKeySoNoDeadLetterReplacesAnother(@TempDir Path dir)
+      throws Exception {
+    Path first = Files.writeString(dir.resolve("first.ndjson"), "poison one\npoison two\n");
+    Files.createDirectories(dir.resolve("other"));
+    Path second = Files.writeString(dir.resolve("other/first.ndjson"), "poison three\n");
+    Set<String> keys = new HashSet<>();
+    for (Path file : List.of(first, second)) {
+      for (SourceRecord record : relay(file)) {
+        assertThat(keys.add(record.shardId() + "/" + record.sequenceNumber()))
+            .as("key of %s in %s is new", record.sequenceNumber(), file)
+            .isTrue();
+      }
+    }
+    assertThat(keys).hasSize(3);
+  }
+
+  @Test
+  void aLineThatIsNotUtf8IsRelayedAsItsExactBytesAndTheRestOfTheFileGoesOn(@TempDir Path dir)
+      throws Exception {
+    byte[] invalid = {'{', '"', 'x', '"', ':', '"', (byte) 0xff, (byte) 0xc3, '"', '}'};
+    ByteArrayOutputStream content = new ByteArrayOutputStream();
+    content.write("first\n".getBytes(StandardCharsets.UTF_8));
+    content.write(invalid);
+    content.write("\nthird\r\n\n  \nfifth ü".getBytes(StandardCharsets.UTF_8));
+    Path file = Files.write(dir.resolve("dump.ndjson"), content.toByteArray());
+
+    List<SourceRecord> records = relay(file);
+
+    assertThat(records)
+        .extracting(SourceRecord::sequenceNumber)
+        .containsExactly("1", "2", "3", "6");
+    assertThat(records.get(1).data()).isEqualTo(invalid);
+    assertThat(records.get(2).data()).isEqualTo("third".getBytes(StandardCharsets.UTF_8));
+    assertThat(records.get(3).data()).isEqualTo("fifth ü".getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -20,17 +20,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code relay provision URL}: creates the stream, the function's start filter, the event source
- * mapping and the DynamoDB streaming destination that the URL describes, or reports each as already
- * present.
+ * {@code relay provision URL}: creates the stream, the function's start filter and source table,
+ * the event source mapping and each DynamoDB table's streaming destination that the URL and options
+ * describe, or reports each as already present.
  */
 @Command(
     name = "provision",
     mixinStandardHelpOptions = true,
     description =
         "Creates what the source URL describes: the stream (create=true), the event source mapping"
-            + " of --function, the Kinesis streaming destination of --dynamodb-table. Running it"
-            + " again changes nothing.")
+            + " of --function, the Kinesis streaming destination of each --dynamodb-table, and"
+            + " with exactly one table the function's CRATEDB_SOURCE_TABLE. Running it again"
+            + " changes nothing.")
 final class ProvisionCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -59,7 +60,7 @@ final class ProvisionCommand implements Callable<Integer> {
       err.println("Bad source URL: " + e.getMessage());
       return 2;
     }
-    if (options.dynamoDbTable == null && options.function == null && !source.create()) {
+    if (options.dynamoDbTables.isEmpty() && options.function == null && !source.create()) {
       err.println(
           "Nothing to provision: give --function, --dynamodb-table, or create=true in the URL.");
       return 2;

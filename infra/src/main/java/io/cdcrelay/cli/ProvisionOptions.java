@@ -2,6 +2,8 @@ package io.cdcrelay.cli;
 
 import io.cdcrelay.provision.ProvisionRequest;
 import io.cdcrelay.source.SourceUrl;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,8 +21,9 @@ final class ProvisionOptions {
   @Option(
       names = "--dynamodb-table",
       paramLabel = "TABLE",
-      description = "The DynamoDB table whose changes go into the stream")
-  String dynamoDbTable;
+      description =
+          "A DynamoDB table whose changes go into the stream; repeat it for several tables")
+  List<String> dynamoDbTables = new ArrayList<>();
 
   @Option(
       names = "--function",
@@ -39,9 +42,6 @@ final class ProvisionOptions {
   /** The request, with the URL already parsed. */
   ProvisionRequest request(SourceUrl source, Optional<String> onFailureDestination) {
     return new ProvisionRequest(
-        source,
-        Optional.ofNullable(dynamoDbTable),
-        Optional.ofNullable(function),
-        onFailureDestination);
+        source, dynamoDbTables, Optional.ofNullable(function), onFailureDestination);
   }
 }

@@ -10,6 +10,8 @@ import io.cdcrelay.source.BadSourceUrlException;
 import io.cdcrelay.source.SourceUrl;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -36,6 +38,14 @@ final class SamParamsCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "URL", description = "The source URL")
   String url;
+
+  @Option(
+      names = "--dynamodb-table",
+      paramLabel = "TABLE",
+      description =
+          "Accepted, and repeatable, as provision accepts it; the template has no table parameter:"
+              + " relay provision enables each table's streaming destination")
+  List<String> dynamoDbTables = new ArrayList<>();
 
   @Option(
       names = "--account-id",

@@ -20,16 +20,19 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code relay teardown URL}: removes what {@code relay provision} made — the event source mapping,
- * the function's start filter, the streaming destination, and the stream only if the URL says
- * {@code create=true} and provision created it.
+ * the function's start filter and source table, the tables' streaming destinations, and the stream
+ * only if the URL says {@code create=true}, provision created it and no other table streams into
+ * it.
  */
 @Command(
     name = "teardown",
     mixinStandardHelpOptions = true,
     description =
-        "Removes what provision made: the event source mapping of --function, the Kinesis streaming"
-            + " destination of --dynamodb-table, and the stream only when the URL says create=true"
-            + " and provision created it (tagged cdc-relay:created-by).")
+        "Removes what provision made: the event source mapping and the provisioned environment"
+            + " variables of --function, the Kinesis streaming destination of each"
+            + " --dynamodb-table, and the stream only when the URL says create=true, provision"
+            + " created it (tagged cdc-relay:created-by) and no other DynamoDB table of the region"
+            + " streams into it.")
 final class TeardownCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;

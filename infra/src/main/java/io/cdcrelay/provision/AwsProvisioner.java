@@ -12,10 +12,12 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ApproximateCreationDateTimePrecision;
 import software.amazon.awssdk.services.dynamodb.model.DescribeKinesisStreamingDestinationResponse;
 import software.amazon.awssdk.services.dynamodb.model.KinesisDataStreamDestination;
+import software.amazon.awssdk.services.dynamodb.model.ListTablesResponse;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
@@ -52,24 +54,33 @@ public final class AwsProvisioner {
   }
 
   /**
-   * Reads the stream, the record a seqno start names ({@code findStart}), the table's streaming
-   * destinations, the function and its mappings on the stream: read-only calls only.
+   * Reads the stream, each named table's streaming destinations, the function and its mappings on
+   * the stream; for provisioning ({@code provisioning}) the record a seqno start names; for a
+   * teardown that may delete the stream, the other tables of the region that stream into it.
+   * Read-only calls only.
    */
-  public Observed observe(ProvisionRequest request, boolean findStart) {
+  public Observed observe(ProvisionRequest request, boolean provisioning) {
     SourceUrl source = request.source();
     Optional<StreamState> stream = stream(source.stream());
     Optional<StartRecord> start = Optional.empty();
-    if (findStart && source.start().needsSequenceNumber() && stream.isPresent()) {
+    if (provisioning && source.start().needsSequenceNumber() && stream.isPresent()) {
       start =
           findStartRecord(source.stream(), source.sequenceNumber().orElseThrow(), source.start());
     }
-    Optional<List<DestinationState>> destinations = request.dynamoDbTable().map(this::destinations);
+    Map<String, List<DestinationState>> destinations = new LinkedHashMap<>();
+    for (String table : request.dynamoDbTables()) {
+      destinations.put(table, destinations(table));
+    }
     Optional<FunctionState> function = request.function().flatMap(this::function);
     List<MappingState> mappings = List.of();
     if (function.isPresent() && stream.isPresent()) {
       mappings = mappings(request.function().get(), stream.get().arn());
     }
-    return new Observed(stream, destinations, function, mappings, start);
+    Optional<List<String>> otherTables = Optional.empty();
+    if (!provisioning && source.create() && stream.isPresent() && stream.get().createdByRelay()) {
+      otherTables = Optional.of(tablesStreamingInto(stream.get().arn(), request.dynamoDbTables()));
+    }
+    return new Observed(stream, destinations, function, mappings, start, otherTables);
   }
 
   /** The stream, if it exists. */
@@ -192,15 +203,67 @@ public final class AwsProvisioner {
             () -> dynamoDb.describeKinesisStreamingDestination(r -> r.tableName(table)));
     List<DestinationState> destinations = new ArrayList<>();
     for (KinesisDataStreamDestination d : response.kinesisDataStreamDestinations()) {
-      destinations.add(
-          new DestinationState(
-              d.streamArn(),
-              d.destinationStatusAsString(),
-              d.approximateCreationDateTimePrecisionAsString() == null
-                  ? "MILLISECOND"
-                  : d.approximateCreationDateTimePrecisionAsString()));
+      destinations.add(state(d));
     }
     return destinations;
+  }
+
+  private static DestinationState state(KinesisDataStreamDestination d) {
+    return new DestinationState(
+        d.streamArn(),
+        d.destinationStatusAsString(),
+        d.approximateCreationDateTimePrecisionAsString() == null
+            ? "MILLISECOND"
+            : d.approximateCreationDateTimePrecisionAsString());
+  }
+
+  /**
+   * The tables of the region, except {@code excluded}, that stream into {@code streamArn}. DynamoDB
+   * answers this only per table ({@code DescribeKinesisStreamingDestination}), so every table the
+   * caller can list in the region is asked: one {@code ListTables} call per 100 tables, then one
+   * call per table. Tables of other accounts or regions are not seen. A custom endpoint without
+   * DynamoDB (kinesis-local answers 404) has no tables.
+   */
+  private List<String> tablesStreamingInto(String streamArn, List<String> excluded) {
+    DynamoDbClient dynamoDb = aws.dynamoDb();
+    List<String> streaming = new ArrayList<>();
+    String last = null;
+    do {
+      String current = last;
+      ListTablesResponse page;
+      try {
+        page = dynamoDb.listTables(r -> r.exclusiveStartTableName(current));
+      } catch (SdkServiceException e) {
+        // Only a Kinesis emulator answers 404 to a DynamoDB call; AWS itself never does, and any
+        // other failure (AccessDenied without dynamodb:ListTables) stops the teardown.
+        if (aws.endpoint().isPresent() && current == null && e.statusCode() == 404) {
+          return List.of();
+        }
+        throw failed("ListTables", e);
+      } catch (SdkException e) {
+        throw failed("ListTables", e);
+      }
+      for (String table : page.tableNames()) {
+        if (excluded.contains(table)) {
+          continue;
+        }
+        DescribeKinesisStreamingDestinationResponse response;
+        try {
+          response = dynamoDb.describeKinesisStreamingDestination(r -> r.tableName(table));
+        } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
+          // Deleted since ListTables.
+          continue;
+        } catch (SdkException e) {
+          throw failed("DescribeKinesisStreamingDestination " + table, e);
+        }
+        if (response.kinesisDataStreamDestinations().stream()
+            .anyMatch(d -> streamArn.equals(d.streamArn()) && state(d).enabled())) {
+          streaming.add(table);
+        }
+      }
+      last = page.lastEvaluatedTableName();
+    } while (last != null);
+    return streaming;
   }
 
   private Optional<FunctionState> function(String name) {
@@ -270,7 +333,7 @@ public final class AwsProvisioner {
 
   /**
    * Carries out the plan's changes in order and reports every step, done or not, to {@code report}.
-   * The function's start filter becomes {@code observed.startRecord()}'s variables, or none.
+   * The function's variables become {@code plan.environment()}.
    */
   public void apply(
       ProvisionRequest request, Observed observed, Plan plan, Consumer<String> report) {
@@ -289,9 +352,7 @@ public final class AwsProvisioner {
           break;
         case FUNCTION_ENVIRONMENT:
           if (step.action() == Step.Action.UPDATE) {
-            updateEnvironment(
-                request.function().orElseThrow(),
-                observed.startRecord().map(StartRecord::environment).orElse(Map.of()));
+            updateEnvironment(request.function().orElseThrow(), plan.environment().orElseThrow());
           }
           break;
         case EVENT_SOURCE_MAPPING:
@@ -309,7 +370,7 @@ public final class AwsProvisioner {
           break;
         case STREAMING_DESTINATION:
           if (step.action().changes()) {
-            changeDestination(step, request.dynamoDbTable().orElseThrow(), streamArn);
+            changeDestination(step, step.target(), streamArn);
           }
           break;
         default:
@@ -366,16 +427,11 @@ public final class AwsProvisioner {
     }
   }
 
-  private void updateEnvironment(String function, Map<String, String> startFilter) {
+  private void updateEnvironment(String function, FunctionEnvironment wanted) {
     LambdaClient lambda = aws.lambda();
     GetFunctionConfigurationResponse current = awaitFunctionUpdated(function);
-    Map<String, String> variables =
-        new LinkedHashMap<>(
-            current.environment() == null || current.environment().variables() == null
-                ? Map.of()
-                : current.environment().variables());
-    Planner.startVariables().forEach(variables::remove);
-    variables.putAll(startFilter);
+    // Lambda replaces the whole environment: the variables provisioning does not own are sent back.
+    Map<String, String> variables = wanted.applyTo(environment(current.environment()));
     call(
         "UpdateFunctionConfiguration " + function,
         () ->

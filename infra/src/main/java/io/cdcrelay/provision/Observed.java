@@ -1,26 +1,40 @@
 package io.cdcrelay.provision;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * What exists before provisioning or teardown, read without changing anything.
  *
  * @param stream the URL's stream, if it exists
- * @param destinations the DynamoDB table's streaming destinations, if a table was named
+ * @param destinations the streaming destinations of each DynamoDB table named in the request
  * @param function the Lambda function, if one was named
  * @param mappings the function's event source mappings on the stream
  * @param startRecord the record a {@code seqno-at} / {@code seqno-after} URL names
+ * @param otherTables the region's other DynamoDB tables (not named in the request) that stream into
+ *     the stream; read only by a teardown that may delete the stream
  */
 public record Observed(
     Optional<StreamState> stream,
-    Optional<List<DestinationState>> destinations,
+    Map<String, List<DestinationState>> destinations,
     Optional<FunctionState> function,
     List<MappingState> mappings,
-    Optional<StartRecord> startRecord) {
+    Optional<StartRecord> startRecord,
+    Optional<List<String>> otherTables) {
 
   public Observed {
-    destinations = destinations.map(List::copyOf);
+    destinations =
+        destinations.entrySet().stream()
+            .collect(
+                Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> List.copyOf(e.getValue())));
     mappings = List.copyOf(mappings);
+    otherTables = otherTables.map(List::copyOf);
+  }
+
+  /** The streaming destinations of {@code table}, none if it was not read. */
+  public List<DestinationState> destinations(String table) {
+    return destinations.getOrDefault(table, List.of());
   }
 }

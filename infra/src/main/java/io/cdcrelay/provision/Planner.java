@@ -19,10 +19,10 @@ public final class Planner {
   private Planner() {}
 
   /**
-   * The provisioning plan: the stream, the function's start filter, the event source mapping, the
-   * table's streaming destination — in that order, so that the filter is in place before the
-   * mapping first invokes the function, and the mapping reads from the stream before the table
-   * writes to it (which matters for {@code start=latest}).
+   * The provisioning plan: the stream, the function's start filter and source table, the event
+   * source mapping, each table's streaming destination — in that order, so that the filter is in
+   * place before the mapping first invokes the function, and the mapping reads from the stream
+   * before a table writes to it (which matters for {@code start=latest}).
    */
   public static Plan provision(ProvisionRequest request, Observed observed) {
     SourceUrl source = request.source();
@@ -72,9 +72,10 @@ public final class Planner {
               + ", which is in no shard of the stream "
               + stream);
     }
-    if (request.dynamoDbTable().isPresent()) {
-      requireNoOtherDestination(request.dynamoDbTable().get(), observed);
+    for (String table : request.dynamoDbTables()) {
+      requireNoOtherDestination(table, observed);
     }
+    Optional<FunctionEnvironment> environment = Optional.empty();
     if (request.function().isPresent()) {
       FunctionState function =
           observed
@@ -87,26 +88,28 @@ public final class Planner {
                               + " does not exist in "
                               + source.region()
                               + ": deploy it first (sam deploy)"));
-      environmentStep(
-              function, observed.startRecord().map(StartRecord::environment).orElse(Map.of()))
-          .ifPresent(steps::add);
+      environment = Optional.of(environment(request, observed.startRecord()));
+      environment.get().step(function).ifPresent(steps::add);
       MappingSettings wanted =
           MappingSettings.from(source, observed.startRecord(), request.onFailureDestination());
       steps.add(mappingStep(function, stream, wanted, observed.mappings()));
     }
-    request.dynamoDbTable().ifPresent(table -> steps.add(destinationStep(table, observed)));
-    return new Plan(steps);
+    for (String table : request.dynamoDbTables()) {
+      steps.add(destinationStep(table, observed));
+    }
+    return new Plan(steps, environment);
   }
 
   /**
-   * The teardown plan: the mapping, the function's start filter, the streaming destination, and the
-   * stream only when the URL says {@code create=true} and {@code relay provision} created it (it
-   * carries {@link StreamState#TAG}); a stream made any other way holds data that is not ours to
-   * delete.
+   * The teardown plan: the mapping, the function's start filter and source table, each table's
+   * streaming destination, and the stream only when the URL says {@code create=true}, {@code relay
+   * provision} created it (it carries {@link StreamState#TAG}) and no other table streams into it;
+   * a stream made any other way holds data that is not ours to delete.
    */
   public static Plan teardown(ProvisionRequest request, Observed observed) {
     SourceUrl source = request.source();
     List<Step> steps = new ArrayList<>();
+    Optional<FunctionEnvironment> environment = Optional.empty();
     if (request.function().isPresent()) {
       String function = request.function().get();
       if (observed.mappings().isEmpty()) {
@@ -125,25 +128,18 @@ public final class Planner {
                 mappingName(function, source.stream()),
                 mapping.uuid()));
       }
-      observed
-          .function()
-          .flatMap(f -> environmentStep(f, Map.of()))
-          .map(s -> new Step(s.resource(), s.action(), s.name(), "remove the start filter"))
-          .ifPresent(steps::add);
+      environment = Optional.of(new FunctionEnvironment(ownedVariables(), Map.of()));
+      observed.function().flatMap(environment.get()::step).ifPresent(steps::add);
     }
-    request
-        .dynamoDbTable()
-        .ifPresent(
-            table -> {
-              String name = table + " → " + source.stream();
-              boolean enabled =
-                  observed.stream().isPresent()
-                      && destination(observed).map(DestinationState::enabled).orElse(false);
-              steps.add(
-                  enabled
-                      ? new Step(Resource.STREAMING_DESTINATION, Action.DELETE, name, "disable")
-                      : new Step(Resource.STREAMING_DESTINATION, Action.ABSENT, name, ""));
-            });
+    for (String table : request.dynamoDbTables()) {
+      String name = table + " → " + source.stream();
+      boolean enabled = destination(table, observed).map(DestinationState::enabled).orElse(false);
+      steps.add(
+          enabled
+              ? new Step(Resource.STREAMING_DESTINATION, Action.DELETE, name, "disable", table)
+              : new Step(Resource.STREAMING_DESTINATION, Action.ABSENT, name, "", table));
+    }
+    List<String> stillStreaming = observed.otherTables().orElse(List.of());
     if (observed.stream().isEmpty()) {
       steps.add(new Step(Resource.STREAM, Action.ABSENT, source.stream(), ""));
     } else if (!source.create()) {
@@ -160,43 +156,60 @@ public final class Planner {
               Action.KEEP,
               source.stream(),
               "it has no " + StreamState.TAG + " tag, so provision did not create it"));
+    } else if (observed.otherTables().isEmpty()) {
+      steps.add(
+          new Step(
+              Resource.STREAM,
+              Action.KEEP,
+              source.stream(),
+              "the tables that stream into it were not read"));
+    } else if (!stillStreaming.isEmpty()) {
+      steps.add(
+          new Step(
+              Resource.STREAM,
+              Action.KEEP,
+              source.stream(),
+              (stillStreaming.size() == 1 ? "the DynamoDB table " : "the DynamoDB tables ")
+                  + String.join(", ", stillStreaming)
+                  + (stillStreaming.size() == 1 ? " still streams" : " still stream")
+                  + " into it"));
     } else {
       steps.add(
           new Step(Resource.STREAM, Action.DELETE, source.stream(), "created by relay provision"));
     }
-    return new Plan(steps);
+    return new Plan(steps, environment);
   }
 
-  /** The start-filter variables to set ({@code wanted}) or remove (absent from {@code wanted}). */
-  static Optional<Step> environmentStep(FunctionState function, Map<String, String> wanted) {
-    Map<String, String> current = new LinkedHashMap<>();
-    for (String name : startVariables()) {
-      String value = function.environment().get(name);
-      if (value != null && !value.isEmpty()) {
-        current.put(name, value);
-      }
+  /**
+   * The function's variables that provisioning sets: the start filter of a seqno start, and {@link
+   * FunctionEnvironment#SOURCE_TABLE_VARIABLE} when exactly one table is named. With several tables
+   * the function must accept them all, so the variable is removed; with none it is left as it is.
+   */
+  static FunctionEnvironment environment(ProvisionRequest request, Optional<StartRecord> start) {
+    Map<String, String> wanted =
+        new LinkedHashMap<>(start.map(StartRecord::environment).orElse(Map.of()));
+    if (request.dynamoDbTables().isEmpty()) {
+      return new FunctionEnvironment(startVariables(), wanted);
     }
-    if (current.isEmpty() && wanted.isEmpty()) {
-      return Optional.empty();
+    if (request.dynamoDbTables().size() == 1) {
+      wanted.put(FunctionEnvironment.SOURCE_TABLE_VARIABLE, request.dynamoDbTables().get(0));
     }
-    String detail =
-        wanted.isEmpty()
-            ? "remove " + String.join(", ", current.keySet())
-            : wanted.toString().replaceAll("[{}]", "");
-    return Optional.of(
-        new Step(
-            Resource.FUNCTION_ENVIRONMENT,
-            current.equals(wanted) ? Action.ALREADY_PRESENT : Action.UPDATE,
-            function.name(),
-            detail));
+    return new FunctionEnvironment(ownedVariables(), wanted);
   }
 
   /** The names of the start-filter variables. */
-  public static List<String> startVariables() {
+  static List<String> startVariables() {
     return List.of(
         StartRecord.SHARD_ID_VARIABLE,
         StartRecord.SEQUENCE_NUMBER_VARIABLE,
         StartRecord.MODE_VARIABLE);
+  }
+
+  /** Every function variable that provisioning sets and teardown removes. */
+  static List<String> ownedVariables() {
+    List<String> owned = new ArrayList<>(startVariables());
+    owned.add(FunctionEnvironment.SOURCE_TABLE_VARIABLE);
+    return owned;
   }
 
   private static Step mappingStep(
@@ -294,14 +307,15 @@ public final class Planner {
         table
             + " → "
             + (observed.stream().isPresent() ? observed.stream().get().name() : "the new stream");
-    Optional<DestinationState> destination = destination(observed);
+    Optional<DestinationState> destination = destination(table, observed);
     if (destination.isPresent() && destination.get().enabled()) {
       if (DestinationState.MICROSECOND.equals(destination.get().precision())) {
         return new Step(
             Resource.STREAMING_DESTINATION,
             Action.ALREADY_PRESENT,
             name,
-            destination.get().status() + ", " + DestinationState.MICROSECOND + " precision");
+            destination.get().status() + ", " + DestinationState.MICROSECOND + " precision",
+            table);
       }
       return new Step(
           Resource.STREAMING_DESTINATION,
@@ -310,13 +324,15 @@ public final class Planner {
           "ApproximateCreationDateTimePrecision "
               + destination.get().precision()
               + " → "
-              + DestinationState.MICROSECOND);
+              + DestinationState.MICROSECOND,
+          table);
     }
     return new Step(
         Resource.STREAMING_DESTINATION,
         Action.CREATE,
         name,
-        "enable with ApproximateCreationDateTimePrecision " + DestinationState.MICROSECOND);
+        "enable with ApproximateCreationDateTimePrecision " + DestinationState.MICROSECOND,
+        table);
   }
 
   /**
@@ -324,11 +340,8 @@ public final class Planner {
    * is an error found before anything is changed.
    */
   private static void requireNoOtherDestination(String table, Observed observed) {
-    if (observed.destinations().isEmpty()) {
-      return;
-    }
     Optional<String> ours = observed.stream().map(StreamState::arn);
-    for (DestinationState other : observed.destinations().get()) {
+    for (DestinationState other : observed.destinations(table)) {
       if (other.enabled() && !ours.map(other.streamArn()::equals).orElse(false)) {
         throw new ProvisionException(
             "the DynamoDB table "
@@ -343,14 +356,12 @@ public final class Planner {
     }
   }
 
-  private static Optional<DestinationState> destination(Observed observed) {
-    if (observed.stream().isEmpty() || observed.destinations().isEmpty()) {
+  private static Optional<DestinationState> destination(String table, Observed observed) {
+    if (observed.stream().isEmpty()) {
       return Optional.empty();
     }
     String arn = observed.stream().get().arn();
-    return observed.destinations().get().stream()
-        .filter(d -> arn.equals(d.streamArn()))
-        .findFirst();
+    return observed.destinations(table).stream().filter(d -> arn.equals(d.streamArn())).findFirst();
   }
 
   private static String mappingName(String function, String stream) {

@@ -7,8 +7,15 @@ package io.cdcrelay.provision;
  * @param action what provisioning or teardown does to it
  * @param name the resource, as a person recognises it
  * @param detail the settings, the differences, or why nothing happens
+ * @param target what the AWS calls of the step name: the table of a streaming destination, the
+ *     {@code name} of any other step
  */
-public record Step(Resource resource, Action action, String name, String detail) {
+public record Step(Resource resource, Action action, String name, String detail, String target) {
+
+  /** A step whose AWS calls name the resource as the plan does. */
+  public Step(Resource resource, Action action, String name, String detail) {
+    this(resource, action, name, detail, name);
+  }
 
   /** The resources the relay provisions. */
   public enum Resource {

@@ -43,8 +43,16 @@ class ProvisionCommandTest {
           cli.setErr(new PrintWriter(err, true));
           List<String> args =
               command.equals("sam-params")
-                  ? List.of(command, c.get(0))
-                  : List.of(command, c.get(0), "--function", "f", "--dynamodb-table", "t");
+                  ? List.of(command, c.get(0), "--dynamodb-table", "t", "--dynamodb-table", "u")
+                  : List.of(
+                      command,
+                      c.get(0),
+                      "--function",
+                      "f",
+                      "--dynamodb-table",
+                      "t",
+                      "--dynamodb-table",
+                      "u");
           int exit = cli.execute(args.toArray(String[]::new));
           assertThat(exit).as(command + " " + c.get(0)).isEqualTo(2);
           assertThat(err.toString()).startsWith("Bad source URL: ");

@@ -269,7 +269,9 @@ class ProvisionIT {
 
     ok("teardown", url, "--function", replayFunction);
     assertThat(out.toString())
-        .containsPattern("function environment +updated +relay-replay: remove the start filter");
+        .containsPattern(
+            "function environment +updated +relay-replay: remove START_SHARD_ID,"
+                + " START_SEQUENCE_NUMBER, START_MODE");
     assertThat(
             lambda
                 .getFunctionConfiguration(r -> r.functionName(replayFunction))
@@ -321,12 +323,17 @@ class ProvisionIT {
 
     ok("provision", url, "--dynamodb-table", "orders", "--function", FUNCTION);
     assertThat(resources())
-        .containsExactly("stream", "event source mapping", "streaming destination");
+        .containsExactly(
+            "stream", "function environment", "event source mapping", "streaming destination");
     assertThat(out.toString())
+        .containsPattern("function environment +updated +relay-fn: CRATEDB_SOURCE_TABLE=orders")
         .containsPattern(
             "streaming destination +created +orders → the new stream: enable with"
                 + " ApproximateCreationDateTimePrecision MICROSECOND")
-        .contains("Done: 3 changed");
+        .contains("Done: 4 changed");
+    assertThat(environment(FUNCTION))
+        .containsEntry("CRATEDB_SOURCE_TABLE", "orders")
+        .containsKey("CRATEDB_SQLALCHEMY_URL");
     String arn = streamArn("orders-cdc");
     assertThat(destinations("orders"))
         .singleElement()
@@ -339,7 +346,7 @@ class ProvisionIT {
             });
 
     ok("provision", url, "--dynamodb-table", "orders", "--function", FUNCTION);
-    assertThat(stepLines()).hasSize(3).allMatch(l -> l.contains("already present"));
+    assertThat(stepLines()).hasSize(4).allMatch(l -> l.contains("already present"));
     assertThat(out.toString())
         .containsPattern(
             "streaming destination +already present +orders → orders-cdc: ACTIVE, MICROSECOND"
@@ -378,10 +385,15 @@ class ProvisionIT {
     ok("teardown", url, "--dynamodb-table", "orders", "--function", FUNCTION);
     assertThat(out.toString())
         .containsPattern("event source mapping +deleted")
+        .containsPattern("function environment +updated +relay-fn: remove CRATEDB_SOURCE_TABLE")
         .containsPattern("streaming destination +deleted +orders → orders-cdc: disable")
         .containsPattern("stream +deleted +orders-cdc");
     assertThat(resources())
-        .containsExactly("event source mapping", "streaming destination", "stream");
+        .containsExactly(
+            "event source mapping", "function environment", "streaming destination", "stream");
+    assertThat(environment(FUNCTION))
+        .doesNotContainKey("CRATEDB_SOURCE_TABLE")
+        .containsKey("CRATEDB_SQLALCHEMY_URL");
     assertThat(destinations("orders"))
         .singleElement()
         .extracting(KinesisDataStreamDestination::destinationStatus)
@@ -404,6 +416,63 @@ class ProvisionIT {
         .singleElement()
         .extracting(KinesisDataStreamDestination::destinationStatus)
         .isEqualTo(DestinationStatus.DISABLED);
+  }
+
+  @Test
+  void twoTablesShareTheStreamAndTeardownOfOneKeepsIt() throws IOException {
+    createTable("left");
+    createTable("right");
+    String function = createFunction("relay-two");
+    String url = url("shared", "create=true");
+    ok("provision", url, "--dynamodb-table", "left", "--function", function);
+    assertThat(environment(function)).containsEntry("CRATEDB_SOURCE_TABLE", "left");
+
+    String[] both = {"--dynamodb-table", "left", "--dynamodb-table", "right"};
+    ok(args("provision", url, both, "--function", function));
+    assertThat(out.toString())
+        .containsPattern("function environment +updated +relay-two: remove CRATEDB_SOURCE_TABLE")
+        .containsPattern("streaming destination +already present +left → shared")
+        .containsPattern("streaming destination +created +right → shared")
+        .contains("Done: 2 changed, 3 already present.");
+    assertThat(environment(function))
+        .doesNotContainKey("CRATEDB_SOURCE_TABLE")
+        .containsKey("CRATEDB_SQLALCHEMY_URL");
+    String arn = streamArn("shared");
+    for (String table : List.of("left", "right")) {
+      assertThat(destinations(table))
+          .singleElement()
+          .satisfies(
+              d -> {
+                assertThat(d.streamArn()).isEqualTo(arn);
+                assertThat(d.destinationStatus()).isEqualTo(DestinationStatus.ACTIVE);
+              });
+    }
+    ok(args("provision", url, both, "--function", function));
+    assertThat(stepLines()).hasSize(4).allMatch(l -> l.contains("already present"));
+    assertThat(out.toString()).contains("Nothing changed: everything already present.");
+
+    ok(args("sam-params", url, both));
+    assertThat(out.toString().trim()).startsWith("StreamName=shared ShardCount=1 BatchSize=100");
+
+    ok("teardown", url, "--dynamodb-table", "left");
+    assertThat(out.toString())
+        .containsPattern("streaming destination +deleted +left → shared: disable")
+        .containsPattern("stream +kept +shared: the DynamoDB table right still streams into it");
+    assertThat(streamExists("shared")).isTrue();
+    assertThat(destinations("left"))
+        .singleElement()
+        .extracting(KinesisDataStreamDestination::destinationStatus)
+        .isEqualTo(DestinationStatus.DISABLED);
+    assertThat(destinations("right"))
+        .singleElement()
+        .extracting(KinesisDataStreamDestination::destinationStatus)
+        .isEqualTo(DestinationStatus.ACTIVE);
+
+    ok("teardown", url, "--dynamodb-table", "right", "--function", function);
+    assertThat(out.toString())
+        .containsPattern("streaming destination +deleted +right → shared: disable")
+        .containsPattern("stream +deleted +shared: created by relay provision");
+    assertThat(streamExists("shared")).isFalse();
   }
 
   @Test
@@ -459,6 +528,13 @@ class ProvisionIT {
     assertThat(run(args)).as(String.join(" ", args) + "\n" + out + err).isZero();
   }
 
+  private static String[] args(String command, String url, String[] tables, String... more) {
+    List<String> args = new ArrayList<>(List.of(command, url));
+    args.addAll(List.of(tables));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
   private int run(String... args) {
     out.getBuffer().setLength(0);
     err.getBuffer().setLength(0);
@@ -512,6 +588,10 @@ class ProvisionIT {
     List<KinesisDataStreamDestination> destinations = destinations(table);
     assertThat(destinations).hasSize(1);
     return destinations.get(0).approximateCreationDateTimePrecision();
+  }
+
+  private static Map<String, String> environment(String function) {
+    return lambda.getFunctionConfiguration(r -> r.functionName(function)).environment().variables();
   }
 
   private static String streamArn(String stream) {

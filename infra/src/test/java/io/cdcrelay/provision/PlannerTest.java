@@ -2,12 +2,14 @@ package io.cdcrelay.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.cdcrelay.provision.Step.Action;
 import io.cdcrelay.provision.Step.Resource;
 import io.cdcrelay.source.SourceUrl;
 import io.cdcrelay.source.StartPosition;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,10 +24,15 @@ class PlannerTest {
           "relay", "arn:aws:lambda:us-east-1:123456789012:function:relay", Map.of("A", "1"));
   private static final StreamState OUR_STREAM =
       new StreamState("cdc", STREAM_ARN, "ACTIVE", 1, true);
+  private static final DestinationState ACTIVE =
+      new DestinationState(STREAM_ARN, "ACTIVE", "MICROSECOND");
 
-  private static ProvisionRequest request(String url) {
+  private static ProvisionRequest request(String url, String... tables) {
     return new ProvisionRequest(
-        SourceUrl.parse(url), Optional.of("demo"), Optional.of("relay"), Optional.empty());
+        SourceUrl.parse(url),
+        tables.length == 0 ? List.of("demo") : List.of(tables),
+        Optional.of("relay"),
+        Optional.empty());
   }
 
   private static Observed observed(
@@ -33,7 +40,33 @@ class PlannerTest {
       List<DestinationState> destinations,
       List<MappingState> mappings,
       Optional<StartRecord> start) {
-    return new Observed(stream, Optional.of(destinations), Optional.of(FUNCTION), mappings, start);
+    return new Observed(
+        stream,
+        Map.of("demo", destinations),
+        Optional.of(FUNCTION),
+        mappings,
+        start,
+        Optional.of(List.of()));
+  }
+
+  /** What exists after provisioning {@code tables}: the stream, each destination, the mapping. */
+  private static Observed provisioned(
+      FunctionState function, List<String> otherTables, String... tables) {
+    Map<String, List<DestinationState>> destinations = new LinkedHashMap<>();
+    for (String table : tables) {
+      destinations.put(table, List.of(ACTIVE));
+    }
+    return new Observed(
+        Optional.of(OUR_STREAM),
+        destinations,
+        Optional.of(function),
+        List.of(mapping(defaults(CREATE_URL))),
+        Optional.empty(),
+        Optional.of(otherTables));
+  }
+
+  private static FunctionState function(Map<String, String> environment) {
+    return new FunctionState(FUNCTION.name(), FUNCTION.arn(), environment);
   }
 
   private static MappingState mapping(MappingSettings settings) {
@@ -53,9 +86,12 @@ class PlannerTest {
     assertThat(plan.steps())
         .extracting(Step::resource, Step::action)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(Resource.STREAM, Action.CREATE),
-            org.assertj.core.groups.Tuple.tuple(Resource.EVENT_SOURCE_MAPPING, Action.CREATE),
-            org.assertj.core.groups.Tuple.tuple(Resource.STREAMING_DESTINATION, Action.CREATE));
+            tuple(Resource.STREAM, Action.CREATE),
+            tuple(Resource.FUNCTION_ENVIRONMENT, Action.UPDATE),
+            tuple(Resource.EVENT_SOURCE_MAPPING, Action.CREATE),
+            tuple(Resource.STREAMING_DESTINATION, Action.CREATE));
+    assertThat(stepOf(plan, Resource.FUNCTION_ENVIRONMENT).detail())
+        .isEqualTo("CRATEDB_SOURCE_TABLE=demo");
     assertThat(plan.changes()).isTrue();
     assertThat(plan.render())
         .contains("1 shard in us-east-1")
@@ -68,11 +104,8 @@ class PlannerTest {
     Plan plan =
         Planner.provision(
             request(CREATE_URL),
-            observed(
-                Optional.of(OUR_STREAM),
-                List.of(new DestinationState(STREAM_ARN, "ACTIVE", "MICROSECOND")),
-                List.of(mapping(defaults(CREATE_URL))),
-                Optional.empty()));
+            provisioned(
+                function(Map.of("A", "1", "CRATEDB_SOURCE_TABLE", "demo")), List.of(), "demo"));
     assertThat(plan.steps()).extracting(Step::action).containsOnly(Action.ALREADY_PRESENT);
     assertThat(plan.changes()).isFalse();
   }
@@ -185,7 +218,12 @@ class PlannerTest {
   void missingFunctionIsAnError() {
     Observed none =
         new Observed(
-            Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty());
+            Optional.empty(),
+            Map.of("demo", List.of()),
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            Optional.empty());
     assertThatThrownBy(() -> Planner.provision(request(CREATE_URL), none))
         .isInstanceOf(ProvisionException.class)
         .hasMessageContaining("Lambda function relay does not exist");
@@ -208,6 +246,10 @@ class PlannerTest {
         .extracting(Step::resource)
         .containsSubsequence(Resource.FUNCTION_ENVIRONMENT, Resource.EVENT_SOURCE_MAPPING);
     assertThat(stepOf(first, Resource.FUNCTION_ENVIRONMENT).action()).isEqualTo(Action.UPDATE);
+    assertThat(stepOf(first, Resource.FUNCTION_ENVIRONMENT).detail())
+        .isEqualTo(
+            "START_SHARD_ID=shardId-000000000000, START_SEQUENCE_NUMBER=200, START_MODE=after,"
+                + " CRATEDB_SOURCE_TABLE=demo");
     assertThat(stepOf(first, Resource.EVENT_SOURCE_MAPPING).detail())
         .contains("AT_TIMESTAMP 2024-07-11T23:23:53Z");
 
@@ -223,7 +265,9 @@ class PlannerTest {
                 "START_SEQUENCE_NUMBER",
                 "200",
                 "START_MODE",
-                "after"));
+                "after",
+                "CRATEDB_SOURCE_TABLE",
+                "demo"));
     MappingSettings created =
         MappingSettings.from(SourceUrl.parse(url), Optional.of(start), Optional.empty());
     Plan second =
@@ -231,10 +275,11 @@ class PlannerTest {
             request(url),
             new Observed(
                 Optional.of(OUR_STREAM),
-                Optional.of(List.of(new DestinationState(STREAM_ARN, "ACTIVE", "MICROSECOND"))),
+                Map.of("demo", List.of(ACTIVE)),
                 Optional.of(filtered),
                 List.of(mapping(created)),
-                Optional.of(start)));
+                Optional.of(start),
+                Optional.empty()));
     assertThat(second.changes()).isFalse();
   }
 
@@ -278,13 +323,15 @@ class PlannerTest {
             request(CREATE_URL),
             new Observed(
                 Optional.of(OUR_STREAM),
-                Optional.of(List.of()),
+                Map.of("demo", List.of()),
                 Optional.of(filtered),
                 List.of(),
+                Optional.empty(),
                 Optional.empty()));
     Step step = stepOf(plan, Resource.FUNCTION_ENVIRONMENT);
     assertThat(step.action()).isEqualTo(Action.UPDATE);
-    assertThat(step.detail()).isEqualTo("remove START_SHARD_ID, START_MODE");
+    assertThat(step.detail())
+        .isEqualTo("CRATEDB_SOURCE_TABLE=demo; remove START_SHARD_ID, START_MODE");
   }
 
   @Test
@@ -299,9 +346,9 @@ class PlannerTest {
     assertThat(plan.steps())
         .extracting(Step::resource, Step::action)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(Resource.EVENT_SOURCE_MAPPING, Action.DELETE),
-            org.assertj.core.groups.Tuple.tuple(Resource.STREAMING_DESTINATION, Action.DELETE),
-            org.assertj.core.groups.Tuple.tuple(Resource.STREAM, Action.DELETE));
+            tuple(Resource.EVENT_SOURCE_MAPPING, Action.DELETE),
+            tuple(Resource.STREAMING_DESTINATION, Action.DELETE),
+            tuple(Resource.STREAM, Action.DELETE));
     assertThat(stepOf(plan, Resource.EVENT_SOURCE_MAPPING).detail()).isEqualTo("uuid-1");
 
     Plan notCreate = Planner.teardown(request("kinesis+dynamodb+cdc://aws/cdc"), present);
@@ -326,6 +373,165 @@ class PlannerTest {
             observed(Optional.empty(), List.of(), List.of(), Optional.empty()));
     assertThat(plan.changes()).isFalse();
     assertThat(plan.steps()).extracting(Step::action).containsOnly(Action.ABSENT);
+  }
+
+  @Test
+  void twoTablesGetADestinationEachIntoTheOneStream() {
+    Observed nothing =
+        new Observed(
+            Optional.empty(),
+            Map.of("demo", List.of(), "orders", List.of()),
+            Optional.of(FUNCTION),
+            List.of(),
+            Optional.empty(),
+            Optional.empty());
+    Plan plan = Planner.provision(request(CREATE_URL, "demo", "orders"), nothing);
+    assertThat(plan.steps())
+        .extracting(Step::resource, Step::action, Step::target)
+        .containsExactly(
+            tuple(Resource.STREAM, Action.CREATE, "cdc"),
+            tuple(Resource.EVENT_SOURCE_MAPPING, Action.CREATE, "relay ← cdc"),
+            tuple(Resource.STREAMING_DESTINATION, Action.CREATE, "demo"),
+            tuple(Resource.STREAMING_DESTINATION, Action.CREATE, "orders"));
+    assertThat(plan.render())
+        .contains("demo → the new stream: enable")
+        .contains("orders → the new stream: enable");
+  }
+
+  @Test
+  void twoTablesProvisionedAgainChangeNothing() {
+    Plan plan =
+        Planner.provision(
+            request(CREATE_URL, "demo", "orders"),
+            provisioned(FUNCTION, List.of(), "demo", "orders"));
+    assertThat(plan.steps())
+        .extracting(Step::resource, Step::action, Step::target)
+        .containsExactly(
+            tuple(Resource.STREAM, Action.ALREADY_PRESENT, "cdc"),
+            tuple(Resource.EVENT_SOURCE_MAPPING, Action.ALREADY_PRESENT, "relay ← cdc"),
+            tuple(Resource.STREAMING_DESTINATION, Action.ALREADY_PRESENT, "demo"),
+            tuple(Resource.STREAMING_DESTINATION, Action.ALREADY_PRESENT, "orders"));
+    assertThat(plan.changes()).isFalse();
+  }
+
+  @Test
+  void oneTableSetsTheSourceTableOnceAndKeepsTheOtherVariables() {
+    Plan first = Planner.provision(request(CREATE_URL), provisioned(FUNCTION, List.of(), "demo"));
+    Step step = stepOf(first, Resource.FUNCTION_ENVIRONMENT);
+    assertThat(step.action()).isEqualTo(Action.UPDATE);
+    assertThat(step.detail()).isEqualTo("CRATEDB_SOURCE_TABLE=demo");
+    assertThat(first.environment().orElseThrow().applyTo(FUNCTION.environment()))
+        .isEqualTo(Map.of("A", "1", "CRATEDB_SOURCE_TABLE", "demo"));
+
+    Plan second =
+        Planner.provision(
+            request(CREATE_URL),
+            provisioned(
+                function(Map.of("A", "1", "CRATEDB_SOURCE_TABLE", "demo")), List.of(), "demo"));
+    assertThat(stepOf(second, Resource.FUNCTION_ENVIRONMENT).action())
+        .isEqualTo(Action.ALREADY_PRESENT);
+    assertThat(second.changes()).isFalse();
+
+    Plan renamed =
+        Planner.provision(
+            request(CREATE_URL),
+            provisioned(
+                function(Map.of("A", "1", "CRATEDB_SOURCE_TABLE", "old")), List.of(), "demo"));
+    assertThat(stepOf(renamed, Resource.FUNCTION_ENVIRONMENT).action()).isEqualTo(Action.UPDATE);
+    assertThat(renamed.environment().orElseThrow().applyTo(Map.of("CRATEDB_SOURCE_TABLE", "old")))
+        .isEqualTo(Map.of("CRATEDB_SOURCE_TABLE", "demo"));
+  }
+
+  @Test
+  void twoTablesSetNoSourceTableAndRemoveOneSetBefore() {
+    Plan unset =
+        Planner.provision(
+            request(CREATE_URL, "demo", "orders"),
+            provisioned(FUNCTION, List.of(), "demo", "orders"));
+    assertThat(unset.steps())
+        .extracting(Step::resource)
+        .doesNotContain(Resource.FUNCTION_ENVIRONMENT);
+    assertThat(unset.environment().orElseThrow().wanted()).isEmpty();
+
+    FunctionState setForOne = function(Map.of("A", "1", "CRATEDB_SOURCE_TABLE", "demo"));
+    Plan plan =
+        Planner.provision(
+            request(CREATE_URL, "demo", "orders"),
+            provisioned(setForOne, List.of(), "demo", "orders"));
+    Step step = stepOf(plan, Resource.FUNCTION_ENVIRONMENT);
+    assertThat(step.action()).isEqualTo(Action.UPDATE);
+    assertThat(step.detail()).isEqualTo("remove CRATEDB_SOURCE_TABLE");
+    assertThat(plan.environment().orElseThrow().applyTo(setForOne.environment()))
+        .isEqualTo(Map.of("A", "1"));
+  }
+
+  @Test
+  void noTableLeavesTheSourceTableAsItIs() {
+    ProvisionRequest functionOnly =
+        new ProvisionRequest(
+            SourceUrl.parse(CREATE_URL), List.of(), Optional.of("relay"), Optional.empty());
+    FunctionState set = function(Map.of("CRATEDB_SOURCE_TABLE", "demo"));
+    Plan plan = Planner.provision(functionOnly, provisioned(set, List.of()));
+    assertThat(plan.steps())
+        .extracting(Step::resource)
+        .doesNotContain(Resource.FUNCTION_ENVIRONMENT);
+    assertThat(plan.environment().orElseThrow().applyTo(set.environment()))
+        .isEqualTo(set.environment());
+  }
+
+  @Test
+  void teardownOfOneOfTwoTablesKeepsTheStreamAndNamesTheOther() {
+    Plan plan =
+        Planner.teardown(
+            new ProvisionRequest(
+                SourceUrl.parse(CREATE_URL), List.of("demo"), Optional.empty(), Optional.empty()),
+            provisioned(FUNCTION, List.of("orders"), "demo"));
+    assertThat(plan.steps())
+        .extracting(Step::resource, Step::action, Step::target)
+        .containsExactly(
+            tuple(Resource.STREAMING_DESTINATION, Action.DELETE, "demo"),
+            tuple(Resource.STREAM, Action.KEEP, "cdc"));
+    assertThat(stepOf(plan, Resource.STREAM).detail())
+        .isEqualTo("the DynamoDB table orders still streams into it");
+
+    Plan notRead =
+        Planner.teardown(
+            request(CREATE_URL),
+            new Observed(
+                Optional.of(OUR_STREAM),
+                Map.of("demo", List.of(ACTIVE)),
+                Optional.empty(),
+                List.of(),
+                Optional.empty(),
+                Optional.empty()));
+    assertThat(stepOf(notRead, Resource.STREAM).action()).isEqualTo(Action.KEEP);
+  }
+
+  @Test
+  void teardownOfTheLastTablesDeletesTheCreatedStream() {
+    Plan plan =
+        Planner.teardown(
+            request(CREATE_URL, "demo", "orders"),
+            provisioned(FUNCTION, List.of(), "demo", "orders"));
+    assertThat(plan.steps())
+        .extracting(Step::resource, Step::action, Step::target)
+        .containsExactly(
+            tuple(Resource.EVENT_SOURCE_MAPPING, Action.DELETE, "relay ← cdc"),
+            tuple(Resource.STREAMING_DESTINATION, Action.DELETE, "demo"),
+            tuple(Resource.STREAMING_DESTINATION, Action.DELETE, "orders"),
+            tuple(Resource.STREAM, Action.DELETE, "cdc"));
+  }
+
+  @Test
+  void teardownRemovesTheSourceTableWithTheStartFilter() {
+    FunctionState set =
+        function(Map.of("A", "1", "START_MODE", "at", "CRATEDB_SOURCE_TABLE", "demo"));
+    Plan plan = Planner.teardown(request(CREATE_URL), provisioned(set, List.of(), "demo"));
+    Step step = stepOf(plan, Resource.FUNCTION_ENVIRONMENT);
+    assertThat(step.action()).isEqualTo(Action.UPDATE);
+    assertThat(step.detail()).isEqualTo("remove START_MODE, CRATEDB_SOURCE_TABLE");
+    assertThat(plan.environment().orElseThrow().applyTo(set.environment()))
+        .isEqualTo(Map.of("A", "1"));
   }
 
   private static Step stepOf(Plan plan, Resource resource) {

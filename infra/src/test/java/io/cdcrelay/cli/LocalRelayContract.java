@@ -398,8 +398,8 @@ abstract class LocalRelayContract {
 
       assertThat(run.exitCode()).as(run.output()).isZero();
       assertThat(proxy.contentTypes())
-          .as("the relay's client speaks CBOR")
-          .containsExactly(FaultyKinesis.CBOR);
+          .as("the relay speaks JSON to a custom endpoint")
+          .containsExactly(FaultyKinesis.JSON);
       assertThat(proxy.throttledCalls()).isEqualTo(6);
       assertThat(proxy.getRecordsCalls()).isGreaterThan(6);
       assertThat(run.output())

@@ -40,8 +40,9 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 /**
  * The local relay ({@code relay load}) against the real Kinesis API of kinesis-local and a real
  * database, written once and run per database: every {@code start} mode, several shards, a shard
- * split while consuming, checkpoints across kill -9 and SIGTERM, {@code once}, the file source, a
- * database outage, and Kinesis throttling and expiring iterators (through {@link FaultyKinesis}).
+ * split while consuming, checkpoints across kill -9 and SIGTERM, {@code once}, reads of up to
+ * 10,000 records cut into batches, the file source, a database outage, and Kinesis throttling and
+ * expiring iterators (through {@link FaultyKinesis}).
  */
 abstract class LocalRelayContract {
 
@@ -414,26 +415,28 @@ abstract class LocalRelayContract {
   }
 
   @Test
-  void anExpiredIteratorIsRenewedAfterTheLastRecordRead() throws Exception {
+  void anExpiredIteratorIsRenewedAfterTheLastRecordReadThoughNotAllOfItIsApplied()
+      throws Exception {
     kinesis.createStream(stream, 1);
     try (FaultyKinesis proxy = new FaultyKinesis(kinesis.port())) {
       SourceItems items = SourceItems.mixed("x", 20);
       List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
-      assertThat(put.size()).isGreaterThan(15);
+      assertThat(put.size()).isEqualTo(31);
 
-      // Two reads of 5 records each pass (and are applied), the third finds its iterator expired.
-      proxy.expireIteratorAfter(2);
+      // The first read brings all 31 records: four batches of 7 are applied, the last 3 stay
+      // buffered (buffer-time 10 s); the second read finds its iterator expired.
+      proxy.expireIteratorAfter(1);
       Run run =
           load(
               "load",
               "table",
-              proxy.url(kinesis, stream, "once=true&batch-size=5&idle-sleep=0.1"),
+              proxy.url(kinesis, stream, "once=true&batch-size=7&idle-sleep=0.1&buffer-time=10"),
               "--target",
               target());
 
       assertThat(run.exitCode()).as(run.output()).isZero();
       assertThat(proxy.expiredCalls()).isEqualTo(1);
-      String lastRead = put.get(9).sequenceNumber();
+      String lastRead = last(put);
       assertThat(run.output())
           .contains("iterator expired, renewing it after " + lastRead)
           .doesNotContain("ERROR");
@@ -444,22 +447,57 @@ abstract class LocalRelayContract {
           .containsEntry("ShardId", put.get(0).shardId())
           .containsEntry("ShardIteratorType", "AFTER_SEQUENCE_NUMBER")
           .containsEntry("StartingSequenceNumber", lastRead);
-      // Every record applied exactly once: none skipped, none read twice.
-      assertThat(received(run.output())).as(run.output()).isEqualTo(put.size());
+      // Every record applied exactly once, in batches of 7: the buffered ones neither lost nor
+      // read twice.
+      assertThat(batchSizes(run.output())).as(run.output()).containsExactly(7, 7, 7, 7, 3);
       assertThat(live()).isEqualTo(items.expected());
       assertThat(deadLetters()).isZero();
       assertThat(checkpoints()).containsExactly(Map.entry(put.get(0).shardId(), last(put)));
     }
   }
 
-  /** The records the relay's batches received, summed over its batch lines. */
-  private static int received(String output) {
-    int sum = 0;
+  @Test
+  void readsAskForTenThousandRecordsWhateverTheBatchSizeAndBatchesKeepTheirSize() throws Exception {
+    kinesis.createStream(stream, 1);
+    try (FaultyKinesis proxy = new FaultyKinesis(kinesis.port())) {
+      SourceItems items = new SourceItems();
+      for (int i = 0; i < 250; i++) {
+        items.insert("r" + i, i);
+      }
+      List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
+
+      Run run =
+          load(
+              "load",
+              "table",
+              proxy.url(kinesis, stream, "once=true&batch-size=100&idle-sleep=0.1"),
+              "--target",
+              target());
+
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(proxy.getRecordsRequests())
+          .as("the Limit of every GetRecords")
+          .isNotEmpty()
+          .allSatisfy(r -> assertThat(r.get("Limit")).hasToString("10000"));
+      assertThat(batchSizes(run.output())).as(run.output()).containsExactly(100, 100, 50);
+      assertThat(live()).isEqualTo(items.expected());
+      assertThat(checkpoints()).containsExactly(Map.entry(put.get(0).shardId(), last(put)));
+    }
+  }
+
+  /** The number of records of each batch, in the order of the relay's batch lines. */
+  private static List<Integer> batchSizes(String output) {
+    List<Integer> sizes = new ArrayList<>();
     Matcher m = RECEIVED.matcher(output);
     while (m.find()) {
-      sum += Integer.parseInt(m.group(1));
+      sizes.add(Integer.parseInt(m.group(1)));
     }
-    return sum;
+    return sizes;
+  }
+
+  /** The records the relay's batches received, summed over its batch lines. */
+  private static int received(String output) {
+    return batchSizes(output).stream().mapToInt(Integer::intValue).sum();
   }
 
   private List<PutRecordsResultEntry> tenInserts() {

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the way it does in production: it forwards every request unchanged, except that it can be told to
  * answer the next GetRecords calls with {@code ProvisionedThroughputExceededException} or one of
  * them with {@code ExpiredIteratorException}. It counts the GetRecords and GetShardIterator calls
- * it sees and keeps the GetShardIterator requests.
+ * it sees and keeps their requests.
  *
  * <p>The AWS SDK for Java v2 speaks CBOR ({@code application/x-amz-cbor-1.1}) to Kinesis unless
  * {@code aws.cborEnabled=false}: faults are answered in the protocol of the request, CBOR or JSON,
@@ -79,6 +79,7 @@ public final class FaultyKinesis implements AutoCloseable {
   private final AtomicInteger throttled = new AtomicInteger();
   private final AtomicInteger expired = new AtomicInteger();
   private final List<Map<String, Object>> iteratorRequests = new CopyOnWriteArrayList<>();
+  private final List<Map<String, Object>> recordsRequests = new CopyOnWriteArrayList<>();
   private final Set<String> contentTypes = ConcurrentHashMap.newKeySet();
 
   /** Starts the proxy on a free port of 127.0.0.1, in front of {@code 127.0.0.1:upstreamPort}. */
@@ -159,6 +160,11 @@ public final class FaultyKinesis implements AutoCloseable {
     return List.copyOf(iteratorRequests);
   }
 
+  /** The GetRecords requests, in order, decoded into their fields: {@code Limit}, … */
+  public List<Map<String, Object>> getRecordsRequests() {
+    return List.copyOf(recordsRequests);
+  }
+
   /** The content types of the requests seen: which protocol the clients speak. */
   public Set<String> contentTypes() {
     return Set.copyOf(contentTypes);
@@ -191,6 +197,7 @@ public final class FaultyKinesis implements AutoCloseable {
       }
       if (GET_RECORDS.equals(target)) {
         getRecords.incrementAndGet();
+        recordsRequests.add(decode(body, cbor));
         if (throttleNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
           throttled.incrementAndGet();
           fail(

@@ -3,7 +3,7 @@ package io.cdcrelay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.kinesis.FaultyKinesis;
-import io.cdcrelay.kinesis.KinesisLocal;
+import io.cdcrelay.kinesis.KinesisEmulator;
 import io.cdcrelay.local.Checkpoints;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUrl;
@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
- * The local relay ({@code relay load}) against the real Kinesis API of kinesis-local and a real
- * database, written once and run per database: every {@code start} mode, several shards, a shard
+ * The local relay ({@code relay load}) against the Kinesis API of an emulator and a real database,
+ * written once and run per emulator and database: every {@code start} mode, several shards, a shard
  * split while consuming, checkpoints across kill -9 and SIGTERM, {@code once}, reads of up to
  * 10,000 records cut into batches, the file source, a database outage, and Kinesis throttling and
  * expiring iterators (through {@link FaultyKinesis}).
@@ -52,13 +52,16 @@ abstract class LocalRelayContract {
   /** The database under test; tests are skipped when it is not available. */
   abstract TargetDatabase database();
 
-  private KinesisLocal kinesis;
+  /** The Kinesis emulator under test. */
+  abstract KinesisEmulator kinesis();
+
+  private KinesisEmulator kinesis;
   private TableName table;
   private String stream;
 
   @BeforeEach
   void setUp() {
-    kinesis = KinesisLocal.get();
+    kinesis = kinesis();
     int n = NAMES.incrementAndGet();
     long pid = ProcessHandle.current().pid();
     table = new TableName(database().schema(), "load_" + pid + "_" + n);
@@ -85,7 +88,7 @@ abstract class LocalRelayContract {
     assertThat(run.output())
         .contains("batch " + table + ": received=7")
         .contains("options checkpointer, describe-timeout are superseded")
-        .doesNotContain(KinesisLocal.SECRET_KEY);
+        .doesNotContain(kinesis.secretKey());
   }
 
   @Test

@@ -31,11 +31,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An HTTP/1.1 proxy on loopback in front of kinesis-local's plain HTTP port, to make Kinesis fail
- * the way it does in production: it forwards every request unchanged, except that it can be told to
- * answer the next GetRecords calls with {@code ProvisionedThroughputExceededException} or one of
- * them with {@code ExpiredIteratorException}. It counts the GetRecords and GetShardIterator calls
- * it sees and keeps their requests.
+ * An HTTP/1.1 proxy on loopback in front of an emulator's plain HTTP port (kinesis-local, moto), to
+ * make Kinesis fail the way it does in production: it forwards every request unchanged, except that
+ * it can be told to answer the next GetRecords calls with {@code
+ * ProvisionedThroughputExceededException} or one of them with {@code ExpiredIteratorException}. It
+ * counts the GetRecords and GetShardIterator calls it sees and keeps the GetShardIterator and
+ * GetRecords requests.
  *
  * <p>The AWS SDK for Java v2 speaks CBOR ({@code application/x-amz-cbor-1.1}) to Kinesis unless
  * {@code aws.cborEnabled=false}: faults are answered in the protocol of the request, CBOR or JSON,
@@ -108,11 +109,11 @@ public final class FaultyKinesis implements AutoCloseable {
   }
 
   /** {@code kinesis.url(stream, options)}, reaching the stream through this proxy. */
-  public String url(KinesisLocal kinesis, String stream, String options) {
+  public String url(KinesisEmulator kinesis, String stream, String options) {
     String direct = kinesis.url(stream, options);
     String from = "@127.0.0.1:" + kinesis.port() + "/";
     if (!direct.contains(from)) {
-      throw new IllegalStateException("unexpected kinesis-local URL " + direct);
+      throw new IllegalStateException("unexpected emulator URL " + direct);
     }
     return direct.replace(from, "@127.0.0.1:" + port() + "/");
   }

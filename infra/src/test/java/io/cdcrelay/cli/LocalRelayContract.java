@@ -211,14 +211,16 @@ abstract class LocalRelayContract {
   @Test
   void afterKill9TheRelayResumesRightAfterItsCheckpoint() throws Exception {
     kinesis.createStream(stream, 1);
-    SourceItems items = SourceItems.mixed("k", 45);
+    // 307 records in batches of 2: one read brings them all, and the relay is killed well before
+    // it has applied them.
+    SourceItems items = SourceItems.mixed("k", 200);
     List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
     String shard = put.get(0).shardId();
 
     String checkpoint;
     try (RelayProcess relay =
         RelayProcess.start(
-            "load", "table", kinesis.url(stream, "batch-size=3"), "--target", target())) {
+            "load", "table", kinesis.url(stream, "batch-size=2"), "--target", target())) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (checkpoints().isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(10);

@@ -100,7 +100,9 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
           iterator = settings.stream().iterator(shardId, position);
           LOG.info("shard {}: reading from {}", shardId, position);
         }
-        int limit = Math.max(1, buffer.room());
+        // Reads are not capped by the batch size: a shard behind catches up at up to 10,000
+        // records a call, and the buffer cuts what was read into batches of batch-size.
+        int limit = BatchBuffer.READ_LIMIT;
         KinesisStream.Read read = settings.stream().read(shardId, iterator, limit);
         backoff.reset();
         long now = System.nanoTime();
@@ -116,7 +118,12 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
                 && (read.millisBehindLatest() == null || read.millisBehindLatest() == 0);
         boolean last = read.shardEnded() || caughtUp;
         while (buffer.due(now) || (last && !buffer.isEmpty())) {
-          if (!flush(buffer.take(now), applier)) {
+          if (!flush(buffer.take(), applier)) {
+            return Outcome.STOPPED;
+          }
+          if (stop.isStopped() && !buffer.isEmpty()) {
+            // A stop finishes the current batch only: the records after it are neither applied
+            // nor checkpointed, and are read again after a restart.
             return Outcome.STOPPED;
           }
           now = System.nanoTime();
@@ -160,9 +167,10 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
         stop.sleep(pause);
       }
     }
-    // Stopping: one attempt at what is buffered, so that the checkpoint covers what was read.
+    // Stopping: one attempt at what is buffered (less than a batch, or it would have been due),
+    // so that the checkpoint covers what was read.
     if (!buffer.isEmpty()) {
-      flush(buffer.take(System.nanoTime()), applier);
+      flush(buffer.take(), applier);
     }
     return Outcome.STOPPED;
   }

@@ -1,5 +1,6 @@
 package io.cdcrelay.provision;
 
+import io.cdcrelay.kinesis.KinesisClients;
 import io.cdcrelay.source.SourceUrl;
 import java.net.URI;
 import java.time.Duration;
@@ -10,13 +11,11 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
 /**
@@ -51,35 +50,12 @@ public final class AwsClients implements AutoCloseable {
     return source.endpoint();
   }
 
-  /** The Kinesis client. */
+  /** The Kinesis client: in JSON for a custom endpoint, as {@link KinesisClients#build} says. */
   public synchronized KinesisClient kinesis() {
     if (kinesis == null) {
-      kinesis = buildWithJson(configure(KinesisClient.builder()));
+      kinesis = KinesisClients.build(configure(KinesisClient.builder()), source);
     }
     return kinesis;
-  }
-
-  /**
-   * Builds a Kinesis client that speaks JSON rather than CBOR. The SDK's default, CBOR, is read
-   * from a system property when the client is built; moto answers CBOR requests with HTTP 500,
-   * while JSON is understood by AWS and every emulator. Provisioning moves no volume, so JSON costs
-   * nothing.
-   */
-  public static KinesisClient buildWithJson(KinesisClientBuilder builder) {
-    synchronized (AwsClients.class) {
-      String property = SdkSystemSetting.CBOR_ENABLED.property();
-      String previous = System.getProperty(property);
-      System.setProperty(property, "false");
-      try {
-        return builder.build();
-      } finally {
-        if (previous == null) {
-          System.clearProperty(property);
-        } else {
-          System.setProperty(property, previous);
-        }
-      }
-    }
   }
 
   /** The DynamoDB client. */

@@ -1,5 +1,7 @@
 package io.cdcrelay.cli;
 
+import io.cdcrelay.kinesis.KinesisEmulator;
+import io.cdcrelay.kinesis.KinesisLocal;
 import io.cdcrelay.testing.CrateDbDatabase;
 import io.cdcrelay.testing.TargetDatabase;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,5 +19,10 @@ class CrateDbLocalRelayIT extends LocalRelayContract {
   @Override
   TargetDatabase database() {
     return crateDb;
+  }
+
+  @Override
+  KinesisEmulator kinesis() {
+    return KinesisLocal.get();
   }
 }

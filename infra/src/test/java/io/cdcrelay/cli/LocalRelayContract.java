@@ -3,7 +3,7 @@ package io.cdcrelay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.kinesis.FaultyKinesis;
-import io.cdcrelay.kinesis.KinesisLocal;
+import io.cdcrelay.kinesis.KinesisEmulator;
 import io.cdcrelay.local.Checkpoints;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUrl;
@@ -38,10 +38,11 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
- * The local relay ({@code relay load}) against the real Kinesis API of kinesis-local and a real
- * database, written once and run per database: every {@code start} mode, several shards, a shard
- * split while consuming, checkpoints across kill -9 and SIGTERM, {@code once}, the file source, a
- * database outage, and Kinesis throttling and expiring iterators (through {@link FaultyKinesis}).
+ * The local relay ({@code relay load}) against the Kinesis API of an emulator and a real database,
+ * written once and run per emulator and database: every {@code start} mode, several shards, a shard
+ * split while consuming, checkpoints across kill -9 and SIGTERM, {@code once}, reads of up to
+ * 10,000 records cut into batches, the file source, a database outage, and Kinesis throttling and
+ * expiring iterators (through {@link FaultyKinesis}).
  */
 abstract class LocalRelayContract {
 
@@ -51,13 +52,16 @@ abstract class LocalRelayContract {
   /** The database under test; tests are skipped when it is not available. */
   abstract TargetDatabase database();
 
-  private KinesisLocal kinesis;
+  /** The Kinesis emulator under test. */
+  abstract KinesisEmulator kinesis();
+
+  private KinesisEmulator kinesis;
   private TableName table;
   private String stream;
 
   @BeforeEach
   void setUp() {
-    kinesis = KinesisLocal.get();
+    kinesis = kinesis();
     int n = NAMES.incrementAndGet();
     long pid = ProcessHandle.current().pid();
     table = new TableName(database().schema(), "load_" + pid + "_" + n);
@@ -84,7 +88,7 @@ abstract class LocalRelayContract {
     assertThat(run.output())
         .contains("batch " + table + ": received=7")
         .contains("options checkpointer, describe-timeout are superseded")
-        .doesNotContain(KinesisLocal.SECRET_KEY);
+        .doesNotContain(kinesis.secretKey());
   }
 
   @Test
@@ -207,14 +211,16 @@ abstract class LocalRelayContract {
   @Test
   void afterKill9TheRelayResumesRightAfterItsCheckpoint() throws Exception {
     kinesis.createStream(stream, 1);
-    SourceItems items = SourceItems.mixed("k", 45);
+    // 307 records in batches of 2: one read brings them all, and the relay is killed well before
+    // it has applied them.
+    SourceItems items = SourceItems.mixed("k", 200);
     List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
     String shard = put.get(0).shardId();
 
     String checkpoint;
     try (RelayProcess relay =
         RelayProcess.start(
-            "load", "table", kinesis.url(stream, "batch-size=3"), "--target", target())) {
+            "load", "table", kinesis.url(stream, "batch-size=2"), "--target", target())) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (checkpoints().isEmpty() && System.nanoTime() < deadline) {
         Thread.sleep(10);
@@ -401,8 +407,8 @@ abstract class LocalRelayContract {
 
       assertThat(run.exitCode()).as(run.output()).isZero();
       assertThat(proxy.contentTypes())
-          .as("the relay's client speaks CBOR")
-          .containsExactly(FaultyKinesis.CBOR);
+          .as("the relay speaks JSON to a custom endpoint")
+          .containsExactly(FaultyKinesis.JSON);
       assertThat(proxy.throttledCalls()).isEqualTo(6);
       assertThat(proxy.getRecordsCalls()).isGreaterThan(6);
       assertThat(run.output())
@@ -417,26 +423,28 @@ abstract class LocalRelayContract {
   }
 
   @Test
-  void anExpiredIteratorIsRenewedAfterTheLastRecordRead() throws Exception {
+  void anExpiredIteratorIsRenewedAfterTheLastRecordReadThoughNotAllOfItIsApplied()
+      throws Exception {
     kinesis.createStream(stream, 1);
     try (FaultyKinesis proxy = new FaultyKinesis(kinesis.port())) {
       SourceItems items = SourceItems.mixed("x", 20);
       List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
-      assertThat(put.size()).isGreaterThan(15);
+      assertThat(put.size()).isEqualTo(31);
 
-      // Two reads of 5 records each pass (and are applied), the third finds its iterator expired.
-      proxy.expireIteratorAfter(2);
+      // The first read brings all 31 records: four batches of 7 are applied, the last 3 stay
+      // buffered (buffer-time 10 s); the second read finds its iterator expired.
+      proxy.expireIteratorAfter(1);
       Run run =
           load(
               "load",
               "table",
-              proxy.url(kinesis, stream, "once=true&batch-size=5&idle-sleep=0.1"),
+              proxy.url(kinesis, stream, "once=true&batch-size=7&idle-sleep=0.1&buffer-time=10"),
               "--target",
               target());
 
       assertThat(run.exitCode()).as(run.output()).isZero();
       assertThat(proxy.expiredCalls()).isEqualTo(1);
-      String lastRead = put.get(9).sequenceNumber();
+      String lastRead = last(put);
       assertThat(run.output())
           .contains("iterator expired, renewing it after " + lastRead)
           .doesNotContain("ERROR");
@@ -447,22 +455,57 @@ abstract class LocalRelayContract {
           .containsEntry("ShardId", put.get(0).shardId())
           .containsEntry("ShardIteratorType", "AFTER_SEQUENCE_NUMBER")
           .containsEntry("StartingSequenceNumber", lastRead);
-      // Every record applied exactly once: none skipped, none read twice.
-      assertThat(received(run.output())).as(run.output()).isEqualTo(put.size());
+      // Every record applied exactly once, in batches of 7: the buffered ones neither lost nor
+      // read twice.
+      assertThat(batchSizes(run.output())).as(run.output()).containsExactly(7, 7, 7, 7, 3);
       assertThat(live()).isEqualTo(items.expected());
       assertThat(deadLetters()).isZero();
       assertThat(checkpoints()).containsExactly(Map.entry(put.get(0).shardId(), last(put)));
     }
   }
 
-  /** The records the relay's batches received, summed over its batch lines. */
-  private static int received(String output) {
-    int sum = 0;
+  @Test
+  void readsAskForTenThousandRecordsWhateverTheBatchSizeAndBatchesKeepTheirSize() throws Exception {
+    kinesis.createStream(stream, 1);
+    try (FaultyKinesis proxy = new FaultyKinesis(kinesis.port())) {
+      SourceItems items = new SourceItems();
+      for (int i = 0; i < 250; i++) {
+        items.insert("r" + i, i);
+      }
+      List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
+
+      Run run =
+          load(
+              "load",
+              "table",
+              proxy.url(kinesis, stream, "once=true&batch-size=100&idle-sleep=0.1"),
+              "--target",
+              target());
+
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(proxy.getRecordsRequests())
+          .as("the Limit of every GetRecords")
+          .isNotEmpty()
+          .allSatisfy(r -> assertThat(r.get("Limit")).hasToString("10000"));
+      assertThat(batchSizes(run.output())).as(run.output()).containsExactly(100, 100, 50);
+      assertThat(live()).isEqualTo(items.expected());
+      assertThat(checkpoints()).containsExactly(Map.entry(put.get(0).shardId(), last(put)));
+    }
+  }
+
+  /** The number of records of each batch, in the order of the relay's batch lines. */
+  private static List<Integer> batchSizes(String output) {
+    List<Integer> sizes = new ArrayList<>();
     Matcher m = RECEIVED.matcher(output);
     while (m.find()) {
-      sum += Integer.parseInt(m.group(1));
+      sizes.add(Integer.parseInt(m.group(1)));
     }
-    return sum;
+    return sizes;
+  }
+
+  /** The records the relay's batches received, summed over its batch lines. */
+  private static int received(String output) {
+    return batchSizes(output).stream().mapToInt(Integer::intValue).sum();
   }
 
   private List<PutRecordsResultEntry> tenInserts() {

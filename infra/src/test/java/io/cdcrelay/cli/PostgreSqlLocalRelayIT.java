@@ -1,5 +1,7 @@
 package io.cdcrelay.cli;
 
+import io.cdcrelay.kinesis.KinesisEmulator;
+import io.cdcrelay.kinesis.KinesisLocal;
 import io.cdcrelay.testing.PostgresDatabase;
 import io.cdcrelay.testing.TargetDatabase;
 
@@ -8,5 +10,10 @@ class PostgreSqlLocalRelayIT extends LocalRelayContract {
   @Override
   TargetDatabase database() {
     return PostgresDatabase.get();
+  }
+
+  @Override
+  KinesisEmulator kinesis() {
+    return KinesisLocal.get();
   }
 }

@@ -2,7 +2,7 @@ package io.cdcrelay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cdcrelay.provision.AwsClients;
+import io.cdcrelay.kinesis.KinesisClients;
 import io.cdcrelay.tools.MotoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -63,7 +63,7 @@ class ProvisionIT {
     StaticCredentialsProvider credentials =
         StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
     kinesis =
-        AwsClients.buildWithJson(
+        KinesisClients.buildWithJson(
             KinesisClient.builder()
                 .endpointOverride(moto.endpoint())
                 .region(Region.US_EAST_1)

@@ -29,19 +29,59 @@ class BatchBufferTest {
   }
 
   @Test
-  void aFullBatchIsDueAtOnceAndTheNextReadAsksForWhatFits() {
+  void aFullBatchIsDueAtOnce() {
     BatchBuffer buffer = new BatchBuffer(5, Duration.ofSeconds(10));
-    assertThat(buffer.room()).isEqualTo(5);
     buffer.add(records(0, 3), 0);
     assertThat(buffer.due(0)).isFalse();
-    assertThat(buffer.room()).isEqualTo(2);
     buffer.add(records(3, 2), 1 * MS);
     assertThat(buffer.due(1 * MS)).isTrue();
-    assertThat(buffer.take(1 * MS))
+    assertThat(buffer.take())
         .extracting(SourceRecord::sequenceNumber)
         .containsExactly("1000", "1001", "1002", "1003", "1004");
     assertThat(buffer.isEmpty()).isTrue();
-    assertThat(buffer.room()).isEqualTo(5);
+  }
+
+  @Test
+  void aReadOfAThousandRecordsIsAppliedAsTenBatchesOfTheBatchSizeInOrder() {
+    BatchBuffer buffer = new BatchBuffer(100, Duration.ofSeconds(10));
+    buffer.add(records(0, 1000), 0);
+    List<List<SourceRecord>> batches = new ArrayList<>();
+    while (buffer.due(0)) {
+      batches.add(buffer.take());
+    }
+    assertThat(batches).hasSize(10).allSatisfy(batch -> assertThat(batch).hasSize(100));
+    assertThat(batches.stream().flatMap(List::stream).toList()).isEqualTo(records(0, 1000));
+    assertThat(buffer.isEmpty()).isTrue();
+  }
+
+  @Test
+  void recordsBeyondABatchWaitForTheNextOneFromWhenTheyWereRead() {
+    BatchBuffer buffer = new BatchBuffer(100, Duration.ofMillis(500));
+    buffer.add(records(0, 150), 0);
+    assertThat(buffer.take()).isEqualTo(records(0, 100));
+    assertThat(buffer.size()).isEqualTo(50);
+    // The 50 left were read at 0, not when the batch before them was taken.
+    buffer.add(records(150, 30), 400 * MS);
+    assertThat(buffer.due(499 * MS)).isFalse();
+    assertThat(buffer.due(500 * MS)).isTrue();
+    assertThat(buffer.take()).isEqualTo(records(100, 80));
+    assertThat(buffer.isEmpty()).isTrue();
+  }
+
+  @Test
+  void afterABatchTheWaitIsThatOfTheFirstRecordLeft() {
+    BatchBuffer buffer = new BatchBuffer(10, Duration.ofMillis(500));
+    buffer.add(records(0, 6), 0);
+    buffer.add(records(6, 6), 300 * MS);
+    assertThat(buffer.take()).isEqualTo(records(0, 10));
+    // Left: 2 records read at 300 ms.
+    assertThat(buffer.due(799 * MS)).isFalse();
+    assertThat(buffer.due(800 * MS)).isTrue();
+  }
+
+  @Test
+  void everyReadAsksForTheMostKinesisReturnsWhateverTheBatchSize() {
+    assertThat(BatchBuffer.READ_LIMIT).isEqualTo(10_000);
   }
 
   @Test
@@ -51,7 +91,7 @@ class BatchBufferTest {
     buffer.add(records(1, 1), 1400 * MS);
     assertThat(buffer.due(1499 * MS)).isFalse();
     assertThat(buffer.due(1500 * MS)).isTrue();
-    assertThat(buffer.take(1500 * MS)).hasSize(2);
+    assertThat(buffer.take()).hasSize(2);
   }
 
   @Test

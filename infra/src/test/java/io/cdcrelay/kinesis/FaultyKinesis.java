@@ -31,11 +31,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An HTTP/1.1 proxy on loopback in front of kinesis-local's plain HTTP port, to make Kinesis fail
- * the way it does in production: it forwards every request unchanged, except that it can be told to
- * answer the next GetRecords calls with {@code ProvisionedThroughputExceededException} or one of
- * them with {@code ExpiredIteratorException}. It counts the GetRecords and GetShardIterator calls
- * it sees and keeps the GetShardIterator requests.
+ * An HTTP/1.1 proxy on loopback in front of an emulator's plain HTTP port (kinesis-local, moto), to
+ * make Kinesis fail the way it does in production: it forwards every request unchanged, except that
+ * it can be told to answer the next GetRecords calls with {@code
+ * ProvisionedThroughputExceededException} or one of them with {@code ExpiredIteratorException}. It
+ * counts the GetRecords and GetShardIterator calls it sees and keeps the GetShardIterator and
+ * GetRecords requests.
  *
  * <p>The AWS SDK for Java v2 speaks CBOR ({@code application/x-amz-cbor-1.1}) to Kinesis unless
  * {@code aws.cborEnabled=false}: faults are answered in the protocol of the request, CBOR or JSON,
@@ -79,6 +80,7 @@ public final class FaultyKinesis implements AutoCloseable {
   private final AtomicInteger throttled = new AtomicInteger();
   private final AtomicInteger expired = new AtomicInteger();
   private final List<Map<String, Object>> iteratorRequests = new CopyOnWriteArrayList<>();
+  private final List<Map<String, Object>> recordsRequests = new CopyOnWriteArrayList<>();
   private final Set<String> contentTypes = ConcurrentHashMap.newKeySet();
 
   /** Starts the proxy on a free port of 127.0.0.1, in front of {@code 127.0.0.1:upstreamPort}. */
@@ -107,11 +109,11 @@ public final class FaultyKinesis implements AutoCloseable {
   }
 
   /** {@code kinesis.url(stream, options)}, reaching the stream through this proxy. */
-  public String url(KinesisLocal kinesis, String stream, String options) {
+  public String url(KinesisEmulator kinesis, String stream, String options) {
     String direct = kinesis.url(stream, options);
     String from = "@127.0.0.1:" + kinesis.port() + "/";
     if (!direct.contains(from)) {
-      throw new IllegalStateException("unexpected kinesis-local URL " + direct);
+      throw new IllegalStateException("unexpected emulator URL " + direct);
     }
     return direct.replace(from, "@127.0.0.1:" + port() + "/");
   }
@@ -159,6 +161,11 @@ public final class FaultyKinesis implements AutoCloseable {
     return List.copyOf(iteratorRequests);
   }
 
+  /** The GetRecords requests, in order, decoded into their fields: {@code Limit}, … */
+  public List<Map<String, Object>> getRecordsRequests() {
+    return List.copyOf(recordsRequests);
+  }
+
   /** The content types of the requests seen: which protocol the clients speak. */
   public Set<String> contentTypes() {
     return Set.copyOf(contentTypes);
@@ -191,6 +198,7 @@ public final class FaultyKinesis implements AutoCloseable {
       }
       if (GET_RECORDS.equals(target)) {
         getRecords.incrementAndGet();
+        recordsRequests.add(decode(body, cbor));
         if (throttleNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
           throttled.incrementAndGet();
           fail(

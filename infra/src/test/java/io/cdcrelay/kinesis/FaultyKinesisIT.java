@@ -3,7 +3,6 @@ package io.cdcrelay.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cdcrelay.provision.AwsClients;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.testing.PostgresDatabase;
 import io.cdcrelay.testing.TargetDatabase;
@@ -64,12 +63,13 @@ class FaultyKinesisIT {
     kinesis.createStream(stream, 1);
     kinesis.put(stream, List.of(Map.entry("k", "{}".getBytes(StandardCharsets.UTF_8))));
 
-    // The relay's client: the SDK's default, CBOR.
+    // A client for AWS itself: the SDK's default, CBOR.
     try (KinesisClient cbor = client(KinesisClient.builder(), false)) {
       expectFaults(cbor);
     }
     assertThat(proxy.contentTypes()).containsExactly(FaultyKinesis.CBOR);
 
+    // The relay's client for a custom endpoint (an emulator): JSON.
     try (KinesisClient json = client(KinesisClient.builder(), true)) {
       expectFaults(json);
     }
@@ -115,6 +115,6 @@ class FaultyKinesisIT {
                 AwsBasicCredentials.create(KinesisLocal.ACCESS_KEY, KinesisLocal.SECRET_KEY)))
         .endpointOverride(URI.create("http://127.0.0.1:" + proxy.port()))
         .overrideConfiguration(o -> o.retryStrategy(DefaultRetryStrategy.doNotRetry()));
-    return json ? AwsClients.buildWithJson(builder) : builder.build();
+    return json ? KinesisClients.buildWithJson(builder) : builder.build();
   }
 }

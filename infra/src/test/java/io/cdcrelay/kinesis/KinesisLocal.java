@@ -13,32 +13,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * {@code kinesis-local} (the kinesis-mock engine LocalStack uses) from the npm registry, run as a
  * real process on a free port, once per test JVM. The harness installs it under the repository's
  * {@code .tools/} on first use.
  */
-public final class KinesisLocal {
+public final class KinesisLocal implements KinesisEmulator {
 
   /** The version measured in SPEC §11. */
   public static final String VERSION = "0.6.2";
 
-  public static final String REGION = "us-east-1";
   public static final String ACCESS_KEY = "AKIAKINESISLOCAL0001";
   public static final String SECRET_KEY = "local/secret+key";
 
@@ -78,80 +71,24 @@ public final class KinesisLocal {
     return instance;
   }
 
+  @Override
   public int port() {
     return port;
   }
 
+  @Override
   public KinesisClient client() {
     return client;
   }
 
-  /** The source URL of a stream of this emulator, with its credentials and {@code options}. */
-  public String url(String stream, String options) {
-    return "kinesis+dynamodb+cdc://"
-        + ACCESS_KEY
-        + ":"
-        + SECRET_KEY.replace("/", "%2F").replace("+", "%2B")
-        + "@127.0.0.1:"
-        + port
-        + "/"
-        + stream
-        + "?region="
-        + REGION
-        + (options.isEmpty() ? "" : "&" + options);
+  @Override
+  public String accessKey() {
+    return ACCESS_KEY;
   }
 
-  /** Creates a stream and waits until it is ACTIVE. */
-  public void createStream(String stream, int shards) {
-    client.createStream(r -> r.streamName(stream).shardCount(shards));
-    awaitActive(stream);
-  }
-
-  /** Waits until the stream is ACTIVE. */
-  public void awaitActive(String stream) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
-      StreamStatus status =
-          client
-              .describeStreamSummary(r -> r.streamName(stream))
-              .streamDescriptionSummary()
-              .streamStatus();
-      if (status == StreamStatus.ACTIVE) {
-        return;
-      }
-      sleep(20);
-    }
-    throw new IllegalStateException("stream " + stream + " did not become ACTIVE");
-  }
-
-  /** Whether a stream of that name exists. */
-  public boolean exists(String stream) {
-    return client.listStreams().streamNames().contains(stream);
-  }
-
-  /**
-   * Puts the records in order, each with its partition key, and returns where each landed (shard
-   * and sequence number); one PutRecords request per 100 records.
-   */
-  public List<PutRecordsResultEntry> put(String stream, List<Map.Entry<String, byte[]>> records) {
-    List<PutRecordsResultEntry> results = new ArrayList<>();
-    for (int from = 0; from < records.size(); from += 100) {
-      List<PutRecordsRequestEntry> entries = new ArrayList<>();
-      for (Map.Entry<String, byte[]> record :
-          records.subList(from, Math.min(records.size(), from + 100))) {
-        entries.add(
-            PutRecordsRequestEntry.builder()
-                .partitionKey(record.getKey())
-                .data(SdkBytes.fromByteArray(record.getValue()))
-                .build());
-      }
-      PutRecordsResponse response = client.putRecords(r -> r.streamName(stream).records(entries));
-      if (response.failedRecordCount() != null && response.failedRecordCount() > 0) {
-        throw new IllegalStateException("kinesis-local rejected records: " + response);
-      }
-      results.addAll(response.records());
-    }
-    return results;
+  @Override
+  public String secretKey() {
+    return SECRET_KEY;
   }
 
   private static KinesisLocal start() throws IOException, InterruptedException {
@@ -269,15 +206,6 @@ public final class KinesisLocal {
   public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 

@@ -48,6 +48,10 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
           "the target URL is not a URL: " + redact(trimmed) + " (" + e.getReason() + ")");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme();
+    if (uri.getRawFragment() != null) {
+      throw new IllegalArgumentException(
+          "the target URL holds a '#': percent-encode it in a password (%23): " + redact(trimmed));
+    }
     if (uri.getHost() == null) {
       throw new IllegalArgumentException("the target URL has no host: " + redact(trimmed));
     }
@@ -141,11 +145,8 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
 
   /** A URL fit for a log line or an error message: its password replaced by {@code ***}. */
   public static String redact(String url) {
-    if (url == null) {
-      return null;
-    }
-    String redacted = url.replaceAll("(?<=://)([^:/@?#]*):[^@/?#]*@", "$1:***@");
-    return redacted.replaceAll("(?i)(password=)[^&]*", "$1***");
+    // One redaction for every URL: a password holding an unencoded '/', '#', '?' or '@' too.
+    return Redaction.url(url);
   }
 
   private static String jdbcUrl(URI uri, int port, String database, Map<String, String> query) {

@@ -353,7 +353,12 @@ abstract class DataModelContract {
                 () -> {
                   for (int from = 0; from < mine.size(); from += 10) {
                     List<SourceRecord> slice = mine.subList(from, Math.min(mine.size(), from + 10));
+                    // A failed batch is retried whole, as Lambda and the local relay do
+                    // (PostgreSQL may pick one of two writers as a deadlock victim).
                     BatchResult result = relay.apply(slice);
+                    for (int retry = 0; !result.succeeded() && retry < 20; retry++) {
+                      result = relay.apply(slice);
+                    }
                     if (!result.succeeded()) {
                       throw new AssertionError(result.failure().orElse("failed"));
                     }

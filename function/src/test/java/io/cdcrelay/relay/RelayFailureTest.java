@@ -64,7 +64,10 @@ class RelayFailureTest {
             .replace("\"MICROSECOND\"", "\"MILLISECOND\"");
     TargetUrl url = TargetUrl.parse("postgresql://u@127.0.0.1:" + closedPort() + "/db/public/t");
     try (Relay relay =
-        new Relay(new JdbcTarget(url, () -> null, Clock.systemUTC(), 5), Clock.systemUTC())) {
+        new Relay(
+            new JdbcTarget(url, () -> null, Clock.systemUTC(), 5),
+            RelaySettings.single("public", "t"),
+            Clock.systemUTC())) {
       BatchResult result =
           relay.apply(List.of(record(7, upsert("INSERT", "a", 1, "")), record(8, overflowing)));
       // Decoding went on past the bad record; only the missing database fails the batch.

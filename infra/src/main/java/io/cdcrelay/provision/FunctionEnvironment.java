@@ -20,7 +20,7 @@ public record FunctionEnvironment(List<String> owned, Map<String, String> wanted
    * The variable naming the one DynamoDB table whose changes the function applies; it refuses the
    * changes of any other table.
    */
-  public static final String SOURCE_TABLE_VARIABLE = "CRATEDB_SOURCE_TABLE";
+  public static final String SOURCE_TABLE_VARIABLE = io.cdcrelay.lambda.FunctionConfig.SOURCE_TABLE;
 
   public FunctionEnvironment {
     owned = List.copyOf(owned);

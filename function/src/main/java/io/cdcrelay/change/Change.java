@@ -38,6 +38,11 @@ public record Change(
     }
   }
 
+  /** {@code ApproximateCreationDateTime}. */
+  public java.time.Instant createdAt() {
+    return version().createdAt();
+  }
+
   /** The version that orders this change against others of the same item. */
   public ChangeVersion version() {
     return new ChangeVersion(createdMicros, source.sequenceNumber());

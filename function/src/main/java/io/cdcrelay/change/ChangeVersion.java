@@ -24,6 +24,11 @@ public record ChangeVersion(long createdMicros, String sequenceNumber)
     SequenceNumbers.requireValid(sequenceNumber);
   }
 
+  /** The change's creation time. */
+  public java.time.Instant createdAt() {
+    return java.time.Instant.EPOCH.plus(createdMicros, java.time.temporal.ChronoUnit.MICROS);
+  }
+
   /** The lowest sequence: a version with it sorts below every change of the same time. */
   public static final String LOWEST_SEQUENCE = "0";
 

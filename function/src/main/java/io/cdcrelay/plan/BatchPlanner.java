@@ -7,7 +7,6 @@ import io.cdcrelay.change.Decoded;
 import io.cdcrelay.change.Operation;
 import io.cdcrelay.change.SequenceNumbers;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -119,7 +118,7 @@ public final class BatchPlanner {
             Optional.empty());
       }
       image = winner.oldImage();
-      expiredAt = Optional.of(Instant.EPOCH.plus(winner.createdMicros(), ChronoUnit.MICROS));
+      expiredAt = Optional.of(winner.createdAt());
     }
     ItemMapper.Mapped mapped = mapper.map(image, keys, types, toAux, allToAux);
     return new PlannedRow(

@@ -23,7 +23,6 @@ import io.cdcrelay.sink.TargetUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -219,7 +218,7 @@ public final class Relay implements AutoCloseable {
                 change.source(),
                 "too-old",
                 "the change was made at "
-                    + Instant.EPOCH.plus(change.createdMicros(), ChronoUnit.MICROS)
+                    + change.createdAt()
                     + ", before the purge horizon "
                     + binding.purgedBefore()
                     + " of "
@@ -259,9 +258,7 @@ public final class Relay implements AutoCloseable {
   private boolean isTooOld(Change change, JdbcTarget.Binding binding) {
     return !settings.acceptTooOld()
         && binding.purgedBefore() != null
-        && Instant.EPOCH
-            .plus(change.createdMicros(), ChronoUnit.MICROS)
-            .isBefore(binding.purgedBefore());
+        && change.createdAt().isBefore(binding.purgedBefore());
   }
 
   /**
@@ -274,12 +271,11 @@ public final class Relay implements AutoCloseable {
     if (settings.deletes() != DeleteMode.HARD || group.changes.isEmpty()) {
       return;
     }
-    long newest = 0;
+    Instant newest = Instant.EPOCH;
     for (Change change : group.changes) {
-      newest = Math.max(newest, change.createdMicros());
+      newest = change.createdAt().isAfter(newest) ? change.createdAt() : newest;
     }
-    Instant horizon =
-        Instant.EPOCH.plus(newest, ChronoUnit.MICROS).minus(settings.tombstoneRetention());
+    Instant horizon = newest.minus(settings.tombstoneRetention());
     if (horizon.isBefore(Instant.EPOCH.plus(Duration.ofDays(1)))
         || (binding.purgedBefore() != null
             && horizon.isBefore(binding.purgedBefore().plus(PURGE_STEP)))) {

@@ -734,11 +734,11 @@ public final class JdbcTarget implements AutoCloseable {
     return object;
   }
 
+  /** When the change of an encoded version was made; the epoch for a row that had none. */
   private static Instant createdAt(String encodedVersion) {
     try {
-      return Instant.EPOCH.plus(
-          Long.parseLong(encodedVersion.substring(0, 19)), java.time.temporal.ChronoUnit.MICROS);
-    } catch (RuntimeException e) {
+      return io.cdcrelay.change.ChangeVersion.decode(encodedVersion).createdAt();
+    } catch (IllegalArgumentException e) {
       return Instant.EPOCH;
     }
   }

@@ -70,6 +70,23 @@ public record FunctionConfig(
         });
   }
 
+  /**
+   * Where the database password comes from: the Secrets Manager secret, fetched on first use and
+   * cached; else {@code null}, meaning the URL's. Share one among all connections of a process.
+   */
+  public java.util.function.Supplier<String> passwordSource(java.time.Clock clock) {
+    return passwordSecretArn
+        .<java.util.function.Supplier<String>>map(arn -> new SecretsManagerPassword(arn, clock))
+        .orElse(() -> null);
+  }
+
+  /** A writer to the configured target, with its state in the configured state schema. */
+  public io.cdcrelay.sink.JdbcTarget openTarget(
+      java.util.function.Supplier<String> password, java.time.Clock clock) {
+    return new io.cdcrelay.sink.JdbcTarget(
+        target, password, clock, socketTimeoutSeconds, settings.stateSchema());
+  }
+
   /** Reads and validates the settings; the message of a failure says what to set. */
   public static FunctionConfig fromEnvironment(Map<String, String> env) {
     String url = null;

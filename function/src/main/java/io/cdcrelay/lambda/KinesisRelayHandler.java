@@ -9,12 +9,10 @@ import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.BadTargetException;
-import io.cdcrelay.sink.JdbcTarget;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The Lambda function: decodes the Kinesis batch, applies it with the relay core, and answers with
@@ -39,21 +37,8 @@ public final class KinesisRelayHandler
 
   /** A handler for the given settings, writing its metric lines to {@code metrics}. */
   public KinesisRelayHandler(FunctionConfig config, Clock clock, PrintStream metrics) {
-    Supplier<String> password =
-        config
-            .passwordSecretArn()
-            .<Supplier<String>>map(arn -> new SecretsManagerPassword(arn, clock))
-            .orElse(() -> null);
     this.relay =
-        new Relay(
-            new JdbcTarget(
-                config.target(),
-                password,
-                clock,
-                config.socketTimeoutSeconds(),
-                config.settings().stateSchema()),
-            config.settings(),
-            clock);
+        new Relay(config.openTarget(config.passwordSource(clock), clock), config.settings(), clock);
     this.clock = clock;
     this.metrics = metrics;
     this.start = config.start();

@@ -6,7 +6,6 @@ import io.cdcrelay.kinesis.KinesisClients;
 import io.cdcrelay.kinesis.KinesisStream;
 import io.cdcrelay.kinesis.StreamRelay;
 import io.cdcrelay.lambda.FunctionConfig;
-import io.cdcrelay.lambda.SecretsManagerPassword;
 import io.cdcrelay.local.Backoff;
 import io.cdcrelay.local.BatchApplier;
 import io.cdcrelay.local.JdbcCheckpoints;
@@ -209,22 +208,9 @@ final class LoadCommand implements Callable<Integer> {
                     processEnvironment, embedded == null ? null : embedded.url()));
         Clock clock = Clock.systemUTC();
         // One password source for all shard workers: a secret is fetched once and cached.
-        Supplier<String> password =
-            config
-                .passwordSecretArn()
-                .<Supplier<String>>map(arn -> new SecretsManagerPassword(arn, clock))
-                .orElse(() -> null);
+        Supplier<String> password = config.passwordSource(clock);
         Supplier<Relay> relays =
-            () ->
-                new Relay(
-                    new JdbcTarget(
-                        config.target(),
-                        password,
-                        clock,
-                        config.socketTimeoutSeconds(),
-                        config.settings().stateSchema()),
-                    config.settings(),
-                    clock);
+            () -> new Relay(config.openTarget(password, clock), config.settings(), clock);
         String stateSchema = probe(config, password, clock, stop);
         if (stateSchema == null) {
           return 0;
@@ -308,13 +294,7 @@ final class LoadCommand implements Callable<Integer> {
         FunctionConfig config, Supplier<String> password, Clock clock, StopSignal stop) {
       Backoff backoff = new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
       while (true) {
-        try (JdbcTarget probe =
-            new JdbcTarget(
-                config.target(),
-                password,
-                clock,
-                config.socketTimeoutSeconds(),
-                config.settings().stateSchema())) {
+        try (JdbcTarget probe = config.openTarget(password, clock)) {
           return probe.state().schema();
         } catch (TargetUnavailableException e) {
           Duration pause = backoff.next();

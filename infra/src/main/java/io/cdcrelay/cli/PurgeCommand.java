@@ -1,7 +1,6 @@
 package io.cdcrelay.cli;
 
 import io.cdcrelay.lambda.FunctionConfig;
-import io.cdcrelay.lambda.SecretsManagerPassword;
 import io.cdcrelay.route.DeleteMode;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
@@ -12,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,19 +77,8 @@ final class PurgeCommand implements Callable<Integer> {
       return 2;
     }
     Clock clock = Clock.systemUTC();
-    Supplier<String> password =
-        config
-            .passwordSecretArn()
-            .<Supplier<String>>map(arn -> new SecretsManagerPassword(arn, clock))
-            .orElse(() -> null);
     Instant horizon = clock.instant().minus(age);
-    try (JdbcTarget database =
-        new JdbcTarget(
-            config.target(),
-            password,
-            clock,
-            config.socketTimeoutSeconds(),
-            config.settings().stateSchema())) {
+    try (JdbcTarget database = config.openTarget(config.passwordSource(clock), clock)) {
       int tables = 0;
       for (Map.Entry<String, String> entry : database.boundTables().entrySet()) {
         if (!DeleteMode.HARD.label().equals(entry.getValue())) {

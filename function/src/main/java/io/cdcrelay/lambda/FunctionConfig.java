@@ -154,13 +154,8 @@ public record FunctionConfig(
             Optional.ofNullable(firstNonBlank(env.get(SOURCE_TABLE), null)),
             map,
             TableRoutes.parseList(env.get(TABLES)));
-    DeleteMode deletes =
-        DeleteMode.parse(
-            DELETES, Optional.ofNullable(firstNonBlank(env.get(DELETES), null)).orElse("hard"));
-    TtlPolicy ttl =
-        TtlPolicy.parse(
-            TTL_DELETES,
-            Optional.ofNullable(firstNonBlank(env.get(TTL_DELETES), null)).orElse("same"));
+    DeleteMode deletes = DeleteMode.parse(DELETES, firstNonBlank(env.get(DELETES), "hard"));
+    TtlPolicy ttl = TtlPolicy.parse(TTL_DELETES, firstNonBlank(env.get(TTL_DELETES), "same"));
     String retentionText = firstNonBlank(env.get(TOMBSTONE_RETENTION), null);
     Duration retention =
         retentionText == null

@@ -48,4 +48,15 @@ public final class JdbcConnections {
     connection.setAutoCommit(true);
     return connection;
   }
+
+  /**
+   * The schema unqualified names resolve to: {@code doc} on CrateDB, {@code public} on PostgreSQL.
+   */
+  public static String currentSchema(Connection connection) throws SQLException {
+    try (java.sql.Statement statement = connection.createStatement();
+        java.sql.ResultSet rs = statement.executeQuery("SELECT current_schema()")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
 }

@@ -542,13 +542,18 @@ public final class JdbcTarget implements AutoCloseable {
   }
 
   /** Every target table in the state schema, with its delete mode. */
-  public Map<String, String> boundTables() {
+  public Map<TableName, DeleteMode> boundTables() {
     connectState();
-    Map<String, String> all = new LinkedHashMap<>();
+    Map<TableName, DeleteMode> all = new LinkedHashMap<>();
     try (Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery(state.allTables())) {
       while (rs.next()) {
-        all.put(rs.getString(1), rs.getString(2));
+        // Stored as TableName.toString(): schema and table, neither of which holds a dot.
+        String name = rs.getString(1);
+        int dot = name.indexOf('.');
+        all.put(
+            new TableName(name.substring(0, dot), name.substring(dot + 1)),
+            DeleteMode.parse(state.tables() + ".delete_mode", rs.getString(2)));
       }
       return all;
     } catch (SQLException e) {
@@ -664,7 +669,8 @@ public final class JdbcTarget implements AutoCloseable {
       connection = JdbcConnections.open(url, password, socketTimeoutSeconds, "cdc-relay");
       if (sql == null) {
         sql = detect(connection);
-        defaultSchema = url.schema() != null ? url.schema() : currentSchema(connection);
+        defaultSchema =
+            url.schema() != null ? url.schema() : JdbcConnections.currentSchema(connection);
         state =
             new StateSql(
                 configuredStateSchema != null ? configuredStateSchema : defaultSchema,
@@ -704,14 +710,6 @@ public final class JdbcTarget implements AutoCloseable {
       rs.next();
       String version = rs.getString(1);
       return version != null && version.contains("CrateDB") ? new CrateDbSql() : new PostgreSql();
-    }
-  }
-
-  private static String currentSchema(Connection connection) throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery("SELECT current_schema()")) {
-      rs.next();
-      return rs.getString(1);
     }
   }
 

@@ -80,13 +80,11 @@ final class PurgeCommand implements Callable<Integer> {
     Instant horizon = clock.instant().minus(age);
     try (JdbcTarget database = config.openTarget(config.passwordSource(clock), clock)) {
       int tables = 0;
-      for (Map.Entry<String, String> entry : database.boundTables().entrySet()) {
-        if (!DeleteMode.HARD.label().equals(entry.getValue())) {
+      for (Map.Entry<TableName, DeleteMode> entry : database.boundTables().entrySet()) {
+        if (entry.getValue() != DeleteMode.HARD) {
           continue;
         }
-        String name = entry.getKey();
-        int dot = name.indexOf('.');
-        TableName table = new TableName(name.substring(0, dot), name.substring(dot + 1));
+        TableName table = entry.getKey();
         database.advancePurgeHorizon(table, horizon);
         int purged = database.purgeTombstones(table, horizon);
         out.println(table + ": " + purged + " tombstones older than " + horizon + " removed");

@@ -168,11 +168,7 @@ public final class JdbcCheckpoints implements Checkpoints, AutoCloseable {
     if (sql == null) {
       String schema = configuredSchema != null ? configuredSchema : url.schema();
       if (schema == null) {
-        try (Statement statement = connection.createStatement();
-            ResultSet rs = statement.executeQuery("SELECT current_schema()")) {
-          rs.next();
-          schema = rs.getString(1);
-        }
+        schema = JdbcConnections.currentSchema(connection);
       }
       StateSql state = new StateSql(schema, "TEXT", false);
       try (Statement statement = connection.createStatement()) {

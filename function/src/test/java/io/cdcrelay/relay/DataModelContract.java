@@ -286,19 +286,9 @@ abstract class DataModelContract {
     for (DeleteMode mode : DeleteMode.values()) {
       String target = prefix + "_replay_" + mode.label();
       Random random = new Random(42);
-      List<SourceRecord> workload = new ArrayList<>();
-      Map<String, String> expected = new TreeMap<>();
-      for (int n = 1; n <= 300; n++) {
-        String id = "k" + random.nextInt(40);
-        long micros = 1_000 + n;
-        if (random.nextInt(4) == 0) {
-          workload.add(rec(n, remove(id, micros)));
-          expected.remove("{\"id\":\"" + id + "\"}");
-        } else {
-          workload.add(rec(n, upsert("MODIFY", id, micros, "\"n\":{\"N\":\"" + n + "\"}")));
-          expected.put("{\"id\":\"" + id + "\"}", Integer.toString(n));
-        }
-      }
+      Workload work = workload(random, 300, 40, 4);
+      List<SourceRecord> workload = work.records();
+      Map<String, String> expected = work.expected();
       List<SourceRecord> delivered = new ArrayList<>(workload);
       delivered.addAll(workload.subList(0, 100));
       Collections.shuffle(delivered, random);
@@ -307,12 +297,7 @@ abstract class DataModelContract {
         List<SourceRecord> slice = delivered.subList(from, Math.min(delivered.size(), from + 37));
         assertThat(relay.apply(slice).succeeded()).isTrue();
       }
-      Map<String, String> actual = new TreeMap<>();
-      live(target)
-          .forEach(
-              (pk, item) ->
-                  actual.put(pk, Integer.toString(item.get("n").decimalValue().intValue())));
-      assertThat(actual).as("mode %s", mode).isEqualTo(expected);
+      assertThat(liveValues(target)).as("mode %s", mode).isEqualTo(expected);
       if (mode == DeleteMode.HARD) {
         assertThat(TableRows.read(database(), table(target))).hasSize(expected.size());
       }
@@ -322,19 +307,9 @@ abstract class DataModelContract {
   @Test
   void concurrentWritersOfOneTableConvergeWithoutResurrection() throws Exception {
     String target = prefix + "_concurrent";
-    Random random = new Random(7);
-    List<SourceRecord> workload = new ArrayList<>();
-    Map<String, String> expected = new TreeMap<>();
-    for (int n = 1; n <= 600; n++) {
-      String id = "k" + random.nextInt(30);
-      if (random.nextInt(3) == 0) {
-        workload.add(rec(n, remove(id, 1_000 + n)));
-        expected.remove("{\"id\":\"" + id + "\"}");
-      } else {
-        workload.add(rec(n, upsert("MODIFY", id, 1_000 + n, "\"n\":{\"N\":\"" + n + "\"}")));
-        expected.put("{\"id\":\"" + id + "\"}", Integer.toString(n));
-      }
-    }
+    Workload work = workload(new Random(7), 600, 30, 3);
+    List<SourceRecord> workload = work.records();
+    Map<String, String> expected = work.expected();
     // The first batch creates the table; then four writers apply interleaved batches at once.
     single(target, DeleteMode.HARD).apply(List.of(workload.get(0)));
     int writers = 4;
@@ -372,12 +347,7 @@ abstract class DataModelContract {
     } finally {
       pool.shutdownNow();
     }
-    Map<String, String> actual = new TreeMap<>();
-    live(target)
-        .forEach(
-            (pk, item) ->
-                actual.put(pk, Integer.toString(item.get("n").decimalValue().intValue())));
-    assertThat(actual).isEqualTo(expected);
+    assertThat(liveValues(target)).isEqualTo(expected);
     assertThat(TableRows.read(database(), table(target))).hasSize(expected.size());
   }
 
@@ -478,6 +448,39 @@ abstract class DataModelContract {
     assertThat(TableRows.tombstones(database(), table(target))).containsOnlyKeys("{\"id\":\"a\"}");
     hard.apply(batch(rec(5, upsert("INSERT", "a", 150, ""))));
     assertThat(live(target)).doesNotContainKey("{\"id\":\"a\"}");
+  }
+
+  /** Changes of random items in stream order, and the value {@code n} each item ends with. */
+  private record Workload(List<SourceRecord> records, Map<String, String> expected) {}
+
+  /**
+   * {@code changes} changes of {@code keys} items, one in {@code deleteOneIn} a REMOVE, the others
+   * a MODIFY setting {@code n} to the change's number; creation times grow with the number.
+   */
+  private Workload workload(Random random, int changes, int keys, int deleteOneIn) {
+    List<SourceRecord> records = new ArrayList<>();
+    Map<String, String> expected = new TreeMap<>();
+    for (int n = 1; n <= changes; n++) {
+      String id = "k" + random.nextInt(keys);
+      if (random.nextInt(deleteOneIn) == 0) {
+        records.add(rec(n, remove(id, 1_000 + n)));
+        expected.remove("{\"id\":\"" + id + "\"}");
+      } else {
+        records.add(rec(n, upsert("MODIFY", id, 1_000 + n, "\"n\":{\"N\":\"" + n + "\"}")));
+        expected.put("{\"id\":\"" + id + "\"}", Integer.toString(n));
+      }
+    }
+    return new Workload(records, expected);
+  }
+
+  /** The value {@code n} of every live item of the table, by its pk JSON. */
+  private Map<String, String> liveValues(String table) throws Exception {
+    Map<String, String> values = new TreeMap<>();
+    live(table)
+        .forEach(
+            (pk, item) ->
+                values.put(pk, Integer.toString(item.get("n").decimalValue().intValue())));
+    return values;
   }
 
   private long countOf(TableName table) throws Exception {

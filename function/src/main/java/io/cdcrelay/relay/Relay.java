@@ -58,6 +58,8 @@ public final class Relay implements AutoCloseable {
   private final Clock clock;
   private BatchPlanner planner;
   private final Set<TableName> migrated = new HashSet<>();
+  // Each table's entry in the state schema, and when it was read.
+  private final Map<TableName, JdbcTarget.Binding> bindings = new HashMap<>();
   private final Map<TableName, Instant> bindingReadAt = new HashMap<>();
 
   public Relay(JdbcTarget target, RelaySettings settings, Clock clock) {
@@ -249,10 +251,10 @@ public final class Relay implements AutoCloseable {
     Instant readAt = bindingReadAt.get(group.table);
     Instant now = clock.instant();
     if (readAt == null || readAt.plus(BINDING_TTL).isBefore(now)) {
+      bindings.put(group.table, target.bind(group.table, group.sourceTable, settings.deletes()));
       bindingReadAt.put(group.table, now);
-      return target.rebind(group.table, group.sourceTable, settings.deletes());
     }
-    return target.bind(group.table, group.sourceTable, settings.deletes());
+    return bindings.get(group.table);
   }
 
   private boolean isTooOld(Change change, JdbcTarget.Binding binding) {

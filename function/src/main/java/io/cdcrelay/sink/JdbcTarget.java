@@ -65,7 +65,6 @@ public final class JdbcTarget implements AutoCloseable {
   private StateSql state;
   private boolean stateReady;
   private final Map<TableName, TableState> tables = new HashMap<>();
-  private final Map<TableName, Binding> bindings = new HashMap<>();
 
   /** What the relay knows of one target table. */
   private static final class TableState {
@@ -147,26 +146,10 @@ public final class JdbcTarget implements AutoCloseable {
   }
 
   /**
-   * The table's entry in the state schema, created on first use with this source table and delete
-   * mode (insert-if-absent: parallel writers cannot bind it differently).
+   * The table's entry in the state schema, read from the database; created on first use with this
+   * source table and delete mode (insert-if-absent: parallel writers cannot bind it differently).
    */
   public Binding bind(TableName table, String sourceTable, DeleteMode deletes) {
-    Binding known = bindings.get(table);
-    if (known != null) {
-      return known;
-    }
-    Binding binding = readBinding(table, sourceTable, deletes);
-    bindings.put(table, binding);
-    return binding;
-  }
-
-  /** Reads the table's entry again (its purge horizon may have moved). */
-  public Binding rebind(TableName table, String sourceTable, DeleteMode deletes) {
-    bindings.remove(table);
-    return bind(table, sourceTable, deletes);
-  }
-
-  private Binding readBinding(TableName table, String sourceTable, DeleteMode deletes) {
     connectState();
     try {
       try (PreparedStatement insert = connection.prepareStatement(state.bind())) {
@@ -523,7 +506,6 @@ public final class JdbcTarget implements AutoCloseable {
       update.setTimestamp(2, Timestamp.from(horizon));
       update.setString(3, table.toString());
       update.executeUpdate();
-      bindings.remove(table);
     } catch (SQLException e) {
       throw failure("moving the purge horizon of " + table, e);
     }

@@ -255,6 +255,18 @@ abstract class DataModelContract {
   }
 
   @Test
+  void aDeletedItemWhoseKeyHoldsAQuoteStaysDeleted() throws Exception {
+    String target = prefix + "_quote";
+    Relay relay = single(target, DeleteMode.HARD);
+    relay.apply(
+        batch(rec(1, upsert("INSERT", "o'brien", 100, "")), rec(2, remove("o'brien", 200))));
+    relay.apply(batch(rec(3, upsert("INSERT", "o'brien", 150, "\"v\":{\"S\":\"zombie\"}"))));
+    assertThat(TableRows.read(database(), table(target))).isEmpty();
+    assertThat(TableRows.tombstones(database(), table(target)))
+        .containsOnlyKeys("{\"id\":\"o'brien\"}");
+  }
+
+  @Test
   void softDeletesKeepFlaggedRowsAndALiveView() throws Exception {
     String target = prefix + "_soft";
     Relay relay = single(target, DeleteMode.SOFT);

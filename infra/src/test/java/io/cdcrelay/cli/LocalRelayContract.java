@@ -92,6 +92,45 @@ abstract class LocalRelayContract {
   }
 
   @Test
+  void checkpointsOfThePreviousReleaseAreTakenOverLowestFirst() throws Exception {
+    List<PutRecordsResultEntry> put = tenInserts();
+    // The checkpoint table as the previous release wrote it, with this stream's shard checkpointed
+    // for two target tables: the lower checkpoint wins, so nothing is skipped.
+    TableName legacy = new TableName(table.schema(), "cdc_relay_checkpoints");
+    try (Connection c = database().connect()) {
+      c.createStatement()
+          .execute(
+              "CREATE TABLE IF NOT EXISTS "
+                  + legacy.quoted()
+                  + " (\"target_table\" TEXT NOT NULL, \"stream\" TEXT NOT NULL,"
+                  + " \"shard_id\" TEXT NOT NULL, \"sequence_number\" TEXT,"
+                  + " \"updated_at\" TIMESTAMP WITH TIME ZONE,"
+                  + " PRIMARY KEY (\"target_table\", \"stream\", \"shard_id\"))");
+      try (PreparedStatement insert =
+          c.prepareStatement(
+              "INSERT INTO "
+                  + legacy.quoted()
+                  + " (\"target_table\", \"stream\", \"shard_id\", \"sequence_number\")"
+                  + " VALUES (?, ?, ?, ?)")) {
+        for (int[] row : new int[][] {{7, 1}, {5, 2}}) {
+          insert.setString(1, table + (row[1] == 1 ? "" : "_other"));
+          insert.setString(2, stream);
+          insert.setString(3, put.get(0).shardId());
+          insert.setString(4, put.get(row[0]).sequenceNumber());
+          insert.executeUpdate();
+        }
+      }
+    }
+    database().refresh(legacy);
+
+    Run run = load("load", kinesis.url(stream, "once=true"), target());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(live().keySet()).containsExactlyElementsOf(ids(6, 10));
+    assertThat(checkpoints()).containsExactly(Map.entry(put.get(0).shardId(), last(put)));
+  }
+
+  @Test
   void twoShardsAreRelayedWithTheNewerSpellingLoadSrcTarget() throws Exception {
     kinesis.createStream(stream, 2);
     SourceItems items = SourceItems.mixed("b", 30);

@@ -282,6 +282,63 @@ abstract class LocalRelayContract {
   }
 
   @Test
+  void aTwoTableStreamKilledAndResumedLeavesEachTableEqualToItsSource() throws Exception {
+    kinesis.createStream(stream, 2);
+    // Two DynamoDB tables sharing keys in one stream, routed by a schema-only target into tables
+    // named after them (normalised: "Orders-…" → "orders_…", "users.…" → "users_…").
+    String suffix = table.table().substring("load_".length());
+    SourceItems orders = SourceItems.mixed(new SourceItems("Orders-" + suffix), "k", 120);
+    SourceItems users = new SourceItems("users." + suffix);
+    for (int i = 0; i < 120; i++) {
+      users.insert("k" + i, 5_000 + i);
+    }
+    for (int i = 0; i < 120; i += 2) {
+      users.modify("k" + i, 7_000 + i);
+    }
+    for (int i = 0; i < 120; i += 4) {
+      users.remove("k" + i);
+    }
+    List<PutRecordsResultEntry> put = kinesis.put(stream, SourceItems.interleave(orders, users));
+    Map<String, String> lastByShard = new TreeMap<>();
+    put.forEach(r -> lastByShard.merge(r.shardId(), r.sequenceNumber(), LocalRelayContract::max));
+    assertThat(lastByShard).as("the records span both shards").hasSize(2);
+    String target = schemaTarget();
+
+    Map<String, String> killedAt;
+    try (RelayProcess relay =
+        RelayProcess.start(
+            "load", "table", kinesis.url(stream, "batch-size=3"), "--target", target)) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (checkpoints().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      relay.kill();
+      killedAt = checkpoints();
+      assertThat(killedAt).as(relay.output()).isNotEmpty();
+    }
+    assertThat(killedAt).as("killed mid-stream").isNotEqualTo(lastByShard);
+
+    Run restart = load("load", "table", kinesis.url(stream, "once=true"), "--target", target);
+
+    assertThat(restart.exitCode()).as(restart.output()).isZero();
+    for (Map.Entry<String, String> shard : lastByShard.entrySet()) {
+      String from =
+          killedAt.containsKey(shard.getKey())
+              ? "AFTER_SEQUENCE_NUMBER " + killedAt.get(shard.getKey())
+              : "TRIM_HORIZON";
+      assertThat(restart.output()).contains("shard " + shard.getKey() + ": reading from " + from);
+      assertThat(restart.output().split("shard " + shard.getKey() + ": reading from", -1))
+          .as("each shard resumes once")
+          .hasSize(2);
+    }
+    TableName ordersTable = new TableName(table.schema(), "orders_" + suffix);
+    TableName usersTable = new TableName(table.schema(), "users_" + suffix);
+    assertThat(TableRows.liveItems(database(), ordersTable)).isEqualTo(orders.expected());
+    assertThat(TableRows.liveItems(database(), usersTable)).isEqualTo(users.expected());
+    assertThat(checkpoints()).isEqualTo(lastByShard);
+  }
+
+  @Test
   void aShardSplitWhileConsumingIsFollowedChildrenAfterTheirParent() throws Exception {
     kinesis.createStream(stream, 1);
     SourceItems items = SourceItems.mixed("s", 12);
@@ -672,6 +729,24 @@ abstract class LocalRelayContract {
             .append(url.jdbcUrl().contains("?") ? '&' : '?')
             .append("table=")
             .append(encode(table.schema() + "." + table.table()));
+    if (url.user() != null) {
+      text.append("&user=").append(encode(url.user()));
+    }
+    if (url.password() != null) {
+      text.append("&password=").append(encode(url.password()));
+    }
+    return text.toString();
+  }
+
+  /** A target URL naming this test's schema and no table: each DynamoDB table goes to its own. */
+  String schemaTarget() {
+    TargetUrl url = database().url(database().host(), database().port(), table);
+    StringBuilder text = new StringBuilder(url.jdbcUrl());
+    if (!url.jdbcUrl().contains("currentSchema=")) {
+      text.append(url.jdbcUrl().contains("?") ? '&' : '?')
+          .append("currentSchema=")
+          .append(encode(table.schema()));
+    }
     if (url.user() != null) {
       text.append("&user=").append(encode(url.user()));
     }

@@ -22,7 +22,18 @@ final class SourceItems {
 
   private final Map<String, Map<String, AttributeValue>> live = new TreeMap<>();
   private final List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+  private final String table;
   private long micros = 1_720_740_233_000_000L;
+
+  /** The changes of DynamoDB table {@code demo}. */
+  SourceItems() {
+    this("demo");
+  }
+
+  /** The changes of DynamoDB table {@code table}. */
+  SourceItems(String table) {
+    this.table = table;
+  }
 
   SourceItems insert(String id, int value) {
     return upsert("INSERT", id, value);
@@ -61,7 +72,9 @@ final class SourceItems {
   }
 
   private void add(String id, String json) {
-    records.add(new AbstractMap.SimpleEntry<>(id, json.getBytes(StandardCharsets.UTF_8)));
+    records.add(
+        new AbstractMap.SimpleEntry<>(
+            id, Records.inTable(json, table).getBytes(StandardCharsets.UTF_8)));
   }
 
   /** The records not yet taken, which are then taken. */
@@ -80,7 +93,11 @@ final class SourceItems {
 
   /** Inserts {@code n} items, modifies every third and removes every fifth. */
   static SourceItems mixed(String prefix, int n) {
-    SourceItems items = new SourceItems();
+    return mixed(new SourceItems(), prefix, n);
+  }
+
+  /** As {@link #mixed(String, int)}, into {@code items}. */
+  static SourceItems mixed(SourceItems items, String prefix, int n) {
     for (int i = 0; i < n; i++) {
       items.insert(prefix + i, i);
     }
@@ -91,5 +108,21 @@ final class SourceItems {
       items.remove(prefix + i);
     }
     return items;
+  }
+
+  /** The records of both, taken alternately, as one stream carrying two tables delivers them. */
+  static List<Map.Entry<String, byte[]>> interleave(SourceItems a, SourceItems b) {
+    List<Map.Entry<String, byte[]>> first = a.take();
+    List<Map.Entry<String, byte[]>> second = b.take();
+    List<Map.Entry<String, byte[]>> all = new ArrayList<>();
+    for (int i = 0; i < Math.max(first.size(), second.size()); i++) {
+      if (i < first.size()) {
+        all.add(first.get(i));
+      }
+      if (i < second.size()) {
+        all.add(second.get(i));
+      }
+    }
+    return all;
   }
 }

@@ -17,8 +17,8 @@ import io.cdcrelay.route.DeleteMode;
 import io.cdcrelay.route.Route;
 import io.cdcrelay.route.TtlPolicy;
 import io.cdcrelay.sink.BadTargetException;
-import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.Target;
 import io.cdcrelay.sink.TargetUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,16 +53,16 @@ public final class Relay implements AutoCloseable {
   private static final Duration PURGE_STEP = Duration.ofHours(1);
 
   private final DynamoDbChangeDecoder decoder = new DynamoDbChangeDecoder();
-  private final JdbcTarget target;
+  private final Target target;
   private final RelaySettings settings;
   private final Clock clock;
   private BatchPlanner planner;
   private final Set<TableName> migrated = new HashSet<>();
   // Each table's entry in the state schema, and when it was read.
-  private final Map<TableName, JdbcTarget.Binding> bindings = new HashMap<>();
+  private final Map<TableName, Target.Binding> bindings = new HashMap<>();
   private final Map<TableName, Instant> bindingReadAt = new HashMap<>();
 
-  public Relay(JdbcTarget target, RelaySettings settings, Clock clock) {
+  public Relay(Target target, RelaySettings settings, Clock clock) {
     this.target = target;
     this.settings = settings;
     this.clock = clock;
@@ -176,7 +176,7 @@ public final class Relay implements AutoCloseable {
     TableName table = group.table;
     Counts counts = new Counts(table.toString());
     counts.received = group.changes.size();
-    JdbcTarget.Binding binding = binding(group);
+    Target.Binding binding = binding(group);
     if (binding.deletes() != settings.deletes()) {
       throw new BadTargetException(
           "table "
@@ -184,7 +184,7 @@ public final class Relay implements AutoCloseable {
               + " is relayed with deletes="
               + binding.deletes().label()
               + " (see "
-              + target.state().tables()
+              + target.bindings()
               + "); this relay is set to deletes="
               + settings.deletes().label()
               + ": set CRATEDB_DELETES="
@@ -203,7 +203,7 @@ public final class Relay implements AutoCloseable {
               + " is bound to DynamoDB table \""
               + binding.sourceTable()
               + "\" (see "
-              + target.state().tables()
+              + target.bindings()
               + "); route it with CRATEDB_TABLE_MAP or a schema-only target URL";
       for (Change change : group.changes) {
         unrouted.add(new DeadLetter(change.source(), "route", reason));
@@ -247,7 +247,7 @@ public final class Relay implements AutoCloseable {
     return counts;
   }
 
-  private JdbcTarget.Binding binding(Group group) {
+  private Target.Binding binding(Group group) {
     Instant readAt = bindingReadAt.get(group.table);
     Instant now = clock.instant();
     if (readAt == null || readAt.plus(BINDING_TTL).isBefore(now)) {
@@ -257,7 +257,7 @@ public final class Relay implements AutoCloseable {
     return bindings.get(group.table);
   }
 
-  private boolean isTooOld(Change change, JdbcTarget.Binding binding) {
+  private boolean isTooOld(Change change, Target.Binding binding) {
     return !settings.acceptTooOld()
         && binding.purgedBefore() != null
         && change.createdAt().isBefore(binding.purgedBefore());
@@ -269,7 +269,7 @@ public final class Relay implements AutoCloseable {
    * one keyed update and one delete per step. Measured from the changes, not the clock, so a relay
    * that lags behind its stream never purges what the stream may still deliver.
    */
-  private void purgeIfDue(Group group, JdbcTarget.Binding binding) {
+  private void purgeIfDue(Group group, Target.Binding binding) {
     if (settings.deletes() != DeleteMode.HARD || group.changes.isEmpty()) {
       return;
     }
@@ -298,7 +298,7 @@ public final class Relay implements AutoCloseable {
     if (planner == null) {
       planner =
           new BatchPlanner(
-              new ItemMapper(target.sql().strictNames(), target.sql().maxTextBytes()),
+              new ItemMapper(target.strictNames(), target.maxTextBytes()),
               settings.ttl() == TtlPolicy.MARK);
     }
     KeySchema proposed = null;
@@ -330,9 +330,9 @@ public final class Relay implements AutoCloseable {
     if (!removed.isEmpty()) {
       // Tombstone first, then the row: a writer upserting an older change of one of these items
       // meanwhile finds the tombstone after its own write and removes the row again.
-      List<JdbcTarget.Removal> removals = new ArrayList<>(removed.size());
+      List<Target.Removal> removals = new ArrayList<>(removed.size());
       for (PlannedRow row : removed) {
-        removals.add(new JdbcTarget.Removal(row.pkJson(), row.version().encode()));
+        removals.add(new Target.Removal(row.pkJson(), row.version().encode()));
       }
       target.tombstone(table, removals);
       target.removeIfNotNewer(table, removals);
@@ -365,11 +365,11 @@ public final class Relay implements AutoCloseable {
     if (tombstones.isEmpty()) {
       return;
     }
-    List<JdbcTarget.Removal> stale = new ArrayList<>();
+    List<Target.Removal> stale = new ArrayList<>();
     for (PlannedRow row : written) {
       String tombstone = tombstones.get(row.pkJson());
       if (tombstone != null && tombstone.compareTo(row.version().encode()) >= 0) {
-        stale.add(new JdbcTarget.Removal(row.pkJson(), tombstone));
+        stale.add(new Target.Removal(row.pkJson(), tombstone));
       }
     }
     if (!stale.isEmpty()) {
@@ -417,7 +417,7 @@ public final class Relay implements AutoCloseable {
       return new Write(written, 0);
     }
     List<PlannedRow> rows = planned;
-    JdbcTarget.RowResults results = target.upsert(table, rows);
+    Target.RowResults results = target.upsert(table, rows);
     if (results.batchFailed()) {
       LOG.info(
           "bulk write failed as a whole, retrying with fresh column types: {}",

@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -43,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * missing and checking the outcome of every row; keeps the relay's own state (bindings, tombstones)
  * in the state schema. One connection, opened lazily and re-opened after a failure.
  */
-public final class JdbcTarget implements AutoCloseable {
+public final class JdbcTarget implements Target {
 
   private static final Logger LOG = LoggerFactory.getLogger(JdbcTarget.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,19 +75,6 @@ public final class JdbcTarget implements AutoCloseable {
   }
 
   /**
-   * A target table's entry in the state schema.
-   *
-   * @param sourceTable the DynamoDB table bound to it, or {@code null} if none was named
-   * @param deletes the delete mode it is relayed with
-   * @param purgedBefore changes created before this can no longer be ordered safely; {@code null}
-   *     before the first purge
-   */
-  public record Binding(String sourceTable, DeleteMode deletes, Instant purgedBefore) {}
-
-  /** A row to delete unless it carries a newer version: its {@code pk} object and the version. */
-  public record Removal(String pkJson, String version) {}
-
-  /**
    * @param url the target; its table, if any, is the routes' business
    * @param password the password, asked for on first connect (a secret lookup, say); may return
    *     {@code null} to use the URL's
@@ -115,18 +101,6 @@ public final class JdbcTarget implements AutoCloseable {
     this(url, password, clock, socketTimeoutSeconds, null);
   }
 
-  /** The outcome of writing some rows: one entry per row, {@code null} where it was written. */
-  public record RowResults(List<String> errors, String batchError) {
-    static RowResults wholeBatchFailed(int rows, String error) {
-      return new RowResults(new ArrayList<>(Collections.nCopies(rows, error)), error);
-    }
-
-    /** Whether the batch failed as a whole, so that nothing is known of single rows. */
-    public boolean batchFailed() {
-      return batchError != null;
-    }
-  }
-
   /** The SQL dialect of the database found at the URL. */
   public TargetSql sql() {
     connect();
@@ -134,9 +108,25 @@ public final class JdbcTarget implements AutoCloseable {
   }
 
   /** A table of the given schema, or of the URL's (else the database's default) for null. */
+  @Override
   public TableName table(String schema, String table) {
     connect();
     return new TableName(schema != null ? schema : defaultSchema, table);
+  }
+
+  @Override
+  public boolean strictNames() {
+    return sql().strictNames();
+  }
+
+  @Override
+  public int maxTextBytes() {
+    return sql().maxTextBytes();
+  }
+
+  @Override
+  public TableName bindings() {
+    return state().tables();
   }
 
   /** The state schema's SQL. */
@@ -149,6 +139,7 @@ public final class JdbcTarget implements AutoCloseable {
    * The table's entry in the state schema, read from the database; created on first use with this
    * source table and delete mode (insert-if-absent: parallel writers cannot bind it differently).
    */
+  @Override
   public Binding bind(TableName table, String sourceTable, DeleteMode deletes) {
     connectState();
     try {
@@ -185,6 +176,7 @@ public final class JdbcTarget implements AutoCloseable {
    *
    * @param expiry whether rows carry {@code cdc_expired_at} (TTL policy {@code mark})
    */
+  @Override
   public KeySchema prepare(
       TableName table, KeySchema proposed, boolean expiry, DeleteMode deletes) {
     connect();
@@ -229,12 +221,14 @@ public final class JdbcTarget implements AutoCloseable {
   }
 
   /** What is known of the table's column types; {@code null} where the target has no drift. */
+  @Override
   public ColumnTypes columnTypes(TableName table) {
     ColumnTypes types = state(table).types;
     return types == null ? null : types.copy();
   }
 
   /** Keeps the column types a successfully written batch was planned with (and created). */
+  @Override
   public void remember(TableName table, ColumnTypes written) {
     TableState known = state(table);
     if (known.types != null && written != null) {
@@ -243,6 +237,7 @@ public final class JdbcTarget implements AutoCloseable {
   }
 
   /** Reads the table's column types again, after a write failed on a type CrateDB had fixed. */
+  @Override
   public void refreshColumnTypes(TableName table) {
     connect();
     try {
@@ -253,6 +248,7 @@ public final class JdbcTarget implements AutoCloseable {
   }
 
   /** Upserts all rows in one bulk request. */
+  @Override
   public RowResults upsert(TableName table, List<PlannedRow> rows) {
     if (rows.isEmpty()) {
       return new RowResults(List.of(), null);
@@ -278,6 +274,7 @@ public final class JdbcTarget implements AutoCloseable {
   }
 
   /** Upserts the rows one statement each, to learn which of them fail and why. */
+  @Override
   public RowResults upsertEach(TableName table, List<PlannedRow> rows) {
     connect();
     List<String> errors = new ArrayList<>(rows.size());
@@ -303,6 +300,7 @@ public final class JdbcTarget implements AutoCloseable {
    * of each key. The first step of a {@code hard} delete: from here on, a writer that upserts an
    * older change of the item finds the tombstone and removes its row again.
    */
+  @Override
   public void tombstone(TableName table, List<Removal> removals) {
     if (removals.isEmpty()) {
       return;
@@ -331,6 +329,7 @@ public final class JdbcTarget implements AutoCloseable {
   }
 
   /** The stored tombstone versions of the given keys ({@code pk} objects) of the table. */
+  @Override
   public Map<String, String> tombstoneVersions(TableName table, Collection<String> pkJsons) {
     Map<String, String> versions = new HashMap<>();
     if (pkJsons.isEmpty()) {
@@ -361,6 +360,7 @@ public final class JdbcTarget implements AutoCloseable {
    * Deletes the row of each key unless it carries a newer version than the removal's. Returns how
    * many rows were deleted.
    */
+  @Override
   public int removeIfNotNewer(TableName table, List<Removal> removals) {
     if (removals.isEmpty()) {
       return 0;
@@ -466,6 +466,7 @@ public final class JdbcTarget implements AutoCloseable {
    * Moves the rows flagged deleted (written by a {@code soft} relay or an earlier release) to the
    * tombstone table and out of the table, when the table is first used in {@code hard} mode.
    */
+  @Override
   public int migrateTombstoneRows(TableName table) {
     connect();
     try {
@@ -499,6 +500,7 @@ public final class JdbcTarget implements AutoCloseable {
   }
 
   /** Moves the table's purge horizon forward; changes created before it are refused from now on. */
+  @Override
   public void advancePurgeHorizon(TableName table, Instant horizon) {
     connectState();
     try (PreparedStatement update = connection.prepareStatement(state.advancePurgeHorizon())) {
@@ -512,6 +514,7 @@ public final class JdbcTarget implements AutoCloseable {
   }
 
   /** Removes the table's tombstones of changes created before the horizon; returns how many. */
+  @Override
   public int purgeTombstones(TableName table, Instant horizon) {
     connectState();
     try (PreparedStatement delete = connection.prepareStatement(state.purgeTombstones())) {
@@ -547,6 +550,7 @@ public final class JdbcTarget implements AutoCloseable {
    * Stores records set aside: in the dead-letter table next to their target table, or in the state
    * schema's for records with no target table ({@code table} null).
    */
+  @Override
   public void deadLetter(TableName table, List<DeadLetter> letters) {
     if (letters.isEmpty()) {
       return;
@@ -610,6 +614,7 @@ public final class JdbcTarget implements AutoCloseable {
   }
 
   /** Drops the connection after a failure; the next call opens a new one and checks it. */
+  @Override
   public void reset() {
     if (connection != null) {
       try {

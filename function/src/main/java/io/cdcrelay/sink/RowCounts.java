@@ -14,12 +14,12 @@ final class RowCounts {
   private RowCounts() {}
 
   /** The outcome of a bulk write, one entry per row, {@code null} where the row was written. */
-  static JdbcTarget.RowResults check(int[] counts) {
+  static Target.RowResults check(int[] counts) {
     List<String> errors = new ArrayList<>(counts.length);
     for (int count : counts) {
       errors.add(error(count));
     }
-    return new JdbcTarget.RowResults(errors, null);
+    return new Target.RowResults(errors, null);
   }
 
   /** {@code null} for a count of 1, else what the count says went wrong. */

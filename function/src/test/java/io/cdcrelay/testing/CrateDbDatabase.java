@@ -21,6 +21,9 @@ public final class CrateDbDatabase implements TargetDatabase {
       "CRATEDB_URL is not set: CrateDB tests skipped (set it to"
           + " jdbc:postgresql://HOST:5432/doc?user=crate to run them)";
 
+  private static final java.util.concurrent.atomic.AtomicBoolean CLEARED =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
   private final String jdbcUrl;
   private final URI uri;
 
@@ -40,7 +43,42 @@ public final class CrateDbDatabase implements TargetDatabase {
       System.err.println(SKIPPED);
     }
     Assumptions.assumeTrue(url != null && !url.isBlank(), SKIPPED);
-    return new CrateDbDatabase(url.trim());
+    CrateDbDatabase database = new CrateDbDatabase(url.trim());
+    if (CLEARED.compareAndSet(false, true)) {
+      database.clearSchema();
+    }
+    return database;
+  }
+
+  /**
+   * Drops what earlier runs left in the test schema, once per test JVM: every test table holds
+   * shards, and a node refuses new tables beyond its shard limit (1,000 by default).
+   */
+  private void clearSchema() {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      for (String type : new String[] {"VIEW", "BASE TABLE"}) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (java.sql.ResultSet rs =
+            s.executeQuery(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = '"
+                    + schema()
+                    + "' AND table_type = '"
+                    + type
+                    + "'")) {
+          while (rs.next()) {
+            names.add(rs.getString(1));
+          }
+        }
+        for (String name : names) {
+          s.execute(
+              (type.equals("VIEW") ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ")
+                  + new TableName(schema(), name).quoted());
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not clear test schema " + schema() + ": " + e, e);
+    }
   }
 
   @Override

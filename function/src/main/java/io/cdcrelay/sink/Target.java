@@ -1,0 +1,123 @@
+package io.cdcrelay.sink;
+
+import io.cdcrelay.change.DeadLetter;
+import io.cdcrelay.plan.ColumnTypes;
+import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.plan.PlannedRow;
+import io.cdcrelay.route.DeleteMode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the relay core writes: target tables, their rows and tombstones, dead letters, and the
+ * relay's own state. Neutral to the protocol ({@link JdbcTarget} speaks JDBC); the core depends on
+ * this interface only, so its failure paths are tested against an in-memory target.
+ *
+ * <p>Every method may throw {@link TargetUnavailableException} when the database cannot be reached
+ * (the batch is retried) and {@link BadTargetException} when the configuration cannot work with
+ * this database (retrying cannot help).
+ */
+public interface Target extends AutoCloseable {
+
+  /**
+   * A target table's entry in the state schema.
+   *
+   * @param sourceTable the DynamoDB table bound to it, or {@code null} if none was named
+   * @param deletes the delete mode it is relayed with
+   * @param purgedBefore changes created before this can no longer be ordered safely; {@code null}
+   *     before the first purge
+   */
+  record Binding(String sourceTable, DeleteMode deletes, Instant purgedBefore) {}
+
+  /** A row to delete unless it carries a newer version: its {@code pk} object and the version. */
+  record Removal(String pkJson, String version) {}
+
+  /** The outcome of writing some rows: one entry per row, {@code null} where it was written. */
+  record RowResults(List<String> errors, String batchError) {
+    /** Every row failed with the batch: nothing is known of single rows. */
+    public static RowResults wholeBatchFailed(int rows, String error) {
+      return new RowResults(new ArrayList<>(Collections.nCopies(rows, error)), error);
+    }
+
+    /** Whether the batch failed as a whole, so that nothing is known of single rows. */
+    public boolean batchFailed() {
+      return batchError != null;
+    }
+  }
+
+  /**
+   * A table of the given schema, or of the target's default schema for {@code null}.
+   *
+   * @throws IllegalArgumentException when the name cannot be a table name
+   */
+  TableName table(String schema, String table);
+
+  /** Whether names are limited to what the database takes unquoted (CrateDB's rules). */
+  boolean strictNames();
+
+  /** The longest text value, in UTF-8 bytes, a column can index; beyond it goes to {@code aux}. */
+  int maxTextBytes();
+
+  /** Where the per-table bindings are kept, for messages that send the user there. */
+  TableName bindings();
+
+  /**
+   * The table's entry in the state schema, created if absent (insert-if-absent: parallel writers
+   * agree on the first).
+   */
+  Binding bind(TableName table, String sourceTable, DeleteMode deletes);
+
+  /**
+   * Creates the table (and its dead-letter table) when missing; returns its key schema, the
+   * existing table's when it has one, else {@code proposed}.
+   */
+  KeySchema prepare(TableName table, KeySchema proposed, boolean expiry, DeleteMode deletes);
+
+  /** What is known of the table's column types; {@code null} where the target has no drift. */
+  ColumnTypes columnTypes(TableName table);
+
+  /** Keeps the column types a successfully written batch was planned with (and created). */
+  void remember(TableName table, ColumnTypes written);
+
+  /** Reads the table's column types again, after a write failed on a type the database fixed. */
+  void refreshColumnTypes(TableName table);
+
+  /** Upserts all rows in one bulk request. */
+  RowResults upsert(TableName table, List<PlannedRow> rows);
+
+  /** Upserts the rows one by one, to learn which of them fail and why. */
+  RowResults upsertEach(TableName table, List<PlannedRow> rows);
+
+  /**
+   * Stores the removals' tombstones (keeping the newer of an existing one's version and theirs).
+   */
+  void tombstone(TableName table, List<Removal> removals);
+
+  /** The stored tombstone versions of the given keys ({@code pk} objects) of the table. */
+  Map<String, String> tombstoneVersions(TableName table, Collection<String> pkJsons);
+
+  /** Deletes each removal's row unless it carries a newer version; returns how many went. */
+  int removeIfNotNewer(TableName table, List<Removal> removals);
+
+  /** Moves rows flagged deleted by the previous release into tombstones; returns how many. */
+  int migrateTombstoneRows(TableName table);
+
+  /** Moves the table's purge horizon forward; changes created before it are refused from now on. */
+  void advancePurgeHorizon(TableName table, Instant horizon);
+
+  /** Removes the table's tombstones of changes created before the horizon; returns how many. */
+  int purgeTombstones(TableName table, Instant horizon);
+
+  /** Stores dead letters of the table, or of no table ({@code null}) in the state schema. */
+  void deadLetter(TableName table, List<DeadLetter> letters);
+
+  /** Forgets connections after a failure; the next call opens new ones and checks them. */
+  void reset();
+
+  @Override
+  void close();
+}

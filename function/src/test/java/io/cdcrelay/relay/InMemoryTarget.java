@@ -1,0 +1,224 @@
+package io.cdcrelay.relay;
+
+import io.cdcrelay.change.DeadLetter;
+import io.cdcrelay.plan.ColumnTypes;
+import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.plan.PlannedRow;
+import io.cdcrelay.route.DeleteMode;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.Target;
+import io.cdcrelay.sink.TargetUnavailableException;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A {@link Target} in memory, for unit tests of the core's failure paths: it keeps rows (the newer
+ * version wins, as the database's conditional upsert does), tombstones, bindings and dead letters,
+ * and fails on cue — a whole bulk write, a row whose content a rule rejects, or the database going
+ * away at the n-th call of an operation.
+ */
+final class InMemoryTarget implements Target {
+
+  /** The rows of each table, by {@code pk}. */
+  final Map<TableName, Map<String, PlannedRow>> rows = new LinkedHashMap<>();
+
+  /** Dead letters by table; those of no table under {@link #STATE}. */
+  final Map<TableName, List<DeadLetter>> deadLetters = new LinkedHashMap<>();
+
+  /** Every write operation called, in order, as {@code "operation table rows"}. */
+  final List<String> calls = new ArrayList<>();
+
+  static final TableName STATE = new TableName("state", "cdc_relay_dead_letters");
+
+  private final Map<TableName, Map<String, String>> tombstones = new HashMap<>();
+  private final Map<TableName, Binding> bindings = new HashMap<>();
+  private final Deque<String> wholeBatchFailures = new ArrayDeque<>();
+  private final List<Function<PlannedRow, String>> rowRules = new ArrayList<>();
+  private final Map<String, Integer> unavailableAt = new HashMap<>();
+  private final Map<String, Integer> callCounts = new HashMap<>();
+
+  /** The next bulk upserts fail as a whole with these errors, one each. */
+  InMemoryTarget failWholeBatches(String... errors) {
+    wholeBatchFailures.addAll(List.of(errors));
+    return this;
+  }
+
+  /** A row for which {@code rule} gives an error is rejected with it (bulk and one by one). */
+  InMemoryTarget rejectRows(Function<PlannedRow, String> rule) {
+    rowRules.add(rule);
+    return this;
+  }
+
+  /** The {@code nth} call (1-based) of {@code operation} finds the database gone. */
+  InMemoryTarget unavailableAt(String operation, int nth) {
+    unavailableAt.put(operation, nth);
+    return this;
+  }
+
+  private void call(String operation, TableName table, int rows) {
+    calls.add(operation + " " + table.table() + " " + rows);
+    int n = callCounts.merge(operation, 1, Integer::sum);
+    if (unavailableAt.getOrDefault(operation, -1) == n) {
+      throw new TargetUnavailableException(
+          "cannot reach the database (" + operation + " #" + n + ")", null);
+    }
+  }
+
+  @Override
+  public TableName table(String schema, String table) {
+    return new TableName(schema == null ? "doc" : schema, table);
+  }
+
+  @Override
+  public boolean strictNames() {
+    return true;
+  }
+
+  @Override
+  public int maxTextBytes() {
+    return 32_766;
+  }
+
+  @Override
+  public TableName bindings() {
+    return new TableName("state", "cdc_relay_tables");
+  }
+
+  @Override
+  public Binding bind(TableName table, String sourceTable, DeleteMode deletes) {
+    return bindings.computeIfAbsent(table, t -> new Binding(sourceTable, deletes, null));
+  }
+
+  @Override
+  public KeySchema prepare(
+      TableName table, KeySchema proposed, boolean expiry, DeleteMode deletes) {
+    call("prepare", table, 0);
+    rows.computeIfAbsent(table, t -> new LinkedHashMap<>());
+    return proposed;
+  }
+
+  @Override
+  public ColumnTypes columnTypes(TableName table) {
+    return ColumnTypes.empty();
+  }
+
+  @Override
+  public void remember(TableName table, ColumnTypes written) {}
+
+  @Override
+  public void refreshColumnTypes(TableName table) {}
+
+  @Override
+  public RowResults upsert(TableName table, List<PlannedRow> batch) {
+    call("upsert", table, batch.size());
+    if (!wholeBatchFailures.isEmpty()) {
+      return RowResults.wholeBatchFailed(batch.size(), wholeBatchFailures.poll());
+    }
+    return write(table, batch);
+  }
+
+  @Override
+  public RowResults upsertEach(TableName table, List<PlannedRow> batch) {
+    call("upsertEach", table, batch.size());
+    return write(table, batch);
+  }
+
+  private RowResults write(TableName table, List<PlannedRow> batch) {
+    List<String> errors = new ArrayList<>();
+    for (PlannedRow row : batch) {
+      String error = null;
+      for (Function<PlannedRow, String> rule : rowRules) {
+        error = error == null ? rule.apply(row) : error;
+      }
+      if (error == null) {
+        Map<String, PlannedRow> table_ = rows.computeIfAbsent(table, t -> new LinkedHashMap<>());
+        PlannedRow old = table_.get(row.pkJson());
+        if (old == null || old.version().encode().compareTo(row.version().encode()) <= 0) {
+          table_.put(row.pkJson(), row);
+        }
+      }
+      errors.add(error);
+    }
+    return new RowResults(errors, null);
+  }
+
+  @Override
+  public void tombstone(TableName table, List<Removal> removals) {
+    call("tombstone", table, removals.size());
+    Map<String, String> stones = tombstones.computeIfAbsent(table, t -> new HashMap<>());
+    for (Removal removal : removals) {
+      stones.merge(removal.pkJson(), removal.version(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+    }
+  }
+
+  @Override
+  public Map<String, String> tombstoneVersions(TableName table, Collection<String> pkJsons) {
+    Map<String, String> found = new HashMap<>();
+    Map<String, String> stones = tombstones.getOrDefault(table, Map.of());
+    pkJsons.forEach(
+        pk -> {
+          if (stones.containsKey(pk)) {
+            found.put(pk, stones.get(pk));
+          }
+        });
+    return found;
+  }
+
+  @Override
+  public int removeIfNotNewer(TableName table, List<Removal> removals) {
+    call("removeIfNotNewer", table, removals.size());
+    int removed = 0;
+    Map<String, PlannedRow> live = rows.getOrDefault(table, new HashMap<>());
+    for (Removal removal : removals) {
+      PlannedRow row = live.get(removal.pkJson());
+      if (row != null && row.version().encode().compareTo(removal.version()) <= 0) {
+        live.remove(removal.pkJson());
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  @Override
+  public int migrateTombstoneRows(TableName table) {
+    return 0;
+  }
+
+  @Override
+  public void advancePurgeHorizon(TableName table, Instant horizon) {
+    Binding b = bindings.get(table);
+    bindings.put(table, new Binding(b.sourceTable(), b.deletes(), horizon));
+  }
+
+  @Override
+  public int purgeTombstones(TableName table, Instant horizon) {
+    return 0;
+  }
+
+  @Override
+  public void deadLetter(TableName table, List<DeadLetter> letters) {
+    if (letters.isEmpty()) {
+      return;
+    }
+    call("deadLetter", table == null ? STATE : table, letters.size());
+    deadLetters
+        .computeIfAbsent(table == null ? STATE : table, t -> new ArrayList<>())
+        .addAll(letters);
+  }
+
+  @Override
+  public void reset() {
+    calls.add("reset");
+  }
+
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,213 @@
+package io.cdcrelay.relay;
+
+import static io.cdcrelay.testing.Records.inTable;
+import static io.cdcrelay.testing.Records.record;
+import static io.cdcrelay.testing.Records.remove;
+import static io.cdcrelay.testing.Records.sequenceNumber;
+import static io.cdcrelay.testing.Records.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.change.DeadLetter;
+import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.plan.PlannedRow;
+import io.cdcrelay.route.DeleteMode;
+import io.cdcrelay.route.TableRoutes;
+import io.cdcrelay.route.TtlPolicy;
+import io.cdcrelay.sink.TableName;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The core's failure paths against an {@link InMemoryTarget}: what was applied when the database
+ * went away mid-batch, the retries after a whole-batch failure, rows rerouted to {@code aux}, and
+ * dead letters. The same behaviour against real databases is in {@code RelayContract}.
+ */
+class RelayCoreTest {
+
+  private static final TableName ORDERS = new TableName("doc", "orders");
+  private static final TableName USERS = new TableName("doc", "users");
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
+
+  private final InMemoryTarget target = new InMemoryTarget();
+
+  private BatchResult apply(RelaySettings settings, SourceRecord... records) {
+    return new Relay(target, settings, CLOCK).apply(List.of(records));
+  }
+
+  /** Routes every DynamoDB table into schema {@code doc}, hard deletes. */
+  private static RelaySettings bySourceTable() {
+    return new RelaySettings(
+        new TableRoutes("doc", null, Optional.empty(), Map.of(), Set.of()),
+        DeleteMode.HARD,
+        TtlPolicy.SAME,
+        null,
+        RelaySettings.DEFAULT_TOMBSTONE_RETENTION,
+        false);
+  }
+
+  private static SourceRecord order(int n, String json) {
+    return record(n, inTable(json, "orders"));
+  }
+
+  private static SourceRecord user(int n, String json) {
+    return record(n, inTable(json, "users"));
+  }
+
+  @Test
+  void whenTheDatabaseGoesAwayMidBatchTheBatchFailsFromTheFirstRecordNotApplied() {
+    // orders (records 1 and 3, one of them a delete) are applied; users (2 and 4) are not.
+    target.unavailableAt("upsert", 2);
+
+    BatchResult result =
+        apply(
+            bySourceTable(),
+            order(1, upsert("INSERT", "o1", 1, "")),
+            user(2, upsert("INSERT", "u1", 2, "")),
+            order(3, remove("o2", 3)),
+            user(4, upsert("INSERT", "u2", 4, "")));
+
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.failedFrom()).contains(sequenceNumber(2));
+    assertThat(target.rows.get(ORDERS)).containsOnlyKeys("{\"id\":\"o1\"}");
+    assertThat(target.rows.get(USERS)).isEmpty();
+    assertThat(target.calls).contains("removeIfNotNewer orders 1").endsWith("reset");
+  }
+
+  @Test
+  void whenNothingWasAppliedTheBatchFailsFromItsFirstRecord() {
+    target.unavailableAt("upsert", 1);
+
+    BatchResult result =
+        apply(
+            bySourceTable(),
+            order(5, upsert("INSERT", "o1", 1, "")),
+            order(6, upsert("INSERT", "o2", 2, "")));
+
+    assertThat(result.failedFrom()).contains(sequenceNumber(5));
+  }
+
+  @Test
+  void aWholeBatchFailureIsRetriedThenReplayedRowByRowAndOnlyTheNamedAttributeMovesToAux() {
+    target
+        .failWholeBatches("ERROR: the batch failed", "ERROR: the batch failed again")
+        .rejectRows(
+            row ->
+                row.dataJson() != null && row.dataJson().contains("\"price\"")
+                    ? "Cannot cast object element `price` with value `cheap` to type `bigint`"
+                    : null);
+
+    BatchResult result =
+        apply(
+            bySourceTable(),
+            order(1, upsert("INSERT", "a", 1, "\"name\":{\"S\":\"x\"}")),
+            order(2, upsert("INSERT", "b", 2, "\"price\":{\"S\":\"cheap\"},\"n\":{\"N\":\"1\"}")),
+            order(3, upsert("INSERT", "c", 3, "\"name\":{\"S\":\"z\"}")));
+
+    assertThat(result.succeeded()).isTrue();
+    assertThat(target.calls)
+        .containsExactly(
+            "prepare orders 0",
+            "upsert orders 3",
+            "upsert orders 3",
+            "upsertEach orders 3",
+            "upsertEach orders 1");
+    Map<String, PlannedRow> rows = target.rows.get(ORDERS);
+    assertThat(rows.get("{\"id\":\"a\"}").inAux()).isEmpty();
+    assertThat(rows.get("{\"id\":\"c\"}").inAux()).isEmpty();
+    assertThat(rows.get("{\"id\":\"b\"}").inAux()).containsExactly("price");
+    assertThat(result.upserted()).isEqualTo(3);
+    assertThat(result.rerouted()).isEqualTo(1);
+    assertThat(result.deadLettered()).isZero();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "Cannot cast object element `price` with value `cheap` to type `bigint`",
+        "Cannot cast value `cheap` to type `bigint` of column data['price']",
+        "Mixed dataTypes inside a list are not supported. Found object and string for 'price'",
+        "column \"price\" is of type bigint but expression is of type text",
+        "Cannot cast object element `price['amount']` with value `x` to type `bigint`",
+      })
+  void theAttributeAnErrorNamesIsTheOneMovedToAux(String error) {
+    target.rejectRows(
+        row -> row.dataJson() != null && row.dataJson().contains("\"price\"") ? error : null);
+
+    BatchResult result =
+        apply(
+            bySourceTable(),
+            order(
+                1,
+                upsert(
+                    "INSERT",
+                    "b",
+                    2,
+                    "\"price\":{\"M\":{\"amount\":{\"S\":\"x\"}}},\"pricey\":{\"N\":\"1\"}")));
+
+    assertThat(result.rerouted()).isEqualTo(1);
+    assertThat(target.rows.get(ORDERS).get("{\"id\":\"b\"}").inAux()).containsExactly("price");
+  }
+
+  @Test
+  void aRowThatFailsEveryAttemptIsADeadLetterAndTheBatchSucceeds() {
+    target.rejectRows(row -> row.pkJson().contains("\"b\"") ? "the row of b is refused" : null);
+
+    BatchResult result =
+        apply(
+            bySourceTable(),
+            order(1, upsert("INSERT", "a", 1, "")),
+            order(2, upsert("INSERT", "b", 2, "\"v\":{\"N\":\"2\"}")),
+            order(3, upsert("INSERT", "c", 3, "")));
+
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.upserted()).isEqualTo(2);
+    assertThat(result.deadLettered()).isEqualTo(1);
+    assertThat(target.rows.get(ORDERS)).containsOnlyKeys("{\"id\":\"a\"}", "{\"id\":\"c\"}");
+    DeadLetter letter = target.deadLetters.get(ORDERS).get(0);
+    assertThat(letter.stage()).isEqualTo("write");
+    assertThat(letter.reason()).isEqualTo("the row of b is refused");
+    assertThat(letter.source().sequenceNumber()).isEqualTo(sequenceNumber(2));
+  }
+
+  @Test
+  void aRecordThatCannotBeDecodedIsADeadLetterOfNoTableAndTheOthersAreApplied() {
+    SourceRecord poison =
+        new SourceRecord(
+            "shardId-000000000000",
+            sequenceNumber(2),
+            "{not json".getBytes(StandardCharsets.UTF_8),
+            Instant.EPOCH);
+
+    BatchResult result = apply(bySourceTable(), order(1, upsert("INSERT", "a", 1, "")), poison);
+
+    assertThat(result.succeeded()).isTrue();
+    assertThat(target.rows.get(ORDERS)).containsOnlyKeys("{\"id\":\"a\"}");
+    assertThat(target.deadLetters.get(InMemoryTarget.STATE))
+        .singleElement()
+        .satisfies(letter -> assertThat(letter.stage()).isEqualTo("decode"));
+  }
+
+  @Test
+  void aDeadLetterThatCannotBeStoredFailsTheBatchFromItsRecord() {
+    target.unavailableAt("deadLetter", 1);
+
+    BatchResult result =
+        apply(
+            bySourceTable(),
+            order(1, upsert("INSERT", "a", 1, "")),
+            record(2, upsert("INSERT", "nameless", 2, "").replace("\"tableName\":\"demo\",", "")));
+
+    assertThat(result.failedFrom()).contains(sequenceNumber(2));
+    assertThat(target.rows.get(ORDERS)).containsOnlyKeys("{\"id\":\"a\"}");
+  }
+}

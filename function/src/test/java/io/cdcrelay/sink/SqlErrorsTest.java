@@ -1,0 +1,81 @@
+package io.cdcrelay.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.sql.BatchUpdateException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Which database errors are outages (retry the batch) and which are the rows' own. */
+class SqlErrorsTest {
+
+  @ParameterizedTest(name = "SQLSTATE {0} retryable: {1}")
+  @CsvSource({
+    "08006, true", // connection failure
+    "08001, true", // cannot establish a connection
+    "53300, true", // too many connections
+    "57P01, true", // admin shutdown
+    "58030, true", // I/O error
+    "40001, true", // serialization failure
+    "23505, false", // unique violation: the row's own problem
+    "22P02, false", // invalid text representation
+    "42P01, false", // undefined table
+    "28P01, false", // wrong password: no retry helps
+  })
+  void sqlStateClassesDecide(String state, boolean retryable) {
+    assertThat(SqlErrors.isRetryable(new SQLException("failed", state))).isEqualTo(retryable);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "NodeDisconnectedException[[node-1] disconnected] | true",
+        "NoShardAvailableActionException[No shard available for [get [doc][t][1]]] | true",
+        "UnavailableShardsException[[doc.t][2] primary shard is not active Timeout: [1m]] | true",
+        "ClusterBlockException[blocked by: [SERVICE_UNAVAILABLE/1/state not recovered]] | true",
+        "CircuitBreakingException[[query] Data too large, data for [collect] would be larger] | true",
+        "Cannot cast object element `price` with value `cheap` to type `bigint` | false",
+        "Dynamic nested arrays are not supported | false",
+        "Relation 'doc.missing' unknown | false",
+      })
+  void crateDbPhrasesUnderSqlStateXx000Decide(String message, boolean retryable) {
+    assertThat(SqlErrors.isRetryable(new SQLException("ERROR: " + message, "XX000")))
+        .isEqualTo(retryable);
+  }
+
+  @Test
+  void anOutageAnywhereInTheChainIsRetryable() {
+    SQLException outer = new SQLException("batch entry 0 failed", "XX000");
+    outer.setNextException(new SQLRecoverableException("connection reset"));
+    assertThat(SqlErrors.isRetryable(outer)).isTrue();
+
+    SQLException wrapped = new SQLException("I/O error", null, new ConnectException("refused"));
+    assertThat(SqlErrors.isRetryable(wrapped)).isTrue();
+    assertThat(SqlErrors.isRetryable(new SQLTransientConnectionException("pool"))).isTrue();
+    assertThat(SqlErrors.isRetryable(new IOException("broken pipe"))).isTrue();
+  }
+
+  @Test
+  void aRowErrorWithoutAnyOutageIsNotRetryable() {
+    BatchUpdateException batch = new BatchUpdateException("Batch entry 3 failed", "XX000", 0, null);
+    batch.setNextException(new SQLException("ERROR: Cannot cast value", "XX000"));
+    assertThat(SqlErrors.isRetryable(batch)).isFalse();
+  }
+
+  @Test
+  void describeJoinsTheChainOnceEachAndCapsItsLength() {
+    SQLException outer = new SQLException("Batch entry 0 failed");
+    outer.setNextException(new SQLException("ERROR: Cannot cast value"));
+    assertThat(SqlErrors.describe(outer))
+        .isEqualTo("Batch entry 0 failed | ERROR: Cannot cast value");
+    assertThat(SqlErrors.describe(new SQLException("x".repeat(5000)))).hasSize(1001).endsWith("…");
+    assertThat(SqlErrors.describe(new SQLException())).isEqualTo("SQLException");
+  }
+}

@@ -13,7 +13,7 @@ import java.util.Objects;
 
 /**
  * The primary key of the target table: the DynamoDB key attributes, each stored in the {@code pk}
- * object with the type the reference tool chose (S as text, N as bigint, B as base64 text).
+ * object — S as text, B as base64 text, N as its {@link NumberKey storage} says.
  */
 public record KeySchema(List<KeyColumn> columns) {
 
@@ -24,11 +24,32 @@ public record KeySchema(List<KeyColumn> columns) {
     B
   }
 
-  /** One key attribute. */
-  public record KeyColumn(String name, KeyType type) {
+  /**
+   * How a number key is stored. A DynamoDB number has up to 38 significant digits at any exponent
+   * from -130 to +125: no fixed-scale NUMERIC(p, s) holds them all (CrateDB 6.4 takes NUMERIC keys
+   * only with precision at most 38 and a fixed scale), so a number key is exact only as a JSON
+   * number or as text. Either way in canonical form: {@code 1.5} and {@code 1.50} are one key.
+   */
+  public enum NumberKey {
+    /** An exact JSON number (PostgreSQL's {@code jsonb} key). */
+    NUMBER,
+    /** The canonical decimal text (CrateDB tables this relay creates). */
+    TEXT,
+    /** A 64-bit integer (CrateDB tables of the reference tool); other numbers do not fit. */
+    BIGINT
+  }
+
+  /** One key attribute; {@code numbers} matters only for an N key. */
+  public record KeyColumn(String name, KeyType type, NumberKey numbers) {
     public KeyColumn {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(numbers, "numbers");
+    }
+
+    /** A key attribute stored as this relay stores it by default (N as an exact JSON number). */
+    public KeyColumn(String name, KeyType type) {
+      this(name, type, NumberKey.NUMBER);
     }
   }
 
@@ -94,7 +115,12 @@ public record KeySchema(List<KeyColumn> columns) {
         } else if (value instanceof AttributeValue.B b) {
           json.writeString(b.base64());
         } else {
-          json.writeNumber(toBigint(column.name(), ((AttributeValue.N) value).value()));
+          BigDecimal number = ((AttributeValue.N) value).value();
+          switch (column.numbers()) {
+            case BIGINT -> json.writeNumber(toBigint(column.name(), number));
+            case NUMBER -> json.writeNumber(canonical(number));
+            case TEXT -> json.writeString(canonical(number));
+          }
         }
       }
       json.writeEndObject();
@@ -102,6 +128,11 @@ public record KeySchema(List<KeyColumn> columns) {
       throw new UncheckedIOException(e);
     }
     return out.toString();
+  }
+
+  /** The number's one decimal text: no exponent, no trailing zeros ({@code 1.50} → {@code 1.5}). */
+  public static String canonical(BigDecimal number) {
+    return number.signum() == 0 ? "0" : number.stripTrailingZeros().toPlainString();
   }
 
   private static long toBigint(String name, BigDecimal value) {

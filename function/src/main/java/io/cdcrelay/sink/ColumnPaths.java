@@ -38,4 +38,16 @@ final class ColumnPaths {
     }
     return path;
   }
+
+  /**
+   * The unambiguous name of the column at {@code path} under {@code root}, quotes inside a segment
+   * doubled: {@link #parse} reads it back whatever characters the names hold.
+   */
+  static String format(String root, List<?> path) {
+    StringBuilder name = new StringBuilder(root);
+    for (Object segment : path) {
+      name.append("['").append(String.valueOf(segment).replace("'", "''")).append("']");
+    }
+    return name.toString();
+  }
 }

@@ -11,6 +11,18 @@ import java.util.StringJoiner;
  */
 public final class CrateDbSql implements TargetSql {
 
+  /**
+   * CrateDB writes a sub-column's name as {@code pk['a']} without doubling a quote inside it, so
+   * the name alone is ambiguous; {@code column_details} gives the root and the path as separate
+   * values, read as one JSON object (its path as an array comes over the wire without escaping a
+   * quote inside an element, which is ambiguous again).
+   */
+  @Override
+  public String selectColumns() {
+    return "SELECT column_name, data_type, column_details"
+        + " FROM information_schema.columns WHERE table_schema = ? AND table_name = ?";
+  }
+
   @Override
   public boolean tracksColumnTypes() {
     return true;
@@ -35,7 +47,7 @@ public final class CrateDbSql implements TargetSql {
   public String createTable(TableName table, KeySchema keys) {
     StringJoiner pk = new StringJoiner(", ");
     for (KeySchema.KeyColumn key : keys.columns()) {
-      pk.add(TableName.quote(key.name()) + " " + keyType(key.type()) + " PRIMARY KEY");
+      pk.add(TableName.quote(key.name()) + " " + keyType(key) + " PRIMARY KEY");
     }
     return "CREATE TABLE IF NOT EXISTS "
         + table.quoted()
@@ -139,7 +151,10 @@ public final class CrateDbSql implements TargetSql {
         + " PRIMARY KEY (\"shard_id\", \"sequence_number\"))";
   }
 
-  private static String keyType(KeySchema.KeyType type) {
-    return type == KeySchema.KeyType.N ? "BIGINT" : "TEXT";
+  /** TEXT but for the reference tool's BIGINT number keys (see {@link KeySchema.NumberKey}). */
+  private static String keyType(KeySchema.KeyColumn key) {
+    return key.type() == KeySchema.KeyType.N && key.numbers() == KeySchema.NumberKey.BIGINT
+        ? "BIGINT"
+        : "TEXT";
   }
 }

@@ -752,12 +752,31 @@ public final class JdbcTarget implements Target {
       statement.setString(1, name.schema());
       statement.setString(2, name.table());
       try (ResultSet rs = statement.executeQuery()) {
+        boolean detailed = rs.getMetaData().getColumnCount() >= 3;
         while (rs.next()) {
-          columns.put(rs.getString(1), rs.getString(2));
+          String column = rs.getString(1);
+          if (detailed && rs.getString(3) != null) {
+            column = unambiguousName(rs.getString(3), column);
+          }
+          columns.put(column, rs.getString(2));
         }
       }
     }
     return columns;
+  }
+
+  /** The column's name with quotes doubled, from CrateDB's {@code column_details} object. */
+  private static String unambiguousName(String details, String columnName) {
+    try {
+      JsonNode node = JSON.readTree(details);
+      List<String> path = new ArrayList<>();
+      node.path("path").forEach(segment -> path.add(segment.asText()));
+      return node.hasNonNull("name")
+          ? ColumnPaths.format(node.get("name").asText(), path)
+          : columnName;
+    } catch (java.io.IOException e) {
+      return columnName;
+    }
   }
 
   private void addMissingColumn(
@@ -791,13 +810,16 @@ public final class JdbcTarget implements Target {
         continue;
       }
       ColumnType type = ColumnType.parse(column.getValue());
-      KeySchema.KeyType keyType =
-          type.base() == ColumnType.Base.INTEGRAL
-              ? KeySchema.KeyType.N
-              : proposedTypes.getOrDefault(path.get(1), KeySchema.KeyType.S) == KeySchema.KeyType.B
-                  ? KeySchema.KeyType.B
-                  : KeySchema.KeyType.S;
-      keyColumns.add(new KeySchema.KeyColumn(path.get(1), keyType));
+      KeySchema.KeyType proposedType = proposedTypes.getOrDefault(path.get(1), KeySchema.KeyType.S);
+      if (type.base() == ColumnType.Base.INTEGRAL) {
+        // The reference tool's layout: a number key as BIGINT.
+        keyColumns.add(
+            new KeySchema.KeyColumn(path.get(1), KeySchema.KeyType.N, KeySchema.NumberKey.BIGINT));
+      } else {
+        // Text: S, B as base64, or N as its canonical decimal text.
+        keyColumns.add(
+            new KeySchema.KeyColumn(path.get(1), proposedType, KeySchema.NumberKey.TEXT));
+      }
     }
     if (keyColumns.isEmpty()) {
       throw new IllegalStateException(

@@ -90,8 +90,11 @@ class BatchPlannerTest {
   }
 
   @Test
-  void numericKeyThatIsNotABigintIsADeadLetter() {
-    KeySchema numeric = new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.N)));
+  void numericKeyThatIsNotABigintIsADeadLetterOfAReferenceToolTable() {
+    KeySchema numeric =
+        new KeySchema(
+            List.of(
+                new KeySchema.KeyColumn("id", KeySchema.KeyType.N, KeySchema.NumberKey.BIGINT)));
     String json =
         upsert("INSERT", "x", 1, "").replace("{\"id\":{\"S\":\"x\"}", "{\"id\":{\"N\":\"1.5\"}");
     Decoded decoded = new DynamoDbChangeDecoder().decode(record(1, json));

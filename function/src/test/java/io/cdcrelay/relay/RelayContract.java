@@ -442,23 +442,4 @@ abstract class RelayContract {
     assertThat(rows).hasSize(1);
     assertThat(rows.get("{\"id\":\"a\"}").data().get("v").asDouble()).isEqualTo(2.0);
   }
-
-  @Test
-  void compositeAndNumericKeysWork() throws Exception {
-    String json =
-        upsert("INSERT", "x", 100, "\"v\":{\"S\":\"w\"}")
-            .replace(
-                "\"Keys\":{\"id\":{\"S\":\"x\"}}",
-                "\"Keys\":{\"device\":{\"S\":\"d1\"},\"ts\":{\"N\":\"17\"}}")
-            .replace(
-                "\"NewImage\":{\"id\":{\"S\":\"x\"}",
-                "\"NewImage\":{\"device\":{\"S\":\"d1\"},\"ts\":{\"N\":\"17\"}");
-    BatchResult result = relay.apply(batch(record(1, json)));
-    assertThat(result.succeeded()).isTrue();
-    Map<String, TableRows.Row> rows = TableRows.read(database(), table);
-    assertThat(rows).hasSize(1);
-    TableRows.Row row = rows.values().iterator().next();
-    assertThat(row.pk()).isEqualTo(json("{\"device\":\"d1\",\"ts\":17}"));
-    assertThat(row.data()).isEqualTo(json("{\"v\":\"w\"}"));
-  }
 }

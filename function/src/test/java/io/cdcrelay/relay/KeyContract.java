@@ -1,0 +1,149 @@
+package io.cdcrelay.relay;
+
+import static io.cdcrelay.testing.Records.record;
+import static io.cdcrelay.testing.Records.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetUrl;
+import io.cdcrelay.testing.TableRows;
+import io.cdcrelay.testing.TargetDatabase;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Primary keys against a real database, written once and run per database: composite keys, number
+ * keys of any size and scale held exactly (one row per DynamoDB number), and key attribute names
+ * holding any character.
+ */
+abstract class KeyContract {
+
+  private static final AtomicInteger TABLES = new AtomicInteger();
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  TableName table;
+
+  /** The database under test; tests are skipped when it is not available. */
+  abstract TargetDatabase database();
+
+  /**
+   * The canonical decimal text of a number key as the database's {@code pk} object holds it,
+   * failing unless it holds it in the database's documented form.
+   */
+  abstract String numberKeyText(JsonNode stored);
+
+  @BeforeEach
+  void setUp() {
+    table =
+        new TableName(
+            database().schema(),
+            "keys_" + ProcessHandle.current().pid() + "_" + TABLES.incrementAndGet());
+  }
+
+  /** A relay of a fresh process: it knows nothing of the table but what the database says. */
+  Relay relay() {
+    TargetUrl url = database().url(database().host(), database().port(), table);
+    return new Relay(
+        new JdbcTarget(url, () -> null, Clock.systemUTC(), 30),
+        RelaySettings.single(table.schema(), table.table()),
+        Clock.systemUTC());
+  }
+
+  /** An INSERT or MODIFY of the item with these keys (DynamoDB JSON members) and attributes. */
+  static String keyed(String event, String keys, long micros, String attributes) {
+    return upsert(event, "x", micros, attributes)
+        .replace("\"Keys\":{\"id\":{\"S\":\"x\"}}", "\"Keys\":{" + keys + "}")
+        .replace("\"NewImage\":{\"id\":{\"S\":\"x\"}", "\"NewImage\":{" + keys);
+  }
+
+  BatchResult apply(String... records) {
+    List<io.cdcrelay.change.SourceRecord> batch = new ArrayList<>();
+    for (int i = 0; i < records.length; i++) {
+      batch.add(record(i + 1, records[i]));
+    }
+    try (Relay relay = relay()) {
+      return relay.apply(batch);
+    }
+  }
+
+  @Test
+  void compositeKeysOfTextAndNumberWork() throws Exception {
+    BatchResult result =
+        apply(
+            keyed(
+                "INSERT",
+                "\"device\":{\"S\":\"d1\"},\"ts\":{\"N\":\"17\"}",
+                100,
+                "\"v\":{\"S\":\"w\"}"));
+
+    assertThat(result.succeeded()).isTrue();
+    Map<String, TableRows.Row> rows = TableRows.read(database(), table);
+    assertThat(rows).hasSize(1);
+    TableRows.Row row = rows.values().iterator().next();
+    assertThat(row.pk().get("device").asText()).isEqualTo("d1");
+    assertThat(numberKeyText(row.pk().get("ts"))).isEqualTo("17");
+    assertThat(row.data()).isEqualTo(JSON.readTree("{\"v\":\"w\"}"));
+  }
+
+  @Test
+  void numberKeysOfAnyScaleAndSizeAreExactAndEqualNumbersAreOneRow() throws Exception {
+    String[][] keys = {
+      {"1.5", "1.5"},
+      {"-0.25", "-0.25"},
+      {"12345678901234567890123456789012345678", "12345678901234567890123456789012345678"},
+      {"1E+125", "1" + "0".repeat(125)},
+      {"1.2345E-129", "0." + "0".repeat(128) + "12345"},
+    };
+    List<String> records = new ArrayList<>();
+    for (int i = 0; i < keys.length; i++) {
+      records.add(
+          keyed("INSERT", "\"n\":{\"N\":\"" + keys[i][0] + "\"}", 100 + i, "\"v\":{\"N\":\"1\"}"));
+    }
+    // 1.50 and 15E-1 are the same DynamoDB number as 1.5: the same item, so the same row.
+    records.add(keyed("MODIFY", "\"n\":{\"N\":\"1.50\"}", 200, "\"v\":{\"N\":\"2\"}"));
+    records.add(keyed("MODIFY", "\"n\":{\"N\":\"15E-1\"}", 300, "\"v\":{\"N\":\"3\"}"));
+
+    BatchResult first = apply(records.subList(0, keys.length).toArray(String[]::new));
+    BatchResult second = apply(records.subList(keys.length, records.size()).toArray(String[]::new));
+
+    assertThat(first.deadLettered()).isZero();
+    assertThat(second.deadLettered()).isZero();
+    Map<String, TableRows.Row> rows = TableRows.read(database(), table);
+    assertThat(rows).hasSize(keys.length);
+    for (String[] key : keys) {
+      TableRows.Row row =
+          rows.values().stream()
+              .filter(r -> numberKeyText(r.pk().get("n")).equals(key[1]))
+              .findFirst()
+              .orElseThrow(
+                  () -> new AssertionError("no row of key " + key[0] + " in " + rows.keySet()));
+      assertThat(row.data().get("v").asInt()).isEqualTo(key[0].equals("1.5") ? 3 : 1);
+    }
+  }
+
+  @Test
+  void aKeyAttributeNameHoldingQuotesAndSqlIsReadBackFromTheDatabase() throws Exception {
+    String name = "i'd\\\"; --']";
+    String key = "\"" + name + "\":{\"S\":\"a\"}";
+
+    BatchResult created = apply(keyed("INSERT", key, 100, "\"v\":{\"N\":\"1\"}"));
+    // A relay of another process reads the key schema back from the table.
+    BatchResult modified = apply(keyed("MODIFY", key, 200, "\"v\":{\"N\":\"2\"}"));
+
+    assertThat(created.deadLettered()).isZero();
+    assertThat(modified.deadLettered()).as("the key column is read back whole").isZero();
+    Map<String, TableRows.Row> rows = TableRows.read(database(), table);
+    assertThat(rows).hasSize(1);
+    TableRows.Row row = rows.values().iterator().next();
+    assertThat(row.pk().fieldNames().next()).isEqualTo("i'd\"; --']");
+    assertThat(row.data().get("v").asInt()).isEqualTo(2);
+  }
+}

@@ -12,6 +12,34 @@ import java.util.StringJoiner;
 public final class CrateDbSql implements TargetSql {
 
   /**
+   * Phrases of CrateDB errors (SQLSTATE XX000) that mean the cluster is in trouble for now: the
+   * batch is retried.
+   */
+  static final java.util.List<String> TRANSIENT_PHRASES =
+      java.util.List.of(
+          "nodedisconnectedexception",
+          "nodenotconnectedexception",
+          "nodeclosedexception",
+          "noshardavailableactionexception",
+          "unavailableshardsexception",
+          "shardnotfoundexception",
+          "clusterblockexception",
+          "circuitbreakingexception",
+          "connecttransportexception",
+          "primary shard is not active",
+          "no master",
+          "timed out");
+
+  /**
+   * Phrases of CrateDB errors (SQLSTATE XX000) that mean the configuration cannot work: a table or
+   * schema name CrateDB refuses ({@code Relation name 'a b.t' is invalid. Must not contain …}), and
+   * a cluster at its shard limit ({@code this action would add [4] total shards, but this cluster
+   * currently has [1000]/[1000] maximum shards open}).
+   */
+  static final java.util.List<String> CONFIGURATION_PHRASES =
+      java.util.List.of("is invalid. must not contain", "maximum shards open");
+
+  /**
    * CrateDB writes a sub-column's name as {@code pk['a']} without doubling a quote inside it, so
    * the name alone is ambiguous; {@code column_details} gives the root and the path as separate
    * values, read as one JSON object (its path as an array comes over the wire without escaping a

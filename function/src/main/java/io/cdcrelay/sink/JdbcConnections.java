@@ -59,4 +59,36 @@ public final class JdbcConnections {
       return rs.getString(1);
     }
   }
+
+  /**
+   * Why a connection could not be opened, saying what was tried: a port that speaks another
+   * protocol (CrateDB's HTTP port 4200, its transport port 4300) otherwise fails with a misleading
+   * "error occurred while setting up the SSL connection" or "Protocol error".
+   */
+  public static String describeConnectFailure(TargetUrl url, SQLException e) {
+    String jdbc = url.jdbcUrl();
+    String tried =
+        jdbc.contains("sslmode=disable")
+            ? "a plain PostgreSQL-protocol connection"
+            : jdbc.contains("sslmode=require") || jdbc.contains("sslmode=verify")
+                ? "an SSL PostgreSQL-protocol connection"
+                : "a PostgreSQL-protocol connection, SSL first (the driver's sslmode=prefer)";
+    String text =
+        "cannot connect to " + jdbc + (url.user() == null ? "" : " as user " + url.user());
+    String described = SqlErrors.describe(e);
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    if (state.equals("08P01")
+        || described.contains("SSL connection")
+        || described.contains("EOFException")
+        || (e.getCause() instanceof java.io.EOFException)) {
+      return text
+          + ": tried "
+          + tried
+          + " and the server answered in another protocol ("
+          + described
+          + "); is the port the database's PostgreSQL port (CrateDB: 5432, not HTTP 4200 or"
+          + " transport 4300)?";
+    }
+    return text + ": tried " + tried + ": " + described;
+  }
 }

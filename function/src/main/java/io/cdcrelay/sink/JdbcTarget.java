@@ -671,8 +671,18 @@ public final class JdbcTarget implements Target {
       }
     } catch (SQLException e) {
       reset();
-      throw new TargetUnavailableException(
-          "cannot connect to " + url.jdbcUrl() + ": " + SqlErrors.describe(e), e);
+      String where = JdbcConnections.describeConnectFailure(url, e);
+      SqlErrors.configurationProblem(e)
+          .ifPresent(
+              problem -> {
+                throw new BadTargetException(
+                    "cannot connect to "
+                        + url.jdbcUrl()
+                        + (url.user() == null ? "" : " as user " + url.user())
+                        + ": "
+                        + problem);
+              });
+      throw new TargetUnavailableException(where, e);
     }
   }
 
@@ -844,6 +854,7 @@ public final class JdbcTarget implements Target {
   }
 
   private void throwIfUnavailable(String what, SQLException e) {
+    throwIfMisconfigured(what, e);
     boolean connectionLost;
     try {
       connectionLost = connection == null || !connection.isValid(5);
@@ -856,7 +867,17 @@ public final class JdbcTarget implements Target {
     }
   }
 
+  /** A configuration no retry can fix fails at once, with the database's reason. */
+  private void throwIfMisconfigured(String what, SQLException e) {
+    SqlErrors.configurationProblem(e)
+        .ifPresent(
+            problem -> {
+              throw new BadTargetException(what + ": " + problem);
+            });
+  }
+
   private TargetUnavailableException failure(String what, SQLException e) {
+    throwIfMisconfigured(what, e);
     reset();
     return new TargetUnavailableException(what + ": " + SqlErrors.describe(e), e);
   }

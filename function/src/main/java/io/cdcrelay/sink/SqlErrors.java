@@ -18,21 +18,10 @@ final class SqlErrors {
   // https://www.postgresql.org/docs/current/errcodes-appendix.html
   private static final List<String> RETRYABLE_STATES = List.of("08", "53", "57", "58", "40");
 
-  // CrateDB reports cluster trouble with SQLSTATE XX000 and these exception names or phrases.
-  private static final List<String> CRATEDB_TRANSIENT =
-      List.of(
-          "nodedisconnectedexception",
-          "nodenotconnectedexception",
-          "nodeclosedexception",
-          "noshardavailableactionexception",
-          "unavailableshardsexception",
-          "shardnotfoundexception",
-          "clusterblockexception",
-          "circuitbreakingexception",
-          "connecttransportexception",
-          "primary shard is not active",
-          "no master",
-          "timed out");
+  // SQLSTATEs of a configuration no retry can fix: 28 authorization (wrong user or password),
+  // 3D000 unknown database, 3F000 unknown schema, 42602 invalid name, 42501 missing privilege.
+  private static final List<String> CONFIGURATION_STATES =
+      List.of("28", "3D000", "3F000", "42602", "42501");
 
   private static final int MAX_MESSAGE = 1000;
 
@@ -56,13 +45,46 @@ final class SqlErrors {
         }
       }
       String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-      for (String marker : CRATEDB_TRANSIENT) {
+      for (String marker : CrateDbSql.TRANSIENT_PHRASES) {
         if (message.contains(marker)) {
           return true;
         }
       }
     }
     return false;
+  }
+
+  /**
+   * Why {@code error} is a configuration that no retry can fix (credentials, a database or name the
+   * server refuses, a cluster out of room for new tables), if it is one.
+   */
+  static java.util.Optional<String> configurationProblem(Throwable error) {
+    for (Throwable t : chain(error, new IdentityHashMap<>())) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        for (String prefix : CONFIGURATION_STATES) {
+          if (state.startsWith(prefix)) {
+            return java.util.Optional.of(firstLine(t.getMessage()));
+          }
+        }
+      }
+      String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+      for (String phrase : CrateDbSql.CONFIGURATION_PHRASES) {
+        if (message.contains(phrase)) {
+          return java.util.Optional.of(firstLine(t.getMessage()));
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int newline = message.indexOf('\n');
+    String line = newline < 0 ? message : message.substring(0, newline);
+    return line.length() <= MAX_MESSAGE ? line : line.substring(0, MAX_MESSAGE) + "…";
   }
 
   /** Every message of the chain, joined: the batch error and the first failing row's cause. */

@@ -1,5 +1,6 @@
 package io.cdcrelay.sink;
 
+import io.cdcrelay.text.NearestName;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,8 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
 
   private static final int CRATEDB_HTTP_PORT = 4200;
   private static final int POSTGRES_PORT = 5432;
+  // The options of crate:// and postgresql:// URLs; anything else is a typo, never ignored.
+  private static final List<String> OPTIONS = List.of("ssl", "sslmode", "schema");
 
   /** Parses any of the accepted URL forms; the message of a failure names the bad part. */
   public static TargetUrl parse(String url) {
@@ -57,6 +60,20 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
     }
     String[] credentials = credentials(uri.getRawUserInfo());
     Map<String, String> query = UrlQuery.parse(uri.getRawQuery());
+    for (String option : query.keySet()) {
+      if (!OPTIONS.contains(option)) {
+        throw new IllegalArgumentException(
+            "the target URL option \""
+                + option
+                + "\" is not known"
+                + NearestName.of(option, OPTIONS)
+                    .map(n -> "; did you mean \"" + n + "\"?")
+                    .orElse("")
+                + " (options: "
+                + String.join(", ", OPTIONS)
+                + ")");
+      }
+    }
     List<String> path = pathSegments(uri.getRawPath());
     switch (scheme) {
       case "crate", "cratedb", "crate+psycopg" -> {
@@ -66,10 +83,16 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
           throw new IllegalArgumentException(
               "the target URL path must be /SCHEMA/TABLE, got " + uri.getRawPath());
         }
-        String schema = path.isEmpty() ? null : path.get(0);
+        String schema = path.isEmpty() ? query.get("schema") : path.get(0);
         String table = path.size() == 2 ? path.get(1) : null;
         String user = credentials[0] == null ? "crate" : credentials[0];
-        String jdbc = jdbcUrl(uri, port, schema == null ? "doc" : schema, query);
+        // Like the reference tool's HTTP connection: TLS only with ssl=true, never tried first.
+        Map<String, String> options = new java.util.HashMap<>(query);
+        String ssl = options.getOrDefault("ssl", options.getOrDefault("sslmode", "false"));
+        if (List.of("false", "0", "no").contains(ssl.toLowerCase(java.util.Locale.ROOT))) {
+          options.put("ssl", "disable");
+        }
+        String jdbc = jdbcUrl(uri, port, schema == null ? "doc" : schema, options);
         return new TargetUrl(jdbc, user, credentials[1], schema, table);
       }
       case "postgresql", "postgres", "postgresql+psycopg2", "postgresql+psycopg" -> {
@@ -168,7 +191,8 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
           // Verify the server's certificate against the JVM's trust store, as CrateDB Cloud needs.
           jdbc.append("?ssl=true&sslmode=verify-full")
               .append("&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory");
-      case "false", "disable", "0", "no" -> {}
+      case "false", "0", "no" -> {}
+      case "disable" -> jdbc.append("?sslmode=disable");
       case "require" -> jdbc.append("?ssl=true&sslmode=require");
       default ->
           throw new IllegalArgumentException(

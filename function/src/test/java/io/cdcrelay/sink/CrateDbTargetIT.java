@@ -74,4 +74,26 @@ class CrateDbTargetIT {
           .containsOnlyKeys("{\"id\":\"good1\"}", "{\"id\":\"good2\"}");
     }
   }
+
+  @Test
+  void aTableNameCrateDbRefusesIsBadConfigurationNotAnOutage() {
+    TableName table = new TableName(crateDb.schema(), "bad*name_" + ProcessHandle.current().pid());
+    try (JdbcTarget target =
+        new JdbcTarget(
+            crateDb.url(crateDb.host(), crateDb.port(), table),
+            () -> null,
+            Clock.systemUTC(),
+            30)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  target.prepare(
+                      table,
+                      new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S))),
+                      false,
+                      io.cdcrelay.route.DeleteMode.HARD))
+          .isInstanceOf(BadTargetException.class)
+          .hasMessageContaining("Relation name")
+          .hasMessageContaining("is invalid");
+    }
+  }
 }

@@ -78,4 +78,29 @@ class SqlErrorsTest {
     assertThat(SqlErrors.describe(new SQLException("x".repeat(5000)))).hasSize(1001).endsWith("…");
     assertThat(SqlErrors.describe(new SQLException())).isEqualTo("SQLException");
   }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "28P01 | FATAL: password authentication failed for user \"crate\"",
+        "28000 | FATAL: no pg_hba.conf entry for host",
+        "3D000 | FATAL: database \"nodb\" does not exist",
+        "42501 | permission denied for schema sales",
+        "XX000 | Relation name 'doc.a*b' is invalid. Must not contain the following characters [\\, /]",
+        "XX000 | this action would add [4] total shards, but this cluster currently has [1000]/[1000]"
+            + " maximum shards open",
+      })
+  void configurationNoRetryCanFixIsToldApart(String state, String message) {
+    SQLException error = new SQLException(message + "\n  Where: io.crate.Something", state);
+    assertThat(SqlErrors.configurationProblem(error)).contains(message);
+    assertThat(SqlErrors.isRetryable(error)).isFalse();
+  }
+
+  @Test
+  void outagesAndRowErrorsAreNoConfigurationProblem() {
+    assertThat(SqlErrors.configurationProblem(new SQLException("refused", "08001"))).isEmpty();
+    assertThat(SqlErrors.configurationProblem(new SQLException("Cannot cast", "XX000"))).isEmpty();
+    assertThat(SqlErrors.configurationProblem(new java.io.IOException("reset"))).isEmpty();
+  }
 }

@@ -10,7 +10,8 @@ class TargetUrlTest {
   @Test
   void crateUrlOfTheReferenceToolMapsHttpPortToPostgresPort() {
     TargetUrl url = TargetUrl.parse("crate://crate@localhost:4200/testdrive/demo");
-    assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/testdrive");
+    assertThat(url.jdbcUrl())
+        .isEqualTo("jdbc:postgresql://localhost:5432/testdrive?sslmode=disable");
     assertThat(url.user()).isEqualTo("crate");
     assertThat(url.password()).isNull();
     assertThat(url.schema()).isEqualTo("testdrive");
@@ -20,14 +21,15 @@ class TargetUrlTest {
   @Test
   void crateUrlWithoutPortOrUserUsesDefaults() {
     TargetUrl url = TargetUrl.parse("crate://cratedb.example/doc/t");
-    assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://cratedb.example:5432/doc");
+    assertThat(url.jdbcUrl())
+        .isEqualTo("jdbc:postgresql://cratedb.example:5432/doc?sslmode=disable");
     assertThat(url.user()).isEqualTo("crate");
   }
 
   @Test
   void crateUrlKeepsAnExplicitNonHttpPort() {
     assertThat(TargetUrl.parse("crate://h:5433/doc/t").jdbcUrl())
-        .isEqualTo("jdbc:postgresql://h:5433/doc");
+        .isEqualTo("jdbc:postgresql://h:5433/doc?sslmode=disable");
   }
 
   @Test
@@ -104,5 +106,62 @@ class TargetUrlTest {
         .isEqualTo("jdbc:postgresql://h/doc?password=***&user=x");
     assertThatThrownBy(() -> TargetUrl.parse("crate://admin:s3cret@/doc/t"))
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
+  }
+
+  @Test
+  void anUnknownOptionIsAnErrorNamingTheNearestKnownOne() {
+    assertThatThrownBy(() -> TargetUrl.parse("crate://crate:s3cr%2Ft@db:4200/doc/t?sll=true"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "the target URL option \"sll\" is not known; did you mean \"ssl\"?"
+                + " (options: ssl, sslmode, schema)")
+        .message()
+        .doesNotContain("s3cr");
+    assertThatThrownBy(() -> TargetUrl.parse("postgresql://u@db/app?shema=s"))
+        .hasMessageContaining("did you mean \"schema\"?");
+    assertThatThrownBy(() -> TargetUrl.parse("crate://db/doc?pool_size=5"))
+        .hasMessage(
+            "the target URL option \"pool_size\" is not known (options: ssl, sslmode, schema)");
+  }
+
+  @Test
+  void aCrateUrlMayNameItsSchemaAsAnOption() {
+    TargetUrl url = TargetUrl.parse("crate://db:4200/?schema=sales");
+    assertThat(url.schema()).isEqualTo("sales");
+    assertThat(url.table()).isNull();
+    assertThat(url.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/sales?sslmode=disable");
+  }
+
+  @Test
+  void aConnectionToAPortOfAnotherProtocolSaysWhatWasTried() {
+    TargetUrl crate = TargetUrl.parse("crate://crate:pw@db:4300/doc/t");
+    String message =
+        JdbcConnections.describeConnectFailure(
+            crate,
+            new java.sql.SQLException(
+                "The connection attempt failed.", "08001", new java.io.EOFException()));
+    assertThat(message)
+        .isEqualTo(
+            "cannot connect to jdbc:postgresql://db:4300/doc?sslmode=disable as user crate:"
+                + " tried a plain PostgreSQL-protocol connection and the server answered in"
+                + " another protocol (The connection attempt failed.);"
+                + " is the port the database's PostgreSQL port (CrateDB: 5432, not HTTP 4200 or"
+                + " transport 4300)?")
+        .doesNotContain("pw");
+    TargetUrl pg = TargetUrl.parse("postgresql://u@db:4200/app/t");
+    assertThat(
+            JdbcConnections.describeConnectFailure(
+                pg,
+                new java.sql.SQLException(
+                    "An error occurred while setting up the SSL connection.", "08P01")))
+        .contains("tried a PostgreSQL-protocol connection, SSL first (the driver's sslmode=prefer)")
+        .contains("not HTTP 4200");
+    assertThat(
+            JdbcConnections.describeConnectFailure(
+                pg, new java.sql.SQLException("Connection to db:4200 refused.", "08001")))
+        .isEqualTo(
+            "cannot connect to jdbc:postgresql://db:4200/app as user u: tried a"
+                + " PostgreSQL-protocol connection, SSL first (the driver's sslmode=prefer):"
+                + " Connection to db:4200 refused.");
   }
 }

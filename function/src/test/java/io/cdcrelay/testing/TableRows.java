@@ -161,6 +161,11 @@ public final class TableRows {
     return array;
   }
 
+  /** A JSON value in the plain form, numbers exact without trailing zeros (for golden files). */
+  public static JsonNode normalized(JsonNode value) {
+    return plain(value);
+  }
+
   private static JsonNode plain(JsonNode stored) {
     if (stored.isNumber()) {
       return number(stored.decimalValue());

@@ -3,10 +3,12 @@ package io.cdcrelay.source;
 import io.cdcrelay.change.SequenceNumbers;
 import io.cdcrelay.sink.Redaction;
 import io.cdcrelay.sink.UrlQuery;
+import io.cdcrelay.text.NearestName;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -318,43 +320,8 @@ public record SourceUrl(
   }
 
   private static Optional<String> nearest(String name) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : OPTIONS.keySet()) {
-      int distance = distance(name.toLowerCase(java.util.Locale.ROOT), candidate);
-      if (distance < bestDistance) {
-        best = candidate;
-        bestDistance = distance;
-      }
-    }
-    for (String candidate : SUPERSEDED) {
-      int distance = distance(name, candidate);
-      if (distance < bestDistance) {
-        best = candidate;
-        bestDistance = distance;
-      }
-    }
-    return bestDistance <= Math.max(2, name.length() / 3) ? Optional.of(best) : Optional.empty();
-  }
-
-  /** Levenshtein distance. */
-  static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] =
-            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
+    List<String> candidates = new ArrayList<>(OPTIONS.keySet());
+    candidates.addAll(SUPERSEDED);
+    return NearestName.of(name, candidates);
   }
 }

@@ -1,4 +1,7 @@
-"""Prints the CloudFormation that the SAM transform makes of a template (no AWS call)."""
+"""Prints the CloudFormation that the SAM transform makes of a template (no AWS call).
+
+Arguments: the template, then optionally its parameter values as a JSON object.
+"""
 import json
 import sys
 
@@ -20,4 +23,5 @@ with open(sys.argv[1], encoding="utf-8") as f:
 for resource in template.get("Resources", {}).values():
     if resource.get("Type") == "AWS::Serverless::Function":
         resource["Properties"]["CodeUri"] = "s3://bucket/function.jar"
-json.dump(transform(template, {}, NoManagedPolicies()), sys.stdout, indent=1)
+parameters = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
+json.dump(transform(template, parameters, NoManagedPolicies()), sys.stdout, indent=1)

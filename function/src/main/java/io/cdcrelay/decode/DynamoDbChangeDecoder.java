@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.change.Change;
+import io.cdcrelay.change.ChangeVersion;
 import io.cdcrelay.change.Decoded;
 import io.cdcrelay.change.Operation;
 import io.cdcrelay.change.SourceRecord;
@@ -14,18 +15,53 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Decodes the payload of a Kinesis record written by "Kinesis Data Streams for DynamoDB" into a
- * {@link Change}; anything else becomes a {@link Decoded.Poison} with the reason.
+ * Decodes a DynamoDB change record into a {@link Change}; anything else becomes a {@link
+ * Decoded.Poison} with the reason. Two record formats share the fields that matter ({@code
+ * eventName}, {@code dynamodb.Keys/NewImage/OldImage}, {@code userIdentity}) and differ in where
+ * the table name and the creation time come from: see {@link Format}.
  *
  * @see <a href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/kds.html">Kinesis
  *     Data Streams for DynamoDB</a>
+ * @see <a
+ *     href="https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_Record.html">DynamoDB
+ *     Streams record</a>
  */
 public final class DynamoDbChangeDecoder {
+
+  /** The record formats this decoder reads. */
+  public enum Format {
+    /**
+     * "Kinesis Data Streams for DynamoDB": {@code tableName}, and {@code
+     * ApproximateCreationDateTime} in milli- or microseconds as {@code
+     * ApproximateCreationDateTimePrecision} says.
+     */
+    KINESIS_DATA_STREAMS,
+    /**
+     * A DynamoDB Streams record (GetRecords, or a record of Lambda's DynamoDB event): the table
+     * named by {@code eventSourceARN}, and {@code ApproximateCreationDateTime} in epoch seconds,
+     * which AWS rounds down to whole seconds (emulators add a fraction: it is cut the same way).
+     */
+    DYNAMODB_STREAMS
+  }
+
+  private final Format format;
+
+  /** A decoder of "Kinesis Data Streams for DynamoDB" records. */
+  public DynamoDbChangeDecoder() {
+    this(Format.KINESIS_DATA_STREAMS);
+  }
+
+  /** A decoder of records of the given format. */
+  public DynamoDbChangeDecoder(Format format) {
+    this.format = java.util.Objects.requireNonNull(format, "format");
+  }
 
   private static final String EVENT_SOURCE = "aws:dynamodb";
 
   /** 9999-12-31T23:59:59.999999Z: a later creation time is not a time DynamoDB writes. */
   private static final BigDecimal LATEST_MICROS = BigDecimal.valueOf(253_402_300_799_999_999L);
+
+  private static final BigDecimal LATEST_SECONDS = BigDecimal.valueOf(253_402_300_799L);
 
   /** Decodes one record; never throws for bad input. */
   public Decoded decode(SourceRecord record) {
@@ -76,9 +112,16 @@ public final class DynamoDbChangeDecoder {
       // A stream view type without new images: the keys are all we know of the item.
       newImage = new LinkedHashMap<>(keys);
     }
-    long createdMicros = createdMicros(dynamodb);
+    long createdMicros;
+    String tableName;
+    if (format == Format.DYNAMODB_STREAMS) {
+      createdMicros = wholeSecondsAsMicros(dynamodb);
+      tableName = tableOfStream(root.path("eventSourceARN").asText(null));
+    } else {
+      createdMicros = createdMicros(dynamodb);
+      tableName = root.path("tableName").asText("");
+    }
     boolean ttl = isTimeToLiveDeletion(root.path("userIdentity"));
-    String tableName = root.path("tableName").asText("");
     return new Decoded.Ok(
         new Change(operation, tableName, keys, newImage, oldImage, createdMicros, ttl, record));
   }
@@ -124,6 +167,45 @@ public final class DynamoDbChangeDecoder {
               + ") is after 9999-12-31T23:59:59.999999Z");
     }
     return micros.setScale(0, RoundingMode.FLOOR).longValueExact();
+  }
+
+  private static long wholeSecondsAsMicros(JsonNode dynamodb) {
+    JsonNode created = dynamodb.path("ApproximateCreationDateTime");
+    if (created.isMissingNode() || created.isNull()) {
+      throw new IllegalArgumentException("dynamodb.ApproximateCreationDateTime is missing");
+    }
+    if (!created.isNumber()) {
+      throw new IllegalArgumentException(
+          "dynamodb.ApproximateCreationDateTime is not a number: " + created);
+    }
+    BigDecimal seconds = created.decimalValue().setScale(0, RoundingMode.FLOOR);
+    if (seconds.signum() < 0 || seconds.compareTo(LATEST_SECONDS) > 0) {
+      throw new IllegalArgumentException(
+          "dynamodb.ApproximateCreationDateTime "
+              + created
+              + " (epoch seconds) is not between 1970 and 9999");
+    }
+    return ChangeVersion.ofDynamoDbStreams(seconds.longValueExact(), "0").createdMicros();
+  }
+
+  /**
+   * The table of a DynamoDB Streams ARN, {@code
+   * arn:aws:dynamodb:REGION:ACCOUNT:table/TABLE/stream/LABEL}.
+   */
+  public static String tableOfStream(String streamArn) {
+    if (streamArn == null) {
+      throw new IllegalArgumentException("eventSourceARN is missing: the table is unknown");
+    }
+    int table = streamArn.indexOf(":table/");
+    int stream = streamArn.indexOf("/stream/");
+    if (!streamArn.startsWith("arn:") || table < 0 || stream < table + 7) {
+      throw new IllegalArgumentException(
+          "eventSourceARN is "
+              + quote(streamArn)
+              + ", not a DynamoDB stream ARN"
+              + " (arn:aws:dynamodb:REGION:ACCOUNT:table/TABLE/stream/LABEL)");
+    }
+    return streamArn.substring(table + 7, stream);
   }
 
   private static boolean isTimeToLiveDeletion(JsonNode userIdentity) {

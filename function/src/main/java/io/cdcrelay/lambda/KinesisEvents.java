@@ -1,15 +1,13 @@
 package io.cdcrelay.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
-import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.cdcrelay.change.SourceRecord;
-import io.cdcrelay.relay.BatchResult;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Adapts Lambda's Kinesis event and batch response types to the relay core's. */
+/** Adapts Lambda's Kinesis event to the relay core's records. */
 public final class KinesisEvents {
 
   private KinesisEvents() {}
@@ -32,22 +30,6 @@ public final class KinesisEvents {
                   : kinesis.getApproximateArrivalTimestamp().toInstant()));
     }
     return records;
-  }
-
-  /**
-   * The partial batch response: empty when everything was applied, otherwise the first record not
-   * applied, from which Lambda retries.
-   *
-   * @see <a
-   *     href="https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html">Reporting
-   *     batch item failures</a>
-   */
-  public static StreamsEventResponse toResponse(BatchResult result) {
-    List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
-    result
-        .failedFrom()
-        .ifPresent(seq -> failures.add(new StreamsEventResponse.BatchItemFailure(seq)));
-    return new StreamsEventResponse(failures);
   }
 
   /** The shard of a record: Lambda's event ID is {@code shardId-…:sequenceNumber}. */

@@ -4,31 +4,22 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
-import io.cdcrelay.change.SourceRecord;
-import io.cdcrelay.relay.BatchLog;
-import io.cdcrelay.relay.BatchResult;
-import io.cdcrelay.relay.Relay;
-import io.cdcrelay.sink.BadTargetException;
+import io.cdcrelay.decode.DynamoDbChangeDecoder;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.util.List;
-import java.util.Optional;
 
 /**
- * The Lambda function: decodes the Kinesis batch, applies it with the relay core, and answers with
- * the first record not applied so that Lambda retries from there. Configured from the environment
- * ({@link FunctionConfig}); the database connection is opened on the first batch and kept.
+ * The Lambda function for a Kinesis event source mapping ("Kinesis Data Streams for DynamoDB"):
+ * decodes the batch, applies it with the relay core, and answers with the first record not applied
+ * so that Lambda retries from there. Configured from the environment ({@link FunctionConfig}).
  */
 public final class KinesisRelayHandler
     implements RequestHandler<KinesisEvent, StreamsEventResponse> {
 
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(KinesisRelayHandler.class);
-
-  private final Relay relay;
-  private final Clock clock;
-  private final PrintStream metrics;
-  private final Optional<StartFilter> start;
+  private final BatchFunction function;
+  private final DynamoDbChangeDecoder decoder =
+      new DynamoDbChangeDecoder(DynamoDbChangeDecoder.Format.KINESIS_DATA_STREAMS);
+  private final FunctionConfig config;
 
   /** The constructor Lambda calls; fails with one sentence when the environment is incomplete. */
   public KinesisRelayHandler() {
@@ -37,29 +28,15 @@ public final class KinesisRelayHandler
 
   /** A handler for the given settings, writing its metric lines to {@code metrics}. */
   public KinesisRelayHandler(FunctionConfig config, Clock clock, PrintStream metrics) {
-    this.relay =
-        new Relay(config.openTarget(config.passwordSource(clock), clock), config.settings(), clock);
-    this.clock = clock;
-    this.metrics = metrics;
-    this.start = config.start();
+    this.function = new BatchFunction(config, clock, metrics);
+    this.config = config;
   }
 
   @Override
   public StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
-    List<SourceRecord> records = KinesisEvents.toSourceRecords(event);
-    if (start.isPresent()) {
-      records = start.get().apply(records);
-    }
-    BatchResult result;
-    try {
-      result = relay.apply(records);
-    } catch (BadTargetException e) {
-      // A setting disagrees with the target: nothing of the batch is applied; Lambda retries
-      // until the configuration is fixed, and the log says what to fix.
-      LOG.error("bad configuration, batch not applied: {}", e.getMessage());
-      result = BatchResult.failed(records, e.getMessage());
-    }
-    metrics.println(BatchLog.emf(result, clock.instant()));
-    return KinesisEvents.toResponse(result);
+    return function.apply(
+        KinesisEvents.toSourceRecords(event),
+        records -> config.start().map(start -> start.apply(records)).orElse(records),
+        decoder::decode);
   }
 }

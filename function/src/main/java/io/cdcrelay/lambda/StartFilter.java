@@ -31,11 +31,29 @@ public record StartFilter(String shardId, String sequenceNumber, boolean inclusi
         kept.add(record);
         continue;
       }
-      int order = SequenceNumbers.ORDER.compare(record.sequenceNumber(), sequenceNumber);
-      if (order > 0 || (order == 0 && inclusive)) {
+      if (isAtOrAfterStart(record)) {
         kept.add(record);
       }
     }
     return kept;
+  }
+
+  /**
+   * The records to apply when the records do not name their shard (Lambda's DynamoDB event): all
+   * but those before the start, whatever their shard.
+   */
+  public List<SourceRecord> applyToEveryShard(List<SourceRecord> records) {
+    List<SourceRecord> kept = new ArrayList<>(records.size());
+    for (SourceRecord record : records) {
+      if (isAtOrAfterStart(record)) {
+        kept.add(record);
+      }
+    }
+    return kept;
+  }
+
+  private boolean isAtOrAfterStart(SourceRecord record) {
+    int order = SequenceNumbers.ORDER.compare(record.sequenceNumber(), sequenceNumber);
+    return order > 0 || (order == 0 && inclusive);
   }
 }

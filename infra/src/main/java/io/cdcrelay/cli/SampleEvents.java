@@ -57,7 +57,7 @@ public final class SampleEvents {
       "arn:aws:iam::" + ACCOUNT + ":role/cdc-relay-function";
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ObjectWriter PRETTY =
+  static final ObjectWriter PRETTY =
       JSON.writer(
           new DefaultPrettyPrinter()
               .withObjectIndenter(new DefaultIndenter("  ", "\n"))
@@ -84,7 +84,7 @@ public final class SampleEvents {
     return files;
   }
 
-  private static ObjectNode fooInserted(ObjectNode key) {
+  static ObjectNode fooInserted(ObjectNode key) {
     ObjectNode item = key.deepCopy();
     item.set("name", s("K\u00fcche sensor"));
     item.set("count", n("7"));
@@ -105,7 +105,7 @@ public final class SampleEvents {
     return item;
   }
 
-  private static ObjectNode fooModified(ObjectNode inserted) {
+  static ObjectNode fooModified(ObjectNode inserted) {
     ObjectNode item = inserted.deepCopy();
     item.set("count", n("8"));
     item.set("reading", n("43.1"));
@@ -302,7 +302,7 @@ public final class SampleEvents {
     }
   }
 
-  private static String compact(JsonNode node) {
+  static String compact(JsonNode node) {
     try {
       return JSON.writeValueAsString(node);
     } catch (JsonProcessingException e) {
@@ -323,7 +323,7 @@ public final class SampleEvents {
   }
 
   /** An approximation of DynamoDB's item size: attribute names plus their values. */
-  private static int itemSize(JsonNode item) {
+  static int itemSize(JsonNode item) {
     int size = 0;
     for (Map.Entry<String, JsonNode> attribute : item.properties()) {
       size += utf8Length(attribute.getKey()) + valueSize(attribute.getValue());
@@ -376,34 +376,34 @@ public final class SampleEvents {
     return text.getBytes(StandardCharsets.UTF_8).length;
   }
 
-  private static ObjectNode keys(String device, String timestamp) {
+  static ObjectNode keys(String device, String timestamp) {
     ObjectNode keys = JSON.createObjectNode();
     keys.set("device", s(device));
     keys.set("timestamp", s(timestamp));
     return keys;
   }
 
-  private static ObjectNode s(String value) {
+  static ObjectNode s(String value) {
     return JSON.createObjectNode().put("S", value);
   }
 
-  private static ObjectNode n(String value) {
+  static ObjectNode n(String value) {
     return JSON.createObjectNode().put("N", value);
   }
 
-  private static ObjectNode b(byte[] value) {
+  static ObjectNode b(byte[] value) {
     return JSON.createObjectNode().put("B", Base64.getEncoder().encodeToString(value));
   }
 
-  private static ObjectNode bool(boolean value) {
+  static ObjectNode bool(boolean value) {
     return JSON.createObjectNode().put("BOOL", value);
   }
 
-  private static ObjectNode nul() {
+  static ObjectNode nul() {
     return JSON.createObjectNode().put("NULL", true);
   }
 
-  private static ObjectNode m(Object... namesAndValues) {
+  static ObjectNode m(Object... namesAndValues) {
     ObjectNode map = JSON.createObjectNode();
     for (int i = 0; i < namesAndValues.length; i += 2) {
       map.set((String) namesAndValues[i], (JsonNode) namesAndValues[i + 1]);
@@ -413,13 +413,13 @@ public final class SampleEvents {
     return typed;
   }
 
-  private static ObjectNode l(JsonNode... values) {
+  static ObjectNode l(JsonNode... values) {
     ObjectNode typed = JSON.createObjectNode();
     typed.putArray("L").addAll(List.of(values));
     return typed;
   }
 
-  private static ObjectNode ss(String... values) {
+  static ObjectNode ss(String... values) {
     ObjectNode typed = JSON.createObjectNode();
     ArrayNode set = typed.putArray("SS");
     for (String value : values) {
@@ -428,7 +428,7 @@ public final class SampleEvents {
     return typed;
   }
 
-  private static ObjectNode ns(String... values) {
+  static ObjectNode ns(String... values) {
     ObjectNode typed = JSON.createObjectNode();
     ArrayNode set = typed.putArray("NS");
     for (String value : values) {
@@ -437,7 +437,7 @@ public final class SampleEvents {
     return typed;
   }
 
-  private static ObjectNode bs(byte[]... values) {
+  static ObjectNode bs(byte[]... values) {
     ObjectNode typed = JSON.createObjectNode();
     ArrayNode set = typed.putArray("BS");
     for (byte[] value : values) {

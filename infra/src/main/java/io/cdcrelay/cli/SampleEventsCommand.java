@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sample-events",
     mixinStandardHelpOptions = true,
-    description = "Writes the sample Lambda Kinesis events of events/ (regenerates them).")
+    description =
+        "Writes the sample Lambda Kinesis events of events/ and the DynamoDB events of"
+            + " events/dynamodb-streams/ (regenerates them).")
 public final class SampleEventsCommand implements Callable<Integer> {
 
   @Spec private CommandSpec spec;
@@ -33,6 +35,13 @@ public final class SampleEventsCommand implements Callable<Integer> {
     Files.createDirectories(dir);
     for (Map.Entry<String, String> file : SampleEvents.generate().entrySet()) {
       Path path = dir.resolve(file.getKey());
+      Files.writeString(path, file.getValue(), StandardCharsets.UTF_8);
+      out.println(path);
+    }
+    Path streams = dir.resolve(DynamoDbStreamsSampleEvents.DIRECTORY);
+    Files.createDirectories(streams);
+    for (Map.Entry<String, String> file : DynamoDbStreamsSampleEvents.generate().entrySet()) {
+      Path path = streams.resolve(file.getKey());
       Files.writeString(path, file.getValue(), StandardCharsets.UTF_8);
       out.println(path);
     }

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code template.yaml} through the SAM CLI and cfn-lint from PyPI (installed into {@code
@@ -56,8 +58,9 @@ class SamTemplateIT {
     assertThat(output).contains("is a valid SAM Template");
   }
 
-  @Test
-  void samTransformSucceedsAndItsCloudFormationLintsClean() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"KinesisDataStream", "DynamoDBStream"})
+  void samTransformSucceedsAndItsCloudFormationLintsClean(String sourceType) throws Exception {
     // cfn-lint 1.x checks a SAM template against SAM's schema without transforming it, which lets
     // a wrong GetAtt inside an event slip through; the transformed template is checked in full.
     String output =
@@ -71,16 +74,28 @@ class SamTemplateIT {
     Path script = Path.of(getClass().getResource("/sam/transform.py").toURI());
     Command.Result transformed =
         Command.run(
-            List.of(bin.resolve("python").toString(), script.toString(), template()),
+            List.of(
+                bin.resolve("python").toString(),
+                script.toString(),
+                template(),
+                sourceType.equals("DynamoDBStream")
+                    ? "{\"SourceType\": \"DynamoDBStream\", \"TableStreamArn\":"
+                        + " \"arn:aws:dynamodb:us-east-1:123456789012:table/demo/stream/"
+                        + "2024-07-12T01:00:00.000\"}"
+                    : "{\"SourceType\": \"KinesisDataStream\"}"),
             work,
             OFFLINE,
             TIMEOUT);
     assertThat(transformed.exitCode()).as(transformed.output()).isZero();
-    Path cloudFormation = work.resolve("transformed.json");
+    Path cloudFormation = work.resolve("transformed-" + sourceType + ".json");
     Files.writeString(cloudFormation, transformed.output(), StandardCharsets.UTF_8);
     assertThat(transformed.output())
         .contains("\"AWS::Lambda::EventSourceMapping\"")
-        .contains("\"ReportBatchItemFailures\"");
+        .contains("\"ReportBatchItemFailures\"")
+        .contains(
+            sourceType.equals("DynamoDBStream")
+                ? "DynamoDbStreamsRelayHandler::handleRequest"
+                : "KinesisRelayHandler::handleRequest");
 
     Command.Result lint =
         Command.run(

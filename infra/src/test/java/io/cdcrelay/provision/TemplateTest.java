@@ -34,15 +34,12 @@ class TemplateTest {
     Map<String, Object> properties = map(function, "Properties");
     assertThat(properties.get("Runtime")).isEqualTo("java21");
     assertThat(properties.get("CodeUri")).isEqualTo("function/target/function.jar");
-    String handler = (String) properties.get("Handler");
-    assertThat(handler).isEqualTo("io.cdcrelay.lambda.KinesisRelayHandler::handleRequest");
-    Class<?> type = Class.forName(handler.substring(0, handler.indexOf("::")));
-    assertThat(
-            type.getMethod(
-                "handleRequest",
-                Class.forName("com.amazonaws.services.lambda.runtime.events.KinesisEvent"),
-                Class.forName("com.amazonaws.services.lambda.runtime.Context")))
-        .isNotNull();
+    String streams = "io.cdcrelay.lambda.DynamoDbStreamsRelayHandler::handleRequest";
+    String kinesis = "io.cdcrelay.lambda.KinesisRelayHandler::handleRequest";
+    assertThat(properties.get("Handler"))
+        .isEqualTo(Map.of("Fn::If", List.of("FromDynamoDbStream", streams, kinesis)));
+    assertHandles(kinesis, "KinesisEvent");
+    assertHandles(streams, "DynamodbEvent");
     // sam build copies the Maven-built jar instead of building with a Maven and JDK of its own.
     assertThat(map(function, "Metadata")).containsEntry("SkipBuild", true);
     assertThat(properties.get("MemorySize")).isEqualTo(ref("MemorySize"));
@@ -51,10 +48,21 @@ class TemplateTest {
         .isGreaterThan(number(parameter("CrateDbSocketTimeout").get("Default")));
   }
 
+  private static void assertHandles(String handler, String eventType) throws Exception {
+    Class<?> type = Class.forName(handler.substring(0, handler.indexOf("::")));
+    assertThat(
+            type.getMethod(
+                "handleRequest",
+                Class.forName("com.amazonaws.services.lambda.runtime.events." + eventType),
+                Class.forName("com.amazonaws.services.lambda.runtime.Context")))
+        .isNotNull();
+  }
+
   @Test
   void mappingReportsBatchItemFailuresAndBisects() {
     Map<String, Object> event = kinesisEvent();
-    assertThat(event.get("Type")).isEqualTo("Kinesis");
+    assertThat(event.get("Type")).isEqualTo("AWS::Lambda::EventSourceMapping");
+    assertThat(event.get("Condition")).isEqualTo("FromKinesis");
     Map<String, Object> properties = map(event, "Properties");
     // Without it Lambda ignores the function's partial batch response.
     assertThat(properties.get("FunctionResponseTypes"))
@@ -63,14 +71,107 @@ class TemplateTest {
         .isEqualTo(ref("BisectBatchOnFunctionError"));
     assertThat(parameter("BisectBatchOnFunctionError").get("Default")).isEqualTo("true");
     assertThat(map(map(properties, "DestinationConfig"), "OnFailure"))
-        .containsEntry("Type", "SQS")
         .containsEntry("Destination", Map.of("Fn::GetAtt", List.of("FailedBatches", "Arn")));
     assertThat(resource("FailedBatches").get("Type")).isEqualTo("AWS::SQS::Queue");
+    assertThat(properties.get("FunctionName")).isEqualTo(ref("RelayFunction"));
     assertThat(properties.get("StartingPositionTimestamp"))
         .isEqualTo(
             Map.of(
                 "Fn::If",
                 List.of("AtTimestamp", ref("StartingPositionTimestamp"), ref("AWS::NoValue"))));
+  }
+
+  @Test
+  void dynamoDbStreamMappingReadsTheTableStreamWithTheKinesisMappingsSettings() {
+    Map<String, Object> mapping = resource("DynamoDbStreamMapping");
+    assertThat(mapping.get("Type")).isEqualTo("AWS::Lambda::EventSourceMapping");
+    assertThat(mapping.get("Condition")).isEqualTo("ReadTableStream");
+    Map<String, Object> properties = map(mapping, "Properties");
+    assertThat(properties.get("EventSourceArn")).isEqualTo(ref("TableStreamArn"));
+    assertThat(properties.get("StartingPosition")).isEqualTo(ref("StartingPosition"));
+    // DynamoDB Streams has no AT_TIMESTAMP: the rule below refuses it before anything is made.
+    assertThat(properties).doesNotContainKey("StartingPositionTimestamp");
+    Map<String, Object> kinesis = new java.util.HashMap<>(map(kinesisEvent(), "Properties"));
+    kinesis.remove("StartingPositionTimestamp");
+    kinesis.put("EventSourceArn", ref("TableStreamArn"));
+    assertThat(properties).isEqualTo(kinesis);
+    assertThat(properties.get("FunctionResponseTypes"))
+        .isEqualTo(List.of("ReportBatchItemFailures"));
+    for (String name :
+        List.of(
+            "BatchSize",
+            "MaximumBatchingWindowInSeconds",
+            "BisectBatchOnFunctionError",
+            "MaximumRetryAttempts",
+            "MaximumRecordAgeInSeconds",
+            "ParallelizationFactor")) {
+      assertThat(properties.get(name)).as(name).isEqualTo(ref(name));
+    }
+    assertThat(number(parameter("BatchSize").get("MaxValue"))).isEqualTo(new BigDecimal(10000));
+    assertThat(parameter("SourceType"))
+        .containsEntry("Default", "KinesisDataStream")
+        .containsEntry("AllowedValues", List.of("KinesisDataStream", "DynamoDBStream"));
+    assertThat(map(template, "Conditions").get("FromDynamoDbStream"))
+        .isEqualTo(Map.of("Fn::Equals", List.of(ref("SourceType"), "DynamoDBStream")));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void dynamoDbStreamSourceNeedsItsArnAndRefusesAtTimestamp() {
+    Map<String, Object> rule = map(map(template, "Rules"), "DynamoDbStreamSource");
+    assertThat(rule.get("RuleCondition"))
+        .isEqualTo(Map.of("Fn::Equals", List.of(ref("SourceType"), "DynamoDBStream")));
+    assertThat((List<Object>) rule.get("Assertions"))
+        .extracting(a -> (Object) ((Map<?, ?>) a).get("Assert"))
+        .containsExactly(
+            Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(ref("TableStreamArn"), "")))),
+            Map.of(
+                "Fn::Not",
+                List.of(Map.of("Fn::Equals", List.of(ref("StartingPosition"), "AT_TIMESTAMP")))));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void functionMayReadExactlyTheTablesStream() {
+    List<Object> policies =
+        (List<Object>) map(resource("RelayFunction"), "Properties").get("Policies");
+    Object dynamoDb =
+        Map.of(
+            "Fn::If",
+            List.of(
+                "ReadTableStream",
+                Map.of(
+                    "Statement",
+                    List.of(
+                        Map.of(
+                            "Effect",
+                            "Allow",
+                            "Action",
+                            List.of(
+                                "dynamodb:DescribeStream",
+                                "dynamodb:GetRecords",
+                                "dynamodb:GetShardIterator"),
+                            "Resource",
+                            ref("TableStreamArn")),
+                        Map.of(
+                            "Effect", "Allow", "Action", "dynamodb:ListStreams", "Resource", "*"))),
+                ref("AWS::NoValue")));
+    assertThat(policies).contains(dynamoDb);
+  }
+
+  @Test
+  void startShardIdAcceptsKinesisAndDynamoDbStreamsShardIds() {
+    String pattern = (String) parameter("StartShardId").get("AllowedPattern");
+    assertThat("shardId-000000000003").matches(pattern);
+    assertThat("shardId-00000001720740233012-0a1b2c3d").matches(pattern);
+    assertThat("").matches(pattern);
+    assertThat("shardId-3").doesNotMatch(pattern);
+    assertThat("shardId-00000001720740233012-0A1B2C3D; rm").doesNotMatch(pattern);
+    String arn = (String) parameter("TableStreamArn").get("AllowedPattern");
+    assertThat(
+            "arn:aws:dynamodb:eu-central-1:123456789012:table/orders/stream/2024-07-12T01:00:00.000")
+        .matches(arn);
+    assertThat("arn:aws:kinesis:eu-central-1:123456789012:stream/orders").doesNotMatch(arn);
   }
 
   @Test
@@ -107,16 +208,23 @@ class TemplateTest {
   void mappingConsumesTheCreatedStreamOrTheGivenOne() {
     Map<String, Object> properties = map(kinesisEvent(), "Properties");
     Object stream =
-        Map.of("Fn::If", List.of("CreateStream", getAtt("Stream", "Arn"), ref("StreamArn")));
-    assertThat(properties.get("Stream")).isEqualTo(stream);
+        Map.of("Fn::If", List.of("HasStreamArn", ref("StreamArn"), getAtt("Stream", "Arn")));
+    assertThat(properties.get("EventSourceArn")).isEqualTo(stream);
     assertThat(resource("Stream")).containsEntry("Condition", "CreateStream");
+    // No Kinesis stream is created for a stack reading a DynamoDB stream.
     assertThat(map(template, "Conditions").get("CreateStream"))
-        .isEqualTo(Map.of("Fn::Equals", List.of(ref("StreamArn"), "")));
+        .isEqualTo(
+            Map.of(
+                "Fn::And",
+                List.of(
+                    Map.of("Condition", "FromKinesis"),
+                    Map.of("Fn::Not", List.of(Map.of("Condition", "HasStreamArn"))))));
     assertThat(map(resource("Stream"), "Properties").get("ShardCount"))
         .isEqualTo(ref("ShardCount"));
   }
 
   @Test
+  @SuppressWarnings("unchecked")
   void passwordComesFromExactlyTheGivenSecretNeverFromADefault() {
     Map<String, Object> url = parameter("CrateDbUrl");
     assertThat(url).containsEntry("NoEcho", true).doesNotContainKey("Default");
@@ -139,7 +247,7 @@ class TemplateTest {
                             "Action", "secretsmanager:GetSecretValue",
                             "Resource", ref("CrateDbPasswordSecretArn")))),
                 ref("AWS::NoValue")));
-    assertThat(properties.get("Policies")).isEqualTo(List.of(policy));
+    assertThat((List<Object>) properties.get("Policies")).contains(policy);
   }
 
   @Test
@@ -181,8 +289,10 @@ class TemplateTest {
             "FailedBatchesQueueUrl",
             "EventSourceMappingId");
     assertThat(map(map(template, "Outputs"), "EventSourceMappingId").get("Value"))
-        .as("SAM names the mapping of event Stream of RelayFunction RelayFunctionStream")
-        .isEqualTo(ref("RelayFunctionStream"));
+        .isEqualTo(
+            Map.of(
+                "Fn::If",
+                List.of("ReadTableStream", ref("DynamoDbStreamMapping"), ref("KinesisMapping"))));
   }
 
   @Test
@@ -237,7 +347,7 @@ class TemplateTest {
   }
 
   private static Map<String, Object> kinesisEvent() {
-    return map(map(map(resource("RelayFunction"), "Properties"), "Events"), "Stream");
+    return resource("KinesisMapping");
   }
 
   private static Map<String, Object> resource(String name) {

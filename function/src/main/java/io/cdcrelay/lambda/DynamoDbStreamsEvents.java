@@ -1,0 +1,176 @@
+package io.cdcrelay.lambda;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.Identity;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.StreamRecord;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcrelay.change.SequenceNumbers;
+import io.cdcrelay.change.SourceRecord;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adapts Lambda's DynamoDB event to the relay core's records: each record becomes its DynamoDB
+ * Streams wire JSON (as GetRecords returns it, plus {@code eventSourceARN}), so that one decoder
+ * reads the records of Lambda and of the local relay, and a dead letter keeps the record as it was.
+ *
+ * @see <a href="https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html">Lambda DynamoDB
+ *     events</a>
+ */
+public final class DynamoDbStreamsEvents {
+
+  /** The shard of records whose event does not name one (Lambda's DynamoDB event never does). */
+  public static final String UNKNOWN_SHARD = "unknown";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+
+  private DynamoDbStreamsEvents() {}
+
+  /**
+   * The event's records in the order Lambda delivered them. A record's shard is its stream ARN; a
+   * record without a valid sequence number is kept with the lowest one, "0", so that it is
+   * dead-lettered rather than lost.
+   */
+  public static List<SourceRecord> toSourceRecords(DynamodbEvent event) {
+    List<SourceRecord> records = new ArrayList<>();
+    if (event == null || event.getRecords() == null) {
+      return records;
+    }
+    for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
+      StreamRecord dynamodb = record.getDynamodb();
+      String sequenceNumber = dynamodb == null ? null : dynamodb.getSequenceNumber();
+      Instant created =
+          dynamodb == null || dynamodb.getApproximateCreationDateTime() == null
+              ? Instant.EPOCH
+              : dynamodb.getApproximateCreationDateTime().toInstant();
+      records.add(
+          new SourceRecord(
+              record.getEventSourceARN() == null ? UNKNOWN_SHARD : record.getEventSourceARN(),
+              validOrLowest(sequenceNumber),
+              toJson(record),
+              created));
+    }
+    return records;
+  }
+
+  private static String validOrLowest(String sequenceNumber) {
+    try {
+      return SequenceNumbers.requireValid(sequenceNumber);
+    } catch (IllegalArgumentException e) {
+      return "0";
+    }
+  }
+
+  /** The record in the DynamoDB Streams wire format, UTF-8. */
+  static byte[] toJson(DynamodbEvent.DynamodbStreamRecord record) {
+    ObjectNode root = NODES.objectNode();
+    putIfSet(root, "eventID", record.getEventID());
+    putIfSet(root, "eventName", record.getEventName());
+    putIfSet(root, "eventVersion", record.getEventVersion());
+    putIfSet(root, "eventSource", record.getEventSource());
+    putIfSet(root, "awsRegion", record.getAwsRegion());
+    putIfSet(root, "eventSourceARN", record.getEventSourceARN());
+    StreamRecord stream = record.getDynamodb();
+    if (stream != null) {
+      ObjectNode dynamodb = root.putObject("dynamodb");
+      if (stream.getApproximateCreationDateTime() != null) {
+        dynamodb.put(
+            "ApproximateCreationDateTime",
+            BigDecimal.valueOf(stream.getApproximateCreationDateTime().getTime(), 3));
+      }
+      putItem(dynamodb, "Keys", stream.getKeys());
+      putItem(dynamodb, "NewImage", stream.getNewImage());
+      putItem(dynamodb, "OldImage", stream.getOldImage());
+      putIfSet(dynamodb, "SequenceNumber", stream.getSequenceNumber());
+      if (stream.getSizeBytes() != null) {
+        dynamodb.put("SizeBytes", stream.getSizeBytes());
+      }
+      putIfSet(dynamodb, "StreamViewType", stream.getStreamViewType());
+    }
+    Identity identity = record.getUserIdentity();
+    if (identity != null) {
+      ObjectNode user = root.putObject("userIdentity");
+      putIfSet(user, "principalId", identity.getPrincipalId());
+      putIfSet(user, "type", identity.getType());
+    }
+    try {
+      return JSON.writeValueAsBytes(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a DynamoDB Streams record as JSON", e);
+    }
+  }
+
+  private static void putIfSet(ObjectNode node, String name, String value) {
+    if (value != null) {
+      node.put(name, value);
+    }
+  }
+
+  private static void putItem(ObjectNode parent, String name, Map<String, AttributeValue> item) {
+    if (item != null) {
+      parent.set(name, item(item));
+    }
+  }
+
+  private static ObjectNode item(Map<String, AttributeValue> item) {
+    ObjectNode node = NODES.objectNode();
+    item.forEach((name, value) -> node.set(name, value(value)));
+    return node;
+  }
+
+  /** One typed value; an attribute value with no type set is written as {@code {}}. */
+  private static JsonNode value(AttributeValue value) {
+    ObjectNode typed = NODES.objectNode();
+    if (value == null) {
+      return typed;
+    }
+    if (value.getS() != null) {
+      typed.put("S", value.getS());
+    } else if (value.getN() != null) {
+      typed.put("N", value.getN());
+    } else if (value.getB() != null) {
+      typed.put("B", base64(value.getB()));
+    } else if (value.getBOOL() != null) {
+      typed.put("BOOL", value.getBOOL());
+    } else if (Boolean.TRUE.equals(value.getNULL())) {
+      typed.put("NULL", true);
+    } else if (value.getM() != null) {
+      typed.set("M", item(value.getM()));
+    } else if (value.getL() != null) {
+      ArrayNode list = typed.putArray("L");
+      value.getL().forEach(element -> list.add(value(element)));
+    } else if (value.getSS() != null) {
+      strings(typed.putArray("SS"), value.getSS());
+    } else if (value.getNS() != null) {
+      strings(typed.putArray("NS"), value.getNS());
+    } else if (value.getBS() != null) {
+      ArrayNode set = typed.putArray("BS");
+      value.getBS().forEach(bytes -> set.add(base64(bytes)));
+    }
+    return typed;
+  }
+
+  private static void strings(ArrayNode array, Collection<String> values) {
+    values.forEach(array::add);
+  }
+
+  private static String base64(ByteBuffer bytes) {
+    ByteBuffer copy = bytes.duplicate();
+    byte[] data = new byte[copy.remaining()];
+    copy.get(data);
+    return Base64.getEncoder().encodeToString(data);
+  }
+}

@@ -17,7 +17,9 @@ import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.StateSql;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUnavailableException;
+import io.cdcrelay.snapshot.SnapshotSettings;
 import io.cdcrelay.source.BadSourceUrlException;
+import io.cdcrelay.source.DynamoDbTableUrl;
 import io.cdcrelay.source.SourceUrl;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -139,6 +141,8 @@ final class LoadCommand implements Callable<Integer> {
         paramLabel = "URL",
         description = "The reference tool's names of --target")
     String clusterUrl;
+
+    @Mixin TableLoadOptions tableLoad;
   }
 
   /** One run of the local relay: validate everything, then relay. */
@@ -162,8 +166,11 @@ final class LoadCommand implements Callable<Integer> {
       }
       SourceUrl stream = null;
       FileSource file = null;
+      DynamoDbTableUrl table = null;
       try {
-        if (FileSource.isFile(source)) {
+        if (DynamoDbTableUrl.isTableUrl(source)) {
+          table = DynamoDbTableUrl.parse(source);
+        } else if (FileSource.isFile(source)) {
           file = FileSource.parse(source);
         } else {
           stream = SourceUrl.parse(source);
@@ -198,6 +205,15 @@ final class LoadCommand implements Callable<Integer> {
           return 2;
         }
       }
+      SnapshotSettings snapshot = null;
+      if (table != null) {
+        try {
+          snapshot = options.tableLoad.settings(table, processEnvironment);
+        } catch (IllegalArgumentException e) {
+          err.println("Bad configuration: " + e.getMessage());
+          return 2;
+        }
+      }
       EmbeddedTarget embedded =
           options.target.embedded() ? EmbeddedTarget.start(options.target.embeddedDirectory) : null;
       StopSignal stop = new StopSignal();
@@ -214,6 +230,10 @@ final class LoadCommand implements Callable<Integer> {
         String stateSchema = probe(config, password, clock, stop);
         if (stateSchema == null) {
           return 0;
+        }
+        if (snapshot != null) {
+          return new TableLoadRun(snapshot, config, password, stateSchema, relays, stop, clock)
+              .run(err);
         }
         // System.console() is there when standard output is a terminal: the live line goes there.
         try (RelayProgress progress =

@@ -1,0 +1,37 @@
+package io.cdcrelay.cli;
+
+import io.cdcrelay.snapshot.SnapshotSettings;
+import io.cdcrelay.source.DynamoDbTableUrl;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The options of a full load of a DynamoDB table ({@code load dynamodb://…}). */
+final class TableLoadOptions {
+
+  @Option(
+      names = "--restart",
+      description =
+          "dynamodb:// source: start every segment over instead of resuming an earlier run")
+  boolean restart;
+
+  @Option(
+      names = "--give-up-after",
+      paramLabel = "DURATION",
+      description =
+          "dynamodb:// source: how long a failing read or write is retried before the load fails"
+              + " (default 5m; 30s, 2h, ISO-8601)")
+  String giveUpAfter;
+
+  @Option(
+      names = "--table-options",
+      paramLabel = "CLAUSES",
+      description =
+          "CrateDB clauses for a target table the load creates, e.g. 'CLUSTERED INTO 12 SHARDS"
+              + " WITH (number_of_replicas = 1)' (default: $CRATEDB_TABLE_OPTIONS)")
+  String tableOptions;
+
+  /** The validated settings of a load of {@code table}. */
+  SnapshotSettings settings(DynamoDbTableUrl table, Map<String, String> env) {
+    return SnapshotSettings.of(table, restart, giveUpAfter, tableOptions, env);
+  }
+}

@@ -1,0 +1,152 @@
+package io.cdcrelay.cli;
+
+import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.local.StopSignal;
+import io.cdcrelay.relay.Relay;
+import io.cdcrelay.sink.BadTargetException;
+import io.cdcrelay.sink.TargetUnavailableException;
+import io.cdcrelay.snapshot.DynamoDbTableSource;
+import io.cdcrelay.snapshot.SnapshotSettings;
+import io.cdcrelay.snapshot.SourceReadException;
+import io.cdcrelay.source.BadSourceUrlException;
+import io.cdcrelay.source.DynamoDbTableUrl;
+import io.cdcrelay.verify.Verifier;
+import io.cdcrelay.verify.VerifyReport;
+import io.cdcrelay.verify.VerifySettings;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code relay verify SRC [TARGET]}: compares a DynamoDB table with its target table key by key;
+ * exit code 0 when they are equal (after {@code --repair}: when every difference was fixed), 1 when
+ * they differ or verify failed, 2 on bad input.
+ */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description =
+        "Compares a DynamoDB table (dynamodb://…) with its target table, key by key, and prints"
+            + " counts of equal, missing, extra and different items; --repair rewrites each"
+            + " difference from a consistent read.",
+    footer =
+        "%nSource URL options: region, segments (parallel Scan), batch-size, rcu,"
+            + " consistent-read.%nExit codes: 0 equal, 1 different or failed, 2 bad input.")
+final class VerifyCommand implements Callable<Integer> {
+
+  @Parameters(
+      index = "0",
+      paramLabel = "SRC",
+      description = "dynamodb://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE?OPTIONS")
+  String source;
+
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "TARGET",
+      description = "Target database URL (as --target)")
+  String targetUrl;
+
+  @Mixin TargetOptions target;
+
+  @Option(names = "--repair", description = "Rewrite each difference from a consistent GetItem")
+  boolean repair;
+
+  @Option(
+      names = "--show",
+      paramLabel = "N",
+      defaultValue = "10",
+      description = "How many keys of each kind of difference to list (default ${DEFAULT-VALUE})")
+  int show;
+
+  @Option(
+      names = "--rechecks",
+      paramLabel = "N",
+      defaultValue = "3",
+      description =
+          "How often a difference is read again, 1 s, 2 s, … apart, before it is reported"
+              + " (default ${DEFAULT-VALUE})")
+  int rechecks;
+
+  private final Map<String, String> processEnvironment;
+  private final PrintStream out = System.out;
+  private final PrintStream err = System.err;
+
+  VerifyCommand() {
+    this(System.getenv());
+  }
+
+  VerifyCommand(Map<String, String> processEnvironment) {
+    this.processEnvironment = processEnvironment;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    VerifySettings settings;
+    try {
+      DynamoDbTableUrl url = DynamoDbTableUrl.parse(source);
+      if (targetUrl != null) {
+        if (target.target != null && !target.target.equals(targetUrl)) {
+          err.println("Two different targets given: use either TARGET or --target.");
+          return 2;
+        }
+        target.target = targetUrl;
+      }
+      if (!target.isConfigured(processEnvironment) || target.embedded()) {
+        err.println(
+            "No target database: pass it as TARGET or --target URL, or set"
+                + " CRATEDB_SQLALCHEMY_URL.");
+        return 2;
+      }
+      SnapshotSettings load = SnapshotSettings.of(url, false, null, null, processEnvironment);
+      settings =
+          new VerifySettings(
+              url,
+              repair,
+              show,
+              rechecks,
+              load.clockSkew(),
+              SnapshotSettings.DEFAULT_GIVE_UP_AFTER);
+    } catch (BadSourceUrlException e) {
+      err.println("Bad source URL: " + e.getMessage());
+      return 2;
+    } catch (IllegalArgumentException e) {
+      err.println("Bad configuration: " + e.getMessage());
+      return 2;
+    }
+    FunctionConfig config;
+    try {
+      config = FunctionConfig.fromEnvironment(target.environment(processEnvironment, null));
+    } catch (IllegalArgumentException e) {
+      err.println("Bad configuration: " + e.getMessage());
+      return 2;
+    }
+    Clock clock = Clock.systemUTC();
+    Supplier<String> password = config.passwordSource(clock);
+    Supplier<Relay> relays =
+        () -> new Relay(config.openTarget(password, clock), config.settings(), clock);
+    StopSignal stop = new StopSignal();
+    try (AutoCloseable signals = stop.onSignals();
+        DynamoDbTableSource table = DynamoDbTableSource.from(settings.source())) {
+      VerifyReport report =
+          new Verifier(settings, config, password, table, relays, stop, clock).run();
+      out.println(report.text());
+      return report.isEqual() ? 0 : 1;
+    } catch (BadTargetException e) {
+      err.println("Bad configuration: " + e.getMessage());
+      return 2;
+    } catch (SourceReadException e) {
+      err.println(e.getMessage());
+      return 1;
+    } catch (TargetUnavailableException e) {
+      err.println("The target database failed: " + e.getMessage());
+      return 1;
+    }
+  }
+}

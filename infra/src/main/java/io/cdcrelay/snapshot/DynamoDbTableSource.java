@@ -1,0 +1,205 @@
+package io.cdcrelay.snapshot;
+
+import io.cdcrelay.change.AttributeValue;
+import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.source.DynamoDbTableUrl;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+
+/**
+ * The {@link TableSource} of a {@code dynamodb://} URL, over the AWS SDK: its region, custom
+ * endpoint, credentials (else the default chain). The SDK does not retry on its own; the caller
+ * retries what {@link SourceReadException#retryable()} says it may, and logs each attempt.
+ */
+public final class DynamoDbTableSource implements TableSource {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DynamoDbTableSource.class);
+
+  /** Error codes that a later attempt may not get (besides throttling and server errors). */
+  private static final Set<String> RETRYABLE_CODES =
+      Set.of(
+          "ExpiredTokenException",
+          "RequestExpired",
+          "LimitExceededException",
+          "RequestLimitExceeded",
+          "TransactionInProgressException");
+
+  private final DynamoDbClient client;
+  private final String table;
+
+  public DynamoDbTableSource(DynamoDbClient client, String tableReference) {
+    this.client = client;
+    this.table = tableReference;
+  }
+
+  /** A source for the URL's table. */
+  public static DynamoDbTableSource from(DynamoDbTableUrl url) {
+    DynamoDbClientBuilder builder =
+        DynamoDbClient.builder()
+            .httpClient(
+                UrlConnectionHttpClient.builder()
+                    .connectionTimeout(Duration.ofSeconds(10))
+                    .socketTimeout(Duration.ofSeconds(60))
+                    .build())
+            .region(Region.of(url.region()))
+            .credentialsProvider(credentials(url))
+            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+    url.endpoint().ifPresent(builder::endpointOverride);
+    return new DynamoDbTableSource(builder.build(), url.tableReference());
+  }
+
+  private static AwsCredentialsProvider credentials(DynamoDbTableUrl url) {
+    if (url.accessKey().isPresent()) {
+      return StaticCredentialsProvider.create(
+          AwsBasicCredentials.create(url.accessKey().get(), url.secretKey().orElse("")));
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+
+  @Override
+  public io.cdcrelay.snapshot.TableDescription describe() {
+    DescribeTableResponse response;
+    try {
+      response = client.describeTable(r -> r.tableName(table));
+    } catch (SdkException e) {
+      throw failure("DescribeTable " + table, e);
+    }
+    TableDescription t = response.table();
+    Map<String, String> types = new HashMap<>();
+    for (AttributeDefinition definition : t.attributeDefinitions()) {
+      types.put(definition.attributeName(), definition.attributeTypeAsString());
+    }
+    List<KeySchema.KeyColumn> keys = new ArrayList<>();
+    for (KeyType role : List.of(KeyType.HASH, KeyType.RANGE)) {
+      for (KeySchemaElement element : t.keySchema()) {
+        if (element.keyType() == role) {
+          String type = types.get(element.attributeName());
+          keys.add(
+              new KeySchema.KeyColumn(element.attributeName(), KeySchema.KeyType.valueOf(type)));
+        }
+      }
+    }
+    return new io.cdcrelay.snapshot.TableDescription(
+        t.tableName(),
+        t.tableArn() == null ? table : t.tableArn(),
+        keys,
+        t.itemCount() == null ? 0 : t.itemCount(),
+        t.tableSizeBytes() == null ? 0 : t.tableSizeBytes(),
+        ttlAttribute());
+  }
+
+  private Optional<String> ttlAttribute() {
+    try {
+      var ttl = client.describeTimeToLive(r -> r.tableName(table)).timeToLiveDescription();
+      if (ttl != null
+          && (ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLED
+              || ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLING)) {
+        return Optional.ofNullable(ttl.attributeName());
+      }
+    } catch (SdkException e) {
+      // Emulators without time to live (dynalite) answer with an unknown operation.
+      LOG.debug("DescribeTimeToLive {}: {}", table, e.getMessage());
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public ScanPage scan(
+      int segment,
+      int totalSegments,
+      Map<String, AttributeValue> startKey,
+      int limit,
+      boolean consistentRead) {
+    ScanRequest.Builder request =
+        ScanRequest.builder()
+            .tableName(table)
+            .limit(limit)
+            .consistentRead(consistentRead)
+            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+    if (totalSegments > 1) {
+      request.segment(segment).totalSegments(totalSegments);
+    }
+    if (!startKey.isEmpty()) {
+      request.exclusiveStartKey(SdkItems.toSdk(startKey));
+    }
+    ScanResponse response;
+    try {
+      response = client.scan(request.build());
+    } catch (SdkException e) {
+      throw failure("Scan of segment " + segment + " of " + table, e);
+    }
+    List<Map<String, AttributeValue>> items = new ArrayList<>(response.items().size());
+    response.items().forEach(item -> items.add(SdkItems.toModel(item)));
+    double consumed =
+        response.consumedCapacity() == null || response.consumedCapacity().capacityUnits() == null
+            ? 0
+            : response.consumedCapacity().capacityUnits();
+    return new ScanPage(
+        items,
+        response.hasLastEvaluatedKey() ? SdkItems.toModel(response.lastEvaluatedKey()) : Map.of(),
+        consumed);
+  }
+
+  @Override
+  public Optional<Map<String, AttributeValue>> getItem(Map<String, AttributeValue> key) {
+    GetItemResponse response;
+    try {
+      response =
+          client.getItem(r -> r.tableName(table).key(SdkItems.toSdk(key)).consistentRead(true));
+    } catch (SdkException e) {
+      throw failure("GetItem of " + table, e);
+    }
+    return response.hasItem() && !response.item().isEmpty()
+        ? Optional.of(SdkItems.toModel(response.item()))
+        : Optional.empty();
+  }
+
+  private static SourceReadException failure(String what, SdkException e) {
+    boolean retryable;
+    if (e instanceof AwsServiceException service) {
+      String code =
+          service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+      retryable =
+          service.isThrottlingException()
+              || service.statusCode() >= 500
+              || (code != null && RETRYABLE_CODES.contains(code));
+    } else {
+      retryable = e instanceof SdkClientException;
+    }
+    return new SourceReadException(what + " failed: " + e.getMessage(), retryable, e);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

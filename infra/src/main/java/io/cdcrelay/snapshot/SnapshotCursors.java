@@ -1,0 +1,254 @@
+package io.cdcrelay.snapshot;
+
+import io.cdcrelay.sink.JdbcConnections;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetUnavailableException;
+import io.cdcrelay.sink.TargetUrl;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a full load of one DynamoDB table into one target table has got to, kept in the state
+ * schema's {@code cdc_relay_snapshots} next to the stream checkpoints: per segment the {@code
+ * LastEvaluatedKey} of its last applied page (as DynamoDB JSON), its item count and whether it is
+ * read to its end; in a row of segment -1, the segment count and the time the load began (which
+ * dates every row it writes). Rows are read and written by their whole primary key, which CrateDB
+ * answers in real time. Any database failure is a {@link TargetUnavailableException}: the caller
+ * retries. Thread-safe: the segments share one instance.
+ */
+public final class SnapshotCursors implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotCursors.class);
+
+  /** The table, in the state schema. */
+  public static final String TABLE = "cdc_relay_snapshots";
+
+  private static final int META = -1;
+
+  private final TargetUrl url;
+  private final Supplier<String> password;
+  private final TableName table;
+  private final String source;
+  private final String target;
+  private final Clock clock;
+  private final int socketTimeoutSeconds;
+  private Connection connection;
+
+  /** One segment's position. */
+  public record Segment(int segment, Optional<String> lastKey, boolean done, long items) {}
+
+  /** A load begun earlier: its segment count, its start and each segment's position. */
+  public record Load(int totalSegments, Instant startedAt, boolean done, List<Segment> segments) {
+    /** Items applied by all segments. */
+    public long items() {
+      return segments.stream().mapToLong(Segment::items).sum();
+    }
+  }
+
+  /**
+   * @param stateSchema the state schema
+   * @param source the DynamoDB table's ARN
+   * @param target the target table, {@code schema.table}
+   */
+  public SnapshotCursors(
+      TargetUrl url,
+      Supplier<String> password,
+      String stateSchema,
+      String source,
+      String target,
+      Clock clock,
+      int socketTimeoutSeconds) {
+    this.url = url;
+    this.password = password;
+    this.table = new TableName(stateSchema, TABLE);
+    this.source = source;
+    this.target = target;
+    this.clock = clock;
+    this.socketTimeoutSeconds = socketTimeoutSeconds;
+  }
+
+  /** The table the cursors are kept in. */
+  public TableName table() {
+    return table;
+  }
+
+  /** The load begun earlier, if any. */
+  public synchronized Optional<Load> read() {
+    try {
+      Connection c = connect();
+      Optional<Stored> meta = select(c, META);
+      if (meta.isEmpty()) {
+        return Optional.empty();
+      }
+      int total = meta.get().totalSegments();
+      List<Segment> segments = new ArrayList<>();
+      for (int s = 0; s < total; s++) {
+        segments.add(
+            select(c, s).map(Stored::segment).orElse(new Segment(s, Optional.empty(), false, 0)));
+      }
+      return Optional.of(
+          new Load(total, meta.get().startedAt(), meta.get().segment().done(), segments));
+    } catch (SQLException e) {
+      throw failure("reading", e);
+    }
+  }
+
+  /** Begins a load from the start of every segment, replacing any earlier one. */
+  public synchronized Load begin(int totalSegments, Instant startedAt) {
+    List<Segment> segments = new ArrayList<>();
+    try {
+      Connection c = connect();
+      upsert(c, META, null, false, 0, totalSegments, startedAt);
+      for (int s = 0; s < totalSegments; s++) {
+        upsert(c, s, null, false, 0, totalSegments, startedAt);
+        segments.add(new Segment(s, Optional.empty(), false, 0));
+      }
+    } catch (SQLException e) {
+      throw failure("beginning the load", e);
+    }
+    return new Load(totalSegments, startedAt, false, segments);
+  }
+
+  /** Records that the segment is applied up to {@code lastKey} (null: to its end). */
+  public synchronized void advance(Load load, int segment, String lastKey, long items) {
+    try {
+      upsert(
+          connect(),
+          segment,
+          lastKey,
+          lastKey == null,
+          items,
+          load.totalSegments(),
+          load.startedAt());
+    } catch (SQLException e) {
+      throw failure("writing the cursor of segment " + segment, e);
+    }
+  }
+
+  /** Records that every segment is read to its end. */
+  public synchronized void finish(Load load, long items) {
+    try {
+      upsert(connect(), META, null, true, items, load.totalSegments(), load.startedAt());
+    } catch (SQLException e) {
+      throw failure("finishing the load", e);
+    }
+  }
+
+  /** A row as stored. */
+  private record Stored(Segment segment, int totalSegments, Instant startedAt) {}
+
+  private Optional<Stored> select(Connection c, int segment) throws SQLException {
+    try (PreparedStatement statement =
+        c.prepareStatement(
+            "SELECT \"last_key\", \"done\", \"items\", \"total_segments\", \"started_at\" FROM "
+                + table.quoted()
+                + " WHERE \"source\" = ? AND \"target_table\" = ? AND \"segment\" = ?")) {
+      statement.setString(1, source);
+      statement.setString(2, target);
+      statement.setInt(3, segment);
+      try (ResultSet rs = statement.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        return Optional.of(
+            new Stored(
+                new Segment(
+                    segment, Optional.ofNullable(rs.getString(1)), rs.getBoolean(2), rs.getLong(3)),
+                rs.getInt(4),
+                rs.getTimestamp(5).toInstant()));
+      }
+    }
+  }
+
+  private void upsert(
+      Connection c,
+      int segment,
+      String lastKey,
+      boolean done,
+      long items,
+      int totalSegments,
+      Instant startedAt)
+      throws SQLException {
+    try (PreparedStatement statement =
+        c.prepareStatement(
+            "INSERT INTO "
+                + table.quoted()
+                + " (\"source\", \"target_table\", \"segment\", \"total_segments\", \"last_key\","
+                + " \"done\", \"items\", \"started_at\", \"updated_at\")"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT (\"source\", \"target_table\", \"segment\") DO UPDATE SET"
+                + " \"total_segments\" = excluded.\"total_segments\","
+                + " \"last_key\" = excluded.\"last_key\", \"done\" = excluded.\"done\","
+                + " \"items\" = excluded.\"items\", \"started_at\" = excluded.\"started_at\","
+                + " \"updated_at\" = excluded.\"updated_at\"")) {
+      statement.setString(1, source);
+      statement.setString(2, target);
+      statement.setInt(3, segment);
+      statement.setInt(4, totalSegments);
+      if (lastKey == null) {
+        statement.setNull(5, Types.VARCHAR);
+      } else {
+        statement.setString(5, lastKey);
+      }
+      statement.setBoolean(6, done);
+      statement.setLong(7, items);
+      statement.setTimestamp(8, Timestamp.from(startedAt));
+      statement.setTimestamp(9, Timestamp.from(clock.instant()));
+      int count = statement.executeUpdate();
+      if (count != 1) {
+        throw new TargetUnavailableException(
+            "the cursor of segment " + segment + " was not written (row count " + count + ")",
+            null);
+      }
+    }
+    LOG.debug(
+        "cursor {} -> {} segment {}: {} items, done={}", source, target, segment, items, done);
+  }
+
+  private Connection connect() throws SQLException {
+    if (connection == null) {
+      connection = JdbcConnections.open(url, password, socketTimeoutSeconds, "cdc-relay-snapshot");
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(
+            "CREATE TABLE IF NOT EXISTS "
+                + table.quoted()
+                + " (\"source\" TEXT NOT NULL, \"target_table\" TEXT NOT NULL,"
+                + " \"segment\" INTEGER NOT NULL, \"total_segments\" INTEGER, \"last_key\" TEXT,"
+                + " \"done\" BOOLEAN, \"items\" BIGINT, \"started_at\" TIMESTAMP WITH TIME ZONE,"
+                + " \"updated_at\" TIMESTAMP WITH TIME ZONE,"
+                + " PRIMARY KEY (\"source\", \"target_table\", \"segment\"))");
+      }
+    }
+    return connection;
+  }
+
+  private TargetUnavailableException failure(String what, SQLException e) {
+    close();
+    return new TargetUnavailableException(what + " in " + table + ": " + e.getMessage(), e);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        LOG.debug("closing the cursor connection: {}", e.getMessage());
+      }
+      connection = null;
+    }
+  }
+}

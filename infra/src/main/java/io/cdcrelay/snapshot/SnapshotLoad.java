@@ -1,0 +1,368 @@
+package io.cdcrelay.snapshot;
+
+import io.cdcrelay.change.ChangeVersion;
+import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.local.Backoff;
+import io.cdcrelay.local.BatchApplier;
+import io.cdcrelay.local.StopSignal;
+import io.cdcrelay.relay.Relay;
+import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.TableName;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A full load of a DynamoDB table: its target table made ready from {@code DescribeTable}, then
+ * every segment of a parallel Scan loaded ({@link SegmentScan}), resuming each where an earlier run
+ * left it unless told to restart, with every row dated by the load's start ({@link
+ * ChangeVersion#ofRead}) so that the stream's changes win over it.
+ */
+public final class SnapshotLoad {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotLoad.class);
+
+  /** How a load ended. */
+  public enum Status {
+    /** Every segment read to its end and applied. */
+    DONE,
+    /** Stopped by a signal before the end; the same command resumes it. */
+    STOPPED,
+    /** A segment could not go on; the same command resumes it once the cause is gone. */
+    FAILED
+  }
+
+  /**
+   * The outcome, with a summary a user can act on: counts, rate, and where each segment got to.
+   *
+   * @param items items applied, in this run and before it
+   */
+  public record Result(Status status, long items, String summary) {}
+
+  private final SnapshotSettings settings;
+  private final FunctionConfig config;
+  private final Supplier<String> password;
+  private final String stateSchema;
+  private final TableSource source;
+  private final Supplier<Relay> relays;
+  private final PrintStream terminal;
+  private final StopSignal stop;
+  private final Clock clock;
+
+  /**
+   * @param stateSchema where the cursors are kept
+   * @param relays a relay core per segment (each with its own connection)
+   * @param terminal where the live progress line goes, or {@code null} for log lines
+   */
+  public SnapshotLoad(
+      SnapshotSettings settings,
+      FunctionConfig config,
+      Supplier<String> password,
+      String stateSchema,
+      TableSource source,
+      Supplier<Relay> relays,
+      PrintStream terminal,
+      StopSignal stop,
+      Clock clock) {
+    this.settings = settings;
+    this.config = config;
+    this.password = password;
+    this.stateSchema = stateSchema;
+    this.source = source;
+    this.relays = relays;
+    this.terminal = terminal;
+    this.stop = stop;
+    this.clock = clock;
+  }
+
+  /** Loads the table. */
+  public Result run() throws InterruptedException {
+    TableDescription table = describe();
+    if (table == null) {
+      return new Result(Status.STOPPED, 0, "stopped before the table was described");
+    }
+    TableName target;
+    try (JdbcTarget writer = config.openTarget(password, clock)) {
+      target =
+          TargetTable.prepare(
+              config.settings(),
+              writer,
+              config.target(),
+              password,
+              config.socketTimeoutSeconds(),
+              table,
+              settings.tableOptions());
+    }
+    int segments = settings.source().segments();
+    try (SnapshotCursors cursors =
+        new SnapshotCursors(
+            config.target(),
+            password,
+            stateSchema,
+            table.arn(),
+            target.toString(),
+            clock,
+            config.socketTimeoutSeconds())) {
+      Optional<SnapshotCursors.Load> earlier =
+          settings.restart() ? Optional.empty() : cursors.read();
+      if (earlier.isPresent() && earlier.get().done()) {
+        return new Result(
+            Status.DONE,
+            earlier.get().items(),
+            String.format(
+                Locale.ROOT,
+                "the load of %s into %s begun at %s is complete (%d items); --restart loads it"
+                    + " again",
+                table.name(),
+                target,
+                earlier.get().startedAt(),
+                earlier.get().items()));
+      }
+      if (earlier.isPresent() && earlier.get().totalSegments() != segments) {
+        throw new io.cdcrelay.sink.BadTargetException(
+            "the load of "
+                + table.name()
+                + " into "
+                + target
+                + " was begun with segments="
+                + earlier.get().totalSegments()
+                + ": resume it with segments="
+                + earlier.get().totalSegments()
+                + ", or start over with --restart");
+      }
+      SnapshotCursors.Load load =
+          earlier.isPresent() ? earlier.get() : cursors.begin(segments, clock.instant());
+      if (earlier.isPresent()) {
+        LOG.info(
+            "resuming the load of {} into {} begun at {}: {} items applied before",
+            table.name(),
+            target,
+            load.startedAt(),
+            load.items());
+      }
+      ChangeVersion version = ChangeVersion.ofRead(load.startedAt(), settings.clockSkew());
+      LOG.info(
+          "loading {} (~{} items, {} bytes) into {} in {} segments, rows dated {} ({} before the"
+              + " load began)",
+          table.name(),
+          table.itemCount(),
+          table.sizeBytes(),
+          target,
+          segments,
+          version.createdAt(),
+          settings.clockSkew());
+      return scan(
+          table,
+          target,
+          cursors,
+          load,
+          new SnapshotChanges(table.name(), table.keyNames(), version));
+    }
+  }
+
+  private Result scan(
+      TableDescription table,
+      TableName target,
+      SnapshotCursors cursors,
+      SnapshotCursors.Load load,
+      SnapshotChanges changes)
+      throws InterruptedException {
+    CapacityBudget budget = CapacityBudget.of(settings.source().rcu());
+    List<SegmentScan.Outcome> outcomes = new ArrayList<>();
+    long doneBefore = load.segments().stream().filter(SnapshotCursors.Segment::done).count();
+    SnapshotProgress progress =
+        new SnapshotProgress(
+            load.items(), table.itemCount(), load.totalSegments(), (int) doneBefore, terminal);
+    // Another segment's failure stops the others after their page; a signal stops them too.
+    StopSignal segmentsStop = new StopSignal();
+    Thread relayStop =
+        new Thread(
+            () -> {
+              while (!segmentsStop.isStopped()) {
+                if (stop.sleep(Duration.ofMillis(200))) {
+                  segmentsStop.stop();
+                }
+              }
+            },
+            "snapshot-stop");
+    relayStop.setDaemon(true);
+    relayStop.start();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, load.totalSegments()),
+            r -> {
+              Thread t = new Thread(r, "segment");
+              t.setDaemon(true);
+              return t;
+            });
+    progress.start();
+    try {
+      List<Future<SegmentScan.Outcome>> running = new ArrayList<>();
+      for (SnapshotCursors.Segment segment : load.segments()) {
+        if (segment.done()) {
+          outcomes.add(
+              new SegmentScan.Outcome(
+                  segment.segment(),
+                  SegmentScan.Status.DONE,
+                  segment.items(),
+                  Optional.empty(),
+                  Optional.empty()));
+          continue;
+        }
+        SegmentScan scan =
+            new SegmentScan(
+                source,
+                relays.get(),
+                cursors,
+                load,
+                segment,
+                changes,
+                budget,
+                progress,
+                segmentsStop,
+                settings.source().batchSize(),
+                settings.source().consistentRead(),
+                settings.giveUpAfter());
+        running.add(
+            pool.submit(
+                () -> {
+                  SegmentScan.Outcome outcome = scan.call();
+                  if (outcome.status() == SegmentScan.Status.FAILED) {
+                    segmentsStop.stop();
+                  }
+                  return outcome;
+                }));
+      }
+      for (Future<SegmentScan.Outcome> future : running) {
+        try {
+          outcomes.add(future.get());
+        } catch (ExecutionException e) {
+          segmentsStop.stop();
+          if (e.getCause() instanceof RuntimeException runtime) {
+            throw runtime;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+    } finally {
+      segmentsStop.stop();
+      pool.shutdownNow();
+      progress.close();
+    }
+    outcomes.sort(java.util.Comparator.comparingInt(SegmentScan.Outcome::segment));
+    // What the last pages consumed is paid for before the load ends: the budget holds end to end.
+    budget.settle(stop);
+    return result(table, target, cursors, load, outcomes, progress, budget);
+  }
+
+  private Result result(
+      TableDescription table,
+      TableName target,
+      SnapshotCursors cursors,
+      SnapshotCursors.Load load,
+      List<SegmentScan.Outcome> outcomes,
+      SnapshotProgress progress,
+      CapacityBudget budget) {
+    long items = outcomes.stream().mapToLong(SegmentScan.Outcome::items).sum();
+    boolean failed = outcomes.stream().anyMatch(o -> o.status() == SegmentScan.Status.FAILED);
+    boolean done = outcomes.stream().allMatch(o -> o.status() == SegmentScan.Status.DONE);
+    StringBuilder summary = new StringBuilder();
+    String rate =
+        String.format(
+            Locale.ROOT,
+            "%d items in this run in %.1f s (%.0f items/s)",
+            progress.items(),
+            progress.seconds(),
+            progress.rate());
+    String capacity =
+        String.format(
+            Locale.ROOT,
+            "%.1f read capacity units consumed%s",
+            budget.consumed(),
+            budget.limited()
+                ? String.format(
+                    Locale.ROOT,
+                    " (%.1f per second, budget %.0f)",
+                    budget.consumed() / progress.seconds(),
+                    budget.perSecond())
+                : "");
+    if (done) {
+      try {
+        cursors.finish(load, items);
+      } catch (io.cdcrelay.sink.TargetUnavailableException e) {
+        LOG.warn("the load is complete, but its end was not recorded: {}", e.getMessage());
+      }
+      summary.append(
+          String.format(
+              Locale.ROOT,
+              "loaded %s into %s: %d items in %d segments (DynamoDB's estimate: %d), %s; %d"
+                  + " dead-lettered; %s",
+              table.name(),
+              target,
+              items,
+              load.totalSegments(),
+              table.itemCount(),
+              rate,
+              progress.deadLettered(),
+              capacity));
+      return new Result(Status.DONE, items, summary.toString());
+    }
+    summary.append(
+        String.format(
+            Locale.ROOT,
+            "the load of %s into %s %s after %d items (%s); run the same command to resume:",
+            table.name(),
+            target,
+            failed ? "FAILED" : "was stopped",
+            items,
+            rate));
+    for (SegmentScan.Outcome o : outcomes) {
+      summary.append(
+          String.format(
+              Locale.ROOT,
+              "%n  segment %d: %s, %d items%s%s",
+              o.segment(),
+              o.status() == SegmentScan.Status.DONE
+                  ? "done"
+                  : o.status().name().toLowerCase(Locale.ROOT),
+              o.items(),
+              o.status() == SegmentScan.Status.DONE
+                  ? ""
+                  : o.lastKey().map(k -> ", applied up to key " + k).orElse(", at its start"),
+              o.failure().map(f -> ": " + f).orElse("")));
+    }
+    return new Result(failed ? Status.FAILED : Status.STOPPED, items, summary.toString());
+  }
+
+  /** Describes the table, retrying what may pass; {@code null} when stopped first. */
+  private TableDescription describe() {
+    Backoff backoff = new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
+    Instant deadline = clock.instant().plus(settings.giveUpAfter());
+    while (true) {
+      try {
+        return source.describe();
+      } catch (SourceReadException e) {
+        if (!e.retryable() || clock.instant().isAfter(deadline)) {
+          throw e;
+        }
+        Duration pause = backoff.next();
+        LOG.warn("{}; retrying in {} ms", e.getMessage(), pause.toMillis());
+        if (stop.sleep(pause)) {
+          return null;
+        }
+      }
+    }
+  }
+}

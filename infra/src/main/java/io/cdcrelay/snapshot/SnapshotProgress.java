@@ -1,0 +1,197 @@
+package io.cdcrelay.snapshot;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A full load's counters and their display: items applied (in this run and before it), items per
+ * second, the share of the table's estimated item count and the time left, segments done; a live
+ * line redrawn on a terminal, a plain log line every ten seconds otherwise.
+ */
+public final class SnapshotProgress implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotProgress.class);
+  static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+  static final Duration TERMINAL_INTERVAL = Duration.ofSeconds(1);
+
+  private final AtomicLong items = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+  private final AtomicInteger segmentsDone = new AtomicInteger();
+  private final long itemsBefore;
+  private final long estimatedItems;
+  private final int segments;
+  private final PrintStream terminal;
+  private final Consumer<String> log;
+  private final Clock clock;
+  private final long startedMillis;
+  private Thread reporter;
+  private volatile boolean closed;
+
+  /**
+   * @param itemsBefore items an earlier run of the same load applied
+   * @param estimatedItems the table's {@code ItemCount}, an estimate DynamoDB updates about every
+   *     six hours
+   * @param segmentsDoneBefore segments an earlier run read to their end
+   * @param terminal where to redraw the live line, or {@code null} when not on a terminal
+   */
+  public SnapshotProgress(
+      long itemsBefore,
+      long estimatedItems,
+      int segments,
+      int segmentsDoneBefore,
+      PrintStream terminal,
+      Consumer<String> log,
+      Clock clock) {
+    this.itemsBefore = itemsBefore;
+    this.estimatedItems = estimatedItems;
+    this.segments = segments;
+    this.segmentsDone.set(segmentsDoneBefore);
+    this.terminal = terminal;
+    this.log = log;
+    this.clock = clock;
+    this.startedMillis = clock.millis();
+  }
+
+  public SnapshotProgress(
+      long itemsBefore,
+      long estimatedItems,
+      int segments,
+      int segmentsDoneBefore,
+      PrintStream terminal) {
+    this(
+        itemsBefore,
+        estimatedItems,
+        segments,
+        segmentsDoneBefore,
+        terminal,
+        LOG::info,
+        Clock.systemUTC());
+  }
+
+  /** Counts a page once it is applied. */
+  public void pageApplied(int pageItems, int pageDeadLettered) {
+    items.addAndGet(pageItems);
+    deadLettered.addAndGet(pageDeadLettered);
+  }
+
+  /** Counts a segment read to its end. */
+  public void segmentDone() {
+    segmentsDone.incrementAndGet();
+  }
+
+  /** Items applied in this run. */
+  public long items() {
+    return items.get();
+  }
+
+  /** Items applied in this run and before it. */
+  public long total() {
+    return itemsBefore + items.get();
+  }
+
+  public long deadLettered() {
+    return deadLettered.get();
+  }
+
+  /** Seconds since the run began. */
+  public double seconds() {
+    return Math.max(0.001, (clock.millis() - startedMillis) / 1e3);
+  }
+
+  /** Items per second in this run. */
+  public double rate() {
+    return items.get() / seconds();
+  }
+
+  /** The progress as one line. */
+  public String line() {
+    long total = total();
+    double rate = rate();
+    StringBuilder line = new StringBuilder();
+    line.append(String.format(Locale.ROOT, "%d items", total));
+    if (estimatedItems > 0) {
+      line.append(
+          String.format(
+              Locale.ROOT,
+              " (%.1f%% of ~%d)",
+              Math.min(100.0, 100.0 * total / estimatedItems),
+              estimatedItems));
+    }
+    line.append(String.format(Locale.ROOT, ", %.0f items/s", rate));
+    if (estimatedItems > total && rate > 0) {
+      line.append(", ~").append(duration((long) ((estimatedItems - total) / rate))).append(" left");
+    }
+    line.append(
+        String.format(Locale.ROOT, ", %d of %d segments done", segmentsDone.get(), segments));
+    if (deadLettered.get() > 0) {
+      line.append(", ").append(deadLettered.get()).append(" dead-lettered");
+    }
+    return line.toString();
+  }
+
+  static String duration(long seconds) {
+    if (seconds < 120) {
+      return seconds + " s";
+    }
+    if (seconds < 7200) {
+      return (seconds / 60) + " min";
+    }
+    return String.format(Locale.ROOT, "%.1f h", seconds / 3600.0);
+  }
+
+  /** Starts showing progress in the background. */
+  public void start() {
+    reporter =
+        new Thread(
+            () -> {
+              Duration interval = terminal != null ? TERMINAL_INTERVAL : LOG_INTERVAL;
+              while (!closed) {
+                try {
+                  Thread.sleep(interval.toMillis());
+                } catch (InterruptedException e) {
+                  return;
+                }
+                if (!closed) {
+                  report();
+                }
+              }
+            },
+            "snapshot-progress");
+    reporter.setDaemon(true);
+    reporter.start();
+  }
+
+  void report() {
+    if (terminal != null) {
+      terminal.print("\r\033[K" + line());
+      terminal.flush();
+    } else {
+      log.accept("progress: " + line());
+    }
+  }
+
+  /** Stops showing progress. */
+  @Override
+  public void close() {
+    closed = true;
+    if (reporter != null) {
+      reporter.interrupt();
+      try {
+        reporter.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (terminal != null) {
+      terminal.print("\r\033[K");
+      terminal.flush();
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package io.cdcrelay.snapshot;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The clauses CrateDB takes after a {@code CREATE TABLE}'s columns, for a table the load creates:
+ * {@code CLUSTERED [BY (column)] INTO N SHARDS}, {@code PARTITIONED BY (columns)}, {@code WITH
+ * (setting = value, …)} — a large table needs more shards than the default. Validated to be nothing
+ * but these clauses, in this order.
+ */
+public final class TableOptions {
+
+  /** The environment variable; the CLI option is {@code --table-options}. */
+  public static final String VARIABLE = "CRATEDB_TABLE_OPTIONS";
+
+  private static final Pattern CLAUSES =
+      Pattern.compile(
+          "(CLUSTERED(\\s+BY\\s*\\([^;()'\\\\]+\\))?\\s+INTO\\s+[1-9]\\d{0,3}\\s+SHARDS)?\\s*"
+              + "(PARTITIONED\\s+BY\\s*\\([^;()'\\\\]+\\))?\\s*"
+              + "(WITH\\s*\\([^;()\\\\]+\\))?",
+          Pattern.CASE_INSENSITIVE);
+
+  private TableOptions() {}
+
+  /** The clauses of {@code text}; empty for none. */
+  public static Optional<String> parse(String setting, String text) {
+    if (text == null || text.isBlank()) {
+      return Optional.empty();
+    }
+    String clauses = text.trim().replaceAll("\\s+", " ");
+    if (!CLAUSES.matcher(clauses).matches() || clauses.contains("--") || clauses.contains("/*")) {
+      throw new IllegalArgumentException(
+          setting
+              + "="
+              + text
+              + " is not CrateDB table clauses such as"
+              + " 'CLUSTERED INTO 12 SHARDS WITH (number_of_replicas = 1)'"
+              + " (CLUSTERED … SHARDS, PARTITIONED BY (…), WITH (…), in this order)");
+    }
+    return Optional.of(clauses);
+  }
+}

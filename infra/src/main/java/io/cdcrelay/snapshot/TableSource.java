@@ -1,0 +1,38 @@
+package io.cdcrelay.snapshot;
+
+import io.cdcrelay.change.AttributeValue;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads a DynamoDB table: its description, pages of a parallel Scan, single items. Failures are
+ * {@link SourceReadException}s that say whether a retry can help, so that callers never handle SDK
+ * exception types.
+ */
+public interface TableSource extends AutoCloseable {
+
+  /** The table's description. */
+  TableDescription describe();
+
+  /**
+   * One page of a segment.
+   *
+   * @param segment the segment, from 0
+   * @param totalSegments how many segments the table is scanned in
+   * @param startKey where the page starts; empty for the segment's first page
+   * @param limit the most items the page may hold
+   * @param consistentRead whether the read is strongly consistent
+   */
+  ScanPage scan(
+      int segment,
+      int totalSegments,
+      Map<String, AttributeValue> startKey,
+      int limit,
+      boolean consistentRead);
+
+  /** The item of {@code key} by a strongly consistent read; empty when there is none. */
+  Optional<Map<String, AttributeValue>> getItem(Map<String, AttributeValue> key);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,152 @@
+package io.cdcrelay.snapshot;
+
+import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.relay.RelaySettings;
+import io.cdcrelay.route.Route;
+import io.cdcrelay.route.TtlPolicy;
+import io.cdcrelay.sink.BadTargetException;
+import io.cdcrelay.sink.CrateDbSql;
+import io.cdcrelay.sink.JdbcConnections;
+import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetUrl;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The target table of a DynamoDB table, found by the relay's own routing and made ready before the
+ * first item is read: created from the key schema {@code DescribeTable} gives (with the table
+ * clauses, if any), bound to the DynamoDB table in the state schema, checked against the delete
+ * mode and the table's primary key — so an empty table gets its target table too, and a mismatch is
+ * refused before anything is read.
+ */
+public final class TargetTable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TargetTable.class);
+
+  private TargetTable() {}
+
+  /** The target table the changes of {@code dynamoDbTable} go to. */
+  public static TableName route(RelaySettings settings, JdbcTarget target, String dynamoDbTable) {
+    Route route = settings.routes().route(dynamoDbTable);
+    if (route instanceof Route.Skip) {
+      throw new BadTargetException(
+          "the DynamoDB table "
+              + dynamoDbTable
+              + " is not among the tables to relay (CRATEDB_TABLES)");
+    }
+    if (route instanceof Route.Refuse refuse) {
+      throw new BadTargetException(refuse.reason());
+    }
+    Route.To to = (Route.To) route;
+    try {
+      return target.table(to.schema(), to.table());
+    } catch (IllegalArgumentException e) {
+      throw new BadTargetException("the target table " + to.display() + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Creates (with {@code clauses}), binds and checks the target table of the described DynamoDB
+   * table; returns it.
+   */
+  public static TableName prepare(
+      RelaySettings settings,
+      JdbcTarget target,
+      TargetUrl url,
+      Supplier<String> password,
+      int socketTimeoutSeconds,
+      TableDescription table,
+      Optional<String> clauses) {
+    TableName name = route(settings, target, table.name());
+    if (clauses.isPresent()) {
+      if (!(target.sql() instanceof CrateDbSql)) {
+        throw new BadTargetException(
+            "table options (" + clauses.get() + ") are CrateDB's; the target is PostgreSQL");
+      }
+      createWithClauses(
+          target, url, password, socketTimeoutSeconds, name, table.keySchema(), clauses.get());
+    }
+    JdbcTarget.Binding binding = target.bind(name, table.name(), settings.deletes());
+    if (binding.deletes() != settings.deletes()) {
+      throw new BadTargetException(
+          "table "
+              + name
+              + " is relayed with deletes="
+              + binding.deletes().label()
+              + "; this load is set to deletes="
+              + settings.deletes().label()
+              + ": set CRATEDB_DELETES="
+              + binding.deletes().label());
+    }
+    if (binding.sourceTable() != null && !binding.sourceTable().equals(table.name())) {
+      throw new BadTargetException(
+          "the target table "
+              + name
+              + " is bound to DynamoDB table \""
+              + binding.sourceTable()
+              + "\", not \""
+              + table.name()
+              + "\"; route it with CRATEDB_TABLE_MAP or a schema-only target URL");
+    }
+    KeySchema keys =
+        target.prepare(
+            name, table.keySchema(), settings.ttl() == TtlPolicy.MARK, settings.deletes());
+    if (!keys.columns().stream()
+        .map(KeySchema.KeyColumn::name)
+        .sorted()
+        .toList()
+        .equals(table.keyNames().stream().sorted().toList())) {
+      throw new BadTargetException(
+          "the target table "
+              + name
+              + " has the primary key "
+              + keys.columns()
+              + ", the DynamoDB table "
+              + table.name()
+              + " has "
+              + table.keys());
+    }
+    return name;
+  }
+
+  private static void createWithClauses(
+      JdbcTarget target,
+      TargetUrl url,
+      Supplier<String> password,
+      int socketTimeoutSeconds,
+      TableName name,
+      KeySchema keys,
+      String clauses) {
+    try (Connection c =
+        JdbcConnections.open(url, password, socketTimeoutSeconds, "cdc-relay-snapshot")) {
+      try (PreparedStatement exists =
+          c.prepareStatement(
+              "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
+        exists.setString(1, name.schema());
+        exists.setString(2, name.table());
+        try (ResultSet rs = exists.executeQuery()) {
+          if (rs.next() && rs.getLong(1) > 0) {
+            LOG.info(
+                "table {} exists: the table options apply only to a table the load creates", name);
+            return;
+          }
+        }
+      }
+      String create = target.sql().createTable(name, keys) + " " + clauses;
+      LOG.info("creating table {}: {}", name, create);
+      try (Statement statement = c.createStatement()) {
+        statement.execute(create);
+      }
+    } catch (SQLException e) {
+      throw new BadTargetException("creating " + name + " with " + clauses + ": " + e.getMessage());
+    }
+  }
+}

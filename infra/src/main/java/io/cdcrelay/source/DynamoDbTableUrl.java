@@ -1,0 +1,255 @@
+package io.cdcrelay.source;
+
+import io.cdcrelay.sink.Redaction;
+import io.cdcrelay.sink.UrlQuery;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The URL of a DynamoDB table to load in full, validated: {@code
+ * dynamodb://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE?OPTIONS}, the reference tool's form. {@code
+ * HOST} {@code aws} means the real AWS endpoint of {@code region}; any other host and port is a
+ * custom endpoint over plain HTTP (an emulator). {@code TABLE} is a table name or a table ARN.
+ *
+ * @param table the table name
+ * @param tableArn the table ARN, when the URL gave one (it is then what the requests name, so that
+ *     a table of another account can be read)
+ * @param accessKey the AWS access key, if the URL has credentials
+ * @param secretKey the AWS secret key, if the URL has credentials (redacted in {@link #toString})
+ * @param endpoint the custom endpoint, or empty for AWS itself
+ * @param region the AWS region
+ * @param batchSize the items one Scan request asks for (its {@code Limit}), applied as one batch
+ * @param consistentRead whether the Scan reads strongly consistent
+ * @param segments how many segments are scanned in parallel ({@code TotalSegments})
+ * @param rcu the read capacity the load may use per second, if limited
+ */
+public record DynamoDbTableUrl(
+    String table,
+    Optional<String> tableArn,
+    Optional<String> accessKey,
+    Optional<String> secretKey,
+    Optional<URI> endpoint,
+    String region,
+    int batchSize,
+    boolean consistentRead,
+    int segments,
+    OptionalInt rcu) {
+
+  /** The URL scheme. */
+  public static final String SCHEME = "dynamodb";
+
+  /** The options and their defaults. */
+  public static final Map<String, String> OPTIONS = defaults();
+
+  /** DynamoDB's own limit of {@code TotalSegments} is 1,000,000; each segment here is a thread. */
+  public static final int MAX_SEGMENTS = 256;
+
+  private static final Pattern ARN =
+      Pattern.compile("arn:aws[a-z-]*:dynamodb:([a-z0-9-]+):(\\d{12}):table/([a-zA-Z0-9_.-]+)");
+
+  private static Map<String, String> defaults() {
+    Map<String, String> options = new LinkedHashMap<>();
+    options.put("region", "us-east-1");
+    options.put("batch-size", "100");
+    options.put("consistent-read", "false");
+    options.put("segments", "1");
+    options.put("rcu", "");
+    return java.util.Collections.unmodifiableMap(options);
+  }
+
+  /** Whether {@code url} is of this scheme (and not, say, {@code dynamodb+cdc://}). */
+  public static boolean isTableUrl(String url) {
+    return url != null && url.trim().toLowerCase(Locale.ROOT).startsWith(SCHEME + "://");
+  }
+
+  /** Parses and validates the URL; the message of a failure names the bad part. */
+  public static DynamoDbTableUrl parse(String url) {
+    if (url == null || url.isBlank()) {
+      throw new BadSourceUrlException("the source URL is empty");
+    }
+    URI uri;
+    try {
+      uri = new URI(url.trim());
+    } catch (URISyntaxException e) {
+      throw new BadSourceUrlException(
+          "the source URL is not a URL: " + Redaction.url(url) + " (" + e.getReason() + ")");
+    }
+    if (!SCHEME.equals(uri.getScheme())) {
+      throw new BadSourceUrlException(
+          "the source URL scheme \""
+              + (uri.getScheme() == null ? "" : uri.getScheme())
+              + "\" is not "
+              + SCHEME
+              + "://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE?OPTIONS");
+    }
+    String trimmed = url.trim();
+    int at = trimmed.lastIndexOf('@');
+    if (at >= 0
+        && (uri.getRawUserInfo() == null
+            || uri.getRawUserInfo().length() != at - (SCHEME.length() + 3))) {
+      throw new BadSourceUrlException(
+          "the source URL holds an '@' outside ACCESS_KEY:SECRET_KEY@: percent-encode '/', '?',"
+              + " '#', '@' and '%' in the keys (%2F, %3F, %23, %40, %25)");
+    }
+    if (uri.getHost() == null) {
+      throw new BadSourceUrlException(
+          "the source URL has no host: use 'aws' or a custom endpoint such as localhost:4566");
+    }
+    Optional<String> accessKey = Optional.empty();
+    Optional<String> secretKey = Optional.empty();
+    String userInfo = uri.getRawUserInfo();
+    if (userInfo != null && !userInfo.isEmpty()) {
+      int colon = userInfo.indexOf(':');
+      if (colon < 0) {
+        throw new BadSourceUrlException(
+            "the source URL has an access key but no secret key: use ACCESS_KEY:SECRET_KEY@");
+      }
+      accessKey = Optional.of(UrlQuery.decode(userInfo.substring(0, colon)));
+      secretKey = Optional.of(UrlQuery.decode(userInfo.substring(colon + 1)));
+    }
+    Optional<URI> endpoint =
+        "aws".equals(uri.getHost())
+            ? Optional.empty()
+            : Optional.of(
+                URI.create(
+                    "http://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())));
+
+    Map<String, String> given;
+    try {
+      given = UrlQuery.parse(uri.getRawQuery());
+    } catch (IllegalArgumentException e) {
+      throw new BadSourceUrlException(e.getMessage());
+    }
+    for (String name : given.keySet()) {
+      if (!OPTIONS.containsKey(name)) {
+        throw new BadSourceUrlException(
+            "unknown option \""
+                + name
+                + "\" in the source URL"
+                + nearest(name).map(n -> "; did you mean \"" + n + "\"?").orElse("")
+                + " Accepted: "
+                + String.join(", ", OPTIONS.keySet()));
+      }
+    }
+    Map<String, String> options = new LinkedHashMap<>(OPTIONS);
+    options.putAll(given);
+
+    String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+    String name = UrlQuery.decode(path.startsWith("/") ? path.substring(1) : path);
+    String region = options.get("region");
+    Optional<String> arn = Optional.empty();
+    if (name.startsWith("arn:")) {
+      Matcher m = ARN.matcher(name);
+      if (!m.matches()) {
+        throw new BadSourceUrlException(
+            "the table ARN \""
+                + name
+                + "\" is not a DynamoDB table ARN"
+                + " (arn:aws:dynamodb:REGION:ACCOUNT:table/NAME)");
+      }
+      if (given.containsKey("region") && !given.get("region").equals(m.group(1))) {
+        throw new BadSourceUrlException(
+            "option region="
+                + given.get("region")
+                + " disagrees with the region "
+                + m.group(1)
+                + " of the table ARN");
+      }
+      region = m.group(1);
+      arn = Optional.of(name);
+      name = m.group(3);
+    }
+    if (name.isEmpty()) {
+      throw new BadSourceUrlException(
+          "the source URL must name one table as its path, as in " + SCHEME + "://aws/TABLE");
+    }
+    if (!name.matches("[a-zA-Z0-9_.-]{3,255}")) {
+      throw new BadSourceUrlException(
+          "the table name \"" + name + "\" is not valid: 3 to 255 of a-z A-Z 0-9 _ . -");
+    }
+    if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d")) {
+      throw new BadSourceUrlException(
+          "option region=" + region + " is not an AWS region name such as us-east-1");
+    }
+    int batchSize = integer(options, "batch-size", 1, 10_000);
+    boolean consistent = bool(options, "consistent-read");
+    int segments = integer(options, "segments", 1, MAX_SEGMENTS);
+    OptionalInt rcu =
+        options.get("rcu").isEmpty()
+            ? OptionalInt.empty()
+            : OptionalInt.of(integer(options, "rcu", 1, 1_000_000));
+    return new DynamoDbTableUrl(
+        name, arn, accessKey, secretKey, endpoint, region, batchSize, consistent, segments, rcu);
+  }
+
+  /** What the DynamoDB requests name the table by: its ARN when given, else its name. */
+  public String tableReference() {
+    return tableArn.orElse(table);
+  }
+
+  @Override
+  public String toString() {
+    return SCHEME
+        + "://"
+        + accessKey.map(k -> k + ":***@").orElse("")
+        + endpoint.map(e -> e.getHost() + (e.getPort() < 0 ? "" : ":" + e.getPort())).orElse("aws")
+        + "/"
+        + tableReference()
+        + "?region="
+        + region
+        + "&batch-size="
+        + batchSize
+        + "&consistent-read="
+        + consistentRead
+        + "&segments="
+        + segments
+        + (rcu.isPresent() ? "&rcu=" + rcu.getAsInt() : "");
+  }
+
+  private static int integer(Map<String, String> options, String name, int min, int max) {
+    String text = options.get(name);
+    int value;
+    try {
+      value = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new BadSourceUrlException(
+          "option " + name + "=" + text + " is not a whole number (" + min + " to " + max + ")");
+    }
+    if (value < min || value > max) {
+      throw new BadSourceUrlException(
+          "option " + name + "=" + text + " is out of range: " + min + " to " + max);
+    }
+    return value;
+  }
+
+  private static boolean bool(Map<String, String> options, String name) {
+    String text = options.get(name).trim().toLowerCase(Locale.ROOT);
+    return switch (text) {
+      case "true", "1", "yes", "on" -> true;
+      case "false", "0", "no", "off" -> false;
+      default ->
+          throw new BadSourceUrlException(
+              "option " + name + "=" + options.get(name) + " is not one of true, false");
+    };
+  }
+
+  private static Optional<String> nearest(String name) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : OPTIONS.keySet()) {
+      int distance = SourceUrl.distance(name.toLowerCase(Locale.ROOT), candidate);
+      if (distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    return bestDistance <= Math.max(2, name.length() / 3) ? Optional.of(best) : Optional.empty();
+  }
+}

@@ -1,0 +1,213 @@
+package io.cdcrelay.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cdcrelay.decode.DynamoDbJson;
+import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.sink.JdbcConnections;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetUnavailableException;
+import io.cdcrelay.sink.TargetUrl;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.postgresql.util.PGobject;
+
+/**
+ * Reads a target table for verify: all rows in one pass (after a {@code REFRESH} on CrateDB, so
+ * that the pass sees every write), and single rows by their primary key (a real-time lookup on
+ * CrateDB: {@code "pk"['k'] = ?} for each key column; the JSONB key on PostgreSQL). Over a
+ * connection of its own.
+ */
+public final class TargetRows implements AutoCloseable {
+
+  /** A row as verify needs it. */
+  public record Row(String key, JsonNode item, boolean deleted, boolean expired) {}
+
+  private final TargetUrl url;
+  private final Supplier<String> password;
+  private final int socketTimeoutSeconds;
+  private Connection connection;
+  private Boolean crateDb;
+
+  public TargetRows(TargetUrl url, Supplier<String> password, int socketTimeoutSeconds) {
+    this.url = url;
+    this.password = password;
+    this.socketTimeoutSeconds = socketTimeoutSeconds;
+  }
+
+  /** Whether the table exists. */
+  public boolean exists(TableName table) {
+    return !columns(table).isEmpty();
+  }
+
+  /** Reads every row of the table, in one pass, handing each to {@code rows}. */
+  public void readAll(TableName table, Consumer<Row> rows) {
+    Set<String> columns = columns(table);
+    if (columns.isEmpty()) {
+      return;
+    }
+    boolean expiry = columns.contains("cdc_expired_at");
+    try {
+      Connection c = connect();
+      if (crateDb) {
+        try (Statement refresh = c.createStatement()) {
+          refresh.execute("REFRESH TABLE " + table.quoted());
+        }
+      }
+      c.setAutoCommit(false);
+      try (Statement statement = c.createStatement()) {
+        statement.setFetchSize(1000);
+        try (ResultSet rs = statement.executeQuery(select(table, expiry))) {
+          while (rs.next()) {
+            rows.accept(row(rs, expiry));
+          }
+        }
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw failure("reading " + table, e);
+    }
+  }
+
+  /** The row of {@code keys} (the item's key attributes as stored in {@code pk}), if any. */
+  public Optional<Row> read(TableName table, KeySchema schema, JsonNode keys) {
+    Set<String> columns = columns(table);
+    if (columns.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean expiry = columns.contains("cdc_expired_at");
+    try {
+      Connection c = connect();
+      StringBuilder sql = new StringBuilder(select(table, expiry)).append(" WHERE ");
+      if (crateDb) {
+        StringJoiner where = new StringJoiner(" AND ");
+        for (KeySchema.KeyColumn key : schema.columns()) {
+          where.add("\"pk\"['" + key.name().replace("'", "''") + "'] = ?");
+        }
+        sql.append(where);
+      } else {
+        sql.append("\"pk\" = ?");
+      }
+      try (PreparedStatement statement = c.prepareStatement(sql.toString())) {
+        if (crateDb) {
+          int i = 1;
+          for (KeySchema.KeyColumn key : schema.columns()) {
+            JsonNode value = keys.get(key.name());
+            if (value == null) {
+              return Optional.empty();
+            }
+            if (value.isNumber()) {
+              statement.setLong(i++, value.decimalValue().longValueExact());
+            } else {
+              statement.setString(i++, value.asText());
+            }
+          }
+        } else {
+          PGobject json = new PGobject();
+          json.setType("jsonb");
+          json.setValue(keys.toString());
+          statement.setObject(1, json);
+        }
+        try (ResultSet rs = statement.executeQuery()) {
+          return rs.next() ? Optional.of(row(rs, expiry)) : Optional.empty();
+        }
+      }
+    } catch (SQLException e) {
+      throw failure("reading a row of " + table, e);
+    } catch (ArithmeticException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static String select(TableName table, boolean expiry) {
+    return "SELECT \"pk\", \"data\", \"aux\", \"cdc_deleted\""
+        + (expiry ? ", \"cdc_expired_at\"" : "")
+        + " FROM "
+        + table.quoted();
+  }
+
+  private static Row row(ResultSet rs, boolean expiry) throws SQLException {
+    JsonNode pk = json(rs.getString(1));
+    JsonNode item = PlainItems.ofRow(pk, json(rs.getString(2)), json(rs.getString(3)));
+    return new Row(
+        PlainItems.keyText(pk),
+        item,
+        Boolean.TRUE.equals(rs.getObject(4)),
+        expiry && rs.getObject(5) != null);
+  }
+
+  private static JsonNode json(String text) throws SQLException {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return DynamoDbJson.parse(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new SQLException("a stored value is not JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private Set<String> columns(TableName table) {
+    try {
+      Connection c = connect();
+      Set<String> columns = new LinkedHashSet<>();
+      try (PreparedStatement statement =
+          c.prepareStatement(
+              "SELECT column_name FROM information_schema.columns"
+                  + " WHERE table_schema = ? AND table_name = ?")) {
+        statement.setString(1, table.schema());
+        statement.setString(2, table.table());
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            columns.add(rs.getString(1));
+          }
+        }
+      }
+      return columns;
+    } catch (SQLException e) {
+      throw failure("reading the columns of " + table, e);
+    }
+  }
+
+  private Connection connect() throws SQLException {
+    if (connection == null) {
+      connection = JdbcConnections.open(url, password, socketTimeoutSeconds, "cdc-relay-verify");
+      if (crateDb == null) {
+        try (Statement statement = connection.createStatement();
+            ResultSet rs = statement.executeQuery("SELECT version()")) {
+          rs.next();
+          crateDb = String.valueOf(rs.getString(1)).contains("CrateDB");
+        }
+      }
+    }
+    return connection;
+  }
+
+  private TargetUnavailableException failure(String what, SQLException e) {
+    close();
+    return new TargetUnavailableException(what + ": " + e.getMessage(), e);
+  }
+
+  @Override
+  public void close() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException e) {
+        // Closing a failed connection.
+      }
+      connection = null;
+    }
+  }
+}

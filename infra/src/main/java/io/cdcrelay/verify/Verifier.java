@@ -1,0 +1,439 @@
+package io.cdcrelay.verify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cdcrelay.change.AttributeValue;
+import io.cdcrelay.change.ChangeVersion;
+import io.cdcrelay.change.Decoded;
+import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.local.Backoff;
+import io.cdcrelay.local.BatchApplier;
+import io.cdcrelay.local.StopSignal;
+import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.relay.BatchLog;
+import io.cdcrelay.relay.BatchResult;
+import io.cdcrelay.relay.Relay;
+import io.cdcrelay.route.TtlPolicy;
+import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.snapshot.CapacityBudget;
+import io.cdcrelay.snapshot.ScanPage;
+import io.cdcrelay.snapshot.SnapshotChanges;
+import io.cdcrelay.snapshot.SourceReadException;
+import io.cdcrelay.snapshot.TableDescription;
+import io.cdcrelay.snapshot.TableSource;
+import io.cdcrelay.snapshot.TargetTable;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compares a DynamoDB table with its target table, key by key: the target read in one pass into a
+ * digest per key, then the source read by a parallel Scan and each item's digest compared; what
+ * differs is read again from both sides (a consistent {@code GetItem} and a keyed row read), a few
+ * times with pauses, so that items changing while verify runs are not reported. Knows the delete
+ * and TTL modes: rows flagged deleted ({@code soft}) count as absent, rows of expired items kept by
+ * the TTL policy as expected extras. With repair, each difference is rewritten through the relay
+ * core from a consistent read, dated by the read ({@link ChangeVersion#ofRead}), or its row
+ * removed.
+ */
+public final class Verifier {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
+  private static final int REPAIR_BATCH = 100;
+
+  /** A target row as the first pass keeps it. */
+  private record Entry(byte[] digest, boolean expected) {}
+
+  /** What a key is, judged from both sides. */
+  private enum Verdict {
+    EQUAL,
+    ABSENT,
+    MISSING,
+    EXTRA,
+    DIFFERENT,
+    EXPECTED_EXTRA
+  }
+
+  private final VerifySettings settings;
+  private final FunctionConfig config;
+  private final Supplier<String> password;
+  private final TableSource source;
+  private final Supplier<Relay> relays;
+  private final StopSignal stop;
+  private final Clock clock;
+
+  public Verifier(
+      VerifySettings settings,
+      FunctionConfig config,
+      Supplier<String> password,
+      TableSource source,
+      Supplier<Relay> relays,
+      StopSignal stop,
+      Clock clock) {
+    this.settings = settings;
+    this.config = config;
+    this.password = password;
+    this.source = source;
+    this.relays = relays;
+    this.stop = stop;
+    this.clock = clock;
+  }
+
+  /** Compares, re-checks, and repairs if asked to. */
+  public VerifyReport run() throws InterruptedException {
+    TableDescription table = source.describe();
+    TableName target;
+    try (JdbcTarget writer = config.openTarget(password, clock)) {
+      target = TargetTable.route(config.settings(), writer, table.name());
+    }
+    KeySchema keySchema = table.keySchema();
+    try (TargetRows rows =
+        new TargetRows(config.target(), password, config.socketTimeoutSeconds())) {
+      Map<String, Entry> targetRows = new ConcurrentHashMap<>();
+      rows.readAll(
+          target,
+          row -> {
+            if (!row.deleted()) {
+              targetRows.put(
+                  row.key(), new Entry(PlainItems.digest(row.item()), expectedExtra(table, row)));
+            }
+          });
+      long live = targetRows.size();
+      LOG.info("read {} live rows of {}", live, target);
+
+      Map<String, Map<String, AttributeValue>> candidates = new ConcurrentHashMap<>();
+      AtomicLong scanned = new AtomicLong();
+      AtomicLong equal = new AtomicLong();
+      scan(table, targetRows, candidates, scanned, equal);
+      long expectedExtras = 0;
+      for (Map.Entry<String, Entry> extra : targetRows.entrySet()) {
+        if (extra.getValue().expected()) {
+          expectedExtras++;
+        } else {
+          candidates.put(extra.getKey(), keysOf(table, extra.getKey()));
+        }
+      }
+      LOG.info(
+          "scanned {} items: {} equal at once, {} to read again",
+          scanned,
+          equal,
+          candidates.size());
+
+      Map<String, Verdict> verdicts = recheck(table, target, keySchema, rows, candidates);
+      long rechecked = verdicts.values().stream().filter(v -> v == Verdict.EQUAL).count();
+      long repaired = 0;
+      if (settings.repair()) {
+        Map<String, Map<String, AttributeValue>> differences = new TreeMap<>();
+        verdicts.forEach(
+            (key, verdict) -> {
+              if (isDifference(verdict)) {
+                differences.put(key, candidates.get(key));
+              }
+            });
+        if (!differences.isEmpty()) {
+          repair(table, differences);
+          Map<String, Verdict> after = new TreeMap<>();
+          for (Map.Entry<String, Map<String, AttributeValue>> d : differences.entrySet()) {
+            after.put(d.getKey(), judge(table, target, keySchema, rows, d.getValue()));
+          }
+          repaired = after.values().stream().filter(v -> !isDifference(v)).count();
+          verdicts.putAll(after);
+        }
+      }
+      List<String> missing = new ArrayList<>();
+      List<String> extra = new ArrayList<>();
+      List<String> different = new ArrayList<>();
+      long expectedAfter = expectedExtras;
+      for (Map.Entry<String, Verdict> v : new TreeMap<>(verdicts).entrySet()) {
+        switch (v.getValue()) {
+          case MISSING -> missing.add(v.getKey());
+          case EXTRA -> extra.add(v.getKey());
+          case DIFFERENT -> different.add(v.getKey());
+          case EXPECTED_EXTRA -> expectedAfter++;
+          case EQUAL -> equal.incrementAndGet();
+          case ABSENT -> {}
+        }
+      }
+      return new VerifyReport(
+          table.name(),
+          target.toString(),
+          scanned.get(),
+          live,
+          equal.get(),
+          rechecked,
+          missing,
+          extra,
+          different,
+          expectedAfter,
+          repaired,
+          settings.show());
+    }
+  }
+
+  private static boolean isDifference(Verdict verdict) {
+    return verdict == Verdict.MISSING || verdict == Verdict.EXTRA || verdict == Verdict.DIFFERENT;
+  }
+
+  /** A row the TTL policy keeps after its item expired: marked, or kept with a past expiry. */
+  private boolean expectedExtra(TableDescription table, TargetRows.Row row) {
+    TtlPolicy ttl = config.settings().ttl();
+    if (ttl == TtlPolicy.MARK && row.expired()) {
+      return true;
+    }
+    if ((ttl == TtlPolicy.KEEP || ttl == TtlPolicy.MARK) && table.ttlAttribute().isPresent()) {
+      JsonNode expiry = row.item().get(table.ttlAttribute().get());
+      return expiry != null
+          && expiry.isNumber()
+          && expiry.decimalValue().compareTo(BigDecimal.valueOf(clock.instant().getEpochSecond()))
+              <= 0;
+    }
+    return false;
+  }
+
+  /** The parallel Scan: each item is equal, or a candidate difference. */
+  private void scan(
+      TableDescription table,
+      Map<String, Entry> targetRows,
+      Map<String, Map<String, AttributeValue>> candidates,
+      AtomicLong scanned,
+      AtomicLong equal)
+      throws InterruptedException {
+    int segments = settings.source().segments();
+    CapacityBudget budget = CapacityBudget.of(settings.source().rcu());
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            segments,
+            r -> {
+              Thread t = new Thread(r, "verify-segment");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int s = 0; s < segments; s++) {
+        int segment = s;
+        running.add(
+            pool.submit(
+                () -> {
+                  Map<String, AttributeValue> from = Map.of();
+                  while (!stop.isStopped()) {
+                    int limit = budget.limit(settings.source().batchSize(), segments);
+                    double estimate = budget.estimate(limit);
+                    if (!budget.acquire(estimate, stop)) {
+                      return null;
+                    }
+                    Map<String, AttributeValue> start = from;
+                    ScanPage page =
+                        retrying(
+                            () ->
+                                source.scan(
+                                    segment,
+                                    segments,
+                                    start,
+                                    limit,
+                                    settings.source().consistentRead()));
+                    budget.spend(estimate, page.consumedCapacity(), page.items().size());
+                    for (Map<String, AttributeValue> item : page.items()) {
+                      scanned.incrementAndGet();
+                      Map<String, AttributeValue> keys = keys(table, item);
+                      String key = PlainItems.keyText(keys);
+                      Entry row = targetRows.remove(key);
+                      if (row != null
+                          && Arrays.equals(row.digest(), PlainItems.digest(PlainItems.of(item)))) {
+                        equal.incrementAndGet();
+                      } else {
+                        candidates.put(key, keys);
+                      }
+                    }
+                    if (page.isLast()) {
+                      return null;
+                    }
+                    from = page.lastKey();
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> future : running) {
+        try {
+          future.get();
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException runtime) {
+            throw runtime;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * Reads each candidate again from both sides, up to {@code rechecks} times with pauses of 1 s, 2
+   * s, …, until it is equal; returns the last verdict of each.
+   */
+  private Map<String, Verdict> recheck(
+      TableDescription table,
+      TableName target,
+      KeySchema keySchema,
+      TargetRows rows,
+      Map<String, Map<String, AttributeValue>> candidates) {
+    Map<String, Verdict> verdicts = new TreeMap<>();
+    Map<String, Map<String, AttributeValue>> pending = new TreeMap<>(candidates);
+    Duration pause = Duration.ofSeconds(1);
+    for (int round = 1; round <= settings.rechecks() && !pending.isEmpty(); round++) {
+      if (round > 1) {
+        LOG.info(
+            "{} differences left; reading them again in {} s", pending.size(), pause.toSeconds());
+        if (stop.sleep(pause)) {
+          break;
+        }
+        pause = pause.multipliedBy(2);
+      }
+      Map<String, Map<String, AttributeValue>> still = new TreeMap<>();
+      for (Map.Entry<String, Map<String, AttributeValue>> c : pending.entrySet()) {
+        Verdict verdict = judge(table, target, keySchema, rows, c.getValue());
+        verdicts.put(c.getKey(), verdict);
+        if (isDifference(verdict)) {
+          still.put(c.getKey(), c.getValue());
+        }
+      }
+      pending = still;
+    }
+    return verdicts;
+  }
+
+  private Verdict judge(
+      TableDescription table,
+      TableName target,
+      KeySchema keySchema,
+      TargetRows rows,
+      Map<String, AttributeValue> keys) {
+    Optional<Map<String, AttributeValue>> item = retrying(() -> source.getItem(keys));
+    Optional<TargetRows.Row> row =
+        rows.read(target, keySchema, PlainItems.of(keys)).filter(r -> !r.deleted());
+    if (item.isEmpty()) {
+      if (row.isEmpty()) {
+        return Verdict.ABSENT;
+      }
+      return expectedExtra(table, row.get()) ? Verdict.EXPECTED_EXTRA : Verdict.EXTRA;
+    }
+    if (row.isEmpty()) {
+      return Verdict.MISSING;
+    }
+    return PlainItems.same(item.get(), row.get().item()) ? Verdict.EQUAL : Verdict.DIFFERENT;
+  }
+
+  /** Rewrites each difference from a consistent read, in batches through the relay core. */
+  private void repair(TableDescription table, Map<String, Map<String, AttributeValue>> differences)
+      throws InterruptedException {
+    List<Map<String, AttributeValue>> keys = new ArrayList<>(differences.values());
+    try (Relay relay = relays.get()) {
+      for (int i = 0; i < keys.size(); i += REPAIR_BATCH) {
+        // Dated before the first read of the batch: below every change the stream still delivers.
+        SnapshotChanges changes =
+            new SnapshotChanges(
+                table.name(),
+                table.keyNames(),
+                ChangeVersion.ofRead(clock.instant(), settings.clockSkew()));
+        List<Decoded> batch = new ArrayList<>();
+        for (Map<String, AttributeValue> key :
+            keys.subList(i, Math.min(keys.size(), i + REPAIR_BATCH))) {
+          Optional<Map<String, AttributeValue>> item = retrying(() -> source.getItem(key));
+          batch.add(item.isPresent() ? changes.upsert(item.get()) : changes.remove(key));
+        }
+        apply(relay, batch);
+      }
+    }
+  }
+
+  private void apply(Relay relay, List<Decoded> batch) throws InterruptedException {
+    Backoff backoff = new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
+    long deadline = System.nanoTime() + settings.giveUpAfter().toNanos();
+    while (true) {
+      BatchResult result = relay.applyDecoded(batch);
+      LOG.info("repair: {}", BatchLog.text(result));
+      if (result.succeeded()) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0 || stop.sleep(backoff.next())) {
+        throw new io.cdcrelay.sink.TargetUnavailableException(
+            "repairing failed: " + result.failure().orElse("the batch failed"), null);
+      }
+    }
+  }
+
+  private <T> T retrying(Supplier<T> read) {
+    Backoff backoff = new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
+    long deadline = System.nanoTime() + settings.giveUpAfter().toNanos();
+    while (true) {
+      try {
+        return read.get();
+      } catch (SourceReadException e) {
+        if (!e.retryable() || System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        Duration pause = backoff.next();
+        LOG.warn("{}; retrying in {} ms", e.getMessage(), pause.toMillis());
+        if (stop.sleep(pause)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static Map<String, AttributeValue> keys(
+      TableDescription table, Map<String, AttributeValue> item) {
+    Map<String, AttributeValue> keys = new LinkedHashMap<>();
+    for (String name : table.keyNames()) {
+      AttributeValue value = item.get(name);
+      if (value != null) {
+        keys.put(name, value);
+      }
+    }
+    return keys;
+  }
+
+  /** The key attributes of a row's key text, typed by the table's key schema. */
+  static Map<String, AttributeValue> keysOf(TableDescription table, String keyText) {
+    JsonNode pk;
+    try {
+      pk =
+          io.cdcrelay.decode.DynamoDbJson.parse(
+              keyText.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("not a key: " + keyText, e);
+    }
+    Map<String, AttributeValue> keys = new LinkedHashMap<>();
+    for (KeySchema.KeyColumn column : table.keys()) {
+      JsonNode value = pk.get(column.name());
+      if (value == null) {
+        continue;
+      }
+      keys.put(
+          column.name(),
+          switch (column.type()) {
+            case S -> new AttributeValue.S(value.asText());
+            case N -> new AttributeValue.N(new BigDecimal(value.decimalValue().toPlainString()));
+            case B -> new AttributeValue.B(value.asText());
+          });
+    }
+    return keys;
+  }
+}

@@ -1,0 +1,93 @@
+package io.cdcrelay.verify;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What verify found: counts of equal, missing, extra and different items, the first keys of each,
+ * and what a repair fixed.
+ *
+ * @param sourceTable the DynamoDB table
+ * @param targetTable the target table
+ * @param sourceItems items the scan read
+ * @param targetRows live rows of the target table
+ * @param equal items whose row holds them (also after a re-check)
+ * @param rechecked differences of the first pass that a re-check found equal (changed meanwhile)
+ * @param missing keys of items without a live row
+ * @param extra keys of live rows without an item
+ * @param different keys of rows that hold another value than their item
+ * @param expectedExtra rows of expired items that the TTL policy keeps ({@code keep}, {@code mark})
+ * @param repaired differences a repair fixed
+ * @param shown how many keys of each kind the text lists
+ */
+public record VerifyReport(
+    String sourceTable,
+    String targetTable,
+    long sourceItems,
+    long targetRows,
+    long equal,
+    long rechecked,
+    List<String> missing,
+    List<String> extra,
+    List<String> different,
+    long expectedExtra,
+    long repaired,
+    int shown) {
+
+  public VerifyReport {
+    missing = List.copyOf(missing);
+    extra = List.copyOf(extra);
+    different = List.copyOf(different);
+  }
+
+  /** Whether source and target agree. */
+  public boolean isEqual() {
+    return missing.isEmpty() && extra.isEmpty() && different.isEmpty();
+  }
+
+  /** The report as lines for a user. */
+  public String text() {
+    StringBuilder text = new StringBuilder();
+    text.append(
+        String.format(
+            Locale.ROOT,
+            "verified %s against %s: %d items, %d rows: %s%n",
+            sourceTable,
+            targetTable,
+            sourceItems,
+            targetRows,
+            isEqual() ? "EQUAL" : "DIFFERENT"));
+    text.append(String.format(Locale.ROOT, "  equal: %d", equal));
+    if (rechecked > 0) {
+      text.append(
+          String.format(
+              Locale.ROOT, " (%d of them changed while verify ran, equal on re-check)", rechecked));
+    }
+    text.append(System.lineSeparator());
+    keys(text, "missing", missing);
+    keys(text, "extra", extra);
+    keys(text, "different", different);
+    if (expectedExtra > 0) {
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "  expected extras (expired items the TTL policy keeps): %d%n",
+              expectedExtra));
+    }
+    if (repaired > 0) {
+      text.append(String.format(Locale.ROOT, "  repaired: %d%n", repaired));
+    }
+    return text.toString().stripTrailing();
+  }
+
+  private void keys(StringBuilder text, String kind, List<String> keys) {
+    text.append(String.format(Locale.ROOT, "  %s: %d", kind, keys.size()));
+    if (!keys.isEmpty()) {
+      text.append(" (first: ")
+          .append(String.join(", ", keys.subList(0, Math.min(shown, keys.size()))))
+          .append(keys.size() > shown ? ", …" : "")
+          .append(')');
+    }
+    text.append(System.lineSeparator());
+  }
+}

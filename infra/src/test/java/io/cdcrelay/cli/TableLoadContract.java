@@ -1,0 +1,294 @@
+package io.cdcrelay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.change.ChangeVersion;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.snapshot.DynamoDbEmulator;
+import io.cdcrelay.snapshot.FaultyDynamoDb;
+import io.cdcrelay.snapshot.TestItems;
+import io.cdcrelay.testing.TableRows;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The full load ({@code relay load dynamodb://…}) against a DynamoDB emulator and a real database,
+ * written once and run per emulator and database: every type, S/N/B keys, empty and one-item
+ * tables, a multiple of the page size, parallel segments, a Scan fault mid-way, kill -9 and resume,
+ * {@code --restart}, and {@code rcu} pacing where the emulator computes capacity.
+ */
+abstract class TableLoadContract extends DynamoDbTableTest {
+
+  @Test
+  void everyTypeIsLoadedAsTheStreamWouldWriteIt(@TempDir Path dir) throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    items.add(TestItems.everyType("id", TestItems.s("every")));
+    items.addAll(TestItems.mixed("id", "m", 9));
+    dynamo.put(source, items);
+    Instant before = Instant.now();
+
+    Run run = run("load", "table", dynamo.url(source, "batch-size=4"), "--target", target());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertLoaded(items, "id");
+    assertThat(run.output())
+        .contains("loaded " + source + " into " + table + ": 10 items")
+        .doesNotContain(DynamoDbEmulator.SECRET_KEY);
+    // Every row carries the snapshot version: the load's start less the clock-skew margin.
+    for (TableRows.Row row : TableRows.read(database(), table).values()) {
+      ChangeVersion version = ChangeVersion.decode(row.version());
+      assertThat(version.sequenceNumber()).isEqualTo(ChangeVersion.LOWEST_SEQUENCE);
+      assertThat(version.createdAt())
+          .isBetween(before.minusSeconds(5), Instant.now().minusSeconds(5));
+    }
+    // The same items as a stream delivers them (an NDJSON dump of CDC records) give the same rows.
+    TableName streamed = new TableName(table.schema(), table.table() + "_stream");
+    Path dump = dir.resolve("cdc.ndjson");
+    List<String> lines = new ArrayList<>();
+    long micros = System.currentTimeMillis() * 1000;
+    for (Map<String, AttributeValue> item : items) {
+      lines.add(
+          "{\"awsRegion\":\"us-east-1\",\"eventID\":\"e\",\"eventName\":\"INSERT\","
+              + "\"userIdentity\":null,\"recordFormat\":\"application/json\",\"tableName\":\""
+              + source
+              + "\",\"dynamodb\":{\"ApproximateCreationDateTime\":"
+              + micros++
+              + ",\"ApproximateCreationDateTimePrecision\":\"MICROSECOND\",\"Keys\":"
+              + TestItems.dynamoDbJson(Map.of("id", item.get("id")))
+              + ",\"NewImage\":"
+              + TestItems.dynamoDbJson(item)
+              + ",\"SizeBytes\":100},\"eventSource\":\"aws:dynamodb\"}");
+    }
+    Files.write(dump, lines);
+    Run replay = run("load", dump.toString(), target(streamed));
+    assertThat(replay.exitCode()).as(replay.output()).isZero();
+    Map<String, TableRows.Row> snapshotRows = TableRows.read(database(), table);
+    Map<String, TableRows.Row> streamRows = TableRows.read(database(), streamed);
+    assertThat(streamRows.keySet()).isEqualTo(snapshotRows.keySet());
+    snapshotRows.forEach(
+        (pk, row) -> {
+          TableRows.Row other = streamRows.get(pk);
+          assertThat(row.data()).as(pk).isEqualTo(other.data());
+          assertThat(row.aux()).as(pk).isEqualTo(other.aux());
+        });
+  }
+
+  @Test
+  void numberAndBinaryKeysAndSortKeysAreLoaded() throws Exception {
+    dynamo.createTable(source, "shop:N", "sku:S");
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      items.add(
+          Map.of(
+              "shop", TestItems.n(Integer.toString(i % 3 - 1)),
+              "sku", TestItems.s("sku-" + i),
+              "qty", TestItems.n(Integer.toString(i))));
+    }
+    dynamo.put(source, items);
+    Run run = run("load", dynamo.url(source, "batch-size=5&segments=2"), target());
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertLoaded(items, "shop", "sku");
+
+    TableName binary = new TableName(table.schema(), table.table() + "_b");
+    String binarySource = source + "-b";
+    dynamo.createTable(binarySource, "key:B", null);
+    List<Map<String, AttributeValue>> binaryItems = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      binaryItems.add(
+          Map.of(
+              "key", TestItems.b(new byte[] {(byte) i, (byte) 0xff}),
+              "v", TestItems.s("v" + i)));
+    }
+    dynamo.put(binarySource, binaryItems);
+    Run binaryRun = run("load", dynamo.url(binarySource, ""), target(binary));
+    assertThat(binaryRun.exitCode()).as(binaryRun.output()).isZero();
+    assertLoaded(binary, binaryItems, "key");
+  }
+
+  @Test
+  void anEmptyTableGetsItsTargetTableFromDescribeTable() throws Exception {
+    dynamo.createTable(source, "pk:S", "sk:N");
+    Run run = run("load", dynamo.url(source, "segments=4"), target());
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(TableRows.count(database(), table)).isZero();
+    assertThat(run.output()).contains("loaded " + source + " into " + table + ": 0 items");
+    // The table has the DynamoDB table's key: a stream's first change fits it.
+    try (Connection c = database().connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT column_name FROM information_schema.columns"
+                    + " WHERE table_schema = ? AND table_name = ?")) {
+      s.setString(1, table.schema());
+      s.setString(2, table.table());
+      List<String> columns = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          columns.add(rs.getString(1));
+        }
+      }
+      assertThat(columns).contains("pk", "data", "aux", "cdc_version");
+    }
+  }
+
+  @Test
+  void oneItemAndAPageSizeThatDividesTheItemCountAreLoadedWhole() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> one = TestItems.mixed("id", "one", 1);
+    dynamo.put(source, one);
+    Run run = run("load", dynamo.url(source, ""), target());
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertLoaded(one, "id");
+
+    List<Map<String, AttributeValue>> thirty = TestItems.mixed("id", "t", 29);
+    dynamo.put(source, thirty);
+    Run again = run("load", dynamo.url(source, "batch-size=10"), target(), "--restart");
+    assertThat(again.exitCode()).as(again.output()).isZero();
+    List<Map<String, AttributeValue>> all = new ArrayList<>(one);
+    all.addAll(thirty);
+    assertLoaded(all, "id");
+    assertThat(again.output()).contains(": 30 items");
+  }
+
+  @Test
+  void fourAndEightSegmentsLoadEveryItemAndRecordEachSegment() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "seg", 300);
+    dynamo.put(source, items);
+    for (int segments : new int[] {4, 8}) {
+      Run run =
+          run(
+              "load",
+              dynamo.url(source, "batch-size=20&segments=" + segments),
+              target(),
+              "--restart");
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertLoaded(items, "id");
+      Map<Integer, Long> cursors = cursors();
+      assertThat(cursors.keySet()).containsAll(range(-1, segments));
+      long sum = 0;
+      for (int s = 0; s < segments; s++) {
+        sum += cursors.get(s);
+      }
+      assertThat(sum).as("items of all segments").isEqualTo(300);
+      assertThat(run.output())
+          .contains("loaded " + source + " into " + table + ": 300 items")
+          .contains(": 300 items in " + segments + " segments");
+    }
+    Run complete = run("load", dynamo.url(source, "batch-size=20&segments=8"), target());
+    assertThat(complete.exitCode()).as(complete.output()).isZero();
+    assertThat(complete.output()).contains("is complete (300 items); --restart loads it again");
+  }
+
+  @Test
+  void aScanFaultMidWayFailsNamingEachSegmentAndTheSameCommandResumes() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "f", 120);
+    dynamo.put(source, items);
+    try (FaultyDynamoDb proxy = new FaultyDynamoDb(dynamo.port())) {
+      proxy.failScansAfter(4);
+      String url = dynamo.url(proxy.port(), source, "batch-size=10&segments=2");
+      Run failed = run("load", url, target(), "--give-up-after", "2s");
+
+      assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
+      assertThat(proxy.failedScans()).isPositive();
+      assertThat(failed.output())
+          .contains("FAILED after")
+          .containsPattern("segment 0: (failed|stopped), \\d+ items")
+          .containsPattern("segment 1: (failed|stopped), \\d+ items")
+          .contains(": failed, ")
+          .contains("Internal server error (injected)");
+      long loaded = TableRows.count(database(), table);
+      assertThat(loaded).isBetween(1L, 119L);
+
+      proxy.heal();
+      Run resumed = run("load", url, target());
+      assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+      assertThat(resumed.output()).contains("resuming the load of " + source);
+      assertLoaded(items, "id");
+      assertThat(resumed.output()).contains(": 120 items");
+    }
+  }
+
+  @Test
+  void afterKill9AtARandomMomentTheSameCommandResumesEverySegment() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "k", 800);
+    dynamo.put(source, items);
+    String url = dynamo.url(source, "batch-size=2&segments=4");
+    // A random moment: once the segments have recorded between 4 and 400 items.
+    long moment = 4 + new Random().nextInt(397);
+    try (RelayProcess relay = RelayProcess.start("load", url, target())) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (recorded() < moment && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      relay.kill();
+      assertThat(relay.output()).as("killed before the end").doesNotContain("loaded " + source);
+    }
+    long before = TableRows.count(database(), table);
+    assertThat(before).as("killed after %d items", moment).isLessThan(800);
+
+    Run resumed = run("load", url, target());
+    assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+    assertThat(resumed.output()).contains("resuming the load of " + source);
+    assertLoaded(items, "id");
+    assertThat(resumed.output()).contains(": 800 items");
+  }
+
+  @Test
+  void rcuPacesTheScanWithinItsBudget() throws Exception {
+    Assumptions.assumeTrue(
+        dynamo.computesCapacity(),
+        dynamo.name()
+            + " reports a ConsumedCapacity of 1.0 whatever a Scan read: pacing is measured on"
+            + " dynalite");
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "r", 400);
+    dynamo.put(source, items);
+    int rcu = 10;
+    try (FaultyDynamoDb proxy = new FaultyDynamoDb(dynamo.port())) {
+      long started = System.nanoTime();
+      Run run =
+          run(
+              "load",
+              dynamo.url(proxy.port(), source, "rcu=" + rcu + "&segments=2&batch-size=100"),
+              target());
+      double seconds = (System.nanoTime() - started) / 1e9;
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertLoaded(items, "id");
+      double consumed = proxy.consumedCapacity();
+      assertThat(consumed).as("capacity the emulator says it served").isGreaterThan(15);
+      // What the emulator served, over the whole load, is within the budget.
+      assertThat(consumed / seconds)
+          .as("%.1f units in %.2f s", consumed, seconds)
+          .isLessThanOrEqualTo(rcu);
+      assertThat(run.output())
+          .containsPattern(
+              "[0-9.]+ read capacity units consumed \\([0-9.]+ per second, budget 10\\)");
+    }
+  }
+
+  @Test
+  void badSourceOptionsAreRefusedBeforeAnythingIsRead() {
+    Run run = run("load", dynamo.url(source, "segmants=4"), target());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output()).contains("unknown option \"segmants\"").contains("\"segments\"");
+    Run options = run("load", dynamo.url(source, ""), target(), "--table-options", "DROP TABLE x");
+    assertThat(options.exitCode()).isEqualTo(2);
+    assertThat(options.output()).contains("--table-options=DROP TABLE x is not CrateDB table");
+  }
+}

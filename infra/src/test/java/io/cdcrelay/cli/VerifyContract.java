@@ -1,0 +1,192 @@
+package io.cdcrelay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.relay.BatchResult;
+import io.cdcrelay.relay.Relay;
+import io.cdcrelay.snapshot.TestItems;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * {@code relay verify} against a DynamoDB emulator and a real database, written once and run per
+ * emulator and database: a loaded table is equal; seeded missing, extra, stale and type-changed
+ * rows are found and {@code --repair} fixes them; a concurrent writer (its changes reaching the
+ * target through the relay core, as the stream's would) causes no false difference; rows deleted in
+ * {@code soft} mode count as absent.
+ */
+abstract class VerifyContract extends DynamoDbTableTest {
+
+  private final AtomicLong micros = new AtomicLong(System.currentTimeMillis() * 1000);
+
+  @Test
+  void aLoadedTableIsEqual() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    items.add(TestItems.everyType("id", TestItems.s("every")));
+    items.addAll(TestItems.mixed("id", "v", 40));
+    dynamo.put(source, items);
+    assertThat(run("load", dynamo.url(source, "segments=2"), target()).exitCode()).isZero();
+
+    Run verify = run("verify", dynamo.url(source, "segments=3&batch-size=7"), target());
+
+    assertThat(verify.exitCode()).as(verify.output()).isZero();
+    assertThat(verify.output())
+        .contains("verified " + source + " against " + table + ": 41 items, 41 rows: EQUAL")
+        .contains("equal: 41")
+        .contains("missing: 0")
+        .contains("extra: 0")
+        .contains("different: 0")
+        .doesNotContain(io.cdcrelay.snapshot.DynamoDbEmulator.SECRET_KEY);
+  }
+
+  @Test
+  void seededMissingExtraStaleAndTypeChangedRowsAreFoundAndRepairFixesThem() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = new ArrayList<>(TestItems.mixed("id", "r", 30));
+    dynamo.put(source, items);
+    assertThat(run("load", dynamo.url(source, ""), target()).exitCode()).isZero();
+    // Changes made in DynamoDB that never reached the target: a new item (missing), a deleted one
+    // (extra), an updated one (stale) and one whose attribute changed type (type-changed).
+    Map<String, AttributeValue> added = TestItems.mixed("id", "new", 1).get(0);
+    dynamo.put(source, List.of(added));
+    dynamo.client().deleteItem(r -> r.tableName(source).key(Map.of("id", TestItems.s("r3"))));
+    Map<String, AttributeValue> stale = new HashMap<>(items.get(5));
+    stale.put("name", TestItems.s("renamed"));
+    Map<String, AttributeValue> retyped = new HashMap<>(items.get(7));
+    retyped.put("count", TestItems.s(retyped.get("count").n()));
+    dynamo.put(source, List.of(stale, retyped));
+
+    Run verify = run("verify", dynamo.url(source, "segments=2"), target(), "--rechecks", "1");
+
+    assertThat(verify.exitCode()).as(verify.output()).isEqualTo(1);
+    assertThat(verify.output())
+        .contains(": 30 items, 30 rows: DIFFERENT")
+        .contains("equal: 27")
+        .contains("missing: 1 (first: {\"id\":\"new0\"})")
+        .contains("extra: 1 (first: {\"id\":\"r3\"})")
+        .contains("different: 2 (first: {\"id\":\"r5\"}, {\"id\":\"r7\"})");
+
+    Run repair = run("verify", dynamo.url(source, ""), target(), "--repair");
+    assertThat(repair.exitCode()).as(repair.output()).isZero();
+    assertThat(repair.output()).contains("repaired: 4").contains(": EQUAL");
+
+    Run again = run("verify", dynamo.url(source, ""), target());
+    assertThat(again.exitCode()).as(again.output()).isZero();
+    assertThat(again.output()).contains("equal: 30");
+    List<Map<String, AttributeValue>> now = new ArrayList<>(items);
+    now.removeIf(i -> List.of("r3", "r5", "r7").contains(i.get("id").s()));
+    now.addAll(List.of(added, stale, retyped));
+    assertLoaded(now, "id");
+  }
+
+  @Test
+  void aConcurrentWriterCausesNoFalseDifference() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "c", 300);
+    dynamo.put(source, items);
+    assertThat(run("load", dynamo.url(source, ""), target()).exitCode()).isZero();
+    FunctionConfig config =
+        FunctionConfig.fromEnvironment(Map.of("CRATEDB_SQLALCHEMY_URL", target()));
+    AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicInteger writes = new AtomicInteger();
+    Thread writer =
+        new Thread(
+            () -> {
+              Random random = new Random(1);
+              Clock clock = Clock.systemUTC();
+              try (Relay relay =
+                  new Relay(config.openTarget(() -> null, clock), config.settings(), clock)) {
+                while (writing.get()) {
+                  Map<String, AttributeValue> item =
+                      new HashMap<>(items.get(random.nextInt(items.size())));
+                  item.put("count", TestItems.n(Integer.toString(writes.incrementAndGet())));
+                  dynamo.put(source, List.of(item));
+                  Thread.sleep(20);
+                  BatchResult result = relay.apply(List.of(record("MODIFY", item)));
+                  assertThat(result.succeeded()).isTrue();
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "writer");
+    writer.start();
+    Run verify;
+    try {
+      verify = run("verify", dynamo.url(source, "segments=2&batch-size=5"), target());
+    } finally {
+      writing.set(false);
+      writer.join();
+    }
+    assertThat(writes.get()).as("writes while verify ran").isGreaterThan(5);
+    assertThat(verify.exitCode()).as(verify.output()).isZero();
+    assertThat(verify.output()).contains(": EQUAL").contains("equal: 300");
+  }
+
+  @Test
+  void rowsDeletedInSoftModeCountAsAbsent() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "s", 10);
+    dynamo.put(source, items);
+    assertThat(run("load", dynamo.url(source, ""), target(), "--deletes", "soft").exitCode())
+        .isZero();
+    dynamo.client().deleteItem(r -> r.tableName(source).key(Map.of("id", TestItems.s("s4"))));
+    FunctionConfig config =
+        FunctionConfig.fromEnvironment(
+            Map.of("CRATEDB_SQLALCHEMY_URL", target(), "CRATEDB_DELETES", "soft"));
+    Clock clock = Clock.systemUTC();
+    try (Relay relay = new Relay(config.openTarget(() -> null, clock), config.settings(), clock)) {
+      assertThat(
+              relay.apply(List.of(record("REMOVE", Map.of("id", TestItems.s("s4"))))).succeeded())
+          .isTrue();
+    }
+    assertThat(io.cdcrelay.testing.TableRows.count(database(), table)).isEqualTo(10);
+
+    Run verify = run("verify", dynamo.url(source, ""), target(), "--deletes", "soft");
+
+    assertThat(verify.exitCode()).as(verify.output()).isZero();
+    assertThat(verify.output()).contains(": 9 items, 9 rows: EQUAL");
+  }
+
+  /** A change as "Kinesis Data Streams for DynamoDB" carries it, created now. */
+  private SourceRecord record(String event, Map<String, AttributeValue> item) {
+    long created = Math.max(micros.incrementAndGet(), Instant.now().toEpochMilli() * 1000);
+    micros.set(created);
+    String image = event.equals("REMOVE") ? "\"OldImage\"" : "\"NewImage\"";
+    String json =
+        "{\"awsRegion\":\"us-east-1\",\"eventID\":\"e"
+            + created
+            + "\",\"eventName\":\""
+            + event
+            + "\",\"userIdentity\":null,\"recordFormat\":\"application/json\",\"tableName\":\""
+            + source
+            + "\",\"dynamodb\":{\"ApproximateCreationDateTime\":"
+            + created
+            + ",\"ApproximateCreationDateTimePrecision\":\"MICROSECOND\",\"Keys\":"
+            + TestItems.dynamoDbJson(Map.of("id", item.get("id")))
+            + ","
+            + image
+            + ":"
+            + TestItems.dynamoDbJson(item)
+            + ",\"SizeBytes\":100},\"eventSource\":\"aws:dynamodb\"}";
+    return new SourceRecord(
+        "shardId-000000000000",
+        Long.toString(created),
+        json.getBytes(StandardCharsets.UTF_8),
+        Instant.now());
+  }
+}

@@ -1,0 +1,82 @@
+package io.cdcrelay.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class CapacityBudgetTest {
+
+  private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+
+  private void advance(double seconds) {
+    nanos.addAndGet((long) (seconds * 1e9));
+  }
+
+  @Test
+  void aRequestWaitsUntilItsEstimateHasAccruedFromZero() {
+    CapacityBudget budget = CapacityBudget.of(10, nanos::get);
+    assertThat(budget.tryAcquire(5)).isEqualTo(Duration.ofMillis(500));
+    advance(0.5);
+    assertThat(budget.tryAcquire(5)).isZero();
+    // Paid: the next page waits for its own estimate.
+    assertThat(budget.tryAcquire(5)).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void consumptionAboveTheEstimateIsADebtTheNextRequestWaitsOut() {
+    CapacityBudget budget = CapacityBudget.of(10, nanos::get);
+    advance(1);
+    assertThat(budget.tryAcquire(2)).isZero();
+    budget.spend(2, 12, 10);
+    // 10 units more than estimated, 8 of them covered by what had accrued: 2 units of debt.
+    assertThat(budget.tryAcquire(0)).isEqualTo(Duration.ofMillis(200));
+    assertThat(budget.consumed()).isEqualTo(12);
+  }
+
+  @Test
+  void idleTimeIsSavedForAtMostOneSecondOfTheBudget() {
+    CapacityBudget budget = CapacityBudget.of(10, nanos::get);
+    advance(60);
+    assertThat(budget.tryAcquire(10)).isZero();
+    assertThat(budget.tryAcquire(1)).isPositive();
+  }
+
+  @Test
+  void overAnyRunTheConsumedCapacityStaysWithinRateTimesTime() {
+    CapacityBudget budget = CapacityBudget.of(20, nanos::get);
+    long start = nanos.get();
+    double consumed = 0;
+    java.util.Random random = new java.util.Random(7);
+    for (int page = 0; page < 500; page++) {
+      int limit = budget.limit(100, 4);
+      double estimate = budget.estimate(limit);
+      Duration wait;
+      while (!(wait = budget.tryAcquire(estimate)).isZero()) {
+        advance(wait.toNanos() / 1e9);
+      }
+      double units = limit * (0.2 + random.nextDouble() * 0.6);
+      consumed += units;
+      advance(0.001);
+      budget.spend(estimate, units, limit);
+      assertThat(consumed - units).isLessThanOrEqualTo(20 * (nanos.get() - start) / 1e9 + 1e-6);
+    }
+    Duration wait;
+    while (!(wait = budget.tryAcquire(0)).isZero()) {
+      advance(wait.toNanos() / 1e9);
+    }
+    assertThat(consumed).isLessThanOrEqualTo(20 * (nanos.get() - start) / 1e9 + 1e-6);
+  }
+
+  @Test
+  void pagesAreSizedToAboutASecondOfASegmentsShare() {
+    CapacityBudget budget = CapacityBudget.of(40, nanos::get);
+    assertThat(budget.limit(1000, 4)).isEqualTo(20);
+    advance(10);
+    budget.spend(0, 10, 100);
+    assertThat(budget.limit(1000, 4)).isEqualTo(100);
+    assertThat(budget.limit(50, 4)).isEqualTo(50);
+    assertThat(CapacityBudget.of(java.util.OptionalInt.empty()).limit(77, 4)).isEqualTo(77);
+  }
+}

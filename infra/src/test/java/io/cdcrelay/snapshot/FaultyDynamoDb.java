@@ -1,0 +1,220 @@
+package io.cdcrelay.snapshot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An HTTP/1.1 proxy on loopback in front of a DynamoDB emulator, to make Scan fail the way DynamoDB
+ * does: it forwards every request unchanged, except that it can be told to let some Scan requests
+ * through and then answer every further one with HTTP 500 {@code InternalServerError} until {@link
+ * #heal()}. It counts the Scan requests and adds up the {@code ConsumedCapacity} and the times of
+ * their answers: an independent measure of what a load consumed.
+ */
+public final class FaultyDynamoDb implements AutoCloseable {
+
+  static final String SCAN = "DynamoDB_20120810.Scan";
+
+  private static final Set<String> NOT_FORWARDED =
+      Set.of(
+          "host",
+          "content-length",
+          "connection",
+          "expect",
+          "upgrade",
+          "keep-alive",
+          "transfer-encoding",
+          "te",
+          "trailer",
+          "proxy-connection",
+          "http2-settings",
+          "accept-encoding");
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private final int upstreamPort;
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final HttpClient http;
+  private final AtomicInteger passBeforeFailing = new AtomicInteger(-1);
+  private final AtomicInteger scans = new AtomicInteger();
+  private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicLong consumedMilliUnits = new AtomicLong();
+  private final AtomicLong firstScanNanos = new AtomicLong();
+  private final AtomicLong lastScanNanos = new AtomicLong();
+
+  /** Starts the proxy on a free port of 127.0.0.1, in front of {@code 127.0.0.1:upstreamPort}. */
+  public FaultyDynamoDb(int upstreamPort) throws IOException {
+    this.upstreamPort = upstreamPort;
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+    this.executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "faulty-dynamodb");
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** Lets {@code passing} more Scan requests through, then fails every further one. */
+  public void failScansAfter(int passing) {
+    passBeforeFailing.set(passing);
+  }
+
+  /** Lets every request through again. */
+  public void heal() {
+    passBeforeFailing.set(-1);
+  }
+
+  /** The Scan requests seen. */
+  public int scans() {
+    return scans.get();
+  }
+
+  /** The Scan requests answered with a fault. */
+  public int failedScans() {
+    return failed.get();
+  }
+
+  /** The capacity units the forwarded Scans consumed, as their answers say. */
+  public double consumedCapacity() {
+    return consumedMilliUnits.get() / 1000.0;
+  }
+
+  /** Seconds from the first Scan request to the last Scan answer. */
+  public double scanSeconds() {
+    return (lastScanNanos.get() - firstScanNanos.get()) / 1e9;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      byte[] body;
+      try (InputStream in = exchange.getRequestBody()) {
+        body = in.readAllBytes();
+      }
+      boolean scan = SCAN.equals(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
+      if (scan) {
+        scans.incrementAndGet();
+        firstScanNanos.compareAndSet(0, System.nanoTime());
+        if (passBeforeFailing.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0) {
+          failed.incrementAndGet();
+          byte[] fault =
+              ("{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
+                      + "\"message\":\"Internal server error (injected)\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
+          exchange.sendResponseHeaders(500, fault.length);
+          try (OutputStream o = exchange.getResponseBody()) {
+            o.write(fault);
+          }
+          return;
+        }
+      }
+      byte[] answer = forward(exchange, body);
+      if (scan && answer != null) {
+        count(answer);
+        lastScanNanos.set(System.nanoTime());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void count(byte[] answer) {
+    try {
+      JsonNode units = MAPPER.readTree(answer).path("ConsumedCapacity").path("CapacityUnits");
+      if (units.isNumber()) {
+        consumedMilliUnits.addAndGet(Math.round(units.doubleValue() * 1000));
+      }
+    } catch (IOException e) {
+      // Not JSON: nothing consumed to count.
+    }
+  }
+
+  private byte[] forward(HttpExchange exchange, byte[] body)
+      throws IOException, InterruptedException {
+    URI uri = URI.create("http://127.0.0.1:" + upstreamPort + exchange.getRequestURI());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(60))
+            .method(
+                exchange.getRequestMethod(),
+                body.length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (name, values) -> {
+              if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(v -> request.header(name, v));
+              }
+            });
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      exchange.sendResponseHeaders(502, -1);
+      return null;
+    }
+    response
+        .headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              String lower = name.toLowerCase(Locale.ROOT);
+              if (!lower.startsWith(":")
+                  && !lower.equals("content-length")
+                  && !lower.equals("transfer-encoding")
+                  && !lower.equals("connection")
+                  && !lower.equals("keep-alive")) {
+                exchange.getResponseHeaders().put(name, new ArrayList<>(values));
+              }
+            });
+    byte[] answer = response.body();
+    exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
+    if (answer.length > 0) {
+      try (OutputStream o = exchange.getResponseBody()) {
+        o.write(answer);
+      }
+    }
+    return answer;
+  }
+}

@@ -5,10 +5,12 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.deadletter.DeadLetterRetention;
 import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.BadTargetException;
+import io.cdcrelay.sink.JdbcTarget;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
@@ -29,6 +31,8 @@ public final class KinesisRelayHandler
   private final Clock clock;
   private final PrintStream metrics;
   private final Optional<StartFilter> start;
+  private final DeadLetterRetention retention;
+  private final java.util.function.Supplier<io.cdcrelay.sink.DeadLetterStore> deadLetters;
 
   /** The constructor Lambda calls; fails with one sentence when the environment is incomplete. */
   public KinesisRelayHandler() {
@@ -37,8 +41,11 @@ public final class KinesisRelayHandler
 
   /** A handler for the given settings, writing its metric lines to {@code metrics}. */
   public KinesisRelayHandler(FunctionConfig config, Clock clock, PrintStream metrics) {
-    this.relay =
-        new Relay(config.openTarget(config.passwordSource(clock), clock), config.settings(), clock);
+    java.util.function.Supplier<String> password = config.passwordSource(clock);
+    JdbcTarget writer = config.openTarget(password, clock);
+    this.relay = new Relay(writer, config.settings(), clock);
+    this.deadLetters = () -> config.openDeadLetters(writer, password);
+    this.retention = new DeadLetterRetention(config.deadLetterRetention(), clock);
     this.clock = clock;
     this.metrics = metrics;
     this.start = config.start();
@@ -60,6 +67,10 @@ public final class KinesisRelayHandler
       result = BatchResult.failed(records, e.getMessage());
     }
     metrics.println(BatchLog.emf(result, clock.instant()));
+    if (result.succeeded()) {
+      // Not while the database fails: the batch is retried, and the retention can wait.
+      retention.applyIfDue(deadLetters);
+    }
     return KinesisEvents.toResponse(result);
   }
 }

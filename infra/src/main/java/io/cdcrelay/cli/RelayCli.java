@@ -22,7 +22,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       ProvisionCommand.class,
       TeardownCommand.class,
       SamParamsCommand.class,
-      PurgeCommand.class
+      PurgeCommand.class,
+      DeadLettersCommand.class
     })
 public final class RelayCli {
 

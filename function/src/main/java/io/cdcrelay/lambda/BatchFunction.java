@@ -3,15 +3,19 @@ package io.cdcrelay.lambda;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.cdcrelay.change.Decoded;
 import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.deadletter.DeadLetterRetention;
 import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.BadTargetException;
+import io.cdcrelay.sink.DeadLetterStore;
+import io.cdcrelay.sink.JdbcTarget;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,10 +31,15 @@ final class BatchFunction {
   private final Relay relay;
   private final Clock clock;
   private final PrintStream metrics;
+  private final DeadLetterRetention retention;
+  private final Supplier<DeadLetterStore> deadLetters;
 
   BatchFunction(FunctionConfig config, Clock clock, PrintStream metrics) {
-    this.relay =
-        new Relay(config.openTarget(config.passwordSource(clock), clock), config.settings(), clock);
+    Supplier<String> password = config.passwordSource(clock);
+    JdbcTarget writer = config.openTarget(password, clock);
+    this.relay = new Relay(writer, config.settings(), clock);
+    this.deadLetters = () -> config.openDeadLetters(writer, password);
+    this.retention = new DeadLetterRetention(config.deadLetterRetention(), clock);
     this.clock = clock;
     this.metrics = metrics;
   }
@@ -59,6 +68,10 @@ final class BatchFunction {
       result = BatchResult.failed(kept, e.getMessage());
     }
     metrics.println(BatchLog.emf(result, clock.instant()));
+    if (result.succeeded()) {
+      // Not while the database fails: the batch is retried, and the retention can wait.
+      retention.applyIfDue(deadLetters);
+    }
     return response(result);
   }
 

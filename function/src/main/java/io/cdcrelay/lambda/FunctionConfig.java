@@ -25,13 +25,15 @@ import java.util.Optional;
  * @param passwordSecretArn the secret holding the password, if any
  * @param socketTimeoutSeconds how long a database call may take before the batch is retried
  * @param start the records to skip for {@code start=seqno-at/seqno-after}, if configured
+ * @param deadLetterRetention how long a dead letter is kept after it (last) failed
  */
 public record FunctionConfig(
     TargetUrl target,
     RelaySettings settings,
     Optional<String> passwordSecretArn,
     int socketTimeoutSeconds,
-    Optional<StartFilter> start) {
+    Optional<StartFilter> start,
+    Duration deadLetterRetention) {
 
   /** Environment variables that may hold the target URL, in order of precedence. */
   public static final List<String> URL_VARIABLES =
@@ -51,8 +53,13 @@ public record FunctionConfig(
   public static final String START_SHARD_ID = "START_SHARD_ID";
   public static final String START_SEQUENCE_NUMBER = "START_SEQUENCE_NUMBER";
   public static final String START_MODE = "START_MODE";
+  public static final String DEAD_LETTER_RETENTION = "CRATEDB_DEAD_LETTER_RETENTION";
 
   public FunctionConfig {
+    if (deadLetterRetention.compareTo(Duration.ofHours(1)) < 0) {
+      throw new IllegalArgumentException(
+          DEAD_LETTER_RETENTION + "=" + deadLetterRetention + " is shorter than one hour");
+    }
     if (socketTimeoutSeconds < 1 || socketTimeoutSeconds > 900) {
       throw new IllegalArgumentException(
           SOCKET_TIMEOUT + "=" + socketTimeoutSeconds + " is out of range: 1 to 900 seconds");
@@ -85,6 +92,12 @@ public record FunctionConfig(
       java.util.function.Supplier<String> password, java.time.Clock clock) {
     return new io.cdcrelay.sink.JdbcTarget(
         target, password, clock, socketTimeoutSeconds, settings.stateSchema());
+  }
+
+  /** A reader of the dead letters of the target {@code writer} writes to. */
+  public io.cdcrelay.sink.DeadLetterStore openDeadLetters(
+      io.cdcrelay.sink.JdbcTarget writer, java.util.function.Supplier<String> password) {
+    return new io.cdcrelay.sink.DeadLetterStore(writer, target, password, socketTimeoutSeconds);
   }
 
   /** Reads and validates the settings; the message of a failure says what to set. */
@@ -129,7 +142,13 @@ public record FunctionConfig(
             SOCKET_TIMEOUT + "=" + timeoutText + " is not a number of seconds (1 to 900)");
       }
     }
-    return new FunctionConfig(target, settings(target, env), secret, timeout, startFilter(env));
+    String retentionText = firstNonBlank(env.get(DEAD_LETTER_RETENTION), null);
+    Duration deadLetterRetention =
+        retentionText == null
+            ? io.cdcrelay.deadletter.DeadLetterRetention.DEFAULT
+            : parseDuration(DEAD_LETTER_RETENTION, retentionText);
+    return new FunctionConfig(
+        target, settings(target, env), secret, timeout, startFilter(env), deadLetterRetention);
   }
 
   private static RelaySettings settings(TargetUrl target, Map<String, String> env) {

@@ -155,4 +155,17 @@ class FunctionConfigTest {
         .isEqualTo("p");
     assertThat(SecretsManagerPassword.passwordOf("plain")).isEqualTo("plain");
   }
+
+  @Test
+  void deadLettersAreKeptTwoWeeksUnlessConfiguredOtherwise() {
+    assertThat(withUrlAnd("CRATEDB_TABLES", "x").deadLetterRetention())
+        .isEqualTo(Duration.ofDays(14));
+    assertThat(withUrlAnd("CRATEDB_DEAD_LETTER_RETENTION", "30d").deadLetterRetention())
+        .isEqualTo(Duration.ofDays(30));
+    assertThatThrownBy(() -> withUrlAnd("CRATEDB_DEAD_LETTER_RETENTION", "forever"))
+        .hasMessage(
+            "CRATEDB_DEAD_LETTER_RETENTION=forever is not a duration such as 8d, 36h, 90m or 600s");
+    assertThatThrownBy(() -> withUrlAnd("CRATEDB_DEAD_LETTER_RETENTION", "10m"))
+        .hasMessage("CRATEDB_DEAD_LETTER_RETENTION=PT10M is shorter than one hour");
+  }
 }

@@ -134,6 +134,52 @@ abstract class KinesisRelayHandlerContract {
   }
 
   @Test
+  void theHandlerRemovesDeadLettersPastTheirRetention() throws Exception {
+    // A schema of its own, which is also the state schema: its dead letters are this test's.
+    TableName table =
+        new TableName(
+            "handler_dl_" + ProcessHandle.current().pid() + "_" + TABLES.incrementAndGet(), "t");
+    PrintStream metrics = new PrintStream(new ByteArrayOutputStream());
+    KinesisEvent poison = load("poison.json");
+    assertThat(
+            handler(database().host(), database().port(), table, metrics)
+                .handleRequest(poison, null)
+                .getBatchItemFailures())
+        .isEmpty();
+    TableName deadLetters = new TableName(table.schema(), "cdc_relay_dead_letters");
+    String aged = poison.getRecords().get(1).getKinesis().getSequenceNumber();
+    database().refresh(deadLetters);
+    try (java.sql.Connection c = database().connect();
+        java.sql.PreparedStatement update =
+            c.prepareStatement(
+                "UPDATE "
+                    + deadLetters.quoted()
+                    + " SET \"failed_at\" = ? WHERE \"sequence_number\" = ?")) {
+      update.setTimestamp(
+          1, java.sql.Timestamp.from(java.time.Instant.now().minus(java.time.Duration.ofDays(15))));
+      update.setString(2, aged);
+      assertThat(update.executeUpdate()).isEqualTo(1);
+    }
+    // A new container: its first applied batch applies the retention (14 days by default).
+    assertThat(
+            handler(database().host(), database().port(), table, metrics)
+                .handleRequest(load("insert.json"), null)
+                .getBatchItemFailures())
+        .isEmpty();
+    database().refresh(deadLetters);
+    try (java.sql.Connection c = database().connect();
+        java.sql.ResultSet rs =
+            c.createStatement()
+                .executeQuery("SELECT \"sequence_number\" FROM " + deadLetters.quoted())) {
+      java.util.List<String> left = new java.util.ArrayList<>();
+      while (rs.next()) {
+        left.add(rs.getString(1));
+      }
+      assertThat(left).hasSize(1).doesNotContain(aged);
+    }
+  }
+
+  @Test
   void insertModifyRemoveInSeparateInvocationsEndDeleted() throws Exception {
     TableName table = newTable();
     KinesisRelayHandler handler =

@@ -64,6 +64,13 @@ abstract class KeyContract {
         .replace("\"NewImage\":{\"id\":{\"S\":\"x\"}", "\"NewImage\":{" + keys);
   }
 
+  /** A REMOVE of the item with these keys. */
+  static String keyedRemove(String keys, long micros) {
+    return io.cdcrelay.testing.Records.remove("x", micros)
+        .replace("\"Keys\":{\"id\":{\"S\":\"x\"}}", "\"Keys\":{" + keys + "}")
+        .replace("\"OldImage\":{\"id\":{\"S\":\"x\"}}", "\"OldImage\":{" + keys + "}");
+  }
+
   BatchResult apply(String... records) {
     List<io.cdcrelay.change.SourceRecord> batch = new ArrayList<>();
     for (int i = 0; i < records.length; i++) {
@@ -127,6 +134,13 @@ abstract class KeyContract {
                   () -> new AssertionError("no row of key " + key[0] + " in " + rows.keySet()));
       assertThat(row.data().get("v").asInt()).isEqualTo(key[0].equals("1.5") ? 3 : 1);
     }
+
+    // Removing 1.50 removes the row of 1.5, and an older insert of 1.5 cannot bring it back.
+    BatchResult removed = apply(keyedRemove("\"n\":{\"N\":\"1.50\"}", 400));
+    BatchResult late = apply(keyed("INSERT", "\"n\":{\"N\":\"1.5\"}", 350, "\"v\":{\"N\":\"9\"}"));
+    assertThat(removed.deleted()).isEqualTo(1);
+    assertThat(late.deadLettered()).isZero();
+    assertThat(TableRows.read(database(), table)).hasSize(keys.length - 1);
   }
 
   @Test

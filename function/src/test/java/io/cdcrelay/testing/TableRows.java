@@ -116,6 +116,28 @@ public final class TableRows {
     return items;
   }
 
+  /**
+   * Live items, rebuilt with the named number keys as numbers: a CrateDB table the relay creates
+   * holds a number key as its canonical decimal text.
+   */
+  public static Map<String, JsonNode> liveItems(
+      TargetDatabase database, TableName table, java.util.Set<String> numberKeys) throws Exception {
+    Map<String, JsonNode> items = new TreeMap<>();
+    liveItems(database, table)
+        .forEach(
+            (pk, item) -> {
+              ObjectNode copy = (ObjectNode) item.deepCopy();
+              for (String key : numberKeys) {
+                JsonNode value = copy.get(key);
+                if (value != null && value.isTextual()) {
+                  copy.set(key, number(new BigDecimal(value.asText())));
+                }
+              }
+              items.put(pk, copy);
+            });
+    return items;
+  }
+
   /** Counts the rows of a table. */
   public static long count(TargetDatabase database, TableName table) throws SQLException {
     database.refresh(table);

@@ -8,6 +8,7 @@ import io.cdcrelay.kinesis.StreamRelay;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.local.Backoff;
 import io.cdcrelay.local.BatchApplier;
+import io.cdcrelay.local.DeadLetterSweeper;
 import io.cdcrelay.local.JdbcCheckpoints;
 import io.cdcrelay.local.RelayProgress;
 import io.cdcrelay.local.StopSignal;
@@ -237,7 +238,8 @@ final class LoadCommand implements Callable<Integer> {
         }
         // System.console() is there when standard output is a terminal: the live line goes there.
         try (RelayProgress progress =
-            new RelayProgress(System.console() != null ? System.out : null)) {
+                new RelayProgress(System.console() != null ? System.out : null);
+            DeadLetterSweeper sweeper = DeadLetterSweeper.start(config, password, clock)) {
           progress.start();
           if (file != null) {
             try (Relay relay = relays.get()) {

@@ -23,7 +23,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       TeardownCommand.class,
       SamParamsCommand.class,
       PurgeCommand.class,
-      VerifyCommand.class
+      VerifyCommand.class,
+      DeadLettersCommand.class
     })
 public final class RelayCli {
 

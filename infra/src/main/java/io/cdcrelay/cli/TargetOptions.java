@@ -1,22 +1,9 @@
 package io.cdcrelay.cli;
 
-import io.cdcrelay.lambda.FunctionConfig;
-import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The target options shared by the commands that write to a database. */
-final class TargetOptions {
-
-  @Option(
-      names = {"--target", "-t"},
-      paramLabel = "URL",
-      description =
-          "Target database: crate://USER[:PASSWORD]@HOST[:PORT]/SCHEMA/TABLE[?ssl=true],"
-              + " postgresql://…, jdbc:postgresql://…, or 'embedded' for a local PostgreSQL"
-              + " (default: $CRATEDB_SQLALCHEMY_URL, $CRATEDB_CLUSTER_URL)")
-  String target;
+final class TargetOptions extends RoutingOptions {
 
   @Option(
       names = "--table",
@@ -24,103 +11,8 @@ final class TargetOptions {
       description = "Target table, when the URL does not name one (default: $CRATEDB_TABLE)")
   String table;
 
-  @Option(
-      names = "--tables",
-      paramLabel = "T1,T2",
-      description = "Relay only these DynamoDB tables; skip the others (default: $CRATEDB_TABLES)")
-  String tables;
-
-  @Option(
-      names = "--table-map",
-      paramLabel = "SRC=[SCHEMA.]TABLE,…",
-      description =
-          "Explicit routes, e.g. orders=sales.orders,users=crm.users (default:"
-              + " $CRATEDB_TABLE_MAP)")
-  String tableMap;
-
-  @Option(
-      names = "--source-table",
-      paramLabel = "DYNAMODB_TABLE",
-      description =
-          "The one DynamoDB table a single target table takes (default: $CRATEDB_SOURCE_TABLE)")
-  String sourceTable;
-
-  @Option(
-      names = "--deletes",
-      paramLabel = "hard|soft",
-      description =
-          "hard: deleted items leave the table; soft: flagged (default: $CRATEDB_DELETES, hard)")
-  String deletes;
-
-  @Option(
-      names = "--ttl-deletes",
-      paramLabel = "same|keep|mark",
-      description = "What an expiry by time to live does (default: $CRATEDB_TTL_DELETES, same)")
-  String ttlDeletes;
-
-  @Option(
-      names = "--state-schema",
-      paramLabel = "SCHEMA",
-      description =
-          "Schema of the relay's own tables (default: $CRATEDB_STATE_SCHEMA, else the target's)")
-  String stateSchema;
-
-  @Option(
-      names = "--embedded-dir",
-      paramLabel = "DIR",
-      description = "Where --target embedded keeps its database (default: ${DEFAULT-VALUE})",
-      defaultValue = ".relay/embedded-postgres")
-  Path embeddedDirectory;
-
-  /** Whether the user asked for the embedded PostgreSQL. */
-  boolean embedded() {
-    return "embedded".equals(target);
-  }
-
-  /**
-   * The environment the relay core reads its settings from: the process environment with the
-   * options laid over it.
-   */
-  Map<String, String> environment(Map<String, String> processEnvironment, String embeddedUrl) {
-    Map<String, String> env = new HashMap<>(processEnvironment);
-    String url = embedded() ? embeddedUrl : target;
-    if (url != null) {
-      for (String variable : FunctionConfig.URL_VARIABLES) {
-        env.remove(variable);
-      }
-      env.put(FunctionConfig.URL_VARIABLES.get(0), url);
-    }
-    putIfGiven(env, FunctionConfig.TABLES, tables);
-    putIfGiven(env, FunctionConfig.TABLE_MAP, tableMap);
-    putIfGiven(env, FunctionConfig.SOURCE_TABLE, sourceTable);
-    putIfGiven(env, FunctionConfig.DELETES, deletes);
-    putIfGiven(env, FunctionConfig.TTL_DELETES, ttlDeletes);
-    putIfGiven(env, FunctionConfig.STATE_SCHEMA, stateSchema);
-    if (table != null) {
-      env.put(FunctionConfig.TABLE, table);
-    } else if (embedded() && !env.containsKey(FunctionConfig.TABLE)) {
-      env.put(FunctionConfig.TABLE, "demo");
-    }
-    return env;
-  }
-
-  private static void putIfGiven(Map<String, String> env, String variable, String value) {
-    if (value != null) {
-      env.put(variable, value);
-    }
-  }
-
-  /** Whether any target is configured at all. */
-  boolean isConfigured(Map<String, String> processEnvironment) {
-    if (target != null) {
-      return true;
-    }
-    for (String variable : FunctionConfig.URL_VARIABLES) {
-      String value = processEnvironment.get(variable);
-      if (value != null && !value.isBlank()) {
-        return true;
-      }
-    }
-    return false;
+  @Override
+  String targetTable() {
+    return table;
   }
 }

@@ -241,15 +241,6 @@ public record DynamoDbTableUrl(
   }
 
   private static Optional<String> nearest(String name) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : OPTIONS.keySet()) {
-      int distance = SourceUrl.distance(name.toLowerCase(Locale.ROOT), candidate);
-      if (distance < bestDistance) {
-        best = candidate;
-        bestDistance = distance;
-      }
-    }
-    return bestDistance <= Math.max(2, name.length() / 3) ? Optional.of(best) : Optional.empty();
+    return io.cdcrelay.text.NearestName.of(name, OPTIONS.keySet());
   }
 }

@@ -14,7 +14,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -51,7 +52,7 @@ public final class TargetRows implements AutoCloseable {
   }
 
   /** Reads every row of the table, in one pass, handing each to {@code rows}. */
-  public void readAll(TableName table, Consumer<Row> rows) {
+  public void readAll(TableName table, KeySchema keys, Consumer<Row> rows) {
     Set<String> columns = columns(table);
     if (columns.isEmpty()) {
       return;
@@ -69,7 +70,7 @@ public final class TargetRows implements AutoCloseable {
         statement.setFetchSize(1000);
         try (ResultSet rs = statement.executeQuery(select(table, expiry))) {
           while (rs.next()) {
-            rows.accept(row(rs, expiry));
+            rows.accept(row(rs, expiry, keys));
           }
         }
       } finally {
@@ -82,7 +83,8 @@ public final class TargetRows implements AutoCloseable {
 
   /** The row of {@code keys} (the item's key attributes as stored in {@code pk}), if any. */
   public Optional<Row> read(TableName table, KeySchema schema, JsonNode keys) {
-    Set<String> columns = columns(table);
+    Map<String, String> types = columnTypes(table);
+    Set<String> columns = types.keySet();
     if (columns.isEmpty()) {
       return Optional.empty();
     }
@@ -107,8 +109,12 @@ public final class TargetRows implements AutoCloseable {
             if (value == null) {
               return Optional.empty();
             }
-            if (value.isNumber()) {
+            if (value.isNumber() && "bigint".equals(types.get("pk['" + key.name() + "']"))) {
+              // The reference tool's BIGINT key.
               statement.setLong(i++, value.decimalValue().longValueExact());
+            } else if (value.isNumber()) {
+              // A number key of a table the relay created: its canonical decimal text.
+              statement.setString(i++, KeySchema.canonical(value.decimalValue()));
             } else {
               statement.setString(i++, value.asText());
             }
@@ -120,7 +126,7 @@ public final class TargetRows implements AutoCloseable {
           statement.setObject(1, json);
         }
         try (ResultSet rs = statement.executeQuery()) {
-          return rs.next() ? Optional.of(row(rs, expiry)) : Optional.empty();
+          return rs.next() ? Optional.of(row(rs, expiry, schema)) : Optional.empty();
         }
       }
     } catch (SQLException e) {
@@ -137,14 +143,40 @@ public final class TargetRows implements AutoCloseable {
         + table.quoted();
   }
 
-  private static Row row(ResultSet rs, boolean expiry) throws SQLException {
-    JsonNode pk = json(rs.getString(1));
+  private static Row row(ResultSet rs, boolean expiry, KeySchema keys) throws SQLException {
+    JsonNode pk = numberKeys(json(rs.getString(1)), keys);
     JsonNode item = PlainItems.ofRow(pk, json(rs.getString(2)), json(rs.getString(3)));
     return new Row(
         PlainItems.keyText(pk),
         item,
         Boolean.TRUE.equals(rs.getObject(4)),
         expiry && rs.getObject(5) != null);
+  }
+
+  /**
+   * The {@code pk} object with each number key as a number: a CrateDB table the relay creates holds
+   * it as its canonical decimal text.
+   */
+  private static JsonNode numberKeys(JsonNode pk, KeySchema keys) {
+    if (pk == null || !pk.isObject()) {
+      return pk;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode copy =
+        (com.fasterxml.jackson.databind.node.ObjectNode) pk.deepCopy();
+    for (KeySchema.KeyColumn key : keys.columns()) {
+      JsonNode value = copy.get(key.name());
+      if (key.type() == KeySchema.KeyType.N && value != null && value.isTextual()) {
+        try {
+          copy.set(
+              key.name(),
+              com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true)
+                  .numberNode(new java.math.BigDecimal(value.asText())));
+        } catch (NumberFormatException e) {
+          // Not a number: left as stored, so that verify reports the row as different.
+        }
+      }
+    }
+    return copy;
   }
 
   private static JsonNode json(String text) throws SQLException {
@@ -159,18 +191,23 @@ public final class TargetRows implements AutoCloseable {
   }
 
   private Set<String> columns(TableName table) {
+    return columnTypes(table).keySet();
+  }
+
+  /** The table's columns and their types, by name ({@code pk['k']} for a CrateDB key column). */
+  private Map<String, String> columnTypes(TableName table) {
     try {
       Connection c = connect();
-      Set<String> columns = new LinkedHashSet<>();
+      Map<String, String> columns = new LinkedHashMap<>();
       try (PreparedStatement statement =
           c.prepareStatement(
-              "SELECT column_name FROM information_schema.columns"
+              "SELECT column_name, data_type FROM information_schema.columns"
                   + " WHERE table_schema = ? AND table_name = ?")) {
         statement.setString(1, table.schema());
         statement.setString(2, table.table());
         try (ResultSet rs = statement.executeQuery()) {
           while (rs.next()) {
-            columns.add(rs.getString(1));
+            columns.put(rs.getString(1), rs.getString(2));
           }
         }
       }

@@ -108,6 +108,7 @@ public final class Verifier {
       Map<String, Entry> targetRows = new ConcurrentHashMap<>();
       rows.readAll(
           target,
+          keySchema,
           row -> {
             if (!row.deleted()) {
               targetRows.put(

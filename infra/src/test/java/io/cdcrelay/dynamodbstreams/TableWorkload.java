@@ -279,7 +279,8 @@ final class TableWorkload {
               .readTree(row.getKey());
       Map<String, Object> key = new TreeMap<>();
       key.put("pk", pk.get("pk").asText());
-      key.put("sk", pk.get("sk").decimalValue());
+      // A number on PostgreSQL, its canonical decimal text on CrateDB.
+      key.put("sk", new BigDecimal(pk.get("sk").asText()));
       canonical.put(JSON.writeValueAsString(key), row.getValue());
     }
     return canonical;

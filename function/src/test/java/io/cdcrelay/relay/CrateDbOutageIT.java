@@ -4,8 +4,8 @@ import io.cdcrelay.testing.CrateDbDatabase;
 import io.cdcrelay.testing.TargetDatabase;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The relay contract against the CrateDB that {@code CRATEDB_URL} points at. */
-class CrateDbRelayIT extends RelayContract {
+/** The outage contract against the CrateDB that {@code CRATEDB_URL} points at. */
+class CrateDbOutageIT extends OutageContract {
 
   private static CrateDbDatabase crateDb;
 

@@ -1,0 +1,315 @@
+package io.cdcrelay.sink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.plan.PlannedRow;
+import java.sql.BatchUpdateException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes rows and deletions to the target tables: bulk upserts with every row's outcome checked,
+ * tombstones in the state schema, and deletes that never remove a newer row.
+ */
+final class RowWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RowWriter.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int LOOKUP_CHUNK = 1000;
+  private static final int REVISION_RETRIES = 10;
+
+  private final TargetSession session;
+  private final TableSchemas schemas;
+
+  RowWriter(TargetSession session, TableSchemas schemas) {
+    this.session = session;
+    this.schemas = schemas;
+  }
+
+  /** Upserts all rows in one bulk request. */
+  Target.RowResults upsert(TableName table, List<PlannedRow> rows) {
+    if (rows.isEmpty()) {
+      return new Target.RowResults(List.of(), null);
+    }
+    session.connect();
+    TableSchemas.TableState known = schemas.known(table);
+    try (PreparedStatement statement = session.connection().prepareStatement(known.upsertSql)) {
+      for (PlannedRow row : rows) {
+        bindRow(statement, row, known.expiry);
+        statement.addBatch();
+      }
+      return RowCounts.check(statement.executeBatch());
+    } catch (BatchUpdateException e) {
+      session.throwIfUnavailable("writing " + rows.size() + " rows to " + table, e);
+      // Nothing in the counts can be trusted: CrateDB fails a bulk whose row fails while planning
+      // as a whole (-3 for all, nothing written); PostgreSQL rolls the whole batch back. Replaying
+      // it is harmless, the writes being idempotent.
+      return Target.RowResults.wholeBatchFailed(rows.size(), SqlErrors.describe(e));
+    } catch (SQLException e) {
+      session.throwIfUnavailable("writing " + rows.size() + " rows to " + table, e);
+      return Target.RowResults.wholeBatchFailed(rows.size(), SqlErrors.describe(e));
+    }
+  }
+
+  /** Upserts the rows one statement each, to learn which of them fail and why. */
+  Target.RowResults upsertEach(TableName table, List<PlannedRow> rows) {
+    session.connect();
+    List<String> errors = new ArrayList<>(rows.size());
+    TableSchemas.TableState known = schemas.known(table);
+    try (PreparedStatement statement = session.connection().prepareStatement(known.upsertSql)) {
+      for (PlannedRow row : rows) {
+        try {
+          bindRow(statement, row, known.expiry);
+          errors.add(RowCounts.error(statement.executeUpdate()));
+        } catch (SQLException e) {
+          session.throwIfUnavailable("writing a row to " + table, e);
+          errors.add(SqlErrors.describe(e));
+        }
+      }
+    } catch (SQLException e) {
+      throw session.failure("writing rows to " + table, e);
+    }
+    return new Target.RowResults(errors, null);
+  }
+
+  /**
+   * Records the key and version of deleted items in the tombstone table, keeping the newest version
+   * of each key. The first step of a {@code hard} delete: from here on, a writer that upserts an
+   * older change of the item finds the tombstone and removes its row again.
+   */
+  void tombstone(TableName table, List<Target.Removal> removals) {
+    if (removals.isEmpty()) {
+      return;
+    }
+    session.connectState();
+    try (PreparedStatement statement =
+        session.connection().prepareStatement(session.state().upsertTombstone())) {
+      for (Target.Removal removal : removals) {
+        statement.setString(1, StateSql.tombstoneId(table, removal.pkJson()));
+        statement.setString(2, table.toString());
+        statement.setString(3, removal.pkJson());
+        statement.setString(4, removal.version());
+        statement.setTimestamp(5, Timestamp.from(createdAt(removal.version())));
+        statement.addBatch();
+      }
+      int[] counts = statement.executeBatch();
+      for (int count : counts) {
+        if (count != 1) {
+          throw new TargetUnavailableException(
+              session.state().tombstones()
+                  + " did not store a tombstone ("
+                  + RowCounts.error(count)
+                  + ")",
+              null);
+        }
+      }
+    } catch (SQLException e) {
+      throw session.failure("storing " + removals.size() + " tombstones of " + table, e);
+    }
+  }
+
+  /** The stored tombstone versions of the given keys ({@code pk} objects) of the table. */
+  Map<String, String> tombstoneVersions(TableName table, Collection<String> pkJsons) {
+    Map<String, String> versions = new HashMap<>();
+    if (pkJsons.isEmpty()) {
+      return versions;
+    }
+    session.connectState();
+    String prefix = StateSql.tombstoneId(table, "");
+    List<String> ids = new ArrayList<>(pkJsons.size());
+    pkJsons.forEach(pk -> ids.add(prefix + pk));
+    try {
+      for (int from = 0; from < ids.size(); from += LOOKUP_CHUNK) {
+        List<String> chunk = ids.subList(from, Math.min(ids.size(), from + LOOKUP_CHUNK));
+        try (Statement select = session.connection().createStatement()) {
+          try (ResultSet rs = select.executeQuery(session.state().selectTombstones(chunk))) {
+            while (rs.next()) {
+              versions.put(rs.getString(1).substring(prefix.length()), rs.getString(2));
+            }
+          }
+        }
+      }
+      return versions;
+    } catch (SQLException e) {
+      throw session.failure("reading tombstones of " + table, e);
+    }
+  }
+
+  /**
+   * Deletes the row of each key unless it carries a newer version than the removal's. Returns how
+   * many rows were deleted.
+   */
+  int removeIfNotNewer(TableName table, List<Target.Removal> removals) {
+    if (removals.isEmpty()) {
+      return 0;
+    }
+    session.connect();
+    KeySchema keys = schemas.known(table).keys;
+    try {
+      Optional<String> conditional = session.sql().conditionalDelete(table);
+      if (conditional.isPresent()) {
+        try (PreparedStatement delete = session.connection().prepareStatement(conditional.get())) {
+          for (Target.Removal removal : removals) {
+            delete.setObject(1, session.json(removal.pkJson()));
+            delete.setString(2, removal.version());
+            delete.addBatch();
+          }
+          int deleted = 0;
+          for (int count : delete.executeBatch()) {
+            deleted += Math.max(count, 0);
+          }
+          return deleted;
+        }
+      }
+      int deleted = 0;
+      try (PreparedStatement select =
+              session.connection().prepareStatement(session.sql().selectRowVersion(table, keys));
+          PreparedStatement delete =
+              session.connection().prepareStatement(session.sql().deleteRowRevision(table, keys))) {
+        for (Target.Removal removal : removals) {
+          deleted += removeRevision(table, keys, removal, select, delete);
+        }
+      }
+      return deleted;
+    } catch (SQLException e) {
+      throw session.failure("deleting rows of " + table, e);
+    }
+  }
+
+  /** Reads the row's revision and deletes exactly that revision, again if another writer won. */
+  private int removeRevision(
+      TableName table,
+      KeySchema keys,
+      Target.Removal removal,
+      PreparedStatement select,
+      PreparedStatement delete)
+      throws SQLException {
+    List<Object> keyValues = keyValues(keys, removal.pkJson());
+    for (int attempt = 0; attempt < REVISION_RETRIES; attempt++) {
+      bindKeys(select, keyValues);
+      long seqNo;
+      long primaryTerm;
+      try (ResultSet rs = select.executeQuery()) {
+        if (!rs.next()) {
+          return 0;
+        }
+        seqNo = rs.getLong(1);
+        primaryTerm = rs.getLong(2);
+        String version = rs.getString(3);
+        if (version != null && version.compareTo(removal.version()) > 0) {
+          return 0;
+        }
+      }
+      bindKeys(delete, keyValues);
+      delete.setLong(keyValues.size() + 1, seqNo);
+      delete.setLong(keyValues.size() + 2, primaryTerm);
+      if (delete.executeUpdate() == 1) {
+        return 1;
+      }
+      LOG.debug("row {} of {} changed while being deleted; reading it again", removal, table);
+    }
+    throw new TargetUnavailableException(
+        "the row " + removal.pkJson() + " of " + table + " kept changing while being deleted",
+        null);
+  }
+
+  private static List<Object> keyValues(KeySchema keys, String pkJson) {
+    JsonNode pk;
+    try {
+      pk = JSON.readTree(pkJson);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("not a pk object: " + pkJson, e);
+    }
+    List<Object> values = new ArrayList<>(keys.columns().size());
+    for (KeySchema.KeyColumn column : keys.columns()) {
+      JsonNode value = pk.get(column.name());
+      values.add(value.isNumber() ? (Object) value.decimalValue() : value.asText());
+    }
+    return values;
+  }
+
+  private static void bindKeys(PreparedStatement statement, List<Object> values)
+      throws SQLException {
+    for (int i = 0; i < values.size(); i++) {
+      Object value = values.get(i);
+      if (value instanceof java.math.BigDecimal number) {
+        statement.setLong(i + 1, number.longValueExact());
+      } else {
+        statement.setString(i + 1, (String) value);
+      }
+    }
+  }
+
+  /**
+   * Moves the rows flagged deleted (written by a {@code soft} relay or an earlier release) to the
+   * tombstone table and out of the table, when the table is first used in {@code hard} mode.
+   */
+  int migrateTombstoneRows(TableName table) {
+    session.connect();
+    try {
+      Optional<String> refresh = session.sql().refresh(table);
+      if (refresh.isPresent()) {
+        session.execute(refresh.get());
+      }
+      List<Target.Removal> removals = new ArrayList<>();
+      try (Statement statement = session.connection().createStatement();
+          ResultSet rs = statement.executeQuery(session.sql().selectTombstoneRows(table))) {
+        while (rs.next()) {
+          String version = rs.getString(2);
+          removals.add(
+              new Target.Removal(
+                  JSON.writeValueAsString(JSON.readTree(rs.getString(1))),
+                  version == null ? "" : version));
+        }
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("a pk object of " + table + " is not JSON", e);
+      }
+      if (removals.isEmpty()) {
+        return 0;
+      }
+      LOG.info(
+          "moving {} rows flagged deleted in {} to {}",
+          removals.size(),
+          table,
+          session.state().tombstones());
+      tombstone(table, removals);
+      return removeIfNotNewer(table, removals);
+    } catch (SQLException e) {
+      throw session.failure("moving deleted rows of " + table, e);
+    }
+  }
+
+  private void bindRow(PreparedStatement statement, PlannedRow row, boolean expiry)
+      throws SQLException {
+    statement.setObject(1, session.json(row.pkJson()));
+    statement.setObject(2, session.json(row.dataJson()));
+    statement.setObject(3, session.json(row.auxJson()));
+    statement.setString(4, row.version().encode());
+    statement.setBoolean(5, row.deleted());
+    if (expiry) {
+      statement.setTimestamp(6, row.expiredAt().map(Timestamp::from).orElse(null));
+    }
+  }
+
+  /** When the change of an encoded version was made; the epoch for a row that had none. */
+  private static Instant createdAt(String encodedVersion) {
+    try {
+      return io.cdcrelay.change.ChangeVersion.decode(encodedVersion).createdAt();
+    } catch (IllegalArgumentException e) {
+      return Instant.EPOCH;
+    }
+  }
+}

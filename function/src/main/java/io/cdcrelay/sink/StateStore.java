@@ -1,0 +1,116 @@
+package io.cdcrelay.sink;
+
+import io.cdcrelay.route.DeleteMode;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The relay's own state per target table: its binding, delete mode and purge horizon. */
+final class StateStore {
+
+  private final TargetSession session;
+
+  StateStore(TargetSession session) {
+    this.session = session;
+  }
+
+  /**
+   * The table's entry in the state schema, read from the database; created on first use with this
+   * source table and delete mode (insert-if-absent: parallel writers cannot bind it differently).
+   */
+  Target.Binding bind(TableName table, String sourceTable, DeleteMode deletes) {
+    session.connectState();
+    try {
+      try (PreparedStatement insert =
+          session.connection().prepareStatement(session.state().bind())) {
+        insert.setString(1, table.toString());
+        insert.setString(2, sourceTable);
+        insert.setString(3, deletes.label());
+        insert.setTimestamp(4, Timestamp.from(session.clock().instant()));
+        insert.executeUpdate();
+      }
+      try (PreparedStatement select =
+          session.connection().prepareStatement(session.state().binding())) {
+        select.setString(1, table.toString());
+        try (ResultSet rs = select.executeQuery()) {
+          if (!rs.next()) {
+            throw new TargetUnavailableException(
+                "the entry of " + table + " in " + session.state().tables() + " was not stored",
+                null);
+          }
+          String mode = rs.getString(2);
+          Timestamp purged = rs.getTimestamp(3);
+          return new Target.Binding(
+              rs.getString(1),
+              mode == null
+                  ? deletes
+                  : DeleteMode.parse(session.state().tables() + ".delete_mode", mode),
+              purged == null ? null : purged.toInstant());
+        }
+      }
+    } catch (SQLException e) {
+      throw session.failure("binding " + table + " in " + session.state().tables(), e);
+    }
+  }
+
+  /** Moves the table's purge horizon forward; changes created before it are refused from now on. */
+  void advancePurgeHorizon(TableName table, Instant horizon) {
+    session.connectState();
+    try (PreparedStatement update =
+        session.connection().prepareStatement(session.state().advancePurgeHorizon())) {
+      update.setTimestamp(1, Timestamp.from(horizon));
+      update.setTimestamp(2, Timestamp.from(horizon));
+      update.setString(3, table.toString());
+      update.executeUpdate();
+    } catch (SQLException e) {
+      throw session.failure("moving the purge horizon of " + table, e);
+    }
+  }
+
+  /** Removes the table's tombstones of changes created before the horizon; returns how many. */
+  int purgeTombstones(TableName table, Instant horizon) {
+    session.connectState();
+    try (PreparedStatement delete =
+        session.connection().prepareStatement(session.state().purgeTombstones())) {
+      delete.setString(1, table.toString());
+      delete.setTimestamp(2, Timestamp.from(horizon));
+      return Math.max(0, delete.executeUpdate());
+    } catch (SQLException e) {
+      throw session.failure("purging tombstones of " + table, e);
+    }
+  }
+
+  /** Every target table in the state schema, with its delete mode. */
+  Map<TableName, DeleteMode> boundTables() {
+    session.connectState();
+    Map<TableName, DeleteMode> all = new LinkedHashMap<>();
+    try {
+      // Not a primary-key lookup: CrateDB sees only refreshed rows (a table bound a moment ago).
+      java.util.Optional<String> refresh = session.sql().refresh(session.state().tables());
+      if (refresh.isPresent()) {
+        session.execute(refresh.get());
+      }
+    } catch (SQLException e) {
+      throw session.failure("refreshing " + session.state().tables(), e);
+    }
+    try (Statement statement = session.connection().createStatement();
+        ResultSet rs = statement.executeQuery(session.state().allTables())) {
+      while (rs.next()) {
+        // Stored as TableName.toString(): schema and table, neither of which holds a dot.
+        String name = rs.getString(1);
+        int dot = name.indexOf('.');
+        all.put(
+            new TableName(name.substring(0, dot), name.substring(dot + 1)),
+            DeleteMode.parse(session.state().tables() + ".delete_mode", rs.getString(2)));
+      }
+      return all;
+    } catch (SQLException e) {
+      throw session.failure("reading " + session.state().tables(), e);
+    }
+  }
+}

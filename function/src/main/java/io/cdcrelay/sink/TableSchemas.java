@@ -1,0 +1,231 @@
+package io.cdcrelay.sink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cdcrelay.plan.ColumnType;
+import io.cdcrelay.plan.ColumnTypes;
+import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.route.DeleteMode;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Schema and column-type knowledge of the target tables: creates a table when missing (or upgrades
+ * a reference-tool table in place), reads its key schema and column types back, and keeps them per
+ * table — the one place the column-type cache lives.
+ */
+final class TableSchemas {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TableSchemas.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final TargetSession session;
+  private final Map<TableName, TableState> tables = new HashMap<>();
+
+  TableSchemas(TargetSession session) {
+    this.session = session;
+  }
+
+  /** What the relay knows of one target table. */
+  static final class TableState {
+    KeySchema keys;
+    ColumnTypes types;
+    String upsertSql;
+    boolean expiry;
+    boolean deadLetterTableReady;
+  }
+
+  /**
+   * Makes sure the target table exists and is ready for ordering-safe writes, creating it from
+   * {@code proposed} or upgrading a reference-tool table in place; returns its key schema.
+   *
+   * @param expiry whether rows carry {@code cdc_expired_at} (TTL policy {@code mark})
+   */
+  KeySchema prepare(TableName table, KeySchema proposed, boolean expiry, DeleteMode deletes) {
+    session.connect();
+    TableState known = tables.get(table);
+    if (known != null) {
+      return known.keys;
+    }
+    try {
+      Map<String, String> columns = readColumns(table);
+      if (columns.isEmpty()) {
+        LOG.info("creating table {} with primary key {}", table, proposed.columns());
+        session.createSchema(table.schema());
+        try {
+          session.execute(session.sql().createTable(table, proposed));
+        } catch (SQLException e) {
+          // Another worker may have created it at the same moment (PostgreSQL reports that
+          // despite IF NOT EXISTS); only a table that still does not exist is a failure.
+          if (readColumns(table).isEmpty()) {
+            throw e;
+          }
+        }
+        columns = readColumns(table);
+      }
+      addMissingColumn(table, columns, TargetSql.VERSION, "TEXT");
+      addMissingColumn(table, columns, TargetSql.DELETED, "BOOLEAN");
+      if (expiry) {
+        addMissingColumn(table, columns, TargetSql.EXPIRED_AT, "TIMESTAMP WITH TIME ZONE");
+      }
+      if (deletes == DeleteMode.SOFT) {
+        session.execute(session.sql().createLiveView(table));
+      }
+      TableState created = new TableState();
+      created.keys = keySchemaOf(table, columns, proposed);
+      created.upsertSql = session.sql().upsert(table, created.keys, expiry);
+      created.expiry = expiry;
+      created.types = loadColumnTypes(columns);
+      tables.put(table, created);
+      return created.keys;
+    } catch (SQLException e) {
+      throw session.failure("preparing table " + table, e);
+    }
+  }
+
+  /** What is known of the table's column types; {@code null} where the target has no drift. */
+  ColumnTypes columnTypes(TableName table) {
+    ColumnTypes types = known(table).types;
+    return types == null ? null : types.copy();
+  }
+
+  /** Keeps the column types a successfully written batch was planned with (and created). */
+  void remember(TableName table, ColumnTypes written) {
+    TableState known = known(table);
+    if (known.types != null && written != null) {
+      known.types = written.copy();
+    }
+  }
+
+  /** Reads the table's column types again, after a write failed on a type CrateDB had fixed. */
+  void refreshColumnTypes(TableName table) {
+    session.connect();
+    try {
+      known(table).types = loadColumnTypes(readColumns(table));
+    } catch (SQLException e) {
+      throw session.failure("reading the columns of " + table, e);
+    }
+  }
+
+  /** A prepared table's entry. */
+  TableState known(TableName table) {
+    TableState known = tables.get(table);
+    if (known == null || known.keys == null) {
+      throw new IllegalStateException("table " + table + " was not prepared");
+    }
+    return known;
+  }
+
+  /** The table's entry, prepared or not (its dead-letter table may be ready before it). */
+  TableState entry(TableName table) {
+    return tables.computeIfAbsent(table, t -> new TableState());
+  }
+
+  private Map<String, String> readColumns(TableName name) throws SQLException {
+    Map<String, String> columns = new LinkedHashMap<>();
+    try (PreparedStatement statement =
+        session.connection().prepareStatement(session.sql().selectColumns())) {
+      statement.setString(1, name.schema());
+      statement.setString(2, name.table());
+      try (ResultSet rs = statement.executeQuery()) {
+        boolean detailed = rs.getMetaData().getColumnCount() >= 3;
+        while (rs.next()) {
+          String column = rs.getString(1);
+          if (detailed && rs.getString(3) != null) {
+            column = unambiguousName(rs.getString(3), column);
+          }
+          columns.put(column, rs.getString(2));
+        }
+      }
+    }
+    return columns;
+  }
+
+  /** The column's name with quotes doubled, from CrateDB's {@code column_details} object. */
+  private static String unambiguousName(String details, String columnName) {
+    try {
+      JsonNode node = JSON.readTree(details);
+      List<String> path = new ArrayList<>();
+      node.path("path").forEach(segment -> path.add(segment.asText()));
+      return node.hasNonNull("name")
+          ? ColumnPaths.format(node.get("name").asText(), path)
+          : columnName;
+    } catch (java.io.IOException e) {
+      return columnName;
+    }
+  }
+
+  private void addMissingColumn(
+      TableName table, Map<String, String> columns, String column, String type)
+      throws SQLException {
+    if (columns.containsKey(column)) {
+      return;
+    }
+    LOG.info("adding column {} to {}", column, table);
+    try {
+      session.execute(session.sql().addColumn(table, column, type));
+    } catch (SQLException e) {
+      // Another relay may have added it at the same moment.
+      if (!readColumns(table).containsKey(column)) {
+        throw e;
+      }
+    }
+    columns.put(column, type.toLowerCase(Locale.ROOT));
+  }
+
+  private KeySchema keySchemaOf(TableName table, Map<String, String> columns, KeySchema proposed) {
+    if (!(session.sql() instanceof CrateDbSql)) {
+      return proposed;
+    }
+    Map<String, KeySchema.KeyType> proposedTypes = new HashMap<>();
+    proposed.columns().forEach(c -> proposedTypes.put(c.name(), c.type()));
+    List<KeySchema.KeyColumn> keyColumns = new ArrayList<>();
+    for (Map.Entry<String, String> column : columns.entrySet()) {
+      List<String> path = ColumnPaths.parse(column.getKey());
+      if (path.size() != 2 || !path.get(0).equals("pk")) {
+        continue;
+      }
+      ColumnType type = ColumnType.parse(column.getValue());
+      KeySchema.KeyType proposedType = proposedTypes.getOrDefault(path.get(1), KeySchema.KeyType.S);
+      if (type.base() == ColumnType.Base.INTEGRAL) {
+        // The reference tool's layout: a number key as BIGINT.
+        keyColumns.add(
+            new KeySchema.KeyColumn(path.get(1), KeySchema.KeyType.N, KeySchema.NumberKey.BIGINT));
+      } else {
+        // Text: S, B as base64, or N as its canonical decimal text.
+        keyColumns.add(
+            new KeySchema.KeyColumn(path.get(1), proposedType, KeySchema.NumberKey.TEXT));
+      }
+    }
+    if (keyColumns.isEmpty()) {
+      throw new IllegalStateException(
+          "table " + table + " has no key columns in \"pk\"; it is not a table of this layout");
+    }
+    keyColumns.sort(Comparator.comparing(KeySchema.KeyColumn::name));
+    return new KeySchema(keyColumns);
+  }
+
+  private ColumnTypes loadColumnTypes(Map<String, String> columns) {
+    if (!session.sql().tracksColumnTypes()) {
+      return null;
+    }
+    Map<List<String>, ColumnType> data = new HashMap<>();
+    for (Map.Entry<String, String> column : columns.entrySet()) {
+      List<String> path = ColumnPaths.parse(column.getKey());
+      if (path.size() >= 2 && path.get(0).equals("data")) {
+        data.put(List.copyOf(path.subList(1, path.size())), ColumnType.parse(column.getValue()));
+      }
+    }
+    return ColumnTypes.of(data, columns.size(), ColumnTypes.DEFAULT_COLUMN_LIMIT);
+  }
+}

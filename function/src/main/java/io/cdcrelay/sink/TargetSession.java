@@ -1,0 +1,211 @@
+package io.cdcrelay.sink;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.postgresql.util.PGobject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection to the target and what it tells of the database: its dialect, default schema and
+ * state schema; and how its failures are told apart (outage, configuration, the rows' own).
+ */
+final class TargetSession {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TargetSession.class);
+
+  private final TargetUrl url;
+  private final Supplier<String> password;
+  private final Clock clock;
+  private final int socketTimeoutSeconds;
+  private final String configuredStateSchema;
+
+  private final ConnectionPool pool;
+  private Connection connection;
+  private TargetSql sql;
+  private String defaultSchema;
+  private StateSql state;
+  private boolean stateReady;
+
+  TargetSession(
+      TargetUrl url,
+      Supplier<String> password,
+      Clock clock,
+      int socketTimeoutSeconds,
+      String stateSchema) {
+    this.url = url;
+    this.password = password;
+    this.clock = clock;
+    this.socketTimeoutSeconds = socketTimeoutSeconds;
+    this.configuredStateSchema = stateSchema;
+    this.pool = ConnectionPool.of(url, socketTimeoutSeconds);
+  }
+
+  /** An open, checked connection: opened lazily, re-opened after a failure or a long idle. */
+  Connection connection() {
+    connect();
+    return connection;
+  }
+
+  TargetSql sql() {
+    connect();
+    return sql;
+  }
+
+  StateSql state() {
+    connect();
+    return state;
+  }
+
+  /** The schema of a table named without one: the URL's, else the database's default. */
+  String defaultSchema() {
+    connect();
+    return defaultSchema;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  void connect() {
+    try {
+      if (connection != null) {
+        return;
+      }
+      connection =
+          pool.borrow(
+              () -> JdbcConnections.open(url, password, socketTimeoutSeconds, "cdc-relay"),
+              clock.instant());
+      if (sql == null) {
+        sql = detect(connection);
+        defaultSchema =
+            url.schema() != null ? url.schema() : JdbcConnections.currentSchema(connection);
+        state =
+            new StateSql(
+                configuredStateSchema != null ? configuredStateSchema : defaultSchema,
+                sql.versionType(),
+                sql instanceof PostgreSql);
+        LOG.info(
+            "connected to {} ({}), state schema {}",
+            url.jdbcUrl(),
+            sql.getClass().getSimpleName(),
+            state.schema());
+      }
+    } catch (SQLException e) {
+      reset();
+      String where = JdbcConnections.describeConnectFailure(url, e);
+      SqlErrors.configurationProblem(e)
+          .ifPresent(
+              problem -> {
+                throw new BadTargetException(
+                    "cannot connect to "
+                        + url.jdbcUrl()
+                        + (url.user() == null ? "" : " as user " + url.user())
+                        + ": "
+                        + problem);
+              });
+      throw new TargetUnavailableException(where, e);
+    }
+  }
+
+  void connectState() {
+    connect();
+    if (stateReady) {
+      return;
+    }
+    try {
+      createSchema(state.schema());
+      execute(state.createTables());
+      execute(state.createTombstones());
+      stateReady = true;
+    } catch (SQLException e) {
+      throw failure("creating the state tables in schema " + state.schema(), e);
+    }
+  }
+
+  private static TargetSql detect(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT version()")) {
+      rs.next();
+      String version = rs.getString(1);
+      return version != null && version.contains("CrateDB") ? new CrateDbSql() : new PostgreSql();
+    }
+  }
+
+  PGobject json(String value) throws SQLException {
+    PGobject object = new PGobject();
+    object.setType(sql.jsonType());
+    object.setValue(value);
+    return object;
+  }
+
+  void createSchema(String schema) throws SQLException {
+    Optional<String> create = sql.createSchema(schema);
+    if (create.isPresent()) {
+      try {
+        execute(create.get());
+      } catch (SQLException e) {
+        // A concurrent writer may have created it (PostgreSQL reports that despite IF NOT EXISTS).
+        LOG.debug("creating schema {}: {}", schema, e.getMessage());
+      }
+    }
+  }
+
+  void execute(String statementSql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(statementSql);
+    }
+  }
+
+  void throwIfUnavailable(String what, SQLException e) {
+    throwIfMisconfigured(what, e);
+    boolean connectionLost;
+    try {
+      connectionLost = connection == null || !connection.isValid(5);
+    } catch (SQLException invalid) {
+      connectionLost = true;
+    }
+    if (connectionLost || SqlErrors.isRetryable(e)) {
+      reset();
+      throw new TargetUnavailableException(what + ": " + SqlErrors.describe(e), e);
+    }
+  }
+
+  /** A configuration no retry can fix fails at once, with the database's reason. */
+  private void throwIfMisconfigured(String what, SQLException e) {
+    SqlErrors.configurationProblem(e)
+        .ifPresent(
+            problem -> {
+              throw new BadTargetException(what + ": " + problem);
+            });
+  }
+
+  TargetUnavailableException failure(String what, SQLException e) {
+    throwIfMisconfigured(what, e);
+    reset();
+    return new TargetUnavailableException(what + ": " + SqlErrors.describe(e), e);
+  }
+
+  /** Drops the connection after a failure; the next call opens a new one and checks it. */
+  void reset() {
+    if (connection != null) {
+      Connection failed = connection;
+      connection = null;
+      pool.discard(failed);
+    }
+  }
+
+  /** Returns the connection to the process's pool after an operation; the next one borrows. */
+  void release() {
+    if (connection != null) {
+      Connection healthy = connection;
+      connection = null;
+      pool.giveBack(healthy, clock.instant());
+    }
+  }
+}

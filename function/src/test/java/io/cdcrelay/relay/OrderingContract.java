@@ -1,0 +1,74 @@
+package io.cdcrelay.relay;
+
+import static io.cdcrelay.testing.Records.record;
+import static io.cdcrelay.testing.Records.remove;
+import static io.cdcrelay.testing.Records.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.testing.TableRows;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Idempotence and ordering safety against a real database: replays, late older changes, deletes and
+ * re-inserts, rows found by key without a refresh.
+ */
+abstract class OrderingContract extends RelayFixture {
+
+  @Test
+  void replayingTheSameBatchChangesNothing() throws Exception {
+    List<SourceRecord> records =
+        batch(
+            record(1, upsert("INSERT", "a", 100, "\"v\":{\"N\":\"1\"}")),
+            record(2, upsert("INSERT", "b", 101, "\"v\":{\"N\":\"2\"}")),
+            record(3, remove("b", 102)));
+    assertThat(relay.apply(records).succeeded()).isTrue();
+    Map<String, TableRows.Row> before = TableRows.read(database(), table);
+    assertThat(relay.apply(records).succeeded()).isTrue();
+    assertThat(TableRows.read(database(), table)).isEqualTo(before);
+    assertThat(live()).containsOnlyKeys("{\"id\":\"a\"}");
+  }
+
+  @Test
+  void olderChangeArrivingAfterANewerOneChangesNothing() throws Exception {
+    relay.apply(batch(record(5, upsert("MODIFY", "a", 200, "\"v\":{\"S\":\"new\"}"))));
+    BatchResult late =
+        relay.apply(batch(record(6, upsert("MODIFY", "a", 150, "\"v\":{\"S\":\"old\"}"))));
+    assertThat(late.succeeded()).isTrue();
+    assertThat(live().get("{\"id\":\"a\"}").get("v").asText()).isEqualTo("new");
+  }
+
+  @Test
+  void deleteThenOlderInsertStaysDeleted() throws Exception {
+    relay.apply(batch(record(1, upsert("INSERT", "a", 100, "")), record(2, remove("a", 200))));
+    relay.apply(batch(record(3, upsert("INSERT", "a", 100, "\"v\":{\"S\":\"zombie\"}"))));
+    assertThat(TableRows.read(database(), table)).isEmpty();
+    assertThat(TableRows.tombstones(database(), table)).containsOnlyKeys("{\"id\":\"a\"}");
+  }
+
+  @Test
+  void reinsertAfterDeleteBringsTheItemBack() throws Exception {
+    relay.apply(batch(record(1, upsert("INSERT", "a", 100, "")), record(2, remove("a", 200))));
+    relay.apply(batch(record(3, upsert("INSERT", "a", 300, "\"v\":{\"S\":\"back\"}"))));
+    assertThat(live().get("{\"id\":\"a\"}").get("v").asText()).isEqualTo("back");
+  }
+
+  @Test
+  void modifyOfMissingRowInsertsIt() throws Exception {
+    relay.apply(batch(record(1, upsert("MODIFY", "ghost", 100, "\"v\":{\"N\":\"7\"}"))));
+    assertThat(live()).containsOnlyKeys("{\"id\":\"ghost\"}");
+  }
+
+  @Test
+  void rowsAreAddressedByKeyWithoutRefresh() throws Exception {
+    relay.apply(batch(record(1, upsert("INSERT", "a", 100, "\"v\":{\"N\":\"1\"}"))));
+    // No REFRESH between the two batches: the upsert must still find the row by its key.
+    relay.apply(batch(record(2, upsert("MODIFY", "a", 200, "\"v\":{\"N\":\"2\"}"))));
+    relay.apply(batch(record(3, upsert("MODIFY", "a", 150, "\"v\":{\"N\":\"9\"}"))));
+    Map<String, TableRows.Row> rows = TableRows.read(database(), table);
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get("{\"id\":\"a\"}").data().get("v").asDouble()).isEqualTo(2.0);
+  }
+}

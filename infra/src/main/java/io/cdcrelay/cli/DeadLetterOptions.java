@@ -1,0 +1,159 @@
+package io.cdcrelay.cli;
+
+import io.cdcrelay.deadletter.DeadLetterRetention;
+import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.sink.BadTargetException;
+import io.cdcrelay.sink.DeadLetterFilter;
+import io.cdcrelay.sink.DeadLetterStore;
+import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.Redaction;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetUnavailableException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * What the {@code relay dead-letters} commands share: the target, the filter ({@code --stage},
+ * {@code --since}, {@code --table}), and a session that applies the dead-letter retention first.
+ */
+final class DeadLetterOptions {
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET", description = "As --target")
+  String positionalTarget;
+
+  @Mixin RoutingOptions target;
+
+  @Option(
+      names = "--stage",
+      split = ",",
+      paramLabel = "STAGE",
+      description = "Only these stages: decode, route, plan, too-old, write (repeat or a,b)")
+  List<String> stages;
+
+  @Option(
+      names = "--since",
+      paramLabel = "DURATION|TIME",
+      description = "Only those that failed within 36h, 7d… or since a time (2026-12-01T10:00:00Z)")
+  String since;
+
+  @Option(
+      names = "--table",
+      paramLabel = "[SCHEMA.]TABLE|-",
+      description = "Only those of this target table ('-': of none, the state schema's)")
+  String table;
+
+  /** An open target with its dead letters, the filter, and the settings they came from. */
+  record Session(
+      FunctionConfig config,
+      DeadLetterFilter filter,
+      JdbcTarget writer,
+      DeadLetterStore store,
+      Supplier<String> password,
+      Clock clock) {}
+
+  /** What a command does in a session; returns its exit code. */
+  interface Work {
+    int run(Session session);
+  }
+
+  /**
+   * Validates the options, opens the target, removes the dead letters past the retention, and runs
+   * the work: exit 2 for bad input, 1 when the database fails.
+   */
+  int run(Map<String, String> processEnvironment, PrintWriter out, PrintWriter err, Work work)
+      throws IOException {
+    if (positionalTarget != null) {
+      target.target = positionalTarget;
+    }
+    if (!target.isConfigured(processEnvironment)) {
+      err.println("No target database: pass TARGET or --target, or set CRATEDB_SQLALCHEMY_URL.");
+      return 2;
+    }
+    Clock clock = Clock.systemUTC();
+    EmbeddedTarget embedded =
+        target.embedded() ? EmbeddedTarget.start(target.embeddedDirectory) : null;
+    try {
+      FunctionConfig config;
+      DeadLetterFilter filter;
+      try {
+        config =
+            FunctionConfig.fromEnvironment(
+                target.environment(processEnvironment, embedded == null ? null : embedded.url()));
+        filter = filter(clock.instant());
+      } catch (IllegalArgumentException e) {
+        err.println("Bad configuration: " + Redaction.urlsIn(e.getMessage()));
+        return 2;
+      }
+      Supplier<String> password = config.passwordSource(clock);
+      try (JdbcTarget writer = config.openTarget(password, clock);
+          DeadLetterStore store = config.openDeadLetters(writer, password)) {
+        Map<TableName, Integer> expired =
+            new DeadLetterRetention(config.deadLetterRetention(), clock).apply(store);
+        int removed = expired.values().stream().mapToInt(Integer::intValue).sum();
+        if (removed > 0) {
+          err.println(
+              removed
+                  + " dead letters older than the retention ("
+                  + FunctionConfig.DEAD_LETTER_RETENTION
+                  + "="
+                  + config.deadLetterRetention()
+                  + ") removed");
+        }
+        return work.run(new Session(config, filter, writer, store, password, clock));
+      } catch (TargetUnavailableException e) {
+        err.println("The target database failed: " + Redaction.urlsIn(e.getMessage()));
+        return 1;
+      } catch (BadTargetException e) {
+        err.println("Bad configuration: " + Redaction.urlsIn(e.getMessage()));
+        return 2;
+      }
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+
+  /** The filter the options describe, {@code --since} durations counted back from {@code now}. */
+  DeadLetterFilter filter(Instant now) {
+    Optional<Instant> from = Optional.empty();
+    if (since != null) {
+      from = Optional.of(parseSince(since, now));
+    }
+    Optional<String> tableFilter = Optional.ofNullable(table);
+    if (table != null && !table.equals(DeadLetterFilter.NO_TABLE)) {
+      int dot = table.indexOf('.');
+      try {
+        new TableName(dot < 0 ? "probe" : table.substring(0, dot), table.substring(dot + 1));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--table " + table + ": " + e.getMessage(), e);
+      }
+    }
+    return new DeadLetterFilter(stages == null ? Set.of() : Set.copyOf(stages), from, tableFilter);
+  }
+
+  private static Instant parseSince(String text, Instant now) {
+    if (text.contains("T")) {
+      try {
+        return Instant.parse(text);
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "--since " + text + " is not a time such as 2026-12-01T10:00:00Z");
+      }
+    }
+    Duration back = FunctionConfig.parseDuration("--since", text);
+    return now.minus(back);
+  }
+}

@@ -1,0 +1,108 @@
+package io.cdcrelay.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcrelay.deadletter.DeadLetterSummary;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code relay dead-letters list TARGET [--json]}: counts by table, stage and reason. */
+@Command(
+    name = "list",
+    mixinStandardHelpOptions = true,
+    description =
+        "Counts the dead letters by target table, stage and reason, the group that failed last"
+            + " first.")
+final class ListDeadLettersCommand implements Callable<Integer> {
+
+  private static final int REASON_WIDTH = 160;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin DeadLetterOptions options;
+
+  @Option(names = "--json", description = "One JSON array of the groups")
+  boolean json;
+
+  private final Map<String, String> processEnvironment;
+
+  ListDeadLettersCommand() {
+    this(System.getenv());
+  }
+
+  ListDeadLettersCommand(Map<String, String> processEnvironment) {
+    this.processEnvironment = processEnvironment;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    return options.run(
+        processEnvironment,
+        out,
+        err,
+        session -> {
+          List<DeadLetterSummary> groups =
+              DeadLetterSummary.of(session.store().select(session.filter()));
+          out.println(json ? toJson(groups) : toText(groups));
+          out.flush();
+          return 0;
+        });
+  }
+
+  static String toJson(List<DeadLetterSummary> groups) {
+    ObjectMapper mapper = new ObjectMapper();
+    ArrayNode array = mapper.createArrayNode();
+    for (DeadLetterSummary group : groups) {
+      ObjectNode node = array.addObject();
+      node.put("table", group.table());
+      node.put("stage", group.stage());
+      node.put("reason", group.reason());
+      node.put("count", group.count());
+      node.put("newest", group.newest().toString());
+      node.put("oldest", group.oldest().toString());
+    }
+    return array.toString();
+  }
+
+  static String toText(List<DeadLetterSummary> groups) {
+    if (groups.isEmpty()) {
+      return "no dead letters";
+    }
+    int tableWidth = "TABLE".length();
+    int stageWidth = "STAGE".length();
+    int total = 0;
+    for (DeadLetterSummary group : groups) {
+      tableWidth = Math.max(tableWidth, group.table().length());
+      stageWidth = Math.max(stageWidth, group.stage().length());
+      total += group.count();
+    }
+    String format = "%-" + tableWidth + "s  %-" + stageWidth + "s  %7s  %-24s  %s%n";
+    StringBuilder text = new StringBuilder();
+    text.append(String.format(format, "TABLE", "STAGE", "COUNT", "NEWEST", "REASON"));
+    for (DeadLetterSummary group : groups) {
+      String reason = group.reason();
+      if (reason.length() > REASON_WIDTH) {
+        reason = reason.substring(0, REASON_WIDTH) + "…";
+      }
+      text.append(
+          String.format(
+              format,
+              group.table(),
+              group.stage(),
+              group.count(),
+              group.newest().toString(),
+              reason));
+    }
+    text.append(total).append(" dead letters in ").append(groups.size()).append(" groups");
+    return text.toString();
+  }
+}

@@ -66,7 +66,9 @@ public final class KinesisRelayHandler
       LOG.error("bad configuration, batch not applied: {}", e.getMessage());
       result = BatchResult.failed(records, e.getMessage());
     }
-    metrics.println(BatchLog.emf(result, clock.instant()));
+    // The function's own dimension set, which the template's alarms use.
+    String functionName = context == null ? null : context.getFunctionName();
+    metrics.println(BatchLog.emf(result, clock.instant(), functionName));
     if (result.succeeded()) {
       // Not while the database fails: the batch is retried, and the retention can wait.
       retention.applyIfDue(deadLetters);

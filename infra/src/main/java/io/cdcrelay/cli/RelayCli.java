@@ -23,7 +23,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       TeardownCommand.class,
       SamParamsCommand.class,
       PurgeCommand.class,
-      DeadLettersCommand.class
+      DeadLettersCommand.class,
+      ReplayFailedCommand.class
     })
 public final class RelayCli {
 

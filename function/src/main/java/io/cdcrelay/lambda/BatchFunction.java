@@ -1,5 +1,6 @@
 package io.cdcrelay.lambda;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import io.cdcrelay.change.Decoded;
 import io.cdcrelay.change.SourceRecord;
@@ -50,11 +51,14 @@ final class BatchFunction {
    * @param records the event's records
    * @param skip drops the records before a configured start (identity when none is)
    * @param decoder the decoder of the event's record format; never throws
+   * @param context the invocation's context (null outside Lambda): the EMF line also carries the
+   *     function's name, the dimension set the template's alarms use
    */
   StreamsEventResponse apply(
       List<SourceRecord> records,
       UnaryOperator<List<SourceRecord>> skip,
-      Function<SourceRecord, Decoded> decoder) {
+      Function<SourceRecord, Decoded> decoder,
+      Context context) {
     List<SourceRecord> kept = skip.apply(records);
     List<Decoded> decoded = new ArrayList<>(kept.size());
     kept.forEach(record -> decoded.add(decoder.apply(record)));
@@ -67,7 +71,8 @@ final class BatchFunction {
       LOG.error("bad configuration, batch not applied: {}", e.getMessage());
       result = BatchResult.failed(kept, e.getMessage());
     }
-    metrics.println(BatchLog.emf(result, clock.instant()));
+    String functionName = context == null ? null : context.getFunctionName();
+    metrics.println(BatchLog.emf(result, clock.instant(), functionName));
     if (result.succeeded()) {
       // Not while the database fails: the batch is retried, and the retention can wait.
       retention.applyIfDue(deadLetters);

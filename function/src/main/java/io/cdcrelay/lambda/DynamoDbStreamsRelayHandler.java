@@ -40,6 +40,7 @@ public final class DynamoDbStreamsRelayHandler
     return function.apply(
         DynamoDbStreamsEvents.toSourceRecords(event),
         records -> config.start().map(start -> start.applyToEveryShard(records)).orElse(records),
-        decoder::decode);
+        decoder::decode,
+        context);
   }
 }

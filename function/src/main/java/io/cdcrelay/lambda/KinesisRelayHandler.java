@@ -37,6 +37,7 @@ public final class KinesisRelayHandler
     return function.apply(
         KinesisEvents.toSourceRecords(event),
         records -> config.start().map(start -> start.apply(records)).orElse(records),
-        decoder::decode);
+        decoder::decode,
+        context);
   }
 }

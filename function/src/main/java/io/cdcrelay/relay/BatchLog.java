@@ -21,6 +21,25 @@ public final class BatchLog {
   /** The CloudWatch namespace of the relay's metrics. */
   public static final String NAMESPACE = "CdcRelay";
 
+  /** The dimension of the per-table lines. */
+  public static final String TABLE = "Table";
+
+  /** The dimension of the function's lines, which the template's alarms use. */
+  public static final String FUNCTION_NAME = "FunctionName";
+
+  /** The count metrics of every line; {@code DurationMs} and {@code OldestRecordAgeMs} follow. */
+  public static final List<String> COUNTS =
+      List.of(
+          "Received",
+          "Upserted",
+          "Deleted",
+          "Expired",
+          "Coalesced",
+          "DeadLettered",
+          "Rerouted",
+          "Skipped",
+          "Failed");
+
   private static final JsonFactory JSON = new JsonFactory();
 
   private BatchLog() {}
@@ -31,6 +50,19 @@ public final class BatchLog {
    * ones) or when nothing did.
    */
   public static String emf(BatchResult result, Instant now) {
+    return emf(result, now, null);
+  }
+
+  /**
+   * The batch as EMF JSON lines: one per target table as {@link #emf(BatchResult, Instant)} writes
+   * them, and, given the function's name, the same under the dimension set {@code FunctionName,
+   * Table}, plus one line of the whole batch's counts under {@code FunctionName} alone. The {@code
+   * CdcRelay} namespace is shared by every stack of an account and a template cannot know table
+   * names: its alarms use the function's dimension set.
+   *
+   * @param functionName the Lambda function's name, or {@code null} outside Lambda
+   */
+  public static String emf(BatchResult result, Instant now, String functionName) {
     StringBuilder lines = new StringBuilder();
     int received = result.received();
     int deadLettered = result.deadLettered();
@@ -38,23 +70,49 @@ public final class BatchLog {
       received -= table.received();
       deadLettered -= table.deadLettered();
     }
+    List<List<String>> tableDimensions =
+        functionName == null
+            ? List.of(List.of(TABLE))
+            : List.of(List.of(TABLE), List.of(FUNCTION_NAME, TABLE));
     if (result.tables().isEmpty() || received > 0 || deadLettered > 0) {
       lines.append(
           emfLine(
               new BatchResult.TableCounts("-", received, 0, 0, 0, 0, deadLettered, 0),
               result,
-              now));
+              now,
+              tableDimensions,
+              functionName));
     }
     for (BatchResult.TableCounts table : result.tables()) {
       if (lines.length() > 0) {
         lines.append('\n');
       }
-      lines.append(emfLine(table, result, now));
+      lines.append(emfLine(table, result, now, tableDimensions, functionName));
+    }
+    if (functionName != null) {
+      BatchResult.TableCounts total =
+          new BatchResult.TableCounts(
+              null,
+              result.received(),
+              result.upserted(),
+              result.deleted(),
+              result.expired(),
+              result.coalesced(),
+              result.deadLettered(),
+              result.rerouted());
+      lines
+          .append('\n')
+          .append(emfLine(total, result, now, List.of(List.of(FUNCTION_NAME)), functionName));
     }
     return lines.toString();
   }
 
-  private static String emfLine(BatchResult.TableCounts table, BatchResult result, Instant now) {
+  private static String emfLine(
+      BatchResult.TableCounts table,
+      BatchResult result,
+      Instant now,
+      List<List<String>> dimensionSets,
+      String functionName) {
     StringWriter out = new StringWriter();
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartObject();
@@ -64,23 +122,16 @@ public final class BatchLog {
       json.writeStartObject();
       json.writeStringField("Namespace", NAMESPACE);
       json.writeArrayFieldStart("Dimensions");
-      json.writeStartArray();
-      json.writeString("Table");
-      json.writeEndArray();
+      for (List<String> set : dimensionSets) {
+        json.writeStartArray();
+        for (String dimension : set) {
+          json.writeString(dimension);
+        }
+        json.writeEndArray();
+      }
       json.writeEndArray();
       json.writeArrayFieldStart("Metrics");
-      for (String name :
-          new String[] {
-            "Received",
-            "Upserted",
-            "Deleted",
-            "Expired",
-            "Coalesced",
-            "DeadLettered",
-            "Rerouted",
-            "Skipped",
-            "Failed"
-          }) {
+      for (String name : COUNTS) {
         metric(json, name, "Count");
       }
       metric(json, "DurationMs", "Milliseconds");
@@ -89,7 +140,12 @@ public final class BatchLog {
       json.writeEndObject();
       json.writeEndArray();
       json.writeEndObject();
-      json.writeStringField("Table", table.table());
+      if (table.table() != null) {
+        json.writeStringField(TABLE, table.table());
+      }
+      if (functionName != null) {
+        json.writeStringField(FUNCTION_NAME, functionName);
+      }
       json.writeNumberField("Received", table.received());
       json.writeNumberField("Upserted", table.upserted());
       json.writeNumberField("Deleted", table.deleted());

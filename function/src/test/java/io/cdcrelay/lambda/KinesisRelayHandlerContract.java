@@ -134,6 +134,32 @@ abstract class KinesisRelayHandlerContract {
   }
 
   @Test
+  void inLambdaTheMetricsAlsoCarryTheFunctionsNameForTheTemplatesAlarms() throws Exception {
+    TableName table = newTable();
+    ByteArrayOutputStream metrics = new ByteArrayOutputStream();
+    com.amazonaws.services.lambda.runtime.Context context =
+        (com.amazonaws.services.lambda.runtime.Context)
+            java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
+                (proxy, method, args) ->
+                    method.getName().equals("getFunctionName") ? "relay-prod" : null);
+    handler(
+            database().host(),
+            database().port(),
+            table,
+            new PrintStream(metrics, true, StandardCharsets.UTF_8))
+        .handleRequest(load("poison.json"), context);
+    String[] lines = metrics.toString(StandardCharsets.UTF_8).trim().split("\n");
+    JsonNode total = JSON.readTree(lines[lines.length - 1]);
+    assertThat(total.at("/_aws/CloudWatchMetrics/0/Dimensions").toString())
+        .isEqualTo("[[\"FunctionName\"]]");
+    assertThat(total.get("FunctionName").asText()).isEqualTo("relay-prod");
+    assertThat(total.get("DeadLettered").asInt()).isEqualTo(2);
+    assertThat(total.get("Received").asInt()).isEqualTo(load("poison.json").getRecords().size());
+  }
+
+  @Test
   void theHandlerRemovesDeadLettersPastTheirRetention() throws Exception {
     // A schema of its own, which is also the state schema: its dead letters are this test's.
     TableName table =

@@ -24,7 +24,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       SamParamsCommand.class,
       PurgeCommand.class,
       VerifyCommand.class,
-      DeadLettersCommand.class
+      DeadLettersCommand.class,
+      ReplayFailedCommand.class
     })
 public final class RelayCli {
 

@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param maximumBatchingWindowInSeconds the URL's {@code buffer-time}, rounded up to a second
  * @param bisectBatchOnFunctionError split a batch whose invocation failed as a whole
  * @param maximumRetryAttempts retries of a failing batch
- * @param maximumRecordAgeInSeconds the age after which a failing record is not retried; -1: never
+ * @param maximumRecordAgeInSeconds the age after which a failing record is not retried but sent to
+ *     the on-failure destination
  * @param parallelizationFactor concurrent batches per shard
  * @param onFailureDestination where Lambda reports a batch it gave up on (SQS queue or SNS topic)
  */
@@ -44,8 +45,13 @@ public record MappingSettings(
   /** The function fails a batch only when the database is unavailable: ride out long outages. */
   public static final int MAXIMUM_RETRY_ATTEMPTS = 10_000;
 
-  /** Retry until the record leaves the stream: never skip changes that can still be applied. */
-  public static final int MAXIMUM_RECORD_AGE_IN_SECONDS = -1;
+  /**
+   * Twelve hours: an outage that long needs nothing done; a batch older goes to the on-failure
+   * destination while its records are still in the stream (24 hours by default), leaving twelve
+   * hours to replay it with {@code relay replay-failed}. With -1 Lambda would retry until the
+   * records expire, and the destination would only name records the stream no longer holds.
+   */
+  public static final int MAXIMUM_RECORD_AGE_IN_SECONDS = 43_200;
 
   /** One batch per shard at a time, in stream order. */
   public static final int PARALLELIZATION_FACTOR = 1;

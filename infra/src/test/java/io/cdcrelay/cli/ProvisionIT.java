@@ -3,6 +3,7 @@ package io.cdcrelay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.kinesis.KinesisClients;
+import io.cdcrelay.provision.MappingSettings;
 import io.cdcrelay.tools.MotoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -156,7 +157,8 @@ class ProvisionIT {
     assertThat(mapping.functionResponseTypesAsStrings()).containsExactly("ReportBatchItemFailures");
     assertThat(mapping.bisectBatchOnFunctionError()).isTrue();
     assertThat(mapping.maximumRetryAttempts()).isEqualTo(10_000);
-    assertThat(mapping.maximumRecordAgeInSeconds()).isEqualTo(-1);
+    assertThat(mapping.maximumRecordAgeInSeconds())
+        .isEqualTo(MappingSettings.MAXIMUM_RECORD_AGE_IN_SECONDS);
     assertThat(mapping.parallelizationFactor()).isEqualTo(1);
     assertThat(mapping.destinationConfig().onFailure().destination()).isEqualTo(FAILED_QUEUE);
 

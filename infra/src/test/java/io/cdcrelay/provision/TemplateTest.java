@@ -3,6 +3,7 @@ package io.cdcrelay.provision;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.source.SourceUrl;
 import io.cdcrelay.tools.CloudFormationYaml;
 import io.cdcrelay.tools.Repository;
@@ -338,6 +339,131 @@ class TemplateTest {
             }
           });
     }
+  }
+
+  /** Each alarm: namespace, metric, dimensions, statistic and its threshold parameter. */
+  private static final Map<String, List<Object>> ALARMS =
+      Map.of(
+          "IteratorAgeAlarm",
+              List.of(
+                  "AWS/Lambda",
+                  "IteratorAge",
+                  functionDimension(),
+                  "Maximum",
+                  "IteratorAgeAlarmMilliseconds"),
+          "ErrorsAlarm",
+              List.of("AWS/Lambda", "Errors", functionDimension(), "Sum", "ErrorsAlarmThreshold"),
+          "ThrottlesAlarm",
+              List.of(
+                  "AWS/Lambda", "Throttles", functionDimension(), "Sum", "ThrottlesAlarmThreshold"),
+          "FailedBatchesAlarm",
+              List.of(
+                  "AWS/SQS",
+                  "ApproximateNumberOfMessagesVisible",
+                  List.of(
+                      Map.of("Name", "QueueName", "Value", getAtt("FailedBatches", "QueueName"))),
+                  "Maximum",
+                  "FailedBatchesAlarmThreshold"),
+          "DeadLettersAlarm",
+              List.of(
+                  BatchLog.NAMESPACE,
+                  "DeadLettered",
+                  functionDimension(),
+                  "Sum",
+                  "DeadLettersAlarmThreshold"),
+          "OldestRecordAgeAlarm",
+              List.of(
+                  BatchLog.NAMESPACE,
+                  "OldestRecordAgeMs",
+                  functionDimension(),
+                  "Maximum",
+                  "OldestRecordAgeAlarmMilliseconds"));
+
+  private static List<Object> functionDimension() {
+    return List.of(Map.of("Name", "FunctionName", "Value", ref("RelayFunction")));
+  }
+
+  @Test
+  void everyAlarmWatchesItsMetricAgainstItsThresholdParameterAndNotifiesTheOptionalTopic() {
+    List<String> alarms = new java.util.ArrayList<>();
+    map(template, "Resources")
+        .forEach(
+            (name, resource) -> {
+              if ("AWS::CloudWatch::Alarm".equals(((Map<?, ?>) resource).get("Type"))) {
+                alarms.add(name);
+              }
+            });
+    assertThat(alarms).containsExactlyInAnyOrderElementsOf(ALARMS.keySet());
+    Object topic =
+        Map.of(
+            "Fn::If", List.of("HasAlarmTopic", List.of(ref("AlarmTopicArn")), ref("AWS::NoValue")));
+    ALARMS.forEach(
+        (name, expected) -> {
+          Map<String, Object> properties = map(resource(name), "Properties");
+          assertThat(properties.get("Namespace")).as(name).isEqualTo(expected.get(0));
+          assertThat(properties.get("MetricName")).as(name).isEqualTo(expected.get(1));
+          assertThat(properties.get("Dimensions")).as(name).isEqualTo(expected.get(2));
+          assertThat(properties.get("Statistic")).as(name).isEqualTo(expected.get(3));
+          String threshold = (String) expected.get(4);
+          assertThat(properties.get("Threshold")).as(name).isEqualTo(ref(threshold));
+          assertThat(number(parameter(threshold).get("Default"))).as(threshold).isPositive();
+          assertThat(properties.get("ComparisonOperator"))
+              .isEqualTo("GreaterThanOrEqualToThreshold");
+          assertThat(properties.get("AlarmActions")).as(name).isEqualTo(topic);
+          assertThat(properties.get("OKActions")).as(name).isEqualTo(topic);
+          if (BatchLog.NAMESPACE.equals(expected.get(0))) {
+            // The relay's own metrics: emitted under the function's dimension set (BatchLog).
+            assertThat(
+                    java.util.stream.Stream.concat(
+                        BatchLog.COUNTS.stream(),
+                        java.util.stream.Stream.of("DurationMs", "OldestRecordAgeMs")))
+                .contains((String) expected.get(1));
+            assertThat(functionDimension().toString()).contains(BatchLog.FUNCTION_NAME);
+          }
+        });
+    assertThat(parameter("AlarmTopicArn")).containsEntry("Default", "");
+    assertThat(map(template, "Conditions").get("HasAlarmTopic"))
+        .isEqualTo(
+            Map.of("Fn::Not", List.of(Map.of("Fn::Equals", List.of(ref("AlarmTopicArn"), "")))));
+  }
+
+  @Test
+  void theDashboardGraphsTheBatchMetricsOfThisFunction() {
+    Map<String, Object> dashboard = resource("Dashboard");
+    assertThat(dashboard.get("Type")).isEqualTo("AWS::CloudWatch::Dashboard");
+    @SuppressWarnings("unchecked")
+    List<Object> sub =
+        (List<Object>) map(map(dashboard, "Properties"), "DashboardBody").get("Fn::Sub");
+    String body = (String) sub.get(0);
+    assertThat(body).contains("\"CdcRelay\", \"Received\", \"FunctionName\", \"${Function}\"");
+    for (String metric :
+        List.of(
+            "Upserted", "Deleted", "DeadLettered", "Failed", "OldestRecordAgeMs", "DurationMs")) {
+      assertThat(body).contains("\"" + metric + "\"");
+    }
+    assertThat(sub.get(1))
+        .isEqualTo(
+            Map.of(
+                "Function", ref("RelayFunction"), "Queue", getAtt("FailedBatches", "QueueName")));
+  }
+
+  @Test
+  void aBatchOutOfRetriesReachesTheQueueWhileTheStreamStillHoldsItsRecords() {
+    // Kinesis keeps records 24 hours by default: the on-failure message must leave time to read
+    // them back (relay replay-failed), so the maximum record age is bounded well below that.
+    int maximumAge = number(parameter("MaximumRecordAgeInSeconds").get("Default")).intValue();
+    assertThat(maximumAge).isPositive().isLessThanOrEqualTo(24 * 3600 - 6 * 3600);
+    assertThat(maximumAge).isEqualTo(MappingSettings.MAXIMUM_RECORD_AGE_IN_SECONDS);
+    assertThat(number(parameter("MaximumRetryAttempts").get("Default")).intValue())
+        .isBetween(0, 10_000);
+    Map<String, Object> variables =
+        map(map(map(resource("RelayFunction"), "Properties"), "Environment"), "Variables");
+    assertThat(variables)
+        .containsEntry(FunctionConfig.DEAD_LETTER_RETENTION, ref("DeadLetterRetention"));
+    assertThat(
+            FunctionConfig.parseDuration(
+                "d", (String) parameter("DeadLetterRetention").get("Default")))
+        .isEqualTo(io.cdcrelay.deadletter.DeadLetterRetention.DEFAULT);
   }
 
   @Test

@@ -1,0 +1,95 @@
+package io.cdcrelay.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The EMF lines of a batch: which dimension sets carry which counts. */
+class BatchLogTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+
+  /** Two tables and a poison record: 7 received, 2 dead-lettered, 1 skipped. */
+  private static final BatchResult BATCH =
+      new BatchResult(
+          7,
+          3,
+          1,
+          0,
+          1,
+          2,
+          0,
+          1,
+          Duration.ofMillis(40),
+          Duration.ofSeconds(90),
+          Optional.empty(),
+          Optional.empty(),
+          List.of(
+              new BatchResult.TableCounts("doc.orders", 4, 2, 1, 0, 1, 0, 0),
+              new BatchResult.TableCounts("doc.users", 1, 1, 0, 0, 0, 0, 0)));
+
+  private static List<JsonNode> lines(String emf) throws Exception {
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : emf.split("\n")) {
+      lines.add(JSON.readTree(line));
+    }
+    return lines;
+  }
+
+  private static String dimensions(JsonNode line) {
+    return line.at("/_aws/CloudWatchMetrics/0/Dimensions").toString();
+  }
+
+  @Test
+  void outsideLambdaEachTableHasALineUnderTableOnly() throws Exception {
+    List<JsonNode> lines = lines(BatchLog.emf(BATCH, NOW));
+    assertThat(lines)
+        .extracting(line -> line.get("Table").asText())
+        .containsExactly("-", "doc.orders", "doc.users");
+    for (JsonNode line : lines) {
+      assertThat(dimensions(line)).isEqualTo("[[\"Table\"]]");
+      assertThat(line.has("FunctionName")).isFalse();
+    }
+  }
+
+  @Test
+  void inLambdaTheBatchTotalsAreALineUnderTheFunctionsNameAlone() throws Exception {
+    List<JsonNode> lines = lines(BatchLog.emf(BATCH, NOW, "relay-prod"));
+    assertThat(lines).hasSize(4);
+    for (JsonNode line : lines.subList(0, 3)) {
+      assertThat(dimensions(line)).isEqualTo("[[\"Table\"],[\"FunctionName\",\"Table\"]]");
+      assertThat(line.get("FunctionName").asText()).isEqualTo("relay-prod");
+    }
+    JsonNode total = lines.get(3);
+    assertThat(dimensions(total)).isEqualTo("[[\"FunctionName\"]]");
+    assertThat(total.has("Table")).isFalse();
+    assertThat(total.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("CdcRelay");
+    assertThat(total.get("FunctionName").asText()).isEqualTo("relay-prod");
+    assertThat(total.get("Received").asInt()).isEqualTo(7);
+    assertThat(total.get("Upserted").asInt()).isEqualTo(3);
+    assertThat(total.get("DeadLettered").asInt()).isEqualTo(2);
+    assertThat(total.get("Skipped").asInt()).isEqualTo(1);
+    assertThat(total.get("Failed").asInt()).isZero();
+    assertThat(total.get("OldestRecordAgeMs").asLong()).isEqualTo(90_000);
+    // Every metric the template alarms on is declared in every line.
+    List<String> declared = new ArrayList<>();
+    total
+        .at("/_aws/CloudWatchMetrics/0/Metrics")
+        .forEach(m -> declared.add(m.get("Name").asText()));
+    assertThat(declared).containsAll(BatchLog.COUNTS).contains("DurationMs", "OldestRecordAgeMs");
+    // The table lines add up to the total, so a sum under either dimension set is the same.
+    int deadLettered = 0;
+    for (JsonNode line : lines.subList(0, 3)) {
+      deadLettered += line.get("DeadLettered").asInt();
+    }
+    assertThat(deadLettered).isEqualTo(total.get("DeadLettered").asInt());
+  }
+}

@@ -1,0 +1,82 @@
+package io.cdcrelay.failed;
+
+import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.kinesis.KinesisStream;
+import io.cdcrelay.kinesis.ShardPosition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+
+/**
+ * Reads a failed batch's range back from its shard, and tells what the stream no longer holds of
+ * it: a range whose first records are past the stream's retention starts later than asked, and a
+ * shard past its retention is gone altogether.
+ */
+public final class StreamRanges {
+
+  private static final int READ_LIMIT = 10_000;
+  private static final int EMPTY_READS = 5;
+
+  private final KinesisStream stream;
+
+  public StreamRanges(KinesisStream stream) {
+    this.stream = stream;
+  }
+
+  /** The records of the range that the stream still holds. */
+  public RangeRead read(FailedBatch batch) {
+    String iterator;
+    try {
+      iterator = stream.iterator(batch.shardId(), ShardPosition.at(batch.startSequenceNumber()));
+    } catch (ResourceNotFoundException | InvalidArgumentException notThere) {
+      // The first record is past the retention (AWS says InvalidArgument, kinesis-local
+      // ResourceNotFound), or the whole shard is: what is left starts at the trim horizon.
+      try {
+        iterator = stream.iterator(batch.shardId(), ShardPosition.TRIM_HORIZON);
+      } catch (ResourceNotFoundException | InvalidArgumentException shardGone) {
+        return new RangeRead(
+            List.of(), Optional.of("any of it: " + shardGone.awsErrorDetails().errorMessage()));
+      }
+    }
+    List<SourceRecord> records = new ArrayList<>();
+    int empty = 0;
+    boolean past = false;
+    while (iterator != null && !past && empty < EMPTY_READS) {
+      KinesisStream.Read read = stream.read(batch.shardId(), iterator, READ_LIMIT);
+      for (SourceRecord record : read.records()) {
+        if (batch.contains(record.sequenceNumber())) {
+          records.add(record);
+        } else if (!records.isEmpty() || isAfterEnd(batch, record)) {
+          past = true;
+          break;
+        }
+      }
+      boolean caughtUp = read.millisBehindLatest() == null || read.millisBehindLatest() == 0;
+      empty = read.records().isEmpty() ? (caughtUp ? EMPTY_READS : empty + 1) : 0;
+      iterator = read.nextIterator();
+    }
+    if (records.isEmpty()) {
+      return new RangeRead(records, Optional.of("any of it: no record of the range is left"));
+    }
+    String first = records.get(0).sequenceNumber();
+    if (!first.equals(batch.startSequenceNumber())) {
+      return new RangeRead(
+          records,
+          Optional.of(
+              "the records from "
+                  + batch.startSequenceNumber()
+                  + " up to "
+                  + first
+                  + " (the first it holds)"));
+    }
+    return new RangeRead(records, Optional.empty());
+  }
+
+  private static boolean isAfterEnd(FailedBatch batch, SourceRecord record) {
+    return io.cdcrelay.change.SequenceNumbers.ORDER.compare(
+            record.sequenceNumber(), batch.endSequenceNumber())
+        > 0;
+  }
+}

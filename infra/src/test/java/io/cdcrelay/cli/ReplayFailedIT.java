@@ -1,0 +1,202 @@
+package io.cdcrelay.cli;
+
+import static io.cdcrelay.testing.Records.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.kinesis.KinesisLocal;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.testing.PostgresDatabase;
+import io.cdcrelay.testing.TableRows;
+import io.cdcrelay.tools.MotoServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * {@code relay replay-failed} against moto's SQS (the on-failure queue) and kinesis-local (the
+ * stream), with a real PostgreSQL: ranges the stream holds are applied and their messages deleted;
+ * a range on a shard that is gone, a range whose start is past what the stream holds, and a message
+ * that is no failed batch are reported and kept, unless told to discard them.
+ */
+class ReplayFailedIT {
+
+  private static MotoServer moto;
+  private static SqsClient sqs;
+
+  @BeforeAll
+  static void start() {
+    moto = MotoServer.start();
+    sqs =
+        SqsClient.builder()
+            .httpClient(UrlConnectionHttpClient.create())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+            .endpointOverride(moto.endpoint())
+            .build();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (sqs != null) {
+      sqs.close();
+    }
+    if (moto != null) {
+      moto.close();
+    }
+  }
+
+  @Test
+  void rangesTheStreamHoldsAreAppliedAndWhatItNoLongerHoldsIsReportedByRange() throws Exception {
+    KinesisLocal kinesis = KinesisLocal.get();
+    long pid = ProcessHandle.current().pid();
+    String stream = "failed-" + pid;
+    kinesis.createStream(stream, 1);
+    long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+    for (int i = 1; i <= 6; i++) {
+      records.add(
+          Map.entry(
+              "r" + i,
+              upsert("INSERT", "r" + i, now + i, "\"n\":{\"N\":\"" + i + "\"}")
+                  .getBytes(StandardCharsets.UTF_8)));
+    }
+    List<PutRecordsResultEntry> put = kinesis.put(stream, records);
+    String shard = put.get(0).shardId();
+    String arn =
+        kinesis
+            .client()
+            .describeStreamSummary(r -> r.streamName(stream))
+            .streamDescriptionSummary()
+            .streamARN();
+    String queue = sqs.createQueue(r -> r.queueName("failed-batches-" + pid)).queueUrl();
+    // A range the stream holds (records 2 to 4).
+    send(queue, failedBatch(arn, shard, seq(put, 2), seq(put, 4)));
+    // A shard the stream no longer has.
+    send(queue, failedBatch(arn, "shardId-000000000009", seq(put, 5), seq(put, 6)));
+    // A range that starts before the first record the stream holds (its start trimmed away).
+    String beforeFirst = new BigInteger(seq(put, 1)).subtract(BigInteger.ONE).toString();
+    send(queue, failedBatch(arn, shard, beforeFirst, seq(put, 1)));
+    // Something else.
+    send(queue, "{\"hello\":1}");
+
+    TableName table = new TableName("public", "failed_" + pid);
+    String targetUrl =
+        "postgresql://postgres@127.0.0.1:"
+            + PostgresDatabase.get().port()
+            + "/postgres/public/"
+            + table.table();
+    Run run = run(queue, targetUrl, "--source", kinesis.url(stream, ""));
+
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(ReplayFailedCommand.MISSING);
+    assertThat(run.out())
+        .contains(
+            shard + " " + seq(put, 2) + ".." + seq(put, 4) + ": 3 records applied; message deleted")
+        .contains(
+            "shardId-000000000009 "
+                + seq(put, 5)
+                + ".."
+                + seq(put, 6)
+                + ": the stream no longer holds any of it")
+        .contains(
+            ": the stream no longer holds the records from "
+                + beforeFirst
+                + " up to "
+                + seq(put, 1)
+                + " (the first it holds); 1 records applied; message kept")
+        .contains("no KinesisBatchInfo")
+        .contains("1 failed batches applied, 2 that the stream no longer holds all of, 1 messages")
+        .doesNotContain(KinesisLocal.SECRET_KEY);
+    assertThat(TableRows.liveItems(PostgresDatabase.get(), table))
+        .containsOnlyKeys(
+            "{\"id\":\"r1\"}", "{\"id\":\"r2\"}", "{\"id\":\"r3\"}", "{\"id\":\"r4\"}");
+    assertThat(messages(queue)).isEqualTo(3);
+
+    Run discarding =
+        run(queue, targetUrl, "--source", kinesis.url(stream, ""), "--discard-missing");
+    assertThat(discarding.exitCode())
+        .as(discarding.output())
+        .isEqualTo(ReplayFailedCommand.MISSING);
+    assertThat(discarding.out()).contains("message deleted (--discard-missing)");
+    assertThat(messages(queue)).as("the message that is no failed batch stays").isEqualTo(1);
+  }
+
+  private static String seq(List<PutRecordsResultEntry> put, int n) {
+    return put.get(n - 1).sequenceNumber();
+  }
+
+  private static String failedBatch(String arn, String shard, String start, String end) {
+    // The on-failure record of a Kinesis event source mapping, as Lambda sends it.
+    return "{\"requestContext\":{\"requestId\":\"c9b8fa9f-5a7f-4bd5-af9c-0c604cde93a5\","
+        + "\"functionArn\":\"arn:aws:lambda:us-east-1:123456789012:function:relay\","
+        + "\"condition\":\"MaximumRecordAgeExceeded\",\"approximateInvokeCount\":3},"
+        + "\"responseContext\":{\"statusCode\":200,\"executedVersion\":\"$LATEST\","
+        + "\"functionError\":\"Unhandled\"},\"version\":\"1.0\","
+        + "\"timestamp\":\"2026-12-01T10:00:00.000Z\",\"KinesisBatchInfo\":{"
+        + "\"shardId\":\""
+        + shard
+        + "\",\"startSequenceNumber\":\""
+        + start
+        + "\",\"endSequenceNumber\":\""
+        + end
+        + "\",\"approximateArrivalOfFirstRecord\":\"2026-12-01T09:00:00.000Z\","
+        + "\"approximateArrivalOfLastRecord\":\"2026-12-01T09:00:01.000Z\","
+        + "\"batchSize\":3,\"streamArn\":\""
+        + arn
+        + "\"}}";
+  }
+
+  private static void send(String queue, String body) {
+    sqs.sendMessage(r -> r.queueUrl(queue).messageBody(body));
+  }
+
+  private static int messages(String queue) {
+    return Integer.parseInt(
+        sqs
+                .getQueueAttributes(
+                    r ->
+                        r.queueUrl(queue)
+                            .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes()
+                .entrySet()
+                .stream()
+                .mapToInt(e -> Integer.parseInt(e.getValue()))
+                .sum()
+            + "");
+  }
+
+  record Run(int exitCode, String out, String err) {
+    String output() {
+      return out + "\n" + err;
+    }
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new ReplayFailedCommand(Map.of()));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+}

@@ -51,6 +51,8 @@ final class BatchFunction {
    * @param records the event's records
    * @param skip drops the records before a configured start (identity when none is)
    * @param decoder the decoder of the event's record format; never throws
+   * @param source the event source's ARN (the stream), under which the status table keeps the
+   *     batch; {@code null} when the event names none
    * @param context the invocation's context (null outside Lambda): the EMF line also carries the
    *     function's name, the dimension set the template's alarms use
    */
@@ -58,13 +60,14 @@ final class BatchFunction {
       List<SourceRecord> records,
       UnaryOperator<List<SourceRecord>> skip,
       Function<SourceRecord, Decoded> decoder,
+      String source,
       Context context) {
     List<SourceRecord> kept = skip.apply(records);
     List<Decoded> decoded = new ArrayList<>(kept.size());
     kept.forEach(record -> decoded.add(decoder.apply(record)));
     BatchResult result;
     try {
-      result = relay.applyDecoded(decoded);
+      result = relay.applyDecoded(decoded, source);
     } catch (BadTargetException e) {
       // A setting disagrees with the target: nothing of the batch is applied; Lambda retries
       // until the configuration is fixed, and the log says what to fix.

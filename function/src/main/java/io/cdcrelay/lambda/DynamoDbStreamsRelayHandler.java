@@ -41,6 +41,9 @@ public final class DynamoDbStreamsRelayHandler
         DynamoDbStreamsEvents.toSourceRecords(event),
         records -> config.start().map(start -> start.applyToEveryShard(records)).orElse(records),
         decoder::decode,
+        event.getRecords() == null || event.getRecords().isEmpty()
+            ? null
+            : event.getRecords().get(0).getEventSourceARN(),
         context);
   }
 }

@@ -38,6 +38,9 @@ public final class KinesisRelayHandler
         KinesisEvents.toSourceRecords(event),
         records -> config.start().map(start -> start.apply(records)).orElse(records),
         decoder::decode,
+        event.getRecords() == null || event.getRecords().isEmpty()
+            ? null
+            : event.getRecords().get(0).getEventSourceARN(),
         context);
   }
 }

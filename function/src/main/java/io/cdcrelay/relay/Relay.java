@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -70,11 +71,16 @@ public final class Relay implements AutoCloseable {
 
   /** Decodes Kinesis records ("Kinesis Data Streams for DynamoDB") and applies them. */
   public BatchResult apply(List<SourceRecord> records) {
+    return apply(records, null);
+  }
+
+  /** As {@link #apply(List)}, recording the batch in the status table under {@code source}. */
+  public BatchResult apply(List<SourceRecord> records, String source) {
     List<Decoded> decoded = new ArrayList<>(records.size());
     for (SourceRecord record : records) {
       decoded.add(decoder.decode(record));
     }
-    return applyDecoded(decoded);
+    return applyDecoded(decoded, source);
   }
 
   /**
@@ -83,6 +89,15 @@ public final class Relay implements AutoCloseable {
    * @throws BadTargetException when the configuration disagrees with the state schema
    */
   public BatchResult applyDecoded(List<Decoded> decoded) {
+    return applyDecoded(decoded, null);
+  }
+
+  /**
+   * As {@link #applyDecoded(List)}; when the batch is applied, adds it to the status table's rows
+   * of {@code source} (the stream's ARN), its shard and each target table. No status is kept for a
+   * {@code null} source.
+   */
+  public BatchResult applyDecoded(List<Decoded> decoded, String source) {
     Instant started = clock.instant();
     List<SourceRecord> records = new ArrayList<>(decoded.size());
     decoded.forEach(d -> records.add(d.source()));
@@ -93,15 +108,20 @@ public final class Relay implements AutoCloseable {
     try {
       List<DeadLetter> unrouted = new ArrayList<>();
       Map<TableName, Group> groups = route(decoded, unrouted, totals, progress);
+      Map<TableName, Counts> perTableCounts = new LinkedHashMap<>();
       for (Group group : groups.values()) {
         Counts counts = applyTable(group, unrouted, progress);
         totals.add(counts);
         perTable.add(counts.toTableCounts());
+        perTableCounts.put(group.table, counts);
       }
       target.deadLetter(null, unrouted);
       totals.deadLettered += unrouted.size();
       progress.allSettled();
-      return result(totals, perTable, records, started, Optional.empty(), Optional.empty());
+      BatchResult result =
+          result(totals, perTable, records, started, Optional.empty(), Optional.empty());
+      recordStatus(source, groups.values(), perTableCounts);
+      return result;
     } catch (TargetUnavailableException e) {
       target.reset();
       String from = progress.firstUnapplied();
@@ -115,6 +135,53 @@ public final class Relay implements AutoCloseable {
           started,
           Optional.ofNullable(from),
           Optional.of(e.getMessage()));
+    }
+  }
+
+  /**
+   * Adds the applied batch to the status table: per target table, the last record, the newest
+   * change and the counts. The batch is applied whether or not its status can be stored: a failure
+   * here is logged, not retried.
+   */
+  private void recordStatus(
+      String source, Collection<Group> groups, Map<TableName, Counts> counts) {
+    if (source == null || source.isBlank()) {
+      return;
+    }
+    Instant now = clock.instant();
+    List<Target.Status> rows = new ArrayList<>();
+    for (Group group : groups) {
+      Counts c = counts.get(group.table);
+      if (c == null || c.received == 0 || group.changes.isEmpty()) {
+        continue;
+      }
+      String last = null;
+      Instant newest = Instant.EPOCH;
+      for (Change change : group.changes) {
+        String seq = change.source().sequenceNumber();
+        last = last == null || SequenceNumbers.ORDER.compare(seq, last) > 0 ? seq : last;
+        newest = change.createdAt().isAfter(newest) ? change.createdAt() : newest;
+      }
+      rows.add(
+          new Target.Status(
+              source,
+              group.changes.get(0).source().shardId(),
+              group.table,
+              last,
+              newest,
+              now,
+              c.received,
+              c.upserted,
+              c.deleted,
+              c.expired,
+              c.deadLettered,
+              c.rerouted));
+    }
+    try {
+      target.recordStatus(rows);
+    } catch (TargetUnavailableException e) {
+      target.reset();
+      LOG.warn("the batch is applied, but its status could not be stored: {}", e.getMessage());
     }
   }
 
@@ -191,29 +258,38 @@ public final class Relay implements AutoCloseable {
               + binding.deletes().label()
               + " for every writer of the table");
     }
-    if (group.checkBinding
-        && binding.sourceTable() != null
-        && group.sourceTable != null
-        && !binding.sourceTable().equals(group.sourceTable)) {
-      String reason =
-          "the change is of DynamoDB table \""
-              + group.sourceTable
-              + "\", but the target table "
-              + table
-              + " is bound to DynamoDB table \""
-              + binding.sourceTable()
-              + "\" (see "
-              + target.bindings()
-              + "); route it with CRATEDB_TABLE_MAP or a schema-only target URL";
+    List<Change> changes = group.changes;
+    if (group.checkBinding && binding.sourceTable() != null) {
+      // Each change on its own: a batch may hold several DynamoDB tables, and the binding may
+      // have been made by this very batch, with the table of its first change.
+      changes = new ArrayList<>(group.changes.size());
       for (Change change : group.changes) {
-        unrouted.add(new DeadLetter(change.source(), "route", reason));
+        if (change.tableName().isEmpty() || binding.sourceTable().equals(change.tableName())) {
+          changes.add(change);
+        } else {
+          counts.received--;
+          unrouted.add(
+              new DeadLetter(
+                  change.source(),
+                  "route",
+                  "the change is of DynamoDB table \""
+                      + change.tableName()
+                      + "\", but the target table "
+                      + table
+                      + " is bound to DynamoDB table \""
+                      + binding.sourceTable()
+                      + "\" (see "
+                      + target.bindings()
+                      + "); route it with CRATEDB_TABLE_MAP or a schema-only target URL"));
+        }
       }
-      counts.received = 0;
-      return counts;
+      if (changes.isEmpty()) {
+        return counts;
+      }
     }
     List<DeadLetter> deadLetters = new ArrayList<>();
-    List<Decoded> accepted = new ArrayList<>(group.changes.size());
-    for (Change change : group.changes) {
+    List<Decoded> accepted = new ArrayList<>(changes.size());
+    for (Change change : changes) {
       if (isTooOld(change, binding)) {
         deadLetters.add(
             new DeadLetter(

@@ -182,6 +182,20 @@ public final class JdbcTarget implements Target {
   }
 
   @Override
+  public void recordStatus(List<Status> status) {
+    leased(
+        () -> {
+          state.recordStatus(status);
+          return null;
+        });
+  }
+
+  /** Every row of the status table, by target table, source and shard. */
+  public List<Status> status() {
+    return leased(() -> state.status());
+  }
+
+  @Override
   public void reset() {
     session.reset();
   }

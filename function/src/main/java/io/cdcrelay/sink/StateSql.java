@@ -13,7 +13,9 @@ import java.util.StringJoiner;
  *       mode, and the purge horizon (changes older than {@code purged_before} are refused);
  *   <li>{@code cdc_relay_tombstones}: key and version of items deleted in {@code hard} mode;
  *   <li>{@code cdc_relay_dead_letters}: records with no target table at all;
- *   <li>{@code cdc_relay_shards}: the local relay's checkpoints, per source stream and shard.
+ *   <li>{@code cdc_relay_shards}: the local relay's checkpoints, per source stream and shard;
+ *   <li>{@code cdc_relay_status}: per source stream, shard and target table, the last record
+ *       applied, the newest change's creation time, when it was applied, the lag, and counts.
  * </ul>
  */
 public final class StateSql {
@@ -22,6 +24,11 @@ public final class StateSql {
   public static final String TOMBSTONES = "cdc_relay_tombstones";
   public static final String DEAD_LETTERS = "cdc_relay_dead_letters";
   public static final String SHARDS = "cdc_relay_shards";
+  public static final String STATUS = "cdc_relay_status";
+
+  /** The status table's counters, in column order. */
+  public static final List<String> STATUS_COUNTS =
+      List.of("received", "upserted", "deleted", "expired", "dead_lettered", "rerouted");
 
   private final String schema;
   private final String versionType;
@@ -58,6 +65,74 @@ public final class StateSql {
 
   public TableName shards() {
     return new TableName(schema, SHARDS);
+  }
+
+  public TableName status() {
+    return new TableName(schema, STATUS);
+  }
+
+  public String createStatus() {
+    StringJoiner counts = new StringJoiner(" BIGINT, ", "", " BIGINT");
+    STATUS_COUNTS.forEach(c -> counts.add("\"" + c + "\""));
+    return "CREATE TABLE IF NOT EXISTS "
+        + status().quoted()
+        + " (\"source\" TEXT NOT NULL, \"shard_id\" TEXT NOT NULL, \"target_table\" TEXT NOT NULL,"
+        + " \"last_sequence_number\" TEXT, \"newest_change_at\" TIMESTAMP WITH TIME ZONE,"
+        + " \"applied_at\" TIMESTAMP WITH TIME ZONE, \"lag_ms\" BIGINT, "
+        + counts
+        + ", PRIMARY KEY (\"source\", \"shard_id\", \"target_table\"))";
+  }
+
+  /**
+   * Binds source, shard, target table, last sequence number, newest change at, applied at, lag,
+   * then the counts in {@link #STATUS_COUNTS} order; position and times are replaced, counts add
+   * up.
+   */
+  public String upsertStatus() {
+    StringJoiner columns = new StringJoiner(", ");
+    StringJoiner values = new StringJoiner(", ");
+    for (String column :
+        List.of(
+            "source",
+            "shard_id",
+            "target_table",
+            "last_sequence_number",
+            "newest_change_at",
+            "applied_at",
+            "lag_ms")) {
+      columns.add("\"" + column + "\"");
+      values.add("?");
+    }
+    StringJoiner updates = new StringJoiner(", ");
+    for (String column :
+        List.of("last_sequence_number", "newest_change_at", "applied_at", "lag_ms")) {
+      updates.add("\"" + column + "\" = excluded.\"" + column + "\"");
+    }
+    for (String count : STATUS_COUNTS) {
+      columns.add("\"" + count + "\"");
+      values.add("?");
+      updates.add(
+          "\"" + count + "\" = " + alias + "\"" + count + "\" + excluded.\"" + count + "\"");
+    }
+    return "INSERT INTO "
+        + status().quoted()
+        + (alias.isEmpty() ? "" : " AS t")
+        + " ("
+        + columns
+        + ") VALUES ("
+        + values
+        + ") ON CONFLICT (\"source\", \"shard_id\", \"target_table\") DO UPDATE SET "
+        + updates;
+  }
+
+  /** Yields every status row, the columns in {@link #upsertStatus} order. */
+  public String selectStatus() {
+    return "SELECT \"source\", \"shard_id\", \"target_table\", \"last_sequence_number\","
+        + " \"newest_change_at\", \"applied_at\", \""
+        + String.join("\", \"", STATUS_COUNTS)
+        + "\" FROM "
+        + status().quoted()
+        + " ORDER BY \"target_table\", \"source\", \"shard_id\"";
   }
 
   public String createTables() {

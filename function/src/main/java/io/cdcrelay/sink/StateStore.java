@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The relay's own state per target table: its binding, delete mode and purge horizon. */
@@ -111,6 +112,79 @@ final class StateStore {
       return all;
     } catch (SQLException e) {
       throw session.failure("reading " + session.state().tables(), e);
+    }
+  }
+
+  /** Adds one batch's status rows (see {@link Target#recordStatus}). */
+  void recordStatus(List<Target.Status> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    session.connectState();
+    try (PreparedStatement upsert =
+        session.connection().prepareStatement(session.state().upsertStatus())) {
+      for (Target.Status row : rows) {
+        int i = 1;
+        upsert.setString(i++, row.source());
+        upsert.setString(i++, row.shardId());
+        upsert.setString(i++, row.table().toString());
+        upsert.setString(i++, row.lastSequenceNumber());
+        upsert.setTimestamp(i++, Timestamp.from(row.newestChangeAt()));
+        upsert.setTimestamp(i++, Timestamp.from(row.appliedAt()));
+        upsert.setLong(i++, row.lag().toMillis());
+        for (long count :
+            new long[] {
+              row.received(),
+              row.upserted(),
+              row.deleted(),
+              row.expired(),
+              row.deadLettered(),
+              row.rerouted()
+            }) {
+          upsert.setLong(i++, count);
+        }
+        upsert.addBatch();
+      }
+      upsert.executeBatch();
+    } catch (SQLException e) {
+      throw session.failure("recording the status in " + session.state().status(), e);
+    }
+  }
+
+  /** Every status row, by target table, source and shard. */
+  List<Target.Status> status() {
+    session.connectState();
+    List<Target.Status> rows = new java.util.ArrayList<>();
+    try {
+      // Not a primary-key lookup: CrateDB sees only refreshed rows.
+      java.util.Optional<String> refresh = session.sql().refresh(session.state().status());
+      if (refresh.isPresent()) {
+        session.execute(refresh.get());
+      }
+      try (Statement statement = session.connection().createStatement();
+          ResultSet rs = statement.executeQuery(session.state().selectStatus())) {
+        while (rs.next()) {
+          String name = rs.getString(3);
+          int dot = name.indexOf('.');
+          rows.add(
+              new Target.Status(
+                  rs.getString(1),
+                  rs.getString(2),
+                  new TableName(name.substring(0, dot), name.substring(dot + 1)),
+                  rs.getString(4),
+                  rs.getTimestamp(5).toInstant(),
+                  rs.getTimestamp(6).toInstant(),
+                  rs.getLong(7),
+                  rs.getLong(8),
+                  rs.getLong(9),
+                  rs.getLong(10),
+                  rs.getLong(11),
+                  rs.getLong(12)));
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw session.failure("reading " + session.state().status(), e);
     }
   }
 }

@@ -50,6 +50,35 @@ public interface Target extends AutoCloseable {
   }
 
   /**
+   * What a source shard has brought to a target table so far, as one batch adds to it: the last
+   * record applied, the creation time of the newest change, when it was applied, and counts.
+   *
+   * @param source the stream's ARN (or another name of the source)
+   * @param lastSequenceNumber the highest sequence number of the batch's records of the table
+   * @param newestChangeAt the creation time of the batch's newest change of the table
+   * @param appliedAt when the batch was applied
+   */
+  record Status(
+      String source,
+      String shardId,
+      TableName table,
+      String lastSequenceNumber,
+      Instant newestChangeAt,
+      Instant appliedAt,
+      long received,
+      long upserted,
+      long deleted,
+      long expired,
+      long deadLettered,
+      long rerouted) {
+
+    /** How far the table lags behind the source: applied time less the newest change's time. */
+    public java.time.Duration lag() {
+      return java.time.Duration.between(newestChangeAt, appliedAt);
+    }
+  }
+
+  /**
    * A table of the given schema, or of the target's default schema for {@code null}.
    *
    * @throws IllegalArgumentException when the name cannot be a table name
@@ -114,6 +143,12 @@ public interface Target extends AutoCloseable {
 
   /** Stores dead letters of the table, or of no table ({@code null}) in the state schema. */
   void deadLetter(TableName table, List<DeadLetter> letters);
+
+  /**
+   * Adds one batch's status rows to the status table: the position and times replace the stored
+   * ones, the counts add up.
+   */
+  void recordStatus(List<Status> rows);
 
   /** Forgets connections after a failure; the next call opens new ones and checks them. */
   void reset();

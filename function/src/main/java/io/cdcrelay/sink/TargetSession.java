@@ -122,6 +122,7 @@ final class TargetSession {
       createSchema(state.schema());
       execute(state.createTables());
       execute(state.createTombstones());
+      execute(state.createStatus());
       stateReady = true;
     } catch (SQLException e) {
       throw failure("creating the state tables in schema " + state.schema(), e);

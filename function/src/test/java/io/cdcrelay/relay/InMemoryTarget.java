@@ -214,6 +214,17 @@ final class InMemoryTarget implements Target {
         .addAll(letters);
   }
 
+  /** Every status row recorded, in order. */
+  final List<Status> status = new ArrayList<>();
+
+  @Override
+  public void recordStatus(List<Status> rows) {
+    if (!rows.isEmpty()) {
+      call("recordStatus", rows.get(0).table(), rows.size());
+      status.addAll(rows);
+    }
+  }
+
   @Override
   public void reset() {
     calls.add("reset");

@@ -14,6 +14,7 @@ import io.cdcrelay.route.DeleteMode;
 import io.cdcrelay.route.TableRoutes;
 import io.cdcrelay.route.TtlPolicy;
 import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.Target;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -209,5 +210,78 @@ class RelayCoreTest {
 
     assertThat(result.failedFrom()).contains(sequenceNumber(2));
     assertThat(target.rows.get(ORDERS)).containsOnlyKeys("{\"id\":\"a\"}");
+  }
+
+  @Test
+  void anAppliedBatchAddsOneStatusRowPerTargetTableWithItsLastRecordNewestChangeAndCounts() {
+    BatchResult result =
+        new Relay(target, bySourceTable(), CLOCK)
+            .apply(
+                List.of(
+                    order(1, upsert("INSERT", "o1", 1_000_000, "")),
+                    user(2, upsert("INSERT", "u1", 2_000_000, "")),
+                    order(3, remove("o2", 3_000_000)),
+                    order(4, upsert("MODIFY", "o1", 1_500_000, ""))),
+                "arn:aws:kinesis:eu-central-1:123456789012:stream/cdc");
+
+    assertThat(result.succeeded()).isTrue();
+    assertThat(target.status).hasSize(2);
+    Target.Status orders = target.status.get(0);
+    assertThat(orders.source()).isEqualTo("arn:aws:kinesis:eu-central-1:123456789012:stream/cdc");
+    assertThat(orders.shardId()).isEqualTo("shardId-000000000000");
+    assertThat(orders.table()).isEqualTo(ORDERS);
+    assertThat(orders.lastSequenceNumber()).isEqualTo(sequenceNumber(4));
+    assertThat(orders.newestChangeAt()).isEqualTo(Instant.ofEpochSecond(3));
+    assertThat(orders.appliedAt()).isEqualTo(CLOCK.instant());
+    assertThat(orders.received()).isEqualTo(3);
+    assertThat(orders.upserted()).isEqualTo(1);
+    assertThat(orders.deleted()).isEqualTo(1);
+    Target.Status users = target.status.get(1);
+    assertThat(users.table()).isEqualTo(USERS);
+    assertThat(users.lastSequenceNumber()).isEqualTo(sequenceNumber(2));
+    assertThat(users.received()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailedBatchAddsNoStatusAndAStatusThatCannotBeStoredDoesNotFailTheBatch() {
+    target.unavailableAt("upsert", 1);
+    BatchResult failed =
+        new Relay(target, bySourceTable(), CLOCK)
+            .apply(List.of(order(1, upsert("INSERT", "o1", 1, ""))), "arn:stream");
+    assertThat(failed.succeeded()).isFalse();
+    assertThat(target.status).isEmpty();
+
+    target.unavailableAt("recordStatus", 1);
+    BatchResult applied =
+        new Relay(target, bySourceTable(), CLOCK)
+            .apply(List.of(order(2, upsert("INSERT", "o2", 2, ""))), "arn:stream");
+    assertThat(applied.succeeded()).isTrue();
+    assertThat(target.rows.get(ORDERS)).containsKey("{\"id\":\"o2\"}");
+  }
+
+  @Test
+  void aSingleTableTargetBoundByThisVeryBatchTakesOnlyItsOwnDynamoDbTable() {
+    BatchResult result =
+        apply(
+            RelaySettings.single("doc", "orders"),
+            order(1, upsert("INSERT", "o1", 1, "")),
+            user(2, upsert("INSERT", "u1", 2, "")),
+            order(3, upsert("INSERT", "o2", 3, "")));
+
+    assertThat(result.succeeded()).isTrue();
+    assertThat(target.rows.get(ORDERS)).containsOnlyKeys("{\"id\":\"o1\"}", "{\"id\":\"o2\"}");
+    assertThat(target.deadLetters.get(InMemoryTarget.STATE))
+        .singleElement()
+        .satisfies(
+            letter -> {
+              assertThat(letter.stage()).isEqualTo("route");
+              assertThat(letter.source().sequenceNumber()).isEqualTo(sequenceNumber(2));
+              assertThat(letter.reason())
+                  .startsWith("the change is of DynamoDB table \"users\"")
+                  .contains("bound to DynamoDB table \"orders\"");
+            });
+    assertThat(result.tables())
+        .singleElement()
+        .satisfies(t -> assertThat(t.received()).isEqualTo(2));
   }
 }

@@ -25,7 +25,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       PurgeCommand.class,
       VerifyCommand.class,
       DeadLettersCommand.class,
-      ReplayFailedCommand.class
+      ReplayFailedCommand.class,
+      StatusCommand.class
     })
 public final class RelayCli {
 

@@ -1,0 +1,104 @@
+package io.cdcrelay.relay;
+
+import static io.cdcrelay.testing.Records.record;
+import static io.cdcrelay.testing.Records.remove;
+import static io.cdcrelay.testing.Records.sequenceNumber;
+import static io.cdcrelay.testing.Records.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.Target;
+import io.cdcrelay.sink.TargetUrl;
+import io.cdcrelay.testing.TargetDatabase;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The status table against a real database: each applied batch adds to its row per source, shard
+ * and target table — position and times replaced, counts added up.
+ */
+abstract class StatusContract {
+
+  private static final AtomicInteger TABLES = new AtomicInteger();
+
+  private TableName table;
+  private String stateSchema;
+
+  /** The database under test; tests are skipped when it is not available. */
+  abstract TargetDatabase database();
+
+  @BeforeEach
+  void setUp() {
+    int n = TABLES.incrementAndGet();
+    long pid = ProcessHandle.current().pid();
+    table = new TableName(database().schema(), "status_" + pid + "_" + n);
+    // A state schema of its own, so that the status table holds this test's rows only.
+    stateSchema = database().schema() + "_st_" + pid + "_" + n;
+  }
+
+  private JdbcTarget target() {
+    TargetUrl url = database().url(database().host(), database().port(), table);
+    return new JdbcTarget(url, () -> null, Clock.systemUTC(), 30, stateSchema);
+  }
+
+  private BatchResult apply(String source, io.cdcrelay.change.SourceRecord... records) {
+    RelaySettings settings =
+        new RelaySettings(
+            io.cdcrelay.route.TableRoutes.single(table.schema(), table.table()),
+            io.cdcrelay.route.DeleteMode.HARD,
+            io.cdcrelay.route.TtlPolicy.SAME,
+            stateSchema,
+            RelaySettings.DEFAULT_TOMBSTONE_RETENTION,
+            false);
+    try (Relay relay = new Relay(target(), settings, Clock.systemUTC())) {
+      return relay.apply(List.of(records), source);
+    }
+  }
+
+  @Test
+  void eachBatchAddsItsCountsAndMovesThePositionOfItsSourceShardAndTable() throws Exception {
+    Instant before = Instant.now();
+    String stream = "arn:aws:kinesis:eu-central-1:123456789012:stream/cdc";
+    assertThat(
+            apply(
+                    stream,
+                    record(1, upsert("INSERT", "a", 1_720_000_000_000_000L, "")),
+                    record(2, upsert("INSERT", "b", 1_720_000_001_000_000L, "")))
+                .succeeded())
+        .isTrue();
+    assertThat(
+            apply(
+                    stream,
+                    record(3, remove("a", 1_720_000_002_000_000L)),
+                    record(4, upsert("INSERT", "c", 1_720_000_003_000_000L, "")))
+                .succeeded())
+        .isTrue();
+    // Another source's batch is its own row.
+    assertThat(
+            apply("arn:other", record(5, upsert("INSERT", "d", 1_720_000_004_000_000L, "")))
+                .succeeded())
+        .isTrue();
+
+    List<Target.Status> rows;
+    try (JdbcTarget target = target()) {
+      rows = target.status();
+    }
+    assertThat(rows).extracting(Target.Status::source).containsExactly(stream, "arn:other");
+    Target.Status status = rows.get(0);
+    assertThat(status.shardId()).isEqualTo("shardId-000000000000");
+    assertThat(status.table()).isEqualTo(table);
+    assertThat(status.lastSequenceNumber()).isEqualTo(sequenceNumber(4));
+    assertThat(status.newestChangeAt()).isEqualTo(Instant.ofEpochSecond(1_720_000_003L));
+    assertThat(status.appliedAt()).isAfterOrEqualTo(before.minusSeconds(1));
+    assertThat(status.received()).isEqualTo(4);
+    assertThat(status.upserted()).isEqualTo(3);
+    assertThat(status.deleted()).isEqualTo(1);
+    assertThat(status.lag()).isPositive();
+    assertThat(rows.get(1).received()).isEqualTo(1);
+  }
+}

@@ -169,6 +169,41 @@ abstract class DeadLettersContract {
   }
 
   @Test
+  void aDeadLetterWithNoKinesisPositionIsReportedAndLeftAsItIs() throws Exception {
+    applyEach(
+        relay(url(schema, "orders")),
+        record(1, upsert("INSERT", "a", now, "")),
+        record(2, inTable(upsert("INSERT", "x", now + 1, ""), "users")));
+    TableName unrouted = table("cdc_relay_dead_letters");
+    try (Connection c = database().connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + unrouted.quoted()
+                    + " (\"shard_id\", \"sequence_number\", \"stage\", \"reason\","
+                    + " \"payload_base64\", \"failed_at\") VALUES (?, ?, ?, ?, ?, ?)")) {
+      s.setString(1, "by-hand");
+      s.setString(2, "line-7");
+      s.setString(3, "decode");
+      s.setString(4, "copied from elsewhere");
+      s.setString(5, "");
+      s.setTimestamp(6, Timestamp.from(Instant.now()));
+      s.executeUpdate();
+    }
+    database().refresh(unrouted);
+    Run replay =
+        run(
+            new ReplayDeadLettersCommand(Map.of()),
+            url(schema, "orders"),
+            "--table-map",
+            "users=" + schema + ".users");
+    assertThat(replay.exitCode()).as(replay.output()).isZero();
+    assertThat(replay.out())
+        .contains("2 dead letters selected: 1 applied and removed, 1 failed again (not replayable");
+    assertThat(letters(unrouted)).extracting(Letter::sequenceNumber).containsExactly("line-7");
+  }
+
+  @Test
   void discardTakesTheFiltersAndWithoutOneOnlyAll() throws Exception {
     TableName orders = table("orders");
     rejectTextPrices(orders);
@@ -259,6 +294,29 @@ abstract class DeadLettersContract {
           .extracting(Letter::sequenceNumber)
           .containsExactly(sequenceNumber(4));
     }
+  }
+
+  @Test
+  void theLocalRelaySweepsDeadLettersPastTheRetentionWhenItStarts() throws Exception {
+    applyEach(
+        relay(url(schema, "orders")),
+        record(1, upsert("INSERT", "a", now, "")),
+        record(2, inTable(upsert("INSERT", "x", now + 1, ""), "users")),
+        record(3, inTable(upsert("INSERT", "y", now + 2, ""), "audit")));
+    TableName unrouted = table("cdc_relay_dead_letters");
+    age(unrouted, sequenceNumber(2), Duration.ofDays(15));
+    FunctionConfig config =
+        FunctionConfig.fromEnvironment(Map.of("CRATEDB_SQLALCHEMY_URL", url(schema, "orders")));
+    try (io.cdcrelay.local.DeadLetterSweeper sweeper =
+        io.cdcrelay.local.DeadLetterSweeper.start(config, () -> null, Clock.systemUTC())) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (letters(unrouted).size() > 1 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+    }
+    assertThat(letters(unrouted))
+        .extracting(Letter::sequenceNumber)
+        .containsExactly(sequenceNumber(3));
   }
 
   @Test

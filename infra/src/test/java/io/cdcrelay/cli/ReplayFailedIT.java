@@ -138,6 +138,36 @@ class ReplayFailedIT {
     assertThat(messages(queue)).as("the message that is no failed batch stays").isEqualTo(1);
   }
 
+  @Test
+  void whileTheDatabaseIsDownNothingIsDeleted() throws Exception {
+    KinesisLocal kinesis = KinesisLocal.get();
+    long pid = ProcessHandle.current().pid();
+    String stream = "failed-down-" + pid;
+    kinesis.createStream(stream, 1);
+    long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    List<PutRecordsResultEntry> put =
+        kinesis.put(
+            stream,
+            List.of(
+                Map.entry("d1", upsert("INSERT", "d1", now, "").getBytes(StandardCharsets.UTF_8))));
+    String arn =
+        kinesis
+            .client()
+            .describeStreamSummary(r -> r.streamName(stream))
+            .streamDescriptionSummary()
+            .streamARN();
+    String queue = sqs.createQueue(r -> r.queueName("failed-down-" + pid)).queueUrl();
+    send(queue, failedBatch(arn, put.get(0).shardId(), seq(put, 1), seq(put, 1)));
+    // Nothing listens there.
+    String down = "postgresql://postgres@127.0.0.1:" + MotoServer.freePort() + "/postgres/public/t";
+
+    Run run = run(queue, down, "--source", kinesis.url(stream, ""));
+
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.out()).contains("not applied, the target database failed");
+    assertThat(messages(queue)).isEqualTo(1);
+  }
+
   private static String seq(List<PutRecordsResultEntry> put, int n) {
     return put.get(n - 1).sequenceNumber();
   }

@@ -21,6 +21,7 @@ import io.cdcrelay.snapshot.SnapshotSettings;
 import io.cdcrelay.source.BadSourceUrlException;
 import io.cdcrelay.source.DynamoDbTableUrl;
 import io.cdcrelay.source.SourceUrl;
+import io.cdcrelay.source.StartPosition;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -214,6 +215,33 @@ final class LoadCommand implements Callable<Integer> {
           return 2;
         }
       }
+      SnapshotSettings handover = null;
+      if (options.tableLoad.snapshot != null) {
+        if (stream == null) {
+          err.println(
+              "--snapshot goes with a kinesis+dynamodb+cdc:// source: the table is loaded while"
+                  + " its stream is relayed.");
+          return 2;
+        }
+        if (stream.start() == StartPosition.LATEST) {
+          err.println(
+              "--snapshot needs the stream read from before the snapshot begins: start=latest"
+                  + " would skip the changes made before the relay reaches the stream's end; use"
+                  + " start=earliest.");
+          return 2;
+        }
+        try {
+          handover =
+              options.tableLoad.settings(
+                  DynamoDbTableUrl.parse(options.tableLoad.snapshot), processEnvironment);
+        } catch (BadSourceUrlException e) {
+          err.println("Bad --snapshot URL: " + e.getMessage());
+          return 2;
+        } catch (IllegalArgumentException e) {
+          err.println("Bad configuration: " + e.getMessage());
+          return 2;
+        }
+      }
       EmbeddedTarget embedded =
           options.target.embedded() ? EmbeddedTarget.start(options.target.embeddedDirectory) : null;
       StopSignal stop = new StopSignal();
@@ -244,6 +272,16 @@ final class LoadCommand implements Callable<Integer> {
               new FileRelay(file, new BatchApplier(relay, progress, stop), stop).run();
             }
             return 0;
+          }
+          if (handover != null) {
+            SourceUrl relayed = stream;
+            return new HandoverRun(handover, config, password, stateSchema, relays, stop, clock)
+                .run(
+                    err,
+                    relayed,
+                    () ->
+                        relayStream(
+                            relayed, config, stateSchema, password, relays, progress, stop, clock));
           }
           return relayStream(stream, config, stateSchema, password, relays, progress, stop, clock);
         }

@@ -61,8 +61,12 @@ final class LoadCommand implements Callable<Integer> {
       "%nSource URL options: batch-size (100), create (false), create-shards (1), region"
           + " (us-east-1), start (earliest|latest|seqno-at|seqno-after), seqno, idle-sleep (0.5),"
           + " buffer-time (0.5), once (false).%nCheckpoints: \"<state schema>\".\"cdc_relay_shards\""
-          + " in the target database.%nExit codes: 0 done or stopped by SIGINT/SIGTERM, 1 the"
-          + " relay failed, 2 bad input.";
+          + " in the target database.%nA dynamodb://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE"
+          + " source loads the table's existing items (options: region, batch-size (100),"
+          + " consistent-read (false), segments (1), rcu); its cursors are kept in"
+          + " \"<state schema>\".\"cdc_relay_snapshots\".%nExit codes: 0 done or stopped by"
+          + " SIGINT/SIGTERM (a dynamodb:// load stopped early: 130), 1 the relay failed, 2 bad"
+          + " input.";
 
   @Parameters(
       index = "0",
@@ -70,7 +74,7 @@ final class LoadCommand implements Callable<Integer> {
       paramLabel = "SRC",
       description =
           "kinesis+dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS, an NDJSON"
-              + " file or file:// URL")
+              + " file or file:// URL, or dynamodb://…/TABLE (a full load of the table)")
   String source;
 
   @Parameters(

@@ -22,6 +22,7 @@ import io.cdcrelay.snapshot.SnapshotSettings;
 import io.cdcrelay.source.BadSourceUrlException;
 import io.cdcrelay.source.DynamoDbTableUrl;
 import io.cdcrelay.source.SourceUrl;
+import io.cdcrelay.source.StartPosition;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -61,8 +62,12 @@ final class LoadCommand implements Callable<Integer> {
       "%nSource URL options: batch-size (100), create (false), create-shards (1), region"
           + " (us-east-1), start (earliest|latest|seqno-at|seqno-after), seqno, idle-sleep (0.5),"
           + " buffer-time (0.5), once (false).%nCheckpoints: \"<state schema>\".\"cdc_relay_shards\""
-          + " in the target database.%nExit codes: 0 done or stopped by SIGINT/SIGTERM, 1 the"
-          + " relay failed, 2 bad input.";
+          + " in the target database.%nA dynamodb://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE"
+          + " source loads the table's existing items (options: region, batch-size (100),"
+          + " consistent-read (false), segments (1), rcu); its cursors are kept in"
+          + " \"<state schema>\".\"cdc_relay_snapshots\".%nExit codes: 0 done or stopped by"
+          + " SIGINT/SIGTERM (a dynamodb:// load stopped early: 130), 1 the relay failed, 2 bad"
+          + " input.";
 
   @Parameters(
       index = "0",
@@ -70,7 +75,7 @@ final class LoadCommand implements Callable<Integer> {
       paramLabel = "SRC",
       description =
           "kinesis+dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS, an NDJSON"
-              + " file or file:// URL")
+              + " file or file:// URL, or dynamodb://…/TABLE (a full load of the table)")
   String source;
 
   @Parameters(
@@ -215,6 +220,33 @@ final class LoadCommand implements Callable<Integer> {
           return 2;
         }
       }
+      SnapshotSettings handover = null;
+      if (options.tableLoad.snapshot != null) {
+        if (stream == null) {
+          err.println(
+              "--snapshot goes with a kinesis+dynamodb+cdc:// source: the table is loaded while"
+                  + " its stream is relayed.");
+          return 2;
+        }
+        if (stream.start() == StartPosition.LATEST) {
+          err.println(
+              "--snapshot needs the stream read from before the snapshot begins: start=latest"
+                  + " would skip the changes made before the relay reaches the stream's end; use"
+                  + " start=earliest.");
+          return 2;
+        }
+        try {
+          handover =
+              options.tableLoad.settings(
+                  DynamoDbTableUrl.parse(options.tableLoad.snapshot), processEnvironment);
+        } catch (BadSourceUrlException e) {
+          err.println("Bad --snapshot URL: " + e.getMessage());
+          return 2;
+        } catch (IllegalArgumentException e) {
+          err.println("Bad configuration: " + e.getMessage());
+          return 2;
+        }
+      }
       EmbeddedTarget embedded =
           options.target.embedded() ? EmbeddedTarget.start(options.target.embeddedDirectory) : null;
       StopSignal stop = new StopSignal();
@@ -246,6 +278,16 @@ final class LoadCommand implements Callable<Integer> {
               new FileRelay(file, new BatchApplier(relay, progress, stop), stop).run();
             }
             return 0;
+          }
+          if (handover != null) {
+            SourceUrl relayed = stream;
+            return new HandoverRun(handover, config, password, stateSchema, relays, stop, clock)
+                .run(
+                    err,
+                    relayed,
+                    () ->
+                        relayStream(
+                            relayed, config, stateSchema, password, relays, progress, stop, clock));
           }
           return relayStream(stream, config, stateSchema, password, relays, progress, stop, clock);
         }

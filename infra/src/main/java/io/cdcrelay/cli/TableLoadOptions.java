@@ -30,6 +30,14 @@ final class TableLoadOptions {
               + " WITH (number_of_replicas = 1)' (default: $CRATEDB_TABLE_OPTIONS)")
   String tableOptions;
 
+  @Option(
+      names = "--snapshot",
+      paramLabel = "dynamodb://…",
+      description =
+          "kinesis+dynamodb+cdc:// source: load this table's existing items while the stream is"
+              + " relayed (the handover)")
+  String snapshot;
+
   /** The validated settings of a load of {@code table}. */
   SnapshotSettings settings(DynamoDbTableUrl table, Map<String, String> env) {
     return SnapshotSettings.of(table, restart, giveUpAfter, tableOptions, env);

@@ -1,9 +1,12 @@
 package io.cdcrelay.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.cdcrelay.snapshot.DynamoDbEmulator;
 import io.cdcrelay.testing.CrateDbDatabase;
 import io.cdcrelay.testing.TargetDatabase;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The full load from dynalite into the CrateDB that {@code CRATEDB_URL} points at. */
 class CrateDbTableLoadIT extends TableLoadContract {
@@ -13,6 +16,33 @@ class CrateDbTableLoadIT extends TableLoadContract {
   @BeforeAll
   static void requireCrateDb() {
     crateDb = CrateDbDatabase.require();
+  }
+
+  @Test
+  void aTableTheLoadCreatesGetsTheTableOptions() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    dynamo.put(source, io.cdcrelay.snapshot.TestItems.mixed("id", "o", 5));
+    Run run =
+        run(
+            "load",
+            dynamo.url(source, ""),
+            target(),
+            "--table-options",
+            "CLUSTERED INTO 3 SHARDS WITH (number_of_replicas = 0)");
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    try (java.sql.Connection c = database().connect();
+        java.sql.PreparedStatement s =
+            c.prepareStatement(
+                "SELECT number_of_shards FROM information_schema.tables"
+                    + " WHERE table_schema = ? AND table_name = ?")) {
+      s.setString(1, table.schema());
+      s.setString(2, table.table());
+      try (java.sql.ResultSet rs = s.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(3);
+      }
+    }
+    assertThat(io.cdcrelay.testing.TableRows.count(database(), table)).isEqualTo(5);
   }
 
   @Override

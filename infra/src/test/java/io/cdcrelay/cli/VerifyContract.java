@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -160,6 +161,57 @@ abstract class VerifyContract extends DynamoDbTableTest {
 
     assertThat(verify.exitCode()).as(verify.output()).isZero();
     assertThat(verify.output()).contains(": 9 items, 9 rows: EQUAL");
+  }
+
+  @Test
+  void rowsOfExpiredItemsKeptByTheTtlPolicyAreExpectedExtras() throws Exception {
+    Assumptions.assumeTrue(
+        dynamo.supportsTimeToLive(), dynamo.name() + " has no time to live (DescribeTimeToLive)");
+    dynamo.createTable(source, "id:S", null);
+    dynamo
+        .client()
+        .updateTimeToLive(
+            r ->
+                r.tableName(source)
+                    .timeToLiveSpecification(s -> s.enabled(true).attributeName("expires")));
+    List<Map<String, AttributeValue>> items = new ArrayList<>(TestItems.mixed("id", "e", 5));
+    items.forEach(i -> i.put("expires", TestItems.n("1700000000")));
+    dynamo.put(source, items);
+    assertThat(run("load", dynamo.url(source, ""), target(), "--ttl-deletes", "keep").exitCode())
+        .isZero();
+    // DynamoDB expires e2: the item leaves the table, the stream says so, the row is kept.
+    dynamo.client().deleteItem(r -> r.tableName(source).key(Map.of("id", TestItems.s("e2"))));
+    FunctionConfig config =
+        FunctionConfig.fromEnvironment(
+            Map.of("CRATEDB_SQLALCHEMY_URL", target(), "CRATEDB_TTL_DELETES", "keep"));
+    Clock clock = Clock.systemUTC();
+    String expiry =
+        new String(record("REMOVE", items.get(2)).data(), StandardCharsets.UTF_8)
+            .replace(
+                "\"userIdentity\":null",
+                "\"userIdentity\":{\"type\":\"Service\",\"principalId\":\"dynamodb.amazonaws.com\"}");
+    try (Relay relay = new Relay(config.openTarget(() -> null, clock), config.settings(), clock)) {
+      BatchResult result =
+          relay.apply(
+              List.of(
+                  new SourceRecord(
+                      "shardId-000000000000",
+                      "1",
+                      expiry.getBytes(StandardCharsets.UTF_8),
+                      Instant.now())));
+      assertThat(result.expired()).isEqualTo(1);
+    }
+    assertThat(io.cdcrelay.testing.TableRows.count(database(), table)).isEqualTo(5);
+
+    Run keep = run("verify", dynamo.url(source, ""), target(), "--ttl-deletes", "keep");
+    assertThat(keep.exitCode()).as(keep.output()).isZero();
+    assertThat(keep.output())
+        .contains(": 4 items, 5 rows: EQUAL")
+        .contains("expected extras (expired items the TTL policy keeps): 1");
+
+    Run same = run("verify", dynamo.url(source, ""), target(), "--rechecks", "1");
+    assertThat(same.exitCode()).as(same.output()).isEqualTo(1);
+    assertThat(same.output()).contains("extra: 1 (first: {\"id\":\"e2\"})");
   }
 
   /** A change as "Kinesis Data Streams for DynamoDB" carries it, created now. */

@@ -41,6 +41,11 @@ public abstract class DynamoDbEmulator implements AutoCloseable {
   /** Whether {@code ConsumedCapacity} is computed as DynamoDB does (moto always says 1.0). */
   public abstract boolean computesCapacity();
 
+  /**
+   * Whether the emulator has time to live ({@code UpdateTimeToLive}, {@code DescribeTimeToLive}).
+   */
+  public abstract boolean supportsTimeToLive();
+
   /** The {@code dynamodb://} URL of a table, with credentials and {@code options}. */
   public String url(String table, String options) {
     return url(port(), table, options);
@@ -162,6 +167,11 @@ public abstract class DynamoDbEmulator implements AutoCloseable {
       }
 
       @Override
+      public boolean supportsTimeToLive() {
+        return true;
+      }
+
+      @Override
       public synchronized void close() {
         super.close();
         server.close();
@@ -186,6 +196,11 @@ public abstract class DynamoDbEmulator implements AutoCloseable {
       @Override
       public boolean computesCapacity() {
         return true;
+      }
+
+      @Override
+      public boolean supportsTimeToLive() {
+        return false;
       }
     };
   }

@@ -56,6 +56,7 @@ public final class FaultyDynamoDb implements AutoCloseable {
   private final ExecutorService executor;
   private final HttpClient http;
   private final AtomicInteger passBeforeFailing = new AtomicInteger(-1);
+  private final AtomicInteger failNext = new AtomicInteger();
   private final AtomicInteger scans = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicLong consumedMilliUnits = new AtomicLong();
@@ -90,6 +91,11 @@ public final class FaultyDynamoDb implements AutoCloseable {
   /** Lets {@code passing} more Scan requests through, then fails every further one. */
   public void failScansAfter(int passing) {
     passBeforeFailing.set(passing);
+  }
+
+  /** Answers the next {@code calls} Scan requests with a fault, then lets them through again. */
+  public void failNextScans(int calls) {
+    failNext.set(calls);
   }
 
   /** Lets every request through again. */
@@ -133,7 +139,8 @@ public final class FaultyDynamoDb implements AutoCloseable {
       if (scan) {
         scans.incrementAndGet();
         firstScanNanos.compareAndSet(0, System.nanoTime());
-        if (passBeforeFailing.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0) {
+        if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0
+            || passBeforeFailing.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0) {
           failed.incrementAndGet();
           byte[] fault =
               ("{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","

@@ -1,0 +1,90 @@
+package io.cdcrelay.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cdcrelay.change.AttributeValue;
+import io.cdcrelay.decode.DynamoDbJson;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PlainItemsTest {
+
+  private static JsonNode json(String text) throws Exception {
+    return DynamoDbJson.parse(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Map<String, AttributeValue> item() {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("id", new AttributeValue.S("a"));
+    item.put("n", new AttributeValue.N(new BigDecimal("42")));
+    item.put("big", new AttributeValue.N(new BigDecimal("12345678901234567890123456789012345678")));
+    item.put("tags", new AttributeValue.SS(List.of("a", "x")));
+    item.put(
+        "l", new AttributeValue.L(List.of(new AttributeValue.S("b"), new AttributeValue.S("a"))));
+    return item;
+  }
+
+  @Test
+  void aRowRebuiltFromPkDataAndAuxIsTheItemWhateverItsSetOrder() throws Exception {
+    JsonNode row =
+        PlainItems.ofRow(
+            json("{\"id\": \"a\"}"),
+            json("{\"n\": 42.0, \"tags\": [\"x\", \"a\"], \"l\": [\"b\", \"a\"]}"),
+            json("{\"big\": {\"N\": \"12345678901234567890123456789012345678\"}}"));
+    assertThat(PlainItems.same(item(), row)).isTrue();
+  }
+
+  @Test
+  void listOrderTypesAndDigitsMatter() throws Exception {
+    JsonNode pk = json("{\"id\": \"a\"}");
+    JsonNode aux = json("{\"big\": {\"N\": \"12345678901234567890123456789012345678\"}}");
+    assertThat(
+            PlainItems.same(
+                item(),
+                PlainItems.ofRow(
+                    pk, json("{\"n\": 42, \"tags\": [\"a\", \"x\"], \"l\": [\"a\", \"b\"]}"), aux)))
+        .as("list order")
+        .isFalse();
+    assertThat(
+            PlainItems.same(
+                item(),
+                PlainItems.ofRow(
+                    pk,
+                    json("{\"n\": \"42\", \"tags\": [\"a\", \"x\"], \"l\": [\"b\", \"a\"]}"),
+                    aux)))
+        .as("a number become a string")
+        .isFalse();
+    assertThat(
+            PlainItems.same(
+                item(),
+                PlainItems.ofRow(
+                    pk,
+                    json("{\"n\": 42, \"tags\": [\"a\", \"x\"], \"l\": [\"b\", \"a\"]}"),
+                    json("{\"big\": {\"N\": \"12345678901234567890123456789012345679\"}}"))))
+        .as("the 38th digit")
+        .isFalse();
+  }
+
+  @Test
+  void digestsAndKeysDoNotDependOnStorageFormatting() throws Exception {
+    JsonNode a =
+        PlainItems.ofRow(
+            json("{\"id\":\"a\"}"), json("{\"n\":42.0,\"m\":{\"y\":1,\"x\":2}}"), null);
+    JsonNode b =
+        PlainItems.ofRow(
+            json("{\"id\": \"a\"}"),
+            json("{\"m\": {\"x\": 2.00, \"y\": 1}, \"n\": 42}"),
+            json("{}"));
+    assertThat(PlainItems.digest(a)).isEqualTo(PlainItems.digest(b));
+    assertThat(PlainItems.keyText(json("{\"sk\": 1.0, \"pk\": \"x\"}")))
+        .isEqualTo(
+            PlainItems.keyText(
+                Map.of(
+                    "pk", new AttributeValue.S("x"), "sk", new AttributeValue.N(BigDecimal.ONE))));
+  }
+}

@@ -1,9 +1,12 @@
 package io.cdcrelay.cli;
 
+import io.cdcrelay.dynamodbstreams.DynamoDbStreamReader;
 import io.cdcrelay.file.FileRelay;
 import io.cdcrelay.file.FileSource;
 import io.cdcrelay.kinesis.KinesisClients;
 import io.cdcrelay.kinesis.KinesisStream;
+import io.cdcrelay.kinesis.ShardReadException;
+import io.cdcrelay.kinesis.ShardReader;
 import io.cdcrelay.kinesis.StreamRelay;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.local.Backoff;
@@ -12,6 +15,7 @@ import io.cdcrelay.local.DeadLetterSweeper;
 import io.cdcrelay.local.JdbcCheckpoints;
 import io.cdcrelay.local.RelayProgress;
 import io.cdcrelay.local.StopSignal;
+import io.cdcrelay.provision.AwsClients;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.BadTargetException;
 import io.cdcrelay.sink.JdbcTarget;
@@ -21,6 +25,7 @@ import io.cdcrelay.sink.TargetUnavailableException;
 import io.cdcrelay.snapshot.SnapshotSettings;
 import io.cdcrelay.source.BadSourceUrlException;
 import io.cdcrelay.source.DynamoDbTableUrl;
+import io.cdcrelay.source.SourceType;
 import io.cdcrelay.source.SourceUrl;
 import io.cdcrelay.source.StartPosition;
 import java.io.PrintStream;
@@ -51,8 +56,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
     mixinStandardHelpOptions = true,
     footer = LoadCommand.FOOTER,
     description =
-        "Relays a Kinesis stream of DynamoDB changes (or an NDJSON dump of them) into the target"
-            + " table: 'load SRC [TARGET]' or 'load table SRC'.",
+        "Relays a Kinesis stream of DynamoDB changes, a table's DynamoDB stream (or an NDJSON"
+            + " dump of changes) into the target table: 'load SRC [TARGET]' or 'load table SRC'.",
     subcommands = {LoadCommand.TableCommand.class})
 final class LoadCommand implements Callable<Integer> {
 
@@ -74,8 +79,10 @@ final class LoadCommand implements Callable<Integer> {
       arity = "0..1",
       paramLabel = "SRC",
       description =
-          "kinesis+dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS, an NDJSON"
-              + " file or file:// URL, or dynamodb://…/TABLE (a full load of the table)")
+          "kinesis+dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS,"
+              + " dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE?OPTIONS (the table's"
+              + " DynamoDB stream), an NDJSON file or file:// URL, or dynamodb://…/TABLE (a full"
+              + " load of the table)")
   String source;
 
   @Parameters(
@@ -116,7 +123,8 @@ final class LoadCommand implements Callable<Integer> {
         index = "0",
         paramLabel = "SRC",
         description =
-            "kinesis+dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS, an NDJSON"
+            "kinesis+dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS,"
+                + " dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE?OPTIONS, an NDJSON"
                 + " file or file:// URL")
     String source;
 
@@ -319,30 +327,38 @@ final class LoadCommand implements Callable<Integer> {
             new TableName(stateSchema, StateSql.SHARDS));
       }
       LOG.info("relaying {} into {}", source, config.settings().routes());
-      try (KinesisClient client = KinesisClients.from(source)) {
-        KinesisStream kinesis = new KinesisStream(client, source.stream());
-        List<String> legacySchemas =
-            config.target().schema() == null ? List.of() : List.of(config.target().schema());
+      List<String> legacySchemas =
+          config.target().schema() == null ? List.of() : List.of(config.target().schema());
+      try (AwsClients aws = new AwsClients(source);
+          KinesisClient kinesisClient =
+              source.type() == SourceType.KINESIS_DATA_STREAM
+                  ? KinesisClients.from(source)
+                  : null) {
+        ShardReader reader =
+            source.type() == SourceType.DYNAMODB_STREAM
+                ? new DynamoDbStreamReader(aws.dynamoDb(), aws.dynamoDbStreams(), source.stream())
+                : new KinesisStream(kinesisClient, source.stream());
         try (JdbcCheckpoints checkpoints =
             new JdbcCheckpoints(
                 config.target(),
                 password,
                 stateSchema,
                 legacySchemas,
-                kinesis::arn,
+                reader::arn,
                 source.stream(),
                 clock,
                 config.socketTimeoutSeconds())) {
-          new StreamRelay(source, kinesis, relays, checkpoints, progress, stop).run();
+          new StreamRelay(source, reader, relays, checkpoints, progress, stop).run();
         }
         return 0;
       } catch (KinesisStream.StreamMissingException
+          | DynamoDbStreamReader.StreamUnusableException
           | StreamRelay.UnknownSequenceNumberException e) {
         err.println(e.getMessage() + ".");
         return 1;
-      } catch (SdkException e) {
+      } catch (ShardReadException | SdkException e) {
         err.println(
-            "Kinesis "
+            (source.type() == SourceType.DYNAMODB_STREAM ? "DynamoDB " : "Kinesis ")
                 + source.endpoint().map(Object::toString).orElse("in " + source.region())
                 + " failed: "
                 + e.getMessage());

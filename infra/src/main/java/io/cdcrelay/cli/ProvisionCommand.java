@@ -60,6 +60,10 @@ final class ProvisionCommand implements Callable<Integer> {
       err.println("Bad source URL: " + e.getMessage());
       return 2;
     }
+    if (source.type() == io.cdcrelay.source.SourceType.DYNAMODB_STREAM) {
+      err.println(ProvisionOptions.NOT_FOR_DYNAMODB_STREAMS);
+      return 2;
+    }
     if (options.dynamoDbTables.isEmpty() && options.function == null && !source.create()) {
       err.println(
           "Nothing to provision: give --function, --dynamodb-table, or create=true in the URL.");

@@ -11,6 +11,12 @@ import picocli.CommandLine.Parameters;
 /** The source URL and the resources that {@code provision} and {@code teardown} work on. */
 final class ProvisionOptions {
 
+  /** What provision, sam-params and teardown answer for a {@code dynamodb+cdc} URL. */
+  static final String NOT_FOR_DYNAMODB_STREAMS =
+      "This version provisions Kinesis sources only: for a dynamodb+cdc URL, enable the table's"
+          + " stream with view type NEW_AND_OLD_IMAGES, then deploy template.yaml with"
+          + " SourceType=DynamoDBStream and TableStreamArn set to the table's LatestStreamArn.";
+
   @Parameters(
       index = "0",
       paramLabel = "URL",

@@ -64,6 +64,10 @@ final class SamParamsCommand implements Callable<Integer> {
       err.println("Bad source URL: " + e.getMessage());
       return 2;
     }
+    if (source.type() == io.cdcrelay.source.SourceType.DYNAMODB_STREAM) {
+      err.println(ProvisionOptions.NOT_FOR_DYNAMODB_STREAMS);
+      return 2;
+    }
     Optional<String> streamArn = Optional.empty();
     if (!source.create() && accountId != null) {
       try {

@@ -53,6 +53,10 @@ final class TeardownCommand implements Callable<Integer> {
       err.println("Bad source URL: " + e.getMessage());
       return 2;
     }
+    if (source.type() == io.cdcrelay.source.SourceType.DYNAMODB_STREAM) {
+      err.println(ProvisionOptions.NOT_FOR_DYNAMODB_STREAMS);
+      return 2;
+    }
     ProvisionRequest request = options.request(source, Optional.empty());
     out.println((dryRun ? "Teardown plan for " : "Tearing down ") + source);
     try (AwsClients aws = new AwsClients(source)) {

@@ -1,6 +1,8 @@
 package io.cdcrelay.kinesis;
 
+import io.cdcrelay.change.Decoded;
 import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.decode.DynamoDbChangeDecoder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,12 +11,17 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
+import software.amazon.awssdk.services.kinesis.model.KinesisException;
+import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
+import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
@@ -22,9 +29,10 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * The Kinesis API calls of the local relay for one stream, in the relay's own terms: shards,
- * positions and records. Holds no state of its own; thread-safe like the client.
+ * positions and records, and typed errors instead of the SDK's exceptions. Holds no state of its
+ * own; thread-safe like the client.
  */
-public final class KinesisStream {
+public final class KinesisStream implements ShardReader {
 
   private static final Logger LOG = LoggerFactory.getLogger(KinesisStream.class);
   private static final Duration ACTIVE_TIMEOUT = Duration.ofMinutes(5);
@@ -32,21 +40,32 @@ public final class KinesisStream {
   private final KinesisClient client;
   private final String name;
 
+  private final DynamoDbChangeDecoder decoder =
+      new DynamoDbChangeDecoder(DynamoDbChangeDecoder.Format.KINESIS_DATA_STREAMS);
+
   public KinesisStream(KinesisClient client, String name) {
     this.client = client;
     this.name = name;
   }
 
+  @Override
   public String name() {
     return name;
   }
 
-  /** What one read returned. */
-  public record Read(List<SourceRecord> records, String nextIterator, Long millisBehindLatest) {
-    /** Whether the shard is closed and read to its end. */
-    public boolean shardEnded() {
-      return nextIterator == null;
-    }
+  @Override
+  public int readLimit() {
+    return BatchBuffer.READ_LIMIT;
+  }
+
+  @Override
+  public boolean readsFromTimestamp() {
+    return true;
+  }
+
+  @Override
+  public Decoded decode(SourceRecord record) {
+    return decoder.decode(record);
   }
 
   /** The stream does not exist (and was not to be created). */
@@ -60,6 +79,7 @@ public final class KinesisStream {
    * Makes sure the stream exists and can be read: creates it with {@code shards} shards when it is
    * missing and {@code create} is set, then waits until it is ACTIVE (or UPDATING, which reads).
    */
+  @Override
   public void ensureReady(boolean create, int shards, BooleanSupplier stopped) {
     StreamDescriptionSummary summary = describe().orElse(null);
     if (summary == null) {
@@ -100,7 +120,7 @@ public final class KinesisStream {
     }
   }
 
-  /** The stream's ARN, which keys its checkpoints. */
+  @Override
   public String arn() {
     return describe()
         .map(StreamDescriptionSummary::streamARN)
@@ -117,8 +137,12 @@ public final class KinesisStream {
     }
   }
 
-  /** Every shard of the stream still within its retention, open and closed. */
+  @Override
   public List<Shard> shards() {
+    return typed(this::listShards);
+  }
+
+  private List<Shard> listShards() {
     List<Shard> shards = new ArrayList<>();
     String token = null;
     do {
@@ -145,8 +169,12 @@ public final class KinesisStream {
     return shards;
   }
 
-  /** A shard iterator at {@code position}. */
+  @Override
   public String iterator(String shardId, ShardPosition position) {
+    return typed(() -> getShardIterator(shardId, position));
+  }
+
+  private String getShardIterator(String shardId, ShardPosition position) {
     GetShardIteratorRequest.Builder request =
         GetShardIteratorRequest.builder()
             .streamName(name)
@@ -157,10 +185,10 @@ public final class KinesisStream {
     return client.getShardIterator(request.build()).shardIterator();
   }
 
-  /** Reads at most {@code limit} records at {@code iterator}. */
+  @Override
   public Read read(String shardId, String iterator, int limit) {
     GetRecordsResponse response =
-        client.getRecords(r -> r.shardIterator(iterator).limit(Math.max(1, limit)));
+        typed(() -> client.getRecords(r -> r.shardIterator(iterator).limit(Math.max(1, limit))));
     List<SourceRecord> records = new ArrayList<>(response.records().size());
     for (Record record : response.records()) {
       records.add(toSourceRecord(shardId, record));
@@ -169,27 +197,32 @@ public final class KinesisStream {
   }
 
   /**
-   * Finds the shard that holds {@code sequenceNumber} and when that record arrived: the anchor of a
-   * {@code seqno-*} start.
+   * The call's result, or its SDK exception as a {@link ShardReadException}.
+   *
+   * @see <a
+   *     href="https://docs.aws.amazon.com/kinesis/latest/APIReference/API_GetRecords.html">GetRecords
+   *     errors</a>
    */
-  public Optional<ShardPosition.Anchor> locate(List<Shard> shards, String sequenceNumber) {
-    for (Shard shard : shards) {
-      try {
-        String iterator = iterator(shard.shardId(), ShardPosition.at(sequenceNumber));
-        GetRecordsResponse response = client.getRecords(r -> r.shardIterator(iterator).limit(1));
-        if (!response.records().isEmpty()
-            && response.records().get(0).sequenceNumber().equals(sequenceNumber)) {
-          Instant arrived = response.records().get(0).approximateArrivalTimestamp();
-          return Optional.of(
-              new ShardPosition.Anchor(shard.shardId(), arrived == null ? Instant.EPOCH : arrived));
-        }
-      } catch (InvalidArgumentException | ResourceNotFoundException e) {
-        // The sequence number is not one of this shard's: AWS says InvalidArgument, kinesis-local
-        // (LocalStack's engine) says ResourceNotFound.
-        LOG.debug("sequence number {} is not in {}: {}", sequenceNumber, shard, e.getMessage());
-      }
+  static <T> T typed(java.util.function.Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (ExpiredIteratorException e) {
+      throw new ShardReadException(ShardReadException.Kind.ITERATOR_EXPIRED, e.getMessage(), e);
+    } catch (ProvisionedThroughputExceededException | LimitExceededException e) {
+      throw new ShardReadException(ShardReadException.Kind.THROTTLED, e.getMessage(), e);
+    } catch (InvalidArgumentException | ResourceNotFoundException e) {
+      // A sequence number not of this shard: AWS says InvalidArgument, kinesis-local (LocalStack's
+      // engine) says ResourceNotFound.
+      throw new ShardReadException(ShardReadException.Kind.NOT_IN_SHARD, e.getMessage(), e);
+    } catch (SdkClientException e) {
+      throw new ShardReadException(
+          ShardReadException.Kind.RETRYABLE, "Kinesis not reachable: " + e.getMessage(), e);
+    } catch (KinesisException e) {
+      throw new ShardReadException(
+          e.statusCode() >= 500 ? ShardReadException.Kind.RETRYABLE : ShardReadException.Kind.FATAL,
+          "Kinesis failed: " + e.getMessage(),
+          e);
     }
-    return Optional.empty();
   }
 
   static SourceRecord toSourceRecord(String shardId, Record record) {

@@ -5,6 +5,7 @@ import io.cdcrelay.local.Backoff;
 import io.cdcrelay.local.BatchApplier;
 import io.cdcrelay.local.Checkpoints;
 import io.cdcrelay.local.RelayProgress;
+import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.TargetUnavailableException;
@@ -14,11 +15,6 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
-import software.amazon.awssdk.services.kinesis.model.KinesisException;
-import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
-import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 
 /**
  * Consumes one shard on its own thread, in stream order: reads, buffers, applies each batch with
@@ -47,7 +43,7 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
 
   /** What all workers of a relay share. */
   record Settings(
-      KinesisStream stream,
+      ShardReader stream,
       Supplier<Relay> relays,
       Checkpoints checkpoints,
       RelayProgress progress,
@@ -59,8 +55,11 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
 
   private final Settings settings;
   private final String shardId;
-  private final ShardPosition start;
+  private ShardPosition start;
   private String lastRead;
+  // A stream without AT_TIMESTAMP iterators (DynamoDB Streams) is read from its trim horizon, and
+  // the records created before this instant are skipped.
+  private java.time.Instant skipBefore;
 
   /**
    * @param start where to read from when nothing was read yet
@@ -77,7 +76,13 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
   public Done call() {
     Thread.currentThread().setName("shard-" + shardId);
     try (Relay relay = settings.relays().get()) {
-      BatchApplier applier = new BatchApplier(relay, settings.progress(), settings.stop());
+      BatchApplier applier =
+          new BatchApplier(
+              relay,
+              settings.progress(),
+              settings.stop(),
+              settings.stream()::decode,
+              settings.stream().arn());
       return new Done(shardId, consume(applier), null);
     } catch (RuntimeException e) {
       LOG.error("shard {}: {}", shardId, e.toString());
@@ -96,17 +101,15 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
       try {
         if (iterator == null) {
           // Everything up to lastRead is applied or buffered: a renewed iterator goes on after it.
-          ShardPosition position = lastRead == null ? start : ShardPosition.after(lastRead);
-          iterator = settings.stream().iterator(shardId, position);
-          LOG.info("shard {}: reading from {}", shardId, position);
+          iterator = iterator(lastRead == null ? start : ShardPosition.after(lastRead));
         }
-        // Reads are not capped by the batch size: a shard behind catches up at up to 10,000
-        // records a call, and the buffer cuts what was read into batches of batch-size.
-        int limit = BatchBuffer.READ_LIMIT;
-        KinesisStream.Read read = settings.stream().read(shardId, iterator, limit);
+        // Reads are not capped by the batch size: a shard behind catches up at up to the
+        // stream's largest read a call, and the buffer cuts what was read into batches.
+        int limit = settings.stream().readLimit();
+        ShardReader.Read read = settings.stream().read(shardId, iterator, limit);
         backoff.reset();
         long now = System.nanoTime();
-        buffer.add(read.records(), now);
+        buffer.add(skipEarly(read.records()), now);
         if (!read.records().isEmpty()) {
           lastRead = read.records().get(read.records().size() - 1).sequenceNumber();
         }
@@ -139,32 +142,38 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
         stop.sleep(
             buffer.pauseAfterRead(
                 read.records().size(), limit, settings.idleSleep(), System.nanoTime()));
-      } catch (ExpiredIteratorException e) {
-        LOG.info("shard {}: iterator expired, renewing it after {}", shardId, lastRead);
-        iterator = null;
-      } catch (ProvisionedThroughputExceededException | LimitExceededException e) {
-        Duration pause = backoff.next();
-        LOG.info("shard {}: throttled, backing off {} ms", shardId, pause.toMillis());
-        stop.sleep(pause);
-      } catch (SdkClientException e) {
-        Duration pause = backoff.next();
-        LOG.warn(
-            "shard {}: Kinesis not reachable, retrying in {} ms: {}",
-            shardId,
-            pause.toMillis(),
-            e.getMessage());
-        stop.sleep(pause);
-      } catch (KinesisException e) {
-        if (e.statusCode() < 500) {
-          throw e;
+      } catch (ShardReadException e) {
+        switch (e.kind()) {
+          case ITERATOR_EXPIRED -> {
+            LOG.info("shard {}: iterator expired, renewing it after {}", shardId, lastRead);
+            iterator = null;
+          }
+          case TRIMMED -> {
+            // The records after the checkpoint left the stream before they were read: what is
+            // left starts at the trim horizon. Say so loudly; nothing else can be done.
+            LOG.warn(
+                "shard {}: the records after {} are past the stream's retention and lost;"
+                    + " reading on from the oldest record left: {}",
+                shardId,
+                lastRead,
+                e.getMessage());
+            start = ShardPosition.TRIM_HORIZON;
+            lastRead = null;
+            skipBefore = null;
+            iterator = null;
+          }
+          case THROTTLED -> {
+            Duration pause = backoff.next();
+            LOG.info("shard {}: throttled, backing off {} ms", shardId, pause.toMillis());
+            stop.sleep(pause);
+          }
+          case RETRYABLE -> {
+            Duration pause = backoff.next();
+            LOG.warn("shard {}: retrying in {} ms: {}", shardId, pause.toMillis(), e.getMessage());
+            stop.sleep(pause);
+          }
+          default -> throw e;
         }
-        Duration pause = backoff.next();
-        LOG.warn(
-            "shard {}: Kinesis failed, retrying in {} ms: {}",
-            shardId,
-            pause.toMillis(),
-            e.getMessage());
-        stop.sleep(pause);
       }
     }
     // Stopping: one attempt at what is buffered (less than a batch, or it would have been due),
@@ -173,6 +182,34 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
       flush(buffer.take(), applier);
     }
     return Outcome.STOPPED;
+  }
+
+  /** An iterator at {@code position}, from the trim horizon where timestamps are not known. */
+  private String iterator(ShardPosition position) {
+    ShardPosition asked = position;
+    if (position.timestamp().isPresent() && !settings.stream().readsFromTimestamp()) {
+      skipBefore = position.timestamp().get();
+      asked = ShardPosition.TRIM_HORIZON;
+    }
+    String iterator = settings.stream().iterator(shardId, asked);
+    // Logged once the iterator is there: a LATEST iterator reads what is written from now on.
+    LOG.info("shard {}: reading from {}", shardId, position);
+    return iterator;
+  }
+
+  /** The records from the first one created at or after {@link #skipBefore} on. */
+  private List<SourceRecord> skipEarly(List<SourceRecord> records) {
+    if (skipBefore == null) {
+      return records;
+    }
+    int first = 0;
+    while (first < records.size() && records.get(first).arrivedAt().isBefore(skipBefore)) {
+      first++;
+    }
+    if (first < records.size()) {
+      skipBefore = null;
+    }
+    return records.subList(first, records.size());
   }
 
   /** Applies the batch, then checkpoints it; {@code false} if stopped before both were done. */
@@ -184,22 +221,15 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
   }
 
   private boolean checkpoint(String sequenceNumber) {
-    Backoff backoff = new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
-    while (true) {
-      try {
-        settings.checkpoints().write(shardId, sequenceNumber);
-        return true;
-      } catch (TargetUnavailableException e) {
-        Duration pause = backoff.next();
-        LOG.warn(
-            "shard {}: checkpoint not written, retrying in {} ms: {}",
-            shardId,
-            pause.toMillis(),
-            e.getMessage());
-        if (settings.stop().sleep(pause)) {
-          return false;
-        }
-      }
-    }
+    return Retry.untilStopped(
+            settings.stop(),
+            new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY),
+            "shard " + shardId + ": checkpoint not written",
+            e -> e instanceof TargetUnavailableException,
+            () -> {
+              settings.checkpoints().write(shardId, sequenceNumber);
+              return true;
+            })
+        .isPresent();
   }
 }

@@ -3,6 +3,7 @@ package io.cdcrelay.kinesis;
 import io.cdcrelay.local.Backoff;
 import io.cdcrelay.local.BatchApplier;
 import io.cdcrelay.local.Checkpoints;
+import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.sink.TargetUnavailableException;
 import io.cdcrelay.source.SourceUrl;
@@ -19,12 +20,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * The local relay of a Kinesis stream: consumes every shard in parallel, each in stream order,
- * starts a child shard only after its parents are drained, looks for new shards now and then, and
- * ends when stopped or, with {@code once}, when every shard is caught up.
+ * The local relay of a stream (a Kinesis data stream or a DynamoDB stream, read through a {@link
+ * ShardReader}): consumes every shard in parallel, each in stream order, starts a child shard only
+ * after its parents are drained, looks for new shards now and then, and ends when stopped or, with
+ * {@code once}, when every shard is caught up.
  */
 public final class StreamRelay {
 
@@ -32,14 +33,14 @@ public final class StreamRelay {
   static final Duration LIST_INTERVAL = Duration.ofSeconds(10);
 
   private final SourceUrl source;
-  private final KinesisStream stream;
+  private final ShardReader stream;
   private final ShardWorker.Settings settings;
   private final Checkpoints checkpoints;
   private final StopSignal stop;
 
   public StreamRelay(
       SourceUrl source,
-      KinesisStream stream,
+      ShardReader stream,
       java.util.function.Supplier<io.cdcrelay.relay.Relay> relays,
       Checkpoints checkpoints,
       io.cdcrelay.local.RelayProgress progress,
@@ -111,7 +112,7 @@ public final class StreamRelay {
                 && source.start().needsSequenceNumber()
                 && anchor.isEmpty()) {
               String seqno = source.sequenceNumber().get();
-              anchor = stream.locate(listing, seqno);
+              anchor = ShardLocator.locate(stream, listing, seqno);
               if (anchor.isEmpty()) {
                 throw new UnknownSequenceNumberException(
                     "no shard of stream \""
@@ -157,7 +158,7 @@ public final class StreamRelay {
         if (System.nanoTime() >= nextListing && !stop.isStopped()) {
           try {
             listing = stream.shards();
-          } catch (SdkException e) {
+          } catch (ShardReadException e) {
             LOG.warn("listing the shards of {} failed, trying again later: {}", stream.name(), e);
           }
           nextListing = System.nanoTime() + LIST_INTERVAL.toNanos();
@@ -194,21 +195,12 @@ public final class StreamRelay {
   }
 
   private Optional<String> readCheckpoint(String shardId) {
-    Backoff backoff = new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
-    while (true) {
-      try {
-        return checkpoints.read(shardId);
-      } catch (TargetUnavailableException e) {
-        Duration pause = backoff.next();
-        LOG.warn(
-            "checkpoint of {} not readable, retrying in {} ms: {}",
-            shardId,
-            pause.toMillis(),
-            e.getMessage());
-        if (stop.sleep(pause)) {
-          return Optional.empty();
-        }
-      }
-    }
+    return Retry.untilStopped(
+            stop,
+            new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY),
+            "checkpoint of " + shardId + " not readable",
+            e -> e instanceof TargetUnavailableException,
+            () -> checkpoints.read(shardId))
+        .flatMap(checkpoint -> checkpoint);
   }
 }

@@ -1,13 +1,16 @@
 package io.cdcrelay.local;
 
+import io.cdcrelay.change.Decoded;
 import io.cdcrelay.change.SequenceNumbers;
 import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.decode.DynamoDbChangeDecoder;
 import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,11 +28,29 @@ public final class BatchApplier {
   private final Relay relay;
   private final RelayProgress progress;
   private final StopSignal stop;
+  private final Function<SourceRecord, Decoded> decoder;
+  private final String source;
 
+  /** An applier of "Kinesis Data Streams for DynamoDB" records, keeping no status. */
   public BatchApplier(Relay relay, RelayProgress progress, StopSignal stop) {
+    this(relay, progress, stop, new DynamoDbChangeDecoder()::decode, null);
+  }
+
+  /**
+   * An applier of records that {@code decoder} decodes (never throwing), keeping the status of each
+   * applied batch under {@code source} (a stream's ARN; {@code null} for none).
+   */
+  public BatchApplier(
+      Relay relay,
+      RelayProgress progress,
+      StopSignal stop,
+      Function<SourceRecord, Decoded> decoder,
+      String source) {
     this.relay = relay;
     this.progress = progress;
     this.stop = stop;
+    this.decoder = decoder;
+    this.source = source;
   }
 
   /**
@@ -41,7 +62,9 @@ public final class BatchApplier {
     List<SourceRecord> pending = batch;
     Backoff backoff = new Backoff(FIRST_RETRY, LAST_RETRY);
     while (true) {
-      BatchResult result = relay.apply(pending);
+      List<Decoded> decoded = new ArrayList<>(pending.size());
+      pending.forEach(record -> decoded.add(decoder.apply(record)));
+      BatchResult result = relay.applyDecoded(decoded, source);
       LOG.info(BatchLog.text(result));
       if (result.succeeded()) {
         progress.batchApplied(result);

@@ -15,6 +15,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 
@@ -30,6 +31,7 @@ public final class AwsClients implements AutoCloseable {
   private KinesisClient kinesis;
   private DynamoDbClient dynamoDb;
   private LambdaClient lambda;
+  private DynamoDbStreamsClient dynamoDbStreams;
 
   public AwsClients(SourceUrl source) {
     this.source = source;
@@ -66,6 +68,14 @@ public final class AwsClients implements AutoCloseable {
     return dynamoDb;
   }
 
+  /** The DynamoDB Streams client. */
+  public synchronized DynamoDbStreamsClient dynamoDbStreams() {
+    if (dynamoDbStreams == null) {
+      dynamoDbStreams = configure(DynamoDbStreamsClient.builder()).build();
+    }
+    return dynamoDbStreams;
+  }
+
   /** The Lambda client. */
   public synchronized LambdaClient lambda() {
     if (lambda == null) {
@@ -98,6 +108,9 @@ public final class AwsClients implements AutoCloseable {
     }
     if (lambda != null) {
       lambda.close();
+    }
+    if (dynamoDbStreams != null) {
+      dynamoDbStreams.close();
     }
     http.close();
   }

@@ -16,11 +16,14 @@ import java.util.Optional;
 
 /**
  * The source URL of the reference tool, validated: {@code
- * kinesis+dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS}. {@code HOST} {@code
- * aws} means the real AWS endpoints of {@code region}; any other host and port is a custom endpoint
- * over plain HTTP (LocalStack, a Kinesis emulator).
+ * kinesis+dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS} for a Kinesis data
+ * stream, or {@code dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE?OPTIONS} for the
+ * DynamoDB stream of table {@code TABLE}. {@code HOST} {@code aws} means the real AWS endpoints of
+ * {@code region}; any other host and port is a custom endpoint over plain HTTP (LocalStack, a
+ * Kinesis emulator).
  *
- * @param stream the Kinesis stream name
+ * @param type which kind of stream the URL names
+ * @param stream the Kinesis stream name, or the DynamoDB table name of a {@code dynamodb+cdc} URL
  * @param accessKey the AWS access key, if the URL has credentials
  * @param secretKey the AWS secret key, if the URL has credentials (redacted in {@link #toString})
  * @param endpoint the custom endpoint, or empty for AWS itself
@@ -37,6 +40,7 @@ import java.util.Optional;
  *     checkpointing supersedes: accepted, reported, not used
  */
 public record SourceUrl(
+    SourceType type,
     String stream,
     Optional<String> accessKey,
     Optional<String> secretKey,
@@ -52,8 +56,8 @@ public record SourceUrl(
     boolean once,
     Map<String, String> supersededOptions) {
 
-  /** The URL scheme. */
-  public static final String SCHEME = "kinesis+dynamodb+cdc";
+  /** The URL scheme of a Kinesis data stream. */
+  public static final String SCHEME = SourceType.KINESIS_DATA_STREAM.scheme();
 
   /** The options and their defaults (those of the reference tool). */
   public static final Map<String, String> OPTIONS = defaults();
@@ -96,14 +100,17 @@ public record SourceUrl(
       throw new BadSourceUrlException(
           "the source URL is not a URL: " + Redaction.url(url) + " (" + e.getReason() + ")");
     }
-    if (!SCHEME.equals(uri.getScheme())) {
-      throw new BadSourceUrlException(
-          "the source URL scheme \""
-              + (uri.getScheme() == null ? "" : uri.getScheme())
-              + "\" is not supported; use "
-              + SCHEME
-              + "://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS");
-    }
+    SourceType type =
+        SourceType.fromScheme(uri.getScheme())
+            .orElseThrow(
+                () ->
+                    new BadSourceUrlException(
+                        "the source URL scheme \""
+                            + (uri.getScheme() == null ? "" : uri.getScheme())
+                            + "\" is not supported; use "
+                            + SourceType.KINESIS_DATA_STREAM.form()
+                            + " or "
+                            + SourceType.DYNAMODB_STREAM.form()));
     if (!credentialsAreWhole(url.trim(), uri)) {
       throw new BadSourceUrlException(
           "the source URL holds an '@' outside ACCESS_KEY:SECRET_KEY@: percent-encode '/', '?',"
@@ -115,13 +122,26 @@ public record SourceUrl(
     }
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     String stream = UrlQuery.decode(path.startsWith("/") ? path.substring(1) : path);
-    if (stream.isEmpty() || stream.contains("/")) {
-      throw new BadSourceUrlException(
-          "the source URL must name one stream as its path, as in " + SCHEME + "://aws/STREAM");
-    }
-    if (!stream.matches("[a-zA-Z0-9_.-]{1,128}")) {
-      throw new BadSourceUrlException(
-          "the stream name \"" + stream + "\" is not valid: 1 to 128 of a-z A-Z 0-9 _ . -");
+    if (type == SourceType.DYNAMODB_STREAM) {
+      if (stream.isEmpty() || stream.contains("/")) {
+        throw new BadSourceUrlException(
+            "the source URL must name one table as its path, as in "
+                + type.scheme()
+                + "://aws/TABLE");
+      }
+      if (!stream.matches("[a-zA-Z0-9_.-]{3,255}")) {
+        throw new BadSourceUrlException(
+            "the table name \"" + stream + "\" is not valid: 3 to 255 of a-z A-Z 0-9 _ . -");
+      }
+    } else {
+      if (stream.isEmpty() || stream.contains("/")) {
+        throw new BadSourceUrlException(
+            "the source URL must name one stream as its path, as in " + SCHEME + "://aws/STREAM");
+      }
+      if (!stream.matches("[a-zA-Z0-9_.-]{1,128}")) {
+        throw new BadSourceUrlException(
+            "the stream name \"" + stream + "\" is not valid: 1 to 128 of a-z A-Z 0-9 _ . -");
+      }
     }
     Optional<String> accessKey = Optional.empty();
     Optional<String> secretKey = Optional.empty();
@@ -173,6 +193,15 @@ public record SourceUrl(
     int batchSize = integer(options, "batch-size", 1, 10_000);
     boolean create = bool(options, "create");
     int createShards = integer(options, "create-shards", 1, 10_000);
+    if (type == SourceType.DYNAMODB_STREAM && (create || given.containsKey("create-shards"))) {
+      throw new BadSourceUrlException(
+          "options create and create-shards are for Kinesis streams; a table's DynamoDB stream is"
+              + " enabled with: relay provision '"
+              + type.scheme()
+              + "://…/"
+              + stream
+              + "' --function FUNCTION");
+    }
     String region = options.get("region");
     if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d")) {
       throw new BadSourceUrlException(
@@ -208,6 +237,7 @@ public record SourceUrl(
     Duration bufferTime = seconds(options, "buffer-time", 0, 300);
     boolean once = bool(options, "once");
     return new SourceUrl(
+        type,
         stream,
         accessKey,
         secretKey,
@@ -242,7 +272,7 @@ public record SourceUrl(
 
   @Override
   public String toString() {
-    return SCHEME
+    return type.scheme()
         + "://"
         + accessKey.map(k -> k + ":***@").orElse("")
         + endpoint.map(e -> e.getHost() + (e.getPort() < 0 ? "" : ":" + e.getPort())).orElse("aws")

@@ -6,18 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcrelay.testing.PostgresDatabase;
 import io.cdcrelay.tools.Command;
-import io.cdcrelay.tools.MotoServer;
+import io.cdcrelay.tools.LambdaEmulator;
 import io.cdcrelay.tools.Repository;
-import io.cdcrelay.tools.Tools;
-import java.io.File;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -28,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,74 +36,29 @@ class LambdaRuntimeContractIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static Path root;
-  private static Process emulator;
-  private static Path emulatorLog;
-  private static int invokePort;
+  private static LambdaEmulator emulator;
   private static String suffix;
 
   @BeforeAll
   static void startEmulator() throws Exception {
     root = Repository.root();
-    Path rie = Tools.runtimeInterfaceEmulator();
-    Path functionJar = root.resolve("function/target/function.jar");
-    Path runtime = root.resolve("infra/target/lambda-runtime");
-    assertThat(functionJar).as("built by the function module's package phase").exists();
-    assertThat(runtime.resolve("aws-lambda-java-runtime-interface-client.jar"))
-        .as("copied by maven-dependency-plugin in process-test-resources")
-        .exists();
     suffix = Long.toString(System.currentTimeMillis(), 36);
     PostgresDatabase postgres = PostgresDatabase.get();
-
-    invokePort = MotoServer.freePort();
-    int runtimeApiPort = MotoServer.freePort();
-    String classPath;
-    try (Stream<Path> jars = Files.list(runtime)) {
-      classPath =
-          Stream.concat(
-                  Stream.of(functionJar), jars.filter(p -> p.toString().endsWith(".jar")).sorted())
-              .map(Path::toString)
-              .collect(Collectors.joining(File.pathSeparator));
-    }
-    List<String> command =
-        List.of(
-            rie.toString(),
-            "--runtime-interface-emulator-address",
-            "127.0.0.1:" + invokePort,
-            "--runtime-api-address",
-            "127.0.0.1:" + runtimeApiPort,
-            // The emulator reads its own options among these arguments and passes the rest
-            // on; the class path and JVM options go in the environment, out of its way.
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
-            HANDLER);
-    emulatorLog = Files.createTempFile("rie-", ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .directory(root.resolve("infra/target").toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(emulatorLog.toFile());
-    Map<String, String> env = builder.environment();
-    env.keySet()
-        .removeIf(k -> k.startsWith("CRATEDB_") || k.startsWith("SINK_") || k.startsWith("START_"));
-    env.put("CRATEDB_SQLALCHEMY_URL", targetUrl(postgres, "rie"));
-    // Each side keeps its own state (poison records are dead letters there).
-    env.put("CRATEDB_STATE_SCHEMA", "state_rie_" + suffix);
-    env.put("AWS_REGION", "us-east-1");
-    env.put("CLASSPATH", classPath);
-    env.put("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1");
-    emulator = builder.start();
-    awaitListening(invokePort);
+    emulator =
+        LambdaEmulator.start(
+            HANDLER,
+            Map.of(
+                "CRATEDB_SQLALCHEMY_URL",
+                targetUrl(postgres, "rie"),
+                // Each side keeps its own state (poison records are dead letters there).
+                "CRATEDB_STATE_SCHEMA",
+                "state_rie_" + suffix));
   }
 
   @AfterAll
   static void stopEmulator() throws Exception {
     if (emulator != null) {
-      emulator.descendants().forEach(ProcessHandle::destroy);
-      emulator.destroy();
-      if (!emulator.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-        emulator.destroyForcibly();
-      }
-      Files.deleteIfExists(emulatorLog);
+      emulator.close();
     }
   }
 
@@ -125,23 +70,12 @@ class LambdaRuntimeContractIT {
     }
     assertThat(events).hasSizeGreaterThanOrEqualTo(5);
     PostgresDatabase postgres = PostgresDatabase.get();
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     for (Path event : events) {
-      HttpResponse<String> lambda =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          "http://127.0.0.1:"
-                              + invokePort
-                              + "/2015-03-31/functions/function/invocations"))
-                  .timeout(Duration.ofSeconds(120))
-                  .POST(HttpRequest.BodyPublishers.ofFile(event))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      assertThat(lambda.statusCode()).as(event + "\n" + emulatorOutput()).isEqualTo(200);
+      HttpResponse<String> lambda = emulator.invoke(event);
+      assertThat(lambda.statusCode()).as(event + "\n" + emulator.output()).isEqualTo(200);
       JsonNode fromLambda = JSON.readTree(lambda.body());
       assertThat(fromLambda.has("batchItemFailures"))
-          .as(event + " answered " + lambda.body() + "\n" + emulatorOutput())
+          .as(event + " answered " + lambda.body() + "\n" + emulator.output())
           .isTrue();
 
       Command.Result invoke =
@@ -171,7 +105,7 @@ class LambdaRuntimeContractIT {
                   () -> new AssertionError(event + ": relay invoke printed\n" + invoke.output()));
       assertThat(fromLambda).as(event.getFileName().toString()).isEqualTo(JSON.readTree(response));
     }
-    assertThat(emulatorOutput()).contains("\"CdcRelay\"");
+    assertThat(emulator.output()).contains("\"CdcRelay\"");
 
     assertThat(rows(postgres, "contract_rie_" + suffix))
         .isNotEmpty()
@@ -229,30 +163,5 @@ class LambdaRuntimeContractIT {
       }
     }
     return rows;
-  }
-
-  private static String emulatorOutput() {
-    try {
-      return Files.readString(emulatorLog, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "(no output: " + e.getMessage() + ")";
-    }
-  }
-
-  private static void awaitListening(int port) throws Exception {
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (!emulator.isAlive()) {
-        throw new IllegalStateException("aws-lambda-rie exited:\n" + emulatorOutput());
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
-    }
-    throw new IllegalStateException(
-        "aws-lambda-rie did not listen within 30 s:\n" + emulatorOutput());
   }
 }

@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
  * every DynamoDB type; and the table read back with {@code Scan} in the form {@link TableRows}
  * rebuilds target rows in.
  */
-final class TableWorkload {
+public final class TableWorkload {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,14 +37,14 @@ final class TableWorkload {
   private int writes;
   private int conditionalFailures;
 
-  TableWorkload(DynamoDbClient dynamoDb, String table, long seed) {
+  public TableWorkload(DynamoDbClient dynamoDb, String table, long seed) {
     this.dynamoDb = dynamoDb;
     this.table = table;
     this.random = new Random(seed);
   }
 
   /** Creates the table (hash key {@code pk} S, range key {@code sk} N) with a stream. */
-  static String createTable(DynamoDbClient dynamoDb, String table, StreamViewType viewType) {
+  public static String createTable(DynamoDbClient dynamoDb, String table, StreamViewType viewType) {
     return dynamoDb
         .createTable(
             t ->
@@ -69,7 +69,7 @@ final class TableWorkload {
   }
 
   /** Runs {@code operations} random writes; returns how many changed the table. */
-  int run(int operations) {
+  public int run(int operations) {
     for (int i = 0; i < operations; i++) {
       Map<String, AttributeValue> key = randomKey();
       int kind = random.nextInt(100);
@@ -123,7 +123,7 @@ final class TableWorkload {
     return writes;
   }
 
-  int conditionalFailures() {
+  public int conditionalFailures() {
     return conditionalFailures;
   }
 
@@ -246,7 +246,7 @@ final class TableWorkload {
   }
 
   /** Every item of the table, by canonical pk JSON, in the plain form of {@link TableRows}. */
-  static Map<String, JsonNode> scan(DynamoDbClient dynamoDb, String table) throws Exception {
+  public static Map<String, JsonNode> scan(DynamoDbClient dynamoDb, String table) throws Exception {
     Map<String, JsonNode> items = new TreeMap<>();
     Map<String, AttributeValue> start = null;
     do {
@@ -269,7 +269,7 @@ final class TableWorkload {
   }
 
   /** Target rows keyed the same way as {@link #scan}. */
-  static Map<String, JsonNode> canonicalKeys(Map<String, JsonNode> rows) throws Exception {
+  public static Map<String, JsonNode> canonicalKeys(Map<String, JsonNode> rows) throws Exception {
     Map<String, JsonNode> canonical = new TreeMap<>();
     for (Map.Entry<String, JsonNode> row : rows.entrySet()) {
       JsonNode pk =
@@ -286,7 +286,7 @@ final class TableWorkload {
     return canonical;
   }
 
-  static List<String> keysOf(Map<String, JsonNode> items) {
+  public static List<String> keysOf(Map<String, JsonNode> items) {
     return new ArrayList<>(items.keySet());
   }
 }

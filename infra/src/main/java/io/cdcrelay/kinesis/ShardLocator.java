@@ -1,0 +1,37 @@
+package io.cdcrelay.kinesis;
+
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Finds the shard that holds a sequence number: the anchor of a {@code seqno-*} start. */
+public final class ShardLocator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ShardLocator.class);
+
+  private ShardLocator() {}
+
+  /** The shard of {@code shards} holding the record {@code sequenceNumber}, and when it arrived. */
+  public static Optional<ShardPosition.Anchor> locate(
+      ShardReader reader, List<Shard> shards, String sequenceNumber) {
+    for (Shard shard : shards) {
+      try {
+        String iterator = reader.iterator(shard.shardId(), ShardPosition.at(sequenceNumber));
+        ShardReader.Read read = reader.read(shard.shardId(), iterator, 1);
+        if (!read.records().isEmpty()
+            && read.records().get(0).sequenceNumber().equals(sequenceNumber)) {
+          return Optional.of(
+              new ShardPosition.Anchor(shard.shardId(), read.records().get(0).arrivedAt()));
+        }
+      } catch (ShardReadException e) {
+        if (e.kind() != ShardReadException.Kind.NOT_IN_SHARD
+            && e.kind() != ShardReadException.Kind.TRIMMED) {
+          throw e;
+        }
+        LOG.debug("sequence number {} is not in {}: {}", sequenceNumber, shard, e.getMessage());
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,32 @@
+package io.cdcrelay.kinesis;
+
+/** Why a call of a {@link ShardReader} failed, typed by what the shard worker does about it. */
+public final class ShardReadException extends RuntimeException {
+
+  /** What the caller does about it. */
+  public enum Kind {
+    /** Unreachable, a server error: retry with backoff. */
+    RETRYABLE,
+    /** Throttled: back off, then retry. */
+    THROTTLED,
+    /** The iterator expired: get a new one after the last record read. */
+    ITERATOR_EXPIRED,
+    /** The position is past the stream's retention: the records there are gone. */
+    TRIMMED,
+    /** The sequence number is not one of this shard's. */
+    NOT_IN_SHARD,
+    /** Anything else: the relay stops with this message. */
+    FATAL
+  }
+
+  private final Kind kind;
+
+  public ShardReadException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}

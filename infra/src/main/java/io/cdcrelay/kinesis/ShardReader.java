@@ -1,0 +1,52 @@
+package io.cdcrelay.kinesis;
+
+import io.cdcrelay.change.Decoded;
+import io.cdcrelay.change.SourceRecord;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Reading a stream shard by shard, whatever the stream: a Kinesis data stream or a DynamoDB stream.
+ * Implementations turn their SDK's exceptions into {@link ShardReadException}s, so that the shard
+ * workers never handle SDK types. Thread-safe.
+ */
+public interface ShardReader {
+
+  /** The stream's name, for messages. */
+  String name();
+
+  /** The stream's ARN, which keys its checkpoints. */
+  String arn();
+
+  /** Makes sure the stream exists and can be read; its message says what to do if not. */
+  void ensureReady(boolean create, int shards, BooleanSupplier stopped);
+
+  /** Every shard of the stream still within its retention, open and closed. */
+  List<Shard> shards();
+
+  /**
+   * A shard iterator at {@code position}; {@code AT_TIMESTAMP} only if {@link
+   * #readsFromTimestamp()}.
+   */
+  String iterator(String shardId, ShardPosition position);
+
+  /** Reads at most {@code limit} records at {@code iterator}. */
+  Read read(String shardId, String iterator, int limit);
+
+  /** The most records one read returns (Kinesis 10,000, DynamoDB Streams 1,000). */
+  int readLimit();
+
+  /** Whether the stream has {@code AT_TIMESTAMP} iterators. */
+  boolean readsFromTimestamp();
+
+  /** Decodes one record of this stream's format; never throws. */
+  Decoded decode(SourceRecord record);
+
+  /** What one read returned. */
+  record Read(List<SourceRecord> records, String nextIterator, Long millisBehindLatest) {
+    /** Whether the shard is closed and read to its end. */
+    public boolean shardEnded() {
+      return nextIterator == null;
+    }
+  }
+}

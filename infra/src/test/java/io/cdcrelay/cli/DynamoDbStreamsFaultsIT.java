@@ -1,0 +1,276 @@
+package io.cdcrelay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.dynamodbstreams.FaultyDynamoDbStreams;
+import io.cdcrelay.dynamodbstreams.TableWorkload;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetUrl;
+import io.cdcrelay.testing.PostgresDatabase;
+import io.cdcrelay.testing.TableRows;
+import io.cdcrelay.testing.TargetDatabase;
+import io.cdcrelay.tools.MotoServer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+
+/**
+ * {@code relay load table 'dynamodb+cdc://…'} through {@link FaultyDynamoDbStreams} in front of
+ * moto: a shard closed with a child (lineage), an expired iterator, and a checkpoint past the
+ * stream's retention (trimmed). Each time the target must equal the table read back with Scan.
+ */
+class DynamoDbStreamsFaultsIT {
+
+  private static final AtomicInteger NAMES = new AtomicInteger();
+  private static MotoServer moto;
+  private static DynamoDbClient dynamoDb;
+  private static DynamoDbStreamsClient streams;
+
+  private FaultyDynamoDbStreams proxy;
+  private String table;
+  private TableName target;
+
+  @BeforeAll
+  static void startMoto() {
+    moto = MotoServer.start();
+    StaticCredentialsProvider credentials =
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+    dynamoDb =
+        DynamoDbClient.builder()
+            .endpointOverride(moto.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(credentials)
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+    streams =
+        DynamoDbStreamsClient.builder()
+            .endpointOverride(moto.endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(credentials)
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+  }
+
+  @AfterAll
+  static void stopMoto() {
+    if (moto != null) {
+      dynamoDb.close();
+      streams.close();
+      moto.close();
+    }
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    proxy = new FaultyDynamoDbStreams(moto.port());
+    table = "faults_" + ProcessHandle.current().pid() + "_" + NAMES.incrementAndGet();
+    target = new TableName(database().schema(), "ddbs_" + table);
+  }
+
+  @AfterEach
+  void tearDown() {
+    proxy.close();
+  }
+
+  private static TargetDatabase database() {
+    return PostgresDatabase.get();
+  }
+
+  @Test
+  void aClosedShardIsReadToItsEndBeforeItsChildStarts() throws Exception {
+    String streamArn =
+        TableWorkload.createTable(dynamoDb, table, StreamViewType.NEW_AND_OLD_IMAGES);
+    TableWorkload workload = new TableWorkload(dynamoDb, table, 3L);
+    workload.run(150);
+    Shard shard =
+        streams.describeStream(d -> d.streamArn(streamArn)).streamDescription().shards().get(0);
+    String splitAt = lastSequenceNumber(streamArn, shard.shardId());
+    String child = "shardId-00000001720740299999-0abc1234";
+    proxy.split(shard.shardId(), splitAt, child);
+    workload.run(150);
+
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load", "table", source("once=true&batch-size=40"), "--target", target());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(live()).isEqualTo(TableWorkload.scan(dynamoDb, table));
+    Map<String, String> checkpoints = checkpoints(streamArn);
+    assertThat(checkpoints).containsEntry(shard.shardId(), "SHARD_END").containsKey(child);
+    assertThat(new java.math.BigInteger(checkpoints.get(child)))
+        .isGreaterThan(new java.math.BigInteger(splitAt));
+    // The child's first iterator is asked for only after the parent's last read.
+    List<FaultyDynamoDbStreams.Call> calls = proxy.calls();
+    int firstOfChild = -1;
+    for (int i = 0; i < calls.size(); i++) {
+      if (calls.get(i).action().equals("GetShardIterator")
+          && calls.get(i).body().path("ShardId").asText().equals(child)) {
+        firstOfChild = i;
+        break;
+      }
+    }
+    assertThat(firstOfChild).as("the child was read").isPositive();
+    assertThat(run.output().indexOf("shard " + shard.shardId() + ": closed and read to its end"))
+        .isPositive()
+        .isLessThan(run.output().indexOf("shard " + child + ": reading from"));
+  }
+
+  @Test
+  void anExpiredIteratorIsRenewedAfterTheLastRecordRead() throws Exception {
+    String streamArn =
+        TableWorkload.createTable(dynamoDb, table, StreamViewType.NEW_AND_OLD_IMAGES);
+    // More than one read of 1,000 records: the second read finds its iterator expired.
+    new TableWorkload(dynamoDb, table, 5L).run(1_150);
+    String shard =
+        streams
+            .describeStream(d -> d.streamArn(streamArn))
+            .streamDescription()
+            .shards()
+            .get(0)
+            .shardId();
+    String thousandth = nthSequenceNumber(streamArn, shard, 1_000);
+    proxy.expireIteratorAfter(1);
+
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load", "table", source("once=true&batch-size=500"), "--target", target());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output()).contains("iterator expired, renewing it after " + thousandth);
+    assertThat(proxy.calls())
+        .anySatisfy(
+            call -> {
+              assertThat(call.action()).isEqualTo("GetShardIterator");
+              assertThat(call.body().path("ShardIteratorType").asText())
+                  .isEqualTo("AFTER_SEQUENCE_NUMBER");
+              assertThat(call.body().path("SequenceNumber").asText()).isEqualTo(thousandth);
+            });
+    assertThat(live()).isEqualTo(TableWorkload.scan(dynamoDb, table));
+  }
+
+  @Test
+  void aCheckpointPastTheRetentionRestartsAtTheTrimHorizonAndSaysSo() throws Exception {
+    String streamArn =
+        TableWorkload.createTable(dynamoDb, table, StreamViewType.NEW_AND_OLD_IMAGES);
+    TableWorkload workload = new TableWorkload(dynamoDb, table, 8L);
+    workload.run(100);
+    LocalRelayContract.Run first =
+        LocalRelayContract.load("load", "table", source("once=true"), "--target", target());
+    assertThat(first.exitCode()).as(first.output()).isZero();
+    workload.run(100);
+    proxy.trimNextSequenceNumberIterator();
+
+    LocalRelayContract.Run second =
+        LocalRelayContract.load("load", "table", source("once=true"), "--target", target());
+
+    assertThat(second.exitCode()).as(second.output()).isZero();
+    assertThat(second.output()).contains("are past the stream's retention and lost");
+    List<String> types = new ArrayList<>();
+    for (FaultyDynamoDbStreams.Call call : proxy.calls()) {
+      if (call.action().equals("GetShardIterator")) {
+        types.add(call.body().path("ShardIteratorType").asText() + (call.faulted() ? "!" : ""));
+      }
+    }
+    assertThat(types).containsSubsequence("AFTER_SEQUENCE_NUMBER!", "TRIM_HORIZON");
+    assertThat(live()).isEqualTo(TableWorkload.scan(dynamoDb, table));
+    assertThat(checkpoints(streamArn)).hasSize(1);
+  }
+
+  private String source(String options) {
+    return "dynamodb+cdc://testing:testing@127.0.0.1:"
+        + proxy.port()
+        + "/"
+        + table
+        + "?region=us-east-1&"
+        + options;
+  }
+
+  private static String lastSequenceNumber(String streamArn, String shardId) {
+    List<String> all = sequenceNumbers(streamArn, shardId);
+    return all.get(all.size() - 1);
+  }
+
+  private static String nthSequenceNumber(String streamArn, String shardId, int n) {
+    return sequenceNumbers(streamArn, shardId).get(n - 1);
+  }
+
+  private static List<String> sequenceNumbers(String streamArn, String shardId) {
+    List<String> sequenceNumbers = new ArrayList<>();
+    String iterator =
+        streams
+            .getShardIterator(
+                g ->
+                    g.streamArn(streamArn)
+                        .shardId(shardId)
+                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+            .shardIterator();
+    while (iterator != null) {
+      String current = iterator;
+      var page = streams.getRecords(g -> g.shardIterator(current).limit(1000));
+      page.records().forEach(r -> sequenceNumbers.add(r.dynamodb().sequenceNumber()));
+      iterator = page.records().isEmpty() ? null : page.nextShardIterator();
+    }
+    return sequenceNumbers;
+  }
+
+  private Map<String, com.fasterxml.jackson.databind.JsonNode> live() throws Exception {
+    return TableWorkload.canonicalKeys(TableRows.liveItems(database(), target));
+  }
+
+  private Map<String, String> checkpoints(String streamArn) throws Exception {
+    TableName checkpoints = new TableName(target.schema(), "cdc_relay_shards");
+    Map<String, String> result = new TreeMap<>();
+    try (Connection c = database().connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT shard_id, sequence_number FROM "
+                    + checkpoints.quoted()
+                    + " WHERE source = ?")) {
+      s.setString(1, streamArn);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          result.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    return result;
+  }
+
+  private String target() {
+    TargetUrl url = database().url(database().host(), database().port(), target);
+    StringBuilder text =
+        new StringBuilder(url.jdbcUrl())
+            .append(url.jdbcUrl().contains("?") ? '&' : '?')
+            .append("table=")
+            .append(
+                URLEncoder.encode(target.schema() + "." + target.table(), StandardCharsets.UTF_8));
+    if (url.user() != null) {
+      text.append("&user=").append(URLEncoder.encode(url.user(), StandardCharsets.UTF_8));
+    }
+    if (url.password() != null) {
+      text.append("&password=").append(URLEncoder.encode(url.password(), StandardCharsets.UTF_8));
+    }
+    return text.toString();
+  }
+}

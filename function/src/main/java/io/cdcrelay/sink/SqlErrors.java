@@ -19,9 +19,11 @@ final class SqlErrors {
   private static final List<String> RETRYABLE_STATES = List.of("08", "53", "57", "58", "40");
 
   // SQLSTATEs of a configuration no retry can fix: 28 authorization (wrong user or password),
-  // 3D000 unknown database, 3F000 unknown schema, 42602 invalid name, 42501 missing privilege.
+  // 08004 the server rejected the connection (pgjdbc: a password is required but none was given,
+  // or an authentication method it cannot do), 3D000 unknown database, 3F000 unknown schema,
+  // 42602 invalid name, 42501 missing privilege.
   private static final List<String> CONFIGURATION_STATES =
-      List.of("28", "3D000", "3F000", "42602", "42501");
+      List.of("28", "08004", "3D000", "3F000", "42602", "42501");
 
   private static final int MAX_MESSAGE = 1000;
 
@@ -29,6 +31,9 @@ final class SqlErrors {
 
   /** Whether {@code error}, anywhere in its chain, says the database was unavailable. */
   static boolean isRetryable(Throwable error) {
+    if (configurationProblem(error).isPresent()) {
+      return false;
+    }
     Map<Throwable, Boolean> seen = new IdentityHashMap<>();
     for (Throwable t : chain(error, seen)) {
       if (t instanceof SQLTransientException

@@ -15,6 +15,7 @@ import io.cdcrelay.route.TableRoutes;
 import io.cdcrelay.route.TtlPolicy;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.Target;
+import io.cdcrelay.testing.InMemoryTarget;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;

@@ -85,6 +85,7 @@ class SqlErrorsTest {
       value = {
         "28P01 | FATAL: password authentication failed for user \"crate\"",
         "28000 | FATAL: no pg_hba.conf entry for host",
+        "08004 | The server requested password-based authentication, but no password was provided",
         "3D000 | FATAL: database \"nodb\" does not exist",
         "42501 | permission denied for schema sales",
         "XX000 | Relation name 'doc.a*b' is invalid. Must not contain the following characters [\\, /]",

@@ -3,11 +3,11 @@ package io.cdcrelay.failed;
 import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.kinesis.KinesisStream;
 import io.cdcrelay.kinesis.ShardPosition;
+import io.cdcrelay.kinesis.ShardReadException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
-import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Reads a failed batch's range back from its shard, and tells what the stream no longer holds of
@@ -30,14 +30,19 @@ public final class StreamRanges {
     String iterator;
     try {
       iterator = stream.iterator(batch.shardId(), ShardPosition.at(batch.startSequenceNumber()));
-    } catch (ResourceNotFoundException | InvalidArgumentException notThere) {
+    } catch (ShardReadException notThere) {
+      if (!isGone(notThere)) {
+        throw notThere;
+      }
       // The first record is past the retention (AWS says InvalidArgument, kinesis-local
       // ResourceNotFound), or the whole shard is: what is left starts at the trim horizon.
       try {
         iterator = stream.iterator(batch.shardId(), ShardPosition.TRIM_HORIZON);
-      } catch (ResourceNotFoundException | InvalidArgumentException shardGone) {
-        return new RangeRead(
-            List.of(), Optional.of("any of it: " + shardGone.awsErrorDetails().errorMessage()));
+      } catch (ShardReadException shardGone) {
+        if (!isGone(shardGone)) {
+          throw shardGone;
+        }
+        return new RangeRead(List.of(), Optional.of("any of it: " + awsMessage(shardGone)));
       }
     }
     List<SourceRecord> records = new ArrayList<>();
@@ -72,6 +77,19 @@ public final class StreamRanges {
                   + " (the first it holds)"));
     }
     return new RangeRead(records, Optional.empty());
+  }
+
+  /** Whether the shard or the position is not (or no longer) in the stream. */
+  private static boolean isGone(ShardReadException e) {
+    return e.kind() == ShardReadException.Kind.NOT_IN_SHARD
+        || e.kind() == ShardReadException.Kind.TRIMMED;
+  }
+
+  /** The service's own words, without the SDK's request ids. */
+  private static String awsMessage(ShardReadException e) {
+    return e.getCause() instanceof AwsServiceException aws && aws.awsErrorDetails() != null
+        ? aws.awsErrorDetails().errorMessage()
+        : e.getMessage();
   }
 
   private static boolean isAfterEnd(FailedBatch batch, SourceRecord record) {

@@ -93,7 +93,7 @@ class LoadCommandIT {
   static Stream<String> otherSchemes() {
     return Stream.of(
         "kinesis://AKIAIOSFODNN7EXAMPLE:" + SECRET + "@localhost:4566/stream",
-        "dynamodb://aws/stream?region=eu-central-1",
+        "dynamodbstreams://aws/stream?region=eu-central-1",
         "s3://bucket/key");
   }
 

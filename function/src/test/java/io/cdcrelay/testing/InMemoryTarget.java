@@ -1,4 +1,4 @@
-package io.cdcrelay.relay;
+package io.cdcrelay.testing;
 
 import io.cdcrelay.change.DeadLetter;
 import io.cdcrelay.plan.ColumnTypes;
@@ -25,18 +25,18 @@ import java.util.function.Function;
  * and fails on cue — a whole bulk write, a row whose content a rule rejects, or the database going
  * away at the n-th call of an operation.
  */
-final class InMemoryTarget implements Target {
+public final class InMemoryTarget implements Target {
 
   /** The rows of each table, by {@code pk}. */
-  final Map<TableName, Map<String, PlannedRow>> rows = new LinkedHashMap<>();
+  public final Map<TableName, Map<String, PlannedRow>> rows = new LinkedHashMap<>();
 
   /** Dead letters by table; those of no table under {@link #STATE}. */
-  final Map<TableName, List<DeadLetter>> deadLetters = new LinkedHashMap<>();
+  public final Map<TableName, List<DeadLetter>> deadLetters = new LinkedHashMap<>();
 
   /** Every write operation called, in order, as {@code "operation table rows"}. */
-  final List<String> calls = new ArrayList<>();
+  public final List<String> calls = new ArrayList<>();
 
-  static final TableName STATE = new TableName("state", "cdc_relay_dead_letters");
+  public static final TableName STATE = new TableName("state", "cdc_relay_dead_letters");
 
   private final Map<TableName, Map<String, String>> tombstones = new HashMap<>();
   private final Map<TableName, Binding> bindings = new HashMap<>();
@@ -46,19 +46,19 @@ final class InMemoryTarget implements Target {
   private final Map<String, Integer> callCounts = new HashMap<>();
 
   /** The next bulk upserts fail as a whole with these errors, one each. */
-  InMemoryTarget failWholeBatches(String... errors) {
+  public InMemoryTarget failWholeBatches(String... errors) {
     wholeBatchFailures.addAll(List.of(errors));
     return this;
   }
 
   /** A row for which {@code rule} gives an error is rejected with it (bulk and one by one). */
-  InMemoryTarget rejectRows(Function<PlannedRow, String> rule) {
+  public InMemoryTarget rejectRows(Function<PlannedRow, String> rule) {
     rowRules.add(rule);
     return this;
   }
 
   /** The {@code nth} call (1-based) of {@code operation} finds the database gone. */
-  InMemoryTarget unavailableAt(String operation, int nth) {
+  public InMemoryTarget unavailableAt(String operation, int nth) {
     unavailableAt.put(operation, nth);
     return this;
   }
@@ -215,7 +215,7 @@ final class InMemoryTarget implements Target {
   }
 
   /** Every status row recorded, in order. */
-  final List<Status> status = new ArrayList<>();
+  public final List<Status> status = new ArrayList<>();
 
   @Override
   public void recordStatus(List<Status> rows) {

@@ -1,0 +1,200 @@
+package io.cdcrelay.kinesis;
+
+import static io.cdcrelay.testing.Records.record;
+import static io.cdcrelay.testing.Records.sequenceNumber;
+import static io.cdcrelay.testing.Records.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.change.Decoded;
+import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.decode.DynamoDbChangeDecoder;
+import io.cdcrelay.local.Checkpoints;
+import io.cdcrelay.local.RelayProgress;
+import io.cdcrelay.local.StopSignal;
+import io.cdcrelay.relay.Relay;
+import io.cdcrelay.relay.RelaySettings;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.testing.InMemoryTarget;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The local relay's shard worker against a fake reader and an in-memory writer: reads that fail
+ * (throttled, unreachable, an expired iterator) and a database that goes away are retried until
+ * every record is applied once in effect and checkpointed; a fatal read error ends the shard.
+ */
+class ShardWorkerTest {
+
+  private static final String SHARD = "shardId-000000000000";
+
+  /** One open shard of ten records, read in pages of four, failing on cue. */
+  private static final class FakeShard implements ShardReader {
+    final List<SourceRecord> records = new ArrayList<>();
+    final Deque<ShardReadException> readFailures = new ArrayDeque<>();
+    final List<String> calls = new ArrayList<>();
+
+    FakeShard() {
+      for (int i = 1; i <= 10; i++) {
+        records.add(record(i, upsert("INSERT", "item" + i, i, "\"v\":{\"N\":\"" + i + "\"}")));
+      }
+    }
+
+    @Override
+    public String name() {
+      return "fake";
+    }
+
+    @Override
+    public String arn() {
+      return "arn:aws:kinesis:eu-central-1:123456789012:stream/fake";
+    }
+
+    @Override
+    public void ensureReady(boolean create, int shards, BooleanSupplier stopped) {}
+
+    @Override
+    public List<Shard> shards() {
+      return List.of(new Shard(SHARD, List.of(), false));
+    }
+
+    @Override
+    public String iterator(String shardId, ShardPosition position) {
+      calls.add("iterator " + position.iteratorType());
+      int from = 0;
+      if (position.sequenceNumber().isPresent()) {
+        String seq = position.sequenceNumber().get();
+        while (from < records.size() && !records.get(from).sequenceNumber().equals(seq)) {
+          from++;
+        }
+        from += position.iteratorType().equals("AFTER_SEQUENCE_NUMBER") ? 1 : 0;
+      }
+      return Integer.toString(from);
+    }
+
+    @Override
+    public Read read(String shardId, String iterator, int limit) {
+      calls.add("read " + iterator);
+      if (!readFailures.isEmpty()) {
+        throw readFailures.poll();
+      }
+      int from = Integer.parseInt(iterator);
+      int to = Math.min(records.size(), from + 4);
+      return new Read(List.copyOf(records.subList(from, to)), Integer.toString(to), 0L);
+    }
+
+    @Override
+    public int readLimit() {
+      return 10_000;
+    }
+
+    @Override
+    public boolean readsFromTimestamp() {
+      return true;
+    }
+
+    @Override
+    public Decoded decode(SourceRecord record) {
+      return new DynamoDbChangeDecoder().decode(record);
+    }
+  }
+
+  private static final class MemoryCheckpoints implements Checkpoints {
+    final Map<String, String> positions = new ConcurrentHashMap<>();
+
+    @Override
+    public Optional<String> read(String shardId) {
+      return Optional.ofNullable(positions.get(shardId));
+    }
+
+    @Override
+    public void write(String shardId, String sequenceNumber) {
+      positions.put(shardId, sequenceNumber);
+    }
+  }
+
+  private final FakeShard shard = new FakeShard();
+  private final InMemoryTarget target = new InMemoryTarget();
+  private final MemoryCheckpoints checkpoints = new MemoryCheckpoints();
+
+  private ShardWorker.Done run(String checkpoint) {
+    ShardWorker.Settings settings =
+        new ShardWorker.Settings(
+            shard,
+            () -> new Relay(target, RelaySettings.single("doc", "demo"), Clock.systemUTC()),
+            checkpoints,
+            new RelayProgress(new PrintStream(new ByteArrayOutputStream())),
+            new StopSignal(),
+            3,
+            Duration.ZERO,
+            Duration.ofMillis(10),
+            true);
+    ShardPosition start =
+        checkpoint == null ? ShardPosition.TRIM_HORIZON : ShardPosition.after(checkpoint);
+    return new ShardWorker(settings, SHARD, start, checkpoint).call();
+  }
+
+  private List<String> liveIds() {
+    List<String> ids =
+        new ArrayList<>(target.rows.getOrDefault(new TableName("doc", "demo"), Map.of()).keySet());
+    ids.sort(null);
+    return ids;
+  }
+
+  @Test
+  void failedReadsAndADatabaseOutageAreRetriedUntilEveryRecordIsAppliedAndCheckpointed() {
+    shard.readFailures.add(
+        new ShardReadException(ShardReadException.Kind.THROTTLED, "slow down", null));
+    shard.readFailures.add(
+        new ShardReadException(ShardReadException.Kind.RETRYABLE, "connection reset", null));
+    target.unavailableAt("upsert", 2);
+
+    ShardWorker.Done done = run(null);
+
+    assertThat(done.outcome())
+        .as(String.valueOf(done.error()))
+        .isEqualTo(ShardWorker.Outcome.CAUGHT_UP);
+    assertThat(liveIds()).hasSize(10);
+    assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(10));
+    // The database went away once (the connection was reset) and the batch was applied again.
+    assertThat(target.calls).contains("reset");
+  }
+
+  @Test
+  void anExpiredIteratorIsRenewedAfterTheLastRecordRead() {
+    shard.readFailures.add(
+        new ShardReadException(ShardReadException.Kind.ITERATOR_EXPIRED, "expired", null));
+
+    ShardWorker.Done done = run(sequenceNumber(4));
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.CAUGHT_UP);
+    assertThat(shard.calls)
+        .startsWith("iterator AFTER_SEQUENCE_NUMBER", "read 4", "iterator AFTER_SEQUENCE_NUMBER");
+    assertThat(liveIds()).hasSize(6);
+    assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(10));
+  }
+
+  @Test
+  void aFatalReadErrorEndsTheShardWithItsMessageAndKeepsTheCheckpoint() {
+    checkpoints.write(SHARD, sequenceNumber(2));
+    shard.readFailures.add(
+        new ShardReadException(ShardReadException.Kind.FATAL, "access denied", null));
+
+    ShardWorker.Done done = run(sequenceNumber(2));
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.FAILED);
+    assertThat(done.error()).hasMessageContaining("access denied");
+    assertThat(liveIds()).isEmpty();
+    assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(2));
+  }
+}

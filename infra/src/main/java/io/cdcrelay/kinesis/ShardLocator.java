@@ -5,10 +5,14 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Finds the shard that holds a sequence number: the anchor of a {@code seqno-*} start. */
+/**
+ * Finds the shard that holds a sequence number: the anchor of a {@code seqno-*} start, for the
+ * local relay and for {@code relay provision} alike.
+ */
 public final class ShardLocator {
 
   private static final Logger LOG = LoggerFactory.getLogger(ShardLocator.class);
+  private static final int EMPTY_READS = 5;
 
   private ShardLocator() {}
 
@@ -18,11 +22,20 @@ public final class ShardLocator {
     for (Shard shard : shards) {
       try {
         String iterator = reader.iterator(shard.shardId(), ShardPosition.at(sequenceNumber));
-        ShardReader.Read read = reader.read(shard.shardId(), iterator, 1);
-        if (!read.records().isEmpty()
-            && read.records().get(0).sequenceNumber().equals(sequenceNumber)) {
-          return Optional.of(
-              new ShardPosition.Anchor(shard.shardId(), read.records().get(0).arrivedAt()));
+        // An iterator's first reads may come back empty although the record is there.
+        for (int attempt = 0; attempt < EMPTY_READS && iterator != null; attempt++) {
+          ShardReader.Read read = reader.read(shard.shardId(), iterator, 1);
+          if (!read.records().isEmpty()) {
+            if (read.records().get(0).sequenceNumber().equals(sequenceNumber)) {
+              return Optional.of(
+                  new ShardPosition.Anchor(shard.shardId(), read.records().get(0).arrivedAt()));
+            }
+            break;
+          }
+          if (read.millisBehindLatest() != null && read.millisBehindLatest() == 0) {
+            break;
+          }
+          iterator = read.nextIterator();
         }
       } catch (ShardReadException e) {
         if (e.kind() != ShardReadException.Kind.NOT_IN_SHARD

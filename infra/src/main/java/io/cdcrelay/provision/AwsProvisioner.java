@@ -1,5 +1,8 @@
 package io.cdcrelay.provision;
 
+import io.cdcrelay.kinesis.KinesisStream;
+import io.cdcrelay.kinesis.ShardLocator;
+import io.cdcrelay.kinesis.ShardReadException;
 import io.cdcrelay.source.SourceUrl;
 import io.cdcrelay.source.StartPosition;
 import java.time.Duration;
@@ -19,13 +22,6 @@ import software.amazon.awssdk.services.dynamodb.model.DescribeKinesisStreamingDe
 import software.amazon.awssdk.services.dynamodb.model.KinesisDataStreamDestination;
 import software.amazon.awssdk.services.dynamodb.model.ListTablesResponse;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
-import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
-import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.lambda.model.DestinationConfig;
@@ -113,78 +109,28 @@ public final class AwsProvisioner {
   }
 
   /**
-   * The record with {@code sequenceNumber}: the shard that holds it answers an AT_SEQUENCE_NUMBER
-   * iterator with it (another shard rejects the number or answers with another record).
+   * The record with {@code sequenceNumber}: found by the same {@link ShardLocator} the local relay
+   * uses, over the stream's shards.
    */
   public Optional<StartRecord> findStartRecord(
       String stream, String sequenceNumber, StartPosition position) {
-    KinesisClient kinesis = aws.kinesis();
-    for (Shard shard : shards(stream)) {
-      String iterator;
-      try {
-        iterator =
-            kinesis
-                .getShardIterator(
-                    r ->
-                        r.streamName(stream)
-                            .shardId(shard.shardId())
-                            .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
-                            .startingSequenceNumber(sequenceNumber))
-                .shardIterator();
-      } catch (InvalidArgumentException
-          | software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException e) {
-        // Not this shard's number: AWS says InvalidArgument, kinesis-local (LocalStack's engine)
-        // says ResourceNotFound ("Unable to find record with provided SequenceNumber").
-        continue;
-      } catch (SdkException e) {
-        throw failed("GetShardIterator " + stream + "/" + shard.shardId(), e);
-      }
-      // An iterator's first reads may come back empty although the record is there.
-      for (int read = 0; read < 5 && iterator != null; read++) {
-        String current = iterator;
-        GetRecordsResponse records =
-            call(
-                "GetRecords " + stream + "/" + shard.shardId(),
-                () -> kinesis.getRecords(r -> r.shardIterator(current).limit(1)));
-        if (!records.records().isEmpty()) {
-          Record record = records.records().get(0);
-          if (record.sequenceNumber().equals(sequenceNumber)) {
-            return Optional.of(
-                new StartRecord(
-                    shard.shardId(),
-                    sequenceNumber,
-                    record.approximateArrivalTimestamp(),
-                    position));
-          }
-          break;
-        }
-        iterator = records.nextShardIterator();
-        if (records.millisBehindLatest() != null && records.millisBehindLatest() == 0) {
-          break;
-        }
-      }
+    KinesisStream reader = new KinesisStream(aws.kinesis(), stream);
+    try {
+      return ShardLocator.locate(reader, reader.shards(), sequenceNumber)
+          .map(
+              anchor ->
+                  new StartRecord(anchor.shardId(), sequenceNumber, anchor.arrivedAt(), position));
+    } catch (ShardReadException e) {
+      throw new ProvisionException(
+          "finding the record "
+              + sequenceNumber
+              + " in "
+              + stream
+              + " failed"
+              + aws.endpoint().map(u -> " at " + u).orElse(" in " + aws.region())
+              + ": "
+              + e.getMessage());
     }
-    return Optional.empty();
-  }
-
-  private List<Shard> shards(String stream) {
-    List<Shard> shards = new ArrayList<>();
-    String next = null;
-    do {
-      String token = next;
-      ListShardsResponse page =
-          call(
-              "ListShards " + stream,
-              () ->
-                  aws.kinesis()
-                      .listShards(
-                          token == null
-                              ? ListShardsRequest.builder().streamName(stream).build()
-                              : ListShardsRequest.builder().nextToken(token).build()));
-      shards.addAll(page.shards());
-      next = page.nextToken();
-    } while (next != null);
-    return shards;
   }
 
   private List<DestinationState> destinations(String table) {

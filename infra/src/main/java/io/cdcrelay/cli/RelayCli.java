@@ -1,5 +1,6 @@
 package io.cdcrelay.cli;
 
+import io.cdcrelay.bench.BenchCommand;
 import io.cdcrelay.sink.Redaction;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,7 +24,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       TeardownCommand.class,
       SamParamsCommand.class,
       PurgeCommand.class,
-      VerifyCommand.class
+      VerifyCommand.class,
+      BenchCommand.class
     })
 public final class RelayCli {
 
@@ -32,7 +34,7 @@ public final class RelayCli {
   }
 
   /** Runs the command line and returns its exit code. */
-  static int run(String... args) {
+  public static int run(String... args) {
     return commandLine().execute(args);
   }
 

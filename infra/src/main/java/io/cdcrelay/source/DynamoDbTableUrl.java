@@ -244,7 +244,8 @@ public record DynamoDbTableUrl(
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : OPTIONS.keySet()) {
-      int distance = SourceUrl.distance(name.toLowerCase(Locale.ROOT), candidate);
+      int distance =
+          io.cdcrelay.text.NearestName.distance(name.toLowerCase(Locale.ROOT), candidate);
       if (distance < bestDistance) {
         best = candidate;
         bestDistance = distance;

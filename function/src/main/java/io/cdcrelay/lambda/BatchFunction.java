@@ -27,12 +27,16 @@ final class BatchFunction {
   private final Relay relay;
   private final Clock clock;
   private final PrintStream metrics;
+  private final SnapStartHook snapStart;
 
   BatchFunction(FunctionConfig config, Clock clock, PrintStream metrics) {
-    this.relay =
-        new Relay(config.openTarget(config.passwordSource(clock), clock), config.settings(), clock);
+    java.util.function.Supplier<String> password = config.passwordSource(clock);
+    io.cdcrelay.sink.Target target = config.openTarget(password, clock);
+    this.relay = new Relay(target, config.settings(), clock);
     this.clock = clock;
     this.metrics = metrics;
+    // Kept in a field: CRaC's context holds registered hooks weakly.
+    this.snapStart = new SnapStartHook(target, password).register();
   }
 
   /**

@@ -357,9 +357,10 @@ final class StreamBench {
     long start = System.nanoTime();
     Command.Result result =
         Command.run(
-            List.of(bin.resolve("ctk").toString(), "load", "table", source),
+            // 0.1.x: "ctk load SOURCE_URL", the target from CRATEDB_CLUSTER_URL.
+            List.of(bin.resolve("ctk").toString(), "load", source),
             tools.toAbsolutePath(),
-            Map.of("CRATEDB_SQLALCHEMY_URL", crate, "CRATEDB_CLUSTER_URL", crate),
+            Map.of("CRATEDB_CLUSTER_URL", crate),
             Duration.ofMinutes(20));
     double seconds = (System.nanoTime() - start) / 1e9;
     if (result.exitCode() != 0) {
@@ -404,7 +405,10 @@ final class StreamBench {
   private static final class SqlState {
     static boolean isMissingTable(SQLException e) {
       String message = String.valueOf(e.getMessage());
+      // PostgreSQL and CrateDB: an unknown table (42P01); CrateDB: an empty schema (3F000).
       return "42P01".equals(e.getSQLState())
+          || "3F000".equals(e.getSQLState())
+          || message.contains("Schema '")
           || message.contains("RelationUnknown")
           || message.contains("Relation '")
           || message.contains("does not exist");

@@ -44,7 +44,6 @@ public final class SecretsManagerPassword implements Supplier<String> {
    */
   public synchronized void forget() {
     password = null;
-    fetchedAt = Instant.MIN;
     if (ownClient && client != null) {
       client.close();
       client = null;

@@ -357,6 +357,11 @@ final class LambdaBench {
 
   /** CrateDB's HTTP endpoint, one request with {@code bulk_args}. */
   private static final class HttpBulk implements RawUpsert {
+    /** A JSON document as a value; SQL NULL for none (a row with nothing in {@code aux}). */
+    private static com.fasterxml.jackson.databind.JsonNode tree(String json) throws IOException {
+      return json == null ? JSON.nullNode() : JSON.readTree(json);
+    }
+
     private final URI endpoint;
     private final HttpClient client = HttpClient.newHttpClient();
 
@@ -382,9 +387,9 @@ final class LambdaBench {
       ArrayNode args = body.putArray("bulk_args");
       for (PlannedRow row : rows) {
         ArrayNode values = args.addArray();
-        values.add(JSON.readTree(row.pkJson()));
-        values.add(JSON.readTree(row.dataJson()));
-        values.add(JSON.readTree(row.auxJson()));
+        values.add(tree(row.pkJson()));
+        values.add(tree(row.dataJson()));
+        values.add(tree(row.auxJson()));
         values.add(row.version().encode());
         values.add(row.deleted());
       }

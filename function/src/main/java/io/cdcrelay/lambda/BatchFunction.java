@@ -34,6 +34,7 @@ final class BatchFunction {
   private final PrintStream metrics;
   private final DeadLetterRetention retention;
   private final Supplier<DeadLetterStore> deadLetters;
+  private final SnapStartHook snapStart;
 
   BatchFunction(FunctionConfig config, Clock clock, PrintStream metrics) {
     Supplier<String> password = config.passwordSource(clock);
@@ -43,6 +44,8 @@ final class BatchFunction {
     this.retention = new DeadLetterRetention(config.deadLetterRetention(), clock);
     this.clock = clock;
     this.metrics = metrics;
+    // Kept in a field: CRaC's context holds registered hooks weakly.
+    this.snapStart = new SnapStartHook(writer, password).register();
   }
 
   /**

@@ -20,6 +20,7 @@ public final class SecretsManagerPassword implements Supplier<String> {
 
   private final String secretArn;
   private final Clock clock;
+  private final boolean ownClient;
   private SecretsManagerClient client;
   private String password;
   private Instant fetchedAt = Instant.MIN;
@@ -34,6 +35,19 @@ public final class SecretsManagerPassword implements Supplier<String> {
     this.secretArn = secretArn;
     this.clock = clock;
     this.client = client;
+    this.ownClient = client == null;
+  }
+
+  /**
+   * Drops the cached password, and the client this built with its connections and credentials: the
+   * next {@link #get} reads the secret afresh (a SnapStart snapshot holds neither).
+   */
+  public synchronized void forget() {
+    password = null;
+    if (ownClient && client != null) {
+      client.close();
+      client = null;
+    }
   }
 
   @Override

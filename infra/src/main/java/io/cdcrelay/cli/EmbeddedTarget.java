@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * A PostgreSQL server run from the binaries shipped in the relay's jar, its data kept in a local
  * folder between runs: a target for trying the relay before touching AWS or CrateDB.
  */
-final class EmbeddedTarget implements AutoCloseable {
+public final class EmbeddedTarget implements AutoCloseable {
 
   private final EmbeddedPostgres postgres;
 
@@ -18,7 +18,7 @@ final class EmbeddedTarget implements AutoCloseable {
   }
 
   /** Starts the server with its data under {@code directory}. */
-  static EmbeddedTarget start(Path directory) throws IOException {
+  public static EmbeddedTarget start(Path directory) throws IOException {
     Files.createDirectories(directory);
     EmbeddedPostgres postgres =
         EmbeddedPostgres.builder()
@@ -35,7 +35,7 @@ final class EmbeddedTarget implements AutoCloseable {
   }
 
   /** A JDBC URL for reading back what was written. */
-  String jdbcUrl() {
+  public String jdbcUrl() {
     return postgres.getJdbcUrl("postgres", "postgres");
   }
 

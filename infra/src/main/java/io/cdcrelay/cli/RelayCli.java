@@ -1,5 +1,6 @@
 package io.cdcrelay.cli;
 
+import io.cdcrelay.bench.BenchCommand;
 import io.cdcrelay.sink.Redaction;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -26,7 +27,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
       VerifyCommand.class,
       DeadLettersCommand.class,
       ReplayFailedCommand.class,
-      StatusCommand.class
+      StatusCommand.class,
+      BenchCommand.class
     })
 public final class RelayCli {
 
@@ -35,7 +37,7 @@ public final class RelayCli {
   }
 
   /** Runs the command line and returns its exit code. */
-  static int run(String... args) {
+  public static int run(String... args) {
     return commandLine().execute(args);
   }
 

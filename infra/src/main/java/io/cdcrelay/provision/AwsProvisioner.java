@@ -39,6 +39,9 @@ import software.amazon.awssdk.services.lambda.model.OnFailure;
  */
 public final class AwsProvisioner {
 
+  /** The alias that template.yaml publishes and its mappings invoke. */
+  public static final String ALIAS = "live";
+
   private final AwsClients aws;
   private final Duration waitTimeout;
   private final Duration pollInterval;
@@ -70,7 +73,7 @@ public final class AwsProvisioner {
     Optional<FunctionState> function = request.function().flatMap(this::function);
     List<MappingState> mappings = List.of();
     if (function.isPresent() && stream.isPresent()) {
-      mappings = mappings(request.function().get(), stream.get().arn());
+      mappings = mappings(mappingTarget(request.function().get()), stream.get().arn());
     }
     Optional<List<String>> otherTables = Optional.empty();
     if (!provisioning && source.create() && stream.isPresent() && stream.get().createdByRelay()) {
@@ -212,6 +215,26 @@ public final class AwsProvisioner {
     return streaming;
   }
 
+  /**
+   * What a mapping invokes: the function's alias {@value #ALIAS} (template.yaml's {@code
+   * AutoPublishAlias}) when it has one, since SnapStart applies to published versions only; else
+   * the function itself.
+   */
+  private String mappingTarget(String function) {
+    return alias(function) ? function + ":" + ALIAS : function;
+  }
+
+  private boolean alias(String function) {
+    try {
+      aws.lambda().getAlias(r -> r.functionName(function).name(ALIAS));
+      return true;
+    } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
+      return false;
+    } catch (SdkException e) {
+      throw failed("GetAlias " + function + ":" + ALIAS, e);
+    }
+  }
+
   private Optional<FunctionState> function(String name) {
     try {
       GetFunctionConfigurationResponse f =
@@ -311,7 +334,8 @@ public final class AwsProvisioner {
             MappingSettings wanted =
                 MappingSettings.from(
                     source, observed.startRecord(), request.onFailureDestination());
-            changeMapping(step, request.function().orElseThrow(), streamArn, wanted, observed);
+            changeMapping(
+                step, mappingTarget(request.function().orElseThrow()), streamArn, wanted, observed);
           }
           break;
         case STREAMING_DESTINATION:
@@ -385,6 +409,19 @@ public final class AwsProvisioner {
                 r -> r.functionName(function).environment(e -> e.variables(variables))));
     // The mapping must not invoke the function before the filter is in place.
     awaitFunctionUpdated(function);
+    if (alias(function)) {
+      // The alias runs a published version: publish the new settings and move the alias there.
+      String version =
+          call(
+                  "PublishVersion " + function,
+                  () -> aws.lambda().publishVersion(r -> r.functionName(function)))
+              .version();
+      call(
+          "UpdateAlias " + function + ":" + ALIAS,
+          () ->
+              aws.lambda()
+                  .updateAlias(r -> r.functionName(function).name(ALIAS).functionVersion(version)));
+    }
   }
 
   private GetFunctionConfigurationResponse awaitFunctionUpdated(String function) {

@@ -186,6 +186,31 @@ class ProvisionIT {
   }
 
   @Test
+  void aFunctionWithTheTemplatesAliasIsInvokedThroughIt() throws IOException {
+    // template.yaml publishes versions under the alias "live" (SnapStart runs published versions
+    // only): the mapping must invoke the alias, not the unpublished $LATEST.
+    String function = createFunction("relay-snapstart");
+    String version = lambda.publishVersion(r -> r.functionName(function)).version();
+    lambda.createAlias(r -> r.functionName(function).name("live").functionVersion(version));
+    String url = url("aliased", "create=true");
+
+    ok("provision", url, "--function", function);
+
+    EventSourceMappingConfiguration mapping = onlyMapping("aliased");
+    String functionArn =
+        lambda.getFunction(r -> r.functionName(function)).configuration().functionArn();
+    // AWS reports the alias's ARN; moto the version the alias points at.
+    assertThat(mapping.functionArn())
+        .isIn(
+            lambda.getAlias(r -> r.functionName(function).name("live")).aliasArn(),
+            functionArn + ":" + version);
+    ok("provision", url, "--function", function);
+    assertThat(out.toString()).contains("Nothing changed: everything already present.");
+    ok("teardown", url, "--function", function);
+    assertThat(mappings("aliased")).isEmpty();
+  }
+
+  @Test
   void dryRunPrintsThePlanAndChangesNothing() {
     String url = url("dry", "create=true&create-shards=3&start=latest");
     ok("provision", url, "--function", FUNCTION, "--dry-run");

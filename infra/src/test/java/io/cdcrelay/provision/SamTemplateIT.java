@@ -92,6 +92,9 @@ class SamTemplateIT {
     assertThat(transformed.output())
         .contains("\"AWS::Lambda::EventSourceMapping\"")
         .contains("\"ReportBatchItemFailures\"")
+        // AutoPublishAlias: a version, the alias "live" the mappings invoke, SnapStart on it.
+        .contains("\"AWS::Lambda::Version\"", "\"AWS::Lambda::Alias\"", "RelayFunctionAliaslive")
+        .contains("\"PublishedVersions\"")
         .contains(
             sourceType.equals("DynamoDBStream")
                 ? "DynamoDbStreamsRelayHandler::handleRequest"

@@ -74,7 +74,8 @@ class TemplateTest {
     assertThat(map(map(properties, "DestinationConfig"), "OnFailure"))
         .containsEntry("Destination", Map.of("Fn::GetAtt", List.of("FailedBatches", "Arn")));
     assertThat(resource("FailedBatches").get("Type")).isEqualTo("AWS::SQS::Queue");
-    assertThat(properties.get("FunctionName")).isEqualTo(ref("RelayFunction"));
+    // SnapStart runs published versions only: the mapping invokes the alias SAM publishes.
+    assertThat(properties.get("FunctionName")).isEqualTo(ref("RelayFunction.Alias"));
     assertThat(properties.get("StartingPositionTimestamp"))
         .isEqualTo(
             Map.of(
@@ -278,6 +279,37 @@ class TemplateTest {
                         "SubnetIds", ref("SubnetIds"), "SecurityGroupIds", ref("SecurityGroupIds")),
                     ref("AWS::NoValue"))));
     assertThat(parameter("SubnetIds")).containsEntry("Default", "");
+  }
+
+  @Test
+  void snapStartIsOnByDefaultForThePublishedVersionsTheMappingsInvoke() {
+    Map<String, Object> properties = map(resource("RelayFunction"), "Properties");
+    assertThat(properties.get("AutoPublishAlias")).isEqualTo(AwsProvisioner.ALIAS);
+    // A change of any property (SnapStart, the environment) publishes a new version, not only code.
+    assertThat(properties.get("AutoPublishAliasAllProperties")).isEqualTo(true);
+    assertThat(properties.get("SnapStart"))
+        .isEqualTo(
+            Map.of(
+                "ApplyOn", Map.of("Fn::If", List.of("SnapStartOn", "PublishedVersions", "None"))));
+    assertThat(parameter("SnapStart"))
+        .containsEntry("Default", "true")
+        .containsEntry("AllowedValues", List.of("true", "false"));
+    assertThat(map(template, "Conditions").get("SnapStartOn"))
+        .isEqualTo(Map.of("Fn::Equals", List.of(ref("SnapStart"), "true")));
+    for (String mapping : List.of("KinesisMapping", "DynamoDbStreamMapping")) {
+      assertThat(map(resource(mapping), "Properties").get("FunctionName"))
+          .as(mapping)
+          .isEqualTo(ref("RelayFunction.Alias"));
+    }
+  }
+
+  @Test
+  void architectureIsAParameterX86ByDefault() {
+    Map<String, Object> properties = map(resource("RelayFunction"), "Properties");
+    assertThat(properties.get("Architectures")).isEqualTo(List.of(ref("Architecture")));
+    assertThat(parameter("Architecture"))
+        .containsEntry("Default", "x86_64")
+        .containsEntry("AllowedValues", List.of("x86_64", "arm64"));
   }
 
   @Test

@@ -1,0 +1,133 @@
+package io.cdcrelay.bench;
+
+import io.cdcrelay.cli.EmbeddedTarget;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The database the benchmark writes to: the CrateDB at {@code CRATEDB_URL} when it is set, else a
+ * PostgreSQL started from the binaries in the relay's jar. Everything goes into the schema {@code
+ * bench}, which is emptied before a part runs.
+ */
+final class BenchTarget implements AutoCloseable {
+
+  static final String SCHEMA = "bench";
+
+  private final String jdbcUrl;
+  private final boolean crateDb;
+  private final EmbeddedTarget embedded;
+
+  private BenchTarget(String jdbcUrl, boolean crateDb, EmbeddedTarget embedded) {
+    this.jdbcUrl = jdbcUrl;
+    this.crateDb = crateDb;
+    this.embedded = embedded;
+  }
+
+  /** The CrateDB at {@code crateDbUrl} (a {@code jdbc:postgresql://…} URL). */
+  static BenchTarget crateDb(String crateDbUrl) {
+    return new BenchTarget(crateDbUrl, true, null);
+  }
+
+  /** A PostgreSQL started from the jar's binaries, its data under {@code directory}. */
+  static BenchTarget embedded(Path directory) throws IOException {
+    EmbeddedTarget target = EmbeddedTarget.start(directory);
+    return new BenchTarget(target.jdbcUrl(), false, target);
+  }
+
+  boolean isCrateDb() {
+    return crateDb;
+  }
+
+  /** CrateDB 6.4 or PostgreSQL, for the table's heading. */
+  String describe() throws SQLException {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement();
+        ResultSet rs =
+            statement.executeQuery(
+                crateDb
+                    ? "SELECT version['number'] FROM sys.nodes LIMIT 1"
+                    : "SELECT current_setting('server_version')")) {
+      rs.next();
+      return (crateDb ? "CrateDB " : "PostgreSQL (embedded) ") + rs.getString(1);
+    }
+  }
+
+  /** The JDBC URL with the schema {@code bench} as current schema. */
+  String jdbcUrl() {
+    return jdbcUrl + (jdbcUrl.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
+  }
+
+  /** CrateDB's HTTP endpoint {@code _sql} on the JDBC URL's host, port 4200. */
+  Optional<URI> httpSql() {
+    if (!crateDb) {
+      return Optional.empty();
+    }
+    URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
+    return Optional.of(URI.create("http://" + uri.getHost() + ":4200/_sql"));
+  }
+
+  /** A new connection, auto-commit on. */
+  Connection connect() throws SQLException {
+    return connect(false);
+  }
+
+  /** A new connection, auto-commit on; {@code rewrite}: pgjdbc rewrites batched inserts. */
+  Connection connect(boolean rewrite) throws SQLException {
+    Connection connection =
+        DriverManager.getConnection(jdbcUrl() + (rewrite ? "&reWriteBatchedInserts=true" : ""));
+    connection.setAutoCommit(true);
+    return connection;
+  }
+
+  /** Drops every table and view of the schema {@code bench}; no other schema is touched. */
+  void clear() throws SQLException {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
+      if (!crateDb) {
+        statement.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        statement.execute("CREATE SCHEMA " + SCHEMA);
+        return;
+      }
+      List<String[]> relations = new ArrayList<>();
+      try (ResultSet rs =
+          statement.executeQuery(
+              "SELECT table_name, table_type FROM information_schema.tables"
+                  + " WHERE table_schema = '"
+                  + SCHEMA
+                  + "'")) {
+        while (rs.next()) {
+          relations.add(new String[] {rs.getString(1), rs.getString(2)});
+        }
+      }
+      // Views first: a view keeps the table it reads from.
+      relations.sort(java.util.Comparator.comparing(r -> "VIEW".equals(r[1]) ? 0 : 1));
+      for (String[] relation : relations) {
+        String kind = "VIEW".equals(relation[1]) ? "VIEW" : "TABLE";
+        statement.execute(
+            "DROP "
+                + kind
+                + " IF EXISTS \""
+                + SCHEMA
+                + "\".\""
+                + relation[0].replace("\"", "\"\"")
+                + "\"");
+      }
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (embedded != null) {
+      embedded.close();
+    }
+  }
+}

@@ -1,0 +1,417 @@
+package io.cdcrelay.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.cdcrelay.cli.RelayCli;
+import io.cdcrelay.kinesis.KinesisClients;
+import io.cdcrelay.tools.Command;
+import io.cdcrelay.tools.Installs;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+/**
+ * The stream part: {@code relay load SRC once=true} in this process against moto_server, on 1 and 4
+ * shards at several batch sizes, beside moto's own raw read rate of the same stream; and, when a
+ * CrateDB is the target, beside the reference tool ({@code ctk load table}) on a prefix of the same
+ * records.
+ */
+final class StreamBench {
+
+  private static final String ACCESS_KEY = "AKIABENCHMOTO0000001";
+  private static final String SECRET_KEY = "bench";
+  private static final String REGION = "us-east-1";
+  private static final String SOURCE_TABLE = "bench_stream";
+
+  private final BenchTarget target;
+  private final Path tools;
+  private final int records;
+  private final List<Integer> shardCounts;
+  private final List<Integer> batchSizes;
+  private final int referenceRecords;
+  private final int rounds;
+  private final PrintStream log;
+
+  StreamBench(
+      BenchTarget target,
+      Path tools,
+      int records,
+      List<Integer> shardCounts,
+      List<Integer> batchSizes,
+      int referenceRecords,
+      int rounds,
+      PrintStream log) {
+    this.target = target;
+    this.tools = tools;
+    this.records = records;
+    this.shardCounts = shardCounts;
+    this.batchSizes = batchSizes;
+    this.referenceRecords = referenceRecords;
+    this.rounds = rounds;
+    this.log = log;
+  }
+
+  void run(ResultTable table) throws Exception {
+    target.clear();
+    ChangeRecords generator = new ChangeRecords(42, Math.max(1, records / 3), SOURCE_TABLE);
+    long live = liveItems(generator, records);
+    MotoProcess moto;
+    try {
+      moto = MotoProcess.start(tools);
+    } catch (Installs.UnavailableException e) {
+      table.skip("stream", "local relay on moto", e.getMessage());
+      return;
+    }
+    try (moto;
+        KinesisClient kinesis =
+            KinesisClients.buildWithJson(
+                KinesisClient.builder()
+                    .httpClient(UrlConnectionHttpClient.create())
+                    .region(Region.of(REGION))
+                    .credentialsProvider(
+                        StaticCredentialsProvider.create(
+                            AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                    .endpointOverride(moto.endpoint()))) {
+      Map<Integer, Stats> cpuPerRecord = new LinkedHashMap<>();
+      for (int shards : shardCounts) {
+        String stream = "bench-" + shards + "-shards";
+        long put = fill(kinesis, stream, shards, generator, records);
+        log.printf("stream: %,d records put into %s in %,d ms%n", records, stream, put / 1_000_000);
+        List<Double> raw = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+          raw.add(rawReadRate(kinesis, stream, records));
+        }
+        Stats rawStats = Stats.of(raw);
+        for (int batchSize : batchSizes) {
+          List<Double> rates = new ArrayList<>();
+          List<Double> cpu = new ArrayList<>();
+          for (int round = 0; round < rounds; round++) {
+            String relayTable = "stream_" + shards + "_" + batchSize + "_r" + round;
+            double[] run = relay(moto, stream, batchSize, relayTable);
+            rates.add(records / run[0]);
+            cpu.add(run[1] / records * 1e6);
+            if (round == 0) {
+              check(relayTable, live);
+            }
+            log.printf(
+                "stream: %d shards, batch-size %d, round %d: %,.0f records/s%n",
+                shards, batchSize, round + 1, records / run[0]);
+          }
+          table.add(
+              "stream",
+              String.format(
+                  "relay load once=true, %d shard%s, batch-size %,d, %,d records",
+                  shards, shards == 1 ? "" : "s", batchSize, records),
+              "records/s",
+              Stats.of(rates),
+              "moto raw GetRecords",
+              rawStats);
+          if (batchSize == batchSizes.get(batchSizes.size() / 2)) {
+            cpuPerRecord.put(shards, Stats.of(cpu));
+          }
+        }
+      }
+      if (cpuPerRecord.size() > 1) {
+        int middle = batchSizes.get(batchSizes.size() / 2);
+        Stats one = cpuPerRecord.values().iterator().next();
+        int first = cpuPerRecord.keySet().iterator().next();
+        cpuPerRecord.forEach(
+            (shards, stats) -> {
+              if (shards != first) {
+                table.add(
+                    "stream",
+                    String.format(
+                        "relay CPU per record, %d shards, batch-size %,d", shards, middle),
+                    "µs/record",
+                    stats,
+                    String.format("the same on %d shard%s", first, first == 1 ? "" : "s"),
+                    one);
+              }
+            });
+      }
+      reference(table, moto, kinesis, generator);
+    }
+  }
+
+  /** Items whose last change is not a REMOVE: the rows a converged target table holds. */
+  static long liveItems(ChangeRecords generator, int records) {
+    Map<String, String> last = new HashMap<>();
+    for (int i = 0; i < records; i++) {
+      last.put(generator.key(i), generator.eventName(i));
+    }
+    return last.values().stream().filter(e -> !"REMOVE".equals(e)).count();
+  }
+
+  /** Creates the stream and puts the records, 500 per PutRecords; the time it took in ns. */
+  private static long fill(
+      KinesisClient kinesis, String stream, int shards, ChangeRecords generator, int count)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    kinesis.createStream(r -> r.streamName(stream).shardCount(shards));
+    while (kinesis
+            .describeStreamSummary(r -> r.streamName(stream))
+            .streamDescriptionSummary()
+            .streamStatus()
+        != StreamStatus.ACTIVE) {
+      Thread.sleep(100);
+    }
+    for (int from = 0; from < count; from += 500) {
+      List<PutRecordsRequestEntry> entries = new ArrayList<>();
+      for (int i = from; i < Math.min(count, from + 500); i++) {
+        entries.add(
+            PutRecordsRequestEntry.builder()
+                .partitionKey(generator.key(i))
+                .data(SdkBytes.fromByteArray(generator.record(i)))
+                .build());
+      }
+      PutRecordsResponse response = kinesis.putRecords(r -> r.streamName(stream).records(entries));
+      if (response.failedRecordCount() != null && response.failedRecordCount() > 0) {
+        throw new IllegalStateException(
+            "moto refused " + response.failedRecordCount() + " records");
+      }
+    }
+    return System.nanoTime() - start;
+  }
+
+  /** moto's own read rate: every shard from its start, 10,000 records per GetRecords. */
+  private static double rawReadRate(KinesisClient kinesis, String stream, int expected) {
+    long start = System.nanoTime();
+    long read = 0;
+    for (Shard shard : kinesis.listShards(r -> r.streamName(stream)).shards()) {
+      String iterator =
+          kinesis
+              .getShardIterator(
+                  r ->
+                      r.streamName(stream)
+                          .shardId(shard.shardId())
+                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+              .shardIterator();
+      while (iterator != null) {
+        String current = iterator;
+        GetRecordsResponse response =
+            kinesis.getRecords(r -> r.shardIterator(current).limit(10_000));
+        read += response.records().size();
+        if (response.records().isEmpty()) {
+          break;
+        }
+        iterator = response.nextShardIterator();
+      }
+    }
+    if (read != expected) {
+      throw new IllegalStateException("read " + read + " records of " + expected);
+    }
+    return read / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * One run of {@code relay load} with {@code once=true}, in this process, into a fresh table and
+   * without checkpoints: wall seconds and process CPU seconds.
+   */
+  private double[] relay(MotoProcess moto, String stream, int batchSize, String relayTable)
+      throws SQLException {
+    forgetCheckpoints();
+    String source =
+        "kinesis+dynamodb+cdc://"
+            + ACCESS_KEY
+            + ":"
+            + SECRET_KEY
+            + "@127.0.0.1:"
+            + moto.port()
+            + "/"
+            + stream
+            + "?region="
+            + REGION
+            + "&batch-size="
+            + batchSize
+            + "&once=true";
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpu = os.getProcessCpuTime();
+    long start = System.nanoTime();
+    int exit =
+        RelayCli.run(
+            "load",
+            source,
+            "--target",
+            target.jdbcUrl(),
+            "--table",
+            BenchTarget.SCHEMA + "." + relayTable,
+            "--state-schema",
+            BenchTarget.SCHEMA);
+    double wall = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
+    if (exit != 0) {
+      throw new IllegalStateException("relay load exited " + exit);
+    }
+    return new double[] {wall, cpuSeconds};
+  }
+
+  private void forgetCheckpoints() throws SQLException {
+    try (Connection connection = target.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("DELETE FROM " + BenchTarget.SCHEMA + ".cdc_relay_shards");
+      if (target.isCrateDb()) {
+        statement.execute("REFRESH TABLE " + BenchTarget.SCHEMA + ".cdc_relay_shards");
+      }
+    } catch (SQLException e) {
+      if (!SqlState.isMissingTable(e)) {
+        throw e;
+      }
+    }
+  }
+
+  /** The run relayed every record: the table holds exactly the live items. */
+  private void check(String relayTable, long live) throws SQLException {
+    try (Connection connection = target.connect();
+        Statement statement = connection.createStatement()) {
+      String table = BenchTarget.SCHEMA + ".\"" + relayTable + "\"";
+      if (target.isCrateDb()) {
+        statement.execute("REFRESH TABLE " + table);
+      }
+      try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + table)) {
+        rs.next();
+        long rows = rs.getLong(1);
+        if (rows != live) {
+          throw new IllegalStateException(
+              relayTable + " holds " + rows + " rows, the stream " + live + " live items");
+        }
+      }
+    }
+  }
+
+  /** The reference tool and this relay on the same prefix of the records, batch-size 500. */
+  private void reference(
+      ResultTable table, MotoProcess moto, KinesisClient kinesis, ChangeRecords generator)
+      throws Exception {
+    String name =
+        String.format(
+            "reference tool ctk load, 1 shard, batch-size 500, %,d records", referenceRecords);
+    if (referenceRecords == 0) {
+      table.skip("stream", name, "--reference-records 0");
+      return;
+    }
+    if (!target.isCrateDb()) {
+      table.skip("stream", name, "the reference tool writes to CrateDB only: set CRATEDB_URL");
+      return;
+    }
+    Path bin;
+    try {
+      bin = Installs.pythonVenv(tools, "ctk", Installs.REFERENCE_TOOL);
+    } catch (Installs.UnavailableException e) {
+      table.skip("stream", name, e.getMessage());
+      return;
+    }
+    String stream = "bench-reference";
+    fill(kinesis, stream, 1, generator, referenceRecords);
+    String refTable = "reference_ctk";
+    try (Connection connection = target.connect();
+        Statement statement = connection.createStatement()) {
+      // The reference tool cannot create its table: its users create it by hand, like this.
+      statement.execute(
+          "CREATE TABLE "
+              + BenchTarget.SCHEMA
+              + "."
+              + refTable
+              + " (\"pk\" OBJECT(STRICT) AS (\"id\" TEXT PRIMARY KEY),"
+              + " \"data\" OBJECT(DYNAMIC), \"aux\" OBJECT(IGNORED))");
+    }
+    String source =
+        "kinesis+dynamodb+cdc://"
+            + ACCESS_KEY
+            + ":"
+            + SECRET_KEY
+            + "@127.0.0.1:"
+            + moto.port()
+            + "/"
+            + stream
+            + "?region="
+            + REGION
+            + "&batch-size=500&once=true";
+    String crate =
+        "crate://crate@"
+            + target.httpSql().orElseThrow().getHost()
+            + ":4200/"
+            + BenchTarget.SCHEMA
+            + "/"
+            + refTable;
+    long start = System.nanoTime();
+    Command.Result result =
+        Command.run(
+            // 0.1.x: "ctk load SOURCE_URL", the target from CRATEDB_CLUSTER_URL.
+            List.of(bin.resolve("ctk").toString(), "load", source),
+            tools.toAbsolutePath(),
+            Map.of("CRATEDB_CLUSTER_URL", crate),
+            Duration.ofMinutes(20));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (result.exitCode() != 0) {
+      String output = result.output().strip();
+      table.skip(
+          "stream",
+          name,
+          "ctk exited "
+              + result.exitCode()
+              + ": "
+              + output.substring(Math.max(0, output.length() - 200)).replace('\n', ' '));
+      return;
+    }
+    long live = liveItems(generator, referenceRecords);
+    try (Connection connection = target.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("REFRESH TABLE " + BenchTarget.SCHEMA + "." + refTable);
+      try (ResultSet rs =
+          statement.executeQuery("SELECT count(*) FROM " + BenchTarget.SCHEMA + "." + refTable)) {
+        rs.next();
+        log.printf("stream: ctk wrote %d rows of %d live items%n", rs.getLong(1), live);
+      }
+    }
+    List<Double> relayRates = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      String relayTable = "reference_relay_r" + round;
+      double[] run = relay(moto, stream, 500, relayTable);
+      relayRates.add(referenceRecords / run[0]);
+    }
+    Stats ctk = Stats.of(referenceRecords / seconds);
+    table.add(
+        "stream",
+        String.format(
+            "relay load once=true, 1 shard, batch-size 500, %,d records", referenceRecords),
+        "records/s",
+        Stats.of(relayRates),
+        "reference tool (ctk load, process start to exit, one run)",
+        ctk);
+  }
+
+  /** SQLSTATE checks. */
+  private static final class SqlState {
+    static boolean isMissingTable(SQLException e) {
+      String message = String.valueOf(e.getMessage());
+      // PostgreSQL and CrateDB: an unknown table (42P01); CrateDB: an empty schema (3F000).
+      return "42P01".equals(e.getSQLState())
+          || "3F000".equals(e.getSQLState())
+          || message.contains("Schema '")
+          || message.contains("RelationUnknown")
+          || message.contains("Relation '")
+          || message.contains("does not exist");
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.cdcrelay.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code relay bench decode lambda} with tiny sizes on the embedded PostgreSQL. */
+class BenchCommandIT {
+
+  @TempDir Path dir;
+
+  @Test
+  void decodeAndLambdaPrintOneTableOfFiguresBesideTheirBaselines() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    // No CRATEDB_URL in this environment: the part starts the embedded PostgreSQL.
+    BenchCommand command =
+        new BenchCommand(
+            Map.of(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    int exit =
+        new CommandLine(command)
+            .execute(
+                "decode",
+                "lambda",
+                "--rounds",
+                "2",
+                "--decode-records",
+                "200",
+                "--batch-sizes",
+                "5,20",
+                "--embedded-dir",
+                dir.resolve("pg").toString());
+
+    assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+    assertThat(lines.get(0)).startsWith("relay bench decode lambda — ").contains("PostgreSQL");
+    List<String> table = lines.stream().filter(l -> l.startsWith("|")).toList();
+    // Header, rule, decode, then per size and kind of key the handler and each raw upsert (JDBC
+    // batch, rewritten JDBC batch), and the peak heap.
+    assertThat(table).hasSize(2 + 1 + 2 * 2 * 3 + 1);
+    assertThat(table.get(2)).startsWith("| decode ").contains("records/s/core", "Jackson", "×");
+    List<String> handler = table.stream().filter(l -> l.contains("| handler, ")).toList();
+    assertThat(handler)
+        .hasSize(4)
+        .allSatisfy(l -> assertThat(l).contains("rows/s", "fastest raw: JDBC batch", "(n=2)", "×"));
+    assertThat(handler.get(0)).contains("5-record batch, new keys");
+    assertThat(handler.get(3)).contains("20-record batch, existing keys");
+    assertThat(table.get(table.size() - 1))
+        .contains("peak heap applying the 20-record batch", "MB");
+    for (String line : table) {
+      assertThat(line.length()).isEqualTo(table.get(0).length());
+    }
+  }
+}

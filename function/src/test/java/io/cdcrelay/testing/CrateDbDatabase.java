@@ -51,33 +51,42 @@ public final class CrateDbDatabase implements TargetDatabase {
   }
 
   /**
-   * Drops what earlier runs left in the test schema, once per test JVM: every test table holds
+   * Schemas the tests create: the test schema and the per-test state and dead-letter schemas (named
+   * with the test JVM's pid and a counter). Nothing else is ever dropped.
+   */
+  private static final java.util.regex.Pattern TEST_SCHEMAS =
+      java.util.regex.Pattern.compile(
+          "cdc_relay_it.*|(handler_)?dl_\\d+_\\d+|ddbs_state_\\d+_\\d+|load_\\d+_\\d+_state");
+
+  /**
+   * Drops what earlier runs left in the test schemas, once per test JVM: every test table holds
    * shards, and a node refuses new tables beyond its shard limit (1,000 by default).
    */
   private void clearSchema() {
     try (Connection c = connect();
         Statement s = c.createStatement()) {
       for (String type : new String[] {"VIEW", "BASE TABLE"}) {
-        java.util.List<String> names = new java.util.ArrayList<>();
+        java.util.List<TableName> names = new java.util.ArrayList<>();
         try (java.sql.ResultSet rs =
             s.executeQuery(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = '"
-                    + schema()
-                    + "' AND table_type = '"
+                "SELECT table_schema, table_name FROM information_schema.tables"
+                    + " WHERE table_type = '"
                     + type
                     + "'")) {
           while (rs.next()) {
-            names.add(rs.getString(1));
+            if (TEST_SCHEMAS.matcher(rs.getString(1)).matches()) {
+              names.add(new TableName(rs.getString(1), rs.getString(2)));
+            }
           }
         }
-        for (String name : names) {
+        for (TableName name : names) {
           s.execute(
               (type.equals("VIEW") ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ")
-                  + new TableName(schema(), name).quoted());
+                  + name.quoted());
         }
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("could not clear test schema " + schema() + ": " + e, e);
+      throw new IllegalStateException("could not clear the test schemas: " + e, e);
     }
   }
 

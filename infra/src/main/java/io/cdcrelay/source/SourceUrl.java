@@ -143,31 +143,11 @@ public record SourceUrl(
             "the stream name \"" + stream + "\" is not valid: 1 to 128 of a-z A-Z 0-9 _ . -");
       }
     }
-    Optional<String> accessKey = Optional.empty();
-    Optional<String> secretKey = Optional.empty();
-    String userInfo = uri.getRawUserInfo();
-    if (userInfo != null && !userInfo.isEmpty()) {
-      int colon = userInfo.indexOf(':');
-      if (colon < 0) {
-        throw new BadSourceUrlException(
-            "the source URL has an access key but no secret key: use ACCESS_KEY:SECRET_KEY@");
-      }
-      accessKey = Optional.of(UrlQuery.decode(userInfo.substring(0, colon)));
-      secretKey = Optional.of(UrlQuery.decode(userInfo.substring(colon + 1)));
-    }
-    Optional<URI> endpoint =
-        "aws".equals(uri.getHost())
-            ? Optional.empty()
-            : Optional.of(
-                URI.create(
-                    "http://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())));
-
-    Map<String, String> given;
-    try {
-      given = UrlQuery.parse(uri.getRawQuery());
-    } catch (IllegalArgumentException e) {
-      throw new BadSourceUrlException(e.getMessage());
-    }
+    AwsUrlParts parts = AwsUrlParts.of(uri);
+    Optional<String> accessKey = parts.accessKey();
+    Optional<String> secretKey = parts.secretKey();
+    Optional<URI> endpoint = parts.endpoint();
+    Map<String, String> given = parts.options();
     Map<String, String> superseded = new LinkedHashMap<>();
     for (String name : given.keySet()) {
       if (SUPERSEDED.contains(name)) {

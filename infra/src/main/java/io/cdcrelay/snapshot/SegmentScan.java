@@ -4,6 +4,7 @@ import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.change.Decoded;
 import io.cdcrelay.local.Backoff;
 import io.cdcrelay.local.BatchApplier;
+import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.relay.BatchResult;
@@ -152,27 +153,30 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
 
   /** Applies the page until it is applied; {@code null} when stopped first. */
   private BatchResult apply(List<Decoded> page) throws GiveUp {
-    Backoff backoff = new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
-    long deadline = System.nanoTime() + giveUpAfter.toNanos();
-    while (true) {
-      BatchResult result = relay.applyDecoded(page);
-      LOG.info(BatchLog.text(result));
-      if (result.succeeded()) {
-        return result;
-      }
-      String why = result.failure().orElse("the batch failed");
-      if (System.nanoTime() - deadline > 0) {
-        throw new GiveUp("writing a page of segment " + start.segment() + " failed: " + why);
-      }
-      Duration pause = backoff.next();
-      LOG.warn(
-          "a page of segment {} not applied yet, retrying in {} ms: {}",
-          start.segment(),
-          pause.toMillis(),
-          why);
-      if (stop.sleep(pause)) {
-        return null;
-      }
+    try {
+      return Retry.untilStopped(
+              stop,
+              new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY),
+              Retry.after(giveUpAfter),
+              e -> e instanceof BatchNotApplied,
+              (e, pause) ->
+                  LOG.warn(
+                      "a page of segment {} not applied yet, retrying in {} ms: {}",
+                      start.segment(),
+                      pause.toMillis(),
+                      e.getMessage()),
+              () -> {
+                BatchResult result = relay.applyDecoded(page);
+                LOG.info(BatchLog.text(result));
+                if (!result.succeeded()) {
+                  throw new BatchNotApplied(result);
+                }
+                return result;
+              })
+          .orElse(null);
+    } catch (BatchNotApplied e) {
+      throw new GiveUp(
+          "writing a page of segment " + start.segment() + " failed: " + e.getMessage());
     }
   }
 
@@ -181,28 +185,26 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
    * giveUpAfter} passes; {@code null} when stopped first.
    */
   private <T> T retrying(String what, Supplier<T> attempt) throws GiveUp {
-    Backoff backoff = new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
-    long deadline = System.nanoTime() + giveUpAfter.toNanos();
-    while (true) {
-      String why;
-      try {
-        return attempt.get();
-      } catch (SourceReadException e) {
-        if (!e.retryable()) {
-          throw new GiveUp(e.getMessage());
-        }
-        why = e.getMessage();
-      } catch (TargetUnavailableException e) {
-        why = e.getMessage();
+    try {
+      return Retry.untilStopped(
+              stop,
+              new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY),
+              Retry.after(giveUpAfter),
+              e ->
+                  e instanceof TargetUnavailableException
+                      || (e instanceof SourceReadException read && read.retryable()),
+              (e, pause) ->
+                  LOG.warn(
+                      "{} failed, retrying in {} ms: {}", what, pause.toMillis(), e.getMessage()),
+              attempt)
+          .orElse(null);
+    } catch (SourceReadException e) {
+      if (!e.retryable()) {
+        throw new GiveUp(e.getMessage());
       }
-      if (System.nanoTime() - deadline > 0) {
-        throw new GiveUp(what + " failed for " + giveUpAfter.toSeconds() + " s: " + why);
-      }
-      Duration pause = backoff.next();
-      LOG.warn("{} failed, retrying in {} ms: {}", what, pause.toMillis(), why);
-      if (stop.sleep(pause)) {
-        return null;
-      }
+      throw new GiveUp(what + " failed for " + giveUpAfter.toSeconds() + " s: " + e.getMessage());
+    } catch (TargetUnavailableException e) {
+      throw new GiveUp(what + " failed for " + giveUpAfter.toSeconds() + " s: " + e.getMessage());
     }
   }
 }

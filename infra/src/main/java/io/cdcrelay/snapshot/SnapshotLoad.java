@@ -4,6 +4,7 @@ import io.cdcrelay.change.ChangeVersion;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.local.Backoff;
 import io.cdcrelay.local.BatchApplier;
+import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.JdbcTarget;
@@ -11,7 +12,6 @@ import io.cdcrelay.sink.TableName;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -348,21 +348,13 @@ public final class SnapshotLoad {
 
   /** Describes the table, retrying what may pass; {@code null} when stopped first. */
   private TableDescription describe() {
-    Backoff backoff = new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
-    Instant deadline = clock.instant().plus(settings.giveUpAfter());
-    while (true) {
-      try {
-        return source.describe();
-      } catch (SourceReadException e) {
-        if (!e.retryable() || clock.instant().isAfter(deadline)) {
-          throw e;
-        }
-        Duration pause = backoff.next();
-        LOG.warn("{}; retrying in {} ms", e.getMessage(), pause.toMillis());
-        if (stop.sleep(pause)) {
-          return null;
-        }
-      }
-    }
+    return Retry.untilStopped(
+            stop,
+            new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY),
+            Retry.after(clock, settings.giveUpAfter()),
+            e -> e instanceof SourceReadException read && read.retryable(),
+            (e, pause) -> LOG.warn("{}; retrying in {} ms", e.getMessage(), pause.toMillis()),
+            source::describe)
+        .orElse(null);
   }
 }

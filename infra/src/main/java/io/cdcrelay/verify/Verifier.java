@@ -7,6 +7,7 @@ import io.cdcrelay.change.Decoded;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.local.Backoff;
 import io.cdcrelay.local.BatchApplier;
+import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.plan.KeySchema;
 import io.cdcrelay.relay.BatchLog;
@@ -15,6 +16,7 @@ import io.cdcrelay.relay.Relay;
 import io.cdcrelay.route.TtlPolicy;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
+import io.cdcrelay.snapshot.BatchNotApplied;
 import io.cdcrelay.snapshot.CapacityBudget;
 import io.cdcrelay.snapshot.ScanPage;
 import io.cdcrelay.snapshot.SnapshotChanges;
@@ -38,6 +40,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -365,38 +368,46 @@ public final class Verifier {
   }
 
   private void apply(Relay relay, List<Decoded> batch) throws InterruptedException {
-    Backoff backoff = new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
-    long deadline = System.nanoTime() + settings.giveUpAfter().toNanos();
-    while (true) {
-      BatchResult result = relay.applyDecoded(batch);
-      LOG.info("repair: {}", BatchLog.text(result));
-      if (result.succeeded()) {
-        return;
-      }
-      if (System.nanoTime() - deadline > 0 || stop.sleep(backoff.next())) {
+    AtomicReference<String> why = new AtomicReference<>();
+    try {
+      Optional<BatchResult> applied =
+          Retry.untilStopped(
+              stop,
+              new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY),
+              Retry.after(settings.giveUpAfter()),
+              e -> e instanceof BatchNotApplied,
+              (e, pause) -> why.set(e.getMessage()),
+              () -> {
+                BatchResult result = relay.applyDecoded(batch);
+                LOG.info("repair: {}", BatchLog.text(result));
+                if (!result.succeeded()) {
+                  throw new BatchNotApplied(result);
+                }
+                return result;
+              });
+      if (applied.isEmpty()) {
         throw new io.cdcrelay.sink.TargetUnavailableException(
-            "repairing failed: " + result.failure().orElse("the batch failed"), null);
+            "repairing failed: " + why.get(), null);
       }
+    } catch (BatchNotApplied e) {
+      throw new io.cdcrelay.sink.TargetUnavailableException(
+          "repairing failed: " + e.getMessage(), null);
     }
   }
 
   private <T> T retrying(Supplier<T> read) {
-    Backoff backoff = new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
-    long deadline = System.nanoTime() + settings.giveUpAfter().toNanos();
-    while (true) {
-      try {
-        return read.get();
-      } catch (SourceReadException e) {
-        if (!e.retryable() || System.nanoTime() - deadline > 0) {
-          throw e;
-        }
-        Duration pause = backoff.next();
-        LOG.warn("{}; retrying in {} ms", e.getMessage(), pause.toMillis());
-        if (stop.sleep(pause)) {
-          throw e;
-        }
-      }
-    }
+    AtomicReference<SourceReadException> last = new AtomicReference<>();
+    return Retry.untilStopped(
+            stop,
+            new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY),
+            Retry.after(settings.giveUpAfter()),
+            e -> e instanceof SourceReadException failed && failed.retryable(),
+            (e, pause) -> {
+              last.set((SourceReadException) e);
+              LOG.warn("{}; retrying in {} ms", e.getMessage(), pause.toMillis());
+            },
+            read)
+        .orElseThrow(last::get);
   }
 
   private static Map<String, AttributeValue> keys(

@@ -22,9 +22,11 @@ import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.StateSql;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUnavailableException;
+import io.cdcrelay.snapshot.ExportLoad;
 import io.cdcrelay.snapshot.SnapshotSettings;
 import io.cdcrelay.source.BadSourceUrlException;
 import io.cdcrelay.source.DynamoDbTableUrl;
+import io.cdcrelay.source.S3ExportUrl;
 import io.cdcrelay.source.SourceType;
 import io.cdcrelay.source.SourceUrl;
 import io.cdcrelay.source.StartPosition;
@@ -81,8 +83,9 @@ final class LoadCommand implements Callable<Integer> {
       description =
           "kinesis+dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS,"
               + " dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE?OPTIONS (the table's"
-              + " DynamoDB stream), an NDJSON file or file:// URL, or dynamodb://…/TABLE (a full"
-              + " load of the table)")
+              + " DynamoDB stream), an NDJSON file or file:// URL, dynamodb://…/TABLE (a full"
+              + " load of the table), or s3://BUCKET/PREFIX/AWSDynamoDB/EXPORT_ID/ (a full load"
+              + " from the table's export to S3)")
   String source;
 
   @Parameters(
@@ -125,7 +128,8 @@ final class LoadCommand implements Callable<Integer> {
         description =
             "kinesis+dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS,"
                 + " dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE?OPTIONS, an NDJSON"
-                + " file or file:// URL")
+                + " file or file:// URL, dynamodb://…/TABLE (a full load), or"
+                + " s3://BUCKET/PREFIX/AWSDynamoDB/EXPORT_ID/ (a full load from an export)")
     String source;
 
     @Mixin LoadOptions options;
@@ -181,9 +185,12 @@ final class LoadCommand implements Callable<Integer> {
       SourceUrl stream = null;
       FileSource file = null;
       DynamoDbTableUrl table = null;
+      S3ExportUrl export = null;
       try {
         if (DynamoDbTableUrl.isTableUrl(source)) {
           table = DynamoDbTableUrl.parse(source);
+        } else if (S3ExportUrl.isExportUrl(source)) {
+          export = S3ExportUrl.parse(source);
         } else if (FileSource.isFile(source)) {
           file = FileSource.parse(source);
         } else {
@@ -223,6 +230,15 @@ final class LoadCommand implements Callable<Integer> {
       if (table != null) {
         try {
           snapshot = options.tableLoad.settings(table, processEnvironment);
+        } catch (IllegalArgumentException e) {
+          err.println("Bad configuration: " + e.getMessage());
+          return 2;
+        }
+      }
+      ExportLoad.Settings exportLoad = null;
+      if (export != null) {
+        try {
+          exportLoad = options.tableLoad.settings(export, processEnvironment);
         } catch (IllegalArgumentException e) {
           err.println("Bad configuration: " + e.getMessage());
           return 2;
@@ -271,6 +287,10 @@ final class LoadCommand implements Callable<Integer> {
         String stateSchema = probe(config, password, clock, stop);
         if (stateSchema == null) {
           return 0;
+        }
+        if (exportLoad != null) {
+          return new ExportLoadRun(exportLoad, config, password, stateSchema, relays, stop, clock)
+              .run(err);
         }
         if (snapshot != null) {
           return new TableLoadRun(snapshot, config, password, stateSchema, relays, stop, clock)

@@ -1,7 +1,9 @@
 package io.cdcrelay.cli;
 
+import io.cdcrelay.snapshot.ExportLoad;
 import io.cdcrelay.snapshot.SnapshotSettings;
 import io.cdcrelay.source.DynamoDbTableUrl;
+import io.cdcrelay.source.S3ExportUrl;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -11,14 +13,16 @@ final class TableLoadOptions {
   @Option(
       names = "--restart",
       description =
-          "dynamodb:// source: start every segment over instead of resuming an earlier run")
+          "dynamodb:// or s3:// source: start every segment (data file) over instead of resuming"
+              + " an earlier run")
   boolean restart;
 
   @Option(
       names = "--give-up-after",
       paramLabel = "DURATION",
       description =
-          "dynamodb:// source: how long a failing read or write is retried before the load fails"
+          "dynamodb:// or s3:// source: how long a failing read or write is retried before the"
+              + " load fails"
               + " (default 5m; 30s, 2h, ISO-8601)")
   String giveUpAfter;
 
@@ -37,6 +41,11 @@ final class TableLoadOptions {
           "kinesis+dynamodb+cdc:// source: load this table's existing items while the stream is"
               + " relayed (the handover)")
   String snapshot;
+
+  /** The validated settings of a load from the export {@code export}. */
+  ExportLoad.Settings settings(S3ExportUrl export, Map<String, String> env) {
+    return ExportLoad.Settings.of(export, restart, giveUpAfter, tableOptions, env);
+  }
 
   /** The validated settings of a load of {@code table}. */
   SnapshotSettings settings(DynamoDbTableUrl table, Map<String, String> env) {

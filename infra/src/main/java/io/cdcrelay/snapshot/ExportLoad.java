@@ -1,0 +1,735 @@
+package io.cdcrelay.snapshot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cdcrelay.change.AttributeValue;
+import io.cdcrelay.change.ChangeVersion;
+import io.cdcrelay.change.Decoded;
+import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.decode.DynamoDbJson;
+import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.local.Backoff;
+import io.cdcrelay.local.BatchApplier;
+import io.cdcrelay.local.Retry;
+import io.cdcrelay.local.StopSignal;
+import io.cdcrelay.relay.BatchLog;
+import io.cdcrelay.relay.BatchResult;
+import io.cdcrelay.relay.Relay;
+import io.cdcrelay.sink.BadTargetException;
+import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetUnavailableException;
+import io.cdcrelay.source.S3ExportUrl;
+import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A full load from a DynamoDB export to S3 (DYNAMODB_JSON, gzip): the manifests read, the target
+ * table made ready from the key schema ({@code key=} or {@code DescribeTable}), then the data files
+ * read in parallel, each line an item applied through the relay core in batches, every row dated by
+ * the export time ({@link ChangeVersion#ofRead}) so that the stream's later changes win over it.
+ * Each data file is recorded in {@code cdc_relay_snapshots} once applied (as a segment of the
+ * load), so that the same command resumes with the files not yet done. A line that is not an item
+ * is a dead letter; a file that is gone or not whole gzip fails alone, and the load ends short.
+ */
+public final class ExportLoad {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExportLoad.class);
+
+  /**
+   * The settings of a load from an export, beyond the relay's own.
+   *
+   * @param source the export and how to read it
+   * @param restart whether to load every file again, ignoring an earlier run's record
+   * @param giveUpAfter how long a failing read or write is retried before the file fails
+   * @param clockSkew how far before the export time its rows are dated
+   * @param tableOptions CrateDB clauses for a target table the load creates
+   */
+  public record Settings(
+      S3ExportUrl source,
+      boolean restart,
+      Duration giveUpAfter,
+      Duration clockSkew,
+      Optional<String> tableOptions) {
+
+    /**
+     * Reads the settings: options given on the command line ({@code null} if not) over the
+     * environment, as {@link SnapshotSettings#of} does for a Scan load.
+     */
+    public static Settings of(
+        S3ExportUrl source,
+        boolean restart,
+        String giveUpAfter,
+        String tableOptions,
+        Map<String, String> env) {
+      Duration giveUp =
+          giveUpAfter == null
+              ? SnapshotSettings.DEFAULT_GIVE_UP_AFTER
+              : FunctionConfig.parseDuration("--give-up-after", giveUpAfter);
+      String skewText = env.get(SnapshotSettings.CLOCK_SKEW);
+      Duration skew =
+          skewText == null || skewText.isBlank()
+              ? SnapshotSettings.DEFAULT_CLOCK_SKEW
+              : FunctionConfig.parseDuration(SnapshotSettings.CLOCK_SKEW, skewText);
+      if (skew.isNegative() || skew.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(
+            SnapshotSettings.CLOCK_SKEW + "=" + skewText + " is out of range: 0 to 1 hour");
+      }
+      Optional<String> clauses =
+          tableOptions != null
+              ? TableOptions.parse("--table-options", tableOptions)
+              : TableOptions.parse(TableOptions.VARIABLE, env.get(TableOptions.VARIABLE));
+      return new Settings(source, restart, giveUp, skew, clauses);
+    }
+  }
+
+  /** How one data file ended. */
+  private enum FileStatus {
+    DONE,
+    STOPPED,
+    FAILED,
+    PENDING
+  }
+
+  /**
+   * @param targetFailed whether the target database failed (then no other file can go on)
+   */
+  private record FileOutcome(
+      int index,
+      String key,
+      FileStatus status,
+      long items,
+      Optional<String> failure,
+      boolean targetFailed) {
+    FileOutcome(int index, String key, FileStatus status, long items, Optional<String> failure) {
+      this(index, key, status, items, failure, false);
+    }
+  }
+
+  /** A failure of the target that retries did not cure: the whole load stops. */
+  private static final class TargetGaveUp extends Exception {
+    TargetGaveUp(String message) {
+      super(message);
+    }
+  }
+
+  private final Settings settings;
+  private final FunctionConfig config;
+  private final Supplier<String> password;
+  private final String stateSchema;
+  private final S3ExportFiles files;
+  private final Function<String, TableDescription> describe;
+  private final Supplier<Relay> relays;
+  private final PrintStream terminal;
+  private final StopSignal stop;
+  private final Clock clock;
+
+  /**
+   * @param describe {@code DescribeTable} of a table name or ARN, asked only when the URL has no
+   *     {@code key=}
+   * @param relays a relay core per parallel reader (each with its own connection)
+   * @param terminal where the live progress line goes, or {@code null} for log lines
+   */
+  public ExportLoad(
+      Settings settings,
+      FunctionConfig config,
+      Supplier<String> password,
+      String stateSchema,
+      S3ExportFiles files,
+      Function<String, TableDescription> describe,
+      Supplier<Relay> relays,
+      PrintStream terminal,
+      StopSignal stop,
+      Clock clock) {
+    this.settings = settings;
+    this.config = config;
+    this.password = password;
+    this.stateSchema = stateSchema;
+    this.files = files;
+    this.describe = describe;
+    this.relays = relays;
+    this.terminal = terminal;
+    this.stop = stop;
+    this.clock = clock;
+  }
+
+  /** The key of a data file as S3 holds it: the manifest's key, under the export's prefix. */
+  static String resolve(String folder, String dataFileKey) {
+    // AWS's own example manifest gives keys from AWSDynamoDB/ on, without the export prefix.
+    int at = folder.lastIndexOf("AWSDynamoDB/");
+    if (dataFileKey.startsWith(folder) || !dataFileKey.startsWith("AWSDynamoDB/") || at <= 0) {
+      return dataFileKey;
+    }
+    return folder.substring(0, at) + dataFileKey;
+  }
+
+  /** Loads the export. */
+  public SnapshotLoad.Result run() throws InterruptedException {
+    S3ExportUrl url = settings.source();
+    ExportManifest manifest = manifest(url);
+    if (manifest == null) {
+      return new SnapshotLoad.Result(
+          SnapshotLoad.Status.STOPPED, 0, "stopped before the manifests were read");
+    }
+    TableDescription table = table(url, manifest);
+    if (table == null) {
+      return new SnapshotLoad.Result(
+          SnapshotLoad.Status.STOPPED, 0, "stopped before the table was described");
+    }
+    TableName target;
+    try (JdbcTarget writer = config.openTarget(password, clock)) {
+      target =
+          TargetTable.prepare(
+              config.settings(),
+              writer,
+              config.target(),
+              password,
+              config.socketTimeoutSeconds(),
+              table,
+              settings.tableOptions());
+    }
+    int fileCount = manifest.files().size();
+    try (SnapshotCursors cursors =
+        new SnapshotCursors(
+            config.target(),
+            password,
+            stateSchema,
+            url.location(),
+            target.toString(),
+            clock,
+            config.socketTimeoutSeconds())) {
+      Optional<SnapshotCursors.Load> earlier =
+          settings.restart() ? Optional.empty() : cursors.read();
+      if (earlier.isPresent() && earlier.get().done()) {
+        return new SnapshotLoad.Result(
+            SnapshotLoad.Status.DONE,
+            earlier.get().items(),
+            String.format(
+                Locale.ROOT,
+                "the load of %s into %s is complete (%d items); --restart loads it again",
+                url.location(),
+                target,
+                earlier.get().items()));
+      }
+      if (earlier.isPresent()
+          && (earlier.get().totalSegments() != fileCount
+              || !earlier.get().startedAt().equals(manifest.exportTime()))) {
+        throw new BadTargetException(
+            "an earlier load of "
+                + url.location()
+                + " into "
+                + target
+                + " recorded "
+                + earlier.get().totalSegments()
+                + " files of an export at "
+                + earlier.get().startedAt()
+                + ", but the manifest now lists "
+                + fileCount
+                + " files at "
+                + manifest.exportTime()
+                + ": start over with --restart");
+      }
+      SnapshotCursors.Load load =
+          earlier.isPresent() ? earlier.get() : cursors.begin(fileCount, manifest.exportTime());
+      if (earlier.isPresent()) {
+        LOG.info(
+            "resuming the load of {} into {}: {} items applied before",
+            url.location(),
+            target,
+            load.items());
+      }
+      ChangeVersion version = ChangeVersion.ofRead(manifest.exportTime(), settings.clockSkew());
+      LOG.info(
+          "loading {} (export of {} at {}, {} items in {} files) into {}, rows dated {}",
+          url.location(),
+          table.name(),
+          manifest.exportTime(),
+          manifest.itemCount(),
+          fileCount,
+          target,
+          version.createdAt());
+      return load(
+          url,
+          manifest,
+          table,
+          target,
+          cursors,
+          load,
+          new SnapshotChanges(table.name(), table.keyNames(), version));
+    }
+  }
+
+  private ExportManifest manifest(S3ExportUrl url) {
+    Optional<byte[]> summary;
+    try {
+      summary =
+          retrying(
+              "reading " + url.location() + "manifest-summary.json",
+              () -> files.read(url.key("manifest-summary.json")));
+    } catch (SourceReadException e) {
+      if (e.getMessage().contains("does not exist")) {
+        throw new SourceReadException(
+            "no export at "
+                + url.location()
+                + ": manifest-summary.json is missing (give the folder .../AWSDynamoDB/EXPORT_ID/"
+                + " of a completed export)",
+            false,
+            e);
+      }
+      throw e;
+    }
+    if (summary.isEmpty()) {
+      return null;
+    }
+    Optional<byte[]> list =
+        retrying(
+            "reading " + url.location() + "manifest-files.json",
+            () -> files.read(url.key("manifest-files.json")));
+    if (list.isEmpty()) {
+      return null;
+    }
+    try {
+      return ExportManifest.parse(summary.get(), list.get());
+    } catch (IllegalArgumentException e) {
+      throw new SourceReadException(
+          "the export at " + url.location() + " cannot be loaded: " + e.getMessage(), false, e);
+    }
+  }
+
+  private TableDescription table(S3ExportUrl url, ExportManifest manifest) {
+    String name =
+        url.table()
+            .or(manifest::tableName)
+            .orElseThrow(
+                () ->
+                    new SourceReadException(
+                        "the manifest's tableArn \""
+                            + manifest.tableArn()
+                            + "\" names no table: give the option table=NAME",
+                        false,
+                        null));
+    if (url.keys().isPresent()) {
+      return new TableDescription(
+          name, manifest.tableArn(), url.keys().get(), manifest.itemCount(), 0, Optional.empty());
+    }
+    String reference = url.table().isPresent() ? name : manifest.tableArn();
+    Optional<TableDescription> described;
+    try {
+      described = retrying("DescribeTable " + reference, () -> describe.apply(reference));
+    } catch (SourceReadException e) {
+      throw new SourceReadException(
+          "the export does not hold the key schema of "
+              + name
+              + ", and DescribeTable could not tell it ("
+              + e.getMessage()
+              + "): name it with the option key=ATTRIBUTE:TYPE[,ATTRIBUTE:TYPE], as in"
+              + " key=id:S,ts:N",
+          false,
+          e);
+    }
+    return described
+        .map(
+            d ->
+                new TableDescription(
+                    name,
+                    manifest.tableArn(),
+                    d.keys(),
+                    manifest.itemCount(),
+                    d.sizeBytes(),
+                    d.ttlAttribute()))
+        .orElse(null);
+  }
+
+  private SnapshotLoad.Result load(
+      S3ExportUrl url,
+      ExportManifest manifest,
+      TableDescription table,
+      TableName target,
+      SnapshotCursors cursors,
+      SnapshotCursors.Load load,
+      SnapshotChanges changes)
+      throws InterruptedException {
+    List<FileOutcome> outcomes = new ArrayList<>();
+    ConcurrentLinkedQueue<Integer> pending = new ConcurrentLinkedQueue<>();
+    for (SnapshotCursors.Segment segment : load.segments()) {
+      String key = resolve(url.folder(), manifest.files().get(segment.segment()).key());
+      if (segment.done()) {
+        outcomes.add(
+            new FileOutcome(
+                segment.segment(), key, FileStatus.DONE, segment.items(), Optional.empty()));
+      } else {
+        pending.add(segment.segment());
+      }
+    }
+    SnapshotProgress progress =
+        new SnapshotProgress(
+            load.items(), manifest.itemCount(), manifest.files().size(), outcomes.size(), terminal);
+    StopSignal readersStop = new StopSignal();
+    Thread relayStop =
+        new Thread(
+            () -> {
+              while (!readersStop.isStopped()) {
+                if (stop.sleep(Duration.ofMillis(200))) {
+                  readersStop.stop();
+                }
+              }
+            },
+            "export-stop");
+    relayStop.setDaemon(true);
+    relayStop.start();
+    int readers = Math.max(1, Math.min(url.parallel(), pending.size()));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            readers,
+            r -> {
+              Thread t = new Thread(r, "export-file");
+              t.setDaemon(true);
+              return t;
+            });
+    progress.start();
+    try {
+      List<Future<List<FileOutcome>>> running = new ArrayList<>();
+      for (int r = 0; r < readers; r++) {
+        running.add(
+            pool.submit(
+                () -> {
+                  List<FileOutcome> done = new ArrayList<>();
+                  try (Relay relay = relays.get()) {
+                    Integer index;
+                    while (!readersStop.isStopped() && (index = pending.poll()) != null) {
+                      String key = resolve(url.folder(), manifest.files().get(index).key());
+                      FileOutcome outcome =
+                          file(
+                              relay,
+                              cursors,
+                              load,
+                              changes,
+                              progress,
+                              readersStop,
+                              index,
+                              key,
+                              manifest.files().get(index).itemCount());
+                      done.add(outcome);
+                      if (outcome.targetFailed()) {
+                        readersStop.stop();
+                      }
+                    }
+                  }
+                  return done;
+                }));
+      }
+      for (Future<List<FileOutcome>> future : running) {
+        try {
+          outcomes.addAll(future.get());
+        } catch (ExecutionException e) {
+          readersStop.stop();
+          if (e.getCause() instanceof RuntimeException runtime) {
+            throw runtime;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
+      }
+    } finally {
+      readersStop.stop();
+      pool.shutdownNow();
+      progress.close();
+    }
+    for (Integer index : pending) {
+      outcomes.add(
+          new FileOutcome(
+              index,
+              resolve(url.folder(), manifest.files().get(index).key()),
+              FileStatus.PENDING,
+              0,
+              Optional.empty()));
+    }
+    outcomes.sort(Comparator.comparingInt(FileOutcome::index));
+    return result(url, table, target, cursors, load, manifest, outcomes, progress);
+  }
+
+  /** Loads one data file from its start; the outcome says how it ended. */
+  private FileOutcome file(
+      Relay relay,
+      SnapshotCursors cursors,
+      SnapshotCursors.Load load,
+      SnapshotChanges changes,
+      SnapshotProgress progress,
+      StopSignal readersStop,
+      int index,
+      String key,
+      long expected) {
+    String where = files.location(key);
+    long[] items = {0};
+    try {
+      Optional<Boolean> read =
+          Retry.untilStopped(
+              readersStop,
+              backoff(),
+              Retry.after(settings.giveUpAfter()),
+              e -> e instanceof SourceReadException failed && failed.retryable(),
+              (e, pause) ->
+                  LOG.warn("{}; reading it again in {} ms", e.getMessage(), pause.toMillis()),
+              () -> {
+                items[0] = 0;
+                return readFile(relay, changes, progress, readersStop, key, where, items);
+              });
+      if (read.isEmpty() || !read.get()) {
+        return new FileOutcome(index, key, FileStatus.STOPPED, items[0], Optional.empty());
+      }
+      if (expected >= 0 && expected != items[0]) {
+        LOG.warn(
+            "{} held {} items, its manifest says {}; all of them were applied",
+            where,
+            items[0],
+            expected);
+      }
+      long applied = items[0];
+      Optional<Boolean> recorded =
+          retrying(
+              "recording " + where + " as loaded",
+              () -> {
+                cursors.advance(load, index, null, applied);
+                return Boolean.TRUE;
+              });
+      if (recorded.isEmpty()) {
+        return new FileOutcome(index, key, FileStatus.STOPPED, items[0], Optional.empty());
+      }
+      progress.segmentDone();
+      LOG.info("{} done: {} items", where, applied);
+      return new FileOutcome(index, key, FileStatus.DONE, applied, Optional.empty());
+    } catch (SourceReadException e) {
+      LOG.error("{}", e.getMessage());
+      return new FileOutcome(index, key, FileStatus.FAILED, items[0], Optional.of(e.getMessage()));
+    } catch (TargetUnavailableException | BatchNotApplied e) {
+      return new FileOutcome(
+          index,
+          key,
+          FileStatus.FAILED,
+          items[0],
+          Optional.of(
+              "the target failed for "
+                  + settings.giveUpAfter().toSeconds()
+                  + " s: "
+                  + e.getMessage()),
+          true);
+    }
+  }
+
+  /** Reads and applies the file; false when stopped first. */
+  private boolean readFile(
+      Relay relay,
+      SnapshotChanges changes,
+      SnapshotProgress progress,
+      StopSignal readersStop,
+      String key,
+      String where,
+      long[] items) {
+    int batchSize = settings.source().batchSize();
+    long line = 0;
+    try (InputStream raw = files.open(key);
+        BufferedReader reader =
+            new BufferedReader(
+                new InputStreamReader(new GZIPInputStream(raw, 1 << 16), StandardCharsets.UTF_8),
+                1 << 16)) {
+      List<Decoded> batch = new ArrayList<>(batchSize);
+      String text;
+      while ((text = reader.readLine()) != null) {
+        line++;
+        if (text.isBlank()) {
+          continue;
+        }
+        batch.add(decode(changes, text, where, line));
+        if (batch.size() >= batchSize) {
+          if (!apply(relay, readersStop, batch, progress, where)) {
+            return false;
+          }
+          items[0] += batch.size();
+          batch = new ArrayList<>(batchSize);
+        }
+      }
+      if (!batch.isEmpty()) {
+        if (!apply(relay, readersStop, batch, progress, where)) {
+          return false;
+        }
+        items[0] += batch.size();
+      }
+      return true;
+    } catch (ZipException | EOFException e) {
+      throw new SourceReadException(
+          where
+              + " is not a whole gzip file ("
+              + e.getMessage()
+              + "): replace it, or export the table again",
+          false,
+          e);
+    } catch (IOException e) {
+      throw new SourceReadException(
+          "reading " + where + " failed after line " + line + ": " + e.getMessage(), true, e);
+    }
+  }
+
+  /** One line: an item, or a poison record naming the file and line. */
+  static Decoded decode(SnapshotChanges changes, String text, String where, long line) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    String reason;
+    try {
+      JsonNode node = DynamoDbJson.parse(bytes);
+      JsonNode item = node == null ? null : node.get("Item");
+      if (item == null) {
+        reason = "it has no \"Item\"";
+      } else {
+        Map<String, AttributeValue> attributes = DynamoDbJson.readItem(item, "Item");
+        return changes.upsert(attributes);
+      }
+    } catch (IOException | RuntimeException e) {
+      reason = e.getMessage();
+    }
+    return new Decoded.Poison(
+        new SourceRecord(where + ":" + line, ChangeVersion.LOWEST_SEQUENCE, bytes, Instant.EPOCH),
+        "line " + line + " of " + where + " is not an exported item: " + reason);
+  }
+
+  /** Applies the batch until it is applied; false when stopped first. */
+  private boolean apply(
+      Relay relay,
+      StopSignal readersStop,
+      List<Decoded> batch,
+      SnapshotProgress progress,
+      String where) {
+    Optional<BatchResult> result =
+        Retry.untilStopped(
+            readersStop,
+            backoff(),
+            Retry.after(settings.giveUpAfter()),
+            e -> e instanceof BatchNotApplied || e instanceof TargetUnavailableException,
+            (e, pause) ->
+                LOG.warn(
+                    "a batch of {} not applied yet, retrying in {} ms: {}",
+                    where,
+                    pause.toMillis(),
+                    e.getMessage()),
+            () -> {
+              BatchResult r = relay.applyDecoded(batch);
+              LOG.info(BatchLog.text(r));
+              if (!r.succeeded()) {
+                throw new BatchNotApplied(r);
+              }
+              return r;
+            });
+    result.ifPresent(r -> progress.pageApplied(batch.size(), r.deadLettered()));
+    return result.isPresent();
+  }
+
+  private <T> Optional<T> retrying(String what, Supplier<T> call) {
+    return Retry.untilStopped(
+        stop,
+        backoff(),
+        Retry.after(settings.giveUpAfter()),
+        e ->
+            e instanceof TargetUnavailableException
+                || (e instanceof SourceReadException read && read.retryable()),
+        (e, pause) ->
+            LOG.warn("{} failed, retrying in {} ms: {}", what, pause.toMillis(), e.getMessage()),
+        call);
+  }
+
+  private static Backoff backoff() {
+    return new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
+  }
+
+  private SnapshotLoad.Result result(
+      S3ExportUrl url,
+      TableDescription table,
+      TableName target,
+      SnapshotCursors cursors,
+      SnapshotCursors.Load load,
+      ExportManifest manifest,
+      List<FileOutcome> outcomes,
+      SnapshotProgress progress) {
+    long items = outcomes.stream().mapToLong(FileOutcome::items).sum();
+    long done = outcomes.stream().filter(o -> o.status() == FileStatus.DONE).count();
+    boolean failed = outcomes.stream().anyMatch(o -> o.status() == FileStatus.FAILED);
+    String rate =
+        String.format(
+            Locale.ROOT,
+            "%d items in this run in %.1f s (%.0f items/s)",
+            progress.items(),
+            progress.seconds(),
+            progress.rate());
+    if (done == outcomes.size()) {
+      try {
+        cursors.finish(load, items);
+      } catch (TargetUnavailableException e) {
+        LOG.warn("the load is complete, but its end was not recorded: {}", e.getMessage());
+      }
+      return new SnapshotLoad.Result(
+          SnapshotLoad.Status.DONE,
+          items,
+          String.format(
+              Locale.ROOT,
+              "loaded %s (%s at %s) into %s: %d items from %d files (the manifest's count: %d),"
+                  + " %s; %d dead-lettered",
+              url.location(),
+              table.name(),
+              manifest.exportTime(),
+              target,
+              items,
+              outcomes.size(),
+              manifest.itemCount(),
+              rate,
+              progress.deadLettered()));
+    }
+    StringBuilder summary =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "the load of %s into %s %s after %d items, %d of %d files done (%s); run the same"
+                    + " command to resume:",
+                url.location(),
+                target,
+                failed ? "FAILED" : "was stopped",
+                items,
+                done,
+                outcomes.size(),
+                rate));
+    for (FileOutcome o : outcomes) {
+      if (o.status() != FileStatus.DONE) {
+        summary.append(
+            String.format(
+                Locale.ROOT,
+                "%n  %s: %s%s",
+                files.location(o.key()),
+                o.status().name().toLowerCase(Locale.ROOT),
+                o.failure().map(f -> ": " + f).orElse("")));
+      }
+    }
+    return new SnapshotLoad.Result(
+        failed ? SnapshotLoad.Status.FAILED : SnapshotLoad.Status.STOPPED,
+        items,
+        summary.toString());
+  }
+}

@@ -1,0 +1,121 @@
+package io.cdcrelay.snapshot;
+
+import io.cdcrelay.source.S3ExportUrl;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Set;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/**
+ * Reads the objects of an export's folder over the AWS SDK's S3 client: the region, a custom
+ * endpoint with path-style requests (an emulator), the URL's credentials or the default chain.
+ * Failures are {@link SourceReadException}s, one sentence each, that say whether a retry can help.
+ */
+public final class S3ExportFiles implements AutoCloseable {
+
+  private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchBucket", "NotFound");
+  private static final Set<String> RETRYABLE_CODES =
+      Set.of("SlowDown", "RequestTimeout", "ExpiredToken", "RequestTimeTooSkewed");
+
+  private final S3Client client;
+  private final String bucket;
+
+  public S3ExportFiles(S3Client client, String bucket) {
+    this.client = client;
+    this.bucket = bucket;
+  }
+
+  /** A reader of the URL's bucket. */
+  public static S3ExportFiles from(S3ExportUrl url) {
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .httpClient(
+                UrlConnectionHttpClient.builder()
+                    .connectionTimeout(Duration.ofSeconds(10))
+                    .socketTimeout(Duration.ofSeconds(60))
+                    .build())
+            .region(Region.of(url.region()))
+            .credentialsProvider(credentials(url))
+            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+    url.endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
+    return new S3ExportFiles(builder.build(), url.bucket());
+  }
+
+  static AwsCredentialsProvider credentials(S3ExportUrl url) {
+    if (url.accessKey().isPresent()) {
+      return StaticCredentialsProvider.create(
+          AwsBasicCredentials.create(url.accessKey().get(), url.secretKey().orElse("")));
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+
+  /** The whole object, for a manifest. */
+  public byte[] read(String key) {
+    try {
+      return client.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+    } catch (SdkException e) {
+      throw failure(key, e);
+    }
+  }
+
+  /** The object as a stream, for a data file; the caller closes it. */
+  public InputStream open(String key) {
+    try {
+      return client.getObject(r -> r.bucket(bucket).key(key));
+    } catch (SdkException e) {
+      throw failure(key, e);
+    }
+  }
+
+  /** The S3 URL of a key, as messages name it. */
+  public String location(String key) {
+    return "s3://" + bucket + "/" + key;
+  }
+
+  private SourceReadException failure(String key, SdkException e) {
+    String where = location(key);
+    if (e instanceof AwsServiceException service) {
+      String code =
+          service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+      int status = service.statusCode();
+      if (status == 404 || (code != null && MISSING.contains(code))) {
+        return new SourceReadException(
+            where + " does not exist (" + (code == null ? status : code) + ")", false, e);
+      }
+      if (status == 403) {
+        return new SourceReadException(
+            "access to "
+                + where
+                + " was denied ("
+                + (code == null ? "403" : code)
+                + "): the credentials need s3:GetObject on the export's folder",
+            false,
+            e);
+      }
+      boolean retryable =
+          service.isThrottlingException()
+              || status >= 500
+              || (code != null && RETRYABLE_CODES.contains(code));
+      return new SourceReadException(
+          "reading " + where + " failed: " + service.getMessage(), retryable, e);
+    }
+    return new SourceReadException(
+        "reading " + where + " failed: " + e.getMessage(), e instanceof SdkClientException, e);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

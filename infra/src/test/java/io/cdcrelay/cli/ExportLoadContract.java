@@ -1,0 +1,233 @@
+package io.cdcrelay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.change.ChangeVersion;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.snapshot.DynamoDbEmulator;
+import io.cdcrelay.snapshot.S3ExportFixture;
+import io.cdcrelay.snapshot.TestItems;
+import io.cdcrelay.testing.TableRows;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The load from a DynamoDB export to S3 ({@code relay load 's3://…/AWSDynamoDB/EXPORT_ID/'}) from
+ * an export in AWS's layout in moto's S3 into a real database, written once and run per database:
+ * every type over several data files with a poison line, S/N/B keys, the key schema from
+ * DescribeTable or {@code key=}, a data file gone (the load is short, then the same command loads
+ * only that file), a corrupt gzip file, a missing manifest.
+ */
+abstract class ExportLoadContract extends DynamoDbTableTest {
+
+  private S3ExportFixture s3;
+  private String exportId;
+  private final Instant exportTime =
+      Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
+
+  @BeforeEach
+  void startExport() {
+    s3 = new S3ExportFixture(dynamo.port());
+    exportId = System.currentTimeMillis() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @AfterEach
+  void closeExport() {
+    s3.close();
+  }
+
+  /** Items split into {@code files} data files, round robin. */
+  private static List<List<String>> files(List<Map<String, AttributeValue>> items, int files) {
+    List<List<String>> lines = new ArrayList<>();
+    for (int f = 0; f < files; f++) {
+      lines.add(new ArrayList<>());
+    }
+    for (int i = 0; i < items.size(); i++) {
+      lines.get(i % files).add(S3ExportFixture.line(items.get(i)));
+    }
+    return lines;
+  }
+
+  @Test
+  void everyTypeFromSeveralDataFilesIsLoadedAndAPoisonLineIsDeadLettered() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    items.add(TestItems.everyType("id", TestItems.s("every")));
+    items.addAll(TestItems.mixed("id", "x", 29));
+    List<List<String>> files = files(items, 3);
+    files.get(1).add(5, "{\"Item\":{\"id\":{\"S\":\"poison\"},\"bad\":{\"N\":[1]}}}");
+    files.add(List.of()); // an empty partition gives an empty data file
+    S3ExportFixture.Export export = s3.write("exports/daily", exportId, source, exportTime, files);
+
+    Run run =
+        run(
+            "load",
+            "table",
+            s3.url(export.folder(), "batch-size=4&parallel=2"),
+            "--target",
+            target());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertLoaded(items, "id");
+    assertThat(run.output())
+        .contains("loaded s3://" + S3ExportFixture.BUCKET + "/" + export.folder())
+        .contains(": 31 items from 4 files (the manifest's count: 31)")
+        .contains("1 dead-lettered")
+        .doesNotContain(DynamoDbEmulator.SECRET_KEY);
+    // Every row carries the snapshot version of the export time (less the clock-skew margin).
+    for (TableRows.Row row : TableRows.read(database(), table).values()) {
+      ChangeVersion version = ChangeVersion.decode(row.version());
+      assertThat(version.sequenceNumber()).isEqualTo(ChangeVersion.LOWEST_SEQUENCE);
+      assertThat(version.createdAt()).isEqualTo(exportTime.minusSeconds(5));
+    }
+    // A line that is not an item has no table to go to: the state schema's dead letters.
+    assertThat(deadLetterReasons(export.dataFiles().get(1)))
+        .singleElement()
+        .asString()
+        .contains("line 6 of s3://" + S3ExportFixture.BUCKET + "/" + export.dataFiles().get(1));
+    // Each data file is recorded as done, with its items.
+    Map<Integer, Long> cursors = cursors();
+    assertThat(cursors).containsEntry(0, 10L).containsEntry(1, 11L).containsEntry(2, 10L);
+    assertThat(cursors).containsEntry(3, 0L);
+
+    Run again = run("load", s3.url(export.folder(), ""), target());
+    assertThat(again.exitCode()).as(again.output()).isZero();
+    assertThat(again.output()).contains("is complete (31 items); --restart loads it again");
+  }
+
+  @Test
+  void numberAndBinaryKeysAreLoadedWithTheKeySchemaFromTheKeyOption() throws Exception {
+    // No such table in DynamoDB: the key schema comes from key=.
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      items.add(
+          Map.of(
+              "shop", TestItems.n(i % 3 == 0 ? "-1.5" : Integer.toString(i % 3)),
+              "code", TestItems.b(new byte[] {(byte) i, (byte) 0xff}),
+              "qty", TestItems.n(Integer.toString(i))));
+    }
+    S3ExportFixture.Export export = s3.write("", exportId, source, exportTime, files(items, 2));
+
+    Run refused = run("load", s3.url(export.folder(), ""), target());
+    assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
+    assertThat(refused.output())
+        .contains("the export does not hold the key schema of " + source)
+        .contains("key=ATTRIBUTE:TYPE");
+
+    Run run = run("load", s3.url(export.folder(), "key=shop:N,code:B"), target());
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertLoaded(items, "shop", "code");
+  }
+
+  @Test
+  void theTableOptionNamesTheTableAndItsKeySchemaComesFromDescribeTable() throws Exception {
+    dynamo.createTable(source, "sku:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("sku", "d", 7);
+    S3ExportFixture.Export export =
+        s3.write("p", exportId, "SomeOtherName", exportTime, files(items, 1));
+    Run run = run("load", s3.url(export.folder(), "table=" + source), target());
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertLoaded(items, "sku");
+  }
+
+  @Test
+  void aDataFileGoneMakesTheLoadShortAndTheSameCommandThenLoadsOnlyThatFile() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "g", 40);
+    List<List<String>> files = files(items, 4);
+    S3ExportFixture.Export export = s3.write("p", exportId, source, exportTime, files);
+    String gone = export.dataFiles().get(2);
+    s3.delete(gone);
+    String url = s3.url(export.folder(), "batch-size=3&parallel=2");
+
+    Run failed = run("load", url, target(), "--give-up-after", "2s");
+
+    assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
+    assertThat(failed.output())
+        .contains("FAILED after 30 items, 3 of 4 files done")
+        .contains("s3://" + S3ExportFixture.BUCKET + "/" + gone + ": failed: ")
+        .contains("does not exist");
+    assertThat(TableRows.count(database(), table)).isEqualTo(30);
+
+    s3.put(gone, S3ExportFixture.gzip(String.join("\n", files.get(2)) + "\n"));
+    Run resumed = run("load", url, target());
+    assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+    assertThat(resumed.output())
+        .contains("resuming the load of s3://")
+        .contains(": 40 items from 4 files")
+        .contains("10 items in this run");
+    assertLoaded(items, "id");
+  }
+
+  @Test
+  void aCorruptGzipFileFailsNamingItAndTheOtherFilesAreLoaded() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "z", 20);
+    List<List<String>> files = files(items, 2);
+    S3ExportFixture.Export export = s3.write("p", exportId, source, exportTime, files);
+    byte[] whole = S3ExportFixture.gzip(String.join("\n", files.get(0)) + "\n");
+    s3.put(export.dataFiles().get(0), java.util.Arrays.copyOf(whole, whole.length / 2));
+
+    Run run = run("load", s3.url(export.folder(), ""), target());
+
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.output())
+        .contains(export.dataFiles().get(0) + " is not a whole gzip file")
+        .contains("1 of 2 files done");
+    assertThat(cursors()).containsEntry(1, 10L);
+  }
+
+  @Test
+  void aFolderWithoutManifestIsRefusedInOneSentence() {
+    Run run = run("load", s3.url("nothing/AWSDynamoDB/" + exportId + "/", "key=id:S"), target());
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.output())
+        .contains(
+            "no export at s3://"
+                + S3ExportFixture.BUCKET
+                + "/nothing/AWSDynamoDB/"
+                + exportId
+                + "/: manifest-summary.json is missing")
+        .doesNotContain(DynamoDbEmulator.SECRET_KEY)
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void badExportUrlsAreRefusedBeforeAnythingIsRead() {
+    Run noFolder = run("load", "s3://bucket/just/a/prefix/", target());
+    assertThat(noFolder.exitCode()).isEqualTo(2);
+    assertThat(noFolder.output()).contains("is not an export's folder");
+    Run typo = run("load", "s3://bucket/AWSDynamoDB/x/?paralel=2", target());
+    assertThat(typo.exitCode()).isEqualTo(2);
+    assertThat(typo.output()).contains("did you mean \"parallel\"");
+  }
+
+  private List<String> deadLetterReasons(String dataFile) throws Exception {
+    TableName deadLetters = new TableName(table.schema(), "cdc_relay_dead_letters");
+    database().refresh(deadLetters);
+    List<String> reasons = new ArrayList<>();
+    try (Connection c = database().connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT \"reason\" FROM " + deadLetters.quoted() + " WHERE \"reason\" LIKE ?")) {
+      s.setString(1, "%" + dataFile + "%");
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          reasons.add(rs.getString(1));
+        }
+      }
+    }
+    return reasons;
+  }
+}

@@ -1,0 +1,73 @@
+package io.cdcrelay.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.change.AttributeValue;
+import io.cdcrelay.change.ChangeVersion;
+import io.cdcrelay.change.Decoded;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ExportLoadTest {
+
+  private final SnapshotChanges changes =
+      new SnapshotChanges(
+          "Orders",
+          List.of("id"),
+          ChangeVersion.ofRead(Instant.parse("2026-01-01T00:00:00Z"), Duration.ofSeconds(5)));
+
+  @Test
+  void aLineIsAnUpsertOfItsItemWithTheExportVersion() {
+    Decoded decoded =
+        ExportLoad.decode(
+            changes,
+            "{\"Item\":{\"id\":{\"S\":\"a\"},\"n\":{\"N\":\"12345678901234567890123456789012345678\"}}}",
+            "s3://b/k.json.gz",
+            1);
+    assertThat(decoded).isInstanceOf(Decoded.Ok.class);
+    var change = ((Decoded.Ok) decoded).change();
+    assertThat(change.keys()).containsEntry("id", new AttributeValue.S("a"));
+    assertThat(change.newImage().get("n"))
+        .isEqualTo(
+            new AttributeValue.N(
+                new java.math.BigDecimal("12345678901234567890123456789012345678")));
+    assertThat(change.createdMicros()).isEqualTo(changes.version().createdMicros());
+  }
+
+  @Test
+  void aLineThatIsNotAnItemIsAPoisonRecordNamingTheFileAndLine() {
+    for (String line :
+        List.of(
+            "not json",
+            "{\"Other\":{}}",
+            "{\"Item\":{\"id\":{\"S\":\"a\"},\"x\":{\"Q\":\"1\"}}}")) {
+      Decoded decoded = ExportLoad.decode(changes, line, "s3://b/k.json.gz", 7);
+      assertThat(decoded).as(line).isInstanceOf(Decoded.Poison.class);
+      assertThat(new String(decoded.source().data(), java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo(line);
+    }
+    // An item without its key attributes is refused as the Scan load refuses it.
+    assertThat(
+            ExportLoad.decode(
+                changes, "{\"Item\":{\"other\":{\"S\":\"no key\"}}}", "s3://b/k.json.gz", 8))
+        .isInstanceOf(Decoded.Poison.class);
+    Decoded.Poison poison =
+        (Decoded.Poison) ExportLoad.decode(changes, "not json", "s3://b/k.json.gz", 7);
+    assertThat(poison.reason()).startsWith("line 7 of s3://b/k.json.gz is not an exported item");
+    assertThat(poison.source().shardId()).isEqualTo("s3://b/k.json.gz:7");
+  }
+
+  @Test
+  void dataFileKeysAreReadUnderTheExportPrefix() {
+    String folder = "exports/daily/AWSDynamoDB/0171-ab12/";
+    assertThat(ExportLoad.resolve(folder, folder + "data/a.json.gz"))
+        .isEqualTo(folder + "data/a.json.gz");
+    // AWS's example manifest gives the key from AWSDynamoDB/ on.
+    assertThat(ExportLoad.resolve(folder, "AWSDynamoDB/0171-ab12/data/a.json.gz"))
+        .isEqualTo(folder + "data/a.json.gz");
+    assertThat(ExportLoad.resolve("AWSDynamoDB/0171-ab12/", "AWSDynamoDB/0171-ab12/data/a.json.gz"))
+        .isEqualTo("AWSDynamoDB/0171-ab12/data/a.json.gz");
+  }
+}

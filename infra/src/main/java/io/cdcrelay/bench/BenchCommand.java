@@ -11,15 +11,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code relay bench decode|lambda|stream|all}: measures the relay beside its baselines in one run
- * and prints one table; starts what it needs (the embedded PostgreSQL, or the CrateDB at {@code
- * CRATEDB_URL}; moto and the reference tool from PyPI for the stream part).
+ * {@code relay bench decode|lambda|stream|snapshot|all}: measures the relay beside its baselines in
+ * one run and prints one table; starts what it needs (the embedded PostgreSQL, or the CrateDB at
+ * {@code CRATEDB_URL}; moto and the reference tool from PyPI for the stream part, dynalite from the
+ * npm registry for the snapshot part).
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description =
-        "Benchmarks the decoder, the Lambda handler and the local relay beside their baselines"
+        "Benchmarks the decoder, the Lambda handler, the local relay and the full load beside"
+            + " their baselines"
             + " and prints one table (median of the rounds, spread, ratio to the baseline).")
 public final class BenchCommand implements Callable<Integer> {
 
@@ -28,13 +30,14 @@ public final class BenchCommand implements Callable<Integer> {
     decode,
     lambda,
     stream,
+    snapshot,
     all
   }
 
   @Parameters(
       arity = "0..*",
       paramLabel = "PART",
-      description = "decode, lambda, stream or all (default: all)")
+      description = "decode, lambda, stream, snapshot or all (default: all)")
   List<Part> parts = new ArrayList<>();
 
   @Option(
@@ -92,6 +95,27 @@ public final class BenchCommand implements Callable<Integer> {
   int referenceRecords;
 
   @Option(
+      names = "--snapshot-items",
+      paramLabel = "N",
+      description = "Items in the table of the snapshot part (default: ${DEFAULT-VALUE})",
+      defaultValue = "20000")
+  int snapshotItems;
+
+  @Option(
+      names = "--segments",
+      paramLabel = "N",
+      description = "Scan segments of the snapshot part (default: ${DEFAULT-VALUE})",
+      defaultValue = "8")
+  int segments;
+
+  @Option(
+      names = "--snapshot-batch-size",
+      paramLabel = "N",
+      description = "batch-size of the snapshot part's load (default: ${DEFAULT-VALUE})",
+      defaultValue = "100")
+  int snapshotBatchSize;
+
+  @Option(
       names = "--embedded-dir",
       paramLabel = "DIR",
       description = "Where the embedded PostgreSQL keeps its data (default: ${DEFAULT-VALUE})",
@@ -133,6 +157,14 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
     }
+    if (snapshotItems < 1 || segments < 1 || segments > 64) {
+      log.println("--snapshot-items must be at least 1, --segments 1 to 64.");
+      return 2;
+    }
+    if (snapshotBatchSize < 1 || snapshotBatchSize > 10_000) {
+      log.println("--snapshot-batch-size " + snapshotBatchSize + " is out of range 1 to 10000.");
+      return 2;
+    }
     for (int count : shards) {
       if (count < 1 || count > 16) {
         log.println("--shards: " + count + " is out of range 1 to 16.");
@@ -148,7 +180,9 @@ public final class BenchCommand implements Callable<Integer> {
       log.println("decode: " + decodeRecords + " records, " + rounds + " rounds");
       new DecodeBench(decodeRecords, rounds).run(table);
     }
-    if (chosen.contains(Part.lambda) || chosen.contains(Part.stream)) {
+    if (chosen.contains(Part.lambda)
+        || chosen.contains(Part.stream)
+        || chosen.contains(Part.snapshot)) {
       try (BenchTarget target =
           crateDbUrl != null && !crateDbUrl.isBlank()
               ? BenchTarget.crateDb(crateDbUrl)
@@ -169,6 +203,17 @@ public final class BenchCommand implements Callable<Integer> {
                   Math.min(referenceRecords, streamRecords),
                   rounds,
                   log)
+              .run(table);
+        }
+        if (chosen.contains(Part.snapshot)) {
+          log.println(
+              "snapshot: "
+                  + snapshotItems
+                  + " items, "
+                  + segments
+                  + " segments, batch-size "
+                  + snapshotBatchSize);
+          new SnapshotBench(target, tools, snapshotItems, segments, snapshotBatchSize, rounds, log)
               .run(table);
         }
       }

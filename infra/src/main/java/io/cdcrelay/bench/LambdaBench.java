@@ -295,7 +295,7 @@ final class LambdaBench {
   }
 
   /** One way of writing planned rows in bulk with the relay's upsert statement. */
-  private interface RawUpsert {
+  interface RawUpsert {
     String name();
 
     String tag();
@@ -310,7 +310,7 @@ final class LambdaBench {
   }
 
   /** A JDBC batch, optionally rewritten by pgjdbc into multi-row statements. */
-  private record JdbcBatch(boolean rewrite) implements RawUpsert {
+  record JdbcBatch(boolean rewrite) implements RawUpsert {
     @Override
     public String name() {
       return rewrite ? "JDBC batch, reWriteBatchedInserts" : "JDBC batch";

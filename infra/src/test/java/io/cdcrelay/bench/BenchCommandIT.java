@@ -61,4 +61,46 @@ class BenchCommandIT {
       assertThat(line.length()).isEqualTo(table.get(0).length());
     }
   }
+
+  @Test
+  void snapshotPrintsTheLoadBesideTheScanAndTheRawUpsertLimits() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    BenchCommand command =
+        new BenchCommand(
+            Map.of(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    int exit =
+        new CommandLine(command)
+            .execute(
+                "snapshot",
+                "--rounds",
+                "1",
+                "--snapshot-items",
+                "300",
+                "--segments",
+                "2",
+                "--snapshot-batch-size",
+                "40",
+                "--tools",
+                io.cdcrelay.tools.Repository.root().resolve(".tools").toString(),
+                "--embedded-dir",
+                dir.resolve("pg").toString());
+
+    assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    List<String> table =
+        out.toString(StandardCharsets.UTF_8)
+            .lines()
+            .filter(l -> l.startsWith("| snapshot"))
+            .toList();
+    assertThat(table).hasSize(4);
+    assertThat(table.get(0))
+        .contains("relay load dynamodb://, 2 segments, batch-size 40, 300 items", "items/s")
+        .contains("limit: plain parallel Scan, 2 segments", "(n=1)", "×");
+    assertThat(table.get(1)).contains("limit: raw bulk upsert, 2 connections", "×");
+    assertThat(table.get(2)).contains("the slower limit", "×");
+    assertThat(table.get(3))
+        .contains("skipped: the reference tool writes to CrateDB only: set CRATEDB_URL");
+  }
 }

@@ -1,0 +1,503 @@
+package io.cdcrelay.bench;
+
+import io.cdcrelay.change.AttributeValue;
+import io.cdcrelay.change.ChangeVersion;
+import io.cdcrelay.change.Decoded;
+import io.cdcrelay.cli.RelayCli;
+import io.cdcrelay.plan.BatchPlan;
+import io.cdcrelay.plan.BatchPlanner;
+import io.cdcrelay.plan.ColumnTypes;
+import io.cdcrelay.plan.ItemMapper;
+import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.plan.PlannedRow;
+import io.cdcrelay.sink.CrateDbSql;
+import io.cdcrelay.sink.PostgreSql;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetSql;
+import io.cdcrelay.snapshot.SdkItems;
+import io.cdcrelay.snapshot.SnapshotChanges;
+import io.cdcrelay.tools.Command;
+import io.cdcrelay.tools.Installs;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The snapshot part: {@code relay load dynamodb://…} (the full load, in this process) of a dynalite
+ * table of mixed items into the bench target, beside the two limits measured in the same run — a
+ * plain parallel Scan of the same table with the same segments and page size (no writes), and a raw
+ * bulk upsert of the same items with the relay's own statement from as many connections — and, when
+ * a CrateDB is the target, beside the reference tool ({@code ctk load dynamodb://…}).
+ */
+final class SnapshotBench {
+
+  private static final String ACCESS_KEY = "AKIABENCHDYNALITE001";
+  private static final String SECRET_KEY = "bench";
+  private static final String REGION = "us-east-1";
+  private static final String SOURCE_TABLE = "bench_snapshot";
+  private static final KeySchema KEYS =
+      new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S)));
+
+  private final BenchTarget target;
+  private final Path tools;
+  private final int items;
+  private final int segments;
+  private final int batchSize;
+  private final int rounds;
+  private final PrintStream log;
+
+  SnapshotBench(
+      BenchTarget target,
+      Path tools,
+      int items,
+      int segments,
+      int batchSize,
+      int rounds,
+      PrintStream log) {
+    this.target = target;
+    this.tools = tools;
+    this.items = items;
+    this.segments = segments;
+    this.batchSize = batchSize;
+    this.rounds = rounds;
+    this.log = log;
+  }
+
+  void run(ResultTable table) throws Exception {
+    target.clear();
+    String name =
+        String.format(
+            "relay load dynamodb://, %d segments, batch-size %,d, %,d items",
+            segments, batchSize, items);
+    DynaliteProcess dynalite;
+    try {
+      dynalite = DynaliteProcess.start(tools);
+    } catch (Installs.UnavailableException | IllegalStateException e) {
+      table.skip("snapshot", name, e.getMessage());
+      return;
+    }
+    try (dynalite;
+        DynamoDbClient client =
+            DynamoDbClient.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .region(Region.of(REGION))
+                .credentialsProvider(
+                    StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .endpointOverride(dynalite.endpoint())
+                .build()) {
+      List<Map<String, AttributeValue>> source = items(items);
+      long put = fill(client, source);
+      log.printf(
+          "snapshot: %,d items (%,d bytes on average) put into dynalite in %,d ms%n",
+          items, averageSize(source), put / 1_000_000);
+      List<PlannedRow> rows = plan(source);
+      List<Double> loads = new ArrayList<>();
+      List<Double> scans = new ArrayList<>();
+      List<Double> raws = new ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        scans.add(scan(client));
+        String loadTable = "snapshot_load_r" + round;
+        double seconds = load(dynalite, loadTable);
+        check(loadTable);
+        loads.add(items / seconds);
+        raws.add(raw(rows, "snapshot_raw_r" + round));
+        log.printf(
+            "snapshot: round %d: load %,.0f, Scan %,.0f, raw upsert %,.0f items/s%n",
+            round + 1, loads.get(round), scans.get(round), raws.get(round));
+      }
+      Stats load = Stats.of(loads);
+      Stats scan = Stats.of(scans);
+      Stats raw = Stats.of(raws);
+      table.add(
+          "snapshot",
+          name,
+          "items/s",
+          load,
+          String.format("limit: plain parallel Scan, %d segments, no writes", segments),
+          scan);
+      table.add(
+          "snapshot",
+          "  the same load",
+          "items/s",
+          load,
+          String.format("limit: raw bulk upsert, %d connections, JDBC batch", segments),
+          raw);
+      Stats slower = scan.median() <= raw.median() ? scan : raw;
+      table.add(
+          "snapshot",
+          "  the same load",
+          "items/s",
+          load,
+          "the slower limit (goal: ratio ≥ 0.77, within 1.3×)",
+          slower);
+      reference(table, dynalite, load);
+    }
+  }
+
+  /** {@code count} items of mixed shape, about 400 to 600 bytes each. */
+  static List<Map<String, AttributeValue>> items(int count) {
+    Random random = new Random(20_000);
+    List<Map<String, AttributeValue>> list = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      Map<String, AttributeValue> item = new LinkedHashMap<>();
+      item.put("id", new AttributeValue.S("item-" + i));
+      item.put(
+          "name", new AttributeValue.S("name " + i + " " + "x".repeat(150 + random.nextInt(150))));
+      item.put("count", new AttributeValue.N(BigDecimal.valueOf(random.nextInt(1_000_000))));
+      item.put(
+          "price",
+          new AttributeValue.N(new BigDecimal(random.nextInt(10000) + "." + random.nextInt(100))));
+      item.put("active", new AttributeValue.Bool(random.nextBoolean()));
+      item.put(
+          "tags",
+          new AttributeValue.SS(List.of("t" + random.nextInt(5), "u" + (5 + random.nextInt(5)))));
+      Map<String, AttributeValue> address = new LinkedHashMap<>();
+      address.put("street", new AttributeValue.S("street " + random.nextInt(1000)));
+      address.put("zip", new AttributeValue.N(BigDecimal.valueOf(10000 + random.nextInt(89999))));
+      item.put("address", new AttributeValue.M(address));
+      item.put(
+          "history",
+          new AttributeValue.L(
+              List.of(
+                  new AttributeValue.N(BigDecimal.valueOf(random.nextInt(100))),
+                  new AttributeValue.N(BigDecimal.valueOf(i)))));
+      if (i % 3 == 0) {
+        item.put("note", new AttributeValue.S("y".repeat(100 + random.nextInt(100))));
+      }
+      list.add(item);
+    }
+    return list;
+  }
+
+  private static long averageSize(List<Map<String, AttributeValue>> items) {
+    long total = 0;
+    for (Map<String, AttributeValue> item : items) {
+      total += io.cdcrelay.snapshot.ItemJson.bytes(item).length;
+    }
+    return items.isEmpty() ? 0 : total / items.size();
+  }
+
+  /** Creates the table and puts the items, 25 per BatchWriteItem from 4 threads; ns taken. */
+  private long fill(DynamoDbClient client, List<Map<String, AttributeValue>> source)
+      throws Exception {
+    long start = System.nanoTime();
+    client.createTable(
+        r ->
+            r.tableName(SOURCE_TABLE)
+                .keySchema(
+                    KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
+                .attributeDefinitions(
+                    AttributeDefinition.builder().attributeName("id").attributeType("S").build())
+                .billingMode(BillingMode.PAY_PER_REQUEST));
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int from = 0; from < source.size(); from += 25) {
+        List<Map<String, AttributeValue>> chunk =
+            source.subList(from, Math.min(source.size(), from + 25));
+        futures.add(
+            pool.submit(
+                () -> {
+                  List<WriteRequest> writes = new ArrayList<>();
+                  for (Map<String, AttributeValue> item : chunk) {
+                    writes.add(
+                        WriteRequest.builder()
+                            .putRequest(PutRequest.builder().item(SdkItems.toSdk(item)).build())
+                            .build());
+                  }
+                  Map<String, List<WriteRequest>> pending = Map.of(SOURCE_TABLE, writes);
+                  while (!pending.isEmpty()) {
+                    Map<String, List<WriteRequest>> request = pending;
+                    BatchWriteItemResponse response =
+                        client.batchWriteItem(r -> r.requestItems(request));
+                    pending =
+                        response.hasUnprocessedItems() ? response.unprocessedItems() : Map.of();
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> future : futures) {
+        future.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return System.nanoTime() - start;
+  }
+
+  /** The limit on the read side: every segment scanned in parallel, pages of batch-size. */
+  private double scan(DynamoDbClient client) throws Exception {
+    AtomicLong read = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(segments);
+    long start = System.nanoTime();
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int s = 0; s < segments; s++) {
+        int segment = s;
+        futures.add(
+            pool.submit(
+                () -> {
+                  Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> from =
+                      null;
+                  do {
+                    Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>
+                        startKey = from;
+                    ScanResponse page =
+                        client.scan(
+                            r -> {
+                              r.tableName(SOURCE_TABLE).limit(batchSize);
+                              if (segments > 1) {
+                                r.segment(segment).totalSegments(segments);
+                              }
+                              if (startKey != null) {
+                                r.exclusiveStartKey(startKey);
+                              }
+                            });
+                    // Decoded as the load decodes a page, so that only the writes differ.
+                    page.items().forEach(SdkItems::toModel);
+                    read.addAndGet(page.items().size());
+                    from = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
+                  } while (from != null);
+                  return null;
+                }));
+      }
+      for (Future<?> future : futures) {
+        future.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (read.get() != items) {
+      throw new IllegalStateException("the Scan read " + read.get() + " items of " + items);
+    }
+    return items / seconds;
+  }
+
+  /** One full load in this process into a fresh table; wall seconds. */
+  private double load(DynaliteProcess dynalite, String loadTable) {
+    String source =
+        "dynamodb://"
+            + ACCESS_KEY
+            + ":"
+            + SECRET_KEY
+            + "@127.0.0.1:"
+            + dynalite.port()
+            + "/"
+            + SOURCE_TABLE
+            + "?region="
+            + REGION
+            + "&segments="
+            + segments
+            + "&batch-size="
+            + batchSize;
+    long start = System.nanoTime();
+    int exit =
+        RelayCli.run(
+            "load",
+            source,
+            "--target",
+            target.jdbcUrl(),
+            "--table",
+            BenchTarget.SCHEMA + "." + loadTable,
+            "--state-schema",
+            BenchTarget.SCHEMA);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (exit != 0) {
+      throw new IllegalStateException("relay load dynamodb:// exited " + exit);
+    }
+    return seconds;
+  }
+
+  /** The items as the relay plans them, with the snapshot version. */
+  private List<PlannedRow> plan(List<Map<String, AttributeValue>> source) {
+    TargetSql sql = target.isCrateDb() ? new CrateDbSql() : new PostgreSql();
+    SnapshotChanges changes =
+        new SnapshotChanges(
+            SOURCE_TABLE, List.of("id"), ChangeVersion.ofRead(Instant.now(), Duration.ZERO));
+    List<Decoded> decoded = changes.upserts(source);
+    BatchPlan plan =
+        new BatchPlanner(new ItemMapper(sql.strictNames(), sql.maxTextBytes()))
+            .plan(decoded, KEYS, ColumnTypes.empty());
+    if (!plan.deadLetters().isEmpty() || plan.rows().size() != source.size()) {
+      throw new IllegalStateException("the items should plan one row each: " + plan.deadLetters());
+    }
+    return plan.rows();
+  }
+
+  /**
+   * The limit on the write side: the planned rows upserted with the relay's own statement, as JDBC
+   * batches of batch-size from one connection per segment; items/s.
+   */
+  private double raw(List<PlannedRow> rows, String rawTable) throws Exception {
+    TargetSql sql = target.isCrateDb() ? new CrateDbSql() : new PostgreSql();
+    TableName name = new TableName(BenchTarget.SCHEMA, rawTable);
+    try (Connection connection = target.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql.createTable(name, KEYS));
+    }
+    String upsert = sql.upsert(name, KEYS, false);
+    LambdaBench.JdbcBatch batch = new LambdaBench.JdbcBatch(false);
+    ExecutorService pool = Executors.newFixedThreadPool(segments);
+    long start = System.nanoTime();
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int s = 0; s < segments; s++) {
+        int segment = s;
+        futures.add(
+            pool.submit(
+                () -> {
+                  try (Connection connection = target.connect()) {
+                    List<PlannedRow> mine = new ArrayList<>();
+                    for (int i = segment; i < rows.size(); i += segments) {
+                      mine.add(rows.get(i));
+                    }
+                    for (int from = 0; from < mine.size(); from += batchSize) {
+                      batch.upsert(
+                          connection,
+                          sql,
+                          upsert,
+                          mine.subList(from, Math.min(mine.size(), from + batchSize)));
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> future : futures) {
+        future.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return rows.size() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** The load wrote every item. */
+  private void check(String loadTable) throws SQLException {
+    try (Connection connection = target.connect();
+        Statement statement = connection.createStatement()) {
+      String name = BenchTarget.SCHEMA + ".\"" + loadTable + "\"";
+      if (target.isCrateDb()) {
+        statement.execute("REFRESH TABLE " + name);
+      }
+      try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + name)) {
+        rs.next();
+        if (rs.getLong(1) != items) {
+          throw new IllegalStateException(
+              loadTable + " holds " + rs.getLong(1) + " rows of " + items);
+        }
+      }
+    }
+  }
+
+  /** {@code ctk load dynamodb://…} into CrateDB, one run, beside the relay's median. */
+  private void reference(ResultTable table, DynaliteProcess dynalite, Stats load) throws Exception {
+    String name = String.format("reference tool ctk load dynamodb://, %,d items", items);
+    if (!target.isCrateDb()) {
+      table.skip("snapshot", name, "the reference tool writes to CrateDB only: set CRATEDB_URL");
+      return;
+    }
+    Path bin;
+    try {
+      bin = Installs.pythonVenv(tools, "ctk", Installs.REFERENCE_TOOL);
+    } catch (Installs.UnavailableException e) {
+      table.skip("snapshot", name, e.getMessage());
+      return;
+    }
+    String refTable = "snapshot_reference_ctk";
+    try (Connection connection = target.connect();
+        Statement statement = connection.createStatement()) {
+      // The reference tool cannot create its table: its users create it by hand, like this.
+      statement.execute(
+          "CREATE TABLE "
+              + BenchTarget.SCHEMA
+              + "."
+              + refTable
+              + " (\"pk\" OBJECT(STRICT) AS (\"id\" TEXT PRIMARY KEY),"
+              + " \"data\" OBJECT(DYNAMIC), \"aux\" OBJECT(IGNORED))");
+    }
+    String source =
+        "dynamodb://"
+            + ACCESS_KEY
+            + ":"
+            + SECRET_KEY
+            + "@127.0.0.1:"
+            + dynalite.port()
+            + "/"
+            + SOURCE_TABLE
+            + "?region="
+            + REGION;
+    String crate =
+        "crate://crate@"
+            + target.httpSql().orElseThrow().getHost()
+            + ":4200/"
+            + BenchTarget.SCHEMA
+            + "/"
+            + refTable;
+    long start = System.nanoTime();
+    Command.Result result =
+        Command.run(
+            // 0.1.x: "ctk load SOURCE_URL", the target from CRATEDB_CLUSTER_URL.
+            List.of(bin.resolve("ctk").toString(), "load", source),
+            tools.toAbsolutePath(),
+            Map.of("CRATEDB_CLUSTER_URL", crate),
+            Duration.ofMinutes(20));
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (result.exitCode() != 0) {
+      String output = result.output().strip();
+      table.skip(
+          "snapshot",
+          name,
+          "ctk exited "
+              + result.exitCode()
+              + ": "
+              + output.substring(Math.max(0, output.length() - 200)).replace('\n', ' '));
+      return;
+    }
+    try (Connection connection = target.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("REFRESH TABLE " + BenchTarget.SCHEMA + "." + refTable);
+      try (ResultSet rs =
+          statement.executeQuery("SELECT count(*) FROM " + BenchTarget.SCHEMA + "." + refTable)) {
+        rs.next();
+        log.printf("snapshot: ctk wrote %d rows of %d items%n", rs.getLong(1), items);
+      }
+    }
+    table.add(
+        "snapshot",
+        "  the same load",
+        "items/s",
+        load,
+        "reference tool (ctk load dynamodb://, process start to exit, one run)",
+        Stats.of(items / seconds));
+  }
+}

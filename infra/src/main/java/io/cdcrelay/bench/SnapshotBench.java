@@ -123,16 +123,28 @@ final class SnapshotBench {
       List<Double> loads = new ArrayList<>();
       List<Double> scans = new ArrayList<>();
       List<Double> raws = new ArrayList<>();
+      List<Double> loadCpu = new ArrayList<>();
+      List<Double> scanCpu = new ArrayList<>();
       for (int round = 0; round < rounds; round++) {
+        long cpu = cpuNanos();
         scans.add(scan(client));
+        scanCpu.add((cpuNanos() - cpu) / 1e3 / items);
         String loadTable = "snapshot_load_r" + round;
+        cpu = cpuNanos();
         double seconds = load(dynalite, loadTable);
+        loadCpu.add((cpuNanos() - cpu) / 1e3 / items);
         check(loadTable);
         loads.add(items / seconds);
         raws.add(raw(rows, "snapshot_raw_r" + round));
         log.printf(
-            "snapshot: round %d: load %,.0f, Scan %,.0f, raw upsert %,.0f items/s%n",
-            round + 1, loads.get(round), scans.get(round), raws.get(round));
+            "snapshot: round %d: load %,.0f, Scan %,.0f, raw upsert %,.0f items/s; this process's"
+                + " CPU: load %.1f, Scan %.1f µs/item%n",
+            round + 1,
+            loads.get(round),
+            scans.get(round),
+            raws.get(round),
+            loadCpu.get(round),
+            scanCpu.get(round));
       }
       Stats load = Stats.of(loads);
       Stats scan = Stats.of(scans);
@@ -159,8 +171,21 @@ final class SnapshotBench {
           load,
           "the slower limit (goal: ratio ≥ 0.77, within 1.3×)",
           slower);
+      table.add(
+          "snapshot",
+          "  the load's CPU in this process",
+          "µs/item",
+          Stats.of(loadCpu),
+          "the plain Scan's CPU in this process",
+          Stats.of(scanCpu));
       reference(table, dynalite, load);
     }
+  }
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /** {@code count} items of mixed shape, about 400 to 600 bytes each. */

@@ -94,13 +94,14 @@ class BenchCommandIT {
             .lines()
             .filter(l -> l.startsWith("| snapshot"))
             .toList();
-    assertThat(table).hasSize(4);
+    assertThat(table).hasSize(5);
     assertThat(table.get(0))
         .contains("relay load dynamodb://, 2 segments, batch-size 40, 300 items", "items/s")
         .contains("limit: plain parallel Scan, 2 segments", "(n=1)", "×");
     assertThat(table.get(1)).contains("limit: raw bulk upsert, 2 connections", "×");
     assertThat(table.get(2)).contains("the slower limit", "×");
-    assertThat(table.get(3))
+    assertThat(table.get(3)).contains("the load's CPU in this process", "µs/item", "×");
+    assertThat(table.get(4))
         .contains("skipped: the reference tool writes to CrateDB only: set CRATEDB_URL");
   }
 }

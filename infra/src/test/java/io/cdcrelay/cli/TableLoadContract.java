@@ -224,6 +224,23 @@ abstract class TableLoadContract extends DynamoDbTableTest {
   }
 
   @Test
+  void aSegmentThatEndsEarlyRecordsEveryPageItApplied() throws Exception {
+    // Cursors are written at most once a second while pages are applied: a segment that fails or
+    // is stopped records what it applied before it ends, so a resume reads nothing twice.
+    dynamo.createTable(source, "id:S", null);
+    dynamo.put(source, TestItems.mixed("id", "r", 120));
+    try (FaultyDynamoDb proxy = new FaultyDynamoDb(dynamo.port())) {
+      proxy.failScansAfter(6);
+      String url = dynamo.url(proxy.port(), source, "batch-size=5&segments=2");
+      Run failed = run("load", url, target(), "--give-up-after", "1s");
+      assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
+      long loaded = TableRows.count(database(), table);
+      assertThat(loaded).isBetween(5L, 119L);
+      assertThat(recorded()).as("items the cursors record").isEqualTo(loaded);
+    }
+  }
+
+  @Test
   void transientScanFaultsAreRetriedWithBackoff() throws Exception {
     dynamo.createTable(source, "id:S", null);
     List<Map<String, AttributeValue>> items = TestItems.mixed("id", "t", 50);

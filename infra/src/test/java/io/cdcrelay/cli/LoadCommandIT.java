@@ -94,7 +94,7 @@ class LoadCommandIT {
     return Stream.of(
         "kinesis://AKIAIOSFODNN7EXAMPLE:" + SECRET + "@localhost:4566/stream",
         "dynamodbstreams://aws/stream?region=eu-central-1",
-        "s3://bucket/key");
+        "gs://bucket/AWSDynamoDB/0171-ab12/");
   }
 
   private static boolean tableExists(PostgresDatabase postgres, String table) throws Exception {

@@ -83,7 +83,7 @@ public final class S3ExportFiles implements AutoCloseable {
     return "s3://" + bucket + "/" + key;
   }
 
-  private SourceReadException failure(String key, SdkException e) {
+  SourceReadException failure(String key, SdkException e) {
     String where = location(key);
     if (e instanceof AwsServiceException service) {
       String code =

@@ -6,8 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +39,7 @@ public final class MotoServer implements AutoCloseable {
           new ProcessBuilder(
                   List.of(
                       bin.resolve("python").toString(),
-                      launcher().toString(),
+                      Resources.file("/moto/server.py").toString(),
                       "-H",
                       "127.0.0.1",
                       "-p",
@@ -54,23 +52,6 @@ public final class MotoServer implements AutoCloseable {
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start moto_server", e);
-    }
-  }
-
-  /**
-   * {@code moto/server.py} from the test classpath: a file in {@code target/test-classes} (where
-   * both Surefire and Failsafe find test resources), next to the modules it imports.
-   */
-  private static Path launcher() {
-    URL resource = MotoServer.class.getResource("/moto/server.py");
-    if (resource == null || !"file".equals(resource.getProtocol())) {
-      throw new IllegalStateException(
-          "moto/server.py is not a file on the test classpath: " + resource);
-    }
-    try {
-      return Path.of(resource.toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
     }
   }
 

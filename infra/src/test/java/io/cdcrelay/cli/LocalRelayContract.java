@@ -544,7 +544,7 @@ abstract class LocalRelayContract {
       assertThat(proxy.throttledCalls()).isEqualTo(6);
       assertThat(proxy.getRecordsCalls()).isGreaterThan(6);
       assertThat(run.output())
-          .contains("throttled, backing off 200 ms")
+          .contains("throttled, retrying in 200 ms")
           .doesNotContain("Kinesis failed")
           .doesNotContain("ERROR");
       assertThat(received(run.output())).as(run.output()).isEqualTo(put.size());

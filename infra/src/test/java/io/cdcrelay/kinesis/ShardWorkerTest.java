@@ -26,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +46,7 @@ class ShardWorkerTest {
     final List<SourceRecord> records = new ArrayList<>();
     final Deque<ShardReadException> readFailures = new ArrayDeque<>();
     final List<String> calls = new ArrayList<>();
+    Runnable onRead = () -> {};
 
     FakeShard() {
       for (int i = 1; i <= 10; i++) {
@@ -85,6 +89,7 @@ class ShardWorkerTest {
     @Override
     public Read read(String shardId, String iterator, int limit) {
       calls.add("read " + iterator);
+      onRead.run();
       if (!readFailures.isEmpty()) {
         throw readFailures.poll();
       }
@@ -111,6 +116,7 @@ class ShardWorkerTest {
 
   private static final class MemoryCheckpoints implements Checkpoints {
     final Map<String, String> positions = new ConcurrentHashMap<>();
+    Runnable beforeWrite = () -> {};
 
     @Override
     public Optional<String> read(String shardId) {
@@ -119,6 +125,7 @@ class ShardWorkerTest {
 
     @Override
     public void write(String shardId, String sequenceNumber) {
+      beforeWrite.run();
       positions.put(shardId, sequenceNumber);
     }
   }
@@ -168,6 +175,33 @@ class ShardWorkerTest {
     assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(10));
     // The database went away once (the connection was reset) and the batch was applied again.
     assertThat(target.calls).contains("reset");
+  }
+
+  @Test
+  void theShardIsReadOnWhileABatchIsAppliedAndCheckpointed() throws InterruptedException {
+    // The first batch's checkpoint waits until the shard has been read again: only a worker that
+    // reads while it applies gets past it without the wait running out.
+    CountDownLatch readAgain = new CountDownLatch(2);
+    AtomicBoolean readWhileApplying = new AtomicBoolean();
+    shard.onRead = readAgain::countDown;
+    AtomicBoolean firstWrite = new AtomicBoolean(true);
+    checkpoints.beforeWrite =
+        () -> {
+          try {
+            if (firstWrite.getAndSet(false) && readAgain.await(10, TimeUnit.SECONDS)) {
+              readWhileApplying.set(true);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
+
+    ShardWorker.Done done = run(null);
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.CAUGHT_UP);
+    assertThat(readWhileApplying).as("read while the first batch was applied").isTrue();
+    assertThat(liveIds()).hasSize(10);
+    assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(10));
   }
 
   @Test

@@ -81,6 +81,11 @@ public final class BatchPipeline implements AutoCloseable {
     return !stoppedOrFailed();
   }
 
+  /** How many batches wait to be applied (not counting the one being applied). */
+  public int waiting() {
+    return waiting.size();
+  }
+
   /** Throws what a batch's apply threw, if one did; for a reader that hands nothing for a while. */
   public synchronized void check() {
     stoppedOrFailed();

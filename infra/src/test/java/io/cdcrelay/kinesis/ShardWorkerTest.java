@@ -117,6 +117,8 @@ class ShardWorkerTest {
   private static final class MemoryCheckpoints implements Checkpoints {
     final Map<String, String> positions = new ConcurrentHashMap<>();
     Runnable beforeWrite = () -> {};
+    final List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> writers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public Optional<String> read(String shardId) {
@@ -126,6 +128,8 @@ class ShardWorkerTest {
     @Override
     public void write(String shardId, String sequenceNumber) {
       beforeWrite.run();
+      written.add(sequenceNumber);
+      writers.add(Thread.currentThread().getName());
       positions.put(shardId, sequenceNumber);
     }
   }
@@ -202,6 +206,38 @@ class ShardWorkerTest {
     assertThat(readWhileApplying).as("read while the first batch was applied").isTrue();
     assertThat(liveIds()).hasSize(10);
     assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(10));
+  }
+
+  @Test
+  void whileBatchesWaitTheirCheckpointsAreWrittenOnceAndTheLastOneAlways() {
+    // The first checkpoint waits until the shard is read to its end: by then the other three
+    // batches (4-6, 7-9, 10) wait, and within a second only the last of them writes its checkpoint.
+    CountDownLatch readToTheEnd = new CountDownLatch(4);
+    shard.onRead = readToTheEnd::countDown;
+    AtomicBoolean firstWrite = new AtomicBoolean(true);
+    checkpoints.beforeWrite =
+        () -> {
+          try {
+            if (firstWrite.getAndSet(false)) {
+              readToTheEnd.await(10, TimeUnit.SECONDS);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
+
+    ShardWorker.Done done = run(null);
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.CAUGHT_UP);
+    assertThat(liveIds()).hasSize(10);
+    assertThat(checkpoints.written)
+        .as("4 batches, fewer checkpoint writes, the last batch's last")
+        .hasSizeLessThan(4)
+        .startsWith(sequenceNumber(3))
+        .endsWith(sequenceNumber(10));
+    assertThat(checkpoints.writers)
+        .as("each written by the applying thread as its batch was applied, not left to the end")
+        .containsOnly("apply-" + SHARD);
   }
 
   @Test

@@ -563,6 +563,15 @@ class ProvisionIT {
     String function = createFunction("relay-ddb");
     createTable("ddb-orders");
     String url = tableUrl("ddb-orders", "region=us-east-1");
+    ok("provision", url, "--function", function, "--dry-run");
+    assertThat(out.toString())
+        .containsPattern("table stream +create +ddb-orders: turn on with StreamViewType")
+        .containsPattern(
+            "event source mapping +create +relay-ddb ← the DynamoDB stream of ddb-orders")
+        .contains("Dry run: nothing changed.");
+    assertThat(dynamoDb.describeTable(r -> r.tableName("ddb-orders")).table().latestStreamArn())
+        .isNull();
+    assertThat(environment(function)).doesNotContainKey("CRATEDB_SOURCE_TABLE");
 
     ok("provision", url, "--function", function, "--on-failure-arn", FAILED_QUEUE);
     assertThat(out.toString())

@@ -1,7 +1,9 @@
 package io.cdcrelay.sink;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcrelay.plan.KeySchema;
 import io.cdcrelay.plan.PlannedRow;
 import java.sql.BatchUpdateException;
@@ -146,6 +148,63 @@ final class RowWriter {
     } catch (SQLException e) {
       throw session.failure("reading tombstones of " + table, e);
     }
+  }
+
+  /** The versions stored in the rows of the given keys of the table (see {@link Target}). */
+  Map<String, String> rowVersions(TableName table, Collection<String> pkJsons) {
+    Map<String, String> versions = new HashMap<>();
+    if (pkJsons.isEmpty()) {
+      return versions;
+    }
+    session.connect();
+    KeySchema keys = schemas.known(table).keys;
+    // The database gives the pk object back in its own form (key order, spacing, number text):
+    // both sides are compared in one canonical form.
+    Map<String, String> byCanonical = new HashMap<>();
+    for (String pk : pkJsons) {
+      byCanonical.put(canonicalPk(keys, pk), pk);
+    }
+    try {
+      for (TargetSql.RowLookup lookup :
+          session.sql().selectRowVersions(table, keys, List.copyOf(byCanonical.values()))) {
+        try (PreparedStatement select = session.connection().prepareStatement(lookup.sql())) {
+          for (int i = 0; i < lookup.jsonValues().size(); i++) {
+            select.setObject(i + 1, session.json(lookup.jsonValues().get(i)));
+          }
+          try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+              String pk = byCanonical.get(canonicalPk(keys, rs.getString(1)));
+              if (pk != null) {
+                versions.put(pk, rs.getString(2));
+              }
+            }
+          }
+        }
+      }
+      return versions;
+    } catch (SQLException e) {
+      throw session.failure("reading the row versions of " + table, e);
+    }
+  }
+
+  /** A {@code pk} object as text: its key attributes in schema order, numbers in one form. */
+  static String canonicalPk(KeySchema keys, String pkJson) {
+    JsonNode pk;
+    try {
+      pk = JSON.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(pkJson);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("not a pk object: " + pkJson, e);
+    }
+    ObjectNode canonical = JSON.createObjectNode();
+    for (KeySchema.KeyColumn column : keys.columns()) {
+      JsonNode value = pk.get(column.name());
+      if (value != null && value.isNumber()) {
+        canonical.put(column.name(), KeySchema.canonical(value.decimalValue()));
+      } else {
+        canonical.set(column.name(), value);
+      }
+    }
+    return canonical.toString();
   }
 
   /**

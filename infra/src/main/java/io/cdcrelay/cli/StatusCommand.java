@@ -110,6 +110,7 @@ final class StatusCommand implements Callable<Integer> {
       node.put("expired", row.expired());
       node.put("dead_lettered", row.deadLettered());
       node.put("rerouted", row.rerouted());
+      node.put("stale", row.stale());
     }
     return array.toPrettyString() + System.lineSeparator();
   }
@@ -135,7 +136,8 @@ final class StatusCommand implements Callable<Integer> {
           "DELETED",
           "EXPIRED",
           "DEAD",
-          "REROUTED"
+          "REROUTED",
+          "STALE"
         });
     for (Target.Status row : rows) {
       lines.add(
@@ -152,7 +154,8 @@ final class StatusCommand implements Callable<Integer> {
             Long.toString(row.deleted()),
             Long.toString(row.expired()),
             Long.toString(row.deadLettered()),
-            Long.toString(row.rerouted())
+            Long.toString(row.rerouted()),
+            Long.toString(row.stale())
           });
     }
     int[] widths = new int[lines.get(0).length];

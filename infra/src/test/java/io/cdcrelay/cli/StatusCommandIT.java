@@ -94,7 +94,7 @@ class StatusCommandIT {
     String row = text.lines().filter(l -> l.startsWith(table.toString())).findFirst().orElseThrow();
     assertThat(row)
         .contains(STREAM, "shardId-000000000000", sequenceNumber(3), "2024-07-03T09:46:42Z")
-        .matches(".*\\s3\\s+1\\s+1\\s+0\\s+0\\s+0$");
+        .matches(".*\\s3\\s+1\\s+1\\s+0\\s+0\\s+0\\s+0$");
 
     JsonNode json =
         new ObjectMapper().readTree(run(0, target(), "--state-schema", stateSchema, "--json"));

@@ -38,7 +38,8 @@ class StatusCommandTest {
             2,
             1,
             0,
-            3);
+            3,
+            4);
 
     List<String> lines = StatusCommand.table(List.of(row), now).lines().toList();
 
@@ -46,7 +47,7 @@ class StatusCommandTest {
     assertThat(lines.get(1)).startsWith("doc.orders    arn:s   shardId-1");
     assertThat(lines.get(1))
         .contains("30s ago", "1m 0s")
-        .endsWith("10        7         2        1        0     3");
+        .endsWith("10        7         2        1        0     3         4");
     assertThat(lines.get(0).indexOf("RECEIVED")).isEqualTo(lines.get(1).indexOf("10 "));
   }
 }

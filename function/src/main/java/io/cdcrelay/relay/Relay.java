@@ -423,8 +423,9 @@ public final class Relay implements AutoCloseable {
       tombstones = target.tombstoneVersions(table, pkJsons(landed));
       resurrectNothing(table, write.written, tombstones);
     }
-    Set<String> stale = stale(table, landed, tombstones);
+    // Applied once no tombstone can be newer; counting them (a read) may still fail the batch.
     write.written.forEach(progress::applied);
+    Set<String> stale = stale(table, landed, tombstones);
     for (PlannedRow row : landed) {
       if (stale.contains(row.pkJson())) {
         counts.stale++;

@@ -149,4 +149,49 @@ class StaleCountTest {
       }
     }
   }
+
+  @Test
+  void whenTheDatabaseGoesAwayWhileCountingTheWrittenRowsAreAppliedAndNoStatusIsStored() {
+    target.unavailableAt("rowVersions", 2);
+    Relay relay =
+        new Relay(
+            target,
+            new RelaySettings(
+                new io.cdcrelay.route.TableRoutes(
+                    "doc", null, java.util.Optional.empty(), Map.of(), java.util.Set.of()),
+                DeleteMode.HARD,
+                io.cdcrelay.route.TtlPolicy.SAME,
+                null,
+                RelaySettings.DEFAULT_TOMBSTONE_RETENTION,
+                false),
+            CLOCK);
+
+    // orders (records 1 and 3) are written and counted; users (2 and 4) are written, and the
+    // database goes away while their versions are read back.
+    BatchResult result =
+        relay.apply(
+            List.of(
+                record(
+                    1,
+                    io.cdcrelay.testing.Records.inTable(
+                        upsert("INSERT", "o1", BASE + 1, ""), "orders")),
+                record(
+                    2,
+                    io.cdcrelay.testing.Records.inTable(
+                        upsert("INSERT", "u1", BASE + 2, ""), "users")),
+                record(
+                    3,
+                    io.cdcrelay.testing.Records.inTable(
+                        upsert("INSERT", "o2", BASE + 3, ""), "orders")),
+                record(
+                    4,
+                    io.cdcrelay.testing.Records.inTable(
+                        upsert("INSERT", "u2", BASE + 4, ""), "users"))),
+            STREAM);
+
+    assertThat(result.failure()).isPresent();
+    assertThat(result.failedFrom()).as("every record was written").isEmpty();
+    assertThat(target.rows.get(new TableName("doc", "users"))).hasSize(2);
+    assertThat(target.status).isEmpty();
+  }
 }

@@ -126,7 +126,7 @@ final class StatusCommand implements Callable<Integer> {
     List<MappingStatus> mappings = null;
     FailedBatchQueue.Depth depth = null;
     if (function != null || queueUrl != null) {
-      Optional<String> region = region(sourceUrl);
+      Optional<String> region = region(sourceUrl, function, queueUrl, processEnvironment);
       if (region.isEmpty()) {
         fail(
             err,
@@ -165,8 +165,16 @@ final class StatusCommand implements Callable<Integer> {
     exit = Math.max(exit, code);
   }
 
-  /** The region of Lambda and SQS: the source URL's, the function ARN's, or the environment's. */
-  private Optional<String> region(Optional<SourceUrl> sourceUrl) {
+  /**
+   * The region of Lambda and SQS: the source URL's, else the function ARN's, else the AWS queue
+   * URL's ({@code sqs.REGION.amazonaws.com}), else {@code AWS_REGION} or {@code
+   * AWS_DEFAULT_REGION}.
+   */
+  static Optional<String> region(
+      Optional<SourceUrl> sourceUrl,
+      String function,
+      String queueUrl,
+      Map<String, String> environment) {
     if (sourceUrl.isPresent()) {
       return Optional.of(sourceUrl.get().region());
     }
@@ -176,8 +184,19 @@ final class StatusCommand implements Callable<Integer> {
         return Optional.of(parts[3]);
       }
     }
+    if (queueUrl != null) {
+      try {
+        String host = java.net.URI.create(queueUrl).getHost();
+        Optional<String> inUrl = host == null ? Optional.empty() : FailedBatchQueue.awsRegion(host);
+        if (inUrl.isPresent()) {
+          return inUrl;
+        }
+      } catch (IllegalArgumentException notAUrl) {
+        // FailedBatchQueue.open names it.
+      }
+    }
     for (String variable : List.of("AWS_REGION", "AWS_DEFAULT_REGION")) {
-      String value = processEnvironment.get(variable);
+      String value = environment.get(variable);
       if (value != null && !value.isBlank()) {
         return Optional.of(value.trim());
       }

@@ -69,7 +69,7 @@ public final class FailedBatchQueue implements AutoCloseable {
   }
 
   /** {@code sqs.REGION.amazonaws.com} (or {@code .amazonaws.com.cn}) gives its region. */
-  static Optional<String> awsRegion(String host) {
+  public static Optional<String> awsRegion(String host) {
     String[] labels = host.split("\\.");
     if (labels.length >= 4 && labels[0].equals("sqs") && labels[2].equals("amazonaws")) {
       return Optional.of(labels[1]);

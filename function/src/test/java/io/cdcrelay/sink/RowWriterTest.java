@@ -34,6 +34,17 @@ class RowWriterTest {
         .isEqualTo(planned);
     assertThat(RowWriter.canonicalPk(keys, "{\"ts\": 1.50, \"device\": \"d'\\\"ü\"}"))
         .isEqualTo(planned);
+    // Numbers beyond a double, written out in full as jsonb gives them back.
+    for (String number : List.of("1E+125", "1.2345E-129", "-12345678901234567890.123456789")) {
+      String plain = new BigDecimal(number).toPlainString();
+      assertThat(RowWriter.canonicalPk(keys, "{\"ts\": " + plain + ", \"device\": \"d\"}"))
+          .as(number)
+          .isEqualTo(
+              keys.toJson(
+                  Map.of(
+                      "device", new AttributeValue.S("d"),
+                      "ts", new AttributeValue.N(new BigDecimal(number)))));
+    }
   }
 
   @Test

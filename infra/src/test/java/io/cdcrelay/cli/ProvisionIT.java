@@ -2,7 +2,6 @@ package io.cdcrelay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cdcrelay.kinesis.KinesisClients;
 import io.cdcrelay.provision.MappingSettings;
 import io.cdcrelay.tools.MotoServer;
 import java.io.ByteArrayOutputStream;
@@ -21,10 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ApproximateCreationDateTimePrecision;
@@ -69,36 +65,10 @@ class ProvisionIT {
   @BeforeAll
   static void start() throws IOException {
     moto = MotoServer.start();
-    StaticCredentialsProvider credentials =
-        StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-    kinesis =
-        KinesisClients.buildWithJson(
-            KinesisClient.builder()
-                .endpointOverride(moto.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(credentials)
-                .httpClient(UrlConnectionHttpClient.create()));
-    lambda =
-        LambdaClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(credentials)
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
-    dynamoDb =
-        DynamoDbClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(credentials)
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
-    try (IamClient iam =
-        IamClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.AWS_GLOBAL)
-            .credentialsProvider(credentials)
-            .httpClient(UrlConnectionHttpClient.create())
-            .build()) {
+    kinesis = moto.kinesis();
+    lambda = moto.client(LambdaClient.builder());
+    dynamoDb = moto.client(DynamoDbClient.builder());
+    try (IamClient iam = moto.client(IamClient.builder(), Region.AWS_GLOBAL)) {
       role =
           iam.createRole(
                   r ->
@@ -689,14 +659,7 @@ class ProvisionIT {
     String arn = dynamoDb.describeTable(r -> r.tableName("ddb-replay")).table().latestStreamArn();
     Shard shard;
     software.amazon.awssdk.services.dynamodb.model.Record third;
-    try (DynamoDbStreamsClient streams =
-        DynamoDbStreamsClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build()) {
+    try (DynamoDbStreamsClient streams = moto.client(DynamoDbStreamsClient.builder())) {
       shard = streams.describeStream(r -> r.streamArn(arn)).streamDescription().shards().get(0);
       String iterator =
           streams

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcrelay.dynamodbstreams.StreamRecordJson;
 import io.cdcrelay.dynamodbstreams.TableWorkload;
-import io.cdcrelay.kinesis.KinesisClients;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUrl;
 import io.cdcrelay.testing.TableRows;
@@ -28,11 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.GetRecordsResponse;
 import software.amazon.awssdk.services.dynamodb.model.Record;
@@ -75,29 +70,9 @@ abstract class SourceSwitchContract {
       return;
     }
     moto = MotoServer.start();
-    StaticCredentialsProvider credentials =
-        StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-    dynamoDb =
-        DynamoDbClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(credentials)
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
-    streams =
-        DynamoDbStreamsClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(credentials)
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
-    kinesis =
-        KinesisClients.buildWithJson(
-            KinesisClient.builder()
-                .endpointOverride(moto.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(credentials)
-                .httpClient(UrlConnectionHttpClient.create()));
+    dynamoDb = moto.client(DynamoDbClient.builder());
+    streams = moto.client(DynamoDbStreamsClient.builder());
+    kinesis = moto.kinesis();
   }
 
   @AfterAll

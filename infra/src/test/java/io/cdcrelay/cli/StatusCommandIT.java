@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cdcrelay.kinesis.KinesisClients;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.relay.RelaySettings;
 import io.cdcrelay.route.DeleteMode;
@@ -30,7 +29,6 @@ import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -143,27 +141,9 @@ class StatusCommandIT {
     moto = MotoServer.start();
     StaticCredentialsProvider credentials =
         StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-    lambda =
-        LambdaClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(credentials)
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
-    sqs =
-        SqsClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(credentials)
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
-    kinesis =
-        KinesisClients.buildWithJson(
-            KinesisClient.builder()
-                .endpointOverride(moto.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(credentials)
-                .httpClient(UrlConnectionHttpClient.create()));
+    lambda = moto.client(LambdaClient.builder());
+    sqs = moto.client(SqsClient.builder());
+    kinesis = moto.kinesis();
   }
 
   @AfterAll
@@ -297,14 +277,7 @@ class StatusCommandIT {
   /** Creates a function in moto (which needs one for a mapping); moto accepts any zip. */
   private static String createFunction(String name) throws Exception {
     String role;
-    try (IamClient iam =
-        IamClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.AWS_GLOBAL)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build()) {
+    try (IamClient iam = moto.client(IamClient.builder(), Region.AWS_GLOBAL)) {
       role =
           iam.createRole(
                   r ->

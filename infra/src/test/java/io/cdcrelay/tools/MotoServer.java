@@ -1,5 +1,6 @@
 package io.cdcrelay.tools;
 
+import io.cdcrelay.kinesis.KinesisClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -10,6 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * {@code moto_server} from PyPI (installed into {@code .tools/moto} on first use), started on a
@@ -53,6 +61,37 @@ public final class MotoServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start moto_server", e);
     }
+  }
+
+  /**
+   * A client of this server: its endpoint, {@code us-east-1}, the credentials moto takes ({@code
+   * testing}), the URL-connection HTTP client.
+   */
+  public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder) {
+    return client(builder, Region.US_EAST_1);
+  }
+
+  /** A client of this server in {@code region} (IAM: {@code aws-global}). */
+  public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(
+      B builder, Region region) {
+    return builder
+        .endpointOverride(endpoint())
+        .region(region)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
+  /** A Kinesis client of this server, speaking JSON (moto cannot read CBOR). */
+  public KinesisClient kinesis() {
+    return KinesisClients.buildWithJson(
+        KinesisClient.builder()
+            .endpointOverride(endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+            .httpClient(UrlConnectionHttpClient.create()));
   }
 
   /** The server's endpoint. */

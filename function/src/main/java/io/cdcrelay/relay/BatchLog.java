@@ -37,6 +37,7 @@ public final class BatchLog {
           "Coalesced",
           "DeadLettered",
           "Rerouted",
+          "Stale",
           "Skipped",
           "Failed");
 
@@ -77,7 +78,7 @@ public final class BatchLog {
     if (result.tables().isEmpty() || received > 0 || deadLettered > 0) {
       lines.append(
           emfLine(
-              new BatchResult.TableCounts("-", received, 0, 0, 0, 0, deadLettered, 0),
+              new BatchResult.TableCounts("-", received, 0, 0, 0, 0, deadLettered, 0, 0),
               result,
               now,
               tableDimensions,
@@ -99,7 +100,8 @@ public final class BatchLog {
               result.expired(),
               result.coalesced(),
               result.deadLettered(),
-              result.rerouted());
+              result.rerouted(),
+              result.stale());
       lines
           .append('\n')
           .append(emfLine(total, result, now, List.of(List.of(FUNCTION_NAME)), functionName));
@@ -153,6 +155,7 @@ public final class BatchLog {
       json.writeNumberField("Coalesced", table.coalesced());
       json.writeNumberField("DeadLettered", table.deadLettered());
       json.writeNumberField("Rerouted", table.rerouted());
+      json.writeNumberField("Stale", table.stale());
       json.writeNumberField("Skipped", result.skipped());
       json.writeNumberField("Failed", result.succeeded() ? 0 : 1);
       json.writeNumberField("DurationMs", result.duration().toMillis());
@@ -174,7 +177,7 @@ public final class BatchLog {
         new StringBuilder(
             String.format(
                 "batch %s: received=%d upserted=%d deleted=%d expired=%d coalesced=%d"
-                    + " dead-lettered=%d rerouted=%d skipped=%d duration=%dms"
+                    + " dead-lettered=%d rerouted=%d stale=%d skipped=%d duration=%dms"
                     + " oldest-record-age=%dms",
                 result.tables().isEmpty()
                     ? "-"
@@ -187,6 +190,7 @@ public final class BatchLog {
                 result.coalesced(),
                 result.deadLettered(),
                 result.rerouted(),
+                result.stale(),
                 result.skipped(),
                 result.duration().toMillis(),
                 result.oldestRecordAge().toMillis()));
@@ -194,13 +198,14 @@ public final class BatchLog {
         result.tables().size() > 1 ? result.tables() : List.<BatchResult.TableCounts>of()) {
       line.append(
           String.format(
-              " [%s: received=%d upserted=%d deleted=%d expired=%d dead-lettered=%d]",
+              " [%s: received=%d upserted=%d deleted=%d expired=%d dead-lettered=%d stale=%d]",
               table.table(),
               table.received(),
               table.upserted(),
               table.deleted(),
               table.expired(),
-              table.deadLettered()));
+              table.deadLettered(),
+              table.stale()));
     }
     if (!result.succeeded()) {
       line.append(" FAILED from ")

@@ -14,6 +14,10 @@ import java.util.Optional;
  * @param coalesced changes superseded by a newer change of the same item in the batch
  * @param deadLettered records set aside in a dead-letter table
  * @param rerouted rows written only after moving attributes to {@code aux}
+ * @param stale changes the ordering guard left alone: each the newest of its item in the batch, but
+ *     older than the version the table already held for the item (in its row, or its tombstone);
+ *     not counted as upserted, deleted or expired. A change superseded within the batch counts as
+ *     coalesced instead; a change applied again (the same version) is not stale
  * @param skipped changes of DynamoDB tables not in the include list
  * @param duration how long applying took
  * @param oldestRecordAge the time since the oldest record of the batch reached the stream
@@ -29,6 +33,7 @@ public record BatchResult(
     int coalesced,
     int deadLettered,
     int rerouted,
+    int stale,
     int skipped,
     Duration duration,
     Duration oldestRecordAge,
@@ -54,12 +59,14 @@ public record BatchResult(
       int expired,
       int coalesced,
       int deadLettered,
-      int rerouted) {}
+      int rerouted,
+      int stale) {}
 
   /** A batch of which the first {@code applied} records were applied before it failed. */
   public static BatchResult partial(int applied, Duration duration, Duration oldestRecordAge) {
     return new BatchResult(
         applied,
+        0,
         0,
         0,
         0,
@@ -78,6 +85,7 @@ public record BatchResult(
   public static BatchResult failed(List<io.cdcrelay.change.SourceRecord> records, String why) {
     return new BatchResult(
         records.size(),
+        0,
         0,
         0,
         0,

@@ -175,7 +175,8 @@ public final class Relay implements AutoCloseable {
               c.deleted,
               c.expired,
               c.deadLettered,
-              c.rerouted));
+              c.rerouted,
+              c.stale));
     }
     try {
       target.recordStatus(rows);
@@ -415,30 +416,68 @@ public final class Relay implements AutoCloseable {
       removed.forEach(progress::applied);
     }
     Write write = write(table, keys, live, types, deadLetters);
-    if (settings.deletes() == DeleteMode.HARD && !write.written.isEmpty()) {
-      resurrectNothing(table, write.written);
+    List<PlannedRow> landed = new ArrayList<>(write.written);
+    landed.addAll(removed);
+    Map<String, String> tombstones = Map.of();
+    if (settings.deletes() == DeleteMode.HARD && !landed.isEmpty()) {
+      tombstones = target.tombstoneVersions(table, pkJsons(landed));
+      resurrectNothing(table, write.written, tombstones);
     }
+    // Applied once no tombstone can be newer; counting them (a read) may still fail the batch.
     write.written.forEach(progress::applied);
-    for (PlannedRow row : write.written) {
-      if (row.deleted() || row.expiredAt().isPresent()) {
+    Set<String> stale = stale(table, landed, tombstones);
+    for (PlannedRow row : landed) {
+      if (stale.contains(row.pkJson())) {
+        counts.stale++;
+      } else if (row.deleted() || row.expiredAt().isPresent()) {
         countRemoval(row, counts);
       } else {
         counts.upserted++;
       }
     }
-    removed.forEach(row -> countRemoval(row, counts));
     counts.rerouted += write.rerouted;
+  }
+
+  private static List<String> pkJsons(List<PlannedRow> rows) {
+    List<String> pks = new ArrayList<>(rows.size());
+    rows.forEach(row -> pks.add(row.pkJson()));
+    return pks;
+  }
+
+  /**
+   * The keys of the rows the ordering guard left alone: after the writes, their item holds a newer
+   * version than theirs — in its row (the guarded upsert or delete kept it) or in its tombstone (a
+   * newer delete). One key lookup of the batch's rows; the tombstones are those the caller read.
+   * Exact as long as one writer at a time changes an item (the stream's order per shard): a newer
+   * change written by another writer between this batch's write and the lookup counts this one as
+   * stale.
+   */
+  private Set<String> stale(
+      TableName table, List<PlannedRow> landed, Map<String, String> tombstones) {
+    Set<String> stale = new HashSet<>();
+    if (landed.isEmpty()) {
+      return stale;
+    }
+    Map<String, String> stored = target.rowVersions(table, pkJsons(landed));
+    for (PlannedRow row : landed) {
+      String version = row.version().encode();
+      String inRow = stored.get(row.pkJson());
+      String inTombstone = tombstones.get(row.pkJson());
+      if ((inRow != null && inRow.compareTo(version) > 0)
+          || (inTombstone != null && inTombstone.compareTo(version) > 0)) {
+        stale.add(row.pkJson());
+      }
+    }
+    return stale;
   }
 
   /**
    * After upserting rows in {@code hard} mode: a row whose item has a newer tombstone (a delete
    * that another writer applied before this write landed) is removed again.
    */
-  private void resurrectNothing(TableName table, List<PlannedRow> written) {
-    List<String> pks = new ArrayList<>(written.size());
-    written.forEach(row -> pks.add(row.pkJson()));
-    Map<String, String> tombstones = target.tombstoneVersions(table, pks);
-    if (tombstones.isEmpty()) {
+  private void resurrectNothing(
+      TableName table, List<PlannedRow> written, Map<String, String> tombstones) {
+    if (written.isEmpty() || tombstones.isEmpty()) {
       return;
     }
     List<Target.Removal> stale = new ArrayList<>();
@@ -626,6 +665,7 @@ public final class Relay implements AutoCloseable {
         totals.coalesced,
         totals.deadLettered,
         totals.rerouted,
+        totals.stale,
         totals.skipped,
         Duration.between(started, now),
         oldest == null ? Duration.ZERO : Duration.between(oldest, now),
@@ -649,6 +689,7 @@ public final class Relay implements AutoCloseable {
     int coalesced;
     int deadLettered;
     int rerouted;
+    int stale;
     int skipped;
 
     Counts(String table) {
@@ -662,11 +703,12 @@ public final class Relay implements AutoCloseable {
       coalesced += other.coalesced;
       deadLettered += other.deadLettered;
       rerouted += other.rerouted;
+      stale += other.stale;
     }
 
     BatchResult.TableCounts toTableCounts() {
       return new BatchResult.TableCounts(
-          table, received, upserted, deleted, expired, coalesced, deadLettered, rerouted);
+          table, received, upserted, deleted, expired, coalesced, deadLettered, rerouted, stale);
     }
   }
 

@@ -144,6 +144,11 @@ public final class JdbcTarget implements Target {
   }
 
   @Override
+  public Map<String, String> rowVersions(TableName table, Collection<String> pkJsons) {
+    return leased(() -> rows.rowVersions(table, pkJsons));
+  }
+
+  @Override
   public int removeIfNotNewer(TableName table, List<Removal> removals) {
     return leased(() -> rows.removeIfNotNewer(table, removals));
   }

@@ -74,6 +74,20 @@ public final class PostgreSql implements TargetSql {
   }
 
   @Override
+  public java.util.List<RowLookup> selectRowVersions(
+      TableName table, KeySchema keys, java.util.List<String> pkJsons) {
+    // One statement for any number of keys: the keys bound as one JSON array.
+    return java.util.List.of(
+        new RowLookup(
+            "SELECT \"pk\", "
+                + TableName.quote(VERSION)
+                + " FROM "
+                + table.quoted()
+                + " WHERE \"pk\" IN (SELECT jsonb_array_elements(?))",
+            java.util.List.of("[" + String.join(",", pkJsons) + "]")));
+  }
+
+  @Override
   public String upsert(TableName table, KeySchema keys, boolean expiry) {
     return "INSERT INTO "
         + table.quoted()

@@ -1,9 +1,13 @@
 package io.cdcrelay.sink;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.cdcrelay.plan.KeySchema;
 import io.cdcrelay.plan.PlannedRow;
+import java.io.StringWriter;
 import java.sql.BatchUpdateException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +32,8 @@ final class RowWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(RowWriter.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectReader PK_READER =
+      JSON.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
   private static final int LOOKUP_CHUNK = 1000;
   private static final int REVISION_RETRIES = 10;
 
@@ -146,6 +152,66 @@ final class RowWriter {
     } catch (SQLException e) {
       throw session.failure("reading tombstones of " + table, e);
     }
+  }
+
+  /** The versions stored in the rows of the given keys of the table (see {@link Target}). */
+  Map<String, String> rowVersions(TableName table, Collection<String> pkJsons) {
+    Map<String, String> versions = new HashMap<>();
+    if (pkJsons.isEmpty()) {
+      return versions;
+    }
+    session.connect();
+    KeySchema keys = schemas.known(table).keys;
+    java.util.Set<String> wanted = new java.util.HashSet<>(pkJsons);
+    try {
+      for (TargetSql.RowLookup lookup :
+          session.sql().selectRowVersions(table, keys, List.copyOf(wanted))) {
+        try (PreparedStatement select = session.connection().prepareStatement(lookup.sql())) {
+          for (int i = 0; i < lookup.jsonValues().size(); i++) {
+            select.setObject(i + 1, session.json(lookup.jsonValues().get(i)));
+          }
+          try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+              String pk = canonicalPk(keys, rs.getString(1));
+              if (wanted.contains(pk)) {
+                versions.put(pk, rs.getString(2));
+              }
+            }
+          }
+        }
+      }
+      return versions;
+    } catch (SQLException e) {
+      throw session.failure("reading the row versions of " + table, e);
+    }
+  }
+
+  /**
+   * A {@code pk} object as the database gives it back (its own key order, spacing and number text)
+   * in the form {@link KeySchema#toJson} writes: the key attributes in schema order, numbers in
+   * canonical form.
+   */
+  static String canonicalPk(KeySchema keys, String pkJson) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+      JsonNode pk = PK_READER.readTree(pkJson);
+      json.writeStartObject();
+      for (KeySchema.KeyColumn column : keys.columns()) {
+        JsonNode value = pk.get(column.name());
+        json.writeFieldName(column.name());
+        if (value == null || value.isNull()) {
+          json.writeNull();
+        } else if (value.isNumber()) {
+          json.writeNumber(KeySchema.canonical(value.decimalValue()));
+        } else {
+          json.writeString(value.asText());
+        }
+      }
+      json.writeEndObject();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("not a pk object: " + pkJson, e);
+    }
+    return out.toString();
   }
 
   /**

@@ -28,7 +28,7 @@ public final class StateSql {
 
   /** The status table's counters, in column order. */
   public static final List<String> STATUS_COUNTS =
-      List.of("received", "upserted", "deleted", "expired", "dead_lettered", "rerouted");
+      List.of("received", "upserted", "deleted", "expired", "dead_lettered", "rerouted", "stale");
 
   private final String schema;
   private final String versionType;

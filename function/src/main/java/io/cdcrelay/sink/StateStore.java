@@ -139,7 +139,8 @@ final class StateStore {
               row.deleted(),
               row.expired(),
               row.deadLettered(),
-              row.rerouted()
+              row.rerouted(),
+              row.stale()
             }) {
           upsert.setLong(i++, count);
         }
@@ -179,7 +180,8 @@ final class StateStore {
                   rs.getLong(9),
                   rs.getLong(10),
                   rs.getLong(11),
-                  rs.getLong(12)));
+                  rs.getLong(12),
+                  rs.getLong(13)));
         }
       }
       return rows;

@@ -57,6 +57,7 @@ public interface Target extends AutoCloseable {
    * @param lastSequenceNumber the highest sequence number of the batch's records of the table
    * @param newestChangeAt the creation time of the batch's newest change of the table
    * @param appliedAt when the batch was applied
+   * @param stale changes the ordering guard left alone: older than what the table already held
    */
   record Status(
       String source,
@@ -70,7 +71,8 @@ public interface Target extends AutoCloseable {
       long deleted,
       long expired,
       long deadLettered,
-      long rerouted) {
+      long rerouted,
+      long stale) {
 
     /** How far the table lags behind the source: applied time less the newest change's time. */
     public java.time.Duration lag() {
@@ -128,6 +130,12 @@ public interface Target extends AutoCloseable {
 
   /** The stored tombstone versions of the given keys ({@code pk} objects) of the table. */
   Map<String, String> tombstoneVersions(TableName table, Collection<String> pkJsons);
+
+  /**
+   * The versions stored in the rows of the given keys ({@code pk} objects) of the table, by key;
+   * keys without a row are absent. A key lookup: it sees the rows written a moment ago.
+   */
+  Map<String, String> rowVersions(TableName table, Collection<String> pkJsons);
 
   /** Deletes each removal's row unless it carries a newer version; returns how many went. */
   int removeIfNotNewer(TableName table, List<Removal> removals);

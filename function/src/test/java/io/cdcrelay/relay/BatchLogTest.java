@@ -17,10 +17,10 @@ class BatchLogTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
 
-  /** Two tables and a poison record: 7 received, 2 dead-lettered, 1 skipped. */
+  /** Two tables and a poison record: 8 received, 2 dead-lettered, 1 stale, 1 skipped. */
   private static final BatchResult BATCH =
       new BatchResult(
-          7,
+          8,
           3,
           1,
           0,
@@ -28,13 +28,14 @@ class BatchLogTest {
           2,
           0,
           1,
+          1,
           Duration.ofMillis(40),
           Duration.ofSeconds(90),
           Optional.empty(),
           Optional.empty(),
           List.of(
-              new BatchResult.TableCounts("doc.orders", 4, 2, 1, 0, 1, 0, 0),
-              new BatchResult.TableCounts("doc.users", 1, 1, 0, 0, 0, 0, 0)));
+              new BatchResult.TableCounts("doc.orders", 5, 2, 1, 0, 1, 0, 0, 1),
+              new BatchResult.TableCounts("doc.users", 1, 1, 0, 0, 0, 0, 0, 0)));
 
   private static List<JsonNode> lines(String emf) throws Exception {
     List<JsonNode> lines = new ArrayList<>();
@@ -73,7 +74,10 @@ class BatchLogTest {
     assertThat(total.has("Table")).isFalse();
     assertThat(total.at("/_aws/CloudWatchMetrics/0/Namespace").asText()).isEqualTo("CdcRelay");
     assertThat(total.get("FunctionName").asText()).isEqualTo("relay-prod");
-    assertThat(total.get("Received").asInt()).isEqualTo(7);
+    assertThat(total.get("Received").asInt()).isEqualTo(8);
+    assertThat(total.get("Stale").asInt()).isEqualTo(1);
+    assertThat(lines.get(1).get("Stale").asInt()).isEqualTo(1);
+    assertThat(lines.get(2).get("Stale").asInt()).isZero();
     assertThat(total.get("Upserted").asInt()).isEqualTo(3);
     assertThat(total.get("DeadLettered").asInt()).isEqualTo(2);
     assertThat(total.get("Skipped").asInt()).isEqualTo(1);
@@ -91,5 +95,13 @@ class BatchLogTest {
       deadLettered += line.get("DeadLettered").asInt();
     }
     assertThat(deadLettered).isEqualTo(total.get("DeadLettered").asInt());
+  }
+
+  @Test
+  void theTextLineCountsStaleChangesInTotalAndPerTable() {
+    assertThat(BatchLog.text(BATCH))
+        .contains("received=8 ", " stale=1 skipped=1 ")
+        .contains("[doc.orders: received=5 upserted=2 deleted=1 expired=0 dead-lettered=0 stale=1]")
+        .contains("[doc.users: received=1 upserted=1 deleted=0 expired=0 dead-lettered=0 stale=0]");
   }
 }

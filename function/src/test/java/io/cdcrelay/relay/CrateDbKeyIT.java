@@ -61,6 +61,10 @@ class CrateDbKeyIT extends KeyContract {
     assertThat(rows.values())
         .singleElement()
         .satisfies(r -> assertThat(r.pk().get("n").asLong()).isEqualTo(7));
+    // An older change of the row is found by its BIGINT key and counted stale.
+    BatchResult late = apply(keyed("MODIFY", "\"n\":{\"N\":\"7\"}", 50, "\"v\":{\"N\":\"0\"}"));
+    assertThat(late.stale()).isEqualTo(1);
+    assertThat(late.upserted()).isZero();
     Map<String, String> reasons = deadLetterReasons();
     assertThat(reasons.values())
         .allSatisfy(reason -> assertThat(reason).contains("does not fit the BIGINT key column"));

@@ -140,6 +140,7 @@ abstract class KeyContract {
     BatchResult late = apply(keyed("INSERT", "\"n\":{\"N\":\"1.5\"}", 350, "\"v\":{\"N\":\"9\"}"));
     assertThat(removed.deleted()).isEqualTo(1);
     assertThat(late.deadLettered()).isZero();
+    assertThat(late.stale()).as("the older insert is counted stale").isEqualTo(1);
     assertThat(TableRows.read(database(), table)).hasSize(keys.length - 1);
   }
 
@@ -159,5 +160,36 @@ abstract class KeyContract {
     TableRows.Row row = rows.values().iterator().next();
     assertThat(row.pk().fieldNames().next()).isEqualTo("i'd\"; --']");
     assertThat(row.data().get("v").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void olderChangesOfManyCompositeAndNumberKeysAreCountedStale() throws Exception {
+    // 150 items whose two key attributes all differ: more combinations than CrateDB tries in one
+    // key lookup, so the stale check reads their versions in several lookups.
+    int items = 150;
+    List<String> newer = new ArrayList<>();
+    List<String> older = new ArrayList<>();
+    for (int i = 0; i < items; i++) {
+      String ts = i == 0 ? "1.5" : Integer.toString(1000 + i);
+      String keys = "\"device\":{\"S\":\"d'" + i + "\"},\"ts\":{\"N\":\"" + ts + "\"}";
+      newer.add(keyed("INSERT", keys, 2000 + i, "\"v\":{\"S\":\"new\"}"));
+      // The same number written another way is the same item.
+      String same = i == 0 ? keys.replace("1.5", "1.50") : keys;
+      older.add(keyed("MODIFY", same, 1000 + i, "\"v\":{\"S\":\"old\"}"));
+    }
+    older.add(keyed("INSERT", "\"device\":{\"S\":\"fresh\"},\"ts\":{\"N\":\"1\"}", 1, ""));
+
+    BatchResult first = apply(newer.toArray(String[]::new));
+    BatchResult late = apply(older.toArray(String[]::new));
+
+    assertThat(first.upserted()).isEqualTo(items);
+    assertThat(first.stale()).isZero();
+    assertThat(late.stale()).isEqualTo(items);
+    assertThat(late.upserted()).isEqualTo(1);
+    Map<String, TableRows.Row> rows = TableRows.read(database(), table);
+    assertThat(rows).hasSize(items + 1);
+    assertThat(rows.values())
+        .filteredOn(row -> !row.pk().get("device").asText().equals("fresh"))
+        .allSatisfy(row -> assertThat(row.data().get("v").asText()).isEqualTo("new"));
   }
 }

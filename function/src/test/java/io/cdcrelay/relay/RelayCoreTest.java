@@ -122,7 +122,8 @@ class RelayCoreTest {
             "upsert orders 3",
             "upsert orders 3",
             "upsertEach orders 3",
-            "upsertEach orders 1");
+            "upsertEach orders 1",
+            "rowVersions orders 3");
     Map<String, PlannedRow> rows = target.rows.get(ORDERS);
     assertThat(rows.get("{\"id\":\"a\"}").inAux()).isEmpty();
     assertThat(rows.get("{\"id\":\"c\"}").inAux()).isEmpty();

@@ -47,6 +47,12 @@ abstract class StatusContract {
   }
 
   private BatchResult apply(String source, io.cdcrelay.change.SourceRecord... records) {
+    try (Relay relay = relay()) {
+      return relay.apply(List.of(records), source);
+    }
+  }
+
+  private Relay relay() {
     RelaySettings settings =
         new RelaySettings(
             io.cdcrelay.route.TableRoutes.single(table.schema(), table.table()),
@@ -55,9 +61,7 @@ abstract class StatusContract {
             stateSchema,
             RelaySettings.DEFAULT_TOMBSTONE_RETENTION,
             false);
-    try (Relay relay = new Relay(target(), settings, Clock.systemUTC())) {
-      return relay.apply(List.of(records), source);
-    }
+    return new Relay(target(), settings, Clock.systemUTC());
   }
 
   @Test
@@ -100,5 +104,43 @@ abstract class StatusContract {
     assertThat(status.deleted()).isEqualTo(1);
     assertThat(status.lag()).isPositive();
     assertThat(rows.get(1).received()).isEqualTo(1);
+  }
+
+  @Test
+  void aShuffledDuplicatedReplayCountsEachStaleChangeOnceInTheStatusTable() throws Exception {
+    String stream = "arn:aws:kinesis:eu-central-1:123456789012:stream/replay";
+    ShuffledReplay replay = new ShuffledReplay(7, 80, 8);
+    long base = 1_720_000_000_000_000L;
+    int stale = 0;
+    int received = 0;
+    try (Relay relay = relay()) {
+      for (List<ShuffledReplay.Change> batch : replay.batches) {
+        BatchResult result = relay.apply(ShuffledReplay.records(batch, base), stream);
+        assertThat(result.succeeded()).isTrue();
+        stale += result.stale();
+        received += batch.size();
+      }
+    }
+
+    assertThat(replay.stale).as("the replay has stale changes").isGreaterThan(5);
+    assertThat(stale).isEqualTo(replay.stale);
+    List<Target.Status> rows;
+    try (JdbcTarget target = target()) {
+      rows = target.status();
+    }
+    assertThat(rows).hasSize(1);
+    assertThat(rows.get(0).stale()).isEqualTo(replay.stale);
+    assertThat(rows.get(0).received()).isEqualTo(received);
+    // The table holds each item's newest change, whatever order the changes came in.
+    java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> live =
+        io.cdcrelay.testing.TableRows.liveItems(database(), table);
+    for (ShuffledReplay.Change newest : replay.newest.values()) {
+      String pk = "{\"id\":\"" + newest.item() + "\"}";
+      if (newest.delete()) {
+        assertThat(live).doesNotContainKey(pk);
+      } else {
+        assertThat(live.get(pk).get("n").asInt()).as(pk).isEqualTo(newest.n());
+      }
+    }
   }
 }

@@ -51,6 +51,14 @@ public final class CrateDbDatabase implements TargetDatabase {
   }
 
   /**
+   * A CrateDB the calling test started itself (a container) at {@code jdbcUrl}: nothing of it is
+   * cleared.
+   */
+  public static CrateDbDatabase at(String jdbcUrl) {
+    return new CrateDbDatabase(jdbcUrl);
+  }
+
+  /**
    * Schemas the tests create: the test schema and the per-test state and dead-letter schemas (named
    * with the test JVM's pid and a counter). Nothing else is ever dropped.
    */

@@ -173,6 +173,19 @@ public final class InMemoryTarget implements Target {
   }
 
   @Override
+  public Map<String, String> rowVersions(TableName table, Collection<String> pkJsons) {
+    call("rowVersions", table, pkJsons.size());
+    Map<String, String> found = new HashMap<>();
+    Map<String, PlannedRow> live = rows.getOrDefault(table, Map.of());
+    for (String pk : pkJsons) {
+      if (live.containsKey(pk)) {
+        found.put(pk, live.get(pk).version().encode());
+      }
+    }
+    return found;
+  }
+
+  @Override
   public int removeIfNotNewer(TableName table, List<Removal> removals) {
     call("removeIfNotNewer", table, removals.size());
     int removed = 0;

@@ -9,11 +9,11 @@ import io.cdcrelay.kinesis.ShardReadException;
 import io.cdcrelay.kinesis.ShardReader;
 import io.cdcrelay.kinesis.StreamRelay;
 import io.cdcrelay.lambda.FunctionConfig;
-import io.cdcrelay.local.Backoff;
 import io.cdcrelay.local.BatchApplier;
 import io.cdcrelay.local.DeadLetterSweeper;
 import io.cdcrelay.local.JdbcCheckpoints;
 import io.cdcrelay.local.RelayProgress;
+import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.provision.AwsClients;
 import io.cdcrelay.relay.Relay;
@@ -33,7 +33,6 @@ import io.cdcrelay.source.StartPosition;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -392,21 +391,16 @@ final class LoadCommand implements Callable<Integer> {
      */
     private String probe(
         FunctionConfig config, Supplier<String> password, Clock clock, StopSignal stop) {
-      Backoff backoff = new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
-      while (true) {
-        try (JdbcTarget probe = config.openTarget(password, clock)) {
-          return probe.state().schema();
-        } catch (TargetUnavailableException e) {
-          Duration pause = backoff.next();
-          LOG.warn(
-              "target database not reachable, retrying in {} ms: {}",
-              pause.toMillis(),
-              e.getMessage());
-          if (stop.sleep(pause)) {
-            return null;
-          }
-        }
-      }
+      return Retry.untilStopped(
+              stop,
+              "target database not reachable",
+              e -> e instanceof TargetUnavailableException,
+              () -> {
+                try (JdbcTarget probe = config.openTarget(password, clock)) {
+                  return probe.state().schema();
+                }
+              })
+          .orElse(null);
     }
 
     private static String firstOf(String a, String b) {

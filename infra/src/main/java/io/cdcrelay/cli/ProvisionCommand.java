@@ -9,6 +9,7 @@ import io.cdcrelay.provision.ProvisionException;
 import io.cdcrelay.provision.ProvisionRequest;
 import io.cdcrelay.provision.Step;
 import io.cdcrelay.source.BadSourceUrlException;
+import io.cdcrelay.source.SourceType;
 import io.cdcrelay.source.SourceUrl;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -20,18 +21,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code relay provision URL}: creates the stream, the function's start filter and source table,
- * the event source mapping and each DynamoDB table's streaming destination that the URL and options
- * describe, or reports each as already present.
+ * {@code relay provision URL}: creates the stream (or turns a table's own stream on), the
+ * function's start filter and source table, the event source mapping and each DynamoDB table's
+ * streaming destination that the URL and options describe, or reports each as already present.
  */
 @Command(
     name = "provision",
     mixinStandardHelpOptions = true,
     description =
-        "Creates what the source URL describes: the stream (create=true), the event source mapping"
-            + " of --function, the Kinesis streaming destination of each --dynamodb-table, and"
-            + " with exactly one table the function's CRATEDB_SOURCE_TABLE. Running it again"
-            + " changes nothing.")
+        "Creates what the source URL describes. kinesis+dynamodb+cdc: the stream (create=true),"
+            + " the event source mapping of --function, the Kinesis streaming destination of each"
+            + " --dynamodb-table, and with exactly one table the function's CRATEDB_SOURCE_TABLE."
+            + " dynamodb+cdc: the table's stream (NEW_AND_OLD_IMAGES) when it is off, the"
+            + " function's CRATEDB_SOURCE_TABLE and the event source mapping on the table's"
+            + " stream. Running it again changes nothing.")
 final class ProvisionCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -60,11 +63,15 @@ final class ProvisionCommand implements Callable<Integer> {
       err.println("Bad source URL: " + e.getMessage());
       return 2;
     }
-    if (source.type() == io.cdcrelay.source.SourceType.DYNAMODB_STREAM) {
-      err.println(ProvisionOptions.NOT_FOR_DYNAMODB_STREAMS);
+    Optional<String> mismatch = options.mismatch(source);
+    if (mismatch.isPresent()) {
+      err.println(mismatch.get());
       return 2;
     }
-    if (options.dynamoDbTables.isEmpty() && options.function == null && !source.create()) {
+    if (source.type() == SourceType.KINESIS_DATA_STREAM
+        && options.dynamoDbTables.isEmpty()
+        && options.function == null
+        && !source.create()) {
       err.println(
           "Nothing to provision: give --function, --dynamodb-table, or create=true in the URL.");
       return 2;
@@ -73,7 +80,7 @@ final class ProvisionCommand implements Callable<Integer> {
       err.println("--on-failure-arn " + onFailureArn + " is not an SQS queue or SNS topic ARN.");
       return 2;
     }
-    ProvisionRequest request = options.request(source, Optional.ofNullable(onFailureArn));
+    ProvisionRequest request = options.request(source, Optional.ofNullable(onFailureArn), false);
     out.println((dryRun ? "Plan for " : "Provisioning ") + source);
     try (AwsClients aws = new AwsClients(source)) {
       AwsProvisioner provisioner =

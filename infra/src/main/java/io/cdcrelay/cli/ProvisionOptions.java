@@ -1,6 +1,7 @@
 package io.cdcrelay.cli;
 
 import io.cdcrelay.provision.ProvisionRequest;
+import io.cdcrelay.source.SourceType;
 import io.cdcrelay.source.SourceUrl;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,24 +12,20 @@ import picocli.CommandLine.Parameters;
 /** The source URL and the resources that {@code provision} and {@code teardown} work on. */
 final class ProvisionOptions {
 
-  /** What provision, sam-params and teardown answer for a {@code dynamodb+cdc} URL. */
-  static final String NOT_FOR_DYNAMODB_STREAMS =
-      "This version provisions Kinesis sources only: for a dynamodb+cdc URL, enable the table's"
-          + " stream with view type NEW_AND_OLD_IMAGES, then deploy template.yaml with"
-          + " SourceType=DynamoDBStream and TableStreamArn set to the table's LatestStreamArn.";
-
   @Parameters(
       index = "0",
       paramLabel = "URL",
       description =
-          "The source URL: kinesis+dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS")
+          "The source URL: kinesis+dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/STREAM?OPTIONS"
+              + " or dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE?OPTIONS")
   String url;
 
   @Option(
       names = "--dynamodb-table",
       paramLabel = "TABLE",
       description =
-          "A DynamoDB table whose changes go into the stream; repeat it for several tables")
+          "A DynamoDB table whose changes go into the Kinesis stream; repeat it for several"
+              + " tables (a dynamodb+cdc URL names its table itself)")
   List<String> dynamoDbTables = new ArrayList<>();
 
   @Option(
@@ -45,9 +42,25 @@ final class ProvisionOptions {
           "How long to wait for a stream or function to settle (default: ${DEFAULT-VALUE})")
   int waitTimeoutSeconds;
 
-  /** The request, with the URL already parsed. */
-  ProvisionRequest request(SourceUrl source, Optional<String> onFailureDestination) {
+  /** Why these options do not fit the URL, if they do not. */
+  Optional<String> mismatch(SourceUrl source) {
+    if (source.type() == SourceType.DYNAMODB_STREAM && !dynamoDbTables.isEmpty()) {
+      return Optional.of(
+          "--dynamodb-table is for Kinesis URLs: a dynamodb+cdc URL names its table as its path ("
+              + source.stream()
+              + ").");
+    }
+    return Optional.empty();
+  }
+
+  /** The request, with the URL already parsed and {@link #mismatch} checked. */
+  ProvisionRequest request(
+      SourceUrl source, Optional<String> onFailureDestination, boolean disableTableStream) {
     return new ProvisionRequest(
-        source, dynamoDbTables, Optional.ofNullable(function), onFailureDestination);
+        source,
+        dynamoDbTables,
+        Optional.ofNullable(function),
+        onFailureDestination,
+        disableTableStream);
   }
 }

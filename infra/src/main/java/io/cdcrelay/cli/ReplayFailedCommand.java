@@ -175,7 +175,8 @@ final class ReplayFailedCommand implements Callable<Integer> {
     return new KinesisStream(client, batch.streamName());
   }
 
-  private static AwsCredentialsProvider credentials(Optional<SourceUrl> source) {
+  /** The source URL's credentials, else the default credential chain (also for relay status). */
+  static AwsCredentialsProvider credentials(Optional<SourceUrl> source) {
     if (source.isPresent() && source.get().accessKey().isPresent()) {
       return StaticCredentialsProvider.create(
           AwsBasicCredentials.create(

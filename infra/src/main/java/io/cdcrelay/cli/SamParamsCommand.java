@@ -1,5 +1,7 @@
 package io.cdcrelay.cli;
 
+import io.cdcrelay.dynamodbstreams.DynamoDbStreamReader;
+import io.cdcrelay.kinesis.ShardReadException;
 import io.cdcrelay.provision.AwsClients;
 import io.cdcrelay.provision.AwsProvisioner;
 import io.cdcrelay.provision.ProvisionException;
@@ -7,6 +9,7 @@ import io.cdcrelay.provision.SamParameters;
 import io.cdcrelay.provision.StartRecord;
 import io.cdcrelay.provision.StreamState;
 import io.cdcrelay.source.BadSourceUrlException;
+import io.cdcrelay.source.SourceType;
 import io.cdcrelay.source.SourceUrl;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -30,8 +33,8 @@ import picocli.CommandLine.Spec;
     description =
         "Prints the template.yaml parameters for a source URL, for"
             + " sam deploy --parameter-overrides \"$(relay sam-params URL)\". Offline unless the"
-            + " stream ARN (create=false without --account-id) or a seqno start must be read from"
-            + " the stream.")
+            + " stream ARN (create=false without --account-id; always for a dynamodb+cdc URL,"
+            + " SourceType=DynamoDBStream) or a seqno start must be read from the stream.")
 final class SamParamsCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -64,9 +67,8 @@ final class SamParamsCommand implements Callable<Integer> {
       err.println("Bad source URL: " + e.getMessage());
       return 2;
     }
-    if (source.type() == io.cdcrelay.source.SourceType.DYNAMODB_STREAM) {
-      err.println(ProvisionOptions.NOT_FOR_DYNAMODB_STREAMS);
-      return 2;
+    if (source.type() == SourceType.DYNAMODB_STREAM) {
+      return tableStream(source, out, err);
     }
     Optional<String> streamArn = Optional.empty();
     if (!source.create() && accountId != null) {
@@ -117,6 +119,56 @@ final class SamParamsCommand implements Callable<Integer> {
     }
     Map<String, String> parameters = SamParameters.from(source, streamArn, start);
     out.println(SamParameters.overrides(parameters));
+    out.flush();
+    return 0;
+  }
+
+  /**
+   * The parameters of a {@code dynamodb+cdc} URL: the table's stream ARN names the time the stream
+   * was turned on, so it is always read ({@code DescribeTable}), as is the record of a seqno start.
+   */
+  private int tableStream(SourceUrl source, PrintWriter out, PrintWriter err) {
+    if (!dynamoDbTables.isEmpty() || accountId != null) {
+      err.println(
+          (accountId != null ? "--account-id" : "--dynamodb-table")
+              + " is for Kinesis URLs: a dynamodb+cdc URL names its table ("
+              + source.stream()
+              + "), whose stream ARN sam-params reads with DescribeTable.");
+      return 2;
+    }
+    String streamArn;
+    Optional<StartRecord> start = Optional.empty();
+    try (AwsClients aws = new AwsClients(source)) {
+      DynamoDbStreamReader reader =
+          new DynamoDbStreamReader(aws.dynamoDb(), aws.dynamoDbStreams(), source.stream());
+      streamArn = reader.arn();
+      if (source.start().needsSequenceNumber()) {
+        AwsProvisioner provisioner =
+            new AwsProvisioner(aws, Duration.ofSeconds(60), Duration.ofSeconds(1));
+        start =
+            Optional.of(
+                provisioner
+                    .findStartRecord(reader, source.sequenceNumber().orElseThrow(), source.start())
+                    .orElseThrow(
+                        () ->
+                            new ProvisionException(
+                                "sequence number "
+                                    + source.sequenceNumber().orElseThrow()
+                                    + " is in no shard of the stream of the DynamoDB table "
+                                    + source.stream())));
+      }
+    } catch (DynamoDbStreamReader.StreamUnusableException
+        | ShardReadException
+        | ProvisionException e) {
+      err.println(
+          "Cannot read the stream of the DynamoDB table "
+              + source.stream()
+              + source.endpoint().map(u -> " at " + u).orElse(" in " + source.region())
+              + ": "
+              + e.getMessage());
+      return 1;
+    }
+    out.println(SamParameters.overrides(SamParameters.from(source, Optional.of(streamArn), start)));
     out.flush();
     return 0;
   }

@@ -8,6 +8,7 @@ import io.cdcrelay.provision.Planner;
 import io.cdcrelay.provision.ProvisionException;
 import io.cdcrelay.provision.ProvisionRequest;
 import io.cdcrelay.source.BadSourceUrlException;
+import io.cdcrelay.source.SourceType;
 import io.cdcrelay.source.SourceUrl;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
             + " variables of --function, the Kinesis streaming destination of each"
             + " --dynamodb-table, and the stream only when the URL says create=true, provision"
             + " created it (tagged cdc-relay:created-by) and no other DynamoDB table of the region"
-            + " streams into it.")
+            + " streams into it. For a dynamodb+cdc URL: the mapping and the variables; the"
+            + " table's stream stays on unless --disable-table-stream.")
 final class TeardownCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -41,6 +43,13 @@ final class TeardownCommand implements Callable<Integer> {
 
   @Option(names = "--dry-run", description = "Print the plan; read what exists but change nothing")
   boolean dryRun;
+
+  @Option(
+      names = "--disable-table-stream",
+      description =
+          "dynamodb+cdc: turn the table's stream off too (by default it stays on for its other"
+              + " readers; turning it off ends it for all of them)")
+  boolean disableTableStream;
 
   @Override
   public Integer call() {
@@ -53,11 +62,17 @@ final class TeardownCommand implements Callable<Integer> {
       err.println("Bad source URL: " + e.getMessage());
       return 2;
     }
-    if (source.type() == io.cdcrelay.source.SourceType.DYNAMODB_STREAM) {
-      err.println(ProvisionOptions.NOT_FOR_DYNAMODB_STREAMS);
+    Optional<String> mismatch = options.mismatch(source);
+    if (mismatch.isPresent()) {
+      err.println(mismatch.get());
       return 2;
     }
-    ProvisionRequest request = options.request(source, Optional.empty());
+    if (disableTableStream && source.type() != SourceType.DYNAMODB_STREAM) {
+      err.println(
+          "--disable-table-stream is for dynamodb+cdc URLs, whose table's stream it turns off.");
+      return 2;
+    }
+    ProvisionRequest request = options.request(source, Optional.empty(), disableTableStream);
     out.println((dryRun ? "Teardown plan for " : "Tearing down ") + source);
     try (AwsClients aws = new AwsClients(source)) {
       AwsProvisioner provisioner =

@@ -9,7 +9,10 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
  * The on-failure SQS queue of an event source mapping: receives its messages, a few at a time and
@@ -66,12 +69,54 @@ public final class FailedBatchQueue implements AutoCloseable {
   }
 
   /** {@code sqs.REGION.amazonaws.com} (or {@code .amazonaws.com.cn}) gives its region. */
-  static Optional<String> awsRegion(String host) {
+  public static Optional<String> awsRegion(String host) {
     String[] labels = host.split("\\.");
     if (labels.length >= 4 && labels[0].equals("sqs") && labels[2].equals("amazonaws")) {
       return Optional.of(labels[1]);
     }
     return Optional.empty();
+  }
+
+  /**
+   * How many messages the queue holds (approximately, as SQS counts them).
+   *
+   * @param waiting messages visible to a reader ({@code ApproximateNumberOfMessages})
+   * @param inFlight messages received but neither deleted nor visible again ({@code
+   *     ApproximateNumberOfMessagesNotVisible})
+   */
+  public record Depth(long waiting, long inFlight) {
+    /** Every message in the queue. */
+    public long total() {
+      return waiting + inFlight;
+    }
+  }
+
+  /**
+   * The queue's depth.
+   *
+   * @throws IllegalArgumentException when there is no such queue
+   */
+  public Depth depth() {
+    GetQueueAttributesResponse response;
+    try {
+      response =
+          sqs.getQueueAttributes(
+              r ->
+                  r.queueUrl(queueUrl)
+                      .attributeNames(
+                          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    } catch (QueueDoesNotExistException e) {
+      throw new IllegalArgumentException("the queue " + queueUrl + " does not exist");
+    }
+    return new Depth(
+        count(response, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES),
+        count(response, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+  }
+
+  private static long count(GetQueueAttributesResponse response, QueueAttributeName name) {
+    String value = response.attributes().get(name);
+    return value == null ? 0 : Long.parseLong(value);
   }
 
   /** Up to ten messages; none when the queue has nothing visible. */

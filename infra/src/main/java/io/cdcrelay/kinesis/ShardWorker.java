@@ -3,6 +3,7 @@ package io.cdcrelay.kinesis;
 import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.local.Backoff;
 import io.cdcrelay.local.BatchApplier;
+import io.cdcrelay.local.BatchPipeline;
 import io.cdcrelay.local.Checkpoints;
 import io.cdcrelay.local.RelayProgress;
 import io.cdcrelay.local.Retry;
@@ -15,16 +16,18 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
- * Consumes one shard on its own thread, in stream order: reads, buffers, applies each batch with
- * its own relay core (and so its own database connection), then checkpoints it.
+ * Consumes one shard in stream order: reads and buffers on its own thread, while a {@link
+ * BatchPipeline} applies each due batch with the worker's own relay core, then checkpoints it.
  */
 final class ShardWorker implements Callable<ShardWorker.Done> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ShardWorker.class);
   private static final Duration FIRST_RETRY = Duration.ofMillis(200);
   private static final Duration LAST_RETRY = Duration.ofSeconds(10);
+  static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
   /** How a worker ended. */
   enum Outcome {
@@ -57,6 +60,10 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
   private final String shardId;
   private ShardPosition start;
   private String lastRead;
+  private BatchPipeline pipeline;
+  // Applied, but its checkpoint deferred while more batches waited (applying thread).
+  private String unwritten;
+  private long checkpointedAt;
   // A stream without AT_TIMESTAMP iterators (DynamoDB Streams) is read from its trim horizon, and
   // the records created before this instant are skipped.
   private java.time.Instant skipBefore;
@@ -83,7 +90,24 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
               settings.stop(),
               settings.stream()::decode,
               settings.stream().arn());
-      return new Done(shardId, consume(applier), null);
+      pipeline =
+          new BatchPipeline(
+              "apply-" + shardId,
+              waitingBatches(settings.batchSize()),
+              batch -> flush(batch, applier));
+      try {
+        return new Done(shardId, consume(pipeline), null);
+      } catch (RuntimeException e) {
+        // A failed shard ends the relay: the batch being applied gives up its retries now, instead
+        // of keeping this worker (and so the relay's exit) waiting for the database.
+        settings.stop().stop();
+        throw e;
+      } finally {
+        pipeline.close();
+        if (unwritten != null) {
+          checkpoint(unwritten);
+        }
+      }
     } catch (RuntimeException e) {
       LOG.error("shard {}: {}", shardId, e.toString());
       return new Done(shardId, Outcome.FAILED, e);
@@ -92,12 +116,25 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
     }
   }
 
-  private Outcome consume(BatchApplier applier) {
+  /**
+   * How many batches may wait to be applied while the shard is read on: up to 10,000 records, and
+   * one batch at least.
+   */
+  static int waitingBatches(int batchSize) {
+    return Math.max(1, 10_000 / batchSize);
+  }
+
+  /**
+   * Reads the shard and hands each due batch to {@code pipeline}, which applies and checkpoints
+   * them in order on a thread of its own while reading goes on.
+   */
+  private Outcome consume(BatchPipeline pipeline) {
     StopSignal stop = settings.stop();
     BatchBuffer buffer = new BatchBuffer(settings.batchSize(), settings.bufferTime());
-    Backoff backoff = new Backoff(FIRST_RETRY, LAST_RETRY);
+    Retry reads = new Retry(stop, new Backoff(FIRST_RETRY, LAST_RETRY));
     String iterator = null;
     while (!stop.isStopped()) {
+      pipeline.check();
       try {
         if (iterator == null) {
           // Everything up to lastRead is applied or buffered: a renewed iterator goes on after it.
@@ -107,7 +144,7 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
         // stream's largest read a call, and the buffer cuts what was read into batches.
         int limit = settings.stream().readLimit();
         ShardReader.Read read = settings.stream().read(shardId, iterator, limit);
-        backoff.reset();
+        reads.succeeded();
         long now = System.nanoTime();
         buffer.add(skipEarly(read.records()), now);
         if (!read.records().isEmpty()) {
@@ -121,18 +158,23 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
                 && (read.millisBehindLatest() == null || read.millisBehindLatest() == 0);
         boolean last = read.shardEnded() || caughtUp;
         while (buffer.due(now) || (last && !buffer.isEmpty())) {
-          if (!flush(buffer.take(), applier)) {
+          if (!pipeline.hand(buffer.take())) {
             return Outcome.STOPPED;
           }
           if (stop.isStopped() && !buffer.isEmpty()) {
-            // A stop finishes the current batch only: the records after it are neither applied
+            // A stop finishes what was handed over only: the records after it are neither applied
             // nor checkpointed, and are read again after a restart.
+            pipeline.drain();
             return Outcome.STOPPED;
           }
           now = System.nanoTime();
         }
+        if (last && !pipeline.drain()) {
+          return Outcome.STOPPED;
+        }
         if (read.shardEnded()) {
           LOG.info("shard {}: closed and read to its end", shardId);
+          unwritten = null; // drained: the last batch found nothing waiting and checkpointed
           return checkpoint(Checkpoints.SHARD_END) ? Outcome.ENDED : Outcome.STOPPED;
         }
         if (caughtUp) {
@@ -162,25 +204,18 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
             skipBefore = null;
             iterator = null;
           }
-          case THROTTLED -> {
-            Duration pause = backoff.next();
-            LOG.info("shard {}: throttled, backing off {} ms", shardId, pause.toMillis());
-            stop.sleep(pause);
-          }
-          case RETRYABLE -> {
-            Duration pause = backoff.next();
-            LOG.warn("shard {}: retrying in {} ms: {}", shardId, pause.toMillis(), e.getMessage());
-            stop.sleep(pause);
-          }
+          case THROTTLED -> reads.pause(Level.INFO, "shard " + shardId + ": throttled");
+          case RETRYABLE -> reads.pause(Level.WARN, "shard " + shardId + ": " + e.getMessage());
           default -> throw e;
         }
       }
     }
     // Stopping: one attempt at what is buffered (less than a batch, or it would have been due),
-    // so that the checkpoint covers what was read.
+    // after what was handed over, so that the checkpoint covers what was read.
     if (!buffer.isEmpty()) {
-      flush(buffer.take(), applier);
+      pipeline.hand(buffer.take());
     }
+    pipeline.drain();
     return Outcome.STOPPED;
   }
 
@@ -212,18 +247,31 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
     return records.subList(first, records.size());
   }
 
-  /** Applies the batch, then checkpoints it; {@code false} if stopped before both were done. */
+  /**
+   * Applies the batch, then checkpoints it; {@code false} if stopped before both were done. While
+   * more batches wait, a checkpoint is written at most every {@link #CHECKPOINT_INTERVAL} (the
+   * batch after it writes it): one round trip less per batch for a shard that is behind, at the
+   * cost of re-applying at most that much after a {@code kill -9}. A caught-up shard, a stop and
+   * the end of the worker write it at once.
+   */
   private boolean flush(List<SourceRecord> batch, BatchApplier applier) {
     if (!applier.apply(batch)) {
       return false;
     }
-    return checkpoint(batch.get(batch.size() - 1).sequenceNumber());
+    String last = batch.get(batch.size() - 1).sequenceNumber();
+    long now = System.nanoTime();
+    if (pipeline.waiting() > 0 && now - checkpointedAt < CHECKPOINT_INTERVAL.toNanos()) {
+      unwritten = last;
+      return true;
+    }
+    unwritten = null;
+    checkpointedAt = now;
+    return checkpoint(last);
   }
 
   private boolean checkpoint(String sequenceNumber) {
     return Retry.untilStopped(
             settings.stop(),
-            new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY),
             "shard " + shardId + ": checkpoint not written",
             e -> e instanceof TargetUnavailableException,
             () -> {

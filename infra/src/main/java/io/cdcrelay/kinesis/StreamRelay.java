@@ -1,7 +1,5 @@
 package io.cdcrelay.kinesis;
 
-import io.cdcrelay.local.Backoff;
-import io.cdcrelay.local.BatchApplier;
 import io.cdcrelay.local.Checkpoints;
 import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
@@ -197,7 +195,6 @@ public final class StreamRelay {
   private Optional<String> readCheckpoint(String shardId) {
     return Retry.untilStopped(
             stop,
-            new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY),
             "checkpoint of " + shardId + " not readable",
             e -> e instanceof TargetUnavailableException,
             () -> checkpoints.read(shardId))

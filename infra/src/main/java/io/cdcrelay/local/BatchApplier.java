@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Applies a batch of one shard with the relay core until it is applied: when the database is
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class BatchApplier {
 
   private static final Logger LOG = LoggerFactory.getLogger(BatchApplier.class);
-  public static final Duration FIRST_RETRY = Duration.ofMillis(500);
-  public static final Duration LAST_RETRY = Duration.ofSeconds(30);
+  public static final Duration FIRST_RETRY = Retry.FIRST_PAUSE;
+  public static final Duration LAST_RETRY = Retry.LAST_PAUSE;
 
   private final Relay relay;
   private final RelayProgress progress;
@@ -60,7 +61,7 @@ public final class BatchApplier {
    */
   public boolean apply(List<SourceRecord> batch) {
     List<SourceRecord> pending = batch;
-    Backoff backoff = new Backoff(FIRST_RETRY, LAST_RETRY);
+    Retry retry = new Retry(stop);
     while (true) {
       List<Decoded> decoded = new ArrayList<>(pending.size());
       pending.forEach(record -> decoded.add(decoder.apply(record)));
@@ -76,14 +77,13 @@ public final class BatchApplier {
           BatchResult.partial(
               pending.size() - rest.size(), result.duration(), result.oldestRecordAge()));
       pending = rest;
-      Duration pause = backoff.next();
-      LOG.warn(
-          "{} records of shard {} not applied yet, retrying in {} ms",
-          pending.size(),
-          pending.isEmpty() ? "?" : pending.get(0).shardId(),
-          pause.toMillis());
-      if (pending.isEmpty() || stop.sleep(pause)) {
-        return pending.isEmpty();
+      if (pending.isEmpty()) {
+        return true;
+      }
+      String what =
+          pending.size() + " records of shard " + pending.get(0).shardId() + " not applied yet";
+      if (!retry.pause(Level.WARN, what)) {
+        return false;
       }
     }
   }

@@ -10,16 +10,55 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
- * Retries a call with exponential backoff until it succeeds, the relay is stopped, or a deadline
- * passes.
+ * Waits between attempts with exponential backoff until the relay is stopped: the one retry loop of
+ * the local relay, the snapshot and verify. {@link #untilStopped} retries a call that throws; a
+ * caller whose attempt can succeed in part (a batch applied up to a record) keeps its own loop and
+ * waits with {@link #pause}. The full load and verify retry with a deadline and their own log line
+ * (the {@code untilStopped} overload with {@code expired}).
  */
 public final class Retry {
 
   private static final Logger LOG = LoggerFactory.getLogger(Retry.class);
 
-  private Retry() {}
+  /** The first pause after a failure. */
+  public static final Duration FIRST_PAUSE = Duration.ofMillis(500);
+
+  /** The longest pause: backoff doubles up to it. */
+  public static final Duration LAST_PAUSE = Duration.ofSeconds(30);
+
+  private final StopSignal stop;
+  private final Backoff backoff;
+
+  /** Retries until {@code stop}, pausing as {@code backoff} says. */
+  public Retry(StopSignal stop, Backoff backoff) {
+    this.stop = stop;
+    this.backoff = backoff;
+  }
+
+  /** Retries until {@code stop}, from {@link #FIRST_PAUSE} doubling up to {@link #LAST_PAUSE}. */
+  public Retry(StopSignal stop) {
+    this(stop, new Backoff(FIRST_PAUSE, LAST_PAUSE));
+  }
+
+  /**
+   * Logs why at {@code level} and waits before the next attempt; {@code false} when the relay was
+   * stopped while waiting (then there should be no next attempt).
+   *
+   * @param what what failed, for the log ("shard-1: throttled")
+   */
+  public boolean pause(Level level, String what) {
+    Duration pause = backoff.next();
+    LOG.atLevel(level).log("{}, retrying in {} ms", what, pause.toMillis());
+    return !stop.sleep(pause);
+  }
+
+  /** Starts the backoff over: the next pause is the first one again. */
+  public void succeeded() {
+    backoff.reset();
+  }
 
   /**
    * The call's result; empty when the relay was stopped while waiting to retry. Exceptions that
@@ -27,19 +66,38 @@ public final class Retry {
    *
    * @param what what the call does, for the log ("checkpoint of shard-1 not written")
    */
+  public <T> Optional<T> call(
+      String what, Predicate<RuntimeException> retryable, Supplier<T> call) {
+    while (true) {
+      try {
+        T result = call.get();
+        succeeded();
+        return Optional.of(result);
+      } catch (RuntimeException e) {
+        if (!retryable.test(e)) {
+          throw e;
+        }
+        if (!pause(Level.WARN, what + ": " + e.getMessage())) {
+          return Optional.empty();
+        }
+      }
+    }
+  }
+
+  /** {@link #call} with a new backoff from {@link #FIRST_PAUSE}. */
+  public static <T> Optional<T> untilStopped(
+      StopSignal stop, String what, Predicate<RuntimeException> retryable, Supplier<T> call) {
+    return new Retry(stop).call(what, retryable, call);
+  }
+
+  /** {@link #call} with {@code backoff}. */
   public static <T> Optional<T> untilStopped(
       StopSignal stop,
       Backoff backoff,
       String what,
       Predicate<RuntimeException> retryable,
       Supplier<T> call) {
-    return untilStopped(
-        stop,
-        backoff,
-        () -> false,
-        retryable,
-        (e, pause) -> LOG.warn("{}, retrying in {} ms: {}", what, pause.toMillis(), e.getMessage()),
-        call);
+    return new Retry(stop, backoff).call(what, retryable, call);
   }
 
   /**

@@ -1,8 +1,10 @@
 package io.cdcrelay.provision;
 
+import io.cdcrelay.dynamodbstreams.DynamoDbStreamReader;
 import io.cdcrelay.kinesis.KinesisStream;
 import io.cdcrelay.kinesis.ShardLocator;
 import io.cdcrelay.kinesis.ShardReadException;
+import io.cdcrelay.kinesis.ShardReader;
 import io.cdcrelay.source.SourceUrl;
 import io.cdcrelay.source.StartPosition;
 import java.time.Duration;
@@ -21,6 +23,9 @@ import software.amazon.awssdk.services.dynamodb.model.ApproximateCreationDateTim
 import software.amazon.awssdk.services.dynamodb.model.DescribeKinesisStreamingDestinationResponse;
 import software.amazon.awssdk.services.dynamodb.model.KinesisDataStreamDestination;
 import software.amazon.awssdk.services.dynamodb.model.ListTablesResponse;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.lambda.LambdaClient;
@@ -59,6 +64,9 @@ public final class AwsProvisioner {
    * Read-only calls only.
    */
   public Observed observe(ProvisionRequest request, boolean provisioning) {
+    if (request.fromTableStream()) {
+      return observeTableStream(request, provisioning);
+    }
     SourceUrl source = request.source();
     Optional<StreamState> stream = stream(source.stream());
     Optional<StartRecord> start = Optional.empty();
@@ -80,6 +88,55 @@ public final class AwsProvisioner {
       otherTables = Optional.of(tablesStreamingInto(stream.get().arn(), request.dynamoDbTables()));
     }
     return new Observed(stream, destinations, function, mappings, start, otherTables);
+  }
+
+  /**
+   * For a {@code dynamodb+cdc} URL: the table's stream, the function and its mappings on the
+   * table's latest stream ARN, and for provisioning the record a seqno start names.
+   */
+  private Observed observeTableStream(ProvisionRequest request, boolean provisioning) {
+    SourceUrl source = request.source();
+    Optional<TableStreamState> stream = tableStream(source.stream());
+    Optional<StartRecord> start = Optional.empty();
+    if (provisioning
+        && source.start().needsSequenceNumber()
+        && stream.map(TableStreamState::usable).orElse(false)) {
+      start =
+          findStartRecord(
+              new DynamoDbStreamReader(aws.dynamoDb(), aws.dynamoDbStreams(), source.stream()),
+              source.sequenceNumber().orElseThrow(),
+              source.start());
+    }
+    Optional<FunctionState> function = request.function().flatMap(this::function);
+    List<MappingState> mappings = List.of();
+    Optional<String> arn = stream.flatMap(TableStreamState::latestStreamArn);
+    if (function.isPresent() && arn.isPresent()) {
+      mappings = mappings(mappingTarget(request.function().get()), arn.get());
+    }
+    return Observed.ofTableStream(stream, function, mappings, start);
+  }
+
+  /** The table's own stream, if the table exists. */
+  public Optional<TableStreamState> tableStream(String table) {
+    TableDescription description;
+    try {
+      description = aws.dynamoDb().describeTable(r -> r.tableName(table)).table();
+    } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw failed("DescribeTable " + table, e);
+    }
+    return Optional.of(tableStreamState(description));
+  }
+
+  private static TableStreamState tableStreamState(TableDescription table) {
+    StreamSpecification spec = table.streamSpecification();
+    boolean enabled = spec != null && Boolean.TRUE.equals(spec.streamEnabled());
+    return new TableStreamState(
+        table.tableName(),
+        enabled,
+        enabled && spec.streamViewTypeAsString() != null ? spec.streamViewTypeAsString() : "",
+        Optional.ofNullable(table.latestStreamArn()));
   }
 
   /** The stream, if it exists. */
@@ -117,7 +174,13 @@ public final class AwsProvisioner {
    */
   public Optional<StartRecord> findStartRecord(
       String stream, String sequenceNumber, StartPosition position) {
-    KinesisStream reader = new KinesisStream(aws.kinesis(), stream);
+    return findStartRecord(new KinesisStream(aws.kinesis(), stream), sequenceNumber, position);
+  }
+
+  /** The record with {@code sequenceNumber} in the stream {@code reader} reads. */
+  public Optional<StartRecord> findStartRecord(
+      ShardReader reader, String sequenceNumber, StartPosition position) {
+    String stream = reader.name();
     try {
       return ShardLocator.locate(reader, reader.shards(), sequenceNumber)
           .map(
@@ -307,9 +370,27 @@ public final class AwsProvisioner {
   public void apply(
       ProvisionRequest request, Observed observed, Plan plan, Consumer<String> report) {
     SourceUrl source = request.source();
-    String streamArn = observed.stream().map(StreamState::arn).orElse(null);
+    String streamArn =
+        observed.stream()
+            .map(StreamState::arn)
+            .or(() -> observed.tableStream().flatMap(TableStreamState::latestStreamArn))
+            .orElse(null);
     for (Step step : plan.steps()) {
       switch (step.resource()) {
+        case TABLE_STREAM:
+          if (step.action() == Step.Action.CREATE) {
+            streamArn = enableTableStream(step.target(), streamArn);
+          } else if (step.action() == Step.Action.DELETE) {
+            call(
+                "UpdateTable " + step.target(),
+                () ->
+                    aws.dynamoDb()
+                        .updateTable(
+                            r ->
+                                r.tableName(step.target())
+                                    .streamSpecification(s -> s.streamEnabled(false))));
+          }
+          break;
         case STREAM:
           if (step.action() == Step.Action.CREATE) {
             streamArn = createStream(source);
@@ -368,6 +449,60 @@ public final class AwsProvisioner {
             kinesis.addTagsToStream(
                 r -> r.streamName(name).tags(Map.of(StreamState.TAG, StreamState.TAG_VALUE))));
     return arn;
+  }
+
+  /**
+   * Turns the table's stream on with {@value TableStreamState#VIEW_TYPE} and waits until the table
+   * names a new stream ARN (not {@code previousArn}) and that stream is ENABLED: a mapping is
+   * created on that ARN next.
+   */
+  private String enableTableStream(String table, String previousArn) {
+    call(
+        "UpdateTable " + table,
+        () ->
+            aws.dynamoDb()
+                .updateTable(
+                    r ->
+                        r.tableName(table)
+                            .streamSpecification(
+                                s ->
+                                    s.streamEnabled(true)
+                                        .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES))));
+    Instant deadline = Instant.now().plus(waitTimeout);
+    while (true) {
+      TableStreamState state =
+          tableStream(table)
+              .orElseThrow(
+                  () ->
+                      new ProvisionException(
+                          "the DynamoDB table "
+                              + table
+                              + " was deleted while its stream was"
+                              + " turned on"));
+      Optional<String> arn = state.latestStreamArn().filter(a -> !a.equals(previousArn));
+      if (state.enabled() && arn.isPresent()) {
+        String status =
+            call(
+                "DescribeStream " + arn.get(),
+                () ->
+                    aws.dynamoDbStreams()
+                        .describeStream(r -> r.streamArn(arn.get()))
+                        .streamDescription()
+                        .streamStatusAsString());
+        if ("ENABLED".equals(status)) {
+          return arn.get();
+        }
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new ProvisionException(
+            "the stream of the DynamoDB table "
+                + table
+                + " is not ENABLED after "
+                + waitTimeout.toSeconds()
+                + " s; run provision again once it is");
+      }
+      pause();
+    }
   }
 
   private String awaitActive(String name) {

@@ -1,5 +1,6 @@
 package io.cdcrelay.provision;
 
+import io.cdcrelay.source.SourceType;
 import io.cdcrelay.source.SourceUrl;
 import io.cdcrelay.source.StartPosition;
 import java.time.Duration;
@@ -63,10 +64,11 @@ public record MappingSettings(
       throw new IllegalArgumentException(
           "start=" + source.start().option() + " needs the record it names, found in the stream");
     }
+    boolean kinesis = source.type() == SourceType.KINESIS_DATA_STREAM;
     return new MappingSettings(
         source.batchSize(),
-        startingPosition(source.start()),
-        start.map(StartRecord::startingTimestamp),
+        startingPosition(source.type(), source.start()),
+        kinesis ? start.map(StartRecord::startingTimestamp) : Optional.empty(),
         batchingWindowSeconds(source.bufferTime()),
         true,
         MAXIMUM_RETRY_ATTEMPTS,
@@ -75,7 +77,22 @@ public record MappingSettings(
         onFailureDestination);
   }
 
-  /** The mapping's StartingPosition for a URL's {@code start}. */
+  /**
+   * The mapping's StartingPosition for a URL's {@code start} on a {@code type} stream. A mapping on
+   * a DynamoDB stream starts at TRIM_HORIZON or LATEST only: a seqno start reads from the oldest
+   * record, and the function's start filter skips what precedes the start record.
+   *
+   * @see <a
+   *     href="https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html#lambda-CreateEventSourceMapping-request-StartingPosition">StartingPosition</a>
+   */
+  public static String startingPosition(SourceType type, StartPosition start) {
+    if (type == SourceType.DYNAMODB_STREAM && start.needsSequenceNumber()) {
+      return "TRIM_HORIZON";
+    }
+    return startingPosition(start);
+  }
+
+  /** The StartingPosition of a mapping on a Kinesis stream for a URL's {@code start}. */
   public static String startingPosition(StartPosition start) {
     switch (start) {
       case EARLIEST:

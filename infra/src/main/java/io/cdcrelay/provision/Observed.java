@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
  * @param startRecord the record a {@code seqno-at} / {@code seqno-after} URL names
  * @param otherTables the region's other DynamoDB tables (not named in the request) that stream into
  *     the stream; read only by a teardown that may delete the stream
+ * @param tableStream the table's own stream, for a {@code dynamodb+cdc} URL whose table exists
  */
 public record Observed(
     Optional<StreamState> stream,
@@ -22,7 +23,29 @@ public record Observed(
     Optional<FunctionState> function,
     List<MappingState> mappings,
     Optional<StartRecord> startRecord,
-    Optional<List<String>> otherTables) {
+    Optional<List<String>> otherTables,
+    Optional<TableStreamState> tableStream) {
+
+  /** What exists for a Kinesis URL. */
+  public Observed(
+      Optional<StreamState> stream,
+      Map<String, List<DestinationState>> destinations,
+      Optional<FunctionState> function,
+      List<MappingState> mappings,
+      Optional<StartRecord> startRecord,
+      Optional<List<String>> otherTables) {
+    this(stream, destinations, function, mappings, startRecord, otherTables, Optional.empty());
+  }
+
+  /** What exists for a {@code dynamodb+cdc} URL. */
+  public static Observed ofTableStream(
+      Optional<TableStreamState> tableStream,
+      Optional<FunctionState> function,
+      List<MappingState> mappings,
+      Optional<StartRecord> startRecord) {
+    return new Observed(
+        Optional.empty(), Map.of(), function, mappings, startRecord, Optional.empty(), tableStream);
+  }
 
   public Observed {
     destinations =

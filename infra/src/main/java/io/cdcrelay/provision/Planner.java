@@ -25,6 +25,9 @@ public final class Planner {
    * before a table writes to it (which matters for {@code start=latest}).
    */
   public static Plan provision(ProvisionRequest request, Observed observed) {
+    if (request.fromTableStream()) {
+      return provisionTableStream(request, observed);
+    }
     SourceUrl source = request.source();
     List<Step> steps = new ArrayList<>();
     String stream = source.stream();
@@ -77,17 +80,7 @@ public final class Planner {
     }
     Optional<FunctionEnvironment> environment = Optional.empty();
     if (request.function().isPresent()) {
-      FunctionState function =
-          observed
-              .function()
-              .orElseThrow(
-                  () ->
-                      new ProvisionException(
-                          "the Lambda function "
-                              + request.function().get()
-                              + " does not exist in "
-                              + source.region()
-                              + ": deploy it first (sam deploy)"));
+      FunctionState function = requireFunction(request, observed);
       environment = Optional.of(environment(request, observed.startRecord()));
       environment.get().step(function).ifPresent(steps::add);
       MappingSettings wanted =
@@ -107,30 +100,13 @@ public final class Planner {
    * a stream made any other way holds data that is not ours to delete.
    */
   public static Plan teardown(ProvisionRequest request, Observed observed) {
+    if (request.fromTableStream()) {
+      return teardownTableStream(request, observed);
+    }
     SourceUrl source = request.source();
     List<Step> steps = new ArrayList<>();
-    Optional<FunctionEnvironment> environment = Optional.empty();
-    if (request.function().isPresent()) {
-      String function = request.function().get();
-      if (observed.mappings().isEmpty()) {
-        steps.add(
-            new Step(
-                Resource.EVENT_SOURCE_MAPPING,
-                Action.ABSENT,
-                mappingName(function, source.stream()),
-                ""));
-      }
-      for (MappingState mapping : observed.mappings()) {
-        steps.add(
-            new Step(
-                Resource.EVENT_SOURCE_MAPPING,
-                Action.DELETE,
-                mappingName(function, source.stream()),
-                mapping.uuid()));
-      }
-      environment = Optional.of(new FunctionEnvironment(ownedVariables(), Map.of()));
-      observed.function().flatMap(environment.get()::step).ifPresent(steps::add);
-    }
+    Optional<FunctionEnvironment> environment =
+        teardownFunction(request, observed, source.stream(), steps);
     for (String table : request.dynamoDbTables()) {
       String name = table + " → " + source.stream();
       boolean enabled = destination(table, observed).map(DestinationState::enabled).orElse(false);
@@ -181,18 +157,184 @@ public final class Planner {
   }
 
   /**
+   * The plan for a table's own DynamoDB stream: the stream turned on with {@value
+   * TableStreamState#VIEW_TYPE} when it is off, then the function's start filter and source table,
+   * then the event source mapping on the table's latest stream ARN — the mapping needs the ARN, and
+   * the filter must be in place before the mapping first invokes the function. A stream that is on
+   * without new images is an error before any change: its view type cannot change while it is on.
+   */
+  private static Plan provisionTableStream(ProvisionRequest request, Observed observed) {
+    SourceUrl source = request.source();
+    String table = source.stream();
+    TableStreamState stream =
+        observed
+            .tableStream()
+            .orElseThrow(
+                () ->
+                    new ProvisionException(
+                        "the DynamoDB table " + table + " does not exist in " + source.region()));
+    List<Step> steps = new ArrayList<>();
+    boolean enable = !stream.enabled() || stream.latestStreamArn().isEmpty();
+    if (enable) {
+      steps.add(
+          new Step(
+              Resource.TABLE_STREAM,
+              Action.CREATE,
+              table,
+              "turn on with StreamViewType "
+                  + TableStreamState.VIEW_TYPE
+                  + ", then wait for its stream ARN",
+              table));
+    } else if (!stream.usable()) {
+      throw new ProvisionException(
+          "the stream of the DynamoDB table "
+              + table
+              + " is on with view type "
+              + stream.viewType()
+              + ", which carries no new images of the items, and a stream's view type cannot"
+              + " change while it is on: turn it off (aws dynamodb update-table --table-name "
+              + table
+              + " --stream-specification StreamEnabled=false), then run relay provision again,"
+              + " which turns it on with "
+              + TableStreamState.VIEW_TYPE
+              + " (a new stream with a new ARN, empty at first)");
+    } else {
+      steps.add(
+          new Step(
+              Resource.TABLE_STREAM,
+              Action.ALREADY_PRESENT,
+              table,
+              stream.viewType() + ", " + stream.latestStreamArn().get(),
+              table));
+    }
+    if (source.start().needsSequenceNumber()) {
+      if (enable) {
+        throw new ProvisionException(
+            "start="
+                + source.start().option()
+                + " needs the stream of the DynamoDB table "
+                + table
+                + " to be on and hold the record with sequence number "
+                + source.sequenceNumber().orElse(""));
+      }
+      if (observed.startRecord().isEmpty()) {
+        throw new ProvisionException(
+            "start="
+                + source.start().option()
+                + " names sequence number "
+                + source.sequenceNumber().orElse("")
+                + ", which is in no shard of the stream of the DynamoDB table "
+                + table);
+      }
+    }
+    Optional<FunctionEnvironment> environment = Optional.empty();
+    if (request.function().isPresent()) {
+      FunctionState function = requireFunction(request, observed);
+      environment = Optional.of(environment(request, observed.startRecord()));
+      environment.get().step(function).ifPresent(steps::add);
+      MappingSettings wanted =
+          MappingSettings.from(source, observed.startRecord(), request.onFailureDestination());
+      // A stream turned on anew has a new ARN: mappings on the table's previous stream are not it.
+      List<MappingState> mappings = enable ? List.of() : observed.mappings();
+      steps.add(mappingStep(function, tableStreamName(table), wanted, mappings));
+    }
+    return new Plan(steps, environment);
+  }
+
+  /**
+   * The teardown plan for a table's own DynamoDB stream: the mapping and the function's variables;
+   * the stream itself stays on unless the request says to turn it off, since other readers (another
+   * function, a global table's replication) may read it and turning it off ends it for all.
+   */
+  private static Plan teardownTableStream(ProvisionRequest request, Observed observed) {
+    String table = request.source().stream();
+    List<Step> steps = new ArrayList<>();
+    Optional<FunctionEnvironment> environment =
+        teardownFunction(request, observed, tableStreamName(table), steps);
+    Optional<TableStreamState> stream = observed.tableStream();
+    if (stream.isEmpty() || !stream.get().enabled()) {
+      steps.add(new Step(Resource.TABLE_STREAM, Action.ABSENT, table, "off", table));
+    } else if (request.disableTableStream()) {
+      steps.add(
+          new Step(
+              Resource.TABLE_STREAM,
+              Action.DELETE,
+              table,
+              "turn off (--disable-table-stream); its records stay readable for 24 hours",
+              table));
+    } else {
+      steps.add(
+          new Step(
+              Resource.TABLE_STREAM,
+              Action.KEEP,
+              table,
+              "left on for its other readers; --disable-table-stream turns it off",
+              table));
+    }
+    return new Plan(steps, environment);
+  }
+
+  /**
+   * The function's part of a teardown: each of its mappings on the stream deleted, the variables
+   * provisioning set removed. Adds the steps; returns the environment they bring about.
+   */
+  private static Optional<FunctionEnvironment> teardownFunction(
+      ProvisionRequest request, Observed observed, String streamName, List<Step> steps) {
+    if (request.function().isEmpty()) {
+      return Optional.empty();
+    }
+    String function = request.function().get();
+    if (observed.mappings().isEmpty()) {
+      steps.add(
+          new Step(
+              Resource.EVENT_SOURCE_MAPPING, Action.ABSENT, mappingName(function, streamName), ""));
+    }
+    for (MappingState mapping : observed.mappings()) {
+      steps.add(
+          new Step(
+              Resource.EVENT_SOURCE_MAPPING,
+              Action.DELETE,
+              mappingName(function, streamName),
+              mapping.uuid()));
+    }
+    FunctionEnvironment environment = new FunctionEnvironment(ownedVariables(), Map.of());
+    observed.function().flatMap(environment::step).ifPresent(steps::add);
+    return Optional.of(environment);
+  }
+
+  private static FunctionState requireFunction(ProvisionRequest request, Observed observed) {
+    return observed
+        .function()
+        .orElseThrow(
+            () ->
+                new ProvisionException(
+                    "the Lambda function "
+                        + request.function().get()
+                        + " does not exist in "
+                        + request.source().region()
+                        + ": deploy it first (sam deploy)"));
+  }
+
+  /** How plans name a table's own stream. */
+  private static String tableStreamName(String table) {
+    return "the DynamoDB stream of " + table;
+  }
+
+  /**
    * The function's variables that provisioning sets: the start filter of a seqno start, and {@link
-   * FunctionEnvironment#SOURCE_TABLE_VARIABLE} when exactly one table is named. With several tables
-   * the function must accept them all, so the variable is removed; with none it is left as it is.
+   * FunctionEnvironment#SOURCE_TABLE_VARIABLE} when exactly one table's changes reach it (the table
+   * of a DynamoDB stream, or the one table named for a Kinesis stream). With several tables the
+   * function must accept them all, so the variable is removed; with none it is left as it is.
    */
   static FunctionEnvironment environment(ProvisionRequest request, Optional<StartRecord> start) {
     Map<String, String> wanted =
         new LinkedHashMap<>(start.map(StartRecord::environment).orElse(Map.of()));
-    if (request.dynamoDbTables().isEmpty()) {
+    List<String> tables = request.sourceTables();
+    if (tables.isEmpty()) {
       return new FunctionEnvironment(startVariables(), wanted);
     }
-    if (request.dynamoDbTables().size() == 1) {
-      wanted.put(FunctionEnvironment.SOURCE_TABLE_VARIABLE, request.dynamoDbTables().get(0));
+    if (tables.size() == 1) {
+      wanted.put(FunctionEnvironment.SOURCE_TABLE_VARIABLE, tables.get(0));
     }
     return new FunctionEnvironment(ownedVariables(), wanted);
   }

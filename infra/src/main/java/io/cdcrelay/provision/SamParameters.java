@@ -1,5 +1,6 @@
 package io.cdcrelay.provision;
 
+import io.cdcrelay.source.SourceType;
 import io.cdcrelay.source.SourceUrl;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,12 +15,20 @@ public final class SamParameters {
   /**
    * The parameters of {@code template.yaml} that the URL determines. With {@code create=true} the
    * stack creates the stream ({@code StreamName}, {@code ShardCount}); otherwise it consumes the
-   * existing {@code streamArn}. A seqno start needs the record it names, found in the stream.
+   * existing {@code streamArn}. For a {@code dynamodb+cdc} URL, {@code SourceType=DynamoDBStream}
+   * and {@code streamArn} is the table's stream ({@code TableStreamArn}). A seqno start needs the
+   * record it names, found in the stream.
    */
   public static Map<String, String> from(
       SourceUrl source, Optional<String> streamArn, Optional<StartRecord> start) {
     Map<String, String> parameters = new LinkedHashMap<>();
-    if (source.create()) {
+    if (source.type() == SourceType.DYNAMODB_STREAM) {
+      parameters.put("SourceType", source.type().templateValue());
+      parameters.put(
+          "TableStreamArn",
+          streamArn.orElseThrow(
+              () -> new IllegalArgumentException("the table's stream ARN is needed")));
+    } else if (source.create()) {
       parameters.put("StreamName", source.stream());
       parameters.put("ShardCount", Integer.toString(source.createShards()));
     } else {

@@ -22,7 +22,8 @@ public record Step(Resource resource, Action action, String name, String detail,
     STREAM("stream"),
     FUNCTION_ENVIRONMENT("function environment"),
     EVENT_SOURCE_MAPPING("event source mapping"),
-    STREAMING_DESTINATION("streaming destination");
+    STREAMING_DESTINATION("streaming destination"),
+    TABLE_STREAM("table stream");
 
     private final String label;
 

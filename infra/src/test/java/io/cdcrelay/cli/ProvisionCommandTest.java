@@ -90,4 +90,40 @@ class ProvisionCommandTest {
     assertThat(err.toString())
         .contains("--on-failure-arn queue is not an SQS queue or SNS topic ARN");
   }
+
+  @Test
+  void optionsForTheOtherKindOfSourceAreBadInputBeforeAnyCall() throws IOException {
+    try (ServerSocket endpoint = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      endpoint.setSoTimeout(50);
+      String table =
+          "dynamodb+cdc://testing:s3cr3t@127.0.0.1:" + endpoint.getLocalPort() + "/orders";
+      String stream =
+          "kinesis+dynamodb+cdc://testing:s3cr3t@127.0.0.1:" + endpoint.getLocalPort() + "/s";
+      List<List<String>> cases =
+          List.of(
+              List.of("provision", table, "--dynamodb-table", "t"),
+              List.of("teardown", table, "--dynamodb-table", "t"),
+              List.of("sam-params", table, "--dynamodb-table", "t"),
+              List.of("sam-params", table, "--account-id", "123456789012"),
+              List.of("teardown", stream, "--function", "f", "--disable-table-stream"));
+      for (List<String> args : cases) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new RelayCli());
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        assertThat(cli.execute(args.toArray(String[]::new))).as(args.toString()).isEqualTo(2);
+        assertThat(err.toString())
+            .as(args.toString())
+            .containsAnyOf("is for Kinesis URLs", "is for dynamodb+cdc URLs");
+        assertThat(out.toString() + err.toString()).doesNotContain("s3cr3t");
+        try {
+          endpoint.accept().close();
+          throw new AssertionError(args + " connected to the endpoint");
+        } catch (SocketTimeoutException expected) {
+          // Nothing connected.
+        }
+      }
+    }
+  }
 }

@@ -2,13 +2,14 @@ package io.cdcrelay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cdcrelay.kinesis.KinesisClients;
 import io.cdcrelay.provision.MappingSettings;
 import io.cdcrelay.tools.MotoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ApproximateCreationDateTimePrecision;
@@ -31,6 +29,12 @@ import software.amazon.awssdk.services.dynamodb.model.DestinationStatus;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.KinesisDataStreamDestination;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.Shard;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
@@ -61,36 +65,10 @@ class ProvisionIT {
   @BeforeAll
   static void start() throws IOException {
     moto = MotoServer.start();
-    StaticCredentialsProvider credentials =
-        StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
-    kinesis =
-        KinesisClients.buildWithJson(
-            KinesisClient.builder()
-                .endpointOverride(moto.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(credentials)
-                .httpClient(UrlConnectionHttpClient.create()));
-    lambda =
-        LambdaClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(credentials)
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
-    dynamoDb =
-        DynamoDbClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.US_EAST_1)
-            .credentialsProvider(credentials)
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
-    try (IamClient iam =
-        IamClient.builder()
-            .endpointOverride(moto.endpoint())
-            .region(Region.AWS_GLOBAL)
-            .credentialsProvider(credentials)
-            .httpClient(UrlConnectionHttpClient.create())
-            .build()) {
+    kinesis = moto.kinesis();
+    lambda = moto.client(LambdaClient.builder());
+    dynamoDb = moto.client(DynamoDbClient.builder());
+    try (IamClient iam = moto.client(IamClient.builder(), Region.AWS_GLOBAL)) {
       role =
           iam.createRole(
                   r ->
@@ -550,6 +528,230 @@ class ProvisionIT {
     assertThat(err.toString()).contains("the stream absent does not exist");
   }
 
+  @Test
+  void tableStreamIsTurnedOnAndMappedTeardownLeavesItOnUnlessAsked() throws IOException {
+    String function = createFunction("relay-ddb");
+    createTable("ddb-orders");
+    String url = tableUrl("ddb-orders", "region=us-east-1");
+    ok("provision", url, "--function", function, "--dry-run");
+    assertThat(out.toString())
+        .containsPattern("table stream +create +ddb-orders: turn on with StreamViewType")
+        .containsPattern(
+            "event source mapping +create +relay-ddb ← the DynamoDB stream of ddb-orders")
+        .contains("Dry run: nothing changed.");
+    assertThat(dynamoDb.describeTable(r -> r.tableName("ddb-orders")).table().latestStreamArn())
+        .isNull();
+    assertThat(environment(function)).doesNotContainKey("CRATEDB_SOURCE_TABLE");
+
+    ok("provision", url, "--function", function, "--on-failure-arn", FAILED_QUEUE);
+    assertThat(out.toString())
+        .containsPattern(
+            "table stream +created +ddb-orders: turn on with StreamViewType NEW_AND_OLD_IMAGES")
+        .containsPattern(
+            "function environment +updated +relay-ddb: CRATEDB_SOURCE_TABLE=ddb-orders")
+        .containsPattern(
+            "event source mapping +created +relay-ddb ← the DynamoDB stream of ddb-orders")
+        .contains("Done: 3 changed");
+    assertThat(resources())
+        .containsExactly("table stream", "function environment", "event source mapping");
+    TableDescription table = dynamoDb.describeTable(r -> r.tableName("ddb-orders")).table();
+    assertThat(table.streamSpecification().streamEnabled()).isTrue();
+    assertThat(table.streamSpecification().streamViewType())
+        .isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
+    String streamArn = table.latestStreamArn();
+    EventSourceMappingConfiguration mapping = onlyMappingOn(streamArn);
+    assertThat(mapping.startingPositionAsString()).isEqualTo("TRIM_HORIZON");
+    assertThat(mapping.batchSize()).isEqualTo(100);
+    assertThat(mapping.functionResponseTypesAsStrings()).containsExactly("ReportBatchItemFailures");
+    assertThat(mapping.bisectBatchOnFunctionError()).isTrue();
+    assertThat(mapping.maximumRecordAgeInSeconds())
+        .isEqualTo(MappingSettings.MAXIMUM_RECORD_AGE_IN_SECONDS);
+    assertThat(mapping.destinationConfig().onFailure().destination()).isEqualTo(FAILED_QUEUE);
+    assertThat(environment(function)).containsEntry("CRATEDB_SOURCE_TABLE", "ddb-orders");
+
+    ok("provision", url, "--function", function, "--on-failure-arn", FAILED_QUEUE);
+    assertThat(stepLines()).hasSize(3).allMatch(l -> l.contains("already present"));
+    assertThat(out.toString())
+        .containsPattern(
+            "table stream +already present +ddb-orders: NEW_AND_OLD_IMAGES, " + streamArn)
+        .contains("Nothing changed: everything already present.");
+    ok("provision", url + "&batch-size=10000", "--function", function);
+    assertThat(out.toString())
+        .containsPattern("event source mapping +updated .*BatchSize 100 → 10000");
+    assertThat(onlyMappingOn(streamArn).batchSize()).isEqualTo(10_000);
+
+    ok("sam-params", url + "&batch-size=10000");
+    assertThat(out.toString().trim())
+        .isEqualTo(
+            "SourceType=DynamoDBStream TableStreamArn="
+                + streamArn
+                + " BatchSize=10000 StartingPosition=TRIM_HORIZON MaximumBatchingWindowInSeconds=1");
+
+    ok("teardown", url, "--function", function);
+    assertThat(out.toString())
+        .containsPattern(
+            "event source mapping +deleted +relay-ddb ← the DynamoDB stream of ddb-orders")
+        .containsPattern("function environment +updated +relay-ddb: remove CRATEDB_SOURCE_TABLE")
+        .containsPattern("table stream +kept +ddb-orders: left on for its other readers");
+    assertThat(
+            lambda.listEventSourceMappings(r -> r.eventSourceArn(streamArn)).eventSourceMappings())
+        .isEmpty();
+    assertThat(environment(function)).doesNotContainKey("CRATEDB_SOURCE_TABLE");
+    assertThat(
+            dynamoDb
+                .describeTable(r -> r.tableName("ddb-orders"))
+                .table()
+                .streamSpecification()
+                .streamEnabled())
+        .isTrue();
+
+    ok("teardown", url, "--function", function, "--disable-table-stream");
+    assertThat(out.toString())
+        .containsPattern("event source mapping +absent")
+        .containsPattern("table stream +deleted +ddb-orders: turn off");
+    StreamSpecification off =
+        dynamoDb.describeTable(r -> r.tableName("ddb-orders")).table().streamSpecification();
+    assertThat(off == null || !Boolean.TRUE.equals(off.streamEnabled())).isTrue();
+    assertThat(run("sam-params", url)).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("the DynamoDB table \"ddb-orders\" has no stream")
+        .contains("relay provision");
+  }
+
+  @Test
+  void tableStreamWithoutNewImagesFailsBeforeAnyChange() throws IOException {
+    String function = createFunction("relay-ddb-keys");
+    createTable("ddb-keys", StreamViewType.KEYS_ONLY);
+    String arn = dynamoDb.describeTable(r -> r.tableName("ddb-keys")).table().latestStreamArn();
+    assertThat(run("provision", tableUrl("ddb-keys", "region=us-east-1"), "--function", function))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .contains("the stream of the DynamoDB table ddb-keys is on with view type KEYS_ONLY")
+        .contains(
+            "aws dynamodb update-table --table-name ddb-keys"
+                + " --stream-specification StreamEnabled=false");
+    assertThat(lambda.listEventSourceMappings(r -> r.eventSourceArn(arn)).eventSourceMappings())
+        .isEmpty();
+    assertThat(environment(function)).doesNotContainKey("CRATEDB_SOURCE_TABLE");
+    assertThat(run("provision", tableUrl("absent-table", "region=us-east-1"))).isEqualTo(1);
+    assertThat(err.toString()).contains("the DynamoDB table absent-table does not exist");
+    assertThat(
+            run("provision", tableUrl("ddb-keys", "region=us-east-1"), "--dynamodb-table", "other"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--dynamodb-table is for Kinesis URLs");
+  }
+
+  @Test
+  void tableStreamSeqnoStartIsTrimHorizonWithTheFilterOnItsShard() throws IOException {
+    String function = createFunction("relay-ddb-replay");
+    createTable("ddb-replay", StreamViewType.NEW_AND_OLD_IMAGES);
+    for (int i = 0; i < 4; i++) {
+      String id = "item-" + i;
+      dynamoDb.putItem(
+          r ->
+              r.tableName("ddb-replay")
+                  .item(
+                      Map.of(
+                          "id",
+                          software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                              id))));
+    }
+    String arn = dynamoDb.describeTable(r -> r.tableName("ddb-replay")).table().latestStreamArn();
+    Shard shard;
+    software.amazon.awssdk.services.dynamodb.model.Record third;
+    try (DynamoDbStreamsClient streams = moto.client(DynamoDbStreamsClient.builder())) {
+      shard = streams.describeStream(r -> r.streamArn(arn)).streamDescription().shards().get(0);
+      String iterator =
+          streams
+              .getShardIterator(
+                  r ->
+                      r.streamArn(arn)
+                          .shardId(shard.shardId())
+                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+              .shardIterator();
+      third = streams.getRecords(r -> r.shardIterator(iterator)).records().get(2);
+    }
+    String seqno = third.dynamodb().sequenceNumber();
+    String url = tableUrl("ddb-replay", "start=seqno-after&seqno=" + seqno);
+
+    ok("provision", url, "--function", function);
+    assertThat(out.toString())
+        .containsPattern("table stream +already present +ddb-replay: NEW_AND_OLD_IMAGES")
+        .containsPattern(
+            "function environment +updated +relay-ddb-replay: START_SHARD_ID=" + shard.shardId());
+    assertThat(environment(function))
+        .containsEntry("START_SHARD_ID", shard.shardId())
+        .containsEntry("START_SEQUENCE_NUMBER", seqno)
+        .containsEntry("START_MODE", "after")
+        .containsEntry("CRATEDB_SOURCE_TABLE", "ddb-replay");
+    // template.yaml's StartShardId takes DynamoDB Streams shard ids too.
+    assertThat(shard.shardId()).matches("shardId-[0-9]{20}-[0-9a-f]{8}");
+    EventSourceMappingConfiguration mapping = onlyMappingOn(arn);
+    assertThat(mapping.startingPositionAsString()).isEqualTo("TRIM_HORIZON");
+    assertThat(mapping.startingPositionTimestamp()).isNull();
+
+    ok("sam-params", url);
+    assertThat(out.toString().trim())
+        .isEqualTo(
+            "SourceType=DynamoDBStream TableStreamArn="
+                + arn
+                + " BatchSize=100 StartingPosition=TRIM_HORIZON StartShardId="
+                + shard.shardId()
+                + " StartSequenceNumber="
+                + seqno
+                + " StartMode=after MaximumBatchingWindowInSeconds=1");
+
+    String absent = tableUrl("ddb-replay", "start=seqno-at&seqno=" + seqno + "0");
+    assertThat(run("provision", absent, "--function", function)).isEqualTo(1);
+    assertThat(err.toString()).contains("which is in no shard of the stream of the DynamoDB table");
+    ok("teardown", url, "--function", function);
+    assertThat(environment(function))
+        .doesNotContainKeys("START_SHARD_ID", "START_SEQUENCE_NUMBER", "START_MODE");
+  }
+
+  @Test
+  void anUnreachableTableStreamEndpointFailsWithoutPrintingTheSecret() throws IOException {
+    int port;
+    try (ServerSocket closed = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      port = closed.getLocalPort();
+    }
+    // The secret holds / @ % #, percent-encoded in the URL.
+    String url = "dynamodb+cdc://AKIDEXAMPLE:a%2Fb%40c%25d%23e@127.0.0.1:" + port + "/orders";
+    for (List<String> args :
+        List.of(
+            List.of("provision", url, "--function", "f"),
+            List.of("teardown", url, "--function", "f"),
+            List.of("sam-params", url))) {
+      assertThat(run(args.toArray(String[]::new))).as(args.toString()).isEqualTo(1);
+      assertThat(err.toString()).as(args.toString()).contains("127.0.0.1:" + port);
+      assertThat(out.toString() + err.toString())
+          .doesNotContain("a/b@c%d#e")
+          .doesNotContain("a%2Fb%40c%25d%23e");
+    }
+  }
+
+  private static String tableUrl(String table, String options) {
+    return "dynamodb+cdc://testing:testing@127.0.0.1:" + moto.port() + "/" + table + "?" + options;
+  }
+
+  private static EventSourceMappingConfiguration onlyMappingOn(String arn) {
+    List<EventSourceMappingConfiguration> mappings =
+        lambda.listEventSourceMappings(r -> r.eventSourceArn(arn)).eventSourceMappings();
+    assertThat(mappings).hasSize(1);
+    return mappings.get(0);
+  }
+
+  private static void createTable(String name, StreamViewType view) {
+    dynamoDb.createTable(
+        r ->
+            r.tableName(name)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                .attributeDefinitions(
+                    a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
+                .streamSpecification(s -> s.streamEnabled(true).streamViewType(view)));
+  }
+
   /** Runs the command line and expects exit code 0. */
   private void ok(String... args) {
     assertThat(run(args)).as(String.join(" ", args) + "\n" + out + err).isZero();
@@ -577,7 +779,7 @@ class ProvisionIT {
         .filter(
             l ->
                 l.matches(
-                    "^(stream|function environment|event source mapping|streaming destination) .*"))
+                    "^(stream|function environment|event source mapping|streaming destination|table stream) .*"))
         .toList();
   }
 

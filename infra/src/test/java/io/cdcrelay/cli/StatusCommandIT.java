@@ -16,13 +16,26 @@ import io.cdcrelay.route.TtlPolicy;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.testing.PostgresDatabase;
+import io.cdcrelay.tools.MotoServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
+import software.amazon.awssdk.services.lambda.model.Runtime;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** {@code relay status}: the status table the relay writes with each batch, as text and JSON. */
 class StatusCommandIT {
@@ -94,20 +107,202 @@ class StatusCommandIT {
     String row = text.lines().filter(l -> l.startsWith(table.toString())).findFirst().orElseThrow();
     assertThat(row)
         .contains(STREAM, "shardId-000000000000", sequenceNumber(3), "2024-07-03T09:46:42Z")
-        .matches(".*\\s3\\s+1\\s+1\\s+0\\s+0\\s+0$");
+        .matches(".*\\s3\\s+1\\s+1\\s+0\\s+0\\s+0\\s+0$");
 
     JsonNode json =
         new ObjectMapper().readTree(run(0, target(), "--state-schema", stateSchema, "--json"));
-    assertThat(json).hasSize(1);
-    assertThat(json.get(0).get("target_table").asText()).isEqualTo(table.toString());
-    assertThat(json.get(0).get("last_sequence_number").asText()).isEqualTo(sequenceNumber(3));
-    assertThat(json.get(0).get("received").asLong()).isEqualTo(3);
-    assertThat(json.get(0).get("deleted").asLong()).isEqualTo(1);
-    assertThat(json.get(0).get("lag_ms").asLong()).isPositive();
+    JsonNode tables = json.get("tables");
+    assertThat(tables).hasSize(1);
+    assertThat(json.has("event_source_mappings")).as("only when asked for").isFalse();
+    assertThat(tables.get(0).get("target_table").asText()).isEqualTo(table.toString());
+    assertThat(tables.get(0).get("last_sequence_number").asText()).isEqualTo(sequenceNumber(3));
+    assertThat(tables.get(0).get("received").asLong()).isEqualTo(3);
+    assertThat(tables.get(0).get("deleted").asLong()).isEqualTo(1);
+    assertThat(tables.get(0).get("stale").asLong()).isZero();
+    assertThat(tables.get(0).get("lag_ms").asLong()).isPositive();
   }
 
   @Test
   void withoutATargetItSaysHowToNameOne() {
     assertThat(run(2)).contains("No target database: pass TARGET or --target");
+  }
+
+  // A secret holding the characters a URL must encode; it must never be printed.
+  private static final String SECRET = "se/cr@t%x#y";
+  private static final String ENCODED_SECRET = "se%2Fcr%40t%25x%23y";
+
+  private static MotoServer moto;
+  private static LambdaClient lambda;
+  private static SqsClient sqs;
+  private static KinesisClient kinesis;
+
+  @BeforeAll
+  static void startMoto() {
+    moto = MotoServer.start();
+    StaticCredentialsProvider credentials =
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing"));
+    lambda = moto.client(LambdaClient.builder());
+    sqs = moto.client(SqsClient.builder());
+    kinesis = moto.kinesis();
+  }
+
+  @AfterAll
+  static void stopMoto() {
+    if (moto != null) {
+      lambda.close();
+      sqs.close();
+      kinesis.close();
+      moto.close();
+    }
+  }
+
+  /** Lambda and SQS through moto, with credentials whose secret must not be printed. */
+  private static String source() {
+    return "kinesis+dynamodb+cdc://AKIDSTATUS:"
+        + ENCODED_SECRET
+        + "@127.0.0.1:"
+        + moto.port()
+        + "/status?region=us-east-1";
+  }
+
+  @Test
+  void withFunctionAndQueueItPrintsTheMappingsStateAndResultAndTheQueueDepth() throws Exception {
+    String stream = "status-stream-" + pid;
+    kinesis.createStream(r -> r.streamName(stream).shardCount(1));
+    String streamArn =
+        kinesis
+            .describeStreamSummary(r -> r.streamName(stream))
+            .streamDescriptionSummary()
+            .streamARN();
+    String queue = sqs.createQueue(r -> r.queueName("status-failed-" + pid)).queueUrl();
+    String queueArn =
+        sqs.getQueueAttributes(r -> r.queueUrl(queue).attributeNames(QueueAttributeName.QUEUE_ARN))
+            .attributes()
+            .get(QueueAttributeName.QUEUE_ARN);
+    String function = createFunction("status-fn-" + pid);
+    lambda.createEventSourceMapping(
+        r ->
+            r.functionName(function)
+                .eventSourceArn(streamArn)
+                .startingPosition("TRIM_HORIZON")
+                .destinationConfig(d -> d.onFailure(f -> f.destination(queueArn))));
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      sqs.sendMessage(r -> r.queueUrl(queue).messageBody("{\"failed\":" + n + "}"));
+    }
+    // One message received and not deleted: in flight.
+    assertThat(
+            sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(1).visibilityTimeout(600))
+                .messages())
+        .hasSize(1);
+
+    String text =
+        run(
+            0,
+            target(),
+            "--state-schema",
+            stateSchema,
+            "--function",
+            function,
+            "--queue-url",
+            queue,
+            "--source",
+            source());
+    assertThat(text)
+        .contains("Event source mappings of " + function + ":")
+        .containsPattern("SOURCE +STATE +LAST PROCESSING RESULT +STATE TRANSITION REASON +UUID")
+        .containsPattern(java.util.regex.Pattern.quote(streamArn) + " +Enabled +- +User initiated")
+        .contains("On-failure queue " + queue + ": 3 messages (2 waiting, 1 in flight)")
+        .doesNotContain(SECRET)
+        .doesNotContain(ENCODED_SECRET);
+
+    JsonNode json =
+        new ObjectMapper()
+            .readTree(
+                run(
+                    0,
+                    target(),
+                    "--state-schema",
+                    stateSchema,
+                    "--json",
+                    "--function",
+                    function,
+                    "--queue-url",
+                    queue,
+                    "--source",
+                    source()));
+    JsonNode mapping = json.get("event_source_mappings").get(0);
+    assertThat(json.get("event_source_mappings")).hasSize(1);
+    assertThat(mapping.get("source_arn").asText()).isEqualTo(streamArn);
+    assertThat(mapping.get("state").asText()).isEqualTo("Enabled");
+    assertThat(mapping.get("state_transition_reason").asText()).isEqualTo("User initiated");
+    assertThat(mapping.get("last_processing_result").isNull()).isTrue();
+    assertThat(mapping.get("on_failure").asText()).isEqualTo(queueArn);
+    assertThat(json.get("on_failure_queue").get("messages").asLong()).isEqualTo(3);
+    assertThat(json.get("on_failure_queue").get("waiting").asLong()).isEqualTo(2);
+    assertThat(json.get("on_failure_queue").get("in_flight").asLong()).isEqualTo(1);
+    assertThat(json.get("tables").isArray()).isTrue();
+  }
+
+  @Test
+  void anUnknownFunctionOrQueueIsNamedWithoutTheCredentialsAndTheTableStillPrints() {
+    String missingQueue = moto.endpoint() + "/123456789012/no-such-queue-" + pid;
+    String output =
+        run(
+            2,
+            target(),
+            "--state-schema",
+            stateSchema,
+            "--function",
+            "no-such-function",
+            "--queue-url",
+            missingQueue,
+            "--source",
+            source());
+    assertThat(output)
+        .contains("the function no-such-function does not exist")
+        .contains("the queue " + missingQueue + " does not exist")
+        .contains("no status yet")
+        .doesNotContain(SECRET)
+        .doesNotContain(ENCODED_SECRET)
+        .doesNotContain("AKIDSTATUS:");
+  }
+
+  @Test
+  void withoutARegionItSaysHowToGiveOne() {
+    assertThat(run(2, target(), "--state-schema", stateSchema, "--function", "relay"))
+        .contains("no AWS region for --function/--queue-url");
+  }
+
+  /** Creates a function in moto (which needs one for a mapping); moto accepts any zip. */
+  private static String createFunction(String name) throws Exception {
+    String role;
+    try (IamClient iam = moto.client(IamClient.builder(), Region.AWS_GLOBAL)) {
+      role =
+          iam.createRole(
+                  r ->
+                      r.roleName(name + "-role")
+                          .assumeRolePolicyDocument(
+                              "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+                                  + "\"Principal\":{\"Service\":\"lambda.amazonaws.com\"},"
+                                  + "\"Action\":\"sts:AssumeRole\"}]}"))
+              .role()
+              .arn();
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+      zip.putNextEntry(new java.util.zip.ZipEntry("README"));
+      zip.write("placeholder code for moto".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      zip.closeEntry();
+    }
+    SdkBytes code = SdkBytes.fromByteArray(bytes.toByteArray());
+    lambda.createFunction(
+        r ->
+            r.functionName(name)
+                .runtime(Runtime.JAVA21)
+                .role(role)
+                .handler("io.cdcrelay.lambda.KinesisRelayHandler::handleRequest")
+                .code(c -> c.zipFile(code)));
+    return name;
   }
 }

@@ -7,6 +7,8 @@ import io.cdcrelay.sink.Target;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** How {@code relay status} prints durations and rows. */
@@ -38,7 +40,8 @@ class StatusCommandTest {
             2,
             1,
             0,
-            3);
+            3,
+            4);
 
     List<String> lines = StatusCommand.table(List.of(row), now).lines().toList();
 
@@ -46,7 +49,34 @@ class StatusCommandTest {
     assertThat(lines.get(1)).startsWith("doc.orders    arn:s   shardId-1");
     assertThat(lines.get(1))
         .contains("30s ago", "1m 0s")
-        .endsWith("10        7         2        1        0     3");
+        .endsWith("10        7         2        1        0     3         4");
     assertThat(lines.get(0).indexOf("RECEIVED")).isEqualTo(lines.get(1).indexOf("10 "));
+  }
+
+  @Test
+  void theRegionComesFromTheSourceUrlTheFunctionArnTheQueueUrlOrTheEnvironment() {
+    String arn = "arn:aws:lambda:eu-west-3:123456789012:function:relay";
+    String queue = "https://sqs.ap-south-1.amazonaws.com/123456789012/failed";
+    Map<String, String> env = Map.of("AWS_REGION", "us-west-2");
+    assertThat(
+            StatusCommand.region(
+                Optional.of(
+                    io.cdcrelay.source.SourceUrl.parse(
+                        "kinesis+dynamodb+cdc://localhost:4566/s?region=eu-north-1")),
+                arn,
+                queue,
+                env))
+        .contains("eu-north-1");
+    assertThat(StatusCommand.region(Optional.empty(), arn, queue, env)).contains("eu-west-3");
+    assertThat(StatusCommand.region(Optional.empty(), "relay", queue, env)).contains("ap-south-1");
+    assertThat(StatusCommand.region(Optional.empty(), "relay", null, env)).contains("us-west-2");
+    assertThat(
+            StatusCommand.region(
+                Optional.empty(),
+                null,
+                "http://localhost:4566/1/q",
+                Map.of("AWS_DEFAULT_REGION", "sa-east-1")))
+        .contains("sa-east-1");
+    assertThat(StatusCommand.region(Optional.empty(), "relay", null, Map.of())).isEmpty();
   }
 }

@@ -26,6 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +46,7 @@ class ShardWorkerTest {
     final List<SourceRecord> records = new ArrayList<>();
     final Deque<ShardReadException> readFailures = new ArrayDeque<>();
     final List<String> calls = new ArrayList<>();
+    Runnable onRead = () -> {};
 
     FakeShard() {
       for (int i = 1; i <= 10; i++) {
@@ -85,6 +89,7 @@ class ShardWorkerTest {
     @Override
     public Read read(String shardId, String iterator, int limit) {
       calls.add("read " + iterator);
+      onRead.run();
       if (!readFailures.isEmpty()) {
         throw readFailures.poll();
       }
@@ -111,6 +116,9 @@ class ShardWorkerTest {
 
   private static final class MemoryCheckpoints implements Checkpoints {
     final Map<String, String> positions = new ConcurrentHashMap<>();
+    Runnable beforeWrite = () -> {};
+    final List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<String> writers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public Optional<String> read(String shardId) {
@@ -119,6 +127,9 @@ class ShardWorkerTest {
 
     @Override
     public void write(String shardId, String sequenceNumber) {
+      beforeWrite.run();
+      written.add(sequenceNumber);
+      writers.add(Thread.currentThread().getName());
       positions.put(shardId, sequenceNumber);
     }
   }
@@ -168,6 +179,65 @@ class ShardWorkerTest {
     assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(10));
     // The database went away once (the connection was reset) and the batch was applied again.
     assertThat(target.calls).contains("reset");
+  }
+
+  @Test
+  void theShardIsReadOnWhileABatchIsAppliedAndCheckpointed() throws InterruptedException {
+    // The first batch's checkpoint waits until the shard has been read again: only a worker that
+    // reads while it applies gets past it without the wait running out.
+    CountDownLatch readAgain = new CountDownLatch(2);
+    AtomicBoolean readWhileApplying = new AtomicBoolean();
+    shard.onRead = readAgain::countDown;
+    AtomicBoolean firstWrite = new AtomicBoolean(true);
+    checkpoints.beforeWrite =
+        () -> {
+          try {
+            if (firstWrite.getAndSet(false) && readAgain.await(10, TimeUnit.SECONDS)) {
+              readWhileApplying.set(true);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
+
+    ShardWorker.Done done = run(null);
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.CAUGHT_UP);
+    assertThat(readWhileApplying).as("read while the first batch was applied").isTrue();
+    assertThat(liveIds()).hasSize(10);
+    assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(10));
+  }
+
+  @Test
+  void whileBatchesWaitTheirCheckpointsAreWrittenOnceAndTheLastOneAlways() {
+    // The first checkpoint waits until the shard is read to its end: by then the other three
+    // batches (4-6, 7-9, 10) wait, and within a second only the last of them writes its checkpoint.
+    CountDownLatch readToTheEnd = new CountDownLatch(4);
+    shard.onRead = readToTheEnd::countDown;
+    AtomicBoolean firstWrite = new AtomicBoolean(true);
+    checkpoints.beforeWrite =
+        () -> {
+          try {
+            if (firstWrite.getAndSet(false)) {
+              readToTheEnd.await(10, TimeUnit.SECONDS);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
+
+    ShardWorker.Done done = run(null);
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.CAUGHT_UP);
+    assertThat(liveIds()).hasSize(10);
+    assertThat(checkpoints.written)
+        .as("4 batches, fewer checkpoint writes, the last batch's last")
+        .hasSizeLessThan(4)
+        .startsWith(sequenceNumber(3))
+        .endsWith(sequenceNumber(10));
+    assertThat(checkpoints.writers)
+        .as("each written by the applying thread as its batch was applied, not left to the end")
+        .containsOnly("apply-" + SHARD);
   }
 
   @Test

@@ -121,6 +121,7 @@ class RelayProgressTest {
         deadLettered,
         0,
         0,
+        0,
         Duration.ofMillis(5),
         Duration.ofMillis(100),
         Optional.empty(),

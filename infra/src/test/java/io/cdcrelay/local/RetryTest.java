@@ -9,10 +9,83 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.event.Level;
 
 class RetryTest {
 
   private static final Backoff NO_PAUSE = new Backoff(Duration.ZERO, Duration.ZERO);
+
+  @Test
+  void retriesARetryableFailureUntilTheCallSucceeds() {
+    AtomicInteger calls = new AtomicInteger();
+    Optional<String> result =
+        Retry.untilStopped(
+            new StopSignal(),
+            new Backoff(Duration.ofMillis(1), Duration.ofMillis(2)),
+            "probe",
+            e -> e instanceof IllegalStateException,
+            () -> {
+              if (calls.incrementAndGet() < 4) {
+                throw new IllegalStateException("not yet");
+              }
+              return "done";
+            });
+    assertThat(result).contains("done");
+    assertThat(calls).hasValue(4);
+  }
+
+  @Test
+  void throwsWhatIsNotRetryableAtOnce() {
+    AtomicInteger calls = new AtomicInteger();
+    assertThatThrownBy(
+            () ->
+                Retry.untilStopped(
+                    new StopSignal(),
+                    "probe",
+                    e -> e instanceof IllegalStateException,
+                    () -> {
+                      calls.incrementAndGet();
+                      throw new IllegalArgumentException("bad configuration");
+                    }))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("bad configuration");
+    assertThat(calls).hasValue(1);
+  }
+
+  @Test
+  void aStopWhileWaitingEndsTheRetriesWithNoResult() {
+    StopSignal stop = new StopSignal();
+    AtomicInteger calls = new AtomicInteger();
+    Optional<Object> result =
+        Retry.untilStopped(
+            stop,
+            "probe",
+            e -> true,
+            () -> {
+              calls.incrementAndGet();
+              stop.stop();
+              throw new IllegalStateException("down");
+            });
+    assertThat(result).isEmpty();
+    assertThat(calls).as("no attempt after the stop").hasValue(1);
+  }
+
+  @Test
+  void pausesGrowUntilASuccessStartsThemOver() {
+    Backoff backoff = new Backoff(Duration.ofMillis(1), Duration.ofMillis(8));
+    Retry retry = new Retry(new StopSignal(), backoff);
+    assertThat(retry.pause(Level.INFO, "throttled")).isTrue();
+    assertThat(retry.pause(Level.INFO, "throttled")).isTrue();
+    assertThat(backoff.next()).as("the third pause, doubled twice").isEqualTo(Duration.ofMillis(4));
+    retry.succeeded();
+    assertThat(backoff.next()).as("after a success").isEqualTo(Duration.ofMillis(1));
+
+    StopSignal stopped = new StopSignal();
+    stopped.stop();
+    assertThat(new Retry(stopped, backoff).pause(Level.WARN, "down"))
+        .as("a stopped relay makes no further attempt")
+        .isFalse();
+  }
 
   @Test
   void aRetryableFailureIsRetriedUntilTheCallSucceedsAndEachPauseIsReported() {
@@ -36,25 +109,6 @@ class RetryTest {
   }
 
   @Test
-  void aFailureThatIsNotRetryableIsThrownAtOnce() {
-    AtomicInteger attempts = new AtomicInteger();
-    assertThatThrownBy(
-            () ->
-                Retry.untilStopped(
-                    new StopSignal(),
-                    NO_PAUSE,
-                    "the call",
-                    e -> e instanceof IllegalStateException,
-                    () -> {
-                      attempts.incrementAndGet();
-                      throw new IllegalArgumentException("bad request");
-                    }))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("bad request");
-    assertThat(attempts).hasValue(1);
-  }
-
-  @Test
   void onceExpiredTheLastFailureIsThrownWithoutAnotherPause() {
     AtomicInteger attempts = new AtomicInteger();
     AtomicInteger pauses = new AtomicInteger();
@@ -74,24 +128,5 @@ class RetryTest {
                     }))
         .hasMessage("attempt 4");
     assertThat(pauses).hasValue(3);
-  }
-
-  @Test
-  void aStoppedRelayEndsTheRetriesWithAnEmptyResult() {
-    StopSignal stop = new StopSignal();
-    stop.stop();
-    AtomicInteger attempts = new AtomicInteger();
-    Optional<String> result =
-        Retry.untilStopped(
-            stop,
-            new Backoff(Duration.ofHours(1), Duration.ofHours(1)),
-            "the call",
-            e -> true,
-            () -> {
-              attempts.incrementAndGet();
-              throw new IllegalStateException("down");
-            });
-    assertThat(result).isEmpty();
-    assertThat(attempts).hasValue(1);
   }
 }

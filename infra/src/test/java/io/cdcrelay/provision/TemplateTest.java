@@ -470,7 +470,13 @@ class TemplateTest {
     assertThat(body).contains("\"CdcRelay\", \"Received\", \"FunctionName\", \"${Function}\"");
     for (String metric :
         List.of(
-            "Upserted", "Deleted", "DeadLettered", "Failed", "OldestRecordAgeMs", "DurationMs")) {
+            "Upserted",
+            "Deleted",
+            "Stale",
+            "DeadLettered",
+            "Failed",
+            "OldestRecordAgeMs",
+            "DurationMs")) {
       assertThat(body).contains("\"" + metric + "\"");
     }
     assertThat(sub.get(1))

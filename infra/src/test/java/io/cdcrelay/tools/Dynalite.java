@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  * npm registry, installed under the repository's {@code .tools/dynalite} on first use (a file lock
  * keeps two builds from installing at once), run as a process on a free loopback port once per test
  * JVM. It scans about ten times faster than moto and reports {@code ConsumedCapacity} as DynamoDB
- * computes it; it has no Streams, exports or time to live.
+ * computes it; it has no Streams, exports or time to live. It runs with {@code
+ * dynalite/survive-aborts.js} preloaded, so that a client killed mid-request does not end it, and
+ * {@link #get} starts a new server when the shared one has died all the same.
  */
 public final class Dynalite {
 
@@ -33,8 +35,14 @@ public final class Dynalite {
     this.port = port;
   }
 
-  /** The shared server, installed and started on first use. */
+  /** The shared server, installed and started on first use, and started anew if it has died. */
   public static synchronized Dynalite get() {
+    if (instance != null && !instance.process.isAlive()) {
+      System.err.printf(
+          "dynalite on port %d exited with %d; starting a new one%n",
+          instance.port, instance.process.exitValue());
+      instance = null;
+    }
     if (instance == null) {
       try {
         instance = start();
@@ -44,7 +52,8 @@ public final class Dynalite {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while starting dynalite", e);
       }
-      Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
+      Dynalite started = instance;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
     }
     return instance;
   }
@@ -63,6 +72,8 @@ public final class Dynalite {
     Process process =
         new ProcessBuilder(
                 "node",
+                "--require",
+                Resources.file("/dynalite/survive-aborts.js").toString(),
                 cli.toString(),
                 "--host",
                 "127.0.0.1",

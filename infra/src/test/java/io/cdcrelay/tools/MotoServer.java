@@ -1,17 +1,23 @@
 package io.cdcrelay.tools;
 
+import io.cdcrelay.kinesis.KinesisClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * {@code moto_server} from PyPI (installed into {@code .tools/moto} on first use), started on a
@@ -41,7 +47,7 @@ public final class MotoServer implements AutoCloseable {
           new ProcessBuilder(
                   List.of(
                       bin.resolve("python").toString(),
-                      launcher().toString(),
+                      Resources.file("/moto/server.py").toString(),
                       "-H",
                       "127.0.0.1",
                       "-p",
@@ -58,20 +64,34 @@ public final class MotoServer implements AutoCloseable {
   }
 
   /**
-   * {@code moto/server.py} from the test classpath: a file in {@code target/test-classes} (where
-   * both Surefire and Failsafe find test resources), next to the modules it imports.
+   * A client of this server: its endpoint, {@code us-east-1}, the credentials moto takes ({@code
+   * testing}), the URL-connection HTTP client.
    */
-  private static Path launcher() {
-    URL resource = MotoServer.class.getResource("/moto/server.py");
-    if (resource == null || !"file".equals(resource.getProtocol())) {
-      throw new IllegalStateException(
-          "moto/server.py is not a file on the test classpath: " + resource);
-    }
-    try {
-      return Path.of(resource.toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+  public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder) {
+    return client(builder, Region.US_EAST_1);
+  }
+
+  /** A client of this server in {@code region} (IAM: {@code aws-global}). */
+  public <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(
+      B builder, Region region) {
+    return builder
+        .endpointOverride(endpoint())
+        .region(region)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .build();
+  }
+
+  /** A Kinesis client of this server, speaking JSON (moto cannot read CBOR). */
+  public KinesisClient kinesis() {
+    return KinesisClients.buildWithJson(
+        KinesisClient.builder()
+            .endpointOverride(endpoint())
+            .region(Region.US_EAST_1)
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+            .httpClient(UrlConnectionHttpClient.create()));
   }
 
   /** The server's endpoint. */

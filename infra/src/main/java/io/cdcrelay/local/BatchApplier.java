@@ -7,7 +7,6 @@ import io.cdcrelay.decode.DynamoDbChangeDecoder;
 import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -23,8 +22,6 @@ import org.slf4j.event.Level;
 public final class BatchApplier {
 
   private static final Logger LOG = LoggerFactory.getLogger(BatchApplier.class);
-  public static final Duration FIRST_RETRY = Retry.FIRST_PAUSE;
-  public static final Duration LAST_RETRY = Retry.LAST_PAUSE;
 
   private final Relay relay;
   private final RelayProgress progress;

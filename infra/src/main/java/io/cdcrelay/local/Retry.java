@@ -40,7 +40,12 @@ public final class Retry {
 
   /** Retries until {@code stop}, from {@link #FIRST_PAUSE} doubling up to {@link #LAST_PAUSE}. */
   public Retry(StopSignal stop) {
-    this(stop, new Backoff(FIRST_PAUSE, LAST_PAUSE));
+    this(stop, standardBackoff());
+  }
+
+  /** A new backoff from {@link #FIRST_PAUSE} doubling up to {@link #LAST_PAUSE}. */
+  public static Backoff standardBackoff() {
+    return new Backoff(FIRST_PAUSE, LAST_PAUSE);
   }
 
   /**
@@ -68,16 +73,34 @@ public final class Retry {
    */
   public <T> Optional<T> call(
       String what, Predicate<RuntimeException> retryable, Supplier<T> call) {
+    return attempt(
+        () -> false,
+        retryable,
+        (e, pause) -> LOG.warn("{}: {}, retrying in {} ms", what, e.getMessage(), pause.toMillis()),
+        call);
+  }
+
+  /**
+   * The one retry loop: the call's result, or empty when stopped while waiting; what {@code
+   * retryable} rejects, or anything once {@code expired} says so, is thrown.
+   */
+  private <T> Optional<T> attempt(
+      BooleanSupplier expired,
+      Predicate<RuntimeException> retryable,
+      BiConsumer<RuntimeException, Duration> beforePause,
+      Supplier<T> call) {
     while (true) {
       try {
         T result = call.get();
         succeeded();
         return Optional.of(result);
       } catch (RuntimeException e) {
-        if (!retryable.test(e)) {
+        if (!retryable.test(e) || expired.getAsBoolean()) {
           throw e;
         }
-        if (!pause(Level.WARN, what + ": " + e.getMessage())) {
+        Duration pause = backoff.next();
+        beforePause.accept(e, pause);
+        if (stop.sleep(pause)) {
           return Optional.empty();
         }
       }
@@ -115,20 +138,7 @@ public final class Retry {
       Predicate<RuntimeException> retryable,
       BiConsumer<RuntimeException, Duration> beforePause,
       Supplier<T> call) {
-    while (true) {
-      try {
-        return Optional.of(call.get());
-      } catch (RuntimeException e) {
-        if (!retryable.test(e) || expired.getAsBoolean()) {
-          throw e;
-        }
-        Duration pause = backoff.next();
-        beforePause.accept(e, pause);
-        if (stop.sleep(pause)) {
-          return Optional.empty();
-        }
-      }
-    }
+    return new Retry(stop, backoff).attempt(expired, retryable, beforePause, call);
   }
 
   /** A deadline {@code after} from now, on the monotonic clock. */

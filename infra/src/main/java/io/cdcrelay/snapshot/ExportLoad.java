@@ -8,7 +8,6 @@ import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.decode.DynamoDbJson;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.local.Backoff;
-import io.cdcrelay.local.BatchApplier;
 import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.BatchLog;
@@ -658,7 +657,7 @@ public final class ExportLoad {
   }
 
   private static Backoff backoff() {
-    return new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY);
+    return Retry.standardBackoff();
   }
 
   private SnapshotLoad.Result result(

@@ -2,8 +2,6 @@ package io.cdcrelay.snapshot;
 
 import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.change.Decoded;
-import io.cdcrelay.local.Backoff;
-import io.cdcrelay.local.BatchApplier;
 import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.BatchLog;
@@ -156,7 +154,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
     try {
       return Retry.untilStopped(
               stop,
-              new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY),
+              Retry.standardBackoff(),
               Retry.after(giveUpAfter),
               e -> e instanceof BatchNotApplied,
               (e, pause) ->
@@ -188,7 +186,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
     try {
       return Retry.untilStopped(
               stop,
-              new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY),
+              Retry.standardBackoff(),
               Retry.after(giveUpAfter),
               e ->
                   e instanceof TargetUnavailableException

@@ -2,8 +2,6 @@ package io.cdcrelay.snapshot;
 
 import io.cdcrelay.change.ChangeVersion;
 import io.cdcrelay.lambda.FunctionConfig;
-import io.cdcrelay.local.Backoff;
-import io.cdcrelay.local.BatchApplier;
 import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.Relay;
@@ -350,7 +348,7 @@ public final class SnapshotLoad {
   private TableDescription describe() {
     return Retry.untilStopped(
             stop,
-            new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY),
+            Retry.standardBackoff(),
             Retry.after(clock, settings.giveUpAfter()),
             e -> e instanceof SourceReadException read && read.retryable(),
             (e, pause) -> LOG.warn("{}; retrying in {} ms", e.getMessage(), pause.toMillis()),

@@ -5,8 +5,6 @@ import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.change.ChangeVersion;
 import io.cdcrelay.change.Decoded;
 import io.cdcrelay.lambda.FunctionConfig;
-import io.cdcrelay.local.Backoff;
-import io.cdcrelay.local.BatchApplier;
 import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.plan.KeySchema;
@@ -373,7 +371,7 @@ public final class Verifier {
       Optional<BatchResult> applied =
           Retry.untilStopped(
               stop,
-              new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY),
+              Retry.standardBackoff(),
               Retry.after(settings.giveUpAfter()),
               e -> e instanceof BatchNotApplied,
               (e, pause) -> why.set(e.getMessage()),
@@ -399,7 +397,7 @@ public final class Verifier {
     AtomicReference<SourceReadException> last = new AtomicReference<>();
     return Retry.untilStopped(
             stop,
-            new Backoff(BatchApplier.FIRST_RETRY, BatchApplier.LAST_RETRY),
+            Retry.standardBackoff(),
             Retry.after(settings.giveUpAfter()),
             e -> e instanceof SourceReadException failed && failed.retryable(),
             (e, pause) -> {

@@ -139,13 +139,17 @@ class ShardWorkerTest {
   private final MemoryCheckpoints checkpoints = new MemoryCheckpoints();
 
   private ShardWorker.Done run(String checkpoint) {
+    return run(checkpoint, new StopSignal());
+  }
+
+  private ShardWorker.Done run(String checkpoint, StopSignal stop) {
     ShardWorker.Settings settings =
         new ShardWorker.Settings(
             shard,
             () -> new Relay(target, RelaySettings.single("doc", "demo"), Clock.systemUTC()),
             checkpoints,
             new RelayProgress(new PrintStream(new ByteArrayOutputStream())),
-            new StopSignal(),
+            stop,
             3,
             Duration.ZERO,
             Duration.ofMillis(10),
@@ -238,6 +242,41 @@ class ShardWorkerTest {
     assertThat(checkpoints.writers)
         .as("each written by the applying thread as its batch was applied, not left to the end")
         .containsOnly("apply-" + SHARD);
+  }
+
+  @Test
+  void aStopWritesTheCheckpointOfTheLastAppliedBatchThoughItWasDeferred() {
+    // Batches of 3 with no buffer time: 1-3, 4 (the rest of the first read), 5-7, 8, 9-10. Batch 4
+    // is applied while the others wait, so its checkpoint is deferred; 5-7 then meets a database
+    // outage after the stop: it is not applied, and the worker ends with the deferred checkpoint
+    // written.
+    StopSignal stop = new StopSignal();
+    CountDownLatch readToTheEnd = new CountDownLatch(4);
+    shard.onRead =
+        () -> {
+          readToTheEnd.countDown();
+          if (readToTheEnd.getCount() == 0) {
+            stop.stop();
+          }
+        };
+    AtomicBoolean firstWrite = new AtomicBoolean(true);
+    checkpoints.beforeWrite =
+        () -> {
+          try {
+            if (firstWrite.getAndSet(false)) {
+              readToTheEnd.await(10, TimeUnit.SECONDS);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
+    target.unavailableAt("upsert", 3);
+
+    ShardWorker.Done done = run(null, stop);
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.STOPPED);
+    assertThat(liveIds()).hasSize(4);
+    assertThat(checkpoints.written).containsExactly(sequenceNumber(3), sequenceNumber(4));
   }
 
   @Test

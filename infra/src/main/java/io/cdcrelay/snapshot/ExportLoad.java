@@ -386,7 +386,12 @@ public final class ExportLoad {
     }
     SnapshotProgress progress =
         new SnapshotProgress(
-            load.items(), manifest.itemCount(), manifest.files().size(), outcomes.size(), terminal);
+                load.items(),
+                manifest.itemCount(),
+                manifest.files().size(),
+                outcomes.size(),
+                terminal)
+            .counting("data files");
     StopSignal readersStop = new StopSignal();
     Thread relayStop =
         new Thread(

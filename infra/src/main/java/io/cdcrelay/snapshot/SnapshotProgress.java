@@ -27,6 +27,7 @@ public final class SnapshotProgress implements AutoCloseable {
   private final long itemsBefore;
   private final long estimatedItems;
   private final int segments;
+  private String parts = "segments";
   private final PrintStream terminal;
   private final Consumer<String> log;
   private final Clock clock;
@@ -73,6 +74,15 @@ public final class SnapshotProgress implements AutoCloseable {
         terminal,
         LOG::info,
         Clock.systemUTC());
+  }
+
+  /**
+   * Names what the load is split into in the progress line ({@code segments} by default; {@code
+   * data files} for an export).
+   */
+  public SnapshotProgress counting(String parts) {
+    this.parts = parts;
+    return this;
   }
 
   /** Counts a page once it is applied. */
@@ -129,7 +139,7 @@ public final class SnapshotProgress implements AutoCloseable {
       line.append(", ~").append(duration((long) ((estimatedItems - total) / rate))).append(" left");
     }
     line.append(
-        String.format(Locale.ROOT, ", %d of %d segments done", segmentsDone.get(), segments));
+        String.format(Locale.ROOT, ", %d of %d %s done", segmentsDone.get(), segments, parts));
     if (deadLettered.get() > 0) {
       line.append(", ").append(deadLettered.get()).append(" dead-lettered");
     }

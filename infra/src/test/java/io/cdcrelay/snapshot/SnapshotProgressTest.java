@@ -56,4 +56,14 @@ class SnapshotProgressTest {
         .isEqualTo(
             "150 items (100.0% of ~100), 150 items/s, 0 of 1 segments done, 2 dead-lettered");
   }
+
+  @Test
+  void anExportCountsDataFilesNotSegments() {
+    Ticking clock = new Ticking();
+    SnapshotProgress progress =
+        new SnapshotProgress(0, 0, 3, 1, null, s -> {}, clock).counting("data files");
+    progress.pageApplied(10, 0);
+    clock.now = clock.now.plusSeconds(1);
+    assertThat(progress.line()).isEqualTo("10 items, 10 items/s, 1 of 3 data files done");
+  }
 }

@@ -1,7 +1,9 @@
 package io.cdcrelay.source;
 
+import io.cdcrelay.sink.Redaction;
 import io.cdcrelay.sink.UrlQuery;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,6 +17,55 @@ record AwsUrlParts(
     Optional<String> secretKey,
     Optional<URI> endpoint,
     Map<String, String> options) {
+
+  /**
+   * The source URL as a URI of {@code scheme}: not empty, a URL, and no {@code @} outside {@code
+   * ACCESS_KEY:SECRET_KEY@}; each failure one sentence without the keys.
+   *
+   * @param form the URL's form, for the message of a wrong scheme
+   */
+  static URI uri(String url, String scheme, String form) {
+    URI uri = uri(url);
+    if (!scheme.equals(uri.getScheme())) {
+      throw new BadSourceUrlException(
+          "the source URL scheme \""
+              + (uri.getScheme() == null ? "" : uri.getScheme())
+              + "\" is not "
+              + form);
+    }
+    requireWholeCredentials(url, uri);
+    return uri;
+  }
+
+  /** The source URL as a URI: not empty and a URL; its scheme is the caller's to check. */
+  static URI uri(String url) {
+    if (url == null || url.isBlank()) {
+      throw new BadSourceUrlException("the source URL is empty");
+    }
+    try {
+      return new URI(url.trim());
+    } catch (URISyntaxException e) {
+      throw new BadSourceUrlException(
+          "the source URL is not a URL: " + Redaction.url(url) + " (" + e.getReason() + ")");
+    }
+  }
+
+  /**
+   * Fails when an {@code @} stands outside {@code ACCESS_KEY:SECRET_KEY@}: a key with an unencoded
+   * {@code /}, {@code ?}, {@code #} or {@code @} would otherwise be read partly as the host.
+   */
+  static void requireWholeCredentials(String url, URI uri) {
+    String trimmed = url.trim();
+    int authority = trimmed.indexOf("://");
+    String rest = authority < 0 ? trimmed : trimmed.substring(authority + 3);
+    int at = rest.lastIndexOf('@');
+    String userInfo = uri.getRawUserInfo();
+    if (at >= 0 && (userInfo == null || userInfo.length() != at)) {
+      throw new BadSourceUrlException(
+          "the source URL holds an '@' outside ACCESS_KEY:SECRET_KEY@: percent-encode '/', '?',"
+              + " '#', '@' and '%' in the keys (%2F, %3F, %23, %40, %25)");
+    }
+  }
 
   static AwsUrlParts of(URI uri) {
     Optional<String> accessKey = Optional.empty();

@@ -1,9 +1,7 @@
 package io.cdcrelay.source;
 
-import io.cdcrelay.sink.Redaction;
 import io.cdcrelay.sink.UrlQuery;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -71,33 +69,9 @@ public record DynamoDbTableUrl(
 
   /** Parses and validates the URL; the message of a failure names the bad part. */
   public static DynamoDbTableUrl parse(String url) {
-    if (url == null || url.isBlank()) {
-      throw new BadSourceUrlException("the source URL is empty");
-    }
-    URI uri;
-    try {
-      uri = new URI(url.trim());
-    } catch (URISyntaxException e) {
-      throw new BadSourceUrlException(
-          "the source URL is not a URL: " + Redaction.url(url) + " (" + e.getReason() + ")");
-    }
-    if (!SCHEME.equals(uri.getScheme())) {
-      throw new BadSourceUrlException(
-          "the source URL scheme \""
-              + (uri.getScheme() == null ? "" : uri.getScheme())
-              + "\" is not "
-              + SCHEME
-              + "://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE?OPTIONS");
-    }
-    String trimmed = url.trim();
-    int at = trimmed.lastIndexOf('@');
-    if (at >= 0
-        && (uri.getRawUserInfo() == null
-            || uri.getRawUserInfo().length() != at - (SCHEME.length() + 3))) {
-      throw new BadSourceUrlException(
-          "the source URL holds an '@' outside ACCESS_KEY:SECRET_KEY@: percent-encode '/', '?',"
-              + " '#', '@' and '%' in the keys (%2F, %3F, %23, %40, %25)");
-    }
+    URI uri =
+        AwsUrlParts.uri(
+            url, SCHEME, SCHEME + "://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE?OPTIONS");
     if (uri.getHost() == null) {
       throw new BadSourceUrlException(
           "the source URL has no host: use 'aws' or a custom endpoint such as localhost:4566");

@@ -1,10 +1,8 @@
 package io.cdcrelay.source;
 
 import io.cdcrelay.plan.KeySchema;
-import io.cdcrelay.sink.Redaction;
 import io.cdcrelay.sink.UrlQuery;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -75,32 +73,7 @@ public record S3ExportUrl(
 
   /** Parses and validates the URL; the message of a failure names the bad part. */
   public static S3ExportUrl parse(String url) {
-    if (url == null || url.isBlank()) {
-      throw new BadSourceUrlException("the source URL is empty");
-    }
-    URI uri;
-    try {
-      uri = new URI(url.trim());
-    } catch (URISyntaxException e) {
-      throw new BadSourceUrlException(
-          "the source URL is not a URL: " + Redaction.url(url) + " (" + e.getReason() + ")");
-    }
-    if (!SCHEME.equals(uri.getScheme())) {
-      throw new BadSourceUrlException(
-          "the source URL scheme \""
-              + (uri.getScheme() == null ? "" : uri.getScheme())
-              + "\" is not "
-              + FORM);
-    }
-    String trimmed = url.trim();
-    int at = trimmed.lastIndexOf('@');
-    if (at >= 0
-        && (uri.getRawUserInfo() == null
-            || uri.getRawUserInfo().length() != at - (SCHEME.length() + 3))) {
-      throw new BadSourceUrlException(
-          "the source URL holds an '@' outside ACCESS_KEY:SECRET_KEY@: percent-encode '/', '?',"
-              + " '#', '@' and '%' in the keys (%2F, %3F, %23, %40, %25)");
-    }
+    URI uri = AwsUrlParts.uri(url, SCHEME, FORM);
     String bucket = uri.getHost();
     if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
       throw new BadSourceUrlException(

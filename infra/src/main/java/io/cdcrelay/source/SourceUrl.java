@@ -1,12 +1,10 @@
 package io.cdcrelay.source;
 
 import io.cdcrelay.change.SequenceNumbers;
-import io.cdcrelay.sink.Redaction;
 import io.cdcrelay.sink.UrlQuery;
 import io.cdcrelay.text.NearestName;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,16 +88,7 @@ public record SourceUrl(
 
   /** Parses and validates a source URL; the message of a failure names the bad part. */
   public static SourceUrl parse(String url) {
-    if (url == null || url.isBlank()) {
-      throw new BadSourceUrlException("the source URL is empty");
-    }
-    URI uri;
-    try {
-      uri = new URI(url.trim());
-    } catch (URISyntaxException e) {
-      throw new BadSourceUrlException(
-          "the source URL is not a URL: " + Redaction.url(url) + " (" + e.getReason() + ")");
-    }
+    URI uri = AwsUrlParts.uri(url);
     SourceType type =
         SourceType.fromScheme(uri.getScheme())
             .orElseThrow(
@@ -111,11 +100,7 @@ public record SourceUrl(
                             + SourceType.KINESIS_DATA_STREAM.form()
                             + " or "
                             + SourceType.DYNAMODB_STREAM.form()));
-    if (!credentialsAreWhole(url.trim(), uri)) {
-      throw new BadSourceUrlException(
-          "the source URL holds an '@' outside ACCESS_KEY:SECRET_KEY@: percent-encode '/', '?',"
-              + " '#', '@' and '%' in the keys (%2F, %3F, %23, %40, %25)");
-    }
+    AwsUrlParts.requireWholeCredentials(url, uri);
     if (uri.getHost() == null) {
       throw new BadSourceUrlException(
           "the source URL has no host: use 'aws' or a custom endpoint such as localhost:4566");
@@ -232,22 +217,6 @@ public record SourceUrl(
         bufferTime,
         once,
         superseded);
-  }
-
-  /**
-   * Whether every {@code @} of the URL ends its user info. A secret key holding an unencoded {@code
-   * /}, {@code ?}, {@code #} or {@code @} makes the parser split the URL inside the key, and parts
-   * of the key would end up in the host, the stream name or the options, and in their messages.
-   */
-  private static boolean credentialsAreWhole(String url, URI uri) {
-    int authority = url.indexOf("://");
-    String rest = authority < 0 ? url : url.substring(authority + 3);
-    int at = rest.lastIndexOf('@');
-    if (at < 0) {
-      return true;
-    }
-    String userInfo = uri.getRawUserInfo();
-    return userInfo != null && userInfo.length() == at;
   }
 
   @Override

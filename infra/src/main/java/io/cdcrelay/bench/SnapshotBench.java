@@ -97,7 +97,7 @@ final class SnapshotBench {
         String.format(
             "relay load dynamodb://, %d segments, batch-size %,d, %,d items",
             segments, batchSize, items);
-    DynaliteProcess dynalite;
+    EmulatorProcess dynalite;
     try {
       dynalite = DynaliteProcess.start(tools);
     } catch (Installs.UnavailableException | IllegalStateException e) {
@@ -329,7 +329,7 @@ final class SnapshotBench {
   }
 
   /** One full load in this process into a fresh table; wall seconds. */
-  private double load(DynaliteProcess dynalite, String loadTable) {
+  private double load(EmulatorProcess dynalite, String loadTable) {
     String source =
         "dynamodb://"
             + ACCESS_KEY
@@ -445,7 +445,7 @@ final class SnapshotBench {
   }
 
   /** {@code ctk load dynamodb://…} into CrateDB, one run, beside the relay's median. */
-  private void reference(ResultTable table, DynaliteProcess dynalite, Stats load) throws Exception {
+  private void reference(ResultTable table, EmulatorProcess dynalite, Stats load) throws Exception {
     String name = String.format("reference tool ctk load dynamodb://, %,d items", items);
     if (!target.isCrateDb()) {
       table.skip("snapshot", name, "the reference tool writes to CrateDB only: set CRATEDB_URL");

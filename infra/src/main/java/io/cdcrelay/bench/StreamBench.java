@@ -76,7 +76,7 @@ final class StreamBench {
     target.clear();
     ChangeRecords generator = new ChangeRecords(42, Math.max(1, records / 3), SOURCE_TABLE);
     long live = liveItems(generator, records);
-    MotoProcess moto;
+    EmulatorProcess moto;
     try {
       moto = MotoProcess.start(tools);
     } catch (Installs.UnavailableException e) {
@@ -228,7 +228,7 @@ final class StreamBench {
    * One run of {@code relay load} with {@code once=true}, in this process, into a fresh table and
    * without checkpoints: wall seconds and process CPU seconds.
    */
-  private double[] relay(MotoProcess moto, String stream, int batchSize, String relayTable)
+  private double[] relay(EmulatorProcess moto, String stream, int batchSize, String relayTable)
       throws SQLException {
     forgetCheckpoints();
     String source =
@@ -301,7 +301,7 @@ final class StreamBench {
 
   /** The reference tool and this relay on the same prefix of the records, batch-size 500. */
   private void reference(
-      ResultTable table, MotoProcess moto, KinesisClient kinesis, ChangeRecords generator)
+      ResultTable table, EmulatorProcess moto, KinesisClient kinesis, ChangeRecords generator)
       throws Exception {
     String name =
         String.format(

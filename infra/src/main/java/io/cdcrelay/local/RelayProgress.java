@@ -3,7 +3,6 @@ package io.cdcrelay.local;
 import io.cdcrelay.relay.BatchResult;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,19 +19,15 @@ import org.slf4j.LoggerFactory;
 public final class RelayProgress implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RelayProgress.class);
-  static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
-  static final Duration TERMINAL_INTERVAL = Duration.ofSeconds(1);
 
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private final Map<String, Long> lagMillis = new ConcurrentHashMap<>();
-  private final PrintStream terminal;
   private final Consumer<String> log;
   private final Clock clock;
   private final long startedMillis;
-  private Thread reporter;
-  private volatile boolean closed;
+  private final ProgressDisplay display;
 
   /**
    * @param terminal where to redraw the live line, or {@code null} when not on a terminal (then
@@ -48,7 +43,7 @@ public final class RelayProgress implements AutoCloseable {
    * @param clock what records/s is measured with
    */
   public RelayProgress(PrintStream terminal, Consumer<String> log, Clock clock) {
-    this.terminal = terminal;
+    this.display = new ProgressDisplay("relay-progress", terminal, log, this::line);
     this.log = log;
     this.clock = clock;
     this.startedMillis = clock.millis();
@@ -101,53 +96,18 @@ public final class RelayProgress implements AutoCloseable {
 
   /** Starts showing progress in the background. */
   public void start() {
-    reporter =
-        new Thread(
-            () -> {
-              Duration interval = terminal != null ? TERMINAL_INTERVAL : LOG_INTERVAL;
-              while (!closed) {
-                try {
-                  Thread.sleep(interval.toMillis());
-                } catch (InterruptedException e) {
-                  return;
-                }
-                if (closed) {
-                  return;
-                }
-                report();
-              }
-            },
-            "relay-progress");
-    reporter.setDaemon(true);
-    reporter.start();
+    display.start();
   }
 
   /** Shows the progress once: redraws the live line on a terminal, else logs a plain line. */
   void report() {
-    if (terminal != null) {
-      terminal.print("\r\033[K" + line());
-      terminal.flush();
-    } else {
-      log.accept("progress: " + line());
-    }
+    display.report();
   }
 
   /** Stops showing progress and prints the final line. */
   @Override
   public void close() {
-    closed = true;
-    if (reporter != null) {
-      reporter.interrupt();
-      try {
-        reporter.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (terminal != null) {
-      terminal.print("\r\033[K");
-      terminal.flush();
-    }
+    display.stop();
     log.accept("done: " + line());
   }
 }

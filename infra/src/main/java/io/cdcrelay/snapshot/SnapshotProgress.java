@@ -1,8 +1,8 @@
 package io.cdcrelay.snapshot;
 
+import io.cdcrelay.local.ProgressDisplay;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,8 +18,6 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotProgress implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotProgress.class);
-  static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
-  static final Duration TERMINAL_INTERVAL = Duration.ofSeconds(1);
 
   private final AtomicLong items = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
@@ -28,12 +26,9 @@ public final class SnapshotProgress implements AutoCloseable {
   private final long estimatedItems;
   private final int segments;
   private String parts = "segments";
-  private final PrintStream terminal;
-  private final Consumer<String> log;
   private final Clock clock;
   private final long startedMillis;
-  private Thread reporter;
-  private volatile boolean closed;
+  private final ProgressDisplay display;
 
   /**
    * @param itemsBefore items an earlier run of the same load applied
@@ -54,8 +49,7 @@ public final class SnapshotProgress implements AutoCloseable {
     this.estimatedItems = estimatedItems;
     this.segments = segments;
     this.segmentsDone.set(segmentsDoneBefore);
-    this.terminal = terminal;
-    this.log = log;
+    this.display = new ProgressDisplay("snapshot-progress", terminal, log, this::line);
     this.clock = clock;
     this.startedMillis = clock.millis();
   }
@@ -158,50 +152,17 @@ public final class SnapshotProgress implements AutoCloseable {
 
   /** Starts showing progress in the background. */
   public void start() {
-    reporter =
-        new Thread(
-            () -> {
-              Duration interval = terminal != null ? TERMINAL_INTERVAL : LOG_INTERVAL;
-              while (!closed) {
-                try {
-                  Thread.sleep(interval.toMillis());
-                } catch (InterruptedException e) {
-                  return;
-                }
-                if (!closed) {
-                  report();
-                }
-              }
-            },
-            "snapshot-progress");
-    reporter.setDaemon(true);
-    reporter.start();
+    display.start();
   }
 
+  /** Shows the progress once: redraws the live line on a terminal, else logs a plain line. */
   void report() {
-    if (terminal != null) {
-      terminal.print("\r\033[K" + line());
-      terminal.flush();
-    } else {
-      log.accept("progress: " + line());
-    }
+    display.report();
   }
 
   /** Stops showing progress. */
   @Override
   public void close() {
-    closed = true;
-    if (reporter != null) {
-      reporter.interrupt();
-      try {
-        reporter.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (terminal != null) {
-      terminal.print("\r\033[K");
-      terminal.flush();
-    }
+    display.stop();
   }
 }

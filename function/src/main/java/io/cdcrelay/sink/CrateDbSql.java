@@ -247,6 +247,27 @@ public final class CrateDbSql implements TargetSql {
 
   @Override
   public String upsert(TableName table, KeySchema keys, boolean expiry) {
+    return upsert(table, keys, expiry, "VALUES (?, ?, ?, ?, ?" + (expiry ? ", ?" : "") + ")");
+  }
+
+  /**
+   * An {@code INSERT … SELECT} from {@code UNNEST} of one array per column: CrateDB plans it once
+   * for the whole batch, where a JDBC batch of the same upsert costs a bulk operation per row
+   * (measured on 6.4.3: 2–3× the rows/s on 5,000 new rows). A row that fails is skipped without an
+   * error, so only a count short of the rows tells.
+   */
+  @Override
+  public String upsertArrays(TableName table, KeySchema keys, boolean expiry) {
+    return upsert(
+        table,
+        keys,
+        expiry,
+        "(SELECT * FROM UNNEST(?, ?, ?, ?, ?"
+            + (expiry ? ", CAST(? AS ARRAY(TIMESTAMP WITH TIME ZONE))" : "")
+            + "))");
+  }
+
+  private String upsert(TableName table, KeySchema keys, boolean expiry, String rows) {
     StringJoiner conflict = new StringJoiner(", ");
     for (KeySchema.KeyColumn key : keys.columns()) {
       conflict.add(keyColumn(key));
@@ -260,9 +281,9 @@ public final class CrateDbSql implements TargetSql {
         + ", "
         + TableName.quote(DELETED)
         + (expiry ? ", " + TableName.quote(EXPIRED_AT) : "")
-        + ") VALUES (?, ?, ?, ?, ?"
-        + (expiry ? ", ?" : "")
-        + ") ON CONFLICT ("
+        + ") "
+        + rows
+        + " ON CONFLICT ("
         + conflict
         + ") DO UPDATE SET "
         + guarded("data", "")

@@ -124,6 +124,11 @@ public final class JdbcTarget implements Target {
     return leased(() -> rows.upsert(table, planned));
   }
 
+  /** The rows as one statement of arrays only; true when it wrote them all (for tests). */
+  boolean upsertArrays(TableName table, List<PlannedRow> planned) {
+    return leased(() -> rows.upsertArrays(table, planned));
+  }
+
   @Override
   public RowResults upsertEach(TableName table, List<PlannedRow> planned) {
     return leased(() -> rows.upsertEach(table, planned));

@@ -89,6 +89,24 @@ public final class PostgreSql implements TargetSql {
 
   @Override
   public String upsert(TableName table, KeySchema keys, boolean expiry) {
+    return upsert(table, expiry, "VALUES (?, ?, ?, ?, ?" + (expiry ? ", ?" : "") + ")");
+  }
+
+  /**
+   * An {@code INSERT … SELECT} from {@code unnest} of one array per column. A row that fails fails
+   * the whole statement.
+   */
+  @Override
+  public String upsertArrays(TableName table, KeySchema keys, boolean expiry) {
+    return upsert(
+        table,
+        expiry,
+        "SELECT * FROM unnest(?::jsonb[], ?::jsonb[], ?::jsonb[], ?::text[], ?::boolean[]"
+            + (expiry ? ", ?::timestamptz[]" : "")
+            + ")");
+  }
+
+  private String upsert(TableName table, boolean expiry, String rows) {
     return "INSERT INTO "
         + table.quoted()
         + " AS t (\"pk\", \"data\", \"aux\", "
@@ -96,9 +114,9 @@ public final class PostgreSql implements TargetSql {
         + ", "
         + TableName.quote(DELETED)
         + (expiry ? ", " + TableName.quote(EXPIRED_AT) : "")
-        + ") VALUES (?, ?, ?, ?, ?"
-        + (expiry ? ", ?" : "")
-        + ") ON CONFLICT (\"pk\") DO UPDATE SET "
+        + ") "
+        + rows
+        + " ON CONFLICT (\"pk\") DO UPDATE SET "
         + guarded("data", "t.")
         + ", "
         + guarded("aux", "t.")

@@ -41,6 +41,7 @@ final class TableSchemas {
     KeySchema keys;
     ColumnTypes types;
     String upsertSql;
+    String upsertArraysSql;
     boolean expiry;
     boolean deadLetterTableReady;
   }
@@ -84,6 +85,7 @@ final class TableSchemas {
       TableState created = new TableState();
       created.keys = keySchemaOf(table, columns, proposed);
       created.upsertSql = session.sql().upsert(table, created.keys, expiry);
+      created.upsertArraysSql = session.sql().upsertArrays(table, created.keys, expiry);
       created.expiry = expiry;
       created.types = loadColumnTypes(columns);
       tables.put(table, created);

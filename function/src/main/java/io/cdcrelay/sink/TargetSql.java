@@ -41,6 +41,15 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
   String upsert(TableName table, KeySchema keys, boolean expiry);
 
   /**
+   * The same upsert of many rows in one statement, each column bound as one array: {@code pk},
+   * {@code data} and {@code aux} as arrays of {@link #jsonType()} (null elements allowed), {@code
+   * cdc_version} of text, {@code cdc_deleted} of booleans, and with {@code expiry} {@code
+   * cdc_expired_at} as ISO-8601 text. It counts the rows it wrote; it cannot say which row failed.
+   * The rows' keys must be distinct.
+   */
+  String upsertArrays(TableName table, KeySchema keys, boolean expiry);
+
+  /**
    * A query that yields {@code pk} (as JSON) and {@code cdc_version} of the rows of some keys, and
    * the values it binds in order (JSON documents, bound as {@link #jsonType()}).
    */

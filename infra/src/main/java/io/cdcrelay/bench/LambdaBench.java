@@ -20,6 +20,7 @@ import io.cdcrelay.sink.CrateDbSql;
 import io.cdcrelay.sink.PostgreSql;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetSql;
+import io.cdcrelay.sink.UpsertArrays;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -95,6 +96,7 @@ final class LambdaBench {
       // pgjdbc can rewrite a batch of inserts into multi-row statements (CrateDB's groups anyway).
       raws.add(new JdbcBatch(true));
     }
+    raws.add(new ArraysStatement());
     target.httpSql().ifPresent(uri -> raws.add(new HttpBulk(uri)));
 
     // Warm-up: every path once on a batch of the smallest size, not counted.
@@ -205,7 +207,7 @@ final class LambdaBench {
           sql.createSchema(BenchTarget.SCHEMA).ifPresent(ddl -> execute(statement, ddl));
           statement.execute(sql.createTable(rawTable, KEYS));
         }
-        String upsert = sql.upsert(rawTable, KEYS, false);
+        String upsert = raw.statement(sql, rawTable);
         raw.upsert(connection, sql, upsert, primeRows);
         start = System.nanoTime();
         raw.upsert(connection, sql, upsert, insertRows);
@@ -303,6 +305,11 @@ final class LambdaBench {
     /** Whether the connection should have pgjdbc rewrite batched inserts. */
     default boolean rewrite() {
       return false;
+    }
+
+    /** The statement it runs: the relay's row upsert unless it takes another form. */
+    default String statement(TargetSql sql, TableName table) {
+      return sql.upsert(table, KEYS, false);
     }
 
     void upsert(Connection connection, TargetSql sql, String upsert, List<PlannedRow> rows)
@@ -407,6 +414,37 @@ final class LambdaBench {
           JSON.readTree(response.body()).path("results")) {
         if (result.path("rowcount").asLong() != 1) {
           throw new IllegalStateException("a bulk_args row counted " + result);
+        }
+      }
+    }
+  }
+
+  /** The same upsert as one statement binding an array per column ({@code UNNEST}). */
+  private static final class ArraysStatement implements RawUpsert {
+    @Override
+    public String name() {
+      return "one statement of arrays (UNNEST)";
+    }
+
+    @Override
+    public String tag() {
+      return "unnest";
+    }
+
+    @Override
+    public String statement(TargetSql sql, TableName table) {
+      return sql.upsertArrays(table, KEYS, false);
+    }
+
+    @Override
+    public void upsert(Connection connection, TargetSql sql, String upsert, List<PlannedRow> rows)
+        throws SQLException {
+      try (PreparedStatement statement = connection.prepareStatement(upsert)) {
+        UpsertArrays.bind(connection, statement, sql.jsonType(), rows, false);
+        int written = statement.executeUpdate();
+        if (written != rows.size()) {
+          throw new IllegalStateException(
+              "the UNNEST upsert wrote " + written + " of " + rows.size());
         }
       }
     }

@@ -1,0 +1,167 @@
+package io.cdcrelay.sink;
+
+import static io.cdcrelay.testing.Records.record;
+import static io.cdcrelay.testing.Records.upsert;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.change.Change;
+import io.cdcrelay.change.Decoded;
+import io.cdcrelay.decode.DynamoDbChangeDecoder;
+import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.plan.PlannedRow;
+import io.cdcrelay.route.DeleteMode;
+import io.cdcrelay.testing.TableRows;
+import io.cdcrelay.testing.TargetDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bulk upsert's fast form, one statement of arrays, writes exactly what the row-by-row bulk
+ * request writes, and a row the database refuses sends the batch on to the form that names it.
+ */
+abstract class BulkUpsertContract {
+
+  private static final AtomicInteger TABLES = new AtomicInteger();
+  private static final KeySchema KEYS =
+      new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S)));
+
+  abstract TargetDatabase database();
+
+  /** A document in {@code data} that this database refuses while writing it, and only that row. */
+  abstract String refusedData();
+
+  private TableName newTable() {
+    return new TableName(
+        database().schema(),
+        "bulk_" + ProcessHandle.current().pid() + "_" + TABLES.incrementAndGet());
+  }
+
+  private JdbcTarget target(TableName table) {
+    return new JdbcTarget(
+        database().url(database().host(), database().port(), table),
+        () -> null,
+        Clock.systemUTC(),
+        30);
+  }
+
+  private static PlannedRow row(
+      int n, String id, String dataJson, String auxJson, boolean deleted, Instant expiredAt) {
+    Change change =
+        ((Decoded.Ok) new DynamoDbChangeDecoder().decode(record(n, upsert("INSERT", id, n, ""))))
+            .change();
+    return new PlannedRow(
+        "{\"id\":\"" + id + "\"}",
+        change.version(),
+        deleted,
+        dataJson,
+        auxJson,
+        Set.of(),
+        change,
+        List.of(change.source().sequenceNumber()),
+        Optional.ofNullable(expiredAt));
+  }
+
+  private static List<PlannedRow> mixedRows(int generation) {
+    List<PlannedRow> rows = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      rows.add(
+          row(
+              generation * 100 + i,
+              "item-" + i + "-'ü",
+              "{\"n\":" + (i * generation) + ",\"s\":\"v" + generation + "\",\"m\":{\"l\":[1,2]}}",
+              i % 3 == 0 ? null : "{\"big\":\"12345678901234567890123456789" + i + "\"}",
+              i % 5 == 0,
+              i % 4 == 0 ? Instant.parse("2026-11-30T10:15:30.123Z").plusSeconds(i) : null));
+    }
+    return rows;
+  }
+
+  /** Every column of every row, as text, in key order. */
+  private List<String> stored(TableName table) throws Exception {
+    database().refresh(table);
+    List<String> rows = new ArrayList<>();
+    try (Connection c = database().connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT \"pk\", \"data\", \"aux\", \"cdc_version\", \"cdc_deleted\","
+                    + " \"cdc_expired_at\" FROM "
+                    + table.quoted()
+                    + " ORDER BY \"cdc_version\"")) {
+      while (rs.next()) {
+        rows.add(
+            rs.getString(1)
+                + " | "
+                + rs.getString(2)
+                + " | "
+                + rs.getString(3)
+                + " | "
+                + rs.getString(4)
+                + " | "
+                + rs.getObject(5)
+                + " | "
+                + (rs.getTimestamp(6) == null ? null : rs.getTimestamp(6).toInstant()));
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void oneStatementOfArraysWritesWhatTheRowByRowBulkWrites() throws Exception {
+    TableName arrays = newTable();
+    TableName batch = newTable();
+    try (JdbcTarget target = target(arrays)) {
+      target.prepare(arrays, KEYS, true, DeleteMode.HARD);
+      target.prepare(batch, KEYS, true, DeleteMode.HARD);
+      for (int generation = 1; generation <= 2; generation++) {
+        List<PlannedRow> rows = mixedRows(generation);
+        assertThat(target.upsertArrays(arrays, rows)).as("generation " + generation).isTrue();
+        JdbcTarget.RowResults results = target.upsertEach(batch, rows);
+        assertThat(results.errors()).containsOnlyNulls();
+      }
+      // An older generation again: the guard keeps the newer rows in both forms.
+      assertThat(target.upsertArrays(arrays, mixedRows(1))).isTrue();
+      target.upsertEach(batch, mixedRows(1));
+    }
+    List<String> written = stored(arrays);
+    assertThat(written)
+        .hasSize(40)
+        .anyMatch(r -> r.contains("v2"))
+        .noneMatch(r -> r.contains("v1"));
+    assertThat(written).isEqualTo(stored(batch));
+  }
+
+  @Test
+  void aRowTheDatabaseRefusesSendsTheBatchOnToTheFormThatNamesIt() throws Exception {
+    TableName table = newTable();
+    try (JdbcTarget target = target(table)) {
+      target.prepare(table, KEYS, false, DeleteMode.HARD);
+      List<PlannedRow> rows =
+          List.of(
+              row(1, "good1", "{\"v\":1.0}", null, false, null),
+              row(2, "refused", refusedData(), null, false, null),
+              row(3, "good2", "{\"v\":2.0}", null, false, null));
+      assertThat(target.upsertArrays(table, rows)).isFalse();
+
+      JdbcTarget.RowResults results = target.upsert(table, rows);
+      if (results.batchFailed()) {
+        // PostgreSQL fails the whole batch; the relay then writes row by row (RelayCore).
+        results = target.upsertEach(table, rows);
+      }
+      assertThat(results.errors().get(0)).isNull();
+      assertThat(results.errors().get(1)).isNotNull();
+      assertThat(results.errors().get(2)).isNull();
+      assertThat(TableRows.liveItems(database(), table))
+          .containsOnlyKeys("{\"id\":\"good1\"}", "{\"id\":\"good2\"}");
+    }
+  }
+}

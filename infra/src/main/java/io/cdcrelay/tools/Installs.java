@@ -26,8 +26,26 @@ public final class Installs {
   /** moto's server: Kinesis, DynamoDB, Lambda control plane. */
   public static final List<String> MOTO = List.of("moto[server]==5.2.5");
 
-  /** The reference tool, {@code ctk load table kinesis+dynamodb+cdc://…}. */
-  public static final List<String> REFERENCE_TOOL = List.of("cratedb-toolkit[kinesis]==0.1.1");
+  /**
+   * The reference tool, {@code ctk load table kinesis+dynamodb+cdc://…} and {@code ctk load
+   * dynamodb://…}. Release 0.1.1 gives its dependencies lower bounds only, so the packages on its
+   * read, translate and write paths are pinned to the versions pip resolved for it on 2026-12-01,
+   * with which both bench parts ran; a later release of one of them would otherwise change the
+   * reference under the same name.
+   */
+  public static final List<String> REFERENCE_TOOL =
+      List.of(
+          "cratedb-toolkit[kinesis]==0.1.1",
+          "commons-codec==0.0.24",
+          "SQLAlchemy==2.1.9",
+          "sqlalchemy-cratedb==0.44.0",
+          "crate==2.3.0",
+          "tikray==0.3.2",
+          "lorrystream==0.0.10",
+          "async-kinesis==2.5.6",
+          "boto3==1.43.106",
+          "botocore==1.43.106",
+          "aiobotocore==3.9.2");
 
   /** A tool that cannot be installed here, and why. */
   public static final class UnavailableException extends RuntimeException {

@@ -425,7 +425,7 @@ public final class Relay implements AutoCloseable {
     }
     // Applied once no tombstone can be newer; counting them (a read) may still fail the batch.
     write.written.forEach(progress::applied);
-    Set<String> stale = stale(table, landed, tombstones);
+    Set<String> stale = stale(table, landed, tombstones, write.versions);
     for (PlannedRow row : landed) {
       if (stale.contains(row.pkJson())) {
         counts.stale++;
@@ -447,18 +447,30 @@ public final class Relay implements AutoCloseable {
   /**
    * The keys of the rows the ordering guard left alone: after the writes, their item holds a newer
    * version than theirs — in its row (the guarded upsert or delete kept it) or in its tombstone (a
-   * newer delete). One key lookup of the batch's rows; the tombstones are those the caller read.
-   * Exact as long as one writer at a time changes an item (the stream's order per shard): a newer
-   * change written by another writer between this batch's write and the lookup counts this one as
-   * stale.
+   * newer delete). The row versions are those the write returned, and one key lookup of the other
+   * rows' (deleted ones, rows written one by one); the tombstones are those the caller read. Where
+   * the versions are read after the write, a newer change written by another writer in between
+   * counts this one as stale.
    */
   private Set<String> stale(
-      TableName table, List<PlannedRow> landed, Map<String, String> tombstones) {
+      TableName table,
+      List<PlannedRow> landed,
+      Map<String, String> tombstones,
+      Map<String, String> written) {
     Set<String> stale = new HashSet<>();
     if (landed.isEmpty()) {
       return stale;
     }
-    Map<String, String> stored = target.rowVersions(table, pkJsons(landed));
+    List<String> unknown = new ArrayList<>();
+    for (PlannedRow row : landed) {
+      if (!written.containsKey(row.pkJson())) {
+        unknown.add(row.pkJson());
+      }
+    }
+    Map<String, String> stored = new HashMap<>(written);
+    if (!unknown.isEmpty()) {
+      stored.putAll(target.rowVersions(table, unknown));
+    }
     for (PlannedRow row : landed) {
       String version = row.version().encode();
       String inRow = stored.get(row.pkJson());
@@ -513,8 +525,11 @@ public final class Relay implements AutoCloseable {
     }
   }
 
-  /** The rows a write landed (as finally planned, with a count of those rerouted to aux). */
-  private record Write(List<PlannedRow> written, int rerouted) {}
+  /**
+   * The rows a write landed (as finally planned, with a count of those rerouted to aux), and the
+   * versions they hold after it where the write said so.
+   */
+  private record Write(List<PlannedRow> written, int rerouted, Map<String, String> versions) {}
 
   /**
    * Writes the rows in one bulk request, then retries what failed: after a whole-batch failure with
@@ -529,7 +544,7 @@ public final class Relay implements AutoCloseable {
       List<DeadLetter> deadLetters) {
     List<PlannedRow> written = new ArrayList<>(planned.size());
     if (planned.isEmpty()) {
-      return new Write(written, 0);
+      return new Write(written, 0, Map.of());
     }
     List<PlannedRow> rows = planned;
     Target.RowResults results = target.upsert(table, rows);
@@ -564,7 +579,7 @@ public final class Relay implements AutoCloseable {
         // The sub-columns this batch created exist now: plan the next batch against them.
         target.remember(table, plannedTypes);
       }
-      return new Write(written, rerouted);
+      return new Write(written, rerouted, results.storedVersions());
     }
     target.refreshColumnTypes(table);
     for (int i = 0; i < failed.size(); i++) {
@@ -599,7 +614,7 @@ public final class Relay implements AutoCloseable {
         deadLetters.add(new DeadLetter(row.winner().source(), "write", error));
       }
     }
-    return new Write(written, rerouted);
+    return new Write(written, rerouted, results.storedVersions());
   }
 
   private List<PlannedRow> replan(List<PlannedRow> rows, KeySchema keys, ColumnTypes types) {

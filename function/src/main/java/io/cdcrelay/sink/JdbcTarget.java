@@ -124,8 +124,11 @@ public final class JdbcTarget implements Target {
     return leased(() -> rows.upsert(table, planned));
   }
 
-  /** The rows as one statement of arrays only; true when it wrote them all (for tests). */
-  boolean upsertArrays(TableName table, List<PlannedRow> planned) {
+  /**
+   * The rows as one statement of arrays only: the versions stored after it when it wrote them all,
+   * else {@code null} (for tests).
+   */
+  Map<String, String> upsertArrays(TableName table, List<PlannedRow> planned) {
     return leased(() -> rows.upsertArrays(table, planned));
   }
 

@@ -99,11 +99,13 @@ public final class PostgreSql implements TargetSql {
   @Override
   public String upsertArrays(TableName table, KeySchema keys, boolean expiry) {
     return upsert(
-        table,
-        expiry,
-        "SELECT * FROM unnest(?::jsonb[], ?::jsonb[], ?::jsonb[], ?::text[], ?::boolean[]"
-            + (expiry ? ", ?::timestamptz[]" : "")
-            + ")");
+            table,
+            expiry,
+            "SELECT * FROM unnest(?::jsonb[], ?::jsonb[], ?::jsonb[], ?::text[], ?::boolean[]"
+                + (expiry ? ", ?::timestamptz[]" : "")
+                + ")")
+        + " RETURNING t.\"pk\", t."
+        + TableName.quote(VERSION);
   }
 
   private String upsert(TableName table, boolean expiry, String rows) {

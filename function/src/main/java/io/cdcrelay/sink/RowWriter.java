@@ -56,8 +56,12 @@ final class RowWriter {
     }
     session.connect();
     TableSchemas.TableState known = schemas.known(table);
-    if (rows.size() > 1 && upsertArrays(table, rows)) {
-      return new Target.RowResults(new ArrayList<>(Collections.nCopies(rows.size(), null)), null);
+    if (rows.size() > 1) {
+      Map<String, String> versions = upsertArrays(table, rows);
+      if (versions != null) {
+        return new Target.RowResults(
+            new ArrayList<>(Collections.nCopies(rows.size(), null)), null, versions);
+      }
     }
     try (PreparedStatement statement = session.connection().prepareStatement(known.upsertSql)) {
       for (PlannedRow row : rows) {
@@ -78,32 +82,41 @@ final class RowWriter {
   }
 
   /**
-   * Writes the rows as one statement of arrays; true when it wrote every one of them. It cannot say
-   * which row failed (CrateDB skips a failing row silently, PostgreSQL fails the whole statement),
-   * so on anything short of every row the caller writes the batch again in a form that tells; the
-   * writes being idempotent and ordering-safe, rows written twice come to no harm.
+   * Writes the rows as one statement of arrays; when it wrote every one of them, the version each
+   * holds after the write (by planned {@code pk}), else {@code null}. It does not say why a row
+   * failed (CrateDB skips a failing row silently, PostgreSQL fails the whole statement), so on
+   * anything short of every row the caller writes the batch again in a form that tells; the writes
+   * being idempotent and ordering-safe, rows written twice come to no harm.
    */
-  boolean upsertArrays(TableName table, List<PlannedRow> rows) {
+  Map<String, String> upsertArrays(TableName table, List<PlannedRow> rows) {
     session.connect();
     TableSchemas.TableState known = schemas.known(table);
     int size = rows.size();
     java.sql.Connection connection = session.connection();
     try (PreparedStatement statement = connection.prepareStatement(known.upsertArraysSql)) {
       UpsertArrays.bind(connection, statement, session.sql().jsonType(), rows, known.expiry);
-      int written = statement.executeUpdate();
-      if (written == size) {
-        return true;
+      Map<String, String> versions = new HashMap<>(size * 2);
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          versions.put(canonicalPk(known.keys, rs.getString(1)), rs.getString(2));
+        }
       }
-      LOG.debug(
-          "{} of {} rows written to {} in one statement; writing them as a batch",
-          written,
-          size,
-          table);
-      return false;
+      for (PlannedRow row : rows) {
+        if (!versions.containsKey(row.pkJson())) {
+          LOG.debug(
+              "{} of {} rows written to {} in one statement, not {}; writing them as a batch",
+              versions.size(),
+              size,
+              table,
+              row.pkJson());
+          return null;
+        }
+      }
+      return versions;
     } catch (SQLException e) {
       session.throwIfUnavailable("writing " + size + " rows to " + table, e);
       LOG.debug("writing {} rows to {} in one statement failed: {}", size, table, e.getMessage());
-      return false;
+      return null;
     }
   }
 

@@ -36,8 +36,18 @@ public interface Target extends AutoCloseable {
   /** A row to delete unless it carries a newer version: its {@code pk} object and the version. */
   record Removal(String pkJson, String version) {}
 
-  /** The outcome of writing some rows: one entry per row, {@code null} where it was written. */
-  record RowResults(List<String> errors, String batchError) {
+  /**
+   * The outcome of writing some rows: one entry per row, {@code null} where it was written.
+   *
+   * @param storedVersions where the write said so, the version each written row holds after it (by
+   *     {@code pk} object as {@link KeySchema#toJson} writes it); empty when not known
+   */
+  record RowResults(List<String> errors, String batchError, Map<String, String> storedVersions) {
+    /** Results with nothing known of the versions stored. */
+    public RowResults(List<String> errors, String batchError) {
+      this(errors, batchError, Map.of());
+    }
+
     /** Every row failed with the batch: nothing is known of single rows. */
     public static RowResults wholeBatchFailed(int rows, String error) {
       return new RowResults(new ArrayList<>(Collections.nCopies(rows, error)), error);

@@ -44,8 +44,9 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
    * The same upsert of many rows in one statement, each column bound as one array: {@code pk},
    * {@code data} and {@code aux} as arrays of {@link #jsonType()} (null elements allowed), {@code
    * cdc_version} of text, {@code cdc_deleted} of booleans, and with {@code expiry} {@code
-   * cdc_expired_at} as ISO-8601 text. It counts the rows it wrote; it cannot say which row failed.
-   * The rows' keys must be distinct.
+   * cdc_expired_at} as ISO-8601 text. It returns {@code pk} and {@code cdc_version} of each row it
+   * wrote, the version as stored after the write: newer than the row's own where the ordering guard
+   * kept the stored row. The rows' keys must be distinct.
    */
   String upsertArrays(TableName table, KeySchema keys, boolean expiry);
 

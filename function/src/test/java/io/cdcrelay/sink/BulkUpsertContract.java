@@ -85,6 +85,13 @@ abstract class BulkUpsertContract {
     return rows;
   }
 
+  /** The versions of the rows by their pk, as the planner writes it. */
+  private static java.util.Map<String, String> versions(List<PlannedRow> rows) {
+    java.util.Map<String, String> versions = new java.util.HashMap<>();
+    rows.forEach(row -> versions.put(row.pkJson(), row.version().encode()));
+    return versions;
+  }
+
   /** Every column of every row, as text, in key order. */
   private List<String> stored(TableName table) throws Exception {
     database().refresh(table);
@@ -124,12 +131,15 @@ abstract class BulkUpsertContract {
       target.prepare(batch, KEYS, true, DeleteMode.HARD);
       for (int generation = 1; generation <= 2; generation++) {
         List<PlannedRow> rows = mixedRows(generation);
-        assertThat(target.upsertArrays(arrays, rows)).as("generation " + generation).isTrue();
+        assertThat(target.upsertArrays(arrays, rows))
+            .as("generation " + generation)
+            .isEqualTo(versions(rows));
         JdbcTarget.RowResults results = target.upsertEach(batch, rows);
         assertThat(results.errors()).containsOnlyNulls();
       }
-      // An older generation again: the guard keeps the newer rows in both forms.
-      assertThat(target.upsertArrays(arrays, mixedRows(1))).isTrue();
+      // An older generation again: the guard keeps the newer rows in both forms, and the statement
+      // returns the versions they kept.
+      assertThat(target.upsertArrays(arrays, mixedRows(1))).isEqualTo(versions(mixedRows(2)));
       target.upsertEach(batch, mixedRows(1));
     }
     List<String> written = stored(arrays);
@@ -150,7 +160,7 @@ abstract class BulkUpsertContract {
               row(1, "good1", "{\"v\":1.0}", null, false, null),
               row(2, "refused", refusedData(), null, false, null),
               row(3, "good2", "{\"v\":2.0}", null, false, null));
-      assertThat(target.upsertArrays(table, rows)).isFalse();
+      assertThat(target.upsertArrays(table, rows)).isNull();
 
       JdbcTarget.RowResults results = target.upsert(table, rows);
       if (results.batchFailed()) {

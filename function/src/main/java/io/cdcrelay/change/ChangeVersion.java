@@ -63,8 +63,20 @@ public record ChangeVersion(long createdMicros, String sequenceNumber)
    * number. A database compares it with plain {@code >=} on a text column.
    */
   public String encode() {
-    return String.format("%019d%03d%s", createdMicros, sequenceNumber.length(), sequenceNumber);
+    // What String.format("%019d%03d%s", …) writes, at a fraction of its cost (once per row
+    // written).
+    String micros = Long.toString(createdMicros);
+    String length = Integer.toString(sequenceNumber.length());
+    return new StringBuilder(22 + sequenceNumber.length())
+        .append(ZEROS, 0, Math.max(0, 19 - micros.length()))
+        .append(micros)
+        .append(ZEROS, 0, Math.max(0, 3 - length.length()))
+        .append(length)
+        .append(sequenceNumber)
+        .toString();
   }
+
+  private static final String ZEROS = "0000000000000000000";
 
   /** Parses the text produced by {@link #encode()}. */
   public static ChangeVersion decode(String encoded) {

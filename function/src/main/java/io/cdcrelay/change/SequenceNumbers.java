@@ -19,11 +19,21 @@ public final class SequenceNumbers {
     if (sequenceNumber == null
         || sequenceNumber.isEmpty()
         || sequenceNumber.length() > 129
-        || !sequenceNumber.chars().allMatch(c -> c >= '0' && c <= '9')
+        || !digits(sequenceNumber)
         || (sequenceNumber.length() > 1 && sequenceNumber.charAt(0) == '0')) {
       throw new IllegalArgumentException(
           "not a Kinesis sequence number (1 to 129 digits, no leading zero): " + sequenceNumber);
     }
     return sequenceNumber;
+  }
+
+  private static boolean digits(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -22,6 +22,27 @@ class ChangeVersionTest {
   }
 
   @Test
+  void encodedTextIsTheCreationTimeInNineteenDigitsThenTheSequenceNumbersLengthInThreeThenIt() {
+    Random random = new Random(7);
+    java.util.List<ChangeVersion> versions = new java.util.ArrayList<>();
+    versions.add(new ChangeVersion(0, "0"));
+    versions.add(new ChangeVersion(Long.MAX_VALUE, "9".repeat(129)));
+    versions.add(new ChangeVersion(1720740233012995L, "1" + "0".repeat(99)));
+    for (int i = 0; i < 1_000; i++) {
+      versions.add(randomVersion(random));
+    }
+    for (ChangeVersion version : versions) {
+      assertThat(version.encode())
+          .isEqualTo(
+              String.format(
+                  "%019d%03d%s",
+                  version.createdMicros(),
+                  version.sequenceNumber().length(),
+                  version.sequenceNumber()));
+    }
+  }
+
+  @Test
   void decodeReversesEncode() {
     ChangeVersion version =
         new ChangeVersion(

@@ -420,7 +420,7 @@ final class LambdaBench {
   }
 
   /** The same upsert as one statement binding an array per column ({@code UNNEST}). */
-  private static final class ArraysStatement implements RawUpsert {
+  static final class ArraysStatement implements RawUpsert {
     @Override
     public String name() {
       return "one statement of arrays (UNNEST)";

@@ -441,7 +441,13 @@ final class LambdaBench {
         throws SQLException {
       try (PreparedStatement statement = connection.prepareStatement(upsert)) {
         UpsertArrays.bind(connection, statement, sql.jsonType(), rows, false);
-        int written = statement.executeUpdate();
+        int written = 0;
+        // It returns each row written (pk and stored version), as the relay reads it.
+        try (java.sql.ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            written++;
+          }
+        }
         if (written != rows.size()) {
           throw new IllegalStateException(
               "the UNNEST upsert wrote " + written + " of " + rows.size());

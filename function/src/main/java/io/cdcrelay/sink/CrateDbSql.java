@@ -152,9 +152,24 @@ public final class CrateDbSql implements TargetSql {
   @Override
   public java.util.List<RowLookup> selectRowVersions(
       TableName table, KeySchema keys, java.util.List<String> pkJsons) {
+    return lookups("\"pk\", " + TableName.quote(VERSION), table, keys, pkJsons);
+  }
+
+  /** The same key lookups as {@link #selectRowVersions}, yielding the revision too. */
+  @Override
+  public java.util.List<RowLookup> selectRowRevisions(
+      TableName table, KeySchema keys, java.util.List<String> pkJsons) {
+    return lookups(
+        "\"pk\", \"_seq_no\", \"_primary_term\", " + TableName.quote(VERSION),
+        table,
+        keys,
+        pkJsons);
+  }
+
+  private java.util.List<RowLookup> lookups(
+      String yields, TableName table, KeySchema keys, java.util.List<String> pkJsons) {
     java.util.List<RowLookup> lookups = new java.util.ArrayList<>();
-    String select =
-        "SELECT \"pk\", " + TableName.quote(VERSION) + " FROM " + table.quoted() + " WHERE ";
+    String select = "SELECT " + yields + " FROM " + table.quoted() + " WHERE ";
     int columns = keys.columns().size();
     java.util.List<java.util.Set<String>> distinct = new java.util.ArrayList<>();
     StringJoiner where = null;

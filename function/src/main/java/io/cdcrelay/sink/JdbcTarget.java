@@ -156,6 +156,11 @@ public final class JdbcTarget implements Target {
     return leased(() -> rows.rowVersions(table, pkJsons));
   }
 
+  /** Runs between reading the revisions of rows to delete and deleting them (for tests). */
+  void beforeBulkDelete(Runnable hook) {
+    rows.beforeBulkDelete = hook;
+  }
+
   @Override
   public int removeIfNotNewer(TableName table, List<Removal> removals) {
     return leased(() -> rows.removeIfNotNewer(table, removals));

@@ -41,6 +41,9 @@ final class RowWriter {
   private final TargetSession session;
   private final TableSchemas schemas;
 
+  /** Runs between reading the revisions of rows to delete and deleting them (for tests). */
+  Runnable beforeBulkDelete = () -> {};
+
   RowWriter(TargetSession session, TableSchemas schemas) {
     this.session = session;
     this.schemas = schemas;
@@ -290,18 +293,80 @@ final class RowWriter {
           return deleted;
         }
       }
+      // The revisions of all rows read in a few key lookups and deleted in one bulk request; a row
+      // another writer changed in between is read and deleted again on its own.
+      Map<String, Revision> revisions = rowRevisions(table, keys, removals);
       int deleted = 0;
       try (PreparedStatement select =
               session.connection().prepareStatement(session.sql().selectRowVersion(table, keys));
           PreparedStatement delete =
               session.connection().prepareStatement(session.sql().deleteRowRevision(table, keys))) {
+        List<Target.Removal> batched = new ArrayList<>();
         for (Target.Removal removal : removals) {
-          deleted += removeRevision(table, keys, removal, select, delete);
+          Revision revision = revisions.get(removal.pkJson());
+          if (revision == null
+              || (revision.version() != null
+                  && revision.version().compareTo(removal.version()) > 0)) {
+            continue;
+          }
+          List<Object> keyValues = keyValues(keys, removal.pkJson());
+          bindKeys(delete, keyValues);
+          delete.setLong(keyValues.size() + 1, revision.seqNo());
+          delete.setLong(keyValues.size() + 2, revision.primaryTerm());
+          delete.addBatch();
+          batched.add(removal);
+        }
+        beforeBulkDelete.run();
+        int[] counts = batched.isEmpty() ? new int[0] : deleteBatch(delete, batched.size());
+        for (int i = 0; i < counts.length; i++) {
+          deleted +=
+              counts[i] == 1 ? 1 : removeRevision(table, keys, batched.get(i), select, delete);
         }
       }
       return deleted;
     } catch (SQLException e) {
       throw session.failure("deleting rows of " + table, e);
+    }
+  }
+
+  /** A row's revision, for deleting exactly it, and the version it holds. */
+  private record Revision(long seqNo, long primaryTerm, String version) {}
+
+  /** The revisions of the rows of the removals' keys that exist, by planned {@code pk}. */
+  private Map<String, Revision> rowRevisions(
+      TableName table, KeySchema keys, List<Target.Removal> removals) throws SQLException {
+    java.util.Set<String> wanted = new java.util.HashSet<>();
+    removals.forEach(removal -> wanted.add(removal.pkJson()));
+    Map<String, Revision> revisions = new HashMap<>();
+    for (TargetSql.RowLookup lookup :
+        session.sql().selectRowRevisions(table, keys, List.copyOf(wanted))) {
+      try (PreparedStatement select = session.connection().prepareStatement(lookup.sql())) {
+        for (int i = 0; i < lookup.jsonValues().size(); i++) {
+          select.setObject(i + 1, session.json(lookup.jsonValues().get(i)));
+        }
+        try (ResultSet rs = select.executeQuery()) {
+          while (rs.next()) {
+            String pk = canonicalPk(keys, rs.getString(1));
+            if (wanted.contains(pk)) {
+              revisions.put(pk, new Revision(rs.getLong(2), rs.getLong(3), rs.getString(4)));
+            }
+          }
+        }
+      }
+    }
+    return revisions;
+  }
+
+  /**
+   * The counts of a bulk delete by revision; on a failure of the bulk as a whole, a count of 0 for
+   * each row, which sends every row on to be deleted alone.
+   */
+  private static int[] deleteBatch(PreparedStatement delete, int rows) throws SQLException {
+    try {
+      return delete.executeBatch();
+    } catch (BatchUpdateException e) {
+      LOG.debug("a bulk delete by revision failed, deleting row by row: {}", e.getMessage());
+      return new int[rows];
     }
   }
 

@@ -81,6 +81,16 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
     throw new UnsupportedOperationException();
   }
 
+  /**
+   * Like {@link #selectRowVersions}, the queries that yield {@code pk} (as JSON), the revision (two
+   * columns) and the version of the rows of these keys: what {@link #deleteRowRevision} of many
+   * rows at once needs.
+   */
+  default java.util.List<RowLookup> selectRowRevisions(
+      TableName table, KeySchema keys, java.util.List<String> pkJsons) {
+    throw new UnsupportedOperationException();
+  }
+
   /** Binds each key value, then the revision read by {@link #selectRowVersion}. */
   default String deleteRowRevision(TableName table, KeySchema keys) {
     throw new UnsupportedOperationException();

@@ -75,6 +75,56 @@ class CrateDbTargetIT {
     }
   }
 
+  /**
+   * CrateDB has no atomic conditional delete: the rows' revisions are read in one lookup and
+   * deleted by revision in one bulk request; a row not newer than its removal goes, a newer one
+   * stays, and one that another writer rewrote between the two steps is read and deleted again.
+   */
+  @Test
+  void removalsDeleteRowsNotNewerAndReadARowRewrittenMeanwhileAgain() throws Exception {
+    TableName table = new TableName(crateDb.schema(), "removals_" + ProcessHandle.current().pid());
+    try (JdbcTarget target =
+        new JdbcTarget(
+            crateDb.url(crateDb.host(), crateDb.port(), table),
+            () -> null,
+            Clock.systemUTC(),
+            30)) {
+      target.prepare(
+          table,
+          new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S))),
+          false,
+          io.cdcrelay.route.DeleteMode.HARD);
+      PlannedRow older = row(10, "older", "{\"v\":1}");
+      PlannedRow newer = row(20, "newer", "{\"v\":2}");
+      PlannedRow rewritten = row(30, "rewritten", "{\"v\":3}");
+      assertThat(target.upsert(table, List.of(older, newer, rewritten)).errors())
+          .containsOnlyNulls();
+      target.beforeBulkDelete(
+          () ->
+              // A replay of the same change: the row's revision moves on, its version does not.
+              assertThat(target.upsertEach(table, List.of(rewritten)).errors())
+                  .containsOnlyNulls());
+
+      int deleted =
+          target.removeIfNotNewer(
+              table,
+              List.of(
+                  removal(older, 15),
+                  removal(newer, 5),
+                  removal(rewritten, 35),
+                  new JdbcTarget.Removal(
+                      "{\"id\":\"absent\"}", row(40, "absent", "{}").version().encode())));
+
+      assertThat(deleted).isEqualTo(2);
+      assertThat(TableRows.liveItems(crateDb, table)).containsOnlyKeys("{\"id\":\"newer\"}");
+    }
+  }
+
+  /** A removal of the row's item made at change {@code n}. */
+  private static JdbcTarget.Removal removal(PlannedRow row, int n) {
+    return new JdbcTarget.Removal(row.pkJson(), row(n, "x", "{}").version().encode());
+  }
+
   @Test
   void aTableNameCrateDbRefusesIsBadConfigurationNotAnOutage() {
     TableName table = new TableName(crateDb.schema(), "bad*name_" + ProcessHandle.current().pid());

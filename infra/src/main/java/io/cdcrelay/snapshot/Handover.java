@@ -94,10 +94,10 @@ public final class Handover {
         String.format(
             Locale.ROOT,
             "the export %s shows the table at %s, but the stream %s keeps records %d hours: the"
-                + " changes made since %s (the export time less %s) must still be in the stream"
-                + " %s before they expire, so the export must be younger than %s: take a new"
-                + " export (ExportTableToPointInTime), or load the table with --snapshot"
-                + " 'dynamodb://…'",
+                + " changes made since %s (the export time less %s) must still be in the stream,"
+                + " with %s to spare for the relay to read them, so the export must be younger"
+                + " than %s: take a new export (ExportTableToPointInTime), or load the table with"
+                + " --snapshot 'dynamodb://…'",
             export,
             exportTime.truncatedTo(ChronoUnit.SECONDS),
             stream,

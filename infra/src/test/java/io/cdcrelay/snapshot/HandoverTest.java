@@ -77,9 +77,9 @@ class HandoverTest {
                         "the export s3://b/p/AWSDynamoDB/01/ shows the table at"
                             + " 2026-11-28T12:00:00Z, but the stream cdc keeps records 24 hours:"
                             + " the changes made since 2026-11-28T11:59:55Z (the export time less"
-                            + " CRATEDB_CLOCK_SKEW) must still be in the stream 60 min before"
-                            + " they expire, so the export must be younger than 23.0 h: take a"
-                            + " new export (ExportTableToPointInTime), or load the table with"
+                            + " CRATEDB_CLOCK_SKEW) must still be in the stream, with 60 min to"
+                            + " spare for the relay to read them, so the export must be younger"
+                            + " than 23.0 h: take a new export (ExportTableToPointInTime), or load the table with"
                             + " --snapshot 'dynamodb://…'"));
     // A longer retention covers an older export.
     assertThat(

@@ -71,13 +71,14 @@ final class LoadCommand implements Callable<Integer> {
           + " in the target database.%nA dynamodb://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE"
           + " source loads the table's existing items (options: region, batch-size (100),"
           + " consistent-read (false), segments (1), rcu); its cursors are kept in"
-          + " \"<state schema>\".\"cdc_relay_snapshots\".%nAn s3://BUCKET/PREFIX/AWSDynamoDB/EXPORT_ID/ source"
-          + " loads the table from its export to S3 (options: region, endpoint, table, key,"
-          + " batch-size (500), parallel (4)).%n--snapshot 'dynamodb://…' or --snapshot"
-          + " 's3://BUCKET/PREFIX/AWSDynamoDB/EXPORT_ID/' beside a stream source loads the table"
-          + " (by a Scan, or from its export to S3) while the stream is relayed.%nExit codes: 0 done or stopped by"
-          + " SIGINT/SIGTERM (a dynamodb:// load stopped early: 130), 1 the relay failed, 2 bad"
-          + " input.";
+          + " \"<state schema>\".\"cdc_relay_snapshots\".%nAn"
+          + " s3://BUCKET/PREFIX/AWSDynamoDB/EXPORT_ID/ source loads the table from its export to"
+          + " S3 (options: region, endpoint, table, key, batch-size (500), parallel (4)).%nWith"
+          + " --snapshot, a stream source is relayed while its table is loaded beside it, by a Scan"
+          + " (a dynamodb:// URL) or from an export to S3 (an s3:// folder, which must be younger"
+          + " than the stream's retention less an hour): the handover.%nExit codes: 0 done or"
+          + " stopped by SIGINT/SIGTERM (a dynamodb:// load stopped early: 130), 1 the relay"
+          + " failed, 2 bad input.";
 
   @Parameters(
       index = "0",
@@ -122,7 +123,8 @@ final class LoadCommand implements Callable<Integer> {
       footer = FOOTER,
       description =
           "Relays a Kinesis stream of DynamoDB changes (or an NDJSON dump of them) into the"
-              + " target table.")
+              + " target table; with --snapshot, while the table is loaded beside it (by a Scan or"
+              + " from an export to S3).")
   static final class TableCommand implements Callable<Integer> {
 
     @Parameters(

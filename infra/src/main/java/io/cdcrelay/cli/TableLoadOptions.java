@@ -39,9 +39,9 @@ final class TableLoadOptions {
       paramLabel = "dynamodb://…|s3://…/AWSDynamoDB/EXPORT_ID/",
       description =
           "kinesis+dynamodb+cdc:// or dynamodb+cdc:// source: load this table's existing items"
-              + " while the stream is relayed (the handover), by a Scan (dynamodb://…/TABLE) or from"
-              + " an export to S3 (s3://BUCKET/PREFIX/AWSDynamoDB/EXPORT_ID/, the options of an"
-              + " s3:// source); an export must be younger than the stream's retention less an"
+              + " while the stream is relayed (the handover), by a Scan (dynamodb://…/TABLE) or"
+              + " from an export to S3 (s3://BUCKET/PREFIX/AWSDynamoDB/EXPORT_ID/, the options of"
+              + " an s3:// source); an export must be younger than the stream's retention less an"
               + " hour")
   String snapshot;
 

@@ -79,8 +79,8 @@ class HandoverTest {
                             + " the changes made since 2026-11-28T11:59:55Z (the export time less"
                             + " CRATEDB_CLOCK_SKEW) must still be in the stream, with 60 min to"
                             + " spare for the relay to read them, so the export must be younger"
-                            + " than 23.0 h: take a new export (ExportTableToPointInTime), or load the table with"
-                            + " --snapshot 'dynamodb://…'"));
+                            + " than 23.0 h: take a new export (ExportTableToPointInTime), or"
+                            + " load the table with --snapshot 'dynamodb://…'"));
     // A longer retention covers an older export.
     assertThat(
             Handover.exportRefusal(

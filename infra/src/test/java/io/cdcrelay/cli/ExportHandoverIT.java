@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * their writes is written in AWS's layout into moto's S3; they change it further, then the export
  * is loaded beside the stream while other writers change other keys, and {@code relay verify} finds
  * the target equal to the table. An export older than the stream keeps its records is refused
- * before anything is loaded.
+ * before anything is loaded; a folder without an export is named in one sentence.
  */
 class ExportHandoverIT extends DynamoDbTableTest {
 
@@ -167,6 +167,31 @@ class ExportHandoverIT extends DynamoDbTableTest {
         .contains("take a new export (ExportTableToPointInTime), or load the table with")
         .doesNotContain(DynamoDbEmulator.SECRET_KEY);
     assertThat(recorded()).as("nothing loaded").isZero();
+  }
+
+  @Test
+  void aFolderWithoutAnExportIsNamedInOneSentence() {
+    kinesis.createStream(stream, 1);
+    String folder = "none/AWSDynamoDB/" + exportId + "/";
+    Run run =
+        run(
+            "load",
+            "table",
+            kinesis.url(stream, "once=true"),
+            "--snapshot",
+            s3.url(folder, "key=id:S"),
+            "--target",
+            target());
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.output())
+        .contains(
+            "no export at s3://"
+                + S3ExportFixture.BUCKET
+                + "/"
+                + folder
+                + ": manifest-summary.json is missing")
+        .doesNotContain(DynamoDbEmulator.SECRET_KEY)
+        .doesNotContain("\tat ");
   }
 
   /** The table's items now. */

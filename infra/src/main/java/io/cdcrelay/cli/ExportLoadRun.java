@@ -90,7 +90,7 @@ final class ExportLoadRun {
    * {@code DescribeTable} with the export URL's credentials, region and endpoint (an emulator
    * serving S3 and DynamoDB on one port).
    */
-  private static TableDescription describe(S3ExportUrl url, String table) {
+  static TableDescription describe(S3ExportUrl url, String table) {
     String name = table.startsWith("arn:") ? table.substring(table.lastIndexOf('/') + 1) : table;
     String region = url.region();
     if (table.startsWith("arn:")) {

@@ -5,11 +5,15 @@ import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.snapshot.DynamoDbTableSource;
+import io.cdcrelay.snapshot.ExportLoad;
+import io.cdcrelay.snapshot.ExportManifest;
 import io.cdcrelay.snapshot.Handover;
+import io.cdcrelay.snapshot.S3ExportFiles;
 import io.cdcrelay.snapshot.SnapshotLoad;
 import io.cdcrelay.snapshot.SnapshotSettings;
 import io.cdcrelay.snapshot.SourceReadException;
 import io.cdcrelay.snapshot.TableDescription;
+import io.cdcrelay.source.S3ExportUrl;
 import io.cdcrelay.source.SourceUrl;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -23,12 +27,13 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
- * {@code relay load table 'kinesis+dynamodb+cdc://…' --snapshot 'dynamodb://…'}: the table's
- * existing items are loaded while its stream is relayed. Convergent by construction: the stream is
- * read from at or before the snapshot's start (its checkpoints, or {@code start=earliest}), and
+ * {@code relay load table 'kinesis+dynamodb+cdc://…' --snapshot 'dynamodb://…'} (or {@code
+ * --snapshot 's3://…/AWSDynamoDB/EXPORT_ID/'}): the table's existing items are loaded, by a Scan or
+ * from an export to S3, while its stream is relayed. Convergent by construction: the stream is read
+ * from at or before the snapshot's point in time (its checkpoints, or {@code start=earliest}), and
  * every snapshot row carries a version below every change the stream still delivers, so whatever
  * the interleaving the version guard keeps each item at its newest state. Refused at once when the
- * stream's retention cannot cover the projected load.
+ * stream cannot hold every change since the snapshot's point in time until the relay reads it.
  */
 final class HandoverRun {
 
@@ -39,7 +44,23 @@ final class HandoverRun {
     int run() throws InterruptedException;
   }
 
-  private final SnapshotSettings settings;
+  /** A snapshot of the table loaded beside the stream: its source opened, closed at the end. */
+  interface Snapshot extends AutoCloseable {
+
+    /**
+     * Why the stream {@code stream}, keeping records {@code retention}, cannot take over from this
+     * snapshot, if it cannot: one sentence. Reads what the decision needs (DescribeTable, the
+     * manifests); a failure to read is a {@link SourceReadException}.
+     */
+    Optional<String> refusal(String stream, Duration retention);
+
+    /** Loads the snapshot. */
+    SnapshotLoad.Result load() throws InterruptedException;
+
+    @Override
+    void close();
+  }
+
   private final FunctionConfig config;
   private final Supplier<String> password;
   private final String stateSchema;
@@ -48,14 +69,12 @@ final class HandoverRun {
   private final Clock clock;
 
   HandoverRun(
-      SnapshotSettings settings,
       FunctionConfig config,
       Supplier<String> password,
       String stateSchema,
       Supplier<Relay> relays,
       StopSignal stop,
       Clock clock) {
-    this.settings = settings;
     this.config = config;
     this.password = password;
     this.stateSchema = stateSchema;
@@ -64,23 +83,88 @@ final class HandoverRun {
     this.clock = clock;
   }
 
-  int run(PrintStream err, SourceUrl stream, StreamRun relay) throws InterruptedException {
-    try (DynamoDbTableSource source = DynamoDbTableSource.from(settings.source())) {
-      TableDescription table;
-      try {
-        table = source.describe();
-      } catch (SourceReadException e) {
-        err.println(e.getMessage());
-        return 1;
+  /**
+   * A Scan of the table ({@code dynamodb://}), refused when it is projected to outlast the stream.
+   */
+  Snapshot scan(SnapshotSettings settings) {
+    DynamoDbTableSource source = DynamoDbTableSource.from(settings.source());
+    return new Snapshot() {
+      @Override
+      public Optional<String> refusal(String stream, Duration retention) {
+        TableDescription table = source.describe();
+        return Handover.refusal(
+            stream, retention, table, settings.source().rcu(), settings.source().consistentRead());
       }
-      Duration retention = retention(stream);
-      Optional<String> refusal =
-          Handover.refusal(
-              stream.stream(),
-              retention,
-              table,
-              settings.source().rcu(),
-              settings.source().consistentRead());
+
+      @Override
+      public SnapshotLoad.Result load() throws InterruptedException {
+        return new SnapshotLoad(
+                settings, config, password, stateSchema, source, relays, null, stop, clock)
+            .run();
+      }
+
+      @Override
+      public void close() {
+        source.close();
+      }
+    };
+  }
+
+  /**
+   * An export to S3 ({@code s3://…/AWSDynamoDB/EXPORT_ID/}), its manifests read once; refused when
+   * the stream may no longer hold the changes since the export's time.
+   */
+  Snapshot export(ExportLoad.Settings settings) {
+    S3ExportUrl url = settings.source();
+    S3ExportFiles files = S3ExportFiles.from(url);
+    ExportLoad load =
+        new ExportLoad(
+            settings,
+            config,
+            password,
+            stateSchema,
+            files,
+            table -> ExportLoadRun.describe(url, table),
+            relays,
+            null,
+            stop,
+            clock);
+    return new Snapshot() {
+      @Override
+      public Optional<String> refusal(String stream, Duration retention) {
+        // Stopped before the manifests were read: the load says so.
+        Optional<ExportManifest> manifest = load.manifest();
+        return manifest.flatMap(
+            m ->
+                Handover.exportRefusal(
+                    stream,
+                    retention,
+                    url.location(),
+                    m.exportTime(),
+                    settings.clockSkew(),
+                    clock.instant()));
+      }
+
+      @Override
+      public SnapshotLoad.Result load() throws InterruptedException {
+        return load.run();
+      }
+
+      @Override
+      public void close() {
+        files.close();
+      }
+    };
+  }
+
+  /**
+   * Opens the snapshot, checks that the stream can take over from it, then loads it in a thread
+   * beside the stream relay; the exit code of both.
+   */
+  int run(PrintStream err, SourceUrl stream, Supplier<Snapshot> snapshots, StreamRun relay)
+      throws InterruptedException {
+    try (Snapshot snapshot = snapshots.get()) {
+      Optional<String> refusal = snapshot.refusal(stream.stream(), retention(stream));
       if (refusal.isPresent()) {
         err.println("Cannot hand over: " + refusal.get() + ".");
         return 2;
@@ -91,18 +175,7 @@ final class HandoverRun {
           new Thread(
               () -> {
                 try {
-                  result.set(
-                      new SnapshotLoad(
-                              settings,
-                              config,
-                              password,
-                              stateSchema,
-                              source,
-                              relays,
-                              null,
-                              stop,
-                              clock)
-                          .run());
+                  result.set(snapshot.load());
                 } catch (RuntimeException e) {
                   failure.set(e);
                 } catch (InterruptedException e) {

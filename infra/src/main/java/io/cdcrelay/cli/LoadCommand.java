@@ -71,9 +71,14 @@ final class LoadCommand implements Callable<Integer> {
           + " in the target database.%nA dynamodb://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE"
           + " source loads the table's existing items (options: region, batch-size (100),"
           + " consistent-read (false), segments (1), rcu); its cursors are kept in"
-          + " \"<state schema>\".\"cdc_relay_snapshots\".%nExit codes: 0 done or stopped by"
-          + " SIGINT/SIGTERM (a dynamodb:// load stopped early: 130), 1 the relay failed, 2 bad"
-          + " input.";
+          + " \"<state schema>\".\"cdc_relay_snapshots\".%nAn"
+          + " s3://BUCKET/PREFIX/AWSDynamoDB/EXPORT_ID/ source loads the table from its export to"
+          + " S3 (options: region, endpoint, table, key, batch-size (500), parallel (4)).%nWith"
+          + " --snapshot, a stream source is relayed while its table is loaded beside it, by a Scan"
+          + " (a dynamodb:// URL) or from an export to S3 (an s3:// folder, which must be younger"
+          + " than the stream's retention less an hour): the handover.%nExit codes: 0 done or"
+          + " stopped by SIGINT/SIGTERM (a dynamodb:// load stopped early: 130), 1 the relay"
+          + " failed, 2 bad input.";
 
   @Parameters(
       index = "0",
@@ -118,7 +123,8 @@ final class LoadCommand implements Callable<Integer> {
       footer = FOOTER,
       description =
           "Relays a Kinesis stream of DynamoDB changes (or an NDJSON dump of them) into the"
-              + " target table.")
+              + " target table; with --snapshot, while the table is loaded beside it (by a Scan or"
+              + " from an export to S3).")
   static final class TableCommand implements Callable<Integer> {
 
     @Parameters(
@@ -243,7 +249,9 @@ final class LoadCommand implements Callable<Integer> {
           return 2;
         }
       }
-      SnapshotSettings handover = null;
+      // --snapshot: a Scan of the table, or an export of it to S3.
+      SnapshotSettings scanHandover = null;
+      ExportLoad.Settings exportHandover = null;
       if (options.tableLoad.snapshot != null) {
         if (stream == null) {
           err.println(
@@ -259,9 +267,15 @@ final class LoadCommand implements Callable<Integer> {
           return 2;
         }
         try {
-          handover =
-              options.tableLoad.settings(
-                  DynamoDbTableUrl.parse(options.tableLoad.snapshot), processEnvironment);
+          if (S3ExportUrl.isExportUrl(options.tableLoad.snapshot)) {
+            exportHandover =
+                options.tableLoad.settings(
+                    S3ExportUrl.parse(options.tableLoad.snapshot), processEnvironment);
+          } else {
+            scanHandover =
+                options.tableLoad.settings(
+                    DynamoDbTableUrl.parse(options.tableLoad.snapshot), processEnvironment);
+          }
         } catch (BadSourceUrlException e) {
           err.println("Bad --snapshot URL: " + e.getMessage());
           return 2;
@@ -306,15 +320,19 @@ final class LoadCommand implements Callable<Integer> {
             }
             return 0;
           }
-          if (handover != null) {
+          if (scanHandover != null || exportHandover != null) {
             SourceUrl relayed = stream;
-            return new HandoverRun(handover, config, password, stateSchema, relays, stop, clock)
-                .run(
-                    err,
-                    relayed,
-                    () ->
-                        relayStream(
-                            relayed, config, stateSchema, password, relays, progress, stop, clock));
+            SnapshotSettings scan = scanHandover;
+            ExportLoad.Settings fromExport = exportHandover;
+            HandoverRun handover =
+                new HandoverRun(config, password, stateSchema, relays, stop, clock);
+            return handover.run(
+                err,
+                relayed,
+                () -> scan != null ? handover.scan(scan) : handover.export(fromExport),
+                () ->
+                    relayStream(
+                        relayed, config, stateSchema, password, relays, progress, stop, clock));
           }
           return relayStream(stream, config, stateSchema, password, relays, progress, stop, clock);
         }

@@ -36,10 +36,13 @@ final class TableLoadOptions {
 
   @Option(
       names = "--snapshot",
-      paramLabel = "dynamodb://…",
+      paramLabel = "dynamodb://…|s3://…/AWSDynamoDB/EXPORT_ID/",
       description =
-          "kinesis+dynamodb+cdc:// source: load this table's existing items while the stream is"
-              + " relayed (the handover)")
+          "kinesis+dynamodb+cdc:// or dynamodb+cdc:// source: load this table's existing items"
+              + " while the stream is relayed (the handover), by a Scan (dynamodb://…/TABLE) or"
+              + " from an export to S3 (s3://BUCKET/PREFIX/AWSDynamoDB/EXPORT_ID/, the options of"
+              + " an s3:// source); an export must be younger than the stream's retention less an"
+              + " hour")
   String snapshot;
 
   /** The validated settings of a load from the export {@code export}. */

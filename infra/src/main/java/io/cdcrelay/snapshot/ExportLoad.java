@@ -146,6 +146,7 @@ public final class ExportLoad {
   private final PrintStream terminal;
   private final StopSignal stop;
   private final Clock clock;
+  private ExportManifest manifest;
 
   /**
    * @param describe {@code DescribeTable} of a table name or ARN, asked only when the URL has no
@@ -186,10 +187,21 @@ public final class ExportLoad {
     return folder.substring(0, at) + dataFileKey;
   }
 
+  /**
+   * The export's manifests, read once (retried as the load's reads are); empty when stopped before
+   * they were read.
+   */
+  public Optional<ExportManifest> manifest() {
+    if (manifest == null) {
+      manifest = read(settings.source());
+    }
+    return Optional.ofNullable(manifest);
+  }
+
   /** Loads the export. */
   public SnapshotLoad.Result run() throws InterruptedException {
     S3ExportUrl url = settings.source();
-    ExportManifest manifest = manifest(url);
+    ExportManifest manifest = manifest().orElse(null);
     if (manifest == null) {
       return new SnapshotLoad.Result(
           SnapshotLoad.Status.STOPPED, 0, "stopped before the manifests were read");
@@ -282,7 +294,7 @@ public final class ExportLoad {
     }
   }
 
-  private ExportManifest manifest(S3ExportUrl url) {
+  private ExportManifest read(S3ExportUrl url) {
     Optional<byte[]> summary;
     try {
       summary =

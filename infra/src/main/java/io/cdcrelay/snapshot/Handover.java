@@ -1,15 +1,18 @@
 package io.cdcrelay.snapshot;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Whether a stream can take over from a snapshot of its table: the stream must still hold, when the
- * snapshot ends, every change made since the snapshot began — so its retention must exceed the
- * snapshot's projected duration (with a margin). Pure: from the stream's retention and the table's
- * description.
+ * Whether a stream can take over from a snapshot of its table: the stream must still hold every
+ * change made since the snapshot's point in time until the relay has read it. For a Scan, its
+ * retention must exceed the snapshot's projected duration (with a margin); for an export to S3, a
+ * point in the past, the changes since the export time must not have begun to expire. Pure: from
+ * the stream's retention, the table's description or the export's time, and the time now.
  */
 public final class Handover {
 
@@ -18,6 +21,13 @@ public final class Handover {
 
   /** The margin of the projection. */
   public static final double MARGIN = 2.0;
+
+  /**
+   * How long before they expire the changes since an export's time must still be in the stream: the
+   * time the relay has to read through them (from its checkpoints or the stream's start) while the
+   * export is loaded beside it.
+   */
+  public static final Duration EXPORT_MARGIN = Duration.ofHours(1);
 
   private Handover() {}
 
@@ -60,5 +70,42 @@ public final class Handover {
             table.sizeBytes(),
             rcu.isPresent() ? ", rcu=" + rcu.getAsInt() : "",
             SnapshotProgress.duration(projected.toSeconds())));
+  }
+
+  /**
+   * Why the stream cannot take over from an export showing the table at {@code exportTime}, if it
+   * cannot: its rows are dated {@code exportTime - clockSkew}, so the stream must still hold every
+   * change made since then, with {@link #EXPORT_MARGIN} to spare before the oldest of them expires.
+   * One sentence.
+   */
+  public static Optional<String> exportRefusal(
+      String stream,
+      Duration retention,
+      String export,
+      Instant exportTime,
+      Duration clockSkew,
+      Instant now) {
+    Instant since = exportTime.minus(clockSkew);
+    Instant oldestKept = now.minus(retention).plus(EXPORT_MARGIN);
+    if (!since.isBefore(oldestKept)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "the export %s shows the table at %s, but the stream %s keeps records %d hours: the"
+                + " changes made since %s (the export time less %s) must still be in the stream,"
+                + " with %s to spare for the relay to read them, so the export must be younger"
+                + " than %s: take a new export (ExportTableToPointInTime), or load the table with"
+                + " --snapshot 'dynamodb://…'",
+            export,
+            exportTime.truncatedTo(ChronoUnit.SECONDS),
+            stream,
+            retention.toHours(),
+            since.truncatedTo(ChronoUnit.SECONDS),
+            SnapshotSettings.CLOCK_SKEW,
+            SnapshotProgress.duration(EXPORT_MARGIN.toSeconds()),
+            SnapshotProgress.duration(
+                retention.minus(EXPORT_MARGIN).minus(clockSkew).toSeconds())));
   }
 }

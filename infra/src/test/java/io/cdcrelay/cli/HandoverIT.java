@@ -8,17 +8,7 @@ import io.cdcrelay.snapshot.DynamoDbEmulator;
 import io.cdcrelay.snapshot.TestItems;
 import io.cdcrelay.testing.PostgresDatabase;
 import io.cdcrelay.testing.TargetDatabase;
-import java.nio.charset.StandardCharsets;
-import java.util.AbstractMap;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The handover from a snapshot to the stream: writers keep putting, updating, deleting and
@@ -47,7 +37,7 @@ class HandoverIT extends DynamoDbTableTest {
     dynamo.createTable(source, "id:S", null);
     dynamo.put(source, TestItems.mixed("id", "h", 200));
     kinesis.createStream(stream, 2);
-    Writers writers = new Writers(stream, 60, 7);
+    MirroredWriters writers = new MirroredWriters(dynamo, source, kinesis, stream, "h", 60, 7);
     writers.start();
     Run run;
     try {
@@ -82,7 +72,7 @@ class HandoverIT extends DynamoDbTableTest {
     dynamo.createTable(source, "id:S", null);
     dynamo.put(source, TestItems.mixed("id", "h", 200));
     kinesis.createStream(stream, 1);
-    Writers writers = new Writers(stream, 60, 11);
+    MirroredWriters writers = new MirroredWriters(dynamo, source, kinesis, stream, "h", 60, 11);
     writers.start();
     try {
       Run load = run("load", dynamo.url(source, "segments=2&batch-size=10"), target());
@@ -115,100 +105,5 @@ class HandoverIT extends DynamoDbTableTest {
             target());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.output()).contains("start=latest would skip");
-  }
-
-  /**
-   * Writes to the table from one thread — puts, updates, deletes, re-inserts of 60 keys — and
-   * mirrors each write into the stream as a CDC record created at the write's time; records are put
-   * in shuffled batches, a tenth of them twice.
-   */
-  private final class Writers {
-    private final String stream;
-    private final int keys;
-    private final Random random;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final List<Map.Entry<String, byte[]>> pending = new ArrayList<>();
-    private Thread thread;
-    private int writes;
-    private long lastMicros;
-
-    Writers(String stream, int keys, long seed) {
-      this.stream = stream;
-      this.keys = keys;
-      this.random = new Random(seed);
-    }
-
-    void start() {
-      thread = new Thread(this::write, "writers");
-      thread.start();
-    }
-
-    int writes() {
-      return writes;
-    }
-
-    void stop() throws InterruptedException {
-      running.set(false);
-      thread.join();
-      flush();
-    }
-
-    private void write() {
-      while (running.get()) {
-        String id = "h" + random.nextInt(keys);
-        int op = random.nextInt(10);
-        if (op < 3) {
-          dynamo.client().deleteItem(r -> r.tableName(source).key(Map.of("id", TestItems.s(id))));
-          mirror("REMOVE", Map.of("id", TestItems.s(id)));
-        } else {
-          Map<String, AttributeValue> item = new HashMap<>();
-          item.put("id", TestItems.s(id));
-          item.put("v", TestItems.n(Integer.toString(writes)));
-          item.put("name", TestItems.s("written " + writes));
-          dynamo.put(source, List.of(item));
-          mirror("MODIFY", item);
-        }
-        writes++;
-        if (pending.size() >= 20) {
-          flush();
-        }
-      }
-    }
-
-    private void mirror(String event, Map<String, AttributeValue> item) {
-      long micros = Math.max(lastMicros + 1, System.currentTimeMillis() * 1000);
-      lastMicros = micros;
-      String json =
-          "{\"awsRegion\":\"us-east-1\",\"eventID\":\"e"
-              + micros
-              + "\",\"eventName\":\""
-              + event
-              + "\",\"userIdentity\":null,\"recordFormat\":\"application/json\",\"tableName\":\""
-              + source
-              + "\",\"dynamodb\":{\"ApproximateCreationDateTime\":"
-              + micros
-              + ",\"ApproximateCreationDateTimePrecision\":\"MICROSECOND\",\"Keys\":"
-              + TestItems.dynamoDbJson(Map.of("id", item.get("id")))
-              + ","
-              + (event.equals("REMOVE") ? "\"OldImage\":" : "\"NewImage\":")
-              + TestItems.dynamoDbJson(item)
-              + ",\"SizeBytes\":100},\"eventSource\":\"aws:dynamodb\"}";
-      Map.Entry<String, byte[]> record =
-          new AbstractMap.SimpleEntry<>(item.get("id").s(), json.getBytes(StandardCharsets.UTF_8));
-      pending.add(record);
-      if (random.nextInt(10) == 0) {
-        pending.add(record);
-      }
-    }
-
-    private synchronized void flush() {
-      if (pending.isEmpty()) {
-        return;
-      }
-      List<Map.Entry<String, byte[]>> batch = new ArrayList<>(pending);
-      pending.clear();
-      Collections.shuffle(batch, random);
-      kinesis.put(stream, batch);
-    }
   }
 }

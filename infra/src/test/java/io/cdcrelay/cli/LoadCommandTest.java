@@ -47,4 +47,53 @@ class LoadCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.output()).contains("Bad configuration").doesNotContain("hunter2");
   }
+
+  @Test
+  void anExportSnapshotBesideAStreamReadFromLatestIsRefused() {
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load",
+            "table",
+            "kinesis+dynamodb+cdc://aws/stream?start=latest",
+            "--snapshot",
+            "s3://exports/AWSDynamoDB/01700000000000-a1b2c3d4/",
+            "--target",
+            "embedded");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output()).contains("start=latest would skip");
+  }
+
+  @Test
+  void aBadExportSnapshotUrlIsNamedWithoutItsSecret() {
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load",
+            "table",
+            "kinesis+dynamodb+cdc://aws/stream",
+            "--snapshot",
+            "s3://KEY:se%2Fc%40r%25e%23t@exports/AWSDynamoDB/01700000000000-a1b2c3d4/?paralel=2",
+            "--target",
+            "embedded");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output())
+        .contains("Bad --snapshot URL: unknown option \"paralel\"")
+        .contains("did you mean \"parallel\"")
+        .doesNotContain("se/c@r%e#t")
+        .doesNotContain("se%2Fc%40r%25e%23t");
+  }
+
+  @Test
+  void anExportSnapshotBesideAFullLoadIsRefused() {
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load",
+            "table",
+            "dynamodb://aws/orders",
+            "--snapshot",
+            "s3://exports/AWSDynamoDB/01700000000000-a1b2c3d4/",
+            "--target",
+            "embedded");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output()).contains("--snapshot goes with a kinesis+dynamodb+cdc:// source");
+  }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.plan.KeySchema;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -45,6 +46,50 @@ class HandoverTest {
     assertThat(
             Handover.refusal(
                 "cdc", Duration.ofHours(24), table(1000, 1 << 20), OptionalInt.empty(), false))
+        .isEmpty();
+  }
+
+  private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+  private static final Duration SKEW = Duration.ofSeconds(5);
+
+  private static Optional<String> exportRefusal(Instant exportTime) {
+    return Handover.exportRefusal(
+        "cdc", Duration.ofHours(24), "s3://b/p/AWSDynamoDB/01/", exportTime, SKEW, NOW);
+  }
+
+  @Test
+  void anExportWhoseChangesAreStillInTheStreamWithAnHourToSpareIsTakenOver() {
+    assertThat(exportRefusal(NOW.minusSeconds(60))).isEmpty();
+    assertThat(exportRefusal(NOW)).isEmpty();
+    // The oldest change needed (export time less the skew) expires in exactly an hour.
+    assertThat(exportRefusal(NOW.minus(Duration.ofHours(23)).plus(SKEW))).isEmpty();
+  }
+
+  @Test
+  void anExportCloserThanAnHourToTheStreamsRetentionIsRefusedInOneSentence() {
+    assertThat(exportRefusal(NOW.minus(Duration.ofHours(23)).plus(SKEW).minusMillis(1)))
+        .isPresent();
+    assertThat(exportRefusal(NOW.minus(Duration.ofDays(2))))
+        .hasValueSatisfying(
+            s ->
+                assertThat(s)
+                    .isEqualTo(
+                        "the export s3://b/p/AWSDynamoDB/01/ shows the table at"
+                            + " 2026-11-28T12:00:00Z, but the stream cdc keeps records 24 hours:"
+                            + " the changes made since 2026-11-28T11:59:55Z (the export time less"
+                            + " CRATEDB_CLOCK_SKEW) must still be in the stream, with 60 min to"
+                            + " spare for the relay to read them, so the export must be younger"
+                            + " than 23.0 h: take a new export (ExportTableToPointInTime), or"
+                            + " load the table with --snapshot 'dynamodb://…'"));
+    // A longer retention covers an older export.
+    assertThat(
+            Handover.exportRefusal(
+                "cdc",
+                Duration.ofDays(7),
+                "s3://b/p/AWSDynamoDB/01/",
+                NOW.minus(Duration.ofDays(2)),
+                SKEW,
+                NOW))
         .isEmpty();
   }
 }

@@ -85,8 +85,9 @@ public final class StateSql {
 
   /**
    * Binds source, shard, target table, last sequence number, newest change at, applied at, lag,
-   * then the counts in {@link #STATUS_COUNTS} order; position and times are replaced, counts add
-   * up.
+   * then the counts in {@link #STATUS_COUNTS} order; the position and the newest change only move
+   * forward (batches of a shard may be applied in any order), the other times are replaced, counts
+   * add up.
    */
   public String upsertStatus() {
     StringJoiner columns = new StringJoiner(", ");
@@ -104,8 +105,39 @@ public final class StateSql {
       values.add("?");
     }
     StringJoiner updates = new StringJoiner(", ");
-    for (String column :
-        List.of("last_sequence_number", "newest_change_at", "applied_at", "lag_ms")) {
+    String last = alias + "\"last_sequence_number\"";
+    String newLast = "excluded.\"last_sequence_number\"";
+    // Sequence numbers are digits without leading zeros: longer is greater, then text order.
+    updates.add(
+        "\"last_sequence_number\" = CASE WHEN "
+            + last
+            + " IS NULL OR char_length("
+            + newLast
+            + ") > char_length("
+            + last
+            + ") OR (char_length("
+            + newLast
+            + ") = char_length("
+            + last
+            + ") AND "
+            + newLast
+            + " > "
+            + last
+            + ") THEN "
+            + newLast
+            + " ELSE "
+            + last
+            + " END");
+    String newest = alias + "\"newest_change_at\"";
+    updates.add(
+        "\"newest_change_at\" = CASE WHEN "
+            + newest
+            + " IS NULL OR excluded.\"newest_change_at\" > "
+            + newest
+            + " THEN excluded.\"newest_change_at\" ELSE "
+            + newest
+            + " END");
+    for (String column : List.of("applied_at", "lag_ms")) {
       updates.add("\"" + column + "\" = excluded.\"" + column + "\"");
     }
     for (String count : STATUS_COUNTS) {

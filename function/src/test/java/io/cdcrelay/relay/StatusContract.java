@@ -106,6 +106,34 @@ abstract class StatusContract {
     assertThat(rows.get(1).received()).isEqualTo(1);
   }
 
+  /** Batches of one shard applied at once finish in any order: the position only moves on. */
+  @Test
+  void aBatchThatFinishesAfterALaterOneLeavesThePositionAtTheLaterOne() throws Exception {
+    String stream = "arn:aws:kinesis:eu-central-1:123456789012:stream/cdc";
+    assertThat(
+            apply(
+                    stream,
+                    record(7, upsert("INSERT", "b", 1_720_000_007_000_000L, "")),
+                    record(8, upsert("INSERT", "c", 1_720_000_008_000_000L, "")))
+                .succeeded())
+        .isTrue();
+    assertThat(
+            apply(
+                    stream,
+                    record(5, upsert("INSERT", "a", 1_720_000_005_000_000L, "")),
+                    record(6, upsert("INSERT", "d", 1_720_000_006_000_000L, "")))
+                .succeeded())
+        .isTrue();
+
+    Target.Status status;
+    try (JdbcTarget target = target()) {
+      status = target.status().get(0);
+    }
+    assertThat(status.lastSequenceNumber()).isEqualTo(sequenceNumber(8));
+    assertThat(status.newestChangeAt()).isEqualTo(Instant.ofEpochSecond(1_720_000_008L));
+    assertThat(status.received()).isEqualTo(4);
+  }
+
   @Test
   void aShuffledDuplicatedReplayCountsEachStaleChangeOnceInTheStatusTable() throws Exception {
     String stream = "arn:aws:kinesis:eu-central-1:123456789012:stream/replay";

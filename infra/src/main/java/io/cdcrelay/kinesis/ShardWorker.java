@@ -11,8 +11,10 @@ import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.TargetUnavailableException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +22,8 @@ import org.slf4j.event.Level;
 
 /**
  * Consumes one shard in stream order: reads and buffers on its own thread, while a {@link
- * BatchPipeline} applies each due batch with the worker's own relay core, then checkpoints it.
+ * BatchPipeline} applies the due batches, as many at once as {@code batches-in-flight} says, each
+ * lane with a relay core (a connection) of its own, and checkpoints each applied prefix.
  */
 final class ShardWorker implements Callable<ShardWorker.Done> {
 
@@ -54,7 +57,8 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
       int batchSize,
       Duration bufferTime,
       Duration idleSleep,
-      boolean once) {}
+      boolean once,
+      int batchesInFlight) {}
 
   private final Settings settings;
   private final String shardId;
@@ -82,19 +86,27 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
   @Override
   public Done call() {
     Thread.currentThread().setName("shard-" + shardId);
-    try (Relay relay = settings.relays().get()) {
-      BatchApplier applier =
-          new BatchApplier(
-              relay,
-              settings.progress(),
-              settings.stop(),
-              settings.stream()::decode,
-              settings.stream().arn());
+    List<Relay> relays = new ArrayList<>();
+    try {
+      List<Predicate<List<SourceRecord>>> lanes = new ArrayList<>();
+      for (int i = 0; i < Math.max(1, settings.batchesInFlight()); i++) {
+        Relay relay = settings.relays().get();
+        relays.add(relay);
+        BatchApplier applier =
+            new BatchApplier(
+                relay,
+                settings.progress(),
+                settings.stop(),
+                settings.stream()::decode,
+                settings.stream().arn());
+        lanes.add(applier::apply);
+      }
       pipeline =
           new BatchPipeline(
               "apply-" + shardId,
               waitingBatches(settings.batchSize()),
-              batch -> flush(batch, applier));
+              lanes,
+              this::checkpointPrefix);
       try {
         return new Done(shardId, consume(pipeline), null);
       } catch (RuntimeException e) {
@@ -112,6 +124,7 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
       LOG.error("shard {}: {}", shardId, e.toString());
       return new Done(shardId, Outcome.FAILED, e);
     } finally {
+      relays.forEach(Relay::close);
       settings.progress().shardDone(shardId);
     }
   }
@@ -248,16 +261,13 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
   }
 
   /**
-   * Applies the batch, then checkpoints it; {@code false} if stopped before both were done. While
-   * more batches wait, a checkpoint is written at most every {@link #CHECKPOINT_INTERVAL} (the
-   * batch after it writes it): one round trip less per batch for a shard that is behind, at the
-   * cost of re-applying at most that much after a {@code kill -9}. A caught-up shard, a stop and
-   * the end of the worker write it at once.
+   * Checkpoints an applied prefix of the shard's batches, ending with {@code batch}; {@code false}
+   * if stopped before it was written. While more batches wait, a checkpoint is written at most
+   * every {@link #CHECKPOINT_INTERVAL} (a later prefix writes it): one round trip less per batch
+   * for a shard that is behind, at the cost of re-applying at most that much after a {@code kill
+   * -9}. A caught-up shard, a stop and the end of the worker write it at once.
    */
-  private boolean flush(List<SourceRecord> batch, BatchApplier applier) {
-    if (!applier.apply(batch)) {
-      return false;
-    }
+  private boolean checkpointPrefix(List<SourceRecord> batch) {
     String last = batch.get(batch.size() - 1).sequenceNumber();
     long now = System.nanoTime();
     if (pipeline.waiting() > 0 && now - checkpointedAt < CHECKPOINT_INTERVAL.toNanos()) {

@@ -57,7 +57,8 @@ public final class StreamRelay {
             source.batchSize(),
             source.bufferTime(),
             source.idleSleep(),
-            source.once());
+            source.once(),
+            source.batchesInFlight());
   }
 
   /** A {@code seqno} start that no shard of the stream holds. */

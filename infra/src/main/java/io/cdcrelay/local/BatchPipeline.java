@@ -1,45 +1,91 @@
 package io.cdcrelay.local;
 
 import io.cdcrelay.change.SourceRecord;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Predicate;
 
 /**
- * Applies the batches of one shard on a thread of its own, one after the other in the order they
- * were handed over, while the shard's reader reads on: reading the next records costs no time of
- * the database's. At most {@code capacity} batches wait, so a reader faster than the database waits
- * for it and memory stays bounded.
+ * Applies the batches of one shard on threads of their own, in the order they were handed over,
+ * while the shard's reader reads on: reading the next records costs no time of the database's. At
+ * most {@code capacity} batches wait, so a reader faster than the database waits for it and memory
+ * stays bounded.
  *
- * <p>Order and the checkpoint are kept as without it: each batch is applied and checkpointed before
- * the next one starts, so the checkpoint only ever covers a contiguous applied prefix of the shard.
- * Once a batch is not applied (the relay was stopped first) or its apply throws, no later batch is
- * applied: {@link #hand} and {@link #drain} then say so, or throw what the apply threw.
+ * <p>With one lane, each batch is applied before the next one starts. With several, as many batches
+ * are applied at once, each by its own lane (its own database connection), started in order and
+ * finishing in any order: the relay's writes are ordering-safe (an older change never overwrites a
+ * newer one, nor brings back a deleted item), so the table converges either way. Either way the
+ * checkpoint only ever covers a contiguous applied prefix of the shard: {@code checkpoint} is
+ * called, one call at a time and in order, with the last batch of each longer applied prefix. Once
+ * a batch is not applied (the relay was stopped first) or its apply throws, no later batch is
+ * started and the checkpoint stays before it: {@link #hand} and {@link #drain} then say so, or
+ * throw what the apply threw.
  */
 public final class BatchPipeline implements AutoCloseable {
 
-  private static final List<SourceRecord> END = List.of();
+  /** Records the shard's position after an applied prefix of its batches. */
+  @FunctionalInterface
+  public interface Checkpoint {
+    /**
+     * @param last the last batch of the applied prefix
+     * @return {@code false} when stopped before it was written
+     */
+    boolean write(List<SourceRecord> last);
+  }
 
-  private final BlockingQueue<List<SourceRecord>> waiting;
-  private final Predicate<List<SourceRecord>> apply;
-  private final Thread thread;
+  private record Numbered(long index, List<SourceRecord> batch) {}
+
+  private static final Numbered END = new Numbered(-1, List.of());
+
+  private final BlockingQueue<Numbered> waiting;
+  private final Checkpoint checkpoint;
+  private final List<Thread> lanes = new ArrayList<>();
+  private final Object checkpointLock = new Object();
+  // Applied batches beyond the applied prefix, by index.
+  private final TreeMap<Long, List<SourceRecord>> appliedAhead = new TreeMap<>();
   private long handed;
   private long finished;
+  // The index of the first batch not in the applied prefix.
+  private long prefix;
+  // The prefix the last checkpoint covers (under checkpointLock).
+  private long checkpointed;
   private boolean halted;
   private RuntimeException failure;
 
   /**
+   * One lane whose {@code apply} applies and checkpoints each batch.
+   *
    * @param name the applying thread's name
    * @param capacity how many batches may wait while one is applied
    * @param apply applies and checkpoints a batch; {@code false} when stopped before both were done
    */
   public BatchPipeline(String name, int capacity, Predicate<List<SourceRecord>> apply) {
+    this(name, capacity, List.of(apply), last -> true);
+  }
+
+  /**
+   * @param name the applying threads' name (a lane number is added where there are several)
+   * @param capacity how many batches may wait while lanes apply
+   * @param lanes each applies a batch; {@code false} when stopped before it was applied
+   * @param checkpoint records each applied prefix
+   */
+  public BatchPipeline(
+      String name, int capacity, List<Predicate<List<SourceRecord>>> lanes, Checkpoint checkpoint) {
+    if (lanes.isEmpty()) {
+      throw new IllegalArgumentException("no lane");
+    }
     this.waiting = new ArrayBlockingQueue<>(Math.max(1, capacity));
-    this.apply = apply;
-    this.thread = new Thread(this::run, name);
-    this.thread.setDaemon(true);
-    this.thread.start();
+    this.checkpoint = checkpoint;
+    for (int i = 0; i < lanes.size(); i++) {
+      Predicate<List<SourceRecord>> apply = lanes.get(i);
+      Thread thread = new Thread(() -> run(apply), lanes.size() == 1 ? name : name + "-" + (i + 1));
+      thread.setDaemon(true);
+      this.lanes.add(thread);
+    }
+    this.lanes.forEach(Thread::start);
   }
 
   /**
@@ -50,14 +96,15 @@ public final class BatchPipeline implements AutoCloseable {
     if (batch.isEmpty()) {
       throw new IllegalArgumentException("an empty batch");
     }
+    long index;
     synchronized (this) {
       if (stoppedOrFailed()) {
         return false;
       }
-      handed++;
+      index = handed++;
     }
     try {
-      waiting.put(batch);
+      waiting.put(new Numbered(index, batch));
       return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -81,7 +128,7 @@ public final class BatchPipeline implements AutoCloseable {
     return !stoppedOrFailed();
   }
 
-  /** How many batches wait to be applied (not counting the one being applied). */
+  /** How many batches wait to be applied (not counting those being applied). */
   public int waiting() {
     return waiting.size();
   }
@@ -99,19 +146,17 @@ public final class BatchPipeline implements AutoCloseable {
     return halted;
   }
 
-  private void run() {
+  private void run(Predicate<List<SourceRecord>> apply) {
     while (true) {
-      List<SourceRecord> batch;
+      Numbered next;
       try {
-        batch = waiting.take();
+        next = waiting.take();
       } catch (InterruptedException e) {
         return;
       }
-      if (batch == END) {
+      if (next == END) {
         return;
       }
-      boolean applied = false;
-      RuntimeException thrown = null;
       synchronized (this) {
         if (halted || failure != null) {
           finished++;
@@ -119,32 +164,83 @@ public final class BatchPipeline implements AutoCloseable {
           continue;
         }
       }
+      boolean applied = false;
+      RuntimeException thrown = null;
       try {
-        applied = apply.test(batch);
+        applied = apply.test(next.batch());
       } catch (RuntimeException e) {
         thrown = e;
       }
+      List<SourceRecord> last = null;
+      long upTo;
       synchronized (this) {
-        finished++;
         if (thrown != null) {
           failure = thrown;
         } else if (!applied) {
           halted = true;
+        } else {
+          appliedAhead.put(next.index(), next.batch());
+          while (!appliedAhead.isEmpty() && appliedAhead.firstKey() == prefix) {
+            last = appliedAhead.pollFirstEntry().getValue();
+            prefix++;
+          }
         }
+        upTo = prefix;
+      }
+      if (last != null && !checkpointUpTo(upTo, last)) {
+        synchronized (this) {
+          halted = true;
+        }
+      }
+      synchronized (this) {
+        finished++;
         notifyAll();
       }
     }
   }
 
-  /** Ends the applying thread once what was handed over is through (applied or skipped). */
+  /**
+   * Writes the checkpoint of the prefix up to {@code upTo}, unless a lane that finished later wrote
+   * a longer one already; one at a time. A lane that waits here holds up only its own next batch.
+   */
+  private boolean checkpointUpTo(long upTo, List<SourceRecord> last) {
+    synchronized (checkpointLock) {
+      if (upTo <= checkpointed) {
+        return true;
+      }
+      RuntimeException thrown = null;
+      boolean written = false;
+      try {
+        written = checkpoint.write(last);
+      } catch (RuntimeException e) {
+        thrown = e;
+      }
+      if (thrown != null) {
+        synchronized (this) {
+          failure = thrown;
+        }
+        return true;
+      }
+      if (written) {
+        checkpointed = upTo;
+      }
+      return written;
+    }
+  }
+
+  /** Ends the applying threads once what was handed over is through (applied or skipped). */
   @Override
   public void close() {
     try {
-      waiting.put(END);
-      thread.join();
+      for (int i = 0; i < lanes.size(); i++) {
+        waiting.put(END);
+      }
+      for (Thread lane : lanes) {
+        lane.join();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      thread.interrupt();
+      lanes.forEach(Thread::interrupt);
     }
   }
 }

@@ -34,6 +34,7 @@ import java.util.Optional;
  * @param idleSleep the pause after a poll that returned no records
  * @param bufferTime how long records are buffered before they are flushed
  * @param once drain what is in the stream, then exit
+ * @param batchesInFlight how many batches of a shard the local relay applies at once
  * @param supersededOptions options of the reference tool's newer releases that this relay's own
  *     checkpointing supersedes: accepted, reported, not used
  */
@@ -52,6 +53,7 @@ public record SourceUrl(
     Duration idleSleep,
     Duration bufferTime,
     boolean once,
+    int batchesInFlight,
     Map<String, String> supersededOptions) {
 
   /** The URL scheme of a Kinesis data stream. */
@@ -83,6 +85,7 @@ public record SourceUrl(
     options.put("idle-sleep", "0.5");
     options.put("buffer-time", "0.5");
     options.put("once", "false");
+    options.put("batches-in-flight", "2");
     return java.util.Collections.unmodifiableMap(options);
   }
 
@@ -201,6 +204,7 @@ public record SourceUrl(
     Duration idleSleep = seconds(options, "idle-sleep", 0, 3600);
     Duration bufferTime = seconds(options, "buffer-time", 0, 300);
     boolean once = bool(options, "once");
+    int batchesInFlight = integer(options, "batches-in-flight", 1, 10);
     return new SourceUrl(
         type,
         stream,
@@ -216,6 +220,7 @@ public record SourceUrl(
         idleSleep,
         bufferTime,
         once,
+        batchesInFlight,
         superseded);
   }
 
@@ -243,7 +248,9 @@ public record SourceUrl(
         + "&buffer-time="
         + bufferTime.toMillis() / 1000.0
         + "&once="
-        + once;
+        + once
+        + "&batches-in-flight="
+        + batchesInFlight;
   }
 
   private static int integer(Map<String, String> options, String name, int min, int max) {

@@ -153,7 +153,8 @@ class ShardWorkerTest {
             3,
             Duration.ZERO,
             Duration.ofMillis(10),
-            true);
+            true,
+            1);
     ShardPosition start =
         checkpoint == null ? ShardPosition.TRIM_HORIZON : ShardPosition.after(checkpoint);
     return new ShardWorker(settings, SHARD, start, checkpoint).call();

@@ -141,6 +141,80 @@ class BatchPipelineTest {
     }
   }
 
+  @Test
+  void twoLanesApplyTwoBatchesAtOnceAndTheCheckpointCoversOnlyAppliedPrefixesInOrder()
+      throws Exception {
+    List<String> checkpoints = new CopyOnWriteArrayList<>();
+    List<String> threads = new CopyOnWriteArrayList<>();
+    CountDownLatch bothStarted = new CountDownLatch(2);
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    CountDownLatch releaseSecond = new CountDownLatch(1);
+    java.util.function.Predicate<List<SourceRecord>> lane =
+        batch -> {
+          threads.add(Thread.currentThread().getName());
+          if (!first(batch).equals("3")) {
+            bothStarted.countDown();
+            await(first(batch).equals("1") ? releaseFirst : releaseSecond);
+          }
+          return true;
+        };
+    try (BatchPipeline pipeline =
+        new BatchPipeline(
+            "apply-test", 4, List.of(lane, lane), last -> checkpoints.add(first(last)))) {
+      pipeline.hand(batch("1"));
+      pipeline.hand(batch("2"));
+      assertThat(bothStarted.await(10, TimeUnit.SECONDS))
+          .as("the second batch starts while the first is being applied")
+          .isTrue();
+      releaseSecond.countDown();
+      // The second batch is applied, the first is not yet: no checkpoint may cover the second.
+      while (threads.size() < 2) {
+        Thread.onSpinWait();
+      }
+      pipeline.hand(batch("3"));
+      Thread.sleep(200);
+      assertThat(checkpoints).as("nothing is checkpointed past a batch still applying").isEmpty();
+      releaseFirst.countDown();
+      assertThat(pipeline.drain()).isTrue();
+      assertThat(checkpoints).last().isEqualTo("3");
+      assertThat(checkpoints).isSubsetOf("2", "3").doesNotHaveDuplicates();
+      assertThat(threads).contains("apply-test-1", "apply-test-2");
+    }
+  }
+
+  @Test
+  void withTwoLanesABatchAppliedAfterOneThatWasNotIsNeverCheckpointed() {
+    List<String> checkpoints = new CopyOnWriteArrayList<>();
+    CountDownLatch secondApplied = new CountDownLatch(1);
+    try (BatchPipeline pipeline =
+        new BatchPipeline(
+            "apply-test",
+            4,
+            List.of(
+                batch -> {
+                  if (first(batch).equals("1")) {
+                    await(secondApplied);
+                    return false; // stopped before it was applied
+                  }
+                  secondApplied.countDown();
+                  return true;
+                },
+                batch -> {
+                  if (first(batch).equals("1")) {
+                    await(secondApplied);
+                    return false;
+                  }
+                  secondApplied.countDown();
+                  return true;
+                }),
+            last -> checkpoints.add(first(last)))) {
+      pipeline.hand(batch("1"));
+      pipeline.hand(batch("2"));
+      assertThat(pipeline.drain()).isFalse();
+      assertThat(checkpoints).isEmpty();
+    }
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       if (!latch.await(30, TimeUnit.SECONDS)) {

@@ -26,6 +26,10 @@ class SourceUrlTest {
     assertThat(url.idleSleep()).isEqualTo(Duration.ofMillis(500));
     assertThat(url.bufferTime()).isEqualTo(Duration.ofMillis(500));
     assertThat(url.once()).isFalse();
+    assertThat(url.batchesInFlight()).isEqualTo(2);
+    assertThat(
+            SourceUrl.parse("kinesis+dynamodb+cdc://aws/s?batches-in-flight=1").batchesInFlight())
+        .isEqualTo(1);
   }
 
   @Test
@@ -109,6 +113,8 @@ class SourceUrlTest {
         .hasMessageContaining("buffer-time=soon is not a number of seconds");
     assertThatThrownBy(() -> SourceUrl.parse("kinesis+dynamodb+cdc://aws/s?create=maybe"))
         .hasMessageContaining("create=maybe is not one of true, false");
+    assertThatThrownBy(() -> SourceUrl.parse("kinesis+dynamodb+cdc://aws/s?batches-in-flight=0"))
+        .hasMessage("option batches-in-flight=0 is out of range: 1 to 10");
   }
 
   @Test

@@ -24,6 +24,7 @@ public final class KinesisRelayHandler
   /** The constructor Lambda calls; fails with one sentence when the environment is incomplete. */
   public KinesisRelayHandler() {
     this(FunctionConfig.fromEnvironment(System.getenv()), Clock.systemUTC(), System.out);
+    Priming.prime();
   }
 
   /** A handler for the given settings, writing its metric lines to {@code metrics}. */

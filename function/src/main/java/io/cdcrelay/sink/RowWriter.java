@@ -217,22 +217,11 @@ final class RowWriter {
     KeySchema keys = schemas.known(table).keys;
     java.util.Set<String> wanted = new java.util.HashSet<>(pkJsons);
     try {
-      for (TargetSql.RowLookup lookup :
-          session.sql().selectRowVersions(table, keys, List.copyOf(wanted))) {
-        try (PreparedStatement select = session.connection().prepareStatement(lookup.sql())) {
-          for (int i = 0; i < lookup.jsonValues().size(); i++) {
-            select.setObject(i + 1, session.json(lookup.jsonValues().get(i)));
-          }
-          try (ResultSet rs = select.executeQuery()) {
-            while (rs.next()) {
-              String pk = canonicalPk(keys, rs.getString(1));
-              if (wanted.contains(pk)) {
-                versions.put(pk, rs.getString(2));
-              }
-            }
-          }
-        }
-      }
+      lookUp(
+          session.sql().selectRowVersions(table, keys, List.copyOf(wanted)),
+          keys,
+          wanted,
+          (pk, rs) -> versions.put(pk, rs.getString(2)));
       return versions;
     } catch (SQLException e) {
       throw session.failure("reading the row versions of " + table, e);
@@ -338,8 +327,25 @@ final class RowWriter {
     java.util.Set<String> wanted = new java.util.HashSet<>();
     removals.forEach(removal -> wanted.add(removal.pkJson()));
     Map<String, Revision> revisions = new HashMap<>();
-    for (TargetSql.RowLookup lookup :
-        session.sql().selectRowRevisions(table, keys, List.copyOf(wanted))) {
+    lookUp(
+        session.sql().selectRowRevisions(table, keys, List.copyOf(wanted)),
+        keys,
+        wanted,
+        (pk, rs) -> revisions.put(pk, new Revision(rs.getLong(2), rs.getLong(3), rs.getString(4))));
+    return revisions;
+  }
+
+  /** Reads the result row of a key lookup whose first column is {@code pk}. */
+  @FunctionalInterface
+  private interface LookedUp {
+    void read(String pk, ResultSet rs) throws SQLException;
+  }
+
+  /** Runs the lookups; hands each row of a wanted key (planned {@code pk}) to {@code row}. */
+  private void lookUp(
+      List<TargetSql.RowLookup> lookups, KeySchema keys, java.util.Set<String> wanted, LookedUp row)
+      throws SQLException {
+    for (TargetSql.RowLookup lookup : lookups) {
       try (PreparedStatement select = session.connection().prepareStatement(lookup.sql())) {
         for (int i = 0; i < lookup.jsonValues().size(); i++) {
           select.setObject(i + 1, session.json(lookup.jsonValues().get(i)));
@@ -348,13 +354,12 @@ final class RowWriter {
           while (rs.next()) {
             String pk = canonicalPk(keys, rs.getString(1));
             if (wanted.contains(pk)) {
-              revisions.put(pk, new Revision(rs.getLong(2), rs.getLong(3), rs.getString(4)));
+              row.read(pk, rs);
             }
           }
         }
       }
     }
-    return revisions;
   }
 
   /**

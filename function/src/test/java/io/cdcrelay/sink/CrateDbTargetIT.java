@@ -43,15 +43,15 @@ class CrateDbTargetIT {
         java.util.Optional.empty());
   }
 
+  private static JdbcTarget target(TableName table) {
+    return new JdbcTarget(
+        crateDb.url(crateDb.host(), crateDb.port(), table), () -> null, Clock.systemUTC(), 30);
+  }
+
   @Test
   void rowCrateDbDropsSilentlyInABulkIsReportedAsFailedAndTheOthersAreWritten() throws Exception {
     TableName table = new TableName(crateDb.schema(), "target_" + ProcessHandle.current().pid());
-    try (JdbcTarget target =
-        new JdbcTarget(
-            crateDb.url(crateDb.host(), crateDb.port(), table),
-            () -> null,
-            Clock.systemUTC(),
-            30)) {
+    try (JdbcTarget target = target(table)) {
       target.prepare(
           table,
           new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S))),
@@ -83,12 +83,7 @@ class CrateDbTargetIT {
   @Test
   void removalsDeleteRowsNotNewerAndReadARowRewrittenMeanwhileAgain() throws Exception {
     TableName table = new TableName(crateDb.schema(), "removals_" + ProcessHandle.current().pid());
-    try (JdbcTarget target =
-        new JdbcTarget(
-            crateDb.url(crateDb.host(), crateDb.port(), table),
-            () -> null,
-            Clock.systemUTC(),
-            30)) {
+    try (JdbcTarget target = target(table)) {
       target.prepare(
           table,
           new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S))),
@@ -128,12 +123,7 @@ class CrateDbTargetIT {
   @Test
   void aTableNameCrateDbRefusesIsBadConfigurationNotAnOutage() {
     TableName table = new TableName(crateDb.schema(), "bad*name_" + ProcessHandle.current().pid());
-    try (JdbcTarget target =
-        new JdbcTarget(
-            crateDb.url(crateDb.host(), crateDb.port(), table),
-            () -> null,
-            Clock.systemUTC(),
-            30)) {
+    try (JdbcTarget target = target(table)) {
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () ->
                   target.prepare(

@@ -78,6 +78,15 @@ public final class BenchCommand implements Callable<Integer> {
   List<Integer> streamBatchSizes;
 
   @Option(
+      names = "--batches-in-flight",
+      paramLabel = "N",
+      description =
+          "batches-in-flight of the local relay: batches of a shard applied at once (default:"
+              + " ${DEFAULT-VALUE})",
+      defaultValue = "2")
+  int batchesInFlight;
+
+  @Option(
       names = "--shards",
       split = ",",
       paramLabel = "N,N",
@@ -200,6 +209,7 @@ public final class BenchCommand implements Callable<Integer> {
                   streamRecords,
                   shards,
                   streamBatchSizes,
+                  batchesInFlight,
                   Math.min(referenceRecords, streamRecords),
                   rounds,
                   log)

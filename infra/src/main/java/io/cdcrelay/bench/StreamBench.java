@@ -49,6 +49,7 @@ final class StreamBench {
   private final int records;
   private final List<Integer> shardCounts;
   private final List<Integer> batchSizes;
+  private final int batchesInFlight;
   private final int referenceRecords;
   private final int rounds;
   private final PrintStream log;
@@ -59,6 +60,7 @@ final class StreamBench {
       int records,
       List<Integer> shardCounts,
       List<Integer> batchSizes,
+      int batchesInFlight,
       int referenceRecords,
       int rounds,
       PrintStream log) {
@@ -67,6 +69,7 @@ final class StreamBench {
     this.records = records;
     this.shardCounts = shardCounts;
     this.batchSizes = batchSizes;
+    this.batchesInFlight = batchesInFlight;
     this.referenceRecords = referenceRecords;
     this.rounds = rounds;
     this.log = log;
@@ -121,8 +124,8 @@ final class StreamBench {
           table.add(
               "stream",
               String.format(
-                  "relay load once=true, %d shard%s, batch-size %,d, %,d records",
-                  shards, shards == 1 ? "" : "s", batchSize, records),
+                  "relay load once=true, %d shard%s, batch-size %,d, %d in flight, %,d records",
+                  shards, shards == 1 ? "" : "s", batchSize, batchesInFlight, records),
               "records/s",
               Stats.of(rates),
               "moto raw GetRecords",
@@ -244,6 +247,8 @@ final class StreamBench {
             + REGION
             + "&batch-size="
             + batchSize
+            + "&batches-in-flight="
+            + batchesInFlight
             + "&once=true";
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpu = os.getProcessCpuTime();

@@ -49,6 +49,18 @@ abstract class OrderingContract extends RelayFixture {
   }
 
   @Test
+  void olderDeleteArrivingAfterANewerChangeLeavesTheRow() throws Exception {
+    relay.apply(
+        batch(
+            record(1, upsert("INSERT", "a", 300, "\"v\":{\"S\":\"kept\"}")),
+            record(2, upsert("INSERT", "b", 100, ""))));
+    BatchResult late = relay.apply(batch(record(3, remove("a", 200)), record(4, remove("b", 200))));
+    assertThat(late.succeeded()).isTrue();
+    assertThat(live()).containsOnlyKeys("{\"id\":\"a\"}");
+    assertThat(live().get("{\"id\":\"a\"}").get("v").asText()).isEqualTo("kept");
+  }
+
+  @Test
   void reinsertAfterDeleteBringsTheItemBack() throws Exception {
     relay.apply(batch(record(1, upsert("INSERT", "a", 100, "")), record(2, remove("a", 200))));
     relay.apply(batch(record(3, upsert("INSERT", "a", 300, "\"v\":{\"S\":\"back\"}"))));

@@ -446,7 +446,7 @@ public final class ExportLoad {
                               changes,
                               progress,
                               readersStop,
-                              index,
+                              segmentOf(load, index),
                               key,
                               manifest.files().get(index).itemCount());
                       done.add(outcome);
@@ -487,7 +487,34 @@ public final class ExportLoad {
     return result(url, table, target, cursors, load, manifest, outcomes, progress);
   }
 
-  /** Loads one data file from its start; the outcome says how it ended. */
+  private static SnapshotCursors.Segment segmentOf(SnapshotCursors.Load load, int index) {
+    for (SnapshotCursors.Segment segment : load.segments()) {
+      if (segment.segment() == index) {
+        return segment;
+      }
+    }
+    throw new IllegalStateException("no cursor of data file " + index);
+  }
+
+  /** The prefix of a cursor that says how many lines of a data file are applied. */
+  static final String LINE_CURSOR = "line:";
+
+  /** Lines of a data file applied before, from its cursor ({@code line:N}); 0 for none. */
+  static long linesApplied(Optional<String> cursor) {
+    if (cursor.isEmpty() || !cursor.get().startsWith(LINE_CURSOR)) {
+      return 0;
+    }
+    try {
+      return Math.max(0, Long.parseLong(cursor.get().substring(LINE_CURSOR.length())));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * Loads one data file from where its cursor says (after the lines applied before, recorded after
+   * each applied batch); the outcome says how it ended.
+   */
   private FileOutcome file(
       Relay relay,
       SnapshotCursors cursors,
@@ -495,11 +522,18 @@ public final class ExportLoad {
       SnapshotChanges changes,
       SnapshotProgress progress,
       StopSignal readersStop,
-      int index,
+      SnapshotCursors.Segment segment,
       String key,
       long expected) {
+    int index = segment.segment();
     String where = files.location(key);
-    long[] items = {0};
+    long skip = linesApplied(segment.lastKey());
+    // Lines applied (and recorded), and items among them, in this run and before.
+    long[] position = {skip, skip == 0 ? 0 : segment.items()};
+    long[] items = {position[1]};
+    if (skip > 0) {
+      LOG.info("resuming {} after line {} ({} items applied before)", where, skip, position[1]);
+    }
     try {
       Optional<Boolean> read =
           Retry.untilStopped(
@@ -510,8 +544,25 @@ public final class ExportLoad {
               (e, pause) ->
                   LOG.warn("{}; reading it again in {} ms", e.getMessage(), pause.toMillis()),
               () -> {
-                items[0] = 0;
-                return readFile(relay, changes, progress, readersStop, key, where, items);
+                // Read again from the last recorded line: what was applied after it is again.
+                items[0] = position[1];
+                return readFile(
+                    relay,
+                    changes,
+                    progress,
+                    readersStop,
+                    key,
+                    where,
+                    items,
+                    position,
+                    (line, applied) ->
+                        retrying(
+                                "recording the position in " + where,
+                                () -> {
+                                  cursors.advance(load, index, LINE_CURSOR + line, applied);
+                                  return Boolean.TRUE;
+                                })
+                            .isPresent());
               });
       if (read.isEmpty() || !read.get()) {
         return new FileOutcome(index, key, FileStatus.STOPPED, items[0], Optional.empty());
@@ -555,7 +606,17 @@ public final class ExportLoad {
     }
   }
 
-  /** Reads and applies the file; false when stopped first. */
+  /** Records that a data file's lines up to {@code line} are applied; false when stopped first. */
+  @FunctionalInterface
+  private interface Position {
+    boolean record(long line, long items);
+  }
+
+  /**
+   * Reads and applies the file after its first {@code position[0]} lines, recording the position
+   * after each applied batch (and keeping it in {@code position}: lines, items); false when stopped
+   * first.
+   */
   private boolean readFile(
       Relay relay,
       SnapshotChanges changes,
@@ -563,8 +624,11 @@ public final class ExportLoad {
       StopSignal readersStop,
       String key,
       String where,
-      long[] items) {
+      long[] items,
+      long[] position,
+      Position recorder) {
     int batchSize = settings.source().batchSize();
+    long skip = position[0];
     long line = 0;
     try (InputStream raw = files.open(key);
         BufferedReader reader =
@@ -575,7 +639,7 @@ public final class ExportLoad {
       String text;
       while ((text = reader.readLine()) != null) {
         line++;
-        if (text.isBlank()) {
+        if (line <= skip || text.isBlank()) {
           continue;
         }
         batch.add(decode(changes, text, where, line));
@@ -585,6 +649,11 @@ public final class ExportLoad {
           }
           items[0] += batch.size();
           batch = new ArrayList<>(batchSize);
+          if (!recorder.record(line, items[0])) {
+            return false;
+          }
+          position[0] = line;
+          position[1] = items[0];
         }
       }
       if (!batch.isEmpty()) {

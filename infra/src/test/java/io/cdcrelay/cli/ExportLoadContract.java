@@ -189,6 +189,38 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
   }
 
   @Test
+  void aDataFileCutShortIsResumedAfterItsLastAppliedLine() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    // Enough lines that the readable part of the cut file holds whole batches.
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "r", 1000);
+    List<List<String>> files = files(items, 2);
+    S3ExportFixture.Export export = s3.write("p", exportId, source, exportTime, files);
+    String cut = export.dataFiles().get(0);
+    byte[] whole = S3ExportFixture.gzip(String.join("\n", files.get(0)) + "\n");
+    s3.put(cut, java.util.Arrays.copyOf(whole, whole.length * 3 / 4));
+    String url = s3.url(export.folder(), "batch-size=25&parallel=1");
+
+    Run failed = run("load", url, target());
+
+    assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
+    assertThat(failed.output()).contains(cut + " is not a whole gzip file");
+    long appliedBefore = cursors().get(0);
+    assertThat(appliedBefore)
+        .as("whole batches of the readable part, recorded as they were applied")
+        .isPositive()
+        .isLessThan(500);
+    assertThat(appliedBefore % 25).isZero();
+
+    s3.put(cut, whole);
+    Run resumed = run("load", url, target());
+    assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+    assertThat(resumed.output())
+        .contains("after line " + appliedBefore + " (" + appliedBefore + " items applied before)")
+        .contains((500 - appliedBefore) + " items in this run");
+    assertLoaded(items, "id");
+  }
+
+  @Test
   void aFolderWithoutManifestIsRefusedInOneSentence() {
     Run run = run("load", s3.url("nothing/AWSDynamoDB/" + exportId + "/", "key=id:S"), target());
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);

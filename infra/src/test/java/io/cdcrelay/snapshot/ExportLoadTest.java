@@ -70,4 +70,12 @@ class ExportLoadTest {
     assertThat(ExportLoad.resolve("AWSDynamoDB/0171-ab12/", "AWSDynamoDB/0171-ab12/data/a.json.gz"))
         .isEqualTo("AWSDynamoDB/0171-ab12/data/a.json.gz");
   }
+
+  @Test
+  void aDataFilesCursorSaysHowManyLinesAreApplied() {
+    assertThat(ExportLoad.linesApplied(java.util.Optional.of("line:42"))).isEqualTo(42);
+    assertThat(ExportLoad.linesApplied(java.util.Optional.empty())).isZero();
+    assertThat(ExportLoad.linesApplied(java.util.Optional.of("line:x"))).isZero();
+    assertThat(ExportLoad.linesApplied(java.util.Optional.of("{\"id\":{\"S\":\"a\"}}"))).isZero();
+  }
 }

@@ -72,11 +72,7 @@ final class ExportLoadRun {
                   clock)
               .run();
       System.out.println(result.summary());
-      return switch (result.status()) {
-        case DONE -> 0;
-        case FAILED -> 1;
-        case STOPPED -> TableLoadRun.STOPPED;
-      };
+      return TableLoadRun.exitCode(result.status());
     } catch (SourceReadException e) {
       err.println(e.getMessage());
       return 1;

@@ -198,11 +198,7 @@ final class HandoverRun {
       if (result.get() == null) {
         return TableLoadRun.STOPPED;
       }
-      return switch (result.get().status()) {
-        case DONE -> 0;
-        case FAILED -> 1;
-        case STOPPED -> TableLoadRun.STOPPED;
-      };
+      return TableLoadRun.exitCode(result.get().status());
     } catch (SourceReadException e) {
       err.println(e.getMessage());
       return 1;

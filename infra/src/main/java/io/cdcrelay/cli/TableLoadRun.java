@@ -26,6 +26,15 @@ final class TableLoadRun {
   /** The exit code of a load stopped by a signal before the end. */
   static final int STOPPED = 130;
 
+  /** The exit code of a load that ended so: 0 done, 1 failed (short), 130 stopped. */
+  static int exitCode(SnapshotLoad.Status status) {
+    return switch (status) {
+      case DONE -> 0;
+      case FAILED -> 1;
+      case STOPPED -> STOPPED;
+    };
+  }
+
   private final SnapshotSettings settings;
   private final FunctionConfig config;
   private final Supplier<String> password;
@@ -67,11 +76,7 @@ final class TableLoadRun {
                   clock)
               .run();
       System.out.println(result.summary());
-      return switch (result.status()) {
-        case DONE -> 0;
-        case FAILED -> 1;
-        case STOPPED -> STOPPED;
-      };
+      return exitCode(result.status());
     } catch (SourceReadException e) {
       err.println(e.getMessage());
       return 1;

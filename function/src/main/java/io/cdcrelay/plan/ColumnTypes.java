@@ -20,6 +20,7 @@ public final class ColumnTypes {
   private final Map<List<String>, ColumnType> types;
   private final int columnLimit;
   private int columnCount;
+  private int added;
 
   private ColumnTypes(Map<List<String>, ColumnType> types, int columnCount, int columnLimit) {
     this.types = new HashMap<>(types);
@@ -53,17 +54,29 @@ public final class ColumnTypes {
     for (Map.Entry<List<String>, ColumnType> e : created.entrySet()) {
       if (types.putIfAbsent(e.getKey(), e.getValue()) == null) {
         columnCount++;
+        added++;
       }
     }
   }
 
-  /** A copy that planning can extend without changing this one. */
+  /** Whether planning added columns since this copy was made: its rows create them. */
+  public boolean addsColumns() {
+    return added > 0;
+  }
+
+  /** A copy that planning can extend without changing this one (nothing added yet). */
   public ColumnTypes copy() {
     return new ColumnTypes(types, columnCount, columnLimit);
   }
 
   @Override
   public String toString() {
-    return "ColumnTypes[" + types.size() + " data columns, " + columnCount + " in all]";
+    return "ColumnTypes["
+        + types.size()
+        + " data columns ("
+        + added
+        + " added), "
+        + columnCount
+        + " in all]";
   }
 }

@@ -53,6 +53,9 @@ public final class Relay implements AutoCloseable {
   private static final Duration BINDING_TTL = Duration.ofMinutes(10);
   private static final Duration PURGE_STEP = Duration.ofHours(1);
 
+  /** How many times rows are written again after sub-column types changed under their write. */
+  private static final int MAX_TYPE_CONFIRMATIONS = 3;
+
   private final DynamoDbChangeDecoder decoder = new DynamoDbChangeDecoder();
   private final Target target;
   private final RelaySettings settings;
@@ -534,7 +537,8 @@ public final class Relay implements AutoCloseable {
   /**
    * Writes the rows in one bulk request, then retries what failed: after a whole-batch failure with
    * fresh column types, then row by row; a rejected row with the attributes its error names in
-   * {@code aux}, then with all of them. Rows that still fail become dead letters.
+   * {@code aux}, then with all of them. Rows that still fail become dead letters. Where the rows
+   * created sub-columns, their types are then read back and confirmed.
    */
   private Write write(
       TableName table,
@@ -542,6 +546,16 @@ public final class Relay implements AutoCloseable {
       List<PlannedRow> planned,
       ColumnTypes plannedTypes,
       List<DeadLetter> deadLetters) {
+    return write(table, keys, planned, plannedTypes, deadLetters, 0);
+  }
+
+  private Write write(
+      TableName table,
+      KeySchema keys,
+      List<PlannedRow> planned,
+      ColumnTypes plannedTypes,
+      List<DeadLetter> deadLetters,
+      int confirmations) {
     List<PlannedRow> written = new ArrayList<>(planned.size());
     if (planned.isEmpty()) {
       return new Write(written, 0, Map.of());
@@ -575,11 +589,9 @@ public final class Relay implements AutoCloseable {
       }
     }
     if (failed.isEmpty()) {
-      if (rerouted == 0 && plannedTypes != null) {
-        // The sub-columns this batch created exist now: plan the next batch against them.
-        target.remember(table, plannedTypes);
-      }
-      return new Write(written, rerouted, results.storedVersions());
+      Write write = new Write(written, rerouted, results.storedVersions());
+      boolean created = plannedTypes != null && (plannedTypes.addsColumns() || rows != planned);
+      return created ? confirmColumnTypes(table, keys, write, deadLetters, confirmations) : write;
     }
     target.refreshColumnTypes(table);
     for (int i = 0; i < failed.size(); i++) {
@@ -614,7 +626,65 @@ public final class Relay implements AutoCloseable {
         deadLetters.add(new DeadLetter(row.winner().source(), "write", error));
       }
     }
-    return new Write(written, rerouted, results.storedVersions());
+    Write write = new Write(written, rerouted, results.storedVersions());
+    return plannedTypes == null
+        ? write
+        : confirmColumnTypes(table, keys, write, deadLetters, confirmations);
+  }
+
+  /**
+   * After a write that created sub-columns of {@code data}: reads the types the database fixed for
+   * them and writes again, with the attributes that disagree in {@code aux}, each row that does not
+   * fit them. Another writer of the table (a lane, a shard, the Lambda function beside a load) may
+   * have created the same sub-column a moment earlier with another type, and CrateDB stores a
+   * number written into a boolean sub-column as {@code false} without an error. Rewriting the same
+   * version is allowed by the ordering guard; a row that changed meanwhile keeps its newer state.
+   */
+  private Write confirmColumnTypes(
+      TableName table,
+      KeySchema keys,
+      Write write,
+      List<DeadLetter> deadLetters,
+      int confirmations) {
+    target.refreshColumnTypes(table);
+    ColumnTypes stored = target.columnTypes(table);
+    Map<String, PlannedRow> misfits = new LinkedHashMap<>();
+    for (PlannedRow row : write.written) {
+      PlannedRow again = planner.reroute(row, keys, stored, row.inAux(), false);
+      if (!again.inAux().equals(row.inAux())) {
+        // Types may keep changing under a busy table: the last attempt creates no column.
+        boolean last = confirmations + 1 >= MAX_TYPE_CONFIRMATIONS;
+        misfits.put(
+            row.pkJson(), last ? planner.reroute(row, keys, stored, Set.of(), true) : again);
+      }
+    }
+    if (misfits.isEmpty()) {
+      return write;
+    }
+    LOG.warn(
+        "{} rows written into sub-columns that another writer created with other types meanwhile;"
+            + " writing them again with those attributes in aux",
+        misfits.size());
+    int deadLettersBefore = deadLetters.size();
+    Write again =
+        write(table, keys, List.copyOf(misfits.values()), stored, deadLetters, confirmations + 1);
+    Map<String, PlannedRow> rewritten = new HashMap<>();
+    again.written.forEach(row -> rewritten.put(row.pkJson(), row));
+    List<PlannedRow> written = new ArrayList<>(write.written.size());
+    for (PlannedRow row : write.written) {
+      if (!misfits.containsKey(row.pkJson())) {
+        written.add(row);
+      } else if (rewritten.containsKey(row.pkJson())) {
+        written.add(rewritten.get(row.pkJson()));
+      }
+    }
+    Map<String, String> versions = new HashMap<>(write.versions);
+    versions.putAll(again.versions);
+    int rerouted = write.rerouted + rewritten.size();
+    if (deadLetters.size() > deadLettersBefore) {
+      LOG.warn("{} of them rejected again", deadLetters.size() - deadLettersBefore);
+    }
+    return new Write(written, rerouted, versions);
   }
 
   private List<PlannedRow> replan(List<PlannedRow> rows, KeySchema keys, ColumnTypes types) {

@@ -102,15 +102,6 @@ public final class JdbcTarget implements Target {
   }
 
   @Override
-  public void remember(TableName table, ColumnTypes written) {
-    leased(
-        () -> {
-          schemas.remember(table, written);
-          return null;
-        });
-  }
-
-  @Override
   public void refreshColumnTypes(TableName table) {
     leased(
         () -> {

@@ -101,15 +101,7 @@ final class TableSchemas {
     return types == null ? null : types.copy();
   }
 
-  /** Keeps the column types a successfully written batch was planned with (and created). */
-  void remember(TableName table, ColumnTypes written) {
-    TableState known = known(table);
-    if (known.types != null && written != null) {
-      known.types = written.copy();
-    }
-  }
-
-  /** Reads the table's column types again, after a write failed on a type CrateDB had fixed. */
+  /** Reads the table's column types again, after a write that failed on them or created some. */
   void refreshColumnTypes(TableName table) {
     session.connect();
     try {

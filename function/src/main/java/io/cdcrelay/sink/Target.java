@@ -121,10 +121,10 @@ public interface Target extends AutoCloseable {
   /** What is known of the table's column types; {@code null} where the target has no drift. */
   ColumnTypes columnTypes(TableName table);
 
-  /** Keeps the column types a successfully written batch was planned with (and created). */
-  void remember(TableName table, ColumnTypes written);
-
-  /** Reads the table's column types again, after a write failed on a type the database fixed. */
+  /**
+   * Reads the table's column types again: after a write failed on a type the database fixed, or
+   * created columns (whose types another writer may have fixed first).
+   */
   void refreshColumnTypes(TableName table);
 
   /** Upserts all rows in one bulk request. */

@@ -43,6 +43,11 @@ class CrateDbLayoutIT extends LayoutContract {
     return "{x = 42}";
   }
 
+  @Override
+  String dataObjectWithBooleanFlag() {
+    return "{flag = true}";
+  }
+
   /** CrateDB's 1,000-column limit: the attributes past it are kept in aux. */
   @Override
   void checkWideRow(TableRows.Row row) {

@@ -31,6 +31,9 @@ abstract class LayoutContract extends RelayFixture {
   /** The literal of a {@code data} object {@code {"x": 42}} as another writer would set it. */
   abstract String dataObjectWithIntegerX();
 
+  /** The literal of a {@code data} object {@code {"flag": true}}. */
+  abstract String dataObjectWithBooleanFlag();
+
   /** What the row of an item with 1,100 attributes looks like in this database. */
   abstract void checkWideRow(TableRows.Row row);
 
@@ -148,12 +151,15 @@ abstract class LayoutContract extends RelayFixture {
         Statement s = c.createStatement()) {
       // Another writer (the reference tool, a user) creates data['x'] from an integer literal.
       String object = dataObjectWithIntegerX();
-      s.execute(
-          "UPDATE "
-              + table.quoted()
-              + " SET \"data\" = "
-              + object
-              + " WHERE \"cdc_deleted\" = false");
+      database().refresh(table);
+      assertThat(
+              s.executeUpdate(
+                  "UPDATE "
+                      + table.quoted()
+                      + " SET \"data\" = "
+                      + object
+                      + " WHERE \"cdc_deleted\" = false"))
+          .isOne();
     }
     database().refresh(table);
     relay.close();
@@ -162,6 +168,38 @@ abstract class LayoutContract extends RelayFixture {
         relay.apply(batch(record(2, upsert("INSERT", "b", 101, "\"x\":{\"N\":\"42.5\"}"))));
     assertThat(result.succeeded()).isTrue();
     assertThat(live().get("{\"id\":\"b\"}").get("x").decimalValue()).isEqualByComparingTo("42.5");
+  }
+
+  @Test
+  void aColumnAnotherWriterCreatesMeanwhileWithAnotherTypeKeepsTheNumbers() throws Exception {
+    relay.apply(batch(record(1, upsert("INSERT", "a", 100, "\"seed\":{\"S\":\"x\"}"))));
+    try (Connection c = database().connect();
+        Statement s = c.createStatement()) {
+      // Another writer (a second lane, shard or the Lambda function) creates data['flag'] as a
+      // boolean after this relay read the table's columns; it does not know it.
+      database().refresh(table);
+      assertThat(
+              s.executeUpdate(
+                  "UPDATE "
+                      + table.quoted()
+                      + " SET \"data\" = "
+                      + dataObjectWithBooleanFlag()
+                      + " WHERE \"cdc_deleted\" = false"))
+          .isOne();
+    }
+    database().refresh(table);
+    BatchResult result =
+        relay.apply(
+            batch(
+                record(2, upsert("INSERT", "b", 101, "\"flag\":{\"N\":\"-46.25\"}")),
+                record(3, upsert("INSERT", "c", 102, "\"flag\":{\"N\":\"1\"}"))));
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.deadLettered()).isZero();
+    Map<String, JsonNode> items = live();
+    assertThat(items.get("{\"id\":\"a\"}").get("flag").asBoolean()).isTrue();
+    assertThat(items.get("{\"id\":\"b\"}").get("flag").decimalValue())
+        .isEqualByComparingTo("-46.25");
+    assertThat(items.get("{\"id\":\"c\"}").get("flag").decimalValue()).isEqualByComparingTo("1");
   }
 
   @Test

@@ -34,6 +34,11 @@ class PostgreSqlLayoutIT extends LayoutContract {
     return "'{\"x\": 42}'::jsonb";
   }
 
+  @Override
+  String dataObjectWithBooleanFlag() {
+    return "'{\"flag\": true}'::jsonb";
+  }
+
   /** PostgreSQL's jsonb has no column limit: every attribute stays in data. */
   @Override
   void checkWideRow(TableRows.Row row) {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.change.DeadLetter;
 import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.plan.ColumnType;
 import io.cdcrelay.plan.PlannedRow;
 import io.cdcrelay.route.DeleteMode;
 import io.cdcrelay.route.TableRoutes;
@@ -120,9 +121,12 @@ class RelayCoreTest {
         .containsExactly(
             "prepare orders 0",
             "upsert orders 3",
+            "refreshColumnTypes orders 0",
             "upsert orders 3",
             "upsertEach orders 3",
+            "refreshColumnTypes orders 0",
             "upsertEach orders 1",
+            "refreshColumnTypes orders 0",
             "rowVersions orders 3");
     Map<String, PlannedRow> rows = target.rows.get(ORDERS);
     assertThat(rows.get("{\"id\":\"a\"}").inAux()).isEmpty();
@@ -131,6 +135,40 @@ class RelayCoreTest {
     assertThat(result.upserted()).isEqualTo(3);
     assertThat(result.rerouted()).isEqualTo(1);
     assertThat(result.deadLettered()).isZero();
+  }
+
+  @Test
+  void aRowWrittenIntoASubColumnAnotherWriterJustCreatedWithAnotherTypeIsWrittenAgain() {
+    // Another writer created data['x'] as BOOLEAN after this relay read the table's types: the
+    // batch plans x as a new DOUBLE column; a number written into a boolean column is not kept.
+    target.columnCreatedElsewhere(ORDERS, List.of("x"), new ColumnType(ColumnType.Base.BOOLEAN, 0));
+
+    BatchResult result =
+        apply(
+            bySourceTable(),
+            order(1, upsert("INSERT", "a", 1, "\"x\":{\"N\":\"42.5\"}")),
+            order(2, upsert("INSERT", "b", 2, "\"x\":{\"BOOL\":true}")));
+
+    assertThat(result.succeeded()).isTrue();
+    assertThat(target.calls)
+        .containsExactly(
+            "prepare orders 0",
+            "upsert orders 2",
+            "refreshColumnTypes orders 0",
+            "upsert orders 1",
+            "rowVersions orders 2");
+    Map<String, PlannedRow> rows = target.rows.get(ORDERS);
+    assertThat(rows.get("{\"id\":\"a\"}").inAux()).containsExactly("x");
+    // b was planned with x in aux already: its batch-mate a was to create x as a number.
+    assertThat(rows.get("{\"id\":\"b\"}").inAux()).containsExactly("x");
+    assertThat(result.upserted()).isEqualTo(2);
+    assertThat(result.rerouted()).isEqualTo(1);
+
+    // The types are known now: a batch that creates no column reads none.
+    target.calls.clear();
+    apply(bySourceTable(), order(3, upsert("INSERT", "c", 3, "\"x\":{\"BOOL\":false}")));
+    assertThat(target.calls)
+        .containsExactly("prepare orders 0", "upsert orders 1", "rowVersions orders 1");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,6 +1,7 @@
 package io.cdcrelay.testing;
 
 import io.cdcrelay.change.DeadLetter;
+import io.cdcrelay.plan.ColumnType;
 import io.cdcrelay.plan.ColumnTypes;
 import io.cdcrelay.plan.KeySchema;
 import io.cdcrelay.plan.PlannedRow;
@@ -40,6 +41,8 @@ public final class InMemoryTarget implements Target {
 
   private final Map<TableName, Map<String, String>> tombstones = new HashMap<>();
   private final Map<TableName, Binding> bindings = new HashMap<>();
+  private final Map<TableName, Map<List<String>, ColumnType>> fixedTypes = new HashMap<>();
+  private final Map<TableName, Map<List<String>, ColumnType>> knownTypes = new HashMap<>();
   private final Deque<String> wholeBatchFailures = new ArrayDeque<>();
   private final List<Function<PlannedRow, String>> rowRules = new ArrayList<>();
   private final Map<String, Integer> unavailableAt = new HashMap<>();
@@ -107,14 +110,25 @@ public final class InMemoryTarget implements Target {
 
   @Override
   public ColumnTypes columnTypes(TableName table) {
-    return ColumnTypes.empty();
+    return ColumnTypes.of(
+        knownTypes.getOrDefault(table, Map.of()), 5, ColumnTypes.DEFAULT_COLUMN_LIMIT);
   }
 
   @Override
-  public void remember(TableName table, ColumnTypes written) {}
+  public void refreshColumnTypes(TableName table) {
+    call("refreshColumnTypes", table, 0);
+    knownTypes.put(table, new HashMap<>(fixedTypes.getOrDefault(table, Map.of())));
+  }
 
-  @Override
-  public void refreshColumnTypes(TableName table) {}
+  /**
+   * Another writer created the sub-column {@code data[path]} with {@code type}: the relay learns it
+   * when it reads the column types again, not before.
+   */
+  public InMemoryTarget columnCreatedElsewhere(
+      TableName table, List<String> path, ColumnType type) {
+    fixedTypes.computeIfAbsent(table, t -> new HashMap<>()).put(path, type);
+    return this;
+  }
 
   @Override
   public RowResults upsert(TableName table, List<PlannedRow> batch) {

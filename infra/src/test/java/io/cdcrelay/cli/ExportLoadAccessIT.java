@@ -44,6 +44,9 @@ class ExportLoadAccessIT extends DynamoDbTableTest {
 
   private static final String BUCKET_ARN = "arn:aws:s3:::" + S3ExportFixture.BUCKET;
 
+  // Bounds a run if a refusal were retried; the assertions say it is not.
+  private static final String GIVE_UP = "--give-up-after";
+
   private static MotoServer moto;
   private static DynamoDbEmulator emulator;
 
@@ -202,7 +205,7 @@ class ExportLoadAccessIT extends DynamoDbTableTest {
             export.folder(),
             "key=id:S&batch-size=4&parallel=2");
 
-    Run denied = run("load", url, target(), "--give-up-after", "30s");
+    Run denied = run("load", url, target(), GIVE_UP, "30s");
 
     assertThat(denied.exitCode()).as(denied.output()).isEqualTo(1);
     for (String key : export.dataFiles().subList(1, 3)) {
@@ -273,7 +276,9 @@ class ExportLoadAccessIT extends DynamoDbTableTest {
         run(
             "load",
             s3.url(lister.accessKeyId(), lister.secretAccessKey(), export.folder(), "key=id:S"),
-            target());
+            target(),
+            GIVE_UP,
+            "30s");
 
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
     assertThat(run.output())
@@ -300,7 +305,12 @@ class ExportLoadAccessIT extends DynamoDbTableTest {
     String secret = "n0t/a@real%2Fsecret#key+";
 
     Run unknown =
-        run("load", s3.url("AKIAUNKNOWNKEY000000", secret, export.folder(), "key=id:S"), target());
+        run(
+            "load",
+            s3.url("AKIAUNKNOWNKEY000000", secret, export.folder(), "key=id:S"),
+            target(),
+            GIVE_UP,
+            "30s");
 
     assertThat(unknown.exitCode()).as(unknown.output()).isEqualTo(1);
     assertThat(unknown.output())
@@ -316,7 +326,12 @@ class ExportLoadAccessIT extends DynamoDbTableTest {
     assertThat(tableExists()).isFalse();
 
     Run wrongSecret =
-        run("load", s3.url(reader.accessKeyId(), secret, export.folder(), "key=id:S"), target());
+        run(
+            "load",
+            s3.url(reader.accessKeyId(), secret, export.folder(), "key=id:S"),
+            target(),
+            GIVE_UP,
+            "30s");
 
     assertThat(wrongSecret.exitCode()).as(wrongSecret.output()).isEqualTo(1);
     assertThat(wrongSecret.output())

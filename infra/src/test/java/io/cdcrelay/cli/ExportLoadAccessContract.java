@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cdcrelay.snapshot.DynamoDbEmulator;
 import io.cdcrelay.snapshot.S3ExportFixture;
 import io.cdcrelay.snapshot.TestItems;
-import io.cdcrelay.testing.PostgresDatabase;
-import io.cdcrelay.testing.TargetDatabase;
 import io.cdcrelay.tools.MotoServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -35,20 +31,18 @@ import software.amazon.awssdk.services.iam.model.AccessKey;
 /**
  * The load from an export to S3 with credentials S3 refuses, on moto's S3 with its IAM checks on (a
  * moto_server of its own: every request after the test's setup is authenticated and checked against
- * the caller's IAM policies), into PostgreSQL: data files the credentials may not read fail alone,
- * naming the object and the permission, and the same command loads them once it is granted;
- * manifests they may not read stop the load before anything is written; an unknown access key or a
- * wrong secret key is named as such. No secret key is ever printed, and no stack trace.
+ * the caller's IAM policies), written once and run per database: data files the credentials may not
+ * read fail alone, naming the object and the permission, and the same command loads them once it is
+ * granted; manifests they may not read stop the load before anything is written; an unknown access
+ * key or a wrong secret key is named as such. No secret key is ever printed, no stack trace, and
+ * nothing refused is retried.
  */
-class ExportLoadAccessIT extends DynamoDbTableTest {
+abstract class ExportLoadAccessContract extends DynamoDbTableTest {
 
   private static final String BUCKET_ARN = "arn:aws:s3:::" + S3ExportFixture.BUCKET;
 
   // Bounds a run if a refusal were retried; the assertions say it is not.
   private static final String GIVE_UP = "--give-up-after";
-
-  private static MotoServer moto;
-  private static DynamoDbEmulator emulator;
 
   private S3ExportFixture s3;
   private IamClient iam;
@@ -56,62 +50,46 @@ class ExportLoadAccessIT extends DynamoDbTableTest {
   private final Instant exportTime =
       Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MILLIS);
 
-  @BeforeAll
-  static void startMoto() {
-    moto = MotoServer.start();
-    emulator =
-        new DynamoDbEmulator() {
-          @Override
-          public String name() {
-            return "moto with IAM checks";
-          }
+  /** The moto_server of this class, its IAM checks turned on and off by the tests. */
+  abstract MotoServer moto();
 
-          @Override
-          public int port() {
-            return moto.port();
-          }
+  /** The DynamoDB emulator of a moto_server with IAM checks (the load asks it nothing). */
+  static DynamoDbEmulator emulator(MotoServer moto) {
+    return new DynamoDbEmulator() {
+      @Override
+      public String name() {
+        return "moto with IAM checks";
+      }
 
-          @Override
-          public boolean computesCapacity() {
-            return false;
-          }
+      @Override
+      public int port() {
+        return moto.port();
+      }
 
-          @Override
-          public boolean supportsTimeToLive() {
-            return true;
-          }
-        };
-  }
+      @Override
+      public boolean computesCapacity() {
+        return false;
+      }
 
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
-
-  @Override
-  TargetDatabase database() {
-    return PostgresDatabase.get();
-  }
-
-  @Override
-  DynamoDbEmulator dynamoDb() {
-    return emulator;
+      @Override
+      public boolean supportsTimeToLive() {
+        return true;
+      }
+    };
   }
 
   /** Each test sets up its export and IAM users with the checks off, then turns them on. */
   @BeforeEach
   void setUpUnchecked() {
-    moto.authentication(false);
-    s3 = new S3ExportFixture(moto.port());
-    iam = moto.client(IamClient.builder(), Region.AWS_GLOBAL);
+    moto().authentication(false);
+    s3 = new S3ExportFixture(moto().port());
+    iam = moto().client(IamClient.builder(), Region.AWS_GLOBAL);
     exportId = System.currentTimeMillis() + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   @AfterEach
   void close() {
-    moto.authentication(false);
+    moto().authentication(false);
     s3.close();
     iam.close();
   }
@@ -197,7 +175,7 @@ class ExportLoadAccessIT extends DynamoDbTableTest {
                 object(export.folder() + "manifest-files.json"),
                 object(readable)));
     AccessKey admin = user("admin-" + exportId, allow("*", "*"));
-    moto.authentication(true);
+    moto().authentication(true);
     String url =
         s3.url(
             loader.accessKeyId(),
@@ -237,7 +215,7 @@ class ExportLoadAccessIT extends DynamoDbTableTest {
     // What the message asks for, granted by an administrator (whose requests are checked too).
     try (IamClient asAdmin =
         IamClient.builder()
-            .endpointOverride(moto.endpoint())
+            .endpointOverride(moto().endpoint())
             .region(Region.AWS_GLOBAL)
             .credentialsProvider(
                 StaticCredentialsProvider.create(
@@ -270,7 +248,7 @@ class ExportLoadAccessIT extends DynamoDbTableTest {
     List<Map<String, AttributeValue>> items = TestItems.mixed("id", "m", 4);
     S3ExportFixture.Export export = s3.write("p", exportId, source, exportTime, files(items, 1));
     AccessKey lister = user("lister-" + exportId, allow("s3:ListBucket", BUCKET_ARN));
-    moto.authentication(true);
+    moto().authentication(true);
 
     Run run =
         run(
@@ -301,7 +279,7 @@ class ExportLoadAccessIT extends DynamoDbTableTest {
         s3.write("p", exportId, source, exportTime, files(TestItems.mixed("id", "k", 2), 1));
     AccessKey reader =
         user("reader-" + exportId, allow("s3:GetObject", object(export.folder() + "*")));
-    moto.authentication(true);
+    moto().authentication(true);
     String secret = "n0t/a@real%2Fsecret#key+";
 
     Run unknown =

@@ -3,6 +3,7 @@ package io.cdcrelay.snapshot;
 import io.cdcrelay.source.S3ExportUrl;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -20,7 +21,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 /**
  * Reads the objects of an export's folder over the AWS SDK's S3 client: the region, a custom
  * endpoint with path-style requests (an emulator), the URL's credentials or the default chain.
- * Failures are {@link SourceReadException}s, one sentence each, that say whether a retry can help.
+ * Failures are {@link SourceReadException}s, one sentence each, that say whether a retry can help
+ * and, for credentials S3 refuses or a permission they lack, what to fix or grant.
  */
 public final class S3ExportFiles implements AutoCloseable {
 
@@ -29,11 +31,14 @@ public final class S3ExportFiles implements AutoCloseable {
       Set.of("SlowDown", "RequestTimeout", "ExpiredToken", "RequestTimeTooSkewed");
 
   private final S3Client client;
-  private final String bucket;
+  private final S3ExportUrl url;
 
-  public S3ExportFiles(S3Client client, String bucket) {
+  /**
+   * @param url the export: its bucket, and what failure messages name (its folder, the access key)
+   */
+  public S3ExportFiles(S3Client client, S3ExportUrl url) {
     this.client = client;
-    this.bucket = bucket;
+    this.url = url;
   }
 
   /** A reader of the URL's bucket. */
@@ -49,7 +54,7 @@ public final class S3ExportFiles implements AutoCloseable {
             .credentialsProvider(credentials(url))
             .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
     url.endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
-    return new S3ExportFiles(builder.build(), url.bucket());
+    return new S3ExportFiles(builder.build(), url);
   }
 
   static AwsCredentialsProvider credentials(S3ExportUrl url) {
@@ -63,7 +68,7 @@ public final class S3ExportFiles implements AutoCloseable {
   /** The whole object, for a manifest. */
   public byte[] read(String key) {
     try {
-      return client.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+      return client.getObjectAsBytes(r -> r.bucket(url.bucket()).key(key)).asByteArray();
     } catch (SdkException e) {
       throw failure(key, e);
     }
@@ -72,7 +77,7 @@ public final class S3ExportFiles implements AutoCloseable {
   /** The object as a stream, for a data file; the caller closes it. */
   public InputStream open(String key) {
     try {
-      return client.getObject(r -> r.bucket(bucket).key(key));
+      return client.getObject(r -> r.bucket(url.bucket()).key(key));
     } catch (SdkException e) {
       throw failure(key, e);
     }
@@ -80,7 +85,7 @@ public final class S3ExportFiles implements AutoCloseable {
 
   /** The S3 URL of a key, as messages name it. */
   public String location(String key) {
-    return "s3://" + bucket + "/" + key;
+    return "s3://" + url.bucket() + "/" + key;
   }
 
   SourceReadException failure(String key, SdkException e) {
@@ -93,13 +98,28 @@ public final class S3ExportFiles implements AutoCloseable {
         return new SourceReadException(
             where + " does not exist (" + (code == null ? status : code) + ")", false, e);
       }
+      Optional<String> credentials = code == null ? Optional.empty() : refused(code);
+      if (credentials.isPresent()) {
+        return new SourceReadException(
+            "S3 refused the credentials reading " + where + " (" + code + "): " + credentials.get(),
+            false,
+            e);
+      }
       if (status == 403) {
         return new SourceReadException(
-            "access to "
+            "access denied to "
                 + where
-                + " was denied ("
+                + " ("
                 + (code == null ? "403" : code)
-                + "): the credentials need s3:GetObject on the export's folder",
+                + "): the credentials"
+                + url.accessKey()
+                    .map(k -> " (access key " + k + ")")
+                    .orElse(" of the default chain")
+                + " need s3:GetObject on "
+                + arn(url.folder() + "*")
+                + " (and kms:Decrypt for an SSE-KMS export); without s3:ListBucket on "
+                + arn("")
+                + ", S3 denies access to a missing object too",
             false,
             e);
       }
@@ -112,6 +132,35 @@ public final class S3ExportFiles implements AutoCloseable {
     }
     return new SourceReadException(
         "reading " + where + " failed: " + e.getMessage(), e instanceof SdkClientException, e);
+  }
+
+  /**
+   * What is wrong with the credentials when S3 refuses them with this error code (no permission can
+   * help then), or empty for any other code.
+   */
+  private Optional<String> refused(String code) {
+    String key =
+        url.accessKey()
+            .map(k -> "the access key " + k)
+            .orElse("the access key of the default credential chain");
+    String fix =
+        url.accessKey().isPresent()
+            ? "; correct ACCESS_KEY:SECRET_KEY in the URL (percent-encoded: / as %2F, + as %2B)"
+            : "; correct the environment, profile or role it comes from";
+    return switch (code) {
+      case "InvalidAccessKeyId" -> Optional.of(key + " is not known to S3" + fix);
+      case "SignatureDoesNotMatch" -> Optional.of("the secret key does not belong to " + key + fix);
+      case "InvalidToken" -> Optional.of("the session token of " + key + " is not valid" + fix);
+      default -> Optional.empty();
+    };
+  }
+
+  /** The ARN of a key (or, for an empty one, of the bucket) in the bucket's partition. */
+  private String arn(String key) {
+    String region = url.region();
+    String partition =
+        region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+    return "arn:" + partition + ":s3:::" + url.bucket() + (key.isEmpty() ? "" : "/" + key);
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,10 +116,15 @@ public final class S3ExportFixture implements AutoCloseable {
 
   /** The {@code s3://} URL of an export folder, with credentials and {@code options}. */
   public String url(String folder, String options) {
+    return url(DynamoDbEmulator.ACCESS_KEY, DynamoDbEmulator.SECRET_KEY, folder, options);
+  }
+
+  /** The {@code s3://} URL of an export folder with these credentials (percent-encoded). */
+  public String url(String accessKey, String secretKey, String folder, String options) {
     return "s3://"
-        + DynamoDbEmulator.ACCESS_KEY
+        + URLEncoder.encode(accessKey, StandardCharsets.UTF_8)
         + ":"
-        + DynamoDbEmulator.SECRET_KEY.replace("/", "%2F").replace("+", "%2B")
+        + URLEncoder.encode(secretKey, StandardCharsets.UTF_8)
         + "@"
         + BUCKET
         + "/"

@@ -7,6 +7,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +95,43 @@ public final class MotoServer implements AutoCloseable {
             .credentialsProvider(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
             .httpClient(UrlConnectionHttpClient.create()));
+  }
+
+  /**
+   * Turns moto's IAM checks on or off. On: from now on every request is authenticated and checked
+   * against the IAM policies of its caller, as AWS does (an unknown access key or a wrong secret
+   * key is refused, an action no policy allows is denied); off (moto's default): every request is
+   * served, so a test first creates its data, IAM users, policies and access keys. This is moto's
+   * {@code INITIAL_NO_AUTH_ACTION_COUNT} set at run time, without counting the requests before:
+   * {@code POST /moto-api/reset-auth} with 0 (on) or {@code inf} (off), as moto's own {@code
+   * set_initial_no_auth_action_count} does in server mode. It applies to the whole server.
+   */
+  public void authentication(boolean on) {
+    try {
+      HttpResponse<String> response =
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .build()
+              .send(
+                  HttpRequest.newBuilder(endpoint().resolve("/moto-api/reset-auth"))
+                      .POST(HttpRequest.BodyPublishers.ofString(on ? "0" : "inf"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(
+            "moto_server did not turn its IAM checks "
+                + (on ? "on" : "off")
+                + ": "
+                + response.statusCode()
+                + " "
+                + response.body());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot reach moto_server", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The server's endpoint. */

@@ -1,6 +1,7 @@
 package io.cdcrelay.plan;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +21,7 @@ public final class ColumnTypes {
   private final Map<List<String>, ColumnType> types;
   private final int columnLimit;
   private int columnCount;
-  private int added;
+  private final Map<List<String>, ColumnType> added = new LinkedHashMap<>();
 
   private ColumnTypes(Map<List<String>, ColumnType> types, int columnCount, int columnLimit) {
     this.types = new HashMap<>(types);
@@ -54,14 +55,29 @@ public final class ColumnTypes {
     for (Map.Entry<List<String>, ColumnType> e : created.entrySet()) {
       if (types.putIfAbsent(e.getKey(), e.getValue()) == null) {
         columnCount++;
-        added++;
+        added.put(e.getKey(), e.getValue());
       }
     }
   }
 
   /** Whether planning added columns since this copy was made: its rows create them. */
   public boolean addsColumns() {
-    return added > 0;
+    return !added.isEmpty();
+  }
+
+  /**
+   * Whether each column planning added has, in {@code stored} (read from the database after the
+   * write), the type it was planned with, or is not there: then no row planned with this knowledge
+   * can disagree with the table.
+   */
+  public boolean addedAgreeWith(ColumnTypes stored) {
+    for (Map.Entry<List<String>, ColumnType> e : added.entrySet()) {
+      ColumnType actual = stored.types.get(e.getKey());
+      if (actual != null && !actual.equals(e.getValue())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A copy that planning can extend without changing this one (nothing added yet). */
@@ -74,7 +90,7 @@ public final class ColumnTypes {
     return "ColumnTypes["
         + types.size()
         + " data columns ("
-        + added
+        + added.size()
         + " added), "
         + columnCount
         + " in all]";

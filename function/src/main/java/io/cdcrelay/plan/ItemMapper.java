@@ -155,7 +155,9 @@ public final class ItemMapper {
         List<String> child = new ArrayList<>(path.size() + 1);
         child.addAll(path);
         child.add(field.getKey());
-        if (!fits(List.copyOf(child), field.getValue(), depth, childrenInArray, types, created)) {
+        // A field's depth counts the arrays below its object only, as CrateDB reports its type
+        // (data['lines']['sku'] of an array of objects is text, not text_array).
+        if (!fits(List.copyOf(child), field.getValue(), 0, childrenInArray, types, created)) {
           return false;
         }
       }

@@ -590,8 +590,12 @@ public final class Relay implements AutoCloseable {
     }
     if (failed.isEmpty()) {
       Write write = new Write(written, rerouted, results.storedVersions());
-      boolean created = plannedTypes != null && (plannedTypes.addsColumns() || rows != planned);
-      return created ? confirmColumnTypes(table, keys, write, deadLetters, confirmations) : write;
+      boolean replanned = rows != planned;
+      if (plannedTypes == null || !(plannedTypes.addsColumns() || replanned)) {
+        return write;
+      }
+      return confirmColumnTypes(
+          table, keys, write, replanned ? null : plannedTypes, deadLetters, confirmations);
     }
     target.refreshColumnTypes(table);
     for (int i = 0; i < failed.size(); i++) {
@@ -629,7 +633,7 @@ public final class Relay implements AutoCloseable {
     Write write = new Write(written, rerouted, results.storedVersions());
     return plannedTypes == null
         ? write
-        : confirmColumnTypes(table, keys, write, deadLetters, confirmations);
+        : confirmColumnTypes(table, keys, write, null, deadLetters, confirmations);
   }
 
   /**
@@ -639,15 +643,22 @@ public final class Relay implements AutoCloseable {
    * have created the same sub-column a moment earlier with another type, and CrateDB stores a
    * number written into a boolean sub-column as {@code false} without an error. Rewriting the same
    * version is allowed by the ordering guard; a row that changed meanwhile keeps its newer state.
+   *
+   * @param planned what every written row was planned with, if they all were: when the columns it
+   *     added have the planned types, no row needs a second look
    */
   private Write confirmColumnTypes(
       TableName table,
       KeySchema keys,
       Write write,
+      ColumnTypes planned,
       List<DeadLetter> deadLetters,
       int confirmations) {
     target.refreshColumnTypes(table);
     ColumnTypes stored = target.columnTypes(table);
+    if (planned != null && planned.addedAgreeWith(stored)) {
+      return write;
+    }
     Map<String, PlannedRow> misfits = new LinkedHashMap<>();
     for (PlannedRow row : write.written) {
       PlannedRow again = planner.reroute(row, keys, stored, row.inAux(), false);

@@ -66,6 +66,28 @@ class ItemMapperTest {
   }
 
   @Test
+  void theColumnsAnItemCreatesHaveTheTypesCrateDbReportsForThem() throws Exception {
+    // What CrateDB 6.4.3 lists in information_schema.columns after writing this item: a field of
+    // an array of objects counts only the arrays below its own object.
+    ColumnTypes planned = ColumnTypes.empty();
+    map(
+        crate,
+        "\"lines\":{\"L\":[{\"M\":{\"sku\":{\"S\":\"x\"},\"tags\":{\"SS\":[\"p\",\"q\"]},"
+            + "\"deep\":{\"M\":{\"n\":{\"N\":\"1\"}}},"
+            + "\"mat\":{\"L\":[{\"L\":[{\"N\":\"1\"}]}]}}}]}",
+        planned);
+    Map<List<String>, ColumnType> reported = new HashMap<>();
+    reported.put(List.of("lines"), ColumnType.parse("object_array"));
+    reported.put(List.of("lines", "sku"), ColumnType.parse("text"));
+    reported.put(List.of("lines", "tags"), ColumnType.parse("text_array"));
+    reported.put(List.of("lines", "deep"), ColumnType.parse("object"));
+    reported.put(List.of("lines", "deep", "n"), ColumnType.parse("double precision"));
+    reported.put(List.of("lines", "mat"), ColumnType.parse("double precision_array_array"));
+    assertThat(planned.addedAgreeWith(ColumnTypes.of(reported, 11, 1000))).isTrue();
+    reported.forEach((path, type) -> assertThat(planned.get(path)).as("%s", path).contains(type));
+  }
+
+  @Test
   void typeFixedEarlierInTheSameBatchIsRespected() throws Exception {
     ColumnTypes types = ColumnTypes.empty();
     assertThat(map(crate, "\"x\":{\"N\":\"1.5\"}", types).inAux()).isEmpty();

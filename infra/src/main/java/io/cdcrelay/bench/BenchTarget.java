@@ -1,6 +1,7 @@
 package io.cdcrelay.bench;
 
 import io.cdcrelay.cli.EmbeddedTarget;
+import io.cdcrelay.cli.RelayCli;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -86,6 +87,37 @@ final class BenchTarget implements AutoCloseable {
         DriverManager.getConnection(jdbcUrl() + (rewrite ? "&reWriteBatchedInserts=true" : ""));
     connection.setAutoCommit(true);
     return connection;
+  }
+
+  /** The rows of {@code table} in the schema {@code bench}, refreshed first on CrateDB. */
+  long rows(String table) throws SQLException {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
+      String name = SCHEMA + ".\"" + table + "\"";
+      if (crateDb) {
+        statement.execute("REFRESH TABLE " + name);
+      }
+      try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + name)) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /**
+   * Runs {@code relay load source} in this process into {@code table} of the schema {@code bench},
+   * which also holds the state; its exit code.
+   */
+  int relayLoad(String source, String table) {
+    return RelayCli.run(
+        "load",
+        source,
+        "--target",
+        jdbcUrl(),
+        "--table",
+        SCHEMA + "." + table,
+        "--state-schema",
+        SCHEMA);
   }
 
   /** Drops every table and view of the schema {@code bench}; no other schema is touched. */

@@ -74,6 +74,25 @@ final class EmulatorProcess implements AutoCloseable {
     return port;
   }
 
+  /**
+   * A source URL of the relay (and the reference tool) for {@code name} on this emulator: {@code
+   * scheme://KEY:SECRET@127.0.0.1:PORT/NAME?region=REGION}, to which options are appended with
+   * {@code &}.
+   */
+  String sourceUrl(String scheme, String accessKey, String secretKey, String name, String region) {
+    return scheme
+        + "://"
+        + accessKey
+        + ":"
+        + secretKey
+        + "@127.0.0.1:"
+        + port
+        + "/"
+        + name
+        + "?region="
+        + region;
+  }
+
   @Override
   public void close() {
     process.descendants().forEach(ProcessHandle::destroy);

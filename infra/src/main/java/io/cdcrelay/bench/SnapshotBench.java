@@ -3,7 +3,6 @@ package io.cdcrelay.bench;
 import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.change.ChangeVersion;
 import io.cdcrelay.change.Decoded;
-import io.cdcrelay.cli.RelayCli;
 import io.cdcrelay.plan.BatchPlan;
 import io.cdcrelay.plan.BatchPlanner;
 import io.cdcrelay.plan.ColumnTypes;
@@ -16,13 +15,11 @@ import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetSql;
 import io.cdcrelay.snapshot.SdkItems;
 import io.cdcrelay.snapshot.SnapshotChanges;
-import io.cdcrelay.tools.Command;
 import io.cdcrelay.tools.Installs;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -31,6 +28,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -337,31 +336,13 @@ final class SnapshotBench {
   /** One full load in this process into a fresh table; wall seconds. */
   private double load(EmulatorProcess dynalite, String loadTable) {
     String source =
-        "dynamodb://"
-            + ACCESS_KEY
-            + ":"
-            + SECRET_KEY
-            + "@127.0.0.1:"
-            + dynalite.port()
-            + "/"
-            + SOURCE_TABLE
-            + "?region="
-            + REGION
+        dynalite.sourceUrl("dynamodb", ACCESS_KEY, SECRET_KEY, SOURCE_TABLE, REGION)
             + "&segments="
             + segments
             + "&batch-size="
             + batchSize;
     long start = System.nanoTime();
-    int exit =
-        RelayCli.run(
-            "load",
-            source,
-            "--target",
-            target.jdbcUrl(),
-            "--table",
-            BenchTarget.SCHEMA + "." + loadTable,
-            "--state-schema",
-            BenchTarget.SCHEMA);
+    int exit = target.relayLoad(source, loadTable);
     double seconds = (System.nanoTime() - start) / 1e9;
     if (exit != 0) {
       throw new IllegalStateException("relay load dynamodb:// exited " + exit);
@@ -434,19 +415,9 @@ final class SnapshotBench {
 
   /** The load wrote every item. */
   private void check(String loadTable) throws SQLException {
-    try (Connection connection = target.connect();
-        Statement statement = connection.createStatement()) {
-      String name = BenchTarget.SCHEMA + ".\"" + loadTable + "\"";
-      if (target.isCrateDb()) {
-        statement.execute("REFRESH TABLE " + name);
-      }
-      try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + name)) {
-        rs.next();
-        if (rs.getLong(1) != items) {
-          throw new IllegalStateException(
-              loadTable + " holds " + rs.getLong(1) + " rows of " + items);
-        }
-      }
+    long rows = target.rows(loadTable);
+    if (rows != items) {
+      throw new IllegalStateException(loadTable + " holds " + rows + " rows of " + items);
     }
   }
 
@@ -456,15 +427,8 @@ final class SnapshotBench {
     String name =
         String.format(
             "reference tool ctk load dynamodb://, batch-size %d, %,d items", pageSize, items);
-    if (!target.isCrateDb()) {
-      table.skip("snapshot", name, "the reference tool writes to CrateDB only: set CRATEDB_URL");
-      return;
-    }
-    Path bin;
-    try {
-      bin = Installs.pythonVenv(tools, "ctk", Installs.REFERENCE_TOOL);
-    } catch (Installs.UnavailableException e) {
-      table.skip("snapshot", name, e.getMessage());
+    Optional<ReferenceTool> tool = ReferenceTool.install(target, tools, table, "snapshot", name);
+    if (tool.isEmpty()) {
       return;
     }
     // Not created here: the full load creates its own table when it is missing (CREATE TABLE IF
@@ -472,54 +436,14 @@ final class SnapshotBench {
     // OBJECT(IGNORED)), as its users run it; the relay's load creates its table in its time too.
     String refTable = "snapshot_reference_ctk";
     String source =
-        "dynamodb://"
-            + ACCESS_KEY
-            + ":"
-            + SECRET_KEY
-            + "@127.0.0.1:"
-            + dynalite.port()
-            + "/"
-            + SOURCE_TABLE
-            + "?region="
-            + REGION
+        dynalite.sourceUrl("dynamodb", ACCESS_KEY, SECRET_KEY, SOURCE_TABLE, REGION)
             + "&batch-size="
             + pageSize;
-    String crate =
-        "crate://crate@"
-            + target.httpSql().orElseThrow().getHost()
-            + ":4200/"
-            + BenchTarget.SCHEMA
-            + "/"
-            + refTable;
-    long start = System.nanoTime();
-    Command.Result result =
-        Command.run(
-            // 0.1.x: "ctk load SOURCE_URL", the target from CRATEDB_CLUSTER_URL.
-            List.of(bin.resolve("ctk").toString(), "load", source),
-            tools.toAbsolutePath(),
-            Map.of("CRATEDB_CLUSTER_URL", crate),
-            Duration.ofMinutes(20));
-    double seconds = (System.nanoTime() - start) / 1e9;
-    if (result.exitCode() != 0) {
-      String output = result.output().strip();
-      table.skip(
-          "snapshot",
-          name,
-          "ctk exited "
-              + result.exitCode()
-              + ": "
-              + output.substring(Math.max(0, output.length() - 200)).replace('\n', ' '));
+    OptionalDouble seconds = tool.get().load(source, refTable, table, "snapshot", name);
+    if (seconds.isEmpty()) {
       return;
     }
-    try (Connection connection = target.connect();
-        Statement statement = connection.createStatement()) {
-      statement.execute("REFRESH TABLE " + BenchTarget.SCHEMA + "." + refTable);
-      try (ResultSet rs =
-          statement.executeQuery("SELECT count(*) FROM " + BenchTarget.SCHEMA + "." + refTable)) {
-        rs.next();
-        log.printf("snapshot: ctk wrote %d rows of %d items%n", rs.getLong(1), items);
-      }
-    }
+    log.printf("snapshot: ctk wrote %d rows of %d items%n", tool.get().rows(refTable), items);
     table.add(
         "snapshot",
         "  the same load",
@@ -528,7 +452,7 @@ final class SnapshotBench {
         String.format(
             "reference tool (ctk load dynamodb://, batch-size %d, process start to exit, one run)",
             pageSize),
-        Stats.of(items / seconds));
+        Stats.of(items / seconds.getAsDouble()));
   }
 
   /**

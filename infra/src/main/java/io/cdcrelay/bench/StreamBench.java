@@ -1,23 +1,21 @@
 package io.cdcrelay.bench;
 
 import com.sun.management.OperatingSystemMXBean;
-import io.cdcrelay.cli.RelayCli;
 import io.cdcrelay.kinesis.KinesisClients;
-import io.cdcrelay.tools.Command;
 import io.cdcrelay.tools.Installs;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
@@ -235,16 +233,7 @@ final class StreamBench {
       throws SQLException {
     forgetCheckpoints();
     String source =
-        "kinesis+dynamodb+cdc://"
-            + ACCESS_KEY
-            + ":"
-            + SECRET_KEY
-            + "@127.0.0.1:"
-            + moto.port()
-            + "/"
-            + stream
-            + "?region="
-            + REGION
+        moto.sourceUrl("kinesis+dynamodb+cdc", ACCESS_KEY, SECRET_KEY, stream, REGION)
             + "&batch-size="
             + batchSize
             + "&batches-in-flight="
@@ -253,16 +242,7 @@ final class StreamBench {
     OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpu = os.getProcessCpuTime();
     long start = System.nanoTime();
-    int exit =
-        RelayCli.run(
-            "load",
-            source,
-            "--target",
-            target.jdbcUrl(),
-            "--table",
-            BenchTarget.SCHEMA + "." + relayTable,
-            "--state-schema",
-            BenchTarget.SCHEMA);
+    int exit = target.relayLoad(source, relayTable);
     double wall = (System.nanoTime() - start) / 1e9;
     double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
     if (exit != 0) {
@@ -287,20 +267,10 @@ final class StreamBench {
 
   /** The run relayed every record: the table holds exactly the live items. */
   private void check(String relayTable, long live) throws SQLException {
-    try (Connection connection = target.connect();
-        Statement statement = connection.createStatement()) {
-      String table = BenchTarget.SCHEMA + ".\"" + relayTable + "\"";
-      if (target.isCrateDb()) {
-        statement.execute("REFRESH TABLE " + table);
-      }
-      try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + table)) {
-        rs.next();
-        long rows = rs.getLong(1);
-        if (rows != live) {
-          throw new IllegalStateException(
-              relayTable + " holds " + rows + " rows, the stream " + live + " live items");
-        }
-      }
+    long rows = target.rows(relayTable);
+    if (rows != live) {
+      throw new IllegalStateException(
+          relayTable + " holds " + rows + " rows, the stream " + live + " live items");
     }
   }
 
@@ -315,15 +285,8 @@ final class StreamBench {
       table.skip("stream", name, "--reference-records 0");
       return;
     }
-    if (!target.isCrateDb()) {
-      table.skip("stream", name, "the reference tool writes to CrateDB only: set CRATEDB_URL");
-      return;
-    }
-    Path bin;
-    try {
-      bin = Installs.pythonVenv(tools, "ctk", Installs.REFERENCE_TOOL);
-    } catch (Installs.UnavailableException e) {
-      table.skip("stream", name, e.getMessage());
+    Optional<ReferenceTool> tool = ReferenceTool.install(target, tools, table, "stream", name);
+    if (tool.isEmpty()) {
       return;
     }
     String stream = "bench-reference";
@@ -341,61 +304,21 @@ final class StreamBench {
               + " \"data\" OBJECT(DYNAMIC), \"aux\" OBJECT(IGNORED))");
     }
     String source =
-        "kinesis+dynamodb+cdc://"
-            + ACCESS_KEY
-            + ":"
-            + SECRET_KEY
-            + "@127.0.0.1:"
-            + moto.port()
-            + "/"
-            + stream
-            + "?region="
-            + REGION
+        moto.sourceUrl("kinesis+dynamodb+cdc", ACCESS_KEY, SECRET_KEY, stream, REGION)
             + "&batch-size=500&once=true";
-    String crate =
-        "crate://crate@"
-            + target.httpSql().orElseThrow().getHost()
-            + ":4200/"
-            + BenchTarget.SCHEMA
-            + "/"
-            + refTable;
-    long start = System.nanoTime();
-    Command.Result result =
-        Command.run(
-            // 0.1.x: "ctk load SOURCE_URL", the target from CRATEDB_CLUSTER_URL.
-            List.of(bin.resolve("ctk").toString(), "load", source),
-            tools.toAbsolutePath(),
-            Map.of("CRATEDB_CLUSTER_URL", crate),
-            Duration.ofMinutes(20));
-    double seconds = (System.nanoTime() - start) / 1e9;
-    if (result.exitCode() != 0) {
-      String output = result.output().strip();
-      table.skip(
-          "stream",
-          name,
-          "ctk exited "
-              + result.exitCode()
-              + ": "
-              + output.substring(Math.max(0, output.length() - 200)).replace('\n', ' '));
+    OptionalDouble seconds = tool.get().load(source, refTable, table, "stream", name);
+    if (seconds.isEmpty()) {
       return;
     }
     long live = liveItems(generator, referenceRecords);
-    try (Connection connection = target.connect();
-        Statement statement = connection.createStatement()) {
-      statement.execute("REFRESH TABLE " + BenchTarget.SCHEMA + "." + refTable);
-      try (ResultSet rs =
-          statement.executeQuery("SELECT count(*) FROM " + BenchTarget.SCHEMA + "." + refTable)) {
-        rs.next();
-        log.printf("stream: ctk wrote %d rows of %d live items%n", rs.getLong(1), live);
-      }
-    }
+    log.printf("stream: ctk wrote %d rows of %d live items%n", tool.get().rows(refTable), live);
     List<Double> relayRates = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
       String relayTable = "reference_relay_r" + round;
       double[] run = relay(moto, stream, 500, relayTable);
       relayRates.add(referenceRecords / run[0]);
     }
-    Stats ctk = Stats.of(referenceRecords / seconds);
+    Stats ctk = Stats.of(referenceRecords / seconds.getAsDouble());
     table.add(
         "stream",
         String.format(

@@ -2,12 +2,12 @@ package io.cdcrelay.cli;
 
 import static io.cdcrelay.cli.SampleEvents.bool;
 import static io.cdcrelay.cli.SampleEvents.compact;
-import static io.cdcrelay.cli.SampleEvents.itemSize;
 import static io.cdcrelay.cli.SampleEvents.keys;
 import static io.cdcrelay.cli.SampleEvents.l;
 import static io.cdcrelay.cli.SampleEvents.m;
 import static io.cdcrelay.cli.SampleEvents.n;
 import static io.cdcrelay.cli.SampleEvents.s;
+import static io.cdcrelay.cli.SampleEvents.with;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,9 +64,7 @@ public final class DynamoDbStreamsSampleEvents {
   private static Event ttlRemove(Timeline timeline) {
     Event event = new Event(timeline);
     ObjectNode plugh = keys("plugh", "2024-07-12T01:18:00");
-    ObjectNode item = plugh.deepCopy();
-    item.set("temperature", n("24.5"));
-    item.set("expires_at", n("1720740300"));
+    ObjectNode item = with(plugh, "temperature", n("24.5"), "expires_at", n("1720740300"));
     event.insert(plugh, item);
     event.expire(plugh, item);
     return event;
@@ -75,45 +73,36 @@ public final class DynamoDbStreamsSampleEvents {
   private static Event batch(Timeline timeline) {
     Event event = new Event(timeline);
     ObjectNode bar = keys("bar", "2024-07-12T01:18:03");
-    ObjectNode barItem = bar.deepCopy();
-    barItem.set("temperature", n("21.5"));
-    barItem.set("meta.source", s("import"));
-    barItem.set("mixed", l(n("1"), s("a")));
+    ObjectNode barItem =
+        with(bar, "temperature", n("21.5"), "meta.source", s("import"), "mixed", l(n("1"), s("a")));
     event.insert(bar, barItem);
 
     ObjectNode qux = keys("qux", "2024-07-12T01:18:11");
-    ObjectNode quxInserted = qux.deepCopy();
-    quxInserted.set("temperature", n("23.25"));
-    quxInserted.set("status", s("online"));
+    ObjectNode quxInserted = with(qux, "temperature", n("23.25"), "status", s("online"));
     event.sameSecond().insert(qux, quxInserted);
 
     ObjectNode quux = keys("quux", "2024-07-12T01:18:15");
-    ObjectNode quuxItem = quux.deepCopy();
-    quuxItem.set("temperature", n("18.75"));
+    ObjectNode quuxItem = with(quux, "temperature", n("18.75"));
     event.insert(quux, quuxItem);
 
     // Two changes of qux within one second: the sequence number says which is newer.
-    ObjectNode quxModified = quxInserted.deepCopy();
-    quxModified.set("temperature", n("23.5"));
-    quxModified.set("status", s("degraded"));
-    quxModified.set("alert", bool(true));
+    ObjectNode quxModified =
+        with(quxInserted, "temperature", n("23.5"), "status", s("degraded"), "alert", bool(true));
     event.sameSecond().modify(qux, quxModified, quxInserted);
-    ObjectNode quxAgain = quxModified.deepCopy();
-    quxAgain.set("status", s("offline"));
+    ObjectNode quxAgain = with(quxModified, "status", s("offline"));
     event.sameSecond().modify(qux, quxAgain, quxModified);
 
     ObjectNode corge = keys("corge", "2024-07-12T01:18:22");
-    ObjectNode corgeItem = corge.deepCopy();
-    corgeItem.set("temperature", n("-3.5"));
-    corgeItem.set("location", m("room", s("freezer"), "floor", n("-1")));
+    ObjectNode corgeItem =
+        with(
+            corge, "temperature", n("-3.5"), "location", m("room", s("freezer"), "floor", n("-1")));
     event.insert(corge, corgeItem);
 
     event.sameSecond().remove(quux, quuxItem);
 
     // Removed and put again in the same second: the item lives, as the later write says.
     event.sameSecond().remove(corge, corgeItem);
-    ObjectNode corgeBack = corge.deepCopy();
-    corgeBack.set("temperature", n("-4"));
+    ObjectNode corgeBack = with(corge, "temperature", n("-4"));
     event.sameSecond().insert(corge, corgeBack);
     return event;
   }
@@ -121,8 +110,7 @@ public final class DynamoDbStreamsSampleEvents {
   private static Event poison(Timeline timeline) {
     Event event = new Event(timeline);
     ObjectNode garply = keys("garply", "2024-07-12T01:19:01");
-    ObjectNode garplyItem = garply.deepCopy();
-    garplyItem.set("temperature", n("22"));
+    ObjectNode garplyItem = with(garply, "temperature", n("22"));
     event.insert(garply, garplyItem);
 
     event.record("ARCHIVE", garply, garplyItem, null);
@@ -131,14 +119,12 @@ public final class DynamoDbStreamsSampleEvents {
     ((ObjectNode) noKeys.get("dynamodb")).remove("Keys");
 
     ObjectNode badNumber = keys("grault", "2024-07-12T01:19:05");
-    ObjectNode badItem = badNumber.deepCopy();
-    badItem.set("temperature", n("20"));
+    ObjectNode badItem = with(badNumber, "temperature", n("20"));
     ObjectNode bad = event.record("INSERT", badNumber, badItem, null);
     ((ObjectNode) bad.get("dynamodb").get("NewImage")).set("temperature", n("twenty"));
 
     ObjectNode waldo = keys("waldo", "2024-07-12T01:19:09");
-    ObjectNode waldoItem = waldo.deepCopy();
-    waldoItem.set("temperature", n("22.5"));
+    ObjectNode waldoItem = with(waldo, "temperature", n("22.5"));
     event.insert(waldo, waldoItem);
     return event;
   }
@@ -217,16 +203,7 @@ public final class DynamoDbStreamsSampleEvents {
       record.put("awsRegion", "us-east-1");
       ObjectNode dynamodb = record.putObject("dynamodb");
       dynamodb.put("ApproximateCreationDateTime", timeline.seconds);
-      dynamodb.set("Keys", keys.deepCopy());
-      int size = itemSize(keys);
-      if (newImage != null) {
-        dynamodb.set("NewImage", newImage.deepCopy());
-        size += itemSize(newImage);
-      }
-      if (old != null) {
-        dynamodb.set("OldImage", old.deepCopy());
-        size += itemSize(old);
-      }
+      int size = SampleEvents.putImages(dynamodb, keys, newImage, old);
       dynamodb.put("SequenceNumber", sequenceNumber);
       dynamodb.put("SizeBytes", size);
       dynamodb.put("StreamViewType", "NEW_AND_OLD_IMAGES");

@@ -1,18 +1,8 @@
 package io.cdcrelay.cli;
 
-import io.cdcrelay.provision.AwsClients;
-import io.cdcrelay.provision.AwsProvisioner;
-import io.cdcrelay.provision.Observed;
-import io.cdcrelay.provision.Plan;
-import io.cdcrelay.provision.Planner;
-import io.cdcrelay.provision.ProvisionException;
-import io.cdcrelay.provision.ProvisionRequest;
-import io.cdcrelay.provision.Step;
-import io.cdcrelay.source.BadSourceUrlException;
 import io.cdcrelay.source.SourceType;
 import io.cdcrelay.source.SourceUrl;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,18 +46,11 @@ final class ProvisionCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    SourceUrl source;
-    try {
-      source = SourceUrl.parse(options.url);
-    } catch (BadSourceUrlException e) {
-      err.println("Bad source URL: " + e.getMessage());
+    Optional<SourceUrl> parsed = options.source(err);
+    if (parsed.isEmpty()) {
       return 2;
     }
-    Optional<String> mismatch = options.mismatch(source);
-    if (mismatch.isPresent()) {
-      err.println(mismatch.get());
-      return 2;
-    }
+    SourceUrl source = parsed.get();
     if (source.type() == SourceType.KINESIS_DATA_STREAM
         && options.dynamoDbTables.isEmpty()
         && options.function == null
@@ -80,37 +63,11 @@ final class ProvisionCommand implements Callable<Integer> {
       err.println("--on-failure-arn " + onFailureArn + " is not an SQS queue or SNS topic ARN.");
       return 2;
     }
-    ProvisionRequest request = options.request(source, Optional.ofNullable(onFailureArn), false);
-    out.println((dryRun ? "Plan for " : "Provisioning ") + source);
-    try (AwsClients aws = new AwsClients(source)) {
-      AwsProvisioner provisioner =
-          new AwsProvisioner(
-              aws, Duration.ofSeconds(options.waitTimeoutSeconds), Duration.ofSeconds(1));
-      Observed observed = provisioner.observe(request, true);
-      Plan plan = Planner.provision(request, observed);
-      if (dryRun) {
-        out.print(plan.render());
-        out.println("Dry run: nothing changed.");
-        return 0;
-      }
-      provisioner.apply(request, observed, plan, out::println);
-      out.println(summary(plan));
-      return 0;
-    } catch (ProvisionException e) {
-      out.flush();
-      err.println("Provisioning failed: " + e.getMessage());
-      return 1;
-    } finally {
-      out.flush();
-    }
-  }
-
-  static String summary(Plan plan) {
-    long changed = plan.steps().stream().filter(s -> s.action().changes()).count();
-    long present =
-        plan.steps().stream().filter(s -> s.action() == Step.Action.ALREADY_PRESENT).count();
-    return changed == 0
-        ? "Nothing changed: everything already present."
-        : "Done: " + changed + " changed, " + present + " already present.";
+    return options.carryOut(
+        ProvisionOptions.Work.PROVISION,
+        options.request(source, Optional.ofNullable(onFailureArn), false),
+        dryRun,
+        out,
+        err);
   }
 }

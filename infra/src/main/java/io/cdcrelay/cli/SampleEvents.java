@@ -120,48 +120,46 @@ public final class SampleEvents {
     Event event = new Event(timeline);
 
     ObjectNode bar = keys("bar", "2024-07-12T01:18:03");
-    ObjectNode barItem = bar.deepCopy();
-    barItem.set("temperature", n("21.5"));
-    barItem.set("meta.source", s("import"));
-    barItem.set("mixed", l(n("1"), s("a")));
-    barItem.set("tags", ss("outdoor"));
+    ObjectNode barItem =
+        with(
+            bar,
+            "temperature",
+            n("21.5"),
+            "meta.source",
+            s("import"),
+            "mixed",
+            l(n("1"), s("a")),
+            "tags",
+            ss("outdoor"));
     event.insert(bar, barItem);
 
     ObjectNode baz = keys("baz", "2024-07-12T01:18:07");
-    ObjectNode bazItem = baz.deepCopy();
-    bazItem.set("temperature", n("19"));
-    bazItem.set("humidity", n("55.5"));
+    ObjectNode bazItem = with(baz, "temperature", n("19"), "humidity", n("55.5"));
     event.insert(baz, bazItem);
 
     ObjectNode qux = keys("qux", "2024-07-12T01:18:11");
-    ObjectNode quxInserted = qux.deepCopy();
-    quxInserted.set("temperature", n("23.25"));
-    quxInserted.set("status", s("online"));
+    ObjectNode quxInserted = with(qux, "temperature", n("23.25"), "status", s("online"));
     event.insert(qux, quxInserted);
 
     ObjectNode quux = keys("quux", "2024-07-12T01:18:15");
-    ObjectNode quuxItem = quux.deepCopy();
-    quuxItem.set("temperature", n("18.75"));
+    ObjectNode quuxItem = with(quux, "temperature", n("18.75"));
     event.insert(quux, quuxItem);
 
-    ObjectNode quxModified = quxInserted.deepCopy();
-    quxModified.set("temperature", n("23.5"));
-    quxModified.set("status", s("degraded"));
-    quxModified.set("alert", bool(true));
+    ObjectNode quxModified =
+        with(quxInserted, "temperature", n("23.5"), "status", s("degraded"), "alert", bool(true));
     event.modify(qux, quxModified, quxInserted);
 
     ObjectNode corge = keys("corge", "2024-07-12T01:18:22");
-    ObjectNode corgeItem = corge.deepCopy();
-    corgeItem.set("temperature", n("-3.5"));
-    corgeItem.set("location", m("room", s("freezer"), "floor", n("-1")));
+    ObjectNode corgeItem =
+        with(
+            corge, "temperature", n("-3.5"), "location", m("room", s("freezer"), "floor", n("-1")));
     event.insert(corge, corgeItem);
 
     event.remove(quux, quuxItem);
 
     ObjectNode grault = keys("grault", "2024-07-12T01:18:30");
-    ObjectNode graultItem = grault.deepCopy();
-    graultItem.set("temperature", n("20"));
-    graultItem.set("readings", l(n("19.5"), n("20"), n("20.5")));
+    ObjectNode graultItem =
+        with(grault, "temperature", n("20"), "readings", l(n("19.5"), n("20"), n("20.5")));
     event.insert(grault, graultItem);
     return event;
   }
@@ -170,8 +168,7 @@ public final class SampleEvents {
     Event event = new Event(timeline);
 
     ObjectNode garply = keys("garply", "2024-07-12T01:19:01");
-    ObjectNode garplyItem = garply.deepCopy();
-    garplyItem.set("temperature", n("22"));
+    ObjectNode garplyItem = with(garply, "temperature", n("22"));
     event.insert(garply, garplyItem);
 
     event.raw("this is not json".getBytes(StandardCharsets.UTF_8));
@@ -188,8 +185,7 @@ public final class SampleEvents {
     event.raw(compact(s3).getBytes(StandardCharsets.UTF_8));
 
     ObjectNode waldo = keys("waldo", "2024-07-12T01:19:09");
-    ObjectNode waldoItem = waldo.deepCopy();
-    waldoItem.set("temperature", n("22.5"));
+    ObjectNode waldoItem = with(waldo, "temperature", n("22.5"));
     event.insert(waldo, waldoItem);
     return event;
   }
@@ -242,16 +238,7 @@ public final class SampleEvents {
       ObjectNode dynamodb = change.putObject("dynamodb");
       dynamodb.put("ApproximateCreationDateTime", createdMicros(position));
       dynamodb.put("ApproximateCreationDateTimePrecision", "MICROSECOND");
-      dynamodb.set("Keys", keys.deepCopy());
-      int size = itemSize(keys);
-      if (newImage != null) {
-        dynamodb.set("NewImage", newImage.deepCopy());
-        size += itemSize(newImage);
-      }
-      if (old != null) {
-        dynamodb.set("OldImage", old.deepCopy());
-        size += itemSize(old);
-      }
+      int size = putImages(dynamodb, keys, newImage, old);
       dynamodb.put("SizeBytes", size);
       change.put("eventSource", "aws:dynamodb");
       add(position, md5(compact(keys)), compact(change).getBytes(StandardCharsets.UTF_8));
@@ -320,6 +307,36 @@ public final class SampleEvents {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("MD5 is not available", e);
     }
+  }
+
+  /**
+   * Puts a change's {@code Keys}, {@code NewImage} and {@code OldImage} (each when given) into its
+   * {@code dynamodb} object, in that order; returns their size, as {@code SizeBytes} gives it.
+   */
+  static int putImages(ObjectNode dynamodb, ObjectNode keys, ObjectNode newImage, ObjectNode old) {
+    dynamodb.set("Keys", keys.deepCopy());
+    int size = itemSize(keys);
+    if (newImage != null) {
+      dynamodb.set("NewImage", newImage.deepCopy());
+      size += itemSize(newImage);
+    }
+    if (old != null) {
+      dynamodb.set("OldImage", old.deepCopy());
+      size += itemSize(old);
+    }
+    return size;
+  }
+
+  /**
+   * A copy of {@code item} (or of an item's keys) with the attributes set: names and typed values
+   * in turn, as {@link #m} takes them.
+   */
+  static ObjectNode with(ObjectNode item, Object... namesAndValues) {
+    ObjectNode copy = item.deepCopy();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      copy.set((String) namesAndValues[i], (JsonNode) namesAndValues[i + 1]);
+    }
+    return copy;
   }
 
   /** An approximation of DynamoDB's item size: attribute names plus their values. */

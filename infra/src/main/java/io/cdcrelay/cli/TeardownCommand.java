@@ -1,17 +1,8 @@
 package io.cdcrelay.cli;
 
-import io.cdcrelay.provision.AwsClients;
-import io.cdcrelay.provision.AwsProvisioner;
-import io.cdcrelay.provision.Observed;
-import io.cdcrelay.provision.Plan;
-import io.cdcrelay.provision.Planner;
-import io.cdcrelay.provision.ProvisionException;
-import io.cdcrelay.provision.ProvisionRequest;
-import io.cdcrelay.source.BadSourceUrlException;
 import io.cdcrelay.source.SourceType;
 import io.cdcrelay.source.SourceUrl;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -55,45 +46,21 @@ final class TeardownCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    SourceUrl source;
-    try {
-      source = SourceUrl.parse(options.url);
-    } catch (BadSourceUrlException e) {
-      err.println("Bad source URL: " + e.getMessage());
+    Optional<SourceUrl> parsed = options.source(err);
+    if (parsed.isEmpty()) {
       return 2;
     }
-    Optional<String> mismatch = options.mismatch(source);
-    if (mismatch.isPresent()) {
-      err.println(mismatch.get());
-      return 2;
-    }
+    SourceUrl source = parsed.get();
     if (disableTableStream && source.type() != SourceType.DYNAMODB_STREAM) {
       err.println(
           "--disable-table-stream is for dynamodb+cdc URLs, whose table's stream it turns off.");
       return 2;
     }
-    ProvisionRequest request = options.request(source, Optional.empty(), disableTableStream);
-    out.println((dryRun ? "Teardown plan for " : "Tearing down ") + source);
-    try (AwsClients aws = new AwsClients(source)) {
-      AwsProvisioner provisioner =
-          new AwsProvisioner(
-              aws, Duration.ofSeconds(options.waitTimeoutSeconds), Duration.ofSeconds(1));
-      Observed observed = provisioner.observe(request, false);
-      Plan plan = Planner.teardown(request, observed);
-      if (dryRun) {
-        out.print(plan.render());
-        out.println("Dry run: nothing changed.");
-        return 0;
-      }
-      provisioner.apply(request, observed, plan, out::println);
-      out.println(plan.changes() ? "Done." : "Nothing to remove.");
-      return 0;
-    } catch (ProvisionException e) {
-      out.flush();
-      err.println("Teardown failed: " + e.getMessage());
-      return 1;
-    } finally {
-      out.flush();
-    }
+    return options.carryOut(
+        ProvisionOptions.Work.TEARDOWN,
+        options.request(source, Optional.empty(), disableTableStream),
+        dryRun,
+        out,
+        err);
   }
 }

@@ -3,6 +3,7 @@ package io.cdcrelay.file;
 import io.cdcrelay.sink.Redaction;
 import io.cdcrelay.sink.UrlQuery;
 import io.cdcrelay.source.BadSourceUrlException;
+import io.cdcrelay.source.UrlOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -54,22 +55,8 @@ public record FileSource(Path path, int batchSize) {
         throw new BadSourceUrlException(
             "unknown option \"" + option.getKey() + "\" in the file URL. Accepted: batch-size");
       }
-      batchSize = batchSize(option.getValue());
+      batchSize = UrlOptions.integer(options, "batch-size", 1, 10_000);
     }
     return new FileSource(Path.of(path), batchSize);
-  }
-
-  private static int batchSize(String text) {
-    int value;
-    try {
-      value = Integer.parseInt(text.trim());
-    } catch (NumberFormatException e) {
-      throw new BadSourceUrlException(
-          "option batch-size=" + text + " is not a whole number (1 to 10000)");
-    }
-    if (value < 1 || value > 10_000) {
-      throw new BadSourceUrlException("option batch-size=" + text + " is out of range: 1 to 10000");
-    }
-    return value;
   }
 }

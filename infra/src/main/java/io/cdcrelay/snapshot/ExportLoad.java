@@ -14,7 +14,6 @@ import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.BadTargetException;
-import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUnavailableException;
 import io.cdcrelay.source.S3ExportUrl;
@@ -35,10 +34,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
@@ -211,28 +206,11 @@ public final class ExportLoad {
       return new SnapshotLoad.Result(
           SnapshotLoad.Status.STOPPED, 0, "stopped before the table was described");
     }
-    TableName target;
-    try (JdbcTarget writer = config.openTarget(password, clock)) {
-      target =
-          TargetTable.prepare(
-              config.settings(),
-              writer,
-              config.target(),
-              password,
-              config.socketTimeoutSeconds(),
-              table,
-              settings.tableOptions());
-    }
+    TableName target =
+        LoadSteps.prepareTarget(config, password, clock, table, settings.tableOptions());
     int fileCount = manifest.files().size();
     try (SnapshotCursors cursors =
-        new SnapshotCursors(
-            config.target(),
-            password,
-            stateSchema,
-            url.location(),
-            target.toString(),
-            clock,
-            config.socketTimeoutSeconds())) {
+        LoadSteps.openCursors(config, password, stateSchema, url.location(), target, clock)) {
       Optional<SnapshotCursors.Load> earlier =
           settings.restart() ? Optional.empty() : cursors.read();
       if (earlier.isPresent() && earlier.get().done()) {
@@ -404,75 +382,39 @@ public final class ExportLoad {
                 outcomes.size(),
                 terminal)
             .counting("data files");
-    StopSignal readersStop = new StopSignal();
-    Thread relayStop =
-        new Thread(
+    int readers = Math.max(1, Math.min(url.parallel(), pending.size()));
+    try (LoadWorkers<List<FileOutcome>> workers =
+        new LoadWorkers<>(stop, readers, "export-stop", "export-file", progress)) {
+      StopSignal readersStop = workers.stop();
+      for (int r = 0; r < readers; r++) {
+        workers.submit(
             () -> {
-              while (!readersStop.isStopped()) {
-                if (stop.sleep(Duration.ofMillis(200))) {
-                  readersStop.stop();
+              List<FileOutcome> done = new ArrayList<>();
+              try (Relay relay = relays.get()) {
+                Integer index;
+                while (!readersStop.isStopped() && (index = pending.poll()) != null) {
+                  String key = resolve(url.folder(), manifest.files().get(index).key());
+                  FileOutcome outcome =
+                      file(
+                          relay,
+                          cursors,
+                          load,
+                          changes,
+                          progress,
+                          readersStop,
+                          segmentOf(load, index),
+                          key,
+                          manifest.files().get(index).itemCount());
+                  done.add(outcome);
+                  if (outcome.targetFailed()) {
+                    readersStop.stop();
+                  }
                 }
               }
-            },
-            "export-stop");
-    relayStop.setDaemon(true);
-    relayStop.start();
-    int readers = Math.max(1, Math.min(url.parallel(), pending.size()));
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            readers,
-            r -> {
-              Thread t = new Thread(r, "export-file");
-              t.setDaemon(true);
-              return t;
+              return done;
             });
-    progress.start();
-    try {
-      List<Future<List<FileOutcome>>> running = new ArrayList<>();
-      for (int r = 0; r < readers; r++) {
-        running.add(
-            pool.submit(
-                () -> {
-                  List<FileOutcome> done = new ArrayList<>();
-                  try (Relay relay = relays.get()) {
-                    Integer index;
-                    while (!readersStop.isStopped() && (index = pending.poll()) != null) {
-                      String key = resolve(url.folder(), manifest.files().get(index).key());
-                      FileOutcome outcome =
-                          file(
-                              relay,
-                              cursors,
-                              load,
-                              changes,
-                              progress,
-                              readersStop,
-                              segmentOf(load, index),
-                              key,
-                              manifest.files().get(index).itemCount());
-                      done.add(outcome);
-                      if (outcome.targetFailed()) {
-                        readersStop.stop();
-                      }
-                    }
-                  }
-                  return done;
-                }));
       }
-      for (Future<List<FileOutcome>> future : running) {
-        try {
-          outcomes.addAll(future.get());
-        } catch (ExecutionException e) {
-          readersStop.stop();
-          if (e.getCause() instanceof RuntimeException runtime) {
-            throw runtime;
-          }
-          throw new IllegalStateException(e.getCause());
-        }
-      }
-    } finally {
-      readersStop.stop();
-      pool.shutdownNow();
-      progress.close();
+      workers.results().forEach(outcomes::addAll);
     }
     for (Integer index : pending) {
       outcomes.add(
@@ -758,19 +700,9 @@ public final class ExportLoad {
     long items = outcomes.stream().mapToLong(FileOutcome::items).sum();
     long done = outcomes.stream().filter(o -> o.status() == FileStatus.DONE).count();
     boolean failed = outcomes.stream().anyMatch(o -> o.status() == FileStatus.FAILED);
-    String rate =
-        String.format(
-            Locale.ROOT,
-            "%d items in this run in %.1f s (%.0f items/s)",
-            progress.items(),
-            progress.seconds(),
-            progress.rate());
+    String rate = progress.runSummary();
     if (done == outcomes.size()) {
-      try {
-        cursors.finish(load, items);
-      } catch (TargetUnavailableException e) {
-        LOG.warn("the load is complete, but its end was not recorded: {}", e.getMessage());
-      }
+      LoadSteps.recordEnd(cursors, load, items, LOG);
       return new SnapshotLoad.Result(
           SnapshotLoad.Status.DONE,
           items,

@@ -5,19 +5,13 @@ import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.Relay;
-import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,28 +85,11 @@ public final class SnapshotLoad {
     if (table == null) {
       return new Result(Status.STOPPED, 0, "stopped before the table was described");
     }
-    TableName target;
-    try (JdbcTarget writer = config.openTarget(password, clock)) {
-      target =
-          TargetTable.prepare(
-              config.settings(),
-              writer,
-              config.target(),
-              password,
-              config.socketTimeoutSeconds(),
-              table,
-              settings.tableOptions());
-    }
+    TableName target =
+        LoadSteps.prepareTarget(config, password, clock, table, settings.tableOptions());
     int segments = settings.source().segments();
     try (SnapshotCursors cursors =
-        new SnapshotCursors(
-            config.target(),
-            password,
-            stateSchema,
-            table.arn(),
-            target.toString(),
-            clock,
-            config.socketTimeoutSeconds())) {
+        LoadSteps.openCursors(config, password, stateSchema, table.arn(), target, clock)) {
       Optional<SnapshotCursors.Load> earlier =
           settings.restart() ? Optional.empty() : cursors.read();
       if (earlier.isPresent() && earlier.get().done()) {
@@ -184,30 +161,10 @@ public final class SnapshotLoad {
         new SnapshotProgress(
             load.items(), table.itemCount(), load.totalSegments(), (int) doneBefore, terminal);
     // Another segment's failure stops the others after their page; a signal stops them too.
-    StopSignal segmentsStop = new StopSignal();
-    Thread relayStop =
-        new Thread(
-            () -> {
-              while (!segmentsStop.isStopped()) {
-                if (stop.sleep(Duration.ofMillis(200))) {
-                  segmentsStop.stop();
-                }
-              }
-            },
-            "snapshot-stop");
-    relayStop.setDaemon(true);
-    relayStop.start();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.max(1, load.totalSegments()),
-            r -> {
-              Thread t = new Thread(r, "segment");
-              t.setDaemon(true);
-              return t;
-            });
-    progress.start();
-    try {
-      List<Future<SegmentScan.Outcome>> running = new ArrayList<>();
+    try (LoadWorkers<SegmentScan.Outcome> workers =
+        new LoadWorkers<>(
+            stop, Math.max(1, load.totalSegments()), "snapshot-stop", "segment", progress)) {
+      StopSignal segmentsStop = workers.stop();
       for (SnapshotCursors.Segment segment : load.segments()) {
         if (segment.done()) {
           outcomes.add(
@@ -233,31 +190,16 @@ public final class SnapshotLoad {
                 settings.source().batchSize(),
                 settings.source().consistentRead(),
                 settings.giveUpAfter());
-        running.add(
-            pool.submit(
-                () -> {
-                  SegmentScan.Outcome outcome = scan.call();
-                  if (outcome.status() == SegmentScan.Status.FAILED) {
-                    segmentsStop.stop();
-                  }
-                  return outcome;
-                }));
+        workers.submit(
+            () -> {
+              SegmentScan.Outcome outcome = scan.call();
+              if (outcome.status() == SegmentScan.Status.FAILED) {
+                segmentsStop.stop();
+              }
+              return outcome;
+            });
       }
-      for (Future<SegmentScan.Outcome> future : running) {
-        try {
-          outcomes.add(future.get());
-        } catch (ExecutionException e) {
-          segmentsStop.stop();
-          if (e.getCause() instanceof RuntimeException runtime) {
-            throw runtime;
-          }
-          throw new IllegalStateException(e.getCause());
-        }
-      }
-    } finally {
-      segmentsStop.stop();
-      pool.shutdownNow();
-      progress.close();
+      outcomes.addAll(workers.results());
     }
     outcomes.sort(java.util.Comparator.comparingInt(SegmentScan.Outcome::segment));
     // What the last pages consumed is paid for before the load ends: the budget holds end to end.
@@ -277,13 +219,7 @@ public final class SnapshotLoad {
     boolean failed = outcomes.stream().anyMatch(o -> o.status() == SegmentScan.Status.FAILED);
     boolean done = outcomes.stream().allMatch(o -> o.status() == SegmentScan.Status.DONE);
     StringBuilder summary = new StringBuilder();
-    String rate =
-        String.format(
-            Locale.ROOT,
-            "%d items in this run in %.1f s (%.0f items/s)",
-            progress.items(),
-            progress.seconds(),
-            progress.rate());
+    String rate = progress.runSummary();
     String capacity =
         String.format(
             Locale.ROOT,
@@ -297,11 +233,7 @@ public final class SnapshotLoad {
                     budget.perSecond())
                 : "");
     if (done) {
-      try {
-        cursors.finish(load, items);
-      } catch (io.cdcrelay.sink.TargetUnavailableException e) {
-        LOG.warn("the load is complete, but its end was not recorded: {}", e.getMessage());
-      }
+      LoadSteps.recordEnd(cursors, load, items, LOG);
       summary.append(
           String.format(
               Locale.ROOT,

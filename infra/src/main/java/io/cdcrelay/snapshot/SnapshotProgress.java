@@ -114,6 +114,12 @@ public final class SnapshotProgress implements AutoCloseable {
     return items.get() / seconds();
   }
 
+  /** This run's items, time and rate, as a load's summary gives them. */
+  public String runSummary() {
+    return String.format(
+        Locale.ROOT, "%d items in this run in %.1f s (%.0f items/s)", items(), seconds(), rate());
+  }
+
   /** The progress as one line. */
   public String line() {
     long total = total();

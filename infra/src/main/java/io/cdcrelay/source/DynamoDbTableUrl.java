@@ -132,13 +132,13 @@ public record DynamoDbTableUrl(
       throw new BadSourceUrlException(
           "option region=" + region + " is not an AWS region name such as us-east-1");
     }
-    int batchSize = integer(options, "batch-size", 1, 10_000);
-    boolean consistent = bool(options, "consistent-read");
-    int segments = integer(options, "segments", 1, MAX_SEGMENTS);
+    int batchSize = UrlOptions.integer(options, "batch-size", 1, 10_000);
+    boolean consistent = UrlOptions.bool(options, "consistent-read");
+    int segments = UrlOptions.integer(options, "segments", 1, MAX_SEGMENTS);
     OptionalInt rcu =
         options.get("rcu").isEmpty()
             ? OptionalInt.empty()
-            : OptionalInt.of(integer(options, "rcu", 1, 1_000_000));
+            : OptionalInt.of(UrlOptions.integer(options, "rcu", 1, 1_000_000));
     return new DynamoDbTableUrl(
         name, arn, accessKey, secretKey, endpoint, region, batchSize, consistent, segments, rcu);
   }
@@ -165,33 +165,6 @@ public record DynamoDbTableUrl(
         + "&segments="
         + segments
         + (rcu.isPresent() ? "&rcu=" + rcu.getAsInt() : "");
-  }
-
-  private static int integer(Map<String, String> options, String name, int min, int max) {
-    String text = options.get(name);
-    int value;
-    try {
-      value = Integer.parseInt(text.trim());
-    } catch (NumberFormatException e) {
-      throw new BadSourceUrlException(
-          "option " + name + "=" + text + " is not a whole number (" + min + " to " + max + ")");
-    }
-    if (value < min || value > max) {
-      throw new BadSourceUrlException(
-          "option " + name + "=" + text + " is out of range: " + min + " to " + max);
-    }
-    return value;
-  }
-
-  private static boolean bool(Map<String, String> options, String name) {
-    String text = options.get(name).trim().toLowerCase(Locale.ROOT);
-    return switch (text) {
-      case "true", "1", "yes", "on" -> true;
-      case "false", "0", "no", "off" -> false;
-      default ->
-          throw new BadSourceUrlException(
-              "option " + name + "=" + options.get(name) + " is not one of true, false");
-    };
   }
 
   private static Optional<String> nearest(String name) {

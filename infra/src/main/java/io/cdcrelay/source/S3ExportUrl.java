@@ -152,8 +152,8 @@ public record S3ExportUrl(
         region,
         table,
         keys,
-        integer(options, "batch-size", 1, 10_000),
-        integer(options, "parallel", 1, 64));
+        UrlOptions.integer(options, "batch-size", 1, 10_000),
+        UrlOptions.integer(options, "parallel", 1, 64));
   }
 
   /** {@code id:S} or {@code id:S,ts:N}: the partition key, then the sort key. */
@@ -210,21 +210,5 @@ public record S3ExportUrl(
         + batchSize
         + "&parallel="
         + parallel;
-  }
-
-  private static int integer(Map<String, String> options, String name, int min, int max) {
-    String text = options.get(name);
-    int value;
-    try {
-      value = Integer.parseInt(text.trim());
-    } catch (NumberFormatException e) {
-      throw new BadSourceUrlException(
-          "option " + name + "=" + text + " is not a whole number (" + min + " to " + max + ")");
-    }
-    if (value < min || value > max) {
-      throw new BadSourceUrlException(
-          "option " + name + "=" + text + " is out of range: " + min + " to " + max);
-    }
-    return value;
   }
 }

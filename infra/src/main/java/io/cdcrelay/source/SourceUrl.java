@@ -3,7 +3,6 @@ package io.cdcrelay.source;
 import io.cdcrelay.change.SequenceNumbers;
 import io.cdcrelay.sink.UrlQuery;
 import io.cdcrelay.text.NearestName;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,9 +157,9 @@ public record SourceUrl(
           }
         });
 
-    int batchSize = integer(options, "batch-size", 1, 10_000);
-    boolean create = bool(options, "create");
-    int createShards = integer(options, "create-shards", 1, 10_000);
+    int batchSize = UrlOptions.integer(options, "batch-size", 1, 10_000);
+    boolean create = UrlOptions.bool(options, "create");
+    int createShards = UrlOptions.integer(options, "create-shards", 1, 10_000);
     if (type == SourceType.DYNAMODB_STREAM && (create || given.containsKey("create-shards"))) {
       throw new BadSourceUrlException(
           "options create and create-shards are for Kinesis streams; a table's DynamoDB stream is"
@@ -201,10 +200,10 @@ public record SourceUrl(
           "option seqno is only accepted with start=seqno-at or start=seqno-after, not with start="
               + start.option());
     }
-    Duration idleSleep = seconds(options, "idle-sleep", 0, 3600);
-    Duration bufferTime = seconds(options, "buffer-time", 0, 300);
-    boolean once = bool(options, "once");
-    int batchesInFlight = integer(options, "batches-in-flight", 1, 10);
+    Duration idleSleep = UrlOptions.seconds(options, "idle-sleep", 0, 3600);
+    Duration bufferTime = UrlOptions.seconds(options, "buffer-time", 0, 300);
+    boolean once = UrlOptions.bool(options, "once");
+    int batchesInFlight = UrlOptions.integer(options, "batches-in-flight", 1, 10);
     return new SourceUrl(
         type,
         stream,
@@ -251,58 +250,6 @@ public record SourceUrl(
         + once
         + "&batches-in-flight="
         + batchesInFlight;
-  }
-
-  private static int integer(Map<String, String> options, String name, int min, int max) {
-    String text = options.get(name);
-    int value;
-    try {
-      value = Integer.parseInt(text.trim());
-    } catch (NumberFormatException e) {
-      throw new BadSourceUrlException(
-          "option " + name + "=" + text + " is not a whole number (" + min + " to " + max + ")");
-    }
-    if (value < min || value > max) {
-      throw new BadSourceUrlException(
-          "option " + name + "=" + text + " is out of range: " + min + " to " + max);
-    }
-    return value;
-  }
-
-  private static Duration seconds(Map<String, String> options, String name, int min, int max) {
-    String text = options.get(name);
-    BigDecimal value;
-    try {
-      value = new BigDecimal(text.trim());
-    } catch (NumberFormatException e) {
-      throw new BadSourceUrlException(
-          "option "
-              + name
-              + "="
-              + text
-              + " is not a number of seconds ("
-              + min
-              + " to "
-              + max
-              + ")");
-    }
-    if (value.compareTo(BigDecimal.valueOf(min)) < 0
-        || value.compareTo(BigDecimal.valueOf(max)) > 0) {
-      throw new BadSourceUrlException(
-          "option " + name + "=" + text + " is out of range: " + min + " to " + max + " seconds");
-    }
-    return Duration.ofNanos(value.movePointRight(9).longValue());
-  }
-
-  private static boolean bool(Map<String, String> options, String name) {
-    String text = options.get(name).trim().toLowerCase(java.util.Locale.ROOT);
-    return switch (text) {
-      case "true", "1", "yes", "on" -> true;
-      case "false", "0", "no", "off" -> false;
-      default ->
-          throw new BadSourceUrlException(
-              "option " + name + "=" + options.get(name) + " is not one of true, false");
-    };
   }
 
   private static Optional<String> nearest(String name) {

@@ -12,37 +12,46 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code relay bench decode lambda} with tiny sizes on the embedded PostgreSQL. */
+/** {@code relay bench} parts with tiny sizes on the embedded PostgreSQL. */
 class BenchCommandIT {
 
   @TempDir Path dir;
 
-  @Test
-  void decodeAndLambdaPrintOneTableOfFiguresBesideTheirBaselines() {
+  private record Run(int exit, String out, String err) {}
+
+  /**
+   * {@code relay bench ARGS}, without {@code CRATEDB_URL}: the part starts the embedded PostgreSQL.
+   */
+  private static Run bench(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    // No CRATEDB_URL in this environment: the part starts the embedded PostgreSQL.
     BenchCommand command =
         new BenchCommand(
             Map.of(),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
-    int exit =
-        new CommandLine(command)
-            .execute(
-                "decode",
-                "lambda",
-                "--rounds",
-                "2",
-                "--decode-records",
-                "200",
-                "--batch-sizes",
-                "5,20",
-                "--embedded-dir",
-                dir.resolve("pg").toString());
+    int exit = new CommandLine(command).execute(args);
+    return new Run(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
 
-    assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+  @Test
+  void decodeAndLambdaPrintOneTableOfFiguresBesideTheirBaselines() {
+    Run run =
+        bench(
+            "decode",
+            "lambda",
+            "--rounds",
+            "2",
+            "--decode-records",
+            "200",
+            "--batch-sizes",
+            "5,20",
+            "--embedded-dir",
+            dir.resolve("pg").toString());
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    List<String> lines = run.out().lines().toList();
     assertThat(lines.get(0)).startsWith("relay bench decode lambda — ").contains("PostgreSQL");
     List<String> table = lines.stream().filter(l -> l.startsWith("|")).toList();
     // Header, rule, decode, then per size and kind of key the handler and each raw upsert (JDBC
@@ -64,36 +73,24 @@ class BenchCommandIT {
 
   @Test
   void snapshotPrintsTheLoadBesideTheScanAndTheRawUpsertLimits() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    BenchCommand command =
-        new BenchCommand(
-            Map.of(),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    int exit =
-        new CommandLine(command)
-            .execute(
-                "snapshot",
-                "--rounds",
-                "1",
-                "--snapshot-items",
-                "300",
-                "--segments",
-                "2",
-                "--snapshot-batch-size",
-                "40",
-                "--tools",
-                io.cdcrelay.tools.Repository.root().resolve(".tools").toString(),
-                "--embedded-dir",
-                dir.resolve("pg").toString());
+    Run run =
+        bench(
+            "snapshot",
+            "--rounds",
+            "1",
+            "--snapshot-items",
+            "300",
+            "--segments",
+            "2",
+            "--snapshot-batch-size",
+            "40",
+            "--tools",
+            io.cdcrelay.tools.Repository.root().resolve(".tools").toString(),
+            "--embedded-dir",
+            dir.resolve("pg").toString());
 
-    assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    List<String> table =
-        out.toString(StandardCharsets.UTF_8)
-            .lines()
-            .filter(l -> l.startsWith("| snapshot"))
-            .toList();
+    assertThat(run.exit()).as(run.err()).isZero();
+    List<String> table = run.out().lines().filter(l -> l.startsWith("| snapshot")).toList();
     assertThat(table).hasSize(5);
     assertThat(table.get(0))
         .contains("relay load dynamodb://, 2 segments, batch-size 40, 300 items", "items/s")
@@ -102,6 +99,40 @@ class BenchCommandIT {
     assertThat(table.get(2)).contains("the slower limit", "×");
     assertThat(table.get(3)).contains("the load's CPU in this process", "µs/item", "×");
     assertThat(table.get(4))
+        .contains("skipped: the reference tool writes to CrateDB only: set CRATEDB_URL");
+  }
+
+  @Test
+  void streamPrintsTheRelayBesideMotosRawReadAndSkipsTheReferenceToolWithoutCrateDb() {
+    Run run =
+        bench(
+            "stream",
+            "--rounds",
+            "1",
+            "--records",
+            "120",
+            "--shards",
+            "1,2",
+            "--stream-batch-sizes",
+            "50",
+            "--reference-records",
+            "60",
+            "--tools",
+            io.cdcrelay.tools.Repository.root().resolve(".tools").toString(),
+            "--embedded-dir",
+            dir.resolve("pg").toString());
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    List<String> table = run.out().lines().filter(l -> l.startsWith("| stream")).toList();
+    assertThat(table).hasSize(4);
+    assertThat(table.get(0))
+        .contains("relay load once=true, 1 shard, batch-size 50, 2 in flight, 120 records")
+        .contains("records/s", "moto raw GetRecords", "(n=1)", "×");
+    assertThat(table.get(1)).contains("relay load once=true, 2 shards, batch-size 50");
+    assertThat(table.get(2))
+        .contains("relay CPU per record, 2 shards, batch-size 50", "the same on 1 shard");
+    assertThat(table.get(3))
+        .contains("reference tool ctk load, 1 shard, batch-size 500, 60 records")
         .contains("skipped: the reference tool writes to CrateDB only: set CRATEDB_URL");
   }
 }

@@ -193,6 +193,7 @@ class ProvisionIT {
     String url = url("dry", "create=true&create-shards=3&start=latest");
     ok("provision", url, "--function", FUNCTION, "--dry-run");
     assertThat(out.toString())
+        .startsWith("Plan for kinesis+dynamodb+cdc://")
         .containsPattern("stream +create +dry: 3 shards in us-east-1")
         .containsPattern(
             "event source mapping +create +relay-fn ← dry: BatchSize 100, StartingPosition LATEST")
@@ -200,11 +201,16 @@ class ProvisionIT {
     assertThat(streamExists("dry")).isFalse();
 
     ok("provision", url, "--function", FUNCTION);
+    assertThat(out.toString()).startsWith("Provisioning kinesis+dynamodb+cdc://");
     ok("teardown", url, "--function", FUNCTION, "--dry-run");
-    assertThat(out.toString()).containsPattern("stream +delete +dry");
+    assertThat(out.toString())
+        .startsWith("Teardown plan for kinesis+dynamodb+cdc://")
+        .containsPattern("stream +delete +dry")
+        .contains("Dry run: nothing changed.");
     assertThat(streamExists("dry")).isTrue();
     assertThat(mappings("dry")).hasSize(1);
     ok("teardown", url, "--function", FUNCTION);
+    assertThat(out.toString()).startsWith("Tearing down kinesis+dynamodb+cdc://").contains("Done.");
   }
 
   @Test

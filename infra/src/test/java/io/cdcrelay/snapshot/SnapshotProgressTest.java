@@ -47,6 +47,15 @@ class SnapshotProgressTest {
   }
 
   @Test
+  void theRunSummaryCountsOnlyThisRunsItems() {
+    Ticking clock = new Ticking();
+    SnapshotProgress progress = new SnapshotProgress(500, 0, 1, 0, null, s -> {}, clock);
+    progress.pageApplied(300, 0);
+    clock.now = clock.now.plusMillis(1500);
+    assertThat(progress.runSummary()).isEqualTo("300 items in this run in 1.5 s (200 items/s)");
+  }
+
+  @Test
   void anEstimateBelowTheCountIsNotAPromise() {
     Ticking clock = new Ticking();
     SnapshotProgress progress = new SnapshotProgress(0, 100, 1, 0, null, s -> {}, clock);

@@ -1,0 +1,73 @@
+package io.cdcrelay.snapshot;
+
+import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetUnavailableException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+
+/**
+ * The steps a Scan load ({@link SnapshotLoad}) and an export load ({@link ExportLoad}) take alike
+ * around their reading: the target table made ready, the load's cursors opened, its end recorded.
+ */
+final class LoadSteps {
+
+  private LoadSteps() {}
+
+  /** Creates, binds and checks the target table of the described DynamoDB table; returns it. */
+  static TableName prepareTarget(
+      FunctionConfig config,
+      Supplier<String> password,
+      Clock clock,
+      TableDescription table,
+      Optional<String> tableOptions) {
+    try (JdbcTarget writer = config.openTarget(password, clock)) {
+      return TargetTable.prepare(
+          config.settings(),
+          writer,
+          config.target(),
+          password,
+          config.socketTimeoutSeconds(),
+          table,
+          tableOptions);
+    }
+  }
+
+  /**
+   * The cursors of the load of {@code source} into {@code target}, kept in the state schema.
+   *
+   * @param source what is loaded: the table's ARN, or the export's location
+   */
+  static SnapshotCursors openCursors(
+      FunctionConfig config,
+      Supplier<String> password,
+      String stateSchema,
+      String source,
+      TableName target,
+      Clock clock) {
+    return new SnapshotCursors(
+        config.target(),
+        password,
+        stateSchema,
+        source,
+        target.toString(),
+        clock,
+        config.socketTimeoutSeconds());
+  }
+
+  /**
+   * Records that the load is complete; a target that does not answer then costs only the record, so
+   * it is a warning on {@code log} (the loading class's logger), not a failure.
+   */
+  static void recordEnd(
+      SnapshotCursors cursors, SnapshotCursors.Load load, long items, Logger log) {
+    try {
+      cursors.finish(load, items);
+    } catch (TargetUnavailableException e) {
+      log.warn("the load is complete, but its end was not recorded: {}", e.getMessage());
+    }
+  }
+}

@@ -37,6 +37,28 @@ abstract class LayoutContract extends RelayFixture {
   /** What the row of an item with 1,100 attributes looks like in this database. */
   abstract void checkWideRow(TableRows.Row row);
 
+  /**
+   * The relay writes item {@code a}; then another writer sets its {@code data} to {@code object} (a
+   * literal of this database), creating the sub-columns it holds.
+   */
+  private void seedThenSetDataElsewhere(String object) throws Exception {
+    relay.apply(batch(record(1, upsert("INSERT", "a", 100, "\"seed\":{\"S\":\"x\"}"))));
+    // CrateDB's UPDATE finds only refreshed rows.
+    database().refresh(table);
+    try (Connection c = database().connect();
+        Statement s = c.createStatement()) {
+      assertThat(
+              s.executeUpdate(
+                  "UPDATE "
+                      + table.quoted()
+                      + " SET \"data\" = "
+                      + object
+                      + " WHERE \"cdc_deleted\" = false"))
+          .isOne();
+    }
+    database().refresh(table);
+  }
+
   @Test
   void insertsAndModifiesLandAsRowsOfTheReferenceLayout() throws Exception {
     BatchResult result =
@@ -146,22 +168,8 @@ abstract class LayoutContract extends RelayFixture {
 
   @Test
   void aColumnAnotherWriterFixedAsBigintKeepsFractionsExact() throws Exception {
-    relay.apply(batch(record(1, upsert("INSERT", "a", 100, "\"seed\":{\"S\":\"x\"}"))));
-    try (Connection c = database().connect();
-        Statement s = c.createStatement()) {
-      // Another writer (the reference tool, a user) creates data['x'] from an integer literal.
-      String object = dataObjectWithIntegerX();
-      database().refresh(table);
-      assertThat(
-              s.executeUpdate(
-                  "UPDATE "
-                      + table.quoted()
-                      + " SET \"data\" = "
-                      + object
-                      + " WHERE \"cdc_deleted\" = false"))
-          .isOne();
-    }
-    database().refresh(table);
+    // Another writer (the reference tool, a user) creates data['x'] from an integer literal.
+    seedThenSetDataElsewhere(dataObjectWithIntegerX());
     relay.close();
     relay = relayTo(table);
     BatchResult result =
@@ -172,22 +180,9 @@ abstract class LayoutContract extends RelayFixture {
 
   @Test
   void aColumnAnotherWriterCreatesMeanwhileWithAnotherTypeKeepsTheNumbers() throws Exception {
-    relay.apply(batch(record(1, upsert("INSERT", "a", 100, "\"seed\":{\"S\":\"x\"}"))));
-    try (Connection c = database().connect();
-        Statement s = c.createStatement()) {
-      // Another writer (a second lane, shard or the Lambda function) creates data['flag'] as a
-      // boolean after this relay read the table's columns; it does not know it.
-      database().refresh(table);
-      assertThat(
-              s.executeUpdate(
-                  "UPDATE "
-                      + table.quoted()
-                      + " SET \"data\" = "
-                      + dataObjectWithBooleanFlag()
-                      + " WHERE \"cdc_deleted\" = false"))
-          .isOne();
-    }
-    database().refresh(table);
+    // Another writer (a second lane, shard or the Lambda function) creates data['flag'] as a
+    // boolean after this relay read the table's columns; it does not know it.
+    seedThenSetDataElsewhere(dataObjectWithBooleanFlag());
     BatchResult result =
         relay.apply(
             batch(

@@ -55,27 +55,7 @@ abstract class ExportLoadAccessContract extends DynamoDbTableTest {
 
   /** The DynamoDB emulator of a moto_server with IAM checks (the load asks it nothing). */
   static DynamoDbEmulator emulator(MotoServer moto) {
-    return new DynamoDbEmulator() {
-      @Override
-      public String name() {
-        return "moto with IAM checks";
-      }
-
-      @Override
-      public int port() {
-        return moto.port();
-      }
-
-      @Override
-      public boolean computesCapacity() {
-        return false;
-      }
-
-      @Override
-      public boolean supportsTimeToLive() {
-        return true;
-      }
-    };
+    return DynamoDbEmulator.moto(moto, "moto with IAM checks", false);
   }
 
   /** Each test sets up its export and IAM users with the checks off, then turns them on. */

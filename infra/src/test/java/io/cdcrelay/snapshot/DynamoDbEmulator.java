@@ -149,11 +149,17 @@ public abstract class DynamoDbEmulator implements AutoCloseable {
 
   /** A fresh moto_server, stopped by {@link #close}. */
   public static DynamoDbEmulator moto() {
-    MotoServer server = MotoServer.start();
+    return moto(MotoServer.start(), "moto", true);
+  }
+
+  /**
+   * The DynamoDB of a moto_server, named {@code name}; {@code owned}: stopped by {@link #close}.
+   */
+  public static DynamoDbEmulator moto(MotoServer server, String name, boolean owned) {
     return new DynamoDbEmulator() {
       @Override
       public String name() {
-        return "moto";
+        return name;
       }
 
       @Override
@@ -174,7 +180,9 @@ public abstract class DynamoDbEmulator implements AutoCloseable {
       @Override
       public synchronized void close() {
         super.close();
-        server.close();
+        if (owned) {
+          server.close();
+        }
       }
     };
   }

@@ -144,7 +144,8 @@ public final class CrateDbSql implements TargetSql {
    * since the last refresh). One key column: {@code IN (…)}, up to {@link #LOOKUP_KEYS} keys a
    * query. Several: {@code (a = … AND b = …) OR …}, where CrateDB tries every combination of the
    * columns' values and gives up on the lookup beyond 10,000 (EqualityExtractor's MAX_ITERATIONS),
-   * so a query holds keys only while that product stays below {@link #LOOKUP_COMBINATIONS}.
+   * so a query holds keys only while that product stays below {@link #LOOKUP_COMBINATIONS}. A query
+   * holds at most {@link #LOOKUP_STATEMENT_CHARS} characters of keys (long keys).
    *
    * @see <a href="https://cratedb.com/docs/crate/reference/en/latest/sql/statements/refresh.html">
    *     REFRESH: primary-key lookups see rows without it</a>
@@ -176,7 +177,19 @@ public final class CrateDbSql implements TargetSql {
     int inQuery = 0;
     for (String pkJson : pkJsons) {
       java.util.List<String> literals = keyLiterals(keys, pkJson);
-      if (where != null && !fits(distinct, literals, inQuery)) {
+      String clause;
+      if (columns == 1) {
+        clause = literals.get(0);
+      } else {
+        StringJoiner key = new StringJoiner(" AND ", "(", ")");
+        for (int i = 0; i < columns; i++) {
+          key.add(keyColumn(keys.columns().get(i)) + " = " + literals.get(i));
+        }
+        clause = key.toString();
+      }
+      if (where != null
+          && (!fits(distinct, literals, inQuery)
+              || where.length() + 4 + clause.length() > LOOKUP_STATEMENT_CHARS)) {
         lookups.add(new RowLookup(select + lookupFilter(keys, where), java.util.List.of()));
         where = null;
       }
@@ -192,15 +205,7 @@ public final class CrateDbSql implements TargetSql {
         distinct.get(i).add(literals.get(i));
       }
       inQuery++;
-      if (columns == 1) {
-        where.add(literals.get(0));
-      } else {
-        StringJoiner key = new StringJoiner(" AND ", "(", ")");
-        for (int i = 0; i < columns; i++) {
-          key.add(keyColumn(keys.columns().get(i)) + " = " + literals.get(i));
-        }
-        where.add(key.toString());
-      }
+      where.add(clause);
     }
     if (where != null) {
       lookups.add(new RowLookup(select + lookupFilter(keys, where), java.util.List.of()));

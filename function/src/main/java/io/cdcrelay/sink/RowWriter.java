@@ -35,7 +35,6 @@ final class RowWriter {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectReader PK_READER =
       JSON.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-  private static final int LOOKUP_CHUNK = 1000;
   private static final int REVISION_RETRIES = 10;
 
   private final TargetSession session;
@@ -191,10 +190,9 @@ final class RowWriter {
     List<String> ids = new ArrayList<>(pkJsons.size());
     pkJsons.forEach(pk -> ids.add(prefix + pk));
     try {
-      for (int from = 0; from < ids.size(); from += LOOKUP_CHUNK) {
-        List<String> chunk = ids.subList(from, Math.min(ids.size(), from + LOOKUP_CHUNK));
+      for (String lookup : session.state().selectTombstones(ids)) {
         try (Statement select = session.connection().createStatement()) {
-          try (ResultSet rs = select.executeQuery(session.state().selectTombstones(chunk))) {
+          try (ResultSet rs = select.executeQuery(lookup)) {
             while (rs.next()) {
               versions.put(rs.getString(1).substring(prefix.length()), rs.getString(2));
             }

@@ -1,5 +1,7 @@
 package io.cdcrelay.sink;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -238,21 +240,45 @@ public final class StateSql {
   }
 
   /**
-   * Yields id and version of the tombstones with these ids. The ids are written as literals: on
-   * CrateDB only a literal {@code IN} list of the primary key is a multi-key lookup answered in
-   * real time (measured on 6.4.3: {@code IN (?, ?)} with bound values, like {@code = ANY(?)}, is a
-   * query that misses rows written since the last refresh).
+   * Statements yielding id and version of the tombstones with these ids, as many as they take. The
+   * ids are written as literals: on CrateDB only a literal {@code IN} list of the primary key is a
+   * multi-key lookup answered in real time (measured on 6.4.3: {@code IN (?, ?)} with bound values,
+   * like {@code = ANY(?)}, is a query that misses rows written since the last refresh). A statement
+   * holds at most {@link #LOOKUP_IDS} ids and {@link TargetSql#LOOKUP_STATEMENT_CHARS} characters
+   * of them: long keys would otherwise make it longer than CrateDB accepts.
    */
-  public String selectTombstones(List<String> ids) {
-    StringJoiner literals = new StringJoiner(", ", "(", ")");
+  public List<String> selectTombstones(Collection<String> ids) {
+    String prefix =
+        "SELECT \"id\", \"version\" FROM " + tombstones().quoted() + " WHERE \"id\" IN (";
+    List<String> statements = new ArrayList<>();
+    StringBuilder sql = null;
+    int inStatement = 0;
     for (String id : ids) {
-      literals.add("'" + id.replace("'", "''") + "'");
+      String literal = "'" + id.replace("'", "''") + "'";
+      if (sql != null
+          && (inStatement >= LOOKUP_IDS
+              || sql.length() - prefix.length() + 2 + literal.length()
+                  > TargetSql.LOOKUP_STATEMENT_CHARS)) {
+        statements.add(sql.append(')').toString());
+        sql = null;
+      }
+      if (sql == null) {
+        sql = new StringBuilder(prefix);
+        inStatement = 0;
+      } else {
+        sql.append(", ");
+      }
+      sql.append(literal);
+      inStatement++;
     }
-    return "SELECT \"id\", \"version\" FROM "
-        + tombstones().quoted()
-        + " WHERE \"id\" IN "
-        + literals;
+    if (sql != null) {
+      statements.add(sql.append(')').toString());
+    }
+    return statements;
   }
+
+  /** The most ids one tombstone lookup holds. */
+  static final int LOOKUP_IDS = 1000;
 
   /** Binds target table and the horizon; removes tombstones older than it. */
   public String purgeTombstones() {

@@ -12,6 +12,13 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
   /** The column holding the version of the change a row carries. */
   String VERSION = "cdc_version";
 
+  /**
+   * The most characters of key literals one lookup statement holds: CrateDB refuses a statement
+   * longer than its {@code statement_max_length} (262,144 characters by default), and the keys of a
+   * thousand rows can be megabytes (DynamoDB allows keys of up to 3 KB).
+   */
+  int LOOKUP_STATEMENT_CHARS = 200_000;
+
   /** The column marking a row whose item was removed (a tombstone, {@code soft} mode). */
   String DELETED = "cdc_deleted";
 

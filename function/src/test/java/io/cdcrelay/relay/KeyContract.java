@@ -192,4 +192,42 @@ abstract class KeyContract {
         .filteredOn(row -> !row.pk().get("device").asText().equals("fresh"))
         .allSatisfy(row -> assertThat(row.data().get("v").asText()).isEqualTo("new"));
   }
+
+  @Test
+  void aThousandLongKeysAreWrittenDeletedAndCountedStaleInOneBatchEach() throws Exception {
+    // Keys near DynamoDB's sizes (a partition key up to 2,048 bytes, a sort key up to 1,024): the
+    // key lookups of a thousand of them (tombstones, revisions, versions) would be statements of
+    // megabytes, far past what CrateDB accepts (statement_max_length, 262,144 characters).
+    int items = 1000;
+    List<String> inserts = new ArrayList<>();
+    List<String> removes = new ArrayList<>();
+    List<String> older = new ArrayList<>();
+    for (int i = 0; i < items; i++) {
+      String keys =
+          "\"device\":{\"S\":\"https://example.com/"
+              + "d'e".repeat(200)
+              + i
+              + "\"},\"ts\":{\"S\":\""
+              + "t".repeat(300)
+              + i
+              + "\"}";
+      inserts.add(keyed("INSERT", keys, 2000 + i, "\"v\":{\"S\":\"new\"}"));
+      removes.add(keyedRemove(keys, 5000 + i));
+      older.add(keyed("MODIFY", keys, 1000 + i, "\"v\":{\"S\":\"old\"}"));
+    }
+
+    BatchResult written = apply(inserts.toArray(String[]::new));
+    assertThat(written.failure()).isEmpty();
+    assertThat(written.upserted()).isEqualTo(items);
+    assertThat(TableRows.read(database(), table)).hasSize(items);
+
+    BatchResult deleted = apply(removes.toArray(String[]::new));
+    assertThat(deleted.failure()).isEmpty();
+    assertThat(deleted.deleted()).isEqualTo(items);
+
+    BatchResult late = apply(older.toArray(String[]::new));
+    assertThat(late.failure()).isEmpty();
+    assertThat(late.stale()).isEqualTo(items);
+    assertThat(TableRows.read(database(), table)).isEmpty();
+  }
 }

@@ -88,4 +88,54 @@ class CrateDbSqlTest {
     assertThat(all).hasSize(300);
     assertThat(lookups.size()).isLessThanOrEqualTo(300 / 70 + 1);
   }
+
+  @Test
+  void longKeysMakeMoreLookupsNoneLongerThanCrateDbAccepts() {
+    // CrateDB refuses a statement longer than statement_max_length (262,144 characters by
+    // default): a thousand keys of 2,000 characters are 2 MB of literals.
+    KeySchema keys = new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S)));
+    List<String> pks = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      pks.add("{\"id\":\"" + "k'".repeat(1000) + i + "\"}");
+    }
+
+    List<TargetSql.RowLookup> lookups = sql.selectRowVersions(TABLE, keys, pks);
+
+    assertThat(lookups).hasSizeGreaterThan(10);
+    assertThat(lookups).allSatisfy(l -> assertThat(l.sql().length()).isLessThan(262_144));
+    int found = 0;
+    for (TargetSql.RowLookup lookup : lookups) {
+      found += lookup.sql().split("'\\)|', '").length;
+    }
+    assertThat(found).isEqualTo(1000);
+  }
+
+  @Test
+  void tombstoneLookupsHoldAThousandIdsOrFewerWhenTheyAreLong() {
+    StateSql state = new StateSql("state", "TEXT", false);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 2500; i++) {
+      ids.add("doc.t/{\"id\":\"k" + i + "\"}");
+    }
+    ids.set(0, "doc.t/{\"id\":\"it's\"}");
+
+    List<String> small = state.selectTombstones(ids);
+
+    assertThat(small).hasSize(3);
+    assertThat(small.get(0))
+        .startsWith(
+            "SELECT \"id\", \"version\" FROM \"state\".\"cdc_relay_tombstones\" WHERE \"id\" IN"
+                + " ('doc.t/{\"id\":\"it''s\"}', 'doc.t/{\"id\":\"k1\"}',")
+        .endsWith("'doc.t/{\"id\":\"k999\"}')");
+    assertThat(small.get(2)).endsWith("'doc.t/{\"id\":\"k2499\"}')");
+
+    List<String> longIds = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      longIds.add("doc.t/{\"id\":\"" + "x".repeat(2000) + i + "\"}");
+    }
+    List<String> long_ = state.selectTombstones(longIds);
+    assertThat(long_).hasSizeGreaterThan(10);
+    assertThat(long_).allSatisfy(sql -> assertThat(sql.length()).isLessThan(262_144));
+    assertThat(String.join("", long_).split("x{2000}").length - 1).isEqualTo(1000);
+  }
 }

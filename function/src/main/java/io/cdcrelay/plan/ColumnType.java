@@ -24,19 +24,6 @@ public record ColumnType(Base base, int arrayDepth) {
   }
 
   /**
-   * Whether CrateDB reports the column as {@code undefined} (or an array of it): created by a
-   * {@code null} or an empty array, it takes the type of the first value written into it later, so
-   * for planning it is as good as absent.
-   */
-  public static boolean isUndefined(String dataType) {
-    String type = dataType.trim().toLowerCase(Locale.ROOT);
-    while (type.endsWith("_array")) {
-      type = type.substring(0, type.length() - "_array".length());
-    }
-    return type.equals("undefined");
-  }
-
-  /**
    * Parses a type as CrateDB's {@code information_schema.columns.data_type} reports it, such as
    * {@code bigint}, {@code double precision}, {@code text_array} or {@code array(object)}.
    */

@@ -216,9 +216,7 @@ final class TableSchemas {
     Map<List<String>, ColumnType> data = new HashMap<>();
     for (Map.Entry<String, String> column : columns.entrySet()) {
       List<String> path = ColumnPaths.parse(column.getKey());
-      if (path.size() >= 2
-          && path.get(0).equals("data")
-          && !ColumnType.isUndefined(column.getValue())) {
+      if (path.size() >= 2 && path.get(0).equals("data")) {
         data.put(List.copyOf(path.subList(1, path.size())), ColumnType.parse(column.getValue()));
       }
     }

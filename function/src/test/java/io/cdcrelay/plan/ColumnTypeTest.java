@@ -21,13 +21,4 @@ class ColumnTypeTest {
     assertThat(ColumnType.parse("timestamp with time zone").base())
         .isEqualTo(ColumnType.Base.OTHER);
   }
-
-  @Test
-  void aColumnCreatedByANullOrAnEmptyArrayIsUndefinedUntilAValueLands() {
-    // What CrateDB 6.4.3 lists for data['n'] after {"n": null} and data['l'] after {"l": []}.
-    assertThat(ColumnType.isUndefined("undefined")).isTrue();
-    assertThat(ColumnType.isUndefined("undefined_array")).isTrue();
-    assertThat(ColumnType.isUndefined("text")).isFalse();
-    assertThat(ColumnType.isUndefined("object_array")).isFalse();
-  }
 }

@@ -198,31 +198,6 @@ abstract class LayoutContract extends RelayFixture {
   }
 
   @Test
-  void anAttributeFirstWrittenAsNullTakesItsTypeFromTheFirstValue() throws Exception {
-    // On CrateDB a null (or an empty list) creates a sub-column of type undefined, which the
-    // first value written into it types; the relay keeps such values in data, also after it
-    // has read the table's columns again (here: the new column "other" makes it read them).
-    relay.apply(
-        batch(record(1, upsert("INSERT", "a", 100, "\"x\":{\"NULL\":true},\"l\":{\"L\":[]}"))));
-    relay.apply(batch(record(2, upsert("INSERT", "b", 101, "\"other\":{\"S\":\"o\"}"))));
-    BatchResult result =
-        relay.apply(
-            batch(
-                record(
-                    3,
-                    upsert(
-                        "INSERT",
-                        "c",
-                        102,
-                        "\"x\":{\"N\":\"5.5\"},\"l\":{\"L\":[{\"S\":\"s\"}]}"))));
-    assertThat(result.succeeded()).isTrue();
-    TableRows.Row c = TableRows.read(database(), table).get("{\"id\":\"c\"}");
-    assertThat(c.data().get("x").asDouble()).isEqualTo(5.5);
-    assertThat(c.data().get("l").get(0).asText()).isEqualTo("s");
-    assertThat(c.aux().size()).isZero();
-  }
-
-  @Test
   void referenceToolTableIsUpgradedInPlace() throws Exception {
     try (Connection c = database().connect();
         Statement s = c.createStatement()) {

@@ -213,9 +213,6 @@ public final class CrateDbSql implements TargetSql {
     return lookups;
   }
 
-  /** The most keys one lookup holds. */
-  static final int LOOKUP_KEYS = 1000;
-
   /** The most combinations of key-column values one lookup of several key columns makes. */
   static final int LOOKUP_COMBINATIONS = 5000;
 

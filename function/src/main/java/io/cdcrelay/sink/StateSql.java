@@ -244,8 +244,8 @@ public final class StateSql {
    * ids are written as literals: on CrateDB only a literal {@code IN} list of the primary key is a
    * multi-key lookup answered in real time (measured on 6.4.3: {@code IN (?, ?)} with bound values,
    * like {@code = ANY(?)}, is a query that misses rows written since the last refresh). A statement
-   * holds at most {@link #LOOKUP_IDS} ids and {@link TargetSql#LOOKUP_STATEMENT_CHARS} characters
-   * of them: long keys would otherwise make it longer than CrateDB accepts.
+   * holds at most {@link TargetSql#LOOKUP_KEYS} ids and {@link TargetSql#LOOKUP_STATEMENT_CHARS}
+   * characters of them: long keys would otherwise make it longer than CrateDB accepts.
    */
   public List<String> selectTombstones(Collection<String> ids) {
     String prefix =
@@ -256,7 +256,7 @@ public final class StateSql {
     for (String id : ids) {
       String literal = "'" + id.replace("'", "''") + "'";
       if (sql != null
-          && (inStatement >= LOOKUP_IDS
+          && (inStatement >= TargetSql.LOOKUP_KEYS
               || sql.length() - prefix.length() + 2 + literal.length()
                   > TargetSql.LOOKUP_STATEMENT_CHARS)) {
         statements.add(sql.append(')').toString());
@@ -276,9 +276,6 @@ public final class StateSql {
     }
     return statements;
   }
-
-  /** The most ids one tombstone lookup holds. */
-  static final int LOOKUP_IDS = 1000;
 
   /** Binds target table and the horizon; removes tombstones older than it. */
   public String purgeTombstones() {

@@ -19,6 +19,9 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
    */
   int LOOKUP_STATEMENT_CHARS = 200_000;
 
+  /** The most keys one lookup statement holds (tombstones, row versions). */
+  int LOOKUP_KEYS = 1000;
+
   /** The column marking a row whose item was removed (a tombstone, {@code soft} mode). */
   String DELETED = "cdc_deleted";
 

@@ -11,6 +11,7 @@ import io.cdcrelay.decode.DynamoDbJson;
 import io.cdcrelay.sink.TableName;
 import java.math.BigDecimal;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -146,6 +147,22 @@ public final class TableRows {
         ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table.quoted())) {
       rs.next();
       return rs.getLong(1);
+    }
+  }
+
+  /** Whether the table exists in the database. */
+  public static boolean exists(TargetDatabase database, TableName table) throws SQLException {
+    try (Connection c = database.connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT count(*) FROM information_schema.tables"
+                    + " WHERE table_schema = ? AND table_name = ?")) {
+      s.setString(1, table.schema());
+      s.setString(2, table.table());
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) > 0;
+      }
     }
   }
 

@@ -384,7 +384,7 @@ abstract class DeadLettersContract {
   /** The dead letters of a dead-letter table, by sequence number; none if it does not exist. */
   private List<Letter> letters(TableName deadLetters) throws Exception {
     List<Letter> letters = new ArrayList<>();
-    if (!exists(deadLetters)) {
+    if (!TableRows.exists(database(), deadLetters)) {
       return letters;
     }
     database().refresh(deadLetters);
@@ -402,21 +402,6 @@ abstract class DeadLettersContract {
       }
     }
     return letters;
-  }
-
-  private boolean exists(TableName table) throws Exception {
-    try (Connection c = database().connect();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT count(*) FROM information_schema.tables"
-                    + " WHERE table_schema = ? AND table_name = ?")) {
-      s.setString(1, table.schema());
-      s.setString(2, table.table());
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1) > 0;
-      }
-    }
   }
 
   /** Makes a dead letter look as if it failed {@code age} ago. */

@@ -89,7 +89,9 @@ class ExportHandoverIT extends DynamoDbTableTest {
       // The export shows the table at a moment between two writes, as DynamoDB's does.
       Instant exportTime = before.pause();
       try {
-        export = s3.write("exports", exportId, source, exportTime, files(scan(), 3));
+        export =
+            s3.write(
+                "exports", exportId, source, exportTime, S3ExportFixture.roundRobin(scan(), 3));
       } finally {
         before.resume();
       }
@@ -142,7 +144,12 @@ class ExportHandoverIT extends DynamoDbTableTest {
     // kinesis-local keeps records 24 hours.
     Instant exportTime = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
     S3ExportFixture.Export export =
-        s3.write("old", exportId, source, exportTime, files(TestItems.mixed("id", "o", 3), 1));
+        s3.write(
+            "old",
+            exportId,
+            source,
+            exportTime,
+            S3ExportFixture.roundRobin(TestItems.mixed("id", "o", 3), 1));
     Run run =
         run(
             "load",
@@ -199,18 +206,6 @@ class ExportHandoverIT extends DynamoDbTableTest {
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     dynamo.client().scanPaginator(r -> r.tableName(source)).items().forEach(items::add);
     return items;
-  }
-
-  /** Items split into {@code files} data files, round robin. */
-  private static List<List<String>> files(List<Map<String, AttributeValue>> items, int files) {
-    List<List<String>> lines = new ArrayList<>();
-    for (int f = 0; f < files; f++) {
-      lines.add(new ArrayList<>());
-    }
-    for (int i = 0; i < items.size(); i++) {
-      lines.get(i % files).add(S3ExportFixture.line(items.get(i)));
-    }
-    return lines;
   }
 
   private static void awaitWrites(MirroredWriters writers, int count) throws InterruptedException {

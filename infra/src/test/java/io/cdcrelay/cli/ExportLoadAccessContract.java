@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cdcrelay.snapshot.DynamoDbEmulator;
 import io.cdcrelay.snapshot.S3ExportFixture;
 import io.cdcrelay.snapshot.TestItems;
+import io.cdcrelay.testing.TableRows;
 import io.cdcrelay.tools.MotoServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -100,34 +98,6 @@ abstract class ExportLoadAccessContract extends DynamoDbTableTest {
     return BUCKET_ARN + "/" + key;
   }
 
-  /** Items split into {@code files} data files, round robin. */
-  private static List<List<String>> files(List<Map<String, AttributeValue>> items, int files) {
-    List<List<String>> lines = new ArrayList<>();
-    for (int f = 0; f < files; f++) {
-      lines.add(new ArrayList<>());
-    }
-    for (int i = 0; i < items.size(); i++) {
-      lines.get(i % files).add(S3ExportFixture.line(items.get(i)));
-    }
-    return lines;
-  }
-
-  /** Whether the load created its target table. */
-  private boolean tableExists() throws Exception {
-    try (Connection c = database().connect();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT count(*) FROM information_schema.tables"
-                    + " WHERE table_schema = ? AND table_name = ?")) {
-      s.setString(1, table.schema());
-      s.setString(2, table.table());
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1) > 0;
-      }
-    }
-  }
-
   private static void assertNothingSecret(Run run, String secretKey) {
     assertThat(run.output())
         .doesNotContain(secretKey)
@@ -142,7 +112,8 @@ abstract class ExportLoadAccessContract extends DynamoDbTableTest {
   @Test
   void dataFilesTheCredentialsMayNotReadFailAloneAndLoadOnceGetObjectIsGranted() throws Exception {
     List<Map<String, AttributeValue>> items = TestItems.mixed("id", "a", 30);
-    S3ExportFixture.Export export = s3.write("p", exportId, source, exportTime, files(items, 3));
+    S3ExportFixture.Export export =
+        s3.write("p", exportId, source, exportTime, S3ExportFixture.roundRobin(items, 3));
     String readable = export.dataFiles().get(0);
     // S3's own example of a read-only policy, short of the data files but the first.
     AccessKey loader =
@@ -226,7 +197,8 @@ abstract class ExportLoadAccessContract extends DynamoDbTableTest {
   @Test
   void manifestsTheCredentialsMayNotReadStopTheLoadBeforeAnythingIsWritten() throws Exception {
     List<Map<String, AttributeValue>> items = TestItems.mixed("id", "m", 4);
-    S3ExportFixture.Export export = s3.write("p", exportId, source, exportTime, files(items, 1));
+    S3ExportFixture.Export export =
+        s3.write("p", exportId, source, exportTime, S3ExportFixture.roundRobin(items, 1));
     AccessKey lister = user("lister-" + exportId, allow("s3:ListBucket", BUCKET_ARN));
     moto().authentication(true);
 
@@ -250,13 +222,18 @@ abstract class ExportLoadAccessContract extends DynamoDbTableTest {
                 + ") need s3:GetObject on "
                 + object(export.folder() + "*"));
     assertNothingSecret(run, lister.secretAccessKey());
-    assertThat(tableExists()).isFalse();
+    assertThat(TableRows.exists(database(), table)).isFalse();
   }
 
   @Test
   void anUnknownAccessKeyOrAWrongSecretKeyIsNamedAsSuch() throws Exception {
     S3ExportFixture.Export export =
-        s3.write("p", exportId, source, exportTime, files(TestItems.mixed("id", "k", 2), 1));
+        s3.write(
+            "p",
+            exportId,
+            source,
+            exportTime,
+            S3ExportFixture.roundRobin(TestItems.mixed("id", "k", 2), 1));
     AccessKey reader =
         user("reader-" + exportId, allow("s3:GetObject", object(export.folder() + "*")));
     moto().authentication(true);
@@ -281,7 +258,7 @@ abstract class ExportLoadAccessContract extends DynamoDbTableTest {
                 + " is not known to S3")
         .doesNotContain("manifest-summary.json is missing");
     assertNothingSecret(unknown, secret);
-    assertThat(tableExists()).isFalse();
+    assertThat(TableRows.exists(database(), table)).isFalse();
 
     Run wrongSecret =
         run(

@@ -47,25 +47,13 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
     s3.close();
   }
 
-  /** Items split into {@code files} data files, round robin. */
-  private static List<List<String>> files(List<Map<String, AttributeValue>> items, int files) {
-    List<List<String>> lines = new ArrayList<>();
-    for (int f = 0; f < files; f++) {
-      lines.add(new ArrayList<>());
-    }
-    for (int i = 0; i < items.size(); i++) {
-      lines.get(i % files).add(S3ExportFixture.line(items.get(i)));
-    }
-    return lines;
-  }
-
   @Test
   void everyTypeFromSeveralDataFilesIsLoadedAndAPoisonLineIsDeadLettered() throws Exception {
     dynamo.createTable(source, "id:S", null);
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     items.add(TestItems.everyType("id", TestItems.s("every")));
     items.addAll(TestItems.mixed("id", "x", 29));
-    List<List<String>> files = files(items, 3);
+    List<List<String>> files = S3ExportFixture.roundRobin(items, 3);
     files.get(1).add(5, "{\"Item\":{\"id\":{\"S\":\"poison\"},\"bad\":{\"N\":[1]}}}");
     files.add(List.of()); // an empty partition gives an empty data file
     S3ExportFixture.Export export = s3.write("exports/daily", exportId, source, exportTime, files);
@@ -117,7 +105,8 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
               "code", TestItems.b(new byte[] {(byte) i, (byte) 0xff}),
               "qty", TestItems.n(Integer.toString(i))));
     }
-    S3ExportFixture.Export export = s3.write("", exportId, source, exportTime, files(items, 2));
+    S3ExportFixture.Export export =
+        s3.write("", exportId, source, exportTime, S3ExportFixture.roundRobin(items, 2));
 
     Run refused = run("load", s3.url(export.folder(), ""), target());
     assertThat(refused.exitCode()).as(refused.output()).isEqualTo(1);
@@ -135,7 +124,7 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
     dynamo.createTable(source, "sku:S", null);
     List<Map<String, AttributeValue>> items = TestItems.mixed("sku", "d", 7);
     S3ExportFixture.Export export =
-        s3.write("p", exportId, "SomeOtherName", exportTime, files(items, 1));
+        s3.write("p", exportId, "SomeOtherName", exportTime, S3ExportFixture.roundRobin(items, 1));
     Run run = run("load", s3.url(export.folder(), "table=" + source), target());
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertLoaded(items, "sku");
@@ -145,7 +134,7 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
   void aDataFileGoneMakesTheLoadShortAndTheSameCommandThenLoadsOnlyThatFile() throws Exception {
     dynamo.createTable(source, "id:S", null);
     List<Map<String, AttributeValue>> items = TestItems.mixed("id", "g", 40);
-    List<List<String>> files = files(items, 4);
+    List<List<String>> files = S3ExportFixture.roundRobin(items, 4);
     S3ExportFixture.Export export = s3.write("p", exportId, source, exportTime, files);
     String gone = export.dataFiles().get(2);
     s3.delete(gone);
@@ -174,7 +163,7 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
   void aCorruptGzipFileFailsNamingItAndTheOtherFilesAreLoaded() throws Exception {
     dynamo.createTable(source, "id:S", null);
     List<Map<String, AttributeValue>> items = TestItems.mixed("id", "z", 20);
-    List<List<String>> files = files(items, 2);
+    List<List<String>> files = S3ExportFixture.roundRobin(items, 2);
     S3ExportFixture.Export export = s3.write("p", exportId, source, exportTime, files);
     byte[] whole = S3ExportFixture.gzip(String.join("\n", files.get(0)) + "\n");
     s3.put(export.dataFiles().get(0), java.util.Arrays.copyOf(whole, whole.length / 2));
@@ -193,7 +182,7 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
     dynamo.createTable(source, "id:S", null);
     // Enough lines that the readable part of the cut file holds whole batches.
     List<Map<String, AttributeValue>> items = TestItems.mixed("id", "r", 1000);
-    List<List<String>> files = files(items, 2);
+    List<List<String>> files = S3ExportFixture.roundRobin(items, 2);
     S3ExportFixture.Export export = s3.write("p", exportId, source, exportTime, files);
     String cut = export.dataFiles().get(0);
     byte[] whole = S3ExportFixture.gzip(String.join("\n", files.get(0)) + "\n");

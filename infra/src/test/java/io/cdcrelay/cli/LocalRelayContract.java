@@ -689,7 +689,7 @@ abstract class LocalRelayContract {
       throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
-      if (tableExists(table) && live().equals(expected)) {
+      if (TableRows.exists(database(), table) && live().equals(expected)) {
         return;
       }
       Thread.sleep(100);
@@ -709,32 +709,17 @@ abstract class LocalRelayContract {
   /** How many records of this test's table were dead-lettered (0 without a dead-letter table). */
   private long deadLetters() throws Exception {
     TableName deadLetters = table.sibling("_dead_letters");
-    if (!tableExists(deadLetters)) {
+    if (!TableRows.exists(database(), deadLetters)) {
       return 0;
     }
     return TableRows.count(database(), deadLetters);
-  }
-
-  private boolean tableExists(TableName table) throws Exception {
-    try (Connection c = database().connect();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT count(*) FROM information_schema.tables"
-                    + " WHERE table_schema = ? AND table_name = ?")) {
-      s.setString(1, table.schema());
-      s.setString(2, table.table());
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1) > 0;
-      }
-    }
   }
 
   /** The checkpoints of this test's stream and table, by shard. */
   Map<String, String> checkpoints() throws Exception {
     TableName checkpoints = new TableName(table.schema(), "cdc_relay_shards");
     Map<String, String> result = new TreeMap<>();
-    if (!tableExists(checkpoints)) {
+    if (!TableRows.exists(database(), checkpoints)) {
       return result;
     }
     database().refresh(checkpoints);

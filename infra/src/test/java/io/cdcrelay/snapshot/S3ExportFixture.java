@@ -109,6 +109,18 @@ public final class S3ExportFixture implements AutoCloseable {
     return new Export(folder, keys);
   }
 
+  /** The export lines of items split into {@code files} data files, round robin. */
+  public static List<List<String>> roundRobin(List<Map<String, AttributeValue>> items, int files) {
+    List<List<String>> lines = new ArrayList<>();
+    for (int f = 0; f < files; f++) {
+      lines.add(new ArrayList<>());
+    }
+    for (int i = 0; i < items.size(); i++) {
+      lines.get(i % files).add(line(items.get(i)));
+    }
+    return lines;
+  }
+
   /** An item as a data file's line. */
   public static String line(Map<String, AttributeValue> item) {
     return "{\"Item\":" + TestItems.dynamoDbJson(item) + "}";

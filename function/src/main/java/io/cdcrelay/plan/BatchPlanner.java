@@ -130,6 +130,7 @@ public final class BatchPlanner {
         mapped.inAux(),
         winner,
         sequenceNumbers,
-        expiredAt);
+        expiredAt,
+        mapped.newColumns());
   }
 }

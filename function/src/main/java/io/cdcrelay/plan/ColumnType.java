@@ -19,6 +19,11 @@ public record ColumnType(Base base, int arrayDepth) {
     INTEGRAL,
     BOOLEAN,
     OBJECT,
+    /**
+     * A sub-column CrateDB created for a {@code null} or an empty list, typed by no value yet: only
+     * a null or (as an array) an empty list fits it.
+     */
+    UNDEFINED,
     /** Any type this relay never writes (timestamps, geo shapes, ...): nothing fits it. */
     OTHER
   }
@@ -57,6 +62,7 @@ public record ColumnType(Base base, int arrayDepth) {
               Base.INTEGRAL;
           case "boolean", "bool" -> Base.BOOLEAN;
           case "object" -> Base.OBJECT;
+          case "undefined" -> Base.UNDEFINED;
           default -> Base.OTHER;
         };
     return new ColumnType(base, depth);

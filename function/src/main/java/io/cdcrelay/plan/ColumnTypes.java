@@ -60,24 +60,9 @@ public final class ColumnTypes {
     }
   }
 
-  /** Whether planning added columns since this copy was made: its rows create them. */
-  public boolean addsColumns() {
-    return !added.isEmpty();
-  }
-
-  /**
-   * Whether each column planning added has, in {@code stored} (read from the database after the
-   * write), the type it was planned with, or is not there: then no row planned with this knowledge
-   * can disagree with the table.
-   */
-  public boolean addedAgreeWith(ColumnTypes stored) {
-    for (Map.Entry<List<String>, ColumnType> e : added.entrySet()) {
-      ColumnType actual = stored.types.get(e.getKey());
-      if (actual != null && !actual.equals(e.getValue())) {
-        return false;
-      }
-    }
-    return true;
+  /** Whether the column at {@code path} was added by planning, not read from the table. */
+  boolean isAdded(List<String> path) {
+    return !added.isEmpty() && added.containsKey(path);
   }
 
   /** A copy that planning can extend without changing this one (nothing added yet). */

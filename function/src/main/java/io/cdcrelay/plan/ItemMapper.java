@@ -45,8 +45,17 @@ public final class ItemMapper {
     this.maxTextBytes = maxTextBytes;
   }
 
-  /** An item split into its two JSON documents. */
-  public record Mapped(String dataJson, String auxJson, Set<String> inAux) {}
+  /**
+   * An item split into its two JSON documents.
+   *
+   * @param newColumns the sub-columns of {@code data} the item's data holds that the table did not
+   *     have when planning began, with their planned types: they must exist before it is written
+   */
+  public record Mapped(
+      String dataJson,
+      String auxJson,
+      Set<String> inAux,
+      Map<List<String>, ColumnType> newColumns) {}
 
   /**
    * Maps the non-key attributes of {@code item}.
@@ -65,39 +74,64 @@ public final class ItemMapper {
       boolean allToAux) {
     Map<String, AttributeValue> data = new LinkedHashMap<>();
     Map<String, AttributeValue> aux = new LinkedHashMap<>();
+    Map<List<String>, ColumnType> newColumns = null;
     for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
       String name = attribute.getKey();
       AttributeValue value = attribute.getValue();
       if (keys.contains(name)) {
         continue;
       }
-      if (allToAux || forceAux.contains(name) || !fitsData(name, value, types)) {
+      Map<List<String>, ColumnType> needs =
+          allToAux || forceAux.contains(name) ? null : fitsData(name, value, types);
+      if (needs == null) {
         aux.put(name, value);
       } else {
         data.put(name, value);
+        if (!needs.isEmpty()) {
+          newColumns = newColumns == null ? new LinkedHashMap<>() : newColumns;
+          newColumns.putAll(needs);
+        }
       }
     }
-    return new Mapped(writeData(data), writeAux(aux), new TreeSet<>(aux.keySet()));
+    return new Mapped(
+        writeData(data),
+        writeAux(aux),
+        new TreeSet<>(aux.keySet()),
+        newColumns == null ? Map.of() : newColumns);
   }
 
-  private boolean fitsData(String name, AttributeValue value, ColumnTypes types) {
+  /**
+   * Whether the attribute fits {@code data}: if so, the new sub-columns it needs (created by it, or
+   * by another item planned earlier with the same {@code types}), else {@code null}.
+   */
+  private Map<List<String>, ColumnType> fitsData(
+      String name, AttributeValue value, ColumnTypes types) {
     if (strictNames && !hasValidNames(name, value)) {
-      return false;
+      return null;
     }
     Shape shape = Shape.of(value, maxTextBytes);
     if (shape == null) {
-      return false;
+      return null;
     }
     if (types == null) {
-      return true;
+      return Map.of();
+    }
+    Map<List<String>, ColumnType> needs = new LinkedHashMap<>();
+    if (!fits(List.of(name), shape, 0, false, types, needs)) {
+      return null;
     }
     Map<List<String>, ColumnType> created = new LinkedHashMap<>();
-    if (!fits(List.of(name), shape, 0, false, types, created)
-        || !types.hasRoomFor(created.size())) {
-      return false;
+    needs.forEach(
+        (path, type) -> {
+          if (types.get(path).isEmpty()) {
+            created.put(path, type);
+          }
+        });
+    if (!types.hasRoomFor(created.size())) {
+      return null;
     }
     types.addAll(created);
-    return true;
+    return needs;
   }
 
   /** CrateDB column names may not contain dots or square brackets, at any depth. */
@@ -133,12 +167,20 @@ public final class ItemMapper {
       ColumnTypes types,
       Map<List<String>, ColumnType> created) {
     if (shape instanceof Shape.Unknown) {
+      // A null: CrateDB creates an absent column as undefined for it.
+      if (known(path, types, created) == null) {
+        created.put(path, new ColumnType(ColumnType.Base.UNDEFINED, depth));
+      }
       return true;
     }
     if (shape instanceof Shape.Arr arr) {
       if (arr.element() instanceof Shape.Unknown) {
         ColumnType known = known(path, types, created);
-        return known == null || known.arrayDepth() >= 1 || inObjectArray;
+        if (known == null) {
+          created.put(path, new ColumnType(ColumnType.Base.UNDEFINED, depth + 1));
+          return true;
+        }
+        return known.arrayDepth() >= 1 || inObjectArray;
       }
       return fits(path, arr.element(), depth + 1, inObjectArray, types, created);
     }
@@ -175,14 +217,25 @@ public final class ItemMapper {
       case TEXT, BOOLEAN, DOUBLE -> known.base() == scalar.base();
       case REAL -> scalar.base() == ColumnType.Base.DOUBLE && scalar.floatExact();
       case INTEGRAL -> scalar.base() == ColumnType.Base.DOUBLE && scalar.integral();
-      case OBJECT, OTHER -> false;
+      case OBJECT, UNDEFINED, OTHER -> false;
     };
   }
 
+  /**
+   * The type the column at {@code path} has or will have; one that planning added to {@code types}
+   * is put in {@code created} as well, as a column the item needs created.
+   */
   private static ColumnType known(
       List<String> path, ColumnTypes types, Map<List<String>, ColumnType> created) {
     ColumnType pending = created.get(path);
-    return pending != null ? pending : types.get(path).orElse(null);
+    if (pending != null) {
+      return pending;
+    }
+    ColumnType known = types.get(path).orElse(null);
+    if (known != null && types.isAdded(path)) {
+      created.put(path, known);
+    }
+    return known;
   }
 
   private static String writeData(Map<String, AttributeValue> data) {

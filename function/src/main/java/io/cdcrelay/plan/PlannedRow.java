@@ -5,6 +5,7 @@ import io.cdcrelay.change.ChangeVersion;
 import io.cdcrelay.change.SequenceNumbers;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -20,6 +21,8 @@ import java.util.Set;
  * @param winner the change this row carries
  * @param sequenceNumbers the records of the batch coalesced into this row, the winner's among them
  * @param expiredAt when the item expired by time to live, for a row kept and marked
+ * @param newColumns the sub-columns of {@code data} this row holds that the table lacked when it
+ *     was planned, with their planned types: the writer creates them before writing the row
  */
 public record PlannedRow(
     String pkJson,
@@ -30,10 +33,35 @@ public record PlannedRow(
     Set<String> inAux,
     Change winner,
     List<String> sequenceNumbers,
-    Optional<Instant> expiredAt) {
+    Optional<Instant> expiredAt,
+    Map<List<String>, ColumnType> newColumns) {
 
   public PlannedRow {
     sequenceNumbers = List.copyOf(sequenceNumbers);
+  }
+
+  /** A row that needs no new sub-column. */
+  public PlannedRow(
+      String pkJson,
+      ChangeVersion version,
+      boolean deleted,
+      String dataJson,
+      String auxJson,
+      Set<String> inAux,
+      Change winner,
+      List<String> sequenceNumbers,
+      Optional<Instant> expiredAt) {
+    this(
+        pkJson,
+        version,
+        deleted,
+        dataJson,
+        auxJson,
+        inAux,
+        winner,
+        sequenceNumbers,
+        expiredAt,
+        Map.of());
   }
 
   /** The item image the row was mapped from: the old image for a row kept after an expiry. */

@@ -54,9 +54,8 @@ public final class Relay implements AutoCloseable {
   private static final Duration PURGE_STEP = Duration.ofHours(1);
 
   /** How many times rows are written again after sub-column types changed under their write. */
-  private static final int MAX_TYPE_CONFIRMATIONS = 3;
-
   private final DynamoDbChangeDecoder decoder = new DynamoDbChangeDecoder();
+
   private final Target target;
   private final RelaySettings settings;
   private final Clock clock;
@@ -418,7 +417,7 @@ public final class Relay implements AutoCloseable {
       target.removeIfNotNewer(table, removals);
       removed.forEach(progress::applied);
     }
-    Write write = write(table, keys, live, types, deadLetters);
+    Write write = write(table, keys, live, deadLetters);
     List<PlannedRow> landed = new ArrayList<>(write.written);
     landed.addAll(removed);
     Map<String, String> tombstones = Map.of();
@@ -536,26 +535,12 @@ public final class Relay implements AutoCloseable {
 
   /**
    * Writes the rows in one bulk request, then retries what failed: after a whole-batch failure with
-   * fresh column types, then row by row; a rejected row with the attributes its error names in
-   * {@code aux}, then with all of them. Rows that still fail become dead letters. Where the rows
-   * created sub-columns, their types are then read back and confirmed.
+   * fresh column types (another writer may have created a planned column with another type), then
+   * row by row; a rejected row with the attributes its error names in {@code aux}, then with all of
+   * them. Rows that still fail become dead letters.
    */
   private Write write(
-      TableName table,
-      KeySchema keys,
-      List<PlannedRow> planned,
-      ColumnTypes plannedTypes,
-      List<DeadLetter> deadLetters) {
-    return write(table, keys, planned, plannedTypes, deadLetters, 0);
-  }
-
-  private Write write(
-      TableName table,
-      KeySchema keys,
-      List<PlannedRow> planned,
-      ColumnTypes plannedTypes,
-      List<DeadLetter> deadLetters,
-      int confirmations) {
+      TableName table, KeySchema keys, List<PlannedRow> planned, List<DeadLetter> deadLetters) {
     List<PlannedRow> written = new ArrayList<>(planned.size());
     if (planned.isEmpty()) {
       return new Write(written, 0, Map.of());
@@ -580,7 +565,7 @@ public final class Relay implements AutoCloseable {
       String error = results.errors().get(i);
       if (error == null) {
         written.add(rows.get(i));
-        if (!rows.get(i).inAux().equals(planned.get(i).inAux())) {
+        if (!planned.get(i).inAux().containsAll(rows.get(i).inAux())) {
           rerouted++;
         }
       } else {
@@ -589,13 +574,7 @@ public final class Relay implements AutoCloseable {
       }
     }
     if (failed.isEmpty()) {
-      Write write = new Write(written, rerouted, results.storedVersions());
-      boolean replanned = rows != planned;
-      if (plannedTypes == null || !(plannedTypes.addsColumns() || replanned)) {
-        return write;
-      }
-      return confirmColumnTypes(
-          table, keys, write, replanned ? null : plannedTypes, deadLetters, confirmations);
+      return new Write(written, rerouted, results.storedVersions());
     }
     target.refreshColumnTypes(table);
     for (int i = 0; i < failed.size(); i++) {
@@ -630,72 +609,7 @@ public final class Relay implements AutoCloseable {
         deadLetters.add(new DeadLetter(row.winner().source(), "write", error));
       }
     }
-    Write write = new Write(written, rerouted, results.storedVersions());
-    return plannedTypes == null
-        ? write
-        : confirmColumnTypes(table, keys, write, null, deadLetters, confirmations);
-  }
-
-  /**
-   * After a write that created sub-columns of {@code data}: reads the types the database fixed for
-   * them and writes again, with the attributes that disagree in {@code aux}, each row that does not
-   * fit them. Another writer of the table (a lane, a shard, the Lambda function beside a load) may
-   * have created the same sub-column a moment earlier with another type, and CrateDB stores a
-   * number written into a boolean sub-column as {@code false} without an error. Rewriting the same
-   * version is allowed by the ordering guard; a row that changed meanwhile keeps its newer state.
-   *
-   * @param planned what every written row was planned with, if they all were: when the columns it
-   *     added have the planned types, no row needs a second look
-   */
-  private Write confirmColumnTypes(
-      TableName table,
-      KeySchema keys,
-      Write write,
-      ColumnTypes planned,
-      List<DeadLetter> deadLetters,
-      int confirmations) {
-    target.refreshColumnTypes(table);
-    ColumnTypes stored = target.columnTypes(table);
-    if (planned != null && planned.addedAgreeWith(stored)) {
-      return write;
-    }
-    Map<String, PlannedRow> misfits = new LinkedHashMap<>();
-    for (PlannedRow row : write.written) {
-      PlannedRow again = planner.reroute(row, keys, stored, row.inAux(), false);
-      if (!again.inAux().equals(row.inAux())) {
-        // Types may keep changing under a busy table: the last attempt creates no column.
-        boolean last = confirmations + 1 >= MAX_TYPE_CONFIRMATIONS;
-        misfits.put(
-            row.pkJson(), last ? planner.reroute(row, keys, stored, Set.of(), true) : again);
-      }
-    }
-    if (misfits.isEmpty()) {
-      return write;
-    }
-    LOG.warn(
-        "{} rows written into sub-columns that another writer created with other types meanwhile;"
-            + " writing them again with those attributes in aux",
-        misfits.size());
-    int deadLettersBefore = deadLetters.size();
-    Write again =
-        write(table, keys, List.copyOf(misfits.values()), stored, deadLetters, confirmations + 1);
-    Map<String, PlannedRow> rewritten = new HashMap<>();
-    again.written.forEach(row -> rewritten.put(row.pkJson(), row));
-    List<PlannedRow> written = new ArrayList<>(write.written.size());
-    for (PlannedRow row : write.written) {
-      if (!misfits.containsKey(row.pkJson())) {
-        written.add(row);
-      } else if (rewritten.containsKey(row.pkJson())) {
-        written.add(rewritten.get(row.pkJson()));
-      }
-    }
-    Map<String, String> versions = new HashMap<>(write.versions);
-    versions.putAll(again.versions);
-    int rerouted = write.rerouted + rewritten.size();
-    if (deadLetters.size() > deadLettersBefore) {
-      LOG.warn("{} of them rejected again", deadLetters.size() - deadLettersBefore);
-    }
-    return new Write(written, rerouted, versions);
+    return new Write(written, rerouted, results.storedVersions());
   }
 
   private List<PlannedRow> replan(List<PlannedRow> rows, KeySchema keys, ColumnTypes types) {

@@ -58,6 +58,10 @@ final class RowWriter {
     }
     session.connect();
     TableSchemas.TableState known = schemas.known(table);
+    String columnsMissing = schemas.ensureDataColumns(table, newColumns(rows));
+    if (columnsMissing != null) {
+      return Target.RowResults.wholeBatchFailed(rows.size(), columnsMissing);
+    }
     if (rows.size() > 1) {
       Map<String, String> versions = upsertArrays(table, rows);
       if (versions != null) {
@@ -94,6 +98,9 @@ final class RowWriter {
     session.connect();
     TableSchemas.TableState known = schemas.known(table);
     int size = rows.size();
+    if (schemas.ensureDataColumns(table, newColumns(rows)) != null) {
+      return null;
+    }
     java.sql.Connection connection = session.connection();
     try (PreparedStatement statement = connection.prepareStatement(known.upsertArraysSql)) {
       UpsertArrays.bind(connection, statement, session.sql().jsonType(), rows, known.expiry);
@@ -122,6 +129,18 @@ final class RowWriter {
     }
   }
 
+  /** The new sub-columns the rows need, all of them. */
+  private static Map<List<String>, io.cdcrelay.plan.ColumnType> newColumns(List<PlannedRow> rows) {
+    Map<List<String>, io.cdcrelay.plan.ColumnType> needed = null;
+    for (PlannedRow row : rows) {
+      if (!row.newColumns().isEmpty()) {
+        needed = needed == null ? new java.util.LinkedHashMap<>() : needed;
+        needed.putAll(row.newColumns());
+      }
+    }
+    return needed == null ? Map.of() : needed;
+  }
+
   /** Upserts the rows one statement each, to learn which of them fail and why. */
   Target.RowResults upsertEach(TableName table, List<PlannedRow> rows) {
     session.connect();
@@ -129,6 +148,11 @@ final class RowWriter {
     TableSchemas.TableState known = schemas.known(table);
     try (PreparedStatement statement = session.connection().prepareStatement(known.upsertSql)) {
       for (PlannedRow row : rows) {
+        String columnsMissing = schemas.ensureDataColumns(table, row.newColumns());
+        if (columnsMissing != null) {
+          errors.add(columnsMissing);
+          continue;
+        }
         try {
           bindRow(statement, row, known.expiry);
           errors.add(RowCounts.error(statement.executeUpdate()));

@@ -111,6 +111,73 @@ final class TableSchemas {
     }
   }
 
+  /** How often the sub-columns of one write are added before another writer's count as final. */
+  private static final int ADD_COLUMN_ATTEMPTS = 5;
+
+  /**
+   * Makes sure the sub-columns of {@code data} that rows about to be written hold exist with the
+   * types they were planned with, adding the missing ones in one statement. A write must never let
+   * CrateDB create a column on its own: on 6.4.3, an upsert whose ordering guard keeps the stored
+   * row (an older change) sets that row's whole {@code data} to NULL when the values it brings
+   * create a sub-column; and two writers creating one column with different types store a number as
+   * {@code false}. Added here, a column another writer created first is refused, read back, and
+   * compared.
+   *
+   * @return {@code null} when every column is there as planned, else why not, naming the columns
+   *     (the rows must be planned again with the table's types)
+   */
+  String ensureDataColumns(TableName table, Map<List<String>, ColumnType> needed) {
+    if (needed.isEmpty()) {
+      return null;
+    }
+    TableState known = known(table);
+    for (int attempt = 1; ; attempt++) {
+      Map<List<String>, ColumnType> missing = new LinkedHashMap<>();
+      List<String> conflicts = new ArrayList<>();
+      for (Map.Entry<List<String>, ColumnType> column : needed.entrySet()) {
+        java.util.Optional<ColumnType> existing = known.types.get(column.getKey());
+        if (existing.isEmpty()) {
+          missing.put(column.getKey(), column.getValue());
+        } else if (!existing.get().equals(column.getValue())) {
+          conflicts.add(
+              ColumnPaths.format("data", column.getKey())
+                  + " is "
+                  + describe(existing.get())
+                  + ", not "
+                  + describe(column.getValue()));
+        }
+      }
+      if (!conflicts.isEmpty()) {
+        return "the table's sub-columns have other types than planned: "
+            + String.join("; ", conflicts);
+      }
+      if (missing.isEmpty()) {
+        return null;
+      }
+      try {
+        session.execute(session.sql().addDataColumns(table, missing));
+        LOG.debug("added {} sub-columns of data to {}", missing.size(), table);
+        known.types.addAll(missing);
+        return null;
+      } catch (SQLException e) {
+        session.throwIfUnavailable("adding sub-columns of data to " + table, e);
+        if (attempt >= ADD_COLUMN_ATTEMPTS
+            || !String.valueOf(e.getMessage()).contains("already has a column")) {
+          return "adding the sub-columns "
+              + missing.keySet().stream().map(p -> ColumnPaths.format("data", p)).toList()
+              + " failed: "
+              + SqlErrors.describe(e);
+        }
+        // Another writer added one of them first: read what it added, and compare.
+        refreshColumnTypes(table);
+      }
+    }
+  }
+
+  private static String describe(ColumnType type) {
+    return type.base().name().toLowerCase(Locale.ROOT) + "[]".repeat(type.arrayDepth());
+  }
+
   /** A prepared table's entry. */
   TableState known(TableName table) {
     TableState known = tables.get(table);

@@ -45,6 +45,15 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
   String addColumn(TableName table, String column, String type);
 
   /**
+   * One statement that adds these sub-columns of {@code data} (by path below it) with these types,
+   * all or none, parents before their children; only where {@link #tracksColumnTypes()}.
+   */
+  default String addDataColumns(
+      TableName table, java.util.Map<java.util.List<String>, io.cdcrelay.plan.ColumnType> columns) {
+    throw new UnsupportedOperationException();
+  }
+
+  /**
    * The guarded bulk upsert; with {@code expiry} it also binds {@code cdc_expired_at} (a timestamp,
    * or null) sixth.
    */

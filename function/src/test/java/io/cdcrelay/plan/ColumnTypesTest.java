@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** What planning adds to the known column types, and whether the table agreed with it. */
+/** What planning adds to the known column types. */
 class ColumnTypesTest {
 
   private static final ColumnType DOUBLE = new ColumnType(ColumnType.Base.DOUBLE, 0);
@@ -17,36 +17,24 @@ class ColumnTypesTest {
   void aCopyAddsNothingUntilPlanningAddsColumnsItDidNotKnow() {
     ColumnTypes known = ColumnTypes.of(Map.of(List.of("s"), TEXT), 6, 1000);
     ColumnTypes planned = known.copy();
-    assertThat(planned.addsColumns()).isFalse();
+    assertThat(planned.isAdded(List.of("s"))).isFalse();
 
     planned.addAll(Map.of(List.of("s"), TEXT));
-    assertThat(planned.addsColumns()).as("a column it knew").isFalse();
+    assertThat(planned.isAdded(List.of("s"))).as("a column it knew").isFalse();
 
     planned.addAll(Map.of(List.of("x"), DOUBLE));
-    assertThat(planned.addsColumns()).isTrue();
-    assertThat(planned.copy().addsColumns()).as("a copy starts afresh").isFalse();
+    assertThat(planned.isAdded(List.of("x"))).isTrue();
+    assertThat(planned.get(List.of("x"))).contains(DOUBLE);
+    assertThat(planned.copy().isAdded(List.of("x"))).as("a copy starts afresh").isFalse();
+    assertThat(planned.copy().get(List.of("x"))).as("but knows the column").contains(DOUBLE);
   }
 
   @Test
-  void addedColumnsAgreeWithATableThatHasTheirTypesOrLacksThem() {
-    ColumnTypes planned = ColumnTypes.empty();
-    planned.addAll(Map.of(List.of("x"), DOUBLE, List.of("m", "y"), TEXT));
-
-    assertThat(planned.addedAgreeWith(ColumnTypes.of(Map.of(List.of("x"), DOUBLE), 6, 1000)))
-        .as("y not created (yet)")
-        .isTrue();
-    assertThat(
-            planned.addedAgreeWith(
-                ColumnTypes.of(Map.of(List.of("x"), DOUBLE, List.of("m", "y"), TEXT), 7, 1000)))
-        .isTrue();
-    assertThat(planned.addedAgreeWith(ColumnTypes.of(Map.of(List.of("x"), BOOLEAN), 6, 1000)))
-        .as("another writer created x as a boolean")
-        .isFalse();
-    assertThat(
-            planned.addedAgreeWith(
-                ColumnTypes.of(
-                    Map.of(List.of("x"), new ColumnType(ColumnType.Base.DOUBLE, 1)), 6, 1000)))
-        .as("an array of doubles")
-        .isFalse();
+  void crateDbsUndefinedColumnsParseAsUndefinedAtTheirDepth() {
+    assertThat(ColumnType.parse("undefined"))
+        .isEqualTo(new ColumnType(ColumnType.Base.UNDEFINED, 0));
+    assertThat(ColumnType.parse("undefined_array"))
+        .isEqualTo(new ColumnType(ColumnType.Base.UNDEFINED, 1));
+    assertThat(ColumnType.parse("boolean")).isEqualTo(BOOLEAN);
   }
 }

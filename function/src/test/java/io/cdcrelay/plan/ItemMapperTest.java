@@ -70,12 +70,13 @@ class ItemMapperTest {
     // What CrateDB 6.4.3 lists in information_schema.columns after writing this item: a field of
     // an array of objects counts only the arrays below its own object.
     ColumnTypes planned = ColumnTypes.empty();
-    map(
-        crate,
-        "\"lines\":{\"L\":[{\"M\":{\"sku\":{\"S\":\"x\"},\"tags\":{\"SS\":[\"p\",\"q\"]},"
-            + "\"deep\":{\"M\":{\"n\":{\"N\":\"1\"}}},"
-            + "\"mat\":{\"L\":[{\"L\":[{\"N\":\"1\"}]}]}}}]}",
-        planned);
+    ItemMapper.Mapped mapped =
+        map(
+            crate,
+            "\"lines\":{\"L\":[{\"M\":{\"sku\":{\"S\":\"x\"},\"tags\":{\"SS\":[\"p\",\"q\"]},"
+                + "\"deep\":{\"M\":{\"n\":{\"N\":\"1\"}}},"
+                + "\"mat\":{\"L\":[{\"L\":[{\"N\":\"1\"}]}]}}}]}",
+            planned);
     Map<List<String>, ColumnType> reported = new HashMap<>();
     reported.put(List.of("lines"), ColumnType.parse("object_array"));
     reported.put(List.of("lines", "sku"), ColumnType.parse("text"));
@@ -83,8 +84,42 @@ class ItemMapperTest {
     reported.put(List.of("lines", "deep"), ColumnType.parse("object"));
     reported.put(List.of("lines", "deep", "n"), ColumnType.parse("double precision"));
     reported.put(List.of("lines", "mat"), ColumnType.parse("double precision_array_array"));
-    assertThat(planned.addedAgreeWith(ColumnTypes.of(reported, 11, 1000))).isTrue();
+    assertThat(mapped.newColumns()).isEqualTo(reported);
     reported.forEach((path, type) -> assertThat(planned.get(path)).as("%s", path).contains(type));
+  }
+
+  @Test
+  void aNullOrAnEmptyListOfANewAttributeNeedsAnUndefinedColumnAsCrateDbCreatesOne()
+      throws Exception {
+    // CrateDB 6.4.3 lists data['gone'] as undefined and data['none'] as undefined_array.
+    ItemMapper.Mapped mapped =
+        map(
+            crate,
+            "\"gone\":{\"NULL\":true},\"none\":{\"L\":[]},\"m\":{\"M\":{\"z\":{\"NULL\":true}}}",
+            ColumnTypes.empty());
+    assertThat(mapped.newColumns())
+        .containsOnly(
+            Map.entry(List.of("gone"), new ColumnType(ColumnType.Base.UNDEFINED, 0)),
+            Map.entry(List.of("none"), new ColumnType(ColumnType.Base.UNDEFINED, 1)),
+            Map.entry(List.of("m"), new ColumnType(ColumnType.Base.OBJECT, 0)),
+            Map.entry(List.of("m", "z"), new ColumnType(ColumnType.Base.UNDEFINED, 0)));
+    assertThat(mapped.inAux()).isEmpty();
+  }
+
+  @Test
+  void eachItemNeedsTheNewColumnsItHoldsEvenThoseAnEarlierItemOfTheBatchAdded() throws Exception {
+    ColumnTypes types = known("s", "text");
+    ItemMapper.Mapped first = map(crate, "\"s\":{\"S\":\"a\"},\"x\":{\"N\":\"1\"}", types);
+    ItemMapper.Mapped second = map(crate, "\"s\":{\"S\":\"b\"},\"x\":{\"N\":\"2\"}", types);
+    ItemMapper.Mapped third = map(crate, "\"s\":{\"S\":\"c\"}", types);
+    ColumnType dbl = new ColumnType(ColumnType.Base.DOUBLE, 0);
+    assertThat(first.newColumns()).containsOnly(Map.entry(List.of("x"), dbl));
+    assertThat(second.newColumns())
+        .as("written alone, it must still create x")
+        .containsOnly(Map.entry(List.of("x"), dbl));
+    assertThat(third.newColumns()).as("s is the table's").isEmpty();
+    ItemMapper.Mapped inAux = map(crate, "\"x\":{\"S\":\"text\"}", types);
+    assertThat(inAux.newColumns()).as("an attribute in aux needs no column").isEmpty();
   }
 
   @Test

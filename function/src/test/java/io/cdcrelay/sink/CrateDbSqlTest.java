@@ -2,6 +2,7 @@ package io.cdcrelay.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcrelay.plan.ColumnType;
 import io.cdcrelay.plan.KeySchema;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,12 +14,33 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The key lookups that read row versions on CrateDB: literal key values (CrateDB answers only those
- * without a refresh), in queries small enough that CrateDB keeps them key lookups.
+ * without a refresh), in queries small enough that CrateDB keeps them key lookups; and the
+ * statement that adds sub-columns of {@code data} before a write.
  */
 class CrateDbSqlTest {
 
   private static final TableName TABLE = new TableName("doc", "t");
   private final CrateDbSql sql = new CrateDbSql();
+
+  @Test
+  void newSubColumnsAreAddedInOneStatementParentsFirstWithTheirPlannedTypes() {
+    java.util.Map<List<String>, ColumnType> columns = new java.util.LinkedHashMap<>();
+    columns.put(List.of("lines", "sku"), new ColumnType(ColumnType.Base.TEXT, 0));
+    columns.put(List.of("lines"), new ColumnType(ColumnType.Base.OBJECT, 1));
+    columns.put(List.of("it's"), new ColumnType(ColumnType.Base.UNDEFINED, 1));
+    columns.put(List.of("m", "n"), new ColumnType(ColumnType.Base.DOUBLE, 2));
+    columns.put(List.of("flag"), new ColumnType(ColumnType.Base.BOOLEAN, 0));
+    String ddl = sql.addDataColumns(TABLE, columns);
+    assertThat(ddl)
+        .startsWith("ALTER TABLE \"doc\".\"t\" ADD COLUMN ")
+        .contains("ADD COLUMN \"data\"['lines'] ARRAY(OBJECT(DYNAMIC))")
+        .contains("ADD COLUMN \"data\"['lines']['sku'] TEXT")
+        .contains("ADD COLUMN \"data\"['it''s'] ARRAY(UNDEFINED)")
+        .contains("ADD COLUMN \"data\"['m']['n'] ARRAY(ARRAY(DOUBLE PRECISION))")
+        .contains("ADD COLUMN \"data\"['flag'] BOOLEAN");
+    assertThat(ddl.indexOf("['lines'] ")).isLessThan(ddl.indexOf("['lines']['sku']"));
+    assertThat(ddl.split("ADD COLUMN", -1)).hasSize(6);
+  }
 
   @Test
   void oneKeyColumnIsAnInListOfQuotedLiteralsOfAtMostAThousandKeys() {

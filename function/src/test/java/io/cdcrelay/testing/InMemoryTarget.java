@@ -136,6 +136,12 @@ public final class InMemoryTarget implements Target {
     if (!wholeBatchFailures.isEmpty()) {
       return RowResults.wholeBatchFailed(batch.size(), wholeBatchFailures.poll());
     }
+    Map<List<String>, ColumnType> needed = new HashMap<>();
+    batch.forEach(row -> needed.putAll(row.newColumns()));
+    String conflict = addColumns(table, needed);
+    if (conflict != null) {
+      return RowResults.wholeBatchFailed(batch.size(), conflict);
+    }
     return write(table, batch);
   }
 
@@ -145,10 +151,27 @@ public final class InMemoryTarget implements Target {
     return write(table, batch);
   }
 
+  /**
+   * Adds the columns the rows need, as the database does, all or none; a column that exists with
+   * another type is an error naming it (the relay must plan again).
+   */
+  private String addColumns(TableName table, Map<List<String>, ColumnType> needed) {
+    Map<List<String>, ColumnType> fixed = fixedTypes.computeIfAbsent(table, t -> new HashMap<>());
+    for (Map.Entry<List<String>, ColumnType> column : needed.entrySet()) {
+      ColumnType existing = fixed.get(column.getKey());
+      if (existing != null && !existing.equals(column.getValue())) {
+        return "data['" + String.join("']['", column.getKey()) + "'] is " + existing;
+      }
+    }
+    fixed.putAll(needed);
+    knownTypes.computeIfAbsent(table, t -> new HashMap<>()).putAll(needed);
+    return null;
+  }
+
   private RowResults write(TableName table, List<PlannedRow> batch) {
     List<String> errors = new ArrayList<>();
     for (PlannedRow row : batch) {
-      String error = null;
+      String error = addColumns(table, row.newColumns());
       for (Function<PlannedRow, String> rule : rowRules) {
         error = error == null ? rule.apply(row) : error;
       }

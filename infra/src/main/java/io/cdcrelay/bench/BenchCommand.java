@@ -83,7 +83,7 @@ public final class BenchCommand implements Callable<Integer> {
       description =
           "batches-in-flight of the local relay: batches of a shard applied at once (default:"
               + " ${DEFAULT-VALUE})",
-      defaultValue = "1")
+      defaultValue = "2")
   int batchesInFlight;
 
   @Option(

@@ -84,7 +84,7 @@ public record SourceUrl(
     options.put("idle-sleep", "0.5");
     options.put("buffer-time", "0.5");
     options.put("once", "false");
-    options.put("batches-in-flight", "1");
+    options.put("batches-in-flight", "2");
     return java.util.Collections.unmodifiableMap(options);
   }
 

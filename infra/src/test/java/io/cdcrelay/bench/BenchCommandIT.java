@@ -126,7 +126,7 @@ class BenchCommandIT {
     List<String> table = run.out().lines().filter(l -> l.startsWith("| stream")).toList();
     assertThat(table).hasSize(4);
     assertThat(table.get(0))
-        .contains("relay load once=true, 1 shard, batch-size 50, 1 in flight, 120 records")
+        .contains("relay load once=true, 1 shard, batch-size 50, 2 in flight, 120 records")
         .contains("records/s", "moto raw GetRecords", "(n=1)", "×");
     assertThat(table.get(1)).contains("relay load once=true, 2 shards, batch-size 50");
     assertThat(table.get(2))

@@ -26,7 +26,7 @@ class SourceUrlTest {
     assertThat(url.idleSleep()).isEqualTo(Duration.ofMillis(500));
     assertThat(url.bufferTime()).isEqualTo(Duration.ofMillis(500));
     assertThat(url.once()).isFalse();
-    assertThat(url.batchesInFlight()).isEqualTo(1);
+    assertThat(url.batchesInFlight()).isEqualTo(2);
     assertThat(
             SourceUrl.parse("kinesis+dynamodb+cdc://aws/s?batches-in-flight=3").batchesInFlight())
         .isEqualTo(3);

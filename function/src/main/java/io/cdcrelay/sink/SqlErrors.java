@@ -29,6 +29,14 @@ final class SqlErrors {
 
   private SqlErrors() {}
 
+  /**
+   * Whether CrateDB refused to add a column because the table has it already, as 6.4.3 says it:
+   * {@code ERROR: The table doc.t already has a column named data['c']} (SQLSTATE XX000).
+   */
+  static boolean isColumnThere(SQLException error) {
+    return String.valueOf(error.getMessage()).contains(" already has a column named ");
+  }
+
   /** Whether {@code error}, anywhere in its chain, says the database was unavailable. */
   static boolean isRetryable(Throwable error) {
     if (configurationProblem(error).isPresent()) {

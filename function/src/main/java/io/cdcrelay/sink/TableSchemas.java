@@ -161,8 +161,7 @@ final class TableSchemas {
         return null;
       } catch (SQLException e) {
         session.throwIfUnavailable("adding sub-columns of data to " + table, e);
-        if (attempt >= ADD_COLUMN_ATTEMPTS
-            || !String.valueOf(e.getMessage()).contains("already has a column")) {
+        if (attempt >= ADD_COLUMN_ATTEMPTS || !SqlErrors.isColumnThere(e)) {
           return "adding the sub-columns "
               + missing.keySet().stream().map(p -> ColumnPaths.format("data", p)).toList()
               + " failed: "

@@ -51,6 +51,21 @@ class SqlErrorsTest {
   }
 
   @Test
+  void aColumnAnotherWriterAddedFirstIsToldFromOtherRefusals() {
+    // As CrateDB 6.4.3 words it over pgwire.
+    SQLException there =
+        new SQLException("ERROR: The table doc.t already has a column named data['c']", "XX000");
+    assertThat(SqlErrors.isColumnThere(there)).isTrue();
+    assertThat(SqlErrors.isRetryable(there)).isFalse();
+    assertThat(
+            SqlErrors.isColumnThere(
+                new SQLException(
+                    "ERROR: Limit of total fields [1000] in index [doc.t] has been exceeded",
+                    "XX000")))
+        .isFalse();
+  }
+
+  @Test
   void anOutageAnywhereInTheChainIsRetryable() {
     SQLException outer = new SQLException("batch entry 0 failed", "XX000");
     outer.setNextException(new SQLRecoverableException("connection reset"));

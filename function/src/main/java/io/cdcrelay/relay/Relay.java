@@ -422,8 +422,18 @@ public final class Relay implements AutoCloseable {
     landed.addAll(removed);
     Map<String, String> tombstones = Map.of();
     if (settings.deletes() == DeleteMode.HARD && !landed.isEmpty()) {
-      tombstones = target.tombstoneVersions(table, pkJsons(landed));
-      resurrectNothing(table, write.written, tombstones);
+      // A row the write found in place was not deleted before it: only the others can meet a
+      // newer tombstone (and the deletions, to tell whether a newer one overtook them).
+      List<String> unsure = new ArrayList<>(landed.size());
+      for (PlannedRow row : landed) {
+        if (!write.updated.contains(row.pkJson())) {
+          unsure.add(row.pkJson());
+        }
+      }
+      if (!unsure.isEmpty()) {
+        tombstones = target.tombstoneVersions(table, unsure);
+        resurrectNothing(table, write.written, tombstones);
+      }
     }
     // Applied once no tombstone can be newer; counting them (a read) may still fail the batch.
     write.written.forEach(progress::applied);
@@ -438,12 +448,6 @@ public final class Relay implements AutoCloseable {
       }
     }
     counts.rerouted += write.rerouted;
-  }
-
-  private static List<String> pkJsons(List<PlannedRow> rows) {
-    List<String> pks = new ArrayList<>(rows.size());
-    rows.forEach(row -> pks.add(row.pkJson()));
-    return pks;
   }
 
   /**
@@ -531,7 +535,8 @@ public final class Relay implements AutoCloseable {
    * The rows a write landed (as finally planned, with a count of those rerouted to aux), and the
    * versions they hold after it where the write said so.
    */
-  private record Write(List<PlannedRow> written, int rerouted, Map<String, String> versions) {}
+  private record Write(
+      List<PlannedRow> written, int rerouted, Map<String, String> versions, Set<String> updated) {}
 
   /**
    * Writes the rows in one bulk request, then retries what failed: after a whole-batch failure with
@@ -543,7 +548,7 @@ public final class Relay implements AutoCloseable {
       TableName table, KeySchema keys, List<PlannedRow> planned, List<DeadLetter> deadLetters) {
     List<PlannedRow> written = new ArrayList<>(planned.size());
     if (planned.isEmpty()) {
-      return new Write(written, 0, Map.of());
+      return new Write(written, 0, Map.of(), Set.of());
     }
     List<PlannedRow> rows = planned;
     Target.RowResults results = target.upsert(table, rows);
@@ -574,7 +579,7 @@ public final class Relay implements AutoCloseable {
       }
     }
     if (failed.isEmpty()) {
-      return new Write(written, rerouted, results.storedVersions());
+      return new Write(written, rerouted, results.storedVersions(), results.updated());
     }
     target.refreshColumnTypes(table);
     for (int i = 0; i < failed.size(); i++) {
@@ -609,7 +614,7 @@ public final class Relay implements AutoCloseable {
         deadLetters.add(new DeadLetter(row.winner().source(), "write", error));
       }
     }
-    return new Write(written, rerouted, results.storedVersions());
+    return new Write(written, rerouted, results.storedVersions(), results.updated());
   }
 
   private List<PlannedRow> replan(List<PlannedRow> rows, KeySchema keys, ColumnTypes types) {

@@ -57,6 +57,11 @@ public final class CrateDbSql implements TargetSql {
   }
 
   @Override
+  public boolean marksInsertedRows() {
+    return true;
+  }
+
+  @Override
   public boolean strictNames() {
     return true;
   }
@@ -85,6 +90,8 @@ public final class CrateDbSql implements TargetSql {
         + TableName.quote(VERSION)
         + " TEXT, "
         + TableName.quote(DELETED)
+        + " BOOLEAN, "
+        + TableName.quote(INSERTED)
         + " BOOLEAN)";
   }
 
@@ -302,7 +309,8 @@ public final class CrateDbSql implements TargetSql {
 
   @Override
   public String upsert(TableName table, KeySchema keys, boolean expiry) {
-    return upsert(table, keys, expiry, "VALUES (?, ?, ?, ?, ?" + (expiry ? ", ?" : "") + ")");
+    return upsert(
+        table, keys, expiry, false, "VALUES (?, ?, ?, ?, ?" + (expiry ? ", ?" : "") + ")");
   }
 
   /**
@@ -317,14 +325,22 @@ public final class CrateDbSql implements TargetSql {
             table,
             keys,
             expiry,
-            "(SELECT * FROM UNNEST(?, ?, ?, ?, ?"
+            true,
+            "(SELECT *, TRUE FROM UNNEST(?, ?, ?, ?, ?"
                 + (expiry ? ", CAST(? AS ARRAY(TIMESTAMP WITH TIME ZONE))" : "")
                 + "))")
         + " RETURNING \"pk\", "
-        + TableName.quote(VERSION);
+        + TableName.quote(VERSION)
+        + ", "
+        + TableName.quote(INSERTED);
   }
 
-  private String upsert(TableName table, KeySchema keys, boolean expiry, String rows) {
+  /**
+   * @param markInserts whether the rows end with a {@link #INSERTED} of {@code TRUE}, which the
+   *     update sets to {@code FALSE}
+   */
+  private String upsert(
+      TableName table, KeySchema keys, boolean expiry, boolean markInserts, String rows) {
     StringJoiner conflict = new StringJoiner(", ");
     for (KeySchema.KeyColumn key : keys.columns()) {
       conflict.add(keyColumn(key));
@@ -338,11 +354,13 @@ public final class CrateDbSql implements TargetSql {
         + ", "
         + TableName.quote(DELETED)
         + (expiry ? ", " + TableName.quote(EXPIRED_AT) : "")
+        + (markInserts ? ", " + TableName.quote(INSERTED) : "")
         + ") "
         + rows
         + " ON CONFLICT ("
         + conflict
         + ") DO UPDATE SET "
+        + (markInserts ? TableName.quote(INSERTED) + " = FALSE, " : "")
         + guarded("data", "")
         + ", "
         + guarded("aux", "")

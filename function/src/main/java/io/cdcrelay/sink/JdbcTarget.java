@@ -120,7 +120,11 @@ public final class JdbcTarget implements Target {
    * else {@code null} (for tests).
    */
   Map<String, String> upsertArrays(TableName table, List<PlannedRow> planned) {
-    return leased(() -> rows.upsertArrays(table, planned));
+    return leased(
+        () -> {
+          RowWriter.Arrays written = rows.upsertArrays(table, planned);
+          return written == null ? null : written.versions();
+        });
   }
 
   @Override

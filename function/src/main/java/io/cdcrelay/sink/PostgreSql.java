@@ -105,7 +105,9 @@ public final class PostgreSql implements TargetSql {
                 + (expiry ? ", ?::timestamptz[]" : "")
                 + ")")
         + " RETURNING t.\"pk\", t."
-        + TableName.quote(VERSION);
+        + TableName.quote(VERSION)
+        // xmax is 0 in a row version this statement inserted, the updating one's in an updated one.
+        + ", t.xmax = 0";
   }
 
   private String upsert(TableName table, boolean expiry, String rows) {

@@ -63,10 +63,13 @@ final class RowWriter {
       return Target.RowResults.wholeBatchFailed(rows.size(), columnsMissing);
     }
     if (rows.size() > 1) {
-      Map<String, String> versions = upsertArrays(table, rows);
-      if (versions != null) {
+      Arrays written = upsertArrays(table, rows);
+      if (written != null) {
         return new Target.RowResults(
-            new ArrayList<>(Collections.nCopies(rows.size(), null)), null, versions);
+            new ArrayList<>(Collections.nCopies(rows.size(), null)),
+            null,
+            written.versions(),
+            written.updated());
       }
     }
     try (PreparedStatement statement = session.connection().prepareStatement(known.upsertSql)) {
@@ -88,13 +91,19 @@ final class RowWriter {
   }
 
   /**
+   * What one statement of arrays wrote: the version each row holds after it, and the keys whose row
+   * existed before it (by planned {@code pk}).
+   */
+  record Arrays(Map<String, String> versions, java.util.Set<String> updated) {}
+
+  /**
    * Writes the rows as one statement of arrays; when it wrote every one of them, the version each
-   * holds after the write (by planned {@code pk}), else {@code null}. It does not say why a row
+   * holds after the write and which of them existed, else {@code null}. It does not say why a row
    * failed (CrateDB skips a failing row silently, PostgreSQL fails the whole statement), so on
    * anything short of every row the caller writes the batch again in a form that tells; the writes
    * being idempotent and ordering-safe, rows written twice come to no harm.
    */
-  Map<String, String> upsertArrays(TableName table, List<PlannedRow> rows) {
+  Arrays upsertArrays(TableName table, List<PlannedRow> rows) {
     session.connect();
     TableSchemas.TableState known = schemas.known(table);
     int size = rows.size();
@@ -105,9 +114,15 @@ final class RowWriter {
     try (PreparedStatement statement = connection.prepareStatement(known.upsertArraysSql)) {
       UpsertArrays.bind(connection, statement, session.sql().jsonType(), rows, known.expiry);
       Map<String, String> versions = new HashMap<>(size * 2);
+      java.util.Set<String> updated = new java.util.HashSet<>();
       try (ResultSet rs = statement.executeQuery()) {
         while (rs.next()) {
-          versions.put(canonicalPk(known.keys, rs.getString(1)), rs.getString(2));
+          String pk = canonicalPk(known.keys, rs.getString(1));
+          versions.put(pk, rs.getString(2));
+          // Only a row this statement inserted says true; NULL where it cannot tell.
+          if (!rs.getBoolean(3) && !rs.wasNull()) {
+            updated.add(pk);
+          }
         }
       }
       for (PlannedRow row : rows) {
@@ -121,7 +136,7 @@ final class RowWriter {
           return null;
         }
       }
-      return versions;
+      return new Arrays(versions, updated);
     } catch (SQLException e) {
       session.throwIfUnavailable("writing " + size + " rows to " + table, e);
       LOG.debug("writing {} rows to {} in one statement failed: {}", size, table, e.getMessage());

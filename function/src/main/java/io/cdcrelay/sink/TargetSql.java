@@ -25,8 +25,19 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
   /** The column marking a row whose item was removed (a tombstone, {@code soft} mode). */
   String DELETED = "cdc_deleted";
 
+  /**
+   * CrateDB's column telling a row that the last write inserted (true) from one it updated or left
+   * alone (false), which its statement of arrays returns; NULL where no such write told.
+   */
+  String INSERTED = "cdc_inserted";
+
   /** The column marking a row whose item expired by time to live ({@code mark} policy). */
   String EXPIRED_AT = "cdc_expired_at";
+
+  /** Whether tables carry {@link #INSERTED}, the way the statement of arrays tells inserts. */
+  default boolean marksInsertedRows() {
+    return false;
+  }
 
   /** Whether {@code data} has sub-columns with types fixed on first write (type drift). */
   boolean tracksColumnTypes();
@@ -65,7 +76,8 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
    * cdc_version} of text, {@code cdc_deleted} of booleans, and with {@code expiry} {@code
    * cdc_expired_at} as ISO-8601 text. It returns {@code pk} and {@code cdc_version} of each row it
    * wrote, the version as stored after the write: newer than the row's own where the ordering guard
-   * kept the stored row. The rows' keys must be distinct.
+   * kept the stored row — and third whether it inserted the row (true) or found it there (false;
+   * NULL if it cannot tell). The rows' keys must be distinct.
    */
   String upsertArrays(TableName table, KeySchema keys, boolean expiry);
 

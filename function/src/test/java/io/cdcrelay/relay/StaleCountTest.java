@@ -87,6 +87,31 @@ class StaleCountTest {
   }
 
   @Test
+  void onlyRowsTheWriteInsertedAreCheckedAgainstTombstones() {
+    // As CrateDB's statement of arrays: the write tells which rows it found in place. A row that
+    // was there had not been deleted; a row it inserted may belong to an item deleted since.
+    target.reportUpdatedRows();
+    Relay relay = relay(DeleteMode.HARD);
+    relay.apply(
+        List.of(record(1, upsert("INSERT", "a", BASE + 1, "")), record(2, remove("d", BASE + 9))));
+    relay.apply(
+        List.of(
+            record(3, upsert("MODIFY", "a", BASE + 3, "")),
+            record(4, upsert("INSERT", "b", BASE + 4, ""))));
+    BatchResult zombie =
+        relay.apply(
+            List.of(
+                record(5, upsert("MODIFY", "a", BASE + 5, "")),
+                record(6, upsert("INSERT", "d", BASE + 6, ""))));
+
+    // a and d's delete; then b only; then d only.
+    assertThat(target.tombstoneLookups).containsExactly(2, 1, 1);
+    assertThat(zombie.stale()).isEqualTo(1);
+    assertThat(zombie.upserted()).isEqualTo(1);
+    assertThat(target.rows.get(TABLE)).containsOnlyKeys("{\"id\":\"a\"}", "{\"id\":\"b\"}");
+  }
+
+  @Test
   void aChangeAppliedAgainOrSupersededInItsBatchIsNotStale() {
     Relay relay = relay(DeleteMode.HARD);
     List<io.cdcrelay.change.SourceRecord> batch =

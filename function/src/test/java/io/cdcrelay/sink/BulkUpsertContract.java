@@ -151,6 +151,24 @@ abstract class BulkUpsertContract {
   }
 
   @Test
+  void theStatementOfArraysTellsWhichRowsItFoundInPlace() throws Exception {
+    TableName table = newTable();
+    try (JdbcTarget target = target(table)) {
+      target.prepare(table, KEYS, true, DeleteMode.HARD);
+      List<PlannedRow> half = mixedRows(1).subList(0, 20);
+      assertThat(target.upsert(table, half).updated()).as("all new").isEmpty();
+      // Newer versions of the first half and the second half, new: only the first half was there.
+      Target.RowResults second = target.upsert(table, mixedRows(2));
+      assertThat(second.errors()).containsOnlyNulls();
+      assertThat(second.updated())
+          .containsExactlyInAnyOrderElementsOf(versions(mixedRows(2).subList(0, 20)).keySet());
+      // Older versions of every row: the guard keeps each stored row, which was there.
+      assertThat(target.upsert(table, mixedRows(1)).updated())
+          .containsExactlyInAnyOrderElementsOf(versions(mixedRows(1)).keySet());
+    }
+  }
+
+  @Test
   void aRowTheDatabaseRefusesSendsTheBatchOnToTheFormThatNamesIt() throws Exception {
     TableName table = newTable();
     try (JdbcTarget target = target(table)) {

@@ -142,7 +142,7 @@ public final class InMemoryTarget implements Target {
     if (conflict != null) {
       return RowResults.wholeBatchFailed(batch.size(), conflict);
     }
-    return write(table, batch);
+    return write(table, batch, true);
   }
 
   @Override
@@ -169,7 +169,12 @@ public final class InMemoryTarget implements Target {
   }
 
   private RowResults write(TableName table, List<PlannedRow> batch) {
+    return write(table, batch, false);
+  }
+
+  private RowResults write(TableName table, List<PlannedRow> batch, boolean bulk) {
     List<String> errors = new ArrayList<>();
+    java.util.Set<String> updated = new java.util.HashSet<>();
     for (PlannedRow row : batch) {
       String error = addColumns(table, row.newColumns());
       for (Function<PlannedRow, String> rule : rowRules) {
@@ -181,11 +186,30 @@ public final class InMemoryTarget implements Target {
         if (old == null || old.version().encode().compareTo(row.version().encode()) <= 0) {
           table_.put(row.pkJson(), row);
         }
+        if (old != null) {
+          updated.add(row.pkJson());
+        }
       }
       errors.add(error);
     }
-    return new RowResults(errors, null);
+    return bulk && reportsUpdatedRows && !errors.stream().anyMatch(e -> e != null)
+        ? new RowResults(errors, null, Map.of(), updated)
+        : new RowResults(errors, null);
   }
+
+  private boolean reportsUpdatedRows;
+
+  /**
+   * Bulk upserts that write every row say which rows existed before, as CrateDB's statement of
+   * arrays does.
+   */
+  public InMemoryTarget reportUpdatedRows() {
+    reportsUpdatedRows = true;
+    return this;
+  }
+
+  /** How many keys each tombstone lookup asked for, in order. */
+  public final List<Integer> tombstoneLookups = new ArrayList<>();
 
   @Override
   public void tombstone(TableName table, List<Removal> removals) {
@@ -198,6 +222,7 @@ public final class InMemoryTarget implements Target {
 
   @Override
   public Map<String, String> tombstoneVersions(TableName table, Collection<String> pkJsons) {
+    tombstoneLookups.add(pkJsons.size());
     Map<String, String> found = new HashMap<>();
     Map<String, String> stones = tombstones.getOrDefault(table, Map.of());
     pkJsons.forEach(

@@ -120,6 +120,9 @@ public final class ItemMapper {
     if (!fits(List.of(name), shape, 0, false, types, needs)) {
       return null;
     }
+    if (needs.isEmpty()) {
+      return needs;
+    }
     Map<List<String>, ColumnType> created = new LinkedHashMap<>();
     needs.forEach(
         (path, type) -> {

@@ -102,9 +102,9 @@ public final class CrateDbSql implements TargetSql {
 
   /**
    * {@code ALTER TABLE … ADD COLUMN "data"['a'] TEXT, ADD COLUMN "data"['a']['b'] …}: CrateDB adds
-   * them all or none, and refuses (4000, "already has a column named") a column that exists, even
-   * of the same type. An undefined column can only be added by its own path, not inside {@code
-   * OBJECT AS (…)}, hence one clause per column (measured on 6.4.3).
+   * them all or none, and refuses a column that exists ("already has a column named"), even of the
+   * same type. An undefined column can only be added by its own path, not inside {@code OBJECT AS
+   * (…)}, hence one clause per column (measured on 6.4.3).
    */
   @Override
   public String addDataColumns(

@@ -115,7 +115,8 @@ public final class BatchPlanner {
             Set.of(),
             winner,
             sequenceNumbers,
-            Optional.empty());
+            Optional.empty(),
+            Map.of());
       }
       image = winner.oldImage();
       expiredAt = Optional.of(winner.createdAt());

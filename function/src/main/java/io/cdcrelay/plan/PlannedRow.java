@@ -40,30 +40,6 @@ public record PlannedRow(
     sequenceNumbers = List.copyOf(sequenceNumbers);
   }
 
-  /** A row that needs no new sub-column. */
-  public PlannedRow(
-      String pkJson,
-      ChangeVersion version,
-      boolean deleted,
-      String dataJson,
-      String auxJson,
-      Set<String> inAux,
-      Change winner,
-      List<String> sequenceNumbers,
-      Optional<Instant> expiredAt) {
-    this(
-        pkJson,
-        version,
-        deleted,
-        dataJson,
-        auxJson,
-        inAux,
-        winner,
-        sequenceNumbers,
-        expiredAt,
-        Map.of());
-  }
-
   /** The item image the row was mapped from: the old image for a row kept after an expiry. */
   public java.util.Map<String, io.cdcrelay.change.AttributeValue> image() {
     return expiredAt.isPresent() ? winner.oldImage() : winner.newImage();

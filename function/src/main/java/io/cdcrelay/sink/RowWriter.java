@@ -192,9 +192,13 @@ final class RowWriter {
       return;
     }
     session.connectState();
+    // In key order: PostgreSQL locks each tombstone as it writes it, and two writers taking the
+    // same tombstones in different orders deadlock (seen with a load's segments beside a stream).
+    List<Target.Removal> ordered = new ArrayList<>(removals);
+    ordered.sort(java.util.Comparator.comparing(Target.Removal::pkJson));
     try (PreparedStatement statement =
         session.connection().prepareStatement(session.state().upsertTombstone())) {
-      for (Target.Removal removal : removals) {
+      for (Target.Removal removal : ordered) {
         statement.setString(1, StateSql.tombstoneId(table, removal.pkJson()));
         statement.setString(2, table.toString());
         statement.setString(3, removal.pkJson());

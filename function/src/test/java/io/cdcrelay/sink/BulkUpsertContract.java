@@ -67,7 +67,8 @@ abstract class BulkUpsertContract {
         Set.of(),
         change,
         List.of(change.source().sequenceNumber()),
-        Optional.ofNullable(expiredAt));
+        Optional.ofNullable(expiredAt),
+        java.util.Map.of());
   }
 
   private static List<PlannedRow> mixedRows(int generation) {

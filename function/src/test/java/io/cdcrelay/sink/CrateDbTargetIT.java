@@ -40,7 +40,8 @@ class CrateDbTargetIT {
         Set.of(),
         change,
         List.of(change.source().sequenceNumber()),
-        java.util.Optional.empty());
+        java.util.Optional.empty(),
+        java.util.Map.of());
   }
 
   private static JdbcTarget target(TableName table) {

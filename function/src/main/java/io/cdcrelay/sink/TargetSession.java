@@ -120,12 +120,32 @@ final class TargetSession {
     }
     try {
       createSchema(state.schema());
-      execute(state.createTables());
-      execute(state.createTombstones());
-      execute(state.createStatus());
+      createIfAbsent(state.createTables());
+      createIfAbsent(state.createTombstones());
+      createIfAbsent(state.createStatus());
       stateReady = true;
     } catch (SQLException e) {
       throw failure("creating the state tables in schema " + state.schema(), e);
+    }
+  }
+
+  /**
+   * Runs a {@code CREATE … IF NOT EXISTS}; again once when a concurrent writer created the same
+   * table at the same moment, which PostgreSQL reports despite {@code IF NOT EXISTS} (23505 on its
+   * catalog, 42P07 for the table, 42710 for its row type): the second time finds the table.
+   */
+  private static final java.util.Set<String> CREATED_MEANWHILE =
+      java.util.Set.of("23505", "42P07", "42710");
+
+  private void createIfAbsent(String ddl) throws SQLException {
+    try {
+      execute(ddl);
+    } catch (SQLException e) {
+      if (!CREATED_MEANWHILE.contains(String.valueOf(e.getSQLState()))) {
+        throw e;
+      }
+      LOG.debug("created by another writer meanwhile, checking: {}", e.getMessage());
+      execute(ddl);
     }
   }
 

@@ -232,6 +232,66 @@ abstract class LayoutContract extends RelayFixture {
   }
 
   @Test
+  void twoWritersOfOneTableWithOlderAndNewerChangesAndClashingNewColumnsLoseNothing()
+      throws Exception {
+    // Two writers of one table (two lanes, a shard beside another, the Lambda function beside a
+    // load), each learning the columns on its own, write the same items at the same moment: one a
+    // newer change, the other an older one; each round brings a new attribute that one writes as
+    // a number and the other as a boolean, and the older change one more attribute.
+    int items = 40;
+    try (Relay other = relayTo(table)) {
+      java.util.concurrent.ExecutorService writers =
+          java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        for (int round = 0; round < 6; round++) {
+          java.util.List<SourceRecord> newer = new java.util.ArrayList<>();
+          java.util.List<SourceRecord> older = new java.util.ArrayList<>();
+          for (int i = 0; i < items; i++) {
+            String id = "k" + i;
+            newer.add(
+                record(
+                    round * 1000 + i,
+                    upsert(
+                        "MODIFY",
+                        id,
+                        10_000 + round * 10 + 5,
+                        "\"name\":{\"S\":\"new\"},\"n" + round + "\":{\"N\":\"" + i + ".5\"}")));
+            older.add(
+                record(
+                    round * 1000 + 500 + i,
+                    upsert(
+                        "MODIFY",
+                        id,
+                        10_000 + round * 10 + 1,
+                        "\"name\":{\"S\":\"old\"},\"n"
+                            + round
+                            + "\":{\"BOOL\":true},\"o"
+                            + round
+                            + "\":{\"NULL\":true}")));
+          }
+          java.util.concurrent.Future<BatchResult> first = writers.submit(() -> relay.apply(newer));
+          java.util.concurrent.Future<BatchResult> second =
+              writers.submit(() -> other.apply(older));
+          BatchResult a = first.get();
+          BatchResult b = second.get();
+          assertThat(a.succeeded()).as("round %d, newer: %s", round, a.failure()).isTrue();
+          assertThat(b.succeeded()).as("round %d, older: %s", round, b.failure()).isTrue();
+          Map<String, JsonNode> live = live();
+          for (int i = 0; i < items; i++) {
+            Change expected =
+                ((Decoded.Ok) new DynamoDbChangeDecoder().decode(newer.get(i))).change();
+            assertThat(live.get("{\"id\":\"k" + i + "\"}"))
+                .as("round %d, item k%d", round, i)
+                .isEqualTo(TableRows.plain(expected.newImage()));
+          }
+        }
+      } finally {
+        writers.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void referenceToolTableIsUpgradedInPlace() throws Exception {
     try (Connection c = database().connect();
         Statement s = c.createStatement()) {

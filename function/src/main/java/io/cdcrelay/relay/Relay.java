@@ -53,9 +53,7 @@ public final class Relay implements AutoCloseable {
   private static final Duration BINDING_TTL = Duration.ofMinutes(10);
   private static final Duration PURGE_STEP = Duration.ofHours(1);
 
-  /** How many times rows are written again after sub-column types changed under their write. */
   private final DynamoDbChangeDecoder decoder = new DynamoDbChangeDecoder();
-
   private final Target target;
   private final RelaySettings settings;
   private final Clock clock;
@@ -532,8 +530,8 @@ public final class Relay implements AutoCloseable {
   }
 
   /**
-   * The rows a write landed (as finally planned, with a count of those rerouted to aux), and the
-   * versions they hold after it where the write said so.
+   * The rows a write landed (as finally planned, with a count of those rerouted to aux), the
+   * versions they hold after it and the keys whose rows it found in place, where the write said so.
    */
   private record Write(
       List<PlannedRow> written, int rerouted, Map<String, String> versions, Set<String> updated) {}

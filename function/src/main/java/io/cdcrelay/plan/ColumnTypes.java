@@ -1,10 +1,11 @@
 package io.cdcrelay.plan;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What is known of the sub-columns of the target table's {@code data} column: their types, fixed by
@@ -21,7 +22,7 @@ public final class ColumnTypes {
   private final Map<List<String>, ColumnType> types;
   private final int columnLimit;
   private int columnCount;
-  private final Map<List<String>, ColumnType> added = new LinkedHashMap<>();
+  private final Set<List<String>> added = new HashSet<>();
 
   private ColumnTypes(Map<List<String>, ColumnType> types, int columnCount, int columnLimit) {
     this.types = new HashMap<>(types);
@@ -55,14 +56,14 @@ public final class ColumnTypes {
     for (Map.Entry<List<String>, ColumnType> e : created.entrySet()) {
       if (types.putIfAbsent(e.getKey(), e.getValue()) == null) {
         columnCount++;
-        added.put(e.getKey(), e.getValue());
+        added.add(e.getKey());
       }
     }
   }
 
   /** Whether the column at {@code path} was added by planning, not read from the table. */
   boolean isAdded(List<String> path) {
-    return !added.isEmpty() && added.containsKey(path);
+    return added.contains(path);
   }
 
   /** A copy that planning can extend without changing this one (nothing added yet). */

@@ -44,7 +44,7 @@ final class DeadLetterWriter {
     try {
       TableSchemas.TableState known = table == null ? null : schemas.entry(table);
       if (table == null || !known.deadLetterTableReady) {
-        session.execute(session.sql().createDeadLetterTable(deadLetters));
+        session.createIfAbsent(session.sql().createDeadLetterTable(deadLetters));
         if (known != null) {
           known.deadLetterTableReady = true;
         }

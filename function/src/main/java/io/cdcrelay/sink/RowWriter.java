@@ -63,7 +63,7 @@ final class RowWriter {
       return Target.RowResults.wholeBatchFailed(rows.size(), columnsMissing);
     }
     if (rows.size() > 1) {
-      Arrays written = upsertArrays(table, rows);
+      Arrays written = writeArrays(table, rows);
       if (written != null) {
         return new Target.RowResults(
             new ArrayList<>(Collections.nCopies(rows.size(), null)),
@@ -105,11 +105,16 @@ final class RowWriter {
    */
   Arrays upsertArrays(TableName table, List<PlannedRow> rows) {
     session.connect();
-    TableSchemas.TableState known = schemas.known(table);
-    int size = rows.size();
     if (schemas.ensureDataColumns(table, newColumns(rows)) != null) {
       return null;
     }
+    return writeArrays(table, rows);
+  }
+
+  /** {@link #upsertArrays} once the rows' new sub-columns exist. */
+  private Arrays writeArrays(TableName table, List<PlannedRow> rows) {
+    TableSchemas.TableState known = schemas.known(table);
+    int size = rows.size();
     java.sql.Connection connection = session.connection();
     try (PreparedStatement statement = connection.prepareStatement(known.upsertArraysSql)) {
       UpsertArrays.bind(connection, statement, session.sql().jsonType(), rows, known.expiry);

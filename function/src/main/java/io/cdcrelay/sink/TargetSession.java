@@ -129,15 +129,16 @@ final class TargetSession {
     }
   }
 
+  /** SQLSTATEs of a table another writer created at the same moment (see createIfAbsent). */
+  private static final java.util.Set<String> CREATED_MEANWHILE =
+      java.util.Set.of("23505", "42P07", "42710");
+
   /**
    * Runs a {@code CREATE … IF NOT EXISTS}; again once when a concurrent writer created the same
    * table at the same moment, which PostgreSQL reports despite {@code IF NOT EXISTS} (23505 on its
    * catalog, 42P07 for the table, 42710 for its row type): the second time finds the table.
    */
-  private static final java.util.Set<String> CREATED_MEANWHILE =
-      java.util.Set.of("23505", "42P07", "42710");
-
-  private void createIfAbsent(String ddl) throws SQLException {
+  void createIfAbsent(String ddl) throws SQLException {
     try {
       execute(ddl);
     } catch (SQLException e) {

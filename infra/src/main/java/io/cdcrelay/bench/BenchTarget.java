@@ -44,6 +44,32 @@ final class BenchTarget implements AutoCloseable {
     return new BenchTarget(target.jdbcUrl(), false, target);
   }
 
+  /** The database's name in figures: CrateDB or PostgreSQL. */
+  String product() {
+    return crateDb ? "CrateDB" : "PostgreSQL";
+  }
+
+  /**
+   * The database's server process, when it runs on this machine: the embedded PostgreSQL's
+   * postmaster (the parent of this connection's backend), or a CrateDB at a loopback address found
+   * by its main class.
+   */
+  Optional<ProcessHandle> serverProcess() throws SQLException {
+    if (!crateDb) {
+      try (Connection connection = connect();
+          Statement statement = connection.createStatement();
+          ResultSet rs = statement.executeQuery("SELECT pg_backend_pid()")) {
+        rs.next();
+        return ProcessHandle.of(rs.getLong(1)).flatMap(ProcessHandle::parent);
+      }
+    }
+    String host = URI.create(jdbcUrl.substring("jdbc:".length())).getHost();
+    boolean local =
+        host != null
+            && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+    return local ? MachineCpu.findByCommandLine("io.crate.bootstrap.CrateDB") : Optional.empty();
+  }
+
   boolean isCrateDb() {
     return crateDb;
   }

@@ -70,6 +70,11 @@ final class EmulatorProcess implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + port);
   }
 
+  /** The emulator's process, for its CPU time. */
+  ProcessHandle handle() {
+    return process.toHandle();
+  }
+
   int port() {
     return port;
   }

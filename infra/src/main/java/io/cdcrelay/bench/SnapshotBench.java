@@ -124,21 +124,37 @@ final class SnapshotBench {
       List<Double> raws = new ArrayList<>();
       List<Double> loadCpu = new ArrayList<>();
       List<Double> scanCpu = new ArrayList<>();
+      MachineCpu machine =
+          new MachineCpu()
+              .thisProcess("relay")
+              .process("dynalite", Optional.of(dynalite.handle()))
+              .process(target.product(), target.serverProcess());
+      MachineCpu.Usage loadUsage = new MachineCpu.Usage();
+      MachineCpu.Usage scanUsage = new MachineCpu.Usage();
+      MachineCpu.Usage rawUsage = new MachineCpu.Usage();
       for (int round = 0; round < rounds; round++) {
-        long cpu = cpuNanos();
+        MachineCpu.Sample before = machine.sample();
         scans.add(scan(client));
-        scanCpu.add((cpuNanos() - cpu) / 1e3 / items);
+        Map<String, Optional<Double>> spent = machine.sample().secondsSince(before);
+        scanUsage.add(spent, items);
+        scanCpu.add(spent.get("relay").orElseThrow() * 1e6 / items);
         String loadTable = "snapshot_load_r" + round;
-        cpu = cpuNanos();
+        before = machine.sample();
         double seconds = load(dynalite, loadTable);
-        loadCpu.add((cpuNanos() - cpu) / 1e3 / items);
+        spent = machine.sample().secondsSince(before);
+        loadUsage.add(spent, items);
+        loadCpu.add(spent.get("relay").orElseThrow() * 1e6 / items);
         check(loadTable);
         loads.add(items / seconds);
         // The faster of the two bulk forms the relay knows: the one it writes with, and a batch.
-        raws.add(
-            Math.max(
-                raw(rows, "snapshot_raw_r" + round, new LambdaBench.ArraysStatement()),
-                raw(rows, "snapshot_rawbatch_r" + round, new LambdaBench.JdbcBatch(false))));
+        before = machine.sample();
+        double arrays = raw(rows, "snapshot_raw_r" + round, new LambdaBench.ArraysStatement());
+        Map<String, Optional<Double>> arraysSpent = machine.sample().secondsSince(before);
+        before = machine.sample();
+        double batch = raw(rows, "snapshot_rawbatch_r" + round, new LambdaBench.JdbcBatch(false));
+        Map<String, Optional<Double>> batchSpent = machine.sample().secondsSince(before);
+        raws.add(Math.max(arrays, batch));
+        rawUsage.add(arrays >= batch ? arraysSpent : batchSpent, items);
         log.printf(
             "snapshot: round %d: load %,.0f, Scan %,.0f, raw upsert %,.0f items/s; this process's"
                 + " CPU: load %.1f, Scan %.1f µs/item%n",
@@ -183,14 +199,29 @@ final class SnapshotBench {
           Stats.of(loadCpu),
           "the plain Scan's CPU in this process",
           Stats.of(scanCpu));
+      table.add(
+          "snapshot",
+          "  the load's CPU per item, every process on this machine",
+          "µs/item",
+          loadUsage.total(),
+          loadUsage.note("items"));
+      table.add(
+          "snapshot",
+          "  the two limits' CPU per item, every process",
+          "µs/item",
+          Stats.of(scanUsage.total().median() + rawUsage.total().median()),
+          "Scan: " + scanUsage.note("items") + " · raw upsert: " + rawUsage.note("items"));
+      int cores = Runtime.getRuntime().availableProcessors();
+      table.add(
+          "snapshot",
+          "  the same load",
+          "items/s",
+          load,
+          String.format(
+              "bound: %d cores over the CPU of a Scan and a raw upsert of each item", cores),
+          Stats.of(cores * 1e6 / (scanUsage.total().median() + rawUsage.total().median())));
       reference(table, dynalite, load);
     }
-  }
-
-  private static long cpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean)
-            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
   }
 
   /** {@code count} items of mixed shape, about 400 to 600 bytes each. */

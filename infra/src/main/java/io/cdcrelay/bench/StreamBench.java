@@ -1,10 +1,8 @@
 package io.cdcrelay.bench;
 
-import com.sun.management.OperatingSystemMXBean;
 import io.cdcrelay.kinesis.KinesisClients;
 import io.cdcrelay.tools.Installs;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -94,6 +92,11 @@ final class StreamBench {
                         StaticCredentialsProvider.create(
                             AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                     .endpointOverride(moto.endpoint()))) {
+      MachineCpu machine =
+          new MachineCpu()
+              .thisProcess("relay")
+              .process("moto", Optional.of(moto.handle()))
+              .process(target.product(), target.serverProcess());
       Map<Integer, Stats> cpuPerRecord = new LinkedHashMap<>();
       for (int shards : shardCounts) {
         String stream = "bench-" + shards + "-shards";
@@ -107,17 +110,21 @@ final class StreamBench {
         for (int batchSize : batchSizes) {
           List<Double> rates = new ArrayList<>();
           List<Double> cpu = new ArrayList<>();
+          MachineCpu.Usage usage = new MachineCpu.Usage();
           for (int round = 0; round < rounds; round++) {
             String relayTable = "stream_" + shards + "_" + batchSize + "_r" + round;
-            double[] run = relay(moto, stream, batchSize, relayTable);
-            rates.add(records / run[0]);
-            cpu.add(run[1] / records * 1e6);
+            MachineCpu.Sample before = machine.sample();
+            double seconds = relay(moto, stream, batchSize, relayTable);
+            Map<String, Optional<Double>> spent = machine.sample().secondsSince(before);
+            usage.add(spent, records);
+            rates.add(records / seconds);
+            cpu.add(spent.get("relay").orElseThrow() / records * 1e6);
             if (round == 0) {
               check(relayTable, live);
             }
             log.printf(
                 "stream: %d shards, batch-size %d, round %d: %,.0f records/s%n",
-                shards, batchSize, round + 1, records / run[0]);
+                shards, batchSize, round + 1, records / seconds);
           }
           table.add(
               "stream",
@@ -128,6 +135,12 @@ final class StreamBench {
               Stats.of(rates),
               "moto raw GetRecords",
               rawStats);
+          table.add(
+              "stream",
+              "  CPU per record, every process on this machine",
+              "µs/record",
+              usage.total(),
+              usage.note("records"));
           if (batchSize == batchSizes.get(batchSizes.size() / 2)) {
             cpuPerRecord.put(shards, Stats.of(cpu));
           }
@@ -227,9 +240,9 @@ final class StreamBench {
 
   /**
    * One run of {@code relay load} with {@code once=true}, in this process, into a fresh table and
-   * without checkpoints: wall seconds and process CPU seconds.
+   * without checkpoints: wall seconds.
    */
-  private double[] relay(EmulatorProcess moto, String stream, int batchSize, String relayTable)
+  private double relay(EmulatorProcess moto, String stream, int batchSize, String relayTable)
       throws SQLException {
     forgetCheckpoints();
     String source =
@@ -239,16 +252,13 @@ final class StreamBench {
             + "&batches-in-flight="
             + batchesInFlight
             + "&once=true";
-    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    long cpu = os.getProcessCpuTime();
     long start = System.nanoTime();
     int exit = target.relayLoad(source, relayTable);
     double wall = (System.nanoTime() - start) / 1e9;
-    double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
     if (exit != 0) {
       throw new IllegalStateException("relay load exited " + exit);
     }
-    return new double[] {wall, cpuSeconds};
+    return wall;
   }
 
   private void forgetCheckpoints() throws SQLException {
@@ -319,9 +329,9 @@ final class StreamBench {
     List<Double> relayRates = new ArrayList<>();
     for (int round = 0; round < rounds; round++) {
       String relayTable = "reference_relay_r" + round;
-      double[] run = relay(moto, stream, 500, relayTable);
+      double wall = relay(moto, stream, 500, relayTable);
       check(relayTable, live);
-      relayRates.add(referenceRecords / run[0]);
+      relayRates.add(referenceRecords / wall);
     }
     Stats ctk = Stats.of(referenceRecords / seconds.getAsDouble());
     table.add(

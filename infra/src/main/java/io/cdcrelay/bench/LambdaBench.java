@@ -99,9 +99,18 @@ final class LambdaBench {
     raws.add(new ArraysStatement());
     target.httpSql().ifPresent(uri -> raws.add(new HttpBulk(uri)));
 
-    // Warm-up: every path once on a batch of the smallest size, not counted.
-    int warm = Math.min(1000, sizes.get(0));
-    measure(handler, sql, raws, warm, "warm", null);
+    machine =
+        new MachineCpu().thisProcess("relay").process(target.product(), target.serverProcess());
+    // Warm-up, not counted: every path on WARM_UP_RECORDS records, so that the figures are of
+    // compiled code, as in a function that has served a few invocations (a single small batch
+    // left the handler's decoding and planning mostly interpreted: 100 µs of CPU a record, not
+    // 13).
+    int largest = sizes.get(sizes.size() - 1);
+    int warm = Math.min(1000, largest);
+    for (int i = 0; i * warm < Math.min(WARM_UP_RECORDS, 20L * largest); i++) {
+      measure(handler, sql, raws, warm, "warm" + i, null);
+    }
+    usages.clear();
 
     long peakHeap = 0;
     Map<String, List<Double>> results = new LinkedHashMap<>();
@@ -150,7 +159,23 @@ final class LambdaBench {
         }
       }
     }
-    int largest = sizes.get(sizes.size() - 1);
+    for (Keys keys : Keys.values()) {
+      String kind = keys.name().toLowerCase(java.util.Locale.ROOT);
+      List<String> paths = new ArrayList<>();
+      paths.add("relay");
+      raws.forEach(raw -> paths.add(raw.name()));
+      for (String path : paths) {
+        MachineCpu.Usage usage = usages.get(largest + "|" + path + " " + keys);
+        table.add(
+            "lambda",
+            String.format(
+                "  CPU per row, %s, %,d rows, %s keys",
+                path.equals("relay") ? "handler" : "raw " + path, largest, kind),
+            "µs/row",
+            usage.total(),
+            usage.note("rows"));
+      }
+    }
     table.add(
         "lambda",
         String.format("peak heap applying the %,d-record batch", largest),
@@ -163,8 +188,32 @@ final class LambdaBench {
    * One round at one size: the handler and every raw upsert, each into a fresh table of its own,
    * first a batch of new keys, then one of the same keys changed. Records/s per path and kind.
    */
+  /** How many records the handler applies before anything is measured (at most 20 batches). */
+  private static final int WARM_UP_RECORDS = 20_000;
+
   /** How many records of other keys prime each table. */
   private static final int PRIMER_RECORDS = 500;
+
+  private MachineCpu machine = new MachineCpu();
+  // The CPU time of every timed write, by size and path as in the rates.
+  private final Map<String, MachineCpu.Usage> usages = new LinkedHashMap<>();
+
+  /** Runs {@code write} of {@code rows} rows, counting its CPU time under {@code key}; rows/s. */
+  private double timed(String key, int rows, ThrowingRunnable write) throws Exception {
+    MachineCpu.Sample before = machine.sample();
+    long start = System.nanoTime();
+    write.run();
+    double rate = rows / ((System.nanoTime() - start) / 1e9);
+    usages
+        .computeIfAbsent(key, k -> new MachineCpu.Usage())
+        .add(machine.sample().secondsSince(before), rows);
+    return rate;
+  }
+
+  @FunctionalInterface
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
 
   private Map<String, Double> measure(
       KinesisRelayHandler handler,
@@ -190,15 +239,18 @@ final class LambdaBench {
     System.gc();
     List<MemoryPoolMXBean> pools = heapPools();
     pools.forEach(MemoryPoolMXBean::resetPeakUsage);
-    long start = System.nanoTime();
-    check(handler.handleRequest(insert, null));
-    rates.put("relay " + Keys.NEW, size / ((System.nanoTime() - start) / 1e9));
+    rates.put(
+        "relay " + Keys.NEW,
+        timed(size + "|relay " + Keys.NEW, size, () -> check(handler.handleRequest(insert, null))));
     if (peakHeap != null) {
       peakHeap[0] = pools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
     }
-    start = System.nanoTime();
-    check(handler.handleRequest(modify, null));
-    rates.put("relay " + Keys.EXISTING, size / ((System.nanoTime() - start) / 1e9));
+    rates.put(
+        "relay " + Keys.EXISTING,
+        timed(
+            size + "|relay " + Keys.EXISTING,
+            size,
+            () -> check(handler.handleRequest(modify, null))));
 
     for (RawUpsert raw : raws) {
       TableName rawTable =
@@ -215,12 +267,13 @@ final class LambdaBench {
         }
         String upsert = raw.statement(sql, rawTable);
         raw.upsert(connection, sql, upsert, primeRows);
-        start = System.nanoTime();
-        raw.upsert(connection, sql, upsert, insertRows);
-        rates.put(raw.name() + " " + Keys.NEW, size / ((System.nanoTime() - start) / 1e9));
-        start = System.nanoTime();
-        raw.upsert(connection, sql, upsert, modifyRows);
-        rates.put(raw.name() + " " + Keys.EXISTING, size / ((System.nanoTime() - start) / 1e9));
+        for (Keys keys : Keys.values()) {
+          List<PlannedRow> rows = keys == Keys.NEW ? insertRows : modifyRows;
+          String name = raw.name() + " " + keys;
+          rates.put(
+              name,
+              timed(size + "|" + name, size, () -> raw.upsert(connection, sql, upsert, rows)));
+        }
       }
     }
     return rates;

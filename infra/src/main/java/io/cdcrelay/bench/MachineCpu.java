@@ -119,6 +119,8 @@ final class MachineCpu {
             String.format(
                 "; %d cores allow at most %,.0f %s/s%s",
                 cores, cores * 1e6 / total, unit, unknown.isEmpty() ? "" : " (less)"));
+      } else {
+        note.append("; too short to measure (/proc counts in 10 ms ticks)");
       }
       return note.toString();
     }

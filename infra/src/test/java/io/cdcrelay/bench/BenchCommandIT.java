@@ -55,8 +55,9 @@ class BenchCommandIT {
     assertThat(lines.get(0)).startsWith("relay bench decode lambda — ").contains("PostgreSQL");
     List<String> table = lines.stream().filter(l -> l.startsWith("|")).toList();
     // Header, rule, decode, then per size and kind of key the handler and each raw upsert (JDBC
-    // batch, rewritten JDBC batch, one statement of arrays), and the peak heap.
-    assertThat(table).hasSize(2 + 1 + 2 * 2 * 4 + 1);
+    // batch, rewritten JDBC batch, one statement of arrays), the CPU per row of each of them at
+    // the largest size, and the peak heap.
+    assertThat(table).hasSize(2 + 1 + 2 * 2 * 4 + 2 * 4 + 1);
     assertThat(table.get(2)).startsWith("| decode ").contains("records/s/core", "Jackson", "×");
     List<String> handler = table.stream().filter(l -> l.contains("| handler, ")).toList();
     assertThat(handler)
@@ -64,6 +65,15 @@ class BenchCommandIT {
         .allSatisfy(l -> assertThat(l).contains("rows/s", "fastest raw: ", "(n=2)", "×"));
     assertThat(handler.get(0)).contains("5-record batch, new keys");
     assertThat(handler.get(3)).contains("20-record batch, existing keys");
+    List<String> cpu = table.stream().filter(l -> l.contains("|   CPU per row, ")).toList();
+    assertThat(cpu)
+        .hasSize(8)
+        .allSatisfy(
+            l ->
+                assertThat(l)
+                    .containsPattern("relay [0-9,]+, PostgreSQL [0-9,]+ µs; ")
+                    .doesNotContain("not measured"));
+    assertThat(cpu.get(0)).contains("handler, 20 rows, new keys");
     assertThat(table.get(table.size() - 1))
         .contains("peak heap applying the 20-record batch", "MB");
     for (String line : table) {
@@ -91,7 +101,7 @@ class BenchCommandIT {
 
     assertThat(run.exit()).as(run.err()).isZero();
     List<String> table = run.out().lines().filter(l -> l.startsWith("| snapshot")).toList();
-    assertThat(table).hasSize(5);
+    assertThat(table).hasSize(8);
     assertThat(table.get(0))
         .contains("relay load dynamodb://, 2 segments, batch-size 40, 300 items", "items/s")
         .contains("limit: plain parallel Scan, 2 segments", "(n=1)", "×");
@@ -99,6 +109,12 @@ class BenchCommandIT {
     assertThat(table.get(2)).contains("the slower limit", "×");
     assertThat(table.get(3)).contains("the load's CPU in this process", "µs/item", "×");
     assertThat(table.get(4))
+        .contains("the load's CPU per item, every process", "µs/item")
+        .containsPattern("relay [0-9,]+, dynalite [0-9,]+, PostgreSQL [0-9,]+ µs; \\d+ cores");
+    assertThat(table.get(5))
+        .contains("the two limits' CPU per item", "Scan: relay ", " · raw upsert: relay ");
+    assertThat(table.get(6)).contains("bound: ", "cores over the CPU of a Scan and a raw upsert");
+    assertThat(table.get(7))
         .contains("skipped: the reference tool writes to CrateDB only: set CRATEDB_URL");
   }
 
@@ -124,14 +140,17 @@ class BenchCommandIT {
 
     assertThat(run.exit()).as(run.err()).isZero();
     List<String> table = run.out().lines().filter(l -> l.startsWith("| stream")).toList();
-    assertThat(table).hasSize(4);
+    assertThat(table).hasSize(6);
     assertThat(table.get(0))
         .contains("relay load once=true, 1 shard, batch-size 50, 2 in flight, 120 records")
         .contains("records/s", "moto raw GetRecords", "(n=1)", "×");
-    assertThat(table.get(1)).contains("relay load once=true, 2 shards, batch-size 50");
-    assertThat(table.get(2))
+    assertThat(table.get(1))
+        .contains("CPU per record, every process on this machine", "µs/record")
+        .containsPattern("relay [0-9,]+, moto [0-9,]+, PostgreSQL [0-9,]+ µs; \\d+ cores allow");
+    assertThat(table.get(2)).contains("relay load once=true, 2 shards, batch-size 50");
+    assertThat(table.get(4))
         .contains("relay CPU per record, 2 shards, batch-size 50", "the same on 1 shard");
-    assertThat(table.get(3))
+    assertThat(table.get(5))
         .contains("reference tool ctk load, 1 shard, batch-size 500, 60 records")
         .contains("skipped: the reference tool writes to CrateDB only: set CRATEDB_URL");
   }

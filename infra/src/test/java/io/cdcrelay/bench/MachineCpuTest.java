@@ -88,6 +88,11 @@ class MachineCpuTest {
             String.format(
                 "relay 200 µs; %d cores allow at most %,.0f records/s", cores, cores * 5_000.0));
 
+    MachineCpu.Usage instant = new MachineCpu.Usage();
+    instant.add(Map.of("relay", Optional.of(0.0)), 20);
+    assertThat(instant.note("rows"))
+        .isEqualTo("relay 0 µs; too short to measure (/proc counts in 10 ms ticks)");
+
     MachineCpu.Usage partial = new MachineCpu.Usage();
     partial.add(ordered2("relay", Optional.of(1.0), "CrateDB", Optional.empty()), 1_000);
     assertThat(partial.note("items"))

@@ -40,7 +40,7 @@ public record Change(
 
   /** {@code ApproximateCreationDateTime}. */
   public java.time.Instant createdAt() {
-    return version().createdAt();
+    return ChangeVersion.instantOfMicros(createdMicros);
   }
 
   /** The version that orders this change against others of the same item. */

@@ -26,7 +26,13 @@ public record ChangeVersion(long createdMicros, String sequenceNumber)
 
   /** The change's creation time. */
   public java.time.Instant createdAt() {
-    return java.time.Instant.EPOCH.plus(createdMicros, java.time.temporal.ChronoUnit.MICROS);
+    return instantOfMicros(createdMicros);
+  }
+
+  /** Microseconds since the epoch as an instant. */
+  static java.time.Instant instantOfMicros(long micros) {
+    return java.time.Instant.ofEpochSecond(
+        Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
   }
 
   /** The lowest sequence: a version with it sorts below every change of the same time. */

@@ -42,6 +42,38 @@ public final class DynamoDbJson {
 
   /** Reads an item (attribute name to typed value); a missing node is an empty item. */
   public static Map<String, AttributeValue> readItem(JsonNode node, String path) {
+    return readItem(node, new Where(null, path, -1));
+  }
+
+  /** Reads one typed value such as {@code {"S": "text"}}. */
+  public static AttributeValue readValue(JsonNode node, String path) {
+    return readValue(node, new Where(null, path, -1));
+  }
+
+  /**
+   * Where a value is, as a path such as {@code NewImage.lines[2].sku} written only for an error
+   * message: building it for every value read cost more than reading the value.
+   */
+  private record Where(Where parent, String name, int index) {
+    Where field(String field) {
+      return new Where(this, field, -1);
+    }
+
+    Where element(int i) {
+      return new Where(this, null, i);
+    }
+
+    @Override
+    public String toString() {
+      String prefix = parent == null ? "" : parent.toString();
+      if (name == null) {
+        return prefix + "[" + index + "]";
+      }
+      return parent == null ? name : prefix + "." + name;
+    }
+  }
+
+  private static Map<String, AttributeValue> readItem(JsonNode node, Where path) {
     Map<String, AttributeValue> item = new LinkedHashMap<>();
     if (node == null || node.isMissingNode() || node.isNull()) {
       return item;
@@ -51,13 +83,12 @@ public final class DynamoDbJson {
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
-      item.put(field.getKey(), readValue(field.getValue(), path + "." + field.getKey()));
+      item.put(field.getKey(), readValue(field.getValue(), path.field(field.getKey())));
     }
     return item;
   }
 
-  /** Reads one typed value such as {@code {"S": "text"}}. */
-  public static AttributeValue readValue(JsonNode node, String path) {
+  private static AttributeValue readValue(JsonNode node, Where path) {
     if (node == null || !node.isObject() || node.size() != 1) {
       throw new IllegalArgumentException(
           path + " is not a DynamoDB attribute value (an object with one type key)");
@@ -83,7 +114,7 @@ public final class DynamoDbJson {
         List<AttributeValue> list = new ArrayList<>(value.size());
         int i = 0;
         for (JsonNode element : array(value, path, type)) {
-          list.add(readValue(element, path + "[" + i++ + "]"));
+          list.add(readValue(element, path.element(i++)));
         }
         yield new AttributeValue.L(list);
       }
@@ -167,21 +198,21 @@ public final class DynamoDbJson {
     out.writeEndArray();
   }
 
-  private static Iterable<JsonNode> array(JsonNode value, String path, String type) {
+  private static Iterable<JsonNode> array(JsonNode value, Where path, String type) {
     if (!value.isArray()) {
       throw new IllegalArgumentException(path + "." + type + " is not an array");
     }
     return value;
   }
 
-  private static String text(JsonNode value, String path) {
+  private static String text(JsonNode value, Where path) {
     if (!value.isTextual()) {
       throw new IllegalArgumentException(path + " holds " + value.getNodeType() + ", not a string");
     }
     return value.textValue();
   }
 
-  private static BigDecimal number(JsonNode value, String path) {
+  private static BigDecimal number(JsonNode value, Where path) {
     if (value.isNumber()) {
       try {
         return value.decimalValue();
@@ -201,7 +232,7 @@ public final class DynamoDbJson {
     }
   }
 
-  private static String base64(String text, String path) {
+  private static String base64(String text, Where path) {
     try {
       Base64.getDecoder().decode(text);
       return text;

@@ -160,7 +160,8 @@ public final class Relay implements AutoCloseable {
       for (Change change : group.changes) {
         String seq = change.source().sequenceNumber();
         last = last == null || SequenceNumbers.ORDER.compare(seq, last) > 0 ? seq : last;
-        newest = change.createdAt().isAfter(newest) ? change.createdAt() : newest;
+        Instant created = change.createdAt();
+        newest = created.isAfter(newest) ? created : newest;
       }
       rows.add(
           new Target.Status(
@@ -352,7 +353,8 @@ public final class Relay implements AutoCloseable {
     }
     Instant newest = Instant.EPOCH;
     for (Change change : group.changes) {
-      newest = change.createdAt().isAfter(newest) ? change.createdAt() : newest;
+      Instant created = change.createdAt();
+      newest = created.isAfter(newest) ? created : newest;
     }
     Instant horizon = newest.minus(settings.tombstoneRetention());
     if (horizon.isBefore(Instant.EPOCH.plus(Duration.ofDays(1)))

@@ -53,6 +53,17 @@ class DynamoDbJsonTest {
   }
 
   @Test
+  void anErrorNamesWhereTheBadValueIsInTheItem() throws Exception {
+    String item =
+        "{\"order\": {\"M\": {\"lines\": {\"L\": [{\"N\": \"1\"},"
+            + " {\"M\": {\"qty\": {\"N\": \"x\"}}}]}}}}";
+    assertThatThrownBy(() -> DynamoDbJson.readItem(PLAIN.readTree(item), "NewImage"))
+        .hasMessage("NewImage.order.lines[1].qty is not a number: \"x\"");
+    assertThatThrownBy(() -> read("{\"L\": [{\"S\": \"a\"}, {\"Q\": 1}]}"))
+        .hasMessageStartingWith("x[1] has unknown DynamoDB type \"Q\"");
+  }
+
+  @Test
   void otherTypesStillHaveToBeWhatDynamoDbWrites() {
     assertThatThrownBy(() -> read("{\"N\": true}"))
         .hasMessage("x holds BOOLEAN, not a number or a string");

@@ -200,14 +200,15 @@ final class LambdaBench {
 
   /** Runs {@code write} of {@code rows} rows, counting its CPU time under {@code key}; rows/s. */
   private double timed(String key, int rows, ThrowingRunnable write) throws Exception {
-    MachineCpu.Sample before = machine.sample();
-    long start = System.nanoTime();
-    write.run();
-    double rate = rows / ((System.nanoTime() - start) / 1e9);
-    usages
-        .computeIfAbsent(key, k -> new MachineCpu.Usage())
-        .add(machine.sample().secondsSince(before), rows);
-    return rate;
+    MachineCpu.Spent<Long> spent =
+        machine.during(
+            () -> {
+              long start = System.nanoTime();
+              write.run();
+              return System.nanoTime() - start;
+            });
+    usages.computeIfAbsent(key, k -> new MachineCpu.Usage()).add(spent.seconds(), rows);
+    return rows / (spent.result() / 1e9);
   }
 
   @FunctionalInterface

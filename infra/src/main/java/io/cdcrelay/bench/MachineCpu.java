@@ -39,6 +39,16 @@ final class MachineCpu {
     return this;
   }
 
+  /** What a piece of work returned, and the CPU seconds each component spent meanwhile. */
+  record Spent<T>(T result, Map<String, Optional<Double>> seconds) {}
+
+  /** Runs {@code work}, counting each component's CPU time meanwhile. */
+  <T> Spent<T> during(java.util.concurrent.Callable<T> work) throws Exception {
+    Sample before = sample();
+    T result = work.call();
+    return new Spent<>(result, sample().secondsSince(before));
+  }
+
   /** Each component's CPU time so far. */
   Sample sample() {
     Map<String, OptionalLong> nanos = new LinkedHashMap<>();

@@ -133,28 +133,25 @@ final class SnapshotBench {
       MachineCpu.Usage scanUsage = new MachineCpu.Usage();
       MachineCpu.Usage rawUsage = new MachineCpu.Usage();
       for (int round = 0; round < rounds; round++) {
-        MachineCpu.Sample before = machine.sample();
-        scans.add(scan(client));
-        Map<String, Optional<Double>> spent = machine.sample().secondsSince(before);
-        scanUsage.add(spent, items);
-        scanCpu.add(spent.get("relay").orElseThrow() * 1e6 / items);
+        MachineCpu.Spent<Double> scan = machine.during(() -> scan(client));
+        scans.add(scan.result());
+        scanUsage.add(scan.seconds(), items);
+        scanCpu.add(scan.seconds().get("relay").orElseThrow() * 1e6 / items);
         String loadTable = "snapshot_load_r" + round;
-        before = machine.sample();
-        double seconds = load(dynalite, loadTable);
-        spent = machine.sample().secondsSince(before);
-        loadUsage.add(spent, items);
-        loadCpu.add(spent.get("relay").orElseThrow() * 1e6 / items);
+        MachineCpu.Spent<Double> load = machine.during(() -> load(dynalite, loadTable));
+        loadUsage.add(load.seconds(), items);
+        loadCpu.add(load.seconds().get("relay").orElseThrow() * 1e6 / items);
         check(loadTable);
-        loads.add(items / seconds);
+        loads.add(items / load.result());
         // The faster of the two bulk forms the relay knows: the one it writes with, and a batch.
-        before = machine.sample();
-        double arrays = raw(rows, "snapshot_raw_r" + round, new LambdaBench.ArraysStatement());
-        Map<String, Optional<Double>> arraysSpent = machine.sample().secondsSince(before);
-        before = machine.sample();
-        double batch = raw(rows, "snapshot_rawbatch_r" + round, new LambdaBench.JdbcBatch(false));
-        Map<String, Optional<Double>> batchSpent = machine.sample().secondsSince(before);
-        raws.add(Math.max(arrays, batch));
-        rawUsage.add(arrays >= batch ? arraysSpent : batchSpent, items);
+        String rawTable = "snapshot_raw_r" + round;
+        MachineCpu.Spent<Double> arrays =
+            machine.during(() -> raw(rows, rawTable, new LambdaBench.ArraysStatement()));
+        MachineCpu.Spent<Double> batch =
+            machine.during(() -> raw(rows, rawTable + "_batch", new LambdaBench.JdbcBatch(false)));
+        MachineCpu.Spent<Double> faster = arrays.result() >= batch.result() ? arrays : batch;
+        raws.add(faster.result());
+        rawUsage.add(faster.seconds(), items);
         log.printf(
             "snapshot: round %d: load %,.0f, Scan %,.0f, raw upsert %,.0f items/s; this process's"
                 + " CPU: load %.1f, Scan %.1f µs/item%n",
@@ -175,23 +172,17 @@ final class SnapshotBench {
           load,
           String.format("limit: plain parallel Scan, %d segments, no writes", segments),
           scan);
-      table.add(
-          "snapshot",
-          "  the same load",
-          "items/s",
-          load,
+      java.util.function.BiConsumer<String, Stats> sameLoad =
+          (baseline, figure) ->
+              table.add("snapshot", "  the same load", "items/s", load, baseline, figure);
+      sameLoad.accept(
           String.format(
               "limit: raw bulk upsert, %d connections, the faster of UNNEST and JDBC batch",
               segments),
           raw);
-      Stats slower = scan.median() <= raw.median() ? scan : raw;
-      table.add(
-          "snapshot",
-          "  the same load",
-          "items/s",
-          load,
+      sameLoad.accept(
           "the slower limit (goal: ratio ≥ 0.77, within 1.3×)",
-          slower);
+          scan.median() <= raw.median() ? scan : raw);
       table.add(
           "snapshot",
           "  the load's CPU in this process",
@@ -212,11 +203,7 @@ final class SnapshotBench {
           Stats.of(scanUsage.total().median() + rawUsage.total().median()),
           "Scan: " + scanUsage.note("items") + " · raw upsert: " + rawUsage.note("items"));
       int cores = Runtime.getRuntime().availableProcessors();
-      table.add(
-          "snapshot",
-          "  the same load",
-          "items/s",
-          load,
+      sameLoad.accept(
           String.format(
               "bound: %d cores over the CPU of a Scan and a raw upsert of each item", cores),
           Stats.of(cores * 1e6 / (scanUsage.total().median() + rawUsage.total().median())));

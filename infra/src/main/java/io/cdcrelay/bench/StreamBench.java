@@ -113,9 +113,10 @@ final class StreamBench {
           MachineCpu.Usage usage = new MachineCpu.Usage();
           for (int round = 0; round < rounds; round++) {
             String relayTable = "stream_" + shards + "_" + batchSize + "_r" + round;
-            MachineCpu.Sample before = machine.sample();
-            double seconds = relay(moto, stream, batchSize, relayTable);
-            Map<String, Optional<Double>> spent = machine.sample().secondsSince(before);
+            MachineCpu.Spent<Double> run =
+                machine.during(() -> relay(moto, stream, batchSize, relayTable));
+            double seconds = run.result();
+            Map<String, Optional<Double>> spent = run.seconds();
             usage.add(spent, records);
             rates.add(records / seconds);
             cpu.add(spent.get("relay").orElseThrow() / records * 1e6);

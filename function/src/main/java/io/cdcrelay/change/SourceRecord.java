@@ -2,22 +2,75 @@ package io.cdcrelay.change;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
- * One record as it was read from a Kinesis shard: its position and its raw payload.
+ * One record as it was read from a Kinesis shard (or a DynamoDB stream, a table's Scan, a file):
+ * its position and its raw payload.
  *
- * @param shardId the shard the record was read from
- * @param sequenceNumber the record's sequence number within the shard
- * @param data the raw record payload, exactly as the producer wrote it
- * @param arrivedAt when Kinesis accepted the record, or {@link Instant#EPOCH} if unknown
+ * <p>A record made from an item read out of the table itself has its payload written only when
+ * something asks for it ({@link #withPayloadOnDemand}): the relay reads the decoded change, and
+ * needs the payload only for a dead letter, so a full load would otherwise write every item as JSON
+ * once more for nothing.
  */
-public record SourceRecord(String shardId, String sequenceNumber, byte[] data, Instant arrivedAt) {
+public final class SourceRecord {
 
-  public SourceRecord {
-    Objects.requireNonNull(shardId, "shardId");
-    SequenceNumbers.requireValid(sequenceNumber);
-    Objects.requireNonNull(data, "data");
-    Objects.requireNonNull(arrivedAt, "arrivedAt");
+  private final String shardId;
+  private final String sequenceNumber;
+  private final Instant arrivedAt;
+  private final Supplier<byte[]> payload;
+  private volatile byte[] data;
+
+  /**
+   * @param shardId the shard the record was read from
+   * @param sequenceNumber the record's sequence number within the shard
+   * @param data the raw record payload, exactly as the producer wrote it
+   * @param arrivedAt when Kinesis accepted the record, or {@link Instant#EPOCH} if unknown
+   */
+  public SourceRecord(String shardId, String sequenceNumber, byte[] data, Instant arrivedAt) {
+    this(shardId, sequenceNumber, (Supplier<byte[]>) null, arrivedAt);
+    this.data = Objects.requireNonNull(data, "data");
+  }
+
+  private SourceRecord(
+      String shardId, String sequenceNumber, Supplier<byte[]> payload, Instant arrivedAt) {
+    this.shardId = Objects.requireNonNull(shardId, "shardId");
+    this.sequenceNumber = SequenceNumbers.requireValid(sequenceNumber);
+    this.arrivedAt = Objects.requireNonNull(arrivedAt, "arrivedAt");
+    this.payload = payload;
+  }
+
+  /** A record whose payload {@code payload} writes when it is first asked for. */
+  public static SourceRecord withPayloadOnDemand(
+      String shardId, String sequenceNumber, Supplier<byte[]> payload, Instant arrivedAt) {
+    return new SourceRecord(
+        shardId, sequenceNumber, Objects.requireNonNull(payload, "payload"), arrivedAt);
+  }
+
+  /** The shard the record was read from. */
+  public String shardId() {
+    return shardId;
+  }
+
+  /** The record's sequence number within the shard. */
+  public String sequenceNumber() {
+    return sequenceNumber;
+  }
+
+  /** The raw record payload, exactly as the producer wrote it. */
+  public byte[] data() {
+    byte[] bytes = data;
+    if (bytes == null) {
+      // Two threads asking at once both write it: the same bytes either way.
+      bytes = Objects.requireNonNull(payload.get(), "data");
+      data = bytes;
+    }
+    return bytes;
+  }
+
+  /** When Kinesis accepted the record, or {@link Instant#EPOCH} if unknown. */
+  public Instant arrivedAt() {
+    return arrivedAt;
   }
 
   @Override
@@ -25,17 +78,21 @@ public record SourceRecord(String shardId, String sequenceNumber, byte[] data, I
     return other instanceof SourceRecord that
         && shardId.equals(that.shardId)
         && sequenceNumber.equals(that.sequenceNumber)
-        && java.util.Arrays.equals(data, that.data)
+        && java.util.Arrays.equals(data(), that.data())
         && arrivedAt.equals(that.arrivedAt);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(shardId, sequenceNumber, java.util.Arrays.hashCode(data), arrivedAt);
+    return Objects.hash(shardId, sequenceNumber, java.util.Arrays.hashCode(data()), arrivedAt);
   }
 
   @Override
   public String toString() {
-    return "SourceRecord[" + shardId + "/" + sequenceNumber + ", " + data.length + " bytes]";
+    return "SourceRecord["
+        + shardId
+        + "/"
+        + sequenceNumber
+        + (data == null ? ", payload not written yet]" : ", " + data.length + " bytes]");
   }
 }

@@ -23,31 +23,64 @@ public final class UpsertArrays {
       List<PlannedRow> rows,
       boolean expiry)
       throws SQLException {
-    int size = rows.size();
-    String[] pk = new String[size];
-    String[] data = new String[size];
-    String[] aux = new String[size];
-    String[] versions = new String[size];
-    Boolean[] deleted = new Boolean[size];
-    String[] expiredAt = expiry ? new String[size] : null;
-    for (int i = 0; i < size; i++) {
-      PlannedRow row = rows.get(i);
-      pk[i] = row.pkJson();
-      data[i] = row.dataJson();
-      aux[i] = row.auxJson();
-      versions[i] = row.version().encode();
-      deleted[i] = row.deleted();
-      if (expiredAt != null) {
-        expiredAt[i] = row.expiredAt().map(Instant::toString).orElse(null);
-      }
+    bind(connection, statement, jsonType, Columns.of(rows, expiry));
+  }
+
+  /** Binds rows already laid out as columns. */
+  public static void bind(
+      Connection connection, PreparedStatement statement, String jsonType, Columns columns)
+      throws SQLException {
+    statement.setArray(1, connection.createArrayOf(jsonType, columns.pk));
+    statement.setArray(2, connection.createArrayOf(jsonType, columns.data));
+    statement.setArray(3, connection.createArrayOf(jsonType, columns.aux));
+    statement.setArray(4, connection.createArrayOf("text", columns.versions));
+    statement.setArray(5, connection.createArrayOf("bool", columns.deleted));
+    if (columns.expiredAt != null) {
+      statement.setArray(6, connection.createArrayOf("text", columns.expiredAt));
     }
-    statement.setArray(1, connection.createArrayOf(jsonType, pk));
-    statement.setArray(2, connection.createArrayOf(jsonType, data));
-    statement.setArray(3, connection.createArrayOf(jsonType, aux));
-    statement.setArray(4, connection.createArrayOf("text", versions));
-    statement.setArray(5, connection.createArrayOf("bool", deleted));
-    if (expiredAt != null) {
-      statement.setArray(6, connection.createArrayOf("text", expiredAt));
+  }
+
+  /**
+   * Planned rows as the statement's columns: all a write needs of them, and much smaller than the
+   * rows with their changes (a benchmark keeps a whole stream's).
+   */
+  public static final class Columns {
+    private final String[] pk;
+    private final String[] data;
+    private final String[] aux;
+    private final String[] versions;
+    private final Boolean[] deleted;
+    private final String[] expiredAt;
+
+    private Columns(int size, boolean expiry) {
+      pk = new String[size];
+      data = new String[size];
+      aux = new String[size];
+      versions = new String[size];
+      deleted = new Boolean[size];
+      expiredAt = expiry ? new String[size] : null;
+    }
+
+    /** The rows' columns; {@code cdc_expired_at} as well with {@code expiry}. */
+    public static Columns of(List<PlannedRow> rows, boolean expiry) {
+      Columns columns = new Columns(rows.size(), expiry);
+      for (int i = 0; i < rows.size(); i++) {
+        PlannedRow row = rows.get(i);
+        columns.pk[i] = row.pkJson();
+        columns.data[i] = row.dataJson();
+        columns.aux[i] = row.auxJson();
+        columns.versions[i] = row.version().encode();
+        columns.deleted[i] = row.deleted();
+        if (columns.expiredAt != null) {
+          columns.expiredAt[i] = row.expiredAt().map(Instant::toString).orElse(null);
+        }
+      }
+      return columns;
+    }
+
+    /** How many rows. */
+    public int size() {
+      return pk.length;
     }
   }
 }

@@ -1,10 +1,25 @@
 package io.cdcrelay.bench;
 
+import io.cdcrelay.change.Decoded;
+import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.decode.DynamoDbChangeDecoder;
 import io.cdcrelay.kinesis.KinesisClients;
+import io.cdcrelay.plan.BatchPlan;
+import io.cdcrelay.plan.BatchPlanner;
+import io.cdcrelay.plan.ColumnTypes;
+import io.cdcrelay.plan.ItemMapper;
+import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.sink.CrateDbSql;
+import io.cdcrelay.sink.PostgreSql;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetSql;
+import io.cdcrelay.sink.UpsertArrays;
 import io.cdcrelay.tools.Installs;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -39,6 +54,8 @@ final class StreamBench {
   private static final String SECRET_KEY = "bench";
   private static final String REGION = "us-east-1";
   private static final String SOURCE_TABLE = "bench_stream";
+  private static final KeySchema RAW_KEYS =
+      new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S)));
 
   private final BenchTarget target;
   private final Path tools;
@@ -103,8 +120,12 @@ final class StreamBench {
         long put = fill(kinesis, stream, shards, generator, records);
         log.printf("stream: %,d records put into %s in %,d ms%n", records, stream, put / 1_000_000);
         List<Double> raw = new ArrayList<>();
+        MachineCpu.Usage readUsage = new MachineCpu.Usage();
         for (int round = 0; round < rounds; round++) {
-          raw.add(rawReadRate(kinesis, stream, records));
+          MachineCpu.Spent<Double> read =
+              machine.during(() -> rawReadRate(kinesis, stream, records));
+          raw.add(read.result());
+          readUsage.add(read.seconds(), records);
         }
         Stats rawStats = Stats.of(raw);
         for (int batchSize : batchSizes) {
@@ -142,6 +163,25 @@ final class StreamBench {
               "µs/record",
               usage.total(),
               usage.note("records"));
+          // What a relay cannot avoid: reading each record from moto and writing its row.
+          List<UpsertArrays.Columns> batches = plannedBatches(generator, batchSize);
+          MachineCpu.Usage writeUsage = new MachineCpu.Usage();
+          for (int round = 0; round < rounds; round++) {
+            String rawTable = "stream_raw_" + shards + "_" + batchSize + "_r" + round;
+            writeUsage.add(machine.during(() -> rawUpsert(batches, rawTable)).seconds(), records);
+          }
+          double floor = readUsage.total().median() + writeUsage.total().median();
+          int cores = Runtime.getRuntime().availableProcessors();
+          table.add(
+              "stream",
+              "  the same relay",
+              "records/s",
+              Stats.of(rates),
+              String.format(
+                  "bound: %d cores over the CPU of moto's raw read (%,.0f µs) and a raw UNNEST"
+                      + " upsert (%,.0f µs) of each record",
+                  cores, readUsage.total().median(), writeUsage.total().median()),
+              Stats.of(cores * 1e6 / floor));
           if (batchSize == batchSizes.get(batchSizes.size() / 2)) {
             cpuPerRecord.put(shards, Stats.of(cpu));
           }
@@ -167,6 +207,64 @@ final class StreamBench {
       }
       reference(table, moto, kinesis, generator);
     }
+  }
+
+  /**
+   * The stream's records planned as the relay plans them, {@code batchSize} records at a time in
+   * stream order, as the columns of its statement of arrays.
+   */
+  private List<UpsertArrays.Columns> plannedBatches(ChangeRecords generator, int batchSize) {
+    TargetSql sql = target.isCrateDb() ? new CrateDbSql() : new PostgreSql();
+    BatchPlanner planner = new BatchPlanner(new ItemMapper(sql.strictNames(), sql.maxTextBytes()));
+    DynamoDbChangeDecoder decoder = new DynamoDbChangeDecoder();
+    List<UpsertArrays.Columns> batches = new ArrayList<>();
+    for (int from = 0; from < records; from += batchSize) {
+      List<Decoded> decoded = new ArrayList<>(batchSize);
+      for (int i = from; i < Math.min(records, from + batchSize); i++) {
+        decoded.add(
+            decoder.decode(
+                new SourceRecord(
+                    "shardId-000000000000",
+                    generator.sequenceNumber(i),
+                    generator.record(i),
+                    java.time.Instant.EPOCH)));
+      }
+      BatchPlan plan = planner.plan(decoded, RAW_KEYS, ColumnTypes.empty());
+      if (!plan.deadLetters().isEmpty()) {
+        throw new IllegalStateException(
+            "the benchmark's records should plan: " + plan.deadLetters());
+      }
+      batches.add(UpsertArrays.Columns.of(plan.rows(), false));
+    }
+    return batches;
+  }
+
+  /**
+   * The planned batches written one after the other into a fresh table with the relay's own
+   * statement of arrays.
+   */
+  private double rawUpsert(List<UpsertArrays.Columns> batches, String rawTable)
+      throws SQLException {
+    TargetSql sql = target.isCrateDb() ? new CrateDbSql() : new PostgreSql();
+    TableName name = new TableName(BenchTarget.SCHEMA, rawTable);
+    long start = System.nanoTime();
+    try (Connection connection = target.connect()) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(sql.createTable(name, RAW_KEYS));
+      }
+      String upsert = sql.upsertArrays(name, RAW_KEYS, false);
+      for (UpsertArrays.Columns batch : batches) {
+        try (PreparedStatement statement = connection.prepareStatement(upsert)) {
+          UpsertArrays.bind(connection, statement, sql.jsonType(), batch);
+          try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+              // Read what the relay reads back: each row's key, version and whether inserted.
+            }
+          }
+        }
+      }
+    }
+    return (System.nanoTime() - start) / 1e9;
   }
 
   /** Items whose last change is not a REMOVE: the rows a converged target table holds. */

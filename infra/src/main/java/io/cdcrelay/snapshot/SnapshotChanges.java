@@ -79,12 +79,13 @@ public final class SnapshotChanges {
 
   private Decoded change(
       Operation operation, Map<String, AttributeValue> keys, Map<String, AttributeValue> item) {
-    byte[] payload = ItemJson.bytes(operation == Operation.REMOVE ? keys : item);
+    // The item as DynamoDB JSON is only wanted for a dead letter: written if one is made.
+    Map<String, AttributeValue> payload = operation == Operation.REMOVE ? keys : item;
     SourceRecord source =
-        new SourceRecord(
+        SourceRecord.withPayloadOnDemand(
             SOURCE_PREFIX + tableName + " " + ItemJson.text(keys),
             version.sequenceNumber(),
-            payload,
+            () -> ItemJson.bytes(payload),
             Instant.EPOCH);
     if (keys.size() != keyNames.size()) {
       return new Decoded.Poison(

@@ -140,17 +140,22 @@ class BenchCommandIT {
 
     assertThat(run.exit()).as(run.err()).isZero();
     List<String> table = run.out().lines().filter(l -> l.startsWith("| stream")).toList();
-    assertThat(table).hasSize(6);
+    assertThat(table).hasSize(8);
     assertThat(table.get(0))
         .contains("relay load once=true, 1 shard, batch-size 50, 2 in flight, 120 records")
         .contains("records/s", "moto raw GetRecords", "(n=1)", "×");
     assertThat(table.get(1))
         .contains("CPU per record, every process on this machine", "µs/record")
         .containsPattern("relay [0-9,]+, moto [0-9,]+, PostgreSQL [0-9,]+ µs; \\d+ cores allow");
-    assertThat(table.get(2)).contains("relay load once=true, 2 shards, batch-size 50");
-    assertThat(table.get(4))
+    assertThat(table.get(2))
+        .contains("the same relay", "records/s", "×")
+        .containsPattern(
+            "bound: \\d+ cores over the CPU of moto's raw read \\([0-9,]+ µs\\) and a raw UNNEST"
+                + " upsert \\([0-9,]+ µs\\) of each record");
+    assertThat(table.get(3)).contains("relay load once=true, 2 shards, batch-size 50");
+    assertThat(table.get(6))
         .contains("relay CPU per record, 2 shards, batch-size 50", "the same on 1 shard");
-    assertThat(table.get(5))
+    assertThat(table.get(7))
         .contains("reference tool ctk load, 1 shard, batch-size 500, 60 records")
         .contains("skipped: the reference tool writes to CrateDB only: set CRATEDB_URL");
   }

@@ -49,6 +49,21 @@ class SnapshotChangesTest {
   }
 
   @Test
+  void theItemIsWrittenAsJsonOnlyWhenItsPayloadIsAskedFor() {
+    Change change = ((Decoded.Ok) changes.upsert(item(2, "p"))).change();
+    assertThat(change.source())
+        .hasToString(
+            "SourceRecord[dynamodb:Orders {\"shop\":{\"N\":\"2\"},\"sku\":{\"S\":\"p\"}}/0,"
+                + " payload not written yet]");
+
+    byte[] payload = change.source().data();
+
+    assertThat(ItemJson.parse(new String(payload, StandardCharsets.UTF_8))).isEqualTo(item(2, "p"));
+    assertThat(change.source().data()).isSameAs(payload);
+    assertThat(change.source().toString()).endsWith(", " + payload.length + " bytes]");
+  }
+
+  @Test
   void twoItemsHaveDistinctSourcesSoTheirDeadLettersDoNotCollide() {
     List<Decoded> page = changes.upserts(List.of(item(1, "a"), item(1, "b")));
     assertThat(page.get(0).source().shardId()).isNotEqualTo(page.get(1).source().shardId());

@@ -77,10 +77,5 @@ public final class UpsertArrays {
       }
       return columns;
     }
-
-    /** How many rows. */
-    public int size() {
-      return pk.length;
-    }
   }
 }

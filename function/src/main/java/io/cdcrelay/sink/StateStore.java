@@ -115,15 +115,25 @@ final class StateStore {
     }
   }
 
+  private static final java.util.Comparator<Target.Status> STATUS_KEY_ORDER =
+      java.util.Comparator.comparing(Target.Status::source)
+          .thenComparing(Target.Status::shardId)
+          .thenComparing(row -> row.table().toString());
+
   /** Adds one batch's status rows (see {@link Target#recordStatus}). */
   void recordStatus(List<Target.Status> rows) {
     if (rows.isEmpty()) {
       return;
     }
     session.connectState();
+    // In key order: PostgreSQL locks each status row it updates, and two writers (the lanes of a
+    // shard, two relays) updating the same rows in different orders deadlocked; the loser's counts
+    // were lost, its batch being applied all the same.
+    List<Target.Status> ordered = new java.util.ArrayList<>(rows);
+    ordered.sort(STATUS_KEY_ORDER);
     try (PreparedStatement upsert =
         session.connection().prepareStatement(session.state().upsertStatus())) {
-      for (Target.Status row : rows) {
+      for (Target.Status row : ordered) {
         int i = 1;
         upsert.setString(i++, row.source());
         upsert.setString(i++, row.shardId());

@@ -64,6 +64,67 @@ abstract class StatusContract {
     return new Relay(target(), settings, Clock.systemUTC());
   }
 
+  private static Target.Status statusRow(String source, TableName table, int n) {
+    Instant now = Instant.now();
+    return new Target.Status(
+        source,
+        "shardId-000000000000",
+        table,
+        Long.toString(1000L + n),
+        now,
+        now,
+        1,
+        1,
+        0,
+        0,
+        0,
+        0,
+        0);
+  }
+
+  @Test
+  void twoWritersAddingToTheSameRowsInOppositeOrdersLoseNoCount() throws Exception {
+    // Two lanes of one shard, each batch holding two tables, given in opposite orders: on
+    // PostgreSQL a batch locks the rows it updates one after the other, and the two deadlocked.
+    String source = "arn:aws:kinesis:us-east-1:000000000000:stream/lanes";
+    TableName a = new TableName(table.schema(), table.table() + "_a");
+    TableName b = new TableName(table.schema(), table.table() + "_b");
+    int batches = 150;
+    java.util.concurrent.ExecutorService lanes =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (JdbcTarget first = target();
+        JdbcTarget second = target()) {
+      first.recordStatus(List.of(statusRow(source, a, 0), statusRow(source, b, 0)));
+      java.util.concurrent.Future<?> one =
+          lanes.submit(
+              () -> {
+                for (int n = 1; n <= batches; n++) {
+                  first.recordStatus(List.of(statusRow(source, a, n), statusRow(source, b, n)));
+                }
+                return null;
+              });
+      java.util.concurrent.Future<?> two =
+          lanes.submit(
+              () -> {
+                for (int n = 1; n <= batches; n++) {
+                  second.recordStatus(List.of(statusRow(source, b, n), statusRow(source, a, n)));
+                }
+                return null;
+              });
+      one.get();
+      two.get();
+      List<Target.Status> status = first.status();
+      for (TableName name : List.of(a, b)) {
+        assertThat(status)
+            .filteredOn(s -> s.table().equals(name))
+            .singleElement()
+            .satisfies(s -> assertThat(s.received()).as("%s", name).isEqualTo(2L * batches + 1));
+      }
+    } finally {
+      lanes.shutdownNow();
+    }
+  }
+
   @Test
   void eachBatchAddsItsCountsAndMovesThePositionOfItsSourceShardAndTable() throws Exception {
     Instant before = Instant.now();

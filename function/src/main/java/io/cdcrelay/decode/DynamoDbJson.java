@@ -51,8 +51,8 @@ public final class DynamoDbJson {
   }
 
   /**
-   * Where a value is, as a path such as {@code NewImage.lines[2].sku} written only for an error
-   * message: building it for every value read cost more than reading the value.
+   * Where a value is, as a path such as {@code NewImage.lines[2].sku}: written out only for an
+   * error message, not for every value read.
    */
   private record Where(Where parent, String name, int index) {
     Where field(String field) {

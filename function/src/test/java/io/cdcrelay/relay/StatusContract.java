@@ -82,6 +82,16 @@ abstract class StatusContract {
         0);
   }
 
+  /** Records {@code batches} batches, each with a status row of both tables in the order given. */
+  private static Void addBatches(
+      Target target, String source, int batches, TableName firstTable, TableName secondTable) {
+    for (int n = 1; n <= batches; n++) {
+      target.recordStatus(
+          List.of(statusRow(source, firstTable, n), statusRow(source, secondTable, n)));
+    }
+    return null;
+  }
+
   @Test
   void twoWritersAddingToTheSameRowsInOppositeOrdersLoseNoCount() throws Exception {
     // Two lanes of one shard, each batch holding two tables, given in opposite orders: on
@@ -96,21 +106,9 @@ abstract class StatusContract {
         JdbcTarget second = target()) {
       first.recordStatus(List.of(statusRow(source, a, 0), statusRow(source, b, 0)));
       java.util.concurrent.Future<?> one =
-          lanes.submit(
-              () -> {
-                for (int n = 1; n <= batches; n++) {
-                  first.recordStatus(List.of(statusRow(source, a, n), statusRow(source, b, n)));
-                }
-                return null;
-              });
+          lanes.submit(() -> addBatches(first, source, batches, a, b));
       java.util.concurrent.Future<?> two =
-          lanes.submit(
-              () -> {
-                for (int n = 1; n <= batches; n++) {
-                  second.recordStatus(List.of(statusRow(source, b, n), statusRow(source, a, n)));
-                }
-                return null;
-              });
+          lanes.submit(() -> addBatches(second, source, batches, b, a));
       one.get();
       two.get();
       List<Target.Status> status = first.status();

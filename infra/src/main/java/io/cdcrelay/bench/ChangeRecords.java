@@ -69,6 +69,12 @@ public final class ChangeRecords {
     return FIRST_SEQUENCE_NUMBER.add(BigInteger.valueOf(index)).toString();
   }
 
+  /** Record {@code index} as read from the first shard of a stream, arrival unknown. */
+  public io.cdcrelay.change.SourceRecord sourceRecord(int index) {
+    return new io.cdcrelay.change.SourceRecord(
+        "shardId-000000000000", sequenceNumber(index), record(index), java.time.Instant.EPOCH);
+  }
+
   /** The record's data: one JSON document, UTF-8. */
   public byte[] record(int index) {
     SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcrelay.change.Decoded;
-import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.decode.DynamoDbChangeDecoder;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.lambda.KinesisRelayHandler;
@@ -38,7 +37,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -308,13 +306,7 @@ final class LambdaBench {
         new DynamoDbChangeDecoder(DynamoDbChangeDecoder.Format.KINESIS_DATA_STREAMS);
     List<Decoded> decoded = new ArrayList<>(indexes.size());
     for (int i : indexes) {
-      decoded.add(
-          decoder.decode(
-              new SourceRecord(
-                  "shardId-000000000000",
-                  records.sequenceNumber(i),
-                  records.record(i),
-                  Instant.EPOCH)));
+      decoded.add(decoder.decode(records.sourceRecord(i)));
     }
     BatchPlan plan = planner.plan(decoded, KEYS, ColumnTypes.empty());
     if (!plan.deadLetters().isEmpty() || plan.rows().size() != indexes.size()) {

@@ -1,7 +1,6 @@
 package io.cdcrelay.bench;
 
 import io.cdcrelay.change.Decoded;
-import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.decode.DynamoDbChangeDecoder;
 import io.cdcrelay.kinesis.KinesisClients;
 import io.cdcrelay.plan.BatchPlan;
@@ -221,13 +220,7 @@ final class StreamBench {
     for (int from = 0; from < records; from += batchSize) {
       List<Decoded> decoded = new ArrayList<>(batchSize);
       for (int i = from; i < Math.min(records, from + batchSize); i++) {
-        decoded.add(
-            decoder.decode(
-                new SourceRecord(
-                    "shardId-000000000000",
-                    generator.sequenceNumber(i),
-                    generator.record(i),
-                    java.time.Instant.EPOCH)));
+        decoded.add(decoder.decode(generator.sourceRecord(i)));
       }
       BatchPlan plan = planner.plan(decoded, RAW_KEYS, ColumnTypes.empty());
       if (!plan.deadLetters().isEmpty()) {

@@ -1,11 +1,15 @@
 package io.cdcrelay.sink;
 
 import io.cdcrelay.plan.PlannedRow;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.Oid;
+import org.postgresql.jdbc.PgArray;
 
 /** Binds planned rows to {@link TargetSql#upsertArrays}: one array per column, in its order. */
 public final class UpsertArrays {
@@ -30,14 +34,67 @@ public final class UpsertArrays {
   public static void bind(
       Connection connection, PreparedStatement statement, String jsonType, Columns columns)
       throws SQLException {
-    statement.setArray(1, connection.createArrayOf(jsonType, columns.pk));
-    statement.setArray(2, connection.createArrayOf(jsonType, columns.data));
-    statement.setArray(3, connection.createArrayOf(jsonType, columns.aux));
-    statement.setArray(4, connection.createArrayOf("text", columns.versions));
+    BaseConnection pg = connection.unwrap(BaseConnection.class);
+    statement.setArray(1, textArray(pg, jsonType, columns.pk));
+    statement.setArray(2, textArray(pg, jsonType, columns.data));
+    statement.setArray(3, textArray(pg, jsonType, columns.aux));
+    statement.setArray(4, textArray(pg, "text", columns.versions));
     statement.setArray(5, connection.createArrayOf("bool", columns.deleted));
     if (columns.expiredAt != null) {
-      statement.setArray(6, connection.createArrayOf("text", columns.expiredAt));
+      statement.setArray(6, textArray(pg, "text", columns.expiredAt));
     }
+  }
+
+  /**
+   * The array as pgjdbc's {@code createArrayOf} would send it, as a text literal, built without its
+   * character-by-character escaping: that took a sixth of a full load's CPU in this process.
+   */
+  private static Array textArray(BaseConnection connection, String type, String[] values)
+      throws SQLException {
+    int oid = connection.getTypeInfo().getPGArrayType(type);
+    if (oid == Oid.UNSPECIFIED) {
+      throw new SQLException("the database has no array type of " + type);
+    }
+    return new PgArray(connection, oid, literal(values));
+  }
+
+  /**
+   * A PostgreSQL array literal of the values: each quoted, with {@code "} and {@code \} escaped by
+   * a backslash, {@code NULL} for null — the text pgjdbc writes for a {@code String[]}.
+   */
+  static String literal(String[] values) {
+    int length = 2;
+    for (String value : values) {
+      length += value == null ? 5 : value.length() + 3;
+    }
+    StringBuilder text = new StringBuilder(length + length / 8);
+    text.append('{');
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        text.append(',');
+      }
+      String value = values[i];
+      if (value == null) {
+        text.append("NULL");
+        continue;
+      }
+      text.append('"');
+      int from = 0;
+      int quote = value.indexOf('"');
+      int backslash = value.indexOf('\\');
+      while (quote >= 0 || backslash >= 0) {
+        int at = quote < 0 ? backslash : backslash < 0 ? quote : Math.min(quote, backslash);
+        text.append(value, from, at).append('\\');
+        from = at;
+        if (at == quote) {
+          quote = value.indexOf('"', at + 1);
+        } else {
+          backslash = value.indexOf('\\', at + 1);
+        }
+      }
+      text.append(value, from, value.length()).append('"');
+    }
+    return text.append('}').toString();
   }
 
   /**

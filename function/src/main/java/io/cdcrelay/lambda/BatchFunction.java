@@ -22,14 +22,22 @@ import java.util.function.UnaryOperator;
 /**
  * What every stream handler does with a batch, whatever its event type: skip the records before a
  * configured start, decode, apply with the relay core, print the EMF line, and answer with the
- * first record not applied. The database connection is opened on the first batch and kept.
+ * first record not applied. The database connections are opened on the first batch and kept.
+ *
+ * <p>A batch of more than {@link FunctionConfig#PART} records is applied in parts of about that
+ * many, {@code CRATEDB_PARTS_IN_FLIGHT} at once (each on its own connection), taken in stream
+ * order: while one part is written, the next is decoded and planned. The ordering guard makes the
+ * parts' writes commutative, as for the local relay's batches in flight. Once a part fails, no
+ * further part starts; the answer names the first record not applied of all parts, and every part
+ * after it was either not started or is applied again by the retry, changing nothing.
  */
 final class BatchFunction {
 
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(BatchFunction.class);
 
-  private final Relay relay;
+  private final List<Relay> relays = new ArrayList<>();
+  private final PartsInFlight partsInFlight;
   private final Clock clock;
   private final PrintStream metrics;
   private final DeadLetterRetention retention;
@@ -38,14 +46,19 @@ final class BatchFunction {
 
   BatchFunction(FunctionConfig config, Clock clock, PrintStream metrics) {
     Supplier<String> password = config.passwordSource(clock);
-    JdbcTarget writer = config.openTarget(password, clock);
-    this.relay = new Relay(writer, config.settings(), clock);
-    this.deadLetters = () -> config.openDeadLetters(writer, password);
+    List<JdbcTarget> writers = new ArrayList<>();
+    for (int i = 0; i < config.partsInFlight(); i++) {
+      JdbcTarget writer = config.openTarget(password, clock);
+      writers.add(writer);
+      relays.add(new Relay(writer, config.settings(), clock));
+    }
+    this.partsInFlight = new PartsInFlight(writers.size(), clock);
+    this.deadLetters = () -> config.openDeadLetters(writers.get(0), password);
     this.retention = new DeadLetterRetention(config.deadLetterRetention(), clock);
     this.clock = clock;
     this.metrics = metrics;
     // Kept in a field: CRaC's context holds registered hooks weakly.
-    this.snapStart = new SnapStartHook(writer, password).register();
+    this.snapStart = new SnapStartHook(writers, password).register();
   }
 
   /**
@@ -66,16 +79,15 @@ final class BatchFunction {
       String source,
       Context context) {
     List<SourceRecord> kept = skip.apply(records);
-    List<Decoded> decoded = new ArrayList<>(kept.size());
-    kept.forEach(record -> decoded.add(decoder.apply(record)));
+    int parts =
+        relays.size() == 1 ? 1 : (kept.size() + FunctionConfig.PART - 1) / FunctionConfig.PART;
     BatchResult result;
-    try {
-      result = relay.applyDecoded(decoded, source);
-    } catch (BadTargetException e) {
-      // A setting disagrees with the target: nothing of the batch is applied; Lambda retries
-      // until the configuration is fixed, and the log says what to fix.
-      LOG.error("bad configuration, batch not applied: {}", e.getMessage());
-      result = BatchResult.failed(kept, e.getMessage());
+    if (parts <= 1) {
+      result = applyPart(relays.get(0), kept, decoder, source);
+    } else {
+      List<PartsInFlight.Lane> lanes = new ArrayList<>(relays.size());
+      relays.forEach(relay -> lanes.add(part -> applyPart(relay, part, decoder, source)));
+      result = partsInFlight.apply(lanes, kept, parts);
     }
     String functionName = context == null ? null : context.getFunctionName();
     metrics.println(BatchLog.emf(result, clock.instant(), functionName));
@@ -84,6 +96,24 @@ final class BatchFunction {
       retention.applyIfDue(deadLetters);
     }
     return response(result);
+  }
+
+  /** Decodes and applies records with one relay; a bad setting fails them all. */
+  private static BatchResult applyPart(
+      Relay relay,
+      List<SourceRecord> records,
+      Function<SourceRecord, Decoded> decoder,
+      String source) {
+    List<Decoded> decoded = new ArrayList<>(records.size());
+    records.forEach(record -> decoded.add(decoder.apply(record)));
+    try {
+      return relay.applyDecoded(decoded, source);
+    } catch (BadTargetException e) {
+      // A setting disagrees with the target: nothing of the batch is applied; Lambda retries
+      // until the configuration is fixed, and the log says what to fix.
+      LOG.error("bad configuration, batch not applied: {}", e.getMessage());
+      return BatchResult.failed(records, e.getMessage());
+    }
   }
 
   /**

@@ -33,7 +33,8 @@ public record FunctionConfig(
     Optional<String> passwordSecretArn,
     int socketTimeoutSeconds,
     Optional<StartFilter> start,
-    Duration deadLetterRetention) {
+    Duration deadLetterRetention,
+    int partsInFlight) {
 
   /** Environment variables that may hold the target URL, in order of precedence. */
   public static final List<String> URL_VARIABLES =
@@ -54,8 +55,19 @@ public record FunctionConfig(
   public static final String START_SEQUENCE_NUMBER = "START_SEQUENCE_NUMBER";
   public static final String START_MODE = "START_MODE";
   public static final String DEAD_LETTER_RETENTION = "CRATEDB_DEAD_LETTER_RETENTION";
+  public static final String PARTS_IN_FLIGHT = "CRATEDB_PARTS_IN_FLIGHT";
+
+  /** Records per part of a large batch, about (a batch up to this size is applied whole). */
+  public static final int PART = 1000;
+
+  /** How many parts of a large batch are applied at once unless {@link #PARTS_IN_FLIGHT} says. */
+  public static final int DEFAULT_PARTS_IN_FLIGHT = 2;
 
   public FunctionConfig {
+    if (partsInFlight < 1 || partsInFlight > 4) {
+      throw new IllegalArgumentException(
+          PARTS_IN_FLIGHT + "=" + partsInFlight + " is out of range: 1 to 4");
+    }
     if (deadLetterRetention.compareTo(Duration.ofHours(1)) < 0) {
       throw new IllegalArgumentException(
           DEAD_LETTER_RETENTION + "=" + deadLetterRetention + " is shorter than one hour");
@@ -142,13 +154,29 @@ public record FunctionConfig(
             SOCKET_TIMEOUT + "=" + timeoutText + " is not a number of seconds (1 to 900)");
       }
     }
+    int parts = DEFAULT_PARTS_IN_FLIGHT;
+    String partsText = firstNonBlank(env.get(PARTS_IN_FLIGHT), null);
+    if (partsText != null) {
+      try {
+        parts = Integer.parseInt(partsText);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            PARTS_IN_FLIGHT + "=" + partsText + " is not a whole number (1 to 4)");
+      }
+    }
     String retentionText = firstNonBlank(env.get(DEAD_LETTER_RETENTION), null);
     Duration deadLetterRetention =
         retentionText == null
             ? io.cdcrelay.deadletter.DeadLetterRetention.DEFAULT
             : parseDuration(DEAD_LETTER_RETENTION, retentionText);
     return new FunctionConfig(
-        target, settings(target, env), secret, timeout, startFilter(env), deadLetterRetention);
+        target,
+        settings(target, env),
+        secret,
+        timeout,
+        startFilter(env),
+        deadLetterRetention,
+        parts);
   }
 
   private static RelaySettings settings(TargetUrl target, Map<String, String> env) {

@@ -1,6 +1,7 @@
 package io.cdcrelay.lambda;
 
 import io.cdcrelay.sink.Target;
+import java.util.List;
 import java.util.function.Supplier;
 import org.crac.Context;
 import org.crac.Core;
@@ -8,7 +9,7 @@ import org.crac.Resource;
 
 /**
  * The function's Lambda SnapStart hook: before the snapshot of an initialised function is taken,
- * and again after it is restored, it closes the database connection and forgets the password read
+ * and again after it is restored, it closes the database connections and forgets the password read
  * from Secrets Manager (and the client that read it), so that neither is in the snapshot nor shared
  * by the many environments restored from it; both are opened anew by the next batch.
  *
@@ -21,11 +22,11 @@ final class SnapStartHook implements Resource {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(SnapStartHook.class);
 
-  private final Target target;
+  private final List<? extends Target> targets;
   private final Supplier<String> password;
 
-  SnapStartHook(Target target, Supplier<String> password) {
-    this.target = target;
+  SnapStartHook(List<? extends Target> targets, Supplier<String> password) {
+    this.targets = List.copyOf(targets);
     this.password = password;
   }
 
@@ -51,7 +52,7 @@ final class SnapStartHook implements Resource {
   }
 
   private void forget(String when) {
-    target.reset();
+    targets.forEach(Target::reset);
     if (password instanceof SecretsManagerPassword secret) {
       secret.forget();
     }

@@ -102,6 +102,77 @@ public record BatchResult(
         List.of());
   }
 
+  /**
+   * One result of the parts of a batch, applied apart: the counts added up (per table too), the
+   * oldest record's age the largest, and, when parts failed, the first record not applied of all of
+   * them, with that part's reason.
+   *
+   * @param received records in the whole batch (parts not started count too)
+   * @param duration how long applying the whole batch took
+   */
+  public static BatchResult merge(List<BatchResult> parts, int received, Duration duration) {
+    int upserted = 0;
+    int deleted = 0;
+    int expired = 0;
+    int coalesced = 0;
+    int deadLettered = 0;
+    int rerouted = 0;
+    int stale = 0;
+    int skipped = 0;
+    Duration oldest = Duration.ZERO;
+    BatchResult firstFailed = null;
+    java.util.Map<String, TableCounts> tables = new java.util.LinkedHashMap<>();
+    for (BatchResult part : parts) {
+      upserted += part.upserted;
+      deleted += part.deleted;
+      expired += part.expired;
+      coalesced += part.coalesced;
+      deadLettered += part.deadLettered;
+      rerouted += part.rerouted;
+      stale += part.stale;
+      skipped += part.skipped;
+      oldest = part.oldestRecordAge.compareTo(oldest) > 0 ? part.oldestRecordAge : oldest;
+      if (part.failedFrom.isPresent()
+          && (firstFailed == null
+              || io.cdcrelay.change.SequenceNumbers.ORDER.compare(
+                      part.failedFrom.get(), firstFailed.failedFrom.get())
+                  < 0)) {
+        firstFailed = part;
+      }
+      for (TableCounts t : part.tables) {
+        tables.merge(t.table(), t, BatchResult::sum);
+      }
+    }
+    return new BatchResult(
+        received,
+        upserted,
+        deleted,
+        expired,
+        coalesced,
+        deadLettered,
+        rerouted,
+        stale,
+        skipped,
+        duration,
+        oldest,
+        firstFailed == null ? Optional.empty() : firstFailed.failedFrom,
+        firstFailed == null ? Optional.empty() : firstFailed.failure,
+        List.copyOf(tables.values()));
+  }
+
+  private static TableCounts sum(TableCounts a, TableCounts b) {
+    return new TableCounts(
+        a.table(),
+        a.received() + b.received(),
+        a.upserted() + b.upserted(),
+        a.deleted() + b.deleted(),
+        a.expired() + b.expired(),
+        a.coalesced() + b.coalesced(),
+        a.deadLettered() + b.deadLettered(),
+        a.rerouted() + b.rerouted(),
+        a.stale() + b.stale());
+  }
+
   /** Whether every record was applied or set aside. */
   public boolean succeeded() {
     return failedFrom.isEmpty();

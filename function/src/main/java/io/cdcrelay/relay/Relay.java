@@ -52,6 +52,8 @@ public final class Relay implements AutoCloseable {
   // How often a process re-reads a table's purge horizon, and at most moves it itself.
   private static final Duration BINDING_TTL = Duration.ofMinutes(10);
   private static final Duration PURGE_STEP = Duration.ofHours(1);
+  private static final java.util.Comparator<PlannedRow> BY_KEY =
+      java.util.Comparator.comparing(PlannedRow::pkJson);
 
   private final DynamoDbChangeDecoder decoder = new DynamoDbChangeDecoder();
   private final Target target;
@@ -406,6 +408,10 @@ public final class Relay implements AutoCloseable {
     for (PlannedRow row : plan.rows()) {
       (row.deleted() && settings.deletes() == DeleteMode.HARD ? removed : live).add(row);
     }
+    // In key order: PostgreSQL locks rows as a statement writes them, and two writers of one
+    // table (parts or batches in flight) taking the same keys in different orders deadlock.
+    live.sort(BY_KEY);
+    removed.sort(BY_KEY);
     if (!removed.isEmpty()) {
       // Tombstone first, then the row: a writer upserting an older change of one of these items
       // meanwhile finds the tombstone after its own write and removes the row again.

@@ -7,6 +7,7 @@ import io.cdcrelay.route.DeleteMode;
 import io.cdcrelay.route.Route;
 import io.cdcrelay.route.TtlPolicy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -137,6 +138,32 @@ class FunctionConfigTest {
                         "CRATEDB_SQLALCHEMY_URL", "crate://h/doc/t",
                         "CRATEDB_SOCKET_TIMEOUT", "soon")))
         .hasMessageContaining("CRATEDB_SOCKET_TIMEOUT=soon");
+  }
+
+  @Test
+  void partsInFlightDefaultToTwoAndABadValueIsNamed() {
+    assertThat(
+            FunctionConfig.fromEnvironment(Map.of("CRATEDB_SQLALCHEMY_URL", "crate://h/doc/t"))
+                .partsInFlight())
+        .isEqualTo(2);
+    assertThat(
+            FunctionConfig.fromEnvironment(
+                    Map.of(
+                        "CRATEDB_SQLALCHEMY_URL", "crate://h/doc/t",
+                        "CRATEDB_PARTS_IN_FLIGHT", "1"))
+                .partsInFlight())
+        .isEqualTo(1);
+    for (String bad : List.of("0", "5", "two")) {
+      assertThatThrownBy(
+              () ->
+                  FunctionConfig.fromEnvironment(
+                      Map.of(
+                          "CRATEDB_SQLALCHEMY_URL",
+                          "crate://h/doc/t",
+                          "CRATEDB_PARTS_IN_FLIGHT",
+                          bad)))
+          .hasMessageContaining("CRATEDB_PARTS_IN_FLIGHT=" + bad);
+    }
   }
 
   @Test

@@ -270,4 +270,127 @@ abstract class KinesisRelayHandlerContract {
           .isEqualTo(event.getRecords().get(0).getKinesis().getSequenceNumber());
     }
   }
+
+  /**
+   * A batch of {@code count} changes of 300 items in stream order, with creation times shuffled (as
+   * Kinesis may deliver them) and about one in seven a removal; {@code expected} gets what the
+   * newest change of each item leaves, by pk JSON.
+   */
+  private static KinesisEvent largeBatch(int count, Map<String, JsonNode> expected)
+      throws Exception {
+    java.util.Random random = new java.util.Random(count);
+    List<Long> micros = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      micros.add(1_720_746_000_000_000L + i * 1_000L);
+    }
+    java.util.Collections.shuffle(micros, random);
+    Map<String, Long> newest = new java.util.HashMap<>();
+    List<KinesisEvent.KinesisEventRecord> records = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String id = "item-" + random.nextInt(300);
+      long at = micros.get(i);
+      String json;
+      JsonNode item = null;
+      if (random.nextInt(7) == 0) {
+        json = io.cdcrelay.testing.Records.remove(id, at);
+      } else {
+        json =
+            io.cdcrelay.testing.Records.upsert(
+                "MODIFY", id, at, "\"v\":{\"N\":\"" + i + "\"},\"s\":{\"S\":\"change " + i + "\"}");
+        item = JSON.readTree("{\"id\":\"" + id + "\",\"v\":" + i + ",\"s\":\"change " + i + "\"}");
+      }
+      String pk = "{\"id\":\"" + id + "\"}";
+      if (newest.getOrDefault(pk, Long.MIN_VALUE) < at) {
+        newest.put(pk, at);
+        if (item == null) {
+          expected.remove(pk);
+        } else {
+          expected.put(pk, TableRows.normalized(item));
+        }
+      }
+      SourceRecord source = io.cdcrelay.testing.Records.record(i, json);
+      KinesisEvent.Record kinesis = new KinesisEvent.Record();
+      kinesis.setData(java.nio.ByteBuffer.wrap(source.data()));
+      kinesis.setSequenceNumber(source.sequenceNumber());
+      kinesis.setPartitionKey(id);
+      kinesis.setApproximateArrivalTimestamp(java.util.Date.from(source.arrivedAt()));
+      KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
+      record.setKinesis(kinesis);
+      record.setEventSource("aws:kinesis");
+      record.setEventSourceARN("arn:aws:kinesis:us-east-1:123456789012:stream/parts");
+      record.setEventID(source.shardId() + ":" + source.sequenceNumber());
+      records.add(record);
+    }
+    KinesisEvent event = new KinesisEvent();
+    event.setRecords(records);
+    return event;
+  }
+
+  private Map<String, JsonNode> liveByCanonicalPk(TableName table) throws Exception {
+    Map<String, JsonNode> live = new TreeMap<>();
+    for (Map.Entry<String, JsonNode> row : TableRows.liveItems(database(), table).entrySet()) {
+      live.put(canonical(row.getKey()), row.getValue());
+    }
+    return live;
+  }
+
+  @Test
+  void aBatchAppliedInPartsAtOnceEndsAsTheNewestChangeOfEachItem() throws Exception {
+    TableName table = newTable();
+    Map<String, JsonNode> expected = new TreeMap<>();
+    // Three parts on two connections; an item's changes fall in several parts.
+    KinesisEvent event = largeBatch(2 * FunctionConfig.PART + 500, expected);
+    ByteArrayOutputStream metrics = new ByteArrayOutputStream();
+    StreamsEventResponse response =
+        handler(
+                database().host(),
+                database().port(),
+                table,
+                new PrintStream(metrics, true, StandardCharsets.UTF_8))
+            .handleRequest(event, null);
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    assertThat(liveByCanonicalPk(table)).isEqualTo(expected);
+    JsonNode emf = JSON.readTree(metrics.toString(StandardCharsets.UTF_8).trim());
+    assertThat(emf.get("Received").asInt()).isEqualTo(event.getRecords().size());
+  }
+
+  @Test
+  void aBatchCutOffMidWayConvergesWhenLambdaRetriesFromTheRecordItNames() throws Exception {
+    TableName table = newTable();
+    Map<String, JsonNode> expected = new TreeMap<>();
+    KinesisEvent event = largeBatch(4 * FunctionConfig.PART, expected);
+    try (FaultyProxy proxy = new FaultyProxy(database().host(), database().port())) {
+      KinesisRelayHandler handler =
+          handler("127.0.0.1", proxy.port(), table, new PrintStream(new ByteArrayOutputStream()));
+      // Its first records create the table, so that the cut falls in the batch's writes.
+      KinesisEvent first = new KinesisEvent();
+      first.setRecords(event.getRecords().subList(0, 10));
+      assertThat(handler.handleRequest(first, null).getBatchItemFailures()).isEmpty();
+      // Each part writes about 300 rows of some 150 bytes: the cut falls in the second or third.
+      proxy.cutAfter(60_000);
+      List<KinesisEvent.KinesisEventRecord> left = event.getRecords();
+      int attempts = 0;
+      while (true) {
+        KinesisEvent retry = new KinesisEvent();
+        retry.setRecords(left);
+        List<StreamsEventResponse.BatchItemFailure> failures =
+            handler.handleRequest(retry, null).getBatchItemFailures();
+        if (failures.isEmpty()) {
+          break;
+        }
+        assertThat(++attempts).as("attempts").isLessThan(5);
+        proxy.up();
+        // Lambda's retry: the batch from the record the response names.
+        String from = failures.get(0).getItemIdentifier();
+        int at = 0;
+        while (!left.get(at).getKinesis().getSequenceNumber().equals(from)) {
+          at++;
+        }
+        left = left.subList(at, left.size());
+      }
+      assertThat(attempts).as("the cut failed the batch once").isEqualTo(1);
+    }
+    assertThat(liveByCanonicalPk(table)).isEqualTo(expected);
+  }
 }

@@ -22,28 +22,34 @@ class SnapStartHookTest {
   private static final String ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db";
 
   private final List<String> targetCalls = new ArrayList<>();
-  private final Target target =
-      (Target)
-          Proxy.newProxyInstance(
-              Target.class.getClassLoader(),
-              new Class<?>[] {Target.class},
-              (proxy, method, args) -> {
-                targetCalls.add(method.getName());
-                return null;
-              });
+  private final Target target = target("");
+  // The connection of a second part in flight.
+  private final Target second = target("second ");
+
+  private Target target(String name) {
+    return (Target)
+        Proxy.newProxyInstance(
+            Target.class.getClassLoader(),
+            new Class<?>[] {Target.class},
+            (proxy, method, args) -> {
+              targetCalls.add(name + method.getName());
+              return null;
+            });
+  }
+
   private final AtomicReference<String> secret = new AtomicReference<>("{\"password\":\"one\"}");
   private final List<String> reads = new ArrayList<>();
   private final SecretsManagerPassword password =
       new SecretsManagerPassword(ARN, Clock.systemUTC(), new FakeSecretsManager());
 
   @Test
-  void beforeTheSnapshotTheConnectionIsClosedAndThePasswordForgotten() {
+  void beforeTheSnapshotEveryConnectionIsClosedAndThePasswordForgotten() {
     assertThat(password.get()).isEqualTo("one");
-    SnapStartHook hook = new SnapStartHook(target, password);
+    SnapStartHook hook = new SnapStartHook(List.of(target, second), password);
 
     hook.beforeCheckpoint(null);
 
-    assertThat(targetCalls).containsExactly("reset");
+    assertThat(targetCalls).containsExactly("reset", "second reset");
     // The secret rotated while the snapshot waited: the restored function reads the new one.
     secret.set("{\"password\":\"two\"}");
     assertThat(password.get()).isEqualTo("two");
@@ -52,7 +58,7 @@ class SnapStartHookTest {
 
   @Test
   void afterTheRestoreNothingOpenedBeforeIsReused() {
-    SnapStartHook hook = new SnapStartHook(target, password);
+    SnapStartHook hook = new SnapStartHook(List.of(target), password);
     hook.beforeCheckpoint(null);
     assertThat(password.get()).isEqualTo("one");
 
@@ -65,7 +71,7 @@ class SnapStartHookTest {
 
   @Test
   void withoutASecretOnlyTheConnectionIsClosed() {
-    new SnapStartHook(target, () -> null).beforeCheckpoint(null);
+    new SnapStartHook(List.of(target), () -> null).beforeCheckpoint(null);
     assertThat(targetCalls).containsExactly("reset");
   }
 

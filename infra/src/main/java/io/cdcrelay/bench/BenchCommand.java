@@ -63,6 +63,15 @@ public final class BenchCommand implements Callable<Integer> {
   List<Integer> batchSizes;
 
   @Option(
+      names = "--parts-in-flight",
+      paramLabel = "N",
+      description =
+          "CRATEDB_PARTS_IN_FLIGHT of the Lambda part: parts of a batch over 1,000 records applied"
+              + " at once (default: ${DEFAULT-VALUE})",
+      defaultValue = "2")
+  int partsInFlight;
+
+  @Option(
       names = "--records",
       paramLabel = "N",
       description = "Records in the stream of the stream part (default: ${DEFAULT-VALUE})",
@@ -199,7 +208,7 @@ public final class BenchCommand implements Callable<Integer> {
         database = target.describe();
         log.println("target: " + database + ", schema " + BenchTarget.SCHEMA);
         if (chosen.contains(Part.lambda)) {
-          new LambdaBench(target, batchSizes, rounds, log).run(table);
+          new LambdaBench(target, batchSizes, partsInFlight, rounds, log).run(table);
         }
         if (chosen.contains(Part.stream)) {
           log.println("stream: " + streamRecords + " records, shards " + shards);

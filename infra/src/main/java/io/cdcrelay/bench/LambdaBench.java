@@ -65,12 +65,15 @@ final class LambdaBench {
 
   private final BenchTarget target;
   private final List<Integer> sizes;
+  private final int partsInFlight;
   private final int rounds;
   private final PrintStream log;
 
-  LambdaBench(BenchTarget target, List<Integer> sizes, int rounds, PrintStream log) {
+  LambdaBench(
+      BenchTarget target, List<Integer> sizes, int partsInFlight, int rounds, PrintStream log) {
     this.target = target;
     this.sizes = sizes;
+    this.partsInFlight = partsInFlight;
     this.rounds = rounds;
     this.log = log;
   }
@@ -84,7 +87,9 @@ final class LambdaBench {
                     "CRATEDB_SQLALCHEMY_URL",
                     target.jdbcUrl(),
                     FunctionConfig.STATE_SCHEMA,
-                    BenchTarget.SCHEMA)),
+                    BenchTarget.SCHEMA,
+                    FunctionConfig.PARTS_IN_FLIGHT,
+                    String.valueOf(partsInFlight))),
             Clock.systemUTC(),
             new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
     TargetSql sql = target.isCrateDb() ? new CrateDbSql() : new PostgreSql();
@@ -138,10 +143,13 @@ final class LambdaBench {
             fastest = raw.name();
           }
         }
+        int parts = partsInFlight == 1 ? 1 : (size + FunctionConfig.PART - 1) / FunctionConfig.PART;
         String what =
             String.format(
-                "handler, %,d-record batch, %s keys",
-                size, keys.name().toLowerCase(java.util.Locale.ROOT));
+                "handler, %,d-record batch%s, %s keys",
+                size,
+                parts <= 1 ? "" : " (" + parts + " parts, " + partsInFlight + " in flight)",
+                keys.name().toLowerCase(java.util.Locale.ROOT));
         table.add("lambda", what, "rows/s", relay, "fastest raw: " + fastest, best);
         for (RawUpsert raw : raws) {
           Stats stats = Stats.of(results.get(size + "|" + raw.name() + " " + keys));

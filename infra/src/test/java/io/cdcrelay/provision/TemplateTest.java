@@ -261,9 +261,19 @@ class TemplateTest {
         .containsEntry(FunctionConfig.TABLE, ref("CrateDbTable"))
         .containsEntry(FunctionConfig.SECRET_ARN, ref("CrateDbPasswordSecretArn"))
         .containsEntry(FunctionConfig.SOCKET_TIMEOUT, ref("CrateDbSocketTimeout"))
+        .containsEntry(FunctionConfig.PARTS_IN_FLIGHT, ref("CrateDbPartsInFlight"))
         .containsEntry(StartRecord.SHARD_ID_VARIABLE, ref("StartShardId"))
         .containsEntry(StartRecord.SEQUENCE_NUMBER_VARIABLE, ref("StartSequenceNumber"))
         .containsEntry(StartRecord.MODE_VARIABLE, ref("StartMode"));
+  }
+
+  @Test
+  void partsInFlightDefaultToTheFunctionsDefaultWithinItsRange() {
+    Map<String, Object> parts = parameter("CrateDbPartsInFlight");
+    assertThat(number(parts.get("Default")).intValueExact())
+        .isEqualTo(FunctionConfig.DEFAULT_PARTS_IN_FLIGHT);
+    assertThat(number(parts.get("MinValue")).intValueExact()).isEqualTo(1);
+    assertThat(number(parts.get("MaxValue")).intValueExact()).isEqualTo(4);
   }
 
   @Test

@@ -19,14 +19,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads one segment of a parallel Scan: reads a page, applies it with the relay core, then records
- * the page's {@code LastEvaluatedKey} as the segment's cursor — so a restart re-reads at most the
- * page that was being applied, and re-applying it changes nothing. A failed read or write is
- * retried with exponential backoff until {@code giveUpAfter} has passed without success; then the
- * segment ends as failed, at its last recorded cursor.
+ * the page's {@code LastEvaluatedKey} as the segment's cursor — at most every {@link
+ * #CURSOR_EVERY}, at the segment's end and when it is stopped — so a restart re-reads at most that
+ * long of pages, and re-applying them changes nothing. A failed read or write is retried with
+ * exponential backoff until {@code giveUpAfter} has passed without success; then the segment ends
+ * as failed, at its last recorded cursor.
  */
 final class SegmentScan implements Callable<SegmentScan.Outcome> {
 
   private static final Logger LOG = LoggerFactory.getLogger(SegmentScan.class);
+
+  /**
+   * How often a segment writes its cursor at most (and at its end, and when stopped): each write is
+   * a statement the database runs, and a page of a hundred items takes a few milliseconds. A {@code
+   * kill -9} costs at most this long of pages read and applied again, changing nothing.
+   */
+  static final Duration CURSOR_EVERY = Duration.ofSeconds(1);
 
   /** How a segment ended. */
   enum Status {
@@ -95,15 +103,18 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
   @Override
   public Outcome call() {
     int segment = start.segment();
-    Optional<String> cursor = start.lastKey();
-    Map<String, AttributeValue> from = cursor.map(ItemJson::parse).orElse(Map.of());
+    // Where a resume would start: the cursor last written, and the items applied before it.
+    Optional<String> recorded = start.lastKey();
+    long recordedItems = start.items();
+    long recordedAt = System.nanoTime();
+    Map<String, AttributeValue> from = recorded.map(ItemJson::parse).orElse(Map.of());
     long items = start.items();
     try (relay) {
       while (true) {
         int limit = budget.limit(batchSize, load.totalSegments());
         double estimate = budget.estimate(limit);
         if (stop.isStopped() || !budget.acquire(estimate, stop)) {
-          return new Outcome(segment, Status.STOPPED, items, cursor, Optional.empty());
+          return stopped(segment, items, from, recorded, recordedItems);
         }
         Map<String, AttributeValue> pageStart = from;
         ScanPage page =
@@ -111,42 +122,98 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
                 "reading segment " + segment,
                 () -> source.scan(segment, load.totalSegments(), pageStart, limit, consistentRead));
         if (page == null) {
-          return new Outcome(segment, Status.STOPPED, items, cursor, Optional.empty());
+          return stopped(segment, items, from, recorded, recordedItems);
         }
         budget.spend(estimate, page.consumedCapacity(), page.items().size());
         int deadLettered = 0;
         if (!page.items().isEmpty()) {
           BatchResult result = apply(changes.upserts(page.items()));
           if (result == null) {
-            return new Outcome(segment, Status.STOPPED, items, cursor, Optional.empty());
+            return stopped(segment, items, from, recorded, recordedItems);
           }
           deadLettered = result.deadLettered();
         }
-        long applied = items + page.items().size();
-        String next = page.isLast() ? null : ItemJson.text(page.lastKey());
-        Boolean written =
-            retrying(
-                "recording the cursor of segment " + segment,
-                () -> {
-                  cursors.advance(load, segment, next, applied);
-                  return Boolean.TRUE;
-                });
-        if (written == null) {
-          return new Outcome(segment, Status.STOPPED, items, cursor, Optional.empty());
-        }
-        items = applied;
-        cursor = Optional.ofNullable(next);
+        items += page.items().size();
+        from = page.lastKey();
         progress.pageApplied(page.items().size(), deadLettered);
+        if (page.isLast() || System.nanoTime() - recordedAt >= CURSOR_EVERY.toNanos()) {
+          String next = page.isLast() ? null : ItemJson.text(page.lastKey());
+          if (!record(segment, next, items)) {
+            return stopped(segment, items, from, recorded, recordedItems);
+          }
+          recorded = Optional.ofNullable(next);
+          recordedItems = items;
+          recordedAt = System.nanoTime();
+        }
         if (page.isLast()) {
           progress.segmentDone();
           LOG.info("segment {} of {} done: {} items", segment, load.totalSegments(), items);
           return new Outcome(segment, Status.DONE, items, Optional.empty(), Optional.empty());
         }
-        from = page.lastKey();
       }
     } catch (GiveUp e) {
-      return new Outcome(segment, Status.FAILED, items, cursor, Optional.of(e.getMessage()));
+      return ended(
+          Status.FAILED,
+          segment,
+          items,
+          from,
+          recorded,
+          recordedItems,
+          Optional.of(e.getMessage()));
     }
+  }
+
+  /** Writes the segment's cursor, retrying; {@code false} when stopped first. */
+  private boolean record(int segment, String next, long items) throws GiveUp {
+    return retrying(
+            "recording the cursor of segment " + segment,
+            () -> {
+              cursors.advance(load, segment, next, items);
+              return Boolean.TRUE;
+            })
+        != null;
+  }
+
+  private Outcome stopped(
+      int segment,
+      long items,
+      Map<String, AttributeValue> from,
+      Optional<String> recorded,
+      long recordedItems) {
+    return ended(Status.STOPPED, segment, items, from, recorded, recordedItems, Optional.empty());
+  }
+
+  /**
+   * The outcome of a segment that ends before its last page (stopped, or failed): the pages applied
+   * since its cursor was last written are recorded first, in one attempt, so that a resume does not
+   * read them again; if that fails too, the resume reads them again, changing nothing.
+   *
+   * @param items items applied, {@code from} the cursor after them
+   * @param recorded the cursor last written, {@code recordedItems} the items applied before it
+   */
+  private Outcome ended(
+      Status status,
+      int segment,
+      long items,
+      Map<String, AttributeValue> from,
+      Optional<String> recorded,
+      long recordedItems,
+      Optional<String> failure) {
+    if (items > recordedItems) {
+      String next = ItemJson.text(from);
+      try {
+        cursors.advance(load, segment, next, items);
+        return new Outcome(segment, status, items, Optional.of(next), failure);
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "segment {} ended; its last {} items are applied but its cursor could not be"
+                + " written, so a resume reads them again: {}",
+            segment,
+            items - recordedItems,
+            e.getMessage());
+      }
+    }
+    return new Outcome(segment, status, recordedItems, recorded, failure);
   }
 
   /** Applies the page until it is applied; {@code null} when stopped first. */

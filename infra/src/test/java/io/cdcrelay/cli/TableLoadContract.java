@@ -236,7 +236,7 @@ abstract class TableLoadContract extends DynamoDbTableTest {
       assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
       long loaded = TableRows.count(database(), table);
       assertThat(loaded).isBetween(5L, 119L);
-      assertThat(recorded()).as("items the cursors record").isEqualTo(loaded);
+      assertThat(recorded()).as("items the cursors record: %s", failed.output()).isEqualTo(loaded);
     }
   }
 

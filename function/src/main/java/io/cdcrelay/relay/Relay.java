@@ -60,15 +60,32 @@ public final class Relay implements AutoCloseable {
   private final RelaySettings settings;
   private final Clock clock;
   private BatchPlanner planner;
-  private final Set<TableName> migrated = new HashSet<>();
+  // Tables whose rows flagged deleted by an earlier release were moved to the tombstones: by this
+  // relay, or by any relay sharing the set (one migration, with its REFRESH, per table and
+  // process, not one per lane or segment).
+  private final Set<TableName> migrated;
   // Each table's entry in the state schema, and when it was read.
   private final Map<TableName, Target.Binding> bindings = new HashMap<>();
   private final Map<TableName, Instant> bindingReadAt = new HashMap<>();
 
   public Relay(Target target, RelaySettings settings, Clock clock) {
+    this(target, settings, clock, new HashSet<>());
+  }
+
+  /**
+   * A relay that shares with others of the same target the set of tables already migrated (see
+   * {@link Target#migrateTombstoneRows}); a shared set must be thread-safe ({@link #sharedState}).
+   */
+  public Relay(Target target, RelaySettings settings, Clock clock, Set<TableName> migrated) {
     this.target = target;
     this.settings = settings;
     this.clock = clock;
+    this.migrated = migrated;
+  }
+
+  /** A set for relays of one target to share (concurrent: each relay runs on its own thread). */
+  public static Set<TableName> sharedState() {
+    return java.util.concurrent.ConcurrentHashMap.newKeySet();
   }
 
   /** Decodes Kinesis records ("Kinesis Data Streams for DynamoDB") and applies them. */

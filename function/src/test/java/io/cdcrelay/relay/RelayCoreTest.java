@@ -67,6 +67,21 @@ class RelayCoreTest {
   }
 
   @Test
+  void relaysSharingTheirStateMoveRowsFlaggedDeletedOncePerTable() {
+    Set<TableName> shared = Relay.sharedState();
+    for (int lane = 0; lane < 3; lane++) {
+      new Relay(target, bySourceTable(), CLOCK, shared)
+          .apply(List.of(order(10 + lane, upsert("INSERT", "o" + lane, 1, ""))));
+    }
+    assertThat(target.migrations).containsExactly(ORDERS);
+
+    // Without a shared set, each relay moves them on its first use of the table.
+    apply(bySourceTable(), user(20, upsert("INSERT", "u1", 1, "")));
+    apply(bySourceTable(), user(21, upsert("INSERT", "u2", 1, "")));
+    assertThat(target.migrations).containsExactly(ORDERS, USERS, USERS);
+  }
+
+  @Test
   void whenTheDatabaseGoesAwayMidBatchTheBatchFailsFromTheFirstRecordNotApplied() {
     // orders (records 1 and 3, one of them a delete) are applied; users (2 and 4) are not.
     target.unavailableAt("upsert", 2);

@@ -262,8 +262,12 @@ public final class InMemoryTarget implements Target {
     return removed;
   }
 
+  /** The tables of each {@link #migrateTombstoneRows} call, in order. */
+  public final List<TableName> migrations = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   @Override
   public int migrateTombstoneRows(TableName table) {
+    migrations.add(table);
     return 0;
   }
 

@@ -129,8 +129,9 @@ final class VerifyCommand implements Callable<Integer> {
     }
     Clock clock = Clock.systemUTC();
     Supplier<String> password = config.passwordSource(clock);
+    java.util.Set<io.cdcrelay.sink.TableName> migrated = Relay.sharedState();
     Supplier<Relay> relays =
-        () -> new Relay(config.openTarget(password, clock), config.settings(), clock);
+        () -> new Relay(config.openTarget(password, clock), config.settings(), clock, migrated);
     StopSignal stop = new StopSignal();
     try (AutoCloseable signals = stop.onSignals();
         DynamoDbTableSource table = DynamoDbTableSource.from(settings.source())) {

@@ -66,6 +66,17 @@ abstract class KinesisRelayHandlerContract {
         + (url.password() == null ? "" : "&password=" + url.password());
   }
 
+  /** Applies the event with a new handler of the table, its metric lines into {@code metrics}. */
+  private StreamsEventResponse handle(
+      TableName table, KinesisEvent event, ByteArrayOutputStream metrics) {
+    return handler(
+            database().host(),
+            database().port(),
+            table,
+            new PrintStream(metrics, true, StandardCharsets.UTF_8))
+        .handleRequest(event, null);
+  }
+
   private static KinesisEvent load(String file) {
     return EventLoader.loadKinesisEvent(EVENTS.resolve(file).toString());
   }
@@ -100,13 +111,7 @@ abstract class KinesisRelayHandlerContract {
     TableName table = newTable();
     ByteArrayOutputStream metrics = new ByteArrayOutputStream();
     KinesisEvent event = load(file);
-    StreamsEventResponse response =
-        handler(
-                database().host(),
-                database().port(),
-                table,
-                new PrintStream(metrics, true, StandardCharsets.UTF_8))
-            .handleRequest(event, null);
+    StreamsEventResponse response = handle(table, event, metrics);
     assertThat(response.getBatchItemFailures()).isEmpty();
     Map<String, JsonNode> expected = expectedItems(file);
     if (expected.isEmpty() && file.equals("remove.json")) {
@@ -114,10 +119,7 @@ abstract class KinesisRelayHandlerContract {
       assertThat(TableRows.read(database(), table)).isEmpty();
       assertThat(TableRows.tombstones(database(), table)).hasSize(1);
     }
-    Map<String, JsonNode> live = new TreeMap<>();
-    for (Map.Entry<String, JsonNode> row : TableRows.liveItems(database(), table).entrySet()) {
-      live.put(canonical(row.getKey()), row.getValue());
-    }
+    Map<String, JsonNode> live = liveByCanonicalPk(table);
     assertThat(live).isEqualTo(expected);
     // One EMF line per target table, plus one (table "-") for what reached no table.
     int received = 0;
@@ -244,10 +246,7 @@ abstract class KinesisRelayHandlerContract {
             Clock.systemUTC(),
             new PrintStream(new ByteArrayOutputStream()));
     assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
-    Map<String, JsonNode> live = new TreeMap<>();
-    for (Map.Entry<String, JsonNode> row : TableRows.liveItems(database(), table).entrySet()) {
-      live.put(canonical(row.getKey()), row.getValue());
-    }
+    Map<String, JsonNode> live = liveByCanonicalPk(table);
     // From record 4 on: qux modified, corge inserted, quux removed, grault inserted.
     Map<String, JsonNode> fromFourth = new TreeMap<>(expectedItems("batch.json"));
     fromFourth.keySet().removeIf(pk -> !pk.matches(".*\"(qux|corge|grault)\".*"));
@@ -326,6 +325,7 @@ abstract class KinesisRelayHandlerContract {
     return event;
   }
 
+  /** The table's live items by their pk JSON with sorted keys. */
   private Map<String, JsonNode> liveByCanonicalPk(TableName table) throws Exception {
     Map<String, JsonNode> live = new TreeMap<>();
     for (Map.Entry<String, JsonNode> row : TableRows.liveItems(database(), table).entrySet()) {
@@ -341,13 +341,7 @@ abstract class KinesisRelayHandlerContract {
     // Three parts on two connections; an item's changes fall in several parts.
     KinesisEvent event = largeBatch(2 * FunctionConfig.PART + 500, expected);
     ByteArrayOutputStream metrics = new ByteArrayOutputStream();
-    StreamsEventResponse response =
-        handler(
-                database().host(),
-                database().port(),
-                table,
-                new PrintStream(metrics, true, StandardCharsets.UTF_8))
-            .handleRequest(event, null);
+    StreamsEventResponse response = handle(table, event, metrics);
 
     assertThat(response.getBatchItemFailures()).isEmpty();
     assertThat(liveByCanonicalPk(table)).isEqualTo(expected);

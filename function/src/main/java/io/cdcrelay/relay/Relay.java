@@ -414,7 +414,13 @@ public final class Relay implements AutoCloseable {
     KeySchema keys =
         target.prepare(table, proposed, settings.ttl() == TtlPolicy.MARK, settings.deletes());
     if (settings.deletes() == DeleteMode.HARD && migrated.add(table)) {
-      target.migrateTombstoneRows(table);
+      try {
+        target.migrateTombstoneRows(table);
+      } catch (RuntimeException e) {
+        // Not moved: the next batch, of this relay or another, tries again.
+        migrated.remove(table);
+        throw e;
+      }
     }
     ColumnTypes types = target.columnTypes(table);
     BatchPlan plan = planner.plan(accepted, keys, types);

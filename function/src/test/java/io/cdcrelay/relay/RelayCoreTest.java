@@ -82,6 +82,23 @@ class RelayCoreTest {
   }
 
   @Test
+  void aMoveOfFlaggedRowsThatFailedIsTriedAgainByTheNextBatch() {
+    target.unavailableAt("migrateTombstoneRows", 1);
+    Set<TableName> shared = Relay.sharedState();
+
+    BatchResult failed =
+        new Relay(target, bySourceTable(), CLOCK, shared)
+            .apply(List.of(order(1, upsert("INSERT", "o1", 1, ""))));
+    BatchResult retried =
+        new Relay(target, bySourceTable(), CLOCK, shared)
+            .apply(List.of(order(1, upsert("INSERT", "o1", 1, ""))));
+
+    assertThat(failed.succeeded()).isFalse();
+    assertThat(retried.succeeded()).isTrue();
+    assertThat(target.migrations).containsExactly(ORDERS, ORDERS);
+  }
+
+  @Test
   void whenTheDatabaseGoesAwayMidBatchTheBatchFailsFromTheFirstRecordNotApplied() {
     // orders (records 1 and 3, one of them a delete) are applied; users (2 and 4) are not.
     target.unavailableAt("upsert", 2);

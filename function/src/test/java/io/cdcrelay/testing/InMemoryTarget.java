@@ -268,6 +268,12 @@ public final class InMemoryTarget implements Target {
   @Override
   public int migrateTombstoneRows(TableName table) {
     migrations.add(table);
+    // Counted apart from calls, which tests compare whole.
+    int n = callCounts.merge("migrateTombstoneRows", 1, Integer::sum);
+    if (unavailableAt.getOrDefault("migrateTombstoneRows", -1) == n) {
+      throw new TargetUnavailableException(
+          "cannot reach the database (migrateTombstoneRows #" + n + ")", null);
+    }
     return 0;
   }
 

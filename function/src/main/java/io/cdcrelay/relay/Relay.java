@@ -431,10 +431,10 @@ public final class Relay implements AutoCloseable {
     for (PlannedRow row : plan.rows()) {
       (row.deleted() && settings.deletes() == DeleteMode.HARD ? removed : live).add(row);
     }
-    // In key order: PostgreSQL locks rows as a statement writes them, and two writers of one
-    // table (parts or batches in flight) taking the same keys in different orders deadlock.
+    // Upserted in key order: PostgreSQL locks rows as a statement writes them, and two writers of
+    // one table (parts or batches in flight) taking the same keys in different orders deadlock.
+    // (The writer orders deletions and tombstones itself; an upsert's results follow its rows.)
     live.sort(BY_KEY);
-    removed.sort(BY_KEY);
     if (!removed.isEmpty()) {
       // Tombstone first, then the row: a writer upserting an older change of one of these items
       // meanwhile finds the tombstone after its own write and removes the row again.

@@ -199,11 +199,9 @@ final class RowWriter {
     session.connectState();
     // In key order: PostgreSQL locks each tombstone as it writes it, and two writers taking the
     // same tombstones in different orders deadlock (seen with a load's segments beside a stream).
-    List<Target.Removal> ordered = new ArrayList<>(removals);
-    ordered.sort(java.util.Comparator.comparing(Target.Removal::pkJson));
     try (PreparedStatement statement =
         session.connection().prepareStatement(session.state().upsertTombstone())) {
-      for (Target.Removal removal : ordered) {
+      for (Target.Removal removal : inKeyOrder(removals)) {
         statement.setString(1, StateSql.tombstoneId(table, removal.pkJson()));
         statement.setString(2, table.toString());
         statement.setString(3, removal.pkJson());
@@ -306,10 +304,13 @@ final class RowWriter {
    * Deletes the row of each key unless it carries a newer version than the removal's. Returns how
    * many rows were deleted.
    */
-  int removeIfNotNewer(TableName table, List<Target.Removal> removals) {
-    if (removals.isEmpty()) {
+  int removeIfNotNewer(TableName table, List<Target.Removal> unordered) {
+    if (unordered.isEmpty()) {
       return 0;
     }
+    // In key order, as tombstones: PostgreSQL locks each row it deletes, and two writers of one
+    // table (parts or batches in flight) deleting the same keys in different orders deadlock.
+    List<Target.Removal> removals = inKeyOrder(unordered);
     session.connect();
     KeySchema keys = schemas.known(table).keys;
     try {
@@ -362,6 +363,12 @@ final class RowWriter {
     } catch (SQLException e) {
       throw session.failure("deleting rows of " + table, e);
     }
+  }
+
+  private static List<Target.Removal> inKeyOrder(List<Target.Removal> removals) {
+    List<Target.Removal> ordered = new ArrayList<>(removals);
+    ordered.sort(java.util.Comparator.comparing(Target.Removal::pkJson));
+    return ordered;
   }
 
   /** A row's revision, for deleting exactly it, and the version it holds. */

@@ -43,6 +43,18 @@ public record Change(
     return ChangeVersion.instantOfMicros(createdMicros);
   }
 
+  /**
+   * Whether this change comes after {@code other} in {@link #version()} order, without building
+   * either version (the planner asks once per record).
+   */
+  public boolean isNewerThan(Change other) {
+    if (createdMicros != other.createdMicros) {
+      return createdMicros > other.createdMicros;
+    }
+    return SequenceNumbers.ORDER.compare(source.sequenceNumber(), other.source.sequenceNumber())
+        > 0;
+  }
+
   /** The version that orders this change against others of the same item. */
   public ChangeVersion version() {
     return new ChangeVersion(createdMicros, source.sequenceNumber());

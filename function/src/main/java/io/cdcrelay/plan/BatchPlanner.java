@@ -73,7 +73,7 @@ public final class BatchPlanner {
       Change winner = changes.get(0);
       List<String> sequenceNumbers = new ArrayList<>(changes.size());
       for (Change change : changes) {
-        if (change.version().compareTo(winner.version()) > 0) {
+        if (change.isNewerThan(winner)) {
           winner = change;
         }
         sequenceNumbers.add(change.source().sequenceNumber());

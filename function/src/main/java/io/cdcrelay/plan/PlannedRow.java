@@ -47,6 +47,14 @@ public record PlannedRow(
 
   /** The lowest sequence number among the row's records: the batch is unapplied from there. */
   public String firstSequenceNumber() {
-    return sequenceNumbers.stream().min(SequenceNumbers.ORDER).orElseThrow();
+    // A loop, not a stream: the planner's sort calls this twice per comparison.
+    String first = sequenceNumbers.get(0);
+    for (int i = 1; i < sequenceNumbers.size(); i++) {
+      String next = sequenceNumbers.get(i);
+      if (SequenceNumbers.ORDER.compare(next, first) < 0) {
+        first = next;
+      }
+    }
+    return first;
   }
 }

@@ -67,6 +67,30 @@ class ChangeVersionTest {
         .hasMessageContaining("not a Kinesis sequence number");
   }
 
+  @Test
+  void aChangeIsNewerThanAnotherExactlyWhenItsVersionIs() {
+    Random random = new Random(11);
+    for (int i = 0; i < 10_000; i++) {
+      Change a = change(randomVersion(random));
+      Change b = random.nextInt(4) == 0 ? change(a.version()) : change(randomVersion(random));
+      assertThat(a.isNewerThan(b))
+          .as("%s vs %s", a.version(), b.version())
+          .isEqualTo(a.version().compareTo(b.version()) > 0);
+    }
+  }
+
+  private static Change change(ChangeVersion version) {
+    return new Change(
+        Operation.INSERT,
+        "t",
+        java.util.Map.of("id", new AttributeValue.S("a")),
+        java.util.Map.of(),
+        java.util.Map.of(),
+        version.createdMicros(),
+        false,
+        new SourceRecord("shard", version.sequenceNumber(), new byte[0], java.time.Instant.EPOCH));
+  }
+
   private static ChangeVersion randomVersion(Random random) {
     long micros =
         random.nextInt(3) == 0 ? 1000 : Math.abs(random.nextLong() % 10_000_000_000_000_000L);

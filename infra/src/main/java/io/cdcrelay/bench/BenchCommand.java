@@ -48,6 +48,15 @@ public final class BenchCommand implements Callable<Integer> {
   int rounds;
 
   @Option(
+      names = "--warm-up-limit",
+      paramLabel = "SECONDS",
+      description =
+          "At most this long warming up the lambda and snapshot parts: untimed rounds run until the"
+              + " JIT compiler is nearly idle (default: ${DEFAULT-VALUE}; 0: one round)",
+      defaultValue = "120")
+  int warmUpLimitSeconds;
+
+  @Option(
       names = "--decode-records",
       paramLabel = "N",
       description = "Records decoded per round (default: ${DEFAULT-VALUE})",
@@ -183,6 +192,10 @@ public final class BenchCommand implements Callable<Integer> {
       log.println("--snapshot-batch-size " + snapshotBatchSize + " is out of range 1 to 10000.");
       return 2;
     }
+    if (warmUpLimitSeconds < 0) {
+      log.println("--warm-up-limit " + warmUpLimitSeconds + " is below 0 seconds.");
+      return 2;
+    }
     for (int count : shards) {
       if (count < 1 || count > 16) {
         log.println("--shards: " + count + " is out of range 1 to 16.");
@@ -208,7 +221,14 @@ public final class BenchCommand implements Callable<Integer> {
         database = target.describe();
         log.println("target: " + database + ", schema " + BenchTarget.SCHEMA);
         if (chosen.contains(Part.lambda)) {
-          new LambdaBench(target, batchSizes, partsInFlight, rounds, log).run(table);
+          new LambdaBench(
+                  target,
+                  batchSizes,
+                  partsInFlight,
+                  rounds,
+                  java.time.Duration.ofSeconds(warmUpLimitSeconds),
+                  log)
+              .run(table);
         }
         if (chosen.contains(Part.stream)) {
           log.println("stream: " + streamRecords + " records, shards " + shards);
@@ -232,7 +252,15 @@ public final class BenchCommand implements Callable<Integer> {
                   + segments
                   + " segments, batch-size "
                   + snapshotBatchSize);
-          new SnapshotBench(target, tools, snapshotItems, segments, snapshotBatchSize, rounds, log)
+          new SnapshotBench(
+                  target,
+                  tools,
+                  snapshotItems,
+                  segments,
+                  snapshotBatchSize,
+                  rounds,
+                  java.time.Duration.ofSeconds(warmUpLimitSeconds),
+                  log)
               .run(table);
         }
       }

@@ -41,6 +41,8 @@ class BenchCommandIT {
         bench(
             "decode",
             "lambda",
+            "--warm-up-limit",
+            "0",
             "--rounds",
             "2",
             "--decode-records",
@@ -56,8 +58,8 @@ class BenchCommandIT {
     List<String> table = lines.stream().filter(l -> l.startsWith("|")).toList();
     // Header, rule, decode, then per size and kind of key the handler and each raw upsert (JDBC
     // batch, rewritten JDBC batch, one statement of arrays), the CPU per row of each of them at
-    // the largest size, and the peak heap.
-    assertThat(table).hasSize(2 + 1 + 2 * 2 * 4 + 2 * 4 + 1);
+    // the largest size, the peak heap, and how long the JIT compiled in the timed rounds.
+    assertThat(table).hasSize(2 + 1 + 2 * 2 * 4 + 2 * 4 + 1 + 1);
     assertThat(table.get(2)).startsWith("| decode ").contains("records/s/core", "Jackson", "×");
     List<String> handler = table.stream().filter(l -> l.contains("| handler, ")).toList();
     assertThat(handler)
@@ -74,8 +76,11 @@ class BenchCommandIT {
                     .containsPattern("relay [0-9,]+, PostgreSQL [0-9,]+ µs; ")
                     .doesNotContain("not measured"));
     assertThat(cpu.get(0)).contains("handler, 20 rows, new keys");
-    assertThat(table.get(table.size() - 1))
+    assertThat(table.get(table.size() - 2))
         .contains("peak heap applying the 20-record batch", "MB");
+    assertThat(table.get(table.size() - 1))
+        .contains("JIT compiling during the timed rounds", "| s ", "--warm-up-limit");
+    assertThat(run.err()).contains("lambda: warm-up round 1: ").doesNotContain("warm-up round 2");
     for (String line : table) {
       assertThat(line.length()).isEqualTo(table.get(0).length());
     }
@@ -86,6 +91,8 @@ class BenchCommandIT {
     Run run =
         bench(
             "snapshot",
+            "--warm-up-limit",
+            "0",
             "--rounds",
             "1",
             "--snapshot-items",
@@ -101,7 +108,7 @@ class BenchCommandIT {
 
     assertThat(run.exit()).as(run.err()).isZero();
     List<String> table = run.out().lines().filter(l -> l.startsWith("| snapshot")).toList();
-    assertThat(table).hasSize(8);
+    assertThat(table).hasSize(10);
     assertThat(table.get(0))
         .contains("relay load dynamodb://, 2 segments, batch-size 40, 300 items", "items/s")
         .contains("limit: plain parallel Scan, 2 segments", "(n=1)", "×");
@@ -115,6 +122,11 @@ class BenchCommandIT {
         .contains("the two limits' CPU per item", "Scan: relay ", " · raw upsert: relay ");
     assertThat(table.get(6)).contains("bound: ", "cores over the CPU of a Scan and a raw upsert");
     assertThat(table.get(7))
+        .contains(
+            "the first load of this process (cold JVM", "items/s", "the same load, warm", "×");
+    assertThat(table.get(8)).contains("JIT compiling during the timed rounds", "| s ");
+    assertThat(run.err()).contains("snapshot: warm-up round 1: ").doesNotContain("warm-up round 2");
+    assertThat(table.get(9))
         .contains("skipped: the reference tool writes to CrateDB only: set CRATEDB_URL");
   }
 
@@ -123,6 +135,8 @@ class BenchCommandIT {
     Run run =
         bench(
             "stream",
+            "--warm-up-limit",
+            "0",
             "--rounds",
             "1",
             "--records",

@@ -11,10 +11,12 @@ import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.BadTargetException;
 import io.cdcrelay.sink.DeadLetterStore;
 import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.Target;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -84,11 +86,17 @@ final class BatchFunction {
         relays.size() == 1 ? 1 : (kept.size() + FunctionConfig.PART - 1) / FunctionConfig.PART;
     BatchResult result;
     if (parts <= 1) {
-      result = applyPart(relays.get(0), kept, decoder, source);
+      Relay relay = relays.get(0);
+      result = applyPart(relay, kept, decoder, source, relay::recordStatus);
     } else {
+      // The status rows of the applied parts are stored at the end, in one statement rather than
+      // one per part beside each part's writes.
+      List<Target.Status> status = java.util.Collections.synchronizedList(new ArrayList<>());
       List<PartsInFlight.Lane> lanes = new ArrayList<>(relays.size());
-      relays.forEach(relay -> lanes.add(part -> applyPart(relay, part, decoder, source)));
+      relays.forEach(
+          relay -> lanes.add(part -> applyPart(relay, part, decoder, source, status::addAll)));
       result = partsInFlight.apply(lanes, kept, parts);
+      relays.get(0).recordStatus(Target.Status.merge(status));
     }
     String functionName = context == null ? null : context.getFunctionName();
     metrics.println(BatchLog.emf(result, clock.instant(), functionName));
@@ -99,16 +107,20 @@ final class BatchFunction {
     return response(result);
   }
 
-  /** Decodes and applies records with one relay; a bad setting fails them all. */
+  /**
+   * Decodes and applies records with one relay, handing their status rows to {@code status}; a bad
+   * setting fails them all.
+   */
   private static BatchResult applyPart(
       Relay relay,
       List<SourceRecord> records,
       Function<SourceRecord, Decoded> decoder,
-      String source) {
+      String source,
+      Consumer<List<Target.Status>> status) {
     List<Decoded> decoded = new ArrayList<>(records.size());
     records.forEach(record -> decoded.add(decoder.apply(record)));
     try {
-      return relay.applyDecoded(decoded, source);
+      return relay.applyDecoded(decoded, source, status);
     } catch (BadTargetException e) {
       // A setting disagrees with the target: nothing of the batch is applied; Lambda retries
       // until the configuration is fixed, and the log says what to fix.

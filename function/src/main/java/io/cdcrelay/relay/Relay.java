@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -117,6 +118,16 @@ public final class Relay implements AutoCloseable {
    * {@code null} source.
    */
   public BatchResult applyDecoded(List<Decoded> decoded, String source) {
+    return applyDecoded(decoded, source, this::recordStatus);
+  }
+
+  /**
+   * As {@link #applyDecoded(List, String)}, but hands the applied batch's status rows to {@code
+   * status} instead of storing them: a caller that applies one batch in parts stores the rows of
+   * all parts in one statement ({@link Target.Status#merge}, {@link #recordStatus(List)}).
+   */
+  public BatchResult applyDecoded(
+      List<Decoded> decoded, String source, Consumer<List<Target.Status>> status) {
     Instant started = clock.instant();
     List<SourceRecord> records = new ArrayList<>(decoded.size());
     decoded.forEach(d -> records.add(d.source()));
@@ -139,7 +150,7 @@ public final class Relay implements AutoCloseable {
       progress.allSettled();
       BatchResult result =
           result(totals, perTable, records, started, Optional.empty(), Optional.empty());
-      recordStatus(source, groups.values(), perTableCounts);
+      status.accept(statusRows(source, groups.values(), perTableCounts));
       return result;
     } catch (TargetUnavailableException e) {
       target.reset();
@@ -158,14 +169,13 @@ public final class Relay implements AutoCloseable {
   }
 
   /**
-   * Adds the applied batch to the status table: per target table, the last record, the newest
-   * change and the counts. The batch is applied whether or not its status can be stored: a failure
-   * here is logged, not retried.
+   * The applied batch's rows of the status table: per target table, the last record, the newest
+   * change and the counts; none without a source.
    */
-  private void recordStatus(
+  private List<Target.Status> statusRows(
       String source, Collection<Group> groups, Map<TableName, Counts> counts) {
     if (source == null || source.isBlank()) {
-      return;
+      return List.of();
     }
     Instant now = clock.instant();
     List<Target.Status> rows = new ArrayList<>();
@@ -197,6 +207,17 @@ public final class Relay implements AutoCloseable {
               c.deadLettered,
               c.rerouted,
               c.stale));
+    }
+    return rows;
+  }
+
+  /**
+   * Adds applied batches to the status table. The batches are applied whether or not their status
+   * can be stored: a failure here is logged, not retried.
+   */
+  public void recordStatus(List<Target.Status> rows) {
+    if (rows.isEmpty()) {
+      return;
     }
     try {
       target.recordStatus(rows);

@@ -1,6 +1,7 @@
 package io.cdcrelay.sink;
 
 import io.cdcrelay.change.DeadLetter;
+import io.cdcrelay.change.SequenceNumbers;
 import io.cdcrelay.plan.ColumnTypes;
 import io.cdcrelay.plan.KeySchema;
 import io.cdcrelay.plan.PlannedRow;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -94,6 +96,38 @@ public interface Target extends AutoCloseable {
     /** How far the table lags behind the source: applied time less the newest change's time. */
     public java.time.Duration lag() {
       return java.time.Duration.between(newestChangeAt, appliedAt);
+    }
+
+    /**
+     * The rows of several batches (or parts of one batch) as one row per source, shard and table,
+     * in the order each first appears: what storing them one after the other would leave in the
+     * status table.
+     */
+    public static List<Status> merge(List<Status> rows) {
+      Map<List<Object>, Status> merged = new LinkedHashMap<>();
+      for (Status row : rows) {
+        merged.merge(List.of(row.source, row.shardId, row.table), row, Status::plus);
+      }
+      return new ArrayList<>(merged.values());
+    }
+
+    private Status plus(Status other) {
+      return new Status(
+          source,
+          shardId,
+          table,
+          SequenceNumbers.ORDER.compare(other.lastSequenceNumber, lastSequenceNumber) > 0
+              ? other.lastSequenceNumber
+              : lastSequenceNumber,
+          other.newestChangeAt.isAfter(newestChangeAt) ? other.newestChangeAt : newestChangeAt,
+          other.appliedAt.isAfter(appliedAt) ? other.appliedAt : appliedAt,
+          received + other.received,
+          upserted + other.upserted,
+          deleted + other.deleted,
+          expired + other.expired,
+          deadLettered + other.deadLettered,
+          rerouted + other.rerouted,
+          stale + other.stale);
     }
   }
 

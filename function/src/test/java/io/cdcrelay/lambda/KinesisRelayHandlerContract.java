@@ -347,6 +347,34 @@ abstract class KinesisRelayHandlerContract {
     assertThat(liveByCanonicalPk(table)).isEqualTo(expected);
     JsonNode emf = JSON.readTree(metrics.toString(StandardCharsets.UTF_8).trim());
     assertThat(emf.get("Received").asInt()).isEqualTo(event.getRecords().size());
+    // The parts' status rows, stored together: the shard's last record, all records counted.
+    String last =
+        event.getRecords().stream()
+            .map(r -> r.getKinesis().getSequenceNumber())
+            .max(io.cdcrelay.change.SequenceNumbers.ORDER)
+            .orElseThrow();
+    assertThat(statusRows(table)).containsExactly(last + " received " + event.getRecords().size());
+  }
+
+  /** The table's status rows as "LAST_SEQUENCE_NUMBER received N". */
+  private List<String> statusRows(TableName table) throws Exception {
+    TableName status = new TableName(table.schema(), "cdc_relay_status");
+    database().refresh(status);
+    List<String> rows = new java.util.ArrayList<>();
+    try (java.sql.Connection c = database().connect();
+        java.sql.PreparedStatement s =
+            c.prepareStatement(
+                "SELECT \"last_sequence_number\", \"received\" FROM "
+                    + status.quoted()
+                    + " WHERE \"target_table\" = ?")) {
+      s.setString(1, table.toString());
+      try (java.sql.ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          rows.add(rs.getString(1) + " received " + rs.getLong(2));
+        }
+      }
+    }
+    return rows;
   }
 
   @Test

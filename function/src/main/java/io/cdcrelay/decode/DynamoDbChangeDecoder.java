@@ -75,14 +75,15 @@ public final class DynamoDbChangeDecoder {
   }
 
   private Decoded decodeOrThrow(SourceRecord record) {
-    JsonNode root;
+    RecordJson json;
     try {
-      root = DynamoDbJson.parse(record.data());
+      json = RecordJson.read(record.data());
     } catch (JsonProcessingException e) {
       return poison(record, "not JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
       return poison(record, "unreadable: " + e.getMessage());
     }
+    JsonNode root = json.root;
     if (root == null || !root.isObject()) {
       return poison(record, "not a JSON object");
     }
@@ -96,18 +97,16 @@ public final class DynamoDbChangeDecoder {
       return poison(
           record, "eventName is " + quote(eventName) + ", expected INSERT, MODIFY or REMOVE");
     }
-    JsonNode dynamodb = root.path("dynamodb");
+    JsonNode dynamodb = json.dynamodb;
     if (!dynamodb.isObject()) {
       return poison(record, "no \"dynamodb\" object");
     }
-    Map<String, AttributeValue> keys = DynamoDbJson.readItem(dynamodb.path("Keys"), "Keys");
+    Map<String, AttributeValue> keys = json.keys.get();
     if (keys.isEmpty()) {
       return poison(record, "no key attributes in dynamodb.Keys");
     }
-    Map<String, AttributeValue> newImage =
-        DynamoDbJson.readItem(dynamodb.path("NewImage"), "NewImage");
-    Map<String, AttributeValue> oldImage =
-        DynamoDbJson.readItem(dynamodb.path("OldImage"), "OldImage");
+    Map<String, AttributeValue> newImage = json.newImage.get();
+    Map<String, AttributeValue> oldImage = json.oldImage.get();
     if (operation != Operation.REMOVE && newImage.isEmpty()) {
       // A stream view type without new images: the keys are all we know of the item.
       newImage = new LinkedHashMap<>(keys);

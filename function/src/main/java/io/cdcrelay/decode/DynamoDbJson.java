@@ -1,6 +1,9 @@
 package io.cdcrelay.decode;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -38,6 +41,209 @@ public final class DynamoDbJson {
   /** Parses a JSON document so that every number in it keeps its exact digits. */
   public static JsonNode parse(byte[] json) throws IOException {
     return EXACT.readTree(json);
+  }
+
+  /**
+   * A parser of a JSON document that keeps every number's exact digits, as {@link #parse} does, and
+   * reads subtrees ({@link JsonParser#readValueAsTree}) the same way.
+   */
+  public static JsonParser parser(byte[] json) throws IOException {
+    return EXACT.createParser(json);
+  }
+
+  /**
+   * Reads an item as {@link #readItem(JsonNode, String)} reads a node, from the parser at the
+   * item's first token ({@code null} is an empty item), without building a tree: the parser is left
+   * at the item's last token. Where the item is not one, the {@link IllegalArgumentException}
+   * leaves the parser inside it; {@link #skipToLevel} moves on past it.
+   */
+  public static Map<String, AttributeValue> readItem(JsonParser p, String path) throws IOException {
+    return readItem(p, new Where(null, path, -1));
+  }
+
+  /**
+   * Moves the parser on until it is back in {@code level}, the context it was in when it read the
+   * name of a field whose value could not be read: then it is at that value's last token.
+   */
+  public static void skipToLevel(JsonParser p, JsonStreamContext level) throws IOException {
+    while (p.getParsingContext() != level) {
+      p.nextToken();
+    }
+  }
+
+  private static Map<String, AttributeValue> readItem(JsonParser p, Where path) throws IOException {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    JsonToken token = p.currentToken();
+    if (token == JsonToken.VALUE_NULL) {
+      return item;
+    }
+    if (token != JsonToken.START_OBJECT) {
+      throw new IllegalArgumentException(path + " is not an object");
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      p.nextToken();
+      item.put(name, readValue(p, path.field(name)));
+    }
+    return item;
+  }
+
+  private static IllegalArgumentException notAttributeValue(Where path) {
+    return new IllegalArgumentException(
+        path + " is not a DynamoDB attribute value (an object with one type key)");
+  }
+
+  /**
+   * One typed value, from its first token to its last. As for a node, an object of two different
+   * keys is not a value, whatever the first holds: a value that cannot be read is reported only
+   * once the object is known to hold no other key.
+   */
+  private static AttributeValue readValue(JsonParser p, Where path) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw notAttributeValue(path);
+    }
+    JsonStreamContext object = p.getParsingContext();
+    if (p.nextToken() != JsonToken.FIELD_NAME) {
+      throw notAttributeValue(path);
+    }
+    String type = p.currentName();
+    AttributeValue value;
+    try {
+      do {
+        if (!type.equals(p.currentName())) {
+          throw notAttributeValue(path);
+        }
+        // A repeated type key: the last one counts, as in a tree.
+        p.nextToken();
+        value = readTyped(p, type, path);
+      } while (p.nextToken() == JsonToken.FIELD_NAME);
+    } catch (IllegalArgumentException e) {
+      boolean otherKey = false;
+      while (p.getParsingContext() != object.getParent()) {
+        if (p.nextToken() == JsonToken.FIELD_NAME
+            && p.getParsingContext() == object
+            && !type.equals(p.currentName())) {
+          otherKey = true;
+        }
+      }
+      throw otherKey ? notAttributeValue(path) : e;
+    }
+    return value;
+  }
+
+  private static AttributeValue readTyped(JsonParser p, String type, Where path)
+      throws IOException {
+    return switch (type) {
+      case "S" ->
+          p.currentToken() == JsonToken.VALUE_NULL
+              ? AttributeValue.Null.INSTANCE
+              : new AttributeValue.S(text(p, path));
+      case "N" -> new AttributeValue.N(number(p, path));
+      case "B" -> new AttributeValue.B(base64(text(p, path), path));
+      case "BOOL" -> {
+        JsonToken token = p.currentToken();
+        if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
+          throw new IllegalArgumentException(path + ".BOOL is not a boolean");
+        }
+        yield new AttributeValue.Bool(token == JsonToken.VALUE_TRUE);
+      }
+      case "NULL" -> {
+        p.skipChildren();
+        yield AttributeValue.Null.INSTANCE;
+      }
+      case "M" -> new AttributeValue.M(readItem(p, path));
+      case "L" -> {
+        array(p, path, type);
+        List<AttributeValue> list = new ArrayList<>();
+        int i = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          list.add(readValue(p, path.element(i++)));
+        }
+        yield new AttributeValue.L(list);
+      }
+      case "SS" -> {
+        array(p, path, type);
+        List<String> set = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          set.add(text(p, path));
+        }
+        yield new AttributeValue.SS(set);
+      }
+      case "NS" -> {
+        array(p, path, type);
+        List<BigDecimal> set = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          set.add(number(p, path));
+        }
+        yield new AttributeValue.NS(set);
+      }
+      case "BS" -> {
+        array(p, path, type);
+        List<String> set = new ArrayList<>();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          set.add(base64(text(p, path), path));
+        }
+        yield new AttributeValue.BS(set);
+      }
+      default -> throw unknownType(path, type);
+    };
+  }
+
+  private static void array(JsonParser p, Where path, String type) {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      throw new IllegalArgumentException(path + "." + type + " is not an array");
+    }
+  }
+
+  private static String text(JsonParser p, Where path) throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      throw new IllegalArgumentException(
+          path + " holds " + nodeType(p.currentToken()) + ", not a string");
+    }
+    return p.getText();
+  }
+
+  private static BigDecimal number(JsonParser p, Where path) throws IOException {
+    JsonToken token = p.currentToken();
+    if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+      try {
+        return p.getDecimalValue();
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(path + " is not a number: " + p.getText());
+      }
+    }
+    if (token != JsonToken.VALUE_STRING) {
+      throw new IllegalArgumentException(
+          path + " holds " + nodeType(token) + ", not a number or a string");
+    }
+    String text = p.getText();
+    try {
+      return new BigDecimal(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(path + " is not a number: \"" + text + "\"");
+    }
+  }
+
+  /** The name a tree gives the node a value starting with {@code token} becomes. */
+  private static String nodeType(JsonToken token) {
+    return switch (token) {
+      case START_OBJECT -> "OBJECT";
+      case START_ARRAY -> "ARRAY";
+      case VALUE_STRING -> "STRING";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "NUMBER";
+      case VALUE_TRUE, VALUE_FALSE -> "BOOLEAN";
+      case VALUE_NULL -> "NULL";
+      default -> String.valueOf(token);
+    };
+  }
+
+  private static IllegalArgumentException unknownType(Where path, String type) {
+    return new IllegalArgumentException(
+        path
+            + " has unknown DynamoDB type \""
+            + type
+            + "\" (S, N, B, BOOL, NULL, M, L, SS,"
+            + " NS, BS)");
   }
 
   /** Reads an item (attribute name to typed value); a missing node is an empty item. */
@@ -139,13 +345,7 @@ public final class DynamoDbJson {
         }
         yield new AttributeValue.BS(set);
       }
-      default ->
-          throw new IllegalArgumentException(
-              path
-                  + " has unknown DynamoDB type \""
-                  + type
-                  + "\" (S, N, B, BOOL, NULL, M, L, SS,"
-                  + " NS, BS)");
+      default -> throw unknownType(path, type);
     };
   }
 

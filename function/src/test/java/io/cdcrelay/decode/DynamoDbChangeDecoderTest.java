@@ -118,6 +118,62 @@ class DynamoDbChangeDecoderTest {
     assertThat(decodeOk(json).ttlDeletion()).isTrue();
   }
 
+  /** A record whose fields come in the given order, each given as {@code "name": value}. */
+  private static String fields(String... fields) {
+    return "{" + String.join(", ", fields) + "}";
+  }
+
+  private static final String SOURCE = "\"eventSource\": \"aws:dynamodb\"";
+  private static final String NAME = "\"eventName\": \"INSERT\"";
+  private static final String CREATED = "\"ApproximateCreationDateTime\": 1720740233012";
+
+  @Test
+  void aRecordsProblemsAreReportedInOneOrderWhateverOrderItsFieldsComeIn() {
+    String badImage = "\"NewImage\": {\"a\": {\"L\": [{\"N\": \"x\"}]}}";
+    String keys = "\"Keys\": {\"id\": {\"S\": \"a\"}}";
+    // The items come before what is checked first: the record's source and event name.
+    assertThat(
+            poisonReason(
+                fields(
+                    "\"dynamodb\": {" + badImage + ", " + keys + ", " + CREATED + "}",
+                    "\"eventName\": \"UPSERT\"",
+                    SOURCE)))
+        .startsWith("eventName is \"UPSERT\"");
+    // A bad image before missing keys: the keys are checked first.
+    assertThat(
+            poisonReason(fields(SOURCE, NAME, "\"dynamodb\": {" + badImage + ", " + CREATED + "}")))
+        .isEqualTo("no key attributes in dynamodb.Keys");
+    // The bad image itself, once the keys are there, named by its path.
+    assertThat(
+            poisonReason(
+                fields(
+                    SOURCE,
+                    NAME,
+                    "\"dynamodb\": {" + badImage + ", " + keys + ", " + CREATED + "}")))
+        .isEqualTo("NewImage.a[0] is not a number: \"x\"");
+    // JSON that breaks after a bad image is not JSON.
+    assertThat(
+            poisonReason(
+                "{" + SOURCE + ", " + NAME + ", \"dynamodb\": {" + badImage + ", " + keys + ", "))
+        .startsWith("not JSON");
+  }
+
+  @Test
+  void whereANameComesTwiceTheLastCounts() {
+    Change change =
+        decodeOk(
+            fields(
+                SOURCE,
+                "\"dynamodb\": {\"Keys\": {\"id\": {\"S\": \"old\"}}}",
+                NAME,
+                "\"dynamodb\": {\"NewImage\": {\"id\": {\"S\": \"b\"}, \"v\": {\"N\": \"x\"}},"
+                    + " \"Keys\": {\"id\": {\"N\": \"bad\"}}, "
+                    + CREATED
+                    + ", \"NewImage\": {\"id\": {\"S\": \"b\"}}, \"Keys\": {\"id\": {\"S\": \"b\"}}}"));
+    assertThat(change.keys()).isEqualTo(Map.of("id", new AttributeValue.S("b")));
+    assertThat(change.newImage()).isEqualTo(Map.of("id", new AttributeValue.S("b")));
+  }
+
   @Test
   void recordThatIsNotJsonIsPoison() {
     assertThat(poisonReason("this is not json")).startsWith("not JSON");

@@ -161,32 +161,28 @@ public final class DynamoDbJson {
         }
         yield new AttributeValue.L(list);
       }
-      case "SS" -> {
-        array(p, path, type);
-        List<String> set = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          set.add(text(p, path));
-        }
-        yield new AttributeValue.SS(set);
-      }
-      case "NS" -> {
-        array(p, path, type);
-        List<BigDecimal> set = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          set.add(number(p, path));
-        }
-        yield new AttributeValue.NS(set);
-      }
-      case "BS" -> {
-        array(p, path, type);
-        List<String> set = new ArrayList<>();
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-          set.add(base64(text(p, path), path));
-        }
-        yield new AttributeValue.BS(set);
-      }
+      case "SS" -> new AttributeValue.SS(elements(p, path, type, e -> text(e, path)));
+      case "NS" -> new AttributeValue.NS(elements(p, path, type, e -> number(e, path)));
+      case "BS" -> new AttributeValue.BS(elements(p, path, type, e -> base64(text(e, path), path)));
       default -> throw unknownType(path, type);
     };
+  }
+
+  /** Reads one element of an array, the parser at its first token. */
+  @FunctionalInterface
+  private interface Element<T> {
+    T read(JsonParser p) throws IOException;
+  }
+
+  /** The elements of the set the parser is at (its first token), to its last token. */
+  private static <T> List<T> elements(JsonParser p, Where path, String type, Element<T> element)
+      throws IOException {
+    array(p, path, type);
+    List<T> list = new ArrayList<>();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      list.add(element.read(p));
+    }
+    return list;
   }
 
   private static void array(JsonParser p, Where path, String type) {

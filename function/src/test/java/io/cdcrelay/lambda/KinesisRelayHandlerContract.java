@@ -353,28 +353,8 @@ abstract class KinesisRelayHandlerContract {
             .map(r -> r.getKinesis().getSequenceNumber())
             .max(io.cdcrelay.change.SequenceNumbers.ORDER)
             .orElseThrow();
-    assertThat(statusRows(table)).containsExactly(last + " received " + event.getRecords().size());
-  }
-
-  /** The table's status rows as "LAST_SEQUENCE_NUMBER received N". */
-  private List<String> statusRows(TableName table) throws Exception {
-    TableName status = new TableName(table.schema(), "cdc_relay_status");
-    database().refresh(status);
-    List<String> rows = new java.util.ArrayList<>();
-    try (java.sql.Connection c = database().connect();
-        java.sql.PreparedStatement s =
-            c.prepareStatement(
-                "SELECT \"last_sequence_number\", \"received\" FROM "
-                    + status.quoted()
-                    + " WHERE \"target_table\" = ?")) {
-      s.setString(1, table.toString());
-      try (java.sql.ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          rows.add(rs.getString(1) + " received " + rs.getLong(2));
-        }
-      }
-    }
-    return rows;
+    assertThat(TableRows.status(database(), table))
+        .containsExactly(last + " received " + event.getRecords().size());
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -79,28 +80,60 @@ public final class TableRows {
   /** The tombstones ({@code hard} deletes) of the table: version by pk JSON. */
   public static Map<String, String> tombstones(TargetDatabase database, TableName table)
       throws Exception {
-    TableName tombstones = new TableName(table.schema(), "cdc_relay_tombstones");
-    database.refresh(tombstones);
     Map<String, String> versions = new TreeMap<>();
-    try (Connection c = database.connect();
-        java.sql.PreparedStatement s =
-            c.prepareStatement(
-                "SELECT \"pk\", \"version\" FROM "
-                    + tombstones.quoted()
-                    + " WHERE \"target_table\" = ?")) {
-      s.setString(1, table.toString());
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          versions.put(JSON.writeValueAsString(parse(rs.getString(1))), rs.getString(2));
+    for (String[] row : stateRows(database, table, "cdc_relay_tombstones", "pk", "version")) {
+      versions.put(JSON.writeValueAsString(parse(row[0])), row[1]);
+    }
+    return versions;
+  }
+
+  /** The table's rows in the status table, each as "LAST_SEQUENCE_NUMBER received N". */
+  public static List<String> status(TargetDatabase database, TableName table) throws Exception {
+    List<String> rows = new java.util.ArrayList<>();
+    for (String[] row :
+        stateRows(database, table, "cdc_relay_status", "last_sequence_number", "received")) {
+      rows.add(row[0] + " received " + row[1]);
+    }
+    return rows;
+  }
+
+  /**
+   * The rows of a state table (in the table's schema) about the table, the columns as text; none
+   * while the state table does not exist.
+   */
+  private static List<String[]> stateRows(
+      TargetDatabase database, TableName table, String stateTable, String... columns)
+      throws Exception {
+    TableName state = new TableName(table.schema(), stateTable);
+    List<String[]> rows = new java.util.ArrayList<>();
+    try {
+      database.refresh(state);
+      try (Connection c = database.connect();
+          java.sql.PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT \""
+                      + String.join("\", \"", columns)
+                      + "\" FROM "
+                      + state.quoted()
+                      + " WHERE \"target_table\" = ?")) {
+        s.setString(1, table.toString());
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            String[] row = new String[columns.length];
+            for (int i = 0; i < columns.length; i++) {
+              row[i] = rs.getString(i + 1);
+            }
+            rows.add(row);
+          }
         }
       }
     } catch (SQLException e) {
-      if (String.valueOf(e.getMessage()).contains("cdc_relay_tombstones")) {
-        return versions;
+      if (String.valueOf(e.getMessage()).contains(stateTable)) {
+        return rows;
       }
       throw e;
     }
-    return versions;
+    return rows;
   }
 
   /** Live items only, rebuilt, by their pk JSON. */

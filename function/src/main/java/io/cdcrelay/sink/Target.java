@@ -100,8 +100,8 @@ public interface Target extends AutoCloseable {
 
     /**
      * The rows of several batches (or parts of one batch) as one row per source, shard and table,
-     * in the order each first appears: what storing them one after the other would leave in the
-     * status table.
+     * in the order each first appears: the last record and the newest change of them all, the
+     * latest time applied (the lag is the whole batch's), the counts added up.
      */
     public static List<Status> merge(List<Status> rows) {
       Map<List<Object>, Status> merged = new LinkedHashMap<>();

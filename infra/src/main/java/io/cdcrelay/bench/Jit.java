@@ -33,17 +33,33 @@ final class Jit {
 
   /**
    * Runs warm-up rounds until the JIT compiler is nearly idle during one ({@link #IDLE_SHARE}), or
-   * {@code limit} has passed since {@code since} (a {@link System#nanoTime}), logging each round as
-   * {@code part: warm-up round …}. At least one round runs.
+   * {@code limit} has passed since {@code since} (a {@link System#nanoTime}), or {@code maxRounds}
+   * have run, logging each round as {@code part: warm-up round …}. At least one round runs. (Each
+   * round leaves its tables: a CrateDB node holds at most 1,000 shards, 4 a table here, and
+   * dropping tables between rounds slowed the writes of later rounds.)
    */
-  static void warmUp(String part, long since, Duration limit, PrintStream log, Round round)
+  static void warmUp(
+      String part, long since, Duration limit, int maxRounds, PrintStream log, Round round)
       throws Exception {
-    for (int i = 0; ; i++) {
-      long compiledBefore = millis();
+    warmUp(part, since, limit, maxRounds, log, round, Jit::millis);
+  }
+
+  /** As above, with the compiler's milliseconds so far read from {@code compiledMillis}. */
+  static void warmUp(
+      String part,
+      long since,
+      Duration limit,
+      int maxRounds,
+      PrintStream log,
+      Round round,
+      java.util.function.LongSupplier compiledMillis)
+      throws Exception {
+    for (int i = 0; i < maxRounds; i++) {
+      long compiledBefore = compiledMillis.getAsLong();
       long start = System.nanoTime();
       round.run(i);
       long wallMillis = (System.nanoTime() - start) / 1_000_000;
-      long compiled = millis() - compiledBefore;
+      long compiled = compiledMillis.getAsLong() - compiledBefore;
       log.printf(
           "%s: warm-up round %d: %,d ms, of which the JIT compiled %,d ms%n",
           part, i + 1, wallMillis, compiled);

@@ -126,6 +126,7 @@ final class LambdaBench {
         "lambda",
         warmStart,
         warmUpLimit,
+        MAX_WARM_UP_ROUNDS,
         log,
         i -> measure(handler, sql, raws, largest, "warm_large" + i, null));
     usages.clear();
@@ -219,6 +220,12 @@ final class LambdaBench {
    */
   /** How many records the handler applies before anything is measured (at most 20 batches). */
   private static final int WARM_UP_RECORDS = 20_000;
+
+  /**
+   * At most this many warm-up rounds at the largest size (4 tables each): the compiler was nearly
+   * idle after 4 to 9 in the runs measured.
+   */
+  private static final int MAX_WARM_UP_ROUNDS = 12;
 
   /** How many records of other keys prime each table. */
   private static final int PRIMER_RECORDS = 500;

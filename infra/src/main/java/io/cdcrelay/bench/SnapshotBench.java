@@ -65,6 +65,9 @@ final class SnapshotBench {
   private static final KeySchema KEYS =
       new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S)));
 
+  /** At most this many warm-up rounds (2 tables each); the time limit usually ends it first. */
+  private static final int MAX_WARM_UP_ROUNDS = 30;
+
   private final BenchTarget target;
   private final Path tools;
   private final int items;
@@ -145,6 +148,7 @@ final class SnapshotBench {
           "snapshot",
           warmStart,
           warmUpLimit,
+          MAX_WARM_UP_ROUNDS,
           log,
           i -> {
             scan(client);

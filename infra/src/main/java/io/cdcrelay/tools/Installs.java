@@ -70,7 +70,7 @@ public final class Installs {
    */
   public static Path pythonVenv(Path tools, String name, List<String> packages) {
     Path dir = tools.toAbsolutePath().resolve(name);
-    String wanted = String.join("\n", packages) + "\n";
+    String wanted = venvWanted(dir, packages);
     return install(
             dir,
             wanted,
@@ -93,6 +93,16 @@ public final class Installs {
               Command.check(pip, dir.getParent(), Map.of(), Duration.ofMinutes(15));
             })
         .resolve("bin");
+  }
+
+  /**
+   * What a virtual environment's marker records: its packages, and the path it was made at. A
+   * venv's scripts start with the absolute path of its Python ({@code #!/…/bin/python3}): once the
+   * folder is reached by another path (the repository moved, a work tree sharing {@code .tools/}),
+   * they cannot run, and the venv is made again.
+   */
+  static String venvWanted(Path dir, List<String> packages) {
+    return String.join("\n", packages) + "\nat " + dir + "\n";
   }
 
   /**

@@ -267,11 +267,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
     out.println(
         String.format(
-            "relay bench %s — %s, %d cores, Java %s, target %s",
+            "relay bench %s — %s, %d cores, Java %s (%s), target %s",
             String.join(" ", chosen.stream().filter(p -> p != Part.all).map(Enum::name).toList()),
             System.getProperty("os.arch"),
             Runtime.getRuntime().availableProcessors(),
             System.getProperty("java.version"),
+            JvmSettings.describe(),
             database));
     out.println();
     out.print(table.format());

@@ -1,0 +1,40 @@
+package io.cdcrelay.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JvmSettingsTest {
+
+  @Test
+  void namesTheCollectorFromItsMemoryManagers() {
+    assertThat(JvmSettings.collector(List.of("Copy", "MarkSweepCompact"))).isEqualTo("Serial");
+    assertThat(JvmSettings.collector(List.of("PS Scavenge", "PS MarkSweep"))).isEqualTo("Parallel");
+    assertThat(
+            JvmSettings.collector(
+                List.of("G1 Young Generation", "G1 Concurrent GC", "G1 Old Generation")))
+        .isEqualTo("G1");
+    assertThat(JvmSettings.collector(List.of("ZGC Minor Cycles", "ZGC Major Pauses")))
+        .isEqualTo("ZGC");
+    assertThat(JvmSettings.collector(List.of("Shenandoah Pauses", "Shenandoah Cycles")))
+        .isEqualTo("Shenandoah");
+    assertThat(JvmSettings.collector(List.of("Epsilon Heap"))).isEqualTo("Epsilon Heap");
+    assertThat(JvmSettings.collector(List.of())).isEqualTo("unknown");
+  }
+
+  @Test
+  void namesTheCompilersFromTheTieredStopLevel() {
+    assertThat(JvmSettings.compilers("4")).isEqualTo("compilers C1 and C2");
+    assertThat(JvmSettings.compilers("1")).isEqualTo("compiler C1 only: TieredStopAtLevel=1");
+    assertThat(JvmSettings.compilers("0")).isEqualTo("interpreter only");
+    assertThat(JvmSettings.compilers(null)).isEqualTo("compilers not known");
+  }
+
+  @Test
+  void describesThisJvm() {
+    // The test JVM's own settings, whatever they are: a known collector and the compilers.
+    assertThat(JvmSettings.describe())
+        .matches("garbage collector (Serial|Parallel|G1|ZGC|Shenandoah), compilers? .+");
+  }
+}

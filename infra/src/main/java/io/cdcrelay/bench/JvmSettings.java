@@ -25,7 +25,7 @@ final class JvmSettings {
                 .map(GarbageCollectorMXBean::getName)
                 .toList())
         + ", "
-        + compilers(option("TieredStopAtLevel"));
+        + compilers(option("TieredCompilation"), option("TieredStopAtLevel"));
   }
 
   /** The collector that registers these memory managers (HotSpot's names), else their names. */
@@ -48,8 +48,14 @@ final class JvmSettings {
     return managers.isEmpty() ? "unknown" : String.join(" + ", managers);
   }
 
-  /** The JIT compilers that {@code -XX:TieredStopAtLevel} (its value, or null) leaves running. */
-  static String compilers(String tieredStopAtLevel) {
+  /**
+   * The JIT compilers that {@code -XX:TieredCompilation} and {@code -XX:TieredStopAtLevel} (their
+   * values, or null where not known) leave running.
+   */
+  static String compilers(String tieredCompilation, String tieredStopAtLevel) {
+    if ("false".equals(tieredCompilation)) {
+      return "compiler C2 only: -TieredCompilation";
+    }
     if (tieredStopAtLevel == null) {
       return "compilers not known";
     }

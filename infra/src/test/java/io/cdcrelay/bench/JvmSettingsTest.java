@@ -24,11 +24,14 @@ class JvmSettingsTest {
   }
 
   @Test
-  void namesTheCompilersFromTheTieredStopLevel() {
-    assertThat(JvmSettings.compilers("4")).isEqualTo("compilers C1 and C2");
-    assertThat(JvmSettings.compilers("1")).isEqualTo("compiler C1 only: TieredStopAtLevel=1");
-    assertThat(JvmSettings.compilers("0")).isEqualTo("interpreter only");
-    assertThat(JvmSettings.compilers(null)).isEqualTo("compilers not known");
+  void namesTheCompilersFromTheTieredOptions() {
+    assertThat(JvmSettings.compilers("true", "4")).isEqualTo("compilers C1 and C2");
+    assertThat(JvmSettings.compilers("true", "1"))
+        .isEqualTo("compiler C1 only: TieredStopAtLevel=1");
+    assertThat(JvmSettings.compilers("true", "0")).isEqualTo("interpreter only");
+    assertThat(JvmSettings.compilers("false", "4"))
+        .isEqualTo("compiler C2 only: -TieredCompilation");
+    assertThat(JvmSettings.compilers(null, null)).isEqualTo("compilers not known");
   }
 
   @Test

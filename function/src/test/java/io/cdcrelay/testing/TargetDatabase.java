@@ -19,6 +19,30 @@ public interface TargetDatabase {
   /** The target URL of a table, reaching the database at {@code host:port}. */
   TargetUrl url(String host, int port, TableName table);
 
+  /**
+   * The target URL of a table as a user writes it: JDBC, with the table, user and password as
+   * options.
+   */
+  default String userUrl(TableName table) {
+    TargetUrl url = url(host(), port(), table);
+    StringBuilder text =
+        new StringBuilder(url.jdbcUrl())
+            .append(url.jdbcUrl().contains("?") ? '&' : '?')
+            .append("table=")
+            .append(encode(table.schema() + "." + table.table()));
+    if (url.user() != null) {
+      text.append("&user=").append(encode(url.user()));
+    }
+    if (url.password() != null) {
+      text.append("&password=").append(encode(url.password()));
+    }
+    return text.toString();
+  }
+
+  private static String encode(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** The schema tests create their tables in. */
   String schema();
 

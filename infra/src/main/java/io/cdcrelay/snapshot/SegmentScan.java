@@ -13,17 +13,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads one segment of a parallel Scan: reads a page, applies it with the relay core, then records
- * the page's {@code LastEvaluatedKey} as the segment's cursor — at most every {@link
- * #CURSOR_EVERY}, at the segment's end and when it is stopped — so a restart re-reads at most that
- * long of pages, and re-applying them changes nothing. A failed read or write is retried with
- * exponential backoff until {@code giveUpAfter} has passed without success; then the segment ends
- * as failed, at its last recorded cursor.
+ * Loads one segment of a parallel Scan: reads a page, applies it with the relay core (reading the
+ * next page meanwhile, on a thread of the segment's own), then records the page's {@code
+ * LastEvaluatedKey} as the segment's cursor — at most every {@link #CURSOR_EVERY}, at the segment's
+ * end and when it is stopped — so a restart re-reads at most that long of pages, and re-applying
+ * them changes nothing. A failed read or write is retried with exponential backoff until {@code
+ * giveUpAfter} has passed without success; then the segment ends as failed, at its last recorded
+ * cursor.
  */
 final class SegmentScan implements Callable<SegmentScan.Outcome> {
 
@@ -109,22 +114,26 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
     long recordedAt = System.nanoTime();
     Map<String, AttributeValue> from = recorded.map(ItemJson::parse).orElse(Map.of());
     long items = start.items();
+    ExecutorService reader =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread thread = new Thread(r, "segment-" + segment + "-read");
+              thread.setDaemon(true);
+              return thread;
+            });
+    Future<ScanPage> next = null;
     try (relay) {
+      next = read(reader, from);
       while (true) {
-        int limit = budget.limit(batchSize, load.totalSegments());
-        double estimate = budget.estimate(limit);
-        if (stop.isStopped() || !budget.acquire(estimate, stop)) {
-          return stopped(segment, items, from, recorded, recordedItems);
-        }
-        Map<String, AttributeValue> pageStart = from;
-        ScanPage page =
-            retrying(
-                "reading segment " + segment,
-                () -> source.scan(segment, load.totalSegments(), pageStart, limit, consistentRead));
+        ScanPage page = await(next);
+        next = null;
         if (page == null) {
           return stopped(segment, items, from, recorded, recordedItems);
         }
-        budget.spend(estimate, page.consumedCapacity(), page.items().size());
+        if (!page.isLast()) {
+          // The next page is read while this one is applied: DynamoDB and the target work at once.
+          next = read(reader, page.lastKey());
+        }
         int deadLettered = 0;
         if (!page.items().isEmpty()) {
           BatchResult result = apply(changes.upserts(page.items()));
@@ -137,11 +146,11 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
         from = page.lastKey();
         progress.pageApplied(page.items().size(), deadLettered);
         if (page.isLast() || System.nanoTime() - recordedAt >= CURSOR_EVERY.toNanos()) {
-          String next = page.isLast() ? null : ItemJson.text(page.lastKey());
-          if (!record(segment, next, items)) {
+          String cursor = page.isLast() ? null : ItemJson.text(page.lastKey());
+          if (!record(segment, cursor, items)) {
             return stopped(segment, items, from, recorded, recordedItems);
           }
-          recorded = Optional.ofNullable(next);
+          recorded = Optional.ofNullable(cursor);
           recordedItems = items;
           recordedAt = System.nanoTime();
         }
@@ -160,6 +169,56 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
           recorded,
           recordedItems,
           Optional.of(e.getMessage()));
+    } finally {
+      if (next != null) {
+        next.cancel(true);
+      }
+      reader.shutdownNow();
+    }
+  }
+
+  /**
+   * Reads the page of the segment that starts after {@code from}, on the segment's reader thread,
+   * within the read-capacity budget; the future's {@code null} when stopped first.
+   */
+  private Future<ScanPage> read(ExecutorService reader, Map<String, AttributeValue> from) {
+    int segment = start.segment();
+    return reader.submit(
+        () -> {
+          int limit = budget.limit(batchSize, load.totalSegments());
+          double estimate = budget.estimate(limit);
+          if (stop.isStopped() || !budget.acquire(estimate, stop)) {
+            return null;
+          }
+          ScanPage page =
+              retrying(
+                  "reading segment " + segment,
+                  () -> source.scan(segment, load.totalSegments(), from, limit, consistentRead));
+          if (page != null) {
+            budget.spend(estimate, page.consumedCapacity(), page.items().size());
+          }
+          return page;
+        });
+  }
+
+  /** The page read, {@code null} when stopped first; a read that gave up is thrown. */
+  private ScanPage await(Future<ScanPage> read) throws GiveUp {
+    try {
+      return read.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GiveUp giveUp) {
+        throw giveUp;
+      }
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(e.getCause());
     }
   }
 

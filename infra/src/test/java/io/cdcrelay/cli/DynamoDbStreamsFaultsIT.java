@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cdcrelay.dynamodbstreams.FaultyDynamoDbStreams;
 import io.cdcrelay.dynamodbstreams.TableWorkload;
 import io.cdcrelay.sink.TableName;
-import io.cdcrelay.sink.TargetUrl;
 import io.cdcrelay.testing.PostgresDatabase;
 import io.cdcrelay.testing.TableRows;
 import io.cdcrelay.testing.TargetDatabase;
 import io.cdcrelay.tools.MotoServer;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -242,19 +239,6 @@ class DynamoDbStreamsFaultsIT {
   }
 
   private String target() {
-    TargetUrl url = database().url(database().host(), database().port(), target);
-    StringBuilder text =
-        new StringBuilder(url.jdbcUrl())
-            .append(url.jdbcUrl().contains("?") ? '&' : '?')
-            .append("table=")
-            .append(
-                URLEncoder.encode(target.schema() + "." + target.table(), StandardCharsets.UTF_8));
-    if (url.user() != null) {
-      text.append("&user=").append(URLEncoder.encode(url.user(), StandardCharsets.UTF_8));
-    }
-    if (url.password() != null) {
-      text.append("&password=").append(URLEncoder.encode(url.password(), StandardCharsets.UTF_8));
-    }
-    return text.toString();
+    return database().userUrl(target);
   }
 }

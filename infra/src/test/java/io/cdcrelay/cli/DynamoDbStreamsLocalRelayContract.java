@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.dynamodbstreams.TableWorkload;
 import io.cdcrelay.sink.TableName;
-import io.cdcrelay.sink.TargetUrl;
 import io.cdcrelay.testing.TableRows;
 import io.cdcrelay.testing.TargetDatabase;
 import io.cdcrelay.tools.MotoServer;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -185,22 +182,6 @@ abstract class DynamoDbStreamsLocalRelayContract {
   }
 
   private String target() {
-    TargetUrl url = database().url(database().host(), database().port(), target);
-    StringBuilder text =
-        new StringBuilder(url.jdbcUrl())
-            .append(url.jdbcUrl().contains("?") ? '&' : '?')
-            .append("table=")
-            .append(encode(target.schema() + "." + target.table()));
-    if (url.user() != null) {
-      text.append("&user=").append(encode(url.user()));
-    }
-    if (url.password() != null) {
-      text.append("&password=").append(encode(url.password()));
-    }
-    return text.toString();
-  }
-
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    return database().userUrl(target);
   }
 }

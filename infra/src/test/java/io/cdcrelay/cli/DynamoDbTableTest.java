@@ -59,23 +59,7 @@ abstract class DynamoDbTableTest {
 
   /** The target URL of a table, as a user writes it: JDBC, with the table as an option. */
   String target(TableName of) {
-    io.cdcrelay.sink.TargetUrl url = database().url(database().host(), database().port(), of);
-    StringBuilder text =
-        new StringBuilder(url.jdbcUrl())
-            .append(url.jdbcUrl().contains("?") ? '&' : '?')
-            .append("table=")
-            .append(encode(of.schema() + "." + of.table()));
-    if (url.user() != null) {
-      text.append("&user=").append(encode(url.user()));
-    }
-    if (url.password() != null) {
-      text.append("&password=").append(encode(url.password()));
-    }
-    return text.toString();
-  }
-
-  private static String encode(String s) {
-    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+    return database().userUrl(of);
   }
 
   // --- helpers

@@ -472,8 +472,10 @@ public final class Relay implements AutoCloseable {
     landed.addAll(removed);
     Map<String, String> tombstones = Map.of();
     if (settings.deletes() == DeleteMode.HARD && !landed.isEmpty()) {
-      // A row the write found in place was not deleted before it: only the others can meet a
-      // newer tombstone (and the deletions, to tell whether a newer one overtook them).
+      // A row the write found in place, written by another change, was not deleted before it: only
+      // the others can meet a newer tombstone (and the deletions, to tell whether a newer one
+      // overtook them). A row of this very change found in place is checked again: a writer that
+      // stopped between its write and this check may have left it.
       List<String> unsure = new ArrayList<>(landed.size());
       for (PlannedRow row : landed) {
         if (!write.updated.contains(row.pkJson())) {

@@ -337,7 +337,8 @@ public final class CrateDbSql implements TargetSql {
 
   /**
    * @param markInserts whether the rows end with a {@link #INSERTED} of {@code TRUE}, which the
-   *     update sets to {@code FALSE}
+   *     update sets to {@code FALSE} — or {@code TRUE} where the stored row has the change's own
+   *     version
    */
   private String upsert(
       TableName table, KeySchema keys, boolean expiry, boolean markInserts, String rows) {
@@ -360,7 +361,16 @@ public final class CrateDbSql implements TargetSql {
         + " ON CONFLICT ("
         + conflict
         + ") DO UPDATE SET "
-        + (markInserts ? TableName.quote(INSERTED) + " = FALSE, " : "")
+        // A row found in place says FALSE, unless it holds this very change: a writer stopped
+        // between writing it and reading its tombstone may have left it, and it must be checked.
+        + (markInserts
+            ? TableName.quote(INSERTED)
+                + " = ("
+                + TableName.quote(VERSION)
+                + " = excluded."
+                + TableName.quote(VERSION)
+                + "), "
+            : "")
         + guarded("data", "")
         + ", "
         + guarded("aux", "")

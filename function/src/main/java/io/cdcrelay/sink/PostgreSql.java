@@ -106,8 +106,9 @@ public final class PostgreSql implements TargetSql {
                 + ")")
         + " RETURNING t.\"pk\", t."
         + TableName.quote(VERSION)
-        // xmax is 0 in a row version this statement inserted, the updating one's in an updated one.
-        + ", t.xmax = 0";
+        // Whether the row was there before cannot be told safely: xmax = 0 tells an inserted row,
+        // but a row found in place may be one a writer stopped before its tombstone check left.
+        + ", NULL::boolean";
   }
 
   private String upsert(TableName table, boolean expiry, String rows) {

@@ -124,7 +124,7 @@ final class RowWriter {
         while (rs.next()) {
           String pk = canonicalPk(known.keys, rs.getString(1));
           versions.put(pk, rs.getString(2));
-          // Only a row this statement inserted says true; NULL where it cannot tell.
+          // False only for a row found in place that a newer change had written: see upsertArrays.
           if (!rs.getBoolean(3) && !rs.wasNull()) {
             updated.add(pk);
           }

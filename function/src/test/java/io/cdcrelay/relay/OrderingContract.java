@@ -4,9 +4,16 @@ import static io.cdcrelay.testing.Records.record;
 import static io.cdcrelay.testing.Records.remove;
 import static io.cdcrelay.testing.Records.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.Target;
+import io.cdcrelay.sink.TargetUrl;
 import io.cdcrelay.testing.TableRows;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,6 +53,50 @@ abstract class OrderingContract extends RelayFixture {
     relay.apply(batch(record(3, upsert("INSERT", "a", 100, "\"v\":{\"S\":\"zombie\"}"))));
     assertThat(TableRows.read(database(), table)).isEmpty();
     assertThat(TableRows.tombstones(database(), table)).containsOnlyKeys("{\"id\":\"a\"}");
+  }
+
+  @Test
+  void anOlderChangeWrittenByAWriterStoppedBeforeItsTombstoneCheckIsRemovedWhenAppliedAgain()
+      throws Exception {
+    relay.apply(batch(record(1, upsert("INSERT", "a", 100, "")), record(2, remove("a", 200))));
+    // Two rows, so that they are written as one statement, which tells the rows it found in place.
+    List<SourceRecord> older =
+        batch(
+            record(3, upsert("INSERT", "a", 150, "\"v\":{\"S\":\"z\"}")),
+            record(4, upsert("INSERT", "b", 150, "")));
+    // A writer stopped between its write and its tombstone check (a timeout, kill -9): the row of
+    // the older change is back, and the batch is delivered again.
+    try (Relay stopped = relayStoppedBeforeTombstoneCheck()) {
+      assertThatThrownBy(() -> stopped.apply(older)).hasMessageContaining("stopped");
+    }
+    assertThat(live())
+        .as("the rows the stopped writer left")
+        .containsOnlyKeys("{\"id\":\"a\"}", "{\"id\":\"b\"}");
+    assertThat(relay.apply(older).succeeded()).isTrue();
+    assertThat(live()).containsOnlyKeys("{\"id\":\"b\"}");
+  }
+
+  /** A relay of the table whose writer stops between writing rows and reading their tombstones. */
+  private Relay relayStoppedBeforeTombstoneCheck() {
+    TargetUrl url = database().url("127.0.0.1", proxy.port(), table);
+    Target real = new JdbcTarget(url, () -> null, Clock.systemUTC(), 30);
+    Target stopping =
+        (Target)
+            Proxy.newProxyInstance(
+                Target.class.getClassLoader(),
+                new Class<?>[] {Target.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("tombstoneVersions")) {
+                    throw new IllegalStateException("stopped before the tombstone check");
+                  }
+                  try {
+                    return method.invoke(real, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    return new Relay(
+        stopping, RelaySettings.single(table.schema(), table.table()), Clock.systemUTC());
   }
 
   @Test

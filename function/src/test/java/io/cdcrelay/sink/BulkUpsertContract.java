@@ -152,20 +152,28 @@ abstract class BulkUpsertContract {
   }
 
   @Test
-  void theStatementOfArraysTellsWhichRowsItFoundInPlace() throws Exception {
+  void theStatementOfArraysTellsWhichRowsItFoundInPlaceWrittenByAnotherChange() throws Exception {
     TableName table = newTable();
     try (JdbcTarget target = target(table)) {
       target.prepare(table, KEYS, true, DeleteMode.HARD);
       List<PlannedRow> half = mixedRows(1).subList(0, 20);
       assertThat(target.upsert(table, half).updated()).as("all new").isEmpty();
+      // The same changes again, as after a writer stopped before its tombstone check: found in
+      // place, but none of them is proof that its item was not deleted.
+      assertThat(target.upsert(table, half).updated()).as("this very change again").isEmpty();
       // Newer versions of the first half and the second half, new: only the first half was there.
       Target.RowResults second = target.upsert(table, mixedRows(2));
       assertThat(second.errors()).containsOnlyNulls();
+      // PostgreSQL's statement cannot tell (xmax tells only an inserted row): no row is sure.
       assertThat(second.updated())
-          .containsExactlyInAnyOrderElementsOf(versions(mixedRows(2).subList(0, 20)).keySet());
+          .containsExactlyInAnyOrderElementsOf(
+              database().isCrateDb()
+                  ? versions(mixedRows(2).subList(0, 20)).keySet()
+                  : java.util.Set.of());
       // Older versions of every row: the guard keeps each stored row, which was there.
       assertThat(target.upsert(table, mixedRows(1)).updated())
-          .containsExactlyInAnyOrderElementsOf(versions(mixedRows(1)).keySet());
+          .containsExactlyInAnyOrderElementsOf(
+              database().isCrateDb() ? versions(mixedRows(1)).keySet() : java.util.Set.of());
     }
   }
 

@@ -15,12 +15,27 @@ import org.junit.jupiter.api.Test;
 /**
  * The key lookups that read row versions on CrateDB: literal key values (CrateDB answers only those
  * without a refresh), in queries small enough that CrateDB keeps them key lookups; and the
- * statement that adds sub-columns of {@code data} before a write.
+ * statement that adds sub-columns of {@code data} before a write; what the bulk upsert returns.
  */
 class CrateDbSqlTest {
 
   private static final TableName TABLE = new TableName("doc", "t");
   private final CrateDbSql sql = new CrateDbSql();
+
+  @Test
+  void theArraysUpsertTellsARowFoundInPlaceOnlyWhenAnotherChangeHadWrittenIt() {
+    String upsert =
+        sql.upsertArrays(
+            TABLE,
+            new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S))),
+            false);
+    // Evaluated against the stored row: TRUE where it holds this very change's version (a writer
+    // stopped before its tombstone check may have left it), so the relay checks it again.
+    assertThat(upsert)
+        .contains("DO UPDATE SET \"cdc_inserted\" = (\"cdc_version\" = excluded.\"cdc_version\"), ")
+        .contains("(SELECT *, TRUE FROM UNNEST(")
+        .endsWith("RETURNING \"pk\", \"cdc_version\", \"cdc_inserted\"");
+  }
 
   @Test
   void newSubColumnsAreAddedInOneStatementParentsFirstWithTheirPlannedTypes() {

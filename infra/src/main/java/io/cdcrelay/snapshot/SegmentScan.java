@@ -170,10 +170,13 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
           recordedItems,
           Optional.of(e.getMessage()));
     } finally {
+      // A page still being read is left to end by itself, not interrupted: an interrupted wait
+      // stops the load's signal (StopSignal.sleep), and a segment ends before its last page only
+      // when the load stops anyway, which ends the read's waits and retries.
       if (next != null) {
-        next.cancel(true);
+        next.cancel(false);
       }
-      reader.shutdownNow();
+      reader.shutdown();
     }
   }
 

@@ -10,9 +10,8 @@ import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.Target;
 import io.cdcrelay.sink.TargetUrl;
+import io.cdcrelay.testing.InterceptedTarget;
 import io.cdcrelay.testing.TableRows;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -79,22 +78,14 @@ abstract class OrderingContract extends RelayFixture {
   /** A relay of the table whose writer stops between writing rows and reading their tombstones. */
   private Relay relayStoppedBeforeTombstoneCheck() {
     TargetUrl url = database().url("127.0.0.1", proxy.port(), table);
-    Target real = new JdbcTarget(url, () -> null, Clock.systemUTC(), 30);
     Target stopping =
-        (Target)
-            Proxy.newProxyInstance(
-                Target.class.getClassLoader(),
-                new Class<?>[] {Target.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("tombstoneVersions")) {
-                    throw new IllegalStateException("stopped before the tombstone check");
-                  }
-                  try {
-                    return method.invoke(real, args);
-                  } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
+        InterceptedTarget.of(
+            new JdbcTarget(url, () -> null, Clock.systemUTC(), 30),
+            method -> {
+              if (method.equals("tombstoneVersions")) {
+                throw new IllegalStateException("stopped before the tombstone check");
+              }
+            });
     return new Relay(
         stopping, RelaySettings.single(table.schema(), table.table()), Clock.systemUTC());
   }

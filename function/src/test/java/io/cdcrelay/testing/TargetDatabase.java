@@ -24,7 +24,12 @@ public interface TargetDatabase {
    * options.
    */
   default String userUrl(TableName table) {
-    TargetUrl url = url(host(), port(), table);
+    return userUrl(host(), port(), table);
+  }
+
+  /** {@link #userUrl(TableName)} reaching the database at {@code host:port} (a proxy's). */
+  default String userUrl(String host, int port, TableName table) {
+    TargetUrl url = url(host, port, table);
     StringBuilder text =
         new StringBuilder(url.jdbcUrl())
             .append(url.jdbcUrl().contains("?") ? '&' : '?')

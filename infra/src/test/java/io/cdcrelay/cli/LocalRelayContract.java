@@ -747,19 +747,7 @@ abstract class LocalRelayContract {
 
   /** The target URL of this test's table, reaching the database at {@code host:port}. */
   String target(String host, int port) {
-    TargetUrl url = database().url(host, port, table);
-    StringBuilder text =
-        new StringBuilder(url.jdbcUrl())
-            .append(url.jdbcUrl().contains("?") ? '&' : '?')
-            .append("table=")
-            .append(encode(table.schema() + "." + table.table()));
-    if (url.user() != null) {
-      text.append("&user=").append(encode(url.user()));
-    }
-    if (url.password() != null) {
-      text.append("&password=").append(encode(url.password()));
-    }
-    return text.toString();
+    return database().userUrl(host, port, table);
   }
 
   /** A target URL naming this test's schema and no table: each DynamoDB table goes to its own. */

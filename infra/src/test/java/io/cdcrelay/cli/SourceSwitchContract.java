@@ -8,12 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcrelay.dynamodbstreams.StreamRecordJson;
 import io.cdcrelay.dynamodbstreams.TableWorkload;
 import io.cdcrelay.sink.TableName;
-import io.cdcrelay.sink.TargetUrl;
 import io.cdcrelay.testing.TableRows;
 import io.cdcrelay.testing.TargetDatabase;
 import io.cdcrelay.tools.MotoServer;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -289,22 +286,6 @@ abstract class SourceSwitchContract {
   }
 
   private String target() {
-    TargetUrl url = database().url(database().host(), database().port(), target);
-    StringBuilder text =
-        new StringBuilder(url.jdbcUrl())
-            .append(url.jdbcUrl().contains("?") ? '&' : '?')
-            .append("table=")
-            .append(encode(target.schema() + "." + target.table()));
-    if (url.user() != null) {
-      text.append("&user=").append(encode(url.user()));
-    }
-    if (url.password() != null) {
-      text.append("&password=").append(encode(url.password()));
-    }
-    return text.toString();
-  }
-
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    return database().userUrl(target);
   }
 }

@@ -10,9 +10,8 @@ import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.Target;
 import io.cdcrelay.source.DynamoDbTableUrl;
+import io.cdcrelay.testing.InterceptedTarget;
 import io.cdcrelay.testing.PostgresDatabase;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -121,24 +120,14 @@ class SegmentReadAheadIT {
             database.schema(),
             source,
             () -> {
-              Target real = config.openTarget(() -> null, clock);
               Target waiting =
-                  (Target)
-                      Proxy.newProxyInstance(
-                          Target.class.getClassLoader(),
-                          new Class<?>[] {Target.class},
-                          (proxy, method, args) -> {
-                            if (method.getName().startsWith("upsert")
-                                && firstWrite.getAndSet(false)) {
-                              readDuringWrite.set(
-                                  source.secondPageRead.await(10, TimeUnit.SECONDS));
-                            }
-                            try {
-                              return method.invoke(real, args);
-                            } catch (InvocationTargetException e) {
-                              throw e.getCause();
-                            }
-                          });
+                  InterceptedTarget.of(
+                      config.openTarget(() -> null, clock),
+                      method -> {
+                        if (method.startsWith("upsert") && firstWrite.getAndSet(false)) {
+                          readDuringWrite.set(source.secondPageRead.await(10, TimeUnit.SECONDS));
+                        }
+                      });
               return new Relay(waiting, config.settings(), clock);
             },
             null,

@@ -124,7 +124,7 @@ final class RowWriter {
         while (rs.next()) {
           String pk = canonicalPk(known.keys, rs.getString(1));
           versions.put(pk, rs.getString(2));
-          // False only for a row found in place that a newer change had written: see upsertArrays.
+          // False only for a row found in place that another change had written (upsertArrays).
           if (!rs.getBoolean(3) && !rs.wasNull()) {
             updated.add(pk);
           }

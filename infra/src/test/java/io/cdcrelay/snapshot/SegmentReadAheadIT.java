@@ -96,7 +96,6 @@ class SegmentReadAheadIT {
     try (Connection connection = database.connect();
         Statement statement = connection.createStatement()) {
       statement.execute("DROP TABLE IF EXISTS " + table.quoted());
-      statement.execute("DROP TABLE IF EXISTS " + database.schema() + "." + SnapshotCursors.TABLE);
     }
     FunctionConfig config =
         FunctionConfig.fromEnvironment(Map.of("CRATEDB_SQLALCHEMY_URL", database.userUrl(table)));
@@ -108,6 +107,7 @@ class SegmentReadAheadIT {
     AtomicBoolean readDuringWrite = new AtomicBoolean();
     SnapshotLoad load =
         new SnapshotLoad(
+            // --restart: the cursors of an earlier run of this test are not resumed.
             SnapshotSettings.of(
                 DynamoDbTableUrl.parse(
                     "dynamodb://aws/readahead?region=us-east-1&segments=1&batch-size=" + PAGE_SIZE),

@@ -35,6 +35,11 @@ public interface TargetDatabase {
             .append(url.jdbcUrl().contains("?") ? '&' : '?')
             .append("table=")
             .append(encode(table.schema() + "." + table.table()));
+    return withCredentials(url, text);
+  }
+
+  /** {@code text}, a URL with a query, and the user and password of {@code url} as options. */
+  static String withCredentials(TargetUrl url, StringBuilder text) {
     if (url.user() != null) {
       text.append("&user=").append(encode(url.user()));
     }
@@ -44,7 +49,8 @@ public interface TargetDatabase {
     return text.toString();
   }
 
-  private static String encode(String s) {
+  /** A value for a URL's query. */
+  static String encode(String s) {
     return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }
 

@@ -14,7 +14,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.math.BigInteger;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -757,19 +756,9 @@ abstract class LocalRelayContract {
     if (!url.jdbcUrl().contains("currentSchema=")) {
       text.append(url.jdbcUrl().contains("?") ? '&' : '?')
           .append("currentSchema=")
-          .append(encode(table.schema()));
+          .append(TargetDatabase.encode(table.schema()));
     }
-    if (url.user() != null) {
-      text.append("&user=").append(encode(url.user()));
-    }
-    if (url.password() != null) {
-      text.append("&password=").append(encode(url.password()));
-    }
-    return text.toString();
-  }
-
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    return TargetDatabase.withCredentials(url, text);
   }
 
   /** What an in-process run of the command line returned and wrote to standard error. */

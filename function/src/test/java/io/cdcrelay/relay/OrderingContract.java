@@ -81,7 +81,7 @@ abstract class OrderingContract extends RelayFixture {
     Target stopping =
         InterceptedTarget.of(
             new JdbcTarget(url, () -> null, Clock.systemUTC(), 30),
-            method -> {
+            (method, args) -> {
               if (method.equals("tombstoneVersions")) {
                 throw new IllegalStateException("stopped before the tombstone check");
               }

@@ -7,28 +7,26 @@ import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
+import io.cdcrelay.sink.TargetSql;
 import io.cdcrelay.sink.TargetUnavailableException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads one segment of a parallel Scan: reads a page, applies it with the relay core (reading the
- * next page meanwhile, on a thread of the segment's own), then records the page's {@code
- * LastEvaluatedKey} as the segment's cursor — at most every {@link #CURSOR_EVERY}, at the segment's
- * end and when it is stopped — so a restart re-reads at most that long of pages, and re-applying
- * them changes nothing. A failed read or write is retried with exponential backoff until {@code
- * giveUpAfter} has passed without success; then the segment ends as failed, at its last recorded
- * cursor.
+ * Loads one segment of a parallel Scan: a thread of the segment's own reads its pages ahead into a
+ * {@link PageQueue}, while the segment applies the pages read so far with the relay core, together
+ * up to {@link #WRITE_ITEMS} items, then records the last one's {@code LastEvaluatedKey} as the
+ * segment's cursor — at most every {@link #CURSOR_EVERY}, at the segment's end and when it is
+ * stopped — so a restart re-reads at most that long of pages, and re-applying them changes nothing.
+ * A failed read or write is retried with exponential backoff until {@code giveUpAfter} has passed
+ * without success; then the segment ends as failed, at its last recorded cursor.
  */
 final class SegmentScan implements Callable<SegmentScan.Outcome> {
 
@@ -40,6 +38,12 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
    * kill -9} costs at most this long of pages read and applied again, changing nothing.
    */
   static final Duration CURSOR_EVERY = Duration.ofSeconds(1);
+
+  /**
+   * The most items a segment writes at once: pages read while the target wrote are written
+   * together, up to this many items (one key lookup of {@link TargetSql#LOOKUP_KEYS}).
+   */
+  static final int WRITE_ITEMS = TargetSql.LOOKUP_KEYS;
 
   /** How a segment ended. */
   enum Status {
@@ -114,39 +118,32 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
     long recordedAt = System.nanoTime();
     Map<String, AttributeValue> from = recorded.map(ItemJson::parse).orElse(Map.of());
     long items = start.items();
-    ExecutorService reader =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread thread = new Thread(r, "segment-" + segment + "-read");
-              thread.setDaemon(true);
-              return thread;
-            });
-    Future<ScanPage> next = null;
+    PageQueue<GiveUp> queue = new PageQueue<>(Math.max(1, WRITE_ITEMS / Math.max(1, batchSize)));
+    Map<String, AttributeValue> readFrom = from;
+    Thread reader = new Thread(() -> readAll(queue, readFrom), "segment-" + segment + "-read");
+    reader.setDaemon(true);
     try (relay) {
-      next = read(reader, from);
+      reader.start();
       while (true) {
-        ScanPage page = await(next);
-        next = null;
-        if (page == null) {
+        List<ScanPage> pages = take(queue);
+        if (pages.isEmpty()) {
           return stopped(segment, items, from, recorded, recordedItems);
         }
-        if (!page.isLast()) {
-          // The next page is read while this one is applied: DynamoDB and the target work at once.
-          next = read(reader, page.lastKey());
-        }
+        ScanPage last = pages.get(pages.size() - 1);
+        List<Map<String, AttributeValue>> read = items(pages);
         int deadLettered = 0;
-        if (!page.items().isEmpty()) {
-          BatchResult result = apply(changes.upserts(page.items()));
+        if (!read.isEmpty()) {
+          BatchResult result = apply(changes.upserts(read));
           if (result == null) {
             return stopped(segment, items, from, recorded, recordedItems);
           }
           deadLettered = result.deadLettered();
         }
-        items += page.items().size();
-        from = page.lastKey();
-        progress.pageApplied(page.items().size(), deadLettered);
-        if (page.isLast() || System.nanoTime() - recordedAt >= CURSOR_EVERY.toNanos()) {
-          String cursor = page.isLast() ? null : ItemJson.text(page.lastKey());
+        items += read.size();
+        from = last.lastKey();
+        progress.pageApplied(read.size(), deadLettered);
+        if (last.isLast() || System.nanoTime() - recordedAt >= CURSOR_EVERY.toNanos()) {
+          String cursor = last.isLast() ? null : ItemJson.text(last.lastKey());
           if (!record(segment, cursor, items)) {
             return stopped(segment, items, from, recorded, recordedItems);
           }
@@ -154,7 +151,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
           recordedItems = items;
           recordedAt = System.nanoTime();
         }
-        if (page.isLast()) {
+        if (last.isLast()) {
           progress.segmentDone();
           LOG.info("segment {} of {} done: {} items", segment, load.totalSegments(), items);
           return new Outcome(segment, Status.DONE, items, Optional.empty(), Optional.empty());
@@ -172,57 +169,69 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
     } finally {
       // A page still being read is left to end by itself, not interrupted: an interrupted wait
       // stops the load's signal (StopSignal.sleep), and a segment ends before its last page only
-      // when the load stops anyway, which ends the read's waits and retries.
-      if (next != null) {
-        next.cancel(false);
-      }
-      reader.shutdown();
+      // when the load stops anyway, which ends the read's waits and retries. Closing the queue
+      // drops the page and ends the reader.
+      queue.close();
     }
   }
 
   /**
-   * Reads the page of the segment that starts after {@code from}, on the segment's reader thread,
-   * within the read-capacity budget; the future's {@code null} when stopped first.
+   * The reader: reads the segment's pages from {@code from} on, within the read-capacity budget,
+   * into the queue until the last page, a stop, or a failure that retries could not overcome.
    */
-  private Future<ScanPage> read(ExecutorService reader, Map<String, AttributeValue> from) {
+  private void readAll(PageQueue<GiveUp> queue, Map<String, AttributeValue> from) {
     int segment = start.segment();
-    return reader.submit(
-        () -> {
-          int limit = budget.limit(batchSize, load.totalSegments());
-          double estimate = budget.estimate(limit);
-          if (stop.isStopped() || !budget.acquire(estimate, stop)) {
-            return null;
-          }
-          ScanPage page =
-              retrying(
-                  "reading segment " + segment,
-                  () -> source.scan(segment, load.totalSegments(), from, limit, consistentRead));
-          if (page != null) {
-            budget.spend(estimate, page.consumedCapacity(), page.items().size());
-          }
-          return page;
-        });
+    try {
+      Map<String, AttributeValue> next = from;
+      while (true) {
+        int limit = budget.limit(batchSize, load.totalSegments());
+        double estimate = budget.estimate(limit);
+        if (stop.isStopped() || !budget.acquire(estimate, stop)) {
+          break;
+        }
+        Map<String, AttributeValue> after = next;
+        ScanPage page =
+            retrying(
+                "reading segment " + segment,
+                () -> source.scan(segment, load.totalSegments(), after, limit, consistentRead));
+        if (page == null) {
+          break;
+        }
+        budget.spend(estimate, page.consumedCapacity(), page.items().size());
+        if (!queue.put(page) || page.isLast()) {
+          break;
+        }
+        next = page.lastKey();
+      }
+      queue.end(null);
+    } catch (InterruptedException e) {
+      queue.end(null);
+    } catch (GiveUp | RuntimeException | Error e) {
+      queue.end(e);
+    }
   }
 
-  /** The page read, {@code null} when stopped first; a read that gave up is thrown. */
-  private ScanPage await(Future<ScanPage> read) throws GiveUp {
+  /**
+   * The pages read and not yet written; empty when stopped first; a read that gave up is thrown.
+   */
+  private static List<ScanPage> take(PageQueue<GiveUp> queue) throws GiveUp {
     try {
-      return read.get();
+      return queue.take(WRITE_ITEMS, GiveUp.class);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return null;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof GiveUp giveUp) {
-        throw giveUp;
-      }
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException(e.getCause());
+      return List.of();
     }
+  }
+
+  private static List<Map<String, AttributeValue>> items(List<ScanPage> pages) {
+    if (pages.size() == 1) {
+      return pages.get(0).items();
+    }
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    for (ScanPage page : pages) {
+      items.addAll(page.items());
+    }
+    return items;
   }
 
   /** Writes the segment's cursor, retrying; {@code false} when stopped first. */

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,19 +27,32 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A segment reads its next page while the relay applies the current one, so that the source and the
- * target work at the same time: on a real PostgreSQL, with a source whose second page can only be
- * seen being read while the first page's write waits for it.
+ * A segment reads its next pages while the relay applies the ones read before, so that the source
+ * and the target work at the same time, and writes the pages read meanwhile together: on a real
+ * PostgreSQL, with a source whose reads can be seen while the first page's write waits for them.
  */
 class SegmentReadAheadIT {
 
-  private static final int PAGES = 3;
   private static final int PAGE_SIZE = 2;
 
-  /** One segment of three pages of two items each, in memory. */
+  /** One segment of pages of two items each, in memory. */
   private static final class PagedSource implements TableSource {
+    final int pages;
+
+    /** Open once the read of the second page began. */
     final CountDownLatch secondPageRead = new CountDownLatch(1);
+
+    /** Open once the read of the last page began. */
+    final CountDownLatch lastPageRead = new CountDownLatch(1);
+
+    /** Opened by the test once the first write began: the reads after the first page wait. */
+    final CountDownLatch firstWriteBegan = new CountDownLatch(1);
+
     final AtomicInteger reads = new AtomicInteger();
+
+    PagedSource(int pages) {
+      this.pages = pages;
+    }
 
     @Override
     public TableDescription describe() {
@@ -46,8 +60,8 @@ class SegmentReadAheadIT {
           "readahead",
           "arn:aws:dynamodb:us-east-1:123456789012:table/readahead",
           List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S)),
-          PAGES * PAGE_SIZE,
-          PAGES * PAGE_SIZE * 100L,
+          pages * PAGE_SIZE,
+          pages * PAGE_SIZE * 100L,
           Optional.empty());
     }
 
@@ -66,10 +80,20 @@ class SegmentReadAheadIT {
       if (page == 1) {
         secondPageRead.countDown();
       }
+      if (page == pages - 1) {
+        lastPageRead.countDown();
+      }
+      if (page > 0) {
+        try {
+          firstWriteBegan.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       List<Map<String, AttributeValue>> items =
           List.of(item(page * PAGE_SIZE), item(page * PAGE_SIZE + 1));
       Map<String, AttributeValue> next =
-          page + 1 < PAGES
+          page + 1 < pages
               ? Map.of("id", new AttributeValue.S(Integer.toString(page + 1)))
               : Map.of();
       return new ScanPage(items, next, 1.0);
@@ -91,6 +115,37 @@ class SegmentReadAheadIT {
 
   @Test
   void theNextPageIsReadWhileThePageBeforeItIsWritten() throws Exception {
+    PagedSource source = new PagedSource(3);
+    // The first write waits until the second page is being read: with the read ahead it is at
+    // once; without it, the read would only begin after the write, and the wait times out.
+    AtomicBoolean readDuringWrite = new AtomicBoolean();
+    List<Integer> writes = load(source, source.secondPageRead, readDuringWrite);
+
+    assertThat(readDuringWrite).as("the second page was read while the first was written").isTrue();
+    assertThat(writes).as("rows per write").startsWith(PAGE_SIZE);
+  }
+
+  @Test
+  void thePagesReadWhileTheTargetWritesAreWrittenTogether() throws Exception {
+    PagedSource source = new PagedSource(4);
+    // The first write waits until the last page is being read: the two pages before it wait
+    // meanwhile, and the next write takes them (and the last, if read by then) at once.
+    AtomicBoolean readDuringWrite = new AtomicBoolean();
+    List<Integer> writes = load(source, source.lastPageRead, readDuringWrite);
+
+    assertThat(readDuringWrite).as("the last page was read while the first was written").isTrue();
+    assertThat(writes).as("rows per write").hasSizeLessThanOrEqualTo(3).startsWith(PAGE_SIZE);
+    assertThat(writes.get(1)).as("rows of the second write").isGreaterThanOrEqualTo(2 * PAGE_SIZE);
+  }
+
+  /**
+   * Loads the source's one segment into a fresh table: the source reads its pages after the first
+   * once the first write began, and that write waits until {@code awaited} opens ({@code opened}
+   * tells whether it did within 10 s); checks that every item arrived, each page read once, and
+   * gives the rows of each write in order.
+   */
+  private static List<Integer> load(
+      PagedSource source, CountDownLatch awaited, AtomicBoolean opened) throws Exception {
     PostgresDatabase database = PostgresDatabase.get();
     TableName table = new TableName(database.schema(), "read_ahead");
     try (Connection connection = database.connect();
@@ -100,11 +155,7 @@ class SegmentReadAheadIT {
     FunctionConfig config =
         FunctionConfig.fromEnvironment(Map.of("CRATEDB_SQLALCHEMY_URL", database.userUrl(table)));
     Clock clock = Clock.systemUTC();
-    PagedSource source = new PagedSource();
-    // The first write waits until the second page is being read: with the read ahead it is at
-    // once; without it, the read would only begin after the write, and the wait times out.
-    AtomicBoolean firstWrite = new AtomicBoolean(true);
-    AtomicBoolean readDuringWrite = new AtomicBoolean();
+    List<Integer> writes = new CopyOnWriteArrayList<>();
     SnapshotLoad load =
         new SnapshotLoad(
             // --restart: the cursors of an earlier run of this test are not resumed.
@@ -123,9 +174,13 @@ class SegmentReadAheadIT {
               Target waiting =
                   InterceptedTarget.of(
                       config.openTarget(() -> null, clock),
-                      method -> {
-                        if (method.startsWith("upsert") && firstWrite.getAndSet(false)) {
-                          readDuringWrite.set(source.secondPageRead.await(10, TimeUnit.SECONDS));
+                      (method, args) -> {
+                        if (method.equals("upsert")) {
+                          if (writes.isEmpty()) {
+                            source.firstWriteBegan.countDown();
+                            opened.set(awaited.await(10, TimeUnit.SECONDS));
+                          }
+                          writes.add(((List<?>) args[1]).size());
                         }
                       });
               return new Relay(waiting, config.settings(), clock);
@@ -137,14 +192,16 @@ class SegmentReadAheadIT {
     SnapshotLoad.Result result = load.run();
 
     assertThat(result.status()).as(result.summary()).isEqualTo(SnapshotLoad.Status.DONE);
-    assertThat(firstWrite).as("a page was written").isFalse();
-    assertThat(readDuringWrite).as("the second page was read while the first was written").isTrue();
-    assertThat(source.reads).as("each page read once").hasValue(PAGES);
+    assertThat(source.reads).as("each page read once").hasValue(source.pages);
+    assertThat(writes.stream().mapToInt(Integer::intValue).sum())
+        .as("rows written, over %s", writes)
+        .isEqualTo(source.pages * PAGE_SIZE);
     try (Connection connection = database.connect();
         Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + table.quoted())) {
       assertThat(rows.next()).isTrue();
-      assertThat(rows.getInt(1)).as("rows loaded").isEqualTo(PAGES * PAGE_SIZE);
+      assertThat(rows.getInt(1)).as("rows loaded").isEqualTo(source.pages * PAGE_SIZE);
     }
+    return writes;
   }
 }

@@ -7,7 +7,6 @@ import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
-import io.cdcrelay.sink.TargetSql;
 import io.cdcrelay.sink.TargetUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,11 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Loads one segment of a parallel Scan: a thread of the segment's own reads its pages ahead into a
  * {@link PageQueue}, while the segment applies the pages read so far with the relay core, together
- * up to {@link #WRITE_ITEMS} items, then records the last one's {@code LastEvaluatedKey} as the
- * segment's cursor — at most every {@link #CURSOR_EVERY}, at the segment's end and when it is
- * stopped — so a restart re-reads at most that long of pages, and re-applying them changes nothing.
- * A failed read or write is retried with exponential backoff until {@code giveUpAfter} has passed
- * without success; then the segment ends as failed, at its last recorded cursor.
+ * up to {@link SnapshotLoad#WRITE_ITEMS} items, then records the last one's {@code
+ * LastEvaluatedKey} as the segment's cursor — at most every {@link #CURSOR_EVERY}, at the segment's
+ * end and when it is stopped — so a restart re-reads at most that long of pages, and re-applying
+ * them changes nothing. A failed read or write is retried with exponential backoff until {@code
+ * giveUpAfter} has passed without success; then the segment ends as failed, at its last recorded
+ * cursor.
  */
 final class SegmentScan implements Callable<SegmentScan.Outcome> {
 
@@ -38,12 +38,6 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
    * kill -9} costs at most this long of pages read and applied again, changing nothing.
    */
   static final Duration CURSOR_EVERY = Duration.ofSeconds(1);
-
-  /**
-   * The most items a segment writes at once: pages read while the target wrote are written
-   * together, up to this many items (one key lookup of {@link TargetSql#LOOKUP_KEYS}).
-   */
-  static final int WRITE_ITEMS = TargetSql.LOOKUP_KEYS;
 
   /** How a segment ended. */
   enum Status {
@@ -118,7 +112,8 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
     long recordedAt = System.nanoTime();
     Map<String, AttributeValue> from = recorded.map(ItemJson::parse).orElse(Map.of());
     long items = start.items();
-    PageQueue<GiveUp> queue = new PageQueue<>(Math.max(1, WRITE_ITEMS / Math.max(1, batchSize)));
+    PageQueue<GiveUp> queue =
+        new PageQueue<>(Math.max(1, SnapshotLoad.WRITE_ITEMS / Math.max(1, batchSize)));
     Map<String, AttributeValue> readFrom = from;
     Thread reader = new Thread(() -> readAll(queue, readFrom), "segment-" + segment + "-read");
     reader.setDaemon(true);
@@ -216,7 +211,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
    */
   private static List<ScanPage> take(PageQueue<GiveUp> queue) throws GiveUp {
     try {
-      return queue.take(WRITE_ITEMS, GiveUp.class);
+      return queue.take(SnapshotLoad.WRITE_ITEMS, GiveUp.class);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return List.of();

@@ -6,6 +6,7 @@ import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetSql;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -25,6 +26,12 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotLoad {
 
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotLoad.class);
+
+  /**
+   * The most items a segment writes at once: the pages it read while the target wrote are written
+   * together, up to this many items (one key lookup of {@link TargetSql#LOOKUP_KEYS}).
+   */
+  public static final int WRITE_ITEMS = TargetSql.LOOKUP_KEYS;
 
   /** How a load ended. */
   public enum Status {

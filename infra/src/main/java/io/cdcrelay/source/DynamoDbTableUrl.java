@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * @param secretKey the AWS secret key, if the URL has credentials (redacted in {@link #toString})
  * @param endpoint the custom endpoint, or empty for AWS itself
  * @param region the AWS region
- * @param batchSize the items one Scan request asks for (its {@code Limit}), applied as one batch
+ * @param batchSize the items one Scan request asks for (its {@code Limit})
  * @param consistentRead whether the Scan reads strongly consistent
  * @param segments how many segments are scanned in parallel ({@code TotalSegments})
  * @param rcu the read capacity the load may use per second, if limited

@@ -165,7 +165,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
       // A page still being read is left to end by itself, not interrupted: an interrupted wait
       // stops the load's signal (StopSignal.sleep), and a segment ends before its last page only
       // when the load stops anyway, which ends the read's waits and retries. Closing the queue
-      // drops the page and ends the reader.
+      // drops the pages read ahead, and the reader ends once its read returns.
       queue.close();
     }
   }

@@ -32,6 +32,8 @@ public final class ItemMapper {
    */
   public static final int CRATEDB_MAX_TEXT_BYTES = 32766;
 
+  private static final String EMPTY_OBJECT = "{}";
+
   private final boolean strictNames;
   private final int maxTextBytes;
 
@@ -304,6 +306,10 @@ public final class ItemMapper {
   }
 
   private static String writeAux(Map<String, AttributeValue> aux) {
+    if (aux.isEmpty()) {
+      // Most items: no generator to set up for an empty object.
+      return EMPTY_OBJECT;
+    }
     StringWriter out = new StringWriter();
     try (JsonGenerator json = Json.FACTORY.createGenerator(out)) {
       json.writeStartObject();

@@ -50,6 +50,13 @@ class ItemMapperTest {
   }
 
   @Test
+  void anItemWhoseAttributesAllFitDataHasAnEmptyAuxObject() throws Exception {
+    ItemMapper.Mapped mapped = map(crate, "\"x\":{\"N\":\"42\"}", ColumnTypes.empty());
+    assertThat(mapped.auxJson()).isEqualTo("{}");
+    assertThat(mapped.inAux()).isEmpty();
+  }
+
+  @Test
   void fractionForAColumnCrateDbFixedAsBigintGoesToAux() throws Exception {
     ColumnTypes types = known("x", "bigint");
     assertThat(map(crate, "\"x\":{\"N\":\"42\"}", types).dataJson()).isEqualTo("{\"x\":42.0}");

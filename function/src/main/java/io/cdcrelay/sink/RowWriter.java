@@ -39,6 +39,10 @@ final class RowWriter {
 
   private final TargetSession session;
   private final TableSchemas schemas;
+  // Tables whose marker (StateSql#tombstonesMarker) this writer wrote or found: it is never
+  // removed, so from then on the writer looks up its rows' tombstones without asking for it.
+  private final java.util.Set<TableName> marked =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Runs between reading the revisions of rows to delete and deleting them (for tests). */
   Runnable beforeBulkDelete = () -> {};
@@ -199,6 +203,11 @@ final class RowWriter {
     session.connectState();
     // In key order: PostgreSQL locks each tombstone as it writes it, and two writers taking the
     // same tombstones in different orders deadlock (seen with a load's segments beside a stream).
+    try {
+      markTombstones(table);
+    } catch (SQLException e) {
+      throw session.failure("marking " + table + " in " + session.state().tombstones(), e);
+    }
     try (PreparedStatement statement =
         session.connection().prepareStatement(session.state().upsertTombstone())) {
       for (Target.Removal removal : inKeyOrder(removals)) {
@@ -236,6 +245,14 @@ final class RowWriter {
     List<String> ids = new ArrayList<>(pkJsons.size());
     pkJsons.forEach(pk -> ids.add(prefix + pk));
     try {
+      if (!marked.contains(table)) {
+        // Read after the rows were written: a writer storing the table's first tombstone wrote
+        // the marker before it, so without it no tombstone can be newer than these rows.
+        if (!markerExists(table)) {
+          return versions;
+        }
+        marked.add(table);
+      }
       for (String lookup : session.state().selectTombstones(ids)) {
         try (Statement select = session.connection().createStatement()) {
           try (ResultSet rs = select.executeQuery(lookup)) {
@@ -248,6 +265,72 @@ final class RowWriter {
       return versions;
     } catch (SQLException e) {
       throw session.failure("reading tombstones of " + table, e);
+    }
+  }
+
+  /**
+   * Writes the table's marker ({@link StateSql#tombstonesMarker}) unless this writer already wrote
+   * or found it: before the table's first tombstone, so that a writer that finds no marker after
+   * its upsert knows that no tombstone can be newer than its rows.
+   */
+  private void markTombstones(TableName table) throws SQLException {
+    if (marked.contains(table)) {
+      return;
+    }
+    int written;
+    try (PreparedStatement insert =
+        session.connection().prepareStatement(session.state().markTombstones())) {
+      insert.setString(1, StateSql.tombstonesMarker(table));
+      insert.setTimestamp(2, Timestamp.from(session.clock().instant()));
+      written = insert.executeUpdate();
+    }
+    // 0: already there (the insert keeps an existing row), which the lookup confirms.
+    if (written != 1 && !markerExists(table)) {
+      throw new TargetUnavailableException(
+          session.state().tombstones() + " did not store the marker of " + table, null);
+    }
+    marked.add(table);
+  }
+
+  /** Whether the table's marker is stored: a lookup by key, answered in real time. */
+  private boolean markerExists(TableName table) throws SQLException {
+    String lookup =
+        session.state().selectTombstones(List.of(StateSql.tombstonesMarker(table))).get(0);
+    try (Statement select = session.connection().createStatement();
+        ResultSet rs = select.executeQuery(lookup)) {
+      return rs.next();
+    }
+  }
+
+  /**
+   * Writes the table's marker when it has tombstones stored without one, by a build that wrote
+   * none: once per writer and table, before it first skips a lookup (see {@link
+   * #migrateTombstoneRows}).
+   */
+  private void markEarlierTombstones(TableName table) throws SQLException {
+    if (marked.contains(table)) {
+      return;
+    }
+    if (markerExists(table)) {
+      marked.add(table);
+      return;
+    }
+    // Not a lookup by key: CrateDB sees only refreshed tombstones.
+    Optional<String> refresh = session.sql().refresh(session.state().tombstones());
+    if (refresh.isPresent()) {
+      session.execute(refresh.get());
+    }
+    boolean any;
+    try (PreparedStatement select =
+        session.connection().prepareStatement(session.state().anyTombstone())) {
+      select.setString(1, table.toString());
+      try (ResultSet rs = select.executeQuery()) {
+        any = rs.next();
+      }
+    }
+    if (any) {
+      LOG.info("marking the tombstones of {} stored without a marker", table);
+      markTombstones(table);
     }
   }
 
@@ -499,6 +582,8 @@ final class RowWriter {
   int migrateTombstoneRows(TableName table) {
     session.connect();
     try {
+      session.connectState();
+      markEarlierTombstones(table);
       Optional<String> refresh = session.sql().refresh(table);
       if (refresh.isPresent()) {
         session.execute(refresh.get());

@@ -13,7 +13,9 @@ import java.util.StringJoiner;
  * <ul>
  *   <li>{@code cdc_relay_tables}: per target table, the DynamoDB table bound to it, the delete
  *       mode, and the purge horizon (changes older than {@code purged_before} are refused);
- *   <li>{@code cdc_relay_tombstones}: key and version of items deleted in {@code hard} mode;
+ *   <li>{@code cdc_relay_tombstones}: key and version of items deleted in {@code hard} mode, and
+ *       per target table a marker row written before its first tombstone ({@link
+ *       #tombstonesMarker});
  *   <li>{@code cdc_relay_dead_letters}: records with no target table at all;
  *   <li>{@code cdc_relay_shards}: the local relay's checkpoints, per source stream and shard;
  *   <li>{@code cdc_relay_status}: per source stream, shard and target table, the last record
@@ -277,6 +279,24 @@ public final class StateSql {
     return statements;
   }
 
+  /**
+   * Binds the marker's id ({@link #tombstonesMarker}) and when it was written; a marker already
+   * there stays.
+   */
+  public String markTombstones() {
+    return "INSERT INTO "
+        + tombstones().quoted()
+        + " (\"id\", \"created_at\") VALUES (?, ?) ON CONFLICT (\"id\") DO NOTHING";
+  }
+
+  /**
+   * Binds the target table; yields the id of one of its tombstones, if any (a query: on CrateDB it
+   * sees what the last {@code REFRESH} of the tombstone table made visible).
+   */
+  public String anyTombstone() {
+    return "SELECT \"id\" FROM " + tombstones().quoted() + " WHERE \"target_table\" = ? LIMIT 1";
+  }
+
   /** Binds target table and the horizon; removes tombstones older than it. */
   public String purgeTombstones() {
     return "DELETE FROM "
@@ -299,6 +319,17 @@ public final class StateSql {
     return "SELECT \"sequence_number\" FROM "
         + shards().quoted()
         + " WHERE \"source\" = ? AND \"shard_id\" = ?";
+  }
+
+  /**
+   * The id of the table's marker row in the tombstone table: every writer writes it before the
+   * table's first tombstone, and a writer that finds it absent (by key, in real time) after its
+   * upsert knows that no tombstone existed when it wrote, so it skips the lookup of its rows'
+   * tombstones. It has no target table, key or version: no purge and no count of tombstones sees
+   * it. It cannot be the id of a tombstone, whose key is a JSON object.
+   */
+  public static String tombstonesMarker(TableName table) {
+    return tombstoneId(table, "*");
   }
 
   /** The id of a tombstone: the target table and the item's {@code pk} object. */

@@ -179,7 +179,11 @@ public interface Target extends AutoCloseable {
    */
   void tombstone(TableName table, List<Removal> removals);
 
-  /** The stored tombstone versions of the given keys ({@code pk} objects) of the table. */
+  /**
+   * The stored tombstone versions of the given keys ({@code pk} objects) of the table: every one
+   * stored before the call, read after the rows were written. None, without a lookup of the keys,
+   * while the table has never had a tombstone.
+   */
   Map<String, String> tombstoneVersions(TableName table, Collection<String> pkJsons);
 
   /**
@@ -191,7 +195,10 @@ public interface Target extends AutoCloseable {
   /** Deletes each removal's row unless it carries a newer version; returns how many went. */
   int removeIfNotNewer(TableName table, List<Removal> removals);
 
-  /** Moves rows flagged deleted by the previous release into tombstones; returns how many. */
+  /**
+   * Moves rows flagged deleted by the previous release into tombstones, and marks tombstones stored
+   * by a build that did not mark them (see {@link #tombstoneVersions}); returns how many rows.
+   */
   int migrateTombstoneRows(TableName table);
 
   /** Moves the table's purge horizon forward; changes created before it are refused from now on. */

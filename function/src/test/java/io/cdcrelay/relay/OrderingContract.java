@@ -8,10 +8,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.StateSql;
+import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.Target;
 import io.cdcrelay.sink.TargetUrl;
 import io.cdcrelay.testing.InterceptedTarget;
 import io.cdcrelay.testing.TableRows;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +56,46 @@ abstract class OrderingContract extends RelayFixture {
     relay.apply(batch(record(3, upsert("INSERT", "a", 100, "\"v\":{\"S\":\"zombie\"}"))));
     assertThat(TableRows.read(database(), table)).isEmpty();
     assertThat(TableRows.tombstones(database(), table)).containsOnlyKeys("{\"id\":\"a\"}");
+  }
+
+  @Test
+  void aTombstoneAnotherWriterStoresAfterThisOneFoundNoneStillRemovesAnOlderRow() throws Exception {
+    // This writer finds the table without tombstones: its upserts skip the lookup.
+    assertThat(relay.apply(batch(record(1, upsert("INSERT", "a", 100, "")))).succeeded()).isTrue();
+    try (Relay other = relayTo(table)) {
+      assertThat(other.apply(batch(record(2, remove("a", 200)))).succeeded()).isTrue();
+    }
+    // The other writer's tombstone is the table's first: this writer must look it up now.
+    assertThat(
+            relay
+                .apply(batch(record(3, upsert("INSERT", "a", 150, "\"v\":{\"S\":\"zombie\"}"))))
+                .succeeded())
+        .isTrue();
+    assertThat(live()).isEmpty();
+    assertThat(TableRows.tombstones(database(), table)).containsOnlyKeys("{\"id\":\"a\"}");
+  }
+
+  @Test
+  void tombstonesStoredWithoutTheTablesMarkerAreStillLookedUp() throws Exception {
+    relay.apply(batch(record(1, upsert("INSERT", "a", 100, "")), record(2, remove("a", 200))));
+    // As a build before the marker left them: the tombstone, but no marker.
+    String marker = StateSql.tombstonesMarker(table);
+    try (Connection c = database().connect();
+        PreparedStatement delete =
+            c.prepareStatement(
+                "DELETE FROM "
+                    + new TableName(table.schema(), StateSql.TOMBSTONES).quoted()
+                    + " WHERE \"id\" = ?")) {
+      delete.setString(1, marker);
+      assertThat(delete.executeUpdate()).as("the marker the first writer stored").isEqualTo(1);
+    }
+    try (Relay next = relayTo(table)) {
+      assertThat(
+              next.apply(batch(record(3, upsert("INSERT", "a", 150, "\"v\":{\"S\":\"z\"}"))))
+                  .succeeded())
+          .isTrue();
+    }
+    assertThat(live()).isEmpty();
   }
 
   @Test

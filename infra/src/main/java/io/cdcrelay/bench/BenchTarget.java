@@ -115,6 +115,22 @@ final class BenchTarget implements AutoCloseable {
     return connection;
   }
 
+  /**
+   * Makes the rows written to {@code table} of the schema {@code bench} searchable: CrateDB's
+   * {@code REFRESH} writes the segments of what it indexed since the last one (nothing elsewhere).
+   * A write measured with it has done all of its indexing, not left a part of it to the next
+   * periodic refresh, which may fall after the measurement or into the next one.
+   */
+  void refresh(String table) throws SQLException {
+    if (!crateDb) {
+      return;
+    }
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("REFRESH TABLE " + SCHEMA + ".\"" + table + "\"");
+    }
+  }
+
   /** The rows of {@code table} in the schema {@code bench}, refreshed first on CrateDB. */
   long rows(String table) throws SQLException {
     try (Connection connection = connect();

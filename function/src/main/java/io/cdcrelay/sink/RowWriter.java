@@ -43,6 +43,9 @@ final class RowWriter {
   // removed, so from then on the writer looks up its rows' tombstones without asking for it.
   private final java.util.Set<TableName> marked =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
+  // Tables without a marker in which this writer found no tombstone of a build before the marker.
+  private final java.util.Set<TableName> unmarkedChecked =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Runs between reading the revisions of rows to delete and deleting them (for tests). */
   Runnable beforeBulkDelete = () -> {};
@@ -201,13 +204,13 @@ final class RowWriter {
       return;
     }
     session.connectState();
-    // In key order: PostgreSQL locks each tombstone as it writes it, and two writers taking the
-    // same tombstones in different orders deadlock (seen with a load's segments beside a stream).
     try {
       markTombstones(table);
     } catch (SQLException e) {
       throw session.failure("marking " + table + " in " + session.state().tombstones(), e);
     }
+    // In key order: PostgreSQL locks each tombstone as it writes it, and two writers taking the
+    // same tombstones in different orders deadlock (seen with a load's segments beside a stream).
     try (PreparedStatement statement =
         session.connection().prepareStatement(session.state().upsertTombstone())) {
       for (Target.Removal removal : inKeyOrder(removals)) {
@@ -245,13 +248,10 @@ final class RowWriter {
     List<String> ids = new ArrayList<>(pkJsons.size());
     pkJsons.forEach(pk -> ids.add(prefix + pk));
     try {
-      if (!marked.contains(table)) {
-        // Read after the rows were written: a writer storing the table's first tombstone wrote
-        // the marker before it, so without it no tombstone can be newer than these rows.
-        if (!markerExists(table)) {
-          return versions;
-        }
-        marked.add(table);
+      // Read after the rows were written: a writer storing the table's first tombstone wrote the
+      // marker before it, so without it no tombstone can be newer than these rows.
+      if (!marked.contains(table) && !marked(table)) {
+        return versions;
       }
       for (String lookup : session.state().selectTombstones(ids)) {
         try (Statement select = session.connection().createStatement()) {
@@ -303,17 +303,17 @@ final class RowWriter {
   }
 
   /**
-   * Writes the table's marker when it has tombstones stored without one, by a build that wrote
-   * none: once per writer and table, before it first skips a lookup (see {@link
-   * #migrateTombstoneRows}).
+   * Whether the table has its marker: stored, or written now for tombstones that a build before the
+   * marker stored without one. This writer looks for those once per table, before it first skips a
+   * lookup; a build before the marker must not write to the table from then on.
    */
-  private void markEarlierTombstones(TableName table) throws SQLException {
-    if (marked.contains(table)) {
-      return;
-    }
+  private boolean marked(TableName table) throws SQLException {
     if (markerExists(table)) {
       marked.add(table);
-      return;
+      return true;
+    }
+    if (unmarkedChecked.contains(table)) {
+      return false;
     }
     // Not a lookup by key: CrateDB sees only refreshed tombstones.
     Optional<String> refresh = session.sql().refresh(session.state().tombstones());
@@ -331,7 +331,10 @@ final class RowWriter {
     if (any) {
       LOG.info("marking the tombstones of {} stored without a marker", table);
       markTombstones(table);
+      return true;
     }
+    unmarkedChecked.add(table);
+    return false;
   }
 
   /** The versions stored in the rows of the given keys of the table (see {@link Target}). */
@@ -582,8 +585,6 @@ final class RowWriter {
   int migrateTombstoneRows(TableName table) {
     session.connect();
     try {
-      session.connectState();
-      markEarlierTombstones(table);
       Optional<String> refresh = session.sql().refresh(table);
       if (refresh.isPresent()) {
         session.execute(refresh.get());

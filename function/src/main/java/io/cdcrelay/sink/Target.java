@@ -195,10 +195,7 @@ public interface Target extends AutoCloseable {
   /** Deletes each removal's row unless it carries a newer version; returns how many went. */
   int removeIfNotNewer(TableName table, List<Removal> removals);
 
-  /**
-   * Moves rows flagged deleted by the previous release into tombstones, and marks tombstones stored
-   * by a build that did not mark them (see {@link #tombstoneVersions}); returns how many rows.
-   */
+  /** Moves rows flagged deleted by the previous release into tombstones; returns how many. */
   int migrateTombstoneRows(TableName table);
 
   /** Moves the table's purge horizon forward; changes created before it are refused from now on. */

@@ -29,6 +29,17 @@ final class TableSchemas {
   private static final Logger LOG = LoggerFactory.getLogger(TableSchemas.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  // Sub-columns of one table are added by one writer of this JVM at a time, and each addition is
+  // counted: writers of a table that plan the same new columns at once (the segments of a load
+  // into a fresh table, the lanes of a shard) each issued an ALTER TABLE, which CrateDB applies
+  // one after the other as cluster-state updates (six of a load's eight segments queued for 280 ms
+  // before their first write, all but the first refused). A writer that waited reads the columns
+  // the others added instead. Keyed by database and table.
+  private static final java.util.concurrent.ConcurrentHashMap<String, Object> ADDING =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.concurrent.ConcurrentHashMap<String, Long> ADDITIONS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final TargetSession session;
   private final Map<TableName, TableState> tables = new HashMap<>();
 
@@ -44,6 +55,8 @@ final class TableSchemas {
     String upsertArraysSql;
     boolean expiry;
     boolean deadLetterTableReady;
+    // The count of this JVM's column additions to the table before its types were read.
+    long additionsRead;
   }
 
   /**
@@ -59,6 +72,7 @@ final class TableSchemas {
       return known.keys;
     }
     try {
+      long additions = additions(table);
       Map<String, String> columns = readColumns(table);
       if (columns.isEmpty()) {
         LOG.info("creating table {} with primary key {}", table, proposed.columns());
@@ -91,6 +105,7 @@ final class TableSchemas {
       created.upsertArraysSql = session.sql().upsertArrays(table, created.keys, expiry);
       created.expiry = expiry;
       created.types = loadColumnTypes(columns);
+      created.additionsRead = additions;
       tables.put(table, created);
       return created.keys;
     } catch (SQLException e) {
@@ -108,7 +123,10 @@ final class TableSchemas {
   void refreshColumnTypes(TableName table) {
     session.connect();
     try {
-      known(table).types = loadColumnTypes(readColumns(table));
+      TableState known = known(table);
+      long additions = additions(table);
+      known.types = loadColumnTypes(readColumns(table));
+      known.additionsRead = additions;
     } catch (SQLException e) {
       throw session.failure("reading the columns of " + table, e);
     }
@@ -136,44 +154,75 @@ final class TableSchemas {
     TableState known = known(table);
     for (int attempt = 1; ; attempt++) {
       Map<List<String>, ColumnType> missing = new LinkedHashMap<>();
-      List<String> conflicts = new ArrayList<>();
-      for (Map.Entry<List<String>, ColumnType> column : needed.entrySet()) {
-        java.util.Optional<ColumnType> existing = known.types.get(column.getKey());
-        if (existing.isEmpty()) {
-          missing.put(column.getKey(), column.getValue());
-        } else if (!existing.get().equals(column.getValue())) {
-          conflicts.add(
-              ColumnPaths.format("data", column.getKey())
-                  + " is "
-                  + describe(existing.get())
-                  + ", not "
-                  + describe(column.getValue()));
+      String conflicts = compare(known, needed, missing);
+      if (conflicts != null || missing.isEmpty()) {
+        return conflicts;
+      }
+      synchronized (ADDING.computeIfAbsent(key(table), k -> new Object())) {
+        if (known.additionsRead != additions(table)) {
+          // Another writer of this JVM added columns since this one read them.
+          refreshColumnTypes(table);
+          missing.clear();
+          conflicts = compare(known, needed, missing);
+          if (conflicts != null || missing.isEmpty()) {
+            return conflicts;
+          }
         }
-      }
-      if (!conflicts.isEmpty()) {
-        return "the table's sub-columns have other types than planned: "
-            + String.join("; ", conflicts);
-      }
-      if (missing.isEmpty()) {
-        return null;
-      }
-      try {
-        session.execute(session.sql().addDataColumns(table, missing));
-        LOG.debug("added {} sub-columns of data to {}", missing.size(), table);
-        known.types.addAll(missing);
-        return null;
-      } catch (SQLException e) {
-        session.throwIfUnavailable("adding sub-columns of data to " + table, e);
-        if (attempt >= ADD_COLUMN_ATTEMPTS || !SqlErrors.isColumnThere(e)) {
-          return "adding the sub-columns "
-              + missing.keySet().stream().map(p -> ColumnPaths.format("data", p)).toList()
-              + " failed: "
-              + SqlErrors.describe(e);
+        try {
+          session.execute(session.sql().addDataColumns(table, missing));
+          LOG.debug("added {} sub-columns of data to {}", missing.size(), table);
+          known.types.addAll(missing);
+          known.additionsRead = ADDITIONS.merge(key(table), 1L, Long::sum);
+          return null;
+        } catch (SQLException e) {
+          session.throwIfUnavailable("adding sub-columns of data to " + table, e);
+          if (attempt >= ADD_COLUMN_ATTEMPTS || !SqlErrors.isColumnThere(e)) {
+            return "adding the sub-columns "
+                + missing.keySet().stream().map(p -> ColumnPaths.format("data", p)).toList()
+                + " failed: "
+                + SqlErrors.describe(e);
+          }
+          // Another writer added one of them first: read what it added, and compare.
+          refreshColumnTypes(table);
         }
-        // Another writer added one of them first: read what it added, and compare.
-        refreshColumnTypes(table);
       }
     }
+  }
+
+  /**
+   * Adds to {@code missing} the needed sub-columns the table lacks, as far as {@code known} tells;
+   * returns why the others cannot be written, or {@code null} when they can.
+   */
+  private static String compare(
+      TableState known,
+      Map<List<String>, ColumnType> needed,
+      Map<List<String>, ColumnType> missing) {
+    List<String> conflicts = new ArrayList<>();
+    for (Map.Entry<List<String>, ColumnType> column : needed.entrySet()) {
+      java.util.Optional<ColumnType> existing = known.types.get(column.getKey());
+      if (existing.isEmpty()) {
+        missing.put(column.getKey(), column.getValue());
+      } else if (!existing.get().equals(column.getValue())) {
+        conflicts.add(
+            ColumnPaths.format("data", column.getKey())
+                + " is "
+                + describe(existing.get())
+                + ", not "
+                + describe(column.getValue()));
+      }
+    }
+    return conflicts.isEmpty()
+        ? null
+        : "the table's sub-columns have other types than planned: " + String.join("; ", conflicts);
+  }
+
+  /** How often writers of this JVM have added sub-columns to the table. */
+  private long additions(TableName table) {
+    return ADDITIONS.getOrDefault(key(table), 0L);
+  }
+
+  private String key(TableName table) {
+    return session.database() + " " + table;
   }
 
   private static String describe(ColumnType type) {

@@ -72,6 +72,11 @@ final class TargetSession {
     return clock;
   }
 
+  /** The database this session writes to, as its JDBC URL (no credentials: never printed). */
+  String database() {
+    return url.jdbcUrl();
+  }
+
   void connect() {
     try {
       if (connection != null) {

@@ -1,13 +1,19 @@
 package io.cdcrelay.relay;
 
+import static io.cdcrelay.testing.Records.record;
+import static io.cdcrelay.testing.Records.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.testing.CrateDbDatabase;
 import io.cdcrelay.testing.TableRows;
 import io.cdcrelay.testing.TargetDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** The layout contract against the CrateDB that {@code CRATEDB_URL} points at. */
 class CrateDbLayoutIT extends LayoutContract {
@@ -46,6 +52,40 @@ class CrateDbLayoutIT extends LayoutContract {
   @Override
   String dataObjectWithBooleanFlag() {
     return "{flag = true}";
+  }
+
+  @Test
+  void aWriterReadsTheColumnsAnotherWriterOfThisProcessAddedInsteadOfAddingThemAgain()
+      throws Exception {
+    try (Relay other = relayTo(table)) {
+      // Both writers know the table before either adds a sub-column.
+      assertThat(relay.apply(batch(record(1, upsert("INSERT", "a", 100, "")))).succeeded())
+          .isTrue();
+      assertThat(other.apply(batch(record(2, upsert("INSERT", "b", 100, "")))).succeeded())
+          .isTrue();
+      assertThat(
+              relay
+                  .apply(batch(record(3, upsert("INSERT", "c", 100, "\"color\":{\"S\":\"red\"}"))))
+                  .succeeded())
+          .isTrue();
+      assertThat(
+              other
+                  .apply(batch(record(4, upsert("INSERT", "d", 100, "\"color\":{\"S\":\"blue\"}"))))
+                  .succeeded())
+          .isTrue();
+    }
+    assertThat(live())
+        .containsOnlyKeys("{\"id\":\"a\"}", "{\"id\":\"b\"}", "{\"id\":\"c\"}", "{\"id\":\"d\"}");
+    // One cluster-state update, not one per writer (CrateDB's log of statements, failed included).
+    try (Connection c = crateDb.connect();
+        PreparedStatement alters =
+            c.prepareStatement("SELECT count(*) FROM sys.jobs_log WHERE stmt LIKE ?")) {
+      alters.setString(1, "ALTER TABLE " + table.quoted() + " ADD COLUMN%");
+      try (ResultSet rs = alters.executeQuery()) {
+        rs.next();
+        assertThat(rs.getLong(1)).as("ALTER TABLE statements").isEqualTo(1);
+      }
+    }
   }
 
   /** CrateDB's 1,000-column limit: the attributes past it are kept in aux. */

@@ -32,8 +32,8 @@ final class TableSchemas {
   // Sub-columns of one table are added by one writer of this JVM at a time, and each addition is
   // counted: writers of a table that plan the same new columns at once (the segments of a load
   // into a fresh table, the lanes of a shard) each issued an ALTER TABLE, which CrateDB applies
-  // one after the other as cluster-state updates (six of a load's eight segments queued for 280 ms
-  // before their first write, all but the first refused). A writer that waited reads the columns
+  // one after the other as cluster-state updates (six in a load of eight segments, 280 ms of
+  // statement time together, all but the first refused). A writer that waited reads the columns
   // the others added instead. Keyed by database and table.
   private static final java.util.concurrent.ConcurrentHashMap<String, Object> ADDING =
       new java.util.concurrent.ConcurrentHashMap<>();

@@ -72,7 +72,7 @@ final class TargetSession {
     return clock;
   }
 
-  /** The database this session writes to, as its JDBC URL (no credentials: never printed). */
+  /** The database this session writes to, as its JDBC URL: a key only, never printed. */
   String database() {
     return url.jdbcUrl();
   }

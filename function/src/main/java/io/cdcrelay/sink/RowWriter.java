@@ -316,10 +316,7 @@ final class RowWriter {
       return false;
     }
     // Not a lookup by key: CrateDB sees only refreshed tombstones.
-    Optional<String> refresh = session.sql().refresh(session.state().tombstones());
-    if (refresh.isPresent()) {
-      session.execute(refresh.get());
-    }
+    session.refresh(session.state().tombstones());
     boolean any;
     try (PreparedStatement select =
         session.connection().prepareStatement(session.state().anyTombstone())) {
@@ -585,10 +582,7 @@ final class RowWriter {
   int migrateTombstoneRows(TableName table) {
     session.connect();
     try {
-      Optional<String> refresh = session.sql().refresh(table);
-      if (refresh.isPresent()) {
-        session.execute(refresh.get());
-      }
+      session.refresh(table);
       List<Target.Removal> removals = new ArrayList<>();
       try (Statement statement = session.connection().createStatement();
           ResultSet rs = statement.executeQuery(session.sql().selectTombstoneRows(table))) {

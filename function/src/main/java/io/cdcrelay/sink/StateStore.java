@@ -92,10 +92,7 @@ final class StateStore {
     Map<TableName, DeleteMode> all = new LinkedHashMap<>();
     try {
       // Not a primary-key lookup: CrateDB sees only refreshed rows (a table bound a moment ago).
-      java.util.Optional<String> refresh = session.sql().refresh(session.state().tables());
-      if (refresh.isPresent()) {
-        session.execute(refresh.get());
-      }
+      session.refresh(session.state().tables());
     } catch (SQLException e) {
       throw session.failure("refreshing " + session.state().tables(), e);
     }
@@ -168,10 +165,7 @@ final class StateStore {
     List<Target.Status> rows = new java.util.ArrayList<>();
     try {
       // Not a primary-key lookup: CrateDB sees only refreshed rows.
-      java.util.Optional<String> refresh = session.sql().refresh(session.state().status());
-      if (refresh.isPresent()) {
-        session.execute(refresh.get());
-      }
+      session.refresh(session.state().status());
       try (Statement statement = session.connection().createStatement();
           ResultSet rs = statement.executeQuery(session.state().selectStatus())) {
         while (rs.next()) {

@@ -189,6 +189,14 @@ final class TargetSession {
     }
   }
 
+  /** Makes every write to the table visible to queries (CrateDB's REFRESH); nothing elsewhere. */
+  void refresh(TableName table) throws SQLException {
+    java.util.Optional<String> refresh = sql().refresh(table);
+    if (refresh.isPresent()) {
+      execute(refresh.get());
+    }
+  }
+
   void throwIfUnavailable(String what, SQLException e) {
     throwIfMisconfigured(what, e);
     boolean connectionLost;

@@ -133,13 +133,11 @@ final class BenchTarget implements AutoCloseable {
 
   /** The rows of {@code table} in the schema {@code bench}, refreshed first on CrateDB. */
   long rows(String table) throws SQLException {
+    refresh(table);
     try (Connection connection = connect();
         Statement statement = connection.createStatement()) {
-      String name = SCHEMA + ".\"" + table + "\"";
-      if (crateDb) {
-        statement.execute("REFRESH TABLE " + name);
-      }
-      try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM " + name)) {
+      try (ResultSet rs =
+          statement.executeQuery("SELECT count(*) FROM " + SCHEMA + ".\"" + table + "\"")) {
         rs.next();
         return rs.getLong(1);
       }

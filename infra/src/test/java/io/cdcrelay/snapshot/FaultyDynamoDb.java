@@ -57,6 +57,7 @@ public final class FaultyDynamoDb implements AutoCloseable {
   private final HttpClient http;
   private final AtomicInteger passBeforeFailing = new AtomicInteger(-1);
   private final AtomicInteger failNext = new AtomicInteger();
+  private final AtomicLong scanDelayMillis = new AtomicLong();
   private final AtomicInteger scans = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicLong consumedMilliUnits = new AtomicLong();
@@ -96,6 +97,11 @@ public final class FaultyDynamoDb implements AutoCloseable {
   /** Answers the next {@code calls} Scan requests with a fault, then lets them through again. */
   public void failNextScans(int calls) {
     failNext.set(calls);
+  }
+
+  /** Holds every further Scan request for {@code millis} before it is forwarded; 0 stops it. */
+  public void delayScans(long millis) {
+    scanDelayMillis.set(millis);
   }
 
   /** Lets every request through again. */
@@ -152,6 +158,10 @@ public final class FaultyDynamoDb implements AutoCloseable {
             o.write(fault);
           }
           return;
+        }
+        long delay = scanDelayMillis.get();
+        if (delay > 0) {
+          Thread.sleep(delay);
         }
       }
       byte[] answer = forward(exchange, body);

@@ -139,10 +139,12 @@ final class SnapshotBench {
       MachineCpu.Usage loadUsage = new MachineCpu.Usage();
       MachineCpu.Usage scanUsage = new MachineCpu.Usage();
       MachineCpu.Usage rawUsage = new MachineCpu.Usage();
-      // Warm-up, not counted: loads, Scans and raw upserts of the whole table until the JIT is
-      // nearly idle, so that the figures are of compiled code, as in a load of a table larger
-      // than this one (in a single cold round the JIT compiler took more CPU than the load's own
-      // threads). The first load, cold, is reported on its own.
+      // Warm-up, not counted: rounds exactly as the timed ones (Scan, load, check, every raw
+      // form, each measured) until the JIT is nearly idle, so that the figures are of compiled
+      // code, as in a load of a table larger than this one (in a single cold round the JIT
+      // compiler took more CPU than the load's own threads; and with a warm-up that left out the
+      // JDBC batch form and the measuring, the compiler took 1 s of CPU in every timed round). The
+      // first load, cold, is reported on its own.
       long warmStart = System.nanoTime();
       double[] cold = new double[1];
       Jit.warmUp(
@@ -152,67 +154,26 @@ final class SnapshotBench {
           MAX_WARM_UP_ROUNDS,
           log,
           i -> {
-            scan(client);
-            double seconds = load(dynalite, "snapshot_load_warm" + i);
+            Round warm = round(client, dynalite, machine, rows, "warm" + i);
             if (i == 0) {
-              cold[0] = items / seconds;
-            }
-            raw(rows, "snapshot_raw_warm" + i, new LambdaBench.ArraysStatement(), batchSize);
-            if (batchSize < SnapshotLoad.WRITE_ITEMS) {
-              raw(
-                  rows,
-                  "snapshot_raw_large_warm" + i,
-                  new LambdaBench.ArraysStatement(),
-                  SnapshotLoad.WRITE_ITEMS);
+              cold[0] = warm.load();
             }
           });
       long compiledBeforeTimed = Jit.millis();
-      for (int round = 0; round < rounds; round++) {
-        MachineCpu.Spent<Double> scan = machine.during(() -> scan(client));
-        scans.add(scan.result());
-        scanUsage.add(scan.seconds(), items);
-        scanCpu.add(scan.seconds().get("relay").orElseThrow() * 1e6 / items);
-        String loadTable = "snapshot_load_r" + round;
-        MachineCpu.Spent<Double> load = machine.during(() -> load(dynalite, loadTable));
-        loadUsage.add(load.seconds(), items);
-        loadCpu.add(load.seconds().get("relay").orElseThrow() * 1e6 / items);
-        check(loadTable);
-        loads.add(items / load.result());
-        // The fastest of the bulk forms the relay knows: the one it writes with, at batch-size
-        // rows and at the load's largest write, and a batch.
-        String rawTable = "snapshot_raw_r" + round;
-        List<MachineCpu.Spent<Double>> forms = new ArrayList<>();
-        forms.add(
-            machine.during(
-                () -> raw(rows, rawTable, new LambdaBench.ArraysStatement(), batchSize)));
-        if (batchSize < SnapshotLoad.WRITE_ITEMS) {
-          forms.add(
-              machine.during(
-                  () ->
-                      raw(
-                          rows,
-                          rawTable + "_large",
-                          new LambdaBench.ArraysStatement(),
-                          SnapshotLoad.WRITE_ITEMS)));
-        }
-        forms.add(
-            machine.during(
-                () -> raw(rows, rawTable + "_batch", new LambdaBench.JdbcBatch(false), batchSize)));
-        MachineCpu.Spent<Double> fastest = forms.get(0);
-        for (MachineCpu.Spent<Double> form : forms) {
-          fastest = form.result() > fastest.result() ? form : fastest;
-        }
-        raws.add(fastest.result());
-        rawUsage.add(fastest.seconds(), items);
+      for (int i = 0; i < rounds; i++) {
+        Round round = round(client, dynalite, machine, rows, "r" + i);
+        scans.add(round.scan().result());
+        scanUsage.add(round.scan().seconds(), items);
+        scanCpu.add(round.scan().seconds().get("relay").orElseThrow() * 1e6 / items);
+        loads.add(round.load());
+        loadUsage.add(round.loadCpu().seconds(), items);
+        loadCpu.add(round.loadCpu().seconds().get("relay").orElseThrow() * 1e6 / items);
+        raws.add(round.raw().result());
+        rawUsage.add(round.raw().seconds(), items);
         log.printf(
             "snapshot: round %d: load %,.0f, Scan %,.0f, raw upsert %,.0f items/s; this process's"
                 + " CPU: load %.1f, Scan %.1f µs/item%n",
-            round + 1,
-            loads.get(round),
-            scans.get(round),
-            raws.get(round),
-            loadCpu.get(round),
-            scanCpu.get(round));
+            i + 1, loads.get(i), scans.get(i), raws.get(i), loadCpu.get(i), scanCpu.get(i));
       }
       long compiledTimed = Jit.millis() - compiledBeforeTimed;
       Stats load = Stats.of(loads);
@@ -276,6 +237,73 @@ final class SnapshotBench {
           "the warm-up stops once the compiler is nearly idle, or at --warm-up-limit");
       reference(table, dynalite, load);
     }
+  }
+
+  /**
+   * One round's measurements: the plain Scan, the load (items/s, and the CPU of its window), and
+   * the fastest raw upsert form.
+   */
+  private record Round(
+      MachineCpu.Spent<Double> scan,
+      double load,
+      MachineCpu.Spent<Double> loadCpu,
+      MachineCpu.Spent<Double> raw) {}
+
+  /** Runs one round, warm-up or timed: its tables are named with {@code suffix}. */
+  private Round round(
+      DynamoDbClient client,
+      EmulatorProcess dynalite,
+      MachineCpu machine,
+      List<PlannedRow> rows,
+      String suffix)
+      throws Exception {
+    MachineCpu.Spent<Double> scan = machine.during(() -> scan(client));
+    String loadTable = "snapshot_load_" + suffix;
+    long compiledBefore = Jit.millis();
+    MachineCpu.Spent<Double> load = machine.during(() -> load(dynalite, loadTable));
+    long compiledDuringLoad = Jit.millis() - compiledBefore;
+    check(loadTable);
+    // The fastest of the bulk forms the relay knows: the one it writes with, at batch-size rows
+    // and at the load's largest write, and a batch.
+    String rawTable = "snapshot_raw_" + suffix;
+    List<MachineCpu.Spent<Double>> forms = new ArrayList<>();
+    forms.add(
+        machine.during(() -> raw(rows, rawTable, new LambdaBench.ArraysStatement(), batchSize)));
+    if (batchSize < SnapshotLoad.WRITE_ITEMS) {
+      forms.add(
+          machine.during(
+              () ->
+                  raw(
+                      rows,
+                      rawTable + "_large",
+                      new LambdaBench.ArraysStatement(),
+                      SnapshotLoad.WRITE_ITEMS)));
+    }
+    forms.add(
+        machine.during(
+            () -> raw(rows, rawTable + "_batch", new LambdaBench.JdbcBatch(false), batchSize)));
+    MachineCpu.Spent<Double> fastest = forms.get(0);
+    StringBuilder each = new StringBuilder();
+    for (MachineCpu.Spent<Double> form : forms) {
+      fastest = form.result() > fastest.result() ? form : fastest;
+      each.append(String.format(" %,.0f items/s", form.result()));
+      form.seconds()
+          .getOrDefault(target.product(), Optional.empty())
+          .ifPresent(
+              cpu ->
+                  each.append(
+                      String.format(" (%s %.0f µs/item)", target.product(), cpu * 1e6 / items)));
+    }
+    load.seconds()
+        .getOrDefault(target.product(), Optional.empty())
+        .ifPresent(
+            cpu ->
+                each.append(
+                    String.format(
+                        "; the load: %s %.0f µs/item", target.product(), cpu * 1e6 / items)));
+    each.append(String.format(", the JIT compiled %,d ms during it", compiledDuringLoad));
+    log.printf("snapshot: %s: raw upsert forms:%s%n", suffix, each);
+    return new Round(scan, items / load.result(), load, fastest);
   }
 
   /** {@code count} items of mixed shape, about 400 to 600 bytes each. */

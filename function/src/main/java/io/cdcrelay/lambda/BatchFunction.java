@@ -49,11 +49,11 @@ final class BatchFunction {
   BatchFunction(FunctionConfig config, Clock clock, PrintStream metrics) {
     Supplier<String> password = config.passwordSource(clock);
     List<JdbcTarget> writers = new ArrayList<>();
-    java.util.Set<io.cdcrelay.sink.TableName> migrated = Relay.sharedState();
+    Relay.Shared shared = Relay.sharedState();
     for (int i = 0; i < config.partsInFlight(); i++) {
       JdbcTarget writer = config.openTarget(password, clock);
       writers.add(writer);
-      relays.add(new Relay(writer, config.settings(), clock, migrated));
+      relays.add(new Relay(writer, config.settings(), clock, shared));
     }
     this.partsInFlight = new PartsInFlight(writers.size(), clock);
     this.deadLetters = () -> config.openDeadLetters(writers.get(0), password);

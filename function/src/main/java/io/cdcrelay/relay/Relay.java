@@ -61,32 +61,50 @@ public final class Relay implements AutoCloseable {
   private final RelaySettings settings;
   private final Clock clock;
   private BatchPlanner planner;
-  // Tables whose rows flagged deleted by an earlier release were moved to the tombstones: by this
-  // relay, or by any relay sharing the set (one migration, with its REFRESH, per table and
-  // process, not one per lane or segment).
-  private final Set<TableName> migrated;
-  // Each table's entry in the state schema, and when it was read.
-  private final Map<TableName, Target.Binding> bindings = new HashMap<>();
-  private final Map<TableName, Instant> bindingReadAt = new HashMap<>();
+  // What this relay shares with the other relays of its target in this process (lanes, segments).
+  private final Shared shared;
 
   public Relay(Target target, RelaySettings settings, Clock clock) {
-    this(target, settings, clock, new HashSet<>());
+    this(target, settings, clock, new Shared());
   }
 
   /**
-   * A relay that shares with others of the same target the set of tables already migrated (see
-   * {@link Target#migrateTombstoneRows}); a shared set must be thread-safe ({@link #sharedState}).
+   * A relay that shares with the others of the same target and settings in this process what they
+   * learnt of each table ({@link Shared}), so that they do once what one relay does once.
    */
-  public Relay(Target target, RelaySettings settings, Clock clock, Set<TableName> migrated) {
+  public Relay(Target target, RelaySettings settings, Clock clock, Shared shared) {
     this.target = target;
     this.settings = settings;
     this.clock = clock;
-    this.migrated = migrated;
+    this.shared = shared;
   }
 
-  /** A set for relays of one target to share (concurrent: each relay runs on its own thread). */
-  public static Set<TableName> sharedState() {
-    return java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** State for the relays of one target to share (each relay runs on its own thread). */
+  public static Shared sharedState() {
+    return new Shared();
+  }
+
+  /**
+   * What relays of one target share, per table: that its rows flagged deleted by an earlier release
+   * were moved to the tombstones ({@link Target#migrateTombstoneRows}; one migration, with its
+   * REFRESH, per table and process, not one per lane or segment), and its entry in the state schema
+   * with when it was read (one binding, and one purge per {@link #PURGE_STEP}, per table and
+   * process: eight segments of a load each bound the table and purged its tombstones). Thread-safe.
+   */
+  public static final class Shared {
+    private final Set<TableName> migrated = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<TableName, TableEntry> tables =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    private TableEntry table(TableName table) {
+      return tables.computeIfAbsent(table, t -> new TableEntry());
+    }
+  }
+
+  /** A table's binding and when it was read; {@code null} until read, or once stale. */
+  private static final class TableEntry {
+    private Target.Binding binding;
+    private Instant readAt;
   }
 
   /** Decodes Kinesis records ("Kinesis Data Streams for DynamoDB") and applies them. */
@@ -361,18 +379,25 @@ public final class Relay implements AutoCloseable {
     target.deadLetter(table, deadLetters);
     deadLetters.forEach(letter -> progress.done(letter.source()));
     counts.deadLettered += deadLetters.size();
-    purgeIfDue(group, binding);
+    purgeIfDue(group);
     return counts;
   }
 
   private Target.Binding binding(Group group) {
-    Instant readAt = bindingReadAt.get(group.table);
-    Instant now = clock.instant();
-    if (readAt == null || readAt.plus(BINDING_TTL).isBefore(now)) {
-      bindings.put(group.table, target.bind(group.table, group.sourceTable, settings.deletes()));
-      bindingReadAt.put(group.table, now);
+    TableEntry entry = shared.table(group.table);
+    synchronized (entry) {
+      return current(entry, group);
     }
-    return bindings.get(group.table);
+  }
+
+  /** The entry's binding, read again when never read or older than {@link #BINDING_TTL}. */
+  private Target.Binding current(TableEntry entry, Group group) {
+    Instant now = clock.instant();
+    if (entry.readAt == null || entry.readAt.plus(BINDING_TTL).isBefore(now)) {
+      entry.binding = target.bind(group.table, group.sourceTable, settings.deletes());
+      entry.readAt = now;
+    }
+    return entry.binding;
   }
 
   private boolean isTooOld(Change change, Target.Binding binding) {
@@ -387,7 +412,7 @@ public final class Relay implements AutoCloseable {
    * one keyed update and one delete per step. Measured from the changes, not the clock, so a relay
    * that lags behind its stream never purges what the stream may still deliver.
    */
-  private void purgeIfDue(Group group, Target.Binding binding) {
+  private void purgeIfDue(Group group) {
     if (settings.deletes() != DeleteMode.HARD || group.changes.isEmpty()) {
       return;
     }
@@ -397,15 +422,22 @@ public final class Relay implements AutoCloseable {
       newest = created.isAfter(newest) ? created : newest;
     }
     Instant horizon = newest.minus(settings.tombstoneRetention());
-    if (horizon.isBefore(Instant.EPOCH.plus(Duration.ofDays(1)))
-        || (binding.purgedBefore() != null
-            && horizon.isBefore(binding.purgedBefore().plus(PURGE_STEP)))) {
+    if (horizon.isBefore(Instant.EPOCH.plus(Duration.ofDays(1)))) {
       return;
     }
-    target.advancePurgeHorizon(group.table, horizon);
-    int purged = target.purgeTombstones(group.table, horizon);
-    bindingReadAt.remove(group.table);
-    LOG.info("purged {} tombstones of {} older than {}", purged, group.table, horizon);
+    TableEntry entry = shared.table(group.table);
+    // One relay of the process purges; the others, waiting, find the horizon it moved.
+    synchronized (entry) {
+      Target.Binding binding = current(entry, group);
+      if (binding.purgedBefore() != null
+          && horizon.isBefore(binding.purgedBefore().plus(PURGE_STEP))) {
+        return;
+      }
+      target.advancePurgeHorizon(group.table, horizon);
+      int purged = target.purgeTombstones(group.table, horizon);
+      entry.readAt = null;
+      LOG.info("purged {} tombstones of {} older than {}", purged, group.table, horizon);
+    }
   }
 
   private void writeTable(
@@ -434,12 +466,12 @@ public final class Relay implements AutoCloseable {
     }
     KeySchema keys =
         target.prepare(table, proposed, settings.ttl() == TtlPolicy.MARK, settings.deletes());
-    if (settings.deletes() == DeleteMode.HARD && migrated.add(table)) {
+    if (settings.deletes() == DeleteMode.HARD && shared.migrated.add(table)) {
       try {
         target.migrateTombstoneRows(table);
       } catch (RuntimeException e) {
         // Not moved: the next batch, of this relay or another, tries again.
-        migrated.remove(table);
+        shared.migrated.remove(table);
         throw e;
       }
     }

@@ -43,9 +43,16 @@ final class RowWriter {
   // removed, so from then on the writer looks up its rows' tombstones without asking for it.
   private final java.util.Set<TableName> marked =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
-  // Tables without a marker in which this writer found no tombstone of a build before the marker.
-  private final java.util.Set<TableName> unmarkedChecked =
+  // Tables without a marker in which a writer of this process found no tombstone of a build before
+  // the marker ("<database> <table>"), and a lock per table for that look: one look per table and
+  // process, not one per segment of a load or lane of a shard.
+  private static final java.util.concurrent.ConcurrentHashMap<String, Object> UNMARKED_CHECKING =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.Set<String> UNMARKED_CHECKED =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
+  // How often writers of this process looked for tombstones without a marker (for tests).
+  static final java.util.concurrent.atomic.AtomicLong UNMARKED_LOOKS =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** Runs between reading the revisions of rows to delete and deleting them (for tests). */
   Runnable beforeBulkDelete = () -> {};
@@ -304,34 +311,42 @@ final class RowWriter {
 
   /**
    * Whether the table has its marker: stored, or written now for tombstones that a build before the
-   * marker stored without one. This writer looks for those once per table, before it first skips a
-   * lookup; a build before the marker must not write to the table from then on.
+   * marker stored without one. The writers of this process look for those once per table, before
+   * the first of them skips a lookup; a build before the marker must not write to the table from
+   * then on.
    */
   private boolean marked(TableName table) throws SQLException {
     if (markerExists(table)) {
       marked.add(table);
       return true;
     }
-    if (unmarkedChecked.contains(table)) {
+    String key = session.database() + " " + table;
+    if (UNMARKED_CHECKED.contains(key)) {
       return false;
     }
-    // Not a lookup by key: CrateDB sees only refreshed tombstones.
-    session.refresh(session.state().tombstones());
-    boolean any;
-    try (PreparedStatement select =
-        session.connection().prepareStatement(session.state().anyTombstone())) {
-      select.setString(1, table.toString());
-      try (ResultSet rs = select.executeQuery()) {
-        any = rs.next();
+    synchronized (UNMARKED_CHECKING.computeIfAbsent(key, k -> new Object())) {
+      if (UNMARKED_CHECKED.contains(key)) {
+        return false;
       }
+      UNMARKED_LOOKS.incrementAndGet();
+      // Not a lookup by key: CrateDB sees only refreshed tombstones.
+      session.refresh(session.state().tombstones());
+      boolean any;
+      try (PreparedStatement select =
+          session.connection().prepareStatement(session.state().anyTombstone())) {
+        select.setString(1, table.toString());
+        try (ResultSet rs = select.executeQuery()) {
+          any = rs.next();
+        }
+      }
+      if (any) {
+        LOG.info("marking the tombstones of {} stored without a marker", table);
+        markTombstones(table);
+        return true;
+      }
+      UNMARKED_CHECKED.add(key);
+      return false;
     }
-    if (any) {
-      LOG.info("marking the tombstones of {} stored without a marker", table);
-      markTombstones(table);
-      return true;
-    }
-    unmarkedChecked.add(table);
-    return false;
   }
 
   /** The versions stored in the rows of the given keys of the table (see {@link Target}). */

@@ -68,7 +68,7 @@ class RelayCoreTest {
 
   @Test
   void relaysSharingTheirStateMoveRowsFlaggedDeletedOncePerTable() {
-    Set<TableName> shared = Relay.sharedState();
+    Relay.Shared shared = Relay.sharedState();
     for (int lane = 0; lane < 3; lane++) {
       new Relay(target, bySourceTable(), CLOCK, shared)
           .apply(List.of(order(10 + lane, upsert("INSERT", "o" + lane, 1, ""))));
@@ -82,9 +82,37 @@ class RelayCoreTest {
   }
 
   @Test
+  void relaysSharingTheirStateBindATableOnceAndPurgeItOncePerHorizon() {
+    long day = java.time.Duration.ofDays(1).toNanos() / 1_000;
+    Relay.Shared shared = Relay.sharedState();
+    Relay a = new Relay(target, bySourceTable(), CLOCK, shared);
+    Relay b = new Relay(target, bySourceTable(), CLOCK, shared);
+    // Both use the table: changes of the epoch's first day, for which no purge is due.
+    a.apply(List.of(order(1, upsert("INSERT", "o1", 1, ""))));
+    b.apply(List.of(order(2, upsert("INSERT", "o2", 2, ""))));
+    assertThat(target.binds).as("one binding for both").containsExactly(ORDERS);
+    // Changes 400 days later: A purges, and B finds the horizon A moved instead of purging again.
+    a.apply(List.of(order(3, upsert("INSERT", "o1", 400 * day, ""))));
+    b.apply(List.of(order(4, upsert("INSERT", "o2", 400 * day + 1, ""))));
+    assertThat(target.purges).containsExactly(ORDERS);
+    assertThat(target.binds).as("read again once after the purge").containsExactly(ORDERS, ORDERS);
+
+    // Without shared state, each relay binds the table, and D purges again with the horizon it
+    // read before C moved it.
+    Relay c = new Relay(target, bySourceTable(), CLOCK);
+    Relay d = new Relay(target, bySourceTable(), CLOCK);
+    c.apply(List.of(user(5, upsert("INSERT", "u1", 1, ""))));
+    d.apply(List.of(user(6, upsert("INSERT", "u2", 2, ""))));
+    c.apply(List.of(user(7, upsert("INSERT", "u1", 400 * day, ""))));
+    d.apply(List.of(user(8, upsert("INSERT", "u2", 400 * day + 1, ""))));
+    assertThat(target.binds).containsExactly(ORDERS, ORDERS, USERS, USERS);
+    assertThat(target.purges).containsExactly(ORDERS, USERS, USERS);
+  }
+
+  @Test
   void aMoveOfFlaggedRowsThatFailedIsTriedAgainByTheNextBatch() {
     target.unavailableAt("migrateTombstoneRows", 1);
-    Set<TableName> shared = Relay.sharedState();
+    Relay.Shared shared = Relay.sharedState();
 
     BatchResult failed =
         new Relay(target, bySourceTable(), CLOCK, shared)

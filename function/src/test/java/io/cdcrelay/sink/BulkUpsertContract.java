@@ -178,6 +178,26 @@ abstract class BulkUpsertContract {
   }
 
   @Test
+  void writersOfOneProcessLookForTombstonesStoredWithoutAMarkerOncePerTable() throws Exception {
+    TableName table = newTable();
+    List<PlannedRow> rows = mixedRows(1).subList(0, 3);
+    List<String> keys = rows.stream().map(PlannedRow::pkJson).toList();
+    long before = RowWriter.UNMARKED_LOOKS.get();
+    try (JdbcTarget first = target(table);
+        JdbcTarget second = target(table)) {
+      first.prepare(table, KEYS, false, DeleteMode.HARD);
+      second.prepare(table, KEYS, false, DeleteMode.HARD);
+      first.upsert(table, rows);
+      assertThat(first.tombstoneVersions(table, keys)).isEmpty();
+      assertThat(second.tombstoneVersions(table, keys)).isEmpty();
+      assertThat(first.tombstoneVersions(table, keys)).isEmpty();
+    }
+    assertThat(RowWriter.UNMARKED_LOOKS.get() - before)
+        .as("looks for tombstones of a build before the marker")
+        .isEqualTo(1);
+  }
+
+  @Test
   void aRowTheDatabaseRefusesSendsTheBatchOnToTheFormThatNamesIt() throws Exception {
     TableName table = newTable();
     try (JdbcTarget target = target(table)) {

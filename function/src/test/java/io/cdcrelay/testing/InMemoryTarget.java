@@ -97,6 +97,7 @@ public final class InMemoryTarget implements Target {
 
   @Override
   public Binding bind(TableName table, String sourceTable, DeleteMode deletes) {
+    binds.add(table);
     return bindings.computeIfAbsent(table, t -> new Binding(sourceTable, deletes, null));
   }
 
@@ -265,6 +266,11 @@ public final class InMemoryTarget implements Target {
   /** The tables of each {@link #migrateTombstoneRows} call, in order. */
   public final List<TableName> migrations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** The tables bound ({@link #bind}) and purged ({@link #purgeTombstones}), call by call. */
+  public final List<TableName> binds = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  public final List<TableName> purges = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   @Override
   public int migrateTombstoneRows(TableName table) {
     migrations.add(table);
@@ -285,6 +291,7 @@ public final class InMemoryTarget implements Target {
 
   @Override
   public int purgeTombstones(TableName table, Instant horizon) {
+    purges.add(table);
     return 0;
   }
 

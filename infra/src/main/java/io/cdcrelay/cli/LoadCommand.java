@@ -295,9 +295,9 @@ final class LoadCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         // One password source for all shard workers: a secret is fetched once and cached.
         Supplier<String> password = config.passwordSource(clock);
-        java.util.Set<io.cdcrelay.sink.TableName> migrated = Relay.sharedState();
+        Relay.Shared shared = Relay.sharedState();
         Supplier<Relay> relays =
-            () -> new Relay(config.openTarget(password, clock), config.settings(), clock, migrated);
+            () -> new Relay(config.openTarget(password, clock), config.settings(), clock, shared);
         String stateSchema = probe(config, password, clock, stop);
         if (stateSchema == null) {
           return 0;

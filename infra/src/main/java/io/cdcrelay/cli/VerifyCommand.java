@@ -129,9 +129,9 @@ final class VerifyCommand implements Callable<Integer> {
     }
     Clock clock = Clock.systemUTC();
     Supplier<String> password = config.passwordSource(clock);
-    java.util.Set<io.cdcrelay.sink.TableName> migrated = Relay.sharedState();
+    Relay.Shared shared = Relay.sharedState();
     Supplier<Relay> relays =
-        () -> new Relay(config.openTarget(password, clock), config.settings(), clock, migrated);
+        () -> new Relay(config.openTarget(password, clock), config.settings(), clock, shared);
     StopSignal stop = new StopSignal();
     try (AutoCloseable signals = stop.onSignals();
         DynamoDbTableSource table = DynamoDbTableSource.from(settings.source())) {

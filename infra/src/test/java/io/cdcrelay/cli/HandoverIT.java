@@ -38,7 +38,8 @@ class HandoverIT extends DynamoDbTableTest {
     dynamo.put(source, TestItems.mixed("id", "h", 200));
     kinesis.createStream(stream, 2);
     MirroredWriters writers = new MirroredWriters(dynamo, source, kinesis, stream, "h", 60, 7);
-    writers.start();
+    // Some seconds of writes: the load of 200 items takes well under one.
+    writers.start(1_500);
     Run run;
     try {
       // The stream relay drains what the stream holds while the table is loaded beside it.

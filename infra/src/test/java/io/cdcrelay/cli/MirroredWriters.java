@@ -36,6 +36,7 @@ final class MirroredWriters {
   private final List<Map.Entry<String, byte[]>> pending = new ArrayList<>();
   private Thread thread;
   private volatile int writes;
+  private volatile int maxWrites = Integer.MAX_VALUE;
   private volatile long lastMicros;
 
   MirroredWriters(
@@ -56,6 +57,16 @@ final class MirroredWriters {
   }
 
   void start() {
+    start(Integer.MAX_VALUE);
+  }
+
+  /**
+   * Starts writing, and stops by itself after {@code maxWrites}: a stream relay that runs until it
+   * has caught up ({@code once=true}) while the writers go on may never end (one such test ran for
+   * 338 s, 42,000 records, on a busy machine).
+   */
+  void start(int maxWrites) {
+    this.maxWrites = maxWrites;
     thread = new Thread(this::write, "writers");
     thread.start();
   }
@@ -86,7 +97,7 @@ final class MirroredWriters {
   }
 
   private void write() {
-    while (running.get()) {
+    while (running.get() && writes < maxWrites) {
       gate.lock();
       try {
         writeOne();

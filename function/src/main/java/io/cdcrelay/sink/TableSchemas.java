@@ -39,6 +39,10 @@ final class TableSchemas {
       new java.util.concurrent.ConcurrentHashMap<>();
   private static final java.util.concurrent.ConcurrentHashMap<String, Long> ADDITIONS =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private static final PublishedColumnTypes PUBLISHED = new PublishedColumnTypes();
+  // How often writers of this JVM read a table's columns to learn its types (for tests).
+  static final java.util.concurrent.atomic.AtomicLong COLUMN_READS =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private final TargetSession session;
   private final Map<TableName, TableState> tables = new HashMap<>();
@@ -132,6 +136,21 @@ final class TableSchemas {
     }
   }
 
+  /**
+   * Brings the writer's types up to this JVM's additions to the table: those the writer that added
+   * the last of them published, else the table's columns read again.
+   */
+  private void catchUp(TableName table, TableState known) {
+    long additions = additions(table);
+    java.util.Optional<ColumnTypes> published = PUBLISHED.current(key(table), additions);
+    if (published.isPresent()) {
+      known.types = published.get();
+      known.additionsRead = additions;
+    } else {
+      refreshColumnTypes(table);
+    }
+  }
+
   /** How often the sub-columns of one write are added before another writer's count as final. */
   private static final int ADD_COLUMN_ATTEMPTS = 5;
 
@@ -160,8 +179,9 @@ final class TableSchemas {
       }
       synchronized (ADDING.computeIfAbsent(key(table), k -> new Object())) {
         if (known.additionsRead != additions(table)) {
-          // Another writer of this JVM added columns since this one read them.
-          refreshColumnTypes(table);
+          // Another writer of this JVM added columns since this one read them: its types, or the
+          // table's.
+          catchUp(table, known);
           missing.clear();
           conflicts = compare(known, needed, missing);
           if (conflicts != null || missing.isEmpty()) {
@@ -173,6 +193,7 @@ final class TableSchemas {
           LOG.debug("added {} sub-columns of data to {}", missing.size(), table);
           known.types.addAll(missing);
           known.additionsRead = ADDITIONS.merge(key(table), 1L, Long::sum);
+          PUBLISHED.publish(key(table), known.additionsRead, known.types);
           return null;
         } catch (SQLException e) {
           session.throwIfUnavailable("adding sub-columns of data to " + table, e);
@@ -244,6 +265,7 @@ final class TableSchemas {
   }
 
   private Map<String, String> readColumns(TableName name) throws SQLException {
+    COLUMN_READS.incrementAndGet();
     Map<String, String> columns = new LinkedHashMap<>();
     try (PreparedStatement statement =
         session.connection().prepareStatement(session.sql().selectColumns())) {

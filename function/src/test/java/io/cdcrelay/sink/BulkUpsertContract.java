@@ -198,6 +198,48 @@ abstract class BulkUpsertContract {
   }
 
   @Test
+  void aWriterTakesTheSubColumnsAnotherWriterOfTheProcessAddedWithoutReadingThem()
+      throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        database().isCrateDb(),
+        "only CrateDB tables get sub-columns of data added by the relay (PostgreSQL stores JSONB)");
+    TableName table = newTable();
+    java.util.Map<List<String>, io.cdcrelay.plan.ColumnType> columns =
+        java.util.Map.of(
+            List.of("n"), io.cdcrelay.plan.ColumnType.parse("bigint"),
+            List.of("s"), io.cdcrelay.plan.ColumnType.parse("text"));
+    List<PlannedRow> rows = new ArrayList<>();
+    for (PlannedRow row : mixedRows(1).subList(0, 3)) {
+      rows.add(
+          new PlannedRow(
+              row.pkJson(),
+              row.version(),
+              false,
+              "{\"n\":" + rows.size() + ",\"s\":\"v\"}",
+              null,
+              Set.of(),
+              row.winner(),
+              row.sequenceNumbers(),
+              Optional.empty(),
+              columns));
+    }
+    try (JdbcTarget first = target(table);
+        JdbcTarget second = target(table)) {
+      first.prepare(table, KEYS, false, DeleteMode.HARD);
+      second.prepare(table, KEYS, false, DeleteMode.HARD);
+      assertThat(first.upsert(table, rows.subList(0, 2)).batchFailed()).isFalse();
+      long before = TableSchemas.COLUMN_READS.get();
+      assertThat(second.upsert(table, rows.subList(1, 3)).batchFailed()).isFalse();
+      assertThat(TableSchemas.COLUMN_READS.get() - before)
+          .as("reads of the table's columns by the second writer")
+          .isZero();
+      assertThat(second.columnTypes(table).get(List.of("n")))
+          .contains(io.cdcrelay.plan.ColumnType.parse("bigint"));
+    }
+    assertThat(TableRows.liveItems(database(), table)).hasSize(3);
+  }
+
+  @Test
   void aRowTheDatabaseRefusesSendsTheBatchOnToTheFormThatNamesIt() throws Exception {
     TableName table = newTable();
     try (JdbcTarget target = target(table)) {

@@ -4,29 +4,30 @@ import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.change.Decoded;
 import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
-import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.relay.BatchResult;
-import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.TargetUnavailableException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Loads one segment of a parallel Scan: a thread of the segment's own reads its pages ahead into a
- * {@link PageQueue}, while the segment applies the pages read so far with the relay core, together
- * up to {@link SnapshotLoad#WRITE_ITEMS} items, then records the last one's {@code
- * LastEvaluatedKey} as the segment's cursor — at most every {@link #CURSOR_EVERY}, at the segment's
- * end and when it is stopped — so a restart re-reads at most that long of pages, and re-applying
- * them changes nothing. A failed read or write is retried with exponential backoff until {@code
- * giveUpAfter} has passed without success; then the segment ends as failed, at its last recorded
- * cursor.
+ * {@link PageQueue}, while the segment hands the pages read so far (up to {@link
+ * SnapshotLoad#WRITE_ITEMS} items) to the load's {@link SharedWrites}, which apply them with other
+ * segments' pages with the relay core, then records the last one's {@code LastEvaluatedKey} as the
+ * segment's cursor — at most every {@link #CURSOR_EVERY}, at the segment's end and when it is
+ * stopped — so a restart re-reads at most that long of pages, and re-applying them changes nothing.
+ * A failed read or write is retried with exponential backoff until {@code giveUpAfter} has passed
+ * without success; then the segment ends as failed, at its last recorded cursor.
  */
 final class SegmentScan implements Callable<SegmentScan.Outcome> {
 
@@ -57,7 +58,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
       int segment, Status status, long items, Optional<String> lastKey, Optional<String> failure) {}
 
   private final TableSource source;
-  private final Relay relay;
+  private final SharedWrites writes;
   private final SnapshotCursors cursors;
   private final SnapshotCursors.Load load;
   private final SnapshotCursors.Segment start;
@@ -71,7 +72,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
 
   SegmentScan(
       TableSource source,
-      Relay relay,
+      SharedWrites writes,
       SnapshotCursors cursors,
       SnapshotCursors.Load load,
       SnapshotCursors.Segment start,
@@ -83,7 +84,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
       boolean consistentRead,
       Duration giveUpAfter) {
     this.source = source;
-    this.relay = relay;
+    this.writes = writes;
     this.cursors = cursors;
     this.load = load;
     this.start = start;
@@ -95,6 +96,19 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
     this.consistentRead = consistentRead;
     this.giveUpAfter = giveUpAfter;
   }
+
+  /**
+   * How many hand-overs of pages a segment has unsettled while it takes the next pages: its pages
+   * join other segments' writes while its earlier ones are written.
+   */
+  static final int HANDED_OVER = 2;
+
+  /**
+   * Pages handed over to the writes: their changes, the write's result once applied ({@code null}
+   * when there is nothing to write), their items, and the last of them.
+   */
+  private record HandedOver(
+      List<Decoded> changes, CompletableFuture<BatchResult> applied, int items, ScanPage last) {}
 
   /** Thrown when an attempt cannot be retried, or retries ran out. */
   private static final class GiveUp extends Exception {
@@ -117,39 +131,69 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
     Map<String, AttributeValue> readFrom = from;
     Thread reader = new Thread(() -> readAll(queue, readFrom), "segment-" + segment + "-read");
     reader.setDaemon(true);
-    try (relay) {
+    // Pages handed over to the writes and not settled yet, in the order read.
+    ArrayDeque<HandedOver> handedOver = new ArrayDeque<>();
+    GiveUp readFailure = null;
+    try {
       reader.start();
       while (true) {
-        List<ScanPage> pages = take(queue);
+        List<ScanPage> pages;
+        try {
+          pages = take(queue);
+        } catch (GiveUp e) {
+          readFailure = e;
+          pages = List.of();
+        }
         if (pages.isEmpty()) {
+          // Stopped, or the read failed: what the writes applied of the pages handed over counts,
+          // in order, so that the cursor recorded at the end covers every row written.
+          for (int n = appliedBeforeEnd(handedOver); n > 0; n--) {
+            HandedOver next = handedOver.poll();
+            items += next.items();
+            from = next.last().lastKey();
+            progress.pageApplied(next.items(), 0);
+          }
+          if (readFailure != null) {
+            throw readFailure;
+          }
           return stopped(segment, items, from, recorded, recordedItems);
         }
         ScanPage last = pages.get(pages.size() - 1);
         List<Map<String, AttributeValue>> read = items(pages);
-        int deadLettered = 0;
-        if (!read.isEmpty()) {
-          BatchResult result = apply(changes.upserts(read));
-          if (result == null) {
+        List<Decoded> upserts = read.isEmpty() ? List.of() : changes.upserts(read);
+        handedOver.add(
+            new HandedOver(
+                upserts, upserts.isEmpty() ? null : writes.handOver(upserts), read.size(), last));
+        // Settled in order: the first once it is applied, or waited for when it is one too many
+        // or the segment is read.
+        while (!handedOver.isEmpty()
+            && (handedOver.size() > HANDED_OVER
+                || last.isLast()
+                || handedOver.peek().applied() == null
+                || handedOver.peek().applied().isDone())) {
+          HandedOver next = handedOver.poll();
+          if (next.applied() != null && apply(next.changes(), next.applied()) == null) {
             return stopped(segment, items, from, recorded, recordedItems);
           }
-          deadLettered = result.deadLettered();
-        }
-        items += read.size();
-        from = last.lastKey();
-        progress.pageApplied(read.size(), deadLettered);
-        if (last.isLast() || System.nanoTime() - recordedAt >= CURSOR_EVERY.toNanos()) {
-          String cursor = last.isLast() ? null : ItemJson.text(last.lastKey());
-          if (!record(segment, cursor, items)) {
-            return stopped(segment, items, from, recorded, recordedItems);
+          items += next.items();
+          from = next.last().lastKey();
+          // Its dead letters are counted by the write that applied it (SharedWrites).
+          progress.pageApplied(next.items(), 0);
+          boolean end = next.last().isLast();
+          if (end || System.nanoTime() - recordedAt >= CURSOR_EVERY.toNanos()) {
+            String cursor = end ? null : ItemJson.text(next.last().lastKey());
+            if (!record(segment, cursor, items)) {
+              return stopped(segment, items, from, recorded, recordedItems);
+            }
+            recorded = Optional.ofNullable(cursor);
+            recordedItems = items;
+            recordedAt = System.nanoTime();
           }
-          recorded = Optional.ofNullable(cursor);
-          recordedItems = items;
-          recordedAt = System.nanoTime();
-        }
-        if (last.isLast()) {
-          progress.segmentDone();
-          LOG.info("segment {} of {} done: {} items", segment, load.totalSegments(), items);
-          return new Outcome(segment, Status.DONE, items, Optional.empty(), Optional.empty());
+          if (end) {
+            progress.segmentDone();
+            LOG.info("segment {} of {} done: {} items", segment, load.totalSegments(), items);
+            return new Outcome(segment, Status.DONE, items, Optional.empty(), Optional.empty());
+          }
         }
       }
     } catch (GiveUp e) {
@@ -167,6 +211,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
       // when the load stops anyway, which ends the read's waits and retries. Closing the queue
       // drops the pages read ahead, and the reader ends once its read returns.
       queue.close();
+      writes.segmentEnded();
     }
   }
 
@@ -282,8 +327,32 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
     return new Outcome(segment, status, recordedItems, recorded, failure);
   }
 
-  /** Applies the page until it is applied; {@code null} when stopped first. */
-  private BatchResult apply(List<Decoded> page) throws GiveUp {
+  /**
+   * How many of the first hand-overs were applied, once a segment ends early: waits for their
+   * writes, without retrying one that failed.
+   */
+  private int appliedBeforeEnd(ArrayDeque<HandedOver> handedOver) {
+    int applied = 0;
+    for (HandedOver handed : handedOver) {
+      try {
+        if (handed.applied() != null && !writes.await(handed.applied()).succeeded()) {
+          break;
+        }
+      } catch (RuntimeException e) {
+        break;
+      }
+      applied++;
+    }
+    return applied;
+  }
+
+  /**
+   * Applies the page until it is applied, its first attempt the write it was handed over to; {@code
+   * null} when stopped first.
+   */
+  private BatchResult apply(List<Decoded> page, CompletableFuture<BatchResult> handedOver)
+      throws GiveUp {
+    AtomicReference<CompletableFuture<BatchResult>> first = new AtomicReference<>(handedOver);
     try {
       return Retry.untilStopped(
               stop,
@@ -297,8 +366,9 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
                       pause.toMillis(),
                       e.getMessage()),
               () -> {
-                BatchResult result = relay.applyDecoded(page);
-                LOG.info(BatchLog.text(result));
+                CompletableFuture<BatchResult> attempt = first.getAndSet(null);
+                BatchResult result =
+                    writes.await(attempt != null ? attempt : writes.handOver(page));
                 if (!result.succeeded()) {
                   throw new BatchNotApplied(result);
                 }

@@ -62,7 +62,7 @@ public final class SnapshotLoad {
 
   /**
    * @param stateSchema where the cursors are kept
-   * @param relays a relay core per segment (each with its own connection)
+   * @param relays a relay core per writer of the load (each with its own connection)
    * @param terminal where the live progress line goes, or {@code null} for log lines
    */
   public SnapshotLoad(
@@ -167,10 +167,19 @@ public final class SnapshotLoad {
     SnapshotProgress progress =
         new SnapshotProgress(
             load.items(), table.itemCount(), load.totalSegments(), (int) doneBefore, terminal);
+    int running = (int) (load.totalSegments() - doneBefore);
     // Another segment's failure stops the others after their page; a signal stops them too.
     try (LoadWorkers<SegmentScan.Outcome> workers =
-        new LoadWorkers<>(
-            stop, Math.max(1, load.totalSegments()), "snapshot-stop", "segment", progress)) {
+            new LoadWorkers<>(
+                stop, Math.max(1, load.totalSegments()), "snapshot-stop", "segment", progress);
+        SharedWrites writes =
+            new SharedWrites(
+                Math.max(1, Math.min(running, SharedWrites.MAX_WRITERS)),
+                () -> writer(relays.get()),
+                running,
+                WRITE_ITEMS,
+                SharedWrites.LINGER,
+                progress)) {
       StopSignal segmentsStop = workers.stop();
       for (SnapshotCursors.Segment segment : load.segments()) {
         if (segment.done()) {
@@ -186,7 +195,7 @@ public final class SnapshotLoad {
         SegmentScan scan =
             new SegmentScan(
                 source,
-                relays.get(),
+                writes,
                 cursors,
                 load,
                 segment,
@@ -212,6 +221,21 @@ public final class SnapshotLoad {
     // What the last pages consumed is paid for before the load ends: the budget holds end to end.
     budget.settle(stop);
     return result(table, target, cursors, load, outcomes, progress, budget);
+  }
+
+  /** A writer of the load's shared writes: a relay core of its own. */
+  private static SharedWrites.Writer writer(Relay relay) {
+    return new SharedWrites.Writer() {
+      @Override
+      public io.cdcrelay.relay.BatchResult apply(List<io.cdcrelay.change.Decoded> changes) {
+        return relay.applyDecoded(changes);
+      }
+
+      @Override
+      public void close() {
+        relay.close();
+      }
+    };
   }
 
   private Result result(

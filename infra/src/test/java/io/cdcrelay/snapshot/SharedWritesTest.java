@@ -18,6 +18,14 @@ import org.junit.jupiter.api.Test;
 
 class SharedWritesTest {
 
+  // A thread per task: each waits, and the common pool may have a single thread.
+  private static final java.util.concurrent.Executor THREADS =
+      task -> {
+        Thread thread = new Thread(task);
+        thread.setDaemon(true);
+        thread.start();
+      };
+
   /**
    * A writer that records the size of each write, and holds the first until released; shared by the
    * writers of a test.
@@ -137,9 +145,9 @@ class SharedWritesTest {
       writer.firstStarted.await(10, TimeUnit.SECONDS);
       CompletableFuture<BatchResult> second = writes.handOver(changes(5));
       CompletableFuture<BatchResult> awaitingFirst =
-          CompletableFuture.supplyAsync(() -> writes.await(first));
+          CompletableFuture.supplyAsync(() -> writes.await(first), THREADS);
       CompletableFuture<BatchResult> awaitingSecond =
-          CompletableFuture.supplyAsync(() -> writes.await(second));
+          CompletableFuture.supplyAsync(() -> writes.await(second), THREADS);
       Thread.sleep(200);
       assertThat(second)
           .as("two segments of three wait; the third may still hand over, the linger is long")
@@ -206,7 +214,7 @@ class SharedWritesTest {
     CompletableFuture<BatchResult> underWay = writes.handOver(changes(1));
     writer.firstStarted.await(10, TimeUnit.SECONDS);
     CompletableFuture<BatchResult> waiting = writes.handOver(changes(1));
-    CompletableFuture<Void> closing = CompletableFuture.runAsync(writes::close);
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(writes::close, THREADS);
     Thread.sleep(200);
     assertThat(closing).as("the write under way is not cut off").isNotDone();
     assertThat(waiting).isCompletedExceptionally();

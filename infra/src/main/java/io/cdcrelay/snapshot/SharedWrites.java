@@ -132,11 +132,6 @@ final class SharedWrites implements AutoCloseable {
     }
   }
 
-  /** Hands over a segment's changes and waits for the result of the write that applies them. */
-  BatchResult apply(List<Decoded> changes) {
-    return await(handOver(changes));
-  }
-
   /** A segment ended: it hands over nothing more, and no write waits for it. */
   synchronized void segmentEnded() {
     segments--;

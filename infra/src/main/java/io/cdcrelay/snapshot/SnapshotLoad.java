@@ -1,9 +1,11 @@
 package io.cdcrelay.snapshot;
 
 import io.cdcrelay.change.ChangeVersion;
+import io.cdcrelay.change.Decoded;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
+import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetSql;
@@ -227,7 +229,7 @@ public final class SnapshotLoad {
   private static SharedWrites.Writer writer(Relay relay) {
     return new SharedWrites.Writer() {
       @Override
-      public io.cdcrelay.relay.BatchResult apply(List<io.cdcrelay.change.Decoded> changes) {
+      public BatchResult apply(List<Decoded> changes) {
         return relay.applyDecoded(changes);
       }
 

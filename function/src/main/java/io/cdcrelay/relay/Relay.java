@@ -1,6 +1,7 @@
 package io.cdcrelay.relay;
 
 import io.cdcrelay.change.Change;
+import io.cdcrelay.change.ChangeVersion;
 import io.cdcrelay.change.DeadLetter;
 import io.cdcrelay.change.Decoded;
 import io.cdcrelay.change.Operation;
@@ -409,8 +410,10 @@ public final class Relay implements AutoCloseable {
   /**
    * Moves the table's purge horizon to the newest change applied minus the tombstone retention, at
    * most once per {@link #PURGE_STEP} of it, and removes the tombstones before it: a bounded cost,
-   * one keyed update and one delete per step. Measured from the changes, not the clock, so a relay
-   * that lags behind its stream never purges what the stream may still deliver.
+   * one keyed update and one delete per step. Measured from the stream's changes, not the clock, so
+   * a relay that lags behind its stream never purges what the stream may still deliver; a full
+   * load's rows (read versions, {@link ChangeVersion#LOWEST_SEQUENCE}) move nothing: purging is the
+   * stream's maintenance, and a load's writers would wait for it.
    */
   private void purgeIfDue(Group group) {
     if (settings.deletes() != DeleteMode.HARD || group.changes.isEmpty()) {
@@ -418,6 +421,9 @@ public final class Relay implements AutoCloseable {
     }
     Instant newest = Instant.EPOCH;
     for (Change change : group.changes) {
+      if (ChangeVersion.LOWEST_SEQUENCE.equals(change.source().sequenceNumber())) {
+        continue;
+      }
       Instant created = change.createdAt();
       newest = created.isAfter(newest) ? created : newest;
     }

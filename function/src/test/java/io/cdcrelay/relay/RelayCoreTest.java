@@ -110,6 +110,41 @@ class RelayCoreTest {
   }
 
   @Test
+  void aLoadsRowsMoveNoPurgeHorizonTheStreamsChangesDo() {
+    long day = java.time.Duration.ofDays(1).toNanos() / 1_000;
+    Relay relay = new Relay(target, bySourceTable(), CLOCK);
+    // Rows of a full load 400 days in: read versions, which the stream's maintenance leaves alone.
+    relay.applyDecoded(List.of(loaded("o1", 400 * day), loaded("o2", 400 * day)));
+    assertThat(target.rows.get(ORDERS)).hasSize(2);
+    assertThat(target.purges).as("a load purges nothing").isEmpty();
+    // A change of the stream, as new, moves the horizon and purges.
+    relay.apply(List.of(order(1, upsert("INSERT", "o1", 400 * day + 1, ""))));
+    assertThat(target.purges).containsExactly(ORDERS);
+  }
+
+  /** An item of a full load, as the snapshot hands it over: a read version, sequence "0". */
+  private static io.cdcrelay.change.Decoded loaded(String id, long micros) {
+    Map<String, io.cdcrelay.change.AttributeValue> keys =
+        Map.of("id", new io.cdcrelay.change.AttributeValue.S(id));
+    SourceRecord source =
+        new SourceRecord(
+            "snapshot",
+            io.cdcrelay.change.ChangeVersion.LOWEST_SEQUENCE,
+            new byte[0],
+            Instant.EPOCH);
+    return new io.cdcrelay.change.Decoded.Ok(
+        new io.cdcrelay.change.Change(
+            io.cdcrelay.change.Operation.INSERT,
+            "orders",
+            keys,
+            keys,
+            Map.of(),
+            micros,
+            false,
+            source));
+  }
+
+  @Test
   void aMoveOfFlaggedRowsThatFailedIsTriedAgainByTheNextBatch() {
     target.unavailableAt("migrateTombstoneRows", 1);
     Relay.Shared shared = Relay.sharedState();

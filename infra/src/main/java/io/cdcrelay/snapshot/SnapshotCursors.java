@@ -45,6 +45,7 @@ public final class SnapshotCursors implements AutoCloseable {
   private final String target;
   private final Clock clock;
   private final int socketTimeoutSeconds;
+  private final String upsert;
   private Connection connection;
 
   /** One segment's position. */
@@ -78,6 +79,17 @@ public final class SnapshotCursors implements AutoCloseable {
     this.target = target;
     this.clock = clock;
     this.socketTimeoutSeconds = socketTimeoutSeconds;
+    this.upsert =
+        "INSERT INTO "
+            + table.quoted()
+            + " (\"source\", \"target_table\", \"segment\", \"total_segments\", \"last_key\","
+            + " \"done\", \"items\", \"started_at\", \"updated_at\")"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (\"source\", \"target_table\", \"segment\") DO UPDATE SET"
+            + " \"total_segments\" = excluded.\"total_segments\","
+            + " \"last_key\" = excluded.\"last_key\", \"done\" = excluded.\"done\","
+            + " \"items\" = excluded.\"items\", \"started_at\" = excluded.\"started_at\","
+            + " \"updated_at\" = excluded.\"updated_at\"";
   }
 
   /** The table the cursors are kept in. */
@@ -110,11 +122,28 @@ public final class SnapshotCursors implements AutoCloseable {
   public synchronized Load begin(int totalSegments, Instant startedAt) {
     List<Segment> segments = new ArrayList<>();
     try {
-      Connection c = connect();
-      upsert(c, META, null, false, 0, totalSegments, startedAt);
-      for (int s = 0; s < totalSegments; s++) {
-        upsert(c, s, null, false, 0, totalSegments, startedAt);
-        segments.add(new Segment(s, Optional.empty(), false, 0));
+      // One round trip for all rows (a bulk operation on CrateDB), not one per segment.
+      try (PreparedStatement statement = connect().prepareStatement(upsert)) {
+        bind(statement, META, null, false, 0, totalSegments, startedAt);
+        statement.addBatch();
+        for (int s = 0; s < totalSegments; s++) {
+          bind(statement, s, null, false, 0, totalSegments, startedAt);
+          statement.addBatch();
+          segments.add(new Segment(s, Optional.empty(), false, 0));
+        }
+        int[] counts = statement.executeBatch();
+        for (int i = 0; i < counts.length; i++) {
+          // CrateDB reports a failed row of a bulk as -2 (SPEC §5), PostgreSQL each row as 1.
+          if (counts[i] != 1) {
+            throw new TargetUnavailableException(
+                "the cursor of segment "
+                    + (i - 1)
+                    + " was not written (row count "
+                    + counts[i]
+                    + ")",
+                null);
+          }
+        }
       }
     } catch (SQLException e) {
       throw failure("beginning the load", e);
@@ -182,31 +211,8 @@ public final class SnapshotCursors implements AutoCloseable {
       int totalSegments,
       Instant startedAt)
       throws SQLException {
-    try (PreparedStatement statement =
-        c.prepareStatement(
-            "INSERT INTO "
-                + table.quoted()
-                + " (\"source\", \"target_table\", \"segment\", \"total_segments\", \"last_key\","
-                + " \"done\", \"items\", \"started_at\", \"updated_at\")"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (\"source\", \"target_table\", \"segment\") DO UPDATE SET"
-                + " \"total_segments\" = excluded.\"total_segments\","
-                + " \"last_key\" = excluded.\"last_key\", \"done\" = excluded.\"done\","
-                + " \"items\" = excluded.\"items\", \"started_at\" = excluded.\"started_at\","
-                + " \"updated_at\" = excluded.\"updated_at\"")) {
-      statement.setString(1, source);
-      statement.setString(2, target);
-      statement.setInt(3, segment);
-      statement.setInt(4, totalSegments);
-      if (lastKey == null) {
-        statement.setNull(5, Types.VARCHAR);
-      } else {
-        statement.setString(5, lastKey);
-      }
-      statement.setBoolean(6, done);
-      statement.setLong(7, items);
-      statement.setTimestamp(8, Timestamp.from(startedAt));
-      statement.setTimestamp(9, Timestamp.from(clock.instant()));
+    try (PreparedStatement statement = c.prepareStatement(upsert)) {
+      bind(statement, segment, lastKey, done, items, totalSegments, startedAt);
       int count = statement.executeUpdate();
       if (count != 1) {
         throw new TargetUnavailableException(
@@ -216,6 +222,30 @@ public final class SnapshotCursors implements AutoCloseable {
     }
     LOG.debug(
         "cursor {} -> {} segment {}: {} items, done={}", source, target, segment, items, done);
+  }
+
+  private void bind(
+      PreparedStatement statement,
+      int segment,
+      String lastKey,
+      boolean done,
+      long items,
+      int totalSegments,
+      Instant startedAt)
+      throws SQLException {
+    statement.setString(1, source);
+    statement.setString(2, target);
+    statement.setInt(3, segment);
+    statement.setInt(4, totalSegments);
+    if (lastKey == null) {
+      statement.setNull(5, Types.VARCHAR);
+    } else {
+      statement.setString(5, lastKey);
+    }
+    statement.setBoolean(6, done);
+    statement.setLong(7, items);
+    statement.setTimestamp(8, Timestamp.from(startedAt));
+    statement.setTimestamp(9, Timestamp.from(clock.instant()));
   }
 
   private Connection connect() throws SQLException {

@@ -25,7 +25,32 @@ final class TargetSession {
   private final int socketTimeoutSeconds;
   private final String configuredStateSchema;
 
+  /**
+   * What the sessions of one process learnt of a database, once for all of them: its dialect, its
+   * default schema, and the state schemas whose tables were made sure of. A load's writers, a
+   * Lambda container's lanes and the CLI's steps each open a session of their own, and each asked
+   * and created again (on CrateDB 6.4.3, a {@code CREATE TABLE IF NOT EXISTS} of an existing table
+   * takes milliseconds, on the path to the first write).
+   */
+  private static final class Known {
+    final TargetSql sql;
+    final String defaultSchema;
+    final java.util.Set<String> stateSchemas = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    Known(TargetSql sql, String defaultSchema) {
+      this.sql = sql;
+      this.defaultSchema = defaultSchema;
+    }
+  }
+
+  /** A database as a URL names it: its JDBC URL, user and schema (the URL's, else the default). */
+  private record Database(String jdbcUrl, String user, String schema) {}
+
+  private static final java.util.Map<Database, Known> KNOWN =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private final ConnectionPool pool;
+  private Known known;
   private Connection connection;
   private TargetSql sql;
   private String defaultSchema;
@@ -87,9 +112,18 @@ final class TargetSession {
               () -> JdbcConnections.open(url, password, socketTimeoutSeconds, "cdc-relay"),
               clock.instant());
       if (sql == null) {
-        sql = detect(connection);
-        defaultSchema =
-            url.schema() != null ? url.schema() : JdbcConnections.currentSchema(connection);
+        Database database = new Database(url.jdbcUrl(), url.user(), url.schema());
+        known = KNOWN.get(database);
+        if (known == null) {
+          known =
+              new Known(
+                  detect(connection),
+                  url.schema() != null ? url.schema() : JdbcConnections.currentSchema(connection));
+          Known earlier = KNOWN.putIfAbsent(database, known);
+          known = earlier != null ? earlier : known;
+        }
+        sql = known.sql;
+        defaultSchema = known.defaultSchema;
         state =
             new StateSql(
                 configuredStateSchema != null ? configuredStateSchema : defaultSchema,
@@ -120,7 +154,8 @@ final class TargetSession {
 
   void connectState() {
     connect();
-    if (stateReady) {
+    if (stateReady || known.stateSchemas.contains(state.schema())) {
+      stateReady = true;
       return;
     }
     try {
@@ -129,6 +164,7 @@ final class TargetSession {
       createIfAbsent(state.createTombstones());
       createIfAbsent(state.createStatus());
       stateReady = true;
+      known.stateSchemas.add(state.schema());
     } catch (SQLException e) {
       throw failure("creating the state tables in schema " + state.schema(), e);
     }
@@ -228,6 +264,10 @@ final class TargetSession {
 
   /** Drops the connection after a failure; the next call opens a new one and checks it. */
   void reset() {
+    if (known != null && state != null) {
+      // After a failure, the next session makes sure of the state tables again.
+      known.stateSchemas.remove(state.schema());
+    }
     if (connection != null) {
       Connection failed = connection;
       connection = null;

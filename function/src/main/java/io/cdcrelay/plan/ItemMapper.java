@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.decode.DynamoDbJson;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -244,18 +242,15 @@ public final class ItemMapper {
   }
 
   private static String writeData(Map<String, AttributeValue> data) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator json = Json.FACTORY.createGenerator(out)) {
-      json.writeStartObject();
-      for (Map.Entry<String, AttributeValue> e : data.entrySet()) {
-        json.writeFieldName(e.getKey());
-        writePlain(json, e.getValue());
-      }
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
+    return Json.write(
+        json -> {
+          json.writeStartObject();
+          for (Map.Entry<String, AttributeValue> e : data.entrySet()) {
+            json.writeFieldName(e.getKey());
+            writePlain(json, e.getValue());
+          }
+          json.writeEndObject();
+        });
   }
 
   private static void writePlain(JsonGenerator json, AttributeValue value) throws IOException {
@@ -310,17 +305,14 @@ public final class ItemMapper {
       // Most items: no generator to set up for an empty object.
       return EMPTY_OBJECT;
     }
-    StringWriter out = new StringWriter();
-    try (JsonGenerator json = Json.FACTORY.createGenerator(out)) {
-      json.writeStartObject();
-      for (Map.Entry<String, AttributeValue> e : aux.entrySet()) {
-        json.writeFieldName(e.getKey());
-        DynamoDbJson.write(json, e.getValue());
-      }
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
+    return Json.write(
+        json -> {
+          json.writeStartObject();
+          for (Map.Entry<String, AttributeValue> e : aux.entrySet()) {
+            json.writeFieldName(e.getKey());
+            DynamoDbJson.write(json, e.getValue());
+          }
+          json.writeEndObject();
+        });
   }
 }

@@ -1,10 +1,6 @@
 package io.cdcrelay.plan;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.cdcrelay.change.AttributeValue;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,33 +97,30 @@ public record KeySchema(List<KeyColumn> columns) {
     if (keys.size() != columns.size()) {
       throw mismatch(keys);
     }
-    StringWriter out = new StringWriter();
-    try (JsonGenerator json = Json.FACTORY.createGenerator(out)) {
-      json.writeStartObject();
-      for (KeyColumn column : columns) {
-        AttributeValue value = keys.get(column.name());
-        if (value == null || !value.type().equals(column.type().name())) {
-          throw mismatch(keys);
-        }
-        json.writeFieldName(column.name());
-        if (value instanceof AttributeValue.S s) {
-          json.writeString(s.value());
-        } else if (value instanceof AttributeValue.B b) {
-          json.writeString(b.base64());
-        } else {
-          BigDecimal number = ((AttributeValue.N) value).value();
-          switch (column.numbers()) {
-            case BIGINT -> json.writeNumber(toBigint(column.name(), number));
-            case NUMBER -> json.writeNumber(canonical(number));
-            case TEXT -> json.writeString(canonical(number));
+    return Json.write(
+        json -> {
+          json.writeStartObject();
+          for (KeyColumn column : columns) {
+            AttributeValue value = keys.get(column.name());
+            if (value == null || !value.type().equals(column.type().name())) {
+              throw mismatch(keys);
+            }
+            json.writeFieldName(column.name());
+            if (value instanceof AttributeValue.S s) {
+              json.writeString(s.value());
+            } else if (value instanceof AttributeValue.B b) {
+              json.writeString(b.base64());
+            } else {
+              BigDecimal number = ((AttributeValue.N) value).value();
+              switch (column.numbers()) {
+                case BIGINT -> json.writeNumber(toBigint(column.name(), number));
+                case NUMBER -> json.writeNumber(canonical(number));
+                case TEXT -> json.writeString(canonical(number));
+              }
+            }
           }
-        }
-      }
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
+          json.writeEndObject();
+        });
   }
 
   /** The number's one decimal text: no exponent, no trailing zeros ({@code 1.50} → {@code 1.5}). */

@@ -1,10 +1,7 @@
 package io.cdcrelay.plan;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.decode.DynamoDbJson;
-import java.io.IOException;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -242,62 +239,73 @@ public final class ItemMapper {
   }
 
   private static String writeData(Map<String, AttributeValue> data) {
-    return Json.write(
-        json -> {
-          json.writeStartObject();
-          for (Map.Entry<String, AttributeValue> e : data.entrySet()) {
-            json.writeFieldName(e.getKey());
-            writePlain(json, e.getValue());
-          }
-          json.writeEndObject();
-        });
+    return Json.text(out -> writeObject(out, data));
   }
 
-  private static void writePlain(JsonGenerator json, AttributeValue value) throws IOException {
+  private static void writeObject(StringBuilder out, Map<String, AttributeValue> fields) {
+    out.append('{');
+    boolean first = true;
+    for (Map.Entry<String, AttributeValue> e : fields.entrySet()) {
+      if (!first) {
+        out.append(',');
+      }
+      first = false;
+      Json.string(out, e.getKey());
+      out.append(':');
+      writePlain(out, e.getValue());
+    }
+    out.append('}');
+  }
+
+  private static void writePlain(StringBuilder out, AttributeValue value) {
     if (value instanceof AttributeValue.S s) {
-      json.writeString(s.value());
+      Json.string(out, s.value());
     } else if (value instanceof AttributeValue.N n) {
       // Always a double literal ("42.0"), as the reference writes it, so that CrateDB types a
       // new sub-column DOUBLE and a later fraction is never cut off by a BIGINT column.
-      json.writeNumber(n.value().doubleValue());
+      Json.number(out, n.value().doubleValue());
     } else if (value instanceof AttributeValue.B b) {
-      json.writeString(b.base64());
+      Json.string(out, b.base64());
     } else if (value instanceof AttributeValue.Bool b) {
-      json.writeBoolean(b.value());
+      out.append(b.value());
     } else if (value instanceof AttributeValue.Null) {
-      json.writeNull();
+      out.append("null");
     } else if (value instanceof AttributeValue.M m) {
-      json.writeStartObject();
-      for (Map.Entry<String, AttributeValue> e : m.value().entrySet()) {
-        json.writeFieldName(e.getKey());
-        writePlain(json, e.getValue());
-      }
-      json.writeEndObject();
+      writeObject(out, m.value());
     } else if (value instanceof AttributeValue.L l) {
-      json.writeStartArray();
-      for (AttributeValue element : l.value()) {
-        writePlain(json, element);
+      out.append('[');
+      for (int i = 0; i < l.value().size(); i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        writePlain(out, l.value().get(i));
       }
-      json.writeEndArray();
+      out.append(']');
     } else if (value instanceof AttributeValue.SS ss) {
-      json.writeStartArray();
-      for (String s : ss.value()) {
-        json.writeString(s);
-      }
-      json.writeEndArray();
+      writeStrings(out, ss.value());
     } else if (value instanceof AttributeValue.NS ns) {
-      json.writeStartArray();
-      for (BigDecimal n : ns.value()) {
-        json.writeNumber(n.doubleValue());
+      out.append('[');
+      for (int i = 0; i < ns.value().size(); i++) {
+        if (i > 0) {
+          out.append(',');
+        }
+        Json.number(out, ns.value().get(i).doubleValue());
       }
-      json.writeEndArray();
+      out.append(']');
     } else if (value instanceof AttributeValue.BS bs) {
-      json.writeStartArray();
-      for (String s : bs.value()) {
-        json.writeString(s);
-      }
-      json.writeEndArray();
+      writeStrings(out, bs.value());
     }
+  }
+
+  private static void writeStrings(StringBuilder out, List<String> values) {
+    out.append('[');
+    for (int i = 0; i < values.size(); i++) {
+      if (i > 0) {
+        out.append(',');
+      }
+      Json.string(out, values.get(i));
+    }
+    out.append(']');
   }
 
   private static String writeAux(Map<String, AttributeValue> aux) {

@@ -97,29 +97,34 @@ public record KeySchema(List<KeyColumn> columns) {
     if (keys.size() != columns.size()) {
       throw mismatch(keys);
     }
-    return Json.write(
-        json -> {
-          json.writeStartObject();
-          for (KeyColumn column : columns) {
+    return Json.text(
+        out -> {
+          out.append('{');
+          for (int i = 0; i < columns.size(); i++) {
+            KeyColumn column = columns.get(i);
             AttributeValue value = keys.get(column.name());
             if (value == null || !value.type().equals(column.type().name())) {
               throw mismatch(keys);
             }
-            json.writeFieldName(column.name());
+            if (i > 0) {
+              out.append(',');
+            }
+            Json.string(out, column.name());
+            out.append(':');
             if (value instanceof AttributeValue.S s) {
-              json.writeString(s.value());
+              Json.string(out, s.value());
             } else if (value instanceof AttributeValue.B b) {
-              json.writeString(b.base64());
+              Json.string(out, b.base64());
             } else {
               BigDecimal number = ((AttributeValue.N) value).value();
               switch (column.numbers()) {
-                case BIGINT -> json.writeNumber(toBigint(column.name(), number));
-                case NUMBER -> json.writeNumber(canonical(number));
-                case TEXT -> json.writeString(canonical(number));
+                case BIGINT -> out.append(toBigint(column.name(), number));
+                case NUMBER -> out.append(canonical(number));
+                case TEXT -> Json.string(out, canonical(number));
               }
             }
           }
-          json.writeEndObject();
+          out.append('}');
         });
   }
 

@@ -135,6 +135,12 @@ sealed interface Shape {
     // With no fraction, precision - scale is the count of integer digits: 18 fit in a BIGINT.
     if (value.scale() <= 0 && precision - value.scale() <= 18) {
       integral = true;
+    } else if (doubleExact) {
+      // A fraction of at most 15 digits below 10^15 is further from a whole number than the
+      // double's rounding reaches (10^(exponent-14) against 10^(exponent-15)), and a whole number
+      // there is exact: the double is whole when the number is.
+      double d = value.doubleValue();
+      integral = d == Math.rint(d);
     } else {
       integral = value.signum() == 0 || value.stripTrailingZeros().scale() <= 0;
       if (integral) {

@@ -8,9 +8,13 @@ import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The generator a thread reuses: each document whole and alone, even after one that failed. */
+/**
+ * The generator and the plain writer a thread reuses: each document whole and alone, even after one
+ * that failed, and the plain writer's text the generator's to the character.
+ */
 class JsonTest {
 
   @Test
@@ -47,6 +51,71 @@ class JsonTest {
                     false)
                 .dataJson())
         .isEqualTo("{\"v\":[\"s\"]}");
+  }
+
+  @Test
+  void thePlainWriterWritesEveryCharacterAsTheGeneratorDoes() {
+    for (int c = 0; c <= Character.MAX_VALUE; c++) {
+      String value = "a" + (char) c + "b";
+      assertThat(Json.text(out -> Json.string(out, value)))
+          .as("character %04x", c)
+          .isEqualTo(Json.write(json -> json.writeString(value)));
+    }
+  }
+
+  @Test
+  void thePlainWriterWritesStringsAndNumbersAsTheGeneratorDoes() {
+    Random random = new Random(11);
+    char[] alphabet = "ab\"\\/\n\t\r\u0000\u001f\u007fé€\ud83d\ude00 ".toCharArray();
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder value = new StringBuilder();
+      for (int n = random.nextInt(12); n > 0; n--) {
+        value.append(alphabet[random.nextInt(alphabet.length)]);
+      }
+      String text = value.toString();
+      double number =
+          switch (i % 4) {
+            case 0 -> Double.longBitsToDouble(random.nextLong());
+            case 1 -> random.nextInt();
+            case 2 -> random.nextInt(1_000_000) / 100.0;
+            default -> random.nextDouble() * Math.pow(10, random.nextInt(40) - 20);
+          };
+      assertThat(
+              Json.text(
+                  out -> {
+                    out.append('[');
+                    Json.string(out, text);
+                    out.append(',');
+                    Json.number(out, number);
+                    out.append(']');
+                  }))
+          .isEqualTo(
+              Json.write(
+                  json -> {
+                    json.writeStartArray();
+                    json.writeString(text);
+                    json.writeNumber(number);
+                    json.writeEndArray();
+                  }));
+    }
+    for (double special :
+        new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0}) {
+      assertThat(Json.text(out -> Json.number(out, special)))
+          .isEqualTo(Json.write(json -> json.writeNumber(special)));
+    }
+  }
+
+  @Test
+  void aTextThatFailedHalfWayLeavesNothingInTheNext() {
+    assertThatThrownBy(
+            () ->
+                Json.text(
+                    out -> {
+                      out.append("{\"half\":");
+                      throw new IllegalStateException("refused");
+                    }))
+        .hasMessage("refused");
+    assertThat(Json.text(out -> Json.string(out, "next"))).isEqualTo("\"next\"");
   }
 
   private static Map<String, AttributeValue> twoKeys(String id, String n) {

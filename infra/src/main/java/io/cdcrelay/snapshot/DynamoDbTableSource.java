@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -56,6 +57,9 @@ public final class DynamoDbTableSource implements TableSource {
   private final DynamoDbClient client;
   private final String table;
 
+  /** Scan pages read by {@link ScanBodyReader} rather than by the SDK. */
+  private final AtomicLong pagesReadFromBody = new AtomicLong();
+
   public DynamoDbTableSource(DynamoDbClient client, String tableReference) {
     this.client = client;
     this.table = tableReference;
@@ -72,7 +76,10 @@ public final class DynamoDbTableSource implements TableSource {
                     .build())
             .region(Region.of(url.region()))
             .credentialsProvider(credentials(url))
-            .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
+            .overrideConfiguration(
+                c ->
+                    c.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .addExecutionInterceptor(new ScanBodyReader()));
     url.endpoint().ifPresent(builder::endpointOverride);
     return new DynamoDbTableSource(builder.build(), url.tableReference());
   }
@@ -151,11 +158,18 @@ public final class DynamoDbTableSource implements TableSource {
     if (!startKey.isEmpty()) {
       request.exclusiveStartKey(SdkItems.toSdk(startKey));
     }
+    // Read from the body by the client's ScanBodyReader where it has one.
+    ScanBodyReader.Page page = new ScanBodyReader.Page();
+    request.overrideConfiguration(c -> c.putExecutionAttribute(ScanBodyReader.PAGE, page));
     ScanResponse response;
     try {
       response = client.scan(request.build());
     } catch (SdkException e) {
       throw failure("Scan of segment " + segment + " of " + table, e);
+    }
+    if (page.read()) {
+      pagesReadFromBody.incrementAndGet();
+      return new ScanPage(page.items(), page.lastKey(), page.consumedCapacity());
     }
     List<Map<String, AttributeValue>> items = new ArrayList<>(response.items().size());
     response.items().forEach(item -> items.add(SdkItems.toModel(item)));
@@ -167,6 +181,11 @@ public final class DynamoDbTableSource implements TableSource {
         items,
         response.hasLastEvaluatedKey() ? SdkItems.toModel(response.lastEvaluatedKey()) : Map.of(),
         consumed);
+  }
+
+  /** How many Scan pages were read from the response body rather than by the SDK. */
+  long pagesReadFromBody() {
+    return pagesReadFromBody.get();
   }
 
   @Override

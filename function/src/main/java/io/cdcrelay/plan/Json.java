@@ -56,7 +56,7 @@ final class Json {
   /**
    * The document as text, written straight into a builder the thread reuses: the same text as the
    * generator writes (its escapes, its numbers), without its bookkeeping of contexts and buffers
-   * (planning a row took 0.95× of its time with it, one warm thread).
+   * (planning takes 0.95× of the time it took with the generator, on one warm thread).
    */
   static String text(Text document) {
     StringBuilder out = TEXT.get();

@@ -134,9 +134,16 @@ final class RowWriter {
       UpsertArrays.bind(connection, statement, session.sql().jsonType(), rows, known.expiry);
       Map<String, String> versions = new HashMap<>(size * 2);
       java.util.Set<String> updated = new java.util.HashSet<>();
+      // A planned pk is canonical already: a key returned as the very same text (CrateDB writes
+      // objects as compact JSON) needs no parsing.
+      java.util.Set<String> planned = new java.util.HashSet<>(size * 2);
+      for (PlannedRow row : rows) {
+        planned.add(row.pkJson());
+      }
       try (ResultSet rs = statement.executeQuery()) {
         while (rs.next()) {
-          String pk = canonicalPk(known.keys, rs.getString(1));
+          String returned = rs.getString(1);
+          String pk = planned.contains(returned) ? returned : canonicalPk(known.keys, returned);
           versions.put(pk, rs.getString(2));
           // False only for a row found in place that another change had written (upsertArrays).
           if (!rs.getBoolean(3) && !rs.wasNull()) {

@@ -62,4 +62,44 @@ class RowWriterTest {
     assertThat(RowWriter.canonicalPk(bigint, "{\"n\":7}"))
         .isEqualTo(bigint.toJson(Map.of("n", new AttributeValue.N(new BigDecimal("7")))));
   }
+
+  /**
+   * The planner's pk is its own canonical form, so that a key given back as the same text can be
+   * taken as it is (RowWriter's writes of arrays): keys of every type and number form, with text
+   * that needs escaping.
+   */
+  @Test
+  void thePlannersPkIsItsOwnCanonicalForm() {
+    KeySchema keys =
+        new KeySchema(
+            List.of(
+                new KeySchema.KeyColumn("b", KeySchema.KeyType.B),
+                new KeySchema.KeyColumn("n", KeySchema.KeyType.N),
+                new KeySchema.KeyColumn("s", KeySchema.KeyType.S)));
+    KeySchema text =
+        new KeySchema(
+            List.of(new KeySchema.KeyColumn("n", KeySchema.KeyType.N, KeySchema.NumberKey.TEXT)));
+    KeySchema bigint =
+        new KeySchema(
+            List.of(new KeySchema.KeyColumn("n", KeySchema.KeyType.N, KeySchema.NumberKey.BIGINT)));
+    List<String> strings =
+        List.of("", "plain", "q\"uote", "back\\slash", "tab\tnew\nline\u0001", "ü€😀", "a/b");
+    List<String> numbers =
+        List.of("0", "7", "-1.50", "1E+125", "1.2345E-129", "123456789012345678");
+    for (String s : strings) {
+      for (String n : numbers) {
+        String planned =
+            keys.toJson(
+                Map.of(
+                    "b", new AttributeValue.B("AAH/"),
+                    "n", new AttributeValue.N(new BigDecimal(n)),
+                    "s", new AttributeValue.S(s)));
+        assertThat(RowWriter.canonicalPk(keys, planned)).as("%s %s", s, n).isEqualTo(planned);
+        String asText = text.toJson(Map.of("n", new AttributeValue.N(new BigDecimal(n))));
+        assertThat(RowWriter.canonicalPk(text, asText)).isEqualTo(asText);
+      }
+    }
+    String whole = bigint.toJson(Map.of("n", new AttributeValue.N(new BigDecimal("-42"))));
+    assertThat(RowWriter.canonicalPk(bigint, whole)).isEqualTo(whole);
+  }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 
 /**
  * Maps a DynamoDB item onto the {@code data} and {@code aux} columns.
@@ -273,37 +274,24 @@ public final class ItemMapper {
     } else if (value instanceof AttributeValue.M m) {
       writeObject(out, m.value());
     } else if (value instanceof AttributeValue.L l) {
-      out.append('[');
-      for (int i = 0; i < l.value().size(); i++) {
-        if (i > 0) {
-          out.append(',');
-        }
-        writePlain(out, l.value().get(i));
-      }
-      out.append(']');
+      writeArray(out, l.value(), ItemMapper::writePlain);
     } else if (value instanceof AttributeValue.SS ss) {
-      writeStrings(out, ss.value());
+      writeArray(out, ss.value(), Json::string);
     } else if (value instanceof AttributeValue.NS ns) {
-      out.append('[');
-      for (int i = 0; i < ns.value().size(); i++) {
-        if (i > 0) {
-          out.append(',');
-        }
-        Json.number(out, ns.value().get(i).doubleValue());
-      }
-      out.append(']');
+      writeArray(out, ns.value(), (o, n) -> Json.number(o, n.doubleValue()));
     } else if (value instanceof AttributeValue.BS bs) {
-      writeStrings(out, bs.value());
+      writeArray(out, bs.value(), Json::string);
     }
   }
 
-  private static void writeStrings(StringBuilder out, List<String> values) {
+  private static <T> void writeArray(
+      StringBuilder out, List<T> values, BiConsumer<StringBuilder, T> element) {
     out.append('[');
     for (int i = 0; i < values.size(); i++) {
       if (i > 0) {
         out.append(',');
       }
-      Json.string(out, values.get(i));
+      element.accept(out, values.get(i));
     }
     out.append(']');
   }

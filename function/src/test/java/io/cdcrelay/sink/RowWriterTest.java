@@ -49,12 +49,8 @@ class RowWriterTest {
 
   @Test
   void textAndBigintNumberKeysKeepTheirForm() {
-    KeySchema text =
-        new KeySchema(
-            List.of(new KeySchema.KeyColumn("n", KeySchema.KeyType.N, KeySchema.NumberKey.TEXT)));
-    KeySchema bigint =
-        new KeySchema(
-            List.of(new KeySchema.KeyColumn("n", KeySchema.KeyType.N, KeySchema.NumberKey.BIGINT)));
+    KeySchema text = numberKey(KeySchema.NumberKey.TEXT);
+    KeySchema bigint = numberKey(KeySchema.NumberKey.BIGINT);
     String big = "12345678901234567890123456789012345678";
 
     assertThat(RowWriter.canonicalPk(text, "{\"n\": \"" + big + "\"}"))
@@ -76,12 +72,8 @@ class RowWriterTest {
                 new KeySchema.KeyColumn("b", KeySchema.KeyType.B),
                 new KeySchema.KeyColumn("n", KeySchema.KeyType.N),
                 new KeySchema.KeyColumn("s", KeySchema.KeyType.S)));
-    KeySchema text =
-        new KeySchema(
-            List.of(new KeySchema.KeyColumn("n", KeySchema.KeyType.N, KeySchema.NumberKey.TEXT)));
-    KeySchema bigint =
-        new KeySchema(
-            List.of(new KeySchema.KeyColumn("n", KeySchema.KeyType.N, KeySchema.NumberKey.BIGINT)));
+    KeySchema text = numberKey(KeySchema.NumberKey.TEXT);
+    KeySchema bigint = numberKey(KeySchema.NumberKey.BIGINT);
     List<String> strings =
         List.of("", "plain", "q\"uote", "back\\slash", "tab\tnew\nline\u0001", "ü€😀", "a/b");
     List<String> numbers =
@@ -101,5 +93,10 @@ class RowWriterTest {
     }
     String whole = bigint.toJson(Map.of("n", new AttributeValue.N(new BigDecimal("-42"))));
     assertThat(RowWriter.canonicalPk(bigint, whole)).isEqualTo(whole);
+  }
+
+  /** A key of one number attribute {@code n}, kept in the given form. */
+  private static KeySchema numberKey(KeySchema.NumberKey form) {
+    return new KeySchema(List.of(new KeySchema.KeyColumn("n", KeySchema.KeyType.N, form)));
   }
 }

@@ -42,6 +42,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.postgresql.util.PGobject;
 
 /**
@@ -128,7 +129,10 @@ final class LambdaBench {
         warmUpLimit,
         MAX_WARM_UP_ROUNDS,
         log,
-        i -> measure(handler, sql, raws, largest, "warm_large" + i, null));
+        i -> {
+          measure(handler, sql, raws, largest, "warm_large" + i, null);
+          return Optional.empty();
+        });
     usages.clear();
     long compiledBeforeTimed = Jit.millis();
 

@@ -115,7 +115,7 @@ class BenchCommandIT {
     assertThat(table).hasSize(10);
     assertThat(table.get(0))
         .contains("relay load dynamodb://, 2 segments, batch-size 40, 300 items", "items/s")
-        .contains("limit: plain parallel Scan, 2 segments", "(n=1)", "×");
+        .contains("limit: the load's parallel Scan alone, 2 segments", "(n=1)", "×");
     assertThat(table.get(1)).contains("limit: raw bulk upsert, 2 connections", "×");
     assertThat(table.get(2)).contains("the slower limit", "×");
     assertThat(table.get(3)).contains("the load's CPU in this process", "µs/item", "×");

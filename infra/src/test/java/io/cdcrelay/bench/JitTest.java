@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 class JitTest {
@@ -19,6 +21,16 @@ class JitTest {
 
   /** Rounds of about 20 ms while the compiler works {@code compiling} ms per round. */
   private void warmUp(Duration limit, int maxRounds, long... compiling) throws Exception {
+    warmUp(limit, maxRounds, i -> Optional.empty(), compiling);
+  }
+
+  /** As above, each round naming the stretch {@code timedAlone} gives for its index. */
+  private void warmUp(
+      Duration limit,
+      int maxRounds,
+      IntFunction<Optional<Jit.Window>> timedAlone,
+      long... compiling)
+      throws Exception {
     AtomicLong compiled = new AtomicLong();
     Jit.warmUp(
         "part",
@@ -30,6 +42,7 @@ class JitTest {
           rounds.add(i);
           Thread.sleep(20);
           compiled.addAndGet(compiling[Math.min(i, compiling.length - 1)]);
+          return timedAlone.apply(i);
         },
         compiled::get);
   }
@@ -42,6 +55,20 @@ class JitTest {
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("part: warm-up round 1: ", "of which the JIT compiled 50 ms")
         .contains("part: warm-up round 4: ");
+  }
+
+  @Test
+  void theStretchTimedAloneMustBeNearlyIdleToo() throws Exception {
+    // The whole round is idle from the start (no compiling counted); its timed stretch of 100 ms
+    // is not while the compiler works 5 ms or more in it.
+    long[] inStretch = {40, 5, 4, 0};
+    warmUp(Duration.ofMinutes(1), 10, i -> Optional.of(new Jit.Window(100, inStretch[i])), 0);
+    assertThat(rounds).containsExactly(0, 1, 2);
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains(
+            "part: warm-up round 1: ", "its timed stretch 100 ms, of which the JIT compiled 40 ms")
+        .contains("part: warm-up round 3: ")
+        .doesNotContain("part: warm-up round 4: ");
   }
 
   @Test

@@ -144,11 +144,10 @@ final class SnapshotBench {
       MachineCpu.Usage rawUsage = new MachineCpu.Usage();
       // Warm-up, not counted: rounds exactly as the timed ones (Scan, load, check, every raw
       // form, each measured) until the JIT is nearly idle, in the round and in its load, so that
-      // the figures are of compiled
-      // code, as in a load of a table larger than this one (in a single cold round the JIT
-      // compiler took more CPU than the load's own threads; and with a warm-up that left out the
-      // JDBC batch form and the measuring, the compiler took 1 s of CPU in every timed round). The
-      // first load, cold, is reported on its own.
+      // the figures are of compiled code, as in a load of a table larger than this one (in a
+      // single cold round the JIT compiler took more CPU than the load's own threads; and with a
+      // warm-up that left out the JDBC batch form and the measuring, the compiler took 1 s of CPU
+      // in every timed round). The first load, cold, is reported on its own.
       long warmStart = System.nanoTime();
       double[] cold = new double[1];
       Jit.warmUp(

@@ -64,6 +64,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
   private final SnapshotCursors.Segment start;
   private final SnapshotChanges changes;
   private final CapacityBudget budget;
+  private final ReadAllowance allowance;
   private final SnapshotProgress progress;
   private final StopSignal stop;
   private final int batchSize;
@@ -78,6 +79,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
       SnapshotCursors.Segment start,
       SnapshotChanges changes,
       CapacityBudget budget,
+      ReadAllowance allowance,
       SnapshotProgress progress,
       StopSignal stop,
       int batchSize,
@@ -90,6 +92,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
     this.start = start;
     this.changes = changes;
     this.budget = budget;
+    this.allowance = allowance;
     this.progress = progress;
     this.stop = stop;
     this.batchSize = batchSize;
@@ -129,7 +132,9 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
     PageQueue<GiveUp> queue =
         new PageQueue<>(Math.max(1, SnapshotLoad.WRITE_ITEMS / Math.max(1, batchSize)));
     Map<String, AttributeValue> readFrom = from;
-    Thread reader = new Thread(() -> readAll(queue, readFrom), "segment-" + segment + "-read");
+    ReadAllowance.Lease lease = allowance.lease();
+    Thread reader =
+        new Thread(() -> readAll(queue, lease, readFrom), "segment-" + segment + "-read");
     reader.setDaemon(true);
     // Pages handed over to the writes and not settled yet, in the order read.
     ArrayDeque<HandedOver> handedOver = new ArrayDeque<>();
@@ -161,9 +166,15 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
         ScanPage last = pages.get(pages.size() - 1);
         List<Map<String, AttributeValue>> read = items(pages);
         List<Decoded> upserts = read.isEmpty() ? List.of() : changes.upserts(read);
-        handedOver.add(
-            new HandedOver(
-                upserts, upserts.isEmpty() ? null : writes.handOver(upserts), read.size(), last));
+        CompletableFuture<BatchResult> applied = null;
+        if (!upserts.isEmpty()) {
+          applied = writes.handOver(upserts);
+          // The pages' share of the read allowance comes back once their write is done, whatever
+          // its outcome: a page written again after a failure is this segment's to hold.
+          int share = read.size();
+          applied.whenComplete((result, failure) -> lease.give(share));
+        }
+        handedOver.add(new HandedOver(upserts, applied, read.size(), last));
         // Settled in order: the first once it is applied, or waited for when it is one too many
         // or the segment is read.
         while (!handedOver.isEmpty()
@@ -211,32 +222,50 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
       // when the load stops anyway, which ends the read's waits and retries. Closing the queue
       // drops the pages read ahead, and the reader ends once its read returns.
       queue.close();
+      lease.close();
       writes.segmentEnded();
     }
   }
 
   /**
-   * The reader: reads the segment's pages from {@code from} on, within the read-capacity budget,
-   * into the queue until the last page, a stop, or a failure that retries could not overcome.
+   * The reader: reads the segment's pages from {@code from} on, within the read-capacity budget and
+   * the load's read allowance, into the queue until the last page, a stop, or a failure that
+   * retries could not overcome.
    */
-  private void readAll(PageQueue<GiveUp> queue, Map<String, AttributeValue> from) {
+  private void readAll(
+      PageQueue<GiveUp> queue, ReadAllowance.Lease lease, Map<String, AttributeValue> from) {
     int segment = start.segment();
     try {
       Map<String, AttributeValue> next = from;
       while (true) {
         int limit = budget.limit(batchSize, load.totalSegments());
+        int taken = lease.take(limit, stop::isStopped);
+        if (taken == 0) {
+          // Stopped, or the segment ended.
+          break;
+        }
         double estimate = budget.estimate(limit);
         if (stop.isStopped() || !budget.acquire(estimate, stop)) {
+          lease.give(taken);
           break;
         }
         Map<String, AttributeValue> after = next;
-        ScanPage page =
-            retrying(
-                "reading segment " + segment,
-                () -> source.scan(segment, load.totalSegments(), after, limit, consistentRead));
+        ScanPage page;
+        try {
+          page =
+              retrying(
+                  "reading segment " + segment,
+                  () -> source.scan(segment, load.totalSegments(), after, limit, consistentRead));
+        } catch (GiveUp | RuntimeException | Error e) {
+          lease.give(taken);
+          throw e;
+        }
         if (page == null) {
+          lease.give(taken);
           break;
         }
+        // What the page did not fill goes back at once; the rest once its write is done.
+        lease.give(taken - page.items().size());
         budget.spend(estimate, page.consumedCapacity(), page.items().size());
         if (!queue.put(page) || page.isLast()) {
           break;

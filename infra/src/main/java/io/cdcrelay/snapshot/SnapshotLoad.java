@@ -170,13 +170,17 @@ public final class SnapshotLoad {
         new SnapshotProgress(
             load.items(), table.itemCount(), load.totalSegments(), (int) doneBefore, terminal);
     int running = (int) (load.totalSegments() - doneBefore);
+    int writers = Math.max(1, Math.min(running, SharedWrites.MAX_WRITERS));
+    // The items read and not yet written, all segments together: every writer busy, one write's
+    // worth waiting.
+    ReadAllowance allowance = ReadAllowance.forWriters(writers, WRITE_ITEMS);
     // Another segment's failure stops the others after their page; a signal stops them too.
     try (LoadWorkers<SegmentScan.Outcome> workers =
             new LoadWorkers<>(
                 stop, Math.max(1, load.totalSegments()), "snapshot-stop", "segment", progress);
         SharedWrites writes =
             new SharedWrites(
-                Math.max(1, Math.min(running, SharedWrites.MAX_WRITERS)),
+                writers,
                 () -> writer(relays.get()),
                 running,
                 WRITE_ITEMS,
@@ -203,6 +207,7 @@ public final class SnapshotLoad {
                 segment,
                 changes,
                 budget,
+                allowance,
                 progress,
                 segmentsStop,
                 settings.source().batchSize(),

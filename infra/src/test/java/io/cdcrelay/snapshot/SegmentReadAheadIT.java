@@ -8,7 +8,6 @@ import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.plan.KeySchema;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.TableName;
-import io.cdcrelay.sink.Target;
 import io.cdcrelay.source.DynamoDbTableUrl;
 import io.cdcrelay.testing.InterceptedTarget;
 import io.cdcrelay.testing.PostgresDatabase;
@@ -25,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A segment reads its next pages while the relay applies the ones read before, so that the source
@@ -146,8 +146,141 @@ class SegmentReadAheadIT {
    */
   private static List<Integer> load(
       PagedSource source, CountDownLatch awaited, AtomicBoolean opened) throws Exception {
+    List<Integer> writes = new CopyOnWriteArrayList<>();
+    load(
+        source,
+        "read_ahead",
+        1,
+        PAGE_SIZE,
+        source.pages * PAGE_SIZE,
+        (method, args) -> {
+          if (method.equals("upsert")) {
+            if (writes.isEmpty()) {
+              source.firstWriteBegan.countDown();
+              opened.set(awaited.await(10, TimeUnit.SECONDS));
+            }
+            writes.add(((List<?>) args[1]).size());
+          }
+        });
+    assertThat(source.reads).as("each page read once").hasValue(source.pages);
+    assertThat(writes.stream().mapToInt(Integer::intValue).sum())
+        .as("rows written, over %s", writes)
+        .isEqualTo(source.pages * PAGE_SIZE);
+    return writes;
+  }
+
+  /**
+   * Many segments of pages of {@code batchSize} small items, each page counted as it is read; every
+   * read at once, so that the reads run ahead of the target as far as the load lets them.
+   */
+  private static final class SegmentedSource implements TableSource {
+    final int segments;
+    final int pagesPerSegment;
+    final int batchSize;
+    final AtomicInteger itemsRead = new AtomicInteger();
+
+    /** Called with the items read so far, as each page's read ends. */
+    final java.util.function.IntConsumer onRead;
+
+    SegmentedSource(
+        int segments, int pagesPerSegment, int batchSize, java.util.function.IntConsumer onRead) {
+      this.segments = segments;
+      this.pagesPerSegment = pagesPerSegment;
+      this.batchSize = batchSize;
+      this.onRead = onRead;
+    }
+
+    @Override
+    public TableDescription describe() {
+      return new TableDescription(
+          "segmented",
+          "arn:aws:dynamodb:us-east-1:123456789012:table/segmented",
+          List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S)),
+          (long) segments * pagesPerSegment * batchSize,
+          0,
+          Optional.empty());
+    }
+
+    @Override
+    public ScanPage scan(
+        int segment,
+        int totalSegments,
+        Map<String, AttributeValue> startKey,
+        int limit,
+        boolean consistentRead) {
+      int page =
+          startKey.isEmpty()
+              ? 0
+              : Integer.parseInt(((AttributeValue.S) startKey.get("page")).value());
+      List<Map<String, AttributeValue>> items = new java.util.ArrayList<>(batchSize);
+      for (int i = 0; i < batchSize; i++) {
+        items.add(Map.of("id", new AttributeValue.S(segment + "-" + page + "-" + i)));
+      }
+      Map<String, AttributeValue> next =
+          page + 1 < pagesPerSegment
+              ? Map.of("page", new AttributeValue.S(Integer.toString(page + 1)))
+              : Map.of();
+      onRead.accept(itemsRead.addAndGet(items.size()));
+      return new ScanPage(items, next, 1.0);
+    }
+
+    @Override
+    public Optional<Map<String, AttributeValue>> getItem(Map<String, AttributeValue> key) {
+      throw new UnsupportedOperationException("the load reads no single item");
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  @Timeout(120) // a share of the allowance never given back would stop the readers for good
+  void theItemsReadAndNotYetWrittenStayWithinTheLoadsAllowance() throws Exception {
+    // 8 segments of 2,000 items, read at once, while each write waits 20 ms: without a bound the
+    // segments read most of the 16,000 items ahead of the writes (each up to four writes' worth).
+    int segments = 8;
+    AtomicInteger started = new AtomicInteger();
+    AtomicInteger mostAhead = new AtomicInteger();
+    SegmentedSource source =
+        new SegmentedSource(
+            segments, 20, 100, read -> mostAhead.accumulateAndGet(read - started.get(), Math::max));
+    load(
+        source,
+        "read_allowance",
+        segments,
+        100,
+        segments * 20 * 100,
+        (method, args) -> {
+          if (method.equals("upsert")) {
+            started.addAndGet(((List<?>) args[1]).size());
+            Thread.sleep(20);
+          }
+        });
+
+    // Four writers busy, one write's worth waiting.
+    int allowance = (SharedWrites.MAX_WRITERS + 1) * SnapshotLoad.WRITE_ITEMS;
+    assertThat(source.itemsRead).hasValue(16_000);
+    assertThat(mostAhead.get())
+        .as("items read before their write began, at most")
+        .isPositive()
+        .isLessThanOrEqualTo(allowance);
+  }
+
+  /**
+   * Loads the source into a fresh table of that name with {@code segments} and {@code batchSize},
+   * each call to the target going through {@code hook} first; checks that the load is done with
+   * {@code items} rows in the table.
+   */
+  private static void load(
+      TableSource source,
+      String tableName,
+      int segments,
+      int batchSize,
+      int items,
+      InterceptedTarget.Before hook)
+      throws Exception {
     PostgresDatabase database = PostgresDatabase.get();
-    TableName table = new TableName(database.schema(), "read_ahead");
+    TableName table = new TableName(database.schema(), tableName);
     try (Connection connection = database.connect();
         Statement statement = connection.createStatement()) {
       statement.execute("DROP TABLE IF EXISTS " + table.quoted());
@@ -155,13 +288,15 @@ class SegmentReadAheadIT {
     FunctionConfig config =
         FunctionConfig.fromEnvironment(Map.of("CRATEDB_SQLALCHEMY_URL", database.userUrl(table)));
     Clock clock = Clock.systemUTC();
-    List<Integer> writes = new CopyOnWriteArrayList<>();
     SnapshotLoad load =
         new SnapshotLoad(
             // --restart: the cursors of an earlier run of this test are not resumed.
             SnapshotSettings.of(
                 DynamoDbTableUrl.parse(
-                    "dynamodb://aws/readahead?region=us-east-1&segments=1&batch-size=" + PAGE_SIZE),
+                    "dynamodb://aws/readahead?region=us-east-1&segments="
+                        + segments
+                        + "&batch-size="
+                        + batchSize),
                 true,
                 null,
                 null,
@@ -170,21 +305,11 @@ class SegmentReadAheadIT {
             () -> null,
             database.schema(),
             source,
-            () -> {
-              Target waiting =
-                  InterceptedTarget.of(
-                      config.openTarget(() -> null, clock),
-                      (method, args) -> {
-                        if (method.equals("upsert")) {
-                          if (writes.isEmpty()) {
-                            source.firstWriteBegan.countDown();
-                            opened.set(awaited.await(10, TimeUnit.SECONDS));
-                          }
-                          writes.add(((List<?>) args[1]).size());
-                        }
-                      });
-              return new Relay(waiting, config.settings(), clock);
-            },
+            () ->
+                new Relay(
+                    InterceptedTarget.of(config.openTarget(() -> null, clock), hook),
+                    config.settings(),
+                    clock),
             null,
             new StopSignal(),
             clock);
@@ -192,16 +317,11 @@ class SegmentReadAheadIT {
     SnapshotLoad.Result result = load.run();
 
     assertThat(result.status()).as(result.summary()).isEqualTo(SnapshotLoad.Status.DONE);
-    assertThat(source.reads).as("each page read once").hasValue(source.pages);
-    assertThat(writes.stream().mapToInt(Integer::intValue).sum())
-        .as("rows written, over %s", writes)
-        .isEqualTo(source.pages * PAGE_SIZE);
     try (Connection connection = database.connect();
         Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + table.quoted())) {
       assertThat(rows.next()).isTrue();
-      assertThat(rows.getInt(1)).as("rows loaded").isEqualTo(source.pages * PAGE_SIZE);
+      assertThat(rows.getInt(1)).as("rows loaded").isEqualTo(items);
     }
-    return writes;
   }
 }

@@ -234,22 +234,28 @@ class SegmentReadAheadIT {
   }
 
   @Test
-  @Timeout(120) // a share of the allowance never given back would stop the readers for good
+  @Timeout(60) // a share of the allowance never given back would stop the readers for good
   void theItemsReadAndNotYetWrittenStayWithinTheLoadsAllowance() throws Exception {
-    // 8 segments of 2,000 items, read at once, while each write waits 20 ms: without a bound the
-    // segments read most of the 16,000 items ahead of the writes (each up to four writes' worth).
-    int segments = 8;
+    // 4 segments (4 writers) of 6,000 items, read at once, while each write waits 20 ms: without a
+    // bound the segments read up to four writes' worth each ahead of the writes. Each segment
+    // holds more than the whole allowance, so that none can end on what it took alone: a share
+    // not given back when its write is done stops the load for good.
+    int segments = 4;
+    int pages = 60;
     AtomicInteger started = new AtomicInteger();
     AtomicInteger mostAhead = new AtomicInteger();
     SegmentedSource source =
         new SegmentedSource(
-            segments, 20, 100, read -> mostAhead.accumulateAndGet(read - started.get(), Math::max));
+            segments,
+            pages,
+            100,
+            read -> mostAhead.accumulateAndGet(read - started.get(), Math::max));
     load(
         source,
         "read_allowance",
         segments,
         100,
-        segments * 20 * 100,
+        segments * pages * 100,
         (method, args) -> {
           if (method.equals("upsert")) {
             started.addAndGet(((List<?>) args[1]).size());
@@ -259,7 +265,7 @@ class SegmentReadAheadIT {
 
     // Four writers busy, one write's worth waiting.
     int allowance = (SharedWrites.MAX_WRITERS + 1) * SnapshotLoad.WRITE_ITEMS;
-    assertThat(source.itemsRead).hasValue(16_000);
+    assertThat(source.itemsRead).hasValue(24_000);
     assertThat(mostAhead.get())
         .as("items read before their write began, at most")
         .isPositive()

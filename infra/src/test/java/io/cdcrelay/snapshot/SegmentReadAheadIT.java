@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,33 +37,34 @@ class SegmentReadAheadIT {
 
   private static final int PAGE_SIZE = 2;
 
-  /** One segment of pages of two items each, in memory. */
-  private static final class PagedSource implements TableSource {
+  /**
+   * A table in memory: each of {@code segments} segments has {@code pages} pages of {@code
+   * pageSize} items; {@link #reading} runs as each page's read begins.
+   */
+  private abstract static class InMemorySource implements TableSource {
+    final String name;
+    final int segments;
     final int pages;
+    final int pageSize;
 
-    /** Open once the read of the second page began. */
-    final CountDownLatch secondPageRead = new CountDownLatch(1);
-
-    /** Open once the read of the last page began. */
-    final CountDownLatch lastPageRead = new CountDownLatch(1);
-
-    /** Opened by the test once the first write began: the reads after the first page wait. */
-    final CountDownLatch firstWriteBegan = new CountDownLatch(1);
-
-    final AtomicInteger reads = new AtomicInteger();
-
-    PagedSource(int pages) {
+    InMemorySource(String name, int segments, int pages, int pageSize) {
+      this.name = name;
+      this.segments = segments;
       this.pages = pages;
+      this.pageSize = pageSize;
     }
+
+    /** Runs as the read of {@code page} (from 0) of {@code segment} begins. */
+    abstract void reading(int segment, int page);
 
     @Override
     public TableDescription describe() {
       return new TableDescription(
-          "readahead",
-          "arn:aws:dynamodb:us-east-1:123456789012:table/readahead",
+          name,
+          "arn:aws:dynamodb:us-east-1:123456789012:table/" + name,
           List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S)),
-          pages * PAGE_SIZE,
-          pages * PAGE_SIZE * 100L,
+          (long) segments * pages * pageSize,
+          0,
           Optional.empty());
     }
 
@@ -75,7 +78,49 @@ class SegmentReadAheadIT {
       int page =
           startKey.isEmpty()
               ? 0
-              : Integer.parseInt(((AttributeValue.S) startKey.get("id")).value());
+              : Integer.parseInt(((AttributeValue.S) startKey.get("page")).value());
+      reading(segment, page);
+      List<Map<String, AttributeValue>> items = new ArrayList<>(pageSize);
+      for (int i = 0; i < pageSize; i++) {
+        String id = segment + "-" + page + "-" + i;
+        items.add(Map.of("id", new AttributeValue.S(id), "n", new AttributeValue.S("value " + id)));
+      }
+      Map<String, AttributeValue> next =
+          page + 1 < pages
+              ? Map.of("page", new AttributeValue.S(Integer.toString(page + 1)))
+              : Map.of();
+      return new ScanPage(items, next, 1.0);
+    }
+
+    @Override
+    public Optional<Map<String, AttributeValue>> getItem(Map<String, AttributeValue> key) {
+      throw new UnsupportedOperationException("the load reads no single item");
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** One segment of pages of two items each, in memory. */
+  private static final class PagedSource extends InMemorySource {
+
+    /** Open once the read of the second page began. */
+    final CountDownLatch secondPageRead = new CountDownLatch(1);
+
+    /** Open once the read of the last page began. */
+    final CountDownLatch lastPageRead = new CountDownLatch(1);
+
+    /** Opened by the test once the first write began: the reads after the first page wait. */
+    final CountDownLatch firstWriteBegan = new CountDownLatch(1);
+
+    final AtomicInteger reads = new AtomicInteger();
+
+    PagedSource(int pages) {
+      super("readahead", 1, pages, PAGE_SIZE);
+    }
+
+    @Override
+    void reading(int segment, int page) {
       reads.incrementAndGet();
       if (page == 1) {
         secondPageRead.countDown();
@@ -90,27 +135,7 @@ class SegmentReadAheadIT {
           Thread.currentThread().interrupt();
         }
       }
-      List<Map<String, AttributeValue>> items =
-          List.of(item(page * PAGE_SIZE), item(page * PAGE_SIZE + 1));
-      Map<String, AttributeValue> next =
-          page + 1 < pages
-              ? Map.of("id", new AttributeValue.S(Integer.toString(page + 1)))
-              : Map.of();
-      return new ScanPage(items, next, 1.0);
     }
-
-    private static Map<String, AttributeValue> item(int i) {
-      return Map.of(
-          "id", new AttributeValue.S("item-" + i), "n", new AttributeValue.S("value " + i));
-    }
-
-    @Override
-    public Optional<Map<String, AttributeValue>> getItem(Map<String, AttributeValue> key) {
-      throw new UnsupportedOperationException("the load reads no single item");
-    }
-
-    @Override
-    public void close() {}
   }
 
   @Test
@@ -170,67 +195,23 @@ class SegmentReadAheadIT {
   }
 
   /**
-   * Many segments of pages of {@code batchSize} small items, each page counted as it is read; every
-   * read at once, so that the reads run ahead of the target as far as the load lets them.
+   * Many segments of pages of small items, every read at once, so that the reads run ahead of the
+   * target as far as the load lets them; {@code onRead} gets the items read so far as each page's
+   * read ends (counted as it begins: the page is the reader's from then on).
    */
-  private static final class SegmentedSource implements TableSource {
-    final int segments;
-    final int pagesPerSegment;
-    final int batchSize;
+  private static final class SegmentedSource extends InMemorySource {
     final AtomicInteger itemsRead = new AtomicInteger();
+    final IntConsumer onRead;
 
-    /** Called with the items read so far, as each page's read ends. */
-    final java.util.function.IntConsumer onRead;
-
-    SegmentedSource(
-        int segments, int pagesPerSegment, int batchSize, java.util.function.IntConsumer onRead) {
-      this.segments = segments;
-      this.pagesPerSegment = pagesPerSegment;
-      this.batchSize = batchSize;
+    SegmentedSource(int segments, int pages, int pageSize, IntConsumer onRead) {
+      super("segmented", segments, pages, pageSize);
       this.onRead = onRead;
     }
 
     @Override
-    public TableDescription describe() {
-      return new TableDescription(
-          "segmented",
-          "arn:aws:dynamodb:us-east-1:123456789012:table/segmented",
-          List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S)),
-          (long) segments * pagesPerSegment * batchSize,
-          0,
-          Optional.empty());
+    void reading(int segment, int page) {
+      onRead.accept(itemsRead.addAndGet(pageSize));
     }
-
-    @Override
-    public ScanPage scan(
-        int segment,
-        int totalSegments,
-        Map<String, AttributeValue> startKey,
-        int limit,
-        boolean consistentRead) {
-      int page =
-          startKey.isEmpty()
-              ? 0
-              : Integer.parseInt(((AttributeValue.S) startKey.get("page")).value());
-      List<Map<String, AttributeValue>> items = new java.util.ArrayList<>(batchSize);
-      for (int i = 0; i < batchSize; i++) {
-        items.add(Map.of("id", new AttributeValue.S(segment + "-" + page + "-" + i)));
-      }
-      Map<String, AttributeValue> next =
-          page + 1 < pagesPerSegment
-              ? Map.of("page", new AttributeValue.S(Integer.toString(page + 1)))
-              : Map.of();
-      onRead.accept(itemsRead.addAndGet(items.size()));
-      return new ScanPage(items, next, 1.0);
-    }
-
-    @Override
-    public Optional<Map<String, AttributeValue>> getItem(Map<String, AttributeValue> key) {
-      throw new UnsupportedOperationException("the load reads no single item");
-    }
-
-    @Override
-    public void close() {}
   }
 
   @Test

@@ -33,9 +33,12 @@ import io.cdcrelay.source.StartPosition;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -298,7 +301,23 @@ final class LoadCommand implements Callable<Integer> {
         Relay.Shared shared = Relay.sharedState();
         Supplier<Relay> relays =
             () -> new Relay(config.openTarget(password, clock), config.settings(), clock, shared);
-        String stateSchema = probe(config, password, clock, stop);
+        // A full load gives up on an unreachable database as on a failing write; a relay of a
+        // stream waits for it.
+        Optional<Duration> giveUpAfter =
+            snapshot != null
+                ? Optional.of(snapshot.giveUpAfter())
+                : exportLoad != null ? Optional.of(exportLoad.giveUpAfter()) : Optional.empty();
+        String stateSchema;
+        try {
+          stateSchema = probe(config, password, clock, stop, giveUpAfter);
+        } catch (TargetUnavailableException e) {
+          err.println(
+              "The target database failed for "
+                  + giveUpAfter.map(Duration::toSeconds).orElse(0L)
+                  + " s (--give-up-after): "
+                  + e.getMessage());
+          return 1;
+        }
         if (stateSchema == null) {
           return 0;
         }
@@ -405,20 +424,36 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     /**
-     * Waits for the target database (with the password the relay will use) and returns the state
-     * schema; {@code null} when stopped first.
+     * Waits for the target database (with the password the relay will use), at most {@code
+     * giveUpAfter} when given, and returns the state schema; {@code null} when stopped first.
+     *
+     * @throws TargetUnavailableException once {@code giveUpAfter} has passed without a connection
      */
     private String probe(
-        FunctionConfig config, Supplier<String> password, Clock clock, StopSignal stop) {
+        FunctionConfig config,
+        Supplier<String> password,
+        Clock clock,
+        StopSignal stop,
+        Optional<Duration> giveUpAfter) {
+      String what = "target database not reachable";
+      Predicate<RuntimeException> retryable = e -> e instanceof TargetUnavailableException;
+      Supplier<String> attempt =
+          () -> {
+            try (JdbcTarget probe = config.openTarget(password, clock)) {
+              return probe.state().schema();
+            }
+          };
+      if (giveUpAfter.isEmpty()) {
+        return Retry.untilStopped(stop, what, retryable, attempt).orElse(null);
+      }
       return Retry.untilStopped(
               stop,
-              "target database not reachable",
-              e -> e instanceof TargetUnavailableException,
-              () -> {
-                try (JdbcTarget probe = config.openTarget(password, clock)) {
-                  return probe.state().schema();
-                }
-              })
+              Retry.standardBackoff(),
+              Retry.after(clock, giveUpAfter.get()),
+              retryable,
+              (e, pause) ->
+                  LOG.warn("{}: {}; retrying in {} ms", what, e.getMessage(), pause.toMillis()),
+              attempt)
           .orElse(null);
     }
 

@@ -3,9 +3,31 @@ package io.cdcrelay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
-/** Input the local relay refuses before it touches any stream or database. */
+/**
+ * Input the local relay refuses before it touches any stream or database, and a full load whose
+ * database cannot be reached.
+ */
 class LoadCommandTest {
+
+  @Test
+  @Timeout(30) // without --give-up-after's bound it would wait for the database until stopped
+  void aFullLoadGivesUpOnAnUnreachableDatabaseWithoutItsPassword() {
+    // Port 1 on the loopback refuses at once; the table is never read.
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load",
+            "dynamodb://AKIAIOSFODNN7EXAMPLE:s3cr%2Ft@127.0.0.1:1/orders?region=us-east-1",
+            "--target",
+            "postgresql://crate:pw%2Fs%40e%25c%23x@127.0.0.1:1/doc",
+            "--give-up-after",
+            "1s");
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.output())
+        .contains("The target database failed for 1 s (--give-up-after)", "127.0.0.1:1")
+        .doesNotContain("pw%2F", "pw/s", "s@e", "s3cr");
+  }
 
   @Test
   void noSourceIsABadInvocation() {

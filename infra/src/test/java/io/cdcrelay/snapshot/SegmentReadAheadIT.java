@@ -197,7 +197,7 @@ class SegmentReadAheadIT {
   /**
    * Many segments of pages of small items, every read at once, so that the reads run ahead of the
    * target as far as the load lets them; {@code onRead} gets the items read so far as each page's
-   * read ends (counted as it begins: the page is the reader's from then on).
+   * read begins (its reader took the page's share of the allowance before).
    */
   private static final class SegmentedSource extends InMemorySource {
     final AtomicInteger itemsRead = new AtomicInteger();

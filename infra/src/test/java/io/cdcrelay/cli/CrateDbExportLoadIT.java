@@ -1,10 +1,11 @@
 package io.cdcrelay.cli;
 
 import io.cdcrelay.snapshot.DynamoDbEmulator;
+import io.cdcrelay.snapshot.MotoDynamoDb;
 import io.cdcrelay.testing.CrateDbDatabase;
 import io.cdcrelay.testing.TargetDatabase;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The load from a DynamoDB export in moto's S3 into the CrateDB that {@code CRATEDB_URL} points at
@@ -12,20 +13,13 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class CrateDbExportLoadIT extends ExportLoadContract {
 
+  @RegisterExtension static final MotoDynamoDb MOTO = new MotoDynamoDb();
+
   private static CrateDbDatabase crateDb;
-  private static DynamoDbEmulator moto;
 
   @BeforeAll
   static void start() {
     crateDb = CrateDbDatabase.require();
-    moto = DynamoDbEmulator.moto();
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
   }
 
   @Override
@@ -35,6 +29,6 @@ class CrateDbExportLoadIT extends ExportLoadContract {
 
   @Override
   DynamoDbEmulator dynamoDb() {
-    return moto;
+    return MOTO.get();
   }
 }

@@ -1,27 +1,15 @@
 package io.cdcrelay.cli;
 
 import io.cdcrelay.snapshot.DynamoDbEmulator;
+import io.cdcrelay.snapshot.MotoDynamoDb;
 import io.cdcrelay.testing.PostgresDatabase;
 import io.cdcrelay.testing.TargetDatabase;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code relay verify} (and the full load) on moto_server's DynamoDB and a real PostgreSQL. */
 class MotoVerifyIT extends VerifyContract {
 
-  private static DynamoDbEmulator moto;
-
-  @BeforeAll
-  static void startMoto() {
-    moto = DynamoDbEmulator.moto();
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
+  @RegisterExtension static final MotoDynamoDb MOTO = new MotoDynamoDb();
 
   @Override
   TargetDatabase database() {
@@ -30,6 +18,6 @@ class MotoVerifyIT extends VerifyContract {
 
   @Override
   DynamoDbEmulator dynamoDb() {
-    return moto;
+    return MOTO.get();
   }
 }

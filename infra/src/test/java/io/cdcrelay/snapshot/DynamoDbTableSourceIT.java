@@ -9,9 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
@@ -21,19 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  */
 class DynamoDbTableSourceIT {
 
-  private static DynamoDbEmulator moto;
-
-  @BeforeAll
-  static void startMoto() {
-    moto = DynamoDbEmulator.moto();
-  }
-
-  @AfterAll
-  static void stopMoto() {
-    if (moto != null) {
-      moto.close();
-    }
-  }
+  @RegisterExtension static final MotoDynamoDb MOTO = new MotoDynamoDb();
 
   @Test
   void dynaliteScanPagesReadFromTheirBodiesAreTheSdksPages() {
@@ -42,7 +29,7 @@ class DynamoDbTableSourceIT {
 
   @Test
   void motoScanPagesReadFromTheirBodiesAreTheSdksPages() {
-    samePagesAsTheSdk(moto);
+    samePagesAsTheSdk(MOTO.get());
   }
 
   private static void samePagesAsTheSdk(DynamoDbEmulator dynamo) {

@@ -38,7 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.Predicate;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -435,25 +435,18 @@ final class LoadCommand implements Callable<Integer> {
         Clock clock,
         StopSignal stop,
         Optional<Duration> giveUpAfter) {
-      String what = "target database not reachable";
-      Predicate<RuntimeException> retryable = e -> e instanceof TargetUnavailableException;
-      Supplier<String> attempt =
-          () -> {
-            try (JdbcTarget probe = config.openTarget(password, clock)) {
-              return probe.state().schema();
-            }
-          };
-      if (giveUpAfter.isEmpty()) {
-        return Retry.untilStopped(stop, what, retryable, attempt).orElse(null);
-      }
+      BooleanSupplier expired =
+          giveUpAfter.<BooleanSupplier>map(after -> Retry.after(clock, after)).orElse(() -> false);
       return Retry.untilStopped(
               stop,
-              Retry.standardBackoff(),
-              Retry.after(clock, giveUpAfter.get()),
-              retryable,
-              (e, pause) ->
-                  LOG.warn("{}: {}; retrying in {} ms", what, e.getMessage(), pause.toMillis()),
-              attempt)
+              "target database not reachable",
+              expired,
+              e -> e instanceof TargetUnavailableException,
+              () -> {
+                try (JdbcTarget probe = config.openTarget(password, clock)) {
+                  return probe.state().schema();
+                }
+              })
           .orElse(null);
     }
 

@@ -73,8 +73,17 @@ public final class Retry {
    */
   public <T> Optional<T> call(
       String what, Predicate<RuntimeException> retryable, Supplier<T> call) {
+    return call(what, () -> false, retryable, call);
+  }
+
+  /** {@link #call(String, Predicate, Supplier)}, giving up once {@code expired} says so. */
+  private <T> Optional<T> call(
+      String what,
+      BooleanSupplier expired,
+      Predicate<RuntimeException> retryable,
+      Supplier<T> call) {
     return attempt(
-        () -> false,
+        expired,
         retryable,
         (e, pause) -> LOG.warn("{}: {}, retrying in {} ms", what, e.getMessage(), pause.toMillis()),
         call);
@@ -111,6 +120,19 @@ public final class Retry {
   public static <T> Optional<T> untilStopped(
       StopSignal stop, String what, Predicate<RuntimeException> retryable, Supplier<T> call) {
     return new Retry(stop).call(what, retryable, call);
+  }
+
+  /**
+   * {@link #call} with a new backoff from {@link #FIRST_PAUSE}, giving up once {@code expired} says
+   * so: the last failure is thrown.
+   */
+  public static <T> Optional<T> untilStopped(
+      StopSignal stop,
+      String what,
+      BooleanSupplier expired,
+      Predicate<RuntimeException> retryable,
+      Supplier<T> call) {
+    return new Retry(stop).call(what, expired, retryable, call);
   }
 
   /** {@link #call} with {@code backoff}. */

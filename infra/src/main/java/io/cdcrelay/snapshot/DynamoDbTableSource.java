@@ -169,7 +169,7 @@ public final class DynamoDbTableSource implements TableSource {
     }
     if (page.read()) {
       pagesReadFromBody.incrementAndGet();
-      return new ScanPage(page.items(), page.lastKey(), page.consumedCapacity());
+      return new ScanPage(page.items(), page.lastKey(), page.consumedCapacity(), page.bytes());
     }
     List<Map<String, AttributeValue>> items = new ArrayList<>(response.items().size());
     response.items().forEach(item -> items.add(SdkItems.toModel(item)));

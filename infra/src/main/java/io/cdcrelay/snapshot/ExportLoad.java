@@ -62,13 +62,22 @@ public final class ExportLoad {
    * @param giveUpAfter how long a failing read or write is retried before the file fails
    * @param clockSkew how far before the export time its rows are dated
    * @param tableOptions CrateDB clauses for a target table the load creates
+   * @param batchBytes the bytes of lines at which a batch ends (with the line that reached them),
+   *     besides {@code batch-size}: {@link SnapshotSettings#writeBytes} of the heap
    */
   public record Settings(
       S3ExportUrl source,
       boolean restart,
       Duration giveUpAfter,
       Duration clockSkew,
-      Optional<String> tableOptions) {
+      Optional<String> tableOptions,
+      long batchBytes) {
+
+    public Settings {
+      if (batchBytes < 1) {
+        throw new IllegalArgumentException("a batch carries at least one byte: " + batchBytes);
+      }
+    }
 
     /**
      * Reads the settings: options given on the command line ({@code null} if not) over the
@@ -97,7 +106,18 @@ public final class ExportLoad {
           tableOptions != null
               ? TableOptions.parse("--table-options", tableOptions)
               : TableOptions.parse(TableOptions.VARIABLE, env.get(TableOptions.VARIABLE));
-      return new Settings(source, restart, giveUp, skew, clauses);
+      return new Settings(
+          source,
+          restart,
+          giveUp,
+          skew,
+          clauses,
+          SnapshotSettings.writeBytes(Runtime.getRuntime().maxMemory()));
+    }
+
+    /** These settings with batches of at most {@code bytes} bytes of lines. */
+    Settings withBatchBytes(long bytes) {
+      return new Settings(source, restart, giveUpAfter, clockSkew, tableOptions, bytes);
     }
   }
 
@@ -578,6 +598,7 @@ public final class ExportLoad {
                 new InputStreamReader(new GZIPInputStream(raw, 1 << 16), StandardCharsets.UTF_8),
                 1 << 16)) {
       List<Decoded> batch = new ArrayList<>(batchSize);
+      long batchBytes = 0;
       String text;
       while ((text = reader.readLine()) != null) {
         line++;
@@ -585,12 +606,16 @@ public final class ExportLoad {
           continue;
         }
         batch.add(decode(changes, text, where, line));
-        if (batch.size() >= batchSize) {
+        batchBytes += text.length();
+        // Items of up to 400 KB: the batch ends at its bytes too, or the readers' batches together
+        // outgrow the heap.
+        if (batch.size() >= batchSize || batchBytes >= settings.batchBytes()) {
           if (!apply(relay, readersStop, batch, progress, where)) {
             return false;
           }
           items[0] += batch.size();
           batch = new ArrayList<>(batchSize);
+          batchBytes = 0;
           if (!recorder.record(line, items[0])) {
             return false;
           }

@@ -65,13 +65,13 @@ final class PageQueue<F extends Exception> {
   }
 
   /**
-   * The waiting pages, in the order read, as many as fit {@code maxItems} items but at least one;
-   * waits for one. Empty when the reader stopped with no page left; its failure is thrown once no
-   * page is left.
+   * The waiting pages, in the order read, as many as fit {@code maxItems} items and {@code
+   * maxBytes} bytes but at least one; waits for one. Empty when the reader stopped with no page
+   * left; its failure is thrown once no page is left.
    *
    * @param failureType the reader's checked failure: thrown as is, as are unchecked ones
    */
-  synchronized List<ScanPage> take(int maxItems, Class<F> failureType)
+  synchronized List<ScanPage> take(int maxItems, long maxBytes, Class<F> failureType)
       throws InterruptedException, F {
     while (pages.isEmpty() && !ended) {
       wait();
@@ -93,11 +93,15 @@ final class PageQueue<F extends Exception> {
     }
     List<ScanPage> taken = new ArrayList<>();
     int items = 0;
+    long bytes = 0;
     do {
       ScanPage page = pages.poll();
       taken.add(page);
       items += page.items().size();
-    } while (!pages.isEmpty() && items + pages.peek().items().size() <= maxItems);
+      bytes += page.bytes();
+    } while (!pages.isEmpty()
+        && items + pages.peek().items().size() <= maxItems
+        && bytes + pages.peek().bytes() <= maxBytes);
     notifyAll();
     return taken;
   }

@@ -43,6 +43,7 @@ final class ScanBodyReader implements ExecutionInterceptor {
     private List<Map<String, AttributeValue>> items = List.of();
     private Map<String, AttributeValue> lastKey = Map.of();
     private double consumedCapacity;
+    private long bytes;
 
     /** Whether the body was read here (else the SDK's response holds the page). */
     boolean read() {
@@ -59,6 +60,11 @@ final class ScanBodyReader implements ExecutionInterceptor {
 
     double consumedCapacity() {
       return consumedCapacity;
+    }
+
+    /** The response body's length. */
+    long bytes() {
+      return bytes;
     }
   }
 
@@ -142,6 +148,7 @@ final class ScanBodyReader implements ExecutionInterceptor {
     page.items = items;
     page.lastKey = lastKey;
     page.consumedCapacity = consumed;
+    page.bytes = body.length;
     page.read = true;
   }
 

@@ -68,6 +68,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
   private final SnapshotProgress progress;
   private final StopSignal stop;
   private final int batchSize;
+  private final long writeBytes;
   private final boolean consistentRead;
   private final Duration giveUpAfter;
 
@@ -83,6 +84,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
       SnapshotProgress progress,
       StopSignal stop,
       int batchSize,
+      long writeBytes,
       boolean consistentRead,
       Duration giveUpAfter) {
     this.source = source;
@@ -96,6 +98,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
     this.progress = progress;
     this.stop = stop;
     this.batchSize = batchSize;
+    this.writeBytes = writeBytes;
     this.consistentRead = consistentRead;
     this.giveUpAfter = giveUpAfter;
   }
@@ -107,11 +110,15 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
   static final int HANDED_OVER = 2;
 
   /**
-   * Pages handed over to the writes: their changes, the write's result once applied ({@code null}
-   * when there is nothing to write), their items, and the last of them.
+   * Pages handed over to the writes: their changes, their bytes, the write's result once applied
+   * ({@code null} when there is nothing to write), their items, and the last of them.
    */
   private record HandedOver(
-      List<Decoded> changes, CompletableFuture<BatchResult> applied, int items, ScanPage last) {}
+      List<Decoded> changes,
+      long bytes,
+      CompletableFuture<BatchResult> applied,
+      int items,
+      ScanPage last) {}
 
   /** Thrown when an attempt cannot be retried, or retries ran out. */
   private static final class GiveUp extends Exception {
@@ -165,16 +172,19 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
         }
         ScanPage last = pages.get(pages.size() - 1);
         List<Map<String, AttributeValue>> read = items(pages);
+        long bytes = pages.stream().mapToLong(ScanPage::bytes).sum();
         List<Decoded> upserts = read.isEmpty() ? List.of() : changes.upserts(read);
         CompletableFuture<BatchResult> applied = null;
-        if (!upserts.isEmpty()) {
-          applied = writes.handOver(upserts);
+        if (upserts.isEmpty()) {
+          lease.give(0, bytes);
+        } else {
+          applied = writes.handOver(upserts, bytes);
           // The pages' share of the read allowance comes back once their write is done, whatever
           // its outcome: a page written again after a failure is this segment's to hold.
           int share = read.size();
-          applied.whenComplete((result, failure) -> lease.give(share));
+          applied.whenComplete((result, failure) -> lease.give(share, bytes));
         }
-        handedOver.add(new HandedOver(upserts, applied, read.size(), last));
+        handedOver.add(new HandedOver(upserts, bytes, applied, read.size(), last));
         // Settled in order: the first once it is applied, or waited for when it is one too many
         // or the segment is read.
         while (!handedOver.isEmpty()
@@ -183,7 +193,8 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
                 || handedOver.peek().applied() == null
                 || handedOver.peek().applied().isDone())) {
           HandedOver next = handedOver.poll();
-          if (next.applied() != null && apply(next.changes(), next.applied()) == null) {
+          if (next.applied() != null
+              && apply(next.changes(), next.bytes(), next.applied()) == null) {
             return stopped(segment, items, from, recorded, recordedItems);
           }
           items += next.items();
@@ -264,8 +275,10 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
           lease.give(taken);
           break;
         }
-        // What the page did not fill goes back at once; the rest once its write is done.
+        // What the page did not fill goes back at once; the rest, and its bytes, once its write is
+        // done.
         lease.give(taken - page.items().size());
+        lease.charge(page.bytes());
         budget.spend(estimate, page.consumedCapacity(), page.items().size());
         if (!queue.put(page) || page.isLast()) {
           break;
@@ -283,9 +296,9 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
   /**
    * The pages read and not yet written; empty when stopped first; a read that gave up is thrown.
    */
-  private static List<ScanPage> take(PageQueue<GiveUp> queue) throws GiveUp {
+  private List<ScanPage> take(PageQueue<GiveUp> queue) throws GiveUp {
     try {
-      return queue.take(SnapshotLoad.WRITE_ITEMS, GiveUp.class);
+      return queue.take(SnapshotLoad.WRITE_ITEMS, writeBytes, GiveUp.class);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return List.of();
@@ -379,8 +392,8 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
    * Applies the page until it is applied, its first attempt the write it was handed over to; {@code
    * null} when stopped first.
    */
-  private BatchResult apply(List<Decoded> page, CompletableFuture<BatchResult> handedOver)
-      throws GiveUp {
+  private BatchResult apply(
+      List<Decoded> page, long bytes, CompletableFuture<BatchResult> handedOver) throws GiveUp {
     AtomicReference<CompletableFuture<BatchResult>> first = new AtomicReference<>(handedOver);
     try {
       return Retry.untilStopped(
@@ -397,7 +410,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
               () -> {
                 CompletableFuture<BatchResult> attempt = first.getAndSet(null);
                 BatchResult result =
-                    writes.await(attempt != null ? attempt : writes.handOver(page));
+                    writes.await(attempt != null ? attempt : writes.handOver(page, bytes));
                 if (!result.succeeded()) {
                   throw new BatchNotApplied(result);
                 }

@@ -17,17 +17,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The writes of a full load, shared by its segments: each segment hands over the pages it read, and
  * a few writers (each with its own relay core and connection) apply what the segments handed over
- * together, up to {@code maxItems} items a statement. A segment's pages were written alone before:
- * while its reader was the slower side, at the pace of one segment's Scan (100 to 500 items a
- * statement in a load of eight segments), and every statement costs the target a share of its own
- * besides its rows — on CrateDB 6.4.3 a hundred-row statement about 2 ms of CPU more than its share
- * of a thousand-row one.
+ * together, up to {@code maxItems} items and {@code maxBytes} bytes a statement. A segment's pages
+ * were written alone before: while its reader was the slower side, at the pace of one segment's
+ * Scan (100 to 500 items a statement in a load of eight segments), and every statement costs the
+ * target a share of its own besides its rows — on CrateDB 6.4.3 a hundred-row statement about 2 ms
+ * of CPU more than its share of a thousand-row one.
  *
- * <p>A writer writes what waits when it reaches {@code maxItems}, when every segment still reading
- * waits for a write (nothing more can come), when no other write is under way (the target would
- * wait), or once the oldest handed over has waited {@code linger}. A segment settles its hand-overs
- * in the order it made them, so its cursor and its retries stay its own: a write that fails fails
- * each hand-over in it, and each segment retries its own.
+ * <p>A writer writes what waits when it reaches {@code maxItems} or {@code maxBytes}, when every
+ * segment still reading waits for a write (nothing more can come), when no other write is under way
+ * (the target would wait), or once the oldest handed over has waited {@code linger}. A segment
+ * settles its hand-overs in the order it made them, so its cursor and its retries stay its own: a
+ * write that fails fails each hand-over in it, and each segment retries its own.
  */
 final class SharedWrites implements AutoCloseable {
 
@@ -50,14 +50,17 @@ final class SharedWrites implements AutoCloseable {
     void close();
   }
 
-  private record HandOver(List<Decoded> changes, long at, CompletableFuture<BatchResult> applied) {}
+  private record HandOver(
+      List<Decoded> changes, long bytes, long at, CompletableFuture<BatchResult> applied) {}
 
   private final int maxItems;
+  private final long maxBytes;
   private final long lingerNanos;
   private final SnapshotProgress progress;
   private final ArrayDeque<HandOver> waiting = new ArrayDeque<>();
   private final List<Thread> threads = new ArrayList<>();
   private int waitingItems;
+  private long waitingBytes;
   private int segments;
   private int segmentsAwaiting;
   private int writesUnderWay;
@@ -74,10 +77,12 @@ final class SharedWrites implements AutoCloseable {
       Supplier<Writer> newWriter,
       int segments,
       int maxItems,
+      long maxBytes,
       Duration linger,
       SnapshotProgress progress) {
     this.segments = segments;
     this.maxItems = maxItems;
+    this.maxBytes = maxBytes;
     this.lingerNanos = linger.toNanos();
     this.progress = progress;
     for (int i = 0; i < writers; i++) {
@@ -90,17 +95,18 @@ final class SharedWrites implements AutoCloseable {
   }
 
   /**
-   * Hands over a segment's changes: the result of the write that applies them (with other segments'
-   * changes, maybe), once it is done.
+   * Hands over a segment's changes, read from {@code bytes} bytes of pages: the result of the write
+   * that applies them (with other segments' changes, maybe), once it is done.
    */
-  CompletableFuture<BatchResult> handOver(List<Decoded> changes) {
-    HandOver handOver = new HandOver(changes, System.nanoTime(), new CompletableFuture<>());
+  CompletableFuture<BatchResult> handOver(List<Decoded> changes, long bytes) {
+    HandOver handOver = new HandOver(changes, bytes, System.nanoTime(), new CompletableFuture<>());
     synchronized (this) {
       if (closed) {
         throw new IllegalStateException("the load's writes are closed");
       }
       waiting.add(handOver);
       waitingItems += changes.size();
+      waitingBytes += bytes;
       notifyAll();
     }
     return handOver.applied();
@@ -161,6 +167,7 @@ final class SharedWrites implements AutoCloseable {
       if (!waiting.isEmpty()) {
         long waited = System.nanoTime() - waiting.peek().at();
         if (waitingItems >= maxItems
+            || waitingBytes >= maxBytes
             || segmentsAwaiting >= segments
             || writesUnderWay == 0
             || waited >= lingerNanos) {
@@ -173,12 +180,17 @@ final class SharedWrites implements AutoCloseable {
     }
     List<HandOver> taken = new ArrayList<>();
     int items = 0;
+    long bytes = 0;
     do {
       HandOver next = waiting.poll();
       taken.add(next);
       items += next.changes().size();
-    } while (!waiting.isEmpty() && items + waiting.peek().changes().size() <= maxItems);
+      bytes += next.bytes();
+    } while (!waiting.isEmpty()
+        && items + waiting.peek().changes().size() <= maxItems
+        && bytes + waiting.peek().bytes() <= maxBytes);
     waitingItems -= items;
+    waitingBytes -= bytes;
     writesUnderWay++;
     return taken;
   }

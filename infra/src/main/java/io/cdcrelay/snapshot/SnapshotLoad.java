@@ -173,7 +173,7 @@ public final class SnapshotLoad {
     int writers = Math.max(1, Math.min(running, SharedWrites.MAX_WRITERS));
     // The items read and not yet written, all segments together: every writer busy, one write's
     // worth waiting.
-    ReadAllowance allowance = ReadAllowance.forWriters(writers, WRITE_ITEMS);
+    ReadAllowance allowance = ReadAllowance.forWriters(writers, WRITE_ITEMS, settings.writeBytes());
     // Another segment's failure stops the others after their page; a signal stops them too.
     try (LoadWorkers<SegmentScan.Outcome> workers =
             new LoadWorkers<>(
@@ -184,6 +184,7 @@ public final class SnapshotLoad {
                 () -> writer(relays.get()),
                 running,
                 WRITE_ITEMS,
+                settings.writeBytes(),
                 SharedWrites.LINGER,
                 progress)) {
       StopSignal segmentsStop = workers.stop();
@@ -211,6 +212,7 @@ public final class SnapshotLoad {
                 progress,
                 segmentsStop,
                 settings.source().batchSize(),
+                settings.writeBytes(),
                 settings.source().consistentRead(),
                 settings.giveUpAfter());
         workers.submit(

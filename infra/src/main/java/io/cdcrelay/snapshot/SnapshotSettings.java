@@ -10,24 +10,33 @@ import java.util.Optional;
 /**
  * The settings of a full load, beyond the relay's own: the table URL and its options, whether to
  * start over, how long failing reads and writes are retried, the clock-skew margin of the snapshot
- * version, and the clauses of a table the load creates.
+ * version, the clauses of a table the load creates, and how many bytes of items a write carries.
  *
  * @param source the table and how to read it
  * @param restart whether to start every segment over, ignoring the cursors of an earlier run
  * @param giveUpAfter how long a failing read or write is retried before the load fails
  * @param clockSkew how far before the scan's start its rows are dated ({@code CRATEDB_CLOCK_SKEW})
  * @param tableOptions CrateDB clauses for a target table the load creates
+ * @param writeBytes the most bytes of items read a write statement carries (a page more when one
+ *     page alone is larger); the load holds up to five writes' worth read and not written
  */
 public record SnapshotSettings(
     DynamoDbTableUrl source,
     boolean restart,
     Duration giveUpAfter,
     Duration clockSkew,
-    Optional<String> tableOptions) {
+    Optional<String> tableOptions,
+    long writeBytes) {
 
   public static final String CLOCK_SKEW = "CRATEDB_CLOCK_SKEW";
   public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(5);
   public static final Duration DEFAULT_GIVE_UP_AFTER = Duration.ofMinutes(5);
+
+  /** The most bytes a write carries, whatever the heap: 16 MB. */
+  static final long MAX_WRITE_BYTES = 16L << 20;
+
+  /** The least bytes a write carries, whatever the heap: 1 MB, a Scan page at its largest. */
+  static final long MIN_WRITE_BYTES = 1L << 20;
 
   public SnapshotSettings {
     Objects.requireNonNull(source, "source");
@@ -38,6 +47,24 @@ public record SnapshotSettings(
       throw new IllegalArgumentException(
           CLOCK_SKEW + "=" + clockSkew + " is out of range: 0 to 1 hour");
     }
+    if (writeBytes < 1) {
+      throw new IllegalArgumentException("a write carries at least one byte: " + writeBytes);
+    }
+  }
+
+  /**
+   * The bytes a write carries with a heap of {@code maxHeap} bytes: a 32nd of it, from {@link
+   * #MIN_WRITE_BYTES} to {@link #MAX_WRITE_BYTES}. The items a write carries are in the heap about
+   * three times over while it is written (read, as row JSON, as the statement's bytes), and up to
+   * five writes' worth is held: a 512 MB heap loads a table of 300 KB items.
+   */
+  static long writeBytes(long maxHeap) {
+    return Math.max(MIN_WRITE_BYTES, Math.min(MAX_WRITE_BYTES, maxHeap / 32));
+  }
+
+  /** These settings with writes of at most {@code bytes} bytes of items. */
+  SnapshotSettings withWriteBytes(long bytes) {
+    return new SnapshotSettings(source, restart, giveUpAfter, clockSkew, tableOptions, bytes);
   }
 
   /**
@@ -63,6 +90,7 @@ public record SnapshotSettings(
         tableOptions != null
             ? TableOptions.parse("--table-options", tableOptions)
             : TableOptions.parse(TableOptions.VARIABLE, env.get(TableOptions.VARIABLE));
-    return new SnapshotSettings(source, restart, giveUp, skew, clauses);
+    return new SnapshotSettings(
+        source, restart, giveUp, skew, clauses, writeBytes(Runtime.getRuntime().maxMemory()));
   }
 }

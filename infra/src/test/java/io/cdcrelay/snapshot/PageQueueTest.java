@@ -33,8 +33,36 @@ class PageQueueTest {
       assertThat(queue.put(page)).isTrue();
     }
 
-    assertThat(queue.take(1000, IOException.class)).containsExactly(a, b);
-    assertThat(queue.take(1000, IOException.class)).containsExactly(c, d);
+    assertThat(queue.take(1000, Long.MAX_VALUE, IOException.class)).containsExactly(a, b);
+    assertThat(queue.take(1000, Long.MAX_VALUE, IOException.class)).containsExactly(c, d);
+  }
+
+  @Test
+  void theWriterTakesTheWaitingPagesUpToItsBytes() throws Exception {
+    PageQueue<IOException> queue = new PageQueue<>(10);
+    ScanPage a = sized(600_000);
+    ScanPage b = sized(300_000);
+    ScanPage c = sized(200_000);
+    ScanPage d = sized(2_000_000);
+    ScanPage e = sized(1);
+    for (ScanPage page : List.of(a, b, c, d, e)) {
+      queue.put(page);
+    }
+
+    assertThat(queue.take(1000, 1_000_000, IOException.class)).containsExactly(a, b);
+    assertThat(queue.take(1000, 1_000_000, IOException.class)).containsExactly(c);
+    assertThat(queue.take(1000, 1_000_000, IOException.class))
+        .as("a page larger than a write, alone")
+        .containsExactly(d);
+    assertThat(queue.take(1000, 1_000_000, IOException.class)).containsExactly(e);
+  }
+
+  private static ScanPage sized(long bytes) {
+    return new ScanPage(
+        List.of(Map.of("id", new AttributeValue.S("k" + bytes))),
+        Map.of("id", new AttributeValue.S("next")),
+        1.0,
+        bytes);
   }
 
   @Test
@@ -45,8 +73,8 @@ class PageQueueTest {
     queue.put(big);
     queue.put(next);
 
-    assertThat(queue.take(10, IOException.class)).containsExactly(big);
-    assertThat(queue.take(10, IOException.class)).containsExactly(next);
+    assertThat(queue.take(10, Long.MAX_VALUE, IOException.class)).containsExactly(big);
+    assertThat(queue.take(10, Long.MAX_VALUE, IOException.class)).containsExactly(next);
   }
 
   @Test
@@ -60,9 +88,9 @@ class PageQueueTest {
     assertThat(put).as("the second put waits for room").isNotDone();
     Thread.sleep(100);
     assertThat(put).as("the second put waits for room").isNotDone();
-    assertThat(queue.take(10, IOException.class)).containsExactly(first);
+    assertThat(queue.take(10, Long.MAX_VALUE, IOException.class)).containsExactly(first);
     assertThat(put.get(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(queue.take(10, IOException.class)).containsExactly(second);
+    assertThat(queue.take(10, Long.MAX_VALUE, IOException.class)).containsExactly(second);
   }
 
   @Test
@@ -85,8 +113,8 @@ class PageQueueTest {
     queue.put(read);
     queue.end(new IOException("throttled for good"));
 
-    assertThat(queue.take(10, IOException.class)).containsExactly(read);
-    assertThatThrownBy(() -> queue.take(10, IOException.class))
+    assertThat(queue.take(10, Long.MAX_VALUE, IOException.class)).containsExactly(read);
+    assertThatThrownBy(() -> queue.take(10, Long.MAX_VALUE, IOException.class))
         .isInstanceOf(IOException.class)
         .hasMessage("throttled for good");
   }
@@ -98,12 +126,12 @@ class PageQueueTest {
     queue.put(read);
     CompletableFuture<List<ScanPage>> waiting = new CompletableFuture<>();
 
-    assertThat(queue.take(10, IOException.class)).containsExactly(read);
+    assertThat(queue.take(10, Long.MAX_VALUE, IOException.class)).containsExactly(read);
     Thread taker =
         new Thread(
             () -> {
               try {
-                waiting.complete(queue.take(10, IOException.class));
+                waiting.complete(queue.take(10, Long.MAX_VALUE, IOException.class));
               } catch (Exception e) {
                 waiting.completeExceptionally(e);
               }
@@ -121,7 +149,7 @@ class PageQueueTest {
     PageQueue<IOException> queue = new PageQueue<>(5);
     queue.end(new IllegalArgumentException("not a key"));
 
-    assertThatThrownBy(() -> queue.take(10, IOException.class))
+    assertThatThrownBy(() -> queue.take(10, Long.MAX_VALUE, IOException.class))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("not a key");
   }

@@ -68,6 +68,7 @@ class ScanBodyReaderTest {
                 "ns", new AttributeValue.NS(List.of(new BigDecimal("1"), new BigDecimal("2.5")))));
     assertThat(page.lastKey()).isEqualTo(Map.of("id", new AttributeValue.S("b")));
     assertThat(page.consumedCapacity()).isEqualTo(1.5);
+    assertThat(page.bytes()).isEqualTo(BODY.getBytes(StandardCharsets.UTF_8).length);
     assertThat(response.firstMatchingHeader("x-amz-crc32")).isEmpty();
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(new String(content.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("{}");

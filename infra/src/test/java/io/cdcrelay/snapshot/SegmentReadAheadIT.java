@@ -39,19 +39,22 @@ class SegmentReadAheadIT {
 
   /**
    * A table in memory: each of {@code segments} segments has {@code pages} pages of {@code
-   * pageSize} items; {@link #reading} runs as each page's read begins.
+   * pageSize} items, each with a value of at least {@code valueSize} characters; {@link #reading}
+   * runs as each page's read begins.
    */
   private abstract static class InMemorySource implements TableSource {
     final String name;
     final int segments;
     final int pages;
     final int pageSize;
+    final int valueSize;
 
-    InMemorySource(String name, int segments, int pages, int pageSize) {
+    InMemorySource(String name, int segments, int pages, int pageSize, int valueSize) {
       this.name = name;
       this.segments = segments;
       this.pages = pages;
       this.pageSize = pageSize;
+      this.valueSize = valueSize;
     }
 
     /** Runs as the read of {@code page} (from 0) of {@code segment} begins. */
@@ -83,7 +86,13 @@ class SegmentReadAheadIT {
       List<Map<String, AttributeValue>> items = new ArrayList<>(pageSize);
       for (int i = 0; i < pageSize; i++) {
         String id = segment + "-" + page + "-" + i;
-        items.add(Map.of("id", new AttributeValue.S(id), "n", new AttributeValue.S("value " + id)));
+        String value = "value " + id;
+        items.add(
+            Map.of(
+                "id",
+                new AttributeValue.S(id),
+                "n",
+                new AttributeValue.S(value + "-".repeat(Math.max(0, valueSize - value.length())))));
       }
       Map<String, AttributeValue> next =
           page + 1 < pages
@@ -116,7 +125,7 @@ class SegmentReadAheadIT {
     final AtomicInteger reads = new AtomicInteger();
 
     PagedSource(int pages) {
-      super("readahead", 1, pages, PAGE_SIZE);
+      super("readahead", 1, pages, PAGE_SIZE, 0);
     }
 
     @Override
@@ -178,6 +187,7 @@ class SegmentReadAheadIT {
         1,
         PAGE_SIZE,
         source.pages * PAGE_SIZE,
+        SnapshotSettings.MAX_WRITE_BYTES,
         (method, args) -> {
           if (method.equals("upsert")) {
             if (writes.isEmpty()) {
@@ -203,8 +213,8 @@ class SegmentReadAheadIT {
     final AtomicInteger itemsRead = new AtomicInteger();
     final IntConsumer onRead;
 
-    SegmentedSource(int segments, int pages, int pageSize, IntConsumer onRead) {
-      super("segmented", segments, pages, pageSize);
+    SegmentedSource(int segments, int pages, int pageSize, int valueSize, IntConsumer onRead) {
+      super("segmented", segments, pages, pageSize, valueSize);
       this.onRead = onRead;
     }
 
@@ -230,6 +240,7 @@ class SegmentReadAheadIT {
             segments,
             pages,
             100,
+            0,
             read -> mostAhead.accumulateAndGet(read - started.get(), Math::max));
     load(
         source,
@@ -237,6 +248,7 @@ class SegmentReadAheadIT {
         segments,
         100,
         segments * pages * 100,
+        SnapshotSettings.MAX_WRITE_BYTES,
         (method, args) -> {
           if (method.equals("upsert")) {
             started.addAndGet(((List<?>) args[1]).size());
@@ -253,10 +265,61 @@ class SegmentReadAheadIT {
         .isLessThanOrEqualTo(allowance);
   }
 
+  @Test
+  @Timeout(60)
+  void theBytesReadAndNotYetWrittenStayWithinTheLoadsAllowanceAndEachWriteWithinItsBytes()
+      throws Exception {
+    // 4 segments of 300 items of about 10 KB (pages of 10, about 100 KB), read at once, while each
+    // write waits 20 ms; writes of at most 200 KB: an allowance of 5 × 200 KB, and at most a page
+    // a segment beyond it, which the reader is charged once it read the page. In items the
+    // allowance would be 5,000, more than the table.
+    int segments = 4;
+    int pages = 30;
+    int pageSize = 10;
+    int valueSize = 10_000;
+    long writeBytes = 200_000;
+    AtomicInteger started = new AtomicInteger();
+    AtomicInteger mostAhead = new AtomicInteger();
+    List<Integer> writes = new CopyOnWriteArrayList<>();
+    SegmentedSource source =
+        new SegmentedSource(
+            segments,
+            pages,
+            pageSize,
+            valueSize,
+            read -> mostAhead.accumulateAndGet(read - started.get(), Math::max));
+    load(
+        source,
+        "read_bytes",
+        segments,
+        pageSize,
+        segments * pages * pageSize,
+        writeBytes,
+        (method, args) -> {
+          if (method.equals("upsert")) {
+            int rows = ((List<?>) args[1]).size();
+            writes.add(rows);
+            started.addAndGet(rows);
+            Thread.sleep(20);
+          }
+        });
+
+    long itemBytes = valueSize + 1 + 2 + "0-0-0".length();
+    long allowance = (SharedWrites.MAX_WRITERS + 1) * writeBytes + segments * pageSize * itemBytes;
+    assertThat(source.itemsRead).hasValue(segments * pages * pageSize);
+    assertThat((long) mostAhead.get() * itemBytes)
+        .as("bytes read before their write began, at most (%s items)", mostAhead.get())
+        .isPositive()
+        .isLessThanOrEqualTo(allowance);
+    assertThat(writes)
+        .as("rows per write: 200 KB is two pages")
+        .allSatisfy(rows -> assertThat(rows).isLessThanOrEqualTo(2 * pageSize));
+  }
+
   /**
-   * Loads the source into a fresh table of that name with {@code segments} and {@code batchSize},
-   * each call to the target going through {@code hook} first; checks that the load is done with
-   * {@code items} rows in the table.
+   * Loads the source into a fresh table of that name with {@code segments}, {@code batchSize} and
+   * writes of at most {@code writeBytes}, each call to the target going through {@code hook} first;
+   * checks that the load is done with {@code items} rows in the table.
    */
   private static void load(
       TableSource source,
@@ -264,6 +327,7 @@ class SegmentReadAheadIT {
       int segments,
       int batchSize,
       int items,
+      long writeBytes,
       InterceptedTarget.Before hook)
       throws Exception {
     PostgresDatabase database = PostgresDatabase.get();
@@ -279,15 +343,16 @@ class SegmentReadAheadIT {
         new SnapshotLoad(
             // --restart: the cursors of an earlier run of this test are not resumed.
             SnapshotSettings.of(
-                DynamoDbTableUrl.parse(
-                    "dynamodb://aws/readahead?region=us-east-1&segments="
-                        + segments
-                        + "&batch-size="
-                        + batchSize),
-                true,
-                null,
-                null,
-                Map.of()),
+                    DynamoDbTableUrl.parse(
+                        "dynamodb://aws/readahead?region=us-east-1&segments="
+                            + segments
+                            + "&batch-size="
+                            + batchSize),
+                    true,
+                    null,
+                    null,
+                    Map.of())
+                .withWriteBytes(writeBytes),
             config,
             () -> null,
             database.schema(),

@@ -97,13 +97,14 @@ class SharedWritesTest {
   void theSegmentsHandOversWaitingMeanwhileAreWrittenTogether() throws Exception {
     Recording writer = new Recording(true);
     try (SharedWrites writes =
-        new SharedWrites(1, () -> writer, 3, 1000, Duration.ofSeconds(30), progress())) {
-      CompletableFuture<BatchResult> first = writes.handOver(changes(10));
+        new SharedWrites(
+            1, () -> writer, 3, 1000, Long.MAX_VALUE, Duration.ofSeconds(30), progress())) {
+      CompletableFuture<BatchResult> first = writes.handOver(changes(10), 0);
       assertThat(writer.firstStarted.await(10, TimeUnit.SECONDS))
           .as("with no write under way, the first is written at once")
           .isTrue();
-      CompletableFuture<BatchResult> second = writes.handOver(changes(20));
-      CompletableFuture<BatchResult> third = writes.handOver(changes(30));
+      CompletableFuture<BatchResult> second = writes.handOver(changes(20), 0);
+      CompletableFuture<BatchResult> third = writes.handOver(changes(30), 0);
       writer.releaseFirst.countDown();
 
       assertThat(writes.await(first).received()).isEqualTo(10);
@@ -118,15 +119,16 @@ class SharedWritesTest {
   void aWriteHoldsAtMostItsItemsAndAtLeastOneHandOver() throws Exception {
     Recording writer = new Recording(true);
     try (SharedWrites writes =
-        new SharedWrites(1, () -> writer, 4, 25, Duration.ofSeconds(30), progress())) {
-      CompletableFuture<BatchResult> first = writes.handOver(changes(1));
+        new SharedWrites(
+            1, () -> writer, 4, 25, Long.MAX_VALUE, Duration.ofSeconds(30), progress())) {
+      CompletableFuture<BatchResult> first = writes.handOver(changes(1), 0);
       writer.firstStarted.await(10, TimeUnit.SECONDS);
       List<CompletableFuture<BatchResult>> later =
           List.of(
-              writes.handOver(changes(10)),
-              writes.handOver(changes(10)),
-              writes.handOver(changes(10)),
-              writes.handOver(changes(40)));
+              writes.handOver(changes(10), 0),
+              writes.handOver(changes(10), 0),
+              writes.handOver(changes(10), 0),
+              writes.handOver(changes(40), 0));
       writer.releaseFirst.countDown();
       writes.await(first);
       for (CompletableFuture<BatchResult> applied : later) {
@@ -137,13 +139,38 @@ class SharedWritesTest {
   }
 
   @Test
+  void aWriteHoldsAtMostItsBytesAndWhatWaitsIsWrittenOnceItReachesThem() throws Exception {
+    Recording writer = new Recording(true);
+    try (SharedWrites writes =
+        new SharedWrites(2, () -> writer, 4, 1000, 1000, Duration.ofSeconds(30), progress())) {
+      CompletableFuture<BatchResult> first = writes.handOver(changes(1), 10);
+      writer.firstStarted.await(10, TimeUnit.SECONDS);
+      CompletableFuture<BatchResult> second = writes.handOver(changes(2), 400);
+      CompletableFuture<BatchResult> third = writes.handOver(changes(3), 400);
+      Thread.sleep(200);
+      assertThat(second).as("800 of 1,000 bytes wait; the linger is long").isNotDone();
+      CompletableFuture<BatchResult> fourth = writes.handOver(changes(4), 400);
+
+      assertThat(second.get(10, TimeUnit.SECONDS).received())
+          .as("1,200 bytes wait: the first two of them, 800 bytes, are written at once")
+          .isEqualTo(5);
+      assertThat(writes.await(third).received()).isEqualTo(5);
+      writer.releaseFirst.countDown();
+      writes.await(first);
+      writes.await(fourth);
+    }
+    assertThat(writer.sizes).containsExactly(1, 5, 4);
+  }
+
+  @Test
   void whatWaitsIsWrittenOnceEverySegmentStillReadingWaitsForAWrite() throws Exception {
     Recording writer = new Recording(true);
     try (SharedWrites writes =
-        new SharedWrites(2, () -> writer, 3, 1000, Duration.ofSeconds(30), progress())) {
-      CompletableFuture<BatchResult> first = writes.handOver(changes(5));
+        new SharedWrites(
+            2, () -> writer, 3, 1000, Long.MAX_VALUE, Duration.ofSeconds(30), progress())) {
+      CompletableFuture<BatchResult> first = writes.handOver(changes(5), 0);
       writer.firstStarted.await(10, TimeUnit.SECONDS);
-      CompletableFuture<BatchResult> second = writes.handOver(changes(5));
+      CompletableFuture<BatchResult> second = writes.handOver(changes(5), 0);
       CompletableFuture<BatchResult> awaitingFirst =
           CompletableFuture.supplyAsync(() -> writes.await(first), THREADS);
       CompletableFuture<BatchResult> awaitingSecond =
@@ -166,11 +193,12 @@ class SharedWritesTest {
   void whatWaitsIsWrittenOnceItLingered() throws Exception {
     Recording writer = new Recording(true);
     try (SharedWrites writes =
-        new SharedWrites(2, () -> writer, 8, 1000, Duration.ofMillis(300), progress())) {
-      CompletableFuture<BatchResult> first = writes.handOver(changes(5));
+        new SharedWrites(
+            2, () -> writer, 8, 1000, Long.MAX_VALUE, Duration.ofMillis(300), progress())) {
+      CompletableFuture<BatchResult> first = writes.handOver(changes(5), 0);
       writer.firstStarted.await(10, TimeUnit.SECONDS);
       long handedOverAt = System.nanoTime();
-      CompletableFuture<BatchResult> second = writes.handOver(changes(5));
+      CompletableFuture<BatchResult> second = writes.handOver(changes(5), 0);
 
       assertThat(second.get(10, TimeUnit.SECONDS).received()).isEqualTo(5);
       assertThat(System.nanoTime() - handedOverAt)
@@ -187,12 +215,13 @@ class SharedWritesTest {
     Recording writer = new Recording(true);
     SnapshotProgress progress = progress();
     try (SharedWrites writes =
-        new SharedWrites(1, () -> writer, 3, 1000, Duration.ofSeconds(30), progress)) {
+        new SharedWrites(
+            1, () -> writer, 3, 1000, Long.MAX_VALUE, Duration.ofSeconds(30), progress)) {
       writer.deadLetters = 2;
-      CompletableFuture<BatchResult> first = writes.handOver(changes(10));
+      CompletableFuture<BatchResult> first = writes.handOver(changes(10), 0);
       writer.firstStarted.await(10, TimeUnit.SECONDS);
-      CompletableFuture<BatchResult> second = writes.handOver(changes(10));
-      CompletableFuture<BatchResult> third = writes.handOver(changes(10));
+      CompletableFuture<BatchResult> second = writes.handOver(changes(10), 0);
+      CompletableFuture<BatchResult> third = writes.handOver(changes(10), 0);
       writer.failWith = null;
       writer.releaseFirst.countDown();
       writes.await(first);
@@ -201,7 +230,7 @@ class SharedWritesTest {
       assertThat(progress.deadLettered()).as("two writes, two dead letters each").isEqualTo(4);
 
       writer.failWith = new IllegalStateException("the target refused");
-      CompletableFuture<BatchResult> fourth = writes.handOver(changes(1));
+      CompletableFuture<BatchResult> fourth = writes.handOver(changes(1), 0);
       assertThatThrownBy(() -> writes.await(fourth)).hasMessage("the target refused");
     }
   }
@@ -210,10 +239,11 @@ class SharedWritesTest {
   void closingFailsWhatStillWaitsAndClosesTheWritersOnceTheirWritesAreDone() throws Exception {
     Recording writer = new Recording(true);
     SharedWrites writes =
-        new SharedWrites(1, () -> writer, 8, 1000, Duration.ofSeconds(30), progress());
-    CompletableFuture<BatchResult> underWay = writes.handOver(changes(1));
+        new SharedWrites(
+            1, () -> writer, 8, 1000, Long.MAX_VALUE, Duration.ofSeconds(30), progress());
+    CompletableFuture<BatchResult> underWay = writes.handOver(changes(1), 0);
     writer.firstStarted.await(10, TimeUnit.SECONDS);
-    CompletableFuture<BatchResult> waiting = writes.handOver(changes(1));
+    CompletableFuture<BatchResult> waiting = writes.handOver(changes(1), 0);
     CompletableFuture<Void> closing = CompletableFuture.runAsync(writes::close, THREADS);
     Thread.sleep(200);
     assertThat(closing).as("the write under way is not cut off").isNotDone();
@@ -224,6 +254,7 @@ class SharedWritesTest {
     assertThat(underWay.get(10, TimeUnit.SECONDS).received()).isEqualTo(1);
     assertThat(writer.closed).hasValue(1);
     assertThat(writer.sizes).containsExactly(1);
-    assertThatThrownBy(() -> writes.handOver(changes(1))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> writes.handOver(changes(1), 0))
+        .isInstanceOf(IllegalStateException.class);
   }
 }

@@ -1,0 +1,76 @@
+package io.cdcrelay.snapshot;
+
+import io.cdcrelay.change.AttributeValue;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * About what DynamoDB counts as an item's size (its attribute names and values; a character counts
+ * as one byte, binary as its decoded length), for pages whose response body was not measured.
+ */
+final class ItemSize {
+
+  private ItemSize() {}
+
+  /** The items' sizes together. */
+  static long of(List<Map<String, AttributeValue>> items) {
+    long bytes = 0;
+    for (Map<String, AttributeValue> item : items) {
+      bytes += of(item);
+    }
+    return bytes;
+  }
+
+  /** An item's size: each attribute's name and value. */
+  static long of(Map<String, AttributeValue> item) {
+    long bytes = 0;
+    for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
+      bytes += attribute.getKey().length() + of(attribute.getValue());
+    }
+    return bytes;
+  }
+
+  private static long of(AttributeValue value) {
+    if (value instanceof AttributeValue.S s) {
+      return s.value().length();
+    }
+    if (value instanceof AttributeValue.N n) {
+      return number(n.value());
+    }
+    if (value instanceof AttributeValue.B b) {
+      return binary(b.base64());
+    }
+    // A map or a list: 3 bytes, and 1 more for each element.
+    if (value instanceof AttributeValue.M m) {
+      return 3 + m.value().size() + of(m.value());
+    }
+    if (value instanceof AttributeValue.L l) {
+      long bytes = 3 + l.value().size();
+      for (AttributeValue element : l.value()) {
+        bytes += of(element);
+      }
+      return bytes;
+    }
+    if (value instanceof AttributeValue.SS ss) {
+      return ss.value().stream().mapToLong(String::length).sum();
+    }
+    if (value instanceof AttributeValue.NS ns) {
+      return ns.value().stream().mapToLong(ItemSize::number).sum();
+    }
+    if (value instanceof AttributeValue.BS bs) {
+      return bs.value().stream().mapToLong(ItemSize::binary).sum();
+    }
+    // A boolean or a null.
+    return 1;
+  }
+
+  /** A number: a byte for every two significant digits, and one more. */
+  private static long number(BigDecimal value) {
+    return value.precision() / 2 + 2;
+  }
+
+  private static long binary(String base64) {
+    return base64.length() / 4 * 3;
+  }
+}

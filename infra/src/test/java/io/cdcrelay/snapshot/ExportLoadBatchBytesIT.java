@@ -1,0 +1,121 @@
+package io.cdcrelay.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.local.StopSignal;
+import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.relay.Relay;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.source.S3ExportUrl;
+import io.cdcrelay.testing.InterceptedTarget;
+import io.cdcrelay.testing.PostgresDatabase;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * A load from an export ends its batches at their bytes as well as at {@code batch-size}: with
+ * items of up to 400 KB, batches of 500 from four files at once would outgrow the heap. An export
+ * in AWS's layout in moto's S3, loaded into a real PostgreSQL.
+ */
+class ExportLoadBatchBytesIT {
+
+  @RegisterExtension static final MotoDynamoDb MOTO = new MotoDynamoDb();
+
+  @Test
+  void aBatchEndsAtItsBytesWhateverItsBatchSize() throws Exception {
+    // Two files of 30 items of about 10 KB; batches of up to 100 items, or 50,000 bytes of lines:
+    // a batch ends with its fifth line.
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      items.add(
+          Map.of("id", TestItems.s("item-" + i), "body", TestItems.s("x".repeat(10_000) + i)));
+    }
+    List<Integer> writes = new CopyOnWriteArrayList<>();
+    int rows;
+    try (S3ExportFixture s3 = new S3ExportFixture(MOTO.get().port())) {
+      S3ExportFixture.Export export =
+          s3.write(
+              "exports/bytes",
+              System.currentTimeMillis() + "-batchbytes",
+              "Large",
+              Instant.now().minusSeconds(60),
+              S3ExportFixture.roundRobin(items, 2));
+      S3ExportUrl url = S3ExportUrl.parse(s3.url(export.folder(), "batch-size=100&parallel=2"));
+      rows =
+          load(
+              ExportLoad.Settings.of(url, true, null, null, Map.of()).withBatchBytes(50_000),
+              url,
+              (method, args) -> {
+                if (method.equals("upsert")) {
+                  writes.add(((List<?>) args[1]).size());
+                }
+              });
+    }
+
+    assertThat(rows).as("rows loaded").isEqualTo(60);
+    assertThat(writes)
+        .as("rows per write")
+        .allSatisfy(size -> assertThat(size).isBetween(1, 5))
+        .hasSizeGreaterThanOrEqualTo(12);
+  }
+
+  /** Loads the export into a fresh table; the rows it holds then. */
+  private static int load(
+      ExportLoad.Settings settings, S3ExportUrl url, InterceptedTarget.Before hook)
+      throws Exception {
+    PostgresDatabase database = PostgresDatabase.get();
+    TableName table = new TableName(database.schema(), "export_bytes");
+    try (Connection connection = database.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("DROP TABLE IF EXISTS " + table.quoted());
+    }
+    FunctionConfig config =
+        FunctionConfig.fromEnvironment(Map.of("CRATEDB_SQLALCHEMY_URL", database.userUrl(table)));
+    Clock clock = Clock.systemUTC();
+    try (S3ExportFiles files = S3ExportFiles.from(url)) {
+      SnapshotLoad.Result result =
+          new ExportLoad(
+                  settings,
+                  config,
+                  () -> null,
+                  database.schema(),
+                  files,
+                  arn ->
+                      new TableDescription(
+                          "Large",
+                          arn,
+                          List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S)),
+                          0,
+                          0,
+                          Optional.empty()),
+                  () ->
+                      new Relay(
+                          InterceptedTarget.of(config.openTarget(() -> null, clock), hook),
+                          config.settings(),
+                          clock),
+                  null,
+                  new StopSignal(),
+                  clock)
+              .run();
+      assertThat(result.status()).as(result.summary()).isEqualTo(SnapshotLoad.Status.DONE);
+    }
+    try (Connection connection = database.connect();
+        Statement statement = connection.createStatement();
+        ResultSet count = statement.executeQuery("SELECT count(*) FROM " + table.quoted())) {
+      assertThat(count.next()).isTrue();
+      return count.getInt(1);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package io.cdcrelay.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.change.AttributeValue;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ItemSizeTest {
+
+  @Test
+  void anItemIsItsNamesAndValuesAsDynamoDbCountsThem() {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("id", new AttributeValue.S("abc")); // 2 + 3
+    item.put("n", new AttributeValue.N(new BigDecimal("12345"))); // 1 + (5 / 2 + 2)
+    item.put("b", new AttributeValue.B("AAECAw==")); // 1 + 6 (8 base64 characters)
+    item.put("t", new AttributeValue.Bool(true)); // 1 + 1
+    item.put("z", new AttributeValue.Null()); // 1 + 1
+    item.put(
+        "m", new AttributeValue.M(Map.of("k", new AttributeValue.S("vv")))); // 1 + 3 + 1 + 1 + 2
+    item.put(
+        "l",
+        new AttributeValue.L(
+            List.of(new AttributeValue.S("x"), new AttributeValue.Bool(false)))); // 1 + 3 + 2 + 2
+    item.put("ss", new AttributeValue.SS(List.of("ab", "cde"))); // 2 + 5
+    item.put(
+        "ns", new AttributeValue.NS(List.of(BigDecimal.ONE, new BigDecimal("1000")))); // 2 + 2 + 4
+    item.put("bs", new AttributeValue.BS(List.of("AAAA", "AAAAAAAA"))); // 2 + 3 + 6
+
+    assertThat(ItemSize.of(item)).isEqualTo(5 + 5 + 7 + 2 + 2 + 8 + 8 + 7 + 8 + 11);
+    assertThat(ItemSize.of(List.of(item, Map.of("id", new AttributeValue.S("q")))))
+        .isEqualTo(63 + 3);
+  }
+
+  @Test
+  void aPageWithoutAMeasuredBodyIsItsItemsSize() {
+    ScanPage page =
+        new ScanPage(
+            List.of(Map.of("id", new AttributeValue.S("x".repeat(300_000)))), Map.of(), 0.5);
+    assertThat(page.bytes()).isEqualTo(300_002);
+  }
+}

@@ -58,7 +58,7 @@ public record SnapshotSettings(
    * three times over while it is written (read, as row JSON, as the statement's bytes), and up to
    * five writes' worth is held: a 512 MB heap loads a table of 300 KB items.
    */
-  static long writeBytes(long maxHeap) {
+  public static long writeBytes(long maxHeap) {
     return Math.max(MIN_WRITE_BYTES, Math.min(MAX_WRITE_BYTES, maxHeap / 32));
   }
 

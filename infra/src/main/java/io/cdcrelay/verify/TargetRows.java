@@ -24,12 +24,14 @@ import java.util.function.Supplier;
 import org.postgresql.util.PGobject;
 
 /**
- * Reads a target table for verify: all rows in one pass (after a {@code REFRESH} on CrateDB, so
- * that the pass sees every write), and single rows by their primary key (a real-time lookup on
- * CrateDB: {@code "pk"['k'] = ?} for each key column; the JSONB key on PostgreSQL). Over a
- * connection of its own.
+ * Reads a target table for verify: all rows in one pass through a cursor, a bounded {@code FETCH}
+ * at a time (after a {@code REFRESH} on CrateDB, so that the pass sees every write), and single
+ * rows by their primary key (a real-time lookup on CrateDB: {@code "pk"['k'] = ?} for each key
+ * column; the JSONB key on PostgreSQL). Over a connection of its own.
  */
 public final class TargetRows implements AutoCloseable {
+
+  private static final String CURSOR = "cdc_relay_verify";
 
   /** A row as verify needs it. */
   public record Row(String key, JsonNode item, boolean deleted, boolean expired) {}
@@ -51,8 +53,16 @@ public final class TargetRows implements AutoCloseable {
     return !columns(table).isEmpty();
   }
 
-  /** Reads every row of the table, in one pass, handing each to {@code rows}. */
-  public void readAll(TableName table, KeySchema keys, Consumer<Row> rows) {
+  /**
+   * Reads every row of the table, in one pass, handing each to {@code rows}; each fetch holds about
+   * {@code fetchBytes} of rows.
+   */
+  public void readAll(TableName table, KeySchema keys, long fetchBytes, Consumer<Row> rows) {
+    readAll(table, keys, new FetchSize(fetchBytes), rows);
+  }
+
+  /** {@link #readAll(TableName, KeySchema, long, Consumer)}, its fetches sized by {@code fetch}. */
+  void readAll(TableName table, KeySchema keys, FetchSize fetch, Consumer<Row> rows) {
     Set<String> columns = columns(table);
     if (columns.isEmpty()) {
       return;
@@ -65,14 +75,29 @@ public final class TargetRows implements AutoCloseable {
           refresh.execute("REFRESH TABLE " + table.quoted());
         }
       }
+      // Through a cursor, a FETCH at a time: CrateDB 6.4.3 ignores a query's fetch size (the
+      // protocol's row limit) once it selects "aux", an OBJECT(IGNORED) column, and sends every
+      // row at once. A cursor needs a transaction on PostgreSQL; CrateDB ignores it.
       c.setAutoCommit(false);
       try (Statement statement = c.createStatement()) {
-        statement.setFetchSize(1000);
-        try (ResultSet rs = statement.executeQuery(select(table, expiry))) {
-          while (rs.next()) {
-            rows.accept(row(rs, expiry, keys));
+        statement.execute("DECLARE " + CURSOR + " NO SCROLL CURSOR FOR " + select(table, expiry));
+        int[] size = new int[1];
+        while (true) {
+          int wanted = fetch.next();
+          int fetched = 0;
+          try (ResultSet rs = statement.executeQuery("FETCH " + wanted + " FROM " + CURSOR)) {
+            while (rs.next()) {
+              fetched++;
+              Row row = row(rs, expiry, keys, size);
+              fetch.read(size[0]);
+              rows.accept(row);
+            }
+          }
+          if (fetched < wanted) {
+            break;
           }
         }
+        statement.execute("CLOSE " + CURSOR);
       } finally {
         c.setAutoCommit(true);
       }
@@ -144,8 +169,18 @@ public final class TargetRows implements AutoCloseable {
   }
 
   private static Row row(ResultSet rs, boolean expiry, KeySchema keys) throws SQLException {
-    JsonNode pk = numberKeys(json(rs.getString(1)), keys);
-    JsonNode item = PlainItems.ofRow(pk, json(rs.getString(2)), json(rs.getString(3)));
+    return row(rs, expiry, keys, new int[1]);
+  }
+
+  /** The row; {@code size[0]} is set to the length of its stored text. */
+  private static Row row(ResultSet rs, boolean expiry, KeySchema keys, int[] size)
+      throws SQLException {
+    String pkText = rs.getString(1);
+    String data = rs.getString(2);
+    String aux = rs.getString(3);
+    size[0] = length(pkText) + length(data) + length(aux);
+    JsonNode pk = numberKeys(json(pkText), keys);
+    JsonNode item = PlainItems.ofRow(pk, json(data), json(aux));
     return new Row(
         PlainItems.keyText(pk),
         item,
@@ -177,6 +212,10 @@ public final class TargetRows implements AutoCloseable {
       }
     }
     return copy;
+  }
+
+  private static int length(String text) {
+    return text == null ? 0 : text.length();
   }
 
   private static JsonNode json(String text) throws SQLException {

@@ -18,6 +18,7 @@ import io.cdcrelay.snapshot.BatchNotApplied;
 import io.cdcrelay.snapshot.CapacityBudget;
 import io.cdcrelay.snapshot.ScanPage;
 import io.cdcrelay.snapshot.SnapshotChanges;
+import io.cdcrelay.snapshot.SnapshotSettings;
 import io.cdcrelay.snapshot.SourceReadException;
 import io.cdcrelay.snapshot.TableDescription;
 import io.cdcrelay.snapshot.TableSource;
@@ -107,9 +108,11 @@ public final class Verifier {
     try (TargetRows rows =
         new TargetRows(config.target(), password, config.socketTimeoutSeconds())) {
       Map<String, Entry> targetRows = new ConcurrentHashMap<>();
+      // Each fetch holds as many rows as a load's write holds items.
       rows.readAll(
           target,
           keySchema,
+          SnapshotSettings.writeBytes(Runtime.getRuntime().maxMemory()),
           row -> {
             if (!row.deleted()) {
               targetRows.put(

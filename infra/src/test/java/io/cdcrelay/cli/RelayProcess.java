@@ -31,6 +31,11 @@ final class RelayProcess implements AutoCloseable {
 
   /** Starts {@code java -jar relay.jar ARGS}, its output going to a file under target/. */
   static RelayProcess start(String... args) throws IOException {
+    return withHeap("256m", args);
+  }
+
+  /** {@link #start}, with a heap of at most {@code heap} ({@code -Xmx}). */
+  static RelayProcess withHeap(String heap, String... args) throws IOException {
     Path root = KinesisLocal.repositoryRoot();
     Path jar = root.resolve("infra/target/relay.jar");
     if (!Files.exists(jar)) {
@@ -38,7 +43,7 @@ final class RelayProcess implements AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
+    command.add("-Xmx" + heap);
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-jar");
     command.add(jar.toString());

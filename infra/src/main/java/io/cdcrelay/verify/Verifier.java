@@ -27,7 +27,6 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,21 +45,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Compares a DynamoDB table with its target table, key by key: the target read in one pass into a
- * digest per key, then the source read by a parallel Scan and each item's digest compared; what
- * differs is read again from both sides (a consistent {@code GetItem} and a keyed row read), a few
- * times with pauses, so that items changing while verify runs are not reported. Knows the delete
- * and TTL modes: rows flagged deleted ({@code soft}) count as absent, rows of expired items kept by
- * the TTL policy as expected extras. With repair, each difference is rewritten through the relay
- * core from a consistent read, dated by the read ({@link ChangeVersion#ofRead}), or its row
- * removed.
+ * digest per key ({@link TargetIndex}: 64 bits of each, by a 64-bit hash of the key; the keys of
+ * rows no item matched found by a second pass), then the source read by a parallel Scan and each
+ * item's digest compared; what differs is read again from both sides (a consistent {@code GetItem}
+ * and a keyed row read), a few times with pauses, so that items changing while verify runs are not
+ * reported. Knows the delete and TTL modes: rows flagged deleted ({@code soft}) count as absent,
+ * rows of expired items kept by the TTL policy as expected extras. With repair, each difference is
+ * rewritten through the relay core from a consistent read, dated by the read ({@link
+ * ChangeVersion#ofRead}), or its row removed.
  */
 public final class Verifier {
 
   private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
   private static final int REPAIR_BATCH = 100;
-
-  /** A target row as the first pass keeps it. */
-  private record Entry(byte[] digest, boolean expected) {}
 
   /** What a key is, judged from both sides. */
   private enum Verdict {
@@ -107,32 +104,45 @@ public final class Verifier {
     KeySchema keySchema = table.keySchema();
     try (TargetRows rows =
         new TargetRows(config.target(), password, config.socketTimeoutSeconds())) {
-      Map<String, Entry> targetRows = new ConcurrentHashMap<>();
+      TargetIndex index = new TargetIndex();
       // Each fetch holds as many rows as a load's write holds items.
+      long fetchBytes = SnapshotSettings.writeBytes(Runtime.getRuntime().maxMemory());
+      long[] liveRows = new long[1];
       rows.readAll(
           target,
           keySchema,
-          SnapshotSettings.writeBytes(Runtime.getRuntime().maxMemory()),
+          fetchBytes,
           row -> {
             if (!row.deleted()) {
-              targetRows.put(
-                  row.key(), new Entry(PlainItems.digest(row.item()), expectedExtra(table, row)));
+              liveRows[0]++;
+              index.put(
+                  TargetIndex.keyHash(row.key()),
+                  TargetIndex.entry(PlainItems.digest(row.item()), expectedExtra(table, row)));
             }
           });
-      long live = targetRows.size();
+      long live = liveRows[0];
       LOG.info("read {} live rows of {}", live, target);
 
       Map<String, Map<String, AttributeValue>> candidates = new ConcurrentHashMap<>();
       AtomicLong scanned = new AtomicLong();
       AtomicLong equal = new AtomicLong();
-      scan(table, targetRows, candidates, scanned, equal);
-      long expectedExtras = 0;
-      for (Map.Entry<String, Entry> extra : targetRows.entrySet()) {
-        if (extra.getValue().expected()) {
-          expectedExtras++;
-        } else {
-          candidates.put(extra.getKey(), keysOf(table, extra.getKey()));
-        }
+      scan(table, index, candidates, scanned, equal);
+      long[] left = new long[2];
+      index.forEach((key, entry) -> left[TargetIndex.expected(entry) ? 0 : 1]++);
+      long expectedExtras = left[0];
+      if (left[1] > 0) {
+        // The index keeps no key text: the rows no item matched are found by a second pass.
+        LOG.info("{} rows match no item; reading {} again for their keys", left[1], target);
+        rows.readAll(
+            target,
+            keySchema,
+            fetchBytes,
+            row -> {
+              long entry = row.deleted() ? 0 : index.get(TargetIndex.keyHash(row.key()));
+              if (entry != 0 && !TargetIndex.expected(entry)) {
+                candidates.put(row.key(), keysOf(table, row.key()));
+              }
+            });
       }
       LOG.info(
           "scanned {} items: {} equal at once, {} to read again",
@@ -214,7 +224,7 @@ public final class Verifier {
   /** The parallel Scan: each item is equal, or a candidate difference. */
   private void scan(
       TableDescription table,
-      Map<String, Entry> targetRows,
+      TargetIndex index,
       Map<String, Map<String, AttributeValue>> candidates,
       AtomicLong scanned,
       AtomicLong equal)
@@ -258,9 +268,9 @@ public final class Verifier {
                       scanned.incrementAndGet();
                       Map<String, AttributeValue> keys = keys(table, item);
                       String key = PlainItems.keyText(keys);
-                      Entry row = targetRows.remove(key);
-                      if (row != null
-                          && Arrays.equals(row.digest(), PlainItems.digest(PlainItems.of(item)))) {
+                      long row = index.remove(TargetIndex.keyHash(key));
+                      if (row != 0
+                          && TargetIndex.sameItem(row, PlainItems.digest(PlainItems.of(item)))) {
                         equal.incrementAndGet();
                       } else {
                         candidates.put(key, keys);

@@ -26,10 +26,12 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -200,6 +202,69 @@ public final class DynamoDbTableSource implements TableSource {
     return response.hasItem() && !response.item().isEmpty()
         ? Optional.of(SdkItems.toModel(response.item()))
         : Optional.empty();
+  }
+
+  /** The most keys one BatchGetItem request takes. */
+  static final int BATCH_GET_KEYS = 100;
+
+  /** How often keys DynamoDB left unprocessed are asked for again before the read fails. */
+  private static final int UNPROCESSED_ATTEMPTS = 8;
+
+  /** BatchGetItem, {@value #BATCH_GET_KEYS} keys a request, consistent reads. */
+  @Override
+  public List<Map<String, AttributeValue>> getItems(List<Map<String, AttributeValue>> keys) {
+    List<Map<String, AttributeValue>> items = new ArrayList<>(keys.size());
+    for (int from = 0; from < keys.size(); from += BATCH_GET_KEYS) {
+      List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> wanted =
+          new ArrayList<>();
+      for (Map<String, AttributeValue> key :
+          keys.subList(from, Math.min(keys.size(), from + BATCH_GET_KEYS))) {
+        wanted.add(SdkItems.toSdk(key));
+      }
+      long pause = 50;
+      for (int attempt = 1; !wanted.isEmpty(); attempt++) {
+        if (attempt > UNPROCESSED_ATTEMPTS) {
+          throw new SourceReadException(
+              "BatchGetItem of "
+                  + table
+                  + " left "
+                  + wanted.size()
+                  + " keys unprocessed "
+                  + UNPROCESSED_ATTEMPTS
+                  + " times (throttled)",
+              true,
+              null);
+        }
+        if (attempt > 1) {
+          sleep(pause);
+          pause = Math.min(pause * 2, 2_000);
+        }
+        KeysAndAttributes request =
+            KeysAndAttributes.builder().keys(wanted).consistentRead(true).build();
+        BatchGetItemResponse response;
+        try {
+          response = client.batchGetItem(r -> r.requestItems(Map.of(table, request)));
+        } catch (SdkException e) {
+          throw failure("BatchGetItem of " + table, e);
+        }
+        // One table asked for: its results whatever the key (its name or its ARN).
+        response.responses().values().forEach(l -> l.forEach(i -> items.add(SdkItems.toModel(i))));
+        wanted = new ArrayList<>();
+        for (KeysAndAttributes left : response.unprocessedKeys().values()) {
+          wanted.addAll(left.keys());
+        }
+      }
+    }
+    return items;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SourceReadException("interrupted while reading", false, e);
+    }
   }
 
   private static SourceReadException failure(String what, SdkException e) {

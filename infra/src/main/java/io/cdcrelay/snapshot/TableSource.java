@@ -1,6 +1,8 @@
 package io.cdcrelay.snapshot;
 
 import io.cdcrelay.change.AttributeValue;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,6 +34,18 @@ public interface TableSource extends AutoCloseable {
 
   /** The item of {@code key} by a strongly consistent read; empty when there is none. */
   Optional<Map<String, AttributeValue>> getItem(Map<String, AttributeValue> key);
+
+  /**
+   * The items of {@code keys} that exist, by strongly consistent reads, in any order; one {@link
+   * #getItem} each unless the source reads several at once.
+   */
+  default List<Map<String, AttributeValue>> getItems(List<Map<String, AttributeValue>> keys) {
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    for (Map<String, AttributeValue> key : keys) {
+      getItem(key).ifPresent(items::add);
+    }
+    return items;
+  }
 
   @Override
   void close();

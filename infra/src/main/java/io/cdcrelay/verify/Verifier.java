@@ -27,6 +27,7 @@ import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,9 @@ public final class Verifier {
 
   private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
   private static final int REPAIR_BATCH = 100;
+
+  /** The keys re-checked together: one BatchGetItem's worth. */
+  private static final int RECHECK_KEYS = 100;
 
   /** What a key is, judged from both sides. */
   private enum Verdict {
@@ -322,11 +326,34 @@ public final class Verifier {
         pause = pause.multipliedBy(2);
       }
       Map<String, Map<String, AttributeValue>> still = new TreeMap<>();
-      for (Map.Entry<String, Map<String, AttributeValue>> c : pending.entrySet()) {
-        Verdict verdict = judge(table, target, keySchema, rows, c.getValue());
-        verdicts.put(c.getKey(), verdict);
-        if (isDifference(verdict)) {
-          still.put(c.getKey(), c.getValue());
+      List<Map.Entry<String, Map<String, AttributeValue>>> all =
+          new ArrayList<>(pending.entrySet());
+      // A chunk at a time from both sides: a BatchGetItem of up to 100 keys and a lookup of them,
+      // not a GetItem and a query per key (10,003 missing keys took 28 s a round that way).
+      for (int from = 0; from < all.size() && !stop.isStopped(); from += RECHECK_KEYS) {
+        List<Map.Entry<String, Map<String, AttributeValue>>> chunk =
+            all.subList(from, Math.min(all.size(), from + RECHECK_KEYS));
+        List<Map<String, AttributeValue>> keys = new ArrayList<>(chunk.size());
+        List<JsonNode> stored = new ArrayList<>(chunk.size());
+        for (Map.Entry<String, Map<String, AttributeValue>> c : chunk) {
+          keys.add(c.getValue());
+          stored.add(PlainItems.of(c.getValue()));
+        }
+        Map<String, Map<String, AttributeValue>> items = new HashMap<>();
+        for (Map<String, AttributeValue> item : retrying(() -> source.getItems(keys))) {
+          items.put(PlainItems.keyText(keys(table, item)), item);
+        }
+        Map<String, TargetRows.Row> found = rows.readMany(target, keySchema, stored);
+        for (Map.Entry<String, Map<String, AttributeValue>> c : chunk) {
+          Verdict verdict =
+              verdict(
+                  table,
+                  Optional.ofNullable(items.get(c.getKey())),
+                  Optional.ofNullable(found.get(c.getKey())));
+          verdicts.put(c.getKey(), verdict);
+          if (isDifference(verdict)) {
+            still.put(c.getKey(), c.getValue());
+          }
         }
       }
       pending = still;
@@ -341,8 +368,15 @@ public final class Verifier {
       TargetRows rows,
       Map<String, AttributeValue> keys) {
     Optional<Map<String, AttributeValue>> item = retrying(() -> source.getItem(keys));
-    Optional<TargetRows.Row> row =
-        rows.read(target, keySchema, PlainItems.of(keys)).filter(r -> !r.deleted());
+    return verdict(table, item, rows.read(target, keySchema, PlainItems.of(keys)));
+  }
+
+  /** The verdict on a key from its item and its row, as read (a row flagged deleted is none). */
+  private Verdict verdict(
+      TableDescription table,
+      Optional<Map<String, AttributeValue>> item,
+      Optional<TargetRows.Row> stored) {
+    Optional<TargetRows.Row> row = stored.filter(r -> !r.deleted());
     if (item.isEmpty()) {
       if (row.isEmpty()) {
         return Verdict.ABSENT;

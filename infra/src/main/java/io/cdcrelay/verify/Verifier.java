@@ -48,12 +48,12 @@ import org.slf4j.LoggerFactory;
  * Compares a DynamoDB table with its target table, key by key: the target read in one pass into a
  * digest per key ({@link TargetIndex}: 64 bits of each, by a 64-bit hash of the key; the keys of
  * rows no item matched found by a second pass), then the source read by a parallel Scan and each
- * item's digest compared; what differs is read again from both sides (a consistent {@code GetItem}
- * and a keyed row read), a few times with pauses, so that items changing while verify runs are not
- * reported. Knows the delete and TTL modes: rows flagged deleted ({@code soft}) count as absent,
- * rows of expired items kept by the TTL policy as expected extras. With repair, each difference is
- * rewritten through the relay core from a consistent read, dated by the read ({@link
- * ChangeVersion#ofRead}), or its row removed.
+ * item's digest compared; what differs is read again from both sides, {@value #RECHECK_KEYS} keys
+ * at a time (a consistent {@code BatchGetItem} and a keyed lookup of their rows), a few times with
+ * pauses, so that items changing while verify runs are not reported. Knows the delete and TTL
+ * modes: rows flagged deleted ({@code soft}) count as absent, rows of expired items kept by the TTL
+ * policy as expected extras. With repair, each difference is rewritten through the relay core from
+ * a consistent read, dated by the read ({@link ChangeVersion#ofRead}), or its row removed.
  */
 public final class Verifier {
 
@@ -330,7 +330,7 @@ public final class Verifier {
           new ArrayList<>(pending.entrySet());
       // A chunk at a time from both sides: a BatchGetItem of up to 100 keys and a lookup of them,
       // not a GetItem and a query per key (10,003 missing keys took 28 s a round that way).
-      for (int from = 0; from < all.size() && !stop.isStopped(); from += RECHECK_KEYS) {
+      for (int from = 0; from < all.size(); from += RECHECK_KEYS) {
         List<Map.Entry<String, Map<String, AttributeValue>>> chunk =
             all.subList(from, Math.min(all.size(), from + RECHECK_KEYS));
         List<Map<String, AttributeValue>> keys = new ArrayList<>(chunk.size());

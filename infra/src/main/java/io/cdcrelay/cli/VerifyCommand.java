@@ -74,6 +74,15 @@ final class VerifyCommand implements Callable<Integer> {
               + " (default ${DEFAULT-VALUE})")
   int rechecks;
 
+  @Option(
+      names = "--recheck-limit",
+      paramLabel = "N",
+      defaultValue = "100000",
+      description =
+          "The most differences read again, listed and repaired; beyond them differences are"
+              + " counted as the scan found them (default ${DEFAULT-VALUE})")
+  int recheckLimit;
+
   private final Map<String, String> processEnvironment;
   private final PrintStream out = System.out;
   private final PrintStream err = System.err;
@@ -112,7 +121,8 @@ final class VerifyCommand implements Callable<Integer> {
               show,
               rechecks,
               load.clockSkew(),
-              SnapshotSettings.DEFAULT_GIVE_UP_AFTER);
+              SnapshotSettings.DEFAULT_GIVE_UP_AFTER,
+              recheckLimit);
     } catch (BadSourceUrlException e) {
       err.println("Bad source URL: " + e.getMessage());
       return 2;

@@ -130,7 +130,9 @@ public final class Verifier {
       Map<String, Map<String, AttributeValue>> candidates = new ConcurrentHashMap<>();
       AtomicLong scanned = new AtomicLong();
       AtomicLong equal = new AtomicLong();
-      scan(table, index, candidates, scanned, equal);
+      // Beyond the recheck limit, differences are counted by kind: missing, extra, different.
+      AtomicLong[] unchecked = {new AtomicLong(), new AtomicLong(), new AtomicLong()};
+      scan(table, index, candidates, unchecked, scanned, equal);
       long[] left = new long[2];
       index.forEach((key, entry) -> left[TargetIndex.expected(entry) ? 0 : 1]++);
       long expectedExtras = left[0];
@@ -143,8 +145,10 @@ public final class Verifier {
             fetchBytes,
             row -> {
               long entry = row.deleted() ? 0 : index.get(TargetIndex.keyHash(row.key()));
-              if (entry != 0 && !TargetIndex.expected(entry)) {
-                candidates.put(row.key(), keysOf(table, row.key()));
+              if (entry != 0
+                  && !TargetIndex.expected(entry)
+                  && !candidate(candidates, row.key(), keysOf(table, row.key()))) {
+                unchecked[1].incrementAndGet();
               }
             });
       }
@@ -201,8 +205,25 @@ public final class Verifier {
           different,
           expectedAfter,
           repaired,
-          settings.show());
+          settings.show(),
+          new VerifyReport.Unchecked(unchecked[0].get(), unchecked[1].get(), unchecked[2].get()),
+          settings.recheckLimit());
     }
+  }
+
+  /**
+   * Keeps a difference to read again, unless {@code --recheck-limit} are kept already (then it is
+   * only counted); whether it was kept.
+   */
+  private boolean candidate(
+      Map<String, Map<String, AttributeValue>> candidates,
+      String key,
+      Map<String, AttributeValue> keys) {
+    if (candidates.size() >= settings.recheckLimit() && !candidates.containsKey(key)) {
+      return false;
+    }
+    candidates.put(key, keys);
+    return true;
   }
 
   private static boolean isDifference(Verdict verdict) {
@@ -230,6 +251,7 @@ public final class Verifier {
       TableDescription table,
       TargetIndex index,
       Map<String, Map<String, AttributeValue>> candidates,
+      AtomicLong[] unchecked,
       AtomicLong scanned,
       AtomicLong equal)
       throws InterruptedException {
@@ -276,8 +298,8 @@ public final class Verifier {
                       if (row != 0
                           && TargetIndex.sameItem(row, PlainItems.digest(PlainItems.of(item)))) {
                         equal.incrementAndGet();
-                      } else {
-                        candidates.put(key, keys);
+                      } else if (!candidate(candidates, key, keys)) {
+                        unchecked[row == 0 ? 0 : 2].incrementAndGet();
                       }
                     }
                     if (page.isLast()) {
@@ -401,11 +423,17 @@ public final class Verifier {
                 table.name(),
                 table.keyNames(),
                 ChangeVersion.ofRead(clock.instant(), settings.clockSkew()));
-        List<Decoded> batch = new ArrayList<>();
-        for (Map<String, AttributeValue> key :
-            keys.subList(i, Math.min(keys.size(), i + REPAIR_BATCH))) {
-          Optional<Map<String, AttributeValue>> item = retrying(() -> source.getItem(key));
-          batch.add(item.isPresent() ? changes.upsert(item.get()) : changes.remove(key));
+        List<Map<String, AttributeValue>> part =
+            keys.subList(i, Math.min(keys.size(), i + REPAIR_BATCH));
+        // One BatchGetItem for the batch's keys; a key without an item is a row to remove.
+        Map<String, Map<String, AttributeValue>> items = new HashMap<>();
+        for (Map<String, AttributeValue> item : retrying(() -> source.getItems(part))) {
+          items.put(PlainItems.keyText(keys(table, item)), item);
+        }
+        List<Decoded> batch = new ArrayList<>(part.size());
+        for (Map<String, AttributeValue> key : part) {
+          Map<String, AttributeValue> item = items.get(PlainItems.keyText(key));
+          batch.add(item != null ? changes.upsert(item) : changes.remove(key));
         }
         apply(relay, batch);
       }

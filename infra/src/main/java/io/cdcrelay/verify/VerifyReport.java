@@ -19,6 +19,9 @@ import java.util.Locale;
  * @param expectedExtra rows of expired items that the TTL policy keeps ({@code keep}, {@code mark})
  * @param repaired differences a repair fixed
  * @param shown how many keys of each kind the text lists
+ * @param unchecked differences beyond the recheck limit, counted by the kind the scan found and not
+ *     read again
+ * @param recheckLimit the most differences read again
  */
 public record VerifyReport(
     String sourceTable,
@@ -32,7 +35,21 @@ public record VerifyReport(
     List<String> different,
     long expectedExtra,
     long repaired,
-    int shown) {
+    int shown,
+    Unchecked unchecked,
+    int recheckLimit) {
+
+  /**
+   * Differences counted, not read again: missing (an item without a row), extra (a row without an
+   * item), different (a row of another value).
+   */
+  public record Unchecked(long missing, long extra, long different) {
+    public static final Unchecked NONE = new Unchecked(0, 0, 0);
+
+    long total() {
+      return missing + extra + different;
+    }
+  }
 
   public VerifyReport {
     missing = List.copyOf(missing);
@@ -42,7 +59,7 @@ public record VerifyReport(
 
   /** Whether source and target agree. */
   public boolean isEqual() {
-    return missing.isEmpty() && extra.isEmpty() && different.isEmpty();
+    return missing.isEmpty() && extra.isEmpty() && different.isEmpty() && unchecked.total() == 0;
   }
 
   /** The report as lines for a user. */
@@ -64,9 +81,19 @@ public record VerifyReport(
               Locale.ROOT, " (%d of them changed while verify ran, equal on re-check)", rechecked));
     }
     text.append(System.lineSeparator());
-    keys(text, "missing", missing);
-    keys(text, "extra", extra);
-    keys(text, "different", different);
+    keys(text, "missing", missing, unchecked.missing());
+    keys(text, "extra", extra, unchecked.extra());
+    keys(text, "different", different, unchecked.different());
+    if (unchecked.total() > 0) {
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "  more than %d differences (--recheck-limit): %d of them are counted as the scan"
+                  + " found them, not read again%s%n",
+              recheckLimit,
+              unchecked.total(),
+              repaired > 0 ? ", nor repaired: run verify --repair again" : ""));
+    }
     if (expectedExtra > 0) {
       text.append(
           String.format(
@@ -80,8 +107,8 @@ public record VerifyReport(
     return text.toString().stripTrailing();
   }
 
-  private void keys(StringBuilder text, String kind, List<String> keys) {
-    text.append(String.format(Locale.ROOT, "  %s: %d", kind, keys.size()));
+  private void keys(StringBuilder text, String kind, List<String> keys, long uncounted) {
+    text.append(String.format(Locale.ROOT, "  %s: %d", kind, keys.size() + uncounted));
     if (!keys.isEmpty()) {
       text.append(" (first: ")
           .append(String.join(", ", keys.subList(0, Math.min(shown, keys.size()))))

@@ -15,6 +15,9 @@ import java.util.Objects;
  *     pausing 1 s, 2 s, … in between: items changing while verify runs reach the target meanwhile
  * @param clockSkew how far before its read a repaired row is dated
  * @param giveUpAfter how long failing reads and writes are retried
+ * @param recheckLimit the most differences read again, listed and repaired; beyond them the scan's
+ *     differences are counted by the kind it found, not read again (a table far from its target
+ *     would otherwise hold every key in memory and read each again)
  */
 public record VerifySettings(
     DynamoDbTableUrl source,
@@ -22,7 +25,11 @@ public record VerifySettings(
     int show,
     int rechecks,
     Duration clockSkew,
-    Duration giveUpAfter) {
+    Duration giveUpAfter,
+    int recheckLimit) {
+
+  /** The default {@code --recheck-limit}. */
+  public static final int DEFAULT_RECHECK_LIMIT = 100_000;
 
   public VerifySettings {
     Objects.requireNonNull(source, "source");
@@ -31,6 +38,10 @@ public record VerifySettings(
     }
     if (rechecks < 1 || rechecks > 10) {
       throw new IllegalArgumentException("--rechecks=" + rechecks + " is out of range: 1 to 10");
+    }
+    if (recheckLimit < 1 || recheckLimit > 10_000_000) {
+      throw new IllegalArgumentException(
+          "--recheck-limit=" + recheckLimit + " is out of range: 1 to 10000000");
     }
   }
 }

@@ -112,6 +112,53 @@ abstract class VerifyContract extends DynamoDbTableTest {
   }
 
   @Test
+  void differencesBeyondTheRecheckLimitAreCountedAsScannedAndARepairRunAgainFixesThem()
+      throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = new ArrayList<>(TestItems.mixed("id", "l", 20));
+    dynamo.put(source, items);
+    assertThat(run("load", dynamo.url(source, ""), target()).exitCode()).isZero();
+    // 12 items the target lacks and 3 rows of items gone: 15 differences, 5 read again.
+    List<Map<String, AttributeValue>> added = TestItems.mixed("id", "m", 12);
+    dynamo.put(source, added);
+    for (int i = 0; i < 3; i++) {
+      String id = "l" + i;
+      dynamo.client().deleteItem(r -> r.tableName(source).key(Map.of("id", TestItems.s(id))));
+    }
+
+    Run verify =
+        run(
+            "verify",
+            dynamo.url(source, "segments=1"),
+            target(),
+            "--rechecks",
+            "1",
+            "--recheck-limit",
+            "5");
+
+    assertThat(verify.exitCode()).as(verify.output()).isEqualTo(1);
+    assertThat(verify.output())
+        .contains(": 29 items, 20 rows: DIFFERENT")
+        .contains("equal: 17")
+        .contains("missing: 12 (first: ")
+        .contains("extra: 3")
+        .contains("different: 0")
+        .contains("more than 5 differences (--recheck-limit): 10 of them are counted");
+
+    Run partly =
+        run("verify", dynamo.url(source, ""), target(), "--repair", "--recheck-limit", "5");
+    assertThat(partly.exitCode()).as(partly.output()).isEqualTo(1);
+    assertThat(partly.output()).contains("repaired: 5").contains("run verify --repair again");
+    Run repair = run("verify", dynamo.url(source, ""), target(), "--repair");
+    assertThat(repair.exitCode()).as(repair.output()).isZero();
+    assertThat(repair.output()).contains("repaired: 10").contains(": EQUAL");
+
+    Run bad = run("verify", dynamo.url(source, ""), target(), "--recheck-limit", "0");
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.output()).contains("--recheck-limit=0 is out of range");
+  }
+
+  @Test
   void aTableOfLargeItemsIsVerifiedWithinAHeapSmallerThanItsRows() throws Exception {
     // 400 items of about 390 KB, 156 MB, verified by the relay as users run it with a heap of
     // 128 MB: the target's rows are read a bounded fetch at a time. (CrateDB sends every row of a

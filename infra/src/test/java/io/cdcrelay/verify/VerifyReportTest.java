@@ -1,0 +1,66 @@
+package io.cdcrelay.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class VerifyReportTest {
+
+  private static VerifyReport report(
+      List<String> missing, VerifyReport.Unchecked unchecked, long repaired) {
+    return new VerifyReport(
+        "Items",
+        "doc.items",
+        10,
+        8,
+        7,
+        0,
+        missing,
+        List.of(),
+        List.of(),
+        0,
+        repaired,
+        2,
+        unchecked,
+        3);
+  }
+
+  @Test
+  void differencesBeyondTheLimitCountWithTheirKindAndMakeTheTablesDifferent() {
+    VerifyReport report =
+        report(
+            List.of("{\"id\":\"a\"}", "{\"id\":\"b\"}", "{\"id\":\"c\"}"),
+            new VerifyReport.Unchecked(4, 1, 2),
+            0);
+
+    assertThat(report.isEqual()).isFalse();
+    assertThat(report.text())
+        .contains("missing: 7 (first: {\"id\":\"a\"}, {\"id\":\"b\"}, …)")
+        .contains("extra: 1\n")
+        .contains("different: 2\n")
+        .contains(
+            "more than 3 differences (--recheck-limit): 7 of them are counted as the scan found"
+                + " them, not read again")
+        .doesNotContain("repair");
+  }
+
+  @Test
+  void onlyUncheckedDifferencesStillMakeTheTablesDifferentAndARepairSaysToRunAgain() {
+    VerifyReport report = report(List.of(), new VerifyReport.Unchecked(0, 5, 0), 3);
+
+    assertThat(report.isEqual()).isFalse();
+    assertThat(report.text())
+        .contains(": DIFFERENT")
+        .contains("extra: 5")
+        .contains("nor repaired: run verify --repair again")
+        .contains("repaired: 3");
+  }
+
+  @Test
+  void withNoDifferenceTheTablesAreEqual() {
+    VerifyReport report = report(List.of(), VerifyReport.Unchecked.NONE, 0);
+    assertThat(report.isEqual()).isTrue();
+    assertThat(report.text()).contains(": EQUAL").doesNotContain("--recheck-limit");
+  }
+}

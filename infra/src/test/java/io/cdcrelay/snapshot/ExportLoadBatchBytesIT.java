@@ -2,18 +2,10 @@ package io.cdcrelay.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.plan.KeySchema;
-import io.cdcrelay.relay.Relay;
-import io.cdcrelay.sink.TableName;
 import io.cdcrelay.source.S3ExportUrl;
 import io.cdcrelay.testing.InterceptedTarget;
-import io.cdcrelay.testing.PostgresDatabase;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,22 +67,14 @@ class ExportLoadBatchBytesIT {
   private static int load(
       ExportLoad.Settings settings, S3ExportUrl url, InterceptedTarget.Before hook)
       throws Exception {
-    PostgresDatabase database = PostgresDatabase.get();
-    TableName table = new TableName(database.schema(), "export_bytes");
-    try (Connection connection = database.connect();
-        Statement statement = connection.createStatement()) {
-      statement.execute("DROP TABLE IF EXISTS " + table.quoted());
-    }
-    FunctionConfig config =
-        FunctionConfig.fromEnvironment(Map.of("CRATEDB_SQLALCHEMY_URL", database.userUrl(table)));
-    Clock clock = Clock.systemUTC();
+    LoadTestTable target = LoadTestTable.fresh("export_bytes");
     try (S3ExportFiles files = S3ExportFiles.from(url)) {
       SnapshotLoad.Result result =
           new ExportLoad(
                   settings,
-                  config,
+                  target.config,
                   () -> null,
-                  database.schema(),
+                  target.database.schema(),
                   files,
                   arn ->
                       new TableDescription(
@@ -100,22 +84,13 @@ class ExportLoadBatchBytesIT {
                           0,
                           0,
                           Optional.empty()),
-                  () ->
-                      new Relay(
-                          InterceptedTarget.of(config.openTarget(() -> null, clock), hook),
-                          config.settings(),
-                          clock),
+                  target.relays(hook),
                   null,
                   new StopSignal(),
-                  clock)
+                  target.clock)
               .run();
       assertThat(result.status()).as(result.summary()).isEqualTo(SnapshotLoad.Status.DONE);
     }
-    try (Connection connection = database.connect();
-        Statement statement = connection.createStatement();
-        ResultSet count = statement.executeQuery("SELECT count(*) FROM " + table.quoted())) {
-      assertThat(count.next()).isTrue();
-      return count.getInt(1);
-    }
+    return target.rows();
   }
 }

@@ -3,18 +3,10 @@ package io.cdcrelay.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.change.AttributeValue;
-import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.plan.KeySchema;
-import io.cdcrelay.relay.Relay;
-import io.cdcrelay.sink.TableName;
 import io.cdcrelay.source.DynamoDbTableUrl;
 import io.cdcrelay.testing.InterceptedTarget;
-import io.cdcrelay.testing.PostgresDatabase;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -330,15 +322,7 @@ class SegmentReadAheadIT {
       long writeBytes,
       InterceptedTarget.Before hook)
       throws Exception {
-    PostgresDatabase database = PostgresDatabase.get();
-    TableName table = new TableName(database.schema(), tableName);
-    try (Connection connection = database.connect();
-        Statement statement = connection.createStatement()) {
-      statement.execute("DROP TABLE IF EXISTS " + table.quoted());
-    }
-    FunctionConfig config =
-        FunctionConfig.fromEnvironment(Map.of("CRATEDB_SQLALCHEMY_URL", database.userUrl(table)));
-    Clock clock = Clock.systemUTC();
+    LoadTestTable target = LoadTestTable.fresh(tableName);
     SnapshotLoad load =
         new SnapshotLoad(
             // --restart: the cursors of an earlier run of this test are not resumed.
@@ -353,27 +337,18 @@ class SegmentReadAheadIT {
                     null,
                     Map.of())
                 .withWriteBytes(writeBytes),
-            config,
+            target.config,
             () -> null,
-            database.schema(),
+            target.database.schema(),
             source,
-            () ->
-                new Relay(
-                    InterceptedTarget.of(config.openTarget(() -> null, clock), hook),
-                    config.settings(),
-                    clock),
+            target.relays(hook),
             null,
             new StopSignal(),
-            clock);
+            target.clock);
 
     SnapshotLoad.Result result = load.run();
 
     assertThat(result.status()).as(result.summary()).isEqualTo(SnapshotLoad.Status.DONE);
-    try (Connection connection = database.connect();
-        Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + table.quoted())) {
-      assertThat(rows.next()).isTrue();
-      assertThat(rows.getInt(1)).as("rows loaded").isEqualTo(items);
-    }
+    assertThat(target.rows()).as("rows loaded").isEqualTo(items);
   }
 }

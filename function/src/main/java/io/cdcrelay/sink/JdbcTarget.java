@@ -110,6 +110,24 @@ public final class JdbcTarget implements Target {
         });
   }
 
+  /**
+   * Makes every write to the table visible to queries at once (CrateDB's {@code REFRESH}, which
+   * otherwise comes with its refresh interval); nothing on PostgreSQL. For the end of a full load,
+   * never per batch.
+   */
+  public void refresh(TableName table) {
+    leased(
+        () -> {
+          session.connect();
+          try {
+            session.refresh(table);
+          } catch (java.sql.SQLException e) {
+            throw session.failure("refreshing " + table, e);
+          }
+          return null;
+        });
+  }
+
   @Override
   public RowResults upsert(TableName table, List<PlannedRow> planned) {
     return leased(() -> rows.upsert(table, planned));

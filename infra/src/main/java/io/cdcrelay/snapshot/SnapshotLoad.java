@@ -273,6 +273,7 @@ public final class SnapshotLoad {
                     budget.perSecond())
                 : "");
     if (done) {
+      LoadSteps.refresh(config, password, clock, target, LOG);
       LoadSteps.recordEnd(cursors, load, items, LOG);
       summary.append(
           String.format(

@@ -107,8 +107,9 @@ public record VerifyReport(
     return text.toString().stripTrailing();
   }
 
-  private void keys(StringBuilder text, String kind, List<String> keys, long uncounted) {
-    text.append(String.format(Locale.ROOT, "  %s: %d", kind, keys.size() + uncounted));
+  /** A kind's count (its keys and those not read again) and its first keys. */
+  private void keys(StringBuilder text, String kind, List<String> keys, long unchecked) {
+    text.append(String.format(Locale.ROOT, "  %s: %d", kind, keys.size() + unchecked));
     if (!keys.isEmpty()) {
       text.append(" (first: ")
           .append(String.join(", ", keys.subList(0, Math.min(shown, keys.size()))))

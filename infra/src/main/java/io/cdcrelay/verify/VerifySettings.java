@@ -28,9 +28,6 @@ public record VerifySettings(
     Duration giveUpAfter,
     int recheckLimit) {
 
-  /** The default {@code --recheck-limit}. */
-  public static final int DEFAULT_RECHECK_LIMIT = 100_000;
-
   public VerifySettings {
     Objects.requireNonNull(source, "source");
     if (show < 1 || show > 10_000) {

@@ -196,23 +196,7 @@ public final class CrateDbSql implements TargetSql {
    *     REFRESH: primary-key lookups see rows without it</a>
    */
   @Override
-  public java.util.List<RowLookup> selectRowVersions(
-      TableName table, KeySchema keys, java.util.List<String> pkJsons) {
-    return lookups("\"pk\", " + TableName.quote(VERSION), table, keys, pkJsons);
-  }
-
-  /** The same key lookups as {@link #selectRowVersions}, yielding the revision too. */
-  @Override
-  public java.util.List<RowLookup> selectRowRevisions(
-      TableName table, KeySchema keys, java.util.List<String> pkJsons) {
-    return lookups(
-        "\"pk\", \"_seq_no\", \"_primary_term\", " + TableName.quote(VERSION),
-        table,
-        keys,
-        pkJsons);
-  }
-
-  private java.util.List<RowLookup> lookups(
+  public java.util.List<RowLookup> selectRows(
       String yields, TableName table, KeySchema keys, java.util.List<String> pkJsons) {
     java.util.List<RowLookup> lookups = new java.util.ArrayList<>();
     String select = "SELECT " + yields + " FROM " + table.quoted() + " WHERE ";
@@ -256,6 +240,17 @@ public final class CrateDbSql implements TargetSql {
       lookups.add(new RowLookup(select + lookupFilter(keys, where), java.util.List.of()));
     }
     return lookups;
+  }
+
+  /** The same key lookups as {@link #selectRowVersions}, yielding the revision too. */
+  @Override
+  public java.util.List<RowLookup> selectRowRevisions(
+      TableName table, KeySchema keys, java.util.List<String> pkJsons) {
+    return selectRows(
+        "\"pk\", \"_seq_no\", \"_primary_term\", " + TableName.quote(VERSION),
+        table,
+        keys,
+        pkJsons);
   }
 
   /** The most combinations of key-column values one lookup of several key columns makes. */

@@ -74,13 +74,13 @@ public final class PostgreSql implements TargetSql {
   }
 
   @Override
-  public java.util.List<RowLookup> selectRowVersions(
-      TableName table, KeySchema keys, java.util.List<String> pkJsons) {
+  public java.util.List<RowLookup> selectRows(
+      String columns, TableName table, KeySchema keys, java.util.List<String> pkJsons) {
     // One statement for any number of keys: the keys bound as one JSON array.
     return java.util.List.of(
         new RowLookup(
-            "SELECT \"pk\", "
-                + TableName.quote(VERSION)
+            "SELECT "
+                + columns
                 + " FROM "
                 + table.quoted()
                 + " WHERE \"pk\" IN (SELECT jsonb_array_elements(?))",

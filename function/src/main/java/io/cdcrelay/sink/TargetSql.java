@@ -84,17 +84,24 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
   String upsertArrays(TableName table, KeySchema keys, boolean expiry);
 
   /**
-   * A query that yields {@code pk} (as JSON) and {@code cdc_version} of the rows of some keys, and
-   * the values it binds in order (JSON documents, bound as {@link #jsonType()}).
+   * A query of the rows of some keys, and the values it binds in order (JSON documents, bound as
+   * {@link #jsonType()}).
    */
   record RowLookup(String sql, java.util.List<String> jsonValues) {}
 
   /**
-   * The queries that read the versions of the rows of these keys ({@code pk} objects as JSON), as
-   * key lookups that see rows written a moment ago; as many as the database needs.
+   * The queries that yield {@code columns} (a select list) of the rows of these keys ({@code pk}
+   * objects as JSON, as stored), as key lookups that see rows written a moment ago; as many as the
+   * database needs.
    */
-  java.util.List<RowLookup> selectRowVersions(
-      TableName table, KeySchema keys, java.util.List<String> pkJsons);
+  java.util.List<RowLookup> selectRows(
+      String columns, TableName table, KeySchema keys, java.util.List<String> pkJsons);
+
+  /** The queries of {@link #selectRows} that yield {@code pk} (as JSON) and the version. */
+  default java.util.List<RowLookup> selectRowVersions(
+      TableName table, KeySchema keys, java.util.List<String> pkJsons) {
+    return selectRows("\"pk\", " + TableName.quote(VERSION), table, keys, pkJsons);
+  }
 
   /** The SQL type of a column holding versions, compared as plain character codes. */
   String versionType();

@@ -1,10 +1,15 @@
 package io.cdcrelay.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcrelay.decode.DynamoDbJson;
 import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.sink.CrateDbSql;
 import io.cdcrelay.sink.JdbcConnections;
+import io.cdcrelay.sink.PostgreSql;
 import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetSql;
 import io.cdcrelay.sink.TargetUnavailableException;
 import io.cdcrelay.sink.TargetUrl;
 import java.io.IOException;
@@ -164,19 +169,10 @@ public final class TargetRows implements AutoCloseable {
     }
   }
 
-  /** The most keys one lookup of a single key column holds (an {@code IN} list). */
-  static final int LOOKUP_KEYS = 1000;
-
   /**
-   * The most keys one lookup of several key columns holds: CrateDB tries every combination of the
-   * columns' values and gives up on the lookup beyond 10,000 (50 × 50 is 2,500 at most).
-   */
-  static final int COMPOSITE_LOOKUP_KEYS = 50;
-
-  /**
-   * The rows of {@code keys} (each as stored in {@code pk}) that exist, by their key text; a few
-   * lookups instead of one query per key. On CrateDB each is a real-time lookup: a filter of
-   * literals on every key column ({@link #crateDbKeyFilter}).
+   * The rows of {@code keys} (each as {@link PlainItems} writes it) that exist, by their key text;
+   * a few key lookups ({@link TargetSql#selectRows}: on CrateDB real-time ones of literals) instead
+   * of one query per key.
    */
   public Map<String, Row> readMany(TableName table, KeySchema schema, List<JsonNode> keys) {
     Map<String, String> types = columnTypes(table);
@@ -185,41 +181,28 @@ public final class TargetRows implements AutoCloseable {
     }
     boolean expiry = types.containsKey("cdc_expired_at");
     Map<String, Row> found = new HashMap<>();
-    int chunk = schema.columns().size() == 1 ? LOOKUP_KEYS : COMPOSITE_LOOKUP_KEYS;
     try {
       Connection c = connect();
-      for (int from = 0; from < keys.size(); from += chunk) {
-        List<JsonNode> part = keys.subList(from, Math.min(keys.size(), from + chunk));
-        if (crateDb) {
-          Optional<String> filter = crateDbKeyFilter(schema, types, part);
-          if (filter.isEmpty()) {
-            continue;
+      List<String> pkJsons = new ArrayList<>(keys.size());
+      for (JsonNode key : keys) {
+        storedKey(key, schema, types, crateDb).ifPresent(pkJsons::add);
+      }
+      if (pkJsons.isEmpty()) {
+        return found;
+      }
+      TargetSql sql = crateDb ? new CrateDbSql() : new PostgreSql();
+      for (TargetSql.RowLookup lookup : sql.selectRows(columns(expiry), table, schema, pkJsons)) {
+        try (PreparedStatement statement = c.prepareStatement(lookup.sql())) {
+          for (int i = 0; i < lookup.jsonValues().size(); i++) {
+            PGobject json = new PGobject();
+            json.setType(sql.jsonType());
+            json.setValue(lookup.jsonValues().get(i));
+            statement.setObject(i + 1, json);
           }
-          try (Statement statement = c.createStatement();
-              ResultSet rs =
-                  statement.executeQuery(select(table, expiry) + " WHERE " + filter.get())) {
+          try (ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
               Row row = row(rs, expiry, schema);
               found.put(row.key(), row);
-            }
-          }
-        } else {
-          StringJoiner in = new StringJoiner(", ", "\"pk\" IN (", ")");
-          part.forEach(key -> in.add("?"));
-          try (PreparedStatement statement =
-              c.prepareStatement(select(table, expiry) + " WHERE " + in)) {
-            int i = 1;
-            for (JsonNode key : part) {
-              PGobject json = new PGobject();
-              json.setType("jsonb");
-              json.setValue(key.toString());
-              statement.setObject(i++, json);
-            }
-            try (ResultSet rs = statement.executeQuery()) {
-              while (rs.next()) {
-                Row row = row(rs, expiry, schema);
-                found.put(row.key(), row);
-              }
             }
           }
         }
@@ -231,75 +214,45 @@ public final class TargetRows implements AutoCloseable {
   }
 
   /**
-   * A CrateDB filter on every key column that finds the rows of {@code keys} without a refresh: one
-   * key column, {@code "pk"['k'] IN (…)}; several, {@code ("pk"['a'] = … AND "pk"['b'] = …) OR …};
-   * literals only (measured on 6.4.3: bound values in an {@code IN} list or {@code = ANY(?)} make
-   * it a query that misses rows written since the last refresh). A text key is a quoted literal; a
-   * number key its canonical decimal text, or an integer for a {@code BIGINT} key column (the
-   * reference tool's). Empty when no key can match (each lacks a key value, or has a number no
+   * A key as its row's {@code pk} holds it, as JSON: on CrateDB a number key is its canonical
+   * decimal text, or an integer in a {@code BIGINT} key column (the reference tool's); on
+   * PostgreSQL the key as given. Empty when no row can hold it (a key value missing, or a number no
    * {@code BIGINT} holds).
    *
-   * @param types the table's columns and their types ({@code pk['k']} for a key column)
+   * @param types the table's columns and their types ({@code pk['k']} for a CrateDB key column)
    */
-  static Optional<String> crateDbKeyFilter(
-      KeySchema schema, Map<String, String> types, List<JsonNode> keys) {
-    List<KeySchema.KeyColumn> columns = schema.columns();
-    StringJoiner filter =
-        columns.size() == 1
-            ? new StringJoiner(", ", keyColumn(columns.get(0)) + " IN (", ")")
-            : new StringJoiner(" OR ");
-    int matching = 0;
-    for (JsonNode key : keys) {
-      List<String> literals = new ArrayList<>(columns.size());
-      for (KeySchema.KeyColumn column : columns) {
-        String literal = literal(key.get(column.name()), types.get("pk['" + column.name() + "']"));
-        if (literal == null) {
-          break;
+  static Optional<String> storedKey(
+      JsonNode key, KeySchema schema, Map<String, String> types, boolean crateDb) {
+    ObjectNode stored = JsonNodeFactory.withExactBigDecimals(true).objectNode();
+    for (KeySchema.KeyColumn column : schema.columns()) {
+      JsonNode value = key.get(column.name());
+      if (value == null || value.isNull()) {
+        return Optional.empty();
+      }
+      if (crateDb && value.isNumber()) {
+        if ("bigint".equals(types.get("pk['" + column.name() + "']"))) {
+          try {
+            stored.put(column.name(), value.decimalValue().longValueExact());
+          } catch (ArithmeticException e) {
+            return Optional.empty();
+          }
+        } else {
+          stored.put(column.name(), KeySchema.canonical(value.decimalValue()));
         }
-        literals.add(literal);
-      }
-      if (literals.size() < columns.size()) {
-        continue;
-      }
-      matching++;
-      if (columns.size() == 1) {
-        filter.add(literals.get(0));
       } else {
-        StringJoiner all = new StringJoiner(" AND ", "(", ")");
-        for (int i = 0; i < columns.size(); i++) {
-          all.add(keyColumn(columns.get(i)) + " = " + literals.get(i));
-        }
-        filter.add(all.toString());
+        stored.set(column.name(), value);
       }
     }
-    return matching == 0 ? Optional.empty() : Optional.of(filter.toString());
-  }
-
-  private static String keyColumn(KeySchema.KeyColumn column) {
-    return "\"pk\"['" + column.name().replace("'", "''") + "']";
-  }
-
-  /** A key value as a SQL literal for a key column of {@code type}; null when none can match. */
-  private static String literal(JsonNode value, String type) {
-    if (value == null || value.isNull()) {
-      return null;
-    }
-    if (value.isNumber() && "bigint".equals(type)) {
-      try {
-        return Long.toString(value.decimalValue().longValueExact());
-      } catch (ArithmeticException e) {
-        return null;
-      }
-    }
-    String text = value.isNumber() ? KeySchema.canonical(value.decimalValue()) : value.asText();
-    return "'" + text.replace("'", "''") + "'";
+    return Optional.of(stored.toString());
   }
 
   private static String select(TableName table, boolean expiry) {
-    return "SELECT \"pk\", \"data\", \"aux\", \"cdc_deleted\""
-        + (expiry ? ", \"cdc_expired_at\"" : "")
-        + " FROM "
-        + table.quoted();
+    return "SELECT " + columns(expiry) + " FROM " + table.quoted();
+  }
+
+  /** The columns a row of verify is read from. */
+  private static String columns(boolean expiry) {
+    return "\"pk\", \"data\", \"aux\", \"cdc_deleted\"" + (expiry ? ", \"cdc_expired_at\"" : "");
   }
 
   private static Row row(ResultSet rs, boolean expiry, KeySchema keys) throws SQLException {

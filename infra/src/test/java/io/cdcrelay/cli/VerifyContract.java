@@ -57,10 +57,9 @@ abstract class VerifyContract extends DynamoDbTableTest {
 
   @Test
   void differencesOfATableOfTwoKeyColumnsAreReadAgainAFewLookupsAtATime() throws Exception {
-    // 68 differences of a table keyed by a text and a number: more than one lookup of two key
-    // columns holds (50), read again together from both sides and each judged by its own key. The
-    // 60 missing keys come first in key order, so the rows of the changed and deleted items are
-    // found by a second lookup.
+    // 68 differences of a table keyed by a text and a number (fractions and numbers beyond 2^53),
+    // read again together from both sides and each judged by its own key; the 60 missing keys come
+    // first in key order, the rows of the changed and deleted items after them.
     dynamo.createTable(source, "pk:S", "sk:N");
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     for (int i = 0; i < 40; i++) {

@@ -5,10 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.sink.CrateDbSql;
+import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetSql;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
+/** The keys of verify's lookups on CrateDB as their rows hold them, and the lookups they make. */
 class TargetRowsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -17,11 +23,28 @@ class TargetRowsTest {
     return JSON.readTree(text);
   }
 
+  /** The filter of the CrateDB lookup of these keys; empty when no key can match. */
+  private static Optional<String> crateDbFilter(
+      KeySchema schema, Map<String, String> types, List<JsonNode> keys) {
+    List<String> stored = new ArrayList<>();
+    for (JsonNode key : keys) {
+      TargetRows.storedKey(key, schema, types, true).ifPresent(stored::add);
+    }
+    if (stored.isEmpty()) {
+      return Optional.empty();
+    }
+    List<TargetSql.RowLookup> lookups =
+        new CrateDbSql().selectRows("\"pk\"", new TableName("doc", "t"), schema, stored);
+    assertThat(lookups).hasSize(1);
+    String sql = lookups.get(0).sql();
+    return Optional.of(sql.substring(sql.indexOf(" WHERE ") + " WHERE ".length()));
+  }
+
   @Test
   void aLookupOfOneKeyColumnIsAnInListOfLiterals() throws Exception {
     KeySchema schema = new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S)));
     assertThat(
-            TargetRows.crateDbKeyFilter(
+            crateDbFilter(
                 schema,
                 Map.of("pk['id']", "text"),
                 List.of(json("{\"id\":\"a\"}"), json("{\"id\":\"it's\"}"), json("{}"))))
@@ -36,7 +59,7 @@ class TargetRowsTest {
                 new KeySchema.KeyColumn("pk", KeySchema.KeyType.S),
                 new KeySchema.KeyColumn("sk", KeySchema.KeyType.N)));
     assertThat(
-            TargetRows.crateDbKeyFilter(
+            crateDbFilter(
                 schema,
                 Map.of("pk['pk']", "text", "pk['sk']", "text"),
                 List.of(json("{\"pk\":\"p\",\"sk\":1.50}"), json("{\"pk\":\"q\",\"sk\":100}"))))
@@ -52,12 +75,17 @@ class TargetRowsTest {
   void aBigintKeyColumnTakesIntegersAndNoKeyThatCannotMatch() throws Exception {
     KeySchema schema = new KeySchema(List.of(new KeySchema.KeyColumn("n", KeySchema.KeyType.N)));
     Map<String, String> types = Map.of("pk['n']", "bigint");
-    assertThat(
-            TargetRows.crateDbKeyFilter(
-                schema, types, List.of(json("{\"n\":42}"), json("{\"n\":1.5}"))))
+    assertThat(crateDbFilter(schema, types, List.of(json("{\"n\":42}"), json("{\"n\":1.5}"))))
         .contains("\"pk\"['n'] IN (42)");
-    assertThat(TargetRows.crateDbKeyFilter(schema, types, List.of(json("{\"n\":1.5}"))))
+    assertThat(crateDbFilter(schema, types, List.of(json("{\"n\":1.5}"))))
         .as("no BIGINT holds 1.5")
         .isEmpty();
+  }
+
+  @Test
+  void onPostgreSqlAKeyIsStoredAsGiven() throws Exception {
+    KeySchema schema = new KeySchema(List.of(new KeySchema.KeyColumn("n", KeySchema.KeyType.N)));
+    assertThat(TargetRows.storedKey(json("{\"n\":1.5}"), schema, Map.of(), false))
+        .contains("{\"n\":1.5}");
   }
 }

@@ -226,6 +226,16 @@ public final class Verifier {
     return true;
   }
 
+  /** The items of {@code keys} that exist, read consistently, by their key text. */
+  private Map<String, Map<String, AttributeValue>> itemsByKey(
+      TableDescription table, List<Map<String, AttributeValue>> keys) {
+    Map<String, Map<String, AttributeValue>> items = new HashMap<>();
+    for (Map<String, AttributeValue> item : retrying(() -> source.getItems(keys))) {
+      items.put(PlainItems.keyText(keys(table, item)), item);
+    }
+    return items;
+  }
+
   private static boolean isDifference(Verdict verdict) {
     return verdict == Verdict.MISSING || verdict == Verdict.EXTRA || verdict == Verdict.DIFFERENT;
   }
@@ -361,10 +371,7 @@ public final class Verifier {
           keys.add(c.getValue());
           stored.add(PlainItems.of(c.getValue()));
         }
-        Map<String, Map<String, AttributeValue>> items = new HashMap<>();
-        for (Map<String, AttributeValue> item : retrying(() -> source.getItems(keys))) {
-          items.put(PlainItems.keyText(keys(table, item)), item);
-        }
+        Map<String, Map<String, AttributeValue>> items = itemsByKey(table, keys);
         Map<String, TargetRows.Row> found = rows.readMany(target, keySchema, stored);
         for (Map.Entry<String, Map<String, AttributeValue>> c : chunk) {
           Verdict verdict =
@@ -426,10 +433,7 @@ public final class Verifier {
         List<Map<String, AttributeValue>> part =
             keys.subList(i, Math.min(keys.size(), i + REPAIR_BATCH));
         // One BatchGetItem for the batch's keys; a key without an item is a row to remove.
-        Map<String, Map<String, AttributeValue>> items = new HashMap<>();
-        for (Map<String, AttributeValue> item : retrying(() -> source.getItems(part))) {
-          items.put(PlainItems.keyText(keys(table, item)), item);
-        }
+        Map<String, Map<String, AttributeValue>> items = itemsByKey(table, part);
         List<Decoded> batch = new ArrayList<>(part.size());
         for (Map<String, AttributeValue> key : part) {
           Map<String, AttributeValue> item = items.get(PlainItems.keyText(key));

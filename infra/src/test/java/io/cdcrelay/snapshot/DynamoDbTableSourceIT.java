@@ -1,6 +1,7 @@
 package io.cdcrelay.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.source.DynamoDbTableUrl;
@@ -16,7 +17,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * The Scan pages the load reads from the response bodies are the pages the SDK reads — the same
- * items of every type, the same keys to go on from, the same capacity — on dynalite and on moto.
+ * items of every type, the same keys to go on from, the same capacity — on dynalite and on moto;
+ * and the consistent reads by key that verify and repair make (BatchGetItem) come back whole when
+ * DynamoDB leaves keys unprocessed, or fail saying so.
  */
 class DynamoDbTableSourceIT {
 
@@ -30,6 +33,66 @@ class DynamoDbTableSourceIT {
   @Test
   void motoScanPagesReadFromTheirBodiesAreTheSdksPages() {
     samePagesAsTheSdk(MOTO.get());
+  }
+
+  @Test
+  void keysThatBatchGetItemLeftUnprocessedAreAskedForAgain() throws Exception {
+    DynamoDbEmulator dynamo = DynamoDbEmulator.dynalite();
+    String table = "source_" + UUID.randomUUID().toString().substring(0, 8);
+    dynamo.createTable(table, "id:S", null);
+    List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> items =
+        new ArrayList<>();
+    List<Map<String, AttributeValue>> keys = new ArrayList<>();
+    for (int i = 0; i < 270; i++) {
+      // Every tenth key has no item.
+      if (i % 10 != 3) {
+        items.add(TestItems.everyType("id", TestItems.s("item-" + i)));
+      }
+      keys.add(Map.of("id", new AttributeValue.S("item-" + i)));
+    }
+    dynamo.put(table, items);
+    List<Map<String, AttributeValue>> expected = new ArrayList<>();
+    items.forEach(item -> expected.add(SdkItems.toModel(item)));
+
+    try (FaultyDynamoDb proxy = new FaultyDynamoDb(dynamo.port());
+        DynamoDbTableSource source =
+            DynamoDbTableSource.from(DynamoDbTableUrl.parse(dynamo.url(proxy.port(), table, "")))) {
+      // 30 keys of each request read, the others left for the next: the 270 keys, asked for in
+      // requests of 100, 100 and 70, take 4, 4 and 3 requests.
+      proxy.processBatchGetKeys(30);
+      List<Map<String, AttributeValue>> read = source.getItems(keys);
+
+      assertThat(read).containsExactlyInAnyOrderElementsOf(expected);
+      assertThat(proxy.keysLeftUnprocessed()).isGreaterThan(0);
+      assertThat(proxy.batchGets()).isEqualTo(4 + 4 + 3);
+    }
+  }
+
+  @Test
+  void keysLeftUnprocessedTimeAfterTimeFailTheReadRetryably() throws Exception {
+    DynamoDbEmulator dynamo = DynamoDbEmulator.dynalite();
+    String table = "source_" + UUID.randomUUID().toString().substring(0, 8);
+    dynamo.createTable(table, "id:S", null);
+    dynamo.put(table, List.of(TestItems.everyType("id", TestItems.s("only"))));
+    try (FaultyDynamoDb proxy = new FaultyDynamoDb(dynamo.port());
+        DynamoDbTableSource source =
+            DynamoDbTableSource.from(DynamoDbTableUrl.parse(dynamo.url(proxy.port(), table, "")))) {
+      proxy.processBatchGetKeys(0);
+      List<Map<String, AttributeValue>> keys =
+          List.of(
+              Map.of("id", new AttributeValue.S("only")),
+              Map.of("id", new AttributeValue.S("none")));
+
+      assertThatThrownBy(() -> source.getItems(keys))
+          .isInstanceOfSatisfying(
+              SourceReadException.class, e -> assertThat(e.retryable()).isTrue())
+          .hasMessage("BatchGetItem of " + table + " left 2 keys unprocessed 8 times (throttled)");
+      assertThat(proxy.batchGets()).isEqualTo(8);
+
+      proxy.heal();
+      assertThat(source.getItems(keys))
+          .containsExactly(SdkItems.toModel(TestItems.everyType("id", TestItems.s("only"))));
+    }
   }
 
   private static void samePagesAsTheSdk(DynamoDbEmulator dynamo) {

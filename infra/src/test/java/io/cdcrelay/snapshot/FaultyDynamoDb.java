@@ -28,11 +28,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * does: it forwards every request unchanged, except that it can be told to let some Scan requests
  * through and then answer every further one with HTTP 500 {@code InternalServerError} until {@link
  * #heal()}. It counts the Scan requests and adds up the {@code ConsumedCapacity} and the times of
- * their answers: an independent measure of what a load consumed.
+ * their answers: an independent measure of what a load consumed. It can also answer {@code
+ * BatchGetItem} the way DynamoDB does when it runs short of capacity: only the first few keys are
+ * read, the others come back as {@code UnprocessedKeys}.
  */
 public final class FaultyDynamoDb implements AutoCloseable {
 
   static final String SCAN = "DynamoDB_20120810.Scan";
+  static final String BATCH_GET_ITEM = "DynamoDB_20120810.BatchGetItem";
 
   private static final Set<String> NOT_FORWARDED =
       Set.of(
@@ -63,6 +66,9 @@ public final class FaultyDynamoDb implements AutoCloseable {
   private final AtomicLong consumedMilliUnits = new AtomicLong();
   private final AtomicLong firstScanNanos = new AtomicLong();
   private final AtomicLong lastScanNanos = new AtomicLong();
+  private final AtomicInteger batchGetProcessing = new AtomicInteger(-1);
+  private final AtomicInteger batchGets = new AtomicInteger();
+  private final AtomicInteger keysLeftUnprocessed = new AtomicInteger();
 
   /** Starts the proxy on a free port of 127.0.0.1, in front of {@code 127.0.0.1:upstreamPort}. */
   public FaultyDynamoDb(int upstreamPort) throws IOException {
@@ -104,9 +110,28 @@ public final class FaultyDynamoDb implements AutoCloseable {
     scanDelayMillis.set(millis);
   }
 
+  /**
+   * Reads at most {@code keys} keys of every further BatchGetItem request (0: none) and answers the
+   * others as unprocessed; -1 lets the requests through whole again.
+   */
+  public void processBatchGetKeys(int keys) {
+    batchGetProcessing.set(keys);
+  }
+
   /** Lets every request through again. */
   public void heal() {
     passBeforeFailing.set(-1);
+    batchGetProcessing.set(-1);
+  }
+
+  /** The BatchGetItem requests seen. */
+  public int batchGets() {
+    return batchGets.get();
+  }
+
+  /** The keys answered as unprocessed, all BatchGetItem requests together. */
+  public int keysLeftUnprocessed() {
+    return keysLeftUnprocessed.get();
   }
 
   /** The Scan requests seen. */
@@ -164,6 +189,14 @@ public final class FaultyDynamoDb implements AutoCloseable {
           Thread.sleep(delay);
         }
       }
+      if (BATCH_GET_ITEM.equals(exchange.getRequestHeaders().getFirst("X-Amz-Target"))) {
+        batchGets.incrementAndGet();
+        int processing = batchGetProcessing.get();
+        if (processing >= 0) {
+          batchGetInPart(exchange, body, processing);
+          return;
+        }
+      }
       byte[] answer = forward(exchange, body);
       if (scan && answer != null) {
         count(answer);
@@ -171,6 +204,62 @@ public final class FaultyDynamoDb implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Forwards the request with only the first {@code processing} keys of each table (none: no
+   * request) and answers the rest as {@code UnprocessedKeys}, as DynamoDB does when throttled. The
+   * emulators do not check a request's signature, so the shortened body needs none of its own.
+   */
+  private void batchGetInPart(HttpExchange exchange, byte[] body, int processing)
+      throws IOException, InterruptedException {
+    com.fasterxml.jackson.databind.node.ObjectNode request =
+        (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(body);
+    com.fasterxml.jackson.databind.node.ObjectNode unprocessed = MAPPER.createObjectNode();
+    com.fasterxml.jackson.databind.node.ObjectNode asked = MAPPER.createObjectNode();
+    request
+        .path("RequestItems")
+        .fields()
+        .forEachRemaining(
+            table -> {
+              com.fasterxml.jackson.databind.node.ObjectNode read = table.getValue().deepCopy();
+              com.fasterxml.jackson.databind.node.ObjectNode left = table.getValue().deepCopy();
+              com.fasterxml.jackson.databind.node.ArrayNode readKeys = read.putArray("Keys");
+              com.fasterxml.jackson.databind.node.ArrayNode leftKeys = left.putArray("Keys");
+              JsonNode keys = table.getValue().path("Keys");
+              for (int i = 0; i < keys.size(); i++) {
+                (i < processing ? readKeys : leftKeys).add(keys.get(i));
+              }
+              if (!readKeys.isEmpty()) {
+                asked.set(table.getKey(), read);
+              }
+              if (!leftKeys.isEmpty()) {
+                unprocessed.set(table.getKey(), left);
+                keysLeftUnprocessed.addAndGet(leftKeys.size());
+              }
+            });
+    com.fasterxml.jackson.databind.node.ObjectNode answer = MAPPER.createObjectNode();
+    answer.putObject("Responses");
+    if (!asked.isEmpty()) {
+      request.set("RequestItems", asked);
+      HttpResponse<byte[]> response = send(exchange, MAPPER.writeValueAsBytes(request));
+      if (response == null || response.statusCode() != 200) {
+        exchange.sendResponseHeaders(response == null ? 502 : response.statusCode(), -1);
+        return;
+      }
+      answer = (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(response.body());
+    }
+    answer.set("UnprocessedKeys", unprocessed);
+    byte[] out = MAPPER.writeValueAsBytes(answer);
+    // The SDK checks the body against this header when there is one.
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(out);
+    exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
+    exchange.getResponseHeaders().set("x-amz-crc32", Long.toString(crc.getValue()));
+    exchange.sendResponseHeaders(200, out.length);
+    try (OutputStream o = exchange.getResponseBody()) {
+      o.write(out);
     }
   }
 
@@ -187,27 +276,8 @@ public final class FaultyDynamoDb implements AutoCloseable {
 
   private byte[] forward(HttpExchange exchange, byte[] body)
       throws IOException, InterruptedException {
-    URI uri = URI.create("http://127.0.0.1:" + upstreamPort + exchange.getRequestURI());
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri)
-            .timeout(Duration.ofSeconds(60))
-            .method(
-                exchange.getRequestMethod(),
-                body.length == 0
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body));
-    exchange
-        .getRequestHeaders()
-        .forEach(
-            (name, values) -> {
-              if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(v -> request.header(name, v));
-              }
-            });
-    HttpResponse<byte[]> response;
-    try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
+    HttpResponse<byte[]> response = send(exchange, body);
+    if (response == null) {
       exchange.sendResponseHeaders(502, -1);
       return null;
     }
@@ -233,5 +303,32 @@ public final class FaultyDynamoDb implements AutoCloseable {
       }
     }
     return answer;
+  }
+
+  /** Sends the request on to the emulator with its headers; {@code null} if it does not answer. */
+  private HttpResponse<byte[]> send(HttpExchange exchange, byte[] body)
+      throws InterruptedException {
+    URI uri = URI.create("http://127.0.0.1:" + upstreamPort + exchange.getRequestURI());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(60))
+            .method(
+                exchange.getRequestMethod(),
+                body.length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    exchange
+        .getRequestHeaders()
+        .forEach(
+            (name, values) -> {
+              if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
+                values.forEach(v -> request.header(name, v));
+              }
+            });
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      return null;
+    }
   }
 }

@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code relay verify SRC [TARGET]}: compares a DynamoDB table with its target table key by key;
  * exit code 0 when they are equal (after {@code --repair}: when every difference was fixed), 1 when
- * they differ or verify failed, 2 on bad input.
+ * they differ or verify failed, 2 on bad input, 130 when stopped by a signal before the end (then
+ * it reports nothing).
  */
 @Command(
     name = "verify",
@@ -37,7 +38,8 @@ import picocli.CommandLine.Parameters;
             + " difference from a consistent read.",
     footer =
         "%nSource URL options: region, segments (parallel Scan), batch-size, rcu,"
-            + " consistent-read.%nExit codes: 0 equal, 1 different or failed, 2 bad input.")
+            + " consistent-read.%nExit codes: 0 equal, 1 different or failed, 2 bad input, 130"
+            + " stopped (SIGINT/SIGTERM) before the end: nothing is reported.")
 final class VerifyCommand implements Callable<Integer> {
 
   @Parameters(
@@ -152,6 +154,9 @@ final class VerifyCommand implements Callable<Integer> {
     } catch (BadTargetException e) {
       err.println("Bad configuration: " + e.getMessage());
       return 2;
+    } catch (io.cdcrelay.verify.VerifyStopped e) {
+      err.println(e.getMessage());
+      return TableLoadRun.STOPPED;
     } catch (SourceReadException e) {
       err.println(e.getMessage());
       return 1;

@@ -30,6 +30,8 @@ import java.util.StringJoiner;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.postgresql.util.PGobject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a target table for verify: all rows in one pass through a cursor, a bounded {@code FETCH}
@@ -39,6 +41,7 @@ import org.postgresql.util.PGobject;
  */
 public final class TargetRows implements AutoCloseable {
 
+  private static final Logger LOG = LoggerFactory.getLogger(TargetRows.class);
   private static final String CURSOR = "cdc_relay_verify";
 
   /** A row as verify needs it. */
@@ -87,6 +90,7 @@ public final class TargetRows implements AutoCloseable {
       // protocol's row limit) once it selects "aux", an OBJECT(IGNORED) column, and sends every
       // row at once. A cursor needs a transaction on PostgreSQL; CrateDB ignores it.
       c.setAutoCommit(false);
+      boolean read = false;
       try (Statement statement = c.createStatement()) {
         statement.execute("DECLARE " + CURSOR + " NO SCROLL CURSOR FOR " + select(table, expiry));
         int[] size = new int[1];
@@ -106,11 +110,30 @@ public final class TargetRows implements AutoCloseable {
           }
         }
         statement.execute("CLOSE " + CURSOR);
+        read = true;
       } finally {
-        c.setAutoCommit(true);
+        if (read) {
+          c.setAutoCommit(true);
+        } else {
+          endAfterFailure(c);
+        }
       }
     } catch (SQLException e) {
       throw failure("reading " + table, e);
+    }
+  }
+
+  /**
+   * Ends the cursor's transaction after a failed read or a reader that gave up: rolled back, not
+   * committed (PostgreSQL refuses to commit a failed transaction, and that refusal would hide the
+   * failure), and any failure of its own left to the connection's close rather than thrown.
+   */
+  private static void endAfterFailure(Connection c) {
+    try {
+      c.rollback();
+      c.setAutoCommit(true);
+    } catch (SQLException e) {
+      LOG.debug("ending the cursor's transaction after a failure: {}", e.getMessage());
     }
   }
 

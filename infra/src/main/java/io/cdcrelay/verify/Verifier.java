@@ -117,6 +117,7 @@ public final class Verifier {
           keySchema,
           fetchBytes,
           row -> {
+            stopIfAsked("reading " + target, 0);
             if (!row.deleted()) {
               liveRows[0]++;
               index.put(
@@ -133,6 +134,8 @@ public final class Verifier {
       // Beyond the recheck limit, differences are counted by kind: missing, extra, different.
       AtomicLong[] unchecked = {new AtomicLong(), new AtomicLong(), new AtomicLong()};
       scan(table, index, candidates, unchecked, scanned, equal);
+      // Rows the stopped scan never reached would be read again one by one and found equal.
+      stopIfAsked("scanning " + table.name(), scanned.get());
       long[] left = new long[2];
       index.forEach((key, entry) -> left[TargetIndex.expected(entry) ? 0 : 1]++);
       long expectedExtras = left[0];
@@ -144,6 +147,7 @@ public final class Verifier {
             keySchema,
             fetchBytes,
             row -> {
+              stopIfAsked("reading " + target + " again", scanned.get());
               long entry = row.deleted() ? 0 : index.get(TargetIndex.keyHash(row.key()));
               if (entry != 0
                   && !TargetIndex.expected(entry)
@@ -158,7 +162,8 @@ public final class Verifier {
           equal,
           candidates.size());
 
-      Map<String, Verdict> verdicts = recheck(table, target, keySchema, rows, candidates);
+      Map<String, Verdict> verdicts =
+          recheck(table, target, keySchema, rows, candidates, scanned.get());
       long rechecked = verdicts.values().stream().filter(v -> v == Verdict.EQUAL).count();
       long repaired = 0;
       if (settings.repair()) {
@@ -170,7 +175,7 @@ public final class Verifier {
               }
             });
         if (!differences.isEmpty()) {
-          repair(table, differences);
+          repair(table, differences, scanned.get());
           Map<String, Verdict> after = new TreeMap<>();
           for (Map.Entry<String, Map<String, AttributeValue>> d : differences.entrySet()) {
             after.put(d.getKey(), judge(table, target, keySchema, rows, d.getValue()));
@@ -208,6 +213,20 @@ public final class Verifier {
           settings.show(),
           new VerifyReport.Unchecked(unchecked[0].get(), unchecked[1].get(), unchecked[2].get()),
           settings.recheckLimit());
+    }
+  }
+
+  /**
+   * Ends the verify, reporting nothing, once it is asked to stop: a report of a part would call the
+   * rows it never reached equal, or differences it did not read again real.
+   */
+  private void stopIfAsked(String doing, long scanned) {
+    if (stop.isStopped()) {
+      throw new VerifyStopped(
+          "verify was stopped while "
+              + doing
+              + (scanned > 0 ? ", after scanning " + scanned + " items" : "")
+              + ": nothing is reported; run it again");
     }
   }
 
@@ -344,7 +363,8 @@ public final class Verifier {
       TableName target,
       KeySchema keySchema,
       TargetRows rows,
-      Map<String, Map<String, AttributeValue>> candidates) {
+      Map<String, Map<String, AttributeValue>> candidates,
+      long scanned) {
     Map<String, Verdict> verdicts = new TreeMap<>();
     Map<String, Map<String, AttributeValue>> pending = new TreeMap<>(candidates);
     Duration pause = Duration.ofSeconds(1);
@@ -352,9 +372,7 @@ public final class Verifier {
       if (round > 1) {
         LOG.info(
             "{} differences left; reading them again in {} s", pending.size(), pause.toSeconds());
-        if (stop.sleep(pause)) {
-          break;
-        }
+        stop.sleep(pause);
         pause = pause.multipliedBy(2);
       }
       Map<String, Map<String, AttributeValue>> still = new TreeMap<>();
@@ -363,6 +381,7 @@ public final class Verifier {
       // A chunk at a time from both sides: a BatchGetItem of up to 100 keys and a lookup of them,
       // not a GetItem and a query per key (10,003 missing keys took 28 s a round that way).
       for (int from = 0; from < all.size(); from += RECHECK_KEYS) {
+        stopIfAsked("reading " + pending.size() + " differences again", scanned);
         List<Map.Entry<String, Map<String, AttributeValue>>> chunk =
             all.subList(from, Math.min(all.size(), from + RECHECK_KEYS));
         List<Map<String, AttributeValue>> keys = new ArrayList<>(chunk.size());
@@ -419,11 +438,13 @@ public final class Verifier {
   }
 
   /** Rewrites each difference from a consistent read, in batches through the relay core. */
-  private void repair(TableDescription table, Map<String, Map<String, AttributeValue>> differences)
+  private void repair(
+      TableDescription table, Map<String, Map<String, AttributeValue>> differences, long scanned)
       throws InterruptedException {
     List<Map<String, AttributeValue>> keys = new ArrayList<>(differences.values());
     try (Relay relay = relays.get()) {
       for (int i = 0; i < keys.size(); i += REPAIR_BATCH) {
+        stopIfAsked("repairing (" + i + " of " + keys.size() + " differences rewritten)", scanned);
         // Dated before the first read of the batch: below every change the stream still delivers.
         SnapshotChanges changes =
             new SnapshotChanges(
@@ -462,6 +483,9 @@ public final class Verifier {
                 }
                 return result;
               });
+      if (applied.isEmpty() && stop.isStopped()) {
+        stopIfAsked("repairing", 0);
+      }
       if (applied.isEmpty()) {
         throw new io.cdcrelay.sink.TargetUnavailableException(
             "repairing failed: " + why.get(), null);
@@ -484,7 +508,15 @@ public final class Verifier {
               LOG.warn("{}; retrying in {} ms", e.getMessage(), pause.toMillis());
             },
             read)
-        .orElseThrow(last::get);
+        .orElseThrow(
+            () -> {
+              if (last.get() == null || stop.isStopped()) {
+                return new VerifyStopped(
+                    "verify was stopped while reading the DynamoDB table: nothing is reported;"
+                        + " run it again");
+              }
+              return last.get();
+            });
   }
 
   private static Map<String, AttributeValue> keys(

@@ -182,6 +182,40 @@ abstract class VerifyContract extends DynamoDbTableTest {
   }
 
   @Test
+  void aVerifyStoppedBeforeTheEndReportsNothingAndExits130() throws Exception {
+    // Stopped in the middle of its Scan, a verify must not go on to call the rows it never reached
+    // equal (each read again by key, every one of them is) and report the table EQUAL.
+    dynamo.createTable(source, "id:S", null);
+    dynamo.put(source, TestItems.mixed("id", "s", 60));
+    assertThat(run("load", dynamo.url(source, ""), target()).exitCode()).isZero();
+    try (io.cdcrelay.snapshot.FaultyDynamoDb proxy =
+        new io.cdcrelay.snapshot.FaultyDynamoDb(dynamo.port())) {
+      // 12 pages of 5 items, each held 250 ms: 3 s of Scan to stop it in.
+      proxy.delayScans(250);
+      try (RelayProcess verify =
+          RelayProcess.start(
+              "verify", dynamo.url(proxy.port(), source, "segments=1&batch-size=5"), target())) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (proxy.scans() < 2 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(proxy.scans()).as(verify.output()).isGreaterThanOrEqualTo(2);
+        verify.terminate();
+
+        assertThat(verify.exitCode(60)).as(verify.output()).isEqualTo(130);
+        assertThat(verify.output())
+            .containsPattern(
+                "verify was stopped while scanning "
+                    + source
+                    + ", after scanning \\d+ items: nothing is reported; run it again")
+            .doesNotContain("EQUAL")
+            .doesNotContain("verified " + source);
+        assertThat(proxy.scans()).isLessThan(12);
+      }
+    }
+  }
+
+  @Test
   void seededMissingExtraStaleAndTypeChangedRowsAreFoundAndRepairFixesThem() throws Exception {
     dynamo.createTable(source, "id:S", null);
     List<Map<String, AttributeValue>> items = new ArrayList<>(TestItems.mixed("id", "r", 30));

@@ -353,9 +353,15 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
       long recordedItems,
       Optional<String> failure) {
     if (items > recordedItems) {
-      String next = ItemJson.text(from);
+      // No key to go on from: the segment's last page is applied, and its end is what to record
+      // (a cursor of "{}" would make a resume read the whole segment again, counting it twice).
+      String next = from.isEmpty() ? null : ItemJson.text(from);
       try {
         cursors.advance(load, segment, next, items);
+        if (next == null) {
+          progress.segmentDone();
+          return new Outcome(segment, Status.DONE, items, Optional.empty(), Optional.empty());
+        }
         return new Outcome(segment, status, items, Optional.of(next), failure);
       } catch (RuntimeException e) {
         LOG.warn(

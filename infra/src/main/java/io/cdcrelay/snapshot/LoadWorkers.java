@@ -59,9 +59,20 @@ final class LoadWorkers<T> implements AutoCloseable {
     return workersStop;
   }
 
-  /** Starts a reader. */
+  /** Starts a reader; one that throws stops the others at once. */
   void submit(Callable<T> reader) {
-    running.add(pool.submit(reader));
+    running.add(
+        pool.submit(
+            () -> {
+              try {
+                return reader.call();
+              } catch (Exception | Error e) {
+                // Now, not once its result is awaited: results come in order, and an earlier
+                // reader still at work would otherwise read to its end first.
+                workersStop.stop();
+                throw e;
+              }
+            }));
   }
 
   /**

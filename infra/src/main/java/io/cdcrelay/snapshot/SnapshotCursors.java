@@ -47,6 +47,7 @@ public final class SnapshotCursors implements AutoCloseable {
   private final int socketTimeoutSeconds;
   private final String upsert;
   private Connection connection;
+  private boolean closed;
 
   /** One segment's position. */
   public record Segment(int segment, Optional<String> lastKey, boolean done, long items) {}
@@ -249,6 +250,9 @@ public final class SnapshotCursors implements AutoCloseable {
   }
 
   private Connection connect() throws SQLException {
+    if (closed) {
+      throw new SQLException("the load's cursors are closed: the load has ended");
+    }
     if (connection == null) {
       connection = JdbcConnections.open(url, password, socketTimeoutSeconds, "cdc-relay-snapshot");
       try (Statement statement = connection.createStatement()) {
@@ -266,12 +270,22 @@ public final class SnapshotCursors implements AutoCloseable {
   }
 
   private TargetUnavailableException failure(String what, SQLException e) {
-    close();
+    disconnect();
     return new TargetUnavailableException(what + " in " + table + ": " + e.getMessage(), e);
   }
 
+  /**
+   * Closes the connection for good: a segment still ending after the load gave up (its page under
+   * way when another failed) is refused, rather than given a connection nobody closes.
+   */
   @Override
   public synchronized void close() {
+    closed = true;
+    disconnect();
+  }
+
+  /** Drops the connection; the next write connects again, unless closed. */
+  private synchronized void disconnect() {
     if (connection != null) {
       try {
         connection.close();

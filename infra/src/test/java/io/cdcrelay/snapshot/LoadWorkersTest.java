@@ -84,6 +84,28 @@ class LoadWorkersTest {
   }
 
   @Test
+  void aLaterReadersExceptionStopsTheEarlierOnesAtOnceNotWhenTheirResultsAreAwaited()
+      throws Exception {
+    // Results are awaited in order: a segment that failed after another, still reading, must not
+    // wait for that one to read its whole segment before the load hears of the failure.
+    java.util.concurrent.atomic.AtomicReference<String> earlier =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    try (LoadWorkers<String> workers = workers(new StopSignal(), 2)) {
+      workers.submit(
+          () -> {
+            earlier.set(workers.stop().sleep(NEVER) ? "stopped" : "not stopped");
+            return earlier.get();
+          });
+      workers.submit(
+          () -> {
+            throw new IllegalStateException("a segment failed");
+          });
+      assertThatThrownBy(workers::results).hasMessage("a segment failed");
+      assertThat(earlier.get()).isEqualTo("stopped");
+    }
+  }
+
+  @Test
   void aCheckedExceptionIsThrownWrapped() throws Exception {
     try (LoadWorkers<String> workers = workers(new StopSignal(), 1)) {
       workers.submit(

@@ -529,9 +529,22 @@ public final class ExportLoad {
       if (read.isEmpty() || !read.get()) {
         return new FileOutcome(index, key, FileStatus.STOPPED, items[0], Optional.empty());
       }
-      if (expected >= 0 && expected != items[0]) {
+      if (expected >= 0 && items[0] < expected) {
+        // A whole gzip file, but not the one the export wrote (cut between two of its members,
+        // say): the load would be short.
+        String why =
+            where
+                + " holds "
+                + items[0]
+                + " items, its manifest says "
+                + expected
+                + ": it is not the file the export wrote; replace it, or export the table again";
+        LOG.error("{}", why);
+        return new FileOutcome(index, key, FileStatus.FAILED, items[0], Optional.of(why));
+      }
+      if (expected >= 0 && items[0] > expected) {
         LOG.warn(
-            "{} held {} items, its manifest says {}; all of them were applied",
+            "{} held {} lines, its manifest says {} items; all of them were applied",
             where,
             items[0],
             expected);

@@ -160,6 +160,34 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
   }
 
   @Test
+  void aDataFileWithFewerItemsThanItsManifestSaysFailsAndTheSameCommandLoadsItOnceReplaced()
+      throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "h", 20);
+    List<List<String>> files = S3ExportFixture.roundRobin(items, 2);
+    S3ExportFixture.Export export = s3.write("p", exportId, source, exportTime, files);
+    String shortFile = export.dataFiles().get(0);
+    // A whole gzip file of the first 4 of its 10 lines, as one cut between two gzip members reads.
+    s3.put(shortFile, S3ExportFixture.gzip(String.join("\n", files.get(0).subList(0, 4)) + "\n"));
+    String url = s3.url(export.folder(), "");
+
+    Run failed = run("load", url, target());
+
+    assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
+    assertThat(failed.output())
+        .contains("1 of 2 files done")
+        .contains(
+            shortFile
+                + " holds 4 items, its manifest says 10: it is not the file the export wrote");
+
+    s3.put(shortFile, S3ExportFixture.gzip(String.join("\n", files.get(0)) + "\n"));
+    Run resumed = run("load", url, target());
+    assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+    assertThat(resumed.output()).contains(": 20 items from 2 files");
+    assertLoaded(items, "id");
+  }
+
+  @Test
   void aCorruptGzipFileFailsNamingItAndTheOtherFilesAreLoaded() throws Exception {
     dynamo.createTable(source, "id:S", null);
     List<Map<String, AttributeValue>> items = TestItems.mixed("id", "z", 20);

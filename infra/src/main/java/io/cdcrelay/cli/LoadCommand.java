@@ -70,7 +70,7 @@ final class LoadCommand implements Callable<Integer> {
   static final String FOOTER =
       "%nSource URL options: batch-size (100), create (false), create-shards (1), region"
           + " (us-east-1), start (earliest|latest|seqno-at|seqno-after), seqno, idle-sleep (0.5),"
-          + " buffer-time (0.5), once (false).%nCheckpoints: \"<state schema>\".\"cdc_relay_shards\""
+          + " buffer-time (0.5), once (false), batches-in-flight (2).%nCheckpoints: \"<state schema>\".\"cdc_relay_shards\""
           + " in the target database.%nA dynamodb://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE"
           + " source loads the table's existing items (options: region, batch-size (100),"
           + " consistent-read (false), segments (1), rcu); its cursors are kept in"
@@ -80,7 +80,8 @@ final class LoadCommand implements Callable<Integer> {
           + " --snapshot, a stream source is relayed while its table is loaded beside it, by a Scan"
           + " (a dynamodb:// URL) or from an export to S3 (an s3:// folder, which must be younger"
           + " than the stream's retention less an hour): the handover.%nExit codes: 0 done or"
-          + " stopped by SIGINT/SIGTERM (a dynamodb:// load stopped early: 130), 1 the relay"
+          + " stopped by SIGINT/SIGTERM (a dynamodb:// or s3:// load stopped early: 130), 1 the"
+          + " relay"
           + " failed, 2 bad input.";
 
   @Parameters(
@@ -212,6 +213,18 @@ final class LoadCommand implements Callable<Integer> {
         err.println("Cannot read the source file " + file.path() + ".");
         return 2;
       }
+      List<String> tableLoadOnly = options.tableLoad.tableLoadOnly();
+      if (table == null
+          && export == null
+          && options.tableLoad.snapshot == null
+          && !tableLoadOnly.isEmpty()) {
+        err.println(
+            String.join(", ", tableLoadOnly)
+                + (tableLoadOnly.size() == 1 ? " goes" : " go")
+                + " with a load of a table (a dynamodb:// or s3:// source, or --snapshot beside a"
+                + " stream), not with this source.");
+        return 2;
+      }
       String target = firstOf(positionalTarget, options.clusterUrl);
       if (target != null) {
         if (options.target.target != null && !options.target.target.equals(target)) {
@@ -258,8 +271,8 @@ final class LoadCommand implements Callable<Integer> {
       if (options.tableLoad.snapshot != null) {
         if (stream == null) {
           err.println(
-              "--snapshot goes with a kinesis+dynamodb+cdc:// source: the table is loaded while"
-                  + " its stream is relayed.");
+              "--snapshot goes with a kinesis+dynamodb+cdc:// or dynamodb+cdc:// source: the"
+                  + " table is loaded while its stream is relayed.");
           return 2;
         }
         if (stream.start() == StartPosition.LATEST) {
@@ -280,7 +293,14 @@ final class LoadCommand implements Callable<Integer> {
                     DynamoDbTableUrl.parse(options.tableLoad.snapshot), processEnvironment);
           }
         } catch (BadSourceUrlException e) {
-          err.println("Bad --snapshot URL: " + e.getMessage());
+          err.println(
+              "Bad --snapshot URL: "
+                  + e.getMessage()
+                  + (DynamoDbTableUrl.isTableUrl(options.tableLoad.snapshot)
+                          || S3ExportUrl.isExportUrl(options.tableLoad.snapshot)
+                      ? ""
+                      : " (--snapshot takes dynamodb://…/TABLE or an s3://…/AWSDynamoDB/EXPORT_ID/"
+                          + " folder)"));
           return 2;
         } catch (IllegalArgumentException e) {
           err.println("Bad configuration: " + e.getMessage());

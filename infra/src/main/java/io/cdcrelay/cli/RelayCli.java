@@ -52,13 +52,16 @@ public final class RelayCli {
         .setExecutionExceptionHandler(RelayCli::failure);
   }
 
-  /** As picocli's default handler, with the message redacted. */
+  /**
+   * The message redacted, then picocli's suggestions or where the usage is, instead of the whole
+   * usage: one line that stays in sight, not fifty that push it away.
+   */
   private static int argumentError(ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     PrintWriter err = command.getErr();
     err.println(command.getColorScheme().errorText(redact(e.getMessage(), args)));
     if (!UnmatchedArgumentException.printSuggestions(e, err)) {
-      command.usage(err, command.getColorScheme());
+      err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for its usage.");
     }
     return command.getCommandSpec().exitCodeOnInvalidInput();
   }

@@ -45,6 +45,24 @@ final class TableLoadOptions {
               + " hour")
   String snapshot;
 
+  /**
+   * The options given that only a table load takes ({@code --restart}, {@code --give-up-after},
+   * {@code --table-options}), as a user wrote them; empty when none is.
+   */
+  java.util.List<String> tableLoadOnly() {
+    java.util.List<String> given = new java.util.ArrayList<>();
+    if (restart) {
+      given.add("--restart");
+    }
+    if (giveUpAfter != null) {
+      given.add("--give-up-after");
+    }
+    if (tableOptions != null) {
+      given.add("--table-options");
+    }
+    return given;
+  }
+
   /** The validated settings of a load from the export {@code export}. */
   ExportLoad.Settings settings(S3ExportUrl export, Map<String, String> env) {
     return ExportLoad.Settings.of(export, restart, giveUpAfter, tableOptions, env);

@@ -57,7 +57,10 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin TargetOptions target;
 
-  @Option(names = "--repair", description = "Rewrite each difference from a consistent GetItem")
+  @Option(
+      names = "--repair",
+      description =
+          "Rewrite each difference from a consistent read (BatchGetItem, 100 keys a request)")
   boolean repair;
 
   @Option(
@@ -109,7 +112,13 @@ final class VerifyCommand implements Callable<Integer> {
         }
         target.target = targetUrl;
       }
-      if (!target.isConfigured(processEnvironment) || target.embedded()) {
+      if (target.embedded()) {
+        err.println(
+            "--target embedded is a database of the relay's own process, gone when a load ends:"
+                + " verify needs the database the table was loaded into (TARGET or --target URL).");
+        return 2;
+      }
+      if (!target.isConfigured(processEnvironment)) {
         err.println(
             "No target database: pass it as TARGET or --target URL, or set"
                 + " CRATEDB_SQLALCHEMY_URL.");

@@ -89,29 +89,12 @@ public final class ExportLoad {
         String giveUpAfter,
         String tableOptions,
         Map<String, String> env) {
-      Duration giveUp =
-          giveUpAfter == null
-              ? SnapshotSettings.DEFAULT_GIVE_UP_AFTER
-              : FunctionConfig.parseDuration("--give-up-after", giveUpAfter);
-      String skewText = env.get(SnapshotSettings.CLOCK_SKEW);
-      Duration skew =
-          skewText == null || skewText.isBlank()
-              ? SnapshotSettings.DEFAULT_CLOCK_SKEW
-              : FunctionConfig.parseDuration(SnapshotSettings.CLOCK_SKEW, skewText);
-      if (skew.isNegative() || skew.compareTo(Duration.ofHours(1)) > 0) {
-        throw new IllegalArgumentException(
-            SnapshotSettings.CLOCK_SKEW + "=" + skewText + " is out of range: 0 to 1 hour");
-      }
-      Optional<String> clauses =
-          tableOptions != null
-              ? TableOptions.parse("--table-options", tableOptions)
-              : TableOptions.parse(TableOptions.VARIABLE, env.get(TableOptions.VARIABLE));
       return new Settings(
           source,
           restart,
-          giveUp,
-          skew,
-          clauses,
+          SnapshotSettings.giveUpAfter(giveUpAfter),
+          SnapshotSettings.clockSkew(env),
+          SnapshotSettings.tableOptions(tableOptions, env),
           SnapshotSettings.writeBytes(Runtime.getRuntime().maxMemory()));
     }
 

@@ -77,20 +77,44 @@ public record SnapshotSettings(
       String giveUpAfter,
       String tableOptions,
       Map<String, String> env) {
-    Duration giveUp =
-        giveUpAfter == null
-            ? DEFAULT_GIVE_UP_AFTER
-            : FunctionConfig.parseDuration("--give-up-after", giveUpAfter);
-    String skewText = env.get(CLOCK_SKEW);
-    Duration skew =
-        skewText == null || skewText.isBlank()
-            ? DEFAULT_CLOCK_SKEW
-            : FunctionConfig.parseDuration(CLOCK_SKEW, skewText);
-    Optional<String> clauses =
-        tableOptions != null
-            ? TableOptions.parse("--table-options", tableOptions)
-            : TableOptions.parse(TableOptions.VARIABLE, env.get(TableOptions.VARIABLE));
     return new SnapshotSettings(
-        source, restart, giveUp, skew, clauses, writeBytes(Runtime.getRuntime().maxMemory()));
+        source,
+        restart,
+        giveUpAfter(giveUpAfter),
+        clockSkew(env),
+        tableOptions(tableOptions, env),
+        writeBytes(Runtime.getRuntime().maxMemory()));
+  }
+
+  /** {@code --give-up-after} as given ({@code null}: the default), validated. */
+  static Duration giveUpAfter(String text) {
+    if (text == null) {
+      return DEFAULT_GIVE_UP_AFTER;
+    }
+    Duration giveUp = FunctionConfig.parseDuration("--give-up-after", text);
+    if (giveUp.isNegative()) {
+      throw new IllegalArgumentException("--give-up-after=" + text + " is negative");
+    }
+    return giveUp;
+  }
+
+  /** {@value #CLOCK_SKEW} from the environment (unset: the default), validated. */
+  static Duration clockSkew(Map<String, String> env) {
+    String text = env.get(CLOCK_SKEW);
+    if (text == null || text.isBlank()) {
+      return DEFAULT_CLOCK_SKEW;
+    }
+    Duration skew = FunctionConfig.parseDuration(CLOCK_SKEW, text);
+    if (skew.isNegative() || skew.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException(CLOCK_SKEW + "=" + text + " is out of range: 0 to 1 hour");
+    }
+    return skew;
+  }
+
+  /** {@code --table-options} as given, else {@value TableOptions#VARIABLE}, validated. */
+  static Optional<String> tableOptions(String given, Map<String, String> env) {
+    return given != null
+        ? TableOptions.parse("--table-options", given)
+        : TableOptions.parse(TableOptions.VARIABLE, env.get(TableOptions.VARIABLE));
   }
 }

@@ -61,6 +61,19 @@ record AwsUrlParts(
     int at = rest.lastIndexOf('@');
     String userInfo = uri.getRawUserInfo();
     if (at >= 0 && (userInfo == null || userInfo.length() != at)) {
+      // Whole keys (nothing in them that ends an authority), yet no user info: the host after
+      // them is what the URL parser refused. It is named; the keys never are.
+      if (!rest.substring(0, at).matches(".*[/?#@].*")) {
+        String host = rest.substring(at + 1).split("[/?#]", 2)[0];
+        throw new BadSourceUrlException(
+            host.isEmpty()
+                ? "the source URL has no host after ACCESS_KEY:SECRET_KEY@: use 'aws' or a custom"
+                    + " endpoint such as localhost:4566"
+                : "the source URL's host \""
+                    + host
+                    + "\" is not a host name (letters, digits, '-' and '.'), with an optional"
+                    + " :PORT");
+      }
       throw new BadSourceUrlException(
           "the source URL holds an '@' outside ACCESS_KEY:SECRET_KEY@: percent-encode '/', '?',"
               + " '#', '@' and '%' in the keys (%2F, %3F, %23, %40, %25)");

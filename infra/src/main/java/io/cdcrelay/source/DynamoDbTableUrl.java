@@ -83,13 +83,7 @@ public record DynamoDbTableUrl(
     Map<String, String> given = parts.options();
     for (String name : given.keySet()) {
       if (!OPTIONS.containsKey(name)) {
-        throw new BadSourceUrlException(
-            "unknown option \""
-                + name
-                + "\" in the source URL"
-                + nearest(name).map(n -> "; did you mean \"" + n + "\"?").orElse("")
-                + " Accepted: "
-                + String.join(", ", OPTIONS.keySet()));
+        throw UrlOptions.unknown(name, OPTIONS.keySet(), java.util.List.of());
       }
     }
     Map<String, String> options = new LinkedHashMap<>(OPTIONS);
@@ -165,9 +159,5 @@ public record DynamoDbTableUrl(
         + "&segments="
         + segments
         + (rcu.isPresent() ? "&rcu=" + rcu.getAsInt() : "");
-  }
-
-  private static Optional<String> nearest(String name) {
-    return io.cdcrelay.text.NearestName.of(name, OPTIONS.keySet());
   }
 }

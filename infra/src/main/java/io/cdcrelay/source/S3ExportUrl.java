@@ -88,15 +88,7 @@ public record S3ExportUrl(
     Map<String, String> given = parts.options();
     for (String name : given.keySet()) {
       if (!OPTIONS.containsKey(name)) {
-        throw new BadSourceUrlException(
-            "unknown option \""
-                + name
-                + "\" in the source URL"
-                + io.cdcrelay.text.NearestName.of(name, OPTIONS.keySet())
-                    .map(n -> "; did you mean \"" + n + "\"?")
-                    .orElse("")
-                + " Accepted: "
-                + String.join(", ", OPTIONS.keySet()));
+        throw UrlOptions.unknown(name, OPTIONS.keySet(), List.of());
       }
     }
     Map<String, String> options = new LinkedHashMap<>(OPTIONS);
@@ -172,9 +164,17 @@ public record S3ExportUrl(
       }
       keys.add(new KeySchema.KeyColumn(name, KeySchema.KeyType.valueOf(type)));
     }
-    if (keys.size() > 2 || (keys.size() == 2 && keys.get(0).name().equals(keys.get(1).name()))) {
+    if (keys.size() > 2) {
       throw new BadSourceUrlException(
           "option key=" + text + " names " + keys.size() + " attributes: a table has one or two");
+    }
+    if (keys.size() == 2 && keys.get(0).name().equals(keys.get(1).name())) {
+      throw new BadSourceUrlException(
+          "option key="
+              + text
+              + " names "
+              + keys.get(0).name()
+              + " twice: the partition key and the sort key are two attributes");
     }
     return keys;
   }

@@ -2,10 +2,8 @@ package io.cdcrelay.source;
 
 import io.cdcrelay.change.SequenceNumbers;
 import io.cdcrelay.sink.UrlQuery;
-import io.cdcrelay.text.NearestName;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,13 +138,7 @@ public record SourceUrl(
       if (SUPERSEDED.contains(name)) {
         superseded.put(name, given.get(name));
       } else if (!OPTIONS.containsKey(name)) {
-        throw new BadSourceUrlException(
-            "unknown option \""
-                + name
-                + "\" in the source URL"
-                + nearest(name).map(n -> "; did you mean \"" + n + "\"?").orElse("")
-                + " Accepted: "
-                + String.join(", ", OPTIONS.keySet()));
+        throw UrlOptions.unknown(name, OPTIONS.keySet(), SUPERSEDED);
       }
     }
     Map<String, String> options = new LinkedHashMap<>(OPTIONS);
@@ -250,11 +242,5 @@ public record SourceUrl(
         + once
         + "&batches-in-flight="
         + batchesInFlight;
-  }
-
-  private static Optional<String> nearest(String name) {
-    List<String> candidates = new ArrayList<>(OPTIONS.keySet());
-    candidates.addAll(SUPERSEDED);
-    return NearestName.of(name, candidates);
   }
 }

@@ -14,6 +14,25 @@ public final class UrlOptions {
 
   private UrlOptions() {}
 
+  /**
+   * The error for an option the URL's scheme does not take: its name, the nearest accepted one when
+   * there is one near enough, and the accepted ones.
+   */
+  public static BadSourceUrlException unknown(
+      String name, java.util.Collection<String> accepted, java.util.Collection<String> alsoKnown) {
+    java.util.List<String> candidates = new java.util.ArrayList<>(accepted);
+    candidates.addAll(alsoKnown);
+    return new BadSourceUrlException(
+        "unknown option \""
+            + name
+            + "\" in the source URL"
+            + io.cdcrelay.text.NearestName.of(name, candidates)
+                .map(n -> "; did you mean \"" + n + "\"?")
+                .orElse(".")
+            + " Accepted: "
+            + String.join(", ", accepted));
+  }
+
   /** The option {@code name}, present in {@code options}, as a whole number from min to max. */
   public static int integer(Map<String, String> options, String name, int min, int max) {
     String text = options.get(name);

@@ -116,6 +116,63 @@ class LoadCommandTest {
             "--target",
             "embedded");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.output()).contains("--snapshot goes with a kinesis+dynamodb+cdc:// source");
+    assertThat(run.output())
+        .contains("--snapshot goes with a kinesis+dynamodb+cdc:// or dynamodb+cdc:// source");
+  }
+
+  @Test
+  void verifyRefusesTheEmbeddedDatabaseSayingWhy() {
+    LocalRelayContract.Run run =
+        LocalRelayContract.load("verify", "dynamodb://aws/orders", "--target", "embedded");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output())
+        .contains("--target embedded is a database of the relay's own process, gone when a load")
+        .doesNotContain("No target database");
+  }
+
+  @Test
+  void aSnapshotUrlOfAnotherSchemeSaysWhichItTakes() {
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load",
+            "kinesis+dynamodb+cdc://aws/stream",
+            "--snapshot",
+            "kinesis+dynamodb+cdc://aws/other",
+            "--target",
+            "embedded");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output())
+        .contains(
+            "(--snapshot takes dynamodb://…/TABLE or an s3://…/AWSDynamoDB/EXPORT_ID/ folder)");
+  }
+
+  @Test
+  void optionsOfATableLoadAreRefusedBesideAStreamAlone() {
+    // Not ignored: --table-options would not shape the tables the stream creates, --restart would
+    // not start the stream over.
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load",
+            "kinesis+dynamodb+cdc://aws/stream",
+            "--restart",
+            "--table-options",
+            "CLUSTERED INTO 4 SHARDS",
+            "--target",
+            "embedded");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output())
+        .contains(
+            "--restart, --table-options go with a load of a table (a dynamodb:// or s3:// source,"
+                + " or --snapshot beside a stream), not with this source.");
+    LocalRelayContract.Run one =
+        LocalRelayContract.load(
+            "load",
+            "kinesis+dynamodb+cdc://aws/stream",
+            "--give-up-after",
+            "1m",
+            "--target",
+            "embedded");
+    assertThat(one.exitCode()).isEqualTo(2);
+    assertThat(one.output()).contains("--give-up-after goes with a load of a table");
   }
 }

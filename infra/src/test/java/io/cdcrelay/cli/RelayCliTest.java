@@ -56,7 +56,8 @@ class RelayCliTest {
     assertThat(cli.execute("invoke", "-e", "x.json", SOURCE)).isEqualTo(2);
     assertThat(err.toString())
         .contains("Unmatched argument at index 3: 'kinesis+dynamodb+cdc://AKIA:***@aws/s'")
-        .contains("Usage: relay invoke");
+        .contains("Run 'relay invoke --help' for its usage.")
+        .doesNotContain("Usage:");
   }
 
   @Command(name = "fail")

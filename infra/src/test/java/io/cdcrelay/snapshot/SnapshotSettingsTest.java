@@ -18,6 +18,22 @@ class SnapshotSettingsTest {
   }
 
   @Test
+  void badDurationsAreNamedAsGiven() {
+    assertThat(SnapshotSettings.giveUpAfter(null))
+        .isEqualTo(SnapshotSettings.DEFAULT_GIVE_UP_AFTER);
+    assertThat(SnapshotSettings.giveUpAfter("90s")).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThatThrownBy(() -> SnapshotSettings.giveUpAfter("-5m"))
+        .hasMessage("--give-up-after=-5m is negative");
+    assertThatThrownBy(() -> SnapshotSettings.giveUpAfter("soon"))
+        .hasMessage("--give-up-after=soon is not a duration such as 8d, 36h, 90m or 600s");
+    assertThat(SnapshotSettings.clockSkew(Map.of())).isEqualTo(SnapshotSettings.DEFAULT_CLOCK_SKEW);
+    assertThatThrownBy(() -> SnapshotSettings.clockSkew(Map.of(SnapshotSettings.CLOCK_SKEW, "2h")))
+        .hasMessage("CRATEDB_CLOCK_SKEW=2h is out of range: 0 to 1 hour");
+    assertThatThrownBy(() -> SnapshotSettings.clockSkew(Map.of(SnapshotSettings.CLOCK_SKEW, "-1s")))
+        .hasMessage("CRATEDB_CLOCK_SKEW=-1s is out of range: 0 to 1 hour");
+  }
+
+  @Test
   void theSettingsOfALoadTakeTheirWriteBytesFromThisHeap() {
     SnapshotSettings settings =
         SnapshotSettings.of(

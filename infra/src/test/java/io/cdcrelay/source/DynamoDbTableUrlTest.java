@@ -75,6 +75,16 @@ class DynamoDbTableUrlTest {
         .hasMessageContaining("must name one table");
     assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://aws/a"))
         .hasMessageContaining("is not valid: 3 to 255");
+    // Whole keys before a host the URL parser refuses: the host is named, not the '@'.
+    assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://KEY:se%2Fcret@my_host:8000/demo"))
+        .hasMessage(
+            "the source URL's host \"my_host:8000\" is not a host name (letters, digits, '-' and"
+                + " '.'), with an optional :PORT");
+    assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://KEY:se%2Fcret@/demo"))
+        .hasMessageStartingWith("the source URL has no host after ACCESS_KEY:SECRET_KEY@")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("cret"));
+    assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://aws/demo?bogus=1"))
+        .hasMessageStartingWith("unknown option \"bogus\" in the source URL. Accepted: region");
     assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://KEY:se/cret@aws/demo"))
         .hasMessageContaining("percent-encode")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("cret"));

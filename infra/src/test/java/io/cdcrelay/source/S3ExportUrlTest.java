@@ -71,6 +71,12 @@ class S3ExportUrlTest {
         .hasMessageContaining("types S, N or B");
     assertThatThrownBy(() -> S3ExportUrl.parse("s3://bucket/AWSDynamoDB/x/?key=a:S,b:N,c:B"))
         .hasMessageContaining("a table has one or two");
+    assertThatThrownBy(() -> S3ExportUrl.parse("s3://bucket/AWSDynamoDB/x/?key=id:S,id:N"))
+        .hasMessage(
+            "option key=id:S,id:N names id twice: the partition key and the sort key are two"
+                + " attributes");
+    assertThatThrownBy(() -> S3ExportUrl.parse("s3://bucket/AWSDynamoDB/x/?rcu=5"))
+        .hasMessageStartingWith("unknown option \"rcu\" in the source URL. Accepted: ");
     assertThatThrownBy(() -> S3ExportUrl.parse("s3://bucket/AWSDynamoDB/x/?parallel=0"))
         .hasMessageContaining("parallel=0 is out of range: 1 to 64");
     assertThatThrownBy(() -> S3ExportUrl.parse("s3://bucket/AWSDynamoDB/x/?endpoint=http://h:1"))

@@ -76,6 +76,21 @@ public final class StreamRelay {
     listing.forEach(s -> presentAtStart.add(s.shardId()));
     LOG.info("stream {}: {} shards", stream.name(), listing.size());
 
+    // The start option is for the first run on a stream only. Once the relay has begun to read
+    // it, a shard without a checkpoint is one of which nothing was applied (idle so far, new
+    // since, or stopped before its first batch), and is read from its beginning: at LATEST, or
+    // from a seqno's moment, what was written to it while the relay was stopped would be lost,
+    // and a seqno past the stream's retention would fail every restart.
+    Optional<String> begun = readCheckpoint(Checkpoints.STARTED);
+    boolean resumed = begun.isPresent();
+    if (resumed) {
+      LOG.info(
+          "stream {}: read before (first start: {}); a shard without a checkpoint is read from its"
+              + " beginning",
+          stream.name(),
+          begun.get());
+    }
+    boolean startRecorded = resumed;
     Set<String> finished = new HashSet<>();
     Set<String> started = new HashSet<>();
     Set<String> running = new HashSet<>();
@@ -105,7 +120,7 @@ public final class StreamRelay {
               changed = true;
               continue;
             }
-            boolean initial = presentAtStart.contains(shard.shardId());
+            boolean initial = !resumed && presentAtStart.contains(shard.shardId());
             if (checkpoint.isEmpty()
                 && initial
                 && source.start().needsSequenceNumber()
@@ -129,6 +144,12 @@ public final class StreamRelay {
                     source.start(),
                     source.sequenceNumber(),
                     anchor);
+            if (!startRecorded) {
+              if (!recordStart()) {
+                break;
+              }
+              startRecorded = true;
+            }
             started.add(shard.shardId());
             running.add(shard.shardId());
             done.submit(
@@ -191,6 +212,21 @@ public final class StreamRelay {
     } catch (ExecutionException e) {
       throw new IllegalStateException("a shard worker failed", e.getCause());
     }
+  }
+
+  /** Records the relay's start on the stream, retrying; false when stopped first. */
+  private boolean recordStart() {
+    String how =
+        source.start().option() + source.sequenceNumber().map(seqno -> " " + seqno).orElse("");
+    return Retry.untilStopped(
+            stop,
+            "the start on " + stream.name() + " not recorded",
+            e -> e instanceof TargetUnavailableException,
+            () -> {
+              checkpoints.recordStart(how);
+              return Boolean.TRUE;
+            })
+        .isPresent();
   }
 
   private Optional<String> readCheckpoint(String shardId) {

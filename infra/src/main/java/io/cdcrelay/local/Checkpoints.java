@@ -13,4 +13,23 @@ public interface Checkpoints {
 
   /** Records that the shard is applied up to and including {@code sequenceNumber}. */
   void write(String shardId, String sequenceNumber);
+
+  /**
+   * The id under which the relay records its first start on a stream, among the shards'
+   * checkpoints: no shard has it (Kinesis and DynamoDB Streams name theirs {@code shardId-…}).
+   */
+  String STARTED = "(started)";
+
+  /** How the relay first started on this stream ({@link #recordStart}), if it ever did. */
+  default Optional<String> start() {
+    return read(STARTED);
+  }
+
+  /**
+   * Records how the relay starts on this stream (its {@code start} option), before it reads the
+   * first shard: from then on a shard without a checkpoint is one of which nothing was applied.
+   */
+  default void recordStart(String how) {
+    write(STARTED, how);
+  }
 }

@@ -162,8 +162,9 @@ abstract class DynamoDbStreamsLocalRelayContract {
           c.prepareStatement(
               "SELECT shard_id, sequence_number FROM "
                   + checkpoints.quoted()
-                  + " WHERE source = ?")) {
+                  + " WHERE source = ? AND shard_id <> ?")) {
         s.setString(1, streamArn);
+        s.setString(2, io.cdcrelay.local.Checkpoints.STARTED);
         try (ResultSet rs = s.executeQuery()) {
           while (rs.next()) {
             result.put(rs.getString(1), rs.getString(2));

@@ -247,6 +247,85 @@ abstract class LocalRelayContract {
   }
 
   @Test
+  void aStreamReadBeforeReadsAShardWithoutACheckpointFromItsBeginningWhateverStartSays()
+      throws Exception {
+    // start=latest is for the first run: stopped before it applied anything (no checkpoint), the
+    // relay must not skip at its next start what was written meanwhile.
+    kinesis.createStream(stream, 1);
+    try (RelayProcess relay =
+        RelayProcess.start(
+            "load",
+            "table",
+            kinesis.url(stream, "start=latest&idle-sleep=0.1&buffer-time=0.1"),
+            "--target",
+            target())) {
+      relay.awaitLine("reading from LATEST", 60);
+      relay.terminate();
+      assertThat(relay.exitCode(30)).as(relay.output()).isZero();
+    }
+    assertThat(checkpoints()).isEmpty();
+    SourceItems whileStopped = new SourceItems();
+    for (int i = 0; i < 6; i++) {
+      whileStopped.insert("stopped" + i, i);
+    }
+    kinesis.put(stream, whileStopped.take());
+
+    Run restart =
+        load("load", "table", kinesis.url(stream, "start=latest&once=true"), "--target", target());
+
+    assertThat(restart.exitCode()).as(restart.output()).isZero();
+    assertThat(restart.output())
+        .contains("read before (first start: latest)")
+        .contains("reading from TRIM_HORIZON");
+    assertThat(live()).isEqualTo(whileStopped.expected());
+  }
+
+  @Test
+  void aSeqnoStartIsLookedUpOnTheFirstRunOnlyAndAnIdleShardIsLaterReadFromItsBeginning()
+      throws Exception {
+    // Two shards, every record in the first: the second stays idle, without a checkpoint. On the
+    // next run it must not be placed by the seqno again (past the stream's retention that lookup
+    // fails every restart), but read from its beginning.
+    kinesis.createStream(stream, 2);
+    SourceItems items = new SourceItems();
+    List<String> firstShardKeys = keysOfTheFirstOfTwoShards("f", 6);
+    for (int i = 0; i < firstShardKeys.size(); i++) {
+      items.insert(firstShardKeys.get(i), i);
+    }
+    List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
+    assertThat(put.stream().map(PutRecordsResultEntry::shardId).distinct()).hasSize(1);
+    String seqno = put.get(0).sequenceNumber();
+    String url = kinesis.url(stream, "start=seqno-at&seqno=" + seqno + "&once=true");
+    Run first = load("load", "table", url, "--target", target());
+    assertThat(first.exitCode()).as(first.output()).isZero();
+    assertThat(first.output()).contains("reading from AT_TIMESTAMP");
+    assertThat(checkpoints()).containsOnlyKeys(put.get(0).shardId());
+
+    Run again = load("load", "table", url, "--target", target());
+
+    assertThat(again.exitCode()).as(again.output()).isZero();
+    assertThat(again.output())
+        .contains("read before (first start: seqno-at " + seqno + ")")
+        .contains("reading from TRIM_HORIZON")
+        .doesNotContain("reading from AT_TIMESTAMP");
+    assertThat(live()).isEqualTo(items.expected());
+  }
+
+  /** {@code n} keys that Kinesis places in the first shard of two (MD5 below 2^127). */
+  private static List<String> keysOfTheFirstOfTwoShards(String prefix, int n) throws Exception {
+    List<String> keys = new ArrayList<>();
+    java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+    BigInteger half = BigInteger.ONE.shiftLeft(127);
+    for (int i = 0; keys.size() < n; i++) {
+      String key = prefix + i;
+      if (new BigInteger(1, md5.digest(key.getBytes(StandardCharsets.UTF_8))).compareTo(half) < 0) {
+        keys.add(key);
+      }
+    }
+    return keys;
+  }
+
+  @Test
   void afterKill9TheRelayResumesRightAfterItsCheckpoint() throws Exception {
     kinesis.createStream(stream, 1);
     // 307 records in batches of 2: one read brings them all, and the relay is killed well before
@@ -727,8 +806,9 @@ abstract class LocalRelayContract {
           c.prepareStatement(
               "SELECT shard_id, sequence_number FROM "
                   + checkpoints.quoted()
-                  + " WHERE source LIKE ?")) {
+                  + " WHERE source LIKE ? AND shard_id <> ?")) {
         s.setString(1, "%:stream/" + stream);
+        s.setString(2, io.cdcrelay.local.Checkpoints.STARTED);
         try (ResultSet rs = s.executeQuery()) {
           while (rs.next()) {
             result.put(rs.getString(1), rs.getString(2));

@@ -109,7 +109,7 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
               this::checkpointPrefix);
       try {
         return new Done(shardId, consume(pipeline), null);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         // A failed shard ends the relay: the batch being applied gives up its retries now, instead
         // of keeping this worker (and so the relay's exit) waiting for the database.
         settings.stop().stop();
@@ -123,6 +123,10 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
     } catch (RuntimeException e) {
       LOG.error("shard {}: {}", shardId, e.toString());
       return new Done(shardId, Outcome.FAILED, e);
+    } catch (Error e) {
+      // Reported as a failure like any other: the relay waits for every worker's result.
+      LOG.error("shard {}: {}", shardId, e.toString());
+      return new Done(shardId, Outcome.FAILED, new IllegalStateException(e.toString(), e));
     } finally {
       relays.forEach(Relay::close);
       settings.progress().shardDone(shardId);

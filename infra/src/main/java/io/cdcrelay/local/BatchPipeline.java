@@ -170,6 +170,10 @@ public final class BatchPipeline implements AutoCloseable {
         applied = apply.test(next.batch());
       } catch (RuntimeException e) {
         thrown = e;
+      } catch (Error e) {
+        // Counted as finished and failed like any failure: a lane that just died would leave
+        // drain() and close() waiting for it for ever.
+        thrown = new IllegalStateException("applying a batch failed: " + e, e);
       }
       List<SourceRecord> last = null;
       long upTo;

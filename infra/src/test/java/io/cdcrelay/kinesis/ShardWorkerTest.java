@@ -187,6 +187,22 @@ class ShardWorkerTest {
   }
 
   @Test
+  void anErrorWhileReadingIsReportedAsAFailedShardNotThrownAtTheRelay() {
+    // The relay waits for every worker's result: a worker that threw instead would be waited for
+    // again, for ever, when the relay winds down.
+    OutOfMemoryError error = new OutOfMemoryError("Java heap space (injected)");
+    shard.onRead =
+        () -> {
+          throw error;
+        };
+
+    ShardWorker.Done done = run(null);
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.FAILED);
+    assertThat(done.error()).hasCause(error).hasMessageContaining("Java heap space (injected)");
+  }
+
+  @Test
   void theShardIsReadOnWhileABatchIsAppliedAndCheckpointed() throws InterruptedException {
     // The first batch's checkpoint waits until the shard has been read again: only a worker that
     // reads while it applies gets past it without the wait running out.

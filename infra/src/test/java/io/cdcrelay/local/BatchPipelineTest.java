@@ -142,6 +142,25 @@ class BatchPipelineTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(30) // a lane that dies of an Error would leave drain() waiting
+  void anErrorInAnApplyFailsTheBatchInsteadOfLeavingTheReaderWaiting() {
+    OutOfMemoryError error = new OutOfMemoryError("Java heap space (injected)");
+    try (BatchPipeline pipeline =
+        new BatchPipeline(
+            "apply-test",
+            4,
+            batch -> {
+              throw error;
+            })) {
+      pipeline.hand(batch("1"));
+      assertThatThrownBy(pipeline::drain)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("Java heap space (injected)")
+          .hasCause(error);
+    }
+  }
+
+  @Test
   void twoLanesApplyTwoBatchesAtOnceAndTheCheckpointCoversOnlyAppliedPrefixesInOrder()
       throws Exception {
     List<String> checkpoints = new CopyOnWriteArrayList<>();

@@ -39,6 +39,7 @@ public final class KinesisStream implements ShardReader {
 
   private final KinesisClient client;
   private final String name;
+  private volatile String streamArn;
 
   private final DynamoDbChangeDecoder decoder =
       new DynamoDbChangeDecoder(DynamoDbChangeDecoder.Format.KINESIS_DATA_STREAMS);
@@ -101,6 +102,7 @@ public final class KinesisStream implements ShardReader {
       summary = describe().orElse(null);
       StreamStatus status = summary == null ? null : summary.streamStatus();
       if (status == StreamStatus.ACTIVE || status == StreamStatus.UPDATING) {
+        streamArn = summary.streamARN();
         return;
       }
       if (status == StreamStatus.DELETING) {
@@ -120,12 +122,23 @@ public final class KinesisStream implements ShardReader {
     }
   }
 
+  /**
+   * The stream's ARN, which keys its checkpoints: known once the stream is ready, and asked for
+   * only before that (not once per shard and lane, where a failed call would fail the shard).
+   */
   @Override
   public String arn() {
-    return describe()
-        .map(StreamDescriptionSummary::streamARN)
-        .orElseThrow(
-            () -> new StreamMissingException("the stream \"" + name + "\" does not exist"));
+    String known = streamArn;
+    if (known != null) {
+      return known;
+    }
+    known =
+        describe()
+            .map(StreamDescriptionSummary::streamARN)
+            .orElseThrow(
+                () -> new StreamMissingException("the stream \"" + name + "\" does not exist"));
+    streamArn = known;
+    return known;
   }
 
   private Optional<StreamDescriptionSummary> describe() {

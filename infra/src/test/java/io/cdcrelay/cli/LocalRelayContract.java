@@ -623,6 +623,9 @@ abstract class LocalRelayContract {
           .as("the relay speaks JSON to a custom endpoint")
           .containsExactly(FaultyKinesis.JSON);
       assertThat(proxy.throttledCalls()).isEqualTo(6);
+      // The stream is described while it is made ready, not again for each shard and lane (two
+      // lanes here).
+      assertThat(proxy.describeStreamSummaryCalls()).isBetween(1, 2);
       assertThat(proxy.getRecordsCalls()).isGreaterThan(6);
       assertThat(run.output())
           .contains("throttled, retrying in 200 ms")

@@ -48,6 +48,7 @@ public final class FaultyKinesis implements AutoCloseable {
   public static final String JSON = "application/x-amz-json-1.1";
   static final String GET_RECORDS = "Kinesis_20131202.GetRecords";
   static final String GET_SHARD_ITERATOR = "Kinesis_20131202.GetShardIterator";
+  static final String DESCRIBE_STREAM_SUMMARY = "Kinesis_20131202.DescribeStreamSummary";
 
   /** Headers java.net.http sets itself (or refuses), and hop-by-hop headers. */
   private static final Set<String> NOT_FORWARDED =
@@ -77,6 +78,7 @@ public final class FaultyKinesis implements AutoCloseable {
 
   private final AtomicInteger getRecords = new AtomicInteger();
   private final AtomicInteger getShardIterator = new AtomicInteger();
+  private final AtomicInteger describeStreamSummary = new AtomicInteger();
   private final AtomicInteger throttled = new AtomicInteger();
   private final AtomicInteger expired = new AtomicInteger();
   private final List<Map<String, Object>> iteratorRequests = new CopyOnWriteArrayList<>();
@@ -139,6 +141,10 @@ public final class FaultyKinesis implements AutoCloseable {
   }
 
   /** The GetShardIterator calls seen. */
+  public int describeStreamSummaryCalls() {
+    return describeStreamSummary.get();
+  }
+
   public int getShardIteratorCalls() {
     return getShardIterator.get();
   }
@@ -192,6 +198,9 @@ public final class FaultyKinesis implements AutoCloseable {
         contentTypes.add(contentType);
       }
       boolean cbor = contentType != null && contentType.toLowerCase(Locale.ROOT).contains("cbor");
+      if (DESCRIBE_STREAM_SUMMARY.equals(target)) {
+        describeStreamSummary.incrementAndGet();
+      }
       if (GET_SHARD_ITERATOR.equals(target)) {
         getShardIterator.incrementAndGet();
         iteratorRequests.add(decode(body, cbor));

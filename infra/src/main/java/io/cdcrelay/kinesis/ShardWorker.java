@@ -134,6 +134,13 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
   }
 
   /**
+   * Empty reads in a row after which a shard whose stream does not say how far behind a read is
+   * (DynamoDB Streams) counts as caught up for {@code once}: such a stream may answer empty while
+   * records lie further on.
+   */
+  static final int EMPTY_READS_WHEN_LAG_UNKNOWN = 3;
+
+  /**
    * How many batches may wait to be applied while the shard is read on: up to 10,000 records, and
    * one batch at least.
    */
@@ -150,6 +157,7 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
     BatchBuffer buffer = new BatchBuffer(settings.batchSize(), settings.bufferTime());
     Retry reads = new Retry(stop, new Backoff(FIRST_RETRY, LAST_RETRY));
     String iterator = null;
+    int emptyInARow = 0;
     while (!stop.isStopped()) {
       pipeline.check();
       try {
@@ -169,10 +177,13 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
         }
         settings.progress().lag(shardId, read.millisBehindLatest());
         iterator = read.nextIterator();
+        emptyInARow = read.records().isEmpty() ? emptyInARow + 1 : 0;
         boolean caughtUp =
             settings.once()
                 && read.records().isEmpty()
-                && (read.millisBehindLatest() == null || read.millisBehindLatest() == 0);
+                && (read.millisBehindLatest() != null
+                    ? read.millisBehindLatest() == 0
+                    : emptyInARow >= EMPTY_READS_WHEN_LAG_UNKNOWN);
         boolean last = read.shardEnded() || caughtUp;
         while (buffer.due(now) || (last && !buffer.isEmpty())) {
           if (!pipeline.hand(buffer.take())) {

@@ -47,6 +47,9 @@ class ShardWorkerTest {
     final Deque<ShardReadException> readFailures = new ArrayDeque<>();
     final List<String> calls = new ArrayList<>();
     Runnable onRead = () -> {};
+    // As DynamoDB Streams: no lag in a read's answer, and empty answers before the records.
+    boolean lagUnknown;
+    int emptyAnswersFirst;
 
     FakeShard() {
       for (int i = 1; i <= 10; i++) {
@@ -93,9 +96,14 @@ class ShardWorkerTest {
       if (!readFailures.isEmpty()) {
         throw readFailures.poll();
       }
+      Long lag = lagUnknown ? null : 0L;
+      if (emptyAnswersFirst > 0) {
+        emptyAnswersFirst--;
+        return new Read(List.of(), iterator, lag);
+      }
       int from = Integer.parseInt(iterator);
       int to = Math.min(records.size(), from + 4);
-      return new Read(List.copyOf(records.subList(from, to)), Integer.toString(to), 0L);
+      return new Read(List.copyOf(records.subList(from, to)), Integer.toString(to), lag);
     }
 
     @Override
@@ -184,6 +192,20 @@ class ShardWorkerTest {
     assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(10));
     // The database went away once (the connection was reset) and the batch was applied again.
     assertThat(target.calls).contains("reset");
+  }
+
+  @Test
+  void withoutTheLagInItsAnswersEmptyReadsBeforeTheRecordsDoNotEndAOnceRun() {
+    // DynamoDB Streams may answer empty while records lie further on, and does not say how far
+    // behind a read is: an empty answer or two must not count as caught up.
+    shard.lagUnknown = true;
+    shard.emptyAnswersFirst = ShardWorker.EMPTY_READS_WHEN_LAG_UNKNOWN - 1;
+
+    ShardWorker.Done done = run(null);
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.CAUGHT_UP);
+    assertThat(liveIds()).hasSize(10);
+    assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(10));
   }
 
   @Test

@@ -221,7 +221,10 @@ public final class KinesisStream implements ShardReader {
       return call.get();
     } catch (ExpiredIteratorException e) {
       throw new ShardReadException(ShardReadException.Kind.ITERATOR_EXPIRED, e.getMessage(), e);
-    } catch (ProvisionedThroughputExceededException | LimitExceededException e) {
+    } catch (ProvisionedThroughputExceededException
+        | LimitExceededException
+        | software.amazon.awssdk.services.kinesis.model.KmsThrottlingException e) {
+      // KMS throttling (an encrypted stream's key): HTTP 400, but a wait cures it as any other.
       throw new ShardReadException(ShardReadException.Kind.THROTTLED, e.getMessage(), e);
     } catch (InvalidArgumentException | ResourceNotFoundException e) {
       // A sequence number not of this shard: AWS says InvalidArgument, kinesis-local (LocalStack's

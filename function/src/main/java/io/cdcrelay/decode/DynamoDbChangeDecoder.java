@@ -11,7 +11,6 @@ import io.cdcrelay.change.SourceRecord;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -108,8 +107,13 @@ public final class DynamoDbChangeDecoder {
     Map<String, AttributeValue> newImage = json.newImage.get();
     Map<String, AttributeValue> oldImage = json.oldImage.get();
     if (operation != Operation.REMOVE && newImage.isEmpty()) {
-      // A stream view type without new images: the keys are all we know of the item.
-      newImage = new LinkedHashMap<>(keys);
+      // A stream view type without new images (KEYS_ONLY, OLD_IMAGE): written as it stands, the
+      // keys alone would overwrite every attribute of the item's row with a newer version.
+      return poison(
+          record,
+          operation
+              + " without dynamodb.NewImage: the stream's view type must carry new images"
+              + " (NEW_IMAGE or NEW_AND_OLD_IMAGES)");
     }
     long createdMicros;
     String tableName;

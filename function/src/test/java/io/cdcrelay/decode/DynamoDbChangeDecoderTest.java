@@ -198,6 +198,20 @@ class DynamoDbChangeDecoderTest {
   }
 
   @Test
+  void anUpsertWithoutANewImageIsPoisonNotAKeysOnlyRow() {
+    // A stream of view type KEYS_ONLY or OLD_IMAGE: the keys alone, written with the change's
+    // newer version, would wipe every other attribute of the item's row.
+    String modify =
+        Records.upsert("MODIFY", "a", 1, "")
+            .replace("\"NewImage\":{\"id\":{\"S\":\"a\"}}", "\"OldImage\":{\"id\":{\"S\":\"a\"}}");
+    assertThat(modify).doesNotContain("NewImage");
+    assertThat(poisonReason(modify))
+        .isEqualTo(
+            "MODIFY without dynamodb.NewImage: the stream's view type must carry new images"
+                + " (NEW_IMAGE or NEW_AND_OLD_IMAGES)");
+  }
+
+  @Test
   void malformedNumberIsPoison() {
     assertThat(poisonReason(Records.upsert("INSERT", "a", 1, "\"x\":{\"N\":\"1e\"}")))
         .contains("NewImage.x is not a number");

@@ -85,7 +85,7 @@ class DynamoDbStreamsDecodingTest {
         "{\"eventName\":\"INSERT\",\"eventSource\":\"aws:dynamodb\",\"tableName\":\"t\","
             + "\"dynamodb\":{\"ApproximateCreationDateTime\":1720740233012995,"
             + "\"ApproximateCreationDateTimePrecision\":\"MICROSECOND\","
-            + "\"Keys\":{\"id\":{\"S\":\"a\"}}}}";
+            + "\"Keys\":{\"id\":{\"S\":\"a\"}},\"NewImage\":{\"id\":{\"S\":\"a\"}}}}";
     Decoded decoded = kinesis.decode(record("300", json));
     assertThat(((Decoded.Ok) decoded).change().createdMicros()).isEqualTo(1720740233012995L);
     assertThat(((Decoded.Ok) decoded).change().tableName()).isEqualTo("t");

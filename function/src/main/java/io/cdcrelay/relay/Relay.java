@@ -413,7 +413,9 @@ public final class Relay implements AutoCloseable {
    * one keyed update and one delete per step. Measured from the stream's changes, not the clock, so
    * a relay that lags behind its stream never purges what the stream may still deliver; a full
    * load's rows (read versions, {@link ChangeVersion#LOWEST_SEQUENCE}) move nothing: purging is the
-   * stream's maintenance, and a load's writers would wait for it.
+   * stream's maintenance, and a load's writers would wait for it. A change dated after the clock (a
+   * producer's clock far ahead) counts as now: it must not move the horizon past the changes the
+   * stream still delivers, which would all be dead letters {@code too-old}.
    */
   private void purgeIfDue(Group group) {
     if (settings.deletes() != DeleteMode.HARD || group.changes.isEmpty()) {
@@ -427,6 +429,8 @@ public final class Relay implements AutoCloseable {
       Instant created = change.createdAt();
       newest = created.isAfter(newest) ? created : newest;
     }
+    Instant now = clock.instant();
+    newest = newest.isAfter(now) ? now : newest;
     Instant horizon = newest.minus(settings.tombstoneRetention());
     if (horizon.isBefore(Instant.EPOCH.plus(Duration.ofDays(1)))) {
       return;

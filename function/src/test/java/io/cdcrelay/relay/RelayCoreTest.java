@@ -110,6 +110,22 @@ class RelayCoreTest {
   }
 
   @Test
+  void aChangeDatedAfterTheClockMovesThePurgeHorizonNoFurtherThanTheClock() {
+    long day = java.time.Duration.ofDays(1).toNanos() / 1_000;
+    long now = CLOCK.instant().toEpochMilli() * 1_000;
+    Relay relay = new Relay(target, bySourceTable(), CLOCK);
+    // A producer's clock a month ahead: the horizon it would set (a month less 8 days ahead)
+    // would make every change the stream delivers from now on a dead letter "too-old".
+    relay.apply(List.of(order(1, upsert("INSERT", "o1", now + 30 * day, ""))));
+    assertThat(target.purges).containsExactly(ORDERS);
+
+    BatchResult yesterday = relay.apply(List.of(order(2, upsert("INSERT", "o2", now - day, ""))));
+
+    assertThat(yesterday.deadLettered()).isZero();
+    assertThat(target.rows.get(ORDERS)).containsKeys("{\"id\":\"o1\"}", "{\"id\":\"o2\"}");
+  }
+
+  @Test
   void aLoadsRowsMoveNoPurgeHorizonTheStreamsChangesDo() {
     long day = java.time.Duration.ofDays(1).toNanos() / 1_000;
     Relay relay = new Relay(target, bySourceTable(), CLOCK);

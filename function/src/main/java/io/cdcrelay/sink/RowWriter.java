@@ -606,17 +606,18 @@ final class RowWriter {
     try {
       session.refresh(table);
       List<Target.Removal> removals = new ArrayList<>();
+      KeySchema keys = schemas.known(table).keys;
       try (Statement statement = session.connection().createStatement();
           ResultSet rs = statement.executeQuery(session.sql().selectTombstoneRows(table))) {
         while (rs.next()) {
           String version = rs.getString(2);
+          // The key as the relay plans it (its columns in order, numbers as canonical text), not
+          // as stored: PostgreSQL's JSONB reorders keys, and a tombstone keyed otherwise is never
+          // found again.
           removals.add(
               new Target.Removal(
-                  JSON.writeValueAsString(JSON.readTree(rs.getString(1))),
-                  version == null ? "" : version));
+                  canonicalPk(keys, rs.getString(1)), version == null ? "" : version));
         }
-      } catch (java.io.IOException e) {
-        throw new IllegalStateException("a pk object of " + table + " is not JSON", e);
       }
       if (removals.isEmpty()) {
         return 0;

@@ -233,7 +233,7 @@ public final class DeadLetterStore implements AutoCloseable {
             JdbcConnections.open(url, password, socketTimeoutSeconds, "cdc-relay-dead-letters");
       } catch (SQLException e) {
         throw new TargetUnavailableException(
-            "cannot connect to " + url.jdbcUrl() + ": " + SqlErrors.describe(e), e);
+            "cannot connect to " + url.displayUrl() + ": " + SqlErrors.describe(e), e);
       }
     }
     return connection;

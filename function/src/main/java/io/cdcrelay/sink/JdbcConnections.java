@@ -45,7 +45,17 @@ public final class JdbcConnections {
     // Keep item values out of exception messages, which end up in logs and dead letters.
     properties.setProperty("logServerErrorDetail", "false");
     Connection connection = DriverManager.getConnection(url.jdbcUrl(), properties);
-    connection.setAutoCommit(true);
+    try {
+      connection.setAutoCommit(true);
+    } catch (SQLException | RuntimeException e) {
+      // Not handed out, so closed here: nobody else could.
+      try {
+        connection.close();
+      } catch (SQLException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
     return connection;
   }
 
@@ -74,7 +84,9 @@ public final class JdbcConnections {
                 ? "an SSL PostgreSQL-protocol connection"
                 : "a PostgreSQL-protocol connection, SSL first (the driver's sslmode=prefer)";
     String text =
-        "cannot connect to " + jdbc + (url.user() == null ? "" : " as user " + url.user());
+        "cannot connect to "
+            + url.displayUrl()
+            + (url.user() == null ? "" : " as user " + url.user());
     String described = SqlErrors.describe(e);
     String state = e.getSQLState() == null ? "" : e.getSQLState();
     if (state.equals("08P01")

@@ -131,7 +131,7 @@ final class TargetSession {
                 sql instanceof PostgreSql);
         LOG.info(
             "connected to {} ({}), state schema {}",
-            url.jdbcUrl(),
+            url.displayUrl(),
             sql.getClass().getSimpleName(),
             state.schema());
       }
@@ -143,7 +143,7 @@ final class TargetSession {
               problem -> {
                 throw new BadTargetException(
                     "cannot connect to "
-                        + url.jdbcUrl()
+                        + url.displayUrl()
                         + (url.user() == null ? "" : " as user " + url.user())
                         + ": "
                         + problem);

@@ -155,7 +155,7 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
   @Override
   public String toString() {
     return "TargetUrl["
-        + jdbcUrl
+        + displayUrl()
         + ", user="
         + user
         + ", password="
@@ -164,6 +164,14 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
         + (schema == null ? "" : schema + ".")
         + table
         + "]";
+  }
+
+  /**
+   * The JDBC URL fit for a log line or an error message: a secret among its options (pgjdbc's
+   * {@code sslpassword}, a {@code password} the URL kept) replaced by {@code ***}.
+   */
+  public String displayUrl() {
+    return Redaction.url(jdbcUrl);
   }
 
   /** A URL fit for a log line or an error message: its password replaced by {@code ***}. */

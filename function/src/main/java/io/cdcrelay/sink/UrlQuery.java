@@ -38,6 +38,12 @@ public final class UrlQuery {
 
   /** Decodes percent-encoding; unlike form encoding, a {@code +} stays a plus sign. */
   public static String decode(String s) {
-    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    try {
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      // Not the decoder's message: it quotes the characters after the '%', maybe of a password.
+      throw new IllegalArgumentException(
+          "the URL holds a '%' not followed by two hex digits: percent-encode a '%' as %25");
+    }
   }
 }

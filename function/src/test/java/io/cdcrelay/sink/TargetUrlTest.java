@@ -8,6 +8,34 @@ import org.junit.jupiter.api.Test;
 class TargetUrlTest {
 
   @Test
+  void aBadPercentEscapeInAPasswordIsRefusedWithoutQuotingIt() {
+    assertThatThrownBy(
+            () -> TargetUrl.parse("jdbc:postgresql://db:5432/doc?user=crate&password=pa%zQss"))
+        .hasMessage(
+            "the URL holds a '%' not followed by two hex digits: percent-encode a '%' as %25")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("zQ"));
+  }
+
+  @Test
+  void aSecretAmongTheJdbcOptionsIsNeverPrinted() {
+    TargetUrl url =
+        TargetUrl.parse(
+            "jdbc:postgresql://db:5432/doc?user=crate&sslmode=require&sslpassword=k3y%2Fpass"
+                + "&sslkey=/keys/client.pk8");
+    assertThat(url.jdbcUrl()).contains("sslpassword=k3y");
+    assertThat(url.displayUrl())
+        .contains("sslpassword=***")
+        .contains("sslkey=%2Fkeys%2Fclient.pk8")
+        .doesNotContain("k3y");
+    assertThat(url.toString()).doesNotContain("k3y");
+    assertThat(
+            JdbcConnections.describeConnectFailure(
+                url, new java.sql.SQLException("Connection refused", "08001")))
+        .startsWith("cannot connect to jdbc:postgresql://db:5432/doc?")
+        .doesNotContain("k3y");
+  }
+
+  @Test
   void crateUrlOfTheReferenceToolMapsHttpPortToPostgresPort() {
     TargetUrl url = TargetUrl.parse("crate://crate@localhost:4200/testdrive/demo");
     assertThat(url.jdbcUrl())

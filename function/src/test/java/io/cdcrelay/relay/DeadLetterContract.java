@@ -88,6 +88,45 @@ abstract class DeadLetterContract extends RelayFixture {
   }
 
   @Test
+  void aRecordHoldingANulCharacterIsDeadLetteredWithItsExactBytes() throws Exception {
+    // U+0000 in a record: escaped in valid JSON (then in the dead letter's reason), and as a raw
+    // byte (then in its payload text). PostgreSQL's TEXT refuses the character: stored as it is,
+    // the dead letter would fail the batch for ever.
+    String escaped = upsert("INSERT", "b", 101, "").replace("aws:dynamodb", "aws:x\\u0000");
+    byte[] raw =
+        upsert("INSERT", "d", 103, "")
+            .replace("aws:dynamodb", "aws:y\u0000")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    BatchResult result =
+        relay.apply(
+            batch(
+                record(6001, upsert("INSERT", "a", 100, "")),
+                record(6002, escaped),
+                new io.cdcrelay.change.SourceRecord(
+                    "shardId-000000000000", sequenceNumber(6003), raw, java.time.Instant.now()),
+                record(6004, upsert("INSERT", "c", 102, ""))));
+    assertThat(result.succeeded()).as(String.valueOf(result)).isTrue();
+    assertThat(result.deadLettered()).isEqualTo(2);
+    assertThat(live()).containsOnlyKeys("{\"id\":\"a\"}", "{\"id\":\"c\"}");
+    TableName deadLetters = new TableName(table.schema(), "cdc_relay_dead_letters");
+    database().refresh(deadLetters);
+    try (Connection c = database().connect();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT \"reason\", \"payload_base64\" FROM "
+                    + deadLetters.quoted()
+                    + " WHERE \"sequence_number\" = '"
+                    + sequenceNumber(6003)
+                    + "'")) {
+      assertThat(rs.next()).isTrue();
+      // A raw control character is not JSON; its payload text held the NUL.
+      assertThat(rs.getString(1)).startsWith("not JSON");
+      assertThat(java.util.Base64.getDecoder().decode(rs.getString(2))).isEqualTo(raw);
+    }
+  }
+
+  @Test
   void recordWhoseCreationTimeOverflowsIsDeadLetteredAndTheRestIsWritten() throws Exception {
     String overflowing =
         upsert("INSERT", "b", 9_300_000_000_000_000L, "")

@@ -34,7 +34,9 @@ public final class DeadLetterReplay {
   private final Relay relay;
   private final TableRoutes routes;
   private final Clock clock;
-  private final DynamoDbChangeDecoder decoder = new DynamoDbChangeDecoder();
+  private final DynamoDbChangeDecoder kinesis = new DynamoDbChangeDecoder();
+  private final DynamoDbChangeDecoder streams =
+      new DynamoDbChangeDecoder(DynamoDbChangeDecoder.Format.DYNAMODB_STREAMS);
 
   /**
    * What a replay did.
@@ -96,7 +98,7 @@ public final class DeadLetterReplay {
   }
 
   private Optional<String> replayBatch(List<StoredDeadLetter> batch, Instant started, Tally tally) {
-    List<SourceRecord> records = new ArrayList<>(batch.size());
+    List<Decoded> records = new ArrayList<>(batch.size());
     List<StoredDeadLetter> replayed = new ArrayList<>(batch.size());
     for (StoredDeadLetter letter : batch) {
       Optional<DeadLetterStore.Stored> stored =
@@ -114,18 +116,23 @@ public final class DeadLetterReplay {
         tally.failedAgain.merge("not replayable, " + e.getMessage(), 1, Integer::sum);
         continue;
       }
-      if (decoder.decode(record) instanceof Decoded.Ok ok
+      // Decoded in the format it came in: a DynamoDB Streams record read as Kinesis's would have
+      // no table and a creation time a thousand times too small.
+      Decoded decoded =
+          (DynamoDbChangeDecoder.isDynamoDbStreamsRecord(record.data()) ? streams : kinesis)
+              .decode(record);
+      if (decoded instanceof Decoded.Ok ok
           && routes.route(ok.change().tableName()) instanceof Route.Skip) {
         tally.skipped++;
         continue;
       }
-      records.add(record);
+      records.add(decoded);
       replayed.add(letter);
     }
     if (records.isEmpty()) {
       return Optional.empty();
     }
-    BatchResult result = relay.apply(records);
+    BatchResult result = relay.applyDecoded(records);
     if (!result.succeeded()) {
       return Optional.of(result.failure().orElse("the batch failed"));
     }

@@ -55,6 +55,23 @@ public final class DynamoDbChangeDecoder {
     this.format = java.util.Objects.requireNonNull(format, "format");
   }
 
+  /**
+   * Whether the record is in the DynamoDB Streams format rather than Kinesis's: no {@code
+   * tableName}, and an {@code eventSourceARN} of a table's stream. For a record whose format is not
+   * known from where it came (a dead letter replayed); what is not JSON counts as Kinesis's.
+   */
+  public static boolean isDynamoDbStreamsRecord(byte[] data) {
+    try {
+      JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(data);
+      return root != null
+          && root.isObject()
+          && !root.has("tableName")
+          && root.path("eventSourceARN").asText("").matches("arn:[^:]+:dynamodb:.*/stream/.*");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   private static final String EVENT_SOURCE = "aws:dynamodb";
 
   /** 9999-12-31T23:59:59.999999Z: a later creation time is not a time DynamoDB writes. */

@@ -112,6 +112,45 @@ abstract class DeadLettersContract {
   }
 
   @Test
+  void aDeadLetterOfADynamoDbStreamsRecordIsReplayedInItsOwnFormat() throws Exception {
+    // Its table is in eventSourceARN and its creation time in seconds: read as a Kinesis record,
+    // it would name no table (and so fail again as a change of another table).
+    TableName orders = table("orders");
+    rejectTextPrices(orders);
+    String json =
+        "{\"eventID\":\"1\",\"eventName\":\"INSERT\",\"eventSource\":\"aws:dynamodb\","
+            + "\"eventSourceARN\":\"arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/"
+            + "2026-12-01T00:00:00.000\",\"dynamodb\":{\"ApproximateCreationDateTime\":"
+            + now / 1_000_000
+            + ",\"Keys\":{\"id\":{\"S\":\"b\"}},\"NewImage\":{\"id\":{\"S\":\"b\"},"
+            + "\"price\":{\"S\":\"ten\"}},\"SequenceNumber\":\""
+            + sequenceNumber(1)
+            + "\",\"StreamViewType\":\"NEW_AND_OLD_IMAGES\"}}";
+    SourceRecord record =
+        new SourceRecord(
+            "shardId-00000001700000000000-0000abcd",
+            sequenceNumber(1),
+            json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            Instant.now());
+    BatchResult result =
+        relay(url(schema, "orders"))
+            .applyDecoded(
+                List.of(
+                    new io.cdcrelay.decode.DynamoDbChangeDecoder(
+                            io.cdcrelay.decode.DynamoDbChangeDecoder.Format.DYNAMODB_STREAMS)
+                        .decode(record)));
+    assertThat(result.deadLettered()).isEqualTo(1);
+
+    acceptTextPrices(orders);
+    Run replay = run(new ReplayDeadLettersCommand(Map.of()), url(schema, "orders"));
+
+    assertThat(replay.exitCode()).as(replay.output()).isZero();
+    assertThat(replay.out()).contains("1 dead letters selected: 1 applied and removed, 0 failed");
+    Map<String, JsonNode> live = TableRows.liveItems(database(), orders);
+    assertThat(live.get("{\"id\":\"b\"}").get("price").asText()).isEqualTo("ten");
+  }
+
+  @Test
   void aTableMapExtendedRoutesDeadLettersAndOneFailingAgainMovesWithoutACopy() throws Exception {
     TableName audit = table("audit");
     rejectTextPrices(audit);

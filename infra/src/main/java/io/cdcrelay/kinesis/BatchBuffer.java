@@ -89,14 +89,18 @@ public final class BatchBuffer {
   /**
    * How long to wait before the next read, after a read that returned {@code read} records of the
    * {@code limit} asked for: nothing while the shard is behind (a full read), {@code idle-sleep}
-   * after an empty read, a short pause after a partial one; never past the moment the buffer is
-   * due.
+   * after an empty read at the shard's head, a short pause after a partial one or an empty one
+   * behind the head (Kinesis answers empty reads while catching up over a stretch without records);
+   * never past the moment the buffer is due.
+   *
+   * @param millisBehind how far behind the head the read was, if the stream says
    */
-  public Duration pauseAfterRead(int read, int limit, Duration idleSleep, long nowNanos) {
+  public Duration pauseAfterRead(
+      int read, int limit, Long millisBehind, Duration idleSleep, long nowNanos) {
     Duration pause;
     if (read > 0 && read >= limit) {
       pause = Duration.ZERO;
-    } else if (read == 0) {
+    } else if (read == 0 && (millisBehind == null || millisBehind == 0)) {
       pause = idleSleep;
     } else {
       pause = idleSleep.compareTo(MIN_POLL_INTERVAL) < 0 ? idleSleep : MIN_POLL_INTERVAL;

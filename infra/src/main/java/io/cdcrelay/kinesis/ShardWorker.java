@@ -211,7 +211,11 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
         }
         stop.sleep(
             buffer.pauseAfterRead(
-                read.records().size(), limit, settings.idleSleep(), System.nanoTime()));
+                read.records().size(),
+                limit,
+                read.millisBehindLatest(),
+                settings.idleSleep(),
+                System.nanoTime()));
       } catch (ShardReadException e) {
         switch (e.kind()) {
           case ITERATOR_EXPIRED -> {

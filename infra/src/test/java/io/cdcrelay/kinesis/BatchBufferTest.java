@@ -105,18 +105,30 @@ class BatchBufferTest {
   @Test
   void anEmptyReadSleepsIdleSleepButNotPastTheFlushDeadline() {
     BatchBuffer buffer = new BatchBuffer(100, Duration.ofMillis(300));
-    assertThat(buffer.pauseAfterRead(0, 100, IDLE, 0)).isEqualTo(IDLE);
+    assertThat(buffer.pauseAfterRead(0, 100, 0L, IDLE, 0)).isEqualTo(IDLE);
     buffer.add(records(0, 1), 0);
-    assertThat(buffer.pauseAfterRead(0, 99, IDLE, 100 * MS)).isEqualTo(Duration.ofMillis(200));
+    assertThat(buffer.pauseAfterRead(0, 99, 0L, IDLE, 100 * MS)).isEqualTo(Duration.ofMillis(200));
+  }
+
+  @Test
+  void anEmptyReadBehindTheHeadPausesOnlyAsLongAsAPartialOne() {
+    // Kinesis answers empty reads while a shard catches up over a stretch without records: each
+    // idle-sleep there would slow the catching up for nothing.
+    BatchBuffer buffer = new BatchBuffer(100, Duration.ofSeconds(5));
+    assertThat(buffer.pauseAfterRead(0, 100, 86_400_000L, IDLE, 0))
+        .isEqualTo(BatchBuffer.MIN_POLL_INTERVAL);
+    assertThat(buffer.pauseAfterRead(0, 100, null, IDLE, 0)).isEqualTo(IDLE);
+    assertThat(buffer.pauseAfterRead(0, 100, 0L, IDLE, 0)).isEqualTo(IDLE);
   }
 
   @Test
   void aFullReadReadsAgainAtOnceAPartialOneAfterAShortPause() {
     BatchBuffer buffer = new BatchBuffer(100, Duration.ofSeconds(5));
-    assertThat(buffer.pauseAfterRead(100, 100, IDLE, 0)).isEqualTo(Duration.ZERO);
+    assertThat(buffer.pauseAfterRead(100, 100, 0L, IDLE, 0)).isEqualTo(Duration.ZERO);
     buffer.add(records(0, 10), 0);
-    assertThat(buffer.pauseAfterRead(10, 100, IDLE, 0)).isEqualTo(BatchBuffer.MIN_POLL_INTERVAL);
-    assertThat(buffer.pauseAfterRead(10, 100, Duration.ofMillis(50), 0))
+    assertThat(buffer.pauseAfterRead(10, 100, 0L, IDLE, 0))
+        .isEqualTo(BatchBuffer.MIN_POLL_INTERVAL);
+    assertThat(buffer.pauseAfterRead(10, 100, 0L, Duration.ofMillis(50), 0))
         .isEqualTo(Duration.ofMillis(50));
   }
 }

@@ -167,6 +167,11 @@ public final class TableRoutes {
     return schema;
   }
 
+  /** The one target table of {@link #isSingleTable() a single-table route}, or {@code null}. */
+  public String singleTable() {
+    return isSingleTable() ? singleTable : null;
+  }
+
   /** Where the changes of {@code dynamoDbTable} go; empty for a change that names no table. */
   public Route route(String dynamoDbTable) {
     String source = dynamoDbTable == null ? "" : dynamoDbTable;

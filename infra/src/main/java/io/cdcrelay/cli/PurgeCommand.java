@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Removes the tombstones of hard deletes older than --older-than (default: the tombstone"
-            + " retention) from the state schema; older changes are refused from then on.")
+            + " retention, at least 1h) from the state schema, for the target's table when it names"
+            + " one, else for every table in hard mode; older changes are refused from then on.")
 final class PurgeCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -76,6 +77,17 @@ final class PurgeCommand implements Callable<Integer> {
       err.println("Bad configuration: " + e.getMessage());
       return 2;
     }
+    if (age.compareTo(Duration.ofHours(1)) < 0) {
+      // As CRATEDB_TOMBSTONE_RETENTION: a horizon at (or past) now would refuse, for good, every
+      // change the stream still delivers.
+      err.println(
+          "Bad configuration: --older-than="
+              + olderThan
+              + " is shorter than one hour: every change still in the stream would be refused");
+      return 2;
+    }
+    String only = config.settings().routes().singleTable();
+    String onlySchema = config.settings().routes().schema();
     Clock clock = Clock.systemUTC();
     Instant horizon = clock.instant().minus(age);
     try (JdbcTarget database = config.openTarget(config.passwordSource(clock), clock)) {
@@ -85,6 +97,11 @@ final class PurgeCommand implements Callable<Integer> {
           continue;
         }
         TableName table = entry.getKey();
+        if (only != null
+            && !(table.table().equals(only)
+                && (onlySchema == null || table.schema().equals(onlySchema)))) {
+          continue;
+        }
         database.advancePurgeHorizon(table, horizon);
         int purged = database.purgeTombstones(table, horizon);
         out.println(table + ": " + purged + " tombstones older than " + horizon + " removed");
@@ -92,6 +109,9 @@ final class PurgeCommand implements Callable<Integer> {
       }
       out.println(tables + " tables purged; changes created before " + horizon + " are refused");
       return 0;
+    } catch (io.cdcrelay.sink.BadTargetException e) {
+      err.println("Bad configuration: " + e.getMessage());
+      return 2;
     } catch (TargetUnavailableException e) {
       err.println("The target database failed: " + e.getMessage());
       return 1;

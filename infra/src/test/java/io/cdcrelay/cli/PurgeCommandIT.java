@@ -65,6 +65,47 @@ class PurgeCommandIT {
     assertThat(TableRows.liveItems(postgres, table)).containsOnlyKeys("{\"id\":\"b\"}");
   }
 
+  @Test
+  void purgeTakesOnlyTheTableItsTargetNamesAndRefusesAHorizonOfLessThanAnHour() throws Exception {
+    PostgresDatabase postgres = PostgresDatabase.get();
+    long pid = ProcessHandle.current().pid();
+    TableName named = new TableName("public", "purge_named_" + pid);
+    TableName other = new TableName("public", "purge_other_" + pid);
+    long dayAgo = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now().minus(1, ChronoUnit.DAYS));
+    for (TableName table : List.of(named, other)) {
+      try (Relay relay = relay(postgres, table)) {
+        relay.apply(
+            List.of(
+                record(1, upsert("INSERT", "a", dayAgo, "")), record(2, remove("a", dayAgo + 1))));
+      }
+      assertThat(TableRows.tombstones(postgres, table)).hasSize(1);
+    }
+    String url =
+        "postgresql://postgres@"
+            + postgres.host()
+            + ":"
+            + postgres.port()
+            + "/postgres/public/"
+            + named.table();
+
+    for (String tooShort : List.of("0s", "-5d", "59m")) {
+      StringWriter err = new StringWriter();
+      CommandLine refused = new CommandLine(new PurgeCommand(Map.of()));
+      refused.setErr(new PrintWriter(err, true));
+      assertThat(refused.execute(url, "--older-than", tooShort)).isEqualTo(2);
+      assertThat(err.toString()).contains("--older-than=" + tooShort + " is shorter than one hour");
+    }
+    assertThat(TableRows.tombstones(postgres, named)).hasSize(1);
+
+    StringWriter out = new StringWriter();
+    CommandLine cli = new CommandLine(new PurgeCommand(Map.of()));
+    cli.setOut(new PrintWriter(out, true));
+    assertThat(cli.execute(url, "--older-than", "1h")).as(out.toString()).isZero();
+    assertThat(out.toString()).contains("1 tables purged");
+    assertThat(TableRows.tombstones(postgres, named)).isEmpty();
+    assertThat(TableRows.tombstones(postgres, other)).as("not named, not purged").hasSize(1);
+  }
+
   private static Relay relay(PostgresDatabase postgres, TableName table) {
     return new Relay(
         new JdbcTarget(

@@ -50,6 +50,14 @@ public final class DynamoDbStreamsEvents {
       return records;
     }
     for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
+      if ("aws:kinesis".equals(record.getEventSource())) {
+        // Lambda maps a Kinesis record into this event without its data: dead-lettered, it would
+        // be lost. The batch fails instead, and goes to the on-failure destination in the end.
+        throw new IllegalStateException(
+            "this function reads a DynamoDB stream (DynamoDbStreamsRelayHandler), but its event"
+                + " source mapping delivers Kinesis records: deploy it with"
+                + " SourceType=KinesisDataStream, whose handler is KinesisRelayHandler");
+      }
       StreamRecord dynamodb = record.getDynamodb();
       String sequenceNumber = dynamodb == null ? null : dynamodb.getSequenceNumber();
       Instant created =

@@ -20,6 +20,14 @@ public final class KinesisEvents {
     }
     for (KinesisEvent.KinesisEventRecord record : event.getRecords()) {
       KinesisEvent.Record kinesis = record.getKinesis();
+      if (kinesis == null) {
+        throw new IllegalStateException(
+            "a record without its Kinesis part (event source "
+                + record.getEventSource()
+                + "): this function reads a Kinesis stream (KinesisRelayHandler); a DynamoDB"
+                + " stream's mapping needs SourceType=DynamoDBStream, whose handler is"
+                + " DynamoDbStreamsRelayHandler");
+      }
       records.add(
           new SourceRecord(
               shardId(record.getEventID()),

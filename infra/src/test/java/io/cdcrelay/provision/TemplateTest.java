@@ -162,6 +162,18 @@ class TemplateTest {
   }
 
   @Test
+  void thePasswordSecretIsTakenOnlyByItsCompleteArnWhichThePolicyGrants() {
+    // IAM matches the complete ARN only: a partial one (without the six characters Secrets
+    // Manager adds to the name) would be read by GetSecretValue but denied to the function.
+    String pattern = (String) parameter("CrateDbPasswordSecretArn").get("AllowedPattern");
+    assertThat("arn:aws:secretsmanager:eu-central-1:123456789012:secret:cratedb/password-AbC123")
+        .matches(pattern);
+    assertThat("").matches(pattern);
+    assertThat("arn:aws:secretsmanager:eu-central-1:123456789012:secret:cratedb/password")
+        .doesNotMatch(pattern);
+  }
+
+  @Test
   void startShardIdAcceptsKinesisAndDynamoDbStreamsShardIds() {
     String pattern = (String) parameter("StartShardId").get("AllowedPattern");
     assertThat("shardId-000000000003").matches(pattern);

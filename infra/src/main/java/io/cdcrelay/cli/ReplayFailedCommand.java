@@ -47,6 +47,12 @@ final class ReplayFailedCommand implements Callable<Integer> {
   /** Exit code when the stream no longer held all of some range. */
   static final int MISSING = 3;
 
+  /**
+   * Exit code when some messages are not failed batches of a Kinesis stream (a DynamoDB stream's,
+   * say): kept in the queue, not applied.
+   */
+  static final int NOT_FAILED_BATCHES = 4;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "QUEUE_URL", description = "The on-failure SQS queue")
@@ -143,13 +149,20 @@ final class ReplayFailedCommand implements Callable<Integer> {
       if (summary.failed()) {
         return 1;
       }
-      return summary.missing() > 0 ? MISSING : 0;
+      if (summary.missing() > 0) {
+        return MISSING;
+      }
+      // Kept in the queue, not applied: not "all applied".
+      return summary.unreadable() > 0 ? NOT_FAILED_BATCHES : 0;
     } catch (IllegalArgumentException e) {
       err.println("Bad configuration: " + Redaction.urlsIn(e.getMessage()));
       return 2;
     } catch (BadTargetException e) {
       err.println("Bad configuration: " + Redaction.urlsIn(e.getMessage()));
       return 2;
+    } catch (io.cdcrelay.kinesis.KinesisStream.StreamMissingException e) {
+      err.println(Redaction.urlsIn(e.getMessage()) + "; the messages not yet applied are kept");
+      return 1;
     } catch (SdkException e) {
       err.println("AWS failed: " + Redaction.urlsIn(String.valueOf(e.getMessage())));
       return 1;
@@ -162,17 +175,40 @@ final class ReplayFailedCommand implements Callable<Integer> {
   private static KinesisStream stream(
       FailedBatch batch, Optional<SourceUrl> source, Map<String, KinesisClient> clients) {
     SourceUrl url =
-        source.orElseGet(
-            () ->
-                SourceUrl.parse(
-                    SourceUrl.SCHEME
-                        + "://aws/"
-                        + batch.streamName()
-                        + "?region="
-                        + batch.region()));
+        source
+            // On AWS itself the stream is in its ARN's region, whatever the URL's default says.
+            .map(s -> s.endpoint().isPresent() ? s : inRegion(s, batch.region()))
+            .orElseGet(
+                () ->
+                    SourceUrl.parse(
+                        SourceUrl.SCHEME
+                            + "://aws/"
+                            + batch.streamName()
+                            + "?region="
+                            + batch.region()));
     String key = url.endpoint().map(Object::toString).orElse("aws") + " " + url.region();
     KinesisClient client = clients.computeIfAbsent(key, k -> KinesisClients.from(url));
     return new KinesisStream(client, batch.streamName());
+  }
+
+  private static SourceUrl inRegion(SourceUrl s, String region) {
+    return new SourceUrl(
+        s.type(),
+        s.stream(),
+        s.accessKey(),
+        s.secretKey(),
+        s.endpoint(),
+        region,
+        s.batchSize(),
+        s.create(),
+        s.createShards(),
+        s.start(),
+        s.sequenceNumber(),
+        s.idleSleep(),
+        s.bufferTime(),
+        s.once(),
+        s.batchesInFlight(),
+        s.supersededOptions());
   }
 
   /** The source URL's credentials, else the default credential chain (also for relay status). */

@@ -3,7 +3,6 @@ package io.cdcrelay.failed;
 import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -47,7 +46,9 @@ public final class FailedBatchReplay {
 
   /** Replays every message of the queue, one line per message to {@code report}. */
   public Summary run(Consumer<String> report) {
-    List<Message> kept = new ArrayList<>();
+    // Every message received and not deleted: made visible again at the end, whatever ended the
+    // run, not after the visibility timeout (15 minutes in which a rerun would not see them).
+    java.util.Set<Message> kept = new java.util.LinkedHashSet<>();
     int applied = 0;
     int missing = 0;
     int unreadable = 0;
@@ -55,13 +56,13 @@ public final class FailedBatchReplay {
       for (List<Message> messages = queue.receive();
           !messages.isEmpty();
           messages = queue.receive()) {
+        kept.addAll(messages);
         for (Message message : messages) {
           FailedBatch batch;
           try {
             batch = FailedBatch.parse(message.body());
           } catch (IllegalArgumentException e) {
             report.accept("message " + message.messageId() + ": " + e.getMessage() + "; kept");
-            kept.add(message);
             unreadable++;
             continue;
           }
@@ -70,12 +71,12 @@ public final class FailedBatchReplay {
           if (failure != null) {
             report.accept(
                 batch + ": not applied, the target database failed: " + failure + "; kept");
-            kept.add(message);
             return new Summary(applied, missing, unreadable, true);
           }
           String applied1 = read.records().size() + " records applied";
           if (read.missing().isEmpty()) {
             queue.delete(message);
+            kept.remove(message);
             report.accept(batch + ": " + applied1 + "; message deleted");
             applied++;
           } else {
@@ -84,9 +85,9 @@ public final class FailedBatchReplay {
                 batch + ": the stream no longer holds " + read.missing().get() + "; " + applied1;
             if (discardMissing) {
               queue.delete(message);
+              kept.remove(message);
               report.accept(line + "; message deleted (--discard-missing)");
             } else {
-              kept.add(message);
               report.accept(line + "; message kept (--discard-missing deletes it)");
             }
           }

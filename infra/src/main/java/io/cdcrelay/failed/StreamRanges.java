@@ -27,6 +27,9 @@ public final class StreamRanges {
 
   /** The records of the range that the stream still holds. */
   public RangeRead read(FailedBatch batch) {
+    // A stream that is not there (another region, another account) is a failure, not a range
+    // past the retention: its message must not be taken for one and discarded.
+    stream.arn();
     String iterator;
     try {
       iterator = stream.iterator(batch.shardId(), ShardPosition.at(batch.startSequenceNumber()));

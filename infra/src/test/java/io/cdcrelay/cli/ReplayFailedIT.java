@@ -150,11 +150,63 @@ class ReplayFailedIT {
     // Nothing listens there.
     String down = "postgresql://postgres@127.0.0.1:" + MotoServer.freePort() + "/postgres/public/t";
 
+    // A second message, received with the first: not reached once the database failed.
+    send(queue, failedBatch(arn, put.get(0).shardId(), seq(put, 1), seq(put, 1)));
+
     Run run = run(queue, down, "--source", kinesis.url(stream, ""));
 
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
     assertThat(run.out()).contains("not applied, the target database failed");
-    assertThat(messages(queue)).isEqualTo(1);
+    assertThat(messages(queue)).isEqualTo(2);
+    assertThat(visible(queue))
+        .as("both visible again at once, not after the visibility timeout")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void aStreamThatIsNotThereFailsTheRunAndNoMessageIsTakenForARangePastRetention()
+      throws Exception {
+    KinesisLocal kinesis = KinesisLocal.get();
+    long pid = ProcessHandle.current().pid();
+    String present = "failed-present-" + pid;
+    kinesis.createStream(present, 1);
+    String arn =
+        kinesis
+            .client()
+            .describeStreamSummary(r -> r.streamName(present))
+            .streamDescriptionSummary()
+            .streamARN();
+    String queue = sqs.createQueue(r -> r.queueName("failed-gone-" + pid)).queueUrl();
+    // The batch of a stream this endpoint does not have (another region or account, say).
+    send(
+        queue,
+        failedBatch(
+            arn.replace(present, "failed-absent-" + pid),
+            "shardId-000000000000",
+            "49000000000000000000000000000000000000000000000000000001",
+            "49000000000000000000000000000000000000000000000000000002"));
+    String targetUrl =
+        "postgresql://postgres@127.0.0.1:"
+            + PostgresDatabase.get().port()
+            + "/postgres/public/failed_gone_"
+            + pid;
+
+    Run run = run(queue, targetUrl, "--source", kinesis.url(present, ""), "--discard-missing");
+
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.output())
+        .contains("failed-absent-" + pid)
+        .contains("does not exist")
+        .doesNotContain("no longer holds");
+    assertThat(visible(queue)).as("kept, and visible at once for the next run").isEqualTo(1);
+
+    // A queue of messages that are not failed batches of a Kinesis stream: none applied.
+    String other = sqs.createQueue(r -> r.queueName("failed-other-" + pid)).queueUrl();
+    send(other, "{\"DDBStreamBatchInfo\":{}}");
+    Run notBatches = run(other, targetUrl, "--source", kinesis.url(present, ""));
+    assertThat(notBatches.exitCode())
+        .as(notBatches.output())
+        .isEqualTo(ReplayFailedCommand.NOT_FAILED_BATCHES);
   }
 
   private static String seq(List<PutRecordsResultEntry> put, int n) {
@@ -184,6 +236,17 @@ class ReplayFailedIT {
 
   private static void send(String queue, String body) {
     sqs.sendMessage(r -> r.queueUrl(queue).messageBody(body));
+  }
+
+  /** The messages a receive would see now. */
+  private static int visible(String queue) {
+    return Integer.parseInt(
+        sqs.getQueueAttributes(
+                r ->
+                    r.queueUrl(queue)
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+            .attributes()
+            .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
   }
 
   private static int messages(String queue) {

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "invoke",
+    mixinStandardHelpOptions = true,
     description =
         "Runs the Lambda handler on a Kinesis event file (as 'sam local invoke -e' does) against"
             + " the target and prints the handler's JSON response.")
@@ -76,6 +77,8 @@ final class InvokeCommand implements Callable<Integer> {
       kinesisEvent =
           LambdaEventSerializers.serializerFor(KinesisEvent.class, getClass().getClassLoader())
               .fromJson(in);
+      // A DynamoDB stream's event (or any other) reads as a Kinesis event without Kinesis parts.
+      io.cdcrelay.lambda.KinesisEvents.toSourceRecords(kinesisEvent);
     } catch (RuntimeException e) {
       err.println("The event file " + event + " is not a Lambda Kinesis event: " + e.getMessage());
       return 2;

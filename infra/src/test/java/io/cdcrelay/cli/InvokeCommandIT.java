@@ -41,4 +41,17 @@ class InvokeCommandIT {
         .contains("\"device\": \"corge\"")
         .contains("{\"mixed\": {\"L\": [{\"N\": \"1\"}, {\"S\": \"a\"}]}}");
   }
+
+  @Test
+  void aDynamoDbStreamsEventIsBadInputNamedAsSuchAndHelpIsThere() {
+    int exit =
+        run(Map.of(), "-e", "../events/dynamodb-streams/insert.json", "--target", "embedded");
+    assertThat(exit).as(err.toString()).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("is not a Lambda Kinesis event")
+        .contains("SourceType=DynamoDBStream")
+        .doesNotContain("NullPointerException");
+    assertThat(run(Map.of(), "--help")).isZero();
+    assertThat(out.toString()).contains("Usage: invoke");
+  }
 }

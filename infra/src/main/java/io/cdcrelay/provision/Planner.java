@@ -81,7 +81,8 @@ public final class Planner {
     Optional<FunctionEnvironment> environment = Optional.empty();
     if (request.function().isPresent()) {
       FunctionState function = requireFunction(request, observed);
-      environment = Optional.of(environment(request, observed.startRecord()));
+      environment =
+          Optional.of(environment(request, observed.startRecord(), function.environment()));
       environment.get().step(function).ifPresent(steps::add);
       MappingSettings wanted =
           MappingSettings.from(source, observed.startRecord(), request.onFailureDestination());
@@ -230,7 +231,8 @@ public final class Planner {
     Optional<FunctionEnvironment> environment = Optional.empty();
     if (request.function().isPresent()) {
       FunctionState function = requireFunction(request, observed);
-      environment = Optional.of(environment(request, observed.startRecord()));
+      environment =
+          Optional.of(environment(request, observed.startRecord(), function.environment()));
       environment.get().step(function).ifPresent(steps::add);
       MappingSettings wanted =
           MappingSettings.from(source, observed.startRecord(), request.onFailureDestination());
@@ -323,20 +325,41 @@ public final class Planner {
   /**
    * The function's variables that provisioning sets: the start filter of a seqno start, and {@link
    * FunctionEnvironment#SOURCE_TABLE_VARIABLE} when exactly one table's changes reach it (the table
-   * of a DynamoDB stream, or the one table named for a Kinesis stream). With several tables the
-   * function must accept them all, so the variable is removed; with none it is left as it is.
+   * of a DynamoDB stream, or the one table named for a Kinesis stream) and the function writes one
+   * target table. With several tables the function must accept them all, and a function routing by
+   * schema (its URL names no table) routes each table to its own: the variable is removed, as the
+   * function would refuse to start with it. With no table it is left as it is.
    */
-  static FunctionEnvironment environment(ProvisionRequest request, Optional<StartRecord> start) {
+  static FunctionEnvironment environment(
+      ProvisionRequest request, Optional<StartRecord> start, Map<String, String> function) {
     Map<String, String> wanted =
         new LinkedHashMap<>(start.map(StartRecord::environment).orElse(Map.of()));
     List<String> tables = request.sourceTables();
     if (tables.isEmpty()) {
       return new FunctionEnvironment(startVariables(), wanted);
     }
-    if (tables.size() == 1) {
+    if (tables.size() == 1 && !routesBySchema(function)) {
       wanted.put(FunctionEnvironment.SOURCE_TABLE_VARIABLE, tables.get(0));
     }
     return new FunctionEnvironment(ownedVariables(), wanted);
+  }
+
+  /**
+   * Whether the function's configuration routes each DynamoDB table to a table of its own (its
+   * target names a schema only); false when it cannot be read here (then the function's own start
+   * says what is wrong with it).
+   */
+  static boolean routesBySchema(Map<String, String> function) {
+    Map<String, String> own = new LinkedHashMap<>(function);
+    own.remove(FunctionEnvironment.SOURCE_TABLE_VARIABLE);
+    try {
+      return !io.cdcrelay.lambda.FunctionConfig.fromEnvironment(own)
+          .settings()
+          .routes()
+          .isSingleTable();
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** The names of the start-filter variables. */

@@ -415,6 +415,30 @@ class PlannerTest {
   }
 
   @Test
+  void aFunctionRoutingBySchemaGetsNoSourceTableAndLosesOneSetBefore() {
+    // Its URL names a schema only: with CRATEDB_SOURCE_TABLE the function refuses to start
+    // ("needs a single target table"), and every batch would fail.
+    Map<String, String> schemaOnly = Map.of("CRATEDB_SQLALCHEMY_URL", "crate://crate@db:4200/doc");
+    Plan plan =
+        Planner.provision(
+            request(CREATE_URL), provisioned(function(schemaOnly), List.of(), "demo"));
+    assertThat(plan.environment().orElseThrow().applyTo(schemaOnly)).isEqualTo(schemaOnly);
+
+    Map<String, String> broken = new java.util.HashMap<>(schemaOnly);
+    broken.put("CRATEDB_SOURCE_TABLE", "demo");
+    Plan repair =
+        Planner.provision(request(CREATE_URL), provisioned(function(broken), List.of(), "demo"));
+    assertThat(stepOf(repair, Resource.FUNCTION_ENVIRONMENT).action()).isEqualTo(Action.UPDATE);
+    assertThat(repair.environment().orElseThrow().applyTo(broken)).isEqualTo(schemaOnly);
+
+    Map<String, String> oneTable = Map.of("CRATEDB_SQLALCHEMY_URL", "crate://crate@db:4200/doc/t");
+    Plan single =
+        Planner.provision(request(CREATE_URL), provisioned(function(oneTable), List.of(), "demo"));
+    assertThat(single.environment().orElseThrow().applyTo(oneTable))
+        .containsEntry("CRATEDB_SOURCE_TABLE", "demo");
+  }
+
+  @Test
   void oneTableSetsTheSourceTableOnceAndKeepsTheOtherVariables() {
     Plan first = Planner.provision(request(CREATE_URL), provisioned(FUNCTION, List.of(), "demo"));
     Step step = stepOf(first, Resource.FUNCTION_ENVIRONMENT);

@@ -551,11 +551,54 @@ public final class AwsProvisioner {
                   "PublishVersion " + function,
                   () -> aws.lambda().publishVersion(r -> r.functionName(function)))
               .version();
+      // Not before the version can run (SnapStart makes it Pending while it takes its
+      // snapshot): the mapping invokes the alias, and a version that failed must not be it.
+      awaitVersionActive(function, version);
       call(
           "UpdateAlias " + function + ":" + ALIAS,
           () ->
               aws.lambda()
                   .updateAlias(r -> r.functionName(function).name(ALIAS).functionVersion(version)));
+    }
+  }
+
+  private void awaitVersionActive(String function, String version) {
+    Instant deadline = Instant.now().plus(waitTimeout);
+    while (true) {
+      GetFunctionConfigurationResponse f =
+          call(
+              "GetFunctionConfiguration " + function + ":" + version,
+              () ->
+                  aws.lambda()
+                      .getFunctionConfiguration(r -> r.functionName(function).qualifier(version)));
+      if (f.state() == software.amazon.awssdk.services.lambda.model.State.FAILED) {
+        throw new ProvisionException(
+            "version "
+                + version
+                + " of the function "
+                + function
+                + " failed to start ("
+                + f.stateReason()
+                + "); the alias "
+                + ALIAS
+                + " stays on the version it had");
+      }
+      if (f.state() != software.amazon.awssdk.services.lambda.model.State.PENDING) {
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new ProvisionException(
+            "version "
+                + version
+                + " of the function "
+                + function
+                + " is still pending after "
+                + waitTimeout.toSeconds()
+                + " s; the alias "
+                + ALIAS
+                + " stays on the version it had");
+      }
+      pause();
     }
   }
 

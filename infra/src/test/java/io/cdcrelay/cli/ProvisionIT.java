@@ -184,7 +184,19 @@ class ProvisionIT {
             functionArn + ":" + version);
     ok("provision", url, "--function", function);
     assertThat(out.toString()).contains("Nothing changed: everything already present.");
-    ok("teardown", url, "--function", function);
+
+    // New settings run under the alias once published: a version that is ready, the alias on it.
+    createTable("aliased-table");
+    ok("provision", url, "--dynamodb-table", "aliased-table", "--function", function);
+    String moved = lambda.getAlias(r -> r.functionName(function).name("live")).functionVersion();
+    assertThat(moved).isNotEqualTo(version);
+    assertThat(
+            lambda
+                .getFunctionConfiguration(r -> r.functionName(function).qualifier(moved))
+                .environment()
+                .variables())
+        .containsEntry("CRATEDB_SOURCE_TABLE", "aliased-table");
+    ok("teardown", url, "--dynamodb-table", "aliased-table", "--function", function);
     assertThat(mappings("aliased")).isEmpty();
   }
 

@@ -38,6 +38,15 @@ public record FileSource(Path path, int batchSize) {
       throw new BadSourceUrlException(
           "the file URL is not a URL: " + Redaction.url(s) + " (" + e.getReason() + ")");
     }
+    String host = uri.getRawAuthority();
+    if (host != null && !host.isEmpty() && !host.equalsIgnoreCase("localhost")) {
+      // file://data/dump.ndjson would read /dump.ndjson: "data" is a host there.
+      throw new BadSourceUrlException(
+          "the file URL names the host \""
+              + host
+              + "\": a file URL is file:///PATH (three slashes; file:///data/dump.ndjson), or a"
+              + " plain path (data/dump.ndjson)");
+    }
     String path = uri.getPath();
     if (path == null || path.isEmpty()) {
       throw new BadSourceUrlException(

@@ -27,6 +27,15 @@ class FileSourceTest {
   }
 
   @Test
+  void aFileUrlNamingAHostIsRefusedNotReadAsAnotherPath() {
+    assertThatThrownBy(() -> FileSource.parse("file://data/dump.ndjson"))
+        .isInstanceOf(BadSourceUrlException.class)
+        .hasMessageStartingWith("the file URL names the host \"data\": a file URL is file:///PATH");
+    assertThat(FileSource.parse("file://localhost/tmp/dump.ndjson"))
+        .isEqualTo(new FileSource(Path.of("/tmp/dump.ndjson"), 100));
+  }
+
+  @Test
   void badFileOptionsAreRefused() {
     assertThatThrownBy(() -> FileSource.parse("file:///tmp/d.ndjson?batch-size=0"))
         .isInstanceOf(BadSourceUrlException.class)

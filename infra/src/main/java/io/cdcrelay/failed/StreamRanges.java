@@ -79,6 +79,19 @@ public final class StreamRanges {
                   + first
                   + " (the first it holds)"));
     }
+    String last = records.get(records.size() - 1).sequenceNumber();
+    if (!past && !last.equals(batch.endSequenceNumber())) {
+      // The reads stopped before the range's end (answers empty while behind, or the shard's end):
+      // complete it must not be called, or its message is deleted with its tail never applied.
+      return new RangeRead(
+          records,
+          Optional.of(
+              "the records after "
+                  + last
+                  + " up to "
+                  + batch.endSequenceNumber()
+                  + " (not returned by the stream)"));
+    }
     return new RangeRead(records, Optional.empty());
   }
 

@@ -280,6 +280,39 @@ class TemplateTest {
   }
 
   @Test
+  void routingAndDeleteSettingsAreParametersWhoseDefaultsAreTheFunctionsDefaults() {
+    // Set by hand on the function, they would go at the next deployment: the stack carries them.
+    Map<String, Object> variables =
+        map(map(map(resource("RelayFunction"), "Properties"), "Environment"), "Variables");
+    Map<String, String> parameters =
+        Map.of(
+            FunctionConfig.TABLE_MAP, "CrateDbTableMap",
+            FunctionConfig.TABLES, "CrateDbTables",
+            FunctionConfig.SOURCE_TABLE, "CrateDbSourceTable",
+            FunctionConfig.STATE_SCHEMA, "CrateDbStateSchema",
+            FunctionConfig.DELETES, "CrateDbDeletes",
+            FunctionConfig.TTL_DELETES, "CrateDbTtlDeletes",
+            FunctionConfig.TOMBSTONE_RETENTION, "CrateDbTombstoneRetention");
+    Map<String, String> environment = new java.util.HashMap<>();
+    environment.put(FunctionConfig.URL_VARIABLES.get(0), "crate://crate@db:4200/doc");
+    parameters.forEach(
+        (variable, parameter) -> {
+          assertThat(variables).containsEntry(variable, ref(parameter));
+          environment.put(variable, String.valueOf(parameter(parameter).get("Default")));
+        });
+    io.cdcrelay.relay.RelaySettings defaults =
+        FunctionConfig.fromEnvironment(environment).settings();
+    io.cdcrelay.relay.RelaySettings unset =
+        FunctionConfig.fromEnvironment(
+                Map.of(FunctionConfig.URL_VARIABLES.get(0), "crate://crate@db:4200/doc"))
+            .settings();
+    assertThat(defaults.deletes()).isEqualTo(unset.deletes());
+    assertThat(defaults.ttl()).isEqualTo(unset.ttl());
+    assertThat(defaults.tombstoneRetention()).isEqualTo(unset.tombstoneRetention());
+    assertThat(defaults.routes().isSingleTable()).isFalse();
+  }
+
+  @Test
   void partsInFlightDefaultToTheFunctionsDefaultWithinItsRange() {
     Map<String, Object> parts = parameter("CrateDbPartsInFlight");
     assertThat(number(parts.get("Default")).intValueExact())

@@ -69,12 +69,7 @@ class ReplayFailedIT {
     }
     List<PutRecordsResultEntry> put = kinesis.put(stream, records);
     String shard = put.get(0).shardId();
-    String arn =
-        kinesis
-            .client()
-            .describeStreamSummary(r -> r.streamName(stream))
-            .streamDescriptionSummary()
-            .streamARN();
+    String arn = arn(kinesis, stream);
     String queue = sqs.createQueue(r -> r.queueName("failed-batches-" + pid)).queueUrl();
     // A range the stream holds (records 2 to 4).
     send(queue, failedBatch(arn, shard, seq(put, 2), seq(put, 4)));
@@ -139,12 +134,7 @@ class ReplayFailedIT {
             stream,
             List.of(
                 Map.entry("d1", upsert("INSERT", "d1", now, "").getBytes(StandardCharsets.UTF_8))));
-    String arn =
-        kinesis
-            .client()
-            .describeStreamSummary(r -> r.streamName(stream))
-            .streamDescriptionSummary()
-            .streamARN();
+    String arn = arn(kinesis, stream);
     String queue = sqs.createQueue(r -> r.queueName("failed-down-" + pid)).queueUrl();
     send(queue, failedBatch(arn, put.get(0).shardId(), seq(put, 1), seq(put, 1)));
     // Nothing listens there.
@@ -170,12 +160,7 @@ class ReplayFailedIT {
     long pid = ProcessHandle.current().pid();
     String present = "failed-present-" + pid;
     kinesis.createStream(present, 1);
-    String arn =
-        kinesis
-            .client()
-            .describeStreamSummary(r -> r.streamName(present))
-            .streamDescriptionSummary()
-            .streamARN();
+    String arn = arn(kinesis, present);
     String queue = sqs.createQueue(r -> r.queueName("failed-gone-" + pid)).queueUrl();
     // The batch of a stream this endpoint does not have (another region or account, say).
     send(
@@ -207,6 +192,14 @@ class ReplayFailedIT {
     assertThat(notBatches.exitCode())
         .as(notBatches.output())
         .isEqualTo(ReplayFailedCommand.NOT_FAILED_BATCHES);
+  }
+
+  private static String arn(KinesisLocal kinesis, String stream) {
+    return kinesis
+        .client()
+        .describeStreamSummary(r -> r.streamName(stream))
+        .streamDescriptionSummary()
+        .streamARN();
   }
 
   private static String seq(List<PutRecordsResultEntry> put, int n) {

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.postgresql.util.PGobject;
@@ -134,61 +133,6 @@ public final class TargetRows implements AutoCloseable {
       c.setAutoCommit(true);
     } catch (SQLException e) {
       LOG.debug("ending the cursor's transaction after a failure: {}", e.getMessage());
-    }
-  }
-
-  /** The row of {@code keys} (the item's key attributes as stored in {@code pk}), if any. */
-  public Optional<Row> read(TableName table, KeySchema schema, JsonNode keys) {
-    Map<String, String> types = columnTypes(table);
-    Set<String> columns = types.keySet();
-    if (columns.isEmpty()) {
-      return Optional.empty();
-    }
-    boolean expiry = columns.contains("cdc_expired_at");
-    try {
-      Connection c = connect();
-      StringBuilder sql = new StringBuilder(select(table, expiry)).append(" WHERE ");
-      if (crateDb) {
-        StringJoiner where = new StringJoiner(" AND ");
-        for (KeySchema.KeyColumn key : schema.columns()) {
-          where.add("\"pk\"['" + key.name().replace("'", "''") + "'] = ?");
-        }
-        sql.append(where);
-      } else {
-        sql.append("\"pk\" = ?");
-      }
-      try (PreparedStatement statement = c.prepareStatement(sql.toString())) {
-        if (crateDb) {
-          int i = 1;
-          for (KeySchema.KeyColumn key : schema.columns()) {
-            JsonNode value = keys.get(key.name());
-            if (value == null) {
-              return Optional.empty();
-            }
-            if (value.isNumber() && "bigint".equals(types.get("pk['" + key.name() + "']"))) {
-              // The reference tool's BIGINT key.
-              statement.setLong(i++, value.decimalValue().longValueExact());
-            } else if (value.isNumber()) {
-              // A number key of a table the relay created: its canonical decimal text.
-              statement.setString(i++, KeySchema.canonical(value.decimalValue()));
-            } else {
-              statement.setString(i++, value.asText());
-            }
-          }
-        } else {
-          PGobject json = new PGobject();
-          json.setType("jsonb");
-          json.setValue(keys.toString());
-          statement.setObject(1, json);
-        }
-        try (ResultSet rs = statement.executeQuery()) {
-          return rs.next() ? Optional.of(row(rs, expiry, schema)) : Optional.empty();
-        }
-      }
-    } catch (SQLException e) {
-      throw failure("reading a row of " + table, e);
-    } catch (ArithmeticException e) {
-      return Optional.empty();
     }
   }
 

@@ -176,10 +176,15 @@ public final class Verifier {
             });
         if (!differences.isEmpty()) {
           repair(table, differences, scanned.get());
-          Map<String, Verdict> after = new TreeMap<>();
-          for (Map.Entry<String, Map<String, AttributeValue>> d : differences.entrySet()) {
-            after.put(d.getKey(), judge(table, target, keySchema, rows, d.getValue()));
-          }
+          Map<String, Verdict> after =
+              judge(
+                  table,
+                  target,
+                  keySchema,
+                  rows,
+                  differences,
+                  "reading the repaired keys again",
+                  scanned.get());
           repaired = after.values().stream().filter(v -> !isDifference(v)).count();
           verdicts.putAll(after);
         }
@@ -375,33 +380,13 @@ public final class Verifier {
         stop.sleep(pause);
         pause = pause.multipliedBy(2);
       }
+      Map<String, Verdict> now =
+          judge(table, target, keySchema, rows, pending, "reading differences again", scanned);
+      verdicts.putAll(now);
       Map<String, Map<String, AttributeValue>> still = new TreeMap<>();
-      List<Map.Entry<String, Map<String, AttributeValue>>> all =
-          new ArrayList<>(pending.entrySet());
-      // A chunk at a time from both sides: a BatchGetItem of up to 100 keys and a lookup of them,
-      // not a GetItem and a query per key (10,003 missing keys took 28 s a round that way).
-      for (int from = 0; from < all.size(); from += RECHECK_KEYS) {
-        stopIfAsked("reading " + pending.size() + " differences again", scanned);
-        List<Map.Entry<String, Map<String, AttributeValue>>> chunk =
-            all.subList(from, Math.min(all.size(), from + RECHECK_KEYS));
-        List<Map<String, AttributeValue>> keys = new ArrayList<>(chunk.size());
-        List<JsonNode> stored = new ArrayList<>(chunk.size());
-        for (Map.Entry<String, Map<String, AttributeValue>> c : chunk) {
-          keys.add(c.getValue());
-          stored.add(PlainItems.of(c.getValue()));
-        }
-        Map<String, Map<String, AttributeValue>> items = itemsByKey(table, keys);
-        Map<String, TargetRows.Row> found = rows.readMany(target, keySchema, stored);
-        for (Map.Entry<String, Map<String, AttributeValue>> c : chunk) {
-          Verdict verdict =
-              verdict(
-                  table,
-                  Optional.ofNullable(items.get(c.getKey())),
-                  Optional.ofNullable(found.get(c.getKey())));
-          verdicts.put(c.getKey(), verdict);
-          if (isDifference(verdict)) {
-            still.put(c.getKey(), c.getValue());
-          }
+      for (Map.Entry<String, Verdict> v : now.entrySet()) {
+        if (isDifference(v.getValue())) {
+          still.put(v.getKey(), pending.get(v.getKey()));
         }
       }
       pending = still;
@@ -409,14 +394,44 @@ public final class Verifier {
     return verdicts;
   }
 
-  private Verdict judge(
+  /**
+   * The verdict on each key (its item's key attributes, by key text), read from both sides a chunk
+   * at a time: a BatchGetItem of up to {@value #RECHECK_KEYS} keys and a lookup of them, not a
+   * GetItem and a query per key (10,003 missing keys took 28 s a round that way).
+   */
+  private Map<String, Verdict> judge(
       TableDescription table,
       TableName target,
       KeySchema keySchema,
       TargetRows rows,
-      Map<String, AttributeValue> keys) {
-    Optional<Map<String, AttributeValue>> item = retrying(() -> source.getItem(keys));
-    return verdict(table, item, rows.read(target, keySchema, PlainItems.of(keys)));
+      Map<String, Map<String, AttributeValue>> keysByText,
+      String doing,
+      long scanned) {
+    Map<String, Verdict> verdicts = new TreeMap<>();
+    List<Map.Entry<String, Map<String, AttributeValue>>> all =
+        new ArrayList<>(keysByText.entrySet());
+    for (int from = 0; from < all.size(); from += RECHECK_KEYS) {
+      stopIfAsked(doing + " (" + all.size() + " keys)", scanned);
+      List<Map.Entry<String, Map<String, AttributeValue>>> chunk =
+          all.subList(from, Math.min(all.size(), from + RECHECK_KEYS));
+      List<Map<String, AttributeValue>> keys = new ArrayList<>(chunk.size());
+      List<JsonNode> stored = new ArrayList<>(chunk.size());
+      for (Map.Entry<String, Map<String, AttributeValue>> c : chunk) {
+        keys.add(c.getValue());
+        stored.add(PlainItems.of(c.getValue()));
+      }
+      Map<String, Map<String, AttributeValue>> items = itemsByKey(table, keys);
+      Map<String, TargetRows.Row> found = rows.readMany(target, keySchema, stored);
+      for (Map.Entry<String, Map<String, AttributeValue>> c : chunk) {
+        verdicts.put(
+            c.getKey(),
+            verdict(
+                table,
+                Optional.ofNullable(items.get(c.getKey())),
+                Optional.ofNullable(found.get(c.getKey()))));
+      }
+    }
+    return verdicts;
   }
 
   /** The verdict on a key from its item and its row, as read (a row flagged deleted is none). */

@@ -12,14 +12,11 @@ import java.io.OutputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -243,21 +240,9 @@ public final class FaultyDynamoDbStreams implements AutoCloseable {
 
   private Upstream forward(HttpExchange exchange, byte[] body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + upstreamPort + exchange.getRequestURI()))
-            .timeout(Duration.ofSeconds(30))
-            .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-    exchange
-        .getRequestHeaders()
-        .forEach(
-            (name, values) -> {
-              if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(v -> request.header(name, v));
-              }
-            });
     HttpResponse<byte[]> response =
-        http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        io.cdcrelay.testing.Upstream.send(
+            http, upstreamPort, exchange, body, Duration.ofSeconds(30), NOT_FORWARDED);
     return new Upstream(
         response.statusCode(),
         response.headers().firstValue("Content-Type").orElse("application/x-amz-json-1.0"),

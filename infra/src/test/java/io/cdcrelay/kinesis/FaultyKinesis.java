@@ -11,9 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -246,53 +244,16 @@ public final class FaultyKinesis implements AutoCloseable {
 
   private void forward(HttpExchange exchange, byte[] body)
       throws IOException, InterruptedException {
-    URI uri = URI.create("http://127.0.0.1:" + upstreamPort + exchange.getRequestURI());
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri)
-            .timeout(Duration.ofSeconds(30))
-            .method(
-                exchange.getRequestMethod(),
-                body.length == 0
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body));
-    exchange
-        .getRequestHeaders()
-        .forEach(
-            (name, values) -> {
-              if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(v -> request.header(name, v));
-              }
-            });
     HttpResponse<byte[]> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      response =
+          io.cdcrelay.testing.Upstream.send(
+              http, upstreamPort, exchange, body, Duration.ofSeconds(30), NOT_FORWARDED);
     } catch (IOException e) {
       exchange.sendResponseHeaders(502, -1);
       return;
     }
-    Headers out = exchange.getResponseHeaders();
-    response
-        .headers()
-        .map()
-        .forEach(
-            (name, values) -> {
-              String lower = name.toLowerCase(Locale.ROOT);
-              if (!lower.startsWith(":")
-                  && !lower.equals("content-length")
-                  && !lower.equals("transfer-encoding")
-                  && !lower.equals("connection")
-                  && !lower.equals("keep-alive")) {
-                out.put(name, new ArrayList<>(values));
-              }
-            });
-    byte[] answer = response.body();
-    boolean noBody = answer.length == 0 || "HEAD".equals(exchange.getRequestMethod());
-    exchange.sendResponseHeaders(response.statusCode(), noBody ? -1 : answer.length);
-    if (!noBody) {
-      try (OutputStream o = exchange.getResponseBody()) {
-        o.write(answer);
-      }
-    }
+    io.cdcrelay.testing.Upstream.answer(exchange, response);
   }
 
   /** Answers as Kinesis does: HTTP 400, {@code {"__type": …, "message": …}}. */

@@ -9,14 +9,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -281,52 +277,16 @@ public final class FaultyDynamoDb implements AutoCloseable {
       exchange.sendResponseHeaders(502, -1);
       return null;
     }
-    response
-        .headers()
-        .map()
-        .forEach(
-            (name, values) -> {
-              String lower = name.toLowerCase(Locale.ROOT);
-              if (!lower.startsWith(":")
-                  && !lower.equals("content-length")
-                  && !lower.equals("transfer-encoding")
-                  && !lower.equals("connection")
-                  && !lower.equals("keep-alive")) {
-                exchange.getResponseHeaders().put(name, new ArrayList<>(values));
-              }
-            });
-    byte[] answer = response.body();
-    exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
-    if (answer.length > 0) {
-      try (OutputStream o = exchange.getResponseBody()) {
-        o.write(answer);
-      }
-    }
-    return answer;
+    io.cdcrelay.testing.Upstream.answer(exchange, response);
+    return response.body();
   }
 
   /** Sends the request on to the emulator with its headers; {@code null} if it does not answer. */
   private HttpResponse<byte[]> send(HttpExchange exchange, byte[] body)
       throws InterruptedException {
-    URI uri = URI.create("http://127.0.0.1:" + upstreamPort + exchange.getRequestURI());
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri)
-            .timeout(Duration.ofSeconds(60))
-            .method(
-                exchange.getRequestMethod(),
-                body.length == 0
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body));
-    exchange
-        .getRequestHeaders()
-        .forEach(
-            (name, values) -> {
-              if (!NOT_FORWARDED.contains(name.toLowerCase(Locale.ROOT))) {
-                values.forEach(v -> request.header(name, v));
-              }
-            });
     try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      return io.cdcrelay.testing.Upstream.send(
+          http, upstreamPort, exchange, body, Duration.ofSeconds(60), NOT_FORWARDED);
     } catch (IOException e) {
       return null;
     }

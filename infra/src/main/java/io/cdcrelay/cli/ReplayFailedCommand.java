@@ -177,7 +177,7 @@ final class ReplayFailedCommand implements Callable<Integer> {
     SourceUrl url =
         source
             // On AWS itself the stream is in its ARN's region, whatever the URL's default says.
-            .map(s -> s.endpoint().isPresent() ? s : inRegion(s, batch.region()))
+            .map(s -> s.endpoint().isPresent() ? s : s.withRegion(batch.region()))
             .orElseGet(
                 () ->
                     SourceUrl.parse(
@@ -189,26 +189,6 @@ final class ReplayFailedCommand implements Callable<Integer> {
     String key = url.endpoint().map(Object::toString).orElse("aws") + " " + url.region();
     KinesisClient client = clients.computeIfAbsent(key, k -> KinesisClients.from(url));
     return new KinesisStream(client, batch.streamName());
-  }
-
-  private static SourceUrl inRegion(SourceUrl s, String region) {
-    return new SourceUrl(
-        s.type(),
-        s.stream(),
-        s.accessKey(),
-        s.secretKey(),
-        s.endpoint(),
-        region,
-        s.batchSize(),
-        s.create(),
-        s.createShards(),
-        s.start(),
-        s.sequenceNumber(),
-        s.idleSleep(),
-        s.bufferTime(),
-        s.once(),
-        s.batchesInFlight(),
-        s.supersededOptions());
   }
 
   /** The source URL's credentials, else the default credential chain (also for relay status). */

@@ -59,6 +59,27 @@ public record SourceUrl(
   /** The options and their defaults (those of the reference tool). */
   public static final Map<String, String> OPTIONS = defaults();
 
+  /** The same source in another region (of a stream on AWS itself). */
+  public SourceUrl withRegion(String otherRegion) {
+    return new SourceUrl(
+        type,
+        stream,
+        accessKey,
+        secretKey,
+        endpoint,
+        otherRegion,
+        batchSize,
+        create,
+        createShards,
+        start,
+        sequenceNumber,
+        idleSleep,
+        bufferTime,
+        once,
+        batchesInFlight,
+        supersededOptions);
+  }
+
   /**
    * Options of cratedb-toolkit 0.1.x, accepted so that URLs written for it keep working; this relay
    * always checkpoints per shard in the target database after each applied batch.

@@ -12,6 +12,14 @@ import org.junit.jupiter.api.Test;
 class SourceUrlTest {
 
   @Test
+  void withRegionChangesTheRegionOnly() {
+    SourceUrl url = SourceUrl.parse("kinesis+dynamodb+cdc://KEY:SECRET@aws/s?batch-size=7");
+    SourceUrl moved = url.withRegion("eu-central-1");
+    assertThat(moved.region()).isEqualTo("eu-central-1");
+    assertThat(moved.withRegion(url.region())).isEqualTo(url);
+  }
+
+  @Test
   void defaultsAreThoseOfTheReferenceTool() {
     SourceUrl url = SourceUrl.parse("kinesis+dynamodb+cdc://aws/cdc-stream");
     assertThat(url.stream()).isEqualTo("cdc-stream");

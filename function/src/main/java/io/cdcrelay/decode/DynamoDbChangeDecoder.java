@@ -55,6 +55,9 @@ public final class DynamoDbChangeDecoder {
     this.format = java.util.Objects.requireNonNull(format, "format");
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper FORMAT_PROBE =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
   /**
    * Whether the record is in the DynamoDB Streams format rather than Kinesis's: no {@code
    * tableName}, and an {@code eventSourceARN} of a table's stream. For a record whose format is not
@@ -62,7 +65,7 @@ public final class DynamoDbChangeDecoder {
    */
   public static boolean isDynamoDbStreamsRecord(byte[] data) {
     try {
-      JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(data);
+      JsonNode root = FORMAT_PROBE.readTree(data);
       return root != null
           && root.isObject()
           && !root.has("tableName")

@@ -172,6 +172,16 @@ public final class TableRoutes {
     return isSingleTable() ? singleTable : null;
   }
 
+  /**
+   * Whether an operation on every bound table (status, purge) includes {@code schema.table}: with a
+   * single target table, only that table (in the URL's schema, any schema if it names none);
+   * otherwise every table.
+   */
+  public boolean scopes(String tableSchema, String table) {
+    return !isSingleTable()
+        || (singleTable.equals(table) && (schema == null || schema.equals(tableSchema)));
+  }
+
   /** Where the changes of {@code dynamoDbTable} go; empty for a change that names no table. */
   public Route route(String dynamoDbTable) {
     String source = dynamoDbTable == null ? "" : dynamoDbTable;

@@ -2,6 +2,7 @@ package io.cdcrelay.cli;
 
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.route.DeleteMode;
+import io.cdcrelay.route.TableRoutes;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUnavailableException;
@@ -86,8 +87,7 @@ final class PurgeCommand implements Callable<Integer> {
               + " is shorter than one hour: every change still in the stream would be refused");
       return 2;
     }
-    String only = config.settings().routes().singleTable();
-    String onlySchema = config.settings().routes().schema();
+    TableRoutes routes = config.settings().routes();
     Clock clock = Clock.systemUTC();
     Instant horizon = clock.instant().minus(age);
     try (JdbcTarget database = config.openTarget(config.passwordSource(clock), clock)) {
@@ -97,9 +97,7 @@ final class PurgeCommand implements Callable<Integer> {
           continue;
         }
         TableName table = entry.getKey();
-        if (only != null
-            && !(table.table().equals(only)
-                && (onlySchema == null || table.schema().equals(onlySchema)))) {
+        if (!routes.scopes(table.schema(), table.table())) {
           continue;
         }
         database.advancePurgeHorizon(table, horizon);

@@ -7,6 +7,7 @@ import io.cdcrelay.failed.FailedBatchQueue;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.provision.AwsClients;
 import io.cdcrelay.provision.MappingStatus;
+import io.cdcrelay.route.TableRoutes;
 import io.cdcrelay.sink.BadTargetException;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.Redaction;
@@ -117,7 +118,11 @@ final class StatusCommand implements Callable<Integer> {
     exit = 0;
     List<Target.Status> rows = null;
     try (JdbcTarget database = config.openTarget(config.passwordSource(clock), clock)) {
-      rows = database.status();
+      TableRoutes routes = config.settings().routes();
+      rows =
+          database.status().stream()
+              .filter(row -> routes.scopes(row.table().schema(), row.table().table()))
+              .toList();
     } catch (BadTargetException e) {
       fail(err, 2, "Bad configuration: " + e.getMessage());
     } catch (TargetUnavailableException e) {

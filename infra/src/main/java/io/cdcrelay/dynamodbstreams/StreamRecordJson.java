@@ -36,8 +36,17 @@ public final class StreamRecordJson {
   /** The record as a source record of {@code shardId} of the stream {@code streamArn}. */
   public static SourceRecord toSourceRecord(Record record, String streamArn, String shardId) {
     StreamRecord dynamodb = record.dynamodb();
+    if (dynamodb == null || dynamodb.sequenceNumber() == null) {
+      // Without its position the record can be neither checkpointed nor skipped: stop, naming it.
+      throw new IllegalStateException(
+          "record "
+              + record.eventID()
+              + " of shard "
+              + shardId
+              + " has no dynamodb.SequenceNumber: the stream answered a record it cannot position");
+    }
     Instant created =
-        dynamodb == null || dynamodb.approximateCreationDateTime() == null
+        dynamodb.approximateCreationDateTime() == null
             ? Instant.EPOCH
             : dynamodb.approximateCreationDateTime();
     return new SourceRecord(shardId, dynamodb.sequenceNumber(), toJson(record, streamArn), created);

@@ -123,6 +123,49 @@ class StatusCommandIT {
   }
 
   @Test
+  void aTargetNamingOneTableShowsThatTableOnly() {
+    String schema = "status_scope_" + pid;
+    TableName other = new TableName(table.schema(), table.table() + "_other");
+    for (TableName written : List.of(table, other)) {
+      RelaySettings settings =
+          new RelaySettings(
+              TableRoutes.single(written.schema(), written.table()),
+              DeleteMode.HARD,
+              TtlPolicy.SAME,
+              schema,
+              RelaySettings.DEFAULT_TOMBSTONE_RETENTION,
+              false);
+      try (Relay relay =
+          new Relay(
+              new JdbcTarget(
+                  postgres.url(postgres.host(), postgres.port(), written),
+                  () -> null,
+                  Clock.systemUTC(),
+                  30,
+                  schema),
+              settings,
+              Clock.systemUTC())) {
+        relay.apply(List.of(record(1, upsert("INSERT", "a", 1_720_000_000_000_000L, ""))), STREAM);
+      }
+    }
+
+    String one = run(0, target(), "--state-schema", schema);
+    assertThat(one).contains(table + " ").doesNotContain(other.toString());
+    String all =
+        run(
+            0,
+            "postgresql://postgres@"
+                + postgres.host()
+                + ":"
+                + postgres.port()
+                + "/postgres?schema="
+                + table.schema(),
+            "--state-schema",
+            schema);
+    assertThat(all).contains(table + " ", other.toString());
+  }
+
+  @Test
   void withoutATargetItSaysHowToNameOne() {
     assertThat(run(2)).contains("No target database: pass TARGET or --target");
   }

@@ -443,10 +443,21 @@ public final class Relay implements AutoCloseable {
           && horizon.isBefore(binding.purgedBefore().plus(PURGE_STEP))) {
         return;
       }
-      target.advancePurgeHorizon(group.table, horizon);
-      int purged = target.purgeTombstones(group.table, horizon);
       entry.readAt = null;
-      LOG.info("purged {} tombstones of {} older than {}", purged, group.table, horizon);
+      try {
+        target.advancePurgeHorizon(group.table, horizon);
+        int purged = target.purgeTombstones(group.table, horizon);
+        LOG.info("purged {} tombstones of {} older than {}", purged, group.table, horizon);
+      } catch (TargetUnavailableException | BadTargetException e) {
+        // Maintenance: the batch is applied, and failing it would apply it all again and again.
+        // Until the horizon moves, the next batch tries again; the tombstones are only kept.
+        target.reset();
+        LOG.warn(
+            "could not purge the tombstones of {} older than {} (the batch is applied): {}",
+            group.table,
+            horizon,
+            e.getMessage());
+      }
     }
   }
 

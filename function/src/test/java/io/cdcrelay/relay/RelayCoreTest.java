@@ -126,6 +126,32 @@ class RelayCoreTest {
   }
 
   @Test
+  void aPurgeThatFailsLeavesTheBatchAppliedCountedAndTriedAgainByTheNext() {
+    long day = java.time.Duration.ofDays(1).toNanos() / 1_000;
+    target.unavailableAt("purgeTombstones", 1);
+    Relay relay = new Relay(target, bySourceTable(), CLOCK);
+
+    BatchResult first =
+        relay.apply(
+            List.of(
+                order(1, upsert("INSERT", "o1", 400 * day, "")),
+                order(2, remove("o2", 400 * day + 1))),
+            "arn:stream");
+
+    assertThat(first.succeeded()).as(first.toString()).isTrue();
+    assertThat(first.upserted()).isEqualTo(1);
+    assertThat(first.deleted()).isEqualTo(1);
+    assertThat(target.status).hasSize(1);
+    assertThat(target.purges).containsExactly(ORDERS);
+
+    // The horizon moved before the purge failed: the next step (an hour of changes on) purges.
+    relay.apply(List.of(order(3, upsert("INSERT", "o3", 400 * day + 2, ""))));
+    assertThat(target.purges).containsExactly(ORDERS);
+    relay.apply(List.of(order(4, upsert("INSERT", "o4", 400 * day + day / 24 + 3, ""))));
+    assertThat(target.purges).as("tried again").containsExactly(ORDERS, ORDERS);
+  }
+
+  @Test
   void aLoadsRowsMoveNoPurgeHorizonTheStreamsChangesDo() {
     long day = java.time.Duration.ofDays(1).toNanos() / 1_000;
     Relay relay = new Relay(target, bySourceTable(), CLOCK);

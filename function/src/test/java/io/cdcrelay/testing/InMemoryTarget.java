@@ -292,6 +292,11 @@ public final class InMemoryTarget implements Target {
   @Override
   public int purgeTombstones(TableName table, Instant horizon) {
     purges.add(table);
+    int n = callCounts.merge("purgeTombstones", 1, Integer::sum);
+    if (unavailableAt.getOrDefault("purgeTombstones", -1) == n) {
+      throw new TargetUnavailableException(
+          "cannot reach the database (purgeTombstones #" + n + ")", null);
+    }
     return 0;
   }
 

@@ -95,7 +95,8 @@ final class ProvisionOptions {
       paramLabel = "SECONDS",
       defaultValue = "300",
       description =
-          "How long to wait for a stream or function to settle (default: ${DEFAULT-VALUE})")
+          "How long to wait for a stream, function or event source mapping to settle"
+              + " (default: ${DEFAULT-VALUE})")
   int waitTimeoutSeconds;
 
   /**

@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.lambda.model.DestinationConfig;
 import software.amazon.awssdk.services.lambda.model.EventSourceMappingConfiguration;
 import software.amazon.awssdk.services.lambda.model.EventSourcePosition;
 import software.amazon.awssdk.services.lambda.model.FunctionResponseType;
+import software.amazon.awssdk.services.lambda.model.GetEventSourceMappingResponse;
 import software.amazon.awssdk.services.lambda.model.GetFunctionConfigurationResponse;
 import software.amazon.awssdk.services.lambda.model.LastUpdateStatus;
 import software.amazon.awssdk.services.lambda.model.ListEventSourceMappingsResponse;
@@ -602,6 +603,42 @@ public final class AwsProvisioner {
     }
   }
 
+  private void awaitMappingEnabled(String uuid) {
+    Instant deadline = Instant.now().plus(waitTimeout);
+    while (true) {
+      GetEventSourceMappingResponse mapping =
+          call(
+              "GetEventSourceMapping " + uuid,
+              () -> aws.lambda().getEventSourceMapping(r -> r.uuid(uuid)));
+      String state = mapping.state() == null ? "" : mapping.state();
+      if (state.equals("Enabled")) {
+        return;
+      }
+      if (state.equals("Disabled") || state.equals("Disabling") || state.equals("Deleting")) {
+        throw new ProvisionException(
+            "the event source mapping "
+                + uuid
+                + " is "
+                + state
+                + " instead of Enabled ("
+                + mapping.stateTransitionReason()
+                + "); nothing further was changed");
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new ProvisionException(
+            "the event source mapping "
+                + uuid
+                + " is still "
+                + state
+                + " after "
+                + waitTimeout.toSeconds()
+                + " s; with start=latest, what the tables write before it is Enabled is not"
+                + " relayed: run relay provision again once it is");
+      }
+      pause();
+    }
+  }
+
   private GetFunctionConfigurationResponse awaitFunctionUpdated(String function) {
     Instant deadline = Instant.now().plus(waitTimeout);
     while (true) {
@@ -638,25 +675,34 @@ public final class AwsProvisioner {
             .orElse(null);
     switch (step.action()) {
       case CREATE:
-        call(
-            "CreateEventSourceMapping " + function,
-            () ->
-                lambda.createEventSourceMapping(
-                    r ->
-                        r.functionName(function)
-                            .eventSourceArn(streamArn)
-                            .batchSize(wanted.batchSize())
-                            .startingPosition(
-                                EventSourcePosition.fromValue(wanted.startingPosition()))
-                            .startingPositionTimestamp(
-                                wanted.startingPositionTimestamp().orElse(null))
-                            .maximumBatchingWindowInSeconds(wanted.maximumBatchingWindowInSeconds())
-                            .functionResponseTypes(FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)
-                            .bisectBatchOnFunctionError(wanted.bisectBatchOnFunctionError())
-                            .maximumRetryAttempts(wanted.maximumRetryAttempts())
-                            .maximumRecordAgeInSeconds(wanted.maximumRecordAgeInSeconds())
-                            .parallelizationFactor(wanted.parallelizationFactor())
-                            .destinationConfig(destination)));
+        String created =
+            call(
+                    "CreateEventSourceMapping " + function,
+                    () ->
+                        lambda.createEventSourceMapping(
+                            r ->
+                                r.functionName(function)
+                                    .eventSourceArn(streamArn)
+                                    .batchSize(wanted.batchSize())
+                                    .startingPosition(
+                                        EventSourcePosition.fromValue(wanted.startingPosition()))
+                                    .startingPositionTimestamp(
+                                        wanted.startingPositionTimestamp().orElse(null))
+                                    .maximumBatchingWindowInSeconds(
+                                        wanted.maximumBatchingWindowInSeconds())
+                                    .functionResponseTypes(
+                                        FunctionResponseType.REPORT_BATCH_ITEM_FAILURES)
+                                    .bisectBatchOnFunctionError(wanted.bisectBatchOnFunctionError())
+                                    .maximumRetryAttempts(wanted.maximumRetryAttempts())
+                                    .maximumRecordAgeInSeconds(wanted.maximumRecordAgeInSeconds())
+                                    .parallelizationFactor(wanted.parallelizationFactor())
+                                    .destinationConfig(destination)))
+                .uuid();
+        if (EventSourcePosition.LATEST.toString().equals(wanted.startingPosition())) {
+          // LATEST is where the stream is once the mapping is Enabled, not when it was created:
+          // what a table writes before then (its destination comes next) would be skipped.
+          awaitMappingEnabled(created);
+        }
         break;
       case UPDATE:
         String uuid = observed.mappings().get(0).uuid();

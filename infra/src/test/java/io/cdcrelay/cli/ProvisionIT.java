@@ -442,6 +442,61 @@ class ProvisionIT {
   }
 
   @Test
+  void startLatestEnablesTheTablesDestinationOnlyOnceTheMappingIsEnabled() throws IOException {
+    // AWS's new mapping is Creating, then Enabling: LATEST is where the stream is once it is
+    // Enabled, so what the table wrote before would be skipped.
+    createTable("latest_wait");
+    String function = createFunction("relay-latest");
+    try (MappingStateProxy proxy = new MappingStateProxy(moto.port())) {
+      proxy.answerStates("Creating", "Enabling");
+      ok(
+          "provision",
+          url("latest-wait", "create=true&start=latest")
+              .replace(":" + moto.port(), ":" + proxy.port()),
+          "--dynamodb-table",
+          "latest_wait",
+          "--function",
+          function);
+      assertThat(proxy.answered()).containsExactly("Creating", "Enabling", "Enabled");
+      assertThat(resources()).containsSubsequence("event source mapping", "streaming destination");
+      assertThat(destinations("latest_wait")).hasSize(1);
+      assertThat(onlyMapping("latest-wait").startingPositionAsString()).isEqualTo("LATEST");
+    }
+  }
+
+  @Test
+  void startLatestStopsBeforeTheDestinationWhenTheMappingIsDisabled() throws IOException {
+    createTable("latest_disabled");
+    String function = createFunction("relay-latest-disabled");
+    try (MappingStateProxy proxy = new MappingStateProxy(moto.port())) {
+      proxy.answerStates("Creating", "Disabled");
+      String url =
+          url("latest-disabled", "create=true&start=latest")
+              .replace(":" + moto.port(), ":" + proxy.port());
+      assertThat(
+              run("provision", url, "--dynamodb-table", "latest_disabled", "--function", function))
+          .isEqualTo(1);
+      assertThat(err.toString())
+          .contains("is Disabled instead of Enabled (scripted by the test); nothing further");
+      assertThat(destinations("latest_disabled")).isEmpty();
+    }
+  }
+
+  @Test
+  void startTrimHorizonDoesNotWaitForTheMapping() throws IOException {
+    String function = createFunction("relay-trim");
+    try (MappingStateProxy proxy = new MappingStateProxy(moto.port())) {
+      proxy.answerStates("Creating");
+      ok(
+          "provision",
+          url("trim-nowait", "create=true").replace(":" + moto.port(), ":" + proxy.port()),
+          "--function",
+          function);
+      assertThat(proxy.answered()).isEmpty();
+    }
+  }
+
+  @Test
   void twoTablesShareTheStreamAndTeardownOfOneKeepsIt() throws IOException {
     createTable("left");
     createTable("right");

@@ -299,10 +299,25 @@ public final class AwsProvisioner {
     }
   }
 
+  /**
+   * The function, with the environment of what its mappings invoke: the version its alias {@value
+   * #ALIAS} points at when it has one (a run that updated {@code $LATEST} but stopped before
+   * publishing left the alias without the new settings), else {@code $LATEST}.
+   */
   private Optional<FunctionState> function(String name) {
     try {
       GetFunctionConfigurationResponse f =
           aws.lambda().getFunctionConfiguration(r -> r.functionName(name));
+      if (alias(name)) {
+        GetFunctionConfigurationResponse live =
+            call(
+                "GetFunctionConfiguration " + name + ":" + ALIAS,
+                () ->
+                    aws.lambda()
+                        .getFunctionConfiguration(r -> r.functionName(name).qualifier(ALIAS)));
+        return Optional.of(
+            new FunctionState(name, f.functionArn(), environment(live.environment())));
+      }
       return Optional.of(new FunctionState(name, f.functionArn(), environment(f.environment())));
     } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
       return Optional.empty();

@@ -201,6 +201,38 @@ class ProvisionIT {
   }
 
   @Test
+  void settingsOnLatestButNotPublishedArePublishedUnderTheAlias() throws IOException {
+    // A run that updated $LATEST, then stopped before PublishVersion: the alias still runs the
+    // version without the table filter, which the next run must see and publish.
+    String function = createFunction("relay-unpublished");
+    String version = lambda.publishVersion(r -> r.functionName(function)).version();
+    lambda.createAlias(r -> r.functionName(function).name("live").functionVersion(version));
+    createTable("unpublished-table");
+    Map<String, String> latest = new java.util.HashMap<>(environment(function));
+    latest.put("CRATEDB_SOURCE_TABLE", "unpublished-table");
+    lambda.updateFunctionConfiguration(
+        r -> r.functionName(function).environment(e -> e.variables(latest)));
+
+    ok(
+        "provision",
+        url("unpublished", "create=true"),
+        "--dynamodb-table",
+        "unpublished-table",
+        "--function",
+        function);
+
+    assertThat(out.toString()).containsPattern("function environment +updated");
+    String moved = lambda.getAlias(r -> r.functionName(function).name("live")).functionVersion();
+    assertThat(moved).isNotEqualTo(version);
+    assertThat(
+            lambda
+                .getFunctionConfiguration(r -> r.functionName(function).qualifier("live"))
+                .environment()
+                .variables())
+        .containsEntry("CRATEDB_SOURCE_TABLE", "unpublished-table");
+  }
+
+  @Test
   void dryRunPrintsThePlanAndChangesNothing() {
     String url = url("dry", "create=true&create-shards=3&start=latest");
     ok("provision", url, "--function", FUNCTION, "--dry-run");

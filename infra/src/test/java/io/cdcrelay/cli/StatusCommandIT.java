@@ -69,29 +69,31 @@ class StatusCommandIT {
     return out + err.toString();
   }
 
+  /** A relay writing {@code into}, hard deletes, its state in {@code state}. */
+  private Relay relay(TableName into, String state) {
+    return new Relay(
+        new JdbcTarget(
+            postgres.url(postgres.host(), postgres.port(), into),
+            () -> null,
+            Clock.systemUTC(),
+            30,
+            state),
+        new RelaySettings(
+            TableRoutes.single(into.schema(), into.table()),
+            DeleteMode.HARD,
+            TtlPolicy.SAME,
+            state,
+            RelaySettings.DEFAULT_TOMBSTONE_RETENTION,
+            false),
+        Clock.systemUTC());
+  }
+
   @Test
   void printsEachSourceShardAndTableWithItsPositionLagAndCounts() throws Exception {
     assertThat(run(0, target(), "--state-schema", stateSchema))
         .contains("no status yet: no batch has been applied with this state schema");
 
-    RelaySettings settings =
-        new RelaySettings(
-            TableRoutes.single(table.schema(), table.table()),
-            DeleteMode.HARD,
-            TtlPolicy.SAME,
-            stateSchema,
-            RelaySettings.DEFAULT_TOMBSTONE_RETENTION,
-            false);
-    try (Relay relay =
-        new Relay(
-            new JdbcTarget(
-                postgres.url(postgres.host(), postgres.port(), table),
-                () -> null,
-                Clock.systemUTC(),
-                30,
-                stateSchema),
-            settings,
-            Clock.systemUTC())) {
+    try (Relay relay = relay(table, stateSchema)) {
       relay.apply(
           List.of(
               record(1, upsert("INSERT", "a", 1_720_000_000_000_000L, "")),
@@ -127,24 +129,7 @@ class StatusCommandIT {
     String schema = "status_scope_" + pid;
     TableName other = new TableName(table.schema(), table.table() + "_other");
     for (TableName written : List.of(table, other)) {
-      RelaySettings settings =
-          new RelaySettings(
-              TableRoutes.single(written.schema(), written.table()),
-              DeleteMode.HARD,
-              TtlPolicy.SAME,
-              schema,
-              RelaySettings.DEFAULT_TOMBSTONE_RETENTION,
-              false);
-      try (Relay relay =
-          new Relay(
-              new JdbcTarget(
-                  postgres.url(postgres.host(), postgres.port(), written),
-                  () -> null,
-                  Clock.systemUTC(),
-                  30,
-                  schema),
-              settings,
-              Clock.systemUTC())) {
+      try (Relay relay = relay(written, schema)) {
         relay.apply(List.of(record(1, upsert("INSERT", "a", 1_720_000_000_000_000L, ""))), STREAM);
       }
     }

@@ -25,6 +25,10 @@ final class SqlErrors {
   private static final List<String> CONFIGURATION_STATES =
       List.of("28", "08004", "3D000", "3F000", "42602", "42501");
 
+  // What pgjdbc says of a URL it cannot parse (a port "5432x", say): no retry makes it parse.
+  private static final List<String> CONNECTION_URL_PHRASES =
+      List.of("unable to parse url", "no suitable driver");
+
   private static final int MAX_MESSAGE = 1000;
 
   private SqlErrors() {}
@@ -87,6 +91,11 @@ final class SqlErrors {
           return java.util.Optional.of(firstLine(t.getMessage()));
         }
       }
+      for (String phrase : CONNECTION_URL_PHRASES) {
+        if (message.contains(phrase)) {
+          return java.util.Optional.of(firstLine(t.getMessage()));
+        }
+      }
     }
     return java.util.Optional.empty();
   }
@@ -96,7 +105,7 @@ final class SqlErrors {
       return "";
     }
     int newline = message.indexOf('\n');
-    String line = newline < 0 ? message : message.substring(0, newline);
+    String line = Redaction.urlsIn(newline < 0 ? message : message.substring(0, newline));
     return line.length() <= MAX_MESSAGE ? line : line.substring(0, MAX_MESSAGE) + "…";
   }
 
@@ -115,7 +124,11 @@ final class SqlErrors {
     if (text.length() == 0) {
       return error.getClass().getSimpleName();
     }
-    return text.length() <= MAX_MESSAGE ? text.toString() : text.substring(0, MAX_MESSAGE) + "…";
+    // The driver quotes the JDBC URL in some messages, with its sslpassword= or password=.
+    String described = Redaction.urlsIn(text.toString());
+    return described.length() <= MAX_MESSAGE
+        ? described
+        : described.substring(0, MAX_MESSAGE) + "…";
   }
 
   private static List<Throwable> chain(Throwable error, Map<Throwable, Boolean> seen) {

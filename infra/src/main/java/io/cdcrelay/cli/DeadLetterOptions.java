@@ -99,9 +99,15 @@ final class DeadLetterOptions {
       Supplier<String> password = config.passwordSource(clock);
       try (JdbcTarget writer = config.openTarget(password, clock);
           DeadLetterStore store = config.openDeadLetters(writer, password)) {
-        Map<TableName, Integer> expired =
-            new DeadLetterRetention(config.deadLetterRetention(), clock).apply(store);
-        int removed = expired.values().stream().mapToInt(Integer::intValue).sum();
+        // Only the deployment's own retention, given explicitly: the default could be shorter
+        // than the function's, and the letters it would remove are the only copies left.
+        String retention = processEnvironment.get(FunctionConfig.DEAD_LETTER_RETENTION);
+        int removed = 0;
+        if (retention != null && !retention.isBlank()) {
+          Map<TableName, Integer> expired =
+              new DeadLetterRetention(config.deadLetterRetention(), clock).apply(store);
+          removed = expired.values().stream().mapToInt(Integer::intValue).sum();
+        }
         if (removed > 0) {
           err.println(
               removed

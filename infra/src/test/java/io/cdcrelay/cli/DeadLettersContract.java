@@ -309,9 +309,16 @@ abstract class DeadLettersContract {
             url(schema, "orders"));
     assertThat(longer.exitCode()).as(longer.output()).isZero();
     assertThat(longer.out()).contains("3 dead letters in");
-    Run byDefault = run(new ListDeadLettersCommand(Map.of()), url(schema, "orders"));
-    assertThat(byDefault.err()).contains("1 dead letters older than the retention");
-    assertThat(byDefault.out()).contains("2 dead letters in");
+    // Without the variable, the command does not know the deployment's retention: it keeps all.
+    Run unset = run(new ListDeadLettersCommand(Map.of()), url(schema, "orders"));
+    assertThat(unset.err()).doesNotContain("older than the retention");
+    assertThat(unset.out()).contains("3 dead letters in");
+    Run shorter =
+        run(
+            new ListDeadLettersCommand(Map.of(FunctionConfig.DEAD_LETTER_RETENTION, "14d")),
+            url(schema, "orders"));
+    assertThat(shorter.err()).contains("1 dead letters older than the retention");
+    assertThat(shorter.out()).contains("2 dead letters in");
     assertThat(letters(unrouted))
         .extracting(Letter::sequenceNumber)
         .containsExactly(sequenceNumber(3), sequenceNumber(4));

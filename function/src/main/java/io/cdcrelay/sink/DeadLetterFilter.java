@@ -12,9 +12,11 @@ import java.util.Set;
  * @param since only dead letters that failed at or after this time
  * @param table only the dead letters of this target table; {@link #NO_TABLE} for those that reached
  *     no table (the state schema's)
+ * @param scope the one target table the target URL names, if it names one: only its dead letters
+ *     and those that reached no table, since a replay routes every letter into that table
  */
 public record DeadLetterFilter(
-    Set<String> stages, Optional<Instant> since, Optional<String> table) {
+    Set<String> stages, Optional<Instant> since, Optional<String> table, Optional<String> scope) {
 
   /** The stages the relay sets aside records at. */
   public static final List<String> STAGES = List.of("decode", "route", "plan", "too-old", "write");
@@ -32,9 +34,19 @@ public record DeadLetterFilter(
     }
   }
 
+  /** A filter of no scope. */
+  public DeadLetterFilter(Set<String> stages, Optional<Instant> since, Optional<String> table) {
+    this(stages, since, table, Optional.empty());
+  }
+
   /** Every dead letter. */
   public static DeadLetterFilter all() {
     return new DeadLetterFilter(Set.of(), Optional.empty(), Optional.empty());
+  }
+
+  /** This filter within the one target table {@code [SCHEMA.]TABLE}. */
+  public DeadLetterFilter within(String targetTable) {
+    return new DeadLetterFilter(stages, since, table, Optional.of(targetTable));
   }
 
   /** Whether nothing narrows it down. */
@@ -49,6 +61,11 @@ public record DeadLetterFilter(
    * @param defaultSchema the schema a table filter without one means
    */
   public boolean takes(Optional<TableName> target, String defaultSchema) {
+    if (scope.isPresent()
+        && target.isPresent()
+        && !names(scope.get(), target.get(), defaultSchema)) {
+      return false;
+    }
     if (table.isEmpty()) {
       return true;
     }
@@ -56,10 +73,11 @@ public record DeadLetterFilter(
     if (wanted.equals(NO_TABLE)) {
       return target.isEmpty();
     }
-    if (target.isEmpty()) {
-      return false;
-    }
+    return target.isPresent() && names(wanted, target.get(), defaultSchema);
+  }
+
+  private static boolean names(String wanted, TableName target, String defaultSchema) {
     String qualified = wanted.contains(".") ? wanted : defaultSchema + "." + wanted;
-    return target.get().toString().equals(qualified);
+    return target.toString().equals(qualified);
   }
 }

@@ -2,6 +2,7 @@ package io.cdcrelay.cli;
 
 import io.cdcrelay.deadletter.DeadLetterRetention;
 import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.route.TableRoutes;
 import io.cdcrelay.sink.BadTargetException;
 import io.cdcrelay.sink.DeadLetterFilter;
 import io.cdcrelay.sink.DeadLetterStore;
@@ -88,10 +89,12 @@ final class DeadLetterOptions {
       FunctionConfig config;
       DeadLetterFilter filter;
       try {
+        // The embedded database's dead letters are of the tables a load wrote, not of "demo".
+        target.demoTableWhenEmbedded = false;
         config =
             FunctionConfig.fromEnvironment(
                 target.environment(processEnvironment, embedded == null ? null : embedded.url()));
-        filter = filter(clock.instant());
+        filter = scoped(filter(clock.instant()), config.settings().routes());
       } catch (IllegalArgumentException e) {
         err.println("Bad configuration: " + Redaction.urlsIn(e.getMessage()));
         return 2;
@@ -130,6 +133,34 @@ final class DeadLetterOptions {
         embedded.close();
       }
     }
+  }
+
+  /**
+   * The filter within the one table a target URL names: replayed, the letters of other tables would
+   * be written into it, and listed or discarded they are not the URL's. A {@code --table} of
+   * another table is refused.
+   */
+  static DeadLetterFilter scoped(DeadLetterFilter filter, TableRoutes routes) {
+    String only = routes.singleTable();
+    if (only == null) {
+      return filter;
+    }
+    String named = routes.schema() == null ? only : routes.schema() + "." + only;
+    Optional<String> wanted = filter.table();
+    if (wanted.isPresent()
+        && !wanted.get().equals(DeadLetterFilter.NO_TABLE)
+        && !wanted.get().equals(named)
+        && !wanted.get().endsWith("." + only)
+        && !(wanted.get().equals(only) && routes.schema() == null)) {
+      throw new IllegalArgumentException(
+          "--table "
+              + wanted.get()
+              + " is not the table the target URL names ("
+              + named
+              + "), into which a replay would write its dead letters: give a target URL naming"
+              + " that table, or its schema only");
+    }
+    return filter.within(named);
   }
 
   /** The filter the options describe, {@code --since} durations counted back from {@code now}. */

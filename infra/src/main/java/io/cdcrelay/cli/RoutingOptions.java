@@ -70,6 +70,12 @@ class RoutingOptions {
       defaultValue = ".relay/embedded-postgres")
   Path embeddedDirectory;
 
+  /**
+   * Whether {@code --target embedded} without a table writes into table {@code demo}, as a load
+   * does; the commands that read what loads wrote route by schema instead.
+   */
+  boolean demoTableWhenEmbedded = true;
+
   /** Whether the user asked for the embedded PostgreSQL. */
   boolean embedded() {
     return "embedded".equals(target);
@@ -97,7 +103,7 @@ class RoutingOptions {
     String table = targetTable();
     if (table != null) {
       env.put(FunctionConfig.TABLE, table);
-    } else if (embedded() && !env.containsKey(FunctionConfig.TABLE)) {
+    } else if (demoTableWhenEmbedded && embedded() && !env.containsKey(FunctionConfig.TABLE)) {
       env.put(FunctionConfig.TABLE, "demo");
     }
     return env;

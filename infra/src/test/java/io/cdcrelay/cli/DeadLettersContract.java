@@ -151,6 +151,47 @@ abstract class DeadLettersContract {
   }
 
   @Test
+  void aTargetUrlNamingATableTakesOnlyThatTablesDeadLetters() throws Exception {
+    TableName orders = table("orders");
+    TableName users = table("users");
+    rejectTextPrices(orders);
+    rejectTextPrices(users);
+    applyEach(
+        relay(url(schema, "orders")),
+        record(1, upsert("INSERT", "a", now, "\"price\":{\"S\":\"ten\"}")));
+    applyEach(
+        relay(url(schema, "users")),
+        record(2, upsert("INSERT", "u", now + 1, "\"price\":{\"S\":\"ten\"}")));
+    assertThat(letters(orders.sibling("_dead_letters"))).hasSize(1);
+    assertThat(letters(users.sibling("_dead_letters"))).hasSize(1);
+
+    Run list = run(new ListDeadLettersCommand(Map.of()), url(schema, "orders"), "--json");
+    assertThat(list.exitCode()).as(list.output()).isZero();
+    JsonNode groups = JSON.readTree(list.out());
+    assertThat(groups).hasSize(1);
+    assertThat(groups.get(0).get("table").asText()).isEqualTo(orders.toString());
+    Run other =
+        run(
+            new ReplayDeadLettersCommand(Map.of()),
+            url(schema, "orders"),
+            "--table",
+            users.toString());
+    assertThat(other.exitCode()).as(other.output()).isEqualTo(2);
+    assertThat(other.err()).contains("is not the table the target URL names");
+
+    // Replayed with the URL of orders, the letter of users would be written into orders.
+    acceptTextPrices(orders);
+    acceptTextPrices(users);
+    Run replay = run(new ReplayDeadLettersCommand(Map.of()), url(schema, "orders"));
+    assertThat(replay.exitCode()).as(replay.output()).isZero();
+    assertThat(replay.out()).contains("1 dead letters selected: 1 applied and removed");
+    assertThat(TableRows.liveItems(database(), orders)).containsOnlyKeys("{\"id\":\"a\"}");
+    assertThat(letters(users.sibling("_dead_letters"))).hasSize(1);
+    run(new DiscardDeadLettersCommand(Map.of()), url(schema, "orders"), "--all");
+    assertThat(letters(users.sibling("_dead_letters"))).hasSize(1);
+  }
+
+  @Test
   void aTableMapExtendedRoutesDeadLettersAndOneFailingAgainMovesWithoutACopy() throws Exception {
     TableName audit = table("audit");
     rejectTextPrices(audit);

@@ -1,0 +1,67 @@
+package io.cdcrelay.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.route.TableRoutes;
+import io.cdcrelay.sink.DeadLetterFilter;
+import io.cdcrelay.sink.TableName;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Which dead letters the commands take when the target URL names one table, and embedded's. */
+class DeadLetterScopeTest {
+
+  private static final TableRoutes ORDERS = TableRoutes.single("doc", "orders");
+
+  private static DeadLetterFilter table(String table) {
+    return new DeadLetterFilter(Set.of(), Optional.empty(), Optional.ofNullable(table));
+  }
+
+  @Test
+  void aUrlNamingATableTakesItsLettersAndThoseOfNoTable() {
+    DeadLetterFilter scoped = DeadLetterOptions.scoped(table(null), ORDERS);
+
+    assertThat(scoped.takes(Optional.of(new TableName("doc", "orders")), "doc")).isTrue();
+    assertThat(scoped.takes(Optional.empty(), "doc")).isTrue();
+    assertThat(scoped.takes(Optional.of(new TableName("doc", "users")), "doc")).isFalse();
+    assertThat(scoped.takes(Optional.of(new TableName("other", "orders")), "doc")).isFalse();
+    assertThat(DeadLetterOptions.scoped(table(DeadLetterFilter.NO_TABLE), ORDERS).table())
+        .contains(DeadLetterFilter.NO_TABLE);
+    assertThat(DeadLetterOptions.scoped(table("doc.orders"), ORDERS).table())
+        .contains("doc.orders");
+  }
+
+  @Test
+  void aSchemaOnlyUrlTakesEveryTable() {
+    TableRoutes bySchema = new TableRoutes("doc", null, Optional.empty(), Map.of(), Set.of());
+    DeadLetterFilter all = DeadLetterOptions.scoped(table(null), bySchema);
+
+    assertThat(all.takes(Optional.of(new TableName("doc", "users")), "doc")).isTrue();
+  }
+
+  @Test
+  void anotherTableThanTheUrlsIsRefused() {
+    assertThatThrownBy(() -> DeadLetterOptions.scoped(table("doc.users"), ORDERS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "--table doc.users is not the table the target URL names (doc.orders)");
+  }
+
+  @Test
+  void theEmbeddedDatabaseWritesIntoDemoButItsDeadLettersAreRoutedBySchema() {
+    RoutingOptions load = new RoutingOptions();
+    load.target = "embedded";
+    assertThat(load.environment(Map.of(), "postgresql://u@h:1/d"))
+        .containsEntry("CRATEDB_TABLE", "demo");
+
+    RoutingOptions deadLetters = new RoutingOptions();
+    deadLetters.target = "embedded";
+    deadLetters.demoTableWhenEmbedded = false;
+    assertThat(deadLetters.environment(Map.of(), "postgresql://u@h:1/d"))
+        .doesNotContainKey(FunctionConfig.TABLE);
+  }
+}

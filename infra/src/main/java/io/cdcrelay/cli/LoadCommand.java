@@ -69,7 +69,7 @@ final class LoadCommand implements Callable<Integer> {
 
   static final String FOOTER =
       "%nSource URL options: batch-size (100), create (false), create-shards (1), region"
-          + " (us-east-1), start (earliest|latest|seqno-at|seqno-after), seqno, idle-sleep (0.5),"
+          + " (else AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1), start (earliest|latest|seqno-at|seqno-after), seqno, idle-sleep (0.5),"
           + " buffer-time (0.5), once (false), batches-in-flight (2).%nCheckpoints: \"<state schema>\".\"cdc_relay_shards\""
           + " in the target database.%nA dynamodb://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE"
           + " source loads the table's existing items (options: region, batch-size (100),"

@@ -80,6 +80,73 @@ record AwsUrlParts(
     }
   }
 
+  /** The region when neither the URL, the environment nor the profile gives one. */
+  static final String DEFAULT_REGION = "us-east-1";
+
+  private static final String REGION_NAME = "[a-z]{2}(-[a-z]+)+-\\d";
+
+  /**
+   * The region of a URL whose options are {@code given}: its {@code region} option, else, as the
+   * AWS SDKs and the reference tool's boto3 find it, {@code AWS_REGION}, {@code
+   * AWS_DEFAULT_REGION}, the {@code region} of the profile ({@code AWS_PROFILE}, else {@code
+   * default}) in the config file ({@code AWS_CONFIG_FILE}, else {@code ~/.aws/config}); else
+   * {@value #DEFAULT_REGION}. Validated, a failure naming where the value came from.
+   */
+  static String region(Map<String, String> given, Map<String, String> environment) {
+    String from;
+    String region;
+    if (given.containsKey("region")) {
+      from = "option region";
+      region = given.get("region");
+    } else if (!blank(environment.get("AWS_REGION"))) {
+      from = "AWS_REGION";
+      region = environment.get("AWS_REGION").trim();
+    } else if (!blank(environment.get("AWS_DEFAULT_REGION"))) {
+      from = "AWS_DEFAULT_REGION";
+      region = environment.get("AWS_DEFAULT_REGION").trim();
+    } else {
+      Optional<String> profile = profileRegion(environment);
+      if (profile.isEmpty()) {
+        return DEFAULT_REGION;
+      }
+      from = "the region of the AWS profile";
+      region = profile.get().trim();
+    }
+    if (!region.matches(REGION_NAME)) {
+      throw new BadSourceUrlException(
+          from + "=" + region + " is not an AWS region name such as us-east-1");
+    }
+    return region;
+  }
+
+  /** The {@code region} of the profile in the AWS config file, if there is one. */
+  static Optional<String> profileRegion(Map<String, String> environment) {
+    String profile =
+        blank(environment.get("AWS_PROFILE")) ? "default" : environment.get("AWS_PROFILE").trim();
+    java.nio.file.Path file =
+        blank(environment.get("AWS_CONFIG_FILE"))
+            ? java.nio.file.Path.of(System.getProperty("user.home"), ".aws", "config")
+            : java.nio.file.Path.of(environment.get("AWS_CONFIG_FILE").trim());
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return software.amazon.awssdk.profiles.ProfileFile.builder()
+          .content(file)
+          .type(software.amazon.awssdk.profiles.ProfileFile.Type.CONFIGURATION)
+          .build()
+          .profile(profile)
+          .flatMap(p -> p.property("region"));
+    } catch (RuntimeException e) {
+      // A config file the SDK cannot read: as if it gave no region (the SDK then fails the same).
+      return Optional.empty();
+    }
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
+  }
+
   static AwsUrlParts of(URI uri) {
     Optional<String> accessKey = Optional.empty();
     Optional<String> secretKey = Optional.empty();
@@ -94,7 +161,7 @@ record AwsUrlParts(
       secretKey = Optional.of(UrlQuery.decode(userInfo.substring(colon + 1)));
     }
     Optional<URI> endpoint =
-        "aws".equals(uri.getHost())
+        "aws".equalsIgnoreCase(uri.getHost())
             ? Optional.empty()
             : Optional.of(
                 URI.create(

@@ -69,6 +69,14 @@ public record DynamoDbTableUrl(
 
   /** Parses and validates the URL; the message of a failure names the bad part. */
   public static DynamoDbTableUrl parse(String url) {
+    return parse(url, System.getenv());
+  }
+
+  /**
+   * As {@link #parse(String)}, a URL without {@code region} (or a table ARN) taking it from {@code
+   * environment}'s AWS settings ({@code AWS_REGION}, … as the AWS SDKs do).
+   */
+  public static DynamoDbTableUrl parse(String url, Map<String, String> environment) {
     URI uri =
         AwsUrlParts.uri(
             url, SCHEME, SCHEME + "://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE?OPTIONS");
@@ -91,7 +99,7 @@ public record DynamoDbTableUrl(
 
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     String name = UrlQuery.decode(path.startsWith("/") ? path.substring(1) : path);
-    String region = options.get("region");
+    String region = null;
     Optional<String> arn = Optional.empty();
     if (name.startsWith("arn:")) {
       Matcher m = ARN.matcher(name);
@@ -122,9 +130,8 @@ public record DynamoDbTableUrl(
       throw new BadSourceUrlException(
           "the table name \"" + name + "\" is not valid: 3 to 255 of a-z A-Z 0-9 _ . -");
     }
-    if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d")) {
-      throw new BadSourceUrlException(
-          "option region=" + region + " is not an AWS region name such as us-east-1");
+    if (region == null) {
+      region = AwsUrlParts.region(given, environment);
     }
     int batchSize = UrlOptions.integer(options, "batch-size", 1, 10_000);
     boolean consistent = UrlOptions.bool(options, "consistent-read");

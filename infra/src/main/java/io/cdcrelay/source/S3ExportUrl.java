@@ -73,6 +73,14 @@ public record S3ExportUrl(
 
   /** Parses and validates the URL; the message of a failure names the bad part. */
   public static S3ExportUrl parse(String url) {
+    return parse(url, System.getenv());
+  }
+
+  /**
+   * As {@link #parse(String)}, a URL without {@code region} taking it from {@code environment}'s
+   * AWS settings ({@code AWS_REGION}, … as the AWS SDKs do).
+   */
+  public static S3ExportUrl parse(String url, Map<String, String> environment) {
     URI uri = AwsUrlParts.uri(url, SCHEME, FORM);
     String bucket = uri.getHost();
     if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
@@ -110,11 +118,7 @@ public record S3ExportUrl(
               + " as in "
               + FORM);
     }
-    String region = options.get("region");
-    if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d")) {
-      throw new BadSourceUrlException(
-          "option region=" + region + " is not an AWS region name such as us-east-1");
-    }
+    String region = AwsUrlParts.region(given, environment);
     Optional<URI> endpoint = Optional.empty();
     String endpointText = options.get("endpoint").trim();
     if (!endpointText.isEmpty()) {

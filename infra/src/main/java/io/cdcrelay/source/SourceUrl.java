@@ -109,6 +109,14 @@ public record SourceUrl(
 
   /** Parses and validates a source URL; the message of a failure names the bad part. */
   public static SourceUrl parse(String url) {
+    return parse(url, System.getenv());
+  }
+
+  /**
+   * As {@link #parse(String)}, a URL without {@code region} taking it from {@code environment}'s
+   * AWS settings ({@code AWS_REGION}, … as the AWS SDKs do).
+   */
+  public static SourceUrl parse(String url, Map<String, String> environment) {
     URI uri = AwsUrlParts.uri(url);
     SourceType type =
         SourceType.fromScheme(uri.getScheme())
@@ -182,11 +190,7 @@ public record SourceUrl(
               + stream
               + "' --function FUNCTION");
     }
-    String region = options.get("region");
-    if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d")) {
-      throw new BadSourceUrlException(
-          "option region=" + region + " is not an AWS region name such as us-east-1");
-    }
+    String region = AwsUrlParts.region(given, environment);
     StartPosition start =
         StartPosition.fromOption(options.get("start"))
             .orElseThrow(

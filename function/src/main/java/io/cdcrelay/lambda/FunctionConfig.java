@@ -118,10 +118,19 @@ public record FunctionConfig(
     String urlVariable = null;
     for (String variable : URL_VARIABLES) {
       String value = env.get(variable);
-      if (value != null && !value.isBlank()) {
+      if (value == null || value.isBlank()) {
+        continue;
+      }
+      if (url == null) {
         url = value;
         urlVariable = variable;
-        break;
+      } else if (!url.trim().equals(value.trim())) {
+        // A stale one left from an older release must not pick the database: neither is printed.
+        throw new IllegalArgumentException(
+            urlVariable
+                + " and "
+                + variable
+                + " are both set, to different URLs: unset the one that is not the target");
       }
     }
     if (url == null) {
@@ -136,6 +145,25 @@ public record FunctionConfig(
       throw new IllegalArgumentException(urlVariable + ": " + e.getMessage(), e);
     }
     String table = firstNonBlank(env.get(TABLE), env.get("SINK_TABLE"));
+    if (table != null && target.table() != null) {
+      // The reference tool writes where its URL says; the variable only names a table for a URL
+      // naming none. Both, differing, would otherwise send the rows elsewhere without a word.
+      String named = table.trim();
+      boolean same =
+          named.equals(target.table())
+              || (target.schema() != null && named.equals(target.schema() + "." + target.table()));
+      if (!same) {
+        throw new IllegalArgumentException(
+            TABLE
+                + "="
+                + named
+                + " names another table than the target URL's "
+                + (target.schema() == null ? "" : target.schema() + ".")
+                + target.table()
+                + ": unset it, or give a URL naming the schema only");
+      }
+      table = null;
+    }
     if (table != null) {
       int dot = table.indexOf('.');
       target =

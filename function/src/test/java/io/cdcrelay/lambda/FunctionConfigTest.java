@@ -39,6 +39,52 @@ class FunctionConfigTest {
   }
 
   @Test
+  void theUrlsTableIsWhereRowsGoCratedbTableOnlyNamesOneForAUrlNamingNone() {
+    String url = "crate://crate@h:4200/testdrive/demo";
+    assertThat(
+            FunctionConfig.fromEnvironment(
+                    Map.of("CRATEDB_SQLALCHEMY_URL", url, "CRATEDB_TABLE", "testdrive.demo"))
+                .target()
+                .table())
+        .isEqualTo("demo");
+    assertThat(
+            FunctionConfig.fromEnvironment(
+                    Map.of(
+                        "CRATEDB_SQLALCHEMY_URL", "crate://h:4200/testdrive", "CRATEDB_TABLE", "t"))
+                .target()
+                .table())
+        .isEqualTo("t");
+    assertThatThrownBy(
+            () ->
+                FunctionConfig.fromEnvironment(
+                    Map.of("CRATEDB_SQLALCHEMY_URL", url, "CRATEDB_TABLE", "other")))
+        .hasMessage(
+            "CRATEDB_TABLE=other names another table than the target URL's testdrive.demo: unset"
+                + " it, or give a URL naming the schema only");
+  }
+
+  @Test
+  void twoUrlVariablesNamingDifferentDatabasesAreRefusedWithoutPrintingEither() {
+    assertThatThrownBy(
+            () ->
+                FunctionConfig.fromEnvironment(
+                    Map.of(
+                        "CRATEDB_SQLALCHEMY_URL", "crate://u:old-s3cret@old:4200/doc/t",
+                        "CRATEDB_CLUSTER_URL", "crate://u:new-s3cret@new:4200/doc/t")))
+        .hasMessage(
+            "CRATEDB_SQLALCHEMY_URL and CRATEDB_CLUSTER_URL are both set, to different URLs: unset"
+                + " the one that is not the target");
+    assertThat(
+            FunctionConfig.fromEnvironment(
+                    Map.of(
+                        "CRATEDB_SQLALCHEMY_URL", "crate://h/doc/t",
+                        "CRATEDB_CLUSTER_URL", "crate://h/doc/t"))
+                .target()
+                .table())
+        .isEqualTo("t");
+  }
+
+  @Test
   void missingUrlSaysWhatToSet() {
     assertThatThrownBy(() -> FunctionConfig.fromEnvironment(Map.of()))
         .hasMessageStartingWith("no target database: set CRATEDB_SQLALCHEMY_URL");

@@ -31,7 +31,7 @@ public final class EmbeddedTarget implements AutoCloseable {
 
   /** The target URL of the server's {@code postgres} database and the {@code public} schema. */
   String url() {
-    return "postgresql://postgres@127.0.0.1:" + postgres.getPort() + "/postgres/public";
+    return "postgresql://postgres@127.0.0.1:" + postgres.getPort() + "/postgres?schema=public";
   }
 
   /** A JDBC URL for reading back what was written. */

@@ -32,7 +32,8 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
   private static final int CRATEDB_HTTP_PORT = 4200;
   private static final int POSTGRES_PORT = 5432;
   // The options of crate:// and postgresql:// URLs; anything else is a typo, never ignored.
-  private static final List<String> OPTIONS = List.of("ssl", "sslmode", "schema");
+  private static final List<String> OPTIONS =
+      List.of("ssl", "sslmode", "schema", "verify_ssl_cert");
 
   /** Parses any of the accepted URL forms; the message of a failure names the bad part. */
   public static TargetUrl parse(String url) {
@@ -76,7 +77,11 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
     }
     List<String> path = pathSegments(uri.getRawPath());
     switch (scheme) {
-      case "crate", "cratedb", "crate+psycopg" -> {
+      case "crate", "cratedb", "crate+psycopg", "http", "https" -> {
+        // The reference tool takes CrateDB's HTTP address too, https meaning ssl=true.
+        if (scheme.equals("https") && !query.containsKey("ssl") && !query.containsKey("sslmode")) {
+          query.put("ssl", "true");
+        }
         int port =
             uri.getPort() < 0 || uri.getPort() == CRATEDB_HTTP_PORT ? POSTGRES_PORT : uri.getPort();
         if (path.size() > 2) {
@@ -194,17 +199,39 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
 
   private static void appendSsl(StringBuilder jdbc, Map<String, String> query) {
     String ssl = query.getOrDefault("ssl", query.getOrDefault("sslmode", "false"));
+    String verify =
+        query.getOrDefault("verify_ssl_cert", "true").toLowerCase(java.util.Locale.ROOT);
+    if (!List.of("true", "false", "1", "0", "yes", "no").contains(verify)) {
+      throw new IllegalArgumentException(
+          "the target URL option verify_ssl_cert=" + verify + " is not one of true, false");
+    }
+    // The crate client's verify_ssl_cert=false: TLS, the certificate not checked (self-signed).
+    boolean verified = List.of("true", "1", "yes").contains(verify);
     switch (ssl.toLowerCase(java.util.Locale.ROOT)) {
       case "true", "verify-full", "1", "yes" ->
           // Verify the server's certificate against the JVM's trust store, as CrateDB Cloud needs.
-          jdbc.append("?ssl=true&sslmode=verify-full")
-              .append("&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory");
+          jdbc.append(
+              verified
+                  ? "?ssl=true&sslmode=verify-full"
+                      + "&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory"
+                  : "?ssl=true&sslmode=require");
+      case "verify-ca" ->
+          jdbc.append(
+              verified
+                  ? "?ssl=true&sslmode=verify-ca"
+                      + "&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory"
+                  : "?ssl=true&sslmode=require");
       case "false", "0", "no" -> {}
       case "disable" -> jdbc.append("?sslmode=disable");
       case "require" -> jdbc.append("?ssl=true&sslmode=require");
+      case "prefer", "allow" ->
+          jdbc.append("?sslmode=").append(ssl.toLowerCase(java.util.Locale.ROOT));
       default ->
           throw new IllegalArgumentException(
-              "the target URL option ssl=" + ssl + " is not one of true, false, require");
+              "the target URL option ssl="
+                  + ssl
+                  + " is not one of true, false, require, verify-ca, verify-full, prefer, allow,"
+                  + " disable");
     }
   }
 

@@ -47,6 +47,37 @@ class TargetUrlTest {
   }
 
   @Test
+  void theHttpAddressOfTheReferenceToolIsACrateUrlHttpsMeaningSsl() {
+    assertThat(TargetUrl.parse("http://crate@localhost:4200/doc/demo").jdbcUrl())
+        .isEqualTo("jdbc:postgresql://localhost:5432/doc?sslmode=disable");
+    TargetUrl cloud = TargetUrl.parse("https://admin:pw@x.cratedb.net:4200/doc/t");
+    assertThat(cloud.jdbcUrl())
+        .isEqualTo(
+            "jdbc:postgresql://x.cratedb.net:5432/doc?ssl=true&sslmode=verify-full"
+                + "&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory");
+    assertThat(cloud.user()).isEqualTo("admin");
+    assertThat(cloud.table()).isEqualTo("t");
+  }
+
+  @Test
+  void everySslModeTheReferenceToolTakesAndItsUnverifiedCertificateOption() {
+    assertThat(TargetUrl.parse("crate://h/doc/t?sslmode=verify-ca").jdbcUrl())
+        .isEqualTo(
+            "jdbc:postgresql://h:5432/doc?ssl=true&sslmode=verify-ca"
+                + "&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory");
+    assertThat(TargetUrl.parse("crate://h/doc/t?sslmode=prefer").jdbcUrl())
+        .isEqualTo("jdbc:postgresql://h:5432/doc?sslmode=prefer");
+    assertThat(TargetUrl.parse("crate://h/doc/t?sslmode=allow").jdbcUrl())
+        .isEqualTo("jdbc:postgresql://h:5432/doc?sslmode=allow");
+    assertThat(TargetUrl.parse("crate://h/doc/t?ssl=true&verify_ssl_cert=false").jdbcUrl())
+        .isEqualTo("jdbc:postgresql://h:5432/doc?ssl=true&sslmode=require");
+    assertThatThrownBy(() -> TargetUrl.parse("crate://h/doc/t?ssl=maybe"))
+        .hasMessageStartingWith("the target URL option ssl=maybe is not one of true, false");
+    assertThatThrownBy(() -> TargetUrl.parse("crate://h/doc/t?ssl=true&verify_ssl_cert=nah"))
+        .hasMessage("the target URL option verify_ssl_cert=nah is not one of true, false");
+  }
+
+  @Test
   void crateUrlWithoutPortOrUserUsesDefaults() {
     TargetUrl url = TargetUrl.parse("crate://cratedb.example/doc/t");
     assertThat(url.jdbcUrl())
@@ -142,14 +173,15 @@ class TargetUrlTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "the target URL option \"sll\" is not known; did you mean \"ssl\"?"
-                + " (options: ssl, sslmode, schema)")
+                + " (options: ssl, sslmode, schema, verify_ssl_cert)")
         .message()
         .doesNotContain("s3cr");
     assertThatThrownBy(() -> TargetUrl.parse("postgresql://u@db/app?shema=s"))
         .hasMessageContaining("did you mean \"schema\"?");
     assertThatThrownBy(() -> TargetUrl.parse("crate://db/doc?pool_size=5"))
         .hasMessage(
-            "the target URL option \"pool_size\" is not known (options: ssl, sslmode, schema)");
+            "the target URL option \"pool_size\" is not known (options: ssl, sslmode, schema,"
+                + " verify_ssl_cert)");
   }
 
   @Test

@@ -88,7 +88,20 @@ public record DynamoDbTableUrl(
     Optional<String> accessKey = parts.accessKey();
     Optional<String> secretKey = parts.secretKey();
     Optional<URI> endpoint = parts.endpoint();
-    Map<String, String> given = parts.options();
+    Map<String, String> given = new LinkedHashMap<>(parts.options());
+    // The reference tool's earlier releases (and its documentation) call batch-size page-size.
+    String pageSize = given.remove("page-size");
+    if (pageSize != null) {
+      String batchSize = given.putIfAbsent("batch-size", pageSize);
+      if (batchSize != null && !batchSize.equals(pageSize)) {
+        throw new BadSourceUrlException(
+            "options page-size="
+                + pageSize
+                + " and batch-size="
+                + batchSize
+                + " are the same option (page-size is its earlier name): give one");
+      }
+    }
     for (String name : given.keySet()) {
       if (!OPTIONS.containsKey(name)) {
         throw UrlOptions.unknown(name, OPTIONS.keySet(), java.util.List.of());

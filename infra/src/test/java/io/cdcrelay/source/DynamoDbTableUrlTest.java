@@ -30,6 +30,22 @@ class DynamoDbTableUrlTest {
   }
 
   @Test
+  void pageSizeIsTheReferenceToolsEarlierNameOfBatchSize() {
+    assertThat(DynamoDbTableUrl.parse("dynamodb://aws/orders?page-size=250").batchSize())
+        .isEqualTo(250);
+    assertThat(
+            DynamoDbTableUrl.parse("dynamodb://aws/orders?page-size=250&batch-size=250")
+                .batchSize())
+        .isEqualTo(250);
+    assertThatThrownBy(
+            () -> DynamoDbTableUrl.parse("dynamodb://aws/orders?page-size=250&batch-size=100"))
+        .isInstanceOf(BadSourceUrlException.class)
+        .hasMessage(
+            "options page-size=250 and batch-size=100 are the same option (page-size is its"
+                + " earlier name): give one");
+  }
+
+  @Test
   void defaultsAndTheDefaultCredentialChainOnAws() {
     DynamoDbTableUrl url = DynamoDbTableUrl.parse("dynamodb://aws/demo");
     assertThat(url.endpoint()).isEmpty();

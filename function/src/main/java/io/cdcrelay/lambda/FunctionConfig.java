@@ -149,9 +149,12 @@ public record FunctionConfig(
       // The reference tool writes where its URL says; the variable only names a table for a URL
       // naming none. Both, differing, would otherwise send the rows elsewhere without a word.
       String named = table.trim();
+      int dot = named.indexOf('.');
       boolean same =
-          named.equals(target.table())
-              || (target.schema() != null && named.equals(target.schema() + "." + target.table()));
+          dot < 0
+              ? TableName.unquote(named).equals(target.table())
+              : TableName.unquote(named.substring(dot + 1)).equals(target.table())
+                  && TableName.unquote(named.substring(0, dot)).equals(target.schema());
       if (!same) {
         throw new IllegalArgumentException(
             TABLE
@@ -168,8 +171,10 @@ public record FunctionConfig(
       int dot = table.indexOf('.');
       target =
           dot < 0
-              ? target.withTable(target.schema(), table)
-              : target.withTable(table.substring(0, dot), table.substring(dot + 1));
+              ? target.withTable(target.schema(), TableName.unquote(table))
+              : target.withTable(
+                  TableName.unquote(table.substring(0, dot)),
+                  TableName.unquote(table.substring(dot + 1)));
     }
     Optional<String> secret = Optional.ofNullable(firstNonBlank(env.get(SECRET_ARN), null));
     int timeout = 60;

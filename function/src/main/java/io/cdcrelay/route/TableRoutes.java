@@ -1,5 +1,6 @@
 package io.cdcrelay.route;
 
+import io.cdcrelay.sink.TableName;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,8 +49,10 @@ public final class TableRoutes {
             setting + ": \"" + text + "\" is not a table name of the form [SCHEMA.]TABLE");
       }
       return dot < 0
-          ? new QualifiedName(null, value)
-          : new QualifiedName(value.substring(0, dot), value.substring(dot + 1));
+          ? new QualifiedName(null, TableName.unquote(value))
+          : new QualifiedName(
+              TableName.unquote(value.substring(0, dot)),
+              TableName.unquote(value.substring(dot + 1)));
     }
 
     @Override

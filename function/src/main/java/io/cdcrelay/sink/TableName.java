@@ -23,6 +23,22 @@ public record TableName(String schema, String table) {
     return quote(schema) + "." + quote(table);
   }
 
+  /**
+   * A schema or table name as the reference tool takes it: one written in double quotes ({@code
+   * "MyTable"}) is the name inside them, not one holding quote characters; any other as it is.
+   * {@code null} stays {@code null}.
+   */
+  public static String unquote(String name) {
+    if (name == null) {
+      return null;
+    }
+    String trimmed = name.trim();
+    if (trimmed.length() >= 2 && trimmed.startsWith("\"") && trimmed.endsWith("\"")) {
+      return trimmed.substring(1, trimmed.length() - 1).replace("\"\"", "\"");
+    }
+    return name;
+  }
+
   /** An identifier in double quotes, with embedded quotes doubled. */
   public static String quote(String identifier) {
     return "\"" + identifier.replace("\"", "\"\"") + "\"";

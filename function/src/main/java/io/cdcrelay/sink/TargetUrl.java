@@ -88,8 +88,8 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
           throw new IllegalArgumentException(
               "the target URL path must be /SCHEMA/TABLE, got " + uri.getRawPath());
         }
-        String schema = path.isEmpty() ? query.get("schema") : path.get(0);
-        String table = path.size() == 2 ? path.get(1) : null;
+        String schema = TableName.unquote(path.isEmpty() ? query.get("schema") : path.get(0));
+        String table = path.size() == 2 ? TableName.unquote(path.get(1)) : null;
         String user = credentials[0] == null ? "crate" : credentials[0];
         // Like the reference tool's HTTP connection: TLS only with ssl=true, never tried first.
         Map<String, String> options = new java.util.HashMap<>(query);
@@ -107,8 +107,8 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
         }
         int port = uri.getPort() < 0 ? POSTGRES_PORT : uri.getPort();
         // /DATABASE?schema=S names a schema and no table: each DynamoDB table is routed into it.
-        String schema = path.size() == 3 ? path.get(1) : query.get("schema");
-        String table = path.size() >= 2 ? path.get(path.size() - 1) : null;
+        String schema = TableName.unquote(path.size() == 3 ? path.get(1) : query.get("schema"));
+        String table = path.size() >= 2 ? TableName.unquote(path.get(path.size() - 1)) : null;
         String jdbc = jdbcUrl(uri, port, path.get(0), query);
         return new TargetUrl(jdbc, credentials[0], credentials[1], schema, table);
       }

@@ -64,6 +64,27 @@ class FunctionConfigTest {
   }
 
   @Test
+  void aNameInDoubleQuotesIsTheNameInsideThemAsTheReferenceToolTakesIt() {
+    FunctionConfig quoted =
+        FunctionConfig.fromEnvironment(
+            Map.of("CRATEDB_SQLALCHEMY_URL", "crate://h:4200/doc", "CRATEDB_TABLE", "\"MyTable\""));
+    assertThat(quoted.target().table()).isEqualTo("MyTable");
+    FunctionConfig both =
+        FunctionConfig.fromEnvironment(
+            Map.of(
+                "CRATEDB_SQLALCHEMY_URL",
+                "crate://h:4200/%22Sales%22/%22MyTable%22",
+                "CRATEDB_TABLE",
+                "\"Sales\".\"MyTable\"",
+                "CRATEDB_TABLE_MAP",
+                "orders=\"Sales\".\"Orders\""));
+    assertThat(both.target().schema()).isEqualTo("Sales");
+    assertThat(both.target().table()).isEqualTo("MyTable");
+    assertThat(both.settings().routes().route("orders"))
+        .isEqualTo(new Route.To("Sales", "Orders", true));
+  }
+
+  @Test
   void twoUrlVariablesNamingDifferentDatabasesAreRefusedWithoutPrintingEither() {
     assertThatThrownBy(
             () ->

@@ -203,7 +203,7 @@ public final class DynamoDbJson {
     JsonToken token = p.currentToken();
     if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
       try {
-        return p.getDecimalValue();
+        return inDynamoDbRange(p.getDecimalValue(), path, p.getText());
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(path + " is not a number: " + p.getText());
       }
@@ -213,11 +213,38 @@ public final class DynamoDbJson {
           path + " holds " + nodeType(token) + ", not a number or a string");
     }
     String text = p.getText();
+    BigDecimal number;
     try {
-      return new BigDecimal(text);
+      number = new BigDecimal(text);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(path + " is not a number: \"" + text + "\"");
     }
+    return inDynamoDbRange(number, path, text);
+  }
+
+  /**
+   * The number if DynamoDB can hold it: at most 38 significant digits, and 0 or a magnitude from
+   * 1E-130 to below 1E+126. Anything else came from no table, and planning it would be costly or
+   * worse ({@code 1E+2147483647} as a key's plain text fails, {@code 1E+999999999} exhausts
+   * memory).
+   *
+   * @see <a
+   *     href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes.Number">Number</a>
+   */
+  private static BigDecimal inDynamoDbRange(BigDecimal number, Where path, String text) {
+    if (number.signum() == 0) {
+      return number;
+    }
+    BigDecimal significant = number.precision() <= 38 ? number : number.stripTrailingZeros();
+    long adjustedExponent = (long) significant.precision() - significant.scale() - 1;
+    if (significant.precision() > 38 || adjustedExponent < -130 || adjustedExponent > 125) {
+      throw new IllegalArgumentException(
+          path
+              + " is not a number DynamoDB holds (38 significant digits at most, magnitude 1E-130"
+              + " to below 1E+126): "
+              + (text.length() > 60 ? text.substring(0, 60) + "…" : text));
+    }
+    return number;
   }
 
   /** The name a tree gives the node a value starting with {@code token} becomes. */
@@ -411,7 +438,7 @@ public final class DynamoDbJson {
   private static BigDecimal number(JsonNode value, Where path) {
     if (value.isNumber()) {
       try {
-        return value.decimalValue();
+        return inDynamoDbRange(value.decimalValue(), path, value.toString());
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(path + " is not a number: " + value);
       }
@@ -421,11 +448,13 @@ public final class DynamoDbJson {
           path + " holds " + value.getNodeType() + ", not a number or a string");
     }
     String text = value.textValue();
+    BigDecimal number;
     try {
-      return new BigDecimal(text);
+      number = new BigDecimal(text);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(path + " is not a number: \"" + text + "\"");
     }
+    return inDynamoDbRange(number, path, text);
   }
 
   private static String base64(String text, Where path) {

@@ -135,9 +135,18 @@ public final class ItemMapper {
     return needs;
   }
 
-  /** CrateDB column names may not contain dots or square brackets, at any depth. */
-  static boolean isValidColumnName(String name) {
-    return name.indexOf('.') < 0 && name.indexOf('[') < 0 && name.indexOf(']') < 0;
+  /**
+   * CrateDB column names may not contain dots or square brackets, at any depth, nor a tab, a line
+   * feed or a carriage return (6.4.3: "contains illegal whitespace character"); a space may.
+   */
+  public static boolean isValidColumnName(String name) {
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '.' || c == '[' || c == ']' || c == '\t' || c == '\n' || c == '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean hasValidNames(String name, AttributeValue value) {
@@ -168,20 +177,17 @@ public final class ItemMapper {
       ColumnTypes types,
       Map<List<String>, ColumnType> created) {
     if (shape instanceof Shape.Unknown) {
-      // A null: CrateDB creates an absent column as undefined for it.
-      if (known(path, types, created) == null) {
-        created.put(path, new ColumnType(ColumnType.Base.UNDEFINED, depth));
-      }
-      return true;
+      // A null fits any column; without one it waits in aux: an undefined column, as CrateDB
+      // would create for it, takes no later value (ADD COLUMN cannot retype it, and a write that
+      // retypes it empties the data of a row the version guard keeps), so every later value of
+      // the attribute would go to aux for good.
+      return known(path, types, created) != null;
     }
     if (shape instanceof Shape.Arr arr) {
       if (arr.element() instanceof Shape.Unknown) {
+        // An empty list (or one of nulls): as a null, it fits an array column and waits without.
         ColumnType known = known(path, types, created);
-        if (known == null) {
-          created.put(path, new ColumnType(ColumnType.Base.UNDEFINED, depth + 1));
-          return true;
-        }
-        return known.arrayDepth() >= 1 || inObjectArray;
+        return known != null && (known.arrayDepth() >= 1 || inObjectArray);
       }
       return fits(path, arr.element(), depth + 1, inObjectArray, types, created);
     }

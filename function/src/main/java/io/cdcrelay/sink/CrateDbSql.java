@@ -80,6 +80,16 @@ public final class CrateDbSql implements TargetSql {
   public String createTable(TableName table, KeySchema keys) {
     StringJoiner pk = new StringJoiner(", ");
     for (KeySchema.KeyColumn key : keys.columns()) {
+      if (!io.cdcrelay.plan.ItemMapper.isValidColumnName(key.name())) {
+        // CrateDB refuses it ("contains a dot") as no retry can fix: say so, not "unavailable".
+        throw new BadTargetException(
+            "the DynamoDB key attribute \""
+                + key.name()
+                + "\" of "
+                + table
+                + " cannot be a CrateDB column name (no '.', '[', ']', tab or line break): relay"
+                + " this table into PostgreSQL, or key it by another attribute");
+      }
       pk.add(TableName.quote(key.name()) + " " + keyType(key) + " PRIMARY KEY");
     }
     return "CREATE TABLE IF NOT EXISTS "

@@ -47,9 +47,35 @@ class DynamoDbJsonTest {
     assertThat(value).isEqualTo(new AttributeValue.N(new BigDecimal(digits)));
     assertThat(((AttributeValue.N) value).value().toPlainString()).isEqualTo(digits);
     AttributeValue trailingZero =
-        DynamoDbJson.readValue(DynamoDbJson.parse("{\"NS\": [1.50, 1e400]}".getBytes()), "x");
+        DynamoDbJson.readValue(DynamoDbJson.parse("{\"NS\": [1.50, 1e125]}".getBytes()), "x");
     assertThat(trailingZero)
-        .isEqualTo(new AttributeValue.NS(List.of(new BigDecimal("1.50"), new BigDecimal("1e400"))));
+        .isEqualTo(new AttributeValue.NS(List.of(new BigDecimal("1.50"), new BigDecimal("1e125"))));
+  }
+
+  @Test
+  void aNumberDynamoDbCannotHoldIsRefusedBeforeAnythingPlansIt() throws Exception {
+    // DynamoDB's range: 38 significant digits, magnitudes 1E-130 to below 1E+126.
+    for (String fits :
+        List.of(
+            "9.9999999999999999999999999999999999999E+125",
+            "-1E-130",
+            "0E+999999999",
+            "12345678901234567890123456789012345678",
+            "1000000000000000000000000000000000000000000000")) {
+      assertThat(read("{\"N\": \"" + fits + "\"}")).as(fits).isInstanceOf(AttributeValue.N.class);
+    }
+    for (String refused :
+        List.of("1E+2147483647", "1E+126", "1E-131", "123456789012345678901234567890123456789")) {
+      assertThatThrownBy(() -> read("{\"N\": \"" + refused + "\"}"))
+          .as(refused)
+          .hasMessageStartingWith("x is not a number DynamoDB holds");
+      assertThatThrownBy(
+              () ->
+                  DynamoDbJson.readValue(
+                      DynamoDbJson.parse(("{\"NS\": [1, " + refused + "]}").getBytes()), "x"))
+          .as(refused)
+          .hasMessageContaining("is not a number DynamoDB holds");
+    }
   }
 
   @Test

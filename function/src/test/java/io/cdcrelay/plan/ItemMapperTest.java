@@ -96,21 +96,38 @@ class ItemMapperTest {
   }
 
   @Test
-  void aNullOrAnEmptyListOfANewAttributeNeedsAnUndefinedColumnAsCrateDbCreatesOne()
-      throws Exception {
-    // CrateDB 6.4.3 lists data['gone'] as undefined and data['none'] as undefined_array.
-    ItemMapper.Mapped mapped =
+  void aNullOrAnEmptyListWithoutAColumnWaitsInAuxAndTheFirstValueTypesTheColumn() throws Exception {
+    // An undefined column (CrateDB's for a null or []) would take no later value: every later
+    // "tags" would go to aux for good. Without a column they wait in aux instead.
+    ColumnTypes types = ColumnTypes.empty();
+    ItemMapper.Mapped first =
         map(
             crate,
-            "\"gone\":{\"NULL\":true},\"none\":{\"L\":[]},\"m\":{\"M\":{\"z\":{\"NULL\":true}}}",
-            ColumnTypes.empty());
-    assertThat(mapped.newColumns())
+            "\"gone\":{\"NULL\":true},\"tags\":{\"L\":[]},\"m\":{\"M\":{\"z\":{\"NULL\":true}}}",
+            types);
+    assertThat(first.newColumns()).isEmpty();
+    assertThat(first.inAux()).containsExactlyInAnyOrder("gone", "tags", "m");
+
+    ItemMapper.Mapped second =
+        map(
+            crate,
+            "\"gone\":{\"S\":\"x\"},\"tags\":{\"SS\":[\"a\"]},\"m\":{\"M\":{\"z\":{\"N\":\"1\"}}}",
+            types);
+    assertThat(second.inAux()).isEmpty();
+    assertThat(second.newColumns())
         .containsOnly(
-            Map.entry(List.of("gone"), new ColumnType(ColumnType.Base.UNDEFINED, 0)),
-            Map.entry(List.of("none"), new ColumnType(ColumnType.Base.UNDEFINED, 1)),
+            Map.entry(List.of("gone"), new ColumnType(ColumnType.Base.TEXT, 0)),
+            Map.entry(List.of("tags"), new ColumnType(ColumnType.Base.TEXT, 1)),
             Map.entry(List.of("m"), new ColumnType(ColumnType.Base.OBJECT, 0)),
-            Map.entry(List.of("m", "z"), new ColumnType(ColumnType.Base.UNDEFINED, 0)));
-    assertThat(mapped.inAux()).isEmpty();
+            Map.entry(List.of("m", "z"), new ColumnType(ColumnType.Base.DOUBLE, 0)));
+
+    // Once typed, a null or an empty list fits the column.
+    ItemMapper.Mapped third =
+        map(
+            crate,
+            "\"gone\":{\"NULL\":true},\"tags\":{\"L\":[]},\"m\":{\"M\":{\"z\":{\"NULL\":true}}}",
+            types);
+    assertThat(third.inAux()).isEmpty();
   }
 
   @Test
@@ -141,6 +158,19 @@ class ItemMapperTest {
     assertThat(map(crate, "\"a.b\":{\"N\":\"1\"}", ColumnTypes.empty()).inAux())
         .containsExactly("a.b");
     assertThat(map(postgres, "\"a.b\":{\"N\":\"1\"}", null).inAux()).isEmpty();
+  }
+
+  @Test
+  void nameWithATabNewlineOrCarriageReturnGoesToAuxASpaceStays() throws Exception {
+    // CrateDB 6.4.3 refuses these in a column name ("contains illegal whitespace character").
+    assertThat(
+            map(
+                    crate,
+                    "\"a\\tb\":{\"N\":\"1\"},\"c\\nd\":{\"N\":\"1\"},\"m\":{\"M\":{\"e\\rf\":{\"N\":\"1\"}}},"
+                        + "\"sp ace\":{\"N\":\"1\"}",
+                    ColumnTypes.empty())
+                .inAux())
+        .containsExactlyInAnyOrder("a\tb", "c\nd", "m");
   }
 
   @Test
@@ -199,11 +229,13 @@ class ItemMapperTest {
   }
 
   @Test
-  void emptyListAndEmptyMapStayInData() throws Exception {
+  void anEmptyMapStaysInDataAnEmptyListWaitsForItsColumn() throws Exception {
     ItemMapper.Mapped mapped =
         map(crate, "\"empty\":{\"L\":[]},\"e\":{\"M\":{}}", ColumnTypes.empty());
-    assertThat(mapped.dataJson()).isEqualTo("{\"empty\":[],\"e\":{}}");
-    assertThat(mapped.inAux()).isEmpty();
+    assertThat(mapped.dataJson()).isEqualTo("{\"e\":{}}");
+    assertThat(mapped.inAux()).containsExactly("empty");
+    ItemMapper.Mapped typed = map(crate, "\"empty\":{\"L\":[]}", known("empty", "bigint_array"));
+    assertThat(typed.dataJson()).isEqualTo("{\"empty\":[]}");
   }
 
   @Test
@@ -242,11 +274,12 @@ class ItemMapperTest {
                 + "\"l\":{\"L\":[{\"N\":\"1\"},{\"N\":\"2\"}]},\"ss\":{\"SS\":[\"a\"]},"
                 + "\"ns\":{\"NS\":[\"1\",\"2\"]},\"bs\":{\"BS\":[\"AAE=\"]}",
             ColumnTypes.empty());
-    assertThat(mapped.inAux()).isEmpty();
+    // A null without a typed column waits in aux (see above).
+    assertThat(mapped.inAux()).containsExactly("z");
     assertThat(json(mapped.dataJson()))
         .isEqualTo(
             json(
-                "{\"s\":\"t\",\"n\":2.5,\"b\":\"AAEC\",\"t\":false,\"z\":null,\"m\":{\"k\":\"v\"},"
+                "{\"s\":\"t\",\"n\":2.5,\"b\":\"AAEC\",\"t\":false,\"m\":{\"k\":\"v\"},"
                     + "\"l\":[1.0,2.0],\"ss\":[\"a\"],\"ns\":[1.0,2.0],\"bs\":[\"AAE=\"]}"));
   }
 

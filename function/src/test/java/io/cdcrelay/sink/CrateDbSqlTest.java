@@ -23,6 +23,23 @@ class CrateDbSqlTest {
   private final CrateDbSql sql = new CrateDbSql();
 
   @Test
+  void aKeyAttributeCrateDbCannotNameIsABadTargetNotAnOutageRetriedForEver() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                sql.createTable(
+                    TABLE,
+                    new KeySchema(
+                        List.of(new KeySchema.KeyColumn("user.id", KeySchema.KeyType.S)))))
+        .isInstanceOf(BadTargetException.class)
+        .hasMessageStartingWith(
+            "the DynamoDB key attribute \"user.id\" of doc.t cannot be a CrateDB column name");
+    assertThat(
+            sql.createTable(
+                TABLE, new KeySchema(List.of(new KeySchema.KeyColumn("i d", KeySchema.KeyType.S)))))
+        .contains("\"i d\" TEXT PRIMARY KEY");
+  }
+
+  @Test
   void theArraysUpsertTellsARowFoundInPlaceOnlyWhenAnotherChangeHadWrittenIt() {
     String upsert =
         sql.upsertArrays(

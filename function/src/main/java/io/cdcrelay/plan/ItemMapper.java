@@ -115,7 +115,7 @@ public final class ItemMapper {
       return Map.of();
     }
     Map<List<String>, ColumnType> needs = new LinkedHashMap<>();
-    if (!fits(List.of(name), shape, 0, false, types, needs)) {
+    if (!fits(List.of(name), shape, 0, types, needs)) {
       return null;
     }
     if (needs.isEmpty()) {
@@ -139,7 +139,7 @@ public final class ItemMapper {
    * CrateDB column names may not contain dots or square brackets, at any depth, nor a tab, a line
    * feed or a carriage return (6.4.3: "contains illegal whitespace character"); a space may.
    */
-  public static boolean isValidColumnName(String name) {
+  static boolean isValidColumnName(String name) {
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (c == '.' || c == '[' || c == ']' || c == '\t' || c == '\n' || c == '\r') {
@@ -173,7 +173,6 @@ public final class ItemMapper {
       List<String> path,
       Shape shape,
       int depth,
-      boolean inObjectArray,
       ColumnTypes types,
       Map<List<String>, ColumnType> created) {
     if (shape instanceof Shape.Unknown) {
@@ -187,26 +186,26 @@ public final class ItemMapper {
       if (arr.element() instanceof Shape.Unknown) {
         // An empty list (or one of nulls): as a null, it fits an array column and waits without.
         ColumnType known = known(path, types, created);
-        return known != null && (known.arrayDepth() >= 1 || inObjectArray);
+        return known != null && known.arrayDepth() >= 1;
       }
-      return fits(path, arr.element(), depth + 1, inObjectArray, types, created);
+      return fits(path, arr.element(), depth + 1, types, created);
     }
     ColumnType known = known(path, types, created);
     if (shape instanceof Shape.Obj obj) {
       if (known == null) {
         created.put(path, new ColumnType(ColumnType.Base.OBJECT, depth));
-      } else if (known.base() != ColumnType.Base.OBJECT
-          || (!inObjectArray && known.arrayDepth() != depth)) {
+      } else if (known.base() != ColumnType.Base.OBJECT || known.arrayDepth() != depth) {
+        // Inside an array of objects too: CrateDB 6.4.3 types data['lines']['dims'] object and
+        // refuses the whole bulk for lines: [{dims: [{…}]}] ("Cannot cast object element").
         return false;
       }
-      boolean childrenInArray = inObjectArray || depth > 0;
       for (Map.Entry<String, Shape> field : obj.fields().entrySet()) {
         List<String> child = new ArrayList<>(path.size() + 1);
         child.addAll(path);
         child.add(field.getKey());
         // A field's depth counts the arrays below its object only, as CrateDB reports its type
         // (data['lines']['sku'] of an array of objects is text, not text_array).
-        if (!fits(List.copyOf(child), field.getValue(), 0, childrenInArray, types, created)) {
+        if (!fits(List.copyOf(child), field.getValue(), 0, types, created)) {
           return false;
         }
       }
@@ -217,7 +216,9 @@ public final class ItemMapper {
       created.put(path, new ColumnType(scalar.base(), depth));
       return true;
     }
-    if (!inObjectArray && known.arrayDepth() != depth) {
+    if (known.arrayDepth() != depth) {
+      // A field of an array of objects counts the arrays below its object only, and CrateDB
+      // refuses a value of another depth there as anywhere (sku text, lines: [{sku: ["b"]}]).
       return false;
     }
     return switch (known.base()) {

@@ -80,14 +80,17 @@ public final class CrateDbSql implements TargetSql {
   public String createTable(TableName table, KeySchema keys) {
     StringJoiner pk = new StringJoiner(", ");
     for (KeySchema.KeyColumn key : keys.columns()) {
-      if (!io.cdcrelay.plan.ItemMapper.isValidColumnName(key.name())) {
-        // CrateDB refuses it ("contains a dot") as no retry can fix: say so, not "unavailable".
+      if (key.name()
+          .chars()
+          .anyMatch(c -> c == '.' || c == '[' || c == '\t' || c == '\n' || c == '\r')) {
+        // CrateDB 6.4.3 refuses these ("contains a dot", "conflicts with subscript pattern",
+        // "illegal whitespace character"; a ']' alone it takes) as no retry can fix: say so.
         throw new BadTargetException(
             "the DynamoDB key attribute \""
                 + key.name()
                 + "\" of "
                 + table
-                + " cannot be a CrateDB column name (no '.', '[', ']', tab or line break): relay"
+                + " cannot be a CrateDB column name (no '.', '[', tab or line break): relay"
                 + " this table into PostgreSQL, or key it by another attribute");
       }
       pk.add(TableName.quote(key.name()) + " " + keyType(key) + " PRIMARY KEY");

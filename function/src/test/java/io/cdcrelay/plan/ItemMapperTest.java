@@ -174,6 +174,31 @@ class ItemMapperTest {
   }
 
   @Test
+  void aFieldOfAnArrayOfObjectsMustHaveItsColumnsDepthAsAnywhere() throws Exception {
+    // CrateDB 6.4.3 types data['lines']['sku'] text and data['lines']['tags'] text_array (the
+    // arrays below the object only), and refuses the whole bulk for a value of another depth.
+    Map<List<String>, ColumnType> table = new HashMap<>();
+    table.put(List.of("lines"), ColumnType.parse("object_array"));
+    table.put(List.of("lines", "sku"), ColumnType.parse("text"));
+    table.put(List.of("lines", "tags"), ColumnType.parse("text_array"));
+    table.put(List.of("lines", "dims"), ColumnType.parse("object"));
+    ColumnTypes types = ColumnTypes.of(table, 10, ColumnTypes.DEFAULT_COLUMN_LIMIT);
+    String fits =
+        "\"lines\":{\"L\":[{\"M\":{\"sku\":{\"S\":\"a\"},\"tags\":{\"SS\":[\"x\"]},"
+            + "\"dims\":{\"M\":{\"w\":{\"N\":\"1.5\"}}}}}]}";
+    assertThat(map(crate, fits, types.copy()).inAux()).isEmpty();
+    for (String refused :
+        List.of(
+            "\"lines\":{\"L\":[{\"M\":{\"sku\":{\"SS\":[\"b\"]}}}]}",
+            "\"lines\":{\"L\":[{\"M\":{\"sku\":{\"L\":[]}}}]}",
+            "\"lines\":{\"L\":[{\"M\":{\"tags\":{\"S\":\"y\"}}}]}",
+            "\"lines\":{\"L\":[{\"M\":{\"dims\":{\"L\":[{\"M\":{\"w\":{\"N\":\"2\"}}}]}}}]}",
+            "\"lines\":{\"M\":{\"sku\":{\"S\":\"z\"}}}")) {
+      assertThat(map(crate, refused, types.copy()).inAux()).as(refused).containsExactly("lines");
+    }
+  }
+
+  @Test
   void nameWithBracketsGoesToAux() throws Exception {
     assertThat(map(crate, "\"a[0]\":{\"N\":\"1\"}", ColumnTypes.empty()).inAux())
         .containsExactly("a[0]");

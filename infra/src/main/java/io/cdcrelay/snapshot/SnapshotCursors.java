@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * Where a full load of one DynamoDB table into one target table has got to, kept in the state
  * schema's {@code cdc_relay_snapshots} next to the stream checkpoints: per segment the {@code
  * LastEvaluatedKey} of its last applied page (as DynamoDB JSON), its item count and whether it is
- * read to its end; in a row of segment -1, the segment count and the time the load began (which
- * dates every row it writes). Rows are read and written by their whole primary key, which CrateDB
+ * read to its end; in a row of segment -1, the segment count and the time the load began (of an
+ * export: its export time). Rows are read and written by their whole primary key, which CrateDB
  * answers in real time. Any database failure is a {@link TargetUnavailableException}: the caller
  * retries. Thread-safe: the segments share one instance.
  */

@@ -11,6 +11,7 @@ import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetSql;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A full load of a DynamoDB table: its target table made ready from {@code DescribeTable}, then
  * every segment of a parallel Scan loaded ({@link SegmentScan}), resuming each where an earlier run
- * left it unless told to restart, with every row dated by the load's start ({@link
+ * left it unless told to restart, with every row dated by the start of the run that read it ({@link
  * ChangeVersion#ofRead}) so that the stream's changes win over it.
  */
 public final class SnapshotLoad {
@@ -90,6 +91,7 @@ public final class SnapshotLoad {
 
   /** Loads the table. */
   public Result run() throws InterruptedException {
+    Instant runStart = clock.instant();
     TableDescription table = describe();
     if (table == null) {
       return new Result(Status.STOPPED, 0, "stopped before the table was described");
@@ -127,7 +129,7 @@ public final class SnapshotLoad {
                 + ", or start over with --restart");
       }
       SnapshotCursors.Load load =
-          earlier.isPresent() ? earlier.get() : cursors.begin(segments, clock.instant());
+          earlier.isPresent() ? earlier.get() : cursors.begin(segments, runStart);
       if (earlier.isPresent()) {
         LOG.info(
             "resuming the load of {} into {} begun at {}: {} items applied before",
@@ -136,10 +138,14 @@ public final class SnapshotLoad {
             load.startedAt(),
             load.items());
       }
-      ChangeVersion version = ChangeVersion.ofRead(load.startedAt(), settings.clockSkew());
+      // The rows this run reads are dated by its own start, not the load's first: a row's version
+      // only has to be at or before its read, and a resume days later would otherwise date its
+      // rows before the table's purge horizon, every one a dead letter too-old. The cursors keep
+      // the first start: it names the load.
+      ChangeVersion version = ChangeVersion.ofRead(runStart, settings.clockSkew());
       LOG.info(
-          "loading {} (~{} items, {} bytes) into {} in {} segments, rows dated {} ({} before the"
-              + " load began)",
+          "loading {} (~{} items, {} bytes) into {} in {} segments, rows dated {} ({} before this"
+              + " run began)",
           table.name(),
           table.itemCount(),
           table.sizeBytes(),

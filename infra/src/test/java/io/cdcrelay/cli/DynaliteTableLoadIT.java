@@ -2,14 +2,23 @@ package io.cdcrelay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcrelay.change.ChangeVersion;
+import io.cdcrelay.sink.StateSql;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.snapshot.DynamoDbEmulator;
+import io.cdcrelay.snapshot.FaultyDynamoDb;
 import io.cdcrelay.snapshot.SnapshotCursors;
 import io.cdcrelay.snapshot.TestItems;
 import io.cdcrelay.testing.PostgresDatabase;
+import io.cdcrelay.testing.TableRows;
 import io.cdcrelay.testing.TargetDatabase;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -85,6 +94,78 @@ class DynaliteTableLoadIT extends TableLoadContract {
     assertThat(resumed.output()).contains(": 50 items");
     assertThat(cursors().get(0)).isEqualTo(50L);
     assertLoaded(items, "id");
+  }
+
+  @Test
+  void aLoadResumedAfterThePurgeHorizonPassedItsFirstStartLoadsEveryItem() throws Exception {
+    // A load stopped, then resumed 9 days after it began: meanwhile the stream relay moved the
+    // table's purge horizon to 8 days before its newest change. The rows the resumed run reads
+    // are dated by its own start, not the first, so none is a dead letter too-old.
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "p", 60);
+    dynamo.put(source, items);
+    try (FaultyDynamoDb proxy = new FaultyDynamoDb(dynamo.port())) {
+      proxy.failScansAfter(2);
+      String url = dynamo.url(proxy.port(), source, "batch-size=10");
+      Run failed = run("load", url, target(), "--give-up-after", "1s");
+      assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
+      assertThat(TableRows.count(database(), table)).isBetween(1L, 59L);
+      proxy.heal();
+
+      Instant firstStart = Instant.now().minus(9, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+      Instant horizon = Instant.now().minus(8, ChronoUnit.DAYS);
+      TableName cursors = new TableName(table.schema(), SnapshotCursors.TABLE);
+      TableName bindings = new TableName(table.schema(), StateSql.TABLES);
+      try (Connection c = database().connect();
+          PreparedStatement began =
+              c.prepareStatement(
+                  "UPDATE "
+                      + cursors.quoted()
+                      + " SET \"started_at\" = ? WHERE \"target_table\" = ?");
+          PreparedStatement purged =
+              c.prepareStatement(
+                  "UPDATE "
+                      + bindings.quoted()
+                      + " SET \"purged_before\" = ? WHERE \"target_table\" = ?")) {
+        began.setTimestamp(1, Timestamp.from(firstStart));
+        began.setString(2, table.toString());
+        assertThat(began.executeUpdate()).as("cursor rows").isEqualTo(2);
+        purged.setTimestamp(1, Timestamp.from(horizon));
+        purged.setString(2, table.toString());
+        assertThat(purged.executeUpdate()).as("binding rows").isEqualTo(1);
+      }
+      Instant resumedAt = Instant.now();
+
+      Run resumed = run("load", url, target());
+
+      assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+      assertThat(resumed.output())
+          .contains("resuming the load of " + source + " into " + table + " begun at " + firstStart)
+          .contains(": 60 items")
+          .contains("; 0 dead-lettered");
+      assertLoaded(items, "id");
+      for (TableRows.Row row : TableRows.read(database(), table).values()) {
+        assertThat(ChangeVersion.decode(row.version()).createdAt()).isAfter(horizon);
+      }
+      // The rows the resumed run read carry its start; the cursors keep the load's first.
+      assertThat(
+              TableRows.read(database(), table).values().stream()
+                  .map(row -> ChangeVersion.decode(row.version()).createdAt())
+                  .filter(at -> !at.isBefore(resumedAt.minusSeconds(6))))
+          .hasSizeBetween(1, 59);
+      try (Connection c = database().connect();
+          PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT \"started_at\" FROM "
+                      + cursors.quoted()
+                      + " WHERE \"target_table\" = ? AND \"segment\" = -1")) {
+        s.setString(1, table.toString());
+        try (ResultSet rs = s.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getTimestamp(1).toInstant()).isEqualTo(firstStart);
+        }
+      }
+    }
   }
 
   @Override

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code relay load s3://…/AWSDynamoDB/EXPORT_ID/}: a full load from a DynamoDB export in S3, its
  * summary on standard output; exit code 0 when every data file is loaded, 1 when the load is short
- * (with the files not done and why), 130 when stopped by SIGINT or SIGTERM before the end.
+ * (with the files not done and why), 2 when it is refused before any row is written (an export
+ * older than its table's purge horizon), 130 when stopped by SIGINT or SIGTERM before the end.
  */
 final class ExportLoadRun {
 
@@ -71,7 +72,7 @@ final class ExportLoadRun {
                   stop,
                   clock)
               .run();
-      System.out.println(result.summary());
+      (result.status() == SnapshotLoad.Status.REFUSED ? err : System.out).println(result.summary());
       return TableLoadRun.exitCode(result.status());
     } catch (SourceReadException e) {
       err.println(e.getMessage());

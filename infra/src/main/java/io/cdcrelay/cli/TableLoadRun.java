@@ -26,12 +26,16 @@ final class TableLoadRun {
   /** The exit code of a load stopped by a signal before the end. */
   static final int STOPPED = 130;
 
-  /** The exit code of a load that ended so: 0 done, 1 failed (short), 130 stopped. */
+  /**
+   * The exit code of a load that ended so: 0 done, 1 failed (short), 2 refused before it began, 130
+   * stopped.
+   */
   static int exitCode(SnapshotLoad.Status status) {
     return switch (status) {
       case DONE -> 0;
       case FAILED -> 1;
       case STOPPED -> STOPPED;
+      case REFUSED -> 2;
     };
   }
 

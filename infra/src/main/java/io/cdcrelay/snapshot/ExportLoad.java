@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -48,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * the export time ({@link ChangeVersion#ofRead}) so that the stream's later changes win over it.
  * Each data file is recorded in {@code cdc_relay_snapshots} once applied (as a segment of the
  * load), so that the same command resumes with the files not yet done. A line that is not an item
- * is a dead letter; a file that is gone or not whole gzip fails alone, and the load ends short.
+ * is a dead letter; a file that is gone or not whole gzip fails alone, and the load ends short. An
+ * export older than its target table's purge horizon is refused before any row is written.
  */
 public final class ExportLoad {
 
@@ -209,8 +211,22 @@ public final class ExportLoad {
       return new SnapshotLoad.Result(
           SnapshotLoad.Status.STOPPED, 0, "stopped before the table was described");
     }
-    TableName target =
+    TargetTable.Prepared prepared =
         LoadSteps.prepareTarget(config, password, clock, table, settings.tableOptions());
+    TableName target = prepared.name();
+    ChangeVersion version = ChangeVersion.ofRead(manifest.exportTime(), settings.clockSkew());
+    Optional<String> refusal =
+        tooOld(
+            url.location(),
+            manifest.exportTime(),
+            version,
+            target,
+            prepared.binding().purgedBefore(),
+            config.settings().acceptTooOld());
+    if (refusal.isPresent()) {
+      LOG.error("{}", refusal.get());
+      return new SnapshotLoad.Result(SnapshotLoad.Status.REFUSED, 0, refusal.get());
+    }
     int fileCount = manifest.files().size();
     try (SnapshotCursors cursors =
         LoadSteps.openCursors(config, password, stateSchema, url.location(), target, clock)) {
@@ -254,7 +270,6 @@ public final class ExportLoad {
             target,
             load.items());
       }
-      ChangeVersion version = ChangeVersion.ofRead(manifest.exportTime(), settings.clockSkew());
       LOG.info(
           "loading {} (export of {} at {}, {} items in {} files) into {}, rows dated {}",
           url.location(),
@@ -273,6 +288,37 @@ public final class ExportLoad {
           load,
           new SnapshotChanges(table.name(), table.keyNames(), version));
     }
+  }
+
+  /**
+   * Why an export whose rows carry {@code version} cannot be loaded into {@code target}, if it
+   * cannot: its rows are older than the table's purge horizon, so the relay core would refuse every
+   * one as a dead letter {@code too-old} (unless told to accept such changes). One sentence.
+   */
+  static Optional<String> tooOld(
+      String export,
+      Instant exportTime,
+      ChangeVersion version,
+      TableName target,
+      Instant purgedBefore,
+      boolean acceptTooOld) {
+    if (acceptTooOld || purgedBefore == null || !version.createdAt().isBefore(purgedBefore)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "the export "
+            + export
+            + " shows the table at "
+            + exportTime.truncatedTo(ChronoUnit.SECONDS)
+            + ": its rows, dated "
+            + version.createdAt().truncatedTo(ChronoUnit.SECONDS)
+            + ", are older than the purge horizon "
+            + purgedBefore.truncatedTo(ChronoUnit.SECONDS)
+            + " of "
+            + target
+            + ", whose deletes before it left no tombstone, so every row would be a dead letter"
+            + " too-old: take a newer export (ExportTableToPointInTime), or load the table itself"
+            + " with a Scan (relay load 'dynamodb://…')");
   }
 
   private ExportManifest read(S3ExportUrl url) {

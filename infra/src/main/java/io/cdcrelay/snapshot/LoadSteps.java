@@ -17,8 +17,11 @@ final class LoadSteps {
 
   private LoadSteps() {}
 
-  /** Creates, binds and checks the target table of the described DynamoDB table; returns it. */
-  static TableName prepareTarget(
+  /**
+   * Creates, binds and checks the target table of the described DynamoDB table; returns it with its
+   * binding.
+   */
+  static TargetTable.Prepared prepareTarget(
       FunctionConfig config,
       Supplier<String> password,
       Clock clock,

@@ -43,7 +43,9 @@ public final class SnapshotLoad {
     /** Stopped by a signal before the end; the same command resumes it. */
     STOPPED,
     /** A segment could not go on; the same command resumes it once the cause is gone. */
-    FAILED
+    FAILED,
+    /** Refused before any row was written: the summary says why, and what to do instead. */
+    REFUSED
   }
 
   /**
@@ -97,7 +99,7 @@ public final class SnapshotLoad {
       return new Result(Status.STOPPED, 0, "stopped before the table was described");
     }
     TableName target =
-        LoadSteps.prepareTarget(config, password, clock, table, settings.tableOptions());
+        LoadSteps.prepareTarget(config, password, clock, table, settings.tableOptions()).name();
     int segments = settings.source().segments();
     try (SnapshotCursors cursors =
         LoadSteps.openCursors(config, password, stateSchema, table.arn(), target, clock)) {

@@ -33,6 +33,9 @@ public final class TargetTable {
 
   private TargetTable() {}
 
+  /** A target table made ready, with its binding as it was then (its purge horizon, say). */
+  public record Prepared(TableName name, JdbcTarget.Binding binding) {}
+
   /** The target table the changes of {@code dynamoDbTable} go to. */
   public static TableName route(RelaySettings settings, JdbcTarget target, String dynamoDbTable) {
     Route route = settings.routes().route(dynamoDbTable);
@@ -55,9 +58,9 @@ public final class TargetTable {
 
   /**
    * Creates (with {@code clauses}), binds and checks the target table of the described DynamoDB
-   * table; returns it.
+   * table; returns it with its binding.
    */
-  public static TableName prepare(
+  public static Prepared prepare(
       RelaySettings settings,
       JdbcTarget target,
       TargetUrl url,
@@ -114,7 +117,7 @@ public final class TargetTable {
               + " has "
               + table.keys());
     }
-    return name;
+    return new Prepared(name, binding);
   }
 
   private static void createWithClauses(

@@ -3,6 +3,7 @@ package io.cdcrelay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.change.ChangeVersion;
+import io.cdcrelay.sink.StateSql;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.snapshot.DynamoDbEmulator;
 import io.cdcrelay.snapshot.S3ExportFixture;
@@ -11,6 +12,7 @@ import io.cdcrelay.testing.TableRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -234,6 +236,63 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
     assertThat(resumed.output())
         .contains("after line " + appliedBefore + " (" + appliedBefore + " items applied before)")
         .contains((500 - appliedBefore) + " items in this run");
+    assertLoaded(items, "id");
+  }
+
+  @Test
+  void anExportOlderThanItsTablesPurgeHorizonIsRefusedBeforeAnyRowIsWritten() throws Exception {
+    // The table is loaded and bound; the stream relay then moved its purge horizon to 8 days
+    // before its newest change. An export of 10 days ago would be dead letters too-old, every row.
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "o", 10);
+    S3ExportFixture.Export recent =
+        s3.write(
+            "p", exportId, source, exportTime, S3ExportFixture.roundRobin(items.subList(0, 4), 1));
+    Run loaded = run("load", s3.url(recent.folder(), ""), target());
+    assertThat(loaded.exitCode()).as(loaded.output()).isZero();
+    Instant horizon = Instant.now().minus(8, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+    TableName bindings = new TableName(table.schema(), StateSql.TABLES);
+    try (Connection c = database().connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE "
+                    + bindings.quoted()
+                    + " SET \"purged_before\" = ? WHERE \"target_table\" = ?")) {
+      s.setTimestamp(1, Timestamp.from(horizon));
+      s.setString(2, table.toString());
+      assertThat(s.executeUpdate()).as("binding rows").isEqualTo(1);
+    }
+    Instant tenDaysAgo = Instant.now().minus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+    S3ExportFixture.Export old =
+        s3.write("p", exportId + "-old", source, tenDaysAgo, S3ExportFixture.roundRobin(items, 2));
+
+    Run refused = run("load", s3.url(old.folder(), ""), target());
+
+    assertThat(refused.exitCode()).as(refused.output()).isEqualTo(2);
+    assertThat(refused.output())
+        .contains(
+            "the export s3://"
+                + S3ExportFixture.BUCKET
+                + "/"
+                + old.folder()
+                + " shows the table at "
+                + tenDaysAgo
+                + ": its rows, dated "
+                + tenDaysAgo.minusSeconds(5)
+                + ", are older than the purge horizon "
+                + horizon
+                + " of "
+                + table)
+        .contains("take a newer export (ExportTableToPointInTime)")
+        .contains("relay load 'dynamodb://")
+        .doesNotContain("dead-lettered");
+    assertThat(TableRows.count(database(), table)).isEqualTo(4);
+    // A newer export is loaded as ever.
+    S3ExportFixture.Export newer =
+        s3.write("p", exportId + "-new", source, exportTime, S3ExportFixture.roundRobin(items, 2));
+    Run again = run("load", s3.url(newer.folder(), ""), target());
+    assertThat(again.exitCode()).as(again.output()).isZero();
+    assertThat(again.output()).contains("; 0 dead-lettered");
     assertLoaded(items, "id");
   }
 

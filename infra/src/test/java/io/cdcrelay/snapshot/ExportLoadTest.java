@@ -78,4 +78,26 @@ class ExportLoadTest {
     assertThat(ExportLoad.linesApplied(java.util.Optional.of("line:x"))).isZero();
     assertThat(ExportLoad.linesApplied(java.util.Optional.of("{\"id\":{\"S\":\"a\"}}"))).isZero();
   }
+
+  @Test
+  void anExportOlderThanThePurgeHorizonIsRefusedUnlessTooOldChangesAreAccepted() {
+    Instant exportTime = Instant.parse("2026-01-01T00:00:00Z");
+    ChangeVersion version = ChangeVersion.ofRead(exportTime, Duration.ofSeconds(5));
+    io.cdcrelay.sink.TableName target = new io.cdcrelay.sink.TableName("doc", "orders");
+    String export = "s3://b/p/AWSDynamoDB/x/";
+    assertThat(ExportLoad.tooOld(export, exportTime, version, target, null, false)).isEmpty();
+    assertThat(ExportLoad.tooOld(export, exportTime, version, target, version.createdAt(), false))
+        .as("rows dated at the horizon are not too old")
+        .isEmpty();
+    Instant horizon = Instant.parse("2026-01-03T00:00:00Z");
+    assertThat(ExportLoad.tooOld(export, exportTime, version, target, horizon, true)).isEmpty();
+    assertThat(ExportLoad.tooOld(export, exportTime, version, target, horizon, false))
+        .hasValue(
+            "the export s3://b/p/AWSDynamoDB/x/ shows the table at 2026-01-01T00:00:00Z: its rows,"
+                + " dated 2025-12-31T23:59:55Z, are older than the purge horizon"
+                + " 2026-01-03T00:00:00Z of doc.orders, whose deletes before it left no tombstone,"
+                + " so every row would be a dead letter too-old: take a newer export"
+                + " (ExportTableToPointInTime), or load the table itself with a Scan (relay load"
+                + " 'dynamodb://…')");
+  }
 }

@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.PushbackInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -637,8 +638,7 @@ public final class ExportLoad {
     try (InputStream raw = files.open(key);
         BufferedReader reader =
             new BufferedReader(
-                new InputStreamReader(new GZIPInputStream(raw, 1 << 16), StandardCharsets.UTF_8),
-                1 << 16)) {
+                new InputStreamReader(gunzip(raw), StandardCharsets.UTF_8), 1 << 16)) {
       List<Decoded> batch = new ArrayList<>(batchSize);
       long batchBytes = 0;
       String text;
@@ -683,6 +683,41 @@ public final class ExportLoad {
     } catch (IOException e) {
       throw new SourceReadException(
           "reading " + where + " failed after line " + line + ": " + e.getMessage(), true, e);
+    }
+  }
+
+  /**
+   * A data file's bytes decompressed, every gzip member of it. On Java 17 and 21, {@link
+   * GZIPInputStream} looks for a member after the first only when the stream's {@code available()}
+   * is above 0 or more than 26 bytes are left in its buffer (JDK-7036144, fixed in Java 23): from
+   * S3, where nothing may have arrived yet, it ended a file of several members after the first.
+   */
+  static InputStream gunzip(InputStream raw) throws IOException {
+    return new GZIPInputStream(new Lookahead(raw), 1 << 16);
+  }
+
+  /**
+   * A stream whose {@code available()} is above 0 whenever a byte follows: when the stream it reads
+   * says 0, it reads one byte ahead (waiting for it) and keeps it for the next read.
+   */
+  private static final class Lookahead extends PushbackInputStream {
+
+    Lookahead(InputStream in) {
+      super(in, 1);
+    }
+
+    @Override
+    public int available() throws IOException {
+      int available = super.available();
+      if (available > 0) {
+        return available;
+      }
+      int next = read();
+      if (next < 0) {
+        return 0;
+      }
+      unread(next);
+      return 1;
     }
   }
 

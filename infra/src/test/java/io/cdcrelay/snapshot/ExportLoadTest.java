@@ -100,4 +100,53 @@ class ExportLoadTest {
                 + " (ExportTableToPointInTime), or load the table itself with a Scan (relay load"
                 + " 'dynamodb://…')");
   }
+
+  @Test
+  void everyGzipMemberIsReadFromAStreamThatSaysNothingIsAvailable() throws Exception {
+    // Two members, as a data file may hold them, arriving as from the network: a read ends at the
+    // members' boundary, and available() says 0 until more bytes have arrived.
+    java.util.Deque<byte[]> members =
+        new java.util.ArrayDeque<>(
+            List.of(
+                S3ExportFixture.gzip("{\"Item\":1}\n{\"Item\":2}\n"),
+                S3ExportFixture.gzip("{\"Item\":3}\n")));
+    java.io.InputStream network =
+        new java.io.InputStream() {
+          private int at;
+
+          @Override
+          public int read() {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) {
+            if (members.isEmpty()) {
+              return -1;
+            }
+            byte[] member = members.peek();
+            int n = Math.min(len, member.length - at);
+            System.arraycopy(member, at, b, off, n);
+            at += n;
+            if (at == member.length) {
+              members.pop();
+              at = 0;
+            }
+            return n;
+          }
+
+          @Override
+          public int available() {
+            return 0;
+          }
+        };
+
+    try (java.io.BufferedReader lines =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                ExportLoad.gunzip(network), java.nio.charset.StandardCharsets.UTF_8))) {
+      assertThat(lines.lines()).containsExactly("{\"Item\":1}", "{\"Item\":2}", "{\"Item\":3}");
+    }
+  }
 }

@@ -36,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
@@ -488,6 +489,9 @@ public final class ExportLoad {
     throw new IllegalStateException("no cursor of data file " + index);
   }
 
+  /** A file's read that has not failed since it last got further. */
+  private static final long NOT_FAILING = Long.MIN_VALUE;
+
   /** The prefix of a cursor that says how many lines of a data file are applied. */
   static final String LINE_CURSOR = "line:";
 
@@ -526,12 +530,24 @@ public final class ExportLoad {
     if (skip > 0) {
       LOG.info("resuming {} after line {} ({} items applied before)", where, skip, position[1]);
     }
+    // A failing read is retried for giveUpAfter from its first failure since the file last got
+    // further, not from the file's start: a connection dropped once a large file had been read for
+    // longer than that would fail the file at once.
+    long[] failingSince = {NOT_FAILING};
+    BooleanSupplier expired =
+        () -> {
+          long now = System.nanoTime();
+          if (failingSince[0] == NOT_FAILING) {
+            failingSince[0] = now;
+          }
+          return now - failingSince[0] >= settings.giveUpAfter().toNanos();
+        };
     try {
       Optional<Boolean> read =
           Retry.untilStopped(
               readersStop,
               backoff(),
-              Retry.after(settings.giveUpAfter()),
+              expired,
               e -> e instanceof SourceReadException failed && failed.retryable(),
               (e, pause) ->
                   LOG.warn("{}; reading it again in {} ms", e.getMessage(), pause.toMillis()),
@@ -547,14 +563,16 @@ public final class ExportLoad {
                     where,
                     items,
                     position,
-                    (line, applied) ->
-                        retrying(
-                                "recording the position in " + where,
-                                () -> {
-                                  cursors.advance(load, index, LINE_CURSOR + line, applied);
-                                  return Boolean.TRUE;
-                                })
-                            .isPresent());
+                    (line, applied) -> {
+                      failingSince[0] = NOT_FAILING;
+                      return retrying(
+                              "recording the position in " + where,
+                              () -> {
+                                cursors.advance(load, index, LINE_CURSOR + line, applied);
+                                return Boolean.TRUE;
+                              })
+                          .isPresent();
+                    });
               });
       if (read.isEmpty() || !read.get()) {
         return new FileOutcome(index, key, FileStatus.STOPPED, items[0], Optional.empty());

@@ -1,6 +1,8 @@
 package io.cdcrelay.snapshot;
 
 import io.cdcrelay.source.S3ExportUrl;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,12 +13,14 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * Reads the objects of an export's folder over the AWS SDK's S3 client: the region, a custom
@@ -74,12 +78,66 @@ public final class S3ExportFiles implements AutoCloseable {
     }
   }
 
-  /** The object as a stream, for a data file; the caller closes it. */
+  /**
+   * The object as a stream, for a data file; the caller closes it. A body that ends before its
+   * {@code Content-Length} fails the read with an {@link IOException} (a dropped connection, to be
+   * read again): the SDK's URL-connection client ends such a body as if it were whole.
+   */
   public InputStream open(String key) {
+    ResponseInputStream<GetObjectResponse> body;
     try {
-      return client.getObject(r -> r.bucket(url.bucket()).key(key));
+      body = client.getObject(r -> r.bucket(url.bucket()).key(key));
     } catch (SdkException e) {
       throw failure(key, e);
+    }
+    Long length = body.response().contentLength();
+    return length == null ? body : new WholeBody(body, length);
+  }
+
+  /** A body read to its end only once it has given all its bytes. */
+  private static final class WholeBody extends FilterInputStream {
+
+    private final long length;
+    private long read;
+
+    WholeBody(InputStream in, long length) {
+      super(in);
+      this.length = length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      return counted(super.read(), 1);
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      return counted(n, n);
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long skipped = super.skip(n);
+      read += skipped;
+      return skipped;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
+
+    private int counted(int result, int bytes) throws IOException {
+      if (result < 0) {
+        if (read < length) {
+          throw new IOException(
+              "the connection ended after " + read + " of the object's " + length + " bytes");
+        }
+        return result;
+      }
+      read += bytes;
+      return result;
     }
   }
 

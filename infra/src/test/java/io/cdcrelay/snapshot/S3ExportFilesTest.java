@@ -142,4 +142,29 @@ class S3ExportFilesTest {
         .isTrue();
     assertThat(files.failure("k", answer(400, "InvalidRequest")).retryable()).isFalse();
   }
+
+  @Test
+  void aBodyCutShortFailsItsReadInsteadOfEndingAsIfItWereWhole() throws Exception {
+    // The SDK's URL-connection client ends a body cut short (the whole Content-Length sent, the
+    // connection closed half-way) without an error: the read must fail, to be read again.
+    String key = "p/AWSDynamoDB/x/data/a.json.gz";
+    byte[] object = new byte[10_000];
+    new java.util.Random(7).nextBytes(object);
+    try (CuttingS3Server s3 = new CuttingS3Server("my-exports", java.util.Map.of(key, object));
+        S3ExportFiles cutting =
+            S3ExportFiles.from(
+                S3ExportUrl.parse(
+                    "s3://AKIAEXAMPLEKEY000001:secret@my-exports/p/AWSDynamoDB/x/?endpoint=127.0.0.1:"
+                        + s3.port()))) {
+      s3.cut(key, 1);
+      try (java.io.InputStream cut = cutting.open(key)) {
+        org.assertj.core.api.Assertions.assertThatThrownBy(cut::readAllBytes)
+            .isExactlyInstanceOf(java.io.IOException.class)
+            .hasMessage("the connection ended after 5000 of the object's 10000 bytes");
+      }
+      try (java.io.InputStream whole = cutting.open(key)) {
+        assertThat(whole.readAllBytes()).isEqualTo(object);
+      }
+    }
+  }
 }

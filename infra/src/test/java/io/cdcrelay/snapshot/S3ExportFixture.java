@@ -8,6 +8,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
@@ -61,16 +62,34 @@ public final class S3ExportFixture implements AutoCloseable {
    */
   public Export write(
       String prefix, String exportId, String table, Instant exportTime, List<List<String>> files) {
+    Map<String, byte[]> objects = objects(prefix, exportId, table, exportTime, files);
+    objects.forEach(this::put);
+    return export(prefix, exportId, objects);
+  }
+
+  /** The folder and data files of an export's objects, as {@link #objects} makes them. */
+  public static Export export(String prefix, String exportId, Map<String, byte[]> objects) {
+    String folder = prefix + "/AWSDynamoDB/" + exportId + "/";
+    return new Export(
+        folder, objects.keySet().stream().filter(k -> k.startsWith(folder + "data/")).toList());
+  }
+
+  /**
+   * The objects of an export of {@code table} whose data files hold {@code files} (each a list of
+   * lines: items as {@link #line}, or anything else), by key, the data files first, the manifests
+   * last (as the export writes them).
+   */
+  public static Map<String, byte[]> objects(
+      String prefix, String exportId, String table, Instant exportTime, List<List<String>> files) {
+    Map<String, byte[]> objects = new LinkedHashMap<>();
     String folder = prefix + "/AWSDynamoDB/" + exportId + "/";
     String tableArn = "arn:aws:dynamodb:us-east-1:123456789012:table/" + table;
-    List<String> keys = new ArrayList<>();
     StringBuilder manifestFiles = new StringBuilder();
     long total = 0;
     for (int i = 0; i < files.size(); i++) {
       String key = folder + "data/" + exportId.substring(0, 8) + "-part" + i + ".json.gz";
       byte[] data = gzip(String.join("\n", files.get(i)) + (files.get(i).isEmpty() ? "" : "\n"));
-      put(key, data);
-      keys.add(key);
+      objects.put(key, data);
       long count = files.get(i).stream().filter(l -> l.startsWith("{\"Item\":")).count();
       total += count;
       manifestFiles
@@ -81,8 +100,9 @@ public final class S3ExportFixture implements AutoCloseable {
           .append(key)
           .append("\"}\n");
     }
-    put(folder + "_started", new byte[0]);
-    put(folder + "manifest-files.json", manifestFiles.toString().getBytes(StandardCharsets.UTF_8));
+    objects.put(folder + "_started", new byte[0]);
+    objects.put(
+        folder + "manifest-files.json", manifestFiles.toString().getBytes(StandardCharsets.UTF_8));
     String summary =
         "{\"version\":\"2020-06-30\",\"exportArn\":\""
             + tableArn
@@ -105,8 +125,8 @@ public final class S3ExportFixture implements AutoCloseable {
             + "manifest-files.json\",\"billedSizeBytes\":0,\"itemCount\":"
             + total
             + ",\"outputFormat\":\"DYNAMODB_JSON\",\"exportType\":\"FULL_EXPORT\"}";
-    put(folder + "manifest-summary.json", summary.getBytes(StandardCharsets.UTF_8));
-    return new Export(folder, keys);
+    objects.put(folder + "manifest-summary.json", summary.getBytes(StandardCharsets.UTF_8));
+    return objects;
   }
 
   /** The export lines of items split into {@code files} data files, round robin. */

@@ -202,6 +202,10 @@ final class LoadCommand implements Callable<Integer> {
           export = S3ExportUrl.parse(source);
         } else if (FileSource.isFile(source)) {
           file = FileSource.parse(source);
+        } else if (source.trim().startsWith(SourceUrl.SCHEME + "://")
+            && FileSource.ofStreamUrl(source).isPresent()) {
+          // The reference tool's way to replay a dump: a stream URL whose path is a file.
+          file = FileSource.ofStreamUrl(source).get();
         } else {
           stream = SourceUrl.parse(source);
         }

@@ -25,6 +25,44 @@ public record FileSource(Path path, int batchSize) {
     return s.startsWith("file:") || !s.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*");
   }
 
+  /**
+   * The dump a {@code kinesis+dynamodb+cdc://} URL names, as the reference tool reads it: when the
+   * URL's path is an existing file ({@code kinesis+dynamodb+cdc:///data/dump.ndjson}), that file,
+   * whatever the host; a path that exists but is not a file is an error; else empty (a stream). The
+   * URL's {@code batch-size} applies; its other options are the stream's, and ignored.
+   */
+  public static java.util.Optional<FileSource> ofStreamUrl(String source) {
+    URI uri;
+    try {
+      uri = new URI(source.trim());
+    } catch (URISyntaxException e) {
+      return java.util.Optional.empty(); // Not a URL: the stream's parser says why.
+    }
+    String rawPath = uri.getRawPath();
+    if (rawPath == null || rawPath.length() < 2) {
+      return java.util.Optional.empty();
+    }
+    Path path = Path.of(UrlQuery.decode(rawPath));
+    if (!java.nio.file.Files.exists(path)) {
+      return java.util.Optional.empty();
+    }
+    if (!java.nio.file.Files.isRegularFile(path)) {
+      throw new BadSourceUrlException(
+          "the source URL's path " + path + " exists but is not a file");
+    }
+    Map<String, String> options;
+    try {
+      options = UrlQuery.parse(uri.getRawQuery());
+    } catch (IllegalArgumentException e) {
+      throw new BadSourceUrlException(e.getMessage());
+    }
+    int batchSize =
+        options.containsKey("batch-size")
+            ? UrlOptions.integer(options, "batch-size", 1, 10_000)
+            : DEFAULT_BATCH_SIZE;
+    return java.util.Optional.of(new FileSource(path, batchSize));
+  }
+
   /** Parses a path or {@code file://} URL; the message of a failure names the bad part. */
   public static FileSource parse(String source) {
     String s = source.trim();

@@ -546,6 +546,33 @@ abstract class LocalRelayContract {
   }
 
   @Test
+  void aStreamUrlWhosePathIsADumpReplaysItAsTheReferenceToolDoes(@TempDir Path dir)
+      throws Exception {
+    SourceItems items = new SourceItems();
+    items.insert("d0", 0).insert("d1", 1).modify("d1", 7).remove("d0");
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<String, byte[]> record : items.take()) {
+      lines.add(new String(record.getValue(), StandardCharsets.UTF_8));
+    }
+    Path file = dir.resolve("dump.ndjson");
+    Files.write(file, lines, StandardCharsets.UTF_8);
+
+    Run run =
+        load(
+            "load",
+            "kinesis+dynamodb+cdc://" + file.toAbsolutePath() + "?batch-size=2",
+            target(),
+            "--state-schema",
+            table.table() + "_state");
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(live()).isEqualTo(items.expected());
+    Run directory = load("load", "kinesis+dynamodb+cdc://" + dir.toAbsolutePath(), target());
+    assertThat(directory.exitCode()).as(directory.output()).isEqualTo(2);
+    assertThat(directory.output()).contains("exists but is not a file");
+  }
+
+  @Test
   void theTargetGoingAwayMidStreamIsRetriedWithBackoffNothingLostNothingSkipped() throws Exception {
     kinesis.createStream(stream, 1);
     SourceItems items = SourceItems.mixed("u", 10);

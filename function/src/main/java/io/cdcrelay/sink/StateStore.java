@@ -161,9 +161,14 @@ final class StateStore {
 
   /** Every status row, by target table, source and shard. */
   List<Target.Status> status() {
-    session.connectState();
+    // Read only: a monitoring user may SELECT and nothing else, and a first look at a database
+    // no relay has written yet must not create the state tables in it.
+    session.connect();
     List<Target.Status> rows = new java.util.ArrayList<>();
     try {
+      if (!session.tableExists(session.state().status())) {
+        return rows;
+      }
       // Not a primary-key lookup: CrateDB sees only refreshed rows.
       session.refresh(session.state().status());
       try (Statement statement = session.connection().createStatement();

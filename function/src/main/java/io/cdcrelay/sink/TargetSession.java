@@ -226,6 +226,20 @@ final class TargetSession {
   }
 
   /** Makes every write to the table visible to queries (CrateDB's REFRESH); nothing elsewhere. */
+  /** Whether the table exists, read from {@code information_schema} (no privilege on it needed). */
+  boolean tableExists(TableName table) throws SQLException {
+    try (java.sql.PreparedStatement query =
+        connection()
+            .prepareStatement(
+                "SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
+      query.setString(1, table.schema());
+      query.setString(2, table.table());
+      try (ResultSet rs = query.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
   void refresh(TableName table) throws SQLException {
     java.util.Optional<String> refresh = sql().refresh(table);
     if (refresh.isPresent()) {

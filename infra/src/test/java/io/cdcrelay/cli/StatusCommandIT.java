@@ -92,6 +92,7 @@ class StatusCommandIT {
   void printsEachSourceShardAndTableWithItsPositionLagAndCounts() throws Exception {
     assertThat(run(0, target(), "--state-schema", stateSchema))
         .contains("no status yet: no batch has been applied with this state schema");
+    assertThat(schemaExists(stateSchema)).as("a status read creates nothing").isFalse();
 
     try (Relay relay = relay(table, stateSchema)) {
       relay.apply(
@@ -148,6 +149,48 @@ class StatusCommandIT {
             "--state-schema",
             schema);
     assertThat(all).contains(table + " ", other.toString());
+  }
+
+  @Test
+  void aUserWhoMayOnlyReadTheStatusTableGetsIt() throws Exception {
+    String reader = "status_reader_" + pid;
+    String schema = "status_ro_" + pid;
+    try (Relay relay = relay(table, schema)) {
+      relay.apply(List.of(record(1, upsert("INSERT", "a", 1_720_000_000_000_000L, ""))), STREAM);
+    }
+    try (java.sql.Connection c = postgres.connect();
+        java.sql.Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE " + reader + " LOGIN");
+      s.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + reader);
+      s.execute("GRANT SELECT ON " + schema + ".cdc_relay_status TO " + reader);
+    }
+
+    String text =
+        run(
+            0,
+            "postgresql://"
+                + reader
+                + "@"
+                + postgres.host()
+                + ":"
+                + postgres.port()
+                + "/postgres/"
+                + table.table(),
+            "--state-schema",
+            schema);
+
+    assertThat(text).contains(table + " ").contains(STREAM);
+  }
+
+  private boolean schemaExists(String schema) throws Exception {
+    try (java.sql.Connection c = postgres.connect();
+        java.sql.PreparedStatement q =
+            c.prepareStatement("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?")) {
+      q.setString(1, schema);
+      try (java.sql.ResultSet rs = q.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   @Test

@@ -12,18 +12,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local relay's counters (records read, applied, dead-lettered; the lag behind the stream head
- * per shard) and their display: a live line redrawn on a terminal, a plain log line every ten
- * seconds otherwise.
+ * The local relay's counters (records read, applied, dead-lettered; the lag: the furthest a shard
+ * is behind its stream's head, or the age of the changes being applied if greater) and their
+ * display: a live line redrawn on a terminal, a plain log line every ten seconds otherwise.
  */
 public final class RelayProgress implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RelayProgress.class);
+  private static final long RECENT_MILLIS = 10_000;
 
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private final Map<String, Long> lagMillis = new ConcurrentHashMap<>();
+  // The age of the oldest record of the last applied batch, and when it was applied: the lag of a
+  // stream that reports none (DynamoDB Streams), and of records read but still waiting to apply.
+  private volatile long lastBatchAgeMillis;
+  private volatile long lastBatchAtMillis = Long.MIN_VALUE;
   private final Consumer<String> log;
   private final Clock clock;
   private final long startedMillis;
@@ -51,6 +56,8 @@ public final class RelayProgress implements AutoCloseable {
 
   /** Counts a batch once it is applied. */
   public void batchApplied(BatchResult result) {
+    lastBatchAgeMillis = result.oldestRecordAge().toMillis();
+    lastBatchAtMillis = clock.millis();
     received.addAndGet(result.received());
     applied.addAndGet(result.received() - result.deadLettered());
     deadLettered.addAndGet(result.deadLettered());
@@ -79,7 +86,11 @@ public final class RelayProgress implements AutoCloseable {
   /** The progress as one line. */
   public String line() {
     double seconds = Math.max(0.001, (clock.millis() - startedMillis) / 1e3);
-    long lag = lagMillis.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    long behindHead = lagMillis.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    // A batch applied within the last ten seconds tells how old the changes being applied are;
+    // older than that, the relay has had nothing to apply.
+    long applying = clock.millis() - lastBatchAtMillis <= RECENT_MILLIS ? lastBatchAgeMillis : 0;
+    long lag = Math.max(behindHead, applying);
     return String.format(
         Locale.ROOT,
         "%d records, %.0f records/s, %d applied, %d dead-lettered, lag %s",

@@ -61,6 +61,19 @@ class RelayProgressTest {
   }
 
   @Test
+  void withoutAHeadDistanceTheLagIsTheAgeOfTheChangesBeingApplied() {
+    // DynamoDB Streams gives no MillisBehindLatest: a relay 20 hours behind must not say 0 ms.
+    RelayProgress progress = new RelayProgress(null, log::add, clock);
+    progress.batchApplied(batch(10, 0, Duration.ofHours(20)));
+    progress.lag("shardId-00000001", null);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(progress.line()).endsWith("lag 72000.0 s");
+    // Nothing applied for longer than ten seconds: nothing is waiting, the age no longer counts.
+    clock.advance(Duration.ofSeconds(11));
+    assertThat(progress.line()).endsWith("lag 0 ms");
+  }
+
+  @Test
   void offATerminalProgressIsAPlainLogLineAndNothingIsDrawn() {
     RelayProgress progress = new RelayProgress(null, log::add, clock);
 
@@ -106,12 +119,16 @@ class RelayProgressTest {
 
     String drawn = screen.toString(StandardCharsets.UTF_8);
     assertThat(drawn).startsWith(CLEAR + "3 records, ").endsWith(CLEAR);
-    assertThat(drawn).contains("3 applied, 0 dead-lettered, lag 0 ms");
+    assertThat(drawn).contains("3 applied, 0 dead-lettered, lag 100 ms");
     assertThat(log).singleElement().asString().startsWith("done: 3 records, ");
   }
 
   /** A batch of {@code received} records of which {@code deadLettered} were set aside. */
   private static BatchResult batch(int received, int deadLettered) {
+    return batch(received, deadLettered, Duration.ofMillis(100));
+  }
+
+  private static BatchResult batch(int received, int deadLettered, Duration oldestRecordAge) {
     return new BatchResult(
         received,
         received - deadLettered,
@@ -123,7 +140,7 @@ class RelayProgressTest {
         0,
         0,
         Duration.ofMillis(5),
-        Duration.ofMillis(100),
+        oldestRecordAge,
         Optional.empty(),
         Optional.empty(),
         java.util.List.of());

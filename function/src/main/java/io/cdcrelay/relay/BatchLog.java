@@ -75,11 +75,18 @@ public final class BatchLog {
         functionName == null
             ? List.of(List.of(TABLE))
             : List.of(List.of(TABLE), List.of(FUNCTION_NAME, TABLE));
-    if (result.tables().isEmpty() || received > 0 || deadLettered > 0) {
+    // Skipped records and a failure are the batch's, of no table: on the "-" line and the
+    // total, so that the table lines add up to the total for every count.
+    if (result.tables().isEmpty()
+        || received > 0
+        || deadLettered > 0
+        || result.skipped() > 0
+        || !result.succeeded()) {
       lines.append(
           emfLine(
               new BatchResult.TableCounts("-", received, 0, 0, 0, 0, deadLettered, 0, 0),
               result,
+              true,
               now,
               tableDimensions,
               functionName));
@@ -88,7 +95,7 @@ public final class BatchLog {
       if (lines.length() > 0) {
         lines.append('\n');
       }
-      lines.append(emfLine(table, result, now, tableDimensions, functionName));
+      lines.append(emfLine(table, result, false, now, tableDimensions, functionName));
     }
     if (functionName != null) {
       BatchResult.TableCounts total =
@@ -104,7 +111,7 @@ public final class BatchLog {
               result.stale());
       lines
           .append('\n')
-          .append(emfLine(total, result, now, List.of(List.of(FUNCTION_NAME)), functionName));
+          .append(emfLine(total, result, true, now, List.of(List.of(FUNCTION_NAME)), functionName));
     }
     return lines.toString();
   }
@@ -112,6 +119,7 @@ public final class BatchLog {
   private static String emfLine(
       BatchResult.TableCounts table,
       BatchResult result,
+      boolean batchWide,
       Instant now,
       List<List<String>> dimensionSets,
       String functionName) {
@@ -156,8 +164,8 @@ public final class BatchLog {
       json.writeNumberField("DeadLettered", table.deadLettered());
       json.writeNumberField("Rerouted", table.rerouted());
       json.writeNumberField("Stale", table.stale());
-      json.writeNumberField("Skipped", result.skipped());
-      json.writeNumberField("Failed", result.succeeded() ? 0 : 1);
+      json.writeNumberField("Skipped", batchWide ? result.skipped() : 0);
+      json.writeNumberField("Failed", batchWide && !result.succeeded() ? 1 : 0);
       json.writeNumberField("DurationMs", result.duration().toMillis());
       json.writeNumberField("OldestRecordAgeMs", result.oldestRecordAge().toMillis());
       if (result.failedFrom().isPresent()) {

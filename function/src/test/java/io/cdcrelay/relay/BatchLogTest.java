@@ -89,12 +89,42 @@ class BatchLogTest {
         .at("/_aws/CloudWatchMetrics/0/Metrics")
         .forEach(m -> declared.add(m.get("Name").asText()));
     assertThat(declared).containsAll(BatchLog.COUNTS).contains("DurationMs", "OldestRecordAgeMs");
-    // The table lines add up to the total, so a sum under either dimension set is the same.
-    int deadLettered = 0;
-    for (JsonNode line : lines.subList(0, 3)) {
-      deadLettered += line.get("DeadLettered").asInt();
+    // The table lines add up to the total for every count, so a sum under either dimension set
+    // is the same (Skipped and Failed are the batch's: on the "-" line, not on each table's).
+    for (String count : BatchLog.COUNTS) {
+      int sum = 0;
+      for (JsonNode line : lines.subList(0, 3)) {
+        sum += line.get(count).asInt();
+      }
+      assertThat(sum).as(count).isEqualTo(total.get(count).asInt());
     }
-    assertThat(deadLettered).isEqualTo(total.get("DeadLettered").asInt());
+  }
+
+  @Test
+  void aFailedBatchCountsOneFailureUnderEitherDimensionSet() throws Exception {
+    BatchResult failed =
+        new BatchResult(
+            8,
+            3,
+            1,
+            0,
+            1,
+            0,
+            0,
+            1,
+            0,
+            Duration.ofMillis(40),
+            Duration.ofSeconds(90),
+            Optional.of("49656709367126341276"),
+            Optional.of("the database went away"),
+            BATCH.tables());
+    List<JsonNode> lines = lines(BatchLog.emf(failed, NOW, "relay-prod"));
+    int failures = 0;
+    for (JsonNode line : lines.subList(0, lines.size() - 1)) {
+      failures += line.get("Failed").asInt();
+    }
+    assertThat(failures).isEqualTo(1);
+    assertThat(lines.get(lines.size() - 1).get("Failed").asInt()).isEqualTo(1);
   }
 
   @Test

@@ -80,6 +80,28 @@ record AwsUrlParts(
     }
   }
 
+  /**
+   * Fails unless the URL has a host: none at all, or one a URL parser (and so the AWS SDK) does not
+   * take as a host name — an underscore, as docker-compose names its services — is named.
+   */
+  static void requireHost(URI uri) {
+    if (uri.getHost() != null) {
+      return;
+    }
+    String authority = uri.getRawAuthority();
+    String host =
+        authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1).split(":")[0];
+    if (host.isEmpty()) {
+      throw new BadSourceUrlException(
+          "the source URL has no host: use 'aws' or a custom endpoint such as localhost:4566");
+    }
+    throw new BadSourceUrlException(
+        "the source URL's host \""
+            + host
+            + "\" is not a host name (letters, digits, '-' and '.'; no '_', which docker-compose"
+            + " service names may hold: give the container's address or a network alias)");
+  }
+
   /** The region when neither the URL, the environment nor the profile gives one. */
   static final String DEFAULT_REGION = "us-east-1";
 

@@ -80,10 +80,7 @@ public record DynamoDbTableUrl(
     URI uri =
         AwsUrlParts.uri(
             url, SCHEME, SCHEME + "://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE?OPTIONS");
-    if (uri.getHost() == null) {
-      throw new BadSourceUrlException(
-          "the source URL has no host: use 'aws' or a custom endpoint such as localhost:4566");
-    }
+    AwsUrlParts.requireHost(uri);
     AwsUrlParts parts = AwsUrlParts.of(uri);
     Optional<String> accessKey = parts.accessKey();
     Optional<String> secretKey = parts.secretKey();

@@ -130,10 +130,7 @@ public record SourceUrl(
                             + " or "
                             + SourceType.DYNAMODB_STREAM.form()));
     AwsUrlParts.requireWholeCredentials(url, uri);
-    if (uri.getHost() == null) {
-      throw new BadSourceUrlException(
-          "the source URL has no host: use 'aws' or a custom endpoint such as localhost:4566");
-    }
+    AwsUrlParts.requireHost(uri);
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     String stream = UrlQuery.decode(path.startsWith("/") ? path.substring(1) : path);
     if (type == SourceType.DYNAMODB_STREAM) {

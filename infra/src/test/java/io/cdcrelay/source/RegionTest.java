@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +73,28 @@ class RegionTest {
             () -> SourceUrl.parse("dynamodb+cdc://aws/orders", noConfig("AWS_REGION", "Frankfurt")))
         .isInstanceOf(BadSourceUrlException.class)
         .hasMessage("AWS_REGION=Frankfurt is not an AWS region name such as us-east-1");
+  }
+
+  @Test
+  void aHostWithAnUnderscoreIsNamedNotCalledMissing() {
+    for (String url :
+        List.of(
+            "kinesis+dynamodb+cdc://localstack_main:4566/cdc",
+            "dynamodb://localstack_main/orders")) {
+      assertThatThrownBy(
+              () -> {
+                if (url.startsWith("dynamodb:")) {
+                  DynamoDbTableUrl.parse(url, noConfig());
+                } else {
+                  SourceUrl.parse(url, noConfig());
+                }
+              })
+          .as(url)
+          .hasMessageStartingWith(
+              "the source URL's host \"localstack_main\" is not a host name (letters, digits");
+    }
+    assertThatThrownBy(() -> SourceUrl.parse("kinesis+dynamodb+cdc:///cdc", noConfig()))
+        .hasMessageStartingWith("the source URL has no host");
   }
 
   @Test

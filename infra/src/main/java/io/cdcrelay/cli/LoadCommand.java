@@ -434,7 +434,8 @@ final class LoadCommand implements Callable<Integer> {
         return 0;
       } catch (KinesisStream.StreamMissingException
           | DynamoDbStreamReader.StreamUnusableException
-          | StreamRelay.UnknownSequenceNumberException e) {
+          | StreamRelay.UnknownSequenceNumberException
+          | io.cdcrelay.local.RelayLease.HeldException e) {
         err.println(e.getMessage() + ".");
         return 1;
       } catch (ShardReadException | SdkException e) {

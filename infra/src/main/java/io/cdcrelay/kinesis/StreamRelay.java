@@ -1,6 +1,7 @@
 package io.cdcrelay.kinesis;
 
 import io.cdcrelay.local.Checkpoints;
+import io.cdcrelay.local.RelayLease;
 import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.sink.TargetUnavailableException;
@@ -34,6 +35,7 @@ public final class StreamRelay {
   private final ShardReader stream;
   private final ShardWorker.Settings settings;
   private final Checkpoints checkpoints;
+  private final RelayLease lease;
   private final StopSignal stop;
 
   public StreamRelay(
@@ -46,6 +48,7 @@ public final class StreamRelay {
     this.source = source;
     this.stream = stream;
     this.checkpoints = checkpoints;
+    this.lease = new RelayLease(checkpoints, stream.name(), java.time.Clock.systemUTC());
     this.stop = stop;
     this.settings =
         new ShardWorker.Settings(
@@ -75,6 +78,17 @@ public final class StreamRelay {
     Set<String> presentAtStart = new HashSet<>();
     listing.forEach(s -> presentAtStart.add(s.shardId()));
     LOG.info("stream {}: {} shards", stream.name(), listing.size());
+    if (Retry.untilStopped(
+            stop,
+            "the lease of " + stream.name() + " not taken",
+            e -> e instanceof TargetUnavailableException,
+            () -> {
+              lease.acquire();
+              return Boolean.TRUE;
+            })
+        .isEmpty()) {
+      return;
+    }
 
     // The start option is for the first run on a stream only. Once the relay has begun to read
     // it, a shard without a checkpoint is one of which nothing was applied (idle so far, new
@@ -107,6 +121,7 @@ public final class StreamRelay {
     long nextListing = System.nanoTime() + LIST_INTERVAL.toNanos();
     try {
       while (true) {
+        renewLease();
         boolean changed = true;
         while (changed && !stop.isStopped()) {
           changed = false;
@@ -193,9 +208,23 @@ public final class StreamRelay {
         running.remove(result.shardId());
       }
       pool.shutdownNow();
+      try {
+        lease.release();
+      } catch (TargetUnavailableException e) {
+        LOG.warn("the lease of {} not released (it expires by itself): {}", stream.name(), e);
+      }
     }
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  /** Renews the lease when due; a database failure waits for the next turn. */
+  private void renewLease() {
+    try {
+      lease.renewIfDue();
+    } catch (TargetUnavailableException e) {
+      LOG.warn("the lease of {} not renewed, trying again: {}", stream.name(), e.getMessage());
     }
   }
 

@@ -573,6 +573,30 @@ abstract class LocalRelayContract {
   }
 
   @Test
+  void aSecondRelayOfTheSameStreamIsRefusedUntilTheFirstStops() throws Exception {
+    kinesis.createStream(stream, 1);
+    SourceItems items = SourceItems.mixed("l", 5);
+    List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
+    String url = kinesis.url(stream, "idle-sleep=0.1&buffer-time=0.1");
+
+    try (RelayProcess first = RelayProcess.start("load", "table", url, "--target", target())) {
+      awaitLive(items.expected(), first);
+      Run second = load("load", "table", url + "&once=true", "--target", target());
+      assertThat(second.exitCode()).as(second.output()).isEqualTo(1);
+      assertThat(second.output())
+          .contains("another relay (")
+          .contains(") relays stream " + stream + " into this state schema, last seen");
+
+      first.terminate();
+      assertThat(first.exitCode(30)).as(first.output()).isZero();
+    }
+    // Stopped, the first gave the stream up: the next one reads on from its checkpoint.
+    Run next = load("load", "table", url + "&once=true", "--target", target());
+    assertThat(next.exitCode()).as(next.output()).isZero();
+    assertThat(checkpoints()).containsExactly(Map.entry(put.get(0).shardId(), last(put)));
+  }
+
+  @Test
   void theTargetGoingAwayMidStreamIsRetriedWithBackoffNothingLostNothingSkipped() throws Exception {
     kinesis.createStream(stream, 1);
     SourceItems items = SourceItems.mixed("u", 10);
@@ -836,9 +860,10 @@ abstract class LocalRelayContract {
           c.prepareStatement(
               "SELECT shard_id, sequence_number FROM "
                   + checkpoints.quoted()
-                  + " WHERE source LIKE ? AND shard_id <> ?")) {
+                  + " WHERE source LIKE ? AND shard_id NOT LIKE ?")) {
+        // Not the relay's own rows: its first start and its lease, "(started)", "(relay)".
         s.setString(1, "%:stream/" + stream);
-        s.setString(2, io.cdcrelay.local.Checkpoints.STARTED);
+        s.setString(2, "(%");
         try (ResultSet rs = s.executeQuery()) {
           while (rs.next()) {
             result.put(rs.getString(1), rs.getString(2));

@@ -1,0 +1,177 @@
+package io.cdcrelay.local;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Which local relay reads a stream into a state schema, kept among the stream's checkpoints (id
+ * {@link #ID}): its owner and when it last said it still runs. A second relay of the same stream
+ * would read every record again, double the load on stream and database, and could move a
+ * checkpoint back; it is refused while the lease is fresh, and a relay that finds its lease taken
+ * stops. A relay killed without releasing it holds it {@link #EXPIRY} at most, and not at all from
+ * a relay started on the same host once its process is gone.
+ */
+public final class RelayLease {
+
+  /** The id of the lease among the checkpoints: no shard has it. */
+  public static final String ID = "(relay)";
+
+  /** How often the holder says it still runs. */
+  static final Duration RENEWAL = Duration.ofSeconds(10);
+
+  /** How long a lease not renewed keeps another relay out. */
+  public static final Duration EXPIRY = Duration.ofSeconds(35);
+
+  private static final String RELEASED = "released";
+
+  /** Another relay holds the lease. */
+  public static final class HeldException extends RuntimeException {
+    HeldException(String message) {
+      super(message);
+    }
+  }
+
+  private final Checkpoints checkpoints;
+  private final String stream;
+  private final String owner;
+  private final Clock clock;
+  private Instant renewed;
+
+  /**
+   * @param stream the stream's name, for the messages
+   */
+  public RelayLease(Checkpoints checkpoints, String stream, Clock clock) {
+    this(checkpoints, stream, defaultOwner(), clock);
+  }
+
+  RelayLease(Checkpoints checkpoints, String stream, String owner, Clock clock) {
+    this.checkpoints = checkpoints;
+    this.stream = stream;
+    this.owner = owner;
+    this.clock = clock;
+  }
+
+  /** This process: {@code host:pid}, and a random part for two relays of one process. */
+  static String defaultOwner() {
+    // RuntimeMXBean's name is pid@host.
+    String name = ManagementFactory.getRuntimeMXBean().getName();
+    int at = name.indexOf('@');
+    String where = at < 0 ? name : name.substring(at + 1) + ":" + name.substring(0, at);
+    byte[] random = new byte[3];
+    ThreadLocalRandom.current().nextBytes(random);
+    return where.replace(' ', '_') + ":" + HexFormat.of().formatHex(random);
+  }
+
+  /**
+   * Takes the lease.
+   *
+   * @throws HeldException while another relay's lease is fresh
+   */
+  public void acquire() {
+    Optional<Holder> holder = holder();
+    Instant now = clock.instant();
+    if (holder.isPresent()
+        && !holder.get().owner().equals(owner)
+        && fresh(holder.get(), now)
+        && !goneFromThisHost(holder.get().owner())) {
+      throw new HeldException(
+          "another relay ("
+              + holder.get().owner()
+              + ") relays stream "
+              + stream
+              + " into this state schema, last seen "
+              + Duration.between(holder.get().at(), now).toSeconds()
+              + " s ago: stop it first (a relay that was killed holds the stream "
+              + EXPIRY.toSeconds()
+              + " s at most), or give this one another --state-schema");
+    }
+    write(now);
+  }
+
+  /**
+   * Says again that this relay runs, once {@link #RENEWAL} has passed.
+   *
+   * @throws HeldException when another relay has taken the lease meanwhile
+   */
+  public void renewIfDue() {
+    Instant now = clock.instant();
+    if (renewed != null && now.isBefore(renewed.plus(RENEWAL))) {
+      return;
+    }
+    Optional<Holder> holder = holder();
+    if (holder.isPresent() && !holder.get().owner().equals(owner) && !holder.get().released()) {
+      throw new HeldException(
+          "another relay ("
+              + holder.get().owner()
+              + ") took over stream "
+              + stream
+              + ": this one stops, so that one relay reads it");
+    }
+    write(now);
+  }
+
+  /** Gives the lease up, if this relay still holds it. */
+  public void release() {
+    Optional<Holder> holder = holder();
+    if (holder.isPresent() && holder.get().owner().equals(owner)) {
+      checkpoints.write(ID, RELEASED + " " + clock.millis());
+    }
+  }
+
+  /**
+   * Whether {@code holder} ran on this host in a process that is gone: killed ({@code kill -9}), it
+   * left its lease fresh, and the same command run again must not wait for it to expire.
+   */
+  private boolean goneFromThisHost(String holder) {
+    String[] parts = holder.split(":");
+    String[] mine = owner.split(":");
+    if (parts.length < 3 || mine.length < 3 || !parts[0].equals(mine[0])) {
+      return false;
+    }
+    try {
+      return ProcessHandle.of(Long.parseLong(parts[1])).map(p -> !p.isAlive()).orElse(true);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private void write(Instant now) {
+    checkpoints.write(ID, owner + " " + now.toEpochMilli());
+    renewed = now;
+  }
+
+  private static boolean fresh(Holder holder, Instant now) {
+    return !holder.released() && holder.at().plus(EXPIRY).isAfter(now);
+  }
+
+  private Optional<Holder> holder() {
+    return checkpoints.read(ID).flatMap(Holder::parse);
+  }
+
+  /** The lease as stored: who, when; {@code released} once given up. */
+  record Holder(String owner, Instant at) {
+    boolean released() {
+      return owner.equals(RELEASED);
+    }
+
+    static Optional<Holder> parse(String value) {
+      int space = value.lastIndexOf(' ');
+      if (space <= 0) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(
+            new Holder(
+                value.substring(0, space),
+                Instant.ofEpochMilli(Long.parseLong(value.substring(space + 1)))));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+    }
+  }
+}

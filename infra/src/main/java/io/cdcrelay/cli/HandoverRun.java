@@ -1,6 +1,5 @@
 package io.cdcrelay.cli;
 
-import io.cdcrelay.kinesis.KinesisClients;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.Relay;
@@ -21,10 +20,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * {@code relay load table 'kinesis+dynamodb+cdc://…' --snapshot 'dynamodb://…'} (or {@code
@@ -36,8 +31,6 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * stream cannot hold every change since the snapshot's point in time until the relay reads it.
  */
 final class HandoverRun {
-
-  private static final Logger LOG = LoggerFactory.getLogger(HandoverRun.class);
 
   /** The stream relay, run in the foreground; returns its exit code. */
   interface StreamRun {
@@ -158,13 +151,19 @@ final class HandoverRun {
   }
 
   /**
-   * Opens the snapshot, checks that the stream can take over from it, then loads it in a thread
-   * beside the stream relay; the exit code of both.
+   * Opens the snapshot, checks that the stream can take over from it (by {@code facts}, read from
+   * the service that holds it), then loads it in a thread beside the stream relay; the exit code of
+   * both.
    */
-  int run(PrintStream err, SourceUrl stream, Supplier<Snapshot> snapshots, StreamRun relay)
+  int run(
+      PrintStream err,
+      SourceUrl stream,
+      StreamFacts facts,
+      Supplier<Snapshot> snapshots,
+      StreamRun relay)
       throws InterruptedException {
     try (Snapshot snapshot = snapshots.get()) {
-      Optional<String> refusal = snapshot.refusal(stream.stream(), retention(stream));
+      Optional<String> refusal = snapshot.refusal(stream.stream(), facts.retention());
       if (refusal.isPresent()) {
         err.println("Cannot hand over: " + refusal.get() + ".");
         return 2;
@@ -202,24 +201,6 @@ final class HandoverRun {
     } catch (SourceReadException e) {
       err.println(e.getMessage());
       return 1;
-    }
-  }
-
-  /** The stream's retention; Kinesis's default (24 hours) when it cannot be read (yet). */
-  private static Duration retention(SourceUrl stream) {
-    try (KinesisClient kinesis = KinesisClients.from(stream)) {
-      Integer hours =
-          kinesis
-              .describeStreamSummary(r -> r.streamName(stream.stream()))
-              .streamDescriptionSummary()
-              .retentionPeriodHours();
-      return Duration.ofHours(hours == null ? 24 : hours);
-    } catch (SdkException e) {
-      LOG.info(
-          "the retention of stream {} is unknown, taking 24 hours: {}",
-          stream.stream(),
-          e.getMessage());
-      return Duration.ofHours(24);
     }
   }
 }

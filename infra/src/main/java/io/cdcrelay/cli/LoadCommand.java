@@ -370,13 +370,16 @@ final class LoadCommand implements Callable<Integer> {
             ExportLoad.Settings fromExport = exportHandover;
             HandoverRun handover =
                 new HandoverRun(config, password, stateSchema, relays, stop, clock);
-            return handover.run(
-                err,
-                relayed,
-                () -> scan != null ? handover.scan(scan) : handover.export(fromExport),
-                () ->
-                    relayStream(
-                        relayed, config, stateSchema, password, relays, progress, stop, clock));
+            try (AwsClients aws = new AwsClients(relayed)) {
+              return handover.run(
+                  err,
+                  relayed,
+                  StreamFacts.of(relayed, aws::kinesis),
+                  () -> scan != null ? handover.scan(scan) : handover.export(fromExport),
+                  () ->
+                      relayStream(
+                          relayed, config, stateSchema, password, relays, progress, stop, clock));
+            }
           }
           return relayStream(stream, config, stateSchema, password, relays, progress, stop, clock);
         }

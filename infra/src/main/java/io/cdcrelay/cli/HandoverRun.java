@@ -16,7 +16,6 @@ import io.cdcrelay.source.S3ExportUrl;
 import io.cdcrelay.source.SourceUrl;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -41,11 +40,11 @@ final class HandoverRun {
   interface Snapshot extends AutoCloseable {
 
     /**
-     * Why the stream {@code stream}, keeping records {@code retention}, cannot take over from this
+     * Why the stream {@code stream}, of the facts {@code facts}, cannot take over from this
      * snapshot, if it cannot: one sentence. Reads what the decision needs (DescribeTable, the
      * manifests); a failure to read is a {@link SourceReadException}.
      */
-    Optional<String> refusal(String stream, Duration retention);
+    Optional<String> refusal(String stream, StreamFacts facts);
 
     /** Loads the snapshot. */
     SnapshotLoad.Result load() throws InterruptedException;
@@ -83,10 +82,14 @@ final class HandoverRun {
     DynamoDbTableSource source = DynamoDbTableSource.from(settings.source());
     return new Snapshot() {
       @Override
-      public Optional<String> refusal(String stream, Duration retention) {
+      public Optional<String> refusal(String stream, StreamFacts facts) {
         TableDescription table = source.describe();
         return Handover.refusal(
-            stream, retention, table, settings.source().rcu(), settings.source().consistentRead());
+            stream,
+            facts.retention(),
+            table,
+            settings.source().rcu(),
+            settings.source().consistentRead());
       }
 
       @Override
@@ -105,7 +108,7 @@ final class HandoverRun {
 
   /**
    * An export to S3 ({@code s3://…/AWSDynamoDB/EXPORT_ID/}), its manifests read once; refused when
-   * the stream may no longer hold the changes since the export's time.
+   * the stream may no longer hold the changes since the export's time, or was created after it.
    */
   Snapshot export(ExportLoad.Settings settings) {
     S3ExportUrl url = settings.source();
@@ -124,14 +127,15 @@ final class HandoverRun {
             clock);
     return new Snapshot() {
       @Override
-      public Optional<String> refusal(String stream, Duration retention) {
+      public Optional<String> refusal(String stream, StreamFacts facts) {
         // Stopped before the manifests were read: the load says so.
         Optional<ExportManifest> manifest = load.manifest();
         return manifest.flatMap(
             m ->
                 Handover.exportRefusal(
                     stream,
-                    retention,
+                    facts.retention(),
+                    facts.created(),
                     url.location(),
                     m.exportTime(),
                     settings.clockSkew(),
@@ -163,7 +167,7 @@ final class HandoverRun {
       StreamRun relay)
       throws InterruptedException {
     try (Snapshot snapshot = snapshots.get()) {
-      Optional<String> refusal = snapshot.refusal(stream.stream(), facts.retention());
+      Optional<String> refusal = snapshot.refusal(stream.stream(), facts);
       if (refusal.isPresent()) {
         err.println("Cannot hand over: " + refusal.get() + ".");
         return 2;

@@ -374,7 +374,7 @@ final class LoadCommand implements Callable<Integer> {
               return handover.run(
                   err,
                   relayed,
-                  StreamFacts.of(relayed, aws::kinesis),
+                  StreamFacts.of(relayed, aws::kinesis, aws::dynamoDb),
                   () -> scan != null ? handover.scan(scan) : handover.export(fromExport),
                   () ->
                       relayStream(

@@ -3,11 +3,19 @@ package io.cdcrelay.cli;
 import io.cdcrelay.source.SourceType;
 import io.cdcrelay.source.SourceUrl;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 
 /**
  * What a handover needs to know of the stream that takes over from the snapshot, read from the
@@ -25,18 +33,24 @@ interface StreamFacts {
   Duration retention();
 
   /**
+   * When the stream was created, if that can be read: no change made before it is in the stream.
+   */
+  Optional<Instant> created();
+
+  /**
    * The facts of the stream {@code stream} names. A {@code dynamodb+cdc://} URL names a table, and
    * its DynamoDB stream keeps records a fixed time: Kinesis is never asked, as a Kinesis stream
    * that bears the table's name is not that table's stream.
    */
-  static StreamFacts of(SourceUrl stream, Supplier<KinesisClient> kinesis) {
+  static StreamFacts of(
+      SourceUrl stream, Supplier<KinesisClient> kinesis, Supplier<DynamoDbClient> dynamoDb) {
     if (stream.type() == SourceType.DYNAMODB_STREAM) {
-      return () -> DYNAMODB_STREAMS_RETENTION;
+      return new DynamoDbStreamFacts(dynamoDb, stream.stream());
     }
     return new KinesisStreamFacts(kinesis, stream.stream());
   }
 
-  /** A Kinesis data stream's facts, from DescribeStreamSummary. */
+  /** A Kinesis data stream's facts, from one DescribeStreamSummary. */
   final class KinesisStreamFacts implements StreamFacts {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamFacts.class);
@@ -46,6 +60,7 @@ interface StreamFacts {
 
     private final Supplier<KinesisClient> kinesis;
     private final String stream;
+    private Optional<StreamDescriptionSummary> summary;
 
     KinesisStreamFacts(Supplier<KinesisClient> kinesis, String stream) {
       this.kinesis = kinesis;
@@ -54,19 +69,103 @@ interface StreamFacts {
 
     @Override
     public Duration retention() {
+      Optional<Duration> retention =
+          summary().map(StreamDescriptionSummary::retentionPeriodHours).map(Duration::ofHours);
+      if (retention.isEmpty()) {
+        LOG.info("the retention of stream {} is unknown, taking 24 hours", stream);
+      }
+      return retention.orElse(DEFAULT_RETENTION);
+    }
+
+    @Override
+    public Optional<Instant> created() {
+      Optional<Instant> created = summary().map(StreamDescriptionSummary::streamCreationTimestamp);
+      if (created.isEmpty()) {
+        LOG.info("the creation time of stream {} is unknown", stream);
+      }
+      return created;
+    }
+
+    private synchronized Optional<StreamDescriptionSummary> summary() {
+      if (summary == null) {
+        try {
+          summary =
+              Optional.of(
+                  kinesis
+                      .get()
+                      .describeStreamSummary(r -> r.streamName(stream))
+                      .streamDescriptionSummary());
+        } catch (SdkException e) {
+          LOG.info("stream {} cannot be described: {}", stream, e.getMessage());
+          summary = Optional.empty();
+        }
+      }
+      return summary;
+    }
+  }
+
+  /**
+   * A table's DynamoDB stream's facts: its retention is fixed, its creation time is its label (the
+   * last part of its ARN), a UTC time such as {@code 2026-12-01T10:00:00.000}.
+   */
+  final class DynamoDbStreamFacts implements StreamFacts {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamFacts.class);
+
+    private final Supplier<DynamoDbClient> dynamoDb;
+    private final String table;
+
+    DynamoDbStreamFacts(Supplier<DynamoDbClient> dynamoDb, String table) {
+      this.dynamoDb = dynamoDb;
+      this.table = table;
+    }
+
+    @Override
+    public Duration retention() {
+      return DYNAMODB_STREAMS_RETENTION;
+    }
+
+    @Override
+    public Optional<Instant> created() {
+      String label;
       try {
-        Integer hours =
-            kinesis
-                .get()
-                .describeStreamSummary(r -> r.streamName(stream))
-                .streamDescriptionSummary()
-                .retentionPeriodHours();
-        return hours == null ? DEFAULT_RETENTION : Duration.ofHours(hours);
+        TableDescription description =
+            dynamoDb.get().describeTable(r -> r.tableName(table)).table();
+        label = label(description);
       } catch (SdkException e) {
         LOG.info(
-            "the retention of stream {} is unknown, taking 24 hours: {}", stream, e.getMessage());
-        return DEFAULT_RETENTION;
+            "the creation time of the stream of table {} is unknown: {}", table, e.getMessage());
+        return Optional.empty();
       }
+      Optional<Instant> created = labelTime(label);
+      if (created.isEmpty()) {
+        LOG.info(
+            "the creation time of the stream of table {} is unknown: its label is {}",
+            table,
+            label);
+      }
+      return created;
+    }
+
+    /** The UTC time a stream label such as {@code 2026-12-01T10:00:00.000} names, if it is one. */
+    static Optional<Instant> labelTime(String label) {
+      if (label == null) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(LocalDateTime.parse(label).toInstant(ZoneOffset.UTC));
+      } catch (DateTimeParseException e) {
+        return Optional.empty();
+      }
+    }
+
+    /** The latest stream's label, else the last part of its ARN ({@code …/stream/LABEL}). */
+    private static String label(TableDescription table) {
+      if (table.latestStreamLabel() != null) {
+        return table.latestStreamLabel();
+      }
+      String arn = table.latestStreamArn();
+      return arn == null ? null : arn.substring(arn.lastIndexOf('/') + 1);
     }
   }
 }

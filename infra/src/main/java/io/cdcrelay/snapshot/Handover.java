@@ -11,8 +11,9 @@ import java.util.OptionalInt;
  * Whether a stream can take over from a snapshot of its table: the stream must still hold every
  * change made since the snapshot's point in time until the relay has read it. For a Scan, its
  * retention must exceed the snapshot's projected duration (with a margin); for an export to S3, a
- * point in the past, the changes since the export time must not have begun to expire. Pure: from
- * the stream's retention, the table's description or the export's time, and the time now.
+ * point in the past, the changes since the export time must not have begun to expire, and the
+ * stream must have existed at that time. Pure: from the stream's retention and creation time, the
+ * table's description or the export's time, and the time now.
  */
 public final class Handover {
 
@@ -75,12 +76,15 @@ public final class Handover {
   /**
    * Why the stream cannot take over from an export showing the table at {@code exportTime}, if it
    * cannot: its rows are dated {@code exportTime - clockSkew}, so the stream must still hold every
-   * change made since then, with {@link #EXPORT_MARGIN} to spare before the oldest of them expires.
-   * One sentence.
+   * change made since then, with {@link #EXPORT_MARGIN} to spare before the oldest of them expires,
+   * and it must have existed by then: the changes made before it was created were never streamed. A
+   * creation time that could not be read ({@code streamCreated} empty) is not checked. One
+   * sentence.
    */
   public static Optional<String> exportRefusal(
       String stream,
       Duration retention,
+      Optional<Instant> streamCreated,
       String export,
       Instant exportTime,
       Duration clockSkew,
@@ -88,7 +92,23 @@ public final class Handover {
     Instant since = exportTime.minus(clockSkew);
     Instant oldestKept = now.minus(retention).plus(EXPORT_MARGIN);
     if (!since.isBefore(oldestKept)) {
-      return Optional.empty();
+      return streamCreated
+          .filter(created -> created.isAfter(since))
+          .map(
+              created ->
+                  String.format(
+                      Locale.ROOT,
+                      "the export %s shows the table at %s, but the stream %s was created at %s,"
+                          + " after %s (the export time less %s): the changes made in between"
+                          + " were never streamed, so take a new export"
+                          + " (ExportTableToPointInTime), or load the table with --snapshot"
+                          + " 'dynamodb://…'",
+                      export,
+                      exportTime.truncatedTo(ChronoUnit.SECONDS),
+                      stream,
+                      created.truncatedTo(ChronoUnit.SECONDS),
+                      since.truncatedTo(ChronoUnit.SECONDS),
+                      SnapshotSettings.CLOCK_SKEW));
     }
     return Optional.of(
         String.format(

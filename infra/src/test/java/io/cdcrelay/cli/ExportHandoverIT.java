@@ -30,8 +30,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * (dynalite) and mirror each write into kinesis-local; the export of the table at a moment between
  * their writes is written in AWS's layout into moto's S3; they change it further, then the export
  * is loaded beside the stream while other writers change other keys, and {@code relay verify} finds
- * the target equal to the table. An export older than the stream keeps its records is refused
- * before anything is loaded; a folder without an export is named in one sentence.
+ * the target equal to the table. An export older than the stream keeps its records, or taken before
+ * the stream was created, is refused before anything is loaded; a folder without an export is named
+ * in one sentence.
  */
 class ExportHandoverIT extends DynamoDbTableTest {
 
@@ -81,11 +82,15 @@ class ExportHandoverIT extends DynamoDbTableTest {
     dynamo.createTable(source, "id:S", null);
     dynamo.put(source, TestItems.mixed("id", "h", 200));
     kinesis.createStream(stream, 2);
+    // The stream must exist by the export time less CRATEDB_CLOCK_SKEW (5 s), or the handover is
+    // refused: the changes before the stream was created were never streamed.
+    Instant streamCreated = Instant.now();
     MirroredWriters before = new MirroredWriters(dynamo, source, kinesis, stream, "h", 60, 13);
     before.start();
     S3ExportFixture.Export export;
     try {
       awaitWrites(before, 20);
+      awaitTime(streamCreated.plusSeconds(6));
       // The export shows the table at a moment between two writes, as DynamoDB's does.
       Instant exportTime = before.pause();
       try {
@@ -101,10 +106,7 @@ class ExportHandoverIT extends DynamoDbTableTest {
     }
     // The last changes after the export are older than the load's start less CRATEDB_CLOCK_SKEW
     // (5 s): the export's rows must not win over them, as they would if dated by the load's start.
-    Instant lastChange = Instant.now();
-    while (Instant.now().isBefore(lastChange.plusSeconds(6))) {
-      Thread.sleep(50);
-    }
+    awaitTime(Instant.now().plusSeconds(6));
     // Other keys change while the export is loaded beside the stream.
     MirroredWriters during = new MirroredWriters(dynamo, source, kinesis, stream, "w", 30, 17);
     during.start();
@@ -177,6 +179,44 @@ class ExportHandoverIT extends DynamoDbTableTest {
   }
 
   @Test
+  void anExportTakenBeforeTheStreamWasCreatedIsRefused() {
+    // Export first, then the stream: the changes made in between were never streamed.
+    Instant exportTime = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+    kinesis.createStream(stream, 1);
+    S3ExportFixture.Export export =
+        s3.write(
+            "early",
+            exportId,
+            source,
+            exportTime,
+            S3ExportFixture.roundRobin(TestItems.mixed("id", "e", 3), 1));
+    Run run =
+        run(
+            "load",
+            "table",
+            kinesis.url(stream, "once=true"),
+            "--snapshot",
+            s3.url(export.folder(), "key=id:S"),
+            "--target",
+            target());
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
+    assertThat(run.output())
+        .contains(
+            "Cannot hand over: the export s3://"
+                + S3ExportFixture.BUCKET
+                + "/"
+                + export.folder()
+                + " shows the table at "
+                + exportTime
+                + ", but the stream "
+                + stream
+                + " was created at ")
+        .contains("the changes made in between were never streamed, so take a new export")
+        .doesNotContain(DynamoDbEmulator.SECRET_KEY);
+    assertThat(recorded()).as("nothing loaded").isZero();
+  }
+
+  @Test
   void aFolderWithoutAnExportIsNamedInOneSentence() {
     kinesis.createStream(stream, 1);
     String folder = "none/AWSDynamoDB/" + exportId + "/";
@@ -206,6 +246,12 @@ class ExportHandoverIT extends DynamoDbTableTest {
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     dynamo.client().scanPaginator(r -> r.tableName(source)).items().forEach(items::add);
     return items;
+  }
+
+  private static void awaitTime(Instant time) throws InterruptedException {
+    while (Instant.now().isBefore(time)) {
+      Thread.sleep(50);
+    }
   }
 
   private static void awaitWrites(MirroredWriters writers, int count) throws InterruptedException {

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -29,12 +30,16 @@ class HandoverRunTest {
   private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
   private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
 
+  /** The facts of a stream, given. */
+  private record Facts(Duration retention, Optional<Instant> created) implements StreamFacts {}
+
   /** A snapshot that refuses streams keeping less than a day, and records whether it loaded. */
   private static final class DaySnapshot implements HandoverRun.Snapshot {
     final AtomicBoolean loaded = new AtomicBoolean();
 
     @Override
-    public Optional<String> refusal(String stream, Duration retention) {
+    public Optional<String> refusal(String stream, StreamFacts facts) {
+      Duration retention = facts.retention();
       return retention.compareTo(Duration.ofDays(1)) < 0
           ? Optional.of("the stream " + stream + " keeps records " + retention.toHours() + " hours")
           : Optional.empty();
@@ -59,7 +64,7 @@ class HandoverRunTest {
         handover.run(
             err,
             STREAM,
-            () -> Duration.ofHours(12),
+            new Facts(Duration.ofHours(12), Optional.empty()),
             () -> snapshot,
             () -> {
               relayed.set(true);

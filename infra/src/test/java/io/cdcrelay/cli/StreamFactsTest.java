@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.source.SourceUrl;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryRequest;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamSummaryResponse;
@@ -15,7 +22,16 @@ import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 /** The facts of a stream come from the service that holds it, never from a namesake. */
 class StreamFactsTest {
 
-  /** A Kinesis whose every stream keeps records a week, whatever its name; counts its answers. */
+  private static final SourceUrl KINESIS_STREAM =
+      SourceUrl.parse("kinesis+dynamodb+cdc://aws/orders?region=us-east-1");
+  private static final SourceUrl DYNAMODB_STREAM =
+      SourceUrl.parse("dynamodb+cdc://aws/orders?region=us-east-1");
+  private static final Instant KINESIS_CREATED = Instant.parse("2026-11-01T08:00:00Z");
+
+  /**
+   * A Kinesis whose every stream keeps records a week, whatever its name, created on 1 November;
+   * counts its answers.
+   */
   private static final class WeekLongKinesis implements KinesisClient {
     final AtomicInteger asked = new AtomicInteger();
 
@@ -27,6 +43,7 @@ class StreamFactsTest {
               StreamDescriptionSummary.builder()
                   .streamName(r.streamName())
                   .retentionPeriodHours(168)
+                  .streamCreationTimestamp(KINESIS_CREATED)
                   .build())
           .build();
     }
@@ -40,27 +57,53 @@ class StreamFactsTest {
     public void close() {}
   }
 
+  /** A DynamoDB whose every table is described so, or fails when given nothing. */
+  private static Supplier<DynamoDbClient> dynamoDb(TableDescription table) {
+    DynamoDbClient client =
+        new DynamoDbClient() {
+          @Override
+          public DescribeTableResponse describeTable(DescribeTableRequest r) {
+            if (table == null) {
+              throw SdkClientException.create("Unable to execute HTTP request: Connection refused");
+            }
+            return DescribeTableResponse.builder().table(table).build();
+          }
+
+          @Override
+          public String serviceName() {
+            return "dynamodb";
+          }
+
+          @Override
+          public void close() {}
+        };
+    return () -> client;
+  }
+
+  private static final Supplier<DynamoDbClient> NO_DYNAMODB =
+      () -> {
+        throw new AssertionError("DynamoDB asked about a Kinesis stream");
+      };
+
   @Test
   void aTablesDynamoDbStreamKeeps24HoursWhateverAKinesisStreamOfItsNameKeeps() {
     WeekLongKinesis kinesis = new WeekLongKinesis();
-    StreamFacts facts =
-        StreamFacts.of(
-            SourceUrl.parse("dynamodb+cdc://aws/orders?region=us-east-1"), () -> kinesis);
+    StreamFacts facts = StreamFacts.of(DYNAMODB_STREAM, () -> kinesis, dynamoDb(null));
     assertThat(facts.retention()).isEqualTo(Duration.ofHours(24));
     assertThat(kinesis.asked).hasValue(0);
   }
 
   @Test
-  void aKinesisStreamKeepsWhatKinesisSays() {
+  void aKinesisStreamKeepsWhatKinesisSaysAndWasCreatedWhenItSays() {
     WeekLongKinesis kinesis = new WeekLongKinesis();
-    StreamFacts facts =
-        StreamFacts.of(
-            SourceUrl.parse("kinesis+dynamodb+cdc://aws/orders?region=us-east-1"), () -> kinesis);
+    StreamFacts facts = StreamFacts.of(KINESIS_STREAM, () -> kinesis, NO_DYNAMODB);
     assertThat(facts.retention()).isEqualTo(Duration.ofHours(168));
+    assertThat(facts.created()).hasValue(KINESIS_CREATED);
+    assertThat(kinesis.asked).as("described once").hasValue(1);
   }
 
   @Test
-  void aKinesisStreamWhoseRetentionCannotBeReadIsTakenToKeepKinesissDefault() {
+  void aKinesisStreamThatCannotBeDescribedKeepsKinesissDefaultAndItsCreationIsUnknown() {
     KinesisClient unreachable =
         new KinesisClient() {
           @Override
@@ -77,10 +120,57 @@ class StreamFactsTest {
           @Override
           public void close() {}
         };
+    StreamFacts facts = StreamFacts.of(KINESIS_STREAM, () -> unreachable, NO_DYNAMODB);
+    assertThat(facts.retention()).isEqualTo(Duration.ofHours(24));
+    assertThat(facts.created()).isEmpty();
+  }
+
+  @Test
+  void aDynamoDbStreamWasCreatedAtTheUtcTimeOfItsLabel() {
+    WeekLongKinesis kinesis = new WeekLongKinesis();
     StreamFacts facts =
         StreamFacts.of(
-            SourceUrl.parse("kinesis+dynamodb+cdc://aws/orders?region=us-east-1"),
-            () -> unreachable);
-    assertThat(facts.retention()).isEqualTo(Duration.ofHours(24));
+            DYNAMODB_STREAM,
+            () -> kinesis,
+            dynamoDb(
+                TableDescription.builder()
+                    .tableName("orders")
+                    .latestStreamLabel("2026-12-01T10:00:00.000")
+                    .latestStreamArn(
+                        "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/"
+                            + "2026-12-01T10:00:00.000")
+                    .build()));
+    assertThat(facts.created()).hasValue(Instant.parse("2026-12-01T10:00:00Z"));
+    assertThat(kinesis.asked).hasValue(0);
+  }
+
+  @Test
+  void aDynamoDbStreamWithoutALabelIsDatedByItsArnAndMotosMicrosecondsAreRead() {
+    StreamFacts facts =
+        StreamFacts.of(
+            DYNAMODB_STREAM,
+            WeekLongKinesis::new,
+            dynamoDb(
+                TableDescription.builder()
+                    .tableName("orders")
+                    .latestStreamArn(
+                        "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/"
+                            + "2026-12-01T10:00:00.123456")
+                    .build()));
+    assertThat(facts.created()).hasValue(Instant.parse("2026-12-01T10:00:00.123456Z"));
+  }
+
+  @Test
+  void aDynamoDbStreamsCreationIsUnknownWhenTheTableCannotBeDescribedOrHasNoStream() {
+    assertThat(StreamFacts.of(DYNAMODB_STREAM, WeekLongKinesis::new, dynamoDb(null)).created())
+        .isEmpty();
+    assertThat(
+            StreamFacts.of(
+                    DYNAMODB_STREAM,
+                    WeekLongKinesis::new,
+                    dynamoDb(TableDescription.builder().tableName("orders").build()))
+                .created())
+        .isEmpty();
+    assertThat(StreamFacts.DynamoDbStreamFacts.labelTime("latest")).isEqualTo(Optional.empty());
   }
 }

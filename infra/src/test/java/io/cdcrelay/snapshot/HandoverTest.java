@@ -54,7 +54,18 @@ class HandoverTest {
 
   private static Optional<String> exportRefusal(Instant exportTime) {
     return Handover.exportRefusal(
-        "cdc", Duration.ofHours(24), "s3://b/p/AWSDynamoDB/01/", exportTime, SKEW, NOW);
+        "cdc",
+        Duration.ofHours(24),
+        Optional.of(exportTime.minus(Duration.ofDays(30))),
+        "s3://b/p/AWSDynamoDB/01/",
+        exportTime,
+        SKEW,
+        NOW);
+  }
+
+  private static Optional<String> exportRefusal(Instant exportTime, Optional<Instant> created) {
+    return Handover.exportRefusal(
+        "cdc", Duration.ofHours(24), created, "s3://b/p/AWSDynamoDB/01/", exportTime, SKEW, NOW);
   }
 
   @Test
@@ -86,10 +97,36 @@ class HandoverTest {
             Handover.exportRefusal(
                 "cdc",
                 Duration.ofDays(7),
+                Optional.empty(),
                 "s3://b/p/AWSDynamoDB/01/",
                 NOW.minus(Duration.ofDays(2)),
                 SKEW,
                 NOW))
         .isEmpty();
+  }
+
+  @Test
+  void anExportTakenBeforeTheStreamWasCreatedIsRefusedInOneSentence() {
+    // Export first, then the stream: the changes between the two were never streamed.
+    Instant exportTime = NOW.minus(Duration.ofHours(1));
+    assertThat(exportRefusal(exportTime, Optional.of(exportTime.plus(Duration.ofMinutes(10)))))
+        .hasValue(
+            "the export s3://b/p/AWSDynamoDB/01/ shows the table at 2026-11-30T11:00:00Z, but the"
+                + " stream cdc was created at 2026-11-30T11:10:00Z, after 2026-11-30T10:59:55Z (the"
+                + " export time less CRATEDB_CLOCK_SKEW): the changes made in between were never"
+                + " streamed, so take a new export (ExportTableToPointInTime), or load the table"
+                + " with --snapshot 'dynamodb://…'");
+    // The export's rows are dated the skew before its time: the stream must be as old.
+    assertThat(exportRefusal(exportTime, Optional.of(exportTime.minus(SKEW).plusMillis(1))))
+        .isPresent();
+    assertThat(exportRefusal(exportTime, Optional.of(exportTime.minus(SKEW)))).isEmpty();
+  }
+
+  @Test
+  void anExportBesideAStreamOfUnknownCreationTimeIsCheckedForRetentionAlone() {
+    Instant exportTime = NOW.minus(Duration.ofHours(1));
+    assertThat(exportRefusal(exportTime, Optional.empty())).isEmpty();
+    assertThat(exportRefusal(NOW.minus(Duration.ofDays(2)), Optional.empty()))
+        .hasValueSatisfying(s -> assertThat(s).contains("keeps records 24 hours"));
   }
 }

@@ -19,6 +19,8 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code relay load table 'kinesis+dynamodb+cdc://…' --snapshot 'dynamodb://…'} (or {@code
@@ -30,6 +32,8 @@ import java.util.function.Supplier;
  * stream cannot hold every change since the snapshot's point in time until the relay reads it.
  */
 final class HandoverRun {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HandoverRun.class);
 
   /** The stream relay, run in the foreground; returns its exit code. */
   interface StreamRun {
@@ -157,7 +161,9 @@ final class HandoverRun {
   /**
    * Opens the snapshot, checks that the stream can take over from it (by {@code facts}, read from
    * the service that holds it), then loads it in a thread beside the stream relay; the exit code of
-   * both.
+   * both. Each stops the other when it fails: a relay's non-zero code is returned once the load has
+   * stopped; a failed load exits 1 once the relay has stopped. A load that ends done leaves the
+   * relay running.
    */
   int run(
       PrintStream err,
@@ -174,20 +180,44 @@ final class HandoverRun {
       }
       AtomicReference<SnapshotLoad.Result> result = new AtomicReference<>();
       AtomicReference<RuntimeException> failure = new AtomicReference<>();
+      // A load that cannot go on stops the relay at once, saying why now rather than when the
+      // relay stops: a relay left running would hide the failure for ever. The relay checkpoints as
+      // on a signal, so the same command resumes both.
       Thread loader =
           new Thread(
               () -> {
                 try {
-                  result.set(snapshot.load());
+                  SnapshotLoad.Result loaded = snapshot.load();
+                  result.set(loaded);
+                  if (loaded.status() == SnapshotLoad.Status.FAILED
+                      || loaded.status() == SnapshotLoad.Status.REFUSED) {
+                    LOG.error(
+                        "the snapshot load ended {}, stopping the relay: {}",
+                        loaded.status(),
+                        loaded.summary());
+                    stop.stop();
+                  }
                 } catch (RuntimeException e) {
                   failure.set(e);
+                  LOG.error("the snapshot load failed, stopping the relay: {}", e.getMessage());
+                  stop.stop();
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                 }
               },
               "snapshot");
       loader.start();
-      int code = relay.run();
+      int code = 1;
+      try {
+        code = relay.run();
+      } finally {
+        // A relay that failed (a missing stream, a DynamoDB Streams error) stops the load rather
+        // than leaving it to Scan for hours beside no stream; the load keeps its cursors for the
+        // same command to resume.
+        if (code != 0) {
+          stop.stop();
+        }
+      }
       loader.join();
       if (failure.get() != null) {
         throw failure.get();

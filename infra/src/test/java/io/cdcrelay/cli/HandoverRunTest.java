@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.snapshot.SnapshotLoad;
+import io.cdcrelay.snapshot.SourceReadException;
 import io.cdcrelay.source.SourceUrl;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -12,8 +13,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The handover's decisions, with the stream's facts, the snapshot and the relay faked: no AWS, no
@@ -75,5 +78,126 @@ class HandoverRunTest {
         .contains("Cannot hand over: the stream cdc keeps records 12 hours.");
     assertThat(snapshot.loaded).isFalse();
     assertThat(relayed).isFalse();
+  }
+
+  /** A snapshot that takes every stream and loads by {@code load}. */
+  private static HandoverRun.Snapshot loading(Load load) {
+    return new HandoverRun.Snapshot() {
+      @Override
+      public Optional<String> refusal(String stream, StreamFacts facts) {
+        return Optional.empty();
+      }
+
+      @Override
+      public SnapshotLoad.Result load() throws InterruptedException {
+        return load.run();
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** A load's run. */
+  private interface Load {
+    SnapshotLoad.Result run() throws InterruptedException;
+  }
+
+  private static final StreamFacts DAY = new Facts(Duration.ofDays(1), Optional.empty());
+
+  /** Waits until stopped, at most a minute: a load or relay that runs until stopped. */
+  private boolean untilStopped() {
+    return stop.sleep(Duration.ofMinutes(1));
+  }
+
+  @Test
+  @Timeout(30) // unfixed, the relay's failure waited for the whole load
+  void aRelayThatFailsStopsTheLoadAndItsCodeIsReturned() throws InterruptedException {
+    AtomicBoolean loadStopped = new AtomicBoolean();
+    int code =
+        handover.run(
+            err,
+            STREAM,
+            DAY,
+            () ->
+                loading(
+                    () -> {
+                      loadStopped.set(untilStopped());
+                      return new SnapshotLoad.Result(SnapshotLoad.Status.STOPPED, 7, "stopped");
+                    }),
+            () -> 1);
+    assertThat(code).isEqualTo(1);
+    assertThat(loadStopped).as("the load was stopped").isTrue();
+  }
+
+  @Test
+  @Timeout(30) // unfixed, the relay ran on for ever beside the failed load
+  void aFailedLoadStopsTheRelayAndExits1() throws InterruptedException {
+    AtomicBoolean relayStopped = new AtomicBoolean();
+    int code =
+        handover.run(
+            err,
+            STREAM,
+            DAY,
+            () ->
+                loading(
+                    () ->
+                        new SnapshotLoad.Result(
+                            SnapshotLoad.Status.FAILED, 3, "segment 0 failed at key h7")),
+            () -> {
+              relayStopped.set(untilStopped());
+              return 0;
+            });
+    assertThat(code).isEqualTo(1);
+    assertThat(relayStopped).as("the relay was stopped").isTrue();
+  }
+
+  @Test
+  @Timeout(30)
+  void aLoadThatThrowsStopsTheRelayAndExits1() throws InterruptedException {
+    AtomicBoolean relayStopped = new AtomicBoolean();
+    int code =
+        handover.run(
+            err,
+            STREAM,
+            DAY,
+            () ->
+                loading(
+                    () -> {
+                      throw new SourceReadException(
+                          "DynamoDB failed: the security token expired", false, null);
+                    }),
+            () -> {
+              relayStopped.set(untilStopped());
+              return 0;
+            });
+    assertThat(code).isEqualTo(1);
+    assertThat(relayStopped).as("the relay was stopped").isTrue();
+    assertThat(errBytes.toString(StandardCharsets.UTF_8))
+        .contains("DynamoDB failed: the security token expired");
+  }
+
+  @Test
+  @Timeout(30)
+  void aLoadThatEndsDoneLeavesTheRelayRunning() throws InterruptedException {
+    CountDownLatch loaded = new CountDownLatch(1);
+    int code =
+        handover.run(
+            err,
+            STREAM,
+            DAY,
+            () ->
+                loading(
+                    () -> {
+                      loaded.countDown();
+                      return new SnapshotLoad.Result(SnapshotLoad.Status.DONE, 200, "loaded");
+                    }),
+            () -> {
+              // The relay drains the stream (once=true) after the load has ended.
+              loaded.await();
+              return 0;
+            });
+    assertThat(code).isZero();
+    assertThat(stop.isStopped()).as("the relay was left running").isFalse();
   }
 }

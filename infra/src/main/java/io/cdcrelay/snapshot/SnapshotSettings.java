@@ -30,6 +30,10 @@ public record SnapshotSettings(
 
   public static final String CLOCK_SKEW = "CRATEDB_CLOCK_SKEW";
   public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(5);
+
+  /** The least clock skew: a second, the precision of DynamoDB Streams' creation times. */
+  public static final Duration MIN_CLOCK_SKEW = Duration.ofSeconds(1);
+
   public static final Duration DEFAULT_GIVE_UP_AFTER = Duration.ofMinutes(5);
 
   /** The most bytes a write carries, whatever the heap: 16 MB. */
@@ -43,10 +47,7 @@ public record SnapshotSettings(
     if (giveUpAfter.isNegative()) {
       throw new IllegalArgumentException("--give-up-after=" + giveUpAfter + " is negative");
     }
-    if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofHours(1)) > 0) {
-      throw new IllegalArgumentException(
-          CLOCK_SKEW + "=" + clockSkew + " is out of range: 0 to 1 hour");
-    }
+    requireClockSkewInRange(clockSkew.toString(), clockSkew);
     if (writeBytes < 1) {
       throw new IllegalArgumentException("a write carries at least one byte: " + writeBytes);
     }
@@ -105,10 +106,25 @@ public record SnapshotSettings(
       return DEFAULT_CLOCK_SKEW;
     }
     Duration skew = FunctionConfig.parseDuration(CLOCK_SKEW, text);
-    if (skew.isNegative() || skew.compareTo(Duration.ofHours(1)) > 0) {
-      throw new IllegalArgumentException(CLOCK_SKEW + "=" + text + " is out of range: 0 to 1 hour");
-    }
+    requireClockSkewInRange(text, skew);
     return skew;
+  }
+
+  /**
+   * Refuses a clock skew below {@link #MIN_CLOCK_SKEW} or above an hour. DynamoDB Streams dates a
+   * change by its whole second, rounded down ({@code ChangeVersion.ofDynamoDbStreams}): with a skew
+   * under a second, a change made within the second after the read began would sort below the row
+   * read before it, and be lost.
+   */
+  private static void requireClockSkewInRange(String text, Duration skew) {
+    if (skew.compareTo(MIN_CLOCK_SKEW) < 0 || skew.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException(
+          CLOCK_SKEW
+              + "="
+              + text
+              + " is out of range: 1s to 1 hour (at least a second, as DynamoDB Streams dates a"
+              + " change by its whole second)");
+    }
   }
 
   /** {@code --table-options} as given, else {@value TableOptions#VARIABLE}, validated. */

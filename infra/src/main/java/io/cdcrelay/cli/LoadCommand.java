@@ -286,6 +286,16 @@ final class LoadCommand implements Callable<Integer> {
                   + " start=earliest.");
           return 2;
         }
+        // A sequence number may lie past the snapshot's start: what it skips, no one would know.
+        if (stream.start().needsSequenceNumber()) {
+          err.println(
+              "--snapshot needs the stream read from before the snapshot begins: start="
+                  + stream.start().option()
+                  + " may point past the snapshot's start and skip the changes made before it;"
+                  + " use start=earliest (the default), which the relay's checkpoints take over"
+                  + " from where it has them.");
+          return 2;
+        }
         try {
           if (S3ExportUrl.isExportUrl(options.tableLoad.snapshot)) {
             exportHandover =

@@ -86,6 +86,30 @@ class LoadCommandTest {
   }
 
   @Test
+  void aSnapshotBesideAStreamReadFromASequenceNumberIsRefusedSayingWhatToUse() {
+    for (String start : new String[] {"seqno-at", "seqno-after"}) {
+      LocalRelayContract.Run run =
+          LocalRelayContract.load(
+              "load",
+              "table",
+              "kinesis+dynamodb+cdc://aws/stream?start="
+                  + start
+                  + "&seqno=49590338271490256608559692538361571095921575989136588898",
+              "--snapshot",
+              "dynamodb://aws/orders",
+              "--target",
+              "embedded");
+      assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
+      assertThat(run.output())
+          .contains(
+              "--snapshot needs the stream read from before the snapshot begins: start="
+                  + start
+                  + " may point past the snapshot's start")
+          .contains("use start=earliest (the default)");
+    }
+  }
+
+  @Test
   void aBadExportSnapshotUrlIsNamedWithoutItsSecret() {
     LocalRelayContract.Run run =
         LocalRelayContract.load(

@@ -203,7 +203,7 @@ public final class DynamoDbJson {
     JsonToken token = p.currentToken();
     if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
       try {
-        return inDynamoDbRange(p.getDecimalValue(), path, p.getText());
+        return inDynamoDbRange(p.getDecimalValue(), path);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(path + " is not a number: " + p.getText());
       }
@@ -219,7 +219,7 @@ public final class DynamoDbJson {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(path + " is not a number: \"" + text + "\"");
     }
-    return inDynamoDbRange(number, path, text);
+    return inDynamoDbRange(number, path);
   }
 
   /**
@@ -231,7 +231,7 @@ public final class DynamoDbJson {
    * @see <a
    *     href="https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes.Number">Number</a>
    */
-  private static BigDecimal inDynamoDbRange(BigDecimal number, Where path, String text) {
+  private static BigDecimal inDynamoDbRange(BigDecimal number, Where path) {
     if (number.signum() == 0) {
       return number;
     }
@@ -242,9 +242,14 @@ public final class DynamoDbJson {
           path
               + " is not a number DynamoDB holds (38 significant digits at most, magnitude 1E-130"
               + " to below 1E+126): "
-              + (text.length() > 60 ? text.substring(0, 60) + "…" : text));
+              // As the number reads, whichever JSON form held it: both readers say the same.
+              + shortened(number.toString()));
     }
     return number;
+  }
+
+  private static String shortened(String text) {
+    return text.length() > 60 ? text.substring(0, 60) + "…" : text;
   }
 
   /** The name a tree gives the node a value starting with {@code token} becomes. */
@@ -438,7 +443,7 @@ public final class DynamoDbJson {
   private static BigDecimal number(JsonNode value, Where path) {
     if (value.isNumber()) {
       try {
-        return inDynamoDbRange(value.decimalValue(), path, value.toString());
+        return inDynamoDbRange(value.decimalValue(), path);
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(path + " is not a number: " + value);
       }
@@ -454,7 +459,7 @@ public final class DynamoDbJson {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(path + " is not a number: \"" + text + "\"");
     }
-    return inDynamoDbRange(number, path, text);
+    return inDynamoDbRange(number, path);
   }
 
   private static String base64(String text, Where path) {

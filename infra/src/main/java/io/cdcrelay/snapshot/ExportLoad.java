@@ -226,7 +226,7 @@ public final class ExportLoad {
             prepared.binding().purgedBefore(),
             config.settings().acceptTooOld());
     if (refusal.isPresent()) {
-      LOG.error("{}", refusal.get());
+      // Said once, by whoever runs the load: the command on standard error, a handover in its log.
       return new SnapshotLoad.Result(SnapshotLoad.Status.REFUSED, 0, refusal.get());
     }
     int fileCount = manifest.files().size();

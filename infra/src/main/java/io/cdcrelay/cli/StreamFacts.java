@@ -61,6 +61,7 @@ interface StreamFacts {
     private final Supplier<KinesisClient> kinesis;
     private final String stream;
     private Optional<StreamDescriptionSummary> summary;
+    private boolean missing;
 
     KinesisStreamFacts(Supplier<KinesisClient> kinesis, String stream) {
       this.kinesis = kinesis;
@@ -80,6 +81,11 @@ interface StreamFacts {
     @Override
     public Optional<Instant> created() {
       Optional<Instant> created = summary().map(StreamDescriptionSummary::streamCreationTimestamp);
+      if (created.isEmpty() && missing) {
+        // create=true makes it now: nothing made before is in it.
+        LOG.info("stream {} does not exist yet: it is created now", stream);
+        return Optional.of(Instant.now());
+      }
       if (created.isEmpty()) {
         LOG.info("the creation time of stream {} is unknown", stream);
       }
@@ -95,6 +101,9 @@ interface StreamFacts {
                       .get()
                       .describeStreamSummary(r -> r.streamName(stream))
                       .streamDescriptionSummary());
+        } catch (software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException e) {
+          missing = true;
+          summary = Optional.empty();
         } catch (SdkException e) {
           LOG.info("stream {} cannot be described: {}", stream, e.getMessage());
           summary = Optional.empty();

@@ -126,6 +126,32 @@ class StreamFactsTest {
   }
 
   @Test
+  void aKinesisStreamThatDoesNotExistYetIsCreatedNowSoNoEarlierExportFitsIt() {
+    KinesisClient none =
+        new KinesisClient() {
+          @Override
+          public DescribeStreamSummaryResponse describeStreamSummary(
+              DescribeStreamSummaryRequest r) {
+            throw software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException.builder()
+                .message("Stream cdc under account 123456789012 not found.")
+                .build();
+          }
+
+          @Override
+          public String serviceName() {
+            return "kinesis";
+          }
+
+          @Override
+          public void close() {}
+        };
+    java.time.Instant before = java.time.Instant.now();
+    StreamFacts facts = StreamFacts.of(KINESIS_STREAM, () -> none, NO_DYNAMODB);
+    assertThat(facts.created()).hasValueSatisfying(c -> assertThat(c).isAfterOrEqualTo(before));
+    assertThat(facts.retention()).isEqualTo(Duration.ofHours(24));
+  }
+
+  @Test
   void aDynamoDbStreamWasCreatedAtTheUtcTimeOfItsLabel() {
     WeekLongKinesis kinesis = new WeekLongKinesis();
     StreamFacts facts =

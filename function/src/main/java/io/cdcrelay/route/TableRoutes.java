@@ -232,6 +232,17 @@ public final class TableRoutes {
     return schema == null ? table : schema + "." + table;
   }
 
+  /**
+   * Where the routes write, apart from the tables an explicit map adds: the one target table, or
+   * the schema each DynamoDB table's own table is in. Two relays of one stream with other
+   * destinations must not share its checkpoints.
+   */
+  public String destination() {
+    return singleTable != null
+        ? "table " + display(schema, singleTable)
+        : "schema " + (schema == null ? "(default)" : schema);
+  }
+
   @Override
   public String toString() {
     if (!map.isEmpty()) {

@@ -442,12 +442,21 @@ final class LoadCommand implements Callable<Integer> {
                 source.stream(),
                 clock,
                 config.socketTimeoutSeconds())) {
-          new StreamRelay(source, reader, relays, checkpoints, progress, stop).run();
+          new StreamRelay(
+                  source,
+                  reader,
+                  relays,
+                  checkpoints,
+                  config.settings().routes().destination(),
+                  progress,
+                  stop)
+              .run();
         }
         return 0;
       } catch (KinesisStream.StreamMissingException
           | DynamoDbStreamReader.StreamUnusableException
           | StreamRelay.UnknownSequenceNumberException
+          | StreamRelay.OtherTargetException
           | io.cdcrelay.local.RelayLease.HeldException e) {
         err.println(e.getMessage() + ".");
         return 1;

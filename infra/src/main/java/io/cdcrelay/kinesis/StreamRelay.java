@@ -36,6 +36,7 @@ public final class StreamRelay {
   private final ShardWorker.Settings settings;
   private final Checkpoints checkpoints;
   private final RelayLease lease;
+  private final String target;
   private final StopSignal stop;
 
   public StreamRelay(
@@ -43,9 +44,11 @@ public final class StreamRelay {
       ShardReader stream,
       java.util.function.Supplier<io.cdcrelay.relay.Relay> relays,
       Checkpoints checkpoints,
+      String target,
       io.cdcrelay.local.RelayProgress progress,
       StopSignal stop) {
     this.source = source;
+    this.target = target;
     this.stream = stream;
     this.checkpoints = checkpoints;
     this.lease = new RelayLease(checkpoints, stream.name(), java.time.Clock.systemUTC());
@@ -63,6 +66,19 @@ public final class StreamRelay {
             source.once(),
             source.batchesInFlight());
   }
+
+  /**
+   * The stream's checkpoints in this state schema were written for another target: read on from
+   * them, the new target would get nothing of what the old one has.
+   */
+  public static final class OtherTargetException extends RuntimeException {
+    OtherTargetException(String message) {
+      super(message);
+    }
+  }
+
+  /** The id under which the stream's checkpoints name the target they were written for. */
+  public static final String TARGET = "(target)";
 
   /** A {@code seqno} start that no shard of the stream holds. */
   public static final class UnknownSequenceNumberException extends RuntimeException {
@@ -97,6 +113,31 @@ public final class StreamRelay {
     // and a seqno past the stream's retention would fail every restart.
     Optional<String> begun = readCheckpoint(Checkpoints.STARTED);
     boolean resumed = begun.isPresent();
+    Optional<String> writtenFor = readCheckpoint(TARGET);
+    if (writtenFor.isPresent() && !writtenFor.get().equals(target)) {
+      throw new OtherTargetException(
+          "the checkpoints of stream "
+              + stream.name()
+              + " in this state schema were written relaying into "
+              + writtenFor.get()
+              + ", not "
+              + target
+              + ": read on from them, this target would get nothing of what that one has. Give"
+              + " this target its own --state-schema (CRATEDB_STATE_SCHEMA) to read the stream"
+              + " from its start, or go on with the same target");
+    }
+    if (writtenFor.isEmpty()
+        && Retry.untilStopped(
+                stop,
+                "the target of " + stream.name() + " not recorded",
+                e -> e instanceof TargetUnavailableException,
+                () -> {
+                  checkpoints.write(TARGET, target);
+                  return Boolean.TRUE;
+                })
+            .isEmpty()) {
+      return;
+    }
     if (resumed) {
       LOG.info(
           "stream {}: read before (first start: {}); a shard without a checkpoint is read from its"

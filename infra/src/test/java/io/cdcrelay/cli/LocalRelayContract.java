@@ -573,6 +573,30 @@ abstract class LocalRelayContract {
   }
 
   @Test
+  void aStreamRelayedIntoAnotherTargetWithTheSameCheckpointsIsRefusedNotSkipped() throws Exception {
+    kinesis.createStream(stream, 1);
+    SourceItems items = SourceItems.mixed("o", 5);
+    kinesis.put(stream, items.take());
+    String url = kinesis.url(stream, "once=true");
+    Run first = load("load", "table", url, "--target", target());
+    assertThat(first.exitCode()).as(first.output()).isZero();
+
+    // Same state schema, another table: read on from the checkpoints, it would get nothing.
+    String other = target().replace(table.table(), table.table() + "_other");
+    Run second = load("load", "table", url, "--target", other);
+    assertThat(second.exitCode()).as(second.output()).isEqualTo(1);
+    assertThat(second.output())
+        .contains("in this state schema were written relaying into table ")
+        .contains("Give this target its own --state-schema");
+
+    Run own =
+        load("load", "table", url, "--target", other, "--state-schema", table.table() + "_own");
+    assertThat(own.exitCode()).as(own.output()).isZero();
+    TableName otherTable = new TableName(table.schema(), table.table() + "_other");
+    assertThat(TableRows.count(database(), otherTable)).isEqualTo(items.expected().size());
+  }
+
+  @Test
   void aSecondRelayOfTheSameStreamIsRefusedUntilTheFirstStops() throws Exception {
     kinesis.createStream(stream, 1);
     SourceItems items = SourceItems.mixed("l", 5);

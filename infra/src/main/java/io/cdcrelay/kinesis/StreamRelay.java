@@ -115,6 +115,7 @@ public final class StreamRelay {
     boolean resumed = begun.isPresent();
     Optional<String> writtenFor = readCheckpoint(TARGET);
     if (writtenFor.isPresent() && !writtenFor.get().equals(target)) {
+      releaseLease();
       throw new OtherTargetException(
           "the checkpoints of stream "
               + stream.name()
@@ -136,6 +137,7 @@ public final class StreamRelay {
                   return Boolean.TRUE;
                 })
             .isEmpty()) {
+      releaseLease();
       return;
     }
     if (resumed) {
@@ -249,14 +251,19 @@ public final class StreamRelay {
         running.remove(result.shardId());
       }
       pool.shutdownNow();
-      try {
-        lease.release();
-      } catch (TargetUnavailableException e) {
-        LOG.warn("the lease of {} not released (it expires by itself): {}", stream.name(), e);
-      }
+      releaseLease();
     }
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  /** Gives the lease up; a database failure leaves it to expire by itself. */
+  private void releaseLease() {
+    try {
+      lease.release();
+    } catch (TargetUnavailableException e) {
+      LOG.warn("the lease of {} not released (it expires by itself): {}", stream.name(), e);
     }
   }
 

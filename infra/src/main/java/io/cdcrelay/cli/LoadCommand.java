@@ -202,12 +202,15 @@ final class LoadCommand implements Callable<Integer> {
           export = S3ExportUrl.parse(source);
         } else if (FileSource.isFile(source)) {
           file = FileSource.parse(source);
-        } else if (source.trim().startsWith(SourceUrl.SCHEME + "://")
-            && FileSource.ofStreamUrl(source).isPresent()) {
-          // The reference tool's way to replay a dump: a stream URL whose path is a file.
-          file = FileSource.ofStreamUrl(source).get();
         } else {
-          stream = SourceUrl.parse(source);
+          // The reference tool's way to replay a dump: a stream URL whose path is a file.
+          file =
+              source.trim().startsWith(SourceUrl.SCHEME + "://")
+                  ? FileSource.ofStreamUrl(source).orElse(null)
+                  : null;
+          if (file == null) {
+            stream = SourceUrl.parse(source);
+          }
         }
       } catch (BadSourceUrlException e) {
         err.println("Bad source URL: " + e.getMessage());

@@ -94,15 +94,7 @@ public final class StreamRelay {
     Set<String> presentAtStart = new HashSet<>();
     listing.forEach(s -> presentAtStart.add(s.shardId()));
     LOG.info("stream {}: {} shards", stream.name(), listing.size());
-    if (Retry.untilStopped(
-            stop,
-            "the lease of " + stream.name() + " not taken",
-            e -> e instanceof TargetUnavailableException,
-            () -> {
-              lease.acquire();
-              return Boolean.TRUE;
-            })
-        .isEmpty()) {
+    if (!untilDone("the lease of " + stream.name() + " not taken", lease::acquire)) {
       return;
     }
 
@@ -128,15 +120,9 @@ public final class StreamRelay {
               + " from its start, or go on with the same target");
     }
     if (writtenFor.isEmpty()
-        && Retry.untilStopped(
-                stop,
-                "the target of " + stream.name() + " not recorded",
-                e -> e instanceof TargetUnavailableException,
-                () -> {
-                  checkpoints.write(TARGET, target);
-                  return Boolean.TRUE;
-                })
-            .isEmpty()) {
+        && !untilDone(
+            "the target of " + stream.name() + " not recorded",
+            () -> checkpoints.write(TARGET, target))) {
       releaseLease();
       return;
     }
@@ -295,12 +281,21 @@ public final class StreamRelay {
   private boolean recordStart() {
     String how =
         source.start().option() + source.sequenceNumber().map(seqno -> " " + seqno).orElse("");
+    return untilDone(
+        "the start on " + stream.name() + " not recorded", () -> checkpoints.recordStart(how));
+  }
+
+  /**
+   * Runs {@code step} against the target database until it succeeds, retrying while the database is
+   * unavailable; false when stopped first.
+   */
+  private boolean untilDone(String failing, Runnable step) {
     return Retry.untilStopped(
             stop,
-            "the start on " + stream.name() + " not recorded",
+            failing,
             e -> e instanceof TargetUnavailableException,
             () -> {
-              checkpoints.recordStart(how);
+              step.run();
               return Boolean.TRUE;
             })
         .isPresent();

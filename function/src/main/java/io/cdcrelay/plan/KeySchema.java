@@ -47,6 +47,12 @@ public record KeySchema(List<KeyColumn> columns) {
     public KeyColumn(String name, KeyType type) {
       this(name, type, NumberKey.NUMBER);
     }
+
+    /** As a log line names it: {@code device (S)}, {@code id (N as TEXT)}. */
+    @Override
+    public String toString() {
+      return name + " (" + type + (type == KeyType.N ? " as " + numbers : "") + ")";
+    }
   }
 
   public KeySchema {

@@ -447,7 +447,11 @@ public final class Relay implements AutoCloseable {
       try {
         target.advancePurgeHorizon(group.table, horizon);
         int purged = target.purgeTombstones(group.table, horizon);
-        LOG.info("purged {} tombstones of {} older than {}", purged, group.table, horizon);
+        if (purged > 0) {
+          LOG.info("purged {} tombstones of {} older than {}", purged, group.table, horizon);
+        } else {
+          LOG.debug("no tombstones of {} older than {}", group.table, horizon);
+        }
       } catch (TargetUnavailableException | BadTargetException e) {
         // Maintenance: the batch is applied, and failing it would apply it all again and again.
         // Until the horizon moves, the next batch tries again; the tombstones are only kept.

@@ -1,5 +1,7 @@
 package io.cdcrelay.sink;
 
+import static java.util.stream.Collectors.joining;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcrelay.plan.ColumnType;
@@ -79,7 +81,10 @@ final class TableSchemas {
       long additions = additions(table);
       Map<String, String> columns = readColumns(table);
       if (columns.isEmpty()) {
-        LOG.info("creating table {} with primary key {}", table, proposed.columns());
+        LOG.info(
+            "creating table {} with primary key {}",
+            table,
+            proposed.columns().stream().map(KeySchema.KeyColumn::toString).collect(joining(", ")));
         session.createSchema(table.schema());
         try {
           session.execute(session.sql().createTable(table, proposed));

@@ -49,6 +49,9 @@ final class TargetSession {
   private static final java.util.Map<Database, Known> KNOWN =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  private static final java.util.Set<String> ANNOUNCED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final ConnectionPool pool;
   private Known known;
   private Connection connection;
@@ -129,11 +132,19 @@ final class TargetSession {
                 configuredStateSchema != null ? configuredStateSchema : defaultSchema,
                 sql.versionType(),
                 sql instanceof PostgreSql);
-        LOG.info(
-            "connected to {} ({}), state schema {}",
-            url.displayUrl(),
-            sql.getClass().getSimpleName(),
-            state.schema());
+        String connected =
+            "connected to "
+                + url.displayUrl()
+                + " ("
+                + (sql instanceof PostgreSql ? "PostgreSQL" : "CrateDB")
+                + "), state schema "
+                + state.schema();
+        // Once a process: a relay connects again after each failure, and a CLI run several times.
+        if (ANNOUNCED.add(connected)) {
+          LOG.info(connected);
+        } else {
+          LOG.debug(connected);
+        }
       }
     } catch (SQLException e) {
       reset();

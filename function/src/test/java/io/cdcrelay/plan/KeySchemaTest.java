@@ -59,4 +59,11 @@ class KeySchemaTest {
             new KeySchema.KeyColumn("device", KeySchema.KeyType.S),
             new KeySchema.KeyColumn("ts", KeySchema.KeyType.N, KeySchema.NumberKey.NUMBER));
   }
+
+  @Test
+  void aKeyColumnReadsAsItsNameAndTypeInLogLines() {
+    assertThat(new KeySchema.KeyColumn("device", KeySchema.KeyType.S)).hasToString("device (S)");
+    assertThat(new KeySchema.KeyColumn("id", KeySchema.KeyType.N, KeySchema.NumberKey.TEXT))
+        .hasToString("id (N as TEXT)");
+  }
 }

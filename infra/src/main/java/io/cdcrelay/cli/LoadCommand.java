@@ -32,6 +32,7 @@ import io.cdcrelay.source.SourceUrl;
 import io.cdcrelay.source.StartPosition;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -120,15 +121,51 @@ final class LoadCommand implements Callable<Integer> {
     return new LocalRun(options, processEnvironment).run(source, targetUrl);
   }
 
+  /**
+   * For a source that names no existing file and has neither a scheme nor a directory, what it
+   * probably was: a mistyped subcommand ({@code load tabel …}) or a URL without its scheme.
+   */
+  static String notAFile(String source) {
+    String word = source.trim();
+    if (word.contains("/") || word.contains(":") || Files.exists(Path.of(word))) {
+      return "";
+    }
+    return " '"
+        + word
+        + "' is neither a URL (kinesis+dynamodb+cdc://, dynamodb+cdc://, dynamodb://, s3://) nor an"
+        + " existing file"
+        + (editDistance(word.toLowerCase(java.util.Locale.ROOT), "table") <= 2
+            ? "; did you mean 'load table SRC'?"
+            : ".");
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      int[] current = new int[b.length() + 1];
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      previous = current;
+    }
+    return previous[b.length()];
+  }
+
   /** {@code load table SRC}: the reference tool's original spelling. */
   @Command(
       name = "table",
       mixinStandardHelpOptions = true,
       footer = FOOTER,
       description =
-          "Relays a Kinesis stream of DynamoDB changes (or an NDJSON dump of them) into the"
-              + " target table; with --snapshot, while the table is loaded beside it (by a Scan or"
-              + " from an export to S3).")
+          "The reference tool's spelling of 'load SRC': relays a Kinesis stream of DynamoDB"
+              + " changes, a table's DynamoDB stream or an NDJSON dump of changes, or loads a"
+              + " table's existing items (dynamodb://) or its export to S3 (s3://), into the"
+              + " target table; with --snapshot, a stream while its table is loaded beside it.")
   static final class TableCommand implements Callable<Integer> {
 
     @Parameters(
@@ -217,7 +254,7 @@ final class LoadCommand implements Callable<Integer> {
         return 2;
       }
       if (file != null && !Files.isReadable(file.path())) {
-        err.println("Cannot read the source file " + file.path() + ".");
+        err.println("Cannot read the source file " + file.path() + "." + notAFile(source));
         return 2;
       }
       List<String> tableLoadOnly = options.tableLoad.tableLoadOnly();
@@ -371,30 +408,23 @@ final class LoadCommand implements Callable<Integer> {
                 new RelayProgress(System.console() != null ? System.out : null);
             DeadLetterSweeper sweeper = DeadLetterSweeper.start(config, password, clock)) {
           progress.start();
-          if (file != null) {
-            try (Relay relay = relays.get()) {
-              new FileRelay(file, new BatchApplier(relay, progress, stop), stop).run();
-            }
-            return 0;
+          int code =
+              relay(
+                  file,
+                  stream,
+                  scanHandover,
+                  exportHandover,
+                  config,
+                  stateSchema,
+                  password,
+                  relays,
+                  progress,
+                  stop,
+                  clock);
+          if (code == 0 && !stop.isStopped()) {
+            progress.completed();
           }
-          if (scanHandover != null || exportHandover != null) {
-            SourceUrl relayed = stream;
-            SnapshotSettings scan = scanHandover;
-            ExportLoad.Settings fromExport = exportHandover;
-            HandoverRun handover =
-                new HandoverRun(config, password, stateSchema, relays, stop, clock);
-            try (AwsClients aws = new AwsClients(relayed)) {
-              return handover.run(
-                  err,
-                  relayed,
-                  StreamFacts.of(relayed, aws::kinesis, aws::dynamoDb),
-                  () -> scan != null ? handover.scan(scan) : handover.export(fromExport),
-                  () ->
-                      relayStream(
-                          relayed, config, stateSchema, password, relays, progress, stop, clock));
-            }
-          }
-          return relayStream(stream, config, stateSchema, password, relays, progress, stop, clock);
+          return code;
         }
       } catch (BadTargetException e) {
         err.println("Bad configuration: " + e.getMessage());
@@ -404,6 +434,45 @@ final class LoadCommand implements Callable<Integer> {
           embedded.close();
         }
       }
+    }
+
+    /** Relays the source the run was given: a file, a stream, or a stream with a handover. */
+    private int relay(
+        FileSource file,
+        SourceUrl stream,
+        SnapshotSettings scanHandover,
+        ExportLoad.Settings exportHandover,
+        FunctionConfig config,
+        String stateSchema,
+        Supplier<String> password,
+        Supplier<Relay> relays,
+        RelayProgress progress,
+        StopSignal stop,
+        Clock clock)
+        throws Exception {
+      if (file != null) {
+        try (Relay relay = relays.get()) {
+          new FileRelay(file, new BatchApplier(relay, progress, stop), stop).run();
+        }
+        return 0;
+      }
+      if (scanHandover != null || exportHandover != null) {
+        SourceUrl relayed = stream;
+        SnapshotSettings scan = scanHandover;
+        ExportLoad.Settings fromExport = exportHandover;
+        HandoverRun handover = new HandoverRun(config, password, stateSchema, relays, stop, clock);
+        try (AwsClients aws = new AwsClients(relayed)) {
+          return handover.run(
+              err,
+              relayed,
+              StreamFacts.of(relayed, aws::kinesis, aws::dynamoDb),
+              () -> scan != null ? handover.scan(scan) : handover.export(fromExport),
+              () ->
+                  relayStream(
+                      relayed, config, stateSchema, password, relays, progress, stop, clock));
+        }
+      }
+      return relayStream(stream, config, stateSchema, password, relays, progress, stop, clock);
     }
 
     private int relayStream(

@@ -15,7 +15,10 @@ import picocli.CommandLine.UnmatchedArgumentException;
     name = "relay",
     mixinStandardHelpOptions = true,
     version = "relay 0.1.0",
-    description = "Relays DynamoDB changes from a Kinesis Data Stream into CrateDB.",
+    description =
+        "Relays DynamoDB changes (a Kinesis Data Stream or a table's DynamoDB stream) and a"
+            + " table's existing items (Scan or export to S3) into CrateDB or PostgreSQL, as a"
+            + " Lambda function or locally; provisions the stream, verifies source against target.",
     subcommands = {
       InvokeCommand.class,
       SampleEventsCommand.class,

@@ -29,6 +29,7 @@ public final class RelayProgress implements AutoCloseable {
   // stream that reports none (DynamoDB Streams), and of records read but still waiting to apply.
   private volatile long lastBatchAgeMillis;
   private volatile long lastBatchAtMillis = Long.MIN_VALUE;
+  private volatile boolean completed;
   private final Consumer<String> log;
   private final Clock clock;
   private final long startedMillis;
@@ -115,10 +116,18 @@ public final class RelayProgress implements AutoCloseable {
     display.report();
   }
 
-  /** Stops showing progress and prints the final line. */
+  /** The relay read all it was to read: the final line says {@code done}. */
+  public void completed() {
+    completed = true;
+  }
+
+  /**
+   * Stops showing progress and prints the final line: {@code done} after {@link #completed()}, else
+   * {@code stopped} (by a signal, or failed: the error is printed beside it).
+   */
   @Override
   public void close() {
     display.stop();
-    log.accept("done: " + line());
+    log.accept((completed ? "done: " : "stopped: ") + line());
   }
 }

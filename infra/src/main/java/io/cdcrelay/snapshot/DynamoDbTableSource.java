@@ -58,13 +58,20 @@ public final class DynamoDbTableSource implements TableSource {
 
   private final DynamoDbClient client;
   private final String table;
+  // Where the table is read, for messages: " at http://localhost:4567", " in eu-central-1".
+  private final String where;
 
   /** Scan pages read by {@link ScanBodyReader} rather than by the SDK. */
   private final AtomicLong pagesReadFromBody = new AtomicLong();
 
   public DynamoDbTableSource(DynamoDbClient client, String tableReference) {
+    this(client, tableReference, "");
+  }
+
+  private DynamoDbTableSource(DynamoDbClient client, String tableReference, String where) {
     this.client = client;
     this.table = tableReference;
+    this.where = where;
   }
 
   /** A source for the URL's table. */
@@ -83,7 +90,10 @@ public final class DynamoDbTableSource implements TableSource {
                     c.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .addExecutionInterceptor(new ScanBodyReader()));
     url.endpoint().ifPresent(builder::endpointOverride);
-    return new DynamoDbTableSource(builder.build(), url.tableReference());
+    return new DynamoDbTableSource(
+        builder.build(),
+        url.tableReference(),
+        url.endpoint().map(endpoint -> " at " + endpoint).orElse(" in " + url.region()));
   }
 
   private static AwsCredentialsProvider credentials(DynamoDbTableUrl url) {
@@ -100,7 +110,7 @@ public final class DynamoDbTableSource implements TableSource {
     try {
       response = client.describeTable(r -> r.tableName(table));
     } catch (SdkException e) {
-      throw failure("DescribeTable " + table, e);
+      throw failure("DescribeTable " + table + where, e);
     }
     TableDescription t = response.table();
     Map<String, String> types = new HashMap<>();

@@ -45,6 +45,23 @@ class LoadCommandTest {
   }
 
   @Test
+  void aMistypedSubcommandIsNotTakenForAFile() {
+    LocalRelayContract.Run run =
+        LocalRelayContract.load("load", "tabel", "dynamodb://aws/orders", "--target", "embedded");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output()).contains("'tabel' is neither a URL", "did you mean 'load table SRC'?");
+  }
+
+  @Test
+  void aBareWordFarFromTableGetsNoSuggestion() {
+    assertThat(LoadCommand.notAFile("orders"))
+        .contains("'orders' is neither a URL")
+        .doesNotContain("did you mean");
+    assertThat(LoadCommand.notAFile("no/such/dump.ndjson")).isEmpty();
+    assertThat(LoadCommand.notAFile("Table")).contains("did you mean");
+  }
+
+  @Test
   void twoDifferentTargetsAreRefused() {
     LocalRelayContract.Run run =
         LocalRelayContract.load(

@@ -580,6 +580,7 @@ abstract class LocalRelayContract {
     String url = kinesis.url(stream, "once=true");
     Run first = load("load", "table", url, "--target", target());
     assertThat(first.exitCode()).as(first.output()).isZero();
+    assertThat(first.output()).containsPattern("done: [1-9][0-9]* records");
 
     // Same state schema, another table: read on from the checkpoints, it would get nothing.
     String other = target().replace(table.table(), table.table() + "_other");
@@ -587,7 +588,10 @@ abstract class LocalRelayContract {
     assertThat(second.exitCode()).as(second.output()).isEqualTo(1);
     assertThat(second.output())
         .contains("in this state schema were written relaying into table ")
-        .contains("Give this target its own --state-schema");
+        .contains("Give this target its own --state-schema")
+        .as("a refused run does not end saying done")
+        .contains("stopped: 0 records")
+        .doesNotContain("done: 0 records");
 
     Run own =
         load("load", "table", url, "--target", other, "--state-schema", table.table() + "_own");

@@ -52,6 +52,7 @@ class RelayProgressTest {
     assertThat(progress.applied()).isEqualTo(148);
     assertThat(progress.deadLettered()).isEqualTo(2);
 
+    progress.completed();
     progress.close();
 
     assertThat(screen.toString(StandardCharsets.UTF_8)).endsWith(CLEAR);
@@ -85,11 +86,12 @@ class RelayProgressTest {
     progress.report();
     progress.close();
 
+    // Closed without having completed (stopped, or failed): the last line does not say done.
     assertThat(log)
         .containsExactly(
             "progress: 0 records, 0 records/s, 0 applied, 0 dead-lettered, lag 0 ms",
             "progress: 1000 records, 50 records/s, 1000 applied, 0 dead-lettered, lag 12.3 s",
-            "done: 1000 records, 50 records/s, 1000 applied, 0 dead-lettered, lag 12.3 s");
+            "stopped: 1000 records, 50 records/s, 1000 applied, 0 dead-lettered, lag 12.3 s");
     assertThat(screen.size()).isZero();
   }
 
@@ -115,6 +117,7 @@ class RelayProgressTest {
     while (screen.size() == 0 && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
+    progress.completed();
     progress.close();
 
     String drawn = screen.toString(StandardCharsets.UTF_8);

@@ -207,6 +207,8 @@ final class LoadCommand implements Callable<Integer> {
     String clusterUrl;
 
     @Mixin TableLoadOptions tableLoad;
+
+    @Mixin ReferenceOptions reference;
   }
 
   /** One run of the local relay: validate everything, then relay. */
@@ -277,6 +279,13 @@ final class LoadCommand implements Callable<Integer> {
         }
         options.target.target = target;
       }
+      Optional<String> refused =
+          options.reference.refusal(
+              options.target.isConfigured(processEnvironment), processEnvironment);
+      if (refused.isPresent()) {
+        err.println(refused.get());
+        return 2;
+      }
       if (!options.target.isConfigured(processEnvironment)) {
         err.println(
             "No target database: set CRATEDB_SQLALCHEMY_URL (crate://USER@HOST:4200/SCHEMA/TABLE),"
@@ -284,8 +293,18 @@ final class LoadCommand implements Callable<Integer> {
         return 2;
       }
       try {
-        FunctionConfig.fromEnvironment(options.target.environment(processEnvironment, null));
+        options.target.table = options.reference.table(options.target.table);
       } catch (IllegalArgumentException e) {
+        err.println("Bad configuration: " + e.getMessage());
+        return 2;
+      }
+      try {
+        options.reference.check(
+            FunctionConfig.fromEnvironment(options.target.environment(processEnvironment, null))
+                .settings()
+                .routes());
+      } catch (IllegalArgumentException e) {
+        // The embedded database's URL is known once it runs: checked then.
         if (!options.target.embedded()) {
           err.println("Bad configuration: " + e.getMessage());
           return 2;
@@ -369,6 +388,12 @@ final class LoadCommand implements Callable<Integer> {
             FunctionConfig.fromEnvironment(
                 options.target.environment(
                     processEnvironment, embedded == null ? null : embedded.url()));
+        try {
+          options.reference.check(config.settings().routes());
+        } catch (IllegalArgumentException e) {
+          err.println("Bad configuration: " + e.getMessage());
+          return 2;
+        }
         Clock clock = Clock.systemUTC();
         // One password source for all shard workers: a secret is fetched once and cached.
         Supplier<String> password = config.passwordSource(clock);

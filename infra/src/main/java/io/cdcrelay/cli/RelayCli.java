@@ -36,7 +36,25 @@ import picocli.CommandLine.UnmatchedArgumentException;
 public final class RelayCli {
 
   public static void main(String[] args) {
+    debugLogging(args)
+        .ifPresent(level -> System.setProperty(ReferenceOptions.LOG_LEVEL_PROPERTY, level));
     System.exit(run(args));
+  }
+
+  /**
+   * The relay's log level {@code --debug} asks for: set before the first logger is made, which
+   * reads it once (options end at {@code --}).
+   */
+  static java.util.Optional<String> debugLogging(String... args) {
+    for (String arg : args) {
+      if ("--".equals(arg)) {
+        break;
+      }
+      if ("--debug".equals(arg)) {
+        return java.util.Optional.of("debug");
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** Runs the command line and returns its exit code. */

@@ -62,6 +62,48 @@ class LoadCommandTest {
   }
 
   @Test
+  void theReferenceToolsOptionsAreTakenOrRefusedNotUnknown() {
+    LocalRelayContract.Run transformation =
+        LocalRelayContract.load(
+            "load",
+            "table",
+            "kinesis+dynamodb+cdc://aws/stream",
+            "--transformation",
+            "r.yaml",
+            "--target",
+            "crate://crate@localhost:4200/doc/a");
+    assertThat(transformation.exitCode()).isEqualTo(2);
+    assertThat(transformation.output()).contains("--transformation (the reference tool's Tikray");
+
+    LocalRelayContract.Run schema =
+        LocalRelayContract.load(
+            "load",
+            "table",
+            "kinesis+dynamodb+cdc://aws/stream",
+            "--verbose",
+            "--schema",
+            "crm",
+            "--target",
+            "crate://crate@localhost:4200/doc/a");
+    assertThat(schema.exitCode()).isEqualTo(2);
+    assertThat(schema.output()).contains("--schema crm differs from the target's schema doc");
+
+    LocalRelayContract.Run twoSchemas =
+        LocalRelayContract.load(
+            "load",
+            "table",
+            "kinesis+dynamodb+cdc://aws/stream",
+            "--schema",
+            "crm",
+            "--table",
+            "doc.a",
+            "--target",
+            "crate://crate@localhost:4200/");
+    assertThat(twoSchemas.exitCode()).isEqualTo(2);
+    assertThat(twoSchemas.output()).contains("--schema crm and --table doc.a name two schemas");
+  }
+
+  @Test
   void twoDifferentTargetsAreRefused() {
     LocalRelayContract.Run run =
         LocalRelayContract.load(

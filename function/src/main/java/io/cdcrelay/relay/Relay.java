@@ -529,13 +529,17 @@ public final class Relay implements AutoCloseable {
     landed.addAll(removed);
     Map<String, String> tombstones = Map.of();
     if (settings.deletes() == DeleteMode.HARD && !landed.isEmpty()) {
-      // A row the write found in place, written by another change, was not deleted before it: only
-      // the others can meet a newer tombstone (and the deletions, to tell whether a newer one
+      // A row the write found in place, written by an older change, was not deleted before it:
+      // only the others can meet a newer tombstone (and the deletions, to tell whether a newer one
       // overtook them). A row of this very change found in place is checked again: a writer that
-      // stopped between its write and this check may have left it.
+      // stopped between its write and this check may have left it. So is one the ordering guard
+      // kept for a newer change: the row such a writer left may since have been updated by a
+      // re-delivered change that, finding it in place, looked up no tombstone.
       List<String> unsure = new ArrayList<>(landed.size());
       for (PlannedRow row : landed) {
-        if (!write.updated.contains(row.pkJson())) {
+        String inRow = write.versions.get(row.pkJson());
+        if (!write.updated.contains(row.pkJson())
+            || (inRow != null && inRow.compareTo(row.version().encode()) > 0)) {
           unsure.add(row.pkJson());
         }
       }

@@ -112,6 +112,27 @@ class StaleCountTest {
   }
 
   @Test
+  void aRowTheGuardKeptForANewerChangeIsStillCheckedAgainstTombstones() {
+    // What a writer stopped before its tombstone check (a at +1), then a duplicate of an
+    // intermediate change that found that row in place and looked up no tombstone (a at +2),
+    // leave behind a delete at +3: a row its tombstone says is deleted.
+    target.reportUpdatedRows();
+    Relay relay = relay(DeleteMode.HARD);
+    relay.apply(List.of(record(1, upsert("INSERT", "a", BASE + 2, ""))));
+    InMemoryTarget deleted = new InMemoryTarget();
+    new Relay(deleted, RelaySettings.single("doc", "t").withDeletes(DeleteMode.HARD), CLOCK)
+        .apply(List.of(record(3, remove("a", BASE + 3))));
+    String pk = "{\"id\":\"a\"}";
+    target.tombstoneOnly(TABLE, pk, deleted.tombstoneVersions(TABLE, List.of(pk)).get(pk));
+
+    // The stopped writer's batch, delivered again: its row is older than the one in place.
+    BatchResult again = relay.apply(List.of(record(2, upsert("INSERT", "a", BASE + 1, ""))));
+
+    assertThat(again.stale()).isEqualTo(1);
+    assertThat(target.rows.get(TABLE)).isEmpty();
+  }
+
+  @Test
   void aChangeAppliedAgainOrSupersededInItsBatchIsNotStale() {
     Relay relay = relay(DeleteMode.HARD);
     List<io.cdcrelay.change.SourceRecord> batch =

@@ -176,6 +176,7 @@ public final class InMemoryTarget implements Target {
   private RowResults write(TableName table, List<PlannedRow> batch, boolean bulk) {
     List<String> errors = new ArrayList<>();
     java.util.Set<String> updated = new java.util.HashSet<>();
+    Map<String, String> stored = new HashMap<>();
     for (PlannedRow row : batch) {
       String error = addColumns(table, row.newColumns());
       for (Function<PlannedRow, String> rule : rowRules) {
@@ -190,23 +191,29 @@ public final class InMemoryTarget implements Target {
         if (old != null) {
           updated.add(row.pkJson());
         }
+        stored.put(row.pkJson(), table_.get(row.pkJson()).version().encode());
       }
       errors.add(error);
     }
     return bulk && reportsUpdatedRows && !errors.stream().anyMatch(e -> e != null)
-        ? new RowResults(errors, null, Map.of(), updated)
+        ? new RowResults(errors, null, stored, updated)
         : new RowResults(errors, null);
   }
 
   private boolean reportsUpdatedRows;
 
   /**
-   * Bulk upserts that write every row say which rows existed before, as CrateDB's statement of
-   * arrays does.
+   * Bulk upserts that write every row say which rows existed before and the version each row holds
+   * after the write, as CrateDB's statement of arrays does.
    */
   public InMemoryTarget reportUpdatedRows() {
     reportsUpdatedRows = true;
     return this;
+  }
+
+  /** Stores a tombstone and leaves the row, as a delete whose writer stopped before the row. */
+  public void tombstoneOnly(TableName table, String pkJson, String version) {
+    tombstones.computeIfAbsent(table, t -> new HashMap<>()).put(pkJson, version);
   }
 
   /** How many keys each tombstone lookup asked for, in order. */

@@ -226,7 +226,9 @@ final class LoadCommand implements Callable<Integer> {
       // Everything is validated before anything is created or consumed.
       if (source == null || source.isBlank()) {
         err.println(
-            "No source: give a kinesis+dynamodb+cdc://HOST/STREAM URL or an NDJSON file, as in"
+            "No source: give a stream (kinesis+dynamodb+cdc://HOST/STREAM,"
+                + " dynamodb+cdc://HOST/TABLE), a table to load (dynamodb://HOST/TABLE, an export's"
+                + " s3://BUCKET/PREFIX/AWSDynamoDB/EXPORT_ID/) or an NDJSON file, as in"
                 + " 'load table kinesis+dynamodb+cdc://aws/STREAM?region=eu-central-1'.");
         return 2;
       }

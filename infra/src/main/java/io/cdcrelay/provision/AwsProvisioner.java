@@ -484,68 +484,62 @@ public final class AwsProvisioner {
                                 s ->
                                     s.streamEnabled(true)
                                         .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES))));
-    Instant deadline = Instant.now().plus(waitTimeout);
-    while (true) {
-      TableStreamState state =
-          tableStream(table)
-              .orElseThrow(
-                  () ->
-                      new ProvisionException(
-                          "the DynamoDB table "
-                              + table
-                              + " was deleted while its stream was"
-                              + " turned on"));
-      Optional<String> arn = state.latestStreamArn().filter(a -> !a.equals(previousArn));
-      if (state.enabled() && arn.isPresent()) {
-        String status =
-            call(
-                "DescribeStream " + arn.get(),
+    return await(
+            () -> enabledStream(table, previousArn),
+            Optional::isPresent,
+            arn ->
+                "the stream of the DynamoDB table "
+                    + table
+                    + " is not ENABLED after "
+                    + waitTimeout.toSeconds()
+                    + " s; run provision again once it is")
+        .get();
+  }
+
+  /** The ARN of the table's new stream once it is ENABLED; empty before. */
+  private Optional<String> enabledStream(String table, String previousArn) {
+    TableStreamState state =
+        tableStream(table)
+            .orElseThrow(
                 () ->
-                    aws.dynamoDbStreams()
-                        .describeStream(r -> r.streamArn(arn.get()))
-                        .streamDescription()
-                        .streamStatusAsString());
-        if ("ENABLED".equals(status)) {
-          return arn.get();
-        }
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new ProvisionException(
-            "the stream of the DynamoDB table "
-                + table
-                + " is not ENABLED after "
-                + waitTimeout.toSeconds()
-                + " s; run provision again once it is");
-      }
-      pause();
+                    new ProvisionException(
+                        "the DynamoDB table "
+                            + table
+                            + " was deleted while its stream was turned on"));
+    Optional<String> arn = state.latestStreamArn().filter(a -> !a.equals(previousArn));
+    if (!state.enabled() || arn.isEmpty()) {
+      return Optional.empty();
     }
+    String status =
+        call(
+            "DescribeStream " + arn.get(),
+            () ->
+                aws.dynamoDbStreams()
+                    .describeStream(r -> r.streamArn(arn.get()))
+                    .streamDescription()
+                    .streamStatusAsString());
+    return "ENABLED".equals(status) ? arn : Optional.empty();
   }
 
   private String awaitActive(String name) {
-    Instant deadline = Instant.now().plus(waitTimeout);
-    while (true) {
-      StreamDescriptionSummary summary =
-          call(
-              "DescribeStreamSummary " + name,
-              () ->
-                  aws.kinesis()
-                      .describeStreamSummary(r -> r.streamName(name))
-                      .streamDescriptionSummary());
-      if ("ACTIVE".equals(summary.streamStatusAsString())) {
-        return summary.streamARN();
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new ProvisionException(
-            "the stream "
-                + name
-                + " is still "
-                + summary.streamStatusAsString()
-                + " after "
-                + waitTimeout.toSeconds()
-                + " s; run provision again once it is ACTIVE");
-      }
-      pause();
-    }
+    return await(
+            () ->
+                call(
+                    "DescribeStreamSummary " + name,
+                    () ->
+                        aws.kinesis()
+                            .describeStreamSummary(r -> r.streamName(name))
+                            .streamDescriptionSummary()),
+            summary -> "ACTIVE".equals(summary.streamStatusAsString()),
+            summary ->
+                "the stream "
+                    + name
+                    + " is still "
+                    + summary.streamStatusAsString()
+                    + " after "
+                    + waitTimeout.toSeconds()
+                    + " s; run provision again once it is ACTIVE")
+        .streamARN();
   }
 
   private void updateEnvironment(String function, FunctionEnvironment wanted) {
@@ -579,31 +573,10 @@ public final class AwsProvisioner {
   }
 
   private void awaitVersionActive(String function, String version) {
-    Instant deadline = Instant.now().plus(waitTimeout);
-    while (true) {
-      GetFunctionConfigurationResponse f =
-          call(
-              "GetFunctionConfiguration " + function + ":" + version,
-              () ->
-                  aws.lambda()
-                      .getFunctionConfiguration(r -> r.functionName(function).qualifier(version)));
-      if (f.state() == software.amazon.awssdk.services.lambda.model.State.FAILED) {
-        throw new ProvisionException(
-            "version "
-                + version
-                + " of the function "
-                + function
-                + " failed to start ("
-                + f.stateReason()
-                + "); the alias "
-                + ALIAS
-                + " stays on the version it had");
-      }
-      if (f.state() != software.amazon.awssdk.services.lambda.model.State.PENDING) {
-        return;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new ProvisionException(
+    await(
+        () -> versionState(function, version),
+        f -> f.state() != software.amazon.awssdk.services.lambda.model.State.PENDING,
+        f ->
             "version "
                 + version
                 + " of the function "
@@ -613,67 +586,79 @@ public final class AwsProvisioner {
                 + " s; the alias "
                 + ALIAS
                 + " stays on the version it had");
-      }
-      pause();
+  }
+
+  /** The version's configuration; a version that failed to start stops provisioning. */
+  private GetFunctionConfigurationResponse versionState(String function, String version) {
+    GetFunctionConfigurationResponse f =
+        call(
+            "GetFunctionConfiguration " + function + ":" + version,
+            () ->
+                aws.lambda()
+                    .getFunctionConfiguration(r -> r.functionName(function).qualifier(version)));
+    if (f.state() == software.amazon.awssdk.services.lambda.model.State.FAILED) {
+      throw new ProvisionException(
+          "version "
+              + version
+              + " of the function "
+              + function
+              + " failed to start ("
+              + f.stateReason()
+              + "); the alias "
+              + ALIAS
+              + " stays on the version it had");
     }
+    return f;
   }
 
   private void awaitMappingEnabled(String uuid) {
-    Instant deadline = Instant.now().plus(waitTimeout);
-    while (true) {
-      GetEventSourceMappingResponse mapping =
-          call(
-              "GetEventSourceMapping " + uuid,
-              () -> aws.lambda().getEventSourceMapping(r -> r.uuid(uuid)));
-      String state = mapping.state() == null ? "" : mapping.state();
-      if (state.equals("Enabled")) {
-        return;
-      }
-      if (state.equals("Disabled") || state.equals("Disabling") || state.equals("Deleting")) {
-        throw new ProvisionException(
-            "the event source mapping "
-                + uuid
-                + " is "
-                + state
-                + " instead of Enabled ("
-                + mapping.stateTransitionReason()
-                + "); nothing further was changed");
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new ProvisionException(
+    await(
+        () -> mappingState(uuid),
+        mapping -> "Enabled".equals(mapping.state()),
+        mapping ->
             "the event source mapping "
                 + uuid
                 + " is still "
-                + state
+                + mapping.state()
                 + " after "
                 + waitTimeout.toSeconds()
                 + " s; with start=latest, what the tables write before it is Enabled is not"
                 + " relayed: run relay provision again once it is");
-      }
-      pause();
+  }
+
+  /** The mapping as it is; one on its way to Disabled or deleted stops provisioning. */
+  private GetEventSourceMappingResponse mappingState(String uuid) {
+    GetEventSourceMappingResponse mapping =
+        call(
+            "GetEventSourceMapping " + uuid,
+            () -> aws.lambda().getEventSourceMapping(r -> r.uuid(uuid)));
+    String state = mapping.state() == null ? "" : mapping.state();
+    if (state.equals("Disabled") || state.equals("Disabling") || state.equals("Deleting")) {
+      throw new ProvisionException(
+          "the event source mapping "
+              + uuid
+              + " is "
+              + state
+              + " instead of Enabled ("
+              + mapping.stateTransitionReason()
+              + "); nothing further was changed");
     }
+    return mapping;
   }
 
   private GetFunctionConfigurationResponse awaitFunctionUpdated(String function) {
-    Instant deadline = Instant.now().plus(waitTimeout);
-    while (true) {
-      GetFunctionConfigurationResponse f =
-          call(
-              "GetFunctionConfiguration " + function,
-              () -> aws.lambda().getFunctionConfiguration(r -> r.functionName(function)));
-      if (f.lastUpdateStatus() != LastUpdateStatus.IN_PROGRESS) {
-        return f;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new ProvisionException(
+    return await(
+        () ->
+            call(
+                "GetFunctionConfiguration " + function,
+                () -> aws.lambda().getFunctionConfiguration(r -> r.functionName(function))),
+        f -> f.lastUpdateStatus() != LastUpdateStatus.IN_PROGRESS,
+        f ->
             "the function "
                 + function
                 + " is still being updated after "
                 + waitTimeout.toSeconds()
                 + " s");
-      }
-      pause();
-    }
   }
 
   private void changeMapping(
@@ -779,6 +764,27 @@ public final class AwsProvisioner {
         break;
       default:
         break;
+    }
+  }
+
+  /**
+   * Reads until {@code ready} holds of what was read, pausing between reads, and returns it; after
+   * the wait timeout, fails with {@code late}'s message of the last read.
+   */
+  private <T> T await(
+      Supplier<T> read,
+      java.util.function.Predicate<T> ready,
+      java.util.function.Function<T, String> late) {
+    Instant deadline = Instant.now().plus(waitTimeout);
+    while (true) {
+      T value = read.get();
+      if (ready.test(value)) {
+        return value;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new ProvisionException(late.apply(value));
+      }
+      pause();
     }
   }
 

@@ -11,6 +11,7 @@ import io.cdcrelay.snapshot.SourceReadException;
 import io.cdcrelay.source.BadSourceUrlException;
 import io.cdcrelay.source.DynamoDbTableUrl;
 import io.cdcrelay.verify.Verifier;
+import io.cdcrelay.verify.VerifyRefused;
 import io.cdcrelay.verify.VerifyReport;
 import io.cdcrelay.verify.VerifySettings;
 import java.io.PrintStream;
@@ -26,8 +27,10 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code relay verify SRC [TARGET]}: compares a DynamoDB table with its target table key by key;
  * exit code 0 when they are equal (after {@code --repair}: when every difference was fixed), 1 when
- * they differ or verify failed, 2 on bad input, 130 when stopped by a signal before the end (then
- * it reports nothing).
+ * they differ or verify failed (a database or DynamoDB endpoint it cannot reach too), 2 on bad
+ * input (a target table that does not exist, is not of the relay's layout or is keyed otherwise
+ * than the DynamoDB table: refused before the Scan), 130 when stopped by a signal before the end
+ * (then it reports nothing).
  */
 @Command(
     name = "verify",
@@ -38,8 +41,9 @@ import picocli.CommandLine.Parameters;
             + " difference from a consistent read.",
     footer =
         "%nSource URL options: region, segments (parallel Scan), batch-size, rcu,"
-            + " consistent-read.%nExit codes: 0 equal, 1 different or failed, 2 bad input, 130"
-            + " stopped (SIGINT/SIGTERM) before the end: nothing is reported.")
+            + " consistent-read.%nExit codes: 0 equal, 1 different or failed, 2 bad input (a"
+            + " target table missing or keyed otherwise: refused before the Scan), 130 stopped"
+            + " (SIGINT/SIGTERM) before the end: nothing is reported.")
 final class VerifyCommand implements Callable<Integer> {
 
   @Parameters(
@@ -162,6 +166,9 @@ final class VerifyCommand implements Callable<Integer> {
       return report.isEqual() ? 0 : 1;
     } catch (BadTargetException e) {
       err.println("Bad configuration: " + e.getMessage());
+      return 2;
+    } catch (VerifyRefused e) {
+      err.println("Not verified: " + e.getMessage() + ".");
       return 2;
     } catch (io.cdcrelay.verify.VerifyStopped e) {
       err.println(e.getMessage());

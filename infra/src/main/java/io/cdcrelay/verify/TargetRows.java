@@ -64,6 +64,32 @@ public final class TargetRows implements AutoCloseable {
   }
 
   /**
+   * Why the table cannot be compared with the DynamoDB table {@code sourceTable} of {@code keys}
+   * ({@link TargetLayout}), or empty when it can: the table's columns, and on PostgreSQL one row's
+   * key, read before any other row.
+   */
+  public Optional<String> layoutProblem(
+      TableName table, String sourceTable, List<KeySchema.KeyColumn> keys) {
+    Map<String, String> types = columnTypes(table);
+    Optional<JsonNode> firstKey = Optional.empty();
+    if (!crateDb && "jsonb".equals(types.get("pk"))) {
+      firstKey = firstKey(table);
+    }
+    return TargetLayout.problem(table, types, crateDb, firstKey, sourceTable, keys);
+  }
+
+  /** The {@code pk} of one row of the table, if it has any. */
+  private Optional<JsonNode> firstKey(TableName table) {
+    try (Statement statement = connect().createStatement();
+        ResultSet rs =
+            statement.executeQuery("SELECT \"pk\" FROM " + table.quoted() + " LIMIT 1")) {
+      return rs.next() ? Optional.ofNullable(json(rs.getString(1))) : Optional.empty();
+    } catch (SQLException e) {
+      throw failure("reading a row of " + table, e);
+    }
+  }
+
+  /**
    * Reads every row of the table, in one pass, handing each to {@code rows}; each fetch holds about
    * {@code fetchBytes} of rows.
    */
@@ -312,7 +338,13 @@ public final class TargetRows implements AutoCloseable {
 
   private Connection connect() throws SQLException {
     if (connection == null) {
-      connection = JdbcConnections.open(url, password, socketTimeoutSeconds, "cdc-relay-verify");
+      try {
+        connection = JdbcConnections.open(url, password, socketTimeoutSeconds, "cdc-relay-verify");
+      } catch (SQLException e) {
+        // Said as the relay's other connections say it: the URL without its password, the user,
+        // and what was tried (a port of another protocol named as such).
+        throw new TargetUnavailableException(JdbcConnections.describeConnectFailure(url, e), e);
+      }
       if (crateDb == null) {
         try (Statement statement = connection.createStatement();
             ResultSet rs = statement.executeQuery("SELECT version()")) {

@@ -100,7 +100,7 @@ public final class Verifier {
 
   /** Compares, re-checks, and repairs if asked to. */
   public VerifyReport run() throws InterruptedException {
-    TableDescription table = source.describe();
+    TableDescription table = describe();
     TableName target;
     try (JdbcTarget writer = config.openTarget(password, clock)) {
       target = TargetTable.route(config.settings(), writer, table.name());
@@ -108,6 +108,11 @@ public final class Verifier {
     KeySchema keySchema = table.keySchema();
     try (TargetRows rows =
         new TargetRows(config.target(), password, config.socketTimeoutSeconds())) {
+      // What a wrong target would show only after the whole Scan, checked before anything is read.
+      Optional<String> problem = rows.layoutProblem(target, table.name(), table.keys());
+      if (problem.isPresent()) {
+        throw new VerifyRefused(problem.get());
+      }
       TargetIndex index = new TargetIndex();
       // Each fetch holds as many rows as a load's write holds items.
       long fetchBytes = SnapshotSettings.writeBytes(Runtime.getRuntime().maxMemory());
@@ -218,6 +223,40 @@ public final class Verifier {
           settings.show(),
           new VerifyReport.Unchecked(unchecked[0].get(), unchecked[1].get(), unchecked[2].get()),
           settings.recheckLimit());
+    }
+  }
+
+  /**
+   * The DynamoDB table as {@code DescribeTable} says, read first: an endpoint that cannot be
+   * reached is named, as the URL gives it (without its credentials).
+   */
+  private TableDescription describe() {
+    try {
+      return source.describe();
+    } catch (SourceReadException e) {
+      if (!(e.getCause() instanceof software.amazon.awssdk.core.exception.SdkClientException)) {
+        throw e;
+      }
+      String endpoint =
+          settings
+              .source()
+              .endpoint()
+              .map(
+                  u ->
+                      "DynamoDB at "
+                          + u.getScheme()
+                          + "://"
+                          + u.getHost()
+                          + (u.getPort() < 0 ? "" : ":" + u.getPort()))
+              .orElse("DynamoDB of region " + settings.source().region());
+      throw new SourceReadException(
+          "cannot reach "
+              + endpoint
+              + ": "
+              + e.getMessage()
+              + " (check the host and port of the dynamodb:// URL); nothing was scanned",
+          false,
+          e);
     }
   }
 

@@ -385,6 +385,162 @@ abstract class VerifyContract extends DynamoDbTableTest {
     assertThat(same.output()).contains("extra: 1 (first: {\"id\":\"e2\"})");
   }
 
+  @Test
+  void aTargetTableThatDoesNotExistIsRefusedBeforeTheScan() throws Exception {
+    // Never loaded (or a typo in its name): the whole Scan would only report every item missing.
+    dynamo.createTable(source, "id:S", null);
+    dynamo.put(source, TestItems.mixed("id", "m", 20));
+
+    Checked missing = verifyCountingScans(target());
+
+    assertThat(missing.run().exitCode()).as(missing.run().output()).isEqualTo(2);
+    assertThat(missing.run().output())
+        .contains("Not verified: the target table " + table + " does not exist")
+        .contains("load it first with `relay load dynamodb://…/" + source + " TARGET`")
+        .doesNotContain("missing: 20");
+    assertThat(missing.scans()).as("Scan requests").isZero();
+
+    // An empty DynamoDB table too: its load creates the target table, so a missing one is still
+    // a load not run or a wrong name, not an equal table.
+    String empty = source + "-empty";
+    dynamo.createTable(empty, "id:S", null);
+    Run none = run("verify", dynamo.url(empty, ""), target());
+    assertThat(none.exitCode()).as(none.output()).isEqualTo(2);
+    assertThat(none.output()).contains("the target table " + table + " does not exist");
+  }
+
+  @Test
+  void aTargetTableKeyedOtherwiseIsRefusedBeforeTheScanNamingBothKeySchemas() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    dynamo.put(source, TestItems.mixed("id", "k", 5));
+    assertThat(run("load", dynamo.url(source, ""), target()).exitCode()).isZero();
+    // Another DynamoDB table, keyed by two attributes, verified against the table of the first.
+    String other = source + "-other";
+    dynamo.createTable(other, "pk:S", "sk:N");
+    dynamo.put(
+        other,
+        List.of(Map.of("pk", TestItems.s("a"), "sk", TestItems.n("1"), "v", TestItems.s("x"))));
+
+    Checked wrong = verifyCountingScans(other, target());
+
+    assertThat(wrong.run().exitCode()).as(wrong.run().output()).isEqualTo(2);
+    assertThat(wrong.run().output())
+        .contains("Not verified: the target table " + table + " is keyed by ")
+        .contains(database().isCrateDb() ? "[\"pk\"['id'] text]" : "[id (string)]")
+        .contains("the DynamoDB table " + other + " by [pk (S), sk (N)]");
+    assertThat(wrong.scans()).as("Scan requests").isZero();
+  }
+
+  @Test
+  void aTargetTableKeyedByAnotherTypeIsRefusedBeforeTheScan() throws Exception {
+    // A number key where the loaded table holds text keys (PostgreSQL: a row's JSON types); on
+    // CrateDB a key column of text holds N keys too (their canonical text), so it is keyed by an
+    // integer (the reference tool's layout for a number key) while DynamoDB's key is a string.
+    dynamo.createTable(source, "id:S", null);
+    dynamo.put(source, TestItems.mixed("id", "t", 5));
+    if (database().isCrateDb()) {
+      execute(
+          "CREATE TABLE "
+              + table.quoted()
+              + " (\"pk\" OBJECT(STRICT) AS (\"id\" BIGINT PRIMARY KEY), \"data\" OBJECT(DYNAMIC),"
+              + " \"aux\" OBJECT(IGNORED), \"cdc_version\" TEXT, \"cdc_deleted\" BOOLEAN)");
+    } else {
+      String numbered = source + "-numbered";
+      dynamo.createTable(numbered, "id:N", null);
+      dynamo.put(numbered, List.of(Map.of("id", TestItems.n("7"), "v", TestItems.s("x"))));
+      assertThat(run("load", dynamo.url(numbered, ""), target()).exitCode()).isZero();
+    }
+
+    Checked wrong = verifyCountingScans(target());
+
+    assertThat(wrong.run().exitCode()).as(wrong.run().output()).isEqualTo(2);
+    assertThat(wrong.run().output())
+        .contains(
+            "is keyed by " + (database().isCrateDb() ? "[\"pk\"['id'] bigint]" : "[id (number)"))
+        .contains("the DynamoDB table " + source + " by [id (S)]");
+    assertThat(wrong.scans()).as("Scan requests").isZero();
+  }
+
+  @Test
+  void aTargetTableOfAnotherLayoutIsRefusedBeforeTheScan() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    dynamo.put(source, TestItems.mixed("id", "l", 5));
+    execute("CREATE TABLE " + table.quoted() + " (\"id\" TEXT PRIMARY KEY, \"v\" TEXT)");
+
+    Checked wrong = verifyCountingScans(target());
+
+    assertThat(wrong.run().exitCode()).as(wrong.run().output()).isEqualTo(2);
+    assertThat(wrong.run().output())
+        .contains(
+            "the target table "
+                + table
+                + " is not a table of the relay's layout: it has no column \"pk\", \"data\","
+                + " \"aux\", \"cdc_deleted\" (its columns: \"id\", \"v\")");
+    assertThat(wrong.scans()).as("Scan requests").isZero();
+  }
+
+  @Test
+  void aTargetDatabaseThatCannotBeReachedFailsBeforeTheScanWithoutItsPassword() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    dynamo.put(source, TestItems.mixed("id", "p", 5));
+    int closed = io.cdcrelay.tools.MotoServer.freePort();
+    String url = database().userUrl("127.0.0.1", closed, table);
+    String password = "review-verify-pw";
+    if (!url.contains("password=")) {
+      url += "&password=" + password;
+    }
+
+    long started = System.nanoTime();
+    Checked unreachable = verifyCountingScans(url);
+
+    assertThat(unreachable.run().exitCode()).as(unreachable.run().output()).isEqualTo(1);
+    assertThat(unreachable.run().output())
+        .contains(
+            "The target database failed: cannot connect to jdbc:postgresql://127.0.0.1:" + closed)
+        .doesNotContain(password);
+    assertThat(unreachable.scans()).as("Scan requests").isZero();
+    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(30);
+  }
+
+  @Test
+  void aDynamoDbEndpointThatCannotBeReachedFailsAtOnceNamingIt() throws Exception {
+    int closed = io.cdcrelay.tools.MotoServer.freePort();
+
+    long started = System.nanoTime();
+    Run unreachable = run("verify", dynamo.url(closed, source, ""), target());
+
+    assertThat(unreachable.exitCode()).as(unreachable.output()).isEqualTo(1);
+    assertThat(unreachable.output())
+        .contains("cannot reach DynamoDB at http://127.0.0.1:" + closed + ": DescribeTable ")
+        .contains("check the host and port of the dynamodb:// URL")
+        .doesNotContain(io.cdcrelay.snapshot.DynamoDbEmulator.SECRET_KEY);
+    assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)).isLessThan(30);
+  }
+
+  /** A verify's run, and how many Scan requests reached DynamoDB meanwhile. */
+  record Checked(Run run, int scans) {}
+
+  /** Verifies this test's source table against {@code target}, counting its Scan requests. */
+  private Checked verifyCountingScans(String target) throws Exception {
+    return verifyCountingScans(source, target);
+  }
+
+  private Checked verifyCountingScans(String of, String target) throws Exception {
+    try (io.cdcrelay.snapshot.FaultyDynamoDb proxy =
+        new io.cdcrelay.snapshot.FaultyDynamoDb(dynamo.port())) {
+      Run run = run("verify", dynamo.url(proxy.port(), of, ""), target);
+      return new Checked(run, proxy.scans());
+    }
+  }
+
+  /** Runs a statement in the database under test. */
+  private void execute(String sql) throws Exception {
+    try (java.sql.Connection c = database().connect();
+        java.sql.Statement statement = c.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
   /** A change as "Kinesis Data Streams for DynamoDB" carries it, created now. */
   private SourceRecord record(String event, Map<String, AttributeValue> item) {
     long created = Math.max(micros.incrementAndGet(), Instant.now().toEpochMilli() * 1000);

@@ -16,17 +16,20 @@ import java.util.TreeMap;
 
 /**
  * What verify checks of its target table before it reads a row or scans an item: that the table
- * exists, is of the relay's layout ({@code pk}, {@code data}, {@code aux}, {@code cdc_deleted}),
- * and is keyed as the DynamoDB table is — on CrateDB by its {@code pk['k']} columns (S and B as
- * text, N as text or, the reference tool's layout, an integer), on PostgreSQL by the key names and
- * JSON types of one row's {@code pk} (N a number, S and B a string; an empty table has none to
+ * exists, is of the relay's layout ({@code pk}, {@code data}, {@code aux}, as the reference
+ * tool's), and is keyed as the DynamoDB table is — on CrateDB by its {@code pk['k']} columns (S and
+ * B as text, N as text or, the reference tool's layout, an integer), on PostgreSQL by the key names
+ * and JSON types of one row's {@code pk} (N a number, S and B a string; an empty table has none to
  * tell). Without these checks a wrong target was found only after the whole Scan: every item
  * missing, or a failed lookup of keys the table does not have.
  */
 final class TargetLayout {
 
-  /** The columns verify reads from each row. */
-  static final List<String> COLUMNS = List.of("pk", "data", "aux", "cdc_deleted");
+  /**
+   * The columns verify reads from each row: the reference tool's layout, which a table it loaded
+   * has too ({@code cdc_deleted}, where there, is read as well).
+   */
+  static final List<String> COLUMNS = List.of("pk", "data", "aux");
 
   private TargetLayout() {}
 

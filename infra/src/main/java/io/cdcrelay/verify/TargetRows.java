@@ -104,6 +104,7 @@ public final class TargetRows implements AutoCloseable {
       return;
     }
     boolean expiry = columns.contains("cdc_expired_at");
+    boolean deletes = columns.contains("cdc_deleted");
     try {
       Connection c = connect();
       if (crateDb) {
@@ -117,7 +118,8 @@ public final class TargetRows implements AutoCloseable {
       c.setAutoCommit(false);
       boolean read = false;
       try (Statement statement = c.createStatement()) {
-        statement.execute("DECLARE " + CURSOR + " NO SCROLL CURSOR FOR " + select(table, expiry));
+        statement.execute(
+            "DECLARE " + CURSOR + " NO SCROLL CURSOR FOR " + select(table, expiry, deletes));
         int[] size = new int[1];
         while (true) {
           int wanted = fetch.next();
@@ -173,6 +175,7 @@ public final class TargetRows implements AutoCloseable {
       return Map.of();
     }
     boolean expiry = types.containsKey("cdc_expired_at");
+    boolean deletes = types.containsKey("cdc_deleted");
     Map<String, Row> found = new HashMap<>();
     try {
       Connection c = connect();
@@ -184,7 +187,8 @@ public final class TargetRows implements AutoCloseable {
         return found;
       }
       TargetSql sql = crateDb ? new CrateDbSql() : new PostgreSql();
-      for (TargetSql.RowLookup lookup : sql.selectRows(columns(expiry), table, schema, pkJsons)) {
+      for (TargetSql.RowLookup lookup :
+          sql.selectRows(columns(expiry, deletes), table, schema, pkJsons)) {
         try (PreparedStatement statement = c.prepareStatement(lookup.sql())) {
           for (int i = 0; i < lookup.jsonValues().size(); i++) {
             PGobject json = new PGobject();
@@ -239,13 +243,18 @@ public final class TargetRows implements AutoCloseable {
     return Optional.of(stored.toString());
   }
 
-  private static String select(TableName table, boolean expiry) {
-    return "SELECT " + columns(expiry) + " FROM " + table.quoted();
+  private static String select(TableName table, boolean expiry, boolean deletes) {
+    return "SELECT " + columns(expiry, deletes) + " FROM " + table.quoted();
   }
 
-  /** The columns a row of verify is read from. */
-  private static String columns(boolean expiry) {
-    return "\"pk\", \"data\", \"aux\", \"cdc_deleted\"" + (expiry ? ", \"cdc_expired_at\"" : "");
+  /**
+   * The columns a row of verify is read from; a table without {@code cdc_deleted} (the reference
+   * tool's, before this relay first wrote into it) has no soft-deleted row.
+   */
+  private static String columns(boolean expiry, boolean deletes) {
+    return "\"pk\", \"data\", \"aux\", "
+        + (deletes ? "\"cdc_deleted\"" : "NULL AS \"cdc_deleted\"")
+        + (expiry ? ", \"cdc_expired_at\"" : "");
   }
 
   private static Row row(ResultSet rs, boolean expiry, KeySchema keys) throws SQLException {

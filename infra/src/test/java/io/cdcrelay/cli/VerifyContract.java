@@ -475,8 +475,35 @@ abstract class VerifyContract extends DynamoDbTableTest {
             "the target table "
                 + table
                 + " is not a table of the relay's layout: it has no column \"pk\", \"data\","
-                + " \"aux\", \"cdc_deleted\" (its columns: \"id\", \"v\")");
+                + " \"aux\" (its columns: \"id\", \"v\")");
     assertThat(wrong.scans()).as("Scan requests").isZero();
+  }
+
+  @Test
+  void aTableTheReferenceToolLoadedIsVerifiedAsItIs() throws Exception {
+    Assumptions.assumeTrue(database().isCrateDb(), "the reference tool writes only into CrateDB");
+    dynamo.createTable(source, "id:S", null);
+    dynamo.put(
+        source,
+        List.of(
+            Map.of("id", TestItems.s("a"), "v", TestItems.s("x")),
+            Map.of("id", TestItems.s("b"), "v", TestItems.s("y"))));
+    // Its table as cratedb-toolkit 0.1.1 creates and fills it: no column of this relay's own.
+    execute(
+        "CREATE TABLE "
+            + table.quoted()
+            + " (\"pk\" OBJECT(STRICT) AS (\"id\" TEXT PRIMARY KEY), \"data\" OBJECT(DYNAMIC),"
+            + " \"aux\" OBJECT(IGNORED))");
+    execute(
+        "INSERT INTO "
+            + table.quoted()
+            + " (\"pk\", \"data\", \"aux\") VALUES ({id = 'a'}, {id = 'a', v = 'x'}, {}),"
+            + " ({id = 'b'}, {id = 'b', v = 'stale'}, {})");
+
+    Run run = run("verify", dynamo.url(source, ""), target());
+
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.output()).contains("equal: 1").contains("different: 1 (first: {\"id\":\"b\"}");
   }
 
   @Test

@@ -84,7 +84,7 @@ class TargetLayoutTest {
     assertThat(crateDbProblem(columns, ID_S))
         .hasValue(
             "the target table doc.orders is not a table of the relay's layout: it has no column"
-                + " \"pk\", \"aux\", \"cdc_deleted\" (its columns: \"data\", \"id\", \"v\");"
+                + " \"pk\", \"aux\" (its columns: \"data\", \"id\", \"v\");"
                 + " nothing was scanned");
   }
 

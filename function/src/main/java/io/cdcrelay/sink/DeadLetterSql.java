@@ -42,6 +42,13 @@ final class DeadLetterSql {
     return "DELETE FROM " + table.quoted() + where(stages, since);
   }
 
+  /** Yields each stage and how many dead letters failed at it, by stage. */
+  static String countByStage(TableName table) {
+    return "SELECT \"stage\", count(*) FROM "
+        + table.quoted()
+        + " GROUP BY \"stage\" ORDER BY \"stage\"";
+  }
+
   /** Binds shard and sequence number; yields payload (base64), stage, reason, failed at. */
   static String selectOne(TableName table) {
     return "SELECT \"payload_base64\", \"stage\", \"reason\", \"failed_at\" FROM "

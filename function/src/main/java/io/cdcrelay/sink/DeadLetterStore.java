@@ -47,13 +47,20 @@ public final class DeadLetterStore implements AutoCloseable {
     this.socketTimeoutSeconds = socketTimeoutSeconds;
   }
 
+  /** How many dead letters of one target table (none: the state schema's) failed at a stage. */
+  public record Count(Optional<TableName> target, String stage, long count) {}
+
   /** Every dead-letter table, the state schema's first. */
   public List<TableName> tables() {
+    return tables(target.boundTables());
+  }
+
+  private List<TableName> tables(Map<TableName, ?> bound) {
     StateSql state = target.state();
     TreeSet<String> schemas = new TreeSet<>();
     schemas.add(state.schema());
     schemas.add(target.table(null, "probe").schema());
-    target.boundTables().keySet().forEach(table -> schemas.add(table.schema()));
+    bound.keySet().forEach(table -> schemas.add(table.schema()));
     List<TableName> tables = new ArrayList<>();
     try (PreparedStatement select =
         connection().prepareStatement(DeadLetterSql.selectTables(schemas.size()))) {
@@ -121,6 +128,32 @@ public final class DeadLetterStore implements AutoCloseable {
       }
     }
     return letters;
+  }
+
+  /**
+   * How many dead letters the filter's table scope takes, per dead-letter table and stage (its
+   * stages and time are not applied). Reads only: creates no table, not even the state tables.
+   */
+  public List<Count> countByStage(DeadLetterFilter filter) {
+    String defaultSchema = target.table(null, "probe").schema();
+    List<Count> counts = new ArrayList<>();
+    for (TableName table : tables(target.boundTablesIfAny())) {
+      Optional<TableName> meantFor = targetOf(table);
+      if (!filter.takes(meantFor, defaultSchema)) {
+        continue;
+      }
+      refresh(table);
+      try (Statement select = connection().createStatement();
+          ResultSet rs = select.executeQuery(DeadLetterSql.countByStage(table))) {
+        while (rs.next()) {
+          String stage = rs.getString(1);
+          counts.add(new Count(meantFor, stage == null ? "-" : stage, rs.getLong(2)));
+        }
+      } catch (SQLException e) {
+        throw failure("counting the dead letters of " + table, e);
+      }
+    }
+    return counts;
   }
 
   /** One dead letter as it is stored now, read by its key (in real time on CrateDB). */

@@ -203,6 +203,11 @@ public final class JdbcTarget implements Target {
     return leased(() -> state.boundTables());
   }
 
+  /** The same, read only: creates no state table, and finds none where there is none. */
+  public Map<TableName, DeleteMode> boundTablesIfAny() {
+    return leased(() -> state.boundTablesIfAny());
+  }
+
   @Override
   public void deadLetter(TableName table, List<DeadLetter> letters) {
     leased(

@@ -89,6 +89,26 @@ final class StateStore {
   /** Every target table in the state schema, with its delete mode. */
   Map<TableName, DeleteMode> boundTables() {
     session.connectState();
+    return readBoundTables();
+  }
+
+  /**
+   * The same, read only: none when the state schema has no table of bound tables, which is then not
+   * created (a first look at a database no relay has written yet, a user who may only read).
+   */
+  Map<TableName, DeleteMode> boundTablesIfAny() {
+    session.connect();
+    try {
+      if (!session.tableExists(session.state().tables())) {
+        return new LinkedHashMap<>();
+      }
+    } catch (SQLException e) {
+      throw session.failure("looking for " + session.state().tables(), e);
+    }
+    return readBoundTables();
+  }
+
+  private Map<TableName, DeleteMode> readBoundTables() {
     Map<TableName, DeleteMode> all = new LinkedHashMap<>();
     try {
       // Not a primary-key lookup: CrateDB sees only refreshed rows (a table bound a moment ago).

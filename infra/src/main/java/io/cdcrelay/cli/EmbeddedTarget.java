@@ -17,6 +17,11 @@ public final class EmbeddedTarget implements AutoCloseable {
     this.postgres = postgres;
   }
 
+  /** Whether {@code directory} holds a database a start would run, rather than create. */
+  static boolean holdsDatabase(Path directory) {
+    return Files.isRegularFile(directory.resolve("data").resolve("PG_VERSION"));
+  }
+
   /** Starts the server with its data under {@code directory}. */
   public static EmbeddedTarget start(Path directory) throws IOException {
     Files.createDirectories(directory);

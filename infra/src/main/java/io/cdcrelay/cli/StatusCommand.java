@@ -9,12 +9,17 @@ import io.cdcrelay.provision.AwsClients;
 import io.cdcrelay.provision.MappingStatus;
 import io.cdcrelay.route.TableRoutes;
 import io.cdcrelay.sink.BadTargetException;
+import io.cdcrelay.sink.DeadLetterFilter;
+import io.cdcrelay.sink.DeadLetterStore;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.Redaction;
+import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.Target;
 import io.cdcrelay.sink.TargetUnavailableException;
 import io.cdcrelay.source.SourceUrl;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,9 +27,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -34,19 +40,20 @@ import software.amazon.awssdk.core.exception.SdkException;
  * {@code relay status [TARGET] [--json] [--function F] [--queue-url Q]}: how fresh each target
  * table is, from the state schema's status table that the function and the local relay write with
  * every batch — per source stream, shard and target table, the last record applied, the newest
- * change's creation time, when it was applied, the lag, and counts since the first batch — and,
- * when asked, what Lambda says of the function's event source mappings and how many messages its
- * on-failure queue holds. Each part is read on its own: a database that is down does not hide the
- * mapping's state.
+ * change's creation time, when it was applied, the lag, and counts since the first batch — how many
+ * dead letters the target holds, by table and stage, and, when asked, what Lambda says of the
+ * function's event source mappings and how many messages its on-failure queue holds. Each part is
+ * read on its own: a database that is down does not hide the mapping's state. It only reads: it
+ * creates no table, and it starts the embedded PostgreSQL only where a load left one.
  */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
     description =
         "Prints the status table: per source stream, shard and target table, the last record"
-            + " applied, the newest change, when it was applied, the lag, and counts; with"
-            + " --function the event source mappings' state and last result, with --queue-url the"
-            + " on-failure queue's depth.")
+            + " applied, the newest change, when it was applied, the lag, and counts; the dead"
+            + " letters by table and stage; with --function the event source mappings' state and"
+            + " last result, with --queue-url the on-failure queue's depth. Only reads.")
 final class StatusCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -54,7 +61,40 @@ final class StatusCommand implements Callable<Integer> {
   @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET", description = "As --target")
   String positionalTarget;
 
-  @Mixin TargetOptions target;
+  // Only the target options status uses: routing and loading options mean nothing here.
+  @Option(
+      names = {"--target", "-t"},
+      paramLabel = "URL",
+      description =
+          "Target database: crate://USER[:PASSWORD]@HOST[:PORT]/SCHEMA[/TABLE], postgresql://…,"
+              + " jdbc:postgresql://…, or 'embedded' for the local PostgreSQL of relay load"
+              + " --target embedded (default: $CRATEDB_SQLALCHEMY_URL, $CRATEDB_CLUSTER_URL)")
+  String target;
+
+  @Option(
+      names = "--table",
+      paramLabel = "[SCHEMA.]TABLE",
+      description =
+          "Only this target table, when the URL names none (default: $CRATEDB_TABLE; without"
+              + " one, every table)")
+  String table;
+
+  @Option(
+      names = "--state-schema",
+      paramLabel = "SCHEMA",
+      description =
+          "Schema of the relay's own tables, where it records the status (default:"
+              + " $CRATEDB_STATE_SCHEMA, else the target's)")
+  String stateSchema;
+
+  @Option(
+      names = "--embedded-dir",
+      paramLabel = "DIR",
+      description =
+          "Where --target embedded keeps its database; never created here (default:"
+              + " ${DEFAULT-VALUE})",
+      defaultValue = ".relay/embedded-postgres")
+  Path embeddedDirectory;
 
   @Option(names = "--json", description = "One JSON object: tables, mappings, queue")
   boolean json;
@@ -95,38 +135,63 @@ final class StatusCommand implements Callable<Integer> {
     this.clock = clock;
   }
 
+  /** The target options as the commands that write take them, from the ones status has. */
+  private TargetOptions targetOptions() {
+    TargetOptions options = new TargetOptions();
+    options.target = positionalTarget != null ? positionalTarget : target;
+    options.table = table;
+    options.stateSchema = stateSchema;
+    options.embeddedDirectory = embeddedDirectory;
+    // Status reads what loads wrote into the embedded database: every table, not only "demo".
+    options.demoTableWhenEmbedded = false;
+    return options;
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (positionalTarget != null) {
-      target.target = positionalTarget;
-    }
-    if (!target.isConfigured(processEnvironment) || target.embedded()) {
+    TargetOptions options = targetOptions();
+    if (!options.isConfigured(processEnvironment)) {
       err.println("No target database: pass TARGET or --target, or set CRATEDB_SQLALCHEMY_URL.");
       return 2;
     }
-    FunctionConfig config;
     Optional<SourceUrl> sourceUrl;
     try {
-      config = FunctionConfig.fromEnvironment(target.environment(processEnvironment, null));
       sourceUrl = source == null ? Optional.empty() : Optional.of(SourceUrl.parse(source));
     } catch (IllegalArgumentException e) {
       err.println("Bad configuration: " + Redaction.urlsIn(e.getMessage()));
       return 2;
     }
     exit = 0;
-    List<Target.Status> rows = null;
-    try (JdbcTarget database = config.openTarget(config.passwordSource(clock), clock)) {
-      TableRoutes routes = config.settings().routes();
-      rows =
-          database.status().stream()
-              .filter(row -> routes.scopes(row.table().schema(), row.table().table()))
-              .toList();
-    } catch (BadTargetException e) {
-      fail(err, 2, "Bad configuration: " + e.getMessage());
-    } catch (TargetUnavailableException e) {
-      fail(err, 1, "The target database failed: " + e.getMessage());
+    Database database = new Database();
+    if (options.embedded() && !EmbeddedTarget.holdsDatabase(options.embeddedDirectory)) {
+      // Nothing to read, and starting the server would create a database where none was meant.
+      database.absent =
+          "No embedded database in "
+              + options.embeddedDirectory.toAbsolutePath().normalize()
+              + " yet: relay load … --target embedded creates it there (run status from the same"
+              + " folder, or pass the load's --embedded-dir).";
+      database.rows = List.of();
+      database.deadLetters = List.of();
+    } else {
+      EmbeddedTarget embedded = null;
+      try {
+        if (options.embedded()) {
+          embedded = EmbeddedTarget.start(options.embeddedDirectory);
+        }
+        read(options, embedded, database, err);
+      } catch (IOException e) {
+        fail(
+            err,
+            1,
+            "The embedded database in "
+                + options.embeddedDirectory.toAbsolutePath().normalize()
+                + " did not start (is a relay load using it now?): "
+                + e.getMessage());
+      } finally {
+        close(embedded, err);
+      }
     }
     List<MappingStatus> mappings = null;
     FailedBatchQueue.Depth depth = null;
@@ -148,10 +213,22 @@ final class StatusCommand implements Callable<Integer> {
       }
     }
     if (json) {
-      out.print(json(rows, mappings, depth));
+      if (database.absent != null) {
+        err.println(database.absent);
+        err.flush();
+      }
+      out.print(json(database.rows, database.deadLetters, mappings, depth));
     } else {
-      if (rows != null) {
-        out.print(table(rows, clock.instant()));
+      if (database.absent != null) {
+        out.println(database.absent);
+      } else if (database.rows != null) {
+        out.print(
+            database.rows.isEmpty()
+                ? noStatus(database.stateSchema, database.scope, database.others)
+                : table(database.rows, clock.instant()));
+      }
+      if (database.deadLetters != null && database.absent == null) {
+        out.print(deadLetters(database.deadLetters, database.stateSchema));
       }
       if (mappings != null) {
         out.print(mappings(function, mappings));
@@ -162,6 +239,79 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     return exit;
+  }
+
+  /** What was read of the target database; a part that could not be read is {@code null}. */
+  private static final class Database {
+    /** Why there is no database to read, if there is none. */
+    String absent;
+
+    List<Target.Status> rows;
+    List<DeadLetterStore.Count> deadLetters;
+    String stateSchema;
+
+    /** The one table status is about, if the target names one. */
+    String scope;
+
+    /** The tables with status rows outside the scope. */
+    List<TableName> others = List.of();
+  }
+
+  /** Reads the status rows and the dead letters within the target's scope, creating nothing. */
+  private void read(
+      TargetOptions options, EmbeddedTarget embedded, Database database, PrintWriter err) {
+    FunctionConfig config;
+    try {
+      config =
+          FunctionConfig.fromEnvironment(
+              options.environment(processEnvironment, embedded == null ? null : embedded.url()));
+    } catch (IllegalArgumentException e) {
+      fail(err, 2, "Bad configuration: " + Redaction.urlsIn(e.getMessage()));
+      return;
+    }
+    TableRoutes routes = config.settings().routes();
+    if (routes.singleTable() != null) {
+      database.scope =
+          routes.schema() == null
+              ? routes.singleTable()
+              : routes.schema() + "." + routes.singleTable();
+    }
+    Supplier<String> password = config.passwordSource(clock);
+    try (JdbcTarget target = config.openTarget(password, clock)) {
+      List<Target.Status> all = target.status();
+      database.rows =
+          all.stream()
+              .filter(row -> routes.scopes(row.table().schema(), row.table().table()))
+              .toList();
+      database.others =
+          all.stream()
+              .map(Target.Status::table)
+              .filter(t -> !routes.scopes(t.schema(), t.table()))
+              .distinct()
+              .toList();
+      database.stateSchema = target.state().schema();
+      try (DeadLetterStore store = config.openDeadLetters(target, password)) {
+        // The scope the dead-letter commands have: a URL naming a table, that table's and those
+        // that reached no table (undecodable, unroutable), which no status row counts.
+        database.deadLetters =
+            store.countByStage(DeadLetterOptions.scoped(DeadLetterFilter.all(), routes));
+      }
+    } catch (BadTargetException e) {
+      fail(err, 2, "Bad configuration: " + Redaction.urlsIn(e.getMessage()));
+    } catch (TargetUnavailableException e) {
+      fail(err, 1, "The target database failed: " + Redaction.urlsIn(e.getMessage()));
+    }
+  }
+
+  private void close(EmbeddedTarget embedded, PrintWriter err) {
+    if (embedded == null) {
+      return;
+    }
+    try {
+      embedded.close();
+    } catch (IOException e) {
+      fail(err, 1, "The embedded database did not stop: " + e.getMessage());
+    }
   }
 
   private void fail(PrintWriter err, int code, String message) {
@@ -251,11 +401,15 @@ final class StatusCommand implements Callable<Integer> {
 
   /**
    * Everything read as one JSON object: {@code tables} (times as ISO-8601, the lag in
-   * milliseconds), and {@code event_source_mappings} and {@code on_failure_queue} when asked for; a
-   * part that could not be read is {@code null}.
+   * milliseconds), {@code dead_letters} ({@code total}, {@code by_stage}, {@code by_table}), and
+   * {@code event_source_mappings} and {@code on_failure_queue} when asked for; a part that could
+   * not be read is {@code null}.
    */
   static String json(
-      List<Target.Status> rows, List<MappingStatus> mappings, FailedBatchQueue.Depth depth) {
+      List<Target.Status> rows,
+      List<DeadLetterStore.Count> deadLetters,
+      List<MappingStatus> mappings,
+      FailedBatchQueue.Depth depth) {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode all = mapper.createObjectNode();
     if (rows == null) {
@@ -278,6 +432,25 @@ final class StatusCommand implements Callable<Integer> {
         node.put("dead_lettered", row.deadLettered());
         node.put("rerouted", row.rerouted());
         node.put("stale", row.stale());
+      }
+    }
+    if (deadLetters == null) {
+      all.putNull("dead_letters");
+    } else {
+      ObjectNode letters = all.putObject("dead_letters");
+      letters.put("total", deadLetters.stream().mapToLong(DeadLetterStore.Count::count).sum());
+      ObjectNode byStage = letters.putObject("by_stage");
+      byStage(deadLetters).forEach(byStage::put);
+      ArrayNode byTable = letters.putArray("by_table");
+      for (DeadLetterStore.Count count : deadLetters) {
+        ObjectNode node = byTable.addObject();
+        if (count.target().isPresent()) {
+          node.put("target_table", count.target().get().toString());
+        } else {
+          node.putNull("target_table");
+        }
+        node.put("stage", count.stage());
+        node.put("count", count.count());
       }
     }
     if (mappings != null) {
@@ -344,12 +517,95 @@ final class StatusCommand implements Callable<Integer> {
     return value == null || value.isEmpty() ? "-" : value;
   }
 
-  /** The rows as an aligned text table, with how long ago each was last applied. */
-  static String table(List<Target.Status> rows, Instant now) {
-    if (rows.isEmpty()) {
-      return "no status yet: no batch has been applied with this state schema"
-          + System.lineSeparator();
+  /** The dead letters per stage, the stages in order. */
+  private static Map<String, Long> byStage(List<DeadLetterStore.Count> deadLetters) {
+    Map<String, Long> byStage = new TreeMap<>();
+    for (DeadLetterStore.Count count : deadLetters) {
+      byStage.merge(count.stage(), count.count(), Long::sum);
     }
+    return byStage;
+  }
+
+  /**
+   * What no status row means, and what to check: that no relay wrote into this state schema (or not
+   * for this table), which a state schema other than the relay's also looks like.
+   *
+   * @param stateSchema the state schema status read
+   * @param scope the one table the target names, or {@code null}
+   * @param others the tables with status rows outside the scope
+   */
+  static String noStatus(String stateSchema, String scope, List<TableName> others) {
+    String nl = System.lineSeparator();
+    String where = stateSchema + ".cdc_relay_status";
+    String what =
+        others.isEmpty()
+            ? "no status yet: no relay has recorded a batch in state schema "
+                + stateSchema
+                + " ("
+                + where
+                + " is absent or empty)"
+            : "no status yet for "
+                + scope
+                + ": "
+                + where
+                + " has rows of other tables only ("
+                + String.join(", ", others.stream().map(TableName::toString).toList())
+                + ")";
+    return what
+        + "."
+        + nl
+        + "A relay records there every batch it applies into "
+        + (scope == null ? "a table" : scope)
+        + ". If one runs, it keeps its state in another schema: pass that as --state-schema (its"
+        + " CRATEDB_STATE_SCHEMA); if none runs yet, start one (relay load, or the deployed"
+        + " function)."
+        + nl;
+  }
+
+  /** The dead letters by table and stage, with what to do with them; one line if there are none. */
+  static String deadLetters(List<DeadLetterStore.Count> deadLetters, String stateSchema) {
+    String nl = System.lineSeparator();
+    long total = deadLetters.stream().mapToLong(DeadLetterStore.Count::count).sum();
+    if (total == 0) {
+      return "Dead letters: none" + nl;
+    }
+    StringBuilder stages = new StringBuilder();
+    byStage(deadLetters)
+        .forEach(
+            (stage, count) ->
+                stages.append(stages.isEmpty() ? "" : ", ").append(stage + ": " + count));
+    List<String[]> lines = new ArrayList<>();
+    lines.add(new String[] {"TARGET TABLE", "STAGE", "COUNT"});
+    boolean noTable = false;
+    for (DeadLetterStore.Count count : deadLetters) {
+      noTable |= count.target().isEmpty();
+      lines.add(
+          new String[] {
+            count.target().map(TableName::toString).orElse(DeadLetterFilter.NO_TABLE),
+            count.stage(),
+            Long.toString(count.count())
+          });
+    }
+    return "Dead letters: "
+        + total
+        + " ("
+        + stages
+        + "), records the relay set aside:"
+        + nl
+        + aligned(lines)
+        + (noTable
+            ? "-: records that reached no table (undecodable, unroutable), kept in "
+                + stateSchema
+                + ".cdc_relay_dead_letters"
+                + nl
+            : "")
+        + "relay dead-letters list TARGET says why; relay dead-letters replay TARGET applies them"
+        + " again"
+        + nl;
+  }
+
+  /** The rows (at least one) as an aligned text table, with how long ago each was last applied. */
+  static String table(List<Target.Status> rows, Instant now) {
     List<String[]> lines = new ArrayList<>();
     lines.add(
         new String[] {

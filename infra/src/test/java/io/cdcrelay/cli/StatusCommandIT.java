@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cdcrelay.change.DeadLetter;
+import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.relay.RelaySettings;
 import io.cdcrelay.route.DeleteMode;
@@ -19,12 +21,14 @@ import io.cdcrelay.testing.PostgresDatabase;
 import io.cdcrelay.tools.MotoServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -91,7 +95,14 @@ class StatusCommandIT {
   @Test
   void printsEachSourceShardAndTableWithItsPositionLagAndCounts() throws Exception {
     assertThat(run(0, target(), "--state-schema", stateSchema))
-        .contains("no status yet: no batch has been applied with this state schema");
+        .contains(
+            "no status yet: no relay has recorded a batch in state schema "
+                + stateSchema
+                + " ("
+                + stateSchema
+                + ".cdc_relay_status is absent or empty)")
+        .contains("pass that as --state-schema")
+        .contains("Dead letters: none");
     assertThat(schemaExists(stateSchema)).as("a status read creates nothing").isFalse();
 
     try (Relay relay = relay(table, stateSchema)) {
@@ -149,6 +160,93 @@ class StatusCommandIT {
             "--state-schema",
             schema);
     assertThat(all).contains(table + " ", other.toString());
+  }
+
+  @Test
+  void deadLettersOfTheTargetsScopeAreCountedByStageThoseThatNeverDecodedToo() throws Exception {
+    // A schema of its own: a schema-only target counts every dead-letter table in it.
+    String schema = "status_dl_" + pid;
+    TableName orders = new TableName(schema, "orders");
+    TableName users = new TableName(schema, "users");
+    String ordersUrl =
+        "postgresql://postgres@"
+            + postgres.host()
+            + ":"
+            + postgres.port()
+            + "/postgres/"
+            + schema
+            + "/orders";
+    try (Relay relay = relay(orders, schema)) {
+      // Nothing decodes: no status row, only dead letters of no table.
+      relay.apply(List.of(record(1, "not json"), record(2, "{\"truncated\":")), STREAM);
+    }
+    try (JdbcTarget target =
+        new JdbcTarget(
+            postgres.url(postgres.host(), postgres.port(), orders),
+            () -> null,
+            Clock.systemUTC(),
+            30,
+            schema)) {
+      target.deadLetter(orders, List.of(new DeadLetter(record(3, "{}"), "write", "rejected")));
+      target.deadLetter(users, List.of(new DeadLetter(record(4, "{}"), "write", "rejected")));
+    }
+
+    String text = run(0, ordersUrl);
+    assertThat(text)
+        .contains("no status yet")
+        .contains("Dead letters: 3 (decode: 2, write: 1)")
+        .containsPattern("(?m)^-\\s+decode\\s+2$")
+        .containsPattern("(?m)^" + schema + "\\.orders\\s+write\\s+1$")
+        .contains(schema + ".cdc_relay_dead_letters")
+        .doesNotContain(users.toString());
+
+    JsonNode json = new ObjectMapper().readTree(run(0, ordersUrl, "--json"));
+    JsonNode letters = json.get("dead_letters");
+    assertThat(letters.get("total").asLong()).isEqualTo(3);
+    assertThat(letters.get("by_stage").get("decode").asLong()).isEqualTo(2);
+    assertThat(letters.get("by_table").get(0).get("target_table").isNull()).isTrue();
+    assertThat(json.get("tables")).isEmpty();
+
+    String all =
+        run(
+            0,
+            "postgresql://postgres@"
+                + postgres.host()
+                + ":"
+                + postgres.port()
+                + "/postgres?schema="
+                + schema);
+    assertThat(all).contains("Dead letters: 4 (decode: 2, write: 2)").contains(users + " ");
+  }
+
+  @Test
+  void theEmbeddedDatabaseALoadLeftIsReadAndStoppedAgain(@TempDir Path dir) throws Exception {
+    try (EmbeddedTarget embedded = EmbeddedTarget.start(dir)) {
+      FunctionConfig config =
+          FunctionConfig.fromEnvironment(
+              Map.of("CRATEDB_SQLALCHEMY_URL", embedded.url(), "CRATEDB_TABLE", "demo"));
+      try (Relay relay =
+          new Relay(
+              config.openTarget(() -> null, Clock.systemUTC()),
+              config.settings(),
+              Clock.systemUTC())) {
+        relay.apply(
+            List.of(
+                record(1, upsert("INSERT", "a", 1_720_000_000_000_000L, "")),
+                record(2, "not json")),
+            STREAM);
+      }
+    }
+
+    String text = run(0, "--target", "embedded", "--embedded-dir", dir.toString());
+
+    assertThat(text)
+        .containsPattern("(?m)^public\\.demo\\s+" + java.util.regex.Pattern.quote(STREAM))
+        .contains("Dead letters: 1 (decode: 1)");
+    // Stopped: a load can start it again.
+    try (EmbeddedTarget again = EmbeddedTarget.start(dir)) {
+      assertThat(again.jdbcUrl()).isNotEmpty();
+    }
   }
 
   @Test

@@ -2,16 +2,26 @@ package io.cdcrelay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cdcrelay.sink.DeadLetterStore;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.Target;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
-/** How {@code relay status} prints durations and rows. */
+/** How {@code relay status} prints durations, rows and dead letters, and what it takes. */
 class StatusCommandTest {
 
   @Test
@@ -78,5 +88,90 @@ class StatusCommandTest {
                 Map.of("AWS_DEFAULT_REGION", "sa-east-1")))
         .contains("sa-east-1");
     assertThat(StatusCommand.region(Optional.empty(), "relay", null, Map.of())).isEmpty();
+  }
+
+  @Test
+  void noStatusNamesTheStateSchemaItReadAndWhatToCheck() {
+    String none = StatusCommand.noStatus("relay_state", "doc.orders", List.of());
+    assertThat(none)
+        .contains("no status yet: no relay has recorded a batch in state schema relay_state")
+        .contains("relay_state.cdc_relay_status is absent or empty")
+        .contains("every batch it applies into doc.orders")
+        .contains("pass that as --state-schema");
+
+    String others =
+        StatusCommand.noStatus(
+            "doc", "doc.orders", List.of(new TableName("doc", "users"), new TableName("x", "y")));
+    assertThat(others)
+        .contains("no status yet for doc.orders: doc.cdc_relay_status has rows of other tables")
+        .contains("(doc.users, x.y)");
+  }
+
+  private static final List<DeadLetterStore.Count> LETTERS =
+      List.of(
+          new DeadLetterStore.Count(Optional.empty(), "decode", 5),
+          new DeadLetterStore.Count(Optional.empty(), "route", 1),
+          new DeadLetterStore.Count(Optional.of(new TableName("doc", "orders")), "write", 2));
+
+  @Test
+  void deadLettersAreCountedByStageAndTableThoseOfNoTableToo() {
+    List<String> lines = StatusCommand.deadLetters(LETTERS, "relay_state").lines().toList();
+
+    assertThat(lines.get(0))
+        .isEqualTo("Dead letters: 8 (decode: 5, route: 1, write: 2), records the relay set aside:");
+    assertThat(lines.get(1)).isEqualTo("TARGET TABLE  STAGE   COUNT");
+    assertThat(lines.get(2)).isEqualTo("-             decode  5");
+    assertThat(lines.get(4)).isEqualTo("doc.orders    write   2");
+    assertThat(lines.get(5)).contains("reached no table", "relay_state.cdc_relay_dead_letters");
+    assertThat(lines.get(6)).contains("relay dead-letters list TARGET");
+    assertThat(StatusCommand.deadLetters(List.of(), "s")).isEqualTo("Dead letters: none\n");
+  }
+
+  @Test
+  void theJsonHasTheDeadLettersByStageAndByTable() throws Exception {
+    JsonNode json = new ObjectMapper().readTree(StatusCommand.json(List.of(), LETTERS, null, null));
+
+    JsonNode letters = json.get("dead_letters");
+    assertThat(letters.get("total").asLong()).isEqualTo(8);
+    assertThat(letters.get("by_stage").get("decode").asLong()).isEqualTo(5);
+    assertThat(letters.get("by_stage").get("write").asLong()).isEqualTo(2);
+    assertThat(letters.get("by_table").get(0).get("target_table").isNull()).isTrue();
+    assertThat(letters.get("by_table").get(2).get("target_table").asText()).isEqualTo("doc.orders");
+    JsonNode unread = new ObjectMapper().readTree(StatusCommand.json(null, null, null, null));
+    assertThat(unread.get("dead_letters").isNull()).isTrue();
+  }
+
+  @Test
+  void theHelpListsOnlyTheOptionsStatusUses() {
+    String help = new CommandLine(new StatusCommand()).getUsageMessage();
+
+    assertThat(help)
+        .contains("--target", "--table=", "--state-schema", "--embedded-dir", "--json")
+        .contains("--function", "--queue-url", "--source");
+    assertThat(help)
+        .doesNotContain("--tables", "--table-map", "--source-table", "--deletes", "--ttl-deletes");
+  }
+
+  @Test
+  void anEmbeddedTargetWithoutADatabaseSaysSoAndCreatesNone(@TempDir Path dir) {
+    Path embedded = dir.resolve("embedded");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new StatusCommand(Map.of(), Clock.systemUTC()));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+
+    int exit = cli.execute("--target", "embedded", "--embedded-dir", embedded.toString());
+
+    assertThat(exit).as(out + "\n" + err).isZero();
+    assertThat(out.toString())
+        .isEqualTo(
+            "No embedded database in "
+                + embedded.toAbsolutePath()
+                + " yet: relay load … --target embedded creates it there (run status from the same"
+                + " folder, or pass the load's --embedded-dir)."
+                + System.lineSeparator());
+    assertThat(err.toString()).isEmpty();
+    assertThat(Files.exists(embedded)).as("nothing created").isFalse();
   }
 }

@@ -96,7 +96,7 @@ final class StatusCommand implements Callable<Integer> {
       defaultValue = ".relay/embedded-postgres")
   Path embeddedDirectory;
 
-  @Option(names = "--json", description = "One JSON object: tables, mappings, queue")
+  @Option(names = "--json", description = "One JSON object: tables, dead letters, mappings, queue")
   boolean json;
 
   @Option(

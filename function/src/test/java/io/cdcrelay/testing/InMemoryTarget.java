@@ -46,6 +46,7 @@ public final class InMemoryTarget implements Target {
   private final Deque<String> wholeBatchFailures = new ArrayDeque<>();
   private final List<Function<PlannedRow, String>> rowRules = new ArrayList<>();
   private final Map<String, Integer> unavailableAt = new HashMap<>();
+  private final Map<String, Integer> unavailableFrom = new HashMap<>();
   private final Map<String, Integer> callCounts = new HashMap<>();
 
   /** The next bulk upserts fail as a whole with these errors, one each. */
@@ -66,10 +67,17 @@ public final class InMemoryTarget implements Target {
     return this;
   }
 
+  /** Every call of {@code operation} from the {@code nth} (1-based) on finds the database gone. */
+  public InMemoryTarget unavailableFrom(String operation, int nth) {
+    unavailableFrom.put(operation, nth);
+    return this;
+  }
+
   private void call(String operation, TableName table, int rows) {
     calls.add(operation + " " + table.table() + " " + rows);
     int n = callCounts.merge(operation, 1, Integer::sum);
-    if (unavailableAt.getOrDefault(operation, -1) == n) {
+    if (unavailableAt.getOrDefault(operation, -1) == n
+        || n >= unavailableFrom.getOrDefault(operation, Integer.MAX_VALUE)) {
       throw new TargetUnavailableException(
           "cannot reach the database (" + operation + " #" + n + ")", null);
     }

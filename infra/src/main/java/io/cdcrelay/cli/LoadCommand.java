@@ -12,6 +12,7 @@ import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.local.BatchApplier;
 import io.cdcrelay.local.DeadLetterSweeper;
 import io.cdcrelay.local.JdbcCheckpoints;
+import io.cdcrelay.local.OutageLimit;
 import io.cdcrelay.local.RelayProgress;
 import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
@@ -261,7 +262,7 @@ final class LoadCommand implements Callable<Integer> {
         err.println("Cannot read the source file " + file.path() + "." + notAFile(source));
         return 2;
       }
-      List<String> tableLoadOnly = options.tableLoad.tableLoadOnly();
+      List<String> tableLoadOnly = options.tableLoad.tableLoadOnly(stream != null);
       if (table == null
           && export == null
           && options.tableLoad.snapshot == null
@@ -270,7 +271,11 @@ final class LoadCommand implements Callable<Integer> {
             String.join(", ", tableLoadOnly)
                 + (tableLoadOnly.size() == 1 ? " goes" : " go")
                 + " with a load of a table (a dynamodb:// or s3:// source, or --snapshot beside a"
-                + " stream), not with this source.");
+                + " stream), not with this source."
+                + (tableLoadOnly.contains("--give-up-after")
+                    ? " --give-up-after goes with a kinesis+dynamodb+cdc:// or dynamodb+cdc://"
+                        + " source too."
+                    : ""));
         return 2;
       }
       String target = firstOf(positionalTarget, options.clusterUrl);
@@ -308,6 +313,16 @@ final class LoadCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         // The embedded database's URL is known once it runs: checked then.
         if (!options.target.embedded()) {
+          err.println("Bad configuration: " + e.getMessage());
+          return 2;
+        }
+      }
+      // A stream relay gives up on a failing target only when asked to, or when run as a job.
+      Optional<Duration> streamGiveUp = Optional.empty();
+      if (stream != null) {
+        try {
+          streamGiveUp = options.tableLoad.streamGiveUpAfter(stream.once());
+        } catch (IllegalArgumentException e) {
           err.println("Bad configuration: " + e.getMessage());
           return 2;
         }
@@ -403,11 +418,11 @@ final class LoadCommand implements Callable<Integer> {
         Supplier<Relay> relays =
             () -> new Relay(config.openTarget(password, clock), config.settings(), clock, shared);
         // A full load gives up on an unreachable database as on a failing write; a relay of a
-        // stream waits for it.
+        // stream as it gives up on one later (with once=true or --give-up-after), else waits.
         Optional<Duration> giveUpAfter =
             snapshot != null
                 ? Optional.of(snapshot.giveUpAfter())
-                : exportLoad != null ? Optional.of(exportLoad.giveUpAfter()) : Optional.empty();
+                : exportLoad != null ? Optional.of(exportLoad.giveUpAfter()) : streamGiveUp;
         String stateSchema;
         try {
           stateSchema = probe(config, password, clock, stop, giveUpAfter);
@@ -441,13 +456,8 @@ final class LoadCommand implements Callable<Integer> {
                   stream,
                   scanHandover,
                   exportHandover,
-                  config,
-                  stateSchema,
-                  password,
-                  relays,
-                  progress,
-                  stop,
-                  clock);
+                  new Relaying(
+                      config, stateSchema, password, relays, progress, stop, clock, streamGiveUp));
           if (code == 0 && !stop.isStopped()) {
             progress.completed();
           }
@@ -463,55 +473,64 @@ final class LoadCommand implements Callable<Integer> {
       }
     }
 
+    /**
+     * What relaying a source needs once the target is known: the configuration, the state schema,
+     * one password source and relay factory for every worker, the progress, the stop signal, the
+     * clock, and how long a failing target is retried ({@code --give-up-after}; empty: for ever).
+     */
+    private record Relaying(
+        FunctionConfig config,
+        String stateSchema,
+        Supplier<String> password,
+        Supplier<Relay> relays,
+        RelayProgress progress,
+        StopSignal stop,
+        Clock clock,
+        Optional<Duration> giveUpAfter) {}
+
     /** Relays the source the run was given: a file, a stream, or a stream with a handover. */
     private int relay(
         FileSource file,
         SourceUrl stream,
         SnapshotSettings scanHandover,
         ExportLoad.Settings exportHandover,
-        FunctionConfig config,
-        String stateSchema,
-        Supplier<String> password,
-        Supplier<Relay> relays,
-        RelayProgress progress,
-        StopSignal stop,
-        Clock clock)
+        Relaying run)
         throws Exception {
       if (file != null) {
-        try (Relay relay = relays.get()) {
-          new FileRelay(file, new BatchApplier(relay, progress, stop), stop).run();
+        try (Relay relay = run.relays().get()) {
+          new FileRelay(file, new BatchApplier(relay, run.progress(), run.stop()), run.stop())
+              .run();
         }
         return 0;
       }
       if (scanHandover != null || exportHandover != null) {
-        SourceUrl relayed = stream;
-        SnapshotSettings scan = scanHandover;
-        ExportLoad.Settings fromExport = exportHandover;
-        HandoverRun handover = new HandoverRun(config, password, stateSchema, relays, stop, clock);
-        try (AwsClients aws = new AwsClients(relayed)) {
+        HandoverRun handover =
+            new HandoverRun(
+                run.config(),
+                run.password(),
+                run.stateSchema(),
+                run.relays(),
+                run.stop(),
+                run.clock());
+        try (AwsClients aws = new AwsClients(stream)) {
           return handover.run(
               err,
-              relayed,
-              StreamFacts.of(relayed, aws::kinesis, aws::dynamoDb),
-              () -> scan != null ? handover.scan(scan) : handover.export(fromExport),
+              stream,
+              StreamFacts.of(stream, aws::kinesis, aws::dynamoDb),
               () ->
-                  relayStream(
-                      relayed, config, stateSchema, password, relays, progress, stop, clock));
+                  scanHandover != null
+                      ? handover.scan(scanHandover)
+                      : handover.export(exportHandover),
+              () -> relayStream(stream, run));
         }
       }
-      return relayStream(stream, config, stateSchema, password, relays, progress, stop, clock);
+      return relayStream(stream, run);
     }
 
-    private int relayStream(
-        SourceUrl source,
-        FunctionConfig config,
-        String stateSchema,
-        Supplier<String> password,
-        Supplier<Relay> relays,
-        RelayProgress progress,
-        StopSignal stop,
-        Clock clock)
-        throws InterruptedException {
+    private int relayStream(SourceUrl source, Relaying run) throws InterruptedException {
+      FunctionConfig config = run.config();
+      String stateSchema = run.stateSchema();
+      Clock clock = run.clock();
       if (!source.supersededOptions().isEmpty()) {
         LOG.info(
             "options {} are superseded: this relay checkpoints every shard in {} after each"
@@ -534,7 +553,7 @@ final class LoadCommand implements Callable<Integer> {
         try (JdbcCheckpoints checkpoints =
             new JdbcCheckpoints(
                 config.target(),
-                password,
+                run.password(),
                 stateSchema,
                 legacySchemas,
                 reader::arn,
@@ -544,14 +563,18 @@ final class LoadCommand implements Callable<Integer> {
           new StreamRelay(
                   source,
                   reader,
-                  relays,
+                  run.relays(),
                   checkpoints,
                   config.settings().routes().destination(),
-                  progress,
-                  stop)
+                  run.progress(),
+                  run.stop(),
+                  new OutageLimit(run.giveUpAfter(), clock, run.stop()))
               .run();
         }
         return 0;
+      } catch (StreamRelay.TargetGaveUpException e) {
+        err.println(e.getMessage());
+        return 1;
       } catch (KinesisStream.StreamMissingException
           | DynamoDbStreamReader.StreamUnusableException
           | StreamRelay.UnknownSequenceNumberException

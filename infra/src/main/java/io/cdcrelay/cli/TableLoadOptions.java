@@ -4,7 +4,9 @@ import io.cdcrelay.snapshot.ExportLoad;
 import io.cdcrelay.snapshot.SnapshotSettings;
 import io.cdcrelay.source.DynamoDbTableUrl;
 import io.cdcrelay.source.S3ExportUrl;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The options of a full load of a DynamoDB table ({@code load dynamodb://…}). */
@@ -22,8 +24,10 @@ final class TableLoadOptions {
       paramLabel = "DURATION",
       description =
           "dynamodb:// or s3:// source: how long a failing read or write is retried before the"
-              + " load fails"
-              + " (default 5m; 30s, 2h, ISO-8601)")
+              + " load fails (default 5m); kinesis+dynamodb+cdc:// or dynamodb+cdc:// source: how"
+              + " long the target database may fail without a break (connecting, writing) before"
+              + " the relay stops with exit 1, its checkpoints kept (default 5m with once=true,"
+              + " else no limit); 30s, 2h, ISO-8601")
   String giveUpAfter;
 
   @Option(
@@ -46,21 +50,41 @@ final class TableLoadOptions {
   String snapshot;
 
   /**
-   * The options given that only a table load takes ({@code --restart}, {@code --give-up-after},
-   * {@code --table-options}), as a user wrote them; empty when none is.
+   * The options given that only a table load takes ({@code --restart}, {@code --table-options}, and
+   * {@code --give-up-after} unless the source is a stream), as a user wrote them; empty when none
+   * is.
    */
-  java.util.List<String> tableLoadOnly() {
+  java.util.List<String> tableLoadOnly(boolean streamSource) {
     java.util.List<String> given = new java.util.ArrayList<>();
     if (restart) {
       given.add("--restart");
     }
-    if (giveUpAfter != null) {
+    if (giveUpAfter != null && !streamSource) {
       given.add("--give-up-after");
     }
     if (tableOptions != null) {
       given.add("--table-options");
     }
     return given;
+  }
+
+  /**
+   * How long the relay of a stream rides out a failing target database: {@code --give-up-after}
+   * when given; else, with {@code once} (a job expected to end), the load's default; else for ever
+   * (a long-running relay waits out an outage).
+   *
+   * @throws IllegalArgumentException when {@code --give-up-after} is not a duration
+   */
+  static Optional<Duration> streamGiveUpAfter(String giveUpAfter, boolean once) {
+    if (giveUpAfter != null) {
+      return Optional.of(SnapshotSettings.giveUpAfter(giveUpAfter));
+    }
+    return once ? Optional.of(SnapshotSettings.DEFAULT_GIVE_UP_AFTER) : Optional.empty();
+  }
+
+  /** {@link #streamGiveUpAfter(String, boolean)} of this command's {@code --give-up-after}. */
+  Optional<Duration> streamGiveUpAfter(boolean once) {
+    return streamGiveUpAfter(giveUpAfter, once);
   }
 
   /** The validated settings of a load from the export {@code export}. */

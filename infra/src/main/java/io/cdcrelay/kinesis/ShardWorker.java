@@ -5,11 +5,11 @@ import io.cdcrelay.local.Backoff;
 import io.cdcrelay.local.BatchApplier;
 import io.cdcrelay.local.BatchPipeline;
 import io.cdcrelay.local.Checkpoints;
+import io.cdcrelay.local.OutageLimit;
 import io.cdcrelay.local.RelayProgress;
 import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.Relay;
-import io.cdcrelay.sink.TargetUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +58,8 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
       Duration bufferTime,
       Duration idleSleep,
       boolean once,
-      int batchesInFlight) {}
+      int batchesInFlight,
+      OutageLimit outages) {}
 
   private final Settings settings;
   private final String shardId;
@@ -98,7 +99,8 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
                 settings.progress(),
                 settings.stop(),
                 settings.stream()::decode,
-                settings.stream().arn());
+                settings.stream().arn(),
+                settings.outages());
         lanes.add(applier::apply);
       }
       pipeline =
@@ -299,10 +301,10 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
   }
 
   private boolean checkpoint(String sequenceNumber) {
-    return Retry.untilStopped(
-            settings.stop(),
+    return settings
+        .outages()
+        .retry(
             "shard " + shardId + ": checkpoint not written",
-            e -> e instanceof TargetUnavailableException,
             () -> {
               settings.checkpoints().write(shardId, sequenceNumber);
               return true;

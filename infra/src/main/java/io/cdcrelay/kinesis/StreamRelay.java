@@ -1,8 +1,8 @@
 package io.cdcrelay.kinesis;
 
 import io.cdcrelay.local.Checkpoints;
+import io.cdcrelay.local.OutageLimit;
 import io.cdcrelay.local.RelayLease;
-import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.sink.TargetUnavailableException;
 import io.cdcrelay.source.SourceUrl;
@@ -38,6 +38,8 @@ public final class StreamRelay {
   private final RelayLease lease;
   private final String target;
   private final StopSignal stop;
+  private final OutageLimit outages;
+  private final OutageLimit.Step leaseRenewal;
 
   public StreamRelay(
       SourceUrl source,
@@ -46,13 +48,16 @@ public final class StreamRelay {
       Checkpoints checkpoints,
       String target,
       io.cdcrelay.local.RelayProgress progress,
-      StopSignal stop) {
+      StopSignal stop,
+      OutageLimit outages) {
     this.source = source;
     this.target = target;
     this.stream = stream;
     this.checkpoints = checkpoints;
     this.lease = new RelayLease(checkpoints, stream.name(), java.time.Clock.systemUTC());
     this.stop = stop;
+    this.outages = outages;
+    this.leaseRenewal = outages.step("the lease of " + stream.name() + " not renewed");
     this.settings =
         new ShardWorker.Settings(
             stream,
@@ -64,7 +69,8 @@ public final class StreamRelay {
             source.bufferTime(),
             source.idleSleep(),
             source.once(),
-            source.batchesInFlight());
+            source.batchesInFlight(),
+            outages);
   }
 
   /**
@@ -87,8 +93,37 @@ public final class StreamRelay {
     }
   }
 
-  /** Runs until stopped or, with {@code once}, until every shard is caught up. */
+  /**
+   * The target database failed for longer than {@code --give-up-after}: the relay stopped as on a
+   * signal, its checkpoints written up to what was applied.
+   */
+  public static final class TargetGaveUpException extends RuntimeException {
+    private final OutageLimit.GaveUp why;
+
+    TargetGaveUpException(OutageLimit.GaveUp why) {
+      super(why.message());
+      this.why = why;
+    }
+
+    public OutageLimit.GaveUp why() {
+      return why;
+    }
+  }
+
+  /**
+   * Runs until stopped or, with {@code once}, until every shard is caught up.
+   *
+   * @throws TargetGaveUpException when the target failed for longer than the outage limit
+   */
   public void run() throws InterruptedException {
+    relay();
+    Optional<OutageLimit.GaveUp> gaveUp = outages.gaveUp();
+    if (gaveUp.isPresent()) {
+      throw new TargetGaveUpException(gaveUp.get());
+    }
+  }
+
+  private void relay() throws InterruptedException {
     stream.ensureReady(source.create(), source.createShards(), stop::isStopped);
     List<Shard> listing = stream.shards();
     Set<String> presentAtStart = new HashSet<>();
@@ -249,16 +284,23 @@ public final class StreamRelay {
     try {
       lease.release();
     } catch (TargetUnavailableException e) {
-      LOG.warn("the lease of {} not released (it expires by itself): {}", stream.name(), e);
+      LOG.warn(
+          "the lease of {} not released (it expires by itself): {}", stream.name(), e.getMessage());
     }
   }
 
-  /** Renews the lease when due; a database failure waits for the next turn. */
+  /**
+   * Renews the lease when due; a database failure waits for the next turn, and counts as an outage
+   * from its first failure.
+   */
   private void renewLease() {
     try {
       lease.renewIfDue();
+      leaseRenewal.succeeded();
     } catch (TargetUnavailableException e) {
-      LOG.warn("the lease of {} not renewed, trying again: {}", stream.name(), e.getMessage());
+      if (!leaseRenewal.failed(e.getMessage())) {
+        LOG.warn("the lease of {} not renewed, trying again: {}", stream.name(), e.getMessage());
+      }
     }
   }
 
@@ -287,13 +329,12 @@ public final class StreamRelay {
 
   /**
    * Runs {@code step} against the target database until it succeeds, retrying while the database is
-   * unavailable; false when stopped first.
+   * unavailable; false when stopped (or given up) first.
    */
   private boolean untilDone(String failing, Runnable step) {
-    return Retry.untilStopped(
-            stop,
+    return outages
+        .retry(
             failing,
-            e -> e instanceof TargetUnavailableException,
             () -> {
               step.run();
               return Boolean.TRUE;
@@ -302,11 +343,8 @@ public final class StreamRelay {
   }
 
   private Optional<String> readCheckpoint(String shardId) {
-    return Retry.untilStopped(
-            stop,
-            "checkpoint of " + shardId + " not readable",
-            e -> e instanceof TargetUnavailableException,
-            () -> checkpoints.read(shardId))
+    return outages
+        .retry("checkpoint of " + shardId + " not readable", () -> checkpoints.read(shardId))
         .flatMap(checkpoint -> checkpoint);
   }
 }

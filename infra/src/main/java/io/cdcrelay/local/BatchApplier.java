@@ -28,37 +28,49 @@ public final class BatchApplier {
   private final StopSignal stop;
   private final Function<SourceRecord, Decoded> decoder;
   private final String source;
+  private final OutageLimit outages;
 
   /** An applier of "Kinesis Data Streams for DynamoDB" records, keeping no status. */
   public BatchApplier(Relay relay, RelayProgress progress, StopSignal stop) {
-    this(relay, progress, stop, new DynamoDbChangeDecoder()::decode, null);
+    this(relay, progress, stop, new DynamoDbChangeDecoder()::decode, null, OutageLimit.none(stop));
   }
 
   /**
    * An applier of records that {@code decoder} decodes (never throwing), keeping the status of each
-   * applied batch under {@code source} (a stream's ARN; {@code null} for none).
+   * applied batch under {@code source} (a stream's ARN; {@code null} for none), and giving up once
+   * a batch has failed longer than {@code outages} allows.
    */
   public BatchApplier(
       Relay relay,
       RelayProgress progress,
       StopSignal stop,
       Function<SourceRecord, Decoded> decoder,
-      String source) {
+      String source,
+      OutageLimit outages) {
     this.relay = relay;
     this.progress = progress;
     this.stop = stop;
     this.decoder = decoder;
     this.source = source;
+    this.outages = outages;
   }
 
   /**
    * Applies the batch; returns {@code true} once every record is applied or dead-lettered, {@code
-   * false} if the relay was stopped first (then the records from the first unapplied one are not
-   * applied). After a stop it still tries once.
+   * false} if the relay was stopped (or gave up on the database) first: then the records from the
+   * first unapplied one are not applied. After a stop it still tries once.
    */
   public boolean apply(List<SourceRecord> batch) {
     List<SourceRecord> pending = batch;
     Retry retry = new Retry(stop);
+    OutageLimit.Step step =
+        outages.step(
+            "a batch of "
+                + batch.size()
+                + (batch.size() == 1 ? " record" : " records")
+                + " of shard "
+                + batch.get(0).shardId()
+                + " not applied");
     while (true) {
       List<Decoded> decoded = new ArrayList<>(pending.size());
       pending.forEach(record -> decoded.add(decoder.apply(record)));
@@ -70,12 +82,19 @@ public final class BatchApplier {
       }
       String failedFrom = result.failedFrom().get();
       List<SourceRecord> rest = from(pending, failedFrom);
+      if (rest.size() < pending.size()) {
+        // Some records applied: the database works, an outage is counted from this failure on.
+        step.succeeded();
+      }
       progress.batchApplied(
           BatchResult.partial(
               pending.size() - rest.size(), result.duration(), result.oldestRecordAge()));
       pending = rest;
       if (pending.isEmpty()) {
         return true;
+      }
+      if (step.failed(result.failure().orElse("the batch failed"))) {
+        return false;
       }
       String what =
           pending.size() + " records of shard " + pending.get(0).shardId() + " not applied yet";

@@ -88,7 +88,7 @@ public record SnapshotSettings(
   }
 
   /** {@code --give-up-after} as given ({@code null}: the default), validated. */
-  static Duration giveUpAfter(String text) {
+  public static Duration giveUpAfter(String text) {
     if (text == null) {
       return DEFAULT_GIVE_UP_AFTER;
     }

@@ -2,8 +2,12 @@ package io.cdcrelay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Input the local relay refuses before it touches any stream or database, and a full load whose
@@ -247,15 +251,64 @@ class LoadCommandTest {
         .contains(
             "--restart, --table-options go with a load of a table (a dynamodb:// or s3:// source,"
                 + " or --snapshot beside a stream), not with this source.");
+  }
+
+  @Test
+  void giveUpAfterIsRefusedBesideAFile(@TempDir Path dir) throws Exception {
+    Path dump = Files.writeString(dir.resolve("dump.ndjson"), "");
     LocalRelayContract.Run one =
         LocalRelayContract.load(
+            "load", dump.toString(), "--give-up-after", "1m", "--target", "embedded");
+    assertThat(one.exitCode()).isEqualTo(2);
+    assertThat(one.output())
+        .contains(
+            "--give-up-after goes with a load of a table (a dynamodb:// or s3:// source, or"
+                + " --snapshot beside a stream), not with this source. --give-up-after goes with a"
+                + " kinesis+dynamodb+cdc:// or dynamodb+cdc:// source too.");
+  }
+
+  @Test
+  @Timeout(30) // without --give-up-after's bound it would wait for the database until stopped
+  void aStreamRelayGivesUpOnAnUnreachableDatabaseWithoutItsPassword() {
+    // Port 1 on the loopback refuses at once; the stream is never read.
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
             "load",
-            "kinesis+dynamodb+cdc://aws/stream",
+            "kinesis+dynamodb+cdc://AKIAIOSFODNN7EXAMPLE:s3cr%2Ft@127.0.0.1:1/orders?region=us-east-1",
+            "--target",
+            "postgresql://crate:pw%2Fs%40e%25c%23x@127.0.0.1:1/doc",
             "--give-up-after",
-            "1m",
+            "1s");
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.output())
+        .contains("The target database failed for 1 s (--give-up-after)", "127.0.0.1:1")
+        .doesNotContain("pw%2F", "pw/s", "s@e", "s3cr");
+  }
+
+  @Test
+  void aBadGiveUpAfterBesideAStreamIsNamed() {
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load",
+            "dynamodb+cdc://aws/orders?once=true",
+            "--give-up-after",
+            "soon",
             "--target",
             "embedded");
-    assertThat(one.exitCode()).isEqualTo(2);
-    assertThat(one.output()).contains("--give-up-after goes with a load of a table");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output())
+        .contains(
+            "Bad configuration: --give-up-after=soon is not a duration such as 8d, 36h, 90m or"
+                + " 600s");
+  }
+
+  @Test
+  void aStreamRelayGivesUpAfterTheGivenTimeElseFiveMinutesWithOnceElseNever() {
+    assertThat(TableLoadOptions.streamGiveUpAfter("30s", false)).contains(Duration.ofSeconds(30));
+    assertThat(TableLoadOptions.streamGiveUpAfter("2h", true)).contains(Duration.ofHours(2));
+    assertThat(TableLoadOptions.streamGiveUpAfter(null, true)).contains(Duration.ofMinutes(5));
+    assertThat(TableLoadOptions.streamGiveUpAfter(null, false))
+        .as("a long-running relay rides out an outage")
+        .isEmpty();
   }
 }

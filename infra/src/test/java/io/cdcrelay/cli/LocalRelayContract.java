@@ -677,6 +677,99 @@ abstract class LocalRelayContract {
     assertThat(checkpoints()).containsExactly(Map.entry(shard, last(put)));
   }
 
+  @Test
+  void aOnceRunGivesUpOnAClosedTargetPortAndTheNextRunResumesAfterItsCheckpoint() throws Exception {
+    kinesis.createStream(stream, 1);
+    SourceItems items = SourceItems.mixed("g", 10);
+    List<PutRecordsResultEntry> put = new ArrayList<>(kinesis.put(stream, items.take()));
+    String shard = put.get(0).shardId();
+    Run first = load("load", kinesis.url(stream, "once=true"), target());
+    assertThat(first.exitCode()).as(first.output()).isZero();
+    assertThat(checkpoints()).containsExactly(Map.entry(shard, last(put)));
+
+    items.insert("g10", 10).modify("g1", 101).remove("g2");
+    List<PutRecordsResultEntry> more = kinesis.put(stream, items.take());
+    put.addAll(more);
+    int closed;
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    String secret = "s3cr3t-" + ProcessHandle.current().pid();
+    long started = System.nanoTime();
+    Run failed =
+        load(
+            "load",
+            kinesis.url(stream, "once=true"),
+            target("127.0.0.1", closed) + "&password=" + secret,
+            "--give-up-after",
+            "2s");
+    long tookSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+
+    assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
+    assertThat(tookSeconds).as("gave up after about 2 s, not for ever").isLessThan(30);
+    assertThat(failed.output())
+        .contains("The target database failed for 2 s (--give-up-after)", "127.0.0.1:" + closed)
+        .doesNotContain(secret)
+        .doesNotContain(kinesis.secretKey());
+    assertThat(checkpoints())
+        .as("untouched")
+        .containsExactly(Map.entry(shard, last(put.subList(0, put.size() - more.size()))));
+
+    Run resumed = load("load", kinesis.url(stream, "once=true"), target());
+
+    assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+    assertThat(received(resumed.output()))
+        .as("only the records after the checkpoint: " + resumed.output())
+        .isEqualTo(more.size());
+    assertThat(live()).isEqualTo(items.expected());
+    assertThat(checkpoints()).containsExactly(Map.entry(shard, last(put)));
+  }
+
+  @Test
+  void aRelayWhoseTargetStaysDownLongerThanGiveUpAfterExitsOneAndTheNextRunResumes()
+      throws Exception {
+    kinesis.createStream(stream, 1);
+    SourceItems items = SourceItems.mixed("d", 10);
+    List<PutRecordsResultEntry> put = new ArrayList<>(kinesis.put(stream, items.take()));
+    String shard = put.get(0).shardId();
+    List<PutRecordsResultEntry> more;
+    try (FaultyProxy proxy = new FaultyProxy(database().host(), database().port());
+        RelayProcess relay =
+            RelayProcess.start(
+                "load",
+                kinesis.url(stream, "batch-size=5&idle-sleep=0.1&buffer-time=0.1"),
+                target("127.0.0.1", proxy.port()),
+                "--give-up-after",
+                "2s")) {
+      awaitLive(items.expected(), relay);
+      awaitCheckpoint(shard, last(put), relay);
+
+      // The port closed: every connection refused from now on, mid-run.
+      proxy.close();
+      items.insert("d10", 10).modify("d3", 303).remove("d5");
+      more = kinesis.put(stream, items.take());
+
+      assertThat(relay.exitCode(60)).as(relay.output()).isEqualTo(1);
+      assertThat(relay.output())
+          .contains("The target database failed for ")
+          .contains("(--give-up-after 2 s), the relay stopped: ")
+          .contains("the same command resumes from them")
+          .doesNotContain(kinesis.secretKey());
+    }
+    assertThat(checkpoints()).as("kept").containsExactly(Map.entry(shard, last(put)));
+    put.addAll(more);
+
+    Run resumed = load("load", kinesis.url(stream, "once=true"), target());
+
+    assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+    assertThat(received(resumed.output()))
+        .as("only the records after the checkpoint: " + resumed.output())
+        .isEqualTo(more.size());
+    assertThat(live()).isEqualTo(items.expected());
+    assertThat(checkpoints()).containsExactly(Map.entry(shard, last(put)));
+  }
+
   // --- helpers
 
   @Test

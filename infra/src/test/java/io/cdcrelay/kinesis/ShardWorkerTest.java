@@ -9,6 +9,7 @@ import io.cdcrelay.change.Decoded;
 import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.decode.DynamoDbChangeDecoder;
 import io.cdcrelay.local.Checkpoints;
+import io.cdcrelay.local.OutageLimit;
 import io.cdcrelay.local.RelayProgress;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.Relay;
@@ -19,6 +20,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -31,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The local relay's shard worker against a fake reader and an in-memory writer: reads that fail
@@ -151,6 +156,10 @@ class ShardWorkerTest {
   }
 
   private ShardWorker.Done run(String checkpoint, StopSignal stop) {
+    return run(checkpoint, stop, OutageLimit.none(stop));
+  }
+
+  private ShardWorker.Done run(String checkpoint, StopSignal stop, OutageLimit outages) {
     ShardWorker.Settings settings =
         new ShardWorker.Settings(
             shard,
@@ -162,7 +171,8 @@ class ShardWorkerTest {
             Duration.ZERO,
             Duration.ofMillis(10),
             true,
-            1);
+            1,
+            outages);
     ShardPosition start =
         checkpoint == null ? ShardPosition.TRIM_HORIZON : ShardPosition.after(checkpoint);
     return new ShardWorker(settings, SHARD, start, checkpoint).call();
@@ -192,6 +202,57 @@ class ShardWorkerTest {
     assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(10));
     // The database went away once (the connection was reset) and the batch was applied again.
     assertThat(target.calls).contains("reset");
+  }
+
+  @Test
+  @Timeout(20)
+  void aBatchFailingLongerThanTheOutageLimitStopsTheWorkerAtTheLastCheckpoint() {
+    // The first batch (1-3) is applied and checkpointed, then the database is gone for good. Each
+    // look at the clock is a minute later: the second batch (4, the rest of the first read) fails
+    // at 0, 1, 2, 3 minutes and gives up past the 150 s limit, instead of retrying for ever.
+    target.unavailableFrom("upsert", 2);
+    StopSignal stop = new StopSignal();
+    TickingClock clock = new TickingClock(Duration.ofMinutes(1));
+    OutageLimit outages = new OutageLimit(Optional.of(Duration.ofSeconds(150)), clock, stop);
+
+    ShardWorker.Done done = run(null, stop, outages);
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.STOPPED);
+    assertThat(stop.isStopped()).isTrue();
+    assertThat(liveIds()).hasSize(3);
+    assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(3));
+    assertThat(outages.gaveUp()).isPresent();
+    assertThat(outages.gaveUp().get().step())
+        .isEqualTo("a batch of 1 record of shard " + SHARD + " not applied");
+    assertThat(outages.gaveUp().get().lastError()).startsWith("cannot reach the database (upsert");
+    assertThat(outages.gaveUp().get().failedFor()).isEqualTo(Duration.ofMinutes(3));
+  }
+
+  /** A clock a step later at each look. */
+  private static final class TickingClock extends Clock {
+    private final Duration step;
+    private Instant now = Instant.parse("2026-12-04T12:00:00Z");
+
+    TickingClock(Duration step) {
+      this.step = step;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public synchronized Instant instant() {
+      Instant current = now;
+      now = now.plus(step);
+      return current;
+    }
   }
 
   @Test

@@ -1,0 +1,152 @@
+package io.cdcrelay.local;
+
+import io.cdcrelay.sink.Redaction;
+import io.cdcrelay.sink.TargetUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How long the local relay of a stream rides out a failing target database ({@code
+ * --give-up-after}): each step against the database (a checkpoint read or written, the lease, a
+ * batch applied) counts from its first failure since it last succeeded, and the first step that has
+ * failed for longer than the limit stops the relay, which then says why ({@link #gaveUp}).
+ */
+public final class OutageLimit {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OutageLimit.class);
+
+  /**
+   * Why the relay gave up.
+   *
+   * @param failedFor how long the step had failed when the relay gave up
+   * @param limit {@code --give-up-after}
+   * @param step what failed ("shard-1: checkpoint not written")
+   * @param lastError the step's last error, its URLs redacted
+   */
+  public record GaveUp(Duration failedFor, Duration limit, String step, String lastError) {
+
+    /** One sentence for the user: how long, what, the last error, and that a rerun resumes. */
+    public String message() {
+      return "The target database failed for "
+          + failedFor.toSeconds()
+          + " s (--give-up-after "
+          + limit.toSeconds()
+          + " s), the relay stopped: "
+          + step
+          + ": "
+          + lastError
+          + ". The checkpoints of what was applied are kept: the same command resumes from them.";
+    }
+  }
+
+  private final Optional<Duration> limit;
+  private final Clock clock;
+  private final StopSignal stop;
+  private final AtomicReference<GaveUp> gaveUp = new AtomicReference<>();
+
+  /**
+   * @param limit how long a step may fail before the relay stops; empty: for ever
+   * @param stop stopped when a step gives up
+   */
+  public OutageLimit(Optional<Duration> limit, Clock clock, StopSignal stop) {
+    this.limit = limit;
+    this.clock = clock;
+    this.stop = stop;
+  }
+
+  /** No limit: every failing step is retried until the relay is stopped. */
+  public static OutageLimit none(StopSignal stop) {
+    return new OutageLimit(Optional.empty(), Clock.systemUTC(), stop);
+  }
+
+  /** Why the relay gave up, once a step has; empty while none has. */
+  public Optional<GaveUp> gaveUp() {
+    return Optional.ofNullable(gaveUp.get());
+  }
+
+  /** A new step against the target, not failing yet. One step is used by one thread at a time. */
+  public Step step(String what) {
+    return new Step(what);
+  }
+
+  /**
+   * The call's result, retried with backoff while the target is unavailable; empty when the relay
+   * was stopped, or gave up on this call, while waiting to retry. Other exceptions are thrown.
+   *
+   * @param what what failed, for the log ("shard-1: checkpoint not written")
+   */
+  public <T> Optional<T> retry(String what, Supplier<T> call) {
+    Step step = step(what);
+    return Retry.untilStopped(
+        stop,
+        Retry.standardBackoff(),
+        () -> false,
+        e -> e instanceof TargetUnavailableException,
+        (e, pause) -> {
+          // Giving up stops the relay: the pause after this failure ends at once.
+          if (!step.failed(e.getMessage())) {
+            LOG.warn("{}: {}, retrying in {} ms", what, e.getMessage(), pause.toMillis());
+          }
+        },
+        () -> {
+          T result = call.get();
+          step.succeeded();
+          return result;
+        });
+  }
+
+  /** One step against the target: when it began to fail, and whether it has failed too long. */
+  public final class Step {
+    private final String what;
+    private Instant failingSince;
+
+    private Step(String what) {
+      this.what = what;
+    }
+
+    /**
+     * Records a failure of the step; {@code true} when it has now failed for longer than the limit
+     * since its first failure: then the relay is stopped and the step should not be retried.
+     */
+    public boolean failed(String error) {
+      Instant now = clock.instant();
+      if (failingSince == null) {
+        failingSince = now;
+      }
+      if (limit.isEmpty()) {
+        return false;
+      }
+      Duration failedFor = Duration.between(failingSince, now);
+      if (failedFor.compareTo(limit.get()) <= 0) {
+        return false;
+      }
+      GaveUp why =
+          new GaveUp(
+              failedFor,
+              limit.get(),
+              what,
+              error == null ? "(no message)" : Redaction.urlsIn(error));
+      if (gaveUp.compareAndSet(null, why)) {
+        // The command says why once the relay has stopped; this marks when.
+        LOG.warn(
+            "{}: failing for {} s (--give-up-after {} s), stopping the relay",
+            what,
+            failedFor.toSeconds(),
+            limit.get().toSeconds());
+      }
+      stop.stop();
+      return true;
+    }
+
+    /** Records that the step worked (even in part): its next failure starts a new count. */
+    public void succeeded() {
+      failingSince = null;
+    }
+  }
+}

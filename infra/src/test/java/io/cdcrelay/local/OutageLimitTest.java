@@ -1,0 +1,168 @@
+package io.cdcrelay.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.sink.TargetUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class OutageLimitTest {
+
+  private final MovingClock clock = new MovingClock();
+  private final StopSignal stop = new StopSignal();
+
+  private OutageLimit limit(Duration after) {
+    return new OutageLimit(Optional.of(after), clock, stop);
+  }
+
+  @Test
+  void aStepFailingForTheLimitGoesOnAndJustPastItStopsTheRelay() {
+    OutageLimit outages = limit(Duration.ofMinutes(5));
+    OutageLimit.Step step = outages.step("shard-1: checkpoint not written");
+
+    assertThat(step.failed("refused")).isFalse();
+    clock.advance(Duration.ofMinutes(5));
+    assertThat(step.failed("refused")).as("failed for 5m: not longer than the limit").isFalse();
+    assertThat(stop.isStopped()).isFalse();
+    assertThat(outages.gaveUp()).isEmpty();
+
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(step.failed("Connection to 127.0.0.1:5432 refused")).isTrue();
+    assertThat(stop.isStopped()).isTrue();
+    assertThat(outages.gaveUp()).isPresent();
+    OutageLimit.GaveUp why = outages.gaveUp().get();
+    assertThat(why.failedFor()).isEqualTo(Duration.ofSeconds(301));
+    assertThat(why.message())
+        .isEqualTo(
+            "The target database failed for 301 s (--give-up-after 300 s), the relay stopped:"
+                + " shard-1: checkpoint not written: Connection to 127.0.0.1:5432 refused. The"
+                + " checkpoints of what was applied are kept: the same command resumes from them.");
+  }
+
+  @Test
+  void aSuccessStartsTheCountOver() {
+    OutageLimit outages = limit(Duration.ofMinutes(5));
+    OutageLimit.Step step = outages.step("batch");
+
+    step.failed("refused");
+    clock.advance(Duration.ofMinutes(4));
+    step.succeeded();
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(step.failed("refused")).isFalse();
+    clock.advance(Duration.ofMinutes(4));
+    assertThat(step.failed("refused"))
+        .as("9 minutes since the first failure, 4 since the last success")
+        .isFalse();
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(step.failed("refused")).isTrue();
+  }
+
+  @Test
+  void eachStepCountsFromItsOwnFirstFailure() {
+    OutageLimit outages = limit(Duration.ofMinutes(1));
+    OutageLimit.Step early = outages.step("lease");
+    early.failed("refused");
+    clock.advance(Duration.ofSeconds(50));
+    OutageLimit.Step late = outages.step("checkpoint");
+    late.failed("refused");
+    clock.advance(Duration.ofSeconds(20));
+
+    assertThat(late.failed("refused")).isFalse();
+    assertThat(early.failed("refused")).isTrue();
+    assertThat(outages.gaveUp().get().step()).isEqualTo("lease");
+  }
+
+  @Test
+  void withoutALimitAStepNeverGivesUp() {
+    OutageLimit outages = new OutageLimit(Optional.empty(), clock, stop);
+    OutageLimit.Step step = outages.step("batch");
+    step.failed("refused");
+    clock.advance(Duration.ofDays(30));
+    assertThat(step.failed("refused")).isFalse();
+    assertThat(stop.isStopped()).isFalse();
+    assertThat(outages.gaveUp()).isEmpty();
+  }
+
+  @Test
+  void theLastErrorIsToldWithoutAPassword() {
+    OutageLimit outages = limit(Duration.ZERO);
+    OutageLimit.Step step = outages.step("connecting");
+    step.failed("first");
+    clock.advance(Duration.ofSeconds(1));
+    step.failed("cannot open postgresql://relay:s3cr3t@db:5432/doc?password=s3cr3t now");
+    assertThat(outages.gaveUp().get().lastError())
+        .isEqualTo("cannot open postgresql://relay:***@db:5432/doc?password=*** now");
+  }
+
+  @Test
+  @Timeout(10)
+  void retryGivesUpOnACallThatKeepsFindingTheTargetUnavailable() {
+    OutageLimit outages = limit(Duration.ofSeconds(90));
+    AtomicInteger calls = new AtomicInteger();
+
+    // Each attempt a minute after the one before: 0, 60 s, 120 s (past 90 s): three attempts.
+    Optional<String> result =
+        outages.retry(
+            "checkpoint of shard-1 not readable",
+            () -> {
+              if (calls.incrementAndGet() > 1) {
+                clock.advance(Duration.ofMinutes(1));
+              }
+              throw new TargetUnavailableException("refused #" + calls.get(), null);
+            });
+
+    assertThat(result).isEmpty();
+    assertThat(calls).hasValue(3);
+    assertThat(stop.isStopped()).isTrue();
+    assertThat(outages.gaveUp().get().lastError()).isEqualTo("refused #3");
+    assertThat(outages.gaveUp().get().failedFor()).isEqualTo(Duration.ofMinutes(2));
+  }
+
+  @Test
+  void retryReturnsTheResultOnceTheTargetIsBack() {
+    OutageLimit outages = limit(Duration.ofMinutes(5));
+    AtomicInteger calls = new AtomicInteger();
+    Optional<String> result =
+        outages.retry(
+            "read",
+            () -> {
+              if (calls.incrementAndGet() == 1) {
+                throw new TargetUnavailableException("refused", null);
+              }
+              return "42";
+            });
+    assertThat(result).contains("42");
+    assertThat(outages.gaveUp()).isEmpty();
+  }
+
+  /** A clock the test moves. */
+  private static final class MovingClock extends Clock {
+    private volatile Instant now = Instant.parse("2026-12-04T12:00:00Z");
+
+    void advance(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}

@@ -1,14 +1,20 @@
 package io.cdcrelay.cli;
 
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcrelay.lambda.DynamoDbStreamsEvents;
+import io.cdcrelay.lambda.DynamoDbStreamsRelayHandler;
 import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.lambda.KinesisEvents;
 import io.cdcrelay.lambda.KinesisRelayHandler;
 import io.cdcrelay.sink.Redaction;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,15 +32,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code relay invoke -e EVENT}: runs the Lambda handler in this process on a Kinesis event file,
- * as {@code sam local invoke} does in a container, and prints the handler's response.
+ * {@code relay invoke -e EVENT}: runs the Lambda handler in this process on a Kinesis or DynamoDB
+ * Streams event file (the handler of the kind its records are), as {@code sam local invoke} does in
+ * a container, and prints the handler's response.
  */
 @Command(
     name = "invoke",
     mixinStandardHelpOptions = true,
     description =
-        "Runs the Lambda handler on a Kinesis event file (as 'sam local invoke -e' does) against"
-            + " the target and prints the handler's JSON response.")
+        "Runs the Lambda handler on an event file (as 'sam local invoke -e' does) against the"
+            + " target and prints the handler's JSON response: KinesisRelayHandler for a Kinesis"
+            + " event (records of eventSource aws:kinesis), DynamoDbStreamsRelayHandler for a"
+            + " DynamoDB Streams event (aws:dynamodb).")
 final class InvokeCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -43,7 +52,9 @@ final class InvokeCommand implements Callable<Integer> {
       names = {"--event", "-e"},
       required = true,
       paramLabel = "FILE",
-      description = "A Lambda Kinesis event, such as events/insert.json")
+      description =
+          "A Lambda Kinesis event, such as events/insert.json, or a Lambda DynamoDB Streams"
+              + " event, such as events/dynamodb-streams/insert.json; its records tell which")
   Path event;
 
   @Mixin TargetOptions target;
@@ -72,15 +83,40 @@ final class InvokeCommand implements Callable<Integer> {
       err.println("Cannot read the event file " + event + ".");
       return 2;
     }
-    KinesisEvent kinesisEvent;
-    try (InputStream in = Files.newInputStream(event)) {
-      kinesisEvent =
-          LambdaEventSerializers.serializerFor(KinesisEvent.class, getClass().getClassLoader())
-              .fromJson(in);
-      // A DynamoDB stream's event (or any other) reads as a Kinesis event without Kinesis parts.
-      io.cdcrelay.lambda.KinesisEvents.toSourceRecords(kinesisEvent);
+    byte[] bytes = Files.readAllBytes(event);
+    LambdaEventKind kind;
+    try {
+      kind = LambdaEventKind.of(new ObjectMapper().readTree(bytes));
+    } catch (IOException | IllegalArgumentException e) {
+      err.println(
+          "The event file "
+              + event
+              + " is not a Lambda Kinesis or DynamoDB Streams event: "
+              + e.getMessage());
+      return 2;
+    }
+    KinesisEvent kinesisEvent = null;
+    DynamodbEvent dynamodbEvent = null;
+    try (InputStream in = new ByteArrayInputStream(bytes)) {
+      if (kind == LambdaEventKind.KINESIS) {
+        kinesisEvent =
+            LambdaEventSerializers.serializerFor(KinesisEvent.class, getClass().getClassLoader())
+                .fromJson(in);
+        KinesisEvents.toSourceRecords(kinesisEvent);
+      } else {
+        dynamodbEvent =
+            LambdaEventSerializers.serializerFor(DynamodbEvent.class, getClass().getClassLoader())
+                .fromJson(in);
+        DynamoDbStreamsEvents.toSourceRecords(dynamodbEvent);
+      }
     } catch (RuntimeException e) {
-      err.println("The event file " + event + " is not a Lambda Kinesis event: " + e.getMessage());
+      err.println(
+          "The event file "
+              + event
+              + " is not a Lambda "
+              + kind.label()
+              + " event: "
+              + e.getMessage());
       return 2;
     }
     EmbeddedTarget embedded =
@@ -97,8 +133,12 @@ final class InvokeCommand implements Callable<Integer> {
         return 2;
       }
       // The batch's metric line goes to standard error, the response alone to standard output.
-      KinesisRelayHandler handler = new KinesisRelayHandler(config, Clock.systemUTC(), System.err);
-      StreamsEventResponse response = handler.handleRequest(kinesisEvent, null);
+      StreamsEventResponse response =
+          kind == LambdaEventKind.KINESIS
+              ? new KinesisRelayHandler(config, Clock.systemUTC(), System.err)
+                  .handleRequest(kinesisEvent, null)
+              : new DynamoDbStreamsRelayHandler(config, Clock.systemUTC(), System.err)
+                  .handleRequest(dynamodbEvent, null);
       out.println(toJson(response));
       out.flush();
       if (embedded != null) {

@@ -43,15 +43,25 @@ class InvokeCommandIT {
   }
 
   @Test
-  void aDynamoDbStreamsEventIsBadInputNamedAsSuchAndHelpIsThere() {
+  void aDynamoDbStreamsEventRunsItsOwnHandlerOnTheEmbeddedTarget(@TempDir Path dir) {
     int exit =
-        run(Map.of(), "-e", "../events/dynamodb-streams/insert.json", "--target", "embedded");
-    assertThat(exit).as(err.toString()).isEqualTo(2);
+        run(
+            Map.of(),
+            "-e",
+            "../events/dynamodb-streams/batch.json",
+            "--target",
+            "embedded",
+            "--embedded-dir",
+            dir.resolve("pg").toString());
+    assertThat(exit).as(err.toString()).isEqualTo(0);
+    assertThat(out.toString().trim()).isEqualTo("{\"batchItemFailures\":[]}");
+    // The same changes as events/batch.json: the same rows.
     assertThat(err.toString())
-        .contains("is not a Lambda Kinesis event")
-        .contains("SourceType=DynamoDBStream")
-        .doesNotContain("NullPointerException");
+        .contains("Rows of \"public\".\"demo\"")
+        .contains("\"device\": \"corge\"")
+        .contains("{\"mixed\": {\"L\": [{\"N\": \"1\"}, {\"S\": \"a\"}]}}")
+        .doesNotContain("not a Lambda");
     assertThat(run(Map.of(), "--help")).isZero();
-    assertThat(out.toString()).contains("Usage: invoke");
+    assertThat(out.toString()).contains("Usage: invoke").contains("DynamoDbStreamsRelayHandler");
   }
 }

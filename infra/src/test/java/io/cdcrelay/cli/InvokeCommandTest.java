@@ -47,7 +47,42 @@ class InvokeCommandTest {
     Files.writeString(bad, "[1, 2");
     int exit = run(Map.of(), "-e", bad.toString(), "--target", "crate://h/doc/t");
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).contains("is not a Lambda Kinesis event");
+    assertThat(err.toString()).contains("is not a Lambda Kinesis or DynamoDB Streams event");
+  }
+
+  @Test
+  void anEventMixingKinesisAndDynamoDbStreamsRecordsIsRefusedNamingWhatItFound(@TempDir Path dir)
+      throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    var kinesis = json.readTree(Files.readString(Path.of("../events/insert.json")));
+    var streams =
+        json.readTree(Files.readString(Path.of("../events/dynamodb-streams/insert.json")));
+    ((com.fasterxml.jackson.databind.node.ArrayNode) kinesis.get("Records"))
+        .add(streams.get("Records").get(0));
+    Path mixed = Files.writeString(dir.resolve("mixed.json"), kinesis.toString());
+
+    int exit = run(Map.of(), "-e", mixed.toString(), "--target", "crate://h/doc/t");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "is not a Lambda Kinesis or DynamoDB Streams event: it mixes Kinesis records (record"
+                + " 1), DynamoDB Streams records (record 2)");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void anEventOfNeitherKindIsRefusedNamingItsEventSource(@TempDir Path dir) throws Exception {
+    Path sqs =
+        Files.writeString(
+            dir.resolve("sqs.json"),
+            "{\"Records\":[{\"eventSource\":\"aws:sqs\",\"body\":\"hi\"}]}");
+    int exit = run(Map.of(), "-e", sqs.toString(), "--target", "crate://h/doc/t");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("it holds records of eventSource aws:sqs (record 1)")
+        .doesNotContain("Exception");
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.cdcrelay.verify.Verifier;
 import io.cdcrelay.verify.VerifyRefused;
 import io.cdcrelay.verify.VerifyReport;
 import io.cdcrelay.verify.VerifySettings;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
@@ -29,8 +30,8 @@ import picocli.CommandLine.Parameters;
  * exit code 0 when they are equal (after {@code --repair}: when every difference was fixed), 1 when
  * they differ or verify failed (a database or DynamoDB endpoint it cannot reach too), 2 on bad
  * input (a target table that does not exist, is not of the relay's layout or is keyed otherwise
- * than the DynamoDB table: refused before the Scan), 130 when stopped by a signal before the end
- * (then it reports nothing).
+ * than the DynamoDB table: refused before the Scan; {@code --target embedded} with no database in
+ * {@code --embedded-dir}), 130 when stopped by a signal before the end (then it reports nothing).
  */
 @Command(
     name = "verify",
@@ -41,7 +42,9 @@ import picocli.CommandLine.Parameters;
             + " difference from a consistent read.",
     footer =
         "%nSource URL options: region, segments (parallel Scan), batch-size, rcu,"
-            + " consistent-read.%nExit codes: 0 equal, 1 different or failed, 2 bad input (a"
+            + " consistent-read.%n--target embedded: the database relay load … --target embedded"
+            + " left in --embedded-dir, table demo unless --table names another, as the load"
+            + " routes.%nExit codes: 0 equal, 1 different or failed, 2 bad input (a"
             + " target table missing or keyed otherwise: refused before the Scan), 130 stopped"
             + " (SIGINT/SIGTERM) before the end: nothing is reported.")
 final class VerifyCommand implements Callable<Integer> {
@@ -116,10 +119,13 @@ final class VerifyCommand implements Callable<Integer> {
         }
         target.target = targetUrl;
       }
-      if (target.embedded()) {
+      if (target.embedded() && !EmbeddedTarget.holdsDatabase(target.embeddedDirectory)) {
+        // Nothing to compare with, and starting the server would create a database.
         err.println(
-            "--target embedded is a database of the relay's own process, gone when a load ends:"
-                + " verify needs the database the table was loaded into (TARGET or --target URL).");
+            "No embedded database in "
+                + target.embeddedDirectory.toAbsolutePath().normalize()
+                + ": relay load dynamodb://…/TABLE --target embedded creates it there (run verify"
+                + " from the same folder, or pass the load's --embedded-dir).");
         return 2;
       }
       if (!target.isConfigured(processEnvironment)) {
@@ -145,9 +151,36 @@ final class VerifyCommand implements Callable<Integer> {
       err.println("Bad configuration: " + e.getMessage());
       return 2;
     }
+    EmbeddedTarget embedded = null;
+    if (target.embedded()) {
+      try {
+        embedded = EmbeddedTarget.start(target.embeddedDirectory);
+      } catch (IOException e) {
+        err.println(
+            "The embedded database in "
+                + target.embeddedDirectory.toAbsolutePath().normalize()
+                + " did not start (is a relay load using it now?): "
+                + e.getMessage());
+        return 1;
+      }
+    }
+    try {
+      return verify(settings, embedded == null ? null : embedded.url());
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+
+  /**
+   * Verifies against the target the options name, the embedded database's at {@code embeddedUrl}
+   * when it runs: into table {@code demo} unless a table is named, as {@code relay load} routes.
+   */
+  private int verify(VerifySettings settings, String embeddedUrl) throws Exception {
     FunctionConfig config;
     try {
-      config = FunctionConfig.fromEnvironment(target.environment(processEnvironment, null));
+      config = FunctionConfig.fromEnvironment(target.environment(processEnvironment, embeddedUrl));
     } catch (IllegalArgumentException e) {
       err.println("Bad configuration: " + e.getMessage());
       return 2;

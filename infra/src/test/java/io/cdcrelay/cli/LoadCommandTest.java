@@ -208,13 +208,22 @@ class LoadCommandTest {
   }
 
   @Test
-  void verifyRefusesTheEmbeddedDatabaseSayingWhy() {
+  void verifyOfAnEmbeddedFolderWithoutADatabaseNamesItAndCreatesNothing(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    java.nio.file.Path none = dir.resolve("none");
     LocalRelayContract.Run run =
-        LocalRelayContract.load("verify", "dynamodb://aws/orders", "--target", "embedded");
+        LocalRelayContract.load(
+            "verify",
+            "dynamodb://aws/orders",
+            "--target",
+            "embedded",
+            "--embedded-dir",
+            none.toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.output())
-        .contains("--target embedded is a database of the relay's own process, gone when a load")
+        .contains("No embedded database in " + none.toAbsolutePath().normalize() + ": ")
         .doesNotContain("No target database");
+    assertThat(none).doesNotExist();
   }
 
   @Test

@@ -50,9 +50,12 @@ public final class DeadLetterStore implements AutoCloseable {
   /** How many dead letters of one target table (none: the state schema's) failed at a stage. */
   public record Count(Optional<TableName> target, String stage, long count) {}
 
-  /** Every dead-letter table, the state schema's first. */
+  /**
+   * Every dead-letter table, the state schema's first. Looking creates no table, not even the state
+   * tables: a database no relay wrote yet has none to find, and a user who may only read can look.
+   */
   public List<TableName> tables() {
-    return tables(target.boundTables());
+    return tables(target.boundTablesIfAny());
   }
 
   private List<TableName> tables(Map<TableName, ?> bound) {
@@ -137,7 +140,7 @@ public final class DeadLetterStore implements AutoCloseable {
   public List<Count> countByStage(DeadLetterFilter filter) {
     String defaultSchema = target.table(null, "probe").schema();
     List<Count> counts = new ArrayList<>();
-    for (TableName table : tables(target.boundTablesIfAny())) {
+    for (TableName table : tables()) {
       Optional<TableName> meantFor = targetOf(table);
       if (!filter.takes(meantFor, defaultSchema)) {
         continue;

@@ -70,16 +70,34 @@ final class DeadLetterOptions {
   }
 
   /**
-   * Validates the options, opens the target, removes the dead letters past the retention, and runs
-   * the work: exit 2 for bad input, 1 when the database fails.
+   * Validates the options, opens the target, removes the dead letters past the retention unless
+   * {@code readOnly}, and runs the work: exit 2 for bad input (an embedded folder without a
+   * database too), 1 when the database fails.
+   *
+   * @param readOnly whether the work only reads, as nothing before it then writes either: the
+   *     retention is not applied (it is counted by the work, if at all)
    */
-  int run(Map<String, String> processEnvironment, PrintWriter out, PrintWriter err, Work work)
+  int run(
+      Map<String, String> processEnvironment,
+      PrintWriter out,
+      PrintWriter err,
+      boolean readOnly,
+      Work work)
       throws IOException {
     if (positionalTarget != null) {
       target.target = positionalTarget;
     }
     if (!target.isConfigured(processEnvironment)) {
       err.println("No target database: pass TARGET or --target, or set CRATEDB_SQLALCHEMY_URL.");
+      return 2;
+    }
+    if (target.embedded() && !EmbeddedTarget.holdsDatabase(target.embeddedDirectory)) {
+      // No dead letters to find, and starting the server would create a database.
+      err.println(
+          "No embedded database in "
+              + target.embeddedDirectory.toAbsolutePath().normalize()
+              + ": relay load … --target embedded creates it there (run dead-letters from the"
+              + " same folder, or pass the load's --embedded-dir).");
       return 2;
     }
     Clock clock = Clock.systemUTC();
@@ -104,9 +122,8 @@ final class DeadLetterOptions {
           DeadLetterStore store = config.openDeadLetters(writer, password)) {
         // Only the deployment's own retention, given explicitly: the default could be shorter
         // than the function's, and the letters it would remove are the only copies left.
-        String retention = processEnvironment.get(FunctionConfig.DEAD_LETTER_RETENTION);
         int removed = 0;
-        if (retention != null && !retention.isBlank()) {
+        if (!readOnly && retention(processEnvironment, config).isPresent()) {
           Map<TableName, Integer> expired =
               new DeadLetterRetention(config.deadLetterRetention(), clock).apply(store);
           removed = expired.values().stream().mapToInt(Integer::intValue).sum();
@@ -133,6 +150,18 @@ final class DeadLetterOptions {
         embedded.close();
       }
     }
+  }
+
+  /**
+   * The deployment's dead-letter retention, when {@code CRATEDB_DEAD_LETTER_RETENTION} gives it;
+   * empty otherwise, as the default could be shorter than the function's.
+   */
+  static Optional<Duration> retention(
+      Map<String, String> processEnvironment, FunctionConfig config) {
+    String retention = processEnvironment.get(FunctionConfig.DEAD_LETTER_RETENTION);
+    return retention == null || retention.isBlank()
+        ? Optional.empty()
+        : Optional.of(config.deadLetterRetention());
   }
 
   /**

@@ -42,6 +42,7 @@ final class DiscardDeadLettersCommand implements Callable<Integer> {
         processEnvironment,
         out,
         err,
+        false,
         session -> {
           if (session.filter().isEverything() && !all) {
             err.println(

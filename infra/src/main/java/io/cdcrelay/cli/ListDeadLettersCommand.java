@@ -4,22 +4,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcrelay.deadletter.DeadLetterSummary;
+import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.sink.StoredDeadLetter;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code relay dead-letters list TARGET [--json]}: counts by table, stage and reason. */
+/**
+ * {@code relay dead-letters list TARGET [--json]}: counts by table, stage and reason. Only reads:
+ * it creates no table and removes no dead letter, so {@code SELECT} on the dead-letter tables is
+ * all a user needs.
+ */
 @Command(
     name = "list",
     mixinStandardHelpOptions = true,
     description =
         "Counts the dead letters by target table, stage and reason, the group that failed last"
-            + " first.")
+            + " first. Only reads.")
 final class ListDeadLettersCommand implements Callable<Integer> {
 
   private static final int REASON_WIDTH = 160;
@@ -49,13 +58,42 @@ final class ListDeadLettersCommand implements Callable<Integer> {
         processEnvironment,
         out,
         err,
+        true,
         session -> {
-          List<DeadLetterSummary> groups =
-              DeadLetterSummary.of(session.store().select(session.filter()));
-          out.println(json ? toJson(groups) : toText(groups));
+          List<StoredDeadLetter> letters = session.store().select(session.filter());
+          out.println(
+              json ? toJson(DeadLetterSummary.of(letters)) : toText(DeadLetterSummary.of(letters)));
           out.flush();
+          pastRetention(letters, session).ifPresent(err::println);
+          err.flush();
           return 0;
         });
+  }
+
+  /**
+   * What the list holds past the retention {@code CRATEDB_DEAD_LETTER_RETENTION} gives, which list
+   * does not remove, as it only reads; empty when it gives none or none is past it.
+   */
+  private Optional<String> pastRetention(
+      List<StoredDeadLetter> letters, DeadLetterOptions.Session session) {
+    Optional<Duration> retention =
+        DeadLetterOptions.retention(processEnvironment, session.config());
+    if (retention.isEmpty()) {
+      return Optional.empty();
+    }
+    Instant before = session.clock().instant().minus(retention.get());
+    long past = letters.stream().filter(letter -> letter.failedAt().isBefore(before)).count();
+    if (past == 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        past
+            + " of these dead letters are older than the retention ("
+            + FunctionConfig.DEAD_LETTER_RETENTION
+            + "="
+            + processEnvironment.get(FunctionConfig.DEAD_LETTER_RETENTION).trim()
+            + "): list only reads and keeps them; replay or discard removes them first, a running"
+            + " relay within the hour");
   }
 
   static String toJson(List<DeadLetterSummary> groups) {

@@ -64,6 +64,7 @@ final class ReplayDeadLettersCommand implements Callable<Integer> {
         processEnvironment,
         out,
         err,
+        false,
         session -> {
           RelaySettings settings = settings(session.config());
           Relay relay = new Relay(session.writer(), settings, session.clock());

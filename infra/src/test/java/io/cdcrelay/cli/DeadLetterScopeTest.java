@@ -7,12 +7,16 @@ import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.route.TableRoutes;
 import io.cdcrelay.sink.DeadLetterFilter;
 import io.cdcrelay.sink.TableName;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Which dead letters the commands take when the target URL names one table, and embedded's. */
+/**
+ * Which dead letters the commands take when the target URL names one table, and embedded's (none
+ * where no load left a database).
+ */
 class DeadLetterScopeTest {
 
   private static final TableRoutes ORDERS = TableRoutes.single("doc", "orders");
@@ -63,5 +67,27 @@ class DeadLetterScopeTest {
     deadLetters.demoTableWhenEmbedded = false;
     assertThat(deadLetters.environment(Map.of(), "postgresql://u@h:1/d"))
         .doesNotContainKey(FunctionConfig.TABLE);
+  }
+
+  @Test
+  void anEmbeddedFolderWithoutADatabaseIsNamedAndNothingIsCreated(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    java.nio.file.Path none = dir.resolve("none");
+    for (Object command :
+        List.of(
+            new ListDeadLettersCommand(Map.of()),
+            new ReplayDeadLettersCommand(Map.of()),
+            new DiscardDeadLettersCommand(Map.of()))) {
+      java.io.StringWriter err = new java.io.StringWriter();
+      picocli.CommandLine cli = new picocli.CommandLine(command);
+      cli.setErr(new java.io.PrintWriter(err, true));
+
+      int exit = cli.execute("--target", "embedded", "--embedded-dir", none.toString());
+
+      assertThat(exit).as(err.toString()).isEqualTo(2);
+      assertThat(err.toString())
+          .startsWith("No embedded database in " + none.toAbsolutePath().normalize() + ": ");
+      assertThat(none).doesNotExist();
+    }
   }
 }

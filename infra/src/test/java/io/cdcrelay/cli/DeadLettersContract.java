@@ -14,6 +14,7 @@ import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.StateSql;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.testing.TableRows;
 import io.cdcrelay.testing.TargetDatabase;
@@ -31,6 +32,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,6 +67,15 @@ abstract class DeadLettersContract {
 
   /** Resolves the conflict: the table takes text prices from now on. */
   abstract void acceptTextPrices(TableName table) throws Exception;
+
+  /**
+   * The URL of {@code table} for a new user who may only read {@code readable} (and use their
+   * schema), if the database under test makes one here.
+   */
+  Optional<String> urlOfAReader(String schema, String table, List<TableName> readable)
+      throws Exception {
+    return Optional.empty();
+  }
 
   @BeforeEach
   void setUp() {
@@ -354,12 +365,25 @@ abstract class DeadLettersContract {
     Run unset = run(new ListDeadLettersCommand(Map.of()), url(schema, "orders"));
     assertThat(unset.err()).doesNotContain("older than the retention");
     assertThat(unset.out()).contains("3 dead letters in");
-    Run shorter =
+    // List only reads: it says what is past the retention, and keeps it.
+    Run listed =
         run(
             new ListDeadLettersCommand(Map.of(FunctionConfig.DEAD_LETTER_RETENTION, "14d")),
             url(schema, "orders"));
+    assertThat(listed.exitCode()).as(listed.output()).isZero();
+    assertThat(listed.err())
+        .contains("1 of these dead letters are older than the retention")
+        .doesNotContain("removed");
+    assertThat(listed.out()).contains("3 dead letters in");
+    assertThat(letters(unrouted)).hasSize(3);
+    Run shorter =
+        run(
+            new DiscardDeadLettersCommand(Map.of(FunctionConfig.DEAD_LETTER_RETENTION, "14d")),
+            url(schema, "orders"),
+            "--stage",
+            "too-old");
     assertThat(shorter.err()).contains("1 dead letters older than the retention");
-    assertThat(shorter.out()).contains("2 dead letters in");
+    assertThat(shorter.out()).contains("0 dead letters discarded");
     assertThat(letters(unrouted))
         .extracting(Letter::sequenceNumber)
         .containsExactly(sequenceNumber(3), sequenceNumber(4));
@@ -440,6 +464,65 @@ abstract class DeadLettersContract {
     assertThat(letters(orders.sibling("_dead_letters"))).isEmpty();
     assertThat(TableRows.liveItems(database(), orders))
         .containsOnlyKeys("{\"id\":\"a\"}", "{\"id\":\"b\"}");
+  }
+
+  @Test
+  void aFirstLookAtADatabaseNoRelayWroteCreatesNothing() throws Exception {
+    Map<String, String> retention = Map.of(FunctionConfig.DEAD_LETTER_RETENTION, "14d");
+
+    Run list = run(new ListDeadLettersCommand(retention), url(schema, "orders"));
+    assertThat(list.exitCode()).as(list.output()).isZero();
+    assertThat(list.out()).contains("no dead letters");
+    assertNoStateTables();
+
+    Run replay = run(new ReplayDeadLettersCommand(retention), url(schema, "orders"));
+    assertThat(replay.exitCode()).as(replay.output()).isZero();
+    assertThat(replay.out()).contains("0 dead letters selected: 0 applied and removed");
+    Run discard = run(new DiscardDeadLettersCommand(retention), url(schema, "orders"), "--all");
+    assertThat(discard.exitCode()).as(discard.output()).isZero();
+    assertThat(discard.out()).contains("0 dead letters discarded");
+    assertNoStateTables();
+  }
+
+  @Test
+  void aUserWhoMayOnlyReadTheDeadLettersListsThem() throws Exception {
+    applyEach(
+        relay(url(schema, "orders")),
+        record(1, upsert("INSERT", "a", now, "")),
+        record(2, "not json"),
+        record(3, inTable(upsert("INSERT", "x", now + 1, ""), "users")));
+    TableName unrouted = table(StateSql.DEAD_LETTERS);
+    Optional<String> reader = urlOfAReader(schema, "orders", List.of(unrouted));
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        reader.isPresent(), "no user who may only read on " + database());
+
+    // The retention set as the deployment's: list counts what is past it, and removes nothing.
+    age(unrouted, sequenceNumber(2), Duration.ofDays(15));
+    Run list =
+        run(
+            new ListDeadLettersCommand(Map.of(FunctionConfig.DEAD_LETTER_RETENTION, "14d")),
+            reader.get());
+
+    assertThat(list.exitCode()).as(list.output()).isZero();
+    assertThat(list.out()).contains("2 dead letters in 2 groups").contains("decode");
+    assertThat(list.err())
+        .contains(
+            "1 of these dead letters are older than the retention"
+                + " (CRATEDB_DEAD_LETTER_RETENTION=14d): list only reads and keeps them");
+    assertThat(letters(unrouted)).hasSize(2);
+  }
+
+  /** The state schema holds none of the relay's own tables. */
+  private void assertNoStateTables() throws Exception {
+    for (String name :
+        List.of(
+            StateSql.TABLES,
+            StateSql.TOMBSTONES,
+            StateSql.DEAD_LETTERS,
+            StateSql.SHARDS,
+            StateSql.STATUS)) {
+      assertThat(TableRows.exists(database(), table(name))).as(name).isFalse();
+    }
   }
 
   private TableName table(String name) {

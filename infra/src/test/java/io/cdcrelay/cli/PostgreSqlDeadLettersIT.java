@@ -5,6 +5,8 @@ import io.cdcrelay.testing.PostgresDatabase;
 import io.cdcrelay.testing.TargetDatabase;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
 
 /** The dead-letter commands against a real PostgreSQL server, started by the test itself. */
 class PostgreSqlDeadLettersIT extends DeadLettersContract {
@@ -25,6 +27,32 @@ class PostgreSqlDeadLettersIT extends DeadLettersContract {
         + schema
         + "/"
         + table;
+  }
+
+  @Override
+  Optional<String> urlOfAReader(String schema, String table, List<TableName> readable)
+      throws Exception {
+    String reader = schema + "_reader";
+    try (Connection c = database().connect();
+        Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE " + reader + " LOGIN");
+      s.execute("GRANT USAGE ON SCHEMA " + TableName.quote(schema) + " TO " + reader);
+      for (TableName name : readable) {
+        s.execute("GRANT SELECT ON " + name.quoted() + " TO " + reader);
+      }
+    }
+    PostgresDatabase postgres = PostgresDatabase.get();
+    return Optional.of(
+        "postgresql://"
+            + reader
+            + "@"
+            + postgres.host()
+            + ":"
+            + postgres.port()
+            + "/postgres/"
+            + schema
+            + "/"
+            + table);
   }
 
   @Override

@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * What the {@code relay dead-letters} commands share: the target, the filter ({@code --stage},
- * {@code --since}, {@code --table}), and a session that applies the dead-letter retention first.
+ * {@code --since}, {@code --table}), and a session that applies the dead-letter retention first
+ * (but for {@code list}, which only reads).
  */
 final class DeadLetterOptions {
 

@@ -135,7 +135,7 @@ final class DeadLetterOptions {
                   + " dead letters older than the retention ("
                   + FunctionConfig.DEAD_LETTER_RETENTION
                   + "="
-                  + config.deadLetterRetention()
+                  + processEnvironment.get(FunctionConfig.DEAD_LETTER_RETENTION).trim()
                   + ") removed");
         }
         return work.run(new Session(config, filter, writer, store, password, clock));

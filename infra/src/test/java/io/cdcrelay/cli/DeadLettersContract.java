@@ -382,7 +382,8 @@ abstract class DeadLettersContract {
             url(schema, "orders"),
             "--stage",
             "too-old");
-    assertThat(shorter.err()).contains("1 dead letters older than the retention");
+    assertThat(shorter.err())
+        .contains("1 dead letters older than the retention (CRATEDB_DEAD_LETTER_RETENTION=14d)");
     assertThat(shorter.out()).contains("0 dead letters discarded");
     assertThat(letters(unrouted))
         .extracting(Letter::sequenceNumber)

@@ -22,15 +22,37 @@ public final class EmbeddedTarget implements AutoCloseable {
     return Files.isRegularFile(directory.resolve("data").resolve("PG_VERSION"));
   }
 
-  /** Starts the server with its data under {@code directory}. */
+  /** The server did not start: its folder is held by another process, or it failed. */
+  public static final class NotStartedException extends IOException {
+    NotStartedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Starts the server with its data under {@code directory}.
+   *
+   * @throws NotStartedException naming the folder when another process holds it (a running load)
+   */
   public static EmbeddedTarget start(Path directory) throws IOException {
     Files.createDirectories(directory);
-    EmbeddedPostgres postgres =
-        EmbeddedPostgres.builder()
-            .setDataDirectory(directory.resolve("data"))
-            .setCleanDataDirectory(false)
-            .setOverrideWorkingDirectory(directory.resolve("work").toFile())
-            .start();
+    EmbeddedPostgres postgres;
+    try {
+      postgres =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(directory.resolve("data"))
+              .setCleanDataDirectory(false)
+              .setOverrideWorkingDirectory(directory.resolve("work").toFile())
+              .start();
+    } catch (IllegalStateException e) {
+      // The library's lock on the data folder: one server per folder.
+      throw new NotStartedException(
+          "The embedded database in "
+              + directory.toAbsolutePath().normalize()
+              + " is in use by another process (a relay load?): "
+              + e.getMessage(),
+          e);
+    }
     return new EmbeddedTarget(postgres);
   }
 

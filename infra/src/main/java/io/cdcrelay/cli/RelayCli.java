@@ -89,6 +89,12 @@ public final class RelayCli {
 
   /** As picocli's default handler (the stack trace), with every message in it redacted. */
   private static int failure(Exception e, CommandLine command, ParseResult parsed) {
+    if (e instanceof EmbeddedTarget.NotStartedException) {
+      // Not a defect of the relay: one sentence, not a stack trace.
+      command.getErr().println(e.getMessage());
+      command.getErr().flush();
+      return 1;
+    }
     StringWriter trace = new StringWriter();
     e.printStackTrace(new PrintWriter(trace));
     command

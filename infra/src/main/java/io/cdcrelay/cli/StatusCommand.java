@@ -185,10 +185,12 @@ final class StatusCommand implements Callable<Integer> {
         fail(
             err,
             1,
-            "The embedded database in "
-                + options.embeddedDirectory.toAbsolutePath().normalize()
-                + " did not start (is a relay load using it now?): "
-                + e.getMessage());
+            e instanceof EmbeddedTarget.NotStartedException
+                ? e.getMessage()
+                : "The embedded database in "
+                    + options.embeddedDirectory.toAbsolutePath().normalize()
+                    + " did not start: "
+                    + e.getMessage());
       } finally {
         close(embedded, err);
       }

@@ -157,10 +157,12 @@ final class VerifyCommand implements Callable<Integer> {
         embedded = EmbeddedTarget.start(target.embeddedDirectory);
       } catch (IOException e) {
         err.println(
-            "The embedded database in "
-                + target.embeddedDirectory.toAbsolutePath().normalize()
-                + " did not start (is a relay load using it now?): "
-                + e.getMessage());
+            e instanceof EmbeddedTarget.NotStartedException
+                ? e.getMessage()
+                : "The embedded database in "
+                    + target.embeddedDirectory.toAbsolutePath().normalize()
+                    + " did not start: "
+                    + e.getMessage());
         return 1;
       }
     }

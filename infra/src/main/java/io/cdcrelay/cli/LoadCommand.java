@@ -430,7 +430,9 @@ final class LoadCommand implements Callable<Integer> {
           err.println(
               "The target database failed for "
                   + giveUpAfter.map(Duration::toSeconds).orElse(0L)
-                  + " s (--give-up-after): "
+                  + (options.tableLoad.giveUpAfter == null
+                      ? " s (the default of --give-up-after): "
+                      : " s (--give-up-after): ")
                   + e.getMessage());
           return 1;
         }
@@ -568,7 +570,7 @@ final class LoadCommand implements Callable<Integer> {
                   config.settings().routes().destination(),
                   run.progress(),
                   run.stop(),
-                  new OutageLimit(run.giveUpAfter(), clock, run.stop()))
+                  OutageLimit.of(run.giveUpAfter(), run.stop()))
               .run();
         }
         return 0;

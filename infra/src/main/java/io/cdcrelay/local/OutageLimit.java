@@ -60,9 +60,45 @@ public final class OutageLimit {
     this.stop = stop;
   }
 
+  /**
+   * The limit timed by the JVM's monotonic clock: a system clock set forward (NTP, a resumed VM)
+   * must not make the relay give up early.
+   */
+  public static OutageLimit of(Optional<Duration> limit, StopSignal stop) {
+    return new OutageLimit(limit, MONOTONIC, stop);
+  }
+
   /** No limit: every failing step is retried until the relay is stopped. */
   public static OutageLimit none(StopSignal stop) {
-    return new OutageLimit(Optional.empty(), Clock.systemUTC(), stop);
+    return of(Optional.empty(), stop);
+  }
+
+  /**
+   * {@link System#nanoTime()} as a clock: only the distance between its instants means anything.
+   */
+  static final Clock MONOTONIC =
+      new Clock() {
+        private final long origin = System.nanoTime();
+
+        @Override
+        public Instant instant() {
+          return Instant.EPOCH.plusNanos(System.nanoTime() - origin);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+          return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          throw new UnsupportedOperationException("a monotonic clock has no zone");
+        }
+      };
+
+  /** The clock the steps are timed by. */
+  Clock clock() {
+    return clock;
   }
 
   /** Why the relay gave up, once a step has; empty while none has. */

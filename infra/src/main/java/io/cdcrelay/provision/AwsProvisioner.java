@@ -619,7 +619,7 @@ public final class AwsProvisioner {
             "the event source mapping "
                 + uuid
                 + " is still "
-                + mapping.state()
+                + (mapping.state() == null ? "in no state" : mapping.state())
                 + " after "
                 + waitTimeout.toSeconds()
                 + " s; with start=latest, what the tables write before it is Enabled is not"

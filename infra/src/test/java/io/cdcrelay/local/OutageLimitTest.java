@@ -23,6 +23,17 @@ class OutageLimitTest {
   }
 
   @Test
+  void theRelaysLimitIsTimedByTheMonotonicClockNotTheSystemClock() throws Exception {
+    assertThat(OutageLimit.of(Optional.of(Duration.ofMinutes(5)), stop).clock())
+        .isSameAs(OutageLimit.MONOTONIC);
+    assertThat(OutageLimit.none(stop).clock()).isSameAs(OutageLimit.MONOTONIC);
+    Instant first = OutageLimit.MONOTONIC.instant();
+    Thread.sleep(20);
+    assertThat(Duration.between(first, OutageLimit.MONOTONIC.instant()))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(20));
+  }
+
+  @Test
   void aStepFailingForTheLimitGoesOnAndJustPastItStopsTheRelay() {
     OutageLimit outages = limit(Duration.ofMinutes(5));
     OutageLimit.Step step = outages.step("shard-1: checkpoint not written");

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -45,9 +46,34 @@ public final class CrateDbDatabase implements TargetDatabase {
     Assumptions.assumeTrue(url != null && !url.isBlank(), SKIPPED);
     CrateDbDatabase database = new CrateDbDatabase(url.trim());
     if (CLEARED.compareAndSet(false, true)) {
-      database.clearSchema();
+      if (otherTestRunsHere()) {
+        System.err.println(
+            "Another test run on this machine: the CrateDB test schemas are not cleared, so that"
+                + " its tables stay");
+      } else {
+        database.clearSchema();
+      }
     }
     return database;
+  }
+
+  /**
+   * Whether another test JVM (a surefire or failsafe fork) runs on this machine: clearing the test
+   * schemas would drop the tables it is writing, and the shared state tables under it.
+   */
+  static boolean otherTestRunsHere() {
+    // This JVM and the shell that started it name the same booter.
+    java.util.Set<Long> ours = new java.util.HashSet<>();
+    for (Optional<ProcessHandle> p = Optional.of(ProcessHandle.current());
+        p.isPresent();
+        p = p.get().parent()) {
+      ours.add(p.get().pid());
+    }
+    return ProcessHandle.allProcesses()
+        .anyMatch(
+            p ->
+                !ours.contains(p.pid())
+                    && p.info().commandLine().map(c -> c.contains("surefirebooter")).orElse(false));
   }
 
   /**

@@ -582,16 +582,27 @@ final class LoadCommand implements Callable<Integer> {
           | StreamRelay.UnknownSequenceNumberException
           | StreamRelay.OtherTargetException
           | io.cdcrelay.local.RelayLease.HeldException e) {
-        err.println(e.getMessage() + ".");
+        err.println(
+            e.getMessage()
+                + (e instanceof KinesisStream.StreamMissingException
+                        || e instanceof DynamoDbStreamReader.StreamUnusableException
+                    ? " (" + where(source) + ")"
+                    : "")
+                + ".");
         return 1;
       } catch (ShardReadException | SdkException e) {
         err.println(
             (source.type() == SourceType.DYNAMODB_STREAM ? "DynamoDB " : "Kinesis ")
-                + source.endpoint().map(Object::toString).orElse("in " + source.region())
+                + where(source)
                 + " failed: "
-                + e.getMessage());
+                + io.cdcrelay.source.AwsErrors.describe(e));
         return 1;
       }
+    }
+
+    /** Where the source is read: its custom endpoint, else its region. */
+    private static String where(SourceUrl source) {
+      return source.endpoint().map(endpoint -> "at " + endpoint).orElse("in " + source.region());
     }
 
     /**

@@ -2,6 +2,7 @@ package io.cdcrelay.snapshot;
 
 import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.source.AwsErrors;
 import io.cdcrelay.source.DynamoDbTableUrl;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -109,6 +111,20 @@ public final class DynamoDbTableSource implements TableSource {
     DescribeTableResponse response;
     try {
       response = client.describeTable(r -> r.tableName(table));
+    } catch (ResourceNotFoundException e) {
+      throw new SourceReadException(
+          "the DynamoDB table "
+              + table
+              + " does not exist"
+              + where
+              + " (check its name and region)",
+          false,
+          e);
+    } catch (SdkClientException e) {
+      // Before anything is read: a wrong endpoint or missing credentials, not an outage to wait
+      // out for --give-up-after.
+      throw new SourceReadException(
+          "DescribeTable " + table + where + " failed: " + AwsErrors.describe(e), false, e);
     } catch (SdkException e) {
       throw failure("DescribeTable " + table + where, e);
     }
@@ -287,9 +303,9 @@ public final class DynamoDbTableSource implements TableSource {
               || service.statusCode() >= 500
               || (code != null && RETRYABLE_CODES.contains(code));
     } else {
-      retryable = e instanceof SdkClientException;
+      retryable = e instanceof SdkClientException && !AwsErrors.noCredentials(e);
     }
-    return new SourceReadException(what + " failed: " + e.getMessage(), retryable, e);
+    return new SourceReadException(what + " failed: " + AwsErrors.describe(e), retryable, e);
   }
 
   @Override

@@ -234,7 +234,8 @@ public final class Verifier {
     try {
       return source.describe();
     } catch (SourceReadException e) {
-      if (!(e.getCause() instanceof software.amazon.awssdk.core.exception.SdkClientException)) {
+      if (!(e.getCause() instanceof software.amazon.awssdk.core.exception.SdkClientException)
+          || io.cdcrelay.source.AwsErrors.noCredentials(e)) {
         throw e;
       }
       String endpoint =

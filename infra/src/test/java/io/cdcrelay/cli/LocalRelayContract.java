@@ -573,6 +573,17 @@ abstract class LocalRelayContract {
   }
 
   @Test
+  void aStreamThatDoesNotExistIsNamedWithWhereItWasLookedFor() {
+    String url = kinesis.url(stream, "once=true");
+    Run run = load("load", "table", url, "--target", target());
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.output())
+        .contains("the stream \"" + stream + "\" does not exist")
+        .containsPattern("\\(at http://127\\.0\\.0\\.1:\\d+\\)\\.")
+        .contains("stopped: 0 records");
+  }
+
+  @Test
   void aStreamRelayedIntoAnotherTargetWithTheSameCheckpointsIsRefusedNotSkipped() throws Exception {
     kinesis.createStream(stream, 1);
     SourceItems items = SourceItems.mixed("o", 5);

@@ -36,6 +36,21 @@ class DynamoDbTableSourceIT {
   }
 
   @Test
+  void aTableThatDoesNotExistIsNamedWithWhereItWasLookedFor() {
+    DynamoDbEmulator dynamo = DynamoDbEmulator.dynalite();
+    try (DynamoDbTableSource source =
+        DynamoDbTableSource.from(DynamoDbTableUrl.parse(dynamo.url("no_such_table", "")))) {
+      assertThatThrownBy(source::describe)
+          .isInstanceOf(SourceReadException.class)
+          .hasMessage(
+              "the DynamoDB table no_such_table does not exist at http://127.0.0.1:"
+                  + dynamo.port()
+                  + " (check its name and region)")
+          .matches(e -> !((SourceReadException) e).retryable(), "not retried");
+    }
+  }
+
+  @Test
   void keysThatBatchGetItemLeftUnprocessedAreAskedForAgain() throws Exception {
     DynamoDbEmulator dynamo = DynamoDbEmulator.dynalite();
     String table = "source_" + UUID.randomUUID().toString().substring(0, 8);

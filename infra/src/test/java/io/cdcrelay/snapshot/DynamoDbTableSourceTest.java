@@ -16,6 +16,7 @@ class DynamoDbTableSourceTest {
       assertThatThrownBy(source::describe)
           .isInstanceOf(SourceReadException.class)
           .hasMessageStartingWith("DescribeTable orders at http://127.0.0.1:1 failed: ")
+          .matches(e -> !((SourceReadException) e).retryable(), "not retried: nothing read yet")
           .message()
           .doesNotContain("s3cr");
     }

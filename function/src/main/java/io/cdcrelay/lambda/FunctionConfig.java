@@ -40,6 +40,13 @@ public record FunctionConfig(
   public static final List<String> URL_VARIABLES =
       List.of("CRATEDB_SQLALCHEMY_URL", "CRATEDB_CLUSTER_URL", "SINK_SQLALCHEMY_URL");
 
+  /**
+   * The key under which the CLI passes a target URL given on its command line (TARGET, {@code
+   * --target}): a message about it names what the user typed, not a variable they never set. No
+   * environment variable has this name (it has spaces), so none is ever taken for it.
+   */
+  public static final String COMMAND_LINE_URL = "TARGET (command line)";
+
   public static final String TABLE = "CRATEDB_TABLE";
   public static final String TABLES = "CRATEDB_TABLES";
   public static final String TABLE_MAP = "CRATEDB_TABLE_MAP";
@@ -116,7 +123,9 @@ public record FunctionConfig(
   public static FunctionConfig fromEnvironment(Map<String, String> env) {
     String url = null;
     String urlVariable = null;
-    for (String variable : URL_VARIABLES) {
+    List<String> keys = new java.util.ArrayList<>(URL_VARIABLES);
+    keys.add(0, COMMAND_LINE_URL);
+    for (String variable : keys) {
       String value = env.get(variable);
       if (value == null || value.isBlank()) {
         continue;

@@ -92,7 +92,9 @@ class RoutingOptions {
       for (String variable : FunctionConfig.URL_VARIABLES) {
         env.remove(variable);
       }
-      env.put(FunctionConfig.URL_VARIABLES.get(0), url);
+      env.put(
+          target != null ? FunctionConfig.COMMAND_LINE_URL : FunctionConfig.URL_VARIABLES.get(0),
+          url);
     }
     putIfGiven(env, FunctionConfig.TABLES, tables);
     putIfGiven(env, FunctionConfig.TABLE_MAP, tableMap);

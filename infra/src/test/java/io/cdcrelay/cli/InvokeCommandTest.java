@@ -87,12 +87,23 @@ class InvokeCommandTest {
 
   @Test
   void badTargetUrlIsABadConfigurationNotAStackTrace() {
+    // Given on the command line: named as such, not as a variable the user never set.
     int exit = run(Map.of(), "-e", "../events/insert.json", "--target", "mysql://u:s3cret@h/db");
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString())
-        .startsWith("Bad configuration: CRATEDB_SQLALCHEMY_URL: the target URL scheme \"mysql\"")
+        .startsWith("Bad configuration: TARGET (command line): the target URL scheme \"mysql\"")
         .doesNotContain("s3cret")
         .doesNotContain("Exception");
+  }
+
+  @Test
+  void aBadTargetUrlFromTheEnvironmentNamesItsVariable() {
+    int exit =
+        run(Map.of("CRATEDB_CLUSTER_URL", "mysql://u:s3cret@h/db"), "-e", "../events/insert.json");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith("Bad configuration: CRATEDB_CLUSTER_URL: the target URL scheme \"mysql\"")
+        .doesNotContain("s3cret");
   }
 
   @Test

@@ -37,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -62,8 +63,9 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
     mixinStandardHelpOptions = true,
     footer = LoadCommand.FOOTER,
     description =
-        "Relays a Kinesis stream of DynamoDB changes, a table's DynamoDB stream (or an NDJSON"
-            + " dump of changes) into the target table: 'load SRC [TARGET]' or 'load table SRC'.",
+        "Relays a Kinesis stream of DynamoDB changes, a table's DynamoDB stream or an NDJSON"
+            + " dump of changes, or loads a table's existing items (dynamodb://) or its export to"
+            + " S3 (s3://), into the target table: 'load SRC [TARGET]' or 'load table SRC'.",
     subcommands = {LoadCommand.TableCommand.class})
 final class LoadCommand implements Callable<Integer> {
 
@@ -135,9 +137,37 @@ final class LoadCommand implements Callable<Integer> {
         + word
         + "' is neither a URL (kinesis+dynamodb+cdc://, dynamodb+cdc://, dynamodb://, s3://) nor an"
         + " existing file"
-        + (editDistance(word.toLowerCase(java.util.Locale.ROOT), "table") <= 2
+        + (editDistance(word.toLowerCase(Locale.ROOT), "table") <= 2
             ? "; did you mean 'load table SRC'?"
             : ".");
+  }
+
+  /** The schemes a load takes beside the streams', for a source whose scheme none is. */
+  private static final List<String> LOAD_SCHEMES =
+      List.of("kinesis+dynamodb+cdc", "dynamodb+cdc", "dynamodb", "s3", "file");
+
+  /**
+   * For a source of a scheme the load does not take: the loads of a table and of a file it could
+   * have meant, and the scheme it was probably meant to be ({@code dynamodbb} → {@code dynamodb}).
+   */
+  static String otherSources(String source) {
+    int colon = source.indexOf("://");
+    if (colon < 0 || LOAD_SCHEMES.contains(source.substring(0, colon).toLowerCase(Locale.ROOT))) {
+      return "";
+    }
+    String scheme = source.substring(0, colon).toLowerCase(Locale.ROOT);
+    String closest = null;
+    int best = 3;
+    for (String known : LOAD_SCHEMES) {
+      int distance = editDistance(scheme, known);
+      if (distance < best) {
+        best = distance;
+        closest = known;
+      }
+    }
+    return "; a load also takes dynamodb://HOST/TABLE (a table's items),"
+        + " s3://BUCKET/PREFIX/AWSDynamoDB/EXPORT_ID/ (its export) and a file"
+        + (closest == null ? "" : "; did you mean " + closest + "://?");
   }
 
   private static int editDistance(String a, String b) {
@@ -255,7 +285,7 @@ final class LoadCommand implements Callable<Integer> {
           }
         }
       } catch (BadSourceUrlException e) {
-        err.println("Bad source URL: " + e.getMessage());
+        err.println("Bad source URL: " + e.getMessage() + otherSources(source));
         return 2;
       }
       if (file != null && !Files.isReadable(file.path())) {

@@ -286,12 +286,13 @@ public final class SnapshotLoad {
       summary.append(
           String.format(
               Locale.ROOT,
-              "loaded %s into %s: %d items in %d segments (DynamoDB's estimate: %d), %s; %d"
+              "loaded %s into %s: %d items in %d segment%s (DynamoDB's estimate: %d), %s; %d"
                   + " dead-lettered; %s",
               table.name(),
               target,
               items,
               load.totalSegments(),
+              load.totalSegments() == 1 ? "" : "s",
               table.itemCount(),
               rate,
               progress.deadLettered(),

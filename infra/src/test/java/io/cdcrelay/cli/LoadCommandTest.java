@@ -57,6 +57,20 @@ class LoadCommandTest {
   }
 
   @Test
+  void aMistypedSchemeNamesEverySourceALoadTakesAndTheClosest() {
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load", "dynamodbb://aws/orders", "--target", "crate://crate@localhost:4200/doc/a");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output())
+        .contains("the source URL scheme \"dynamodbb\" is not supported")
+        .contains("a load also takes dynamodb://HOST/TABLE")
+        .contains("did you mean dynamodb://?");
+    assertThat(LoadCommand.otherSources("mysql://h/t")).doesNotContain("did you mean");
+    assertThat(LoadCommand.otherSources("kinesis+dynamodb+cdc://aws/s")).isEmpty();
+  }
+
+  @Test
   void aBareWordFarFromTableGetsNoSuggestion() {
     assertThat(LoadCommand.notAFile("orders"))
         .contains("'orders' is neither a URL")

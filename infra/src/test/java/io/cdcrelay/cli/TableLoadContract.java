@@ -66,7 +66,7 @@ abstract class TableLoadContract extends DynamoDbTableTest {
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertLoaded(items, "id");
     assertThat(run.output())
-        .contains("loaded " + source + " into " + table + ": 10 items")
+        .contains("loaded " + source + " into " + table + ": 10 items in 1 segment (")
         .doesNotContain(DynamoDbEmulator.SECRET_KEY);
     // Every row carries the snapshot version: the load's start less the clock-skew margin.
     for (TableRows.Row row : TableRows.read(database(), table).values()) {
@@ -145,7 +145,8 @@ abstract class TableLoadContract extends DynamoDbTableTest {
     Run run = run("load", dynamo.url(source, "segments=4"), target());
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(TableRows.count(database(), table)).isZero();
-    assertThat(run.output()).contains("loaded " + source + " into " + table + ": 0 items");
+    assertThat(run.output())
+        .contains("loaded " + source + " into " + table + ": 0 items in 4 segments (");
     // The table has the DynamoDB table's key: a stream's first change fits it.
     try (Connection c = database().connect();
         PreparedStatement s =

@@ -13,8 +13,8 @@ import java.util.function.LongSupplier;
  * out of debt. So from the load's start to any moment, the capacity used never exceeds the rate
  * times the time elapsed (the difference being at most one estimate's error, settled before the
  * next request). Pages are sized from what items cost so far, so that one page costs about a second
- * of one segment's share. Thread-safe: the segments share one budget. Without a budget it only
- * counts.
+ * of one segment's share. Thread-safe: the segments share one budget, and take it in the order they
+ * asked for it. Without a budget it only counts.
  */
 public final class CapacityBudget {
 
@@ -56,14 +56,51 @@ public final class CapacityBudget {
    * first. Without a budget it returns at once.
    */
   public boolean acquire(double estimate, StopSignal stop) {
-    while (true) {
-      Duration wait = tryAcquire(estimate);
-      if (wait.isZero()) {
-        return true;
+    if (!limited()) {
+      return true;
+    }
+    // In turn: a segment refunded by its last page would otherwise take the budget again before
+    // the segments waiting for it, and starve them.
+    long ticket = take();
+    try {
+      while (!inTurn(ticket)) {
+        if (stop.sleep(TURN_POLL)) {
+          return false;
+        }
       }
-      if (stop.sleep(wait)) {
-        return false;
+      while (true) {
+        Duration wait = tryAcquire(estimate);
+        if (wait.isZero()) {
+          return true;
+        }
+        if (stop.sleep(wait)) {
+          return false;
+        }
       }
+    } finally {
+      finish(ticket);
+    }
+  }
+
+  private static final Duration TURN_POLL = Duration.ofMillis(5);
+
+  private long nextTicket;
+  private long serving;
+  private final java.util.Set<Long> finished = new java.util.HashSet<>();
+
+  private synchronized long take() {
+    return nextTicket++;
+  }
+
+  private synchronized boolean inTurn(long ticket) {
+    return ticket == serving;
+  }
+
+  /** The ticket has paid, or given up waiting: the next one is served. */
+  private synchronized void finish(long ticket) {
+    finished.add(ticket);
+    while (finished.remove(serving)) {
+      serving++;
     }
   }
 

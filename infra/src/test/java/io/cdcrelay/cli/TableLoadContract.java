@@ -340,6 +340,15 @@ abstract class TableLoadContract extends DynamoDbTableTest {
       assertThat(run.output())
           .containsPattern(
               "[0-9.]+ read capacity units consumed \\([0-9.]+ per second, budget 50\\)");
+      // The segments share the budget in turns: each reads before the other has finished (the
+      // segment whose page came back with capacity to spare used to take it again and again).
+      List<Integer> order = proxy.scanSegments();
+      assertThat(order.indexOf(1))
+          .as("segment 1's first request in %s", order)
+          .isLessThan(order.lastIndexOf(0));
+      assertThat(order.indexOf(0))
+          .as("segment 0's first request in %s", order)
+          .isLessThan(order.lastIndexOf(1));
     }
   }
 

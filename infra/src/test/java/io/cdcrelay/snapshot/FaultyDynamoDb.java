@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -135,6 +136,16 @@ public final class FaultyDynamoDb implements AutoCloseable {
     return scans.get();
   }
 
+  private final List<Integer> scanSegments =
+      java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+
+  /** The segment of each Scan request seen, in the order they came (-1: no segment). */
+  public List<Integer> scanSegments() {
+    synchronized (scanSegments) {
+      return List.copyOf(scanSegments);
+    }
+  }
+
   /** The Scan requests answered with a fault. */
   public int failedScans() {
     return failed.get();
@@ -165,6 +176,7 @@ public final class FaultyDynamoDb implements AutoCloseable {
       boolean scan = SCAN.equals(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
       if (scan) {
         scans.incrementAndGet();
+        scanSegments.add(MAPPER.readTree(body).path("Segment").asInt(-1));
         firstScanNanos.compareAndSet(0, System.nanoTime());
         if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0
             || passBeforeFailing.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0) {

@@ -529,24 +529,14 @@ public final class Relay implements AutoCloseable {
     landed.addAll(removed);
     Map<String, String> tombstones = Map.of();
     if (settings.deletes() == DeleteMode.HARD && !landed.isEmpty()) {
-      // A row the write found in place, written by an older change, was not deleted before it:
-      // only the others can meet a newer tombstone (and the deletions, to tell whether a newer one
-      // overtook them). A row of this very change found in place is checked again: a writer that
-      // stopped between its write and this check may have left it. So is one the ordering guard
-      // kept for a newer change: the row such a writer left may since have been updated by a
-      // re-delivered change that, finding it in place, looked up no tombstone.
-      List<String> unsure = new ArrayList<>(landed.size());
+      // Every row: one found in place may be one a writer left that stopped between its write and
+      // this check, and the changes written over it since may be older than the item's delete.
+      List<String> landedKeys = new ArrayList<>(landed.size());
       for (PlannedRow row : landed) {
-        String inRow = write.versions.get(row.pkJson());
-        if (!write.updated.contains(row.pkJson())
-            || (inRow != null && inRow.compareTo(row.version().encode()) > 0)) {
-          unsure.add(row.pkJson());
-        }
+        landedKeys.add(row.pkJson());
       }
-      if (!unsure.isEmpty()) {
-        tombstones = target.tombstoneVersions(table, unsure);
-        resurrectNothing(table, write.written, tombstones);
-      }
+      tombstones = target.tombstoneVersions(table, landedKeys);
+      resurrectNothing(table, write.written, tombstones);
     }
     // Applied once no tombstone can be newer; counting them (a read) may still fail the batch.
     write.written.forEach(progress::applied);
@@ -645,11 +635,10 @@ public final class Relay implements AutoCloseable {
   }
 
   /**
-   * The rows a write landed (as finally planned, with a count of those rerouted to aux), the
-   * versions they hold after it and the keys whose rows it found in place, where the write said so.
+   * The rows a write landed (as finally planned, with a count of those rerouted to aux) and the
+   * versions they hold after it, where the write said so.
    */
-  private record Write(
-      List<PlannedRow> written, int rerouted, Map<String, String> versions, Set<String> updated) {}
+  private record Write(List<PlannedRow> written, int rerouted, Map<String, String> versions) {}
 
   /**
    * Writes the rows in one bulk request, then retries what failed: after a whole-batch failure with
@@ -661,7 +650,7 @@ public final class Relay implements AutoCloseable {
       TableName table, KeySchema keys, List<PlannedRow> planned, List<DeadLetter> deadLetters) {
     List<PlannedRow> written = new ArrayList<>(planned.size());
     if (planned.isEmpty()) {
-      return new Write(written, 0, Map.of(), Set.of());
+      return new Write(written, 0, Map.of());
     }
     List<PlannedRow> rows = planned;
     Target.RowResults results = target.upsert(table, rows);
@@ -692,7 +681,7 @@ public final class Relay implements AutoCloseable {
       }
     }
     if (failed.isEmpty()) {
-      return new Write(written, rerouted, results.storedVersions(), results.updated());
+      return new Write(written, rerouted, results.storedVersions());
     }
     target.refreshColumnTypes(table);
     for (int i = 0; i < failed.size(); i++) {
@@ -727,7 +716,7 @@ public final class Relay implements AutoCloseable {
         deadLetters.add(new DeadLetter(row.winner().source(), "write", error));
       }
     }
-    return new Write(written, rerouted, results.storedVersions(), results.updated());
+    return new Write(written, rerouted, results.storedVersions());
   }
 
   private List<PlannedRow> replan(List<PlannedRow> rows, KeySchema keys, ColumnTypes types) {

@@ -57,11 +57,6 @@ public final class CrateDbSql implements TargetSql {
   }
 
   @Override
-  public boolean marksInsertedRows() {
-    return true;
-  }
-
-  @Override
   public boolean strictNames() {
     return true;
   }
@@ -103,8 +98,6 @@ public final class CrateDbSql implements TargetSql {
         + TableName.quote(VERSION)
         + " TEXT, "
         + TableName.quote(DELETED)
-        + " BOOLEAN, "
-        + TableName.quote(INSERTED)
         + " BOOLEAN)";
   }
 
@@ -317,8 +310,7 @@ public final class CrateDbSql implements TargetSql {
 
   @Override
   public String upsert(TableName table, KeySchema keys, boolean expiry) {
-    return upsert(
-        table, keys, expiry, false, "VALUES (?, ?, ?, ?, ?" + (expiry ? ", ?" : "") + ")");
+    return upsert(table, keys, expiry, "VALUES (?, ?, ?, ?, ?" + (expiry ? ", ?" : "") + ")");
   }
 
   /**
@@ -333,23 +325,14 @@ public final class CrateDbSql implements TargetSql {
             table,
             keys,
             expiry,
-            true,
-            "(SELECT *, TRUE FROM UNNEST(?, ?, ?, ?, ?"
+            "(SELECT * FROM UNNEST(?, ?, ?, ?, ?"
                 + (expiry ? ", CAST(? AS ARRAY(TIMESTAMP WITH TIME ZONE))" : "")
                 + "))")
         + " RETURNING \"pk\", "
-        + TableName.quote(VERSION)
-        + ", "
-        + TableName.quote(INSERTED);
+        + TableName.quote(VERSION);
   }
 
-  /**
-   * @param markInserts whether the rows end with a {@link #INSERTED} of {@code TRUE}, which the
-   *     update sets to {@code FALSE} — or {@code TRUE} where the stored row has the change's own
-   *     version
-   */
-  private String upsert(
-      TableName table, KeySchema keys, boolean expiry, boolean markInserts, String rows) {
+  private String upsert(TableName table, KeySchema keys, boolean expiry, String rows) {
     StringJoiner conflict = new StringJoiner(", ");
     for (KeySchema.KeyColumn key : keys.columns()) {
       conflict.add(keyColumn(key));
@@ -363,22 +346,11 @@ public final class CrateDbSql implements TargetSql {
         + ", "
         + TableName.quote(DELETED)
         + (expiry ? ", " + TableName.quote(EXPIRED_AT) : "")
-        + (markInserts ? ", " + TableName.quote(INSERTED) : "")
         + ") "
         + rows
         + " ON CONFLICT ("
         + conflict
         + ") DO UPDATE SET "
-        // A row found in place says FALSE, unless it holds this very change: a writer stopped
-        // between writing it and reading its tombstone may have left it, and it must be checked.
-        + (markInserts
-            ? TableName.quote(INSERTED)
-                + " = ("
-                + TableName.quote(VERSION)
-                + " = excluded."
-                + TableName.quote(VERSION)
-                + "), "
-            : "")
         + guarded("data", "")
         + ", "
         + guarded("aux", "")

@@ -138,11 +138,7 @@ public final class JdbcTarget implements Target {
    * else {@code null} (for tests).
    */
   Map<String, String> upsertArrays(TableName table, List<PlannedRow> planned) {
-    return leased(
-        () -> {
-          RowWriter.Arrays written = rows.upsertArrays(table, planned);
-          return written == null ? null : written.versions();
-        });
+    return leased(() -> rows.upsertArrays(table, planned));
   }
 
   @Override

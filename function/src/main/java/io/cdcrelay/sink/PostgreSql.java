@@ -105,10 +105,7 @@ public final class PostgreSql implements TargetSql {
                 + (expiry ? ", ?::timestamptz[]" : "")
                 + ")")
         + " RETURNING t.\"pk\", t."
-        + TableName.quote(VERSION)
-        // Whether the row was there before cannot be told safely: xmax = 0 tells an inserted row,
-        // but a row found in place may be one a writer stopped before its tombstone check left.
-        + ", NULL::boolean";
+        + TableName.quote(VERSION);
   }
 
   private String upsert(TableName table, boolean expiry, String rows) {

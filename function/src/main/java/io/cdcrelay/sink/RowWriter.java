@@ -77,13 +77,10 @@ final class RowWriter {
       return Target.RowResults.wholeBatchFailed(rows.size(), columnsMissing);
     }
     if (rows.size() > 1) {
-      Arrays written = writeArrays(table, rows);
+      Map<String, String> written = writeArrays(table, rows);
       if (written != null) {
         return new Target.RowResults(
-            new ArrayList<>(Collections.nCopies(rows.size(), null)),
-            null,
-            written.versions(),
-            written.updated());
+            new ArrayList<>(Collections.nCopies(rows.size(), null)), null, written);
       }
     }
     try (PreparedStatement statement = session.connection().prepareStatement(known.upsertSql)) {
@@ -105,19 +102,13 @@ final class RowWriter {
   }
 
   /**
-   * What one statement of arrays wrote: the version each row holds after it, and the keys whose row
-   * existed before it (by planned {@code pk}).
-   */
-  record Arrays(Map<String, String> versions, java.util.Set<String> updated) {}
-
-  /**
    * Writes the rows as one statement of arrays; when it wrote every one of them, the version each
-   * holds after the write and which of them existed, else {@code null}. It does not say why a row
+   * holds after the write (by planned {@code pk}), else {@code null}. It does not say why a row
    * failed (CrateDB skips a failing row silently, PostgreSQL fails the whole statement), so on
    * anything short of every row the caller writes the batch again in a form that tells; the writes
    * being idempotent and ordering-safe, rows written twice come to no harm.
    */
-  Arrays upsertArrays(TableName table, List<PlannedRow> rows) {
+  Map<String, String> upsertArrays(TableName table, List<PlannedRow> rows) {
     session.connect();
     if (schemas.ensureDataColumns(table, newColumns(rows)) != null) {
       return null;
@@ -126,14 +117,13 @@ final class RowWriter {
   }
 
   /** {@link #upsertArrays} once the rows' new sub-columns exist. */
-  private Arrays writeArrays(TableName table, List<PlannedRow> rows) {
+  private Map<String, String> writeArrays(TableName table, List<PlannedRow> rows) {
     TableSchemas.TableState known = schemas.known(table);
     int size = rows.size();
     java.sql.Connection connection = session.connection();
     try (PreparedStatement statement = connection.prepareStatement(known.upsertArraysSql)) {
       UpsertArrays.bind(connection, statement, session.sql().jsonType(), rows, known.expiry);
       Map<String, String> versions = new HashMap<>(size * 2);
-      java.util.Set<String> updated = new java.util.HashSet<>();
       // A planned pk is canonical already: a key returned as the very same text (CrateDB writes
       // objects as compact JSON) needs no parsing.
       java.util.Set<String> planned = new java.util.HashSet<>(size * 2);
@@ -145,10 +135,6 @@ final class RowWriter {
           String returned = rs.getString(1);
           String pk = planned.contains(returned) ? returned : canonicalPk(known.keys, returned);
           versions.put(pk, rs.getString(2));
-          // False only for a row found in place that another change had written (upsertArrays).
-          if (!rs.getBoolean(3) && !rs.wasNull()) {
-            updated.add(pk);
-          }
         }
       }
       for (PlannedRow row : rows) {
@@ -162,7 +148,7 @@ final class RowWriter {
           return null;
         }
       }
-      return new Arrays(versions, updated);
+      return versions;
     } catch (SQLException e) {
       session.throwIfUnavailable("writing " + size + " rows to " + table, e);
       LOG.debug("writing {} rows to {} in one statement failed: {}", size, table, e.getMessage());

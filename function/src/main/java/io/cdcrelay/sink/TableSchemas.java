@@ -99,9 +99,6 @@ final class TableSchemas {
       }
       addMissingColumn(table, columns, TargetSql.VERSION, "TEXT");
       addMissingColumn(table, columns, TargetSql.DELETED, "BOOLEAN");
-      if (session.sql().marksInsertedRows()) {
-        addMissingColumn(table, columns, TargetSql.INSERTED, "BOOLEAN");
-      }
       if (expiry) {
         addMissingColumn(table, columns, TargetSql.EXPIRED_AT, "TIMESTAMP WITH TIME ZONE");
       }

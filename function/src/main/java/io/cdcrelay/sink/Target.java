@@ -43,18 +43,11 @@ public interface Target extends AutoCloseable {
    *
    * @param storedVersions where the write said so, the version each written row holds after it (by
    *     {@code pk} object as {@link KeySchema#toJson} writes it); empty when not known
-   * @param updated where the write said so, the keys whose row existed when it was written (it
-   *     updated the row, or its ordering guard kept it): no delete can have removed such a row
-   *     before this write, so no tombstone needs to be looked up for it
    */
-  record RowResults(
-      List<String> errors,
-      String batchError,
-      Map<String, String> storedVersions,
-      java.util.Set<String> updated) {
+  record RowResults(List<String> errors, String batchError, Map<String, String> storedVersions) {
     /** Results with nothing known of the versions stored. */
     public RowResults(List<String> errors, String batchError) {
-      this(errors, batchError, Map.of(), java.util.Set.of());
+      this(errors, batchError, Map.of());
     }
 
     /** Every row failed with the batch: nothing is known of single rows. */

@@ -25,19 +25,8 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
   /** The column marking a row whose item was removed (a tombstone, {@code soft} mode). */
   String DELETED = "cdc_deleted";
 
-  /**
-   * CrateDB's column telling a row that the last write inserted (true) from one it updated or left
-   * alone (false), which its statement of arrays returns; NULL where no such write told.
-   */
-  String INSERTED = "cdc_inserted";
-
   /** The column marking a row whose item expired by time to live ({@code mark} policy). */
   String EXPIRED_AT = "cdc_expired_at";
-
-  /** Whether tables carry {@link #INSERTED}, the way the statement of arrays tells inserts. */
-  default boolean marksInsertedRows() {
-    return false;
-  }
 
   /** Whether {@code data} has sub-columns with types fixed on first write (type drift). */
   boolean tracksColumnTypes();

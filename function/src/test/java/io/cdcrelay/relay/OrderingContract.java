@@ -149,6 +149,31 @@ abstract class OrderingContract extends RelayFixture {
     assertThat(live()).containsOnlyKeys("{\"id\":\"b\"}");
   }
 
+  @Test
+  void aStoppedWritersRowIsRemovedWhenItsRecordsComeBackCoalescedToALaterChange() throws Exception {
+    relay.apply(batch(record(1, upsert("INSERT", "a", 100, "")), record(2, remove("a", 300))));
+    List<SourceRecord> older =
+        batch(
+            record(3, upsert("INSERT", "a", 150, "\"v\":{\"S\":\"z\"}")),
+            record(4, upsert("INSERT", "b", 150, "")));
+    try (Relay stopped = relayStoppedBeforeTombstoneCheck()) {
+      assertThatThrownBy(() -> stopped.apply(older)).hasMessageContaining("stopped");
+    }
+    List<SourceRecord> intermediate =
+        batch(
+            record(5, upsert("MODIFY", "a", 200, "\"v\":{\"S\":\"y\"}")),
+            record(6, upsert("MODIFY", "b", 200, "")));
+    assertThat(relay.apply(intermediate).succeeded()).isTrue();
+    // The stopped writer's records again, now in one batch with a's next change (250 < 300).
+    List<SourceRecord> again =
+        batch(
+            record(3, upsert("INSERT", "a", 150, "\"v\":{\"S\":\"z\"}")),
+            record(4, upsert("INSERT", "b", 150, "")),
+            record(7, upsert("MODIFY", "a", 250, "\"v\":{\"S\":\"x\"}")));
+    assertThat(relay.apply(again).succeeded()).isTrue();
+    assertThat(live()).containsOnlyKeys("{\"id\":\"b\"}");
+  }
+
   /** A relay of the table whose writer stops between writing rows and reading their tombstones. */
   private Relay relayStoppedBeforeTombstoneCheck() {
     TargetUrl url = database().url("127.0.0.1", proxy.port(), table);

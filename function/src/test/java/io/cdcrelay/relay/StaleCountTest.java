@@ -87,10 +87,10 @@ class StaleCountTest {
   }
 
   @Test
-  void onlyRowsTheWriteInsertedAreCheckedAgainstTombstones() {
-    // As CrateDB's statement of arrays: the write tells which rows it found in place. A row that
-    // was there had not been deleted; a row it inserted may belong to an item deleted since.
-    target.reportUpdatedRows();
+  void everyRowAHardModeWriteLandsIsCheckedAgainstTombstones() {
+    // A row found in place may be one a writer left that stopped before its check: no row is
+    // taken for not deleted because it was there.
+    target.reportStoredVersions();
     Relay relay = relay(DeleteMode.HARD);
     relay.apply(
         List.of(record(1, upsert("INSERT", "a", BASE + 1, "")), record(2, remove("d", BASE + 9))));
@@ -104,8 +104,8 @@ class StaleCountTest {
                 record(5, upsert("MODIFY", "a", BASE + 5, "")),
                 record(6, upsert("INSERT", "d", BASE + 6, ""))));
 
-    // a and d's delete; then b only; then d only.
-    assertThat(target.tombstoneLookups).containsExactly(2, 1, 1);
+    // Both rows of every batch.
+    assertThat(target.tombstoneLookups).containsExactly(2, 2, 2);
     assertThat(zombie.stale()).isEqualTo(1);
     assertThat(zombie.upserted()).isEqualTo(1);
     assertThat(target.rows.get(TABLE)).containsOnlyKeys("{\"id\":\"a\"}", "{\"id\":\"b\"}");
@@ -116,7 +116,7 @@ class StaleCountTest {
     // What a writer stopped before its tombstone check (a at +1), then a duplicate of an
     // intermediate change that found that row in place and looked up no tombstone (a at +2),
     // leave behind a delete at +3: a row its tombstone says is deleted.
-    target.reportUpdatedRows();
+    target.reportStoredVersions();
     Relay relay = relay(DeleteMode.HARD);
     relay.apply(List.of(record(1, upsert("INSERT", "a", BASE + 2, ""))));
     InMemoryTarget deleted = new InMemoryTarget();
@@ -130,6 +130,40 @@ class StaleCountTest {
 
     assertThat(again.stale()).isEqualTo(1);
     assertThat(target.rows.get(TABLE)).isEmpty();
+  }
+
+  @Test
+  void aStoppedWritersRowOverwrittenByChangesOlderThanItsDeleteIsRemoved() {
+    // A writer stopped after writing a at +10 over a delete at +30: the tombstone stands, the row
+    // is back. A duplicate of a change at +20 finds it in place; then the stopped writer's records
+    // come back in a bigger batch, a coalesced to its change at +25: every one older than +30.
+    target.reportStoredVersions();
+    Relay relay = relay(DeleteMode.HARD);
+    String a = "{\"id\":\"a\"}";
+    relay.apply(
+        List.of(
+            record(1, upsert("INSERT", "a", BASE + 10, "")),
+            record(2, upsert("INSERT", "z", BASE, ""))));
+    InMemoryTarget deleted = new InMemoryTarget();
+    new Relay(deleted, RelaySettings.single("doc", "t").withDeletes(DeleteMode.HARD), CLOCK)
+        .apply(List.of(record(9, remove("a", BASE + 30))));
+    target.tombstoneOnly(TABLE, a, deleted.tombstoneVersions(TABLE, List.of(a)).get(a));
+    relay.apply(
+        List.of(
+            record(3, upsert("MODIFY", "a", BASE + 20, "")),
+            record(4, upsert("MODIFY", "z", BASE + 1, ""))));
+
+    BatchResult again =
+        relay.apply(
+            List.of(
+                record(1, upsert("INSERT", "a", BASE + 10, "")),
+                record(2, upsert("INSERT", "z", BASE, "")),
+                record(5, upsert("MODIFY", "a", BASE + 25, ""))));
+
+    assertThat(again.succeeded()).isTrue();
+    assertThat(target.rows.get(TABLE))
+        .as("a was deleted at +30, after every change of it")
+        .containsOnlyKeys("{\"id\":\"z\"}");
   }
 
   @Test

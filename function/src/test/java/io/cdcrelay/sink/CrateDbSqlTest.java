@@ -40,18 +40,16 @@ class CrateDbSqlTest {
   }
 
   @Test
-  void theArraysUpsertTellsARowFoundInPlaceOnlyWhenAnotherChangeHadWrittenIt() {
+  void theArraysUpsertReturnsTheVersionEachRowHoldsAndWritesNoInsertMark() {
     String upsert =
         sql.upsertArrays(
             TABLE,
             new KeySchema(List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S))),
             false);
-    // Evaluated against the stored row: TRUE where it holds this very change's version (a writer
-    // stopped before its tombstone check may have left it), so the relay checks it again.
     assertThat(upsert)
-        .contains("DO UPDATE SET \"cdc_inserted\" = (\"cdc_version\" = excluded.\"cdc_version\"), ")
-        .contains("(SELECT *, TRUE FROM UNNEST(")
-        .endsWith("RETURNING \"pk\", \"cdc_version\", \"cdc_inserted\"");
+        .contains("(SELECT * FROM UNNEST(")
+        .doesNotContain("cdc_inserted")
+        .endsWith("RETURNING \"pk\", \"cdc_version\"");
   }
 
   @Test

@@ -183,7 +183,6 @@ public final class InMemoryTarget implements Target {
 
   private RowResults write(TableName table, List<PlannedRow> batch, boolean bulk) {
     List<String> errors = new ArrayList<>();
-    java.util.Set<String> updated = new java.util.HashSet<>();
     Map<String, String> stored = new HashMap<>();
     for (PlannedRow row : batch) {
       String error = addColumns(table, row.newColumns());
@@ -196,26 +195,23 @@ public final class InMemoryTarget implements Target {
         if (old == null || old.version().encode().compareTo(row.version().encode()) <= 0) {
           table_.put(row.pkJson(), row);
         }
-        if (old != null) {
-          updated.add(row.pkJson());
-        }
         stored.put(row.pkJson(), table_.get(row.pkJson()).version().encode());
       }
       errors.add(error);
     }
-    return bulk && reportsUpdatedRows && !errors.stream().anyMatch(e -> e != null)
-        ? new RowResults(errors, null, stored, updated)
+    return bulk && reportsStoredVersions && !errors.stream().anyMatch(e -> e != null)
+        ? new RowResults(errors, null, stored)
         : new RowResults(errors, null);
   }
 
-  private boolean reportsUpdatedRows;
+  private boolean reportsStoredVersions;
 
   /**
-   * Bulk upserts that write every row say which rows existed before and the version each row holds
-   * after the write, as CrateDB's statement of arrays does.
+   * Bulk upserts that write every row say the version each row holds after the write, as the
+   * statement of arrays does.
    */
-  public InMemoryTarget reportUpdatedRows() {
-    reportsUpdatedRows = true;
+  public InMemoryTarget reportStoredVersions() {
+    reportsStoredVersions = true;
     return this;
   }
 

@@ -17,6 +17,8 @@ import io.cdcrelay.source.SourceUrl;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -35,9 +37,13 @@ final class HandoverRun {
 
   private static final Logger LOG = LoggerFactory.getLogger(HandoverRun.class);
 
-  /** The stream relay, run in the foreground; returns its exit code. */
+  /**
+   * The stream relay, run in the foreground; returns its exit code. It runs {@code checked} once it
+   * has passed what could refuse it (its lease, the destination of its checkpoints): the load waits
+   * for that, so that a refused relay leaves nothing of a load behind.
+   */
   interface StreamRun {
-    int run() throws InterruptedException;
+    int run(Runnable checked) throws InterruptedException;
   }
 
   /** A snapshot of the table loaded beside the stream: its source opened, closed at the end. */
@@ -180,6 +186,7 @@ final class HandoverRun {
       }
       AtomicReference<SnapshotLoad.Result> result = new AtomicReference<>();
       AtomicReference<RuntimeException> failure = new AtomicReference<>();
+      CountDownLatch relayChecked = new CountDownLatch(1);
       // A load that cannot go on stops the relay at once, saying why now rather than when the
       // relay stops: a relay left running would hide the failure for ever. The relay checkpoints as
       // on a signal, so the same command resumes both.
@@ -187,6 +194,11 @@ final class HandoverRun {
           new Thread(
               () -> {
                 try {
+                  while (!relayChecked.await(100, TimeUnit.MILLISECONDS)) {
+                    if (stop.isStopped()) {
+                      return;
+                    }
+                  }
                   SnapshotLoad.Result loaded = snapshot.load();
                   result.set(loaded);
                   if (loaded.status() == SnapshotLoad.Status.FAILED
@@ -209,7 +221,7 @@ final class HandoverRun {
       loader.start();
       int code = 1;
       try {
-        code = relay.run();
+        code = relay.run(relayChecked::countDown);
       } finally {
         // A relay that failed (a missing stream, a DynamoDB Streams error) stops the load rather
         // than leaving it to Scan for hours beside no stream; the load keeps its cursors for the

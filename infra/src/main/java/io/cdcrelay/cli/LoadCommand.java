@@ -553,13 +553,15 @@ final class LoadCommand implements Callable<Integer> {
                   scanHandover != null
                       ? handover.scan(scanHandover)
                       : handover.export(exportHandover),
-              () -> relayStream(stream, run));
+              checked -> relayStream(stream, run, checked));
         }
       }
-      return relayStream(stream, run);
+      return relayStream(stream, run, () -> {});
     }
 
-    private int relayStream(SourceUrl source, Relaying run) throws InterruptedException {
+    /** Relays the stream; {@code checked} runs once nothing can refuse it any more. */
+    private int relayStream(SourceUrl source, Relaying run, Runnable checked)
+        throws InterruptedException {
       FunctionConfig config = run.config();
       String stateSchema = run.stateSchema();
       Clock clock = run.clock();
@@ -601,6 +603,7 @@ final class LoadCommand implements Callable<Integer> {
                   run.progress(),
                   run.stop(),
                   OutageLimit.of(run.giveUpAfter(), run.stop()))
+              .whenChecked(checked)
               .run();
         }
         return 0;

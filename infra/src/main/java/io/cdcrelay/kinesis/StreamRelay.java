@@ -41,6 +41,17 @@ public final class StreamRelay {
   private final OutageLimit outages;
   private final OutageLimit.Step leaseRenewal;
 
+  private Runnable onChecked = () -> {};
+
+  /**
+   * Runs {@code checked} once the relay has passed what could refuse it: the stream is ready, the
+   * lease taken, the destination of the checkpoints this one (a handover starts its load then).
+   */
+  public StreamRelay whenChecked(Runnable checked) {
+    this.onChecked = checked;
+    return this;
+  }
+
   public StreamRelay(
       SourceUrl source,
       ShardReader stream,
@@ -161,6 +172,7 @@ public final class StreamRelay {
       releaseLease();
       return;
     }
+    onChecked.run();
     if (resumed) {
       LOG.info(
           "stream {}: read before (first start: {}); a shard without a checkpoint is read from its"

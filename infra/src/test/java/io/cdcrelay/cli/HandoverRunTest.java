@@ -69,7 +69,7 @@ class HandoverRunTest {
             STREAM,
             new Facts(Duration.ofHours(12), Optional.empty()),
             () -> snapshot,
-            () -> {
+            checked -> {
               relayed.set(true);
               return 0;
             });
@@ -125,9 +125,23 @@ class HandoverRunTest {
                       loadStopped.set(untilStopped());
                       return new SnapshotLoad.Result(SnapshotLoad.Status.STOPPED, 7, "stopped");
                     }),
-            () -> 1);
+            checked -> {
+              checked.run();
+              return 1;
+            });
     assertThat(code).isEqualTo(1);
     assertThat(loadStopped).as("the load was stopped").isTrue();
+  }
+
+  @Test
+  @Timeout(30)
+  void aRelayRefusedBeforeItsChecksPassedLeavesTheLoadUnstarted() throws InterruptedException {
+    // Another relay's lease, or checkpoints written for another destination: the load must not
+    // have created and bound the target table, nor recorded cursors, for a run that cannot go on.
+    DaySnapshot snapshot = new DaySnapshot();
+    int code = handover.run(err, STREAM, DAY, () -> snapshot, checked -> 1);
+    assertThat(code).isEqualTo(1);
+    assertThat(snapshot.loaded).as("the load began").isFalse();
   }
 
   @Test
@@ -144,7 +158,8 @@ class HandoverRunTest {
                     () ->
                         new SnapshotLoad.Result(
                             SnapshotLoad.Status.FAILED, 3, "segment 0 failed at key h7")),
-            () -> {
+            checked -> {
+              checked.run();
               relayStopped.set(untilStopped());
               return 0;
             });
@@ -167,7 +182,8 @@ class HandoverRunTest {
                       throw new SourceReadException(
                           "DynamoDB failed: the security token expired", false, null);
                     }),
-            () -> {
+            checked -> {
+              checked.run();
               relayStopped.set(untilStopped());
               return 0;
             });
@@ -192,7 +208,8 @@ class HandoverRunTest {
                       loaded.countDown();
                       return new SnapshotLoad.Result(SnapshotLoad.Status.DONE, 200, "loaded");
                     }),
-            () -> {
+            checked -> {
+              checked.run();
               // The relay drains the stream (once=true) after the load has ended.
               loaded.await();
               return 0;

@@ -65,10 +65,9 @@ public sealed interface TargetSql permits CrateDbSql, PostgreSql {
    * cdc_version} of text, {@code cdc_deleted} of booleans, and with {@code expiry} {@code
    * cdc_expired_at} as ISO-8601 text. It returns {@code pk} and {@code cdc_version} of each row it
    * wrote, the version as stored after the write: newer than the row's own where the ordering guard
-   * kept the stored row — and third whether it inserted the row (true) or found it there (false;
-   * NULL if it cannot tell). A row found in place that holds the change's own version is no proof:
-   * a writer stopped between writing it and checking its tombstone may have left it, so it says
-   * true or NULL. The rows' keys must be distinct.
+   * kept the stored row. It does not tell an inserted row from one found in place: no row is taken
+   * for never deleted because it was there (a writer stopped between its write and its tombstone
+   * check may have left it). The rows' keys must be distinct.
    */
   String upsertArrays(TableName table, KeySchema keys, boolean expiry);
 

@@ -106,7 +106,7 @@ abstract class OrderingContract extends RelayFixture {
   void anOlderChangeWrittenByAWriterStoppedBeforeItsTombstoneCheckIsRemovedWhenAppliedAgain()
       throws Exception {
     relay.apply(batch(record(1, upsert("INSERT", "a", 100, "")), record(2, remove("a", 200))));
-    // Two rows, so that they are written as one statement, which tells the rows it found in place.
+    // Two rows, so that they are written as one statement of arrays.
     List<SourceRecord> older =
         batch(
             record(3, upsert("INSERT", "a", 150, "\"v\":{\"S\":\"z\"}")),

@@ -251,7 +251,7 @@ final class StreamBench {
           UpsertArrays.bind(connection, statement, sql.jsonType(), batch);
           try (ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
-              // Read what the relay reads back: each row's key, version and whether inserted.
+              // Read what the relay reads back: each row's key and the version it holds.
             }
           }
         }

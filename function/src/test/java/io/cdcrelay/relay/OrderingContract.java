@@ -126,24 +126,7 @@ abstract class OrderingContract extends RelayFixture {
   @Test
   void aNewerChangeWrittenOverTheRowOfAStoppedWriterIsRemovedWhenItsBatchIsAppliedAgain()
       throws Exception {
-    // Deleted at 300: the tombstone stands, the row is gone.
-    relay.apply(batch(record(1, upsert("INSERT", "a", 100, "")), record(2, remove("a", 300))));
-    List<SourceRecord> older =
-        batch(
-            record(3, upsert("INSERT", "a", 150, "\"v\":{\"S\":\"z\"}")),
-            record(4, upsert("INSERT", "b", 150, "")));
-    // A writer stopped between its write and its tombstone check: the row of 150 is back.
-    try (Relay stopped = relayStoppedBeforeTombstoneCheck()) {
-      assertThatThrownBy(() -> stopped.apply(older)).hasMessageContaining("stopped");
-    }
-    // Before its batch is delivered again, a duplicate of an intermediate change (200) arrives at
-    // another writer: on CrateDB it finds a row in place, so it looks up no tombstone, and updates
-    // it (PostgreSQL cannot tell a row found in place, so it looks up every row's tombstone).
-    List<SourceRecord> intermediate =
-        batch(
-            record(5, upsert("MODIFY", "a", 200, "\"v\":{\"S\":\"y\"}")),
-            record(6, upsert("MODIFY", "b", 200, "")));
-    assertThat(relay.apply(intermediate).succeeded()).isTrue();
+    List<SourceRecord> older = aStoppedWritersRowUpdatedByADuplicate();
     // The stopped writer's batch again: its row of a is newer now, but older than the tombstone.
     assertThat(relay.apply(older).succeeded()).isTrue();
     assertThat(live()).containsOnlyKeys("{\"id\":\"b\"}");
@@ -151,19 +134,7 @@ abstract class OrderingContract extends RelayFixture {
 
   @Test
   void aStoppedWritersRowIsRemovedWhenItsRecordsComeBackCoalescedToALaterChange() throws Exception {
-    relay.apply(batch(record(1, upsert("INSERT", "a", 100, "")), record(2, remove("a", 300))));
-    List<SourceRecord> older =
-        batch(
-            record(3, upsert("INSERT", "a", 150, "\"v\":{\"S\":\"z\"}")),
-            record(4, upsert("INSERT", "b", 150, "")));
-    try (Relay stopped = relayStoppedBeforeTombstoneCheck()) {
-      assertThatThrownBy(() -> stopped.apply(older)).hasMessageContaining("stopped");
-    }
-    List<SourceRecord> intermediate =
-        batch(
-            record(5, upsert("MODIFY", "a", 200, "\"v\":{\"S\":\"y\"}")),
-            record(6, upsert("MODIFY", "b", 200, "")));
-    assertThat(relay.apply(intermediate).succeeded()).isTrue();
+    aStoppedWritersRowUpdatedByADuplicate();
     // The stopped writer's records again, now in one batch with a's next change (250 < 300).
     List<SourceRecord> again =
         batch(
@@ -172,6 +143,28 @@ abstract class OrderingContract extends RelayFixture {
             record(7, upsert("MODIFY", "a", 250, "\"v\":{\"S\":\"x\"}")));
     assertThat(relay.apply(again).succeeded()).isTrue();
     assertThat(live()).containsOnlyKeys("{\"id\":\"b\"}");
+  }
+
+  /**
+   * An item deleted at 300; a writer stopped between writing its older change (150) and its
+   * tombstone check, so its row is back; then a duplicate of an intermediate change (200) written
+   * over that row. Returns the stopped writer's batch, to deliver again.
+   */
+  private List<SourceRecord> aStoppedWritersRowUpdatedByADuplicate() throws Exception {
+    relay.apply(batch(record(1, upsert("INSERT", "a", 100, "")), record(2, remove("a", 300))));
+    List<SourceRecord> older =
+        batch(
+            record(3, upsert("INSERT", "a", 150, "\"v\":{\"S\":\"z\"}")),
+            record(4, upsert("INSERT", "b", 150, "")));
+    try (Relay stopped = relayStoppedBeforeTombstoneCheck()) {
+      assertThatThrownBy(() -> stopped.apply(older)).hasMessageContaining("stopped");
+    }
+    List<SourceRecord> intermediate =
+        batch(
+            record(5, upsert("MODIFY", "a", 200, "\"v\":{\"S\":\"y\"}")),
+            record(6, upsert("MODIFY", "b", 200, "")));
+    assertThat(relay.apply(intermediate).succeeded()).isTrue();
+    return older;
   }
 
   /** A relay of the table whose writer stops between writing rows and reading their tombstones. */

@@ -90,7 +90,7 @@ public final class CrateDbDatabase implements TargetDatabase {
    */
   private static final java.util.regex.Pattern TEST_SCHEMAS =
       java.util.regex.Pattern.compile(
-          "cdc_relay_it.*|(handler_)?dl_\\d+_\\d+|ddbs_state_\\d+_\\d+|load_\\d+_\\d+_state");
+          "cdc_relay_it.*|(handler_)?dl_\\d+_\\d+|ddbs_state_\\d+_\\d+|load_\\d+_\\d+_(state|own)");
 
   /**
    * Drops what earlier runs left in the test schemas, once per test JVM: every test table holds

@@ -172,6 +172,13 @@ public final class JdbcCheckpoints implements Checkpoints, AutoCloseable {
       }
       StateSql state = new StateSql(schema, "TEXT", false);
       try (Statement statement = connection.createStatement()) {
+        // PostgreSQL needs the schema first (a new --state-schema); CrateDB makes it with its
+        // first table and knows no CREATE SCHEMA, and another writer may create it meanwhile.
+        try {
+          statement.execute("CREATE SCHEMA IF NOT EXISTS " + TableName.quote(schema));
+        } catch (SQLException e) {
+          LOG.debug("creating schema {}: {}", schema, e.getMessage());
+        }
         statement.execute(state.createShards());
       }
       List<TableName> legacy = new ArrayList<>();

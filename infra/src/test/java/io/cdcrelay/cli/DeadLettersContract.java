@@ -16,6 +16,7 @@ import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.StateSql;
 import io.cdcrelay.sink.TableName;
+import io.cdcrelay.testing.MovingClock;
 import io.cdcrelay.testing.TableRows;
 import io.cdcrelay.testing.TargetDatabase;
 import java.io.PrintWriter;
@@ -27,7 +28,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -392,7 +392,7 @@ abstract class DeadLettersContract {
     // A running relay: at most once an hour.
     FunctionConfig config =
         FunctionConfig.fromEnvironment(Map.of("CRATEDB_SQLALCHEMY_URL", url(schema, "orders")));
-    MovingClock clock = new MovingClock();
+    MovingClock clock = new MovingClock(Instant.now());
     DeadLetterRetention retention = new DeadLetterRetention(Duration.ofDays(14), clock);
     try (JdbcTarget writer = config.openTarget(() -> null, clock)) {
       retention.applyIfDue(() -> config.openDeadLetters(writer, () -> null));
@@ -609,26 +609,4 @@ abstract class DeadLettersContract {
   }
 
   /** A clock a test moves forward. */
-  private static final class MovingClock extends Clock {
-    private Instant now = Instant.now();
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
 }

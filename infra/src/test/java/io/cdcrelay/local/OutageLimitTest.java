@@ -3,11 +3,9 @@ package io.cdcrelay.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.sink.TargetUnavailableException;
-import java.time.Clock;
+import io.cdcrelay.testing.MovingClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -151,29 +149,5 @@ class OutageLimitTest {
             });
     assertThat(result).contains("42");
     assertThat(outages.gaveUp()).isEmpty();
-  }
-
-  /** A clock the test moves. */
-  private static final class MovingClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-12-04T12:00:00Z");
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

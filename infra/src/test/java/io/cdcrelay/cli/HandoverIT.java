@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.kinesis.KinesisEmulator;
 import io.cdcrelay.kinesis.KinesisLocal;
-import io.cdcrelay.sink.TableName;
 import io.cdcrelay.snapshot.DynamoDbEmulator;
-import io.cdcrelay.snapshot.SnapshotCursors;
 import io.cdcrelay.snapshot.TestItems;
 import io.cdcrelay.testing.PostgresDatabase;
 import io.cdcrelay.testing.TargetDatabase;
@@ -67,40 +65,6 @@ class HandoverIT extends DynamoDbTableTest {
     Run verify = run("verify", dynamo.url(source, ""), target(), "--rechecks", "1");
     assertThat(verify.exitCode()).as(verify.output()).isZero();
     assertThat(verify.output()).contains(": EQUAL");
-  }
-
-  @Test
-  void aHandoverTheStreamRefusesLeavesNoTableAndNoCursors() throws Exception {
-    String stream = "handover-" + table.table().replace('_', '-');
-    dynamo.createTable(source, "id:S", null);
-    dynamo.put(source, TestItems.mixed("id", "r", 20));
-    kinesis.createStream(stream, 1);
-    // The stream's checkpoints in this state schema were written relaying into another table.
-    TableName first = new TableName(table.schema(), table.table() + "_first");
-    Run relayed = run("load", "table", kinesis.url(stream, "once=true"), "--target", target(first));
-    assertThat(relayed.exitCode()).as(relayed.output()).isZero();
-
-    Run run =
-        run(
-            "load",
-            "table",
-            kinesis.url(stream, "once=true"),
-            "--snapshot",
-            dynamo.url(source, "segments=2"),
-            "--target",
-            target());
-
-    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
-    assertThat(run.output())
-        .contains("Give this target its own --state-schema")
-        .doesNotContain("run the same command to resume");
-    assertThat(io.cdcrelay.testing.TableRows.exists(database(), table))
-        .as("the target table the load would have made")
-        .isFalse();
-    TableName cursors = new TableName(table.schema(), SnapshotCursors.TABLE);
-    if (io.cdcrelay.testing.TableRows.exists(database(), cursors)) {
-      assertThat(cursors()).as("cursors of the load").isEmpty();
-    }
   }
 
   @Test

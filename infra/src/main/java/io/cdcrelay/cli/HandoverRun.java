@@ -235,7 +235,9 @@ final class HandoverRun {
         throw failure.get();
       }
       if (result.get() != null) {
-        System.out.println(result.get().summary());
+        // A load the failed relay stopped is not what to resume: the relay's failure is.
+        SnapshotLoad.Result loaded = result.get();
+        System.out.println((code != 0 ? loaded.stoppedByTheRelay() : loaded).summary());
       }
       if (code != 0) {
         return code;

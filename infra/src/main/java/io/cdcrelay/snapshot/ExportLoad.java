@@ -845,8 +845,8 @@ public final class ExportLoad {
         new StringBuilder(
             String.format(
                 Locale.ROOT,
-                "the load of %s into %s %s after %d items, %d of %d files done (%s); run the same"
-                    + " command to resume:",
+                "the load of %s into %s %s after %d items, %d of %d files done (%s)"
+                    + SnapshotLoad.RESUME,
                 url.location(),
                 target,
                 failed ? "FAILED" : "was stopped",

@@ -53,7 +53,29 @@ public final class SnapshotLoad {
    *
    * @param items items applied, in this run and before it
    */
-  public record Result(Status status, long items, String summary) {}
+  public record Result(Status status, long items, String summary) {
+
+    /**
+     * This result, of a load that the stream relay beside it stopped by failing (a handover): a
+     * stopped load's summary says so, rather than advising the same command as if the load were
+     * what stopped.
+     */
+    public Result stoppedByTheRelay() {
+      if (status != Status.STOPPED) {
+        return this;
+      }
+      return new Result(
+          status,
+          items,
+          summary.replace(
+              RESUME,
+              " because the stream relay failed (its error above); once that is fixed, the same"
+                  + " command resumes both:"));
+    }
+  }
+
+  /** What ends the summary of a load stopped or failed before its end: where each part got to. */
+  static final String RESUME = "; run the same command to resume:";
 
   private final SnapshotSettings settings;
   private final FunctionConfig config;
@@ -302,7 +324,7 @@ public final class SnapshotLoad {
     summary.append(
         String.format(
             Locale.ROOT,
-            "the load of %s into %s %s after %d items (%s); run the same command to resume:",
+            "the load of %s into %s %s after %d items (%s)" + RESUME,
             table.name(),
             target,
             failed ? "FAILED" : "was stopped",

@@ -135,6 +135,45 @@ class HandoverRunTest {
 
   @Test
   @Timeout(30)
+  void aLoadTheFailedRelayStoppedDoesNotAdviseTheSameCommandAsIfTheLoadStopped()
+      throws InterruptedException {
+    // A load's summary as SnapshotLoad writes it when stopped.
+    String stopped =
+        "the load of src into s.t was stopped after 7 items (7 items in 1 s); run the same command"
+            + " to resume:\n  segment 0: stopped, 7 items, applied up to key h7";
+    PrintStream out = System.out;
+    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    int code;
+    System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+    try {
+      code =
+          handover.run(
+              err,
+              STREAM,
+              DAY,
+              () ->
+                  loading(
+                      () -> {
+                        untilStopped();
+                        return new SnapshotLoad.Result(SnapshotLoad.Status.STOPPED, 7, stopped);
+                      }),
+              checked -> {
+                checked.run();
+                return 1;
+              });
+    } finally {
+      System.setOut(out);
+    }
+    assertThat(code).isEqualTo(1);
+    assertThat(outBytes.toString(StandardCharsets.UTF_8))
+        .contains("the load of src into s.t was stopped after 7 items (7 items in 1 s) because")
+        .contains("the stream relay failed")
+        .contains("segment 0: stopped, 7 items, applied up to key h7")
+        .doesNotContain("run the same command to resume");
+  }
+
+  @Test
+  @Timeout(30)
   void aRelayRefusedBeforeItsChecksPassedLeavesTheLoadUnstarted() throws InterruptedException {
     // Another relay's lease, or checkpoints written for another destination: the load must not
     // have created and bound the target table, nor recorded cursors, for a run that cannot go on.

@@ -61,6 +61,9 @@ public final class BatchApplier {
    * first unapplied one are not applied. After a stop it still tries once.
    */
   public boolean apply(List<SourceRecord> batch) {
+    if (batch.isEmpty()) {
+      return true;
+    }
     List<SourceRecord> pending = batch;
     Retry retry = new Retry(stop);
     OutageLimit.Step step =

@@ -619,23 +619,18 @@ final class LoadCommand implements Callable<Integer> {
             e.getMessage()
                 + (e instanceof KinesisStream.StreamMissingException
                         || e instanceof DynamoDbStreamReader.StreamUnusableException
-                    ? " (" + where(source) + ")"
+                    ? " (" + source.where() + ")"
                     : "")
                 + ".");
         return 1;
       } catch (ShardReadException | SdkException e) {
         err.println(
             (source.type() == SourceType.DYNAMODB_STREAM ? "DynamoDB " : "Kinesis ")
-                + where(source)
+                + source.where()
                 + " failed: "
                 + io.cdcrelay.source.AwsErrors.describe(e));
         return 1;
       }
-    }
-
-    /** Where the source is read: its custom endpoint, else its region. */
-    private static String where(SourceUrl source) {
-      return source.endpoint().map(endpoint -> "at " + endpoint).orElse("in " + source.region());
     }
 
     /**

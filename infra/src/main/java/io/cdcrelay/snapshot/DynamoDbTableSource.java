@@ -92,10 +92,7 @@ public final class DynamoDbTableSource implements TableSource {
                     c.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .addExecutionInterceptor(new ScanBodyReader()));
     url.endpoint().ifPresent(builder::endpointOverride);
-    return new DynamoDbTableSource(
-        builder.build(),
-        url.tableReference(),
-        url.endpoint().map(endpoint -> " at " + endpoint).orElse(" in " + url.region()));
+    return new DynamoDbTableSource(builder.build(), url.tableReference(), " " + url.where());
   }
 
   private static AwsCredentialsProvider credentials(DynamoDbTableUrl url) {

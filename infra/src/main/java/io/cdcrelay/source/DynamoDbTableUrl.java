@@ -38,7 +38,8 @@ public record DynamoDbTableUrl(
     int batchSize,
     boolean consistentRead,
     int segments,
-    OptionalInt rcu) {
+    OptionalInt rcu)
+    implements AwsSourceUrl {
 
   /** The URL scheme. */
   public static final String SCHEME = "dynamodb";

@@ -40,7 +40,8 @@ public record S3ExportUrl(
     Optional<String> table,
     Optional<List<KeySchema.KeyColumn>> keys,
     int batchSize,
-    int parallel) {
+    int parallel)
+    implements AwsSourceUrl {
 
   /** The URL scheme. */
   public static final String SCHEME = "s3";

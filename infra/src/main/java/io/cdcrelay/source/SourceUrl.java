@@ -51,7 +51,8 @@ public record SourceUrl(
     Duration bufferTime,
     boolean once,
     int batchesInFlight,
-    Map<String, String> supersededOptions) {
+    Map<String, String> supersededOptions)
+    implements AwsSourceUrl {
 
   /** The URL scheme of a Kinesis data stream. */
   public static final String SCHEME = SourceType.KINESIS_DATA_STREAM.scheme();

@@ -238,21 +238,9 @@ public final class Verifier {
           || io.cdcrelay.source.AwsErrors.noCredentials(e)) {
         throw e;
       }
-      String endpoint =
-          settings
-              .source()
-              .endpoint()
-              .map(
-                  u ->
-                      "DynamoDB at "
-                          + u.getScheme()
-                          + "://"
-                          + u.getHost()
-                          + (u.getPort() < 0 ? "" : ":" + u.getPort()))
-              .orElse("DynamoDB of region " + settings.source().region());
       throw new SourceReadException(
-          "cannot reach "
-              + endpoint
+          "cannot reach DynamoDB "
+              + settings.source().where()
               + ": "
               + e.getMessage()
               + " (check the host and port of the dynamodb:// URL); nothing was scanned",

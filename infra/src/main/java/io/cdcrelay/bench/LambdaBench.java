@@ -20,6 +20,7 @@ import io.cdcrelay.sink.PostgreSql;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetSql;
 import io.cdcrelay.sink.UpsertArrays;
+import io.cdcrelay.source.SourceType;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -370,7 +371,7 @@ final class LambdaBench {
       kinesis.setKinesisSchemaVersion("1.0");
       KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
       record.setKinesis(kinesis);
-      record.setEventSource("aws:kinesis");
+      record.setEventSource(SourceType.KINESIS_DATA_STREAM.eventSource());
       record.setEventName("aws:kinesis:record");
       record.setEventSourceARN(STREAM_ARN);
       record.setEventID("shardId-000000000000:" + records.sequenceNumber(i));

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcrelay.source.SourceType;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.SortedMap;
@@ -199,7 +200,7 @@ public final class DynamoDbStreamsSampleEvents {
               .replace("-", ""));
       record.put("eventName", eventName);
       record.put("eventVersion", "1.1");
-      record.put("eventSource", "aws:dynamodb");
+      record.put("eventSource", SourceType.DYNAMODB_STREAM.eventSource());
       record.put("awsRegion", "us-east-1");
       ObjectNode dynamodb = record.putObject("dynamodb");
       dynamodb.put("ApproximateCreationDateTime", timeline.seconds);

@@ -1,6 +1,7 @@
 package io.cdcrelay.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cdcrelay.source.SourceType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,20 +10,26 @@ import java.util.Map;
 /**
  * The kind of a Lambda stream event, told from its records: a Kinesis event ({@code eventSource}
  * {@code aws:kinesis}, or a {@code kinesis} part) or a DynamoDB Streams event ({@code
- * aws:dynamodb}, or a {@code dynamodb} part), each run by its own handler.
+ * aws:dynamodb}, or a {@code dynamodb} part), each run by its own handler. The {@code eventSource}
+ * names are the {@link SourceType}'s.
  */
 enum LambdaEventKind {
-  KINESIS("aws:kinesis", "kinesis", "Kinesis"),
-  DYNAMODB_STREAMS("aws:dynamodb", "dynamodb", "DynamoDB Streams");
+  KINESIS(SourceType.KINESIS_DATA_STREAM, "kinesis", "Kinesis"),
+  DYNAMODB_STREAMS(SourceType.DYNAMODB_STREAM, "dynamodb", "DynamoDB Streams");
 
-  private final String eventSource;
+  private final SourceType type;
   private final String part;
   private final String label;
 
-  LambdaEventKind(String eventSource, String part, String label) {
-    this.eventSource = eventSource;
+  LambdaEventKind(SourceType type, String part, String label) {
+    this.type = type;
     this.part = part;
     this.label = label;
+  }
+
+  /** The {@code eventSource} of the kind's records: {@code aws:kinesis}, {@code aws:dynamodb}. */
+  String eventSource() {
+    return type.eventSource();
   }
 
   /** How a user names the kind: "Kinesis", "DynamoDB Streams". */
@@ -75,8 +82,15 @@ enum LambdaEventKind {
     throw new IllegalArgumentException(
         "it holds "
             + foundText
-            + ": invoke runs Kinesis records (eventSource aws:kinesis) or DynamoDB Streams records"
-            + " (eventSource aws:dynamodb)");
+            + ": invoke runs "
+            + KINESIS.label
+            + " records (eventSource "
+            + KINESIS.eventSource()
+            + ") or "
+            + DYNAMODB_STREAMS.label
+            + " records (eventSource "
+            + DYNAMODB_STREAMS.eventSource()
+            + ")");
   }
 
   /** The kind of one record, {@code null} when it is of neither. */
@@ -87,7 +101,7 @@ enum LambdaEventKind {
     JsonNode source = record.get("eventSource");
     if (source != null && source.isTextual()) {
       for (LambdaEventKind kind : values()) {
-        if (kind.eventSource.equals(source.asText())) {
+        if (kind.eventSource().equals(source.asText())) {
           return kind;
         }
       }

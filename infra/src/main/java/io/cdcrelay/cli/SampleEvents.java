@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcrelay.source.SourceType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -261,7 +262,7 @@ public final class SampleEvents {
       kinesis.put("data", Base64.getEncoder().encodeToString(data));
       kinesis.set(
           "approximateArrivalTimestamp", DecimalNode.valueOf(BigDecimal.valueOf(arrivalMillis, 3)));
-      record.put("eventSource", "aws:kinesis");
+      record.put("eventSource", SourceType.KINESIS_DATA_STREAM.eventSource());
       record.put("eventVersion", "1.0");
       record.put("eventID", SHARD_ID + ":" + sequenceNumber);
       record.put("eventName", "aws:kinesis:record");

@@ -14,7 +14,6 @@ import io.cdcrelay.local.DeadLetterSweeper;
 import io.cdcrelay.local.JdbcCheckpoints;
 import io.cdcrelay.local.OutageLimit;
 import io.cdcrelay.local.RelayProgress;
-import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.provision.AwsClients;
 import io.cdcrelay.relay.Relay;
@@ -22,7 +21,6 @@ import io.cdcrelay.sink.BadTargetException;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.StateSql;
 import io.cdcrelay.sink.TableName;
-import io.cdcrelay.sink.TargetUnavailableException;
 import io.cdcrelay.snapshot.ExportLoad;
 import io.cdcrelay.snapshot.SnapshotSettings;
 import io.cdcrelay.source.BadSourceUrlException;
@@ -41,7 +39,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -453,17 +450,10 @@ final class LoadCommand implements Callable<Integer> {
             snapshot != null
                 ? Optional.of(snapshot.giveUpAfter())
                 : exportLoad != null ? Optional.of(exportLoad.giveUpAfter()) : streamGiveUp;
-        String stateSchema;
-        try {
-          stateSchema = probe(config, password, clock, stop, giveUpAfter);
-        } catch (TargetUnavailableException e) {
-          err.println(
-              "The target database failed for "
-                  + giveUpAfter.map(Duration::toSeconds).orElse(0L)
-                  + (options.tableLoad.giveUpAfter == null
-                      ? " s (the default of --give-up-after): "
-                      : " s (--give-up-after): ")
-                  + e.getMessage());
+        OutageLimit firstConnection = OutageLimit.of(giveUpAfter, stop);
+        String stateSchema = probe(config, password, clock, firstConnection);
+        if (firstConnection.gaveUp().isPresent()) {
+          err.println(firstConnection.gaveUp().get().message());
           return 1;
         }
         if (stateSchema == null) {
@@ -634,24 +624,15 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     /**
-     * Waits for the target database (with the password the relay will use), at most {@code
-     * giveUpAfter} when given, and returns the state schema; {@code null} when stopped first.
-     *
-     * @throws TargetUnavailableException once {@code giveUpAfter} has passed without a connection
+     * Waits for the target database (with the password the relay will use) and returns the state
+     * schema; {@code null} when stopped first, or when {@code outages} gave up on it (it then says
+     * why).
      */
     private String probe(
-        FunctionConfig config,
-        Supplier<String> password,
-        Clock clock,
-        StopSignal stop,
-        Optional<Duration> giveUpAfter) {
-      BooleanSupplier expired =
-          giveUpAfter.<BooleanSupplier>map(after -> Retry.after(clock, after)).orElse(() -> false);
-      return Retry.untilStopped(
-              stop,
-              "target database not reachable",
-              expired,
-              e -> e instanceof TargetUnavailableException,
+        FunctionConfig config, Supplier<String> password, Clock clock, OutageLimit outages) {
+      return outages
+          .retry(
+              "connecting at start",
               () -> {
                 try (JdbcTarget probe = config.openTarget(password, clock)) {
                   return probe.state().schema();

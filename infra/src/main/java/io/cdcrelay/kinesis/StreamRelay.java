@@ -112,7 +112,10 @@ public final class StreamRelay {
     private final OutageLimit.GaveUp why;
 
     TargetGaveUpException(OutageLimit.GaveUp why) {
-      super(why.message());
+      super(
+          why.message()
+              + " The relay stopped; the checkpoints of what was applied are kept: the same"
+              + " command resumes from them.");
       this.why = why;
     }
 

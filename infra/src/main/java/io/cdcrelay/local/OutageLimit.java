@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How long the local relay of a stream rides out a failing target database ({@code
- * --give-up-after}): each step against the database (a checkpoint read or written, the lease, a
- * batch applied) counts from its first failure since it last succeeded, and the first step that has
- * failed for longer than the limit stops the relay, which then says why ({@link #gaveUp}).
+ * --give-up-after}): each step against the database (the first connection of any {@code load}, a
+ * checkpoint read or written, the lease, a batch applied) counts from its first failure since it
+ * last succeeded, and the first step that has failed for longer than the limit stops the relay,
+ * which then says why ({@link #gaveUp}).
  */
 public final class OutageLimit {
 
@@ -31,17 +32,28 @@ public final class OutageLimit {
    */
   public record GaveUp(Duration failedFor, Duration limit, String step, String lastError) {
 
-    /** One sentence for the user: how long, what, the last error, and that a rerun resumes. */
+    /**
+     * One sentence for the user, the same wherever the target gave up: how long the step failed,
+     * the limit, the step and its last error.
+     */
     public String message() {
       return "The target database failed for "
-          + failedFor.toSeconds()
+          + failedForSeconds()
           + " s (--give-up-after "
           + limit.toSeconds()
-          + " s), the relay stopped: "
+          + " s): "
           + step
           + ": "
           + lastError
-          + ". The checkpoints of what was applied are kept: the same command resumes from them.";
+          + ".";
+    }
+
+    /**
+     * {@link #failedFor} in whole seconds, rounded up: as it is longer than the limit, it never
+     * reads as the limit itself.
+     */
+    long failedForSeconds() {
+      return failedFor.plusNanos(999_999_999).toSeconds();
     }
   }
 
@@ -171,9 +183,9 @@ public final class OutageLimit {
       if (gaveUp.compareAndSet(null, why)) {
         // The command says why once the relay has stopped; this marks when.
         LOG.warn(
-            "{}: failing for {} s (--give-up-after {} s), stopping the relay",
+            "{}: failing for {} s (--give-up-after {} s), giving up",
             what,
-            failedFor.toSeconds(),
+            why.failedForSeconds(),
             limit.get().toSeconds());
       }
       stop.stop();

@@ -720,7 +720,9 @@ abstract class LocalRelayContract {
     assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
     assertThat(tookSeconds).as("gave up after about 2 s, not for ever").isLessThan(30);
     assertThat(failed.output())
-        .contains("The target database failed for 2 s (--give-up-after)", "127.0.0.1:" + closed)
+        .containsPattern(
+            "The target database failed for \\d+ s \\(--give-up-after 2 s\\): connecting at start: ")
+        .contains("127.0.0.1:" + closed)
         .doesNotContain(secret)
         .doesNotContain(kinesis.secretKey());
     assertThat(checkpoints())
@@ -764,8 +766,10 @@ abstract class LocalRelayContract {
       assertThat(relay.exitCode(60)).as(relay.output()).isEqualTo(1);
       assertThat(relay.output())
           .contains("The target database failed for ")
-          .contains("(--give-up-after 2 s), the relay stopped: ")
-          .contains("the same command resumes from them")
+          .contains("(--give-up-after 2 s): ")
+          .contains(
+              "The relay stopped; the checkpoints of what was applied are kept: the same"
+                  + " command resumes from them.")
           .doesNotContain(kinesis.secretKey());
     }
     assertThat(checkpoints()).as("kept").containsExactly(Map.entry(shard, last(put)));

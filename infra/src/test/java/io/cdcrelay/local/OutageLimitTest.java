@@ -50,9 +50,19 @@ class OutageLimitTest {
     assertThat(why.failedFor()).isEqualTo(Duration.ofSeconds(301));
     assertThat(why.message())
         .isEqualTo(
-            "The target database failed for 301 s (--give-up-after 300 s), the relay stopped:"
-                + " shard-1: checkpoint not written: Connection to 127.0.0.1:5432 refused. The"
-                + " checkpoints of what was applied are kept: the same command resumes from them.");
+            "The target database failed for 301 s (--give-up-after 300 s): shard-1: checkpoint not"
+                + " written: Connection to 127.0.0.1:5432 refused.");
+  }
+
+  @Test
+  void theMessageNamesHowLongTheStepFailedRoundedUpAndTheLimit() {
+    OutageLimit.GaveUp why =
+        new OutageLimit.GaveUp(
+            Duration.ofMillis(1500), Duration.ofSeconds(1), "connecting at start", "refused");
+    assertThat(why.message())
+        .isEqualTo(
+            "The target database failed for 2 s (--give-up-after 1 s): connecting at start:"
+                + " refused.");
   }
 
   @Test

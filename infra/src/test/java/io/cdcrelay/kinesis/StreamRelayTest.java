@@ -1,0 +1,29 @@
+package io.cdcrelay.kinesis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdcrelay.local.OutageLimit;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class StreamRelayTest {
+
+  @Test
+  void aRelayThatGaveUpSaysWhyAsEveryGiveUpDoesThenThatTheSameCommandResumes() {
+    OutageLimit.GaveUp why =
+        new OutageLimit.GaveUp(
+            Duration.ofSeconds(302),
+            Duration.ofSeconds(300),
+            "shard-1: checkpoint not written",
+            "Connection to 127.0.0.1:5433 refused");
+
+    assertThat(new StreamRelay.TargetGaveUpException(why).getMessage())
+        .isEqualTo(
+            why.message()
+                + " The relay stopped; the checkpoints of what was applied are kept: the same"
+                + " command resumes from them.")
+        .startsWith(
+            "The target database failed for 302 s (--give-up-after 300 s): shard-1: checkpoint"
+                + " not written: Connection to 127.0.0.1:5433 refused.");
+  }
+}

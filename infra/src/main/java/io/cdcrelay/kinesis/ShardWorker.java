@@ -32,6 +32,13 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
   private static final Duration LAST_RETRY = Duration.ofSeconds(10);
   static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
+  /**
+   * How far this machine's clock may be ahead of the stream's: an expired LATEST iterator is
+   * renewed at the records that arrived from this long before it was taken (a few records from
+   * before the start may be applied; none after it is skipped).
+   */
+  static final Duration LATEST_CLOCK_SKEW = Duration.ofMinutes(1);
+
   /** How a worker ended. */
   enum Outcome {
     /** The shard is closed and every record of it applied; its checkpoint says so. */
@@ -165,7 +172,15 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
       try {
         if (iterator == null) {
           // Everything up to lastRead is applied or buffered: a renewed iterator goes on after it.
-          iterator = iterator(lastRead == null ? start : ShardPosition.after(lastRead));
+          ShardPosition position = lastRead == null ? start : ShardPosition.after(lastRead);
+          java.time.Instant asked = java.time.Instant.now();
+          iterator = iterator(position);
+          if (position.equals(ShardPosition.LATEST)) {
+            // LATEST is where the shard was when this iterator was taken. Renewed before a record
+            // was read (it expired unused: a long idle-sleep, the stream unreachable), it must go
+            // on from that moment, not from a later LATEST that skips what was written since.
+            start = ShardPosition.atTimestamp(asked.minus(LATEST_CLOCK_SKEW));
+          }
         }
         // Reads are not capped by the batch size: a shard behind catches up at up to the
         // stream's largest read a call, and the buffer cuts what was read into batches.

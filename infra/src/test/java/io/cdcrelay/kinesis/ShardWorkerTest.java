@@ -18,6 +18,7 @@ import io.cdcrelay.sink.TableName;
 import io.cdcrelay.testing.InMemoryTarget;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +56,8 @@ class ShardWorkerTest {
     // As DynamoDB Streams: no lag in a read's answer, and empty answers before the records.
     boolean lagUnknown;
     int emptyAnswersFirst;
+    // As DynamoDB Streams: no AT_TIMESTAMP iterator.
+    boolean timestamps = true;
 
     FakeShard() {
       for (int i = 1; i <= 10; i++) {
@@ -84,7 +87,14 @@ class ShardWorkerTest {
     public String iterator(String shardId, ShardPosition position) {
       calls.add("iterator " + position.iteratorType());
       int from = 0;
-      if (position.sequenceNumber().isPresent()) {
+      if (position.iteratorType().equals("LATEST")) {
+        from = records.size();
+      } else if (position.timestamp().isPresent()) {
+        Instant at = position.timestamp().get();
+        while (from < records.size() && records.get(from).arrivedAt().isBefore(at)) {
+          from++;
+        }
+      } else if (position.sequenceNumber().isPresent()) {
         String seq = position.sequenceNumber().get();
         while (from < records.size() && !records.get(from).sequenceNumber().equals(seq)) {
           from++;
@@ -118,7 +128,7 @@ class ShardWorkerTest {
 
     @Override
     public boolean readsFromTimestamp() {
-      return true;
+      return timestamps;
     }
 
     @Override
@@ -160,6 +170,13 @@ class ShardWorkerTest {
   }
 
   private ShardWorker.Done run(String checkpoint, StopSignal stop, OutageLimit outages) {
+    ShardPosition start =
+        checkpoint == null ? ShardPosition.TRIM_HORIZON : ShardPosition.after(checkpoint);
+    return run(start, checkpoint, stop, outages);
+  }
+
+  private ShardWorker.Done run(
+      ShardPosition start, String checkpoint, StopSignal stop, OutageLimit outages) {
     ShardWorker.Settings settings =
         new ShardWorker.Settings(
             shard,
@@ -173,8 +190,6 @@ class ShardWorkerTest {
             true,
             1,
             outages);
-    ShardPosition start =
-        checkpoint == null ? ShardPosition.TRIM_HORIZON : ShardPosition.after(checkpoint);
     return new ShardWorker(settings, SHARD, start, checkpoint).call();
   }
 
@@ -391,6 +406,56 @@ class ShardWorkerTest {
         .startsWith("iterator AFTER_SEQUENCE_NUMBER", "read 4", "iterator AFTER_SEQUENCE_NUMBER");
     assertThat(liveIds()).hasSize(6);
     assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(10));
+  }
+
+  @Test
+  void anIteratorAtLatestThatExpiresBeforeAnythingWasReadIsNotRenewedPastTheRecordsSince() {
+    assertLatestIteratorRenewedWithoutLoss(true);
+  }
+
+  @Test
+  void withoutTimestampIteratorsAnExpiredLatestIteratorIsRenewedWithoutLossToo() {
+    // DynamoDB Streams: no AT_TIMESTAMP; the shard is read from its oldest record, and what was
+    // written before the LATEST iterator was taken is skipped.
+    assertLatestIteratorRenewedWithoutLoss(false);
+  }
+
+  /**
+   * A quiet shard read from LATEST (a long idle-sleep, or Kinesis unreachable for its 5 minutes):
+   * the iterator expires before any record was read, and the records written meanwhile must still
+   * be read, not skipped by a fresh LATEST iterator.
+   */
+  private void assertLatestIteratorRenewedWithoutLoss(boolean timestamps) {
+    shard.timestamps = timestamps;
+    AtomicBoolean first = new AtomicBoolean(true);
+    shard.onRead =
+        () -> {
+          if (first.getAndSet(false)) {
+            Instant now = Instant.now();
+            for (int i = 11; i <= 12; i++) {
+              String json = upsert("INSERT", "item" + i, i, "\"v\":{\"N\":\"" + i + "\"}");
+              shard.records.add(
+                  new SourceRecord(
+                      SHARD, sequenceNumber(i), json.getBytes(StandardCharsets.UTF_8), now));
+            }
+            shard.readFailures.add(
+                new ShardReadException(ShardReadException.Kind.ITERATOR_EXPIRED, "expired", null));
+          }
+        };
+    StopSignal stop = new StopSignal();
+
+    ShardWorker.Done done = run(ShardPosition.LATEST, null, stop, OutageLimit.none(stop));
+
+    assertThat(done.outcome())
+        .as(String.valueOf(done.error()))
+        .isEqualTo(ShardWorker.Outcome.CAUGHT_UP);
+    assertThat(liveIds())
+        .as("the records written while the LATEST iterator was unused")
+        .hasSize(2)
+        .allMatch(id -> id.contains("item11") || id.contains("item12"));
+    assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(12));
+    assertThat(shard.calls).startsWith("iterator LATEST", "read 10");
+    assertThat(shard.calls.get(2)).isNotEqualTo("iterator LATEST");
   }
 
   @Test

@@ -23,7 +23,8 @@ public final class ShardOrder {
   /**
    * The shards of {@code listing} that are neither {@code finished} nor {@code started} and whose
    * parents are all finished. A parent missing from the listing is past the stream's retention:
-   * nothing of it is left to read, so it counts as finished.
+   * nothing of it is left to read, so it counts as finished, unless it was started and is still
+   * being read (its last records leave the stream as they are read).
    */
   public static List<Shard> ready(
       Collection<Shard> listing, Set<String> finished, Set<String> started) {
@@ -36,7 +37,7 @@ public final class ShardOrder {
       }
       boolean parentsDone = true;
       for (String parent : shard.parents()) {
-        if (listed.contains(parent) && !finished.contains(parent)) {
+        if ((listed.contains(parent) || started.contains(parent)) && !finished.contains(parent)) {
           parentsDone = false;
         }
       }

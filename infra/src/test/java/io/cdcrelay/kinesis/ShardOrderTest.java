@@ -47,6 +47,16 @@ class ShardOrderTest {
   }
 
   @Test
+  void aParentStillBeingReadWaitsForItsChildrenEvenOnceItLeftTheListing() {
+    // A relay that lags near the retention still reads the parent's last records when the parent
+    // leaves the listing: its children wait until its worker has read it to its end.
+    List<Shard> listing = List.of(LEFT, RIGHT);
+    assertThat(ready(listing, Set.of(), Set.of(PARENT.shardId()))).isEmpty();
+    assertThat(ready(listing, Set.of(PARENT.shardId()), Set.of(PARENT.shardId())))
+        .containsExactly(LEFT.shardId(), RIGHT.shardId());
+  }
+
+  @Test
   void independentShardsAreAllReadyAtOnce() {
     Shard a = new Shard("shardId-000000000001", List.of(), false);
     Shard b = new Shard("shardId-000000000000", List.of(), false);

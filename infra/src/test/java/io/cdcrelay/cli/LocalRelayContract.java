@@ -868,6 +868,44 @@ abstract class LocalRelayContract {
   }
 
   @Test
+  void anIteratorAtLatestThatExpiresUnusedIsRenewedWithoutSkippingWhatWasWrittenMeanwhile()
+      throws Exception {
+    kinesis.createStream(stream, 1);
+    try (FaultyKinesis proxy = new FaultyKinesis(kinesis.port());
+        RelayProcess relay =
+            RelayProcess.start(
+                "load",
+                "table",
+                proxy.url(kinesis, stream, "start=latest&idle-sleep=5&buffer-time=0.1"),
+                "--target",
+                target())) {
+      relay.awaitLine("reading from LATEST", 60);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (proxy.getRecordsCalls() < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      // The first read found the shard empty, and the relay sleeps its idle-sleep: records come
+      // meanwhile, and the next read finds its iterator expired (as after an idle-sleep beyond
+      // Kinesis's 5 minutes).
+      SourceItems fresh = new SourceItems();
+      for (int i = 0; i < 6; i++) {
+        fresh.insert("new" + i, i);
+      }
+      List<PutRecordsResultEntry> put = kinesis.put(stream, fresh.take());
+      proxy.expireIteratorAfter(0);
+      awaitLive(fresh.expected(), relay);
+
+      relay.terminate();
+      assertThat(relay.exitCode(30)).as(relay.output()).isZero();
+      assertThat(proxy.expiredCalls()).isEqualTo(1);
+      List<Map<String, Object>> iterators = proxy.getShardIteratorRequests();
+      assertThat(iterators.get(0)).containsEntry("ShardIteratorType", "LATEST");
+      assertThat(iterators.get(1)).containsEntry("ShardIteratorType", "AT_TIMESTAMP");
+      assertThat(checkpoints()).containsExactly(Map.entry(put.get(0).shardId(), last(put)));
+    }
+  }
+
+  @Test
   void readsAskForTenThousandRecordsWhateverTheBatchSizeAndBatchesKeepTheirSize() throws Exception {
     kinesis.createStream(stream, 1);
     try (FaultyKinesis proxy = new FaultyKinesis(kinesis.port())) {

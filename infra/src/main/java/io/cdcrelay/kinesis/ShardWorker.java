@@ -11,6 +11,7 @@ import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.Relay;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -78,7 +79,7 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
   private long checkpointedAt;
   // A stream without AT_TIMESTAMP iterators (DynamoDB Streams) is read from its trim horizon, and
   // the records created before this instant are skipped.
-  private java.time.Instant skipBefore;
+  private Instant skipBefore;
 
   /**
    * @param start where to read from when nothing was read yet
@@ -173,7 +174,7 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
         if (iterator == null) {
           // Everything up to lastRead is applied or buffered: a renewed iterator goes on after it.
           ShardPosition position = lastRead == null ? start : ShardPosition.after(lastRead);
-          java.time.Instant asked = java.time.Instant.now();
+          Instant asked = Instant.now();
           iterator = iterator(position);
           if (position.equals(ShardPosition.LATEST)) {
             // LATEST is where the shard was when this iterator was taken. Renewed before a record

@@ -884,15 +884,16 @@ abstract class LocalRelayContract {
       while (proxy.getRecordsCalls() < 1 && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
-      // The first read found the shard empty, and the relay sleeps its idle-sleep: records come
-      // meanwhile, and the next read finds its iterator expired (as after an idle-sleep beyond
-      // Kinesis's 5 minutes).
+      // The first read found the shard empty: the next read finds its iterator expired (as after
+      // an idle-sleep beyond Kinesis's 5 minutes), and records come meanwhile. The expiry is set
+      // first, so that no read of the first iterator can take the records (a second read may
+      // come at once: an emulator's empty answer may say it is behind).
+      proxy.expireIteratorAfter(0);
       SourceItems fresh = new SourceItems();
       for (int i = 0; i < 6; i++) {
         fresh.insert("new" + i, i);
       }
       List<PutRecordsResultEntry> put = kinesis.put(stream, fresh.take());
-      proxy.expireIteratorAfter(0);
       awaitLive(fresh.expected(), relay);
 
       relay.terminate();

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param failedFrom the sequence number of the first record not applied, if the batch failed
  * @param failure why the batch failed, if it did
  * @param tables the counts per target table
+ * @param targetUnreachable whether the batch failed because the target database could not be
+ *     reached (no connection, or the connection lost), rather than on an error it answered with
  */
 public record BatchResult(
     int received,
@@ -39,10 +41,45 @@ public record BatchResult(
     Duration oldestRecordAge,
     Optional<String> failedFrom,
     Optional<String> failure,
-    List<TableCounts> tables) {
+    List<TableCounts> tables,
+    boolean targetUnreachable) {
 
   public BatchResult {
     tables = List.copyOf(tables);
+  }
+
+  /** A result whose failure, if any, is not one of reaching the target. */
+  public BatchResult(
+      int received,
+      int upserted,
+      int deleted,
+      int expired,
+      int coalesced,
+      int deadLettered,
+      int rerouted,
+      int stale,
+      int skipped,
+      Duration duration,
+      Duration oldestRecordAge,
+      Optional<String> failedFrom,
+      Optional<String> failure,
+      List<TableCounts> tables) {
+    this(
+        received,
+        upserted,
+        deleted,
+        expired,
+        coalesced,
+        deadLettered,
+        rerouted,
+        stale,
+        skipped,
+        duration,
+        oldestRecordAge,
+        failedFrom,
+        failure,
+        tables,
+        false);
   }
 
   /**
@@ -157,7 +194,8 @@ public record BatchResult(
         oldest,
         firstFailed == null ? Optional.empty() : firstFailed.failedFrom,
         firstFailed == null ? Optional.empty() : firstFailed.failure,
-        List.copyOf(tables.values()));
+        List.copyOf(tables.values()),
+        firstFailed != null && firstFailed.targetUnreachable);
   }
 
   private static TableCounts sum(TableCounts a, TableCounts b) {

@@ -168,7 +168,7 @@ public final class Relay implements AutoCloseable {
       totals.deadLettered += unrouted.size();
       progress.allSettled();
       BatchResult result =
-          result(totals, perTable, records, started, Optional.empty(), Optional.empty());
+          result(totals, perTable, records, started, Optional.empty(), Optional.empty(), false);
       status.accept(statusRows(source, groups.values(), perTableCounts));
       return result;
     } catch (TargetUnavailableException e) {
@@ -183,7 +183,8 @@ public final class Relay implements AutoCloseable {
           records,
           started,
           Optional.ofNullable(from),
-          Optional.of(e.getMessage()));
+          Optional.of(e.getMessage()),
+          e.unreachable());
     }
   }
 
@@ -765,7 +766,8 @@ public final class Relay implements AutoCloseable {
       List<SourceRecord> records,
       Instant started,
       Optional<String> failedFrom,
-      Optional<String> failure) {
+      Optional<String> failure,
+      boolean targetUnreachable) {
     Instant now = clock.instant();
     Instant oldest = null;
     for (SourceRecord record : records) {
@@ -788,7 +790,8 @@ public final class Relay implements AutoCloseable {
         oldest == null ? Duration.ZERO : Duration.between(oldest, now),
         failedFrom,
         failure,
-        tables);
+        tables,
+        targetUnreachable);
   }
 
   @Override

@@ -32,7 +32,7 @@ public final class JdbcConnections {
       secret = password.get();
     } catch (RuntimeException e) {
       throw new TargetUnavailableException(
-          "cannot read the database password: " + e.getMessage(), e);
+          "cannot read the database password: " + e.getMessage(), e, false);
     }
     String effectivePassword = secret != null ? secret : url.password();
     if (effectivePassword != null) {

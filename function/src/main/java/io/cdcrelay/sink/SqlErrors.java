@@ -72,6 +72,28 @@ final class SqlErrors {
   }
 
   /**
+   * Whether {@code error}, anywhere in its chain, is a failure to reach the database: no
+   * connection, or the connection lost (SQLSTATE class 08, a connection or I/O exception), as
+   * opposed to an error the database answered with.
+   */
+  static boolean isConnectionFailure(Throwable error) {
+    for (Throwable t : chain(error, new IdentityHashMap<>())) {
+      if (t instanceof IOException
+          || t instanceof SQLRecoverableException
+          || t instanceof java.sql.SQLNonTransientConnectionException
+          || t instanceof java.sql.SQLTransientConnectionException) {
+        return true;
+      }
+      if (t instanceof SQLException sql
+          && sql.getSQLState() != null
+          && sql.getSQLState().startsWith("08")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Why {@code error} is a configuration that no retry can fix (credentials, a database or name the
    * server refuses, a cluster out of room for new tables), if it is one.
    */

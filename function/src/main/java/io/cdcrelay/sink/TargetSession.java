@@ -159,7 +159,7 @@ final class TargetSession {
                         + ": "
                         + problem);
               });
-      throw new TargetUnavailableException(where, e);
+      throw new TargetUnavailableException(where, e, true);
     }
   }
 
@@ -268,7 +268,10 @@ final class TargetSession {
     }
     if (connectionLost || SqlErrors.isRetryable(e)) {
       reset();
-      throw new TargetUnavailableException(what + ": " + SqlErrors.describe(e), e);
+      throw new TargetUnavailableException(
+          what + ": " + SqlErrors.describe(e),
+          e,
+          connectionLost || SqlErrors.isConnectionFailure(e));
     }
   }
 

@@ -65,6 +65,34 @@ class SqlErrorsTest {
         .isFalse();
   }
 
+  @ParameterizedTest(name = "SQLSTATE {0} cannot reach the database: {1}")
+  @CsvSource({
+    "08006, true", // connection failure
+    "08001, true", // cannot establish a connection
+    "53300, false", // too many connections: the server answered
+    "57P01, false", // admin shutdown
+    "40001, false", // serialization failure
+    "XX000, false", // CrateDB's own errors
+  })
+  void onlyAConnectionFailureIsOneOfReachingTheDatabase(String state, boolean unreachable) {
+    SQLException error = new SQLException("failed", state);
+    assertThat(SqlErrors.isConnectionFailure(error)).isEqualTo(unreachable);
+    assertThat(new TargetUnavailableException("upsert", error).unreachable())
+        .isEqualTo(unreachable);
+  }
+
+  @Test
+  void aConnectionLostAnywhereInTheChainIsOneOfReachingTheDatabase() {
+    SQLException outer = new SQLException("batch entry 0 failed", "XX000");
+    outer.setNextException(new SQLRecoverableException("connection reset"));
+    assertThat(new TargetUnavailableException("upsert", outer).unreachable()).isTrue();
+    SQLException wrapped = new SQLException("I/O error", null, new ConnectException("refused"));
+    assertThat(new TargetUnavailableException("upsert", wrapped).unreachable()).isTrue();
+    assertThat(new TargetUnavailableException("a tombstone not stored", null).unreachable())
+        .as("no cause: a write that did not take")
+        .isFalse();
+  }
+
   @Test
   void anOutageAnywhereInTheChainIsRetryable() {
     SQLException outer = new SQLException("batch entry 0 failed", "XX000");

@@ -47,6 +47,7 @@ public final class InMemoryTarget implements Target {
   private final List<Function<PlannedRow, String>> rowRules = new ArrayList<>();
   private final Map<String, Integer> unavailableAt = new HashMap<>();
   private final Map<String, Integer> unavailableFrom = new HashMap<>();
+  private final Map<String, Integer> answeringErrorsFrom = new HashMap<>();
   private final Map<String, Integer> callCounts = new HashMap<>();
 
   /** The next bulk upserts fail as a whole with these errors, one each. */
@@ -73,13 +74,26 @@ public final class InMemoryTarget implements Target {
     return this;
   }
 
+  /**
+   * Every call of {@code operation} from the {@code nth} (1-based) on fails with a retryable error
+   * the database answered (a rollback, say): the database is there, the write does not take.
+   */
+  public InMemoryTarget answeringErrorsFrom(String operation, int nth) {
+    answeringErrorsFrom.put(operation, nth);
+    return this;
+  }
+
   private void call(String operation, TableName table, int rows) {
     calls.add(operation + " " + table.table() + " " + rows);
     int n = callCounts.merge(operation, 1, Integer::sum);
     if (unavailableAt.getOrDefault(operation, -1) == n
         || n >= unavailableFrom.getOrDefault(operation, Integer.MAX_VALUE)) {
       throw new TargetUnavailableException(
-          "cannot reach the database (" + operation + " #" + n + ")", null);
+          "cannot reach the database (" + operation + " #" + n + ")", null, true);
+    }
+    if (n >= answeringErrorsFrom.getOrDefault(operation, Integer.MAX_VALUE)) {
+      throw new TargetUnavailableException(
+          "the database rolled back (" + operation + " #" + n + ")", null, false);
     }
   }
 

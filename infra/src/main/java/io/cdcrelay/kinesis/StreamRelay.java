@@ -105,8 +105,8 @@ public final class StreamRelay {
   }
 
   /**
-   * The target database failed for longer than {@code --give-up-after}: the relay stopped as on a
-   * signal, its checkpoints written up to what was applied.
+   * A step against the target database failed for longer than {@code --give-up-after}: the relay
+   * stopped as on a signal, its checkpoints written up to what was applied.
    */
   public static final class TargetGaveUpException extends RuntimeException {
     private final OutageLimit.GaveUp why;
@@ -313,7 +313,7 @@ public final class StreamRelay {
       lease.renewIfDue();
       leaseRenewal.succeeded();
     } catch (TargetUnavailableException e) {
-      if (!leaseRenewal.failed(e.getMessage())) {
+      if (!leaseRenewal.failed(e)) {
         LOG.warn("the lease of {} not renewed, trying again: {}", stream.name(), e.getMessage());
       }
     }

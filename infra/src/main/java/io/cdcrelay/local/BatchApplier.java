@@ -96,7 +96,7 @@ public final class BatchApplier {
       if (pending.isEmpty()) {
         return true;
       }
-      if (step.failed(result.failure().orElse("the batch failed"))) {
+      if (step.failed(result.failure().orElse("the batch failed"), result.targetUnreachable())) {
         return false;
       }
       String what =

@@ -29,17 +29,22 @@ public final class OutageLimit {
    * @param limit {@code --give-up-after}
    * @param step what failed ("shard-1: checkpoint not written")
    * @param lastError the step's last error, its URLs redacted
+   * @param unreachable whether that last error was a failure to reach the target database (no
+   *     connection, or the connection lost) rather than an error something answered with
    */
-  public record GaveUp(Duration failedFor, Duration limit, String step, String lastError) {
+  public record GaveUp(
+      Duration failedFor, Duration limit, String step, String lastError, boolean unreachable) {
 
     /**
-     * One sentence for the user, the same wherever the target gave up: how long the step failed,
-     * the limit, the step and its last error.
+     * One sentence for the user, the same wherever a step gave up: that the target database could
+     * not be reached only when that was the last error, else that the step kept failing; how long,
+     * the limit, the step and its last error as they are.
      */
     public String message() {
-      return "The target database failed for "
-          + failedForSeconds()
-          + " s (--give-up-after "
+      return (unreachable
+              ? "The target database could not be reached for " + failedForSeconds() + " s"
+              : "Gave up after " + failedForSeconds() + " s of failures")
+          + " (--give-up-after "
           + limit.toSeconds()
           + " s): "
           + step
@@ -138,7 +143,7 @@ public final class OutageLimit {
         e -> e instanceof TargetUnavailableException,
         (e, pause) -> {
           // Giving up stops the relay: the pause after this failure ends at once.
-          if (!step.failed(e.getMessage())) {
+          if (!step.failed((TargetUnavailableException) e)) {
             LOG.warn("{}: {}, retrying in {} ms", what, e.getMessage(), pause.toMillis());
           }
         },
@@ -158,11 +163,19 @@ public final class OutageLimit {
       this.what = what;
     }
 
+    /** As {@link #failed(String, boolean)}, with the exception's message and classification. */
+    public boolean failed(TargetUnavailableException error) {
+      return failed(error.getMessage(), error.unreachable());
+    }
+
     /**
      * Records a failure of the step; {@code true} when it has now failed for longer than the limit
      * since its first failure: then the relay is stopped and the step should not be retried.
+     *
+     * @param unreachable whether the failure was one to reach the target database at all (no
+     *     connection, or the connection lost): only then does the give-up message say so
      */
-    public boolean failed(String error) {
+    public boolean failed(String error, boolean unreachable) {
       Instant now = clock.instant();
       if (failingSince == null) {
         failingSince = now;
@@ -179,7 +192,8 @@ public final class OutageLimit {
               failedFor,
               limit.get(),
               what,
-              error == null ? "(no message)" : Redaction.urlsIn(error));
+              error == null ? "(no message)" : Redaction.urlsIn(error),
+              unreachable);
       if (gaveUp.compareAndSet(null, why)) {
         // The command says why once the relay has stopped; this marks when.
         LOG.warn(

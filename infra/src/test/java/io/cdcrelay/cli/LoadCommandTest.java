@@ -30,7 +30,7 @@ class LoadCommandTest {
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
     assertThat(run.output())
         .containsPattern(
-            "The target database failed for \\d+ s \\(--give-up-after 1 s\\): connecting at start: ")
+            "The target database could not be reached for \\d+ s \\(--give-up-after 1 s\\): connecting at start: ")
         .contains("127.0.0.1:1")
         .doesNotContain("pw%2F", "pw/s", "s@e", "s3cr");
   }
@@ -307,7 +307,7 @@ class LoadCommandTest {
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
     assertThat(run.output())
         .containsPattern(
-            "The target database failed for \\d+ s \\(--give-up-after 1 s\\): connecting at start: ")
+            "The target database could not be reached for \\d+ s \\(--give-up-after 1 s\\): connecting at start: ")
         .contains("127.0.0.1:1")
         .doesNotContain("pw%2F", "pw/s", "s@e", "s3cr");
   }

@@ -721,7 +721,7 @@ abstract class LocalRelayContract {
     assertThat(tookSeconds).as("gave up after about 2 s, not for ever").isLessThan(30);
     assertThat(failed.output())
         .containsPattern(
-            "The target database failed for \\d+ s \\(--give-up-after 2 s\\): connecting at start: ")
+            "The target database could not be reached for \\d+ s \\(--give-up-after 2 s\\): connecting at start: ")
         .contains("127.0.0.1:" + closed)
         .doesNotContain(secret)
         .doesNotContain(kinesis.secretKey());
@@ -765,7 +765,7 @@ abstract class LocalRelayContract {
 
       assertThat(relay.exitCode(60)).as(relay.output()).isEqualTo(1);
       assertThat(relay.output())
-          .contains("The target database failed for ")
+          .contains("The target database could not be reached for ")
           .contains("(--give-up-after 2 s): ")
           .contains(
               "The relay stopped; the checkpoints of what was applied are kept: the same"

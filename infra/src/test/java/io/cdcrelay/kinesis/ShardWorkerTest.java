@@ -241,6 +241,36 @@ class ShardWorkerTest {
         .isEqualTo("a batch of 1 record of shard " + SHARD + " not applied");
     assertThat(outages.gaveUp().get().lastError()).startsWith("cannot reach the database (upsert");
     assertThat(outages.gaveUp().get().failedFor()).isEqualTo(Duration.ofMinutes(3));
+    assertThat(outages.gaveUp().get().message())
+        .startsWith(
+            "The target database could not be reached for 180 s (--give-up-after 150 s): a batch"
+                + " of 1 record of shard "
+                + SHARD
+                + " not applied: cannot reach the database (upsert");
+  }
+
+  @Test
+  @Timeout(20)
+  void aBatchTheDatabaseKeepsRefusingGivesUpNamingTheStepAndItsErrorNotAnUnreachableDatabase() {
+    // The database is there and answers, but the write keeps failing (a rollback, say): the same
+    // retries and the same limit, but the message does not blame the connection.
+    target.answeringErrorsFrom("upsert", 2);
+    StopSignal stop = new StopSignal();
+    TickingClock clock = new TickingClock(Duration.ofMinutes(1));
+    OutageLimit outages = new OutageLimit(Optional.of(Duration.ofSeconds(150)), clock, stop);
+
+    ShardWorker.Done done = run(null, stop, outages);
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.STOPPED);
+    assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(3));
+    OutageLimit.GaveUp why = outages.gaveUp().get();
+    assertThat(why.unreachable()).isFalse();
+    assertThat(why.message())
+        .startsWith(
+            "Gave up after 180 s of failures (--give-up-after 150 s): a batch of 1 record of shard "
+                + SHARD
+                + " not applied: the database rolled back (upsert #")
+        .doesNotContain("could not be reached");
   }
 
   /** A clock a step later at each look. */

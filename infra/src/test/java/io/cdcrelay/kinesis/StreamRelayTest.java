@@ -15,7 +15,8 @@ class StreamRelayTest {
             Duration.ofSeconds(302),
             Duration.ofSeconds(300),
             "shard-1: checkpoint not written",
-            "Connection to 127.0.0.1:5433 refused");
+            "Connection to 127.0.0.1:5433 refused",
+            true);
 
     assertThat(new StreamRelay.TargetGaveUpException(why).getMessage())
         .isEqualTo(
@@ -23,7 +24,7 @@ class StreamRelayTest {
                 + " The relay stopped; the checkpoints of what was applied are kept: the same"
                 + " command resumes from them.")
         .startsWith(
-            "The target database failed for 302 s (--give-up-after 300 s): shard-1: checkpoint"
-                + " not written: Connection to 127.0.0.1:5433 refused.");
+            "The target database could not be reached for 302 s (--give-up-after 300 s): shard-1:"
+                + " checkpoint not written: Connection to 127.0.0.1:5433 refused.");
   }
 }

@@ -36,33 +36,78 @@ class OutageLimitTest {
     OutageLimit outages = limit(Duration.ofMinutes(5));
     OutageLimit.Step step = outages.step("shard-1: checkpoint not written");
 
-    assertThat(step.failed("refused")).isFalse();
+    assertThat(step.failed("refused", true)).isFalse();
     clock.advance(Duration.ofMinutes(5));
-    assertThat(step.failed("refused")).as("failed for 5m: not longer than the limit").isFalse();
+    assertThat(step.failed("refused", true))
+        .as("failed for 5m: not longer than the limit")
+        .isFalse();
     assertThat(stop.isStopped()).isFalse();
     assertThat(outages.gaveUp()).isEmpty();
 
     clock.advance(Duration.ofSeconds(1));
-    assertThat(step.failed("Connection to 127.0.0.1:5432 refused")).isTrue();
+    assertThat(step.failed("Connection to 127.0.0.1:5432 refused", true)).isTrue();
     assertThat(stop.isStopped()).isTrue();
     assertThat(outages.gaveUp()).isPresent();
     OutageLimit.GaveUp why = outages.gaveUp().get();
     assertThat(why.failedFor()).isEqualTo(Duration.ofSeconds(301));
     assertThat(why.message())
         .isEqualTo(
-            "The target database failed for 301 s (--give-up-after 300 s): shard-1: checkpoint not"
-                + " written: Connection to 127.0.0.1:5432 refused.");
+            "The target database could not be reached for 301 s (--give-up-after 300 s): shard-1:"
+                + " checkpoint not written: Connection to 127.0.0.1:5432 refused.");
   }
 
   @Test
   void theMessageNamesHowLongTheStepFailedRoundedUpAndTheLimit() {
     OutageLimit.GaveUp why =
         new OutageLimit.GaveUp(
-            Duration.ofMillis(1500), Duration.ofSeconds(1), "connecting at start", "refused");
+            Duration.ofMillis(1500), Duration.ofSeconds(1), "connecting at start", "refused", true);
     assertThat(why.message())
         .isEqualTo(
-            "The target database failed for 2 s (--give-up-after 1 s): connecting at start:"
-                + " refused.");
+            "The target database could not be reached for 2 s (--give-up-after 1 s): connecting at"
+                + " start: refused.");
+  }
+
+  @Test
+  void aStepThatKeptFailingOnAnythingButReachingTheDatabaseIsToldAsItIs() {
+    OutageLimit outages = limit(Duration.ofMinutes(5));
+    OutageLimit.Step step = outages.step("a batch of 3 records of shard shard-1 not applied");
+    step.failed("upsert: ERROR: serialization failure", false);
+    clock.advance(Duration.ofSeconds(301));
+    assertThat(step.failed("upsert: ERROR: serialization failure", false)).isTrue();
+
+    assertThat(outages.gaveUp().get().message())
+        .isEqualTo(
+            "Gave up after 301 s of failures (--give-up-after 300 s): a batch of 3 records of shard"
+                + " shard-1 not applied: upsert: ERROR: serialization failure.");
+  }
+
+  @Test
+  @Timeout(10)
+  void retryTellsAnUnreachableDatabaseFromAnotherFailureByTheLastError() {
+    OutageLimit reached = limit(Duration.ofSeconds(30));
+    reached.retry(
+        "the lease of s not taken",
+        () -> {
+          clock.advance(Duration.ofMinutes(1));
+          throw new TargetUnavailableException(
+              "cannot read the database password: throttled", null, false);
+        });
+    assertThat(reached.gaveUp().get().message())
+        .startsWith("Gave up after 60 s of failures (--give-up-after 30 s): the lease of s not")
+        .endsWith(": cannot read the database password: throttled.");
+
+    OutageLimit unreachable =
+        new OutageLimit(Optional.of(Duration.ofSeconds(30)), clock, new StopSignal());
+    unreachable.retry(
+        "the lease of s not taken",
+        () -> {
+          clock.advance(Duration.ofMinutes(1));
+          throw new TargetUnavailableException(
+              "cannot connect",
+              new java.sql.SQLException("Connection to db:5432 refused", "08001"));
+        });
+    assertThat(unreachable.gaveUp().get().message())
+        .startsWith("The target database could not be reached for 60 s (--give-up-after 30 s):");
   }
 
   @Test
@@ -70,31 +115,31 @@ class OutageLimitTest {
     OutageLimit outages = limit(Duration.ofMinutes(5));
     OutageLimit.Step step = outages.step("batch");
 
-    step.failed("refused");
+    step.failed("refused", true);
     clock.advance(Duration.ofMinutes(4));
     step.succeeded();
     clock.advance(Duration.ofMinutes(1));
-    assertThat(step.failed("refused")).isFalse();
+    assertThat(step.failed("refused", true)).isFalse();
     clock.advance(Duration.ofMinutes(4));
-    assertThat(step.failed("refused"))
+    assertThat(step.failed("refused", true))
         .as("9 minutes since the first failure, 4 since the last success")
         .isFalse();
     clock.advance(Duration.ofMinutes(2));
-    assertThat(step.failed("refused")).isTrue();
+    assertThat(step.failed("refused", true)).isTrue();
   }
 
   @Test
   void eachStepCountsFromItsOwnFirstFailure() {
     OutageLimit outages = limit(Duration.ofMinutes(1));
     OutageLimit.Step early = outages.step("lease");
-    early.failed("refused");
+    early.failed("refused", true);
     clock.advance(Duration.ofSeconds(50));
     OutageLimit.Step late = outages.step("checkpoint");
-    late.failed("refused");
+    late.failed("refused", true);
     clock.advance(Duration.ofSeconds(20));
 
-    assertThat(late.failed("refused")).isFalse();
-    assertThat(early.failed("refused")).isTrue();
+    assertThat(late.failed("refused", true)).isFalse();
+    assertThat(early.failed("refused", true)).isTrue();
     assertThat(outages.gaveUp().get().step()).isEqualTo("lease");
   }
 
@@ -102,9 +147,9 @@ class OutageLimitTest {
   void withoutALimitAStepNeverGivesUp() {
     OutageLimit outages = new OutageLimit(Optional.empty(), clock, stop);
     OutageLimit.Step step = outages.step("batch");
-    step.failed("refused");
+    step.failed("refused", true);
     clock.advance(Duration.ofDays(30));
-    assertThat(step.failed("refused")).isFalse();
+    assertThat(step.failed("refused", true)).isFalse();
     assertThat(stop.isStopped()).isFalse();
     assertThat(outages.gaveUp()).isEmpty();
   }
@@ -113,9 +158,9 @@ class OutageLimitTest {
   void theLastErrorIsToldWithoutAPassword() {
     OutageLimit outages = limit(Duration.ZERO);
     OutageLimit.Step step = outages.step("connecting");
-    step.failed("first");
+    step.failed("first", true);
     clock.advance(Duration.ofSeconds(1));
-    step.failed("cannot open postgresql://relay:s3cr3t@db:5432/doc?password=s3cr3t now");
+    step.failed("cannot open postgresql://relay:s3cr3t@db:5432/doc?password=s3cr3t now", true);
     assertThat(outages.gaveUp().get().lastError())
         .isEqualTo("cannot open postgresql://relay:***@db:5432/doc?password=*** now");
   }

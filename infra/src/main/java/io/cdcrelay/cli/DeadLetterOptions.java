@@ -71,9 +71,38 @@ final class DeadLetterOptions {
   }
 
   /**
+   * As {@link #run(Map, PrintWriter, PrintWriter, boolean, Work, NoDatabase)}, an embedded folder
+   * without a database said on standard output.
+   */
+  int run(
+      Map<String, String> processEnvironment,
+      PrintWriter out,
+      PrintWriter err,
+      boolean readOnly,
+      Work work)
+      throws IOException {
+    return run(
+        processEnvironment,
+        out,
+        err,
+        readOnly,
+        work,
+        sentence -> {
+          out.println(sentence);
+          out.flush();
+        });
+  }
+
+  /** What a command says when its embedded folder holds no database (the sentence given). */
+  interface NoDatabase {
+    void say(String sentence);
+  }
+
+  /**
    * Validates the options, opens the target, removes the dead letters past the retention unless
-   * {@code readOnly}, and runs the work: exit 2 for bad input (an embedded folder without a
-   * database too), 1 when the database fails.
+   * {@code readOnly}, and runs the work: exit 2 for bad input, 1 when the database fails. An
+   * embedded folder without a database holds no dead letters (nothing was relayed there yet): that
+   * is said through {@code noDatabase}, exit 0, as {@code status} does, and nothing is created.
    *
    * @param readOnly whether the work only reads, as nothing before it then writes either: the
    *     retention is not applied (it is counted by the work, if at all)
@@ -83,7 +112,8 @@ final class DeadLetterOptions {
       PrintWriter out,
       PrintWriter err,
       boolean readOnly,
-      Work work)
+      Work work,
+      NoDatabase noDatabase)
       throws IOException {
     if (positionalTarget != null) {
       target.target = positionalTarget;
@@ -93,13 +123,16 @@ final class DeadLetterOptions {
       return 2;
     }
     if (target.embedded() && !EmbeddedTarget.holdsDatabase(target.embeddedDirectory)) {
+      // Bad filters are bad input with a database or without one.
+      try {
+        filter(Instant.now());
+      } catch (IllegalArgumentException e) {
+        err.println("Bad configuration: " + Redaction.urlsIn(e.getMessage()));
+        return 2;
+      }
       // No dead letters to find, and starting the server would create a database.
-      err.println(
-          "No embedded database in "
-              + target.embeddedDirectory.toAbsolutePath().normalize()
-              + ": relay load … --target embedded creates it there (run dead-letters from the"
-              + " same folder, or pass the load's --embedded-dir).");
-      return 2;
+      noDatabase.say(EmbeddedTarget.nothingRelayedYet(target.embeddedDirectory, "dead-letters"));
+      return 0;
     }
     Clock clock = Clock.systemUTC();
     EmbeddedTarget embedded =

@@ -17,6 +17,21 @@ public final class EmbeddedTarget implements AutoCloseable {
     this.postgres = postgres;
   }
 
+  /**
+   * What the commands that read what a relay wrote ({@code status}, {@code dead-letters}) say of a
+   * folder without a database, in one sentence: nothing was relayed there yet. They exit 0, as
+   * there is nothing wrong to report, and create nothing.
+   *
+   * @param command the command, as the user runs it ("status")
+   */
+  static String nothingRelayedYet(Path directory, String command) {
+    return "No embedded database in "
+        + directory.toAbsolutePath().normalize()
+        + " yet, so nothing was relayed there: relay load … --target embedded creates it (run "
+        + command
+        + " from the same folder, or pass the load's --embedded-dir).";
+  }
+
   /** Whether {@code directory} holds a database a start would run, rather than create. */
   static boolean holdsDatabase(Path directory) {
     return Files.isRegularFile(directory.resolve("data").resolve("PG_VERSION"));

@@ -67,6 +67,18 @@ final class ListDeadLettersCommand implements Callable<Integer> {
           pastRetention(letters, session).ifPresent(err::println);
           err.flush();
           return 0;
+        },
+        sentence -> {
+          // No database, no dead letters: the JSON stays an array, the sentence goes aside.
+          if (json) {
+            out.println("[]");
+            out.flush();
+            err.println(sentence);
+            err.flush();
+          } else {
+            out.println(sentence);
+            out.flush();
+          }
         });
   }
 

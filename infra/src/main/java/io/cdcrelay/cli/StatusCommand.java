@@ -167,13 +167,8 @@ final class StatusCommand implements Callable<Integer> {
     Database database = new Database();
     if (options.embedded() && !EmbeddedTarget.holdsDatabase(options.embeddedDirectory)) {
       // Nothing to read, and starting the server would create a database where none was meant.
-      database.absent =
-          "No embedded database in "
-              + options.embeddedDirectory.toAbsolutePath().normalize()
-              + " yet: relay load … --target embedded creates it there (run status from the same"
-              + " folder, or pass the load's --embedded-dir).";
-      database.rows = List.of();
-      database.deadLetters = List.of();
+      // Nothing was relayed there yet: said, not shown as an idle relay's empty tables.
+      database.absent = EmbeddedTarget.nothingRelayedYet(options.embeddedDirectory, "status");
     } else {
       EmbeddedTarget embedded = null;
       try {
@@ -219,7 +214,15 @@ final class StatusCommand implements Callable<Integer> {
         err.println(database.absent);
         err.flush();
       }
-      out.print(json(database.rows, database.deadLetters, mappings, depth));
+      out.print(
+          json(
+              database.absent != null
+                  ? Boolean.FALSE
+                  : database.rows != null || database.deadLetters != null ? Boolean.TRUE : null,
+              database.rows,
+              database.deadLetters,
+              mappings,
+              depth));
     } else {
       if (database.absent != null) {
         out.println(database.absent);
@@ -412,8 +415,32 @@ final class StatusCommand implements Callable<Integer> {
       List<DeadLetterStore.Count> deadLetters,
       List<MappingStatus> mappings,
       FailedBatchQueue.Depth depth) {
+    return json(
+        rows != null || deadLetters != null ? Boolean.TRUE : null,
+        rows,
+        deadLetters,
+        mappings,
+        depth);
+  }
+
+  /**
+   * @param databaseFound {@code true} when the database was read, {@code false} when an embedded
+   *     folder holds none (nothing relayed yet: {@code tables} and {@code dead_letters} are then
+   *     {@code null}, not empty), {@code null} when it could not be read
+   */
+  static String json(
+      Boolean databaseFound,
+      List<Target.Status> rows,
+      List<DeadLetterStore.Count> deadLetters,
+      List<MappingStatus> mappings,
+      FailedBatchQueue.Depth depth) {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode all = mapper.createObjectNode();
+    if (databaseFound == null) {
+      all.putNull("database_found");
+    } else {
+      all.put("database_found", databaseFound);
+    }
     if (rows == null) {
       all.putNull("tables");
     } else {

@@ -70,7 +70,7 @@ class DeadLetterScopeTest {
   }
 
   @Test
-  void anEmbeddedFolderWithoutADatabaseIsNamedAndNothingIsCreated(
+  void anEmbeddedFolderWithoutADatabaseHoldsNoDeadLettersSaidInOneSentenceExitZero(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     java.nio.file.Path none = dir.resolve("none");
     for (Object command :
@@ -78,16 +78,70 @@ class DeadLetterScopeTest {
             new ListDeadLettersCommand(Map.of()),
             new ReplayDeadLettersCommand(Map.of()),
             new DiscardDeadLettersCommand(Map.of()))) {
+      java.io.StringWriter out = new java.io.StringWriter();
       java.io.StringWriter err = new java.io.StringWriter();
       picocli.CommandLine cli = new picocli.CommandLine(command);
+      cli.setOut(new java.io.PrintWriter(out, true));
       cli.setErr(new java.io.PrintWriter(err, true));
 
       int exit = cli.execute("--target", "embedded", "--embedded-dir", none.toString());
 
-      assertThat(exit).as(err.toString()).isEqualTo(2);
-      assertThat(err.toString())
-          .startsWith("No embedded database in " + none.toAbsolutePath().normalize() + ": ");
+      assertThat(exit).as(command + ": " + out + err).isZero();
+      assertThat(out.toString())
+          .isEqualTo(
+              "No embedded database in "
+                  + none.toAbsolutePath().normalize()
+                  + " yet, so nothing was relayed there: relay load … --target embedded creates it"
+                  + " (run dead-letters from the same folder, or pass the load's --embedded-dir)."
+                  + System.lineSeparator());
+      assertThat(err.toString()).isEmpty();
       assertThat(none).doesNotExist();
     }
+  }
+
+  @Test
+  void statusAndDeadLettersListSayTheSameOfAFolderWithoutADatabaseAndExitTheSame(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path none = dir.resolve("none");
+    String[] args = {"--target", "embedded", "--embedded-dir", none.toString()};
+    java.io.StringWriter statusOut = new java.io.StringWriter();
+    picocli.CommandLine status =
+        new picocli.CommandLine(new StatusCommand(Map.of(), java.time.Clock.systemUTC()));
+    status.setOut(new java.io.PrintWriter(statusOut, true));
+    java.io.StringWriter listOut = new java.io.StringWriter();
+    picocli.CommandLine list = new picocli.CommandLine(new ListDeadLettersCommand(Map.of()));
+    list.setOut(new java.io.PrintWriter(listOut, true));
+
+    assertThat(list.execute(args)).isEqualTo(status.execute(args)).isZero();
+    assertThat(listOut.toString().replace("run dead-letters", "run status"))
+        .isEqualTo(statusOut.toString());
+
+    // As JSON: no dead letters (an empty array), the sentence on stderr.
+    java.io.StringWriter json = new java.io.StringWriter();
+    java.io.StringWriter jsonErr = new java.io.StringWriter();
+    list = new picocli.CommandLine(new ListDeadLettersCommand(Map.of()));
+    list.setOut(new java.io.PrintWriter(json, true));
+    list.setErr(new java.io.PrintWriter(jsonErr, true));
+    assertThat(list.execute("--target", "embedded", "--embedded-dir", none.toString(), "--json"))
+        .isZero();
+    assertThat(json.toString().trim()).isEqualTo("[]");
+    assertThat(jsonErr.toString()).startsWith("No embedded database in ");
+    assertThat(none).doesNotExist();
+  }
+
+  @Test
+  void aBadFilterIsBadInputWithoutADatabaseToo(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    java.nio.file.Path none = dir.resolve("none");
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cli = new picocli.CommandLine(new ListDeadLettersCommand(Map.of()));
+    cli.setErr(new java.io.PrintWriter(err, true));
+
+    int exit =
+        cli.execute("--target", "embedded", "--embedded-dir", none.toString(), "--since", "soon");
+
+    assertThat(exit).as(err.toString()).isEqualTo(2);
+    assertThat(err.toString()).startsWith("Bad configuration: ").contains("soon");
+    assertThat(none).doesNotExist();
   }
 }

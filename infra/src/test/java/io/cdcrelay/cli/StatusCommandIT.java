@@ -243,6 +243,12 @@ class StatusCommandIT {
     assertThat(text)
         .containsPattern("(?m)^public\\.demo\\s+" + java.util.regex.Pattern.quote(STREAM))
         .contains("Dead letters: 1 (decode: 1)");
+    com.fasterxml.jackson.databind.JsonNode json =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(run(0, "--target", "embedded", "--embedded-dir", dir.toString(), "--json"));
+    assertThat(json.get("database_found").asBoolean()).as(json.toString()).isTrue();
+    assertThat(json.get("tables")).hasSize(1);
+    assertThat(json.get("dead_letters").get("total").asLong()).isEqualTo(1);
     // Stopped: a load can start it again.
     try (EmbeddedTarget again = EmbeddedTarget.start(dir)) {
       assertThat(again.jdbcUrl()).isNotEmpty();

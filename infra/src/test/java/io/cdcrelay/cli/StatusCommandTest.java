@@ -168,10 +168,43 @@ class StatusCommandTest {
         .isEqualTo(
             "No embedded database in "
                 + embedded.toAbsolutePath()
-                + " yet: relay load … --target embedded creates it there (run status from the same"
-                + " folder, or pass the load's --embedded-dir)."
+                + " yet, so nothing was relayed there: relay load … --target embedded creates it"
+                + " (run status from the same folder, or pass the load's --embedded-dir)."
                 + System.lineSeparator());
     assertThat(err.toString()).isEmpty();
     assertThat(Files.exists(embedded)).as("nothing created").isFalse();
+  }
+
+  @Test
+  void itsJsonSaysThereIsNoDatabaseRatherThanShowingAnIdleRelaysEmptyTables(@TempDir Path dir)
+      throws Exception {
+    Path embedded = dir.resolve("embedded");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new StatusCommand(Map.of(), Clock.systemUTC()));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+
+    int exit = cli.execute("--target", "embedded", "--embedded-dir", embedded.toString(), "--json");
+
+    assertThat(exit).as(out + "\n" + err).isZero();
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.get("database_found").isBoolean()).as(out.toString()).isTrue();
+    assertThat(json.get("database_found").asBoolean()).isFalse();
+    assertThat(json.get("tables").isNull()).as("not an empty list: " + out).isTrue();
+    assertThat(json.get("dead_letters").isNull()).as("not zero: " + out).isTrue();
+    assertThat(err.toString())
+        .startsWith("No embedded database in " + embedded.toAbsolutePath() + " yet, so nothing");
+    assertThat(Files.exists(embedded)).as("nothing created").isFalse();
+  }
+
+  @Test
+  void itsJsonSaysTheDatabaseWasFoundWhenReadAndNullWhenItCouldNotBe() throws Exception {
+    JsonNode read =
+        new ObjectMapper().readTree(StatusCommand.json(List.of(), List.of(), null, null));
+    assertThat(read.get("database_found").asBoolean()).isTrue();
+    assertThat(read.get("tables").isArray()).isTrue();
+    JsonNode unread = new ObjectMapper().readTree(StatusCommand.json(null, null, null, null));
+    assertThat(unread.get("database_found").isNull()).isTrue();
   }
 }

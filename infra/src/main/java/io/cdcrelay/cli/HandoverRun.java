@@ -16,6 +16,7 @@ import io.cdcrelay.source.S3ExportUrl;
 import io.cdcrelay.source.SourceUrl;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -83,6 +84,40 @@ final class HandoverRun {
     this.relays = relays;
     this.stop = stop;
     this.clock = clock;
+  }
+
+  /**
+   * How long a relay that failed with an unmapped error waits for the load beside it to stop
+   * (finishing what it handed over) before the run ends and closes the snapshot's source.
+   */
+  static final Duration LOADER_STOP_WAIT = Duration.ofMinutes(2);
+
+  private Duration loaderStopWait = LOADER_STOP_WAIT;
+
+  /** As {@link #LOADER_STOP_WAIT}, shorter for a test. */
+  HandoverRun loaderStopWait(Duration wait) {
+    this.loaderStopWait = wait;
+    return this;
+  }
+
+  /** Waits at most {@link #loaderStopWait} for the stopped loader; whether it ended. */
+  private boolean awaitStopped(Thread loader) {
+    try {
+      loader.join(Math.max(1, loaderStopWait.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return !loader.isAlive();
+  }
+
+  /**
+   * The summary of a load the failed relay stopped, if it got to one: not what to resume, the
+   * relay's failure is.
+   */
+  private static void reportStoppedByTheRelay(SnapshotLoad.Result loaded) {
+    if (loaded != null) {
+      System.out.println(loaded.stoppedByTheRelay().summary());
+    }
   }
 
   /**
@@ -219,25 +254,40 @@ final class HandoverRun {
               },
               "snapshot");
       loader.start();
-      int code = 1;
+      int code;
       try {
         code = relay.run(relayChecked::countDown);
-      } finally {
-        // A relay that failed (a missing stream, a DynamoDB Streams error) stops the load rather
-        // than leaving it to Scan for hours beside no stream; the load keeps its cursors for the
-        // same command to resume.
-        if (code != 0) {
-          stop.stop();
+      } catch (RuntimeException | Error | InterruptedException e) {
+        // A relay that failed with an error no code stands for stops the load as well, and waits
+        // for it (bounded) before the snapshot's source and the process's connections close under
+        // a load still writing.
+        stop.stop();
+        if (awaitStopped(loader)) {
+          reportStoppedByTheRelay(result.get());
+        } else {
+          LOG.warn(
+              "the snapshot load did not stop within {} s of the relay's failure",
+              loaderStopWait.toSeconds());
         }
+        if (failure.get() != null) {
+          e.addSuppressed(failure.get());
+        }
+        throw e;
+      }
+      // A relay that failed (a missing stream, a DynamoDB Streams error) stops the load rather
+      // than leaving it to Scan for hours beside no stream; the load keeps its cursors for the
+      // same command to resume.
+      if (code != 0) {
+        stop.stop();
       }
       loader.join();
       if (failure.get() != null) {
         throw failure.get();
       }
-      if (result.get() != null) {
-        // A load the failed relay stopped is not what to resume: the relay's failure is.
-        SnapshotLoad.Result loaded = result.get();
-        System.out.println((code != 0 ? loaded.stoppedByTheRelay() : loaded).summary());
+      if (code != 0) {
+        reportStoppedByTheRelay(result.get());
+      } else if (result.get() != null) {
+        System.out.println(result.get().summary());
       }
       if (code != 0) {
         return code;

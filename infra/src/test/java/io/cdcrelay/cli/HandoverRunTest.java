@@ -174,6 +174,103 @@ class HandoverRunTest {
 
   @Test
   @Timeout(30)
+  void aRelayThatThrowsStopsTheLoadAndWaitsForItBeforeClosingItsSourceThenThrows()
+      throws InterruptedException {
+    // An error no exit code stands for (a bug, an unmapped failure of the stream relay): the load
+    // beside it must have stopped (finishing what it handed over) before the run ends, the
+    // snapshot's source closes and the process tears its connections down.
+    String stopped =
+        "the load of src into s.t was stopped after 7 items (7 items in 1 s); run the same command"
+            + " to resume:\n  segment 0: stopped, 7 items, applied up to key h7";
+    java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HandoverRun.Snapshot snapshot =
+        new HandoverRun.Snapshot() {
+          @Override
+          public Optional<String> refusal(String stream, StreamFacts facts) {
+            return Optional.empty();
+          }
+
+          @Override
+          public SnapshotLoad.Result load() throws InterruptedException {
+            events.add("load started");
+            untilStopped();
+            // Its last batch still being written.
+            Thread.sleep(500);
+            events.add("load ended");
+            return new SnapshotLoad.Result(SnapshotLoad.Status.STOPPED, 7, stopped);
+          }
+
+          @Override
+          public void close() {
+            events.add("source closed");
+          }
+        };
+    PrintStream out = System.out;
+    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+    try {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  handover.run(
+                      err,
+                      STREAM,
+                      DAY,
+                      () -> snapshot,
+                      checked -> {
+                        checked.run();
+                        while (!events.contains("load started")) {
+                          Thread.sleep(10);
+                        }
+                        throw new IllegalStateException("a shard worker failed");
+                      }))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("a shard worker failed");
+    } finally {
+      System.setOut(out);
+    }
+    assertThat(stop.isStopped()).as("the load was stopped").isTrue();
+    assertThat(events)
+        .as("the load ended before its source closed")
+        .containsExactly("load started", "load ended", "source closed");
+    assertThat(outBytes.toString(StandardCharsets.UTF_8))
+        .contains("was stopped after 7 items (7 items in 1 s) because the stream relay failed")
+        .doesNotContain("run the same command to resume");
+  }
+
+  @Test
+  @Timeout(30)
+  void aLoadThatDoesNotStopInTimeIsNotWaitedForBeyondTheBound() throws InterruptedException {
+    CountDownLatch release = new CountDownLatch(1);
+    HandoverRun bounded = handover.loaderStopWait(Duration.ofMillis(200));
+    long started = System.nanoTime();
+    try {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  bounded.run(
+                      err,
+                      STREAM,
+                      DAY,
+                      () ->
+                          loading(
+                              () -> {
+                                // Deaf to the stop.
+                                release.await();
+                                return new SnapshotLoad.Result(
+                                    SnapshotLoad.Status.STOPPED, 0, "stopped");
+                              }),
+                      checked -> {
+                        checked.run();
+                        throw new IllegalStateException("boom");
+                      }))
+          .hasMessage("boom");
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  @Timeout(30)
   void aRelayRefusedBeforeItsChecksPassedLeavesTheLoadUnstarted() throws InterruptedException {
     // Another relay's lease, or checkpoints written for another destination: the load must not
     // have created and bound the target table, nor recorded cursors, for a run that cannot go on.

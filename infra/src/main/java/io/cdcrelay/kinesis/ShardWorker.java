@@ -166,6 +166,10 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
     StopSignal stop = settings.stop();
     BatchBuffer buffer = new BatchBuffer(settings.batchSize(), settings.bufferTime());
     Retry reads = new Retry(stop, new Backoff(FIRST_RETRY, LAST_RETRY));
+    // A stream that keeps failing counts toward --give-up-after as the database does (a once=true
+    // run must end); throttling does not: the stream answers, only slower.
+    OutageLimit.Step readSteps =
+        settings.outages().step("shard " + shardId + ": reading the stream");
     String iterator = null;
     int emptyInARow = 0;
     while (!stop.isStopped()) {
@@ -188,6 +192,7 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
         int limit = settings.stream().readLimit();
         ShardReader.Read read = settings.stream().read(shardId, iterator, limit);
         reads.succeeded();
+        readSteps.succeeded();
         long now = System.nanoTime();
         buffer.add(skipEarly(read.records()), now);
         if (!read.records().isEmpty()) {
@@ -255,7 +260,11 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
             iterator = null;
           }
           case THROTTLED -> reads.pause(Level.INFO, "shard " + shardId + ": throttled");
-          case RETRYABLE -> reads.pause(Level.WARN, "shard " + shardId + ": " + e.getMessage());
+          case RETRYABLE -> {
+            if (!readSteps.failed(e.getMessage(), false)) {
+              reads.pause(Level.WARN, "shard " + shardId + ": " + e.getMessage());
+            }
+          }
           default -> throw e;
         }
       }

@@ -12,11 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How long the local relay of a stream rides out a failing target database ({@code
+ * How long the local relay of a stream rides out a failing target database or stream ({@code
  * --give-up-after}): each step against the database (the first connection of any {@code load}, a
- * checkpoint read or written, the lease, a batch applied) counts from its first failure since it
- * last succeeded, and the first step that has failed for longer than the limit stops the relay,
- * which then says why ({@link #gaveUp}).
+ * checkpoint read or written, the lease, a batch applied) or the stream (a shard's reads) counts
+ * from its first failure since it last succeeded, and the first step that has failed for longer
+ * than the limit stops the relay, which then says why ({@link #gaveUp}).
  */
 public final class OutageLimit {
 
@@ -123,7 +123,9 @@ public final class OutageLimit {
     return Optional.ofNullable(gaveUp.get());
   }
 
-  /** A new step against the target, not failing yet. One step is used by one thread at a time. */
+  /**
+   * A new step (against the target or the stream), not failing yet; used by one thread at a time.
+   */
   public Step step(String what) {
     return new Step(what);
   }

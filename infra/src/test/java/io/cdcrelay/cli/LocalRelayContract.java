@@ -740,6 +740,50 @@ abstract class LocalRelayContract {
   }
 
   @Test
+  void aRelayWhoseStreamStaysDownLongerThanGiveUpAfterExitsOneAndTheNextRunResumes()
+      throws Exception {
+    kinesis.createStream(stream, 1);
+    SourceItems items = SourceItems.mixed("s", 10);
+    List<PutRecordsResultEntry> put = new ArrayList<>(kinesis.put(stream, items.take()));
+    String shard = put.get(0).shardId();
+    try (FaultyKinesis proxy = new FaultyKinesis(kinesis.port());
+        RelayProcess relay =
+            RelayProcess.start(
+                "load",
+                proxy.url(kinesis, stream, "batch-size=5&idle-sleep=0.1&buffer-time=0.1"),
+                "--target",
+                target(),
+                "--give-up-after",
+                "2s")) {
+      awaitLive(items.expected(), relay);
+      awaitCheckpoint(shard, last(put), relay);
+
+      // The stream's port closed: every read refused from now on, mid-run. It used to be retried
+      // for ever, even by a once=true job.
+      proxy.close();
+
+      assertThat(relay.exitCode(60)).as(relay.output()).isEqualTo(1);
+      assertThat(relay.output())
+          .containsPattern(
+              "Gave up after \\d+ s of failures \\(--give-up-after 2 s\\): shard "
+                  + shard
+                  + ": reading the stream: ")
+          .contains("The relay stopped; the checkpoints of what was applied are kept")
+          .doesNotContain(kinesis.secretKey());
+    }
+    assertThat(checkpoints()).as("kept").containsExactly(Map.entry(shard, last(put)));
+    items.insert("s10", 10).modify("s3", 303);
+    put.addAll(kinesis.put(stream, items.take()));
+
+    Run resumed = load("load", kinesis.url(stream, "once=true"), target());
+
+    assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+    assertThat(received(resumed.output())).as(resumed.output()).isEqualTo(2);
+    assertThat(live()).isEqualTo(items.expected());
+    assertThat(checkpoints()).containsExactly(Map.entry(shard, last(put)));
+  }
+
+  @Test
   void aRelayWhoseTargetStaysDownLongerThanGiveUpAfterExitsOneAndTheNextRunResumes()
       throws Exception {
     kinesis.createStream(stream, 1);

@@ -273,6 +273,75 @@ class ShardWorkerTest {
         .doesNotContain("could not be reached");
   }
 
+  @Test
+  @Timeout(20)
+  void aStreamThatKeepsFailingGivesUpAfterTheOutageLimitWhileThrottlingDoesNot() {
+    // Reads fail at 0, 1, 2, 3 minutes (a clock a minute later at each look): past the 150 s
+    // limit the worker gives up, where it used to retry for ever, even with once=true. The
+    // throttled answer in between neither counts nor starts the count again: the stream is
+    // there, only slower.
+    shard.readFailures.add(refused());
+    shard.readFailures.add(
+        new ShardReadException(ShardReadException.Kind.THROTTLED, "slow down", null));
+    for (int i = 0; i < 3; i++) {
+      shard.readFailures.add(refused());
+    }
+    StopSignal stop = new StopSignal();
+    TickingClock clock = new TickingClock(Duration.ofMinutes(1));
+    OutageLimit outages = new OutageLimit(Optional.of(Duration.ofSeconds(150)), clock, stop);
+
+    ShardWorker.Done done = run(null, stop, outages);
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.STOPPED);
+    assertThat(stop.isStopped()).isTrue();
+    // It gave up on the last failure, not before, and read nothing after it.
+    assertThat(shard.readFailures).isEmpty();
+    assertThat(shard.calls.stream().filter(c -> c.startsWith("read")).count()).isEqualTo(5);
+    assertThat(liveIds()).isEmpty();
+    assertThat(checkpoints.positions).doesNotContainKey(SHARD);
+    OutageLimit.GaveUp why = outages.gaveUp().orElseThrow();
+    assertThat(why.failedFor()).isEqualTo(Duration.ofMinutes(3));
+    assertThat(why.message())
+        .isEqualTo(
+            "Gave up after 180 s of failures (--give-up-after 150 s): shard "
+                + SHARD
+                + ": reading the stream: connection refused.");
+  }
+
+  @Test
+  @Timeout(20)
+  void aReadThatWorksInBetweenStartsTheOutageCountAgain() {
+    // Three failures (0 to 2 minutes), a read that works, three failures more: never 150 s in a
+    // row, so every record lands; counted from the first failure, it would have given up.
+    for (int i = 0; i < 3; i++) {
+      shard.readFailures.add(refused());
+    }
+    shard.onRead =
+        () -> {
+          if (shard.calls.stream().filter(c -> c.startsWith("read")).count() == 5) {
+            for (int i = 0; i < 3; i++) {
+              shard.readFailures.add(refused());
+            }
+          }
+        };
+    StopSignal stop = new StopSignal();
+    TickingClock clock = new TickingClock(Duration.ofMinutes(1));
+    OutageLimit outages = new OutageLimit(Optional.of(Duration.ofSeconds(150)), clock, stop);
+
+    ShardWorker.Done done = run(null, stop, outages);
+
+    assertThat(done.outcome())
+        .as(String.valueOf(outages.gaveUp()))
+        .isEqualTo(ShardWorker.Outcome.CAUGHT_UP);
+    assertThat(liveIds()).hasSize(10);
+    assertThat(shard.calls.stream().filter(c -> c.startsWith("read")).count())
+        .isGreaterThanOrEqualTo(9);
+  }
+
+  private static ShardReadException refused() {
+    return new ShardReadException(ShardReadException.Kind.RETRYABLE, "connection refused", null);
+  }
+
   /** A clock a step later at each look. */
   private static final class TickingClock extends Clock {
     private final Duration step;

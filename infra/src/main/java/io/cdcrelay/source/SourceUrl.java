@@ -238,6 +238,7 @@ public record SourceUrl(
         superseded);
   }
 
+  /** The URL with the options of its kind of stream, for logs: the secret key redacted. */
   @Override
   public String toString() {
     return type.scheme()
@@ -253,10 +254,9 @@ public record SourceUrl(
         + "&start="
         + start.option()
         + sequenceNumber.map(s -> "&seqno=" + s).orElse("")
-        + "&create="
-        + create
-        + "&create-shards="
-        + createShards
+        + (type == SourceType.KINESIS_DATA_STREAM
+            ? "&create=" + create + "&create-shards=" + createShards
+            : "")
         + "&idle-sleep="
         + idleSleep.toMillis() / 1000.0
         + "&buffer-time="

@@ -25,7 +25,10 @@ class DynamoDbStreamSourceUrlTest {
     assertThat(url.sequenceNumber()).contains("4421584500000000017450439091");
     assertThat(url.once()).isTrue();
     assertThat(url.toString())
-        .startsWith("dynamodb+cdc://AKIAEXAMPLE:***@localhost:5000/orders-2024?")
+        .isEqualTo(
+            "dynamodb+cdc://AKIAEXAMPLE:***@localhost:5000/orders-2024?region=eu-central-1"
+                + "&batch-size=10000&start=seqno-after&seqno=4421584500000000017450439091"
+                + "&idle-sleep=2.0&buffer-time=0.2&once=true&batches-in-flight=2")
         .doesNotContain("se/cr+et")
         .doesNotContain("cr%2Bet");
   }

@@ -54,6 +54,11 @@ class SourceUrlTest {
     assertThat(url.createShards()).isEqualTo(2);
     assertThat(url.batchSize()).isEqualTo(500);
     assertThat(url.once()).isTrue();
+    assertThat(url.toString())
+        .isEqualTo(
+            "kinesis+dynamodb+cdc://LSIAQAAAAAAVNCBMPNSG:***@localhost:4566/cdc-stream"
+                + "?region=eu-central-1&batch-size=500&start=earliest&create=true&create-shards=2"
+                + "&idle-sleep=0.5&buffer-time=0.5&once=true&batches-in-flight=2");
   }
 
   @Test

@@ -71,6 +71,9 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
 
   private final Settings settings;
   private final String shardId;
+  // Closed when listed: read to its end, even by a once=true run (empty reads before the end are
+  // no sign of being caught up: DynamoDB Streams answers empty pages inside a shard).
+  private final boolean closed;
   private ShardPosition start;
   private String lastRead;
   private BatchPipeline pipeline;
@@ -85,9 +88,10 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
    * @param start where to read from when nothing was read yet
    * @param checkpoint the last applied record, if any: reading resumes after it
    */
-  ShardWorker(Settings settings, String shardId, ShardPosition start, String checkpoint) {
+  ShardWorker(Settings settings, Shard shard, ShardPosition start, String checkpoint) {
     this.settings = settings;
-    this.shardId = shardId;
+    this.shardId = shard.shardId();
+    this.closed = shard.closed();
     this.start = start;
     this.lastRead = checkpoint;
   }
@@ -203,6 +207,7 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
         emptyInARow = read.records().isEmpty() ? emptyInARow + 1 : 0;
         boolean caughtUp =
             settings.once()
+                && !closed
                 && read.records().isEmpty()
                 && (read.millisBehindLatest() != null
                     ? read.millisBehindLatest() == 0

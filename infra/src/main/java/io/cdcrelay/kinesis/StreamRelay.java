@@ -246,8 +246,7 @@ public final class StreamRelay {
             }
             started.add(shard.shardId());
             running.add(shard.shardId());
-            done.submit(
-                new ShardWorker(settings, shard.shardId(), position, checkpoint.orElse(null)));
+            done.submit(new ShardWorker(settings, shard, position, checkpoint.orElse(null)));
           }
         }
         if (running.isEmpty() && (source.once() || stop.isStopped())) {

@@ -58,6 +58,8 @@ class ShardWorkerTest {
     int emptyAnswersFirst;
     // As DynamoDB Streams: no AT_TIMESTAMP iterator.
     boolean timestamps = true;
+    // A closed shard: its last read has no next iterator.
+    boolean closed;
 
     FakeShard() {
       for (int i = 1; i <= 10; i++) {
@@ -80,7 +82,7 @@ class ShardWorkerTest {
 
     @Override
     public List<Shard> shards() {
-      return List.of(new Shard(SHARD, List.of(), false));
+      return List.of(new Shard(SHARD, List.of(), closed));
     }
 
     @Override
@@ -118,7 +120,10 @@ class ShardWorkerTest {
       }
       int from = Integer.parseInt(iterator);
       int to = Math.min(records.size(), from + 4);
-      return new Read(List.copyOf(records.subList(from, to)), Integer.toString(to), lag);
+      return new Read(
+          List.copyOf(records.subList(from, to)),
+          closed && to == records.size() ? null : Integer.toString(to),
+          lag);
     }
 
     @Override
@@ -190,7 +195,7 @@ class ShardWorkerTest {
             true,
             1,
             outages);
-    return new ShardWorker(settings, SHARD, start, checkpoint).call();
+    return new ShardWorker(settings, shard.shards().get(0), start, checkpoint).call();
   }
 
   private List<String> liveIds() {
@@ -381,6 +386,22 @@ class ShardWorkerTest {
     assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.CAUGHT_UP);
     assertThat(liveIds()).hasSize(10);
     assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(10));
+  }
+
+  @Test
+  void aClosedShardIsReadToItsEndByAOnceRunWhateverEmptyReadsCameFirst() {
+    // A closed DynamoDB Streams shard may answer empty pages before its records: a once=true run
+    // read as many as make an open shard caught up and stopped there, leaving the shard (and its
+    // children, which wait for its end) for the next run.
+    shard.closed = true;
+    shard.lagUnknown = true;
+    shard.emptyAnswersFirst = ShardWorker.EMPTY_READS_WHEN_LAG_UNKNOWN + 1;
+
+    ShardWorker.Done done = run(null);
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.ENDED);
+    assertThat(liveIds()).hasSize(10);
+    assertThat(checkpoints.positions).containsEntry(SHARD, Checkpoints.SHARD_END);
   }
 
   @Test

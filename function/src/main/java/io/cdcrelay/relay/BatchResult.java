@@ -48,40 +48,6 @@ public record BatchResult(
     tables = List.copyOf(tables);
   }
 
-  /** A result whose failure, if any, is not one of reaching the target. */
-  public BatchResult(
-      int received,
-      int upserted,
-      int deleted,
-      int expired,
-      int coalesced,
-      int deadLettered,
-      int rerouted,
-      int stale,
-      int skipped,
-      Duration duration,
-      Duration oldestRecordAge,
-      Optional<String> failedFrom,
-      Optional<String> failure,
-      List<TableCounts> tables) {
-    this(
-        received,
-        upserted,
-        deleted,
-        expired,
-        coalesced,
-        deadLettered,
-        rerouted,
-        stale,
-        skipped,
-        duration,
-        oldestRecordAge,
-        failedFrom,
-        failure,
-        tables,
-        false);
-  }
-
   /**
    * What one target table got in a batch.
    *
@@ -115,7 +81,8 @@ public record BatchResult(
         oldestRecordAge,
         Optional.empty(),
         Optional.empty(),
-        List.of());
+        List.of(),
+        false);
   }
 
   /** A batch of which nothing was applied, failing from its first record. */
@@ -136,7 +103,8 @@ public record BatchResult(
             .map(io.cdcrelay.change.SourceRecord::sequenceNumber)
             .min(io.cdcrelay.change.SequenceNumbers.ORDER),
         Optional.of(why),
-        List.of());
+        List.of(),
+        false);
   }
 
   /**

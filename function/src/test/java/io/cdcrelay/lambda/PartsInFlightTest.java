@@ -41,7 +41,8 @@ class PartsInFlightTest {
         Duration.ofSeconds(part.size()),
         Optional.empty(),
         Optional.empty(),
-        List.of(new BatchResult.TableCounts(table, part.size(), part.size(), 0, 0, 0, 0, 0, 0)));
+        List.of(new BatchResult.TableCounts(table, part.size(), part.size(), 0, 0, 0, 0, 0, 0)),
+        false);
   }
 
   @Test

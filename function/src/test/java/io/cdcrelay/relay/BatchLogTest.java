@@ -35,7 +35,8 @@ class BatchLogTest {
           Optional.empty(),
           List.of(
               new BatchResult.TableCounts("doc.orders", 5, 2, 1, 0, 1, 0, 0, 1),
-              new BatchResult.TableCounts("doc.users", 1, 1, 0, 0, 0, 0, 0, 0)));
+              new BatchResult.TableCounts("doc.users", 1, 1, 0, 0, 0, 0, 0, 0)),
+          false);
 
   private static List<JsonNode> lines(String emf) throws Exception {
     List<JsonNode> lines = new ArrayList<>();
@@ -117,7 +118,8 @@ class BatchLogTest {
             Duration.ofSeconds(90),
             Optional.of("49656709367126341276"),
             Optional.of("the database went away"),
-            BATCH.tables());
+            BATCH.tables(),
+            false);
     List<JsonNode> lines = lines(BatchLog.emf(failed, NOW, "relay-prod"));
     int failures = 0;
     for (JsonNode line : lines.subList(0, lines.size() - 1)) {

@@ -146,7 +146,8 @@ class RelayProgressTest {
         oldestRecordAge,
         Optional.empty(),
         Optional.empty(),
-        java.util.List.of());
+        java.util.List.of(),
+        false);
   }
 
   /** A clock the test moves. */

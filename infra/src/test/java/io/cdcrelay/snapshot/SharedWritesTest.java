@@ -82,7 +82,8 @@ class SharedWritesTest {
         Duration.ZERO,
         Optional.empty(),
         Optional.empty(),
-        List.of());
+        List.of(),
+        false);
   }
 
   private static List<Decoded> changes(int count) {

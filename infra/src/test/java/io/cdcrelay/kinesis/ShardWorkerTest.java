@@ -232,8 +232,7 @@ class ShardWorkerTest {
     // at 0, 1, 2, 3 minutes and gives up past the 150 s limit, instead of retrying for ever.
     target.unavailableFrom("upsert", 2);
     StopSignal stop = new StopSignal();
-    TickingClock clock = new TickingClock(Duration.ofMinutes(1));
-    OutageLimit outages = new OutageLimit(Optional.of(Duration.ofSeconds(150)), clock, stop);
+    OutageLimit outages = limitOf150sAMinuteALook(stop);
 
     ShardWorker.Done done = run(null, stop, outages);
 
@@ -261,8 +260,7 @@ class ShardWorkerTest {
     // retries and the same limit, but the message does not blame the connection.
     target.answeringErrorsFrom("upsert", 2);
     StopSignal stop = new StopSignal();
-    TickingClock clock = new TickingClock(Duration.ofMinutes(1));
-    OutageLimit outages = new OutageLimit(Optional.of(Duration.ofSeconds(150)), clock, stop);
+    OutageLimit outages = limitOf150sAMinuteALook(stop);
 
     ShardWorker.Done done = run(null, stop, outages);
 
@@ -292,8 +290,7 @@ class ShardWorkerTest {
       shard.readFailures.add(refused());
     }
     StopSignal stop = new StopSignal();
-    TickingClock clock = new TickingClock(Duration.ofMinutes(1));
-    OutageLimit outages = new OutageLimit(Optional.of(Duration.ofSeconds(150)), clock, stop);
+    OutageLimit outages = limitOf150sAMinuteALook(stop);
 
     ShardWorker.Done done = run(null, stop, outages);
 
@@ -330,8 +327,7 @@ class ShardWorkerTest {
           }
         };
     StopSignal stop = new StopSignal();
-    TickingClock clock = new TickingClock(Duration.ofMinutes(1));
-    OutageLimit outages = new OutageLimit(Optional.of(Duration.ofSeconds(150)), clock, stop);
+    OutageLimit outages = limitOf150sAMinuteALook(stop);
 
     ShardWorker.Done done = run(null, stop, outages);
 
@@ -345,6 +341,15 @@ class ShardWorkerTest {
 
   private static ShardReadException refused() {
     return new ShardReadException(ShardReadException.Kind.RETRYABLE, "connection refused", null);
+  }
+
+  /**
+   * A --give-up-after of 150 s timed by a clock a minute later at each look: failures at 0, 1, 2
+   * and 3 minutes give up at the fourth.
+   */
+  private static OutageLimit limitOf150sAMinuteALook(StopSignal stop) {
+    return new OutageLimit(
+        Optional.of(Duration.ofSeconds(150)), new TickingClock(Duration.ofMinutes(1)), stop);
   }
 
   /** A clock a step later at each look. */

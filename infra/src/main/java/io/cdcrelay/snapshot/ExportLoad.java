@@ -131,13 +131,6 @@ public final class ExportLoad {
     }
   }
 
-  /** A failure of the target that retries did not cure: the whole load stops. */
-  private static final class TargetGaveUp extends Exception {
-    TargetGaveUp(String message) {
-      super(message);
-    }
-  }
-
   private final Settings settings;
   private final FunctionConfig config;
   private final Supplier<String> password;
@@ -616,16 +609,7 @@ public final class ExportLoad {
       return new FileOutcome(index, key, FileStatus.FAILED, items[0], Optional.of(e.getMessage()));
     } catch (TargetUnavailableException | BatchNotApplied e) {
       return new FileOutcome(
-          index,
-          key,
-          FileStatus.FAILED,
-          items[0],
-          Optional.of(
-              "the target failed for "
-                  + settings.giveUpAfter().toSeconds()
-                  + " s: "
-                  + e.getMessage()),
-          true);
+          index, key, FileStatus.FAILED, items[0], Optional.of(e.getMessage()), true);
     }
   }
 
@@ -767,41 +751,65 @@ public final class ExportLoad {
       List<Decoded> batch,
       SnapshotProgress progress,
       String where) {
-    Optional<BatchResult> result =
-        Retry.untilStopped(
-            readersStop,
-            backoff(),
-            Retry.after(settings.giveUpAfter()),
-            e -> e instanceof BatchNotApplied || e instanceof TargetUnavailableException,
-            (e, pause) ->
-                LOG.warn(
-                    "a batch of {} not applied yet, retrying in {} ms: {}",
-                    where,
-                    pause.toMillis(),
-                    e.getMessage()),
-            () -> {
-              BatchResult r = relay.applyDecoded(batch);
-              LOG.info(BatchLog.text(r));
-              if (!r.succeeded()) {
-                throw new BatchNotApplied(r);
-              }
-              return r;
-            });
+    long began = System.nanoTime();
+    Optional<BatchResult> result;
+    try {
+      result =
+          Retry.untilStopped(
+              readersStop,
+              backoff(),
+              Retry.after(settings.giveUpAfter()),
+              e -> e instanceof BatchNotApplied || e instanceof TargetUnavailableException,
+              (e, pause) ->
+                  LOG.warn(
+                      "a batch of {} not applied yet, retrying in {} ms: {}",
+                      where,
+                      pause.toMillis(),
+                      e.getMessage()),
+              () -> {
+                BatchResult r = relay.applyDecoded(batch);
+                LOG.info(BatchLog.text(r));
+                if (!r.succeeded()) {
+                  throw new BatchNotApplied(r);
+                }
+                return r;
+              });
+    } catch (BatchNotApplied | TargetUnavailableException e) {
+      // Retried for --give-up-after: said in one sentence, the target's part of it kept.
+      throw new BatchNotApplied(
+          LoadSteps.gaveUp("applying a batch of " + where, settings.giveUpAfter(), began, e),
+          e instanceof BatchNotApplied batchFailure
+              ? batchFailure.unreachable()
+              : ((TargetUnavailableException) e).unreachable());
+    }
     result.ifPresent(r -> progress.pageApplied(batch.size(), r.deadLettered()));
     return result.isPresent();
   }
 
   private <T> Optional<T> retrying(String what, Supplier<T> call) {
-    return Retry.untilStopped(
-        stop,
-        backoff(),
-        Retry.after(settings.giveUpAfter()),
-        e ->
-            e instanceof TargetUnavailableException
-                || (e instanceof SourceReadException read && read.retryable()),
-        (e, pause) ->
-            LOG.warn("{} failed, retrying in {} ms: {}", what, pause.toMillis(), e.getMessage()),
-        call);
+    long began = System.nanoTime();
+    try {
+      return Retry.untilStopped(
+          stop,
+          backoff(),
+          Retry.after(settings.giveUpAfter()),
+          e ->
+              e instanceof TargetUnavailableException
+                  || (e instanceof SourceReadException read && read.retryable()),
+          (e, pause) ->
+              LOG.warn("{} failed, retrying in {} ms: {}", what, pause.toMillis(), e.getMessage()),
+          call);
+    } catch (SourceReadException e) {
+      if (!e.retryable()) {
+        throw e;
+      }
+      // Retried for --give-up-after: said in one sentence.
+      throw new SourceReadException(
+          LoadSteps.gaveUp(what, settings.giveUpAfter(), began, e), false, e);
+    } catch (TargetUnavailableException e) {
+      throw new TargetUnavailableException(
+          LoadSteps.gaveUp(what, settings.giveUpAfter(), began, e), e, e.unreachable());
+    }
   }
 
   private static Backoff backoff() {

@@ -1,10 +1,12 @@
 package io.cdcrelay.snapshot;
 
 import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.local.OutageLimit;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUnavailableException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -16,6 +18,28 @@ import org.slf4j.Logger;
 final class LoadSteps {
 
   private LoadSteps() {}
+
+  /**
+   * The one sentence of a step that kept failing past {@code --give-up-after}, in a stream relay's
+   * words ({@link OutageLimit.GaveUp#message()}): that the target database could not be reached
+   * only when the last error was a connection failure, else that the step gave up; how long it
+   * failed, the limit, the step and its last error.
+   *
+   * @param beganNanos when the step's first attempt began ({@link System#nanoTime()})
+   */
+  static String gaveUp(String step, Duration limit, long beganNanos, RuntimeException last) {
+    boolean unreachable =
+        last instanceof TargetUnavailableException target
+            ? target.unreachable()
+            : last instanceof BatchNotApplied batch && batch.unreachable();
+    return new OutageLimit.GaveUp(
+            Duration.ofNanos(System.nanoTime() - beganNanos),
+            limit,
+            step,
+            String.valueOf(last.getMessage()),
+            unreachable)
+        .message();
+  }
 
   /**
    * Creates, binds and checks the target table of the described DynamoDB table; returns it with its

@@ -401,6 +401,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
   private BatchResult apply(
       List<Decoded> page, long bytes, CompletableFuture<BatchResult> handedOver) throws GiveUp {
     AtomicReference<CompletableFuture<BatchResult>> first = new AtomicReference<>(handedOver);
+    long began = System.nanoTime();
     try {
       return Retry.untilStopped(
               stop,
@@ -425,7 +426,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
           .orElse(null);
     } catch (BatchNotApplied e) {
       throw new GiveUp(
-          "writing a page of segment " + start.segment() + " failed: " + e.getMessage());
+          LoadSteps.gaveUp("writing a page of segment " + start.segment(), giveUpAfter, began, e));
     }
   }
 
@@ -434,6 +435,7 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
    * giveUpAfter} passes; {@code null} when stopped first.
    */
   private <T> T retrying(String what, Supplier<T> attempt) throws GiveUp {
+    long began = System.nanoTime();
     try {
       return Retry.untilStopped(
               stop,
@@ -451,9 +453,9 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
       if (!e.retryable()) {
         throw new GiveUp(e.getMessage());
       }
-      throw new GiveUp(what + " failed for " + giveUpAfter.toSeconds() + " s: " + e.getMessage());
+      throw new GiveUp(LoadSteps.gaveUp(what, giveUpAfter, began, e));
     } catch (TargetUnavailableException e) {
-      throw new GiveUp(what + " failed for " + giveUpAfter.toSeconds() + " s: " + e.getMessage());
+      throw new GiveUp(LoadSteps.gaveUp(what, giveUpAfter, began, e));
     }
   }
 }

@@ -231,7 +231,10 @@ abstract class TableLoadContract extends DynamoDbTableTest {
           .containsPattern("segment 0: (failed|stopped), \\d+ items")
           .containsPattern("segment 1: (failed|stopped), \\d+ items")
           .contains(": failed, ")
-          .contains("Internal server error (injected)");
+          .contains("Internal server error (injected)")
+          // In the words a stream relay gives up in: how long, the limit, the step.
+          .containsPattern(
+              "Gave up after \\d+ s of failures \\(--give-up-after 2 s\\): reading segment [01]");
       long loaded = TableRows.count(database(), table);
       assertThat(loaded).isBetween(1L, 119L);
 

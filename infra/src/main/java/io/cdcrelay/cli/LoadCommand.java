@@ -597,7 +597,7 @@ final class LoadCommand implements Callable<Integer> {
               .run();
         }
         return 0;
-      } catch (StreamRelay.TargetGaveUpException e) {
+      } catch (StreamRelay.GaveUpException e) {
         err.println(e.getMessage());
         return 1;
       } catch (KinesisStream.StreamMissingException

@@ -105,13 +105,14 @@ public final class StreamRelay {
   }
 
   /**
-   * A step against the target database failed for longer than {@code --give-up-after}: the relay
-   * stopped as on a signal, its checkpoints written up to what was applied.
+   * A step against the target database or the stream failed for longer than {@code
+   * --give-up-after}: the relay stopped as on a signal, its checkpoints written up to what was
+   * applied.
    */
-  public static final class TargetGaveUpException extends RuntimeException {
+  public static final class GaveUpException extends RuntimeException {
     private final OutageLimit.GaveUp why;
 
-    TargetGaveUpException(OutageLimit.GaveUp why) {
+    GaveUpException(OutageLimit.GaveUp why) {
       super(
           why.message()
               + " The relay stopped; the checkpoints of what was applied are kept: the same"
@@ -127,13 +128,13 @@ public final class StreamRelay {
   /**
    * Runs until stopped or, with {@code once}, until every shard is caught up.
    *
-   * @throws TargetGaveUpException when the target failed for longer than the outage limit
+   * @throws GaveUpException when the target or the stream failed for longer than the outage limit
    */
   public void run() throws InterruptedException {
     relay();
     Optional<OutageLimit.GaveUp> gaveUp = outages.gaveUp();
     if (gaveUp.isPresent()) {
-      throw new TargetGaveUpException(gaveUp.get());
+      throw new GaveUpException(gaveUp.get());
     }
   }
 

@@ -18,7 +18,7 @@ class StreamRelayTest {
             "Connection to 127.0.0.1:5433 refused",
             true);
 
-    assertThat(new StreamRelay.TargetGaveUpException(why).getMessage())
+    assertThat(new StreamRelay.GaveUpException(why).getMessage())
         .isEqualTo(
             why.message()
                 + " The relay stopped; the checkpoints of what was applied are kept: the same"

@@ -605,8 +605,18 @@ public final class ExportLoad {
       LOG.info("{} done: {} items", where, applied);
       return new FileOutcome(index, key, FileStatus.DONE, applied, Optional.empty());
     } catch (SourceReadException e) {
-      LOG.error("{}", e.getMessage());
-      return new FileOutcome(index, key, FileStatus.FAILED, items[0], Optional.of(e.getMessage()));
+      // A retryable read failure gets here only once it has been retried for --give-up-after: said
+      // in the words every step that gives up uses.
+      String why =
+          e.retryable()
+              ? LoadSteps.gaveUp(
+                  "reading " + where,
+                  settings.giveUpAfter(),
+                  failingSince[0] == NOT_FAILING ? System.nanoTime() : failingSince[0],
+                  e)
+              : e.getMessage();
+      LOG.error("{}", why);
+      return new FileOutcome(index, key, FileStatus.FAILED, items[0], Optional.of(why));
     } catch (TargetUnavailableException | BatchNotApplied e) {
       return new FileOutcome(
           index, key, FileStatus.FAILED, items[0], Optional.of(e.getMessage()), true);

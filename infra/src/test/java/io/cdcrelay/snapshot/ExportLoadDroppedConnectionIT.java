@@ -92,7 +92,12 @@ class ExportLoadDroppedConnectionIT {
       assertThat(result.status()).as(result.summary()).isEqualTo(SnapshotLoad.Status.FAILED);
       assertThat(result.summary())
           .contains("1 of 2 files done")
-          .contains("s3://" + BUCKET + "/" + cut + ": failed: reading s3://" + BUCKET + "/" + cut)
+          .contains("s3://" + BUCKET + "/" + cut + ": failed: ")
+          // In the words every step that gives up uses: how long, the limit, the step.
+          .containsPattern(
+              "failed: Gave up after \\d+ s of failures \\(--give-up-after 1 s\\): reading s3://"
+                  + java.util.regex.Pattern.quote(BUCKET + "/" + cut)
+                  + ": reading s3://")
           .containsPattern("the connection ended after \\d+ of the object's \\d+ bytes");
       assertThat(s3.gets(cut)).as("GETs of the cut file").isGreaterThan(1);
     }

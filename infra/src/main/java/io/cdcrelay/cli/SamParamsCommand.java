@@ -163,7 +163,8 @@ final class SamParamsCommand implements Callable<Integer> {
       err.println(
           "Cannot read the stream of the DynamoDB table "
               + source.stream()
-              + source.endpoint().map(u -> " at " + u).orElse(" in " + source.region())
+              + " "
+              + source.where()
               + ": "
               + e.getMessage());
       return 1;

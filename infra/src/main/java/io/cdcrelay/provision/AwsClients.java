@@ -52,6 +52,11 @@ public final class AwsClients implements AutoCloseable {
     return source.endpoint();
   }
 
+  /** Where the clients go, for messages: {@link SourceUrl#where()}. */
+  public String where() {
+    return source.where();
+  }
+
   /** The Kinesis client: in JSON for a custom endpoint, as {@link KinesisClients#build} says. */
   public synchronized KinesisClient kinesis() {
     if (kinesis == null) {

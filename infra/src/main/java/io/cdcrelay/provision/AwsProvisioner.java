@@ -194,7 +194,8 @@ public final class AwsProvisioner {
               + " in "
               + stream
               + " failed"
-              + aws.endpoint().map(u -> " at " + u).orElse(" in " + aws.region())
+              + " "
+              + aws.where()
               + ": "
               + e.getMessage());
     }
@@ -806,12 +807,6 @@ public final class AwsProvisioner {
   }
 
   private ProvisionException failed(String action, SdkException e) {
-    return new ProvisionException(
-        action
-            + " failed"
-            + aws.endpoint().map(u -> " at " + u).orElse(" in " + aws.region())
-            + ": "
-            + e.getMessage(),
-        e);
+    return new ProvisionException(action + " failed " + aws.where() + ": " + e.getMessage(), e);
   }
 }

@@ -43,6 +43,22 @@ class AwsSourceUrlTest {
   }
 
   @Test
+  void theAwsClientsOfASourceNameWhereTheyGoAsTheSourceDoes() {
+    // sam-params and the provisioner name the source in their messages through the clients.
+    try (io.cdcrelay.provision.AwsClients local =
+            new io.cdcrelay.provision.AwsClients(
+                SourceUrl.parse(
+                    "kinesis+dynamodb+cdc://KEY:SECRET@localhost:4566/orders", NO_ENVIRONMENT));
+        io.cdcrelay.provision.AwsClients aws =
+            new io.cdcrelay.provision.AwsClients(
+                SourceUrl.parse(
+                    "dynamodb+cdc://KEY:SECRET@aws/orders?region=eu-central-1", NO_ENVIRONMENT))) {
+      assertThat(local.where()).isEqualTo("at http://localhost:4566");
+      assertThat(aws.where()).isEqualTo("in eu-central-1");
+    }
+  }
+
+  @Test
   void anEndpointHoldingKeysIsNamedByItsSchemeHostAndPortOnly() {
     AwsSourceUrl url =
         new AwsSourceUrl() {

@@ -159,7 +159,9 @@ final class TargetSession {
                         + ": "
                         + problem);
               });
-      throw new TargetUnavailableException(where, e, true);
+      // Unreachable when the chain says so (refused, timed out: SQLSTATE class 08, an I/O error),
+      // not when the server answered the login with an error (too many clients, starting up).
+      throw new TargetUnavailableException(where, e);
     }
   }
 

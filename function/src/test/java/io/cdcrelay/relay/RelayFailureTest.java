@@ -25,7 +25,11 @@ class RelayFailureTest {
 
   private static BatchResult applyWith(java.util.function.Supplier<String> password)
       throws IOException {
-    TargetUrl url = TargetUrl.parse("postgresql://u@127.0.0.1:" + closedPort() + "/db/public/t");
+    return applyWith(password, closedPort());
+  }
+
+  private static BatchResult applyWith(java.util.function.Supplier<String> password, int port) {
+    TargetUrl url = TargetUrl.parse("postgresql://u@127.0.0.1:" + port + "/db/public/t");
     try (Relay relay =
         new Relay(
             new JdbcTarget(url, password, Clock.systemUTC(), 5),
@@ -43,6 +47,69 @@ class RelayFailureTest {
     assertThat(result.succeeded()).isFalse();
     assertThat(result.failedFrom()).contains(sequenceNumber(7));
     assertThat(result.failure().orElseThrow()).startsWith("cannot connect to jdbc:postgresql://");
+    assertThat(result.targetUnreachable()).as("refused: not reached").isTrue();
+  }
+
+  @Test
+  void aServerThatAnswersTheLoginWithAnErrorWasReached() throws Exception {
+    // The server is there and says why it takes no connection now (too many clients): retried as
+    // before, but a give-up must not say the database could not be reached.
+    try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Thread answering =
+          new Thread(
+              () -> {
+                try {
+                  while (!server.isClosed()) {
+                    try (java.net.Socket client = server.accept()) {
+                      answerLoginWith(client, "53300", "sorry, too many clients already");
+                    }
+                  }
+                } catch (IOException closed) {
+                  // the test is over
+                }
+              },
+              "fake-postgres");
+      answering.setDaemon(true);
+      answering.start();
+
+      BatchResult result = applyWith(() -> null, server.getLocalPort());
+
+      assertThat(result.succeeded()).isFalse();
+      assertThat(result.failure().orElseThrow()).contains("too many clients");
+      assertThat(result.targetUnreachable()).as(result.failure().orElseThrow()).isFalse();
+    }
+  }
+
+  /**
+   * Plays a PostgreSQL server up to the login: no SSL, then a FATAL error with {@code state} for
+   * the startup message.
+   */
+  private static void answerLoginWith(java.net.Socket client, String state, String message)
+      throws IOException {
+    java.io.DataInputStream in = new java.io.DataInputStream(client.getInputStream());
+    java.io.DataOutputStream out = new java.io.DataOutputStream(client.getOutputStream());
+    while (true) {
+      int length = in.readInt();
+      int code = in.readInt();
+      in.readFully(new byte[length - 8]);
+      if (code == 80877103 || code == 80877104) {
+        // SSLRequest, GSSENCRequest: not here.
+        out.writeByte('N');
+        out.flush();
+        continue;
+      }
+      java.io.ByteArrayOutputStream fields = new java.io.ByteArrayOutputStream();
+      for (String field : List.of("SFATAL", "VFATAL", "C" + state, "M" + message)) {
+        fields.write(field.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        fields.write(0);
+      }
+      fields.write(0);
+      out.writeByte('E');
+      out.writeInt(4 + fields.size());
+      out.write(fields.toByteArray());
+      out.flush();
+      return;
+    }
   }
 
   @Test

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cdcrelay.failed.FailedBatchQueue;
+import io.cdcrelay.provision.MappingStatus;
 import io.cdcrelay.sink.DeadLetterStore;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.Target;
+import io.cdcrelay.tools.Repository;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -61,6 +64,60 @@ class StatusCommandTest {
         .contains("30s ago", "1m 0s")
         .endsWith("10        7         2        1        0     3         4");
     assertThat(lines.get(0).indexOf("RECEIVED")).isEqualTo(lines.get(1).indexOf("10 "));
+  }
+
+  @Test
+  void theReadmeShowsWhatStatusPrintsInFull() throws Exception {
+    Instant now = Instant.parse("2026-12-01T12:00:00Z");
+    String stream = "arn:aws:kinesis:eu-central-1:123456789012:stream/cdc";
+    Target.Status row =
+        new Target.Status(
+            stream,
+            "shardId-000000000000",
+            new TableName("doc", "orders"),
+            "49656709367126341276484543186423045812698406329470000010",
+            Instant.parse("2026-12-01T11:58:29.514365Z"),
+            now.minusSeconds(30),
+            17,
+            7,
+            2,
+            1,
+            3,
+            3,
+            4);
+    String database =
+        StatusCommand.table(List.of(row), now)
+            + StatusCommand.deadLetters(
+                List.of(
+                    new DeadLetterStore.Count(Optional.empty(), "decode", 2),
+                    new DeadLetterStore.Count(
+                        Optional.of(new TableName("doc", "orders")), "write", 3)),
+                "doc");
+    String queue = "https://sqs.eu-central-1.amazonaws.com/123456789012/cdc-relay-failed";
+    String withFunction =
+        "$ relay status crate://crate@db:4200/doc --function cdc-relay --queue-url "
+            + queue
+            + "\n"
+            + database
+            + StatusCommand.mappings(
+                "cdc-relay",
+                List.of(
+                    new MappingStatus(
+                        "6d3e9f1a-52c4-4b8e-9a3f-0c1d2e3f4a5b",
+                        stream,
+                        "Enabled",
+                        "OK",
+                        "User action",
+                        "arn:aws:sqs:eu-central-1:123456789012:cdc-relay-failed")))
+            + StatusCommand.queue(queue, new FailedBatchQueue.Depth(2, 1));
+    String readme = Files.readString(Repository.root().resolve("README.md"));
+
+    assertThat(readme.contains("```\n" + database + "```\n"))
+        .as("README.md shows relay status TARGET as a code block of exactly:%n%s", database)
+        .isTrue();
+    assertThat(readme.contains("```\n" + withFunction + "```\n"))
+        .as("README.md shows relay status --function --queue-url as exactly:%n%s", withFunction)
+        .isTrue();
   }
 
   @Test

@@ -179,8 +179,8 @@ public final class StreamRelay {
     onChecked.run();
     if (resumed) {
       LOG.info(
-          "stream {}: read before (first start: {}); a shard without a checkpoint is read from its"
-              + " beginning",
+          "stream {}: relayed into this state schema before (first run started at {}); a shard"
+              + " without a checkpoint is read from its beginning, whatever start says",
           stream.name(),
           begun.get());
     }

@@ -275,7 +275,9 @@ abstract class LocalRelayContract {
 
     assertThat(restart.exitCode()).as(restart.output()).isZero();
     assertThat(restart.output())
-        .contains("read before (first start: latest)")
+        .contains(
+            "relayed into this state schema before (first run started at latest); a shard"
+                + " without a checkpoint is read from its beginning, whatever start says")
         .contains("reading from TRIM_HORIZON");
     assertThat(live()).isEqualTo(whileStopped.expected());
   }
@@ -305,7 +307,8 @@ abstract class LocalRelayContract {
 
     assertThat(again.exitCode()).as(again.output()).isZero();
     assertThat(again.output())
-        .contains("read before (first start: seqno-at " + seqno + ")")
+        .contains(
+            "relayed into this state schema before (first run started at seqno-at " + seqno + ")")
         .contains("reading from TRIM_HORIZON")
         .doesNotContain("reading from AT_TIMESTAMP");
     assertThat(live()).isEqualTo(items.expected());

@@ -62,18 +62,22 @@ public final class DynamoDbTableSource implements TableSource {
   private final String table;
   // Where the table is read, for messages: " at http://localhost:4567", " in eu-central-1".
   private final String where;
+  // The region asked, for a table not found at a custom endpoint (emulators keep one per region).
+  private final String region;
 
   /** Scan pages read by {@link ScanBodyReader} rather than by the SDK. */
   private final AtomicLong pagesReadFromBody = new AtomicLong();
 
   public DynamoDbTableSource(DynamoDbClient client, String tableReference) {
-    this(client, tableReference, "");
+    this(client, tableReference, "", null);
   }
 
-  private DynamoDbTableSource(DynamoDbClient client, String tableReference, String where) {
+  private DynamoDbTableSource(
+      DynamoDbClient client, String tableReference, String where, String region) {
     this.client = client;
     this.table = tableReference;
     this.where = where;
+    this.region = region;
   }
 
   /** A source for the URL's table. */
@@ -92,7 +96,11 @@ public final class DynamoDbTableSource implements TableSource {
                     c.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .addExecutionInterceptor(new ScanBodyReader()));
     url.endpoint().ifPresent(builder::endpointOverride);
-    return new DynamoDbTableSource(builder.build(), url.tableReference(), " " + url.where());
+    return new DynamoDbTableSource(
+        builder.build(),
+        url.tableReference(),
+        " " + url.where(),
+        url.endpoint().isPresent() ? url.region() : null);
   }
 
   private static AwsCredentialsProvider credentials(DynamoDbTableUrl url) {
@@ -114,7 +122,9 @@ public final class DynamoDbTableSource implements TableSource {
               + table
               + " does not exist"
               + where
-              + " (check its name and region)",
+              + (region == null ? "" : " in region " + region)
+              + " (check its name and region; without region= in the URL it is AWS_REGION,"
+              + " AWS_DEFAULT_REGION or the profile's, else us-east-1)",
           false,
           e);
     } catch (SdkClientException e) {

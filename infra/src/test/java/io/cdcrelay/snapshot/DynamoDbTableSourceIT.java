@@ -45,7 +45,8 @@ class DynamoDbTableSourceIT {
           .hasMessage(
               "the DynamoDB table no_such_table does not exist at http://127.0.0.1:"
                   + dynamo.port()
-                  + " (check its name and region)")
+                  + " in region us-east-1 (check its name and region; without region= in the"
+                  + " URL it is AWS_REGION, AWS_DEFAULT_REGION or the profile's, else us-east-1)")
           .matches(e -> !((SourceReadException) e).retryable(), "not retried");
     }
   }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -202,6 +203,14 @@ public final class JdbcTarget implements Target {
   /** The same, read only: creates no state table, and finds none where there is none. */
   public Map<TableName, DeleteMode> boundTablesIfAny() {
     return leased(() -> state.boundTablesIfAny());
+  }
+
+  /**
+   * The DynamoDB table bound to {@code table} in the state schema, read only: none if it is not
+   * bound yet (a table a relay never wrote, or one written before tables were bound).
+   */
+  public Optional<String> boundSourceIfAny(TableName table) {
+    return leased(() -> state.boundSourceIfAny(table));
   }
 
   @Override

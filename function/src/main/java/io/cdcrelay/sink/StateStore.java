@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The relay's own state per target table: its binding, delete mode and purge horizon. */
 final class StateStore {
@@ -56,6 +57,28 @@ final class StateStore {
       }
     } catch (SQLException e) {
       throw session.failure("binding " + table + " in " + session.state().tables(), e);
+    }
+  }
+
+  /**
+   * The DynamoDB table bound to the target table, read only: none when the state schema has no
+   * entry for it (or no table of entries, which is then not created), or the entry names none.
+   */
+  Optional<String> boundSourceIfAny(TableName table) {
+    session.connect();
+    try {
+      if (!session.tableExists(session.state().tables())) {
+        return Optional.empty();
+      }
+      try (PreparedStatement select =
+          session.connection().prepareStatement(session.state().binding())) {
+        select.setString(1, table.toString());
+        try (ResultSet rs = select.executeQuery()) {
+          return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+        }
+      }
+    } catch (SQLException e) {
+      throw session.failure("reading the entry of " + table + " in " + session.state().tables(), e);
     }
   }
 

@@ -100,14 +100,23 @@ final class HandoverRun {
     return this;
   }
 
-  /** Waits at most {@link #loaderStopWait} for the stopped loader; whether it ended. */
+  /**
+   * Waits at most {@link #loaderStopWait} for the stopped loader; whether it ended (if not, says
+   * so).
+   */
   private boolean awaitStopped(Thread loader) {
     try {
       loader.join(Math.max(1, loaderStopWait.toMillis()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return !loader.isAlive();
+    if (loader.isAlive()) {
+      LOG.warn(
+          "the snapshot load did not stop within {} s of the relay's failure",
+          loaderStopWait.toSeconds());
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -264,10 +273,6 @@ final class HandoverRun {
         stop.stop();
         if (awaitStopped(loader)) {
           reportStoppedByTheRelay(result.get());
-        } else {
-          LOG.warn(
-              "the snapshot load did not stop within {} s of the relay's failure",
-              loaderStopWait.toSeconds());
         }
         if (failure.get() != null) {
           e.addSuppressed(failure.get());
@@ -277,10 +282,14 @@ final class HandoverRun {
       // A relay that failed (a missing stream, a DynamoDB Streams error) stops the load rather
       // than leaving it to Scan for hours beside no stream; the load keeps its cursors for the
       // same command to resume.
-      if (code != 0) {
+      if (code == 0) {
+        loader.join();
+      } else {
         stop.stop();
+        if (!awaitStopped(loader)) {
+          return code;
+        }
       }
-      loader.join();
       if (failure.get() != null) {
         throw failure.get();
       }

@@ -69,8 +69,8 @@ final class LoadCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(LoadCommand.class);
 
   static final String FOOTER =
-      "%nSource URL options: batch-size (100), create (false), create-shards (1), region"
-          + " (else AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1), start (earliest|latest|seqno-at|seqno-after), seqno, idle-sleep (0.5),"
+      "%nStream source URL options: batch-size (100), create (false) and create-shards (1)"
+          + " (Kinesis only), region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1), start (earliest|latest|seqno-at|seqno-after), seqno, idle-sleep (0.5),"
           + " buffer-time (0.5), once (false), batches-in-flight (2).%nCheckpoints: \"<state schema>\".\"cdc_relay_shards\""
           + " in the target database.%nA dynamodb://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE"
           + " source loads the table's existing items (options: region, batch-size (100),"

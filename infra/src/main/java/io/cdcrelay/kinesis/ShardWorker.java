@@ -175,6 +175,8 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
     OutageLimit.Step readSteps =
         settings.outages().step("shard " + shardId + ": reading the stream");
     String iterator = null;
+    // Taken from GetShardIterator and not yet read with: its expiry is no reason to renew at once.
+    boolean iteratorUnread = false;
     int emptyInARow = 0;
     while (!stop.isStopped()) {
       pipeline.check();
@@ -184,6 +186,7 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
           ShardPosition position = lastRead == null ? start : ShardPosition.after(lastRead);
           Instant asked = Instant.now();
           iterator = iterator(position);
+          iteratorUnread = true;
           if (position.equals(ShardPosition.LATEST)) {
             // LATEST is where the shard was when this iterator was taken. Renewed before a record
             // was read (it expired unused: a long idle-sleep, the stream unreachable), it must go
@@ -197,6 +200,7 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
         ShardReader.Read read = settings.stream().read(shardId, iterator, limit);
         reads.succeeded();
         readSteps.succeeded();
+        iteratorUnread = false;
         long now = System.nanoTime();
         buffer.add(skipEarly(read.records()), now);
         if (!read.records().isEmpty()) {
@@ -249,6 +253,13 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
           case ITERATOR_EXPIRED -> {
             LOG.info("shard {}: iterator expired, renewing it after {}", shardId, lastRead);
             iterator = null;
+            // A new iterator expired at its first read (a stream answering nothing else, a clock
+            // far off): a failing read like any other, paused and counted toward give-up, not
+            // renewed again and again in a busy loop.
+            if (iteratorUnread
+                && !readSteps.failed("a new iterator expired at once: " + e.getMessage(), false)) {
+              reads.pause(Level.WARN, "shard " + shardId + ": a new iterator expired at once");
+            }
           }
           case TRIMMED -> {
             // The records after the checkpoint left the stream before they were read: what is

@@ -131,11 +131,33 @@ public final class StreamRelay {
    * @throws GaveUpException when the target or the stream failed for longer than the outage limit
    */
   public void run() throws InterruptedException {
-    relay();
-    Optional<OutageLimit.GaveUp> gaveUp = outages.gaveUp();
-    if (gaveUp.isPresent()) {
-      throw new GaveUpException(gaveUp.get());
+    RuntimeException failure = null;
+    try {
+      relay();
+    } catch (RuntimeException e) {
+      failure = e;
     }
+    Optional<RuntimeException> ending = ending(failure, outages.gaveUp());
+    if (ending.isPresent()) {
+      throw ending.get();
+    }
+  }
+
+  /**
+   * What a run ends with: a step that gave up comes first, as it stopped the relay (a worker
+   * failing on its way out, its reads cut short, comes second and is kept as suppressed); else the
+   * failure, if any.
+   */
+  static Optional<RuntimeException> ending(
+      RuntimeException failure, Optional<OutageLimit.GaveUp> gaveUp) {
+    if (gaveUp.isEmpty()) {
+      return Optional.ofNullable(failure);
+    }
+    GaveUpException up = new GaveUpException(gaveUp.get());
+    if (failure != null) {
+      up.addSuppressed(failure);
+    }
+    return Optional.of(up);
   }
 
   private void relay() throws InterruptedException {
@@ -143,7 +165,8 @@ public final class StreamRelay {
     List<Shard> listing = stream.shards();
     Set<String> presentAtStart = new HashSet<>();
     listing.forEach(s -> presentAtStart.add(s.shardId()));
-    LOG.info("stream {}: {} shards", stream.name(), listing.size());
+    LOG.info(
+        "stream {}: {} shard{}", stream.name(), listing.size(), listing.size() == 1 ? "" : "s");
     if (!untilDone("the lease of " + stream.name() + " not taken", lease::acquire)) {
       return;
     }

@@ -50,7 +50,8 @@ public final class OutageLimit {
           + step
           + ": "
           + lastError
-          + ".";
+          // pgjdbc's messages end in a full stop of their own.
+          + (lastError != null && lastError.endsWith(".") ? "" : ".");
     }
 
     /**

@@ -213,7 +213,12 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
           }
           if (end) {
             progress.segmentDone();
-            LOG.info("segment {} of {} done: {} items", segment, load.totalSegments(), items);
+            LOG.info(
+                "segment {} of {} done: {} item{}",
+                segment,
+                load.totalSegments(),
+                items,
+                items == 1 ? "" : "s");
             return new Outcome(segment, Status.DONE, items, Optional.empty(), Optional.empty());
           }
         }

@@ -168,13 +168,14 @@ public final class SnapshotLoad {
       // the first start: it names the load.
       ChangeVersion version = ChangeVersion.ofRead(runStart, settings.clockSkew());
       LOG.info(
-          "loading {} (~{} items, {} bytes) into {} in {} segments, rows dated {} ({} before this"
+          "loading {} (~{} items, {} bytes) into {} in {} segment{}, rows dated {} ({} before this"
               + " run began)",
           table.name(),
           table.itemCount(),
           table.sizeBytes(),
           target,
           segments,
+          segments == 1 ? "" : "s",
           version.createdAt(),
           settings.clockSkew());
       return scan(

@@ -90,14 +90,7 @@ public final class TargetTable {
               + binding.deletes().label());
     }
     if (binding.sourceTable() != null && !binding.sourceTable().equals(table.name())) {
-      throw new BadTargetException(
-          "the target table "
-              + name
-              + " is bound to DynamoDB table \""
-              + binding.sourceTable()
-              + "\", not \""
-              + table.name()
-              + "\"; route it with CRATEDB_TABLE_MAP or a schema-only target URL");
+      throw new BadTargetException(boundElsewhere(name, binding.sourceTable(), table.name()));
     }
     KeySchema keys =
         target.prepare(
@@ -118,6 +111,20 @@ public final class TargetTable {
               + table.keys());
     }
     return new Prepared(name, binding);
+  }
+
+  /**
+   * Why a target table bound to DynamoDB table {@code bound} takes no items of {@code source}: the
+   * relay would set each aside as a dead letter ({@code route}).
+   */
+  public static String boundElsewhere(TableName name, String bound, String source) {
+    return "the target table "
+        + name
+        + " is bound to DynamoDB table \""
+        + bound
+        + "\", not \""
+        + source
+        + "\"; route it with CRATEDB_TABLE_MAP or a schema-only target URL";
   }
 
   private static void createWithClauses(

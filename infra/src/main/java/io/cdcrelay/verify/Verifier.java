@@ -102,8 +102,10 @@ public final class Verifier {
   public VerifyReport run() throws InterruptedException {
     TableDescription table = describe();
     TableName target;
+    Optional<String> bound;
     try (JdbcTarget writer = config.openTarget(password, clock)) {
       target = TargetTable.route(config.settings(), writer, table.name());
+      bound = writer.boundSourceIfAny(target);
     }
     KeySchema keySchema = table.keySchema();
     try (TargetRows rows =
@@ -112,6 +114,10 @@ public final class Verifier {
       Optional<String> problem = rows.layoutProblem(target, table.name(), table.keys());
       if (problem.isPresent()) {
         throw new VerifyRefused(problem.get());
+      }
+      // Its rows are another table's items, and a repair would be set aside (route), not written.
+      if (bound.isPresent() && !bound.get().equals(table.name())) {
+        throw new VerifyRefused(TargetTable.boundElsewhere(target, bound.get(), table.name()));
       }
       TargetIndex index = new TargetIndex();
       // Each fetch holds as many rows as a load's write holds items.

@@ -271,6 +271,37 @@ class HandoverRunTest {
 
   @Test
   @Timeout(30)
+  void aRelayThatFailsWaitsForALoadThatDoesNotStopNoLongerThanTheBoundAndReturnsItsCode()
+      throws InterruptedException {
+    CountDownLatch release = new CountDownLatch(1);
+    HandoverRun bounded = handover.loaderStopWait(Duration.ofMillis(200));
+    long started = System.nanoTime();
+    try {
+      int code =
+          bounded.run(
+              err,
+              STREAM,
+              DAY,
+              () ->
+                  loading(
+                      () -> {
+                        // Deaf to the stop.
+                        release.await();
+                        return new SnapshotLoad.Result(SnapshotLoad.Status.STOPPED, 0, "stopped");
+                      }),
+              checked -> {
+                checked.run();
+                return 1;
+              });
+      assertThat(code).isEqualTo(1);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  @Timeout(30)
   void aRelayRefusedBeforeItsChecksPassedLeavesTheLoadUnstarted() throws InterruptedException {
     // Another relay's lease, or checkpoints written for another destination: the load must not
     // have created and bound the target table, nor recorded cursors, for a run that cannot go on.

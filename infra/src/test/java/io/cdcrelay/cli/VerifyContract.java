@@ -432,6 +432,38 @@ abstract class VerifyContract extends DynamoDbTableTest {
   }
 
   @Test
+  void aTargetTableBoundToAnotherDynamoDbTableIsRefusedBeforeTheScanAlsoWithRepair()
+      throws Exception {
+    // Keyed alike, so only the binding tells: its rows are the first table's items, and a repair
+    // of the second's would be set aside as dead letters (route), not written.
+    dynamo.createTable(source, "id:S", null);
+    dynamo.put(source, TestItems.mixed("id", "b", 5));
+    assertThat(run("load", dynamo.url(source, ""), target()).exitCode()).isZero();
+    String twin = source + "-twin";
+    dynamo.createTable(twin, "id:S", null);
+    dynamo.put(twin, TestItems.mixed("id", "t", 3));
+
+    for (String[] options : new String[][] {{}, {"--repair"}}) {
+      Checked wrong = verifyCountingScans(twin, target(), options);
+
+      assertThat(wrong.run().exitCode()).as(wrong.run().output()).isEqualTo(2);
+      assertThat(wrong.run().output())
+          .contains(
+              "Not verified: the target table "
+                  + table
+                  + " is bound to DynamoDB table \""
+                  + source
+                  + "\", not \""
+                  + twin
+                  + "\"; route it with CRATEDB_TABLE_MAP or a schema-only target URL.");
+      assertThat(wrong.scans()).as("Scan requests").isZero();
+    }
+    Run same = run("verify", dynamo.url(source, ""), target());
+    assertThat(same.exitCode()).as(same.output()).isZero();
+    assertThat(same.output()).contains(": 5 items, 5 rows: EQUAL");
+  }
+
+  @Test
   void aTargetTableKeyedByAnotherTypeIsRefusedBeforeTheScan() throws Exception {
     // A number key where the loaded table holds text keys (PostgreSQL: a row's JSON types); on
     // CrateDB a key column of text holds N keys too (their canonical text), so it is keyed by an
@@ -552,10 +584,14 @@ abstract class VerifyContract extends DynamoDbTableTest {
     return verifyCountingScans(source, target);
   }
 
-  private Checked verifyCountingScans(String of, String target) throws Exception {
+  private Checked verifyCountingScans(String of, String target, String... options)
+      throws Exception {
     try (io.cdcrelay.snapshot.FaultyDynamoDb proxy =
         new io.cdcrelay.snapshot.FaultyDynamoDb(dynamo.port())) {
-      Run run = run("verify", dynamo.url(proxy.port(), of, ""), target);
+      List<String> args =
+          new ArrayList<>(List.of("verify", dynamo.url(proxy.port(), of, ""), target));
+      args.addAll(List.of(options));
+      Run run = run(args.toArray(String[]::new));
       return new Checked(run, proxy.scans());
     }
   }

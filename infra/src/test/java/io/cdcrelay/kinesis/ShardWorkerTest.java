@@ -16,14 +16,13 @@ import io.cdcrelay.relay.Relay;
 import io.cdcrelay.relay.RelaySettings;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.testing.InMemoryTarget;
+import io.cdcrelay.testing.MovingClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -312,6 +311,29 @@ class ShardWorkerTest {
 
   @Test
   @Timeout(20)
+  void aStreamWhoseNewIteratorsExpireAtOnceGivesUpInsteadOfRenewingThemForEver() {
+    // Every read answers an expired iterator, also the first read with a new one: renewed at once
+    // each time, it used to spin without pause and never count toward --give-up-after.
+    for (int i = 0; i < 4; i++) {
+      shard.readFailures.add(expired());
+    }
+    StopSignal stop = new StopSignal();
+    OutageLimit outages = limitOf150sAMinuteALook(stop);
+
+    ShardWorker.Done done = run(null, stop, outages);
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.STOPPED);
+    assertThat(shard.readFailures).isEmpty();
+    assertThat(liveIds()).isEmpty();
+    assertThat(outages.gaveUp().orElseThrow().message())
+        .isEqualTo(
+            "Gave up after 180 s of failures (--give-up-after 150 s): shard "
+                + SHARD
+                + ": reading the stream: a new iterator expired at once: expired.");
+  }
+
+  @Test
+  @Timeout(20)
   void aReadThatWorksInBetweenStartsTheOutageCountAgain() {
     // Three failures (0 to 2 minutes), a read that works, three failures more: never 150 s in a
     // row, so every record lands; counted from the first failure, it would have given up.
@@ -339,6 +361,10 @@ class ShardWorkerTest {
         .isGreaterThanOrEqualTo(9);
   }
 
+  private static ShardReadException expired() {
+    return new ShardReadException(ShardReadException.Kind.ITERATOR_EXPIRED, "expired", null);
+  }
+
   private static ShardReadException refused() {
     return new ShardReadException(ShardReadException.Kind.RETRYABLE, "connection refused", null);
   }
@@ -349,34 +375,7 @@ class ShardWorkerTest {
    */
   private static OutageLimit limitOf150sAMinuteALook(StopSignal stop) {
     return new OutageLimit(
-        Optional.of(Duration.ofSeconds(150)), new TickingClock(Duration.ofMinutes(1)), stop);
-  }
-
-  /** A clock a step later at each look. */
-  private static final class TickingClock extends Clock {
-    private final Duration step;
-    private Instant now = Instant.parse("2026-12-04T12:00:00Z");
-
-    TickingClock(Duration step) {
-      this.step = step;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public synchronized Instant instant() {
-      Instant current = now;
-      now = now.plus(step);
-      return current;
-    }
+        Optional.of(Duration.ofSeconds(150)), MovingClock.ticking(Duration.ofMinutes(1)), stop);
   }
 
   @Test

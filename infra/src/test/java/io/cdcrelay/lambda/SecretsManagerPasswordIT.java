@@ -2,11 +2,11 @@ package io.cdcrelay.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcrelay.testing.MovingClock;
 import io.cdcrelay.tools.MotoServer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,26 +34,6 @@ class SecretsManagerPasswordIT {
     }
   }
 
-  /** A clock the test moves forward. */
-  private static final class MovableClock extends Clock {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
-
   @Test
   void readsThePasswordFieldOfADatabaseSecretAndPicksUpARotation() {
     String arn =
@@ -63,12 +43,12 @@ class SecretsManagerPasswordIT {
                     r.name("cratedb-json")
                         .secretString("{\"username\":\"admin\",\"password\":\"p1\"}"))
             .arn();
-    MovableClock clock = new MovableClock();
+    MovingClock clock = new MovingClock(Instant.parse("2026-01-01T00:00:00Z"));
     SecretsManagerPassword password = new SecretsManagerPassword(arn, clock, client);
     assertThat(password.get()).isEqualTo("p1");
     client.putSecretValue(r -> r.secretId(arn).secretString("{\"password\":\"p2\"}"));
     assertThat(password.get()).as("cached for five minutes").isEqualTo("p1");
-    clock.now = clock.now.plus(Duration.ofMinutes(6));
+    clock.advance(Duration.ofMinutes(6));
     assertThat(password.get()).isEqualTo("p2");
     assertThat(password.toString()).doesNotContain("p1").doesNotContain("p2");
   }

@@ -68,6 +68,18 @@ class OutageLimitTest {
   }
 
   @Test
+  void aLastErrorEndingInAFullStopEndsTheSentenceOnce() {
+    OutageLimit.GaveUp why =
+        new OutageLimit.GaveUp(
+            Duration.ofSeconds(3),
+            Duration.ofSeconds(2),
+            "connecting at start",
+            "Connection to 127.0.0.1:5432 refused. Check that the hostname and port are correct.",
+            true);
+    assertThat(why.message()).endsWith("port are correct.").doesNotContain("..");
+  }
+
+  @Test
   void aStepThatKeptFailingOnAnythingButReachingTheDatabaseIsToldAsItIs() {
     OutageLimit outages = limit(Duration.ofMinutes(5));
     OutageLimit.Step step = outages.step("a batch of 3 records of shard shard-1 not applied");

@@ -3,14 +3,13 @@ package io.cdcrelay.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.relay.BatchResult;
+import io.cdcrelay.testing.MovingClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -21,7 +20,7 @@ class RelayProgressTest {
 
   private static final String CLEAR = "\r\033[K";
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2024-07-12T00:00:00Z"));
+  private final MovingClock clock = new MovingClock(Instant.parse("2024-07-12T00:00:00Z"));
   private final ByteArrayOutputStream screen = new ByteArrayOutputStream();
   private final PrintStream terminal = new PrintStream(screen, true, StandardCharsets.UTF_8);
   private final List<String> log = new CopyOnWriteArrayList<>();
@@ -148,33 +147,5 @@ class RelayProgressTest {
         Optional.empty(),
         java.util.List.of(),
         false);
-  }
-
-  /** A clock the test moves. */
-  private static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration duration) {
-      now = now.plus(duration);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }

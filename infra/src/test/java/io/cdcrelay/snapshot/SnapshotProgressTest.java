@@ -2,42 +2,23 @@ package io.cdcrelay.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import io.cdcrelay.testing.MovingClock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SnapshotProgressTest {
 
-  private static final class Ticking extends Clock {
-    Instant now = Instant.parse("2026-12-01T12:00:00Z");
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   @Test
   void theLineShowsItemsRateShareOfTheEstimateTimeLeftAndSegments() {
-    Ticking clock = new Ticking();
+    MovingClock clock = new MovingClock(Instant.parse("2026-12-01T12:00:00Z"));
     List<String> log = new ArrayList<>();
     SnapshotProgress progress = new SnapshotProgress(2000, 20000, 8, 1, null, log::add, clock);
     progress.pageApplied(6000, 0);
     progress.segmentDone();
-    clock.now = clock.now.plusSeconds(3);
+    clock.advance(Duration.ofSeconds(3));
     assertThat(progress.line())
         .isEqualTo("8000 items (40.0% of ~20000), 2000 items/s, ~6 s left, 2 of 8 segments done");
     progress.report();
@@ -48,19 +29,19 @@ class SnapshotProgressTest {
 
   @Test
   void theRunSummaryCountsOnlyThisRunsItems() {
-    Ticking clock = new Ticking();
+    MovingClock clock = new MovingClock(Instant.parse("2026-12-01T12:00:00Z"));
     SnapshotProgress progress = new SnapshotProgress(500, 0, 1, 0, null, s -> {}, clock);
     progress.pageApplied(300, 0);
-    clock.now = clock.now.plusMillis(1500);
+    clock.advance(Duration.ofMillis(1500));
     assertThat(progress.runSummary()).isEqualTo("300 items in this run in 1.5 s (200 items/s)");
   }
 
   @Test
   void anEstimateBelowTheCountIsNotAPromise() {
-    Ticking clock = new Ticking();
+    MovingClock clock = new MovingClock(Instant.parse("2026-12-01T12:00:00Z"));
     SnapshotProgress progress = new SnapshotProgress(0, 100, 1, 0, null, s -> {}, clock);
     progress.pageApplied(150, 2);
-    clock.now = clock.now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     assertThat(progress.line())
         .isEqualTo(
             "150 items (100.0% of ~100), 150 items/s, 0 of 1 segments done, 2 dead-lettered");
@@ -68,11 +49,11 @@ class SnapshotProgressTest {
 
   @Test
   void anExportCountsDataFilesNotSegments() {
-    Ticking clock = new Ticking();
+    MovingClock clock = new MovingClock(Instant.parse("2026-12-01T12:00:00Z"));
     SnapshotProgress progress =
         new SnapshotProgress(0, 0, 3, 1, null, s -> {}, clock).counting("data files");
     progress.pageApplied(10, 0);
-    clock.now = clock.now.plusSeconds(1);
+    clock.advance(Duration.ofSeconds(1));
     assertThat(progress.line()).isEqualTo("10 items, 10 items/s, 1 of 3 data files done");
   }
 }

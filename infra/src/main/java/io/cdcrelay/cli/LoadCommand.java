@@ -6,7 +6,6 @@ import io.cdcrelay.file.FileSource;
 import io.cdcrelay.kinesis.KinesisClients;
 import io.cdcrelay.kinesis.KinesisStream;
 import io.cdcrelay.kinesis.ShardReadException;
-import io.cdcrelay.kinesis.ShardReader;
 import io.cdcrelay.kinesis.StreamRelay;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.local.BatchApplier;
@@ -570,32 +569,38 @@ final class LoadCommand implements Callable<Integer> {
               source.type() == SourceType.KINESIS_DATA_STREAM
                   ? KinesisClients.from(source)
                   : null) {
-        ShardReader reader =
-            source.type() == SourceType.DYNAMODB_STREAM
-                ? new DynamoDbStreamReader(aws.dynamoDb(), aws.dynamoDbStreams(), source.stream())
-                : new KinesisStream(kinesisClient, source.stream());
-        try (JdbcCheckpoints checkpoints =
-            new JdbcCheckpoints(
-                config.target(),
-                run.password(),
-                stateSchema,
-                legacySchemas,
-                reader::arn,
-                source.stream(),
-                clock,
-                config.socketTimeoutSeconds())) {
-          new StreamRelay(
-                  source,
-                  reader,
-                  run.relays(),
-                  checkpoints,
-                  config.settings().routes().destination(),
-                  run.progress(),
-                  run.stop(),
-                  OutageLimit.of(run.giveUpAfter(), run.stop()))
-              .whenChecked(checked)
-              .run();
-        }
+        // A DynamoDB stream reader takes the table's stream of the moment: after a replaced one,
+        // its successor.
+        StreamRelay.relayEach(
+            () ->
+                source.type() == SourceType.DYNAMODB_STREAM
+                    ? new DynamoDbStreamReader(
+                        aws.dynamoDb(), aws.dynamoDbStreams(), source.stream())
+                    : new KinesisStream(kinesisClient, source.stream()),
+            reader -> {
+              try (JdbcCheckpoints checkpoints =
+                  new JdbcCheckpoints(
+                      config.target(),
+                      run.password(),
+                      stateSchema,
+                      legacySchemas,
+                      reader::arn,
+                      source.stream(),
+                      clock,
+                      config.socketTimeoutSeconds())) {
+                new StreamRelay(
+                        source,
+                        reader,
+                        run.relays(),
+                        checkpoints,
+                        config.settings().routes().destination(),
+                        run.progress(),
+                        run.stop(),
+                        OutageLimit.of(run.giveUpAfter(), run.stop()))
+                    .whenChecked(checked)
+                    .run();
+              }
+            });
         return 0;
       } catch (StreamRelay.GaveUpException e) {
         err.println(e.getMessage());

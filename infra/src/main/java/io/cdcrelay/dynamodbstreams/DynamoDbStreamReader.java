@@ -9,8 +9,11 @@ import io.cdcrelay.kinesis.ShardReadException;
 import io.cdcrelay.kinesis.ShardReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.DescribeStreamResponse;
@@ -39,6 +42,8 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  *     Streams</a>
  */
 public final class DynamoDbStreamReader implements ShardReader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DynamoDbStreamReader.class);
 
   /** The most records one GetRecords returns. */
   public static final int READ_LIMIT = 1_000;
@@ -100,6 +105,32 @@ public final class DynamoDbStreamReader implements ShardReader {
       streamArn = requireUsableStream(describeTable());
     }
     return streamArn;
+  }
+
+  @Override
+  public Optional<String> lineage() {
+    String arn = arn();
+    int at = arn.lastIndexOf("/stream/");
+    return at < 0 ? Optional.empty() : Optional.of(arn.substring(0, at + "/stream/".length()));
+  }
+
+  @Override
+  public Optional<String> successor() {
+    String arn = arn();
+    try {
+      TableDescription described = describeTable();
+      StreamSpecification stream = described.streamSpecification();
+      String latest = described.latestStreamArn();
+      if (stream != null
+          && Boolean.TRUE.equals(stream.streamEnabled())
+          && latest != null
+          && !latest.equals(arn)) {
+        return Optional.of(latest);
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("asking whether the stream of {} was replaced: {}", table, e.getMessage());
+    }
+    return Optional.empty();
   }
 
   private TableDescription describeTable() {

@@ -3,6 +3,7 @@ package io.cdcrelay.kinesis;
 import io.cdcrelay.change.Decoded;
 import io.cdcrelay.change.SourceRecord;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -38,6 +39,23 @@ public interface ShardReader {
 
   /** Whether the stream has {@code AT_TIMESTAMP} iterators. */
   boolean readsFromTimestamp();
+
+  /**
+   * The start every ARN of this stream's line shares, if streams of it can replace one another:
+   * DynamoDB Streams, {@code arn:aws:dynamodb:REGION:ACCOUNT:table/NAME/stream/}, as a table's
+   * stream disabled and enabled again, or its table created again, is a new stream. Kinesis: none.
+   */
+  default Optional<String> lineage() {
+    return Optional.empty();
+  }
+
+  /**
+   * The ARN of the stream that has replaced this one, if one has: asked now, of the source, so a
+   * failure to ask is an empty answer. Kinesis: none ever.
+   */
+  default Optional<String> successor() {
+    return Optional.empty();
+  }
 
   /** Decodes one record of this stream's format; never throws. */
   Decoded decode(SourceRecord record);

@@ -125,8 +125,11 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
         return new Done(shardId, consume(pipeline), null);
       } catch (RuntimeException | Error e) {
         // A failed shard ends the relay: the batch being applied gives up its retries now, instead
-        // of keeping this worker (and so the relay's exit) waiting for the database.
-        settings.stop().stop();
+        // of keeping this worker (and so the relay's exit) waiting for the database. Unless the
+        // stream was replaced and cannot be read on: the relay goes on with its successor.
+        if (!(e instanceof ShardReadException && replaced())) {
+          settings.stop().stop();
+        }
         throw e;
       } finally {
         pipeline.close();
@@ -292,6 +295,11 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
     }
     pipeline.drain();
     return Outcome.STOPPED;
+  }
+
+  /** Whether the stream was replaced by another (a DynamoDB table's stream enabled anew). */
+  private boolean replaced() {
+    return settings.stream().lineage().isPresent() && settings.stream().successor().isPresent();
   }
 
   /** An iterator at {@code position}, from the trim horizon where timestamps are not known. */

@@ -94,6 +94,56 @@ public final class StreamRelay {
     }
   }
 
+  /**
+   * The stream was replaced by a new one (a DynamoDB table's stream disabled and enabled again, or
+   * its table created again), and this relay has read the old one as far as it goes: the caller
+   * goes on with the new one, whose relay finds this one's checkpoints and reads it from its oldest
+   * record.
+   */
+  public static final class StreamReplacedException extends RuntimeException {
+    private final String successor;
+
+    StreamReplacedException(String table, String replaced, String successor) {
+      super(
+          "the stream of "
+              + table
+              + " was replaced by a new one (disabled and enabled again, or the table created"
+              + " again): "
+              + replaced
+              + " is read as far as it goes; going on with "
+              + successor);
+      this.successor = successor;
+    }
+
+    public String successor() {
+      return successor;
+    }
+  }
+
+  /** Relays one stream. */
+  @FunctionalInterface
+  public interface OneStream {
+    void relay(ShardReader stream) throws InterruptedException;
+  }
+
+  /**
+   * Relays the stream {@code readers} gives, and each that replaces it in turn: a reader is asked
+   * for again (a DynamoDB stream reader takes its table's stream of the moment) whenever {@code
+   * relay} ends with {@link StreamReplacedException}.
+   */
+  public static void relayEach(
+      java.util.function.Supplier<? extends ShardReader> readers, OneStream relay)
+      throws InterruptedException {
+    while (true) {
+      try {
+        relay.relay(readers.get());
+        return;
+      } catch (StreamReplacedException e) {
+        LOG.warn("{}", e.getMessage());
+      }
+    }
+  }
+
   /** The id under which the stream's checkpoints name the target they were written for. */
   public static final String TARGET = "(target)";
 
@@ -141,6 +191,17 @@ public final class StreamRelay {
     if (ending.isPresent()) {
       throw ending.get();
     }
+    if (successor.isPresent() && !stop.isStopped()) {
+      throw new StreamReplacedException(stream.name(), streamArnOrName(), successor.get());
+    }
+  }
+
+  private String streamArnOrName() {
+    try {
+      return stream.arn();
+    } catch (RuntimeException e) {
+      return stream.name();
+    }
   }
 
   /**
@@ -160,6 +221,9 @@ public final class StreamRelay {
     return Optional.of(up);
   }
 
+  /** The stream that replaced this one, once every shard of this one is done. */
+  private Optional<String> successor = Optional.empty();
+
   private void relay() throws InterruptedException {
     stream.ensureReady(source.create(), source.createShards(), stop::isStopped);
     List<Shard> listing = stream.shards();
@@ -177,7 +241,33 @@ public final class StreamRelay {
     // from a seqno's moment, what was written to it while the relay was stopped would be lost,
     // and a seqno past the stream's retention would fail every restart.
     Optional<String> begun = readCheckpoint(Checkpoints.STARTED);
-    boolean resumed = begun.isPresent();
+    // A stream that replaced one this state schema relayed (its table's stream disabled and
+    // enabled again, its table created again) goes on from it: nothing of it was applied yet, so
+    // every shard is read from its beginning, whatever start says.
+    List<String> replaced =
+        begun.isPresent() || stream.lineage().isEmpty()
+            ? List.of()
+            : outages
+                .retry(
+                    "the streams before " + stream.name() + " not readable",
+                    () -> checkpoints.otherStreams(stream.lineage().get()))
+                .orElse(List.of());
+    if (stop.isStopped()) {
+      releaseLease();
+      return;
+    }
+    boolean resumed = begun.isPresent() || !replaced.isEmpty();
+    if (!replaced.isEmpty()) {
+      LOG.warn(
+          "stream {}: {} replaces {}, relayed into this state schema before: every shard of it is"
+              + " read from its beginning, whatever start says. What the table held while it had"
+              + " no stream, and what an old stream held past its checkpoints, are in neither:"
+              + " relay verify --repair 'dynamodb://…/{}' TARGET finds and rewrites it",
+          stream.name(),
+          stream.arn(),
+          String.join(", ", replaced),
+          stream.name());
+    }
     Optional<String> writtenFor = readCheckpoint(TARGET);
     if (writtenFor.isPresent() && !writtenFor.get().equals(target)) {
       releaseLease();
@@ -200,14 +290,14 @@ public final class StreamRelay {
       return;
     }
     onChecked.run();
-    if (resumed) {
+    if (begun.isPresent()) {
       LOG.info(
           "stream {}: relayed into this state schema before (first run started at {}); a shard"
               + " without a checkpoint is read from its beginning, whatever start says",
           stream.name(),
           begun.get());
     }
-    boolean startRecorded = resumed;
+    boolean startRecorded = begun.isPresent();
     Set<String> finished = new HashSet<>();
     Set<String> started = new HashSet<>();
     Set<String> running = new HashSet<>();
@@ -263,7 +353,7 @@ public final class StreamRelay {
                     source.sequenceNumber(),
                     anchor);
             if (!startRecorded) {
-              if (!recordStart()) {
+              if (!recordStart(replaced)) {
                 break;
               }
               startRecorded = true;
@@ -271,6 +361,15 @@ public final class StreamRelay {
             started.add(shard.shardId());
             running.add(shard.shardId());
             done.submit(new ShardWorker(settings, shard, position, checkpoint.orElse(null)));
+          }
+        }
+        if (stream.lineage().isPresent()
+            && running.isEmpty()
+            && !stop.isStopped()
+            && everyShardDone(listing, finished)) {
+          successor = stream.successor();
+          if (successor.isPresent()) {
+            break;
           }
         }
         if (running.isEmpty() && (source.once() || stop.isStopped())) {
@@ -285,7 +384,19 @@ public final class StreamRelay {
           ShardWorker.Done result = take(next);
           running.remove(result.shardId());
           if (result.outcome() == ShardWorker.Outcome.FAILED) {
-            throw result.error();
+            if (stream.lineage().isEmpty() || stream.successor().isEmpty()) {
+              throw result.error();
+            }
+            // The stream was replaced and this shard of it can no longer be read (deleted with
+            // its table): nothing more can come of it.
+            LOG.warn(
+                "shard {}: the stream {} was replaced and cannot be read on; what it held past"
+                    + " this shard's checkpoint is lost: {}",
+                result.shardId(),
+                stream.name(),
+                result.error().getMessage());
+            finished.add(result.shardId());
+            nextListing = System.nanoTime();
           }
           if (result.outcome() == ShardWorker.Outcome.ENDED) {
             finished.add(result.shardId());
@@ -315,6 +426,11 @@ public final class StreamRelay {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /** Whether every listed shard was read to its end (or can no longer be read). */
+  private static boolean everyShardDone(List<Shard> listing, Set<String> finished) {
+    return !listing.isEmpty() && listing.stream().allMatch(s -> finished.contains(s.shardId()));
   }
 
   /** Gives the lease up; a database failure leaves it to expire by itself. */
@@ -358,9 +474,11 @@ public final class StreamRelay {
   }
 
   /** Records the relay's start on the stream, retrying; false when stopped first. */
-  private boolean recordStart() {
+  private boolean recordStart(List<String> replaced) {
     String how =
-        source.start().option() + source.sequenceNumber().map(seqno -> " " + seqno).orElse("");
+        replaced.isEmpty()
+            ? source.start().option() + source.sequenceNumber().map(seqno -> " " + seqno).orElse("")
+            : "earliest, replacing " + String.join(", ", replaced);
     return untilDone(
         "the start on " + stream.name() + " not recorded", () -> checkpoints.recordStart(how));
   }

@@ -1,5 +1,6 @@
 package io.cdcrelay.local;
 
+import java.util.List;
 import java.util.Optional;
 
 /** Where each shard of a stream was last applied up to. */
@@ -13,6 +14,14 @@ public interface Checkpoints {
 
   /** Records that the shard is applied up to and including {@code sequenceNumber}. */
   void write(String shardId, String sequenceNumber);
+
+  /**
+   * The other streams with checkpoints in this state schema whose ARN starts with {@code prefix}
+   * (the streams this one may have replaced: {@link io.cdcrelay.kinesis.ShardReader#lineage}).
+   */
+  default List<String> otherStreams(String prefix) {
+    return List.of();
+  }
 
   /**
    * The id under which the relay records its first start on a stream, among the shards'

@@ -109,6 +109,29 @@ public final class JdbcCheckpoints implements Checkpoints, AutoCloseable {
     }
   }
 
+  @Override
+  public synchronized List<String> otherStreams(String prefix) {
+    try {
+      Connection c = connect();
+      List<String> others = new ArrayList<>();
+      // Filtered here, not by LIKE: a table's name may hold its wildcards.
+      try (Statement statement = c.createStatement();
+          ResultSet rs =
+              statement.executeQuery("SELECT DISTINCT \"source\" FROM " + sql.shards().quoted())) {
+        while (rs.next()) {
+          String other = rs.getString(1);
+          if (other != null && other.startsWith(prefix) && !other.equals(sourceId)) {
+            others.add(other);
+          }
+        }
+      }
+      others.sort(null);
+      return others;
+    } catch (SQLException e) {
+      throw failure("reading the streams of " + prefix, e);
+    }
+  }
+
   private Optional<String> readLegacy(Connection c, String shardId) throws SQLException {
     String lowest = null;
     for (TableName table : legacyTables) {

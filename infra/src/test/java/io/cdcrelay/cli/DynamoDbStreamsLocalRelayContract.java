@@ -125,6 +125,50 @@ abstract class DynamoDbStreamsLocalRelayContract {
   }
 
   @Test
+  void aTableCreatedAgainIsRelayedFromItsNewStreamsBeginningWhateverStartSays() throws Exception {
+    // The table's stream replaced (created again here; a stream disabled and enabled again is a
+    // new stream too): the new stream's ARN has no checkpoints, but it goes on from the old one,
+    // so start=latest must not skip what was written to it before this run.
+    String first = TableWorkload.createTable(dynamoDb, table, StreamViewType.NEW_AND_OLD_IMAGES);
+    new TableWorkload(dynamoDb, table, 11L).run(60);
+    LocalRelayContract.Run before =
+        LocalRelayContract.load("load", "table", source("once=true"), "--target", target());
+    assertThat(before.exitCode()).as(before.output()).isZero();
+    assertThat(live()).isEqualTo(TableWorkload.scan(dynamoDb, table));
+
+    dynamoDb.deleteTable(r -> r.tableName(table));
+    String second = TableWorkload.createTable(dynamoDb, table, StreamViewType.NEW_AND_OLD_IMAGES);
+    assertThat(second).isNotEqualTo(first);
+    new TableWorkload(dynamoDb, table, 12L).run(40);
+    Map<String, com.fasterxml.jackson.databind.JsonNode> items =
+        TableWorkload.scan(dynamoDb, table);
+    assertThat(items).isNotEmpty();
+
+    LocalRelayContract.Run after =
+        LocalRelayContract.load(
+            "load", "table", source("once=true&start=latest"), "--target", target());
+
+    assertThat(after.exitCode()).as(after.output()).isZero();
+    assertThat(after.output())
+        .contains(second + " replaces " + first + ", relayed into this state schema before")
+        .contains("reading from TRIM_HORIZON")
+        .doesNotContain("reading from LATEST");
+    assertThat(live()).as(after.output()).containsAllEntriesOf(items);
+    assertThat(checkpoints(second)).isNotEmpty();
+
+    // Its start is recorded: the next run resumes the new stream as any other.
+    new TableWorkload(dynamoDb, table, 13L).run(20);
+    LocalRelayContract.Run again =
+        LocalRelayContract.load(
+            "load", "table", source("once=true&start=latest"), "--target", target());
+    assertThat(again.exitCode()).as(again.output()).isZero();
+    assertThat(again.output())
+        .contains("first run started at earliest, replacing " + first)
+        .doesNotContain(" replaces ");
+    assertThat(live()).containsAllEntriesOf(TableWorkload.scan(dynamoDb, table));
+  }
+
+  @Test
   void aTableWithoutAStreamIsRefusedNamingTheFix() {
     TableWorkload.createTable(dynamoDb, table, null);
     LocalRelayContract.Run run =

@@ -9,6 +9,7 @@ import io.cdcrelay.change.Decoded;
 import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.decode.DynamoDbChangeDecoder;
 import io.cdcrelay.local.Checkpoints;
+import io.cdcrelay.local.MemoryCheckpoints;
 import io.cdcrelay.local.OutageLimit;
 import io.cdcrelay.local.RelayProgress;
 import io.cdcrelay.local.StopSignal;
@@ -29,7 +30,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -138,26 +138,6 @@ class ShardWorkerTest {
     @Override
     public Decoded decode(SourceRecord record) {
       return new DynamoDbChangeDecoder().decode(record);
-    }
-  }
-
-  private static final class MemoryCheckpoints implements Checkpoints {
-    final Map<String, String> positions = new ConcurrentHashMap<>();
-    Runnable beforeWrite = () -> {};
-    final List<String> written = new java.util.concurrent.CopyOnWriteArrayList<>();
-    final List<String> writers = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    @Override
-    public Optional<String> read(String shardId) {
-      return Optional.ofNullable(positions.get(shardId));
-    }
-
-    @Override
-    public void write(String shardId, String sequenceNumber) {
-      beforeWrite.run();
-      written.add(sequenceNumber);
-      writers.add(Thread.currentThread().getName());
-      positions.put(shardId, sequenceNumber);
     }
   }
 

@@ -9,6 +9,7 @@ import io.cdcrelay.change.Decoded;
 import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.decode.DynamoDbChangeDecoder;
 import io.cdcrelay.local.Checkpoints;
+import io.cdcrelay.local.MemoryCheckpoints;
 import io.cdcrelay.local.OutageLimit;
 import io.cdcrelay.local.RelayProgress;
 import io.cdcrelay.local.StopSignal;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -119,20 +119,6 @@ class StreamSuccessionTest {
     @Override
     public Decoded decode(SourceRecord record) {
       return new DynamoDbChangeDecoder().decode(record);
-    }
-  }
-
-  private static final class MemoryCheckpoints implements Checkpoints {
-    final Map<String, String> positions = new ConcurrentHashMap<>();
-
-    @Override
-    public Optional<String> read(String shardId) {
-      return Optional.ofNullable(positions.get(shardId));
-    }
-
-    @Override
-    public void write(String shardId, String sequenceNumber) {
-      positions.put(shardId, sequenceNumber);
     }
   }
 

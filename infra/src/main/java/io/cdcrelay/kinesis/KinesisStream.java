@@ -40,6 +40,7 @@ public final class KinesisStream implements ShardReader {
   private final KinesisClient client;
   private final String name;
   private volatile String streamArn;
+  private volatile java.time.Instant createdAt;
 
   private final DynamoDbChangeDecoder decoder =
       new DynamoDbChangeDecoder(DynamoDbChangeDecoder.Format.KINESIS_DATA_STREAMS);
@@ -103,6 +104,7 @@ public final class KinesisStream implements ShardReader {
       StreamStatus status = summary == null ? null : summary.streamStatus();
       if (status == StreamStatus.ACTIVE || status == StreamStatus.UPDATING) {
         streamArn = summary.streamARN();
+        createdAt = summary.streamCreationTimestamp();
         return;
       }
       if (status == StreamStatus.DELETING) {
@@ -139,6 +141,11 @@ public final class KinesisStream implements ShardReader {
                 () -> new StreamMissingException("the stream \"" + name + "\" does not exist"));
     streamArn = known;
     return known;
+  }
+
+  @Override
+  public Optional<java.time.Instant> createdAt() {
+    return Optional.ofNullable(createdAt);
   }
 
   private Optional<StreamDescriptionSummary> describe() {

@@ -57,6 +57,14 @@ public interface ShardReader {
     return Optional.empty();
   }
 
+  /**
+   * When the stream was created, once it is ready: a stream deleted and created again under its
+   * name keeps its ARN (Kinesis), and only this tells the two apart. None where the ARN tells.
+   */
+  default Optional<java.time.Instant> createdAt() {
+    return Optional.empty();
+  }
+
   /** Decodes one record of this stream's format; never throws. */
   Decoded decode(SourceRecord record);
 

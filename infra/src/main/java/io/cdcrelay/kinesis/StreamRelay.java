@@ -240,6 +240,10 @@ public final class StreamRelay {
     // since, or stopped before its first batch), and is read from its beginning: at LATEST, or
     // from a seqno's moment, what was written to it while the relay was stopped would be lost,
     // and a seqno past the stream's retention would fail every restart.
+    if (!recreatedStreamForgotten()) {
+      releaseLease();
+      return;
+    }
     Optional<String> begun = readCheckpoint(Checkpoints.STARTED);
     // A stream that replaced one this state schema relayed (its table's stream disabled and
     // enabled again, its table created again) goes on from it: nothing of it was applied yet, so
@@ -425,6 +429,57 @@ public final class StreamRelay {
     }
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  /**
+   * Drops the checkpoints of a stream deleted and created again under the same name (Kinesis: the
+   * same ARN), which the new one does not have, and records when the stream was created; false when
+   * stopped (or given up) first. The start recorded stays: the new stream goes on from the old one,
+   * every shard of it read from its beginning.
+   */
+  private boolean recreatedStreamForgotten() {
+    Optional<java.time.Instant> created = stream.createdAt();
+    if (created.isEmpty()) {
+      return true;
+    }
+    String now = Long.toString(created.get().toEpochMilli());
+    Optional<String> recorded = readCheckpoint(Checkpoints.CREATED);
+    if (stop.isStopped()) {
+      return false;
+    }
+    if (recorded.isPresent() && recorded.get().equals(now)) {
+      return true;
+    }
+    if (recorded.isPresent()) {
+      Optional<Integer> forgotten =
+          outages.retry(
+              "the checkpoints of " + stream.name() + " not dropped", checkpoints::forgetShards);
+      if (forgotten.isEmpty()) {
+        return false;
+      }
+      LOG.warn(
+          "stream {} was deleted and created again since this state schema last relayed it"
+              + " (created {}, now {}): the {} shard checkpoints of the old one are dropped, and"
+              + " every shard of the new one is read from its beginning, whatever start says."
+              + " What the old stream held past them is lost: relay verify --repair"
+              + " 'dynamodb://…/TABLE' TARGET finds and rewrites it",
+          stream.name(),
+          millisAsInstant(recorded.get()),
+          created.get(),
+          forgotten.get());
+    }
+    return untilDone(
+        "the creation of " + stream.name() + " not recorded",
+        () -> checkpoints.write(Checkpoints.CREATED, now));
+  }
+
+  /** Epoch milliseconds as an instant, for a message; the text as it is if it is none. */
+  private static String millisAsInstant(String millis) {
+    try {
+      return java.time.Instant.ofEpochMilli(Long.parseLong(millis)).toString();
+    } catch (NumberFormatException e) {
+      return millis;
     }
   }
 

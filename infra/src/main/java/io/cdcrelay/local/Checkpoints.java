@@ -24,6 +24,20 @@ public interface Checkpoints {
   }
 
   /**
+   * The id under which the relay records when the stream it read was created (epoch milliseconds),
+   * among the shards' checkpoints.
+   */
+  String CREATED = "(created)";
+
+  /**
+   * Forgets the checkpoint of every shard of this stream (not the relay's own rows, whose ids start
+   * with {@code (}): they are of a stream that was deleted since; returns how many.
+   */
+  default int forgetShards() {
+    throw new UnsupportedOperationException("forgetting checkpoints");
+  }
+
+  /**
    * The id under which the relay records its first start on a stream, among the shards'
    * checkpoints: no shard has it (Kinesis and DynamoDB Streams name theirs {@code shardId-…}).
    */

@@ -110,6 +110,32 @@ public final class JdbcCheckpoints implements Checkpoints, AutoCloseable {
   }
 
   @Override
+  public synchronized int forgetShards() {
+    try {
+      Connection c = connect();
+      try (Statement statement = c.createStatement();
+          ResultSet rs = statement.executeQuery("SELECT version()")) {
+        if (rs.next() && String.valueOf(rs.getString(1)).contains("CrateDB")) {
+          // A delete by query sees only refreshed rows (CrateDB).
+          try (Statement refresh = c.createStatement()) {
+            refresh.execute("REFRESH TABLE " + sql.shards().quoted());
+          }
+        }
+      }
+      try (PreparedStatement statement =
+          c.prepareStatement(
+              "DELETE FROM "
+                  + sql.shards().quoted()
+                  + " WHERE \"source\" = ? AND \"shard_id\" NOT LIKE '(%'")) {
+        statement.setString(1, sourceId);
+        return Math.max(0, statement.executeUpdate());
+      }
+    } catch (SQLException e) {
+      throw failure("forgetting the checkpoints of " + sourceId, e);
+    }
+  }
+
+  @Override
   public synchronized List<String> otherStreams(String prefix) {
     try {
       Connection c = connect();

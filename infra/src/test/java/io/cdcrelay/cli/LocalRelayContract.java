@@ -283,6 +283,51 @@ abstract class LocalRelayContract {
   }
 
   @Test
+  void aStreamDeletedAndCreatedAgainIsReadFromItsBeginningItsOldCheckpointsDropped()
+      throws Exception {
+    // The same name, so the same ARN: the old stream's checkpoints would place the new one's
+    // shards at sequence numbers it has never had (every start failing), and start=latest would
+    // skip what was written to it before this run.
+    kinesis.createStream(stream, 1);
+    SourceItems old = SourceItems.mixed("old", 6);
+    kinesis.put(stream, old.take());
+    Run first = load("load", "table", kinesis.url(stream, "once=true"), "--target", target());
+    assertThat(first.exitCode()).as(first.output()).isZero();
+    assertThat(checkpoints()).hasSize(1);
+
+    kinesis.client().deleteStream(r -> r.streamName(stream));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (kinesis.exists(stream) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    kinesis.createStream(stream, 1);
+    SourceItems fresh = SourceItems.mixed("new", 8);
+    kinesis.put(stream, fresh.take());
+
+    Run again =
+        load("load", "table", kinesis.url(stream, "start=latest&once=true"), "--target", target());
+
+    assertThat(again.exitCode()).as(again.output()).isZero();
+    assertThat(again.output())
+        .contains(
+            "stream "
+                + stream
+                + " was deleted and created again since this state schema last relayed it")
+        .contains("the 1 shard checkpoints of the old one are dropped")
+        .contains("reading from TRIM_HORIZON")
+        .doesNotContain("reading from AFTER_SEQUENCE_NUMBER");
+    assertThat(live()).containsAllEntriesOf(fresh.expected());
+
+    // Recorded: the next run resumes the new stream's checkpoints.
+    Run third =
+        load("load", "table", kinesis.url(stream, "start=latest&once=true"), "--target", target());
+    assertThat(third.exitCode()).as(third.output()).isZero();
+    assertThat(third.output())
+        .doesNotContain("created again")
+        .contains("reading from AFTER_SEQUENCE_NUMBER");
+  }
+
+  @Test
   void aSeqnoStartIsLookedUpOnTheFirstRunOnlyAndAnIdleShardIsLaterReadFromItsBeginning()
       throws Exception {
     // Two shards, every record in the first: the second stays idle, without a checkpoint. On the

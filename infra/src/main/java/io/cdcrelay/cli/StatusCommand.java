@@ -370,7 +370,7 @@ final class StatusCommand implements Callable<Integer> {
         sourceUrl.orElseGet(
             () -> SourceUrl.parse(SourceUrl.SCHEME + "://aws/status?region=" + region));
     try (AwsClients aws = new AwsClients(url)) {
-      return MappingStatus.of(aws.lambda(), function);
+      return MappingStatus.withSuccessors(MappingStatus.of(aws.lambda(), function), aws.dynamoDb());
     } catch (IllegalArgumentException e) {
       fail(err, 2, "Bad configuration: " + Redaction.urlsIn(e.getMessage()));
     } catch (SdkException e) {
@@ -492,6 +492,7 @@ final class StatusCommand implements Callable<Integer> {
         node.put("last_processing_result", mapping.lastProcessingResult());
         node.put("state_transition_reason", mapping.stateTransitionReason());
         node.put("on_failure", mapping.onFailure());
+        node.put("source_replaced_by", mapping.successor());
       }
     }
     if (depth != null) {
@@ -524,7 +525,24 @@ final class StatusCommand implements Callable<Integer> {
             orDash(mapping.uuid())
           });
     }
-    return heading + aligned(lines);
+    StringBuilder replaced = new StringBuilder();
+    for (MappingStatus mapping : mappings) {
+      if (mapping.successor() != null) {
+        replaced
+            .append(mapping.uuid())
+            .append(" reads a replaced stream of DynamoDB table ")
+            .append(mapping.sourceTable().orElse("?"))
+            .append(" (its stream is now ")
+            .append(mapping.successor())
+            .append("), which gets no more changes: relay provision 'dynamodb+cdc://…/")
+            .append(mapping.sourceTable().orElse("TABLE"))
+            .append("' --function ")
+            .append(function)
+            .append(" maps the new one")
+            .append(System.lineSeparator());
+      }
+    }
+    return heading + aligned(lines) + replaced;
   }
 
   /** The queue's depth as one line. */

@@ -420,6 +420,80 @@ class StatusCommandIT {
   }
 
   @Test
+  void aMappingOnATableStreamThatWasReplacedIsToldWithTheCommandThatMapsTheNewOne()
+      throws Exception {
+    String table = "status-table-" + pid;
+    try (software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamoDb =
+        moto.client(software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder())) {
+      String old =
+          io.cdcrelay.dynamodbstreams.TableWorkload.createTable(
+              dynamoDb,
+              table,
+              software.amazon.awssdk.services.dynamodb.model.StreamViewType.NEW_AND_OLD_IMAGES);
+      String function = createFunction("status-fn-ddb-" + pid);
+      lambda.createEventSourceMapping(
+          r -> r.functionName(function).eventSourceArn(old).startingPosition("TRIM_HORIZON"));
+
+      String current =
+          run(
+              0,
+              target(),
+              "--state-schema",
+              stateSchema,
+              "--function",
+              function,
+              "--source",
+              source());
+      assertThat(current).contains(old).doesNotContain("replaced stream");
+
+      dynamoDb.deleteTable(r -> r.tableName(table));
+      String now =
+          io.cdcrelay.dynamodbstreams.TableWorkload.createTable(
+              dynamoDb,
+              table,
+              software.amazon.awssdk.services.dynamodb.model.StreamViewType.NEW_AND_OLD_IMAGES);
+
+      String text =
+          run(
+              0,
+              target(),
+              "--state-schema",
+              stateSchema,
+              "--function",
+              function,
+              "--source",
+              source());
+      assertThat(text)
+          .contains(
+              " reads a replaced stream of DynamoDB table "
+                  + table
+                  + " (its stream is now "
+                  + now
+                  + "), which gets no more changes: relay provision 'dynamodb+cdc://…/"
+                  + table
+                  + "' --function "
+                  + function
+                  + " maps the new one")
+          .doesNotContain(SECRET);
+      JsonNode json =
+          new ObjectMapper()
+              .readTree(
+                  run(
+                      0,
+                      target(),
+                      "--state-schema",
+                      stateSchema,
+                      "--json",
+                      "--function",
+                      function,
+                      "--source",
+                      source()));
+      assertThat(json.get("event_source_mappings").get(0).get("source_replaced_by").asText())
+          .isEqualTo(now);
+    }
+  }
+
+  @Test
   void anUnknownFunctionOrQueueIsNamedWithoutTheCredentialsAndTheTableStillPrints() {
     String missingQueue = moto.endpoint() + "/123456789012/no-such-queue-" + pid;
     String output =

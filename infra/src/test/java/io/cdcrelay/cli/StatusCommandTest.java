@@ -121,6 +121,35 @@ class StatusCommandTest {
   }
 
   @Test
+  void aMappingOnAReplacedTableStreamNamesItsTableAndTheNewStream() {
+    String old =
+        "arn:aws:dynamodb:eu-central-1:123456789012:table/orders/stream/2026-12-01T00:00:00.000";
+    String now =
+        "arn:aws:dynamodb:eu-central-1:123456789012:table/orders/stream/2026-12-04T00:00:00.000";
+    MappingStatus replaced =
+        new MappingStatus("u-1", old, "Enabled", "OK", "User action", null, now);
+    MappingStatus kinesis =
+        new MappingStatus(
+            "u-2",
+            "arn:aws:kinesis:eu-central-1:123456789012:stream/cdc",
+            "Enabled",
+            "OK",
+            null,
+            null);
+
+    assertThat(replaced.sourceTable()).contains("orders");
+    assertThat(kinesis.sourceTable()).isEmpty();
+    assertThat(StatusCommand.mappings("relay", List.of(replaced, kinesis)))
+        .endsWith(
+            "u-1 reads a replaced stream of DynamoDB table orders (its stream is now "
+                + now
+                + "), which gets no more changes: relay provision 'dynamodb+cdc://…/orders'"
+                + " --function relay maps the new one"
+                + System.lineSeparator())
+        .doesNotContain("u-2 reads");
+  }
+
+  @Test
   void theRegionComesFromTheSourceUrlTheFunctionArnTheQueueUrlOrTheEnvironment() {
     String arn = "arn:aws:lambda:eu-west-3:123456789012:function:relay";
     String queue = "https://sqs.ap-south-1.amazonaws.com/123456789012/failed";

@@ -240,10 +240,6 @@ public final class StreamRelay {
     // since, or stopped before its first batch), and is read from its beginning: at LATEST, or
     // from a seqno's moment, what was written to it while the relay was stopped would be lost,
     // and a seqno past the stream's retention would fail every restart.
-    if (!recreatedStreamForgotten()) {
-      releaseLease();
-      return;
-    }
     Optional<String> begun = readCheckpoint(Checkpoints.STARTED);
     // A stream that replaced one this state schema relayed (its table's stream disabled and
     // enabled again, its table created again) goes on from it: nothing of it was applied yet, so
@@ -290,6 +286,11 @@ public final class StreamRelay {
         && !untilDone(
             "the target of " + stream.name() + " not recorded",
             () -> checkpoints.write(TARGET, target))) {
+      releaseLease();
+      return;
+    }
+    // After the checks above: the checkpoints of another target are not this relay's to drop.
+    if (!recreatedStreamForgotten()) {
       releaseLease();
       return;
     }

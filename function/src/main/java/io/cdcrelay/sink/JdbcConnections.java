@@ -70,6 +70,16 @@ public final class JdbcConnections {
     }
   }
 
+  /** Whether the connection reaches CrateDB rather than PostgreSQL (both speak its protocol). */
+  public static boolean isCrateDb(Connection connection) throws SQLException {
+    try (java.sql.Statement statement = connection.createStatement();
+        java.sql.ResultSet rs = statement.executeQuery("SELECT version()")) {
+      rs.next();
+      String version = rs.getString(1);
+      return version != null && version.contains("CrateDB");
+    }
+  }
+
   /**
    * Why a connection could not be opened, saying what was tried: a port that speaks another
    * protocol (CrateDB's HTTP port 4200, its transport port 4300) otherwise fails with a misleading

@@ -205,12 +205,7 @@ final class TargetSession {
   }
 
   private static TargetSql detect(Connection connection) throws SQLException {
-    try (Statement statement = connection.createStatement();
-        ResultSet rs = statement.executeQuery("SELECT version()")) {
-      rs.next();
-      String version = rs.getString(1);
-      return version != null && version.contains("CrateDB") ? new CrateDbSql() : new PostgreSql();
-    }
+    return JdbcConnections.isCrateDb(connection) ? new CrateDbSql() : new PostgreSql();
   }
 
   PGobject json(String value) throws SQLException {

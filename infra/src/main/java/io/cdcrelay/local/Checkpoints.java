@@ -16,6 +16,15 @@ public interface Checkpoints {
   void write(String shardId, String sequenceNumber);
 
   /**
+   * Writes {@code value} under {@code id} only if the stored value is still {@code expected}
+   * (empty: still no row), in one step no other writer can come between: of several writers that
+   * read the same value and write at the same moment, one wins.
+   *
+   * @return whether it wrote
+   */
+  boolean compareAndSet(String id, Optional<String> expected, String value);
+
+  /**
    * The other streams with checkpoints in this state schema whose ARN starts with {@code prefix}
    * (the streams this one may have replaced: {@link io.cdcrelay.kinesis.ShardReader#lineage}).
    */

@@ -44,6 +44,7 @@ public final class JdbcCheckpoints implements Checkpoints, AutoCloseable {
   private final int socketTimeoutSeconds;
   private Connection connection;
   private StateSql sql;
+  private boolean crateDb;
   private String sourceId;
   private List<TableName> legacyTables;
 
@@ -113,13 +114,10 @@ public final class JdbcCheckpoints implements Checkpoints, AutoCloseable {
   public synchronized int forgetShards() {
     try {
       Connection c = connect();
-      try (Statement statement = c.createStatement();
-          ResultSet rs = statement.executeQuery("SELECT version()")) {
-        if (rs.next() && String.valueOf(rs.getString(1)).contains("CrateDB")) {
-          // A delete by query sees only refreshed rows (CrateDB).
-          try (Statement refresh = c.createStatement()) {
-            refresh.execute("REFRESH TABLE " + sql.shards().quoted());
-          }
+      if (crateDb) {
+        // A delete by query sees only refreshed rows.
+        try (Statement refresh = c.createStatement()) {
+          refresh.execute("REFRESH TABLE " + sql.shards().quoted());
         }
       }
       try (PreparedStatement statement =
@@ -209,6 +207,64 @@ public final class JdbcCheckpoints implements Checkpoints, AutoCloseable {
     }
   }
 
+  @Override
+  public synchronized boolean compareAndSet(String id, Optional<String> expected, String value) {
+    try {
+      Connection c = connect();
+      Timestamp now = Timestamp.from(clock.instant());
+      if (expected.isEmpty()) {
+        try (PreparedStatement statement = c.prepareStatement(sql.insertCheckpointIfAbsent())) {
+          statement.setString(1, sourceId);
+          statement.setString(2, id);
+          statement.setString(3, value);
+          statement.setTimestamp(4, now);
+          return written(id, value, statement.executeUpdate());
+        }
+      }
+      if (!crateDb) {
+        try (PreparedStatement statement = c.prepareStatement(sql.replaceCheckpoint())) {
+          statement.setString(1, value);
+          statement.setTimestamp(2, now);
+          statement.setString(3, sourceId);
+          statement.setString(4, id);
+          statement.setString(5, expected.get());
+          return written(id, value, statement.executeUpdate());
+        }
+      }
+      // CrateDB has no transactions: the row is replaced only at the revision read here, which is
+      // the value expected, so a writer that came in between makes the update write nothing.
+      long seqNo;
+      long primaryTerm;
+      try (PreparedStatement statement = c.prepareStatement(sql.selectCheckpointRevision())) {
+        statement.setString(1, sourceId);
+        statement.setString(2, id);
+        try (ResultSet rs = statement.executeQuery()) {
+          if (!rs.next() || !expected.get().equals(rs.getString(1))) {
+            return false;
+          }
+          seqNo = rs.getLong(2);
+          primaryTerm = rs.getLong(3);
+        }
+      }
+      try (PreparedStatement statement = c.prepareStatement(sql.replaceCheckpointRevision())) {
+        statement.setString(1, value);
+        statement.setTimestamp(2, now);
+        statement.setString(3, sourceId);
+        statement.setString(4, id);
+        statement.setLong(5, seqNo);
+        statement.setLong(6, primaryTerm);
+        return written(id, value, statement.executeUpdate());
+      }
+    } catch (SQLException e) {
+      throw failure("writing " + id, e);
+    }
+  }
+
+  private boolean written(String id, String value, int count) {
+    LOG.debug("{} {} {}: {}", sourceId, id, value, count == 1 ? "written" : "changed meanwhile");
+    return count == 1;
+  }
+
   private Connection connect() throws SQLException {
     if (connection == null) {
       connection =
@@ -240,6 +296,7 @@ public final class JdbcCheckpoints implements Checkpoints, AutoCloseable {
         }
       }
       legacyTables = legacy;
+      crateDb = JdbcConnections.isCrateDb(connection);
       sourceId = source.get();
       sql = state;
     }

@@ -7,14 +7,18 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 
 /**
  * Which local relay reads a stream into a state schema, kept among the stream's checkpoints (id
  * {@link #ID}): its owner and when it last said it still runs. A second relay of the same stream
  * would read every record again, double the load on stream and database, and could move a
  * checkpoint back; it is refused while the lease is fresh, and a relay that finds its lease taken
- * stops. A relay killed without releasing it holds it {@link #EXPIRY} at most, and not at all from
- * a relay started on the same host once its process is gone.
+ * stops. Every write of the lease is a compare-and-set ({@link Checkpoints#compareAndSet}) on the
+ * value read, so that two relays never both believe they hold it. A relay killed without releasing
+ * it holds it {@link #EXPIRY} at most, and not at all from a relay started on the same host once
+ * its process is gone.
  */
 public final class RelayLease {
 
@@ -28,6 +32,9 @@ public final class RelayLease {
   public static final Duration EXPIRY = Duration.ofSeconds(35);
 
   private static final String RELEASED = "released";
+
+  /** How often a relay reads and writes the lease again when other relays write it meanwhile. */
+  static final int ATTEMPTS = 5;
 
   /** Another relay holds the lease. */
   public static final class HeldException extends RuntimeException {
@@ -68,29 +75,28 @@ public final class RelayLease {
   }
 
   /**
-   * Takes the lease.
+   * Takes the lease. Its row is written only if it still holds what was read (compare-and-set): of
+   * two relays started at the same moment, which both found no fresh holder, one takes it and the
+   * other is refused as if it had come second.
    *
    * @throws HeldException while another relay's lease is fresh
    */
   public void acquire() {
-    Optional<Holder> holder = holder();
-    Instant now = clock.instant();
-    if (holder.isPresent()
-        && !holder.get().owner().equals(owner)
-        && fresh(holder.get(), now)
-        && !goneFromThisHost(holder.get().owner())) {
-      throw new HeldException(
-          "another relay ("
-              + holder.get().owner()
-              + ") relays stream "
-              + stream
-              + " into this state schema, last seen "
-              + Duration.between(holder.get().at(), now).toSeconds()
-              + " s ago: stop it first (a relay that was killed holds the stream "
-              + EXPIRY.toSeconds()
-              + " s at most), or give this one another --state-schema");
-    }
-    write(now);
+    take(
+        (holder, now) ->
+            !holder.owner().equals(owner)
+                && fresh(holder, now)
+                && !goneFromThisHost(holder.owner()),
+        (holder, now) ->
+            "another relay ("
+                + holder.owner()
+                + ") relays stream "
+                + stream
+                + " into this state schema, last seen "
+                + Duration.between(holder.at(), now).toSeconds()
+                + " s ago: stop it first (a relay that was killed holds the stream "
+                + EXPIRY.toSeconds()
+                + " s at most), or give this one another --state-schema");
   }
 
   /**
@@ -103,23 +109,51 @@ public final class RelayLease {
     if (renewed != null && now.isBefore(renewed.plus(RENEWAL))) {
       return;
     }
-    Optional<Holder> holder = holder();
-    if (holder.isPresent() && !holder.get().owner().equals(owner) && !holder.get().released()) {
-      throw new HeldException(
-          "another relay ("
-              + holder.get().owner()
-              + ") took over stream "
-              + stream
-              + ": this one stops, so that one relay reads it");
-    }
-    write(now);
+    take(
+        (holder, at) -> !holder.owner().equals(owner) && !holder.released(),
+        (holder, at) ->
+            "another relay ("
+                + holder.owner()
+                + ") took over stream "
+                + stream
+                + ": this one stops, so that one relay reads it");
   }
 
   /** Gives the lease up, if this relay still holds it. */
   public void release() {
-    Optional<Holder> holder = holder();
-    if (holder.isPresent() && holder.get().owner().equals(owner)) {
-      checkpoints.write(ID, RELEASED + " " + clock.millis());
+    Optional<String> stored = checkpoints.read(ID);
+    if (stored.flatMap(Holder::parse).filter(h -> h.owner().equals(owner)).isPresent()) {
+      // Not if another relay took it since it was read.
+      checkpoints.compareAndSet(ID, stored, RELEASED + " " + clock.millis());
+    }
+  }
+
+  /**
+   * Writes this relay's lease unless {@code refused} by the holder read; when another relay wrote
+   * the row between the read and the write, decides again on what that one wrote.
+   */
+  private void take(
+      BiPredicate<Holder, Instant> refused, BiFunction<Holder, Instant, String> refusal) {
+    for (int attempt = 1; ; attempt++) {
+      Optional<String> stored = checkpoints.read(ID);
+      Optional<Holder> holder = stored.flatMap(Holder::parse);
+      Instant now = clock.instant();
+      if (holder.isPresent() && refused.test(holder.get(), now)) {
+        throw new HeldException(refusal.apply(holder.get(), now));
+      }
+      if (checkpoints.compareAndSet(ID, stored, owner + " " + now.toEpochMilli())) {
+        renewed = now;
+        return;
+      }
+      if (attempt == ATTEMPTS) {
+        throw new HeldException(
+            "the lease of stream "
+                + stream
+                + " changed under this relay "
+                + ATTEMPTS
+                + " times in a row (is another relay starting and stopping on it?): this one"
+                + " stops, so that one relay reads it");
+      }
     }
   }
 
@@ -140,17 +174,8 @@ public final class RelayLease {
     }
   }
 
-  private void write(Instant now) {
-    checkpoints.write(ID, owner + " " + now.toEpochMilli());
-    renewed = now;
-  }
-
   private static boolean fresh(Holder holder, Instant now) {
     return !holder.released() && holder.at().plus(EXPIRY).isAfter(now);
-  }
-
-  private Optional<Holder> holder() {
-    return checkpoints.read(ID).flatMap(Holder::parse);
   }
 
   /** The lease as stored: who, when; {@code released} once given up. */

@@ -27,4 +27,11 @@ public final class MemoryCheckpoints implements Checkpoints {
     writers.add(Thread.currentThread().getName());
     positions.put(shardId, sequenceNumber);
   }
+
+  @Override
+  public boolean compareAndSet(String id, Optional<String> expected, String value) {
+    return expected.isEmpty()
+        ? positions.putIfAbsent(id, value) == null
+        : positions.replace(id, expected.get(), value);
+  }
 }

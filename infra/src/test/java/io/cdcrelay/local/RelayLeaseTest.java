@@ -14,22 +14,107 @@ import org.junit.jupiter.api.Test;
 class RelayLeaseTest {
 
   private final Map<String, String> rows = new HashMap<>();
+
+  /** Runs once, right after the next read: another relay acting between a read and its write. */
+  private Runnable afterNextRead = () -> {};
+
   private final Checkpoints checkpoints =
       new Checkpoints() {
         @Override
         public Optional<String> read(String shardId) {
-          return Optional.ofNullable(rows.get(shardId));
+          Optional<String> value = Optional.ofNullable(rows.get(shardId));
+          Runnable meanwhile = afterNextRead;
+          afterNextRead = () -> {};
+          meanwhile.run();
+          return value;
         }
 
         @Override
         public void write(String shardId, String sequenceNumber) {
           rows.put(shardId, sequenceNumber);
         }
+
+        @Override
+        public boolean compareAndSet(String id, Optional<String> expected, String value) {
+          if (!expected.equals(Optional.ofNullable(rows.get(id)))) {
+            return false;
+          }
+          rows.put(id, value);
+          return true;
+        }
       };
   private final MovingClock clock = new MovingClock();
 
   private RelayLease lease(String owner) {
     return new RelayLease(checkpoints, "cdc", owner, clock);
+  }
+
+  @Test
+  void ofTwoRelaysThatBothFindTheLeaseFreeOneTakesItAndTheOtherIsRefusedAsIfSecond() {
+    RelayLease first = lease("a:1:x");
+    RelayLease second = lease("b:2:y");
+    // The second reads the free lease after the first did, and writes before the first writes.
+    afterNextRead = second::acquire;
+
+    assertThatThrownBy(first::acquire)
+        .isInstanceOf(RelayLease.HeldException.class)
+        .hasMessage(
+            "another relay (b:2:y) relays stream cdc into this state schema, last seen 0 s ago:"
+                + " stop it first (a relay that was killed holds the stream 35 s at most), or give"
+                + " this one another --state-schema");
+    assertThat(rows.get(RelayLease.ID)).startsWith("b:2:y ");
+
+    // The same when the lease was released before: both find it released.
+    clock.advance(Duration.ofSeconds(1));
+    second.release();
+    afterNextRead = first::acquire;
+    assertThatThrownBy(second::acquire)
+        .isInstanceOf(RelayLease.HeldException.class)
+        .hasMessageStartingWith("another relay (a:1:x) relays stream cdc");
+    assertThat(rows.get(RelayLease.ID)).startsWith("a:1:x ");
+  }
+
+  @Test
+  void aHolderWhoseLeaseIsTakenBetweenItsReadAndItsWriteNeitherRenewsNorReleasesIt() {
+    RelayLease first = lease("a:1:x");
+    first.acquire();
+    clock.advance(RelayLease.EXPIRY.plusSeconds(1));
+    RelayLease second = lease("b:2:y");
+    afterNextRead = second::acquire;
+
+    assertThatThrownBy(first::renewIfDue)
+        .isInstanceOf(RelayLease.HeldException.class)
+        .hasMessage(
+            "another relay (b:2:y) took over stream cdc: this one stops, so that one relay reads"
+                + " it");
+    String taken = rows.get(RelayLease.ID);
+    assertThat(taken).startsWith("b:2:y ");
+
+    // first reads its own lease, second takes it over meanwhile: first's release leaves it be.
+    rows.put(RelayLease.ID, "a:1:x " + clock.millis());
+    clock.advance(RelayLease.EXPIRY.plusSeconds(1));
+    afterNextRead = lease("b:2:y")::acquire;
+    first.release();
+    assertThat(rows.get(RelayLease.ID)).isEqualTo("b:2:y " + clock.millis());
+  }
+
+  @Test
+  void aLeaseThatChangesUnderEveryAttemptEndsTheAttemptsWithAHeldException() {
+    int[] writes = {0};
+    Runnable[] releaseAgain = new Runnable[1];
+    releaseAgain[0] =
+        () -> {
+          rows.put(RelayLease.ID, "released " + writes[0]++);
+          afterNextRead = releaseAgain[0];
+        };
+    afterNextRead = releaseAgain[0];
+
+    assertThatThrownBy(() -> lease("a:1:x").acquire())
+        .isInstanceOf(RelayLease.HeldException.class)
+        .hasMessage(
+            "the lease of stream cdc changed under this relay 5 times in a row (is another relay"
+                + " starting and stopping on it?): this one stops, so that one relay reads it");
+    assertThat(writes[0]).isEqualTo(RelayLease.ATTEMPTS);
   }
 
   @Test

@@ -117,7 +117,8 @@ public final class ExportLoad {
   }
 
   /**
-   * @param targetFailed whether the target database failed (then no other file can go on)
+   * @param targetFailed whether the target database failed, or the key schema is wrong (then no
+   *     other file can go on)
    */
   private record FileOutcome(
       int index,
@@ -142,6 +143,9 @@ public final class ExportLoad {
   private final StopSignal stop;
   private final Clock clock;
   private ExportManifest manifest;
+
+  /** Where the key schema came from, as an error names it: {@code key=…} or DescribeTable. */
+  private String keyOrigin = "";
 
   /**
    * @param describe {@code DescribeTable} of a table name or ARN, asked only when the URL has no
@@ -366,6 +370,11 @@ public final class ExportLoad {
                         false,
                         null));
     if (url.keys().isPresent()) {
+      keyOrigin =
+          "key="
+              + url.keys().get().stream()
+                  .map(k -> k.name() + ":" + k.type())
+                  .collect(java.util.stream.Collectors.joining(","));
       return new TableDescription(
           name, manifest.tableArn(), url.keys().get(), manifest.itemCount(), 0, Optional.empty());
     }
@@ -384,6 +393,7 @@ public final class ExportLoad {
           false,
           e);
     }
+    keyOrigin = "DescribeTable of " + reference;
     return described
         .map(
             d ->
@@ -617,7 +627,10 @@ public final class ExportLoad {
               : e.getMessage();
       LOG.error("{}", why);
       return new FileOutcome(index, key, FileStatus.FAILED, items[0], Optional.of(why));
-    } catch (TargetUnavailableException | BatchNotApplied e) {
+    } catch (TargetUnavailableException | BatchNotApplied | SameKeyTwice e) {
+      if (e instanceof SameKeyTwice) {
+        LOG.error("{}", e.getMessage());
+      }
       return new FileOutcome(
           index, key, FileStatus.FAILED, items[0], Optional.of(e.getMessage()), true);
     }
@@ -652,6 +665,10 @@ public final class ExportLoad {
             new BufferedReader(
                 new InputStreamReader(gunzip(raw), StandardCharsets.UTF_8), 1 << 16)) {
       List<Decoded> batch = new ArrayList<>(batchSize);
+      // The line of each key in the batch: an export holds each item once, so two lines of one key
+      // mean a key schema that leaves out a key attribute, and the later item would overwrite the
+      // earlier one's row.
+      Map<String, Long> batchKeys = new java.util.HashMap<>();
       long batchBytes = 0;
       String text;
       while ((text = reader.readLine()) != null) {
@@ -659,7 +676,14 @@ public final class ExportLoad {
         if (line <= skip || text.isBlank()) {
           continue;
         }
-        batch.add(decode(changes, text, where, line));
+        Decoded decoded = decode(changes, text, where, line);
+        if (decoded instanceof Decoded.Ok ok) {
+          Long before = batchKeys.putIfAbsent(identity(ok.change().keys()), line);
+          if (before != null) {
+            throw new SameKeyTwice(sameKey(where, before, line, ok.change().keys()));
+          }
+        }
+        batch.add(decoded);
         batchBytes += text.length();
         // Items of up to 400 KB: the batch ends at its bytes too, or the readers' batches together
         // outgrow the heap.
@@ -669,6 +693,7 @@ public final class ExportLoad {
           }
           items[0] += batch.size();
           batch = new ArrayList<>(batchSize);
+          batchKeys.clear();
           batchBytes = 0;
           if (!recorder.record(line, items[0])) {
             return false;
@@ -688,7 +713,7 @@ public final class ExportLoad {
       throw new SourceReadException(
           where
               + " is not a whole gzip file ("
-              + e.getMessage()
+              + (e.getMessage() == null ? "it ends early" : e.getMessage())
               + "): replace it, or export the table again",
           false,
           e);
@@ -705,7 +730,12 @@ public final class ExportLoad {
    * S3, where nothing may have arrived yet, it ended a file of several members after the first.
    */
   static InputStream gunzip(InputStream raw) throws IOException {
-    return new GZIPInputStream(new Lookahead(raw), 1 << 16);
+    Lookahead in = new Lookahead(raw);
+    if (in.available() == 0) {
+      // No byte at all: a file of no items (its manifest's count says whether it should hold some).
+      return InputStream.nullInputStream();
+    }
+    return new GZIPInputStream(in, 1 << 16);
   }
 
   /**
@@ -731,6 +761,51 @@ public final class ExportLoad {
       unread(next);
       return 1;
     }
+  }
+
+  /** Two lines of one data file hold items of the same key: the key schema is wrong. */
+  private static final class SameKeyTwice extends RuntimeException {
+    SameKeyTwice(String message) {
+      super(message);
+    }
+  }
+
+  /** A key's identity: its attributes' types and values, numbers in their one decimal text. */
+  static String identity(Map<String, AttributeValue> keys) {
+    StringBuilder identity = new StringBuilder();
+    new java.util.TreeMap<>(keys)
+        .forEach(
+            (name, value) ->
+                identity
+                    .append(name)
+                    .append('\u0000')
+                    .append(value.type())
+                    .append('\u0000')
+                    .append(
+                        value instanceof AttributeValue.N n
+                            ? io.cdcrelay.plan.KeySchema.canonical(n.value())
+                            : value instanceof AttributeValue.S str
+                                ? str.value()
+                                : ((AttributeValue.B) value).base64())
+                    .append('\u0000'));
+    return identity.toString();
+  }
+
+  private String sameKey(String where, long first, long second, Map<String, AttributeValue> keys) {
+    return "lines "
+        + first
+        + " and "
+        + second
+        + " of "
+        + where
+        + " hold items of the same key "
+        + ItemJson.text(keys)
+        + " by the key schema of "
+        + keyOrigin
+        + ": an export holds each item once, so the table has a key attribute that this key"
+        + " schema leaves out (a sort key?), and the later item would overwrite the earlier one's"
+        + " row; give every key attribute, as in key=ATTRIBUTE:TYPE,ATTRIBUTE:TYPE, drop the"
+        + " target table (it is keyed by too few attributes) and load again with --restart";
   }
 
   /** One line: an item, or a poison record naming the file and line. */

@@ -122,6 +122,66 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
   }
 
   @Test
+  void aKeyOptionThatLeavesOutTheSortKeyFailsBeforeItemsOfOneKeyOverwriteEachOther()
+      throws Exception {
+    // A table keyed by pk and sk, loaded with key=pk:S: four items per pk would be one row each.
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      items.add(
+          Map.of(
+              "pk", TestItems.s("p" + i / 4),
+              "sk", TestItems.n(Integer.toString(i)),
+              "v", TestItems.s("v" + i)));
+    }
+    S3ExportFixture.Export export =
+        s3.write("", exportId, source, exportTime, S3ExportFixture.roundRobin(items, 2));
+
+    Run wrong = run("load", s3.url(export.folder(), "key=pk:S&parallel=1"), target());
+
+    assertThat(wrong.exitCode()).as(wrong.output()).isEqualTo(1);
+    assertThat(wrong.output())
+        .contains("FAILED after 0 items, 0 of 2 files done")
+        .contains(
+            "lines 1 and 2 of s3://"
+                + S3ExportFixture.BUCKET
+                + "/"
+                + export.dataFiles().get(0)
+                + " hold items of the same key {\"pk\":{\"S\":\"p0\"}} by the key schema of"
+                + " key=pk:S")
+        .contains("give every key attribute");
+    assertThat(TableRows.count(database(), table)).isZero();
+
+    TableName right = new TableName(table.schema(), table.table() + "_right");
+    Run run = run("load", s3.url(export.folder(), "key=pk:S,sk:N"), target(right));
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertLoaded(right, items, "pk", "sk");
+  }
+
+  @Test
+  void aDataFileOfNoBytesHoldsNoItemsAndFailsOnlyWhenItsManifestSaysItHoldsSome() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "q", 6);
+    List<List<String>> files = S3ExportFixture.roundRobin(items, 2);
+    files.add(List.of());
+    S3ExportFixture.Export export = s3.write("p", exportId, source, exportTime, files);
+    s3.put(export.dataFiles().get(2), new byte[0]);
+
+    Run run = run("load", s3.url(export.folder(), ""), target());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output()).contains(": 6 items from 3 files");
+    assertLoaded(items, "id");
+
+    S3ExportFixture.Export emptied =
+        s3.write("p", exportId + "-e", source, exportTime, S3ExportFixture.roundRobin(items, 2));
+    s3.put(emptied.dataFiles().get(1), new byte[0]);
+    Run failed = run("load", s3.url(emptied.folder(), ""), target());
+    assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
+    assertThat(failed.output())
+        .contains(emptied.dataFiles().get(1) + " holds 0 items, its manifest says 3");
+  }
+
+  @Test
   void theTableOptionNamesTheTableAndItsKeySchemaComesFromDescribeTable() throws Exception {
     dynamo.createTable(source, "sku:S", null);
     List<Map<String, AttributeValue>> items = TestItems.mixed("sku", "d", 7);

@@ -176,14 +176,23 @@ public final class ExportLoad {
     this.clock = clock;
   }
 
-  /** The key of a data file as S3 holds it: the manifest's key, under the export's prefix. */
+  /**
+   * The key of a data file as S3 holds it: the manifest's key, under the export's folder. AWS's own
+   * example manifest gives keys from AWSDynamoDB/ on, without the export prefix; an export copied
+   * to another prefix (or bucket) keeps the keys of the prefix it was written to.
+   */
   static String resolve(String folder, String dataFileKey) {
-    // AWS's own example manifest gives keys from AWSDynamoDB/ on, without the export prefix.
     int at = folder.lastIndexOf("AWSDynamoDB/");
-    if (dataFileKey.startsWith(folder) || !dataFileKey.startsWith("AWSDynamoDB/") || at <= 0) {
+    if (dataFileKey.startsWith(folder) || at < 0) {
       return dataFileKey;
     }
-    return folder.substring(0, at) + dataFileKey;
+    // The folder's own part, AWSDynamoDB/EXPORT_ID/, wherever the manifest's key has it.
+    String export = folder.substring(at);
+    int in = dataFileKey.startsWith(export) ? 0 : dataFileKey.indexOf("/" + export);
+    if (in < 0) {
+      return dataFileKey;
+    }
+    return folder + dataFileKey.substring(in == 0 ? export.length() : in + 1 + export.length());
   }
 
   /**

@@ -158,6 +158,26 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
   }
 
   @Test
+  void anExportCopiedToAnotherPrefixIsLoadedFromWhereItIsNow() throws Exception {
+    // The manifest keeps the data files' keys under the prefix the export was written to.
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "c", 9);
+    Map<String, byte[]> written =
+        S3ExportFixture.objects(
+            "written/daily", exportId, source, exportTime, S3ExportFixture.roundRobin(items, 3));
+    Map<String, byte[]> copied = new java.util.LinkedHashMap<>();
+    written.forEach((key, data) -> copied.put(key.replace("written/daily/", "copied/"), data));
+    copied.forEach(s3::put);
+    S3ExportFixture.Export export = S3ExportFixture.export("copied", exportId, copied);
+
+    Run run = run("load", s3.url(export.folder(), ""), target());
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output()).contains(": 9 items from 3 files");
+    assertLoaded(items, "id");
+  }
+
+  @Test
   void aDataFileOfNoBytesHoldsNoItemsAndFailsOnlyWhenItsManifestSaysItHoldsSome() throws Exception {
     dynamo.createTable(source, "id:S", null);
     List<Map<String, AttributeValue>> items = TestItems.mixed("id", "q", 6);

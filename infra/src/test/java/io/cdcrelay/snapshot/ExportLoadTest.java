@@ -69,6 +69,15 @@ class ExportLoadTest {
         .isEqualTo(folder + "data/a.json.gz");
     assertThat(ExportLoad.resolve("AWSDynamoDB/0171-ab12/", "AWSDynamoDB/0171-ab12/data/a.json.gz"))
         .isEqualTo("AWSDynamoDB/0171-ab12/data/a.json.gz");
+    // An export copied to another prefix keeps the keys of the one it was written to.
+    assertThat(ExportLoad.resolve(folder, "nightly/AWSDynamoDB/0171-ab12/data/a.json.gz"))
+        .isEqualTo(folder + "data/a.json.gz");
+    assertThat(
+            ExportLoad.resolve("AWSDynamoDB/0171-ab12/", "x/AWSDynamoDB/0171-ab12/data/a.json.gz"))
+        .isEqualTo("AWSDynamoDB/0171-ab12/data/a.json.gz");
+    // Another export's key is left as it is (and is found missing, naming it).
+    assertThat(ExportLoad.resolve(folder, "x/AWSDynamoDB/0171-zz99/data/a.json.gz"))
+        .isEqualTo("x/AWSDynamoDB/0171-zz99/data/a.json.gz");
   }
 
   @Test

@@ -253,7 +253,12 @@ public final class ExportLoad {
       }
       if (earlier.isPresent()
           && (earlier.get().totalSegments() != fileCount
-              || !earlier.get().startedAt().equals(manifest.exportTime()))) {
+              // Compared to the millisecond: CrateDB keeps no finer timestamp.
+              || !earlier
+                  .get()
+                  .startedAt()
+                  .truncatedTo(ChronoUnit.MILLIS)
+                  .equals(manifest.exportTime().truncatedTo(ChronoUnit.MILLIS)))) {
         throw new BadTargetException(
             "an earlier load of "
                 + url.location()

@@ -242,6 +242,27 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
   }
 
   @Test
+  void anExportTimeOfMicrosecondsIsResumedWhereTheDatabaseKeepsMilliseconds() throws Exception {
+    // CrateDB keeps a timestamp to the millisecond: the recorded export time is the manifest's cut.
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "u", 8);
+    List<List<String>> files = S3ExportFixture.roundRobin(items, 2);
+    Instant micros = exportTime.plusNanos(123_456_000);
+    S3ExportFixture.Export export = s3.write("p", exportId, source, micros, files);
+    String gone = export.dataFiles().get(1);
+    s3.delete(gone);
+    String url = s3.url(export.folder(), "");
+    Run failed = run("load", url, target(), "--give-up-after", "1s");
+    assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
+
+    s3.put(gone, S3ExportFixture.gzip(String.join("\n", files.get(1)) + "\n"));
+    Run resumed = run("load", url, target());
+    assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+    assertThat(resumed.output()).contains("resuming the load of s3://").contains(": 8 items");
+    assertLoaded(items, "id");
+  }
+
+  @Test
   void aDataFileWithFewerItemsThanItsManifestSaysFailsAndTheSameCommandLoadsItOnceReplaced()
       throws Exception {
     dynamo.createTable(source, "id:S", null);

@@ -10,6 +10,7 @@ import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.local.Backoff;
 import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
+import io.cdcrelay.plan.KeySchema;
 import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
@@ -146,6 +147,9 @@ public final class ExportLoad {
 
   /** Where the key schema came from, as an error names it: {@code key=…} or DescribeTable. */
   private String keyOrigin = "";
+
+  /** The key schema's type of each key attribute: S, N or B. */
+  private Map<String, String> keyTypes = Map.of();
 
   /**
    * @param describe {@code DescribeTable} of a table name or ARN, asked only when the URL has no
@@ -389,6 +393,7 @@ public final class ExportLoad {
               + url.keys().get().stream()
                   .map(k -> k.name() + ":" + k.type())
                   .collect(java.util.stream.Collectors.joining(","));
+      keyTypes = keyTypes(url.keys().get());
       return new TableDescription(
           name, manifest.tableArn(), url.keys().get(), manifest.itemCount(), 0, Optional.empty());
     }
@@ -408,6 +413,7 @@ public final class ExportLoad {
           e);
     }
     keyOrigin = "DescribeTable of " + reference;
+    described.ifPresent(d -> keyTypes = keyTypes(d.keys()));
     return described
         .map(
             d ->
@@ -692,6 +698,10 @@ public final class ExportLoad {
         }
         Decoded decoded = decode(changes, text, where, line);
         if (decoded instanceof Decoded.Ok ok) {
+          Optional<String> mistyped = mistypedKey(ok.change().keys());
+          if (mistyped.isPresent()) {
+            throw new SameKeyTwice(otherKeyType(where, line, mistyped.get(), ok.change().keys()));
+          }
           Long before = batchKeys.putIfAbsent(identity(ok.change().keys()), line);
           if (before != null) {
             throw new SameKeyTwice(sameKey(where, before, line, ok.change().keys()));
@@ -777,7 +787,10 @@ public final class ExportLoad {
     }
   }
 
-  /** Two lines of one data file hold items of the same key: the key schema is wrong. */
+  /**
+   * The key schema is wrong: two lines of one data file hold items of the same key, or a key
+   * attribute is of another type.
+   */
   private static final class SameKeyTwice extends RuntimeException {
     SameKeyTwice(String message) {
       super(message);
@@ -803,6 +816,46 @@ public final class ExportLoad {
                                 : ((AttributeValue.B) value).base64())
                     .append('\u0000'));
     return identity.toString();
+  }
+
+  private static Map<String, String> keyTypes(List<KeySchema.KeyColumn> keys) {
+    Map<String, String> types = new java.util.HashMap<>();
+    keys.forEach(k -> types.put(k.name(), k.type().name()));
+    return Map.copyOf(types);
+  }
+
+  /** The first key attribute whose type is not the key schema's, if any. */
+  private Optional<String> mistypedKey(Map<String, AttributeValue> keys) {
+    for (Map.Entry<String, AttributeValue> key : keys.entrySet()) {
+      String type = keyTypes.get(key.getKey());
+      if (type != null && !type.equals(key.getValue().type())) {
+        return Optional.of(key.getKey());
+      }
+    }
+    return Optional.empty();
+  }
+
+  private String otherKeyType(
+      String where, long line, String attribute, Map<String, AttributeValue> keys) {
+    return "line "
+        + line
+        + " of "
+        + where
+        + " holds the key "
+        + ItemJson.text(keys)
+        + ", its attribute "
+        + attribute
+        + " of type "
+        + keys.get(attribute).type()
+        + ", where the key schema of "
+        + keyOrigin
+        + " says "
+        + keyTypes.get(attribute)
+        + ": every item would be set aside; give the types the table has, as in key="
+        + attribute
+        + ":"
+        + keys.get(attribute).type()
+        + ", drop the target table if this load created it, and load again with --restart";
   }
 
   private String sameKey(String where, long first, long second, Map<String, AttributeValue> keys) {

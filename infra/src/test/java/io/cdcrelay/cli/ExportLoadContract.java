@@ -158,6 +158,32 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
   }
 
   @Test
+  void aKeyOptionOfAnotherTypeFailsAtTheFirstItemInsteadOfSettingEveryItemAside() throws Exception {
+    // id is a number in the table; key=id:S would make every item a dead letter, exit 0.
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      items.add(Map.of("id", TestItems.n(Integer.toString(i)), "v", TestItems.s("v" + i)));
+    }
+    S3ExportFixture.Export export =
+        s3.write("", exportId, source, exportTime, S3ExportFixture.roundRobin(items, 1));
+
+    Run wrong = run("load", s3.url(export.folder(), "key=id:S"), target());
+
+    assertThat(wrong.exitCode()).as(wrong.output()).isEqualTo(1);
+    assertThat(wrong.output())
+        .contains("FAILED after 0 items")
+        .contains(
+            "line 1 of s3://"
+                + S3ExportFixture.BUCKET
+                + "/"
+                + export.dataFiles().get(0)
+                + " holds the key {\"id\":{\"N\":\"0\"}}, its attribute id of type N, where the"
+                + " key schema of key=id:S says S")
+        .contains("as in key=id:N");
+    assertThat(TableRows.count(database(), table)).isZero();
+  }
+
+  @Test
   void anExportCopiedToAnotherPrefixIsLoadedFromWhereItIsNow() throws Exception {
     // The manifest keeps the data files' keys under the prefix the export was written to.
     dynamo.createTable(source, "id:S", null);

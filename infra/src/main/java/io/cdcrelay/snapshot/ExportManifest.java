@@ -91,6 +91,7 @@ public record ExportManifest(
           "manifest-summary.json: exportTime \"" + at + "\" is not an ISO-8601 instant");
     }
     List<DataFile> dataFiles = new ArrayList<>();
+    java.util.Set<String> listed = new java.util.HashSet<>();
     String[] lines = new String(files, StandardCharsets.UTF_8).split("\n");
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i].trim();
@@ -100,6 +101,11 @@ public record ExportManifest(
       JsonNode entry =
           tree(line.getBytes(StandardCharsets.UTF_8), "manifest-files.json line " + (i + 1));
       String key = text(entry, "dataFileS3Key", "manifest-files.json line " + (i + 1));
+      // Read twice, its items would be counted twice: an export lists each file once.
+      if (!listed.add(key)) {
+        throw new IllegalArgumentException(
+            "manifest-files.json line " + (i + 1) + " lists the data file " + key + " again");
+      }
       JsonNode count = entry.get("itemCount");
       dataFiles.add(
           new DataFile(key, count == null || !count.canConvertToLong() ? -1 : count.asLong()));

@@ -81,6 +81,12 @@ class ExportManifestTest {
                 ExportManifest.parse(
                     bytes(SUMMARY.replace("2020-11-04T07:28:30.000Z", "yesterday")), bytes(FILES)))
         .hasMessageContaining("exportTime \"yesterday\" is not an ISO-8601 instant");
+    // A file listed twice would be read twice, its items counted twice.
+    assertThatThrownBy(
+            () -> ExportManifest.parse(bytes(SUMMARY), bytes(FILES + FILES.split("\n")[0])))
+        .hasMessage(
+            "manifest-files.json line 3 lists the data file"
+                + " 2020-Nov/AWSDynamoDB/01234567890123-a1b2c3d4/data/asdl123dasas.json.gz again");
   }
 
   @Test

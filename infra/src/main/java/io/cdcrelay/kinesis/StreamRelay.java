@@ -257,17 +257,6 @@ public final class StreamRelay {
       return;
     }
     boolean resumed = begun.isPresent() || !replaced.isEmpty();
-    if (!replaced.isEmpty()) {
-      LOG.warn(
-          "stream {}: {} replaces {}, relayed into this state schema before: every shard of it is"
-              + " read from its beginning, whatever start says. What the table held while it had"
-              + " no stream, and what an old stream held past its checkpoints, are in neither:"
-              + " relay verify --repair 'dynamodb://…/{}' TARGET finds and rewrites it",
-          stream.name(),
-          stream.arn(),
-          String.join(", ", replaced),
-          stream.name());
-    }
     Optional<String> writtenFor = readCheckpoint(TARGET);
     if (writtenFor.isPresent() && !writtenFor.get().equals(target)) {
       releaseLease();
@@ -293,6 +282,17 @@ public final class StreamRelay {
     if (!recreatedStreamForgotten()) {
       releaseLease();
       return;
+    }
+    if (!replaced.isEmpty()) {
+      LOG.warn(
+          "stream {}: {} replaces {}, relayed into this state schema before: every shard of it is"
+              + " read from its beginning, whatever start says. What the table held while it had"
+              + " no stream, and what an old stream held past its checkpoints, are in neither:"
+              + " relay verify --repair 'dynamodb://…/{}' TARGET finds and rewrites it",
+          stream.name(),
+          stream.arn(),
+          String.join(", ", replaced),
+          stream.name());
     }
     onChecked.run();
     if (begun.isPresent()) {

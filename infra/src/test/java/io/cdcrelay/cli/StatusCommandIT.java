@@ -23,6 +23,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -391,21 +392,7 @@ class StatusCommandIT {
         .doesNotContain(SECRET)
         .doesNotContain(ENCODED_SECRET);
 
-    JsonNode json =
-        new ObjectMapper()
-            .readTree(
-                run(
-                    0,
-                    target(),
-                    "--state-schema",
-                    stateSchema,
-                    "--json",
-                    "--function",
-                    function,
-                    "--queue-url",
-                    queue,
-                    "--source",
-                    source()));
+    JsonNode json = withFunction(function, "--json", "--queue-url", queue);
     JsonNode mapping = json.get("event_source_mappings").get(0);
     assertThat(json.get("event_source_mappings")).hasSize(1);
     assertThat(mapping.get("source_arn").asText()).isEqualTo(streamArn);
@@ -475,22 +462,20 @@ class StatusCommandIT {
                   + function
                   + " maps the new one")
           .doesNotContain(SECRET);
-      JsonNode json =
-          new ObjectMapper()
-              .readTree(
-                  run(
-                      0,
-                      target(),
-                      "--state-schema",
-                      stateSchema,
-                      "--json",
-                      "--function",
-                      function,
-                      "--source",
-                      source()));
+      JsonNode json = withFunction(function, "--json");
       assertThat(json.get("event_source_mappings").get(0).get("source_replaced_by").asText())
           .isEqualTo(now);
     }
+  }
+
+  /** What status --json says of this target with --function, through moto, and {@code more}. */
+  private JsonNode withFunction(String function, String... more) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(target(), "--state-schema", stateSchema, "--function", function, "--source"));
+    args.add(source());
+    args.addAll(List.of(more));
+    return new ObjectMapper().readTree(run(0, args.toArray(String[]::new)));
   }
 
   @Test

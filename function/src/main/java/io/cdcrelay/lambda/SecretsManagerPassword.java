@@ -2,19 +2,20 @@ package io.cdcrelay.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cdcrelay.sink.RefreshablePassword;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.Supplier;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The database password from an AWS Secrets Manager secret: either the whole secret string or its
  * {@code password} field (the layout of database secrets). Fetched on first use, not at start, and
- * again after five minutes so that a rotated password is picked up.
+ * again after five minutes so that a rotated password is picked up; at once when the database
+ * refuses the cached one ({@link #refresh}).
  */
-public final class SecretsManagerPassword implements Supplier<String> {
+public final class SecretsManagerPassword implements RefreshablePassword {
 
   private static final Duration CACHE = Duration.ofMinutes(5);
 
@@ -63,6 +64,12 @@ public final class SecretsManagerPassword implements Supplier<String> {
       fetchedAt = now;
     }
     return password;
+  }
+
+  @Override
+  public synchronized String refresh() {
+    password = null;
+    return get();
   }
 
   static String passwordOf(String secret) {

@@ -15,7 +15,8 @@ public final class JdbcConnections {
    * Opens an auto-committing connection.
    *
    * @param password the password source (a secret lookup, say); {@code null} from it means the
-   *     URL's password
+   *     URL's password. A {@link RefreshablePassword} whose cached password the server refuses is
+   *     read afresh, and the login tried once more when the password changed (a rotation)
    * @param socketTimeoutSeconds how long a call may take before it fails as retryable
    * @param applicationName how the connection shows in the database's session list
    * @throws TargetUnavailableException when the password cannot be read
@@ -44,7 +45,18 @@ public final class JdbcConnections {
     properties.setProperty("ApplicationName", applicationName);
     // Keep item values out of exception messages, which end up in logs and dead letters.
     properties.setProperty("logServerErrorDetail", "false");
-    Connection connection = DriverManager.getConnection(url.jdbcUrl(), properties);
+    Connection connection;
+    try {
+      connection = DriverManager.getConnection(url.jdbcUrl(), properties);
+    } catch (SQLException e) {
+      // A rotated secret: the database has the new password, the cache still the old one.
+      String fresh = loginRefused(e) ? refreshed(password, secret) : null;
+      if (fresh == null) {
+        throw e;
+      }
+      properties.setProperty("password", fresh);
+      connection = DriverManager.getConnection(url.jdbcUrl(), properties);
+    }
     try {
       connection.setAutoCommit(true);
     } catch (SQLException | RuntimeException e) {
@@ -57,6 +69,28 @@ public final class JdbcConnections {
       throw e;
     }
     return connection;
+  }
+
+  /** Whether the server refused the login (SQLSTATE class 28: wrong user or password). */
+  private static boolean loginRefused(SQLException e) {
+    return e.getSQLState() != null && e.getSQLState().startsWith("28");
+  }
+
+  /**
+   * The password read afresh when {@code password} caches one and it changed since {@code used} was
+   * read; else {@code null}.
+   */
+  private static String refreshed(Supplier<String> password, String used) {
+    if (used == null || !(password instanceof RefreshablePassword refreshable)) {
+      return null;
+    }
+    String fresh;
+    try {
+      fresh = refreshable.refresh();
+    } catch (RuntimeException e) {
+      return null;
+    }
+    return fresh == null || fresh.equals(used) ? null : fresh;
   }
 
   /**

@@ -56,6 +56,16 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
       throw new IllegalArgumentException(
           "the target URL holds a '#': percent-encode it in a password (%23): " + redact(trimmed));
     }
+    if (uri.getHost() == null
+        && uri.getRawAuthority() != null
+        && !uri.getRawAuthority().endsWith("@")) {
+      // An authority that is not USER:PASSWORD@HOST:PORT: a password's '@', '/' or '?' moved the
+      // split, or the port is not a number.
+      throw new IllegalArgumentException(
+          "the target URL's host and port cannot be read: percent-encode an '@', '/', '?' or ':'"
+              + " in the user or password (%40, %2F, %3F, %3A), and give the port as a number: "
+              + redact(trimmed));
+    }
     if (uri.getHost() == null) {
       throw new IllegalArgumentException("the target URL has no host: " + redact(trimmed));
     }

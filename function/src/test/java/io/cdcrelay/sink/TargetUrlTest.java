@@ -156,6 +156,33 @@ class TargetUrlTest {
   }
 
   @Test
+  void aPasswordWithAnUnencodedAtOrSlashOrABadPortIsNamedAsSuchNotAsAMissingHost() {
+    for (String url :
+        new String[] {
+          "crate://admin:p@ss@h:4200/doc/t",
+          "crate://admin:pa/ss@h:4200/doc/t",
+          "postgresql://admin:pa?ss@h/db/s/t",
+          "crate://admin:s3cret@h:42x0/doc/t"
+        }) {
+      assertThatThrownBy(() -> TargetUrl.parse(url))
+          .as(url)
+          .hasMessageStartingWith("the target URL's host and port cannot be read")
+          .hasMessageContaining("percent-encode")
+          .hasMessageContaining("%40")
+          .hasMessageContaining("port")
+          .satisfies(
+              e ->
+                  assertThat(e.getMessage())
+                      .doesNotContain("p@ss")
+                      .doesNotContain("pa/ss")
+                      .doesNotContain("pa?ss")
+                      .doesNotContain("s3cret"));
+    }
+    assertThatThrownBy(() -> TargetUrl.parse("crate://admin:s3cret@/doc/t"))
+        .hasMessageStartingWith("the target URL has no host");
+  }
+
+  @Test
   void passwordNeverAppearsInToStringOrErrors() {
     TargetUrl url = TargetUrl.parse("crate://admin:s3cret@h:4200/doc/t");
     assertThat(url.toString()).doesNotContain("s3cret");

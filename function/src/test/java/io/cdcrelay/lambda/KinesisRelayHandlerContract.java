@@ -136,6 +136,55 @@ abstract class KinesisRelayHandlerContract {
   }
 
   @Test
+  void anEventWithoutRecordsIsAnsweredWithNoFailureAndWritesNothing() throws Exception {
+    TableName table = newTable();
+    KinesisEvent empty = new KinesisEvent();
+    empty.setRecords(List.of());
+    assertThat(handle(table, empty, new ByteArrayOutputStream()).getBatchItemFailures()).isEmpty();
+    assertThat(
+            handle(table, new KinesisEvent(), new ByteArrayOutputStream()).getBatchItemFailures())
+        .isEmpty();
+  }
+
+  @Test
+  void aBatchOfOnlyPoisonRecordsGzippedOrNotJsonIsDeadLetteredAndAnsweredWithNoFailure()
+      throws Exception {
+    TableName table = newTable();
+    java.io.ByteArrayOutputStream gzipped = new java.io.ByteArrayOutputStream();
+    try (var gzip = new java.util.zip.GZIPOutputStream(gzipped)) {
+      gzip.write(io.cdcrelay.testing.Records.record(0, "{}").data());
+    }
+    List<byte[]> payloads =
+        List.of(
+            gzipped.toByteArray(),
+            "not json".getBytes(StandardCharsets.UTF_8),
+            new byte[0],
+            "[1,2]".getBytes(StandardCharsets.UTF_8));
+    List<KinesisEvent.KinesisEventRecord> records = new java.util.ArrayList<>();
+    for (int i = 0; i < payloads.size(); i++) {
+      KinesisEvent.Record kinesis = new KinesisEvent.Record();
+      kinesis.setData(java.nio.ByteBuffer.wrap(payloads.get(i)));
+      String seq = "4965670936712634127648454318642304581269840632947073024" + i;
+      kinesis.setSequenceNumber(seq);
+      KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
+      record.setKinesis(kinesis);
+      record.setEventSource("aws:kinesis");
+      record.setEventSourceARN("arn:aws:kinesis:us-east-1:123456789012:stream/poison");
+      record.setEventID("shardId-000000000000:" + seq);
+      records.add(record);
+    }
+    KinesisEvent event = new KinesisEvent();
+    event.setRecords(records);
+    ByteArrayOutputStream metrics = new ByteArrayOutputStream();
+    assertThat(handle(table, event, metrics).getBatchItemFailures()).isEmpty();
+    int deadLettered = 0;
+    for (String line : metrics.toString(StandardCharsets.UTF_8).trim().split("\n")) {
+      deadLettered += JSON.readTree(line).get("DeadLettered").asInt();
+    }
+    assertThat(deadLettered).isEqualTo(payloads.size());
+  }
+
+  @Test
   void inLambdaTheMetricsAlsoCarryTheFunctionsNameForTheTemplatesAlarms() throws Exception {
     TableName table = newTable();
     ByteArrayOutputStream metrics = new ByteArrayOutputStream();

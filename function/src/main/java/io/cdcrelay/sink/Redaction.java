@@ -17,7 +17,9 @@ public final class Redaction {
   /**
    * The URL with everything between the first {@code :} of its user info and its last {@code @}
    * replaced by {@code ***}. A secret holding an unencoded {@code /}, {@code ?}, {@code #} or
-   * {@code @} ends at the last {@code @} too, wherever a URL parser would split it.
+   * {@code @} ends at the last {@code @} too, wherever a URL parser would split it. Without a
+   * {@code :} there, everything between the first and the last {@code @} is replaced: a {@code :}
+   * typed as {@code @}.
    */
   public static String url(String url) {
     if (url == null) {
@@ -29,8 +31,12 @@ public final class Redaction {
       int start = scheme.end();
       int at = url.lastIndexOf('@');
       int colon = url.indexOf(':', start);
+      int firstAt = url.indexOf('@', start);
       if (colon >= 0 && colon < at) {
         redacted = url.substring(0, colon + 1) + "***" + url.substring(at);
+      } else if (firstAt >= 0 && firstAt < at) {
+        // The ':' typed as '@' (USER@SECRET@HOST): what lies between them may be the secret.
+        redacted = url.substring(0, firstAt + 1) + "***" + url.substring(at);
       }
     }
     return PASSWORD_OPTION.matcher(redacted).replaceAll("$1***");

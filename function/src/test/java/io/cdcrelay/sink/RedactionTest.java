@@ -24,6 +24,14 @@ class RedactionTest {
   }
 
   @Test
+  void aColonTypedAsAnAtDoesNotShowTheSecretBetweenTheTwo() {
+    assertThat(Redaction.url("crate://admin@s3cretPW@db:4200/doc"))
+        .isEqualTo("crate://admin@***@db:4200/doc");
+    assertThat(Redaction.urlsIn("bad URL: postgresql://admin@s3cret/PW@db:5432/doc, fix it"))
+        .isEqualTo("bad URL: postgresql://admin@***@db:5432/doc, fix it");
+  }
+
+  @Test
   void urlWithoutCredentialsIsUnchanged() {
     assertThat(Redaction.url("kinesis+dynamodb+cdc://localhost:4566/s?region=eu-central-1"))
         .isEqualTo("kinesis+dynamodb+cdc://localhost:4566/s?region=eu-central-1");

@@ -69,6 +69,13 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
     if (uri.getHost() == null) {
       throw new IllegalArgumentException("the target URL has no host: " + redact(trimmed));
     }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      throw new IllegalArgumentException(
+          "the target URL's port "
+              + uri.getPort()
+              + " is not one (1 to 65535; none: 5432): "
+              + redact(trimmed));
+    }
     String[] credentials = credentials(uri.getRawUserInfo());
     Map<String, String> query = UrlQuery.parse(uri.getRawQuery());
     for (String option : query.keySet()) {

@@ -3,6 +3,7 @@ package io.cdcrelay.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TargetUrlTest {
@@ -153,6 +154,20 @@ class TargetUrlTest {
   void tooLongPathIsRejected() {
     assertThatThrownBy(() -> TargetUrl.parse("crate://h/a/b/c"))
         .hasMessageContaining("/SCHEMA/TABLE");
+  }
+
+  @Test
+  void aPortOutOfRangeIsNamed() {
+    for (String port : List.of("0", "65536", "99999")) {
+      assertThatThrownBy(() -> TargetUrl.parse("crate://admin:s3cret@db:" + port + "/doc"))
+          .hasMessage(
+              "the target URL's port "
+                  + port
+                  + " is not one (1 to 65535; none: 5432): crate://admin:***@db:"
+                  + port
+                  + "/doc");
+    }
+    assertThat(TargetUrl.parse("crate://admin:s3cret@db:65535/doc").jdbcUrl()).contains("db:65535");
   }
 
   @Test

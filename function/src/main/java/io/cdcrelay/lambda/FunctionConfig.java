@@ -119,6 +119,22 @@ public record FunctionConfig(
     return new io.cdcrelay.sink.DeadLetterStore(writer, target, password, socketTimeoutSeconds);
   }
 
+  /**
+   * Whether two URL variables name one target: the same text, or two spellings the relay reads
+   * alike (the reference tool's {@code http://…:4200} and {@code crate://…:4200}, a default port
+   * spelt out). A URL that does not parse is compared as text, so its own error is what is told.
+   */
+  static boolean sameTarget(String a, String b) {
+    if (a.trim().equals(b.trim())) {
+      return true;
+    }
+    try {
+      return TargetUrl.parse(a).equals(TargetUrl.parse(b));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /** Reads and validates the settings; the message of a failure says what to set. */
   public static FunctionConfig fromEnvironment(Map<String, String> env) {
     String url = null;
@@ -133,7 +149,7 @@ public record FunctionConfig(
       if (url == null) {
         url = value;
         urlVariable = variable;
-      } else if (!url.trim().equals(value.trim())) {
+      } else if (!sameTarget(url, value)) {
         // A stale one left from an older release must not pick the database: neither is printed.
         throw new IllegalArgumentException(
             urlVariable

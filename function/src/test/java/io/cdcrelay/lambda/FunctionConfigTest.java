@@ -106,6 +106,33 @@ class FunctionConfigTest {
   }
 
   @Test
+  void twoUrlVariablesSpellingOneTargetAlikeAreTheSameTarget() {
+    // The reference tool's 0.1 releases read CRATEDB_CLUSTER_URL, often CrateDB's HTTP address;
+    // its newer ones CRATEDB_SQLALCHEMY_URL: one database spelt two ways is no stale variable.
+    FunctionConfig config =
+        FunctionConfig.fromEnvironment(
+            Map.of(
+                "CRATEDB_SQLALCHEMY_URL", "crate://crate@db.example:4200/doc/orders",
+                "CRATEDB_CLUSTER_URL", "http://crate@db.example:4200/doc/orders"));
+    assertThat(config.target().table()).isEqualTo("orders");
+    assertThat(
+            FunctionConfig.fromEnvironment(
+                    Map.of(
+                        "CRATEDB_SQLALCHEMY_URL", "crate://crate@db.example/doc/orders",
+                        "SINK_SQLALCHEMY_URL", "crate://crate@db.example:4200/doc/orders"))
+                .target()
+                .jdbcUrl())
+        .isEqualTo(config.target().jdbcUrl());
+    assertThatThrownBy(
+            () ->
+                FunctionConfig.fromEnvironment(
+                    Map.of(
+                        "CRATEDB_SQLALCHEMY_URL", "crate://crate@db.example:4200/doc/orders",
+                        "CRATEDB_CLUSTER_URL", "http://crate@db.example:4200/doc/orders2")))
+        .hasMessageContaining("are both set, to different URLs");
+  }
+
+  @Test
   void missingUrlSaysWhatToSet() {
     assertThatThrownBy(() -> FunctionConfig.fromEnvironment(Map.of()))
         .hasMessageStartingWith("no target database: set CRATEDB_SQLALCHEMY_URL");

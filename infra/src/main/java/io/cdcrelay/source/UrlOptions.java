@@ -81,13 +81,15 @@ public final class UrlOptions {
 
   /**
    * The option {@code name}, present in {@code options}, as a boolean: {@code true}, {@code 1},
-   * {@code yes}, {@code on} or {@code false}, {@code 0}, {@code no}, {@code off}, in any case.
+   * {@code yes}, {@code on}, {@code y}, {@code t} or {@code false}, {@code 0}, {@code no}, {@code
+   * off}, {@code n}, {@code f}, in any case: the spellings the reference tool takes, so that its
+   * URLs are read unchanged.
    */
   public static boolean bool(Map<String, String> options, String name) {
     String text = options.get(name).trim().toLowerCase(Locale.ROOT);
     return switch (text) {
-      case "true", "1", "yes", "on" -> true;
-      case "false", "0", "no", "off" -> false;
+      case "true", "1", "yes", "on", "y", "t" -> true;
+      case "false", "0", "no", "off", "n", "f" -> false;
       default ->
           throw new BadSourceUrlException(
               "option " + name + "=" + options.get(name) + " is not one of true, false");

@@ -53,11 +53,12 @@ class UrlOptionsTest {
   }
 
   @Test
-  void aBooleanHasFourSpellingsEachWayInAnyCase() {
-    for (String yes : new String[] {"true", "1", "yes", "on", " TRUE ", "On"}) {
+  void aBooleanHasTheReferenceToolsSixSpellingsEachWayInAnyCase() {
+    // cratedb_toolkit.util.data.asbool: true, yes, on, y, t, 1 and false, no, off, n, f, 0.
+    for (String yes : new String[] {"true", "1", "yes", "on", " TRUE ", "On", "y", "T"}) {
       assertThat(UrlOptions.bool(Map.of("once", yes), "once")).as(yes).isTrue();
     }
-    for (String no : new String[] {"false", "0", "no", "off", "False", " OFF"}) {
+    for (String no : new String[] {"false", "0", "no", "off", "False", " OFF", "n", "F"}) {
       assertThat(UrlOptions.bool(Map.of("once", no), "once")).as(no).isFalse();
     }
   }

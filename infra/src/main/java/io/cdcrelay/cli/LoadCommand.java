@@ -614,7 +614,7 @@ final class LoadCommand implements Callable<Integer> {
             e.getMessage()
                 + (e instanceof KinesisStream.StreamMissingException
                         || e instanceof DynamoDbStreamReader.StreamUnusableException
-                    ? " (" + source.where() + ")"
+                    ? " (" + source.whereLookedFor() + ")"
                     : "")
                 + ".");
         return 1;

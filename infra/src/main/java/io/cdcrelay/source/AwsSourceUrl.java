@@ -27,4 +27,14 @@ public interface AwsSourceUrl {
                     + (e.getPort() < 0 ? "" : ":" + e.getPort()))
         .orElse("in " + region());
   }
+
+  /**
+   * Where a missing resource was looked for: {@link #where()}, and the region beside a custom
+   * endpoint too ({@code at http://HOST:PORT, region REGION}), as emulators keep each region's
+   * streams and tables apart: a region left to its default is the usual reason a stream an emulator
+   * holds "does not exist".
+   */
+  default String whereLookedFor() {
+    return endpoint().isPresent() ? where() + ", region " + region() : where();
+  }
 }

@@ -627,7 +627,7 @@ abstract class LocalRelayContract {
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
     assertThat(run.output())
         .contains("the stream \"" + stream + "\" does not exist")
-        .containsPattern("\\(at http://127\\.0\\.0\\.1:\\d+\\)\\.")
+        .containsPattern("\\(at http://127\\.0\\.0\\.1:\\d+, region [a-z0-9-]+\\)\\.")
         .contains("stopped: 0 records");
   }
 

@@ -32,6 +32,20 @@ class AwsSourceUrlTest {
   }
 
   @Test
+  void whereAMissingResourceWasLookedForNamesTheRegionBesideAnEndpoint() {
+    // Emulators keep regions apart: a stream "does not exist" in the default region.
+    assertThat(
+            SourceUrl.parse("kinesis+dynamodb+cdc://KEY:SECRET@localhost:4566/s", NO_ENVIRONMENT)
+                .whereLookedFor())
+        .isEqualTo("at http://localhost:4566, region us-east-1");
+    assertThat(
+            SourceUrl.parse(
+                    "dynamodb+cdc://KEY:SECRET@aws/orders?region=eu-central-1", NO_ENVIRONMENT)
+                .whereLookedFor())
+        .isEqualTo("in eu-central-1");
+  }
+
+  @Test
   void awsItselfIsNamedByTheRegionWithoutTheKeys() {
     assertThat(
             DynamoDbTableUrl.parse(

@@ -123,11 +123,18 @@ public final class RelayProgress implements AutoCloseable {
 
   /**
    * Stops showing progress and prints the final line: {@code done} after {@link #completed()}, else
-   * {@code stopped} (by a signal, or failed: the error is printed beside it).
+   * {@code stopped} (by a signal, or failed: the error is printed beside it). With dead letters it
+   * says where to find why: a run whose every record was set aside still exits 0, and its batch
+   * lines give counts only.
    */
   @Override
   public void close() {
     display.stop();
-    log.accept((completed ? "done: " : "stopped: ") + line());
+    log.accept(
+        (completed ? "done: " : "stopped: ")
+            + line()
+            + (deadLettered.get() > 0
+                ? " (the dead letters and why: relay dead-letters list TARGET)"
+                : ""));
   }
 }

@@ -57,7 +57,8 @@ class RelayProgressTest {
     assertThat(screen.toString(StandardCharsets.UTF_8)).endsWith(CLEAR);
     assertThat(log)
         .containsExactly(
-            "done: 150 records, 30 records/s, 148 applied, 2 dead-lettered, lag 400 ms");
+            "done: 150 records, 30 records/s, 148 applied, 2 dead-lettered, lag 400 ms (the dead"
+                + " letters and why: relay dead-letters list TARGET)");
   }
 
   @Test

@@ -226,7 +226,7 @@ public record FunctionConfig(
     Duration deadLetterRetention =
         retentionText == null
             ? io.cdcrelay.deadletter.DeadLetterRetention.DEFAULT
-            : parseDuration(DEAD_LETTER_RETENTION, retentionText);
+            : atLeastAnHour(DEAD_LETTER_RETENTION, retentionText);
     return new FunctionConfig(
         target,
         settings(target, env),
@@ -235,6 +235,19 @@ public record FunctionConfig(
         startFilter(env),
         deadLetterRetention,
         parts);
+  }
+
+  /**
+   * A retention of at least an hour; one shorter is refused naming the value as it was set ({@code
+   * 30m}), not as Java prints a duration ({@code PT30M}).
+   */
+  private static Duration atLeastAnHour(String variable, String text) {
+    Duration duration = parseDuration(variable, text);
+    if (duration.compareTo(Duration.ofHours(1)) < 0) {
+      throw new IllegalArgumentException(
+          variable + "=" + text.trim() + " is shorter than one hour");
+    }
+    return duration;
   }
 
   private static RelaySettings settings(TargetUrl target, Map<String, String> env) {
@@ -265,7 +278,7 @@ public record FunctionConfig(
     Duration retention =
         retentionText == null
             ? RelaySettings.DEFAULT_TOMBSTONE_RETENTION
-            : parseDuration(TOMBSTONE_RETENTION, retentionText);
+            : atLeastAnHour(TOMBSTONE_RETENTION, retentionText);
     String tooOld = firstNonBlank(env.get(ACCEPT_TOO_OLD), null);
     boolean acceptTooOld = false;
     if (tooOld != null) {

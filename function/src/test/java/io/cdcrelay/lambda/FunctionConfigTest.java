@@ -287,6 +287,9 @@ class FunctionConfigTest {
         .hasMessage(
             "CRATEDB_DEAD_LETTER_RETENTION=forever is not a duration such as 8d, 36h, 90m or 600s");
     assertThatThrownBy(() -> withUrlAnd("CRATEDB_DEAD_LETTER_RETENTION", "10m"))
-        .hasMessage("CRATEDB_DEAD_LETTER_RETENTION=PT10M is shorter than one hour");
+        .hasMessage("CRATEDB_DEAD_LETTER_RETENTION=10m is shorter than one hour");
+    // The value as it was set, not as Java prints a duration (PT30M).
+    assertThatThrownBy(() -> withUrlAnd("CRATEDB_TOMBSTONE_RETENTION", "30m"))
+        .hasMessage("CRATEDB_TOMBSTONE_RETENTION=30m is shorter than one hour");
   }
 }

@@ -19,7 +19,7 @@ class RoutingOptions {
       description =
           "Target database: crate://USER[:PASSWORD]@HOST[:PORT]/SCHEMA/TABLE[?ssl=true],"
               + " postgresql://…, jdbc:postgresql://…, or 'embedded' for a local PostgreSQL"
-              + " (default: $CRATEDB_SQLALCHEMY_URL, $CRATEDB_CLUSTER_URL)")
+              + " (default: $CRATEDB_SQLALCHEMY_URL, $CRATEDB_CLUSTER_URL, $SINK_SQLALCHEMY_URL)")
   String target;
 
   @Option(

@@ -68,7 +68,8 @@ final class StatusCommand implements Callable<Integer> {
       description =
           "Target database: crate://USER[:PASSWORD]@HOST[:PORT]/SCHEMA[/TABLE], postgresql://…,"
               + " jdbc:postgresql://…, or 'embedded' for the local PostgreSQL of relay load"
-              + " --target embedded (default: $CRATEDB_SQLALCHEMY_URL, $CRATEDB_CLUSTER_URL)")
+              + " --target embedded (default: $CRATEDB_SQLALCHEMY_URL, $CRATEDB_CLUSTER_URL,"
+              + " $SINK_SQLALCHEMY_URL)")
   String target;
 
   @Option(

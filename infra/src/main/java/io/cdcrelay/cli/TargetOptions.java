@@ -8,7 +8,8 @@ final class TargetOptions extends RoutingOptions {
   @Option(
       names = "--table",
       paramLabel = "[SCHEMA.]TABLE",
-      description = "Target table, when the URL does not name one (default: $CRATEDB_TABLE)")
+      description =
+          "Target table, when the URL does not name one (default: $CRATEDB_TABLE, $SINK_TABLE)")
   String table;
 
   @Override

@@ -60,6 +60,20 @@ class RelayCliTest {
         .doesNotContain("Usage:");
   }
 
+  @Test
+  void theHelpNamesEveryVariableATargetIsReadFrom() {
+    // FunctionConfig reads the reference tool's Lambda names too: the help must not hide them.
+    for (String[] args :
+        new String[][] {{"load", "--help"}, {"load", "table", "--help"}, {"status", "--help"}}) {
+      String help = run(RelayCli.commandLine(), args).replaceAll("\\s+", " ");
+      assertThat(help)
+          .as(String.join(" ", args))
+          .contains("$CRATEDB_SQLALCHEMY_URL, $CRATEDB_CLUSTER_URL, $SINK_SQLALCHEMY_URL");
+    }
+    assertThat(run(RelayCli.commandLine(), "load", "--help").replaceAll("\\s+", " "))
+        .contains("(default: $CRATEDB_TABLE, $SINK_TABLE)");
+  }
+
   @Command(name = "fail")
   static final class Failing implements Callable<Integer> {
     @Override

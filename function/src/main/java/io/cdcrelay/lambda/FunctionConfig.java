@@ -124,7 +124,7 @@ public record FunctionConfig(
    * alike (the reference tool's {@code http://…:4200} and {@code crate://…:4200}, a default port
    * spelt out). A URL that does not parse is compared as text, so its own error is what is told.
    */
-  static boolean sameTarget(String a, String b) {
+  public static boolean sameTarget(String a, String b) {
     if (a.trim().equals(b.trim())) {
       return true;
     }

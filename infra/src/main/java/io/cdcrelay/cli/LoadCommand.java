@@ -304,13 +304,32 @@ final class LoadCommand implements Callable<Integer> {
                     : ""));
         return 2;
       }
-      String target = firstOf(positionalTarget, options.clusterUrl);
-      if (target != null) {
-        if (options.target.target != null && !options.target.target.equals(target)) {
-          err.println("Two different targets given: use either TARGET or --target.");
+      // The reference tool refuses a TARGET_URL beside another --cluster-url; so does the relay,
+      // for --target too: none of them may silently win over another.
+      String[][] given = {
+        {"TARGET", positionalTarget},
+        {"--cluster-url", options.clusterUrl},
+        {"--target", options.target.target}
+      };
+      String[] first = null;
+      for (String[] one : given) {
+        if (one[1] == null || one[1].isBlank()) {
+          continue;
+        }
+        if (first == null) {
+          first = one;
+        } else if (!FunctionConfig.sameTarget(first[1], one[1])) {
+          err.println(
+              "Two different targets given, "
+                  + first[0]
+                  + " and "
+                  + one[0]
+                  + ": use either TARGET, --cluster-url or --target.");
           return 2;
         }
-        options.target.target = target;
+      }
+      if (first != null) {
+        options.target.target = first[1];
       }
       Optional<String> refused =
           options.reference.refusal(
@@ -644,10 +663,6 @@ final class LoadCommand implements Callable<Integer> {
                 }
               })
           .orElse(null);
-    }
-
-    private static String firstOf(String a, String b) {
-      return a != null && !a.isBlank() ? a : (b != null && !b.isBlank() ? b : null);
     }
   }
 }

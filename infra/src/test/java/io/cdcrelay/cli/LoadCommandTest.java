@@ -133,7 +133,25 @@ class LoadCommandTest {
             "--target",
             "crate://crate@localhost:4200/doc/b");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.output()).contains("Two different targets");
+    assertThat(run.output()).contains("Two different targets given, TARGET and --target");
+  }
+
+  @Test
+  void aClusterUrlBesideAnotherTargetIsRefusedNotDropped() {
+    // ctk load: "Specify cluster URL either as TARGET_URL or --cluster-url, not both."
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load",
+            "kinesis+dynamodb+cdc://aws/stream",
+            "crate://crate:Sx1@localhost:4200/doc/a",
+            "--cluster-url",
+            "crate://crate:Sx2@localhost:4200/doc/b");
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
+    assertThat(run.output())
+        .contains(
+            "Two different targets given, TARGET and --cluster-url: use either TARGET,"
+                + " --cluster-url or --target.")
+        .doesNotContain("Sx");
   }
 
   @Test

@@ -102,8 +102,22 @@ public final class RelayProgress implements AutoCloseable {
         lag(lag));
   }
 
-  private static String lag(long millis) {
-    return millis < 1000 ? millis + " ms" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+  /** 400 ms, 2.5 s, 3m 4s, 20h 0m, 875d 22h: a replayed old dump is days behind, not 10^7 s. */
+  static String lag(long millis) {
+    if (millis < 1000) {
+      return millis + " ms";
+    }
+    if (millis < 60_000) {
+      return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+    long s = millis / 1000;
+    if (s < 3600) {
+      return s / 60 + "m " + s % 60 + "s";
+    }
+    if (s < 86400) {
+      return s / 3600 + "h " + s % 3600 / 60 + "m";
+    }
+    return s / 86400 + "d " + s % 86400 / 3600 + "h";
   }
 
   /** Starts showing progress in the background. */

@@ -26,6 +26,14 @@ class RelayProgressTest {
   private final List<String> log = new CopyOnWriteArrayList<>();
 
   @Test
+  void aLagIsSaidInTheUnitsThatReadOfItsSize() {
+    assertThat(RelayProgress.lag(400)).isEqualTo("400 ms");
+    assertThat(RelayProgress.lag(2_500)).isEqualTo("2.5 s");
+    assertThat(RelayProgress.lag(184_000)).isEqualTo("3m 4s");
+    assertThat(RelayProgress.lag(75_679_045_000L)).isEqualTo("875d 21h");
+  }
+
+  @Test
   void onATerminalTheLiveLineIsRedrawnInPlaceWithRateAppliedDeadLetteredAndLag() {
     RelayProgress progress = new RelayProgress(terminal, log::add, clock);
 
@@ -68,7 +76,7 @@ class RelayProgressTest {
     progress.batchApplied(batch(10, 0, Duration.ofHours(20)));
     progress.lag("shardId-00000001", null);
     clock.advance(Duration.ofSeconds(1));
-    assertThat(progress.line()).endsWith("lag 72000.0 s");
+    assertThat(progress.line()).endsWith("lag 20h 0m");
     // Nothing applied for longer than ten seconds: nothing is waiting, the age no longer counts.
     clock.advance(Duration.ofSeconds(11));
     assertThat(progress.line()).endsWith("lag 0 ms");

@@ -1,6 +1,7 @@
 package io.cdcrelay.failed;
 
 import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.kinesis.ShardReadException;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
 import java.util.List;
@@ -66,7 +67,14 @@ public final class FailedBatchReplay {
             unreadable++;
             continue;
           }
-          RangeRead read = ranges.apply(batch).read(batch);
+          RangeRead read;
+          try {
+            read = ranges.apply(batch).read(batch);
+          } catch (ShardReadException e) {
+            // Throttled past the waits, access denied: one sentence, and the message stays.
+            report.accept(batch + ": not read, " + StreamRanges.describe(e) + "; kept");
+            return new Summary(applied, missing, unreadable, true);
+          }
           String failure = apply(read.records());
           if (failure != null) {
             report.accept(

@@ -7,6 +7,7 @@ import io.cdcrelay.kinesis.ShardReadException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
@@ -18,6 +19,9 @@ public final class StreamRanges {
 
   private static final int READ_LIMIT = 10_000;
   private static final int EMPTY_READS = 5;
+  // Waits between attempts of a call Kinesis throttled or failed on its side (each attempt has the
+  // SDK's own retries): Lambda reads the same shard, and a shard allows five reads a second.
+  private static final long[] BACKOFF_MILLIS = {500, 1_000, 2_000, 4_000};
 
   private final KinesisStream stream;
 
@@ -32,7 +36,10 @@ public final class StreamRanges {
     stream.arn();
     String iterator;
     try {
-      iterator = stream.iterator(batch.shardId(), ShardPosition.at(batch.startSequenceNumber()));
+      iterator =
+          patiently(
+              () ->
+                  stream.iterator(batch.shardId(), ShardPosition.at(batch.startSequenceNumber())));
     } catch (ShardReadException notThere) {
       if (!isGone(notThere)) {
         throw notThere;
@@ -40,7 +47,7 @@ public final class StreamRanges {
       // The first record is past the retention (AWS says InvalidArgument, kinesis-local
       // ResourceNotFound), or the whole shard is: what is left starts at the trim horizon.
       try {
-        iterator = stream.iterator(batch.shardId(), ShardPosition.TRIM_HORIZON);
+        iterator = patiently(() -> stream.iterator(batch.shardId(), ShardPosition.TRIM_HORIZON));
       } catch (ShardReadException shardGone) {
         if (!isGone(shardGone)) {
           throw shardGone;
@@ -52,7 +59,8 @@ public final class StreamRanges {
     int empty = 0;
     boolean past = false;
     while (iterator != null && !past && empty < EMPTY_READS) {
-      KinesisStream.Read read = stream.read(batch.shardId(), iterator, READ_LIMIT);
+      String at = iterator;
+      KinesisStream.Read read = patiently(() -> stream.read(batch.shardId(), at, READ_LIMIT));
       for (SourceRecord record : read.records()) {
         if (batch.contains(record.sequenceNumber())) {
           records.add(record);
@@ -93,6 +101,41 @@ public final class StreamRanges {
                   + " (not returned by the stream)"));
     }
     return new RangeRead(records, Optional.empty());
+  }
+
+  /**
+   * The call's result, tried again after a wait while Kinesis throttles it or fails on its side.
+   *
+   * @throws ShardReadException when it fails otherwise, or still after the last wait
+   */
+  private static <T> T patiently(Supplier<T> call) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return call.get();
+      } catch (ShardReadException e) {
+        boolean passing =
+            e.kind() == ShardReadException.Kind.THROTTLED
+                || e.kind() == ShardReadException.Kind.RETRYABLE;
+        if (!passing || attempt >= BACKOFF_MILLIS.length) {
+          throw e;
+        }
+        try {
+          Thread.sleep(BACKOFF_MILLIS[attempt]);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Why a read of the stream failed, in the service's own words. */
+  public static String describe(ShardReadException e) {
+    String why =
+        e.kind() == ShardReadException.Kind.THROTTLED
+            ? "Kinesis kept throttling the reads of the shard (run again later): "
+            : "Kinesis failed: ";
+    return why + awsMessage(e);
   }
 
   /** Whether the shard or the position is not (or no longer) in the stream. */

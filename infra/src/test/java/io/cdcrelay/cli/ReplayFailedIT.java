@@ -3,6 +3,7 @@ package io.cdcrelay.cli;
 import static io.cdcrelay.testing.Records.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcrelay.kinesis.FaultyKinesis;
 import io.cdcrelay.kinesis.KinesisLocal;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.testing.PostgresDatabase;
@@ -192,6 +193,58 @@ class ReplayFailedIT {
     assertThat(notBatches.exitCode())
         .as(notBatches.output())
         .isEqualTo(ReplayFailedCommand.NOT_FAILED_BATCHES);
+  }
+
+  @Test
+  void aStreamThatKeepsThrottlingFailsTheRunInOneSentenceAndKeepsTheMessage() throws Exception {
+    KinesisLocal kinesis = KinesisLocal.get();
+    long pid = ProcessHandle.current().pid();
+    String stream = "failed-throttled-" + pid;
+    kinesis.createStream(stream, 1);
+    long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    List<PutRecordsResultEntry> put =
+        kinesis.put(
+            stream,
+            List.of(
+                Map.entry("t1", upsert("INSERT", "t1", now, "").getBytes(StandardCharsets.UTF_8))));
+    String shard = put.get(0).shardId();
+    String queue = sqs.createQueue(r -> r.queueName("failed-throttled-" + pid)).queueUrl();
+    send(queue, failedBatch(arn(kinesis, stream), shard, seq(put, 1), seq(put, 1)));
+    String targetUrl =
+        "postgresql://postgres@127.0.0.1:"
+            + PostgresDatabase.get().port()
+            + "/postgres/public/failed_throttled_"
+            + pid;
+
+    try (FaultyKinesis proxy = new FaultyKinesis(kinesis.port())) {
+      // Lambda reads the same shard: GetRecords answers ProvisionedThroughputExceeded for a while.
+      proxy.throttleGetRecords(1_000);
+      Run run = run(queue, targetUrl, "--source", proxy.url(kinesis, stream, ""));
+
+      assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+      assertThat(run.out())
+          .contains(
+              stream
+                  + " "
+                  + shard
+                  + " "
+                  + seq(put, 1)
+                  + ".."
+                  + seq(put, 1)
+                  + ": not read, Kinesis kept throttling the reads of the shard (run again"
+                  + " later): Rate exceeded")
+          .contains("; kept")
+          .doesNotContain(KinesisLocal.SECRET_KEY);
+      assertThat(run.err()).as(run.output()).isEmpty();
+      assertThat(visible(queue)).as("kept, and visible at once for the next run").isEqualTo(1);
+
+      // Throttled a few times only: read on once the shard answers again, applied and deleted.
+      proxy.throttleGetRecords(6);
+      Run again = run(queue, targetUrl, "--source", proxy.url(kinesis, stream, ""));
+      assertThat(again.exitCode()).as(again.output()).isZero();
+      assertThat(again.out()).contains("1 records applied; message deleted");
+      assertThat(messages(queue)).isZero();
+    }
   }
 
   private static String arn(KinesisLocal kinesis, String stream) {

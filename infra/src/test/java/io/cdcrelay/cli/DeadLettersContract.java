@@ -123,6 +123,33 @@ abstract class DeadLettersContract {
   }
 
   @Test
+  void aReplayedDeadLetterNeverOverwritesANewerChangeOrBringsBackADeletedItem() throws Exception {
+    TableName orders = table("orders");
+    rejectTextPrices(orders);
+    Relay relay = relay(url(schema, "orders"));
+    applyEach(
+        relay,
+        record(1, upsert("INSERT", "b", now + 1, "\"price\":{\"S\":\"ten\"}")),
+        record(2, upsert("INSERT", "c", now + 2, "\"price\":{\"S\":\"two\"}")));
+    assertThat(letters(orders.sibling("_dead_letters"))).hasSize(2);
+    // Meanwhile the relay goes on: b changes again, c is deleted.
+    applyEach(
+        relay,
+        record(3, upsert("MODIFY", "b", now + 5, "\"price\":{\"N\":\"7\"}")),
+        record(4, io.cdcrelay.testing.Records.remove("c", now + 6)));
+
+    acceptTextPrices(orders);
+    Run replay = run(new ReplayDeadLettersCommand(Map.of()), url(schema, "orders"));
+
+    assertThat(replay.exitCode()).as(replay.output()).isZero();
+    assertThat(replay.out()).contains("2 dead letters selected: 2 applied and removed, 0 failed");
+    assertThat(letters(orders.sibling("_dead_letters"))).isEmpty();
+    Map<String, JsonNode> live = TableRows.liveItems(database(), orders);
+    assertThat(live).containsOnlyKeys("{\"id\":\"b\"}");
+    assertThat(live.get("{\"id\":\"b\"}").get("price").asInt()).isEqualTo(7);
+  }
+
+  @Test
   void aDeadLetterOfADynamoDbStreamsRecordIsReplayedInItsOwnFormat() throws Exception {
     // Its table is in eventSourceARN and its creation time in seconds: read as a Kinesis record,
     // it would name no table (and so fail again as a change of another table).

@@ -1,16 +1,20 @@
 package io.cdcrelay.cli;
 
+import io.cdcrelay.dynamodbstreams.DynamoDbStreamReader;
 import io.cdcrelay.failed.FailedBatch;
 import io.cdcrelay.failed.FailedBatchQueue;
 import io.cdcrelay.failed.FailedBatchReplay;
 import io.cdcrelay.failed.StreamRanges;
 import io.cdcrelay.kinesis.KinesisClients;
 import io.cdcrelay.kinesis.KinesisStream;
+import io.cdcrelay.kinesis.ShardReader;
 import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.provision.AwsClients;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.BadTargetException;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.Redaction;
+import io.cdcrelay.source.SourceType;
 import io.cdcrelay.source.SourceUrl;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -48,8 +52,8 @@ final class ReplayFailedCommand implements Callable<Integer> {
   static final int MISSING = 3;
 
   /**
-   * Exit code when some messages are not failed batches of a Kinesis stream (a DynamoDB stream's,
-   * say): kept in the queue, not applied.
+   * Exit code when some messages are not failed batches of a Kinesis stream or a DynamoDB stream:
+   * kept in the queue, not applied.
    */
   static final int NOT_FAILED_BATCHES = 4;
 
@@ -67,8 +71,8 @@ final class ReplayFailedCommand implements Callable<Integer> {
       names = "--source",
       paramLabel = "URL",
       description =
-          "kinesis+dynamodb+cdc://[KEY:SECRET@]HOST[:PORT]/STREAM?region=R: the Kinesis endpoint"
-              + " and credentials (default: AWS in the region of each message's stream ARN, the"
+          "kinesis+dynamodb+cdc://[KEY:SECRET@]HOST[:PORT]/STREAM?region=R (or dynamodb+cdc://…):"
+              + " the Kinesis (or DynamoDB Streams) endpoint and credentials (default: AWS in the region of each message's stream ARN, the"
               + " default credential chain); its credentials and region serve the queue too")
   String source;
 
@@ -123,6 +127,8 @@ final class ReplayFailedCommand implements Callable<Integer> {
     Clock clock = Clock.systemUTC();
     Supplier<String> password = config.passwordSource(clock);
     Map<String, KinesisClient> clients = new HashMap<>();
+    Map<String, AwsClients> aws = new HashMap<>();
+    Map<String, ShardReader> tableStreams = new HashMap<>();
     try (FailedBatchQueue queue =
             FailedBatchQueue.open(
                 queueUrl,
@@ -133,7 +139,7 @@ final class ReplayFailedCommand implements Callable<Integer> {
       FailedBatchReplay replay =
           new FailedBatchReplay(
               queue,
-              batch -> new StreamRanges(stream(batch, sourceUrl, clients)),
+              batch -> new StreamRanges(stream(batch, sourceUrl, clients, aws, tableStreams)),
               relay,
               batchSize,
               discardMissing);
@@ -168,12 +174,19 @@ final class ReplayFailedCommand implements Callable<Integer> {
       return 1;
     } finally {
       clients.values().forEach(KinesisClient::close);
+      aws.values().forEach(AwsClients::close);
     }
   }
 
   /** The stream a failed batch names, through the source URL's endpoint or AWS in its region. */
-  private static KinesisStream stream(
-      FailedBatch batch, Optional<SourceUrl> source, Map<String, KinesisClient> clients) {
+  private static ShardReader stream(
+      FailedBatch batch,
+      Optional<SourceUrl> source,
+      Map<String, KinesisClient> clients,
+      Map<String, AwsClients> aws,
+      Map<String, ShardReader> tableStreams) {
+    SourceType type =
+        batch.fromDynamoDbStream() ? SourceType.DYNAMODB_STREAM : SourceType.KINESIS_DATA_STREAM;
     SourceUrl url =
         source
             // On AWS itself the stream is in its ARN's region, whatever the URL's default says.
@@ -181,12 +194,27 @@ final class ReplayFailedCommand implements Callable<Integer> {
             .orElseGet(
                 () ->
                     SourceUrl.parse(
-                        SourceUrl.SCHEME
+                        type.scheme()
                             + "://aws/"
                             + batch.streamName()
                             + "?region="
                             + batch.region()));
     String key = url.endpoint().map(Object::toString).orElse("aws") + " " + url.region();
+    if (batch.fromDynamoDbStream()) {
+      // Described once, so that a stream that is not there fails the run rather than passing
+      // for shards past the retention.
+      return tableStreams.computeIfAbsent(
+          key + " " + batch.streamArn(),
+          k -> {
+            DynamoDbStreamReader reader =
+                DynamoDbStreamReader.ofStream(
+                    aws.computeIfAbsent(key, a -> new AwsClients(url)).dynamoDbStreams(),
+                    batch.streamName(),
+                    batch.streamArn());
+            reader.shards();
+            return reader;
+          });
+    }
     KinesisClient client = clients.computeIfAbsent(key, k -> KinesisClients.from(url));
     return new KinesisStream(client, batch.streamName());
   }

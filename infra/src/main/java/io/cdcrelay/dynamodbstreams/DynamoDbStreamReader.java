@@ -62,6 +62,17 @@ public final class DynamoDbStreamReader implements ShardReader {
     this.table = table;
   }
 
+  /**
+   * A reader of one given stream of {@code table}, which need not be its latest (the stream of a
+   * failed batch, say): no DynamoDB client, as the table is never described.
+   */
+  public static DynamoDbStreamReader ofStream(
+      DynamoDbStreamsClient streams, String table, String streamArn) {
+    DynamoDbStreamReader reader = new DynamoDbStreamReader(null, streams, table);
+    reader.streamArn = streamArn;
+    return reader;
+  }
+
   /** The table has no stream, or one that cannot feed the relay. */
   public static final class StreamUnusableException extends RuntimeException {
     StreamUnusableException(String message) {

@@ -7,11 +7,12 @@ import java.io.IOException;
 import java.util.Objects;
 
 /**
- * The range of a batch that ran out of retries, as Lambda sends it to a Kinesis event source
- * mapping's on-failure destination ({@code KinesisBatchInfo}): the records themselves stay in the
- * stream until they expire.
+ * The range of a batch that ran out of retries, as Lambda sends it to the on-failure destination of
+ * a Kinesis event source mapping ({@code KinesisBatchInfo}) or of a DynamoDB Streams one ({@code
+ * DDBStreamBatchInfo}): the records themselves stay in the stream until they expire.
  *
- * @param streamArn the stream, {@code arn:aws:kinesis:REGION:ACCOUNT:stream/NAME}
+ * @param streamArn the stream, {@code arn:aws:kinesis:REGION:ACCOUNT:stream/NAME} or {@code
+ *     arn:aws:dynamodb:REGION:ACCOUNT:table/TABLE/stream/LABEL}
  * @param shardId the shard
  * @param startSequenceNumber the batch's first record
  * @param endSequenceNumber the batch's last record
@@ -34,18 +35,21 @@ public record FailedBatch(
     Objects.requireNonNull(shardId, "shardId");
     SequenceNumbers.requireValid(startSequenceNumber);
     SequenceNumbers.requireValid(endSequenceNumber);
-    if (!streamArn.startsWith("arn:") || !streamArn.contains(":stream/")) {
+    if (!streamArn.startsWith("arn:")
+        || !(streamArn.contains(":stream/") || isDynamoDbStreamArn(streamArn))) {
       throw new IllegalArgumentException(
           "streamArn "
               + streamArn
-              + " is not a Kinesis stream ARN (arn:aws:kinesis:…:stream/NAME)");
+              + " is not a Kinesis stream ARN (arn:aws:kinesis:…:stream/NAME) nor a DynamoDB"
+              + " stream ARN (arn:aws:dynamodb:…:table/TABLE/stream/LABEL)");
     }
   }
 
   /**
    * Reads an on-failure record; the message of a failure names what is missing.
    *
-   * @throws IllegalArgumentException when the text is not a Kinesis on-failure record
+   * @throws IllegalArgumentException when the text is not the on-failure record of a Kinesis or
+   *     DynamoDB Streams event source mapping
    */
   public static FailedBatch parse(String json) {
     JsonNode root;
@@ -55,29 +59,58 @@ public record FailedBatch(
       throw new IllegalArgumentException(
           "not JSON: " + e.getMessage().lines().findFirst().orElse(""));
     }
-    JsonNode info = root == null ? null : root.get("KinesisBatchInfo");
+    String kind = "KinesisBatchInfo";
+    JsonNode info = root == null ? null : root.get(kind);
+    if (info == null && root != null && root.has("DDBStreamBatchInfo")) {
+      kind = "DDBStreamBatchInfo";
+      info = root.get(kind);
+    }
     if (info == null || !info.isObject()) {
       throw new IllegalArgumentException(
-          "no KinesisBatchInfo: not the on-failure record of a Kinesis event source mapping");
+          "no KinesisBatchInfo nor DDBStreamBatchInfo: not the on-failure record of a Kinesis or"
+              + " DynamoDB Streams event source mapping");
     }
-    return new FailedBatch(
-        text(info, "streamArn"),
-        text(info, "shardId"),
-        text(info, "startSequenceNumber"),
-        text(info, "endSequenceNumber"),
-        info.path("batchSize").asInt(0));
+    FailedBatch batch =
+        new FailedBatch(
+            text(kind, info, "streamArn"),
+            text(kind, info, "shardId"),
+            text(kind, info, "startSequenceNumber"),
+            text(kind, info, "endSequenceNumber"),
+            info.path("batchSize").asInt(0));
+    if (batch.fromDynamoDbStream() != kind.equals("DDBStreamBatchInfo")) {
+      throw new IllegalArgumentException(
+          kind + " names the stream " + batch.streamArn() + ", which is not of its kind");
+    }
+    return batch;
   }
 
-  private static String text(JsonNode info, String field) {
+  private static String text(String kind, JsonNode info, String field) {
     JsonNode value = info.get(field);
     if (value == null || !value.isTextual() || value.asText().isBlank()) {
-      throw new IllegalArgumentException("KinesisBatchInfo has no " + field);
+      throw new IllegalArgumentException(kind + " has no " + field);
     }
     return value.asText();
   }
 
-  /** The stream's name, the last part of its ARN. */
+  /** Whether the stream is a DynamoDB table's stream rather than a Kinesis data stream. */
+  public boolean fromDynamoDbStream() {
+    return isDynamoDbStreamArn(streamArn);
+  }
+
+  private static boolean isDynamoDbStreamArn(String arn) {
+    return arn.startsWith("arn:")
+        && arn.split(":", 6).length == 6
+        && arn.split(":", 6)[2].equals("dynamodb")
+        && arn.split(":", 6)[5].startsWith("table/")
+        && arn.indexOf("/stream/") > "table/".length();
+  }
+
+  /** The stream's name, the last part of its ARN; a DynamoDB stream's: its table's name. */
   public String streamName() {
+    if (fromDynamoDbStream()) {
+      String resource = streamArn.split(":", 6)[5];
+      return resource.substring("table/".length(), resource.indexOf("/stream/"));
+    }
     return streamArn.substring(streamArn.indexOf(":stream/") + ":stream/".length());
   }
 

@@ -1,9 +1,12 @@
 package io.cdcrelay.failed;
 
+import io.cdcrelay.change.Decoded;
 import io.cdcrelay.change.SourceRecord;
+import io.cdcrelay.decode.DynamoDbChangeDecoder;
 import io.cdcrelay.kinesis.ShardReadException;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -22,6 +25,9 @@ public final class FailedBatchReplay {
   private final Relay relay;
   private final int batchSize;
   private final boolean discardMissing;
+  private final DynamoDbChangeDecoder kinesis = new DynamoDbChangeDecoder();
+  private final DynamoDbChangeDecoder streams =
+      new DynamoDbChangeDecoder(DynamoDbChangeDecoder.Format.DYNAMODB_STREAMS);
 
   /** What a run did. */
   public record Summary(int applied, int missing, int unreadable, boolean failed) {}
@@ -75,7 +81,7 @@ public final class FailedBatchReplay {
             report.accept(batch + ": not read, " + StreamRanges.describe(e) + "; kept");
             return new Summary(applied, missing, unreadable, true);
           }
-          String failure = apply(read.records());
+          String failure = apply(read.records(), batch.fromDynamoDbStream());
           if (failure != null) {
             report.accept(
                 batch + ": not applied, the target database failed: " + failure + "; kept");
@@ -109,10 +115,16 @@ public final class FailedBatchReplay {
   }
 
   /** Applies the records in batches; the failure of the first batch that failed, else null. */
-  private String apply(List<SourceRecord> records) {
+  private String apply(List<SourceRecord> records, boolean fromDynamoDbStream) {
     for (int from = 0; from < records.size(); from += batchSize) {
-      BatchResult result =
-          relay.apply(records.subList(from, Math.min(records.size(), from + batchSize)));
+      List<Decoded> decoded = new ArrayList<>();
+      for (SourceRecord record :
+          records.subList(from, Math.min(records.size(), from + batchSize))) {
+        // A DynamoDB stream's records in their own format: read as Kinesis's they would name no
+        // table and a creation time a thousand times too small.
+        decoded.add((fromDynamoDbStream ? streams : kinesis).decode(record));
+      }
+      BatchResult result = relay.applyDecoded(decoded);
       if (!result.succeeded()) {
         return result.failure().orElse("the batch failed");
       }

@@ -1,9 +1,9 @@
 package io.cdcrelay.failed;
 
 import io.cdcrelay.change.SourceRecord;
-import io.cdcrelay.kinesis.KinesisStream;
 import io.cdcrelay.kinesis.ShardPosition;
 import io.cdcrelay.kinesis.ShardReadException;
+import io.cdcrelay.kinesis.ShardReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,9 +23,14 @@ public final class StreamRanges {
   // SDK's own retries): Lambda reads the same shard, and a shard allows five reads a second.
   private static final long[] BACKOFF_MILLIS = {500, 1_000, 2_000, 4_000};
 
-  private final KinesisStream stream;
+  private final ShardReader stream;
 
-  public StreamRanges(KinesisStream stream) {
+  /**
+   * @param stream the Kinesis stream or the DynamoDB stream of the failed batches; one of
+   *     DynamoDB's must be known to exist: a shard it does not have is taken for one past the
+   *     retention
+   */
+  public StreamRanges(ShardReader stream) {
     this.stream = stream;
   }
 
@@ -60,7 +65,7 @@ public final class StreamRanges {
     boolean past = false;
     while (iterator != null && !past && empty < EMPTY_READS) {
       String at = iterator;
-      KinesisStream.Read read = patiently(() -> stream.read(batch.shardId(), at, READ_LIMIT));
+      ShardReader.Read read = patiently(() -> stream.read(batch.shardId(), at, READ_LIMIT));
       for (SourceRecord record : read.records()) {
         if (batch.contains(record.sequenceNumber())) {
           records.add(record);
@@ -69,7 +74,9 @@ public final class StreamRanges {
           break;
         }
       }
-      boolean caughtUp = read.millisBehindLatest() == null || read.millisBehindLatest() == 0;
+      // DynamoDB Streams does not say how far behind a read is, and answers empty now and then
+      // before the records that follow: read on, up to EMPTY_READS empty answers.
+      boolean caughtUp = read.millisBehindLatest() != null && read.millisBehindLatest() == 0;
       empty = read.records().isEmpty() ? (caughtUp ? EMPTY_READS : empty + 1) : 0;
       iterator = read.nextIterator();
     }
@@ -133,15 +140,18 @@ public final class StreamRanges {
   public static String describe(ShardReadException e) {
     String why =
         e.kind() == ShardReadException.Kind.THROTTLED
-            ? "Kinesis kept throttling the reads of the shard (run again later): "
-            : "Kinesis failed: ";
+            ? "the stream kept throttling the reads of the shard (run again later): "
+            : "the stream failed: ";
     return why + awsMessage(e);
   }
 
   /** Whether the shard or the position is not (or no longer) in the stream. */
   private static boolean isGone(ShardReadException e) {
     return e.kind() == ShardReadException.Kind.NOT_IN_SHARD
-        || e.kind() == ShardReadException.Kind.TRIMMED;
+        || e.kind() == ShardReadException.Kind.TRIMMED
+        // DynamoDB Streams' answer for a shard past the retention of a stream that exists.
+        || e.getCause()
+            instanceof software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
   }
 
   /** The service's own words, without the SDK's request ids. */

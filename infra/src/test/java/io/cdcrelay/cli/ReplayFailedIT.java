@@ -1,10 +1,16 @@
 package io.cdcrelay.cli;
 
+import static io.cdcrelay.testing.Records.inTable;
+import static io.cdcrelay.testing.Records.record;
 import static io.cdcrelay.testing.Records.upsert;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcrelay.dynamodbstreams.FaultyDynamoDbStreams;
+import io.cdcrelay.dynamodbstreams.TableWorkload;
 import io.cdcrelay.kinesis.FaultyKinesis;
 import io.cdcrelay.kinesis.KinesisLocal;
+import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.testing.PostgresDatabase;
 import io.cdcrelay.testing.TableRows;
@@ -13,6 +19,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -22,6 +29,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -231,7 +243,7 @@ class ReplayFailedIT {
                   + seq(put, 1)
                   + ".."
                   + seq(put, 1)
-                  + ": not read, Kinesis kept throttling the reads of the shard (run again"
+                  + ": not read, the stream kept throttling the reads of the shard (run again"
                   + " later): Rate exceeded")
           .contains("; kept")
           .doesNotContain(KinesisLocal.SECRET_KEY);
@@ -245,6 +257,133 @@ class ReplayFailedIT {
       assertThat(again.out()).contains("1 records applied; message deleted");
       assertThat(messages(queue)).isZero();
     }
+  }
+
+  @Test
+  void aFailedBatchOfADynamoDbStreamIsReadBackFromThatStreamAndApplied() throws Exception {
+    long pid = ProcessHandle.current().pid();
+    String table = "failed_ddbs_" + pid;
+    try (DynamoDbClient dynamoDb = moto.client(DynamoDbClient.builder());
+        DynamoDbStreamsClient streams = moto.client(DynamoDbStreamsClient.builder())) {
+      String streamArn =
+          TableWorkload.createTable(dynamoDb, table, StreamViewType.NEW_AND_OLD_IMAGES);
+      for (int i = 1; i <= 3; i++) {
+        String n = Integer.toString(i);
+        dynamoDb.putItem(
+            r ->
+                r.tableName(table)
+                    .item(
+                        Map.of(
+                            "pk", AttributeValue.fromS("p" + n),
+                            "sk", AttributeValue.fromN(n),
+                            "v", AttributeValue.fromS("v" + n))));
+      }
+      String shard =
+          streams
+              .describeStream(r -> r.streamArn(streamArn))
+              .streamDescription()
+              .shards()
+              .get(0)
+              .shardId();
+      String iterator =
+          streams
+              .getShardIterator(
+                  r ->
+                      r.streamArn(streamArn)
+                          .shardId(shard)
+                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+              .shardIterator();
+      List<String> sequence =
+          streams.getRecords(r -> r.shardIterator(iterator)).records().stream()
+              .map(record -> record.dynamodb().sequenceNumber())
+              .toList();
+      assertThat(sequence).hasSize(3);
+      String queue = sqs.createQueue(r -> r.queueName("failed-ddbs-" + pid)).queueUrl();
+      TableName target = new TableName("public", table);
+      String targetUrl =
+          "postgresql://postgres@127.0.0.1:"
+              + PostgresDatabase.get().port()
+              + "/postgres/public/"
+              + table;
+      // A range whose start the stream no longer holds (past its 24 hours): DynamoDB Streams says
+      // TrimmedDataAccessException, played by the proxy (moto trims nothing).
+      String beforeFirst = new BigInteger(sequence.get(0)).subtract(BigInteger.ONE).toString();
+      send(queue, failedStreamBatch(streamArn, shard, beforeFirst, sequence.get(1)));
+      Run trimmed;
+      try (FaultyDynamoDbStreams proxy = new FaultyDynamoDbStreams(moto.port())) {
+        proxy.trimNextSequenceNumberIterator();
+        trimmed =
+            run(queue, targetUrl, "--source", source(proxy.port(), table), "--discard-missing");
+      }
+
+      assertThat(trimmed.exitCode()).as(trimmed.output()).isEqualTo(ReplayFailedCommand.MISSING);
+      assertThat(trimmed.out())
+          .contains(
+              table
+                  + " "
+                  + shard
+                  + " "
+                  + beforeFirst
+                  + ".."
+                  + sequence.get(1)
+                  + ": the stream no longer holds the records from "
+                  + beforeFirst
+                  + " up to "
+                  + sequence.get(0)
+                  + " (the first it holds); 2 records applied; message deleted (--discard-missing)");
+      assertThat(TableRows.liveItems(PostgresDatabase.get(), target))
+          .containsOnlyKeys("{\"pk\":\"p1\",\"sk\":1}", "{\"pk\":\"p2\",\"sk\":2}");
+
+      // Item p3 as it was an hour before: its change in the stream is newer, and wins only if
+      // read with its creation time in seconds (as a Kinesis record, it would date from 1970).
+      long hourAgo = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now().minusSeconds(3600));
+      String older =
+          inTable(upsert("INSERT", "x", hourAgo, "\"v\":{\"S\":\"old\"}"), table)
+              .replace("{\"id\":{\"S\":\"x\"}", "{\"pk\":{\"S\":\"p3\"},\"sk\":{\"N\":\"3\"}");
+      FunctionConfig config =
+          FunctionConfig.fromEnvironment(Map.of("CRATEDB_SQLALCHEMY_URL", targetUrl));
+      try (Relay relay =
+          new Relay(
+              config.openTarget(() -> null, Clock.systemUTC()),
+              config.settings(),
+              Clock.systemUTC())) {
+        assertThat(relay.apply(List.of(record(1, older))).succeeded()).isTrue();
+      }
+      assertThat(
+              TableRows.liveItems(PostgresDatabase.get(), target)
+                  .get("{\"pk\":\"p3\",\"sk\":3}")
+                  .get("v")
+                  .asText())
+          .isEqualTo("old");
+
+      // Records 2 and 3 of the table's stream, as Lambda reports a DynamoDB Streams batch.
+      send(queue, failedStreamBatch(streamArn, shard, sequence.get(1), sequence.get(2)));
+      Run run = run(queue, targetUrl, "--source", source(moto.port(), table));
+
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(run.out())
+          .contains(
+              table
+                  + " "
+                  + shard
+                  + " "
+                  + sequence.get(1)
+                  + ".."
+                  + sequence.get(2)
+                  + ": 2 records applied; message deleted");
+      assertThat(TableRows.liveItems(PostgresDatabase.get(), target)).hasSize(3);
+      assertThat(
+              TableRows.liveItems(PostgresDatabase.get(), target)
+                  .get("{\"pk\":\"p3\",\"sk\":3}")
+                  .get("v")
+                  .asText())
+          .isEqualTo("v3");
+      assertThat(messages(queue)).isZero();
+    }
+  }
+
+  private static String source(int port, String table) {
+    return "dynamodb+cdc://testing:testing@127.0.0.1:" + port + "/" + table + "?region=us-east-1";
   }
 
   private static String arn(KinesisLocal kinesis, String stream) {
@@ -276,6 +415,27 @@ class ReplayFailedIT {
         + "\",\"approximateArrivalOfFirstRecord\":\"2026-12-01T09:00:00.000Z\","
         + "\"approximateArrivalOfLastRecord\":\"2026-12-01T09:00:01.000Z\","
         + "\"batchSize\":3,\"streamArn\":\""
+        + arn
+        + "\"}}";
+  }
+
+  private static String failedStreamBatch(String arn, String shard, String start, String end) {
+    // The on-failure record of a DynamoDB Streams event source mapping, as Lambda sends it.
+    return "{\"requestContext\":{\"requestId\":\"316aa6d0-8154-xmpl-9af7-85d5f4a6bc81\","
+        + "\"functionArn\":\"arn:aws:lambda:us-east-1:123456789012:function:relay\","
+        + "\"condition\":\"RetryAttemptsExhausted\",\"approximateInvokeCount\":1},"
+        + "\"responseContext\":{\"statusCode\":200,\"executedVersion\":\"$LATEST\","
+        + "\"functionError\":\"Unhandled\"},\"version\":\"1.0\","
+        + "\"timestamp\":\"2026-12-01T10:00:00.000Z\",\"DDBStreamBatchInfo\":{"
+        + "\"shardId\":\""
+        + shard
+        + "\",\"startSequenceNumber\":\""
+        + start
+        + "\",\"endSequenceNumber\":\""
+        + end
+        + "\",\"approximateArrivalOfFirstRecord\":\"2026-12-01T09:00:00Z\","
+        + "\"approximateArrivalOfLastRecord\":\"2026-12-01T09:00:01Z\","
+        + "\"batchSize\":2,\"streamArn\":\""
         + arn
         + "\"}}";
   }

@@ -39,6 +39,31 @@ class FailedBatchTest {
   }
 
   @Test
+  void readsTheRecordOfADynamoDbStreamsMappingAndItsTable() {
+    // The shape AWS documents for a DynamoDB Streams on-failure destination.
+    String ddb =
+        "{\"requestContext\":{\"requestId\":\"316aa6d0-8154-xmpl-9af7-85d5f4a6bc81\","
+            + "\"condition\":\"RetryAttemptsExhausted\",\"approximateInvokeCount\":1},"
+            + "\"version\":\"1.0\",\"timestamp\":\"2019-11-14T00:13:49.717Z\","
+            + "\"DDBStreamBatchInfo\":{\"shardId\":\"shardId-00000001573689847184-864758bb\","
+            + "\"startSequenceNumber\":\"800000000003126276362\","
+            + "\"endSequenceNumber\":\"800000000003126276362\","
+            + "\"approximateArrivalOfFirstRecord\":\"2019-11-14T00:13:19Z\","
+            + "\"approximateArrivalOfLastRecord\":\"2019-11-14T00:13:19Z\",\"batchSize\":1,"
+            + "\"streamArn\":\"arn:aws:dynamodb:us-east-2:123456789012:table/mytable/stream/"
+            + "2019-11-14T00:04:06.388\"}}";
+    FailedBatch batch = FailedBatch.parse(ddb);
+    assertThat(batch.fromDynamoDbStream()).isTrue();
+    assertThat(batch.streamName()).isEqualTo("mytable");
+    assertThat(batch.region()).isEqualTo("us-east-2");
+    assertThat(batch.shardId()).isEqualTo("shardId-00000001573689847184-864758bb");
+    assertThat(FailedBatch.parse(RECORD).fromDynamoDbStream()).isFalse();
+    assertThatThrownBy(
+            () -> FailedBatch.parse(ddb.replace("DDBStreamBatchInfo", "KinesisBatchInfo")))
+        .hasMessageContaining("which is not of its kind");
+  }
+
+  @Test
   void aMessageThatIsNoFailedBatchSaysWhatIsMissing() {
     assertThatThrownBy(() -> FailedBatch.parse("hello"))
         .isInstanceOf(IllegalArgumentException.class)

@@ -210,11 +210,13 @@ final class DeadLetterOptions {
     }
     String named = routes.schema() == null ? only : routes.schema() + "." + only;
     Optional<String> wanted = filter.table();
+    // Without a schema, --table means the target's schema, the URL's; with one, the URL's own
+    // (any schema when the URL names none: the default schema is not known here).
     if (wanted.isPresent()
         && !wanted.get().equals(DeadLetterFilter.NO_TABLE)
         && !wanted.get().equals(named)
-        && !wanted.get().endsWith("." + only)
-        && !(wanted.get().equals(only) && routes.schema() == null)) {
+        && !wanted.get().equals(only)
+        && !(routes.schema() == null && wanted.get().endsWith("." + only))) {
       throw new IllegalArgumentException(
           "--table "
               + wanted.get()

@@ -40,6 +40,18 @@ class DeadLetterScopeTest {
   }
 
   @Test
+  void theUrlsTableNamedWithoutItsSchemaIsTakenAndInAnotherSchemaRefused() {
+    DeadLetterFilter bare = DeadLetterOptions.scoped(table("orders"), ORDERS);
+    assertThat(bare.takes(Optional.of(new TableName("doc", "orders")), "doc")).isTrue();
+    assertThat(bare.takes(Optional.empty(), "doc")).isFalse();
+
+    assertThatThrownBy(() -> DeadLetterOptions.scoped(table("other.orders"), ORDERS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "--table other.orders is not the table the target URL names (doc.orders)");
+  }
+
+  @Test
   void aSchemaOnlyUrlTakesEveryTable() {
     TableRoutes bySchema = new TableRoutes("doc", null, Optional.empty(), Map.of(), Set.of());
     DeadLetterFilter all = DeadLetterOptions.scoped(table(null), bySchema);

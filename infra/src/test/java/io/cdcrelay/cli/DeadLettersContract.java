@@ -208,6 +208,24 @@ abstract class DeadLettersContract {
     JsonNode groups = JSON.readTree(list.out());
     assertThat(groups).hasSize(1);
     assertThat(groups.get(0).get("table").asText()).isEqualTo(orders.toString());
+    // The URL's table named without its schema (the URL's) is the URL's table.
+    Run bare =
+        run(
+            new ListDeadLettersCommand(Map.of()),
+            url(schema, "orders"),
+            "--json",
+            "--table",
+            "orders");
+    assertThat(bare.exitCode()).as(bare.output()).isZero();
+    assertThat(JSON.readTree(bare.out())).hasSize(1);
+    Run otherSchema =
+        run(
+            new ListDeadLettersCommand(Map.of()),
+            url(schema, "orders"),
+            "--table",
+            schema + "_other.orders");
+    assertThat(otherSchema.exitCode()).as(otherSchema.output()).isEqualTo(2);
+    assertThat(otherSchema.err()).contains("is not the table the target URL names");
     Run other =
         run(
             new ReplayDeadLettersCommand(Map.of()),

@@ -972,14 +972,19 @@ abstract class LocalRelayContract {
                 "--target",
                 target())) {
       relay.awaitLine("reading from LATEST", 60);
+      // Until the relay idles (idle-sleep 5 s after an empty read that is not behind): no read of
+      // the first iterator is in flight that could still take the records put below (an
+      // emulator's empty answer may say it is behind, and the next read comes at once).
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (proxy.getRecordsCalls() < 1 && System.nanoTime() < deadline) {
-        Thread.sleep(20);
+      int calls = -1;
+      while ((proxy.getRecordsCalls() < 1 || proxy.getRecordsCalls() != calls)
+          && System.nanoTime() < deadline) {
+        calls = proxy.getRecordsCalls();
+        Thread.sleep(500);
       }
-      // The first read found the shard empty: the next read finds its iterator expired (as after
-      // an idle-sleep beyond Kinesis's 5 minutes), and records come meanwhile. The expiry is set
-      // first, so that no read of the first iterator can take the records (a second read may
-      // come at once: an emulator's empty answer may say it is behind).
+      // The reads found the shard empty: the next read finds its iterator expired (as after an
+      // idle-sleep beyond Kinesis's 5 minutes), and records come meanwhile. The expiry is set
+      // first, so that no read of the first iterator can take the records.
       proxy.expireIteratorAfter(0);
       SourceItems fresh = new SourceItems();
       for (int i = 0; i < 6; i++) {

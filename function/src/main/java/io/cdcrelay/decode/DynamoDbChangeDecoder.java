@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Decodes a DynamoDB change record into a {@link Change}; anything else becomes a {@link
@@ -219,16 +220,37 @@ public final class DynamoDbChangeDecoder {
     if (streamArn == null) {
       throw new IllegalArgumentException("eventSourceARN is missing: the table is unknown");
     }
-    int table = streamArn.indexOf(":table/");
-    int stream = streamArn.indexOf("/stream/");
-    if (!streamArn.startsWith("arn:") || table < 0 || stream < table + 7) {
-      throw new IllegalArgumentException(
-          "eventSourceARN is "
-              + quote(streamArn)
-              + ", not a DynamoDB stream ARN"
-              + " (arn:aws:dynamodb:REGION:ACCOUNT:table/TABLE/stream/LABEL)");
+    return tableIn(streamArn)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "eventSourceARN is "
+                        + quote(streamArn)
+                        + ", not a DynamoDB stream ARN"
+                        + " (arn:aws:dynamodb:REGION:ACCOUNT:table/TABLE/stream/LABEL)"));
+  }
+
+  /**
+   * The table of {@code arn} if it is the ARN of a DynamoDB stream ({@code
+   * arn:aws:dynamodb:REGION:ACCOUNT:table/TABLE/stream/LABEL}); none for any other ARN (a Kinesis
+   * stream's, say).
+   */
+  public static Optional<String> tableOfDynamoDbStream(String arn) {
+    if (arn == null) {
+      return Optional.empty();
     }
-    return streamArn.substring(table + 7, stream);
+    String[] parts = arn.split(":", 6);
+    return parts.length == 6 && parts[2].equals("dynamodb") ? tableIn(arn) : Optional.empty();
+  }
+
+  /** The TABLE of {@code arn:…:table/TABLE/stream/…}, whatever the service. */
+  private static Optional<String> tableIn(String arn) {
+    int table = arn.indexOf(":table/");
+    int stream = arn.indexOf("/stream/");
+    if (!arn.startsWith("arn:") || table < 0 || stream < table + 7) {
+      return Optional.empty();
+    }
+    return Optional.of(arn.substring(table + 7, stream));
   }
 
   private static boolean isTimeToLiveDeletion(JsonNode userIdentity) {

@@ -3,6 +3,7 @@ package io.cdcrelay.failed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdcrelay.change.SequenceNumbers;
+import io.cdcrelay.decode.DynamoDbChangeDecoder;
 import java.io.IOException;
 import java.util.Objects;
 
@@ -98,20 +99,13 @@ public record FailedBatch(
   }
 
   private static boolean isDynamoDbStreamArn(String arn) {
-    return arn.startsWith("arn:")
-        && arn.split(":", 6).length == 6
-        && arn.split(":", 6)[2].equals("dynamodb")
-        && arn.split(":", 6)[5].startsWith("table/")
-        && arn.indexOf("/stream/") > "table/".length();
+    return DynamoDbChangeDecoder.tableOfDynamoDbStream(arn).isPresent();
   }
 
   /** The stream's name, the last part of its ARN; a DynamoDB stream's: its table's name. */
   public String streamName() {
-    if (fromDynamoDbStream()) {
-      String resource = streamArn.split(":", 6)[5];
-      return resource.substring("table/".length(), resource.indexOf("/stream/"));
-    }
-    return streamArn.substring(streamArn.indexOf(":stream/") + ":stream/".length());
+    return DynamoDbChangeDecoder.tableOfDynamoDbStream(streamArn)
+        .orElseGet(() -> streamArn.substring(streamArn.indexOf(":stream/") + ":stream/".length()));
   }
 
   /** The stream's region, the fourth part of its ARN. */

@@ -1,5 +1,6 @@
 package io.cdcrelay.provision;
 
+import io.cdcrelay.decode.DynamoDbChangeDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,14 +46,7 @@ public record MappingStatus(
 
   /** The DynamoDB table whose stream the mapping reads, if it reads one. */
   public Optional<String> sourceTable() {
-    if (sourceArn == null || !sourceArn.startsWith("arn:") || !sourceArn.contains(":dynamodb:")) {
-      return Optional.empty();
-    }
-    int table = sourceArn.indexOf(":table/");
-    int stream = sourceArn.indexOf("/stream/");
-    return table < 0 || stream < table
-        ? Optional.empty()
-        : Optional.of(sourceArn.substring(table + ":table/".length(), stream));
+    return DynamoDbChangeDecoder.tableOfDynamoDbStream(sourceArn);
   }
 
   /**

@@ -65,6 +65,11 @@ public interface ShardReader {
     return Optional.empty();
   }
 
+  /** Whether the stream is of a line of streams and one has replaced it ({@link #successor}). */
+  default boolean replaced() {
+    return lineage().isPresent() && successor().isPresent();
+  }
+
   /** Decodes one record of this stream's format; never throws. */
   Decoded decode(SourceRecord record);
 

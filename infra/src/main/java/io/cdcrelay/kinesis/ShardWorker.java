@@ -127,7 +127,7 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
         // A failed shard ends the relay: the batch being applied gives up its retries now, instead
         // of keeping this worker (and so the relay's exit) waiting for the database. Unless the
         // stream was replaced and cannot be read on: the relay goes on with its successor.
-        if (!(e instanceof ShardReadException && replaced())) {
+        if (!(e instanceof ShardReadException && settings.stream().replaced())) {
           settings.stop().stop();
         }
         throw e;
@@ -295,11 +295,6 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
     }
     pipeline.drain();
     return Outcome.STOPPED;
-  }
-
-  /** Whether the stream was replaced by another (a DynamoDB table's stream enabled anew). */
-  private boolean replaced() {
-    return settings.stream().lineage().isPresent() && settings.stream().successor().isPresent();
   }
 
   /** An iterator at {@code position}, from the trim horizon where timestamps are not known. */

@@ -389,7 +389,7 @@ public final class StreamRelay {
           ShardWorker.Done result = take(next);
           running.remove(result.shardId());
           if (result.outcome() == ShardWorker.Outcome.FAILED) {
-            if (stream.lineage().isEmpty() || stream.successor().isEmpty()) {
+            if (!stream.replaced()) {
               throw result.error();
             }
             // The stream was replaced and this shard of it can no longer be read (deleted with

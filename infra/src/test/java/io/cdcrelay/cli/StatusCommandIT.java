@@ -421,16 +421,7 @@ class StatusCommandIT {
       lambda.createEventSourceMapping(
           r -> r.functionName(function).eventSourceArn(old).startingPosition("TRIM_HORIZON"));
 
-      String current =
-          run(
-              0,
-              target(),
-              "--state-schema",
-              stateSchema,
-              "--function",
-              function,
-              "--source",
-              source());
+      String current = textWithFunction(function);
       assertThat(current).contains(old).doesNotContain("replaced stream");
 
       dynamoDb.deleteTable(r -> r.tableName(table));
@@ -440,16 +431,7 @@ class StatusCommandIT {
               table,
               software.amazon.awssdk.services.dynamodb.model.StreamViewType.NEW_AND_OLD_IMAGES);
 
-      String text =
-          run(
-              0,
-              target(),
-              "--state-schema",
-              stateSchema,
-              "--function",
-              function,
-              "--source",
-              source());
+      String text = textWithFunction(function);
       assertThat(text)
           .contains(
               " reads a replaced stream of DynamoDB table "
@@ -468,14 +450,19 @@ class StatusCommandIT {
     }
   }
 
-  /** What status --json says of this target with --function, through moto, and {@code more}. */
+  /** What status says of this target with --function, through moto, and {@code more}, as JSON. */
   private JsonNode withFunction(String function, String... more) throws Exception {
+    return new ObjectMapper().readTree(textWithFunction(function, more));
+  }
+
+  /** What status says of this target with --function, through moto, and {@code more}. */
+  private String textWithFunction(String function, String... more) {
     List<String> args =
         new ArrayList<>(
             List.of(target(), "--state-schema", stateSchema, "--function", function, "--source"));
     args.add(source());
     args.addAll(List.of(more));
-    return new ObjectMapper().readTree(run(0, args.toArray(String[]::new)));
+    return run(0, args.toArray(String[]::new));
   }
 
   @Test

@@ -16,7 +16,8 @@ public final class UrlOptions {
 
   /**
    * The error for an option the URL's scheme does not take: its name, the nearest accepted one when
-   * there is one near enough, and the accepted ones.
+   * there is one near enough, and the accepted ones, {@code alsoKnown} (accepted, but with no
+   * effect of their own) named apart.
    */
   public static BadSourceUrlException unknown(
       String name, java.util.Collection<String> accepted, java.util.Collection<String> alsoKnown) {
@@ -30,7 +31,12 @@ public final class UrlOptions {
                 .map(n -> "; did you mean \"" + n + "\"?")
                 .orElse(".")
             + " Accepted: "
-            + String.join(", ", accepted));
+            + String.join(", ", accepted)
+            + (alsoKnown.isEmpty()
+                ? ""
+                : "; also "
+                    + String.join(", ", alsoKnown)
+                    + " (cratedb-toolkit's, accepted and superseded by this relay's own)"));
   }
 
   /** The option {@code name}, present in {@code options}, as a whole number from min to max. */

@@ -107,7 +107,12 @@ class SourceUrlTest {
     assertThatThrownBy(() -> SourceUrl.parse("kinesis+dynamodb+cdc://aws/s?batchsize=10"))
         .isInstanceOf(BadSourceUrlException.class)
         .hasMessageContaining("unknown option \"batchsize\"")
-        .hasMessageContaining("did you mean \"batch-size\"");
+        .hasMessageContaining("did you mean \"batch-size\"")
+        .hasMessageContaining(
+            "; also checkpointer, checkpointer-name, checkpointer-schema, checkpointer-interval,"
+                + " describe-timeout (cratedb-toolkit's, accepted and superseded");
+    assertThatThrownBy(() -> SourceUrl.parse("kinesis+dynamodb+cdc://aws/s?checkpointer-nam=x"))
+        .hasMessageContaining("did you mean \"checkpointer-name\"");
     assertThatThrownBy(() -> SourceUrl.parse("kinesis+dynamodb+cdc://aws/s?idle-slep=1"))
         .hasMessageContaining("did you mean \"idle-sleep\"");
   }

@@ -138,23 +138,14 @@ class ReplayFailedIT {
   @Test
   void whileTheDatabaseIsDownNothingIsDeleted() throws Exception {
     KinesisLocal kinesis = KinesisLocal.get();
-    long pid = ProcessHandle.current().pid();
-    String stream = "failed-down-" + pid;
-    kinesis.createStream(stream, 1);
-    long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
-    List<PutRecordsResultEntry> put =
-        kinesis.put(
-            stream,
-            List.of(
-                Map.entry("d1", upsert("INSERT", "d1", now, "").getBytes(StandardCharsets.UTF_8))));
-    String arn = arn(kinesis, stream);
-    String queue = sqs.createQueue(r -> r.queueName("failed-down-" + pid)).queueUrl();
-    send(queue, failedBatch(arn, put.get(0).shardId(), seq(put, 1), seq(put, 1)));
+    OneFailedRecord failed = OneFailedRecord.put(kinesis, "failed-down", "d1");
+    String stream = failed.stream();
+    String queue = failed.queue();
     // Nothing listens there.
     String down = "postgresql://postgres@127.0.0.1:" + MotoServer.freePort() + "/postgres/public/t";
 
     // A second message, received with the first: not reached once the database failed.
-    send(queue, failedBatch(arn, put.get(0).shardId(), seq(put, 1), seq(put, 1)));
+    send(queue, failed.batch());
 
     Run run = run(queue, down, "--source", kinesis.url(stream, ""));
 
@@ -211,17 +202,10 @@ class ReplayFailedIT {
   void aStreamThatKeepsThrottlingFailsTheRunInOneSentenceAndKeepsTheMessage() throws Exception {
     KinesisLocal kinesis = KinesisLocal.get();
     long pid = ProcessHandle.current().pid();
-    String stream = "failed-throttled-" + pid;
-    kinesis.createStream(stream, 1);
-    long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
-    List<PutRecordsResultEntry> put =
-        kinesis.put(
-            stream,
-            List.of(
-                Map.entry("t1", upsert("INSERT", "t1", now, "").getBytes(StandardCharsets.UTF_8))));
-    String shard = put.get(0).shardId();
-    String queue = sqs.createQueue(r -> r.queueName("failed-throttled-" + pid)).queueUrl();
-    send(queue, failedBatch(arn(kinesis, stream), shard, seq(put, 1), seq(put, 1)));
+    OneFailedRecord failed = OneFailedRecord.put(kinesis, "failed-throttled", "t1");
+    String stream = failed.stream();
+    String shard = failed.shard();
+    String queue = failed.queue();
     String targetUrl =
         "postgresql://postgres@127.0.0.1:"
             + PostgresDatabase.get().port()
@@ -240,9 +224,9 @@ class ReplayFailedIT {
                   + " "
                   + shard
                   + " "
-                  + seq(put, 1)
+                  + failed.sequenceNumber()
                   + ".."
-                  + seq(put, 1)
+                  + failed.sequenceNumber()
                   + ": not read, the stream kept throttling the reads of the shard (run again"
                   + " later): Rate exceeded")
           .contains("; kept")
@@ -382,6 +366,43 @@ class ReplayFailedIT {
     }
   }
 
+  /**
+   * A stream of this process holding one record of item {@code key}, and a queue of the same name
+   * holding the on-failure record of a batch of that record alone.
+   */
+  private record OneFailedRecord(
+      String stream, String shard, String sequenceNumber, String arn, String queue) {
+
+    static OneFailedRecord put(KinesisLocal kinesis, String name, String key) {
+      String stream = name + "-" + ProcessHandle.current().pid();
+      kinesis.createStream(stream, 1);
+      long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+      PutRecordsResultEntry put =
+          kinesis
+              .put(
+                  stream,
+                  List.of(
+                      Map.entry(
+                          key, upsert("INSERT", key, now, "").getBytes(StandardCharsets.UTF_8))))
+              .get(0);
+      String queue = sqs.createQueue(r -> r.queueName(stream)).queueUrl();
+      OneFailedRecord failed =
+          new OneFailedRecord(
+              stream,
+              put.shardId(),
+              put.sequenceNumber(),
+              ReplayFailedIT.arn(kinesis, stream),
+              queue);
+      send(queue, failed.batch());
+      return failed;
+    }
+
+    /** The on-failure record of a batch of the one record. */
+    String batch() {
+      return failedBatch(arn, shard, sequenceNumber, sequenceNumber);
+    }
+  }
+
   private static String source(int port, String table) {
     return "dynamodb+cdc://testing:testing@127.0.0.1:" + port + "/" + table + "?region=us-east-1";
   }
@@ -400,42 +421,51 @@ class ReplayFailedIT {
 
   private static String failedBatch(String arn, String shard, String start, String end) {
     // The on-failure record of a Kinesis event source mapping, as Lambda sends it.
-    return "{\"requestContext\":{\"requestId\":\"c9b8fa9f-5a7f-4bd5-af9c-0c604cde93a5\","
-        + "\"functionArn\":\"arn:aws:lambda:us-east-1:123456789012:function:relay\","
-        + "\"condition\":\"MaximumRecordAgeExceeded\",\"approximateInvokeCount\":3},"
-        + "\"responseContext\":{\"statusCode\":200,\"executedVersion\":\"$LATEST\","
-        + "\"functionError\":\"Unhandled\"},\"version\":\"1.0\","
-        + "\"timestamp\":\"2026-12-01T10:00:00.000Z\",\"KinesisBatchInfo\":{"
-        + "\"shardId\":\""
-        + shard
-        + "\",\"startSequenceNumber\":\""
-        + start
-        + "\",\"endSequenceNumber\":\""
-        + end
-        + "\",\"approximateArrivalOfFirstRecord\":\"2026-12-01T09:00:00.000Z\","
-        + "\"approximateArrivalOfLastRecord\":\"2026-12-01T09:00:01.000Z\","
-        + "\"batchSize\":3,\"streamArn\":\""
-        + arn
-        + "\"}}";
+    return onFailureRecord(
+        "KinesisBatchInfo", "MaximumRecordAgeExceeded", ".000Z", 3, arn, shard, start, end);
   }
 
   private static String failedStreamBatch(String arn, String shard, String start, String end) {
     // The on-failure record of a DynamoDB Streams event source mapping, as Lambda sends it.
-    return "{\"requestContext\":{\"requestId\":\"316aa6d0-8154-xmpl-9af7-85d5f4a6bc81\","
+    return onFailureRecord(
+        "DDBStreamBatchInfo", "RetryAttemptsExhausted", "Z", 2, arn, shard, start, end);
+  }
+
+  /**
+   * An on-failure record: {@code info} names the source's batch object, whose arrival times end
+   * with {@code fraction} as that source writes them.
+   */
+  private static String onFailureRecord(
+      String info,
+      String condition,
+      String fraction,
+      int size,
+      String arn,
+      String shard,
+      String start,
+      String end) {
+    return "{\"requestContext\":{\"requestId\":\"c9b8fa9f-5a7f-4bd5-af9c-0c604cde93a5\","
         + "\"functionArn\":\"arn:aws:lambda:us-east-1:123456789012:function:relay\","
-        + "\"condition\":\"RetryAttemptsExhausted\",\"approximateInvokeCount\":1},"
+        + "\"condition\":\""
+        + condition
+        + "\",\"approximateInvokeCount\":3},"
         + "\"responseContext\":{\"statusCode\":200,\"executedVersion\":\"$LATEST\","
         + "\"functionError\":\"Unhandled\"},\"version\":\"1.0\","
-        + "\"timestamp\":\"2026-12-01T10:00:00.000Z\",\"DDBStreamBatchInfo\":{"
-        + "\"shardId\":\""
+        + "\"timestamp\":\"2026-12-01T10:00:00.000Z\",\""
+        + info
+        + "\":{\"shardId\":\""
         + shard
         + "\",\"startSequenceNumber\":\""
         + start
         + "\",\"endSequenceNumber\":\""
         + end
-        + "\",\"approximateArrivalOfFirstRecord\":\"2026-12-01T09:00:00Z\","
-        + "\"approximateArrivalOfLastRecord\":\"2026-12-01T09:00:01Z\","
-        + "\"batchSize\":2,\"streamArn\":\""
+        + "\",\"approximateArrivalOfFirstRecord\":\"2026-12-01T09:00:00"
+        + fraction
+        + "\",\"approximateArrivalOfLastRecord\":\"2026-12-01T09:00:01"
+        + fraction
+        + "\",\"batchSize\":"
+        + size
+        + ",\"streamArn\":\""
         + arn
         + "\"}}";
   }

@@ -205,6 +205,15 @@ final class LoadCommand implements Callable<Integer> {
                 + " s3://BUCKET/PREFIX/AWSDynamoDB/EXPORT_ID/ (a full load from an export)")
     String source;
 
+    // Not in the reference tool's 'load table', which takes the target from its environment or
+    // --cluster-url only; taken here too, so that mixing the two spellings just works.
+    @Parameters(
+        index = "1",
+        arity = "0..1",
+        paramLabel = "TARGET",
+        description = "Target database URL (as --target; as in 'load SRC TARGET')")
+    String targetUrl;
+
     @Mixin LoadOptions options;
 
     private final Map<String, String> processEnvironment;
@@ -219,7 +228,7 @@ final class LoadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      return new LocalRun(options, processEnvironment).run(source, null);
+      return new LocalRun(options, processEnvironment).run(source, targetUrl);
     }
   }
 

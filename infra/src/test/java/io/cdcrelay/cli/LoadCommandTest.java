@@ -36,6 +36,31 @@ class LoadCommandTest {
   }
 
   @Test
+  @Timeout(30)
+  void loadTableTakesTheTargetAsASecondArgumentAsLoadDoes() {
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load",
+            "table",
+            "dynamodb://AKIAIOSFODNN7EXAMPLE:s3cr%2Ft@127.0.0.1:1/orders?region=us-east-1",
+            "postgresql://crate:pw%2Fs@127.0.0.1:1/doc",
+            "--give-up-after",
+            "1s");
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.output()).contains("could not be reached").doesNotContain("pw%2F", "s3cr");
+
+    LocalRelayContract.Run two =
+        LocalRelayContract.load(
+            "load",
+            "table",
+            "dynamodb://aws/orders",
+            "postgresql://crate@127.0.0.1:1/doc",
+            "--cluster-url",
+            "crate://crate@127.0.0.1:2/doc");
+    assertThat(two.exitCode()).as(two.output()).isEqualTo(2);
+  }
+
+  @Test
   void noSourceIsABadInvocation() {
     LocalRelayContract.Run run = LocalRelayContract.load("load", "--target", "embedded");
     assertThat(run.exitCode()).isEqualTo(2);

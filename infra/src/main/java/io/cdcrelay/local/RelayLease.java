@@ -63,7 +63,10 @@ public final class RelayLease {
     this.clock = clock;
   }
 
-  /** This process: {@code host:pid}, and a random part for two relays of one process. */
+  /**
+   * This process: {@code host:pid}, a random part for two relays of one process, and when the
+   * process started (epoch milliseconds), which tells it from a later process given the same id.
+   */
   static String defaultOwner() {
     // RuntimeMXBean's name is pid@host.
     String name = ManagementFactory.getRuntimeMXBean().getName();
@@ -71,7 +74,15 @@ public final class RelayLease {
     String where = at < 0 ? name : name.substring(at + 1) + ":" + name.substring(0, at);
     byte[] random = new byte[3];
     ThreadLocalRandom.current().nextBytes(random);
-    return where.replace(' ', '_') + ":" + HexFormat.of().formatHex(random);
+    return where.replace(' ', '_')
+        + ":"
+        + HexFormat.of().formatHex(random)
+        + startedAt(ProcessHandle.current()).map(started -> ":" + started).orElse("");
+  }
+
+  /** When {@code process} started, in epoch milliseconds, where the system tells. */
+  private static Optional<String> startedAt(ProcessHandle process) {
+    return process.info().startInstant().map(started -> Long.toString(started.toEpochMilli()));
   }
 
   /**
@@ -159,7 +170,10 @@ public final class RelayLease {
 
   /**
    * Whether {@code holder} ran on this host in a process that is gone: killed ({@code kill -9}), it
-   * left its lease fresh, and the same command run again must not wait for it to expire.
+   * left its lease fresh, and the same command run again must not wait for it to expire. Its
+   * process id may belong to another process by then: a container restarted runs the relay again
+   * under the same id (often 1), so a holder that says when it started is gone unless the process
+   * of that id started then.
    */
   private boolean goneFromThisHost(String holder) {
     String[] parts = holder.split(":");
@@ -167,11 +181,20 @@ public final class RelayLease {
     if (parts.length < 3 || mine.length < 3 || !parts[0].equals(mine[0])) {
       return false;
     }
+    Optional<ProcessHandle> process;
     try {
-      return ProcessHandle.of(Long.parseLong(parts[1])).map(p -> !p.isAlive()).orElse(true);
+      process = ProcessHandle.of(Long.parseLong(parts[1]));
     } catch (NumberFormatException e) {
       return false;
     }
+    if (process.isEmpty() || !process.get().isAlive()) {
+      return true;
+    }
+    if (parts.length < 4) {
+      // Written by an earlier release, which did not say when its process started.
+      return false;
+    }
+    return startedAt(process.get()).map(started -> !started.equals(parts[3])).orElse(false);
   }
 
   private static boolean fresh(Holder holder, Instant now) {

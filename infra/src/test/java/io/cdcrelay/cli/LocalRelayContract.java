@@ -684,6 +684,33 @@ abstract class LocalRelayContract {
   }
 
   @Test
+  void afterKill9TheSameCommandResumesAtOnceThoughANewProcessHasTheKilledOnesId() throws Exception {
+    kinesis.createStream(stream, 1);
+    SourceItems items = SourceItems.mixed("p", 10);
+    kinesis.put(stream, items.take());
+    String url = kinesis.url(stream, "idle-sleep=0.1&buffer-time=0.1");
+    try (RelayProcess killed = RelayProcess.start("load", "table", url, "--target", target())) {
+      awaitLive(items.expected(), killed);
+      killed.kill();
+    }
+    // A container restarted after a kill -9 (an OOM kill, say) runs the relay again on the same
+    // host under the same process id (often 1). Here the process id is this JVM's, which runs the
+    // next relay: the killed relay's lease names it instead of its own.
+    String lease = leaseHolder();
+    String[] owner = lease.split(":");
+    owner[1] = Long.toString(ProcessHandle.current().pid());
+    setLeaseHolder(lease, String.join(":", owner));
+
+    items.modify("p1", 101).insert("p10", 10);
+    List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
+    Run again = load("load", "table", url + "&once=true", "--target", target());
+
+    assertThat(again.exitCode()).as(again.output()).isZero();
+    assertThat(live()).isEqualTo(items.expected());
+    assertThat(checkpoints()).containsExactly(Map.entry(put.get(0).shardId(), last(put)));
+  }
+
+  @Test
   void theTargetGoingAwayMidStreamIsRetriedWithBackoffNothingLostNothingSkipped() throws Exception {
     kinesis.createStream(stream, 1);
     SourceItems items = SourceItems.mixed("u", 10);
@@ -1144,6 +1171,43 @@ abstract class LocalRelayContract {
       }
     }
     return result;
+  }
+
+  /** The lease row of this test's stream: its holder and when it last renewed. */
+  private String leaseHolder() throws Exception {
+    TableName checkpoints = new TableName(table.schema(), "cdc_relay_shards");
+    database().refresh(checkpoints);
+    try (Connection c = database().connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT sequence_number FROM "
+                    + checkpoints.quoted()
+                    + " WHERE source LIKE ? AND shard_id = ?")) {
+      s.setString(1, "%:stream/" + stream);
+      s.setString(2, "(relay)");
+      try (ResultSet rs = s.executeQuery()) {
+        assertThat(rs.next()).as("a lease row").isTrue();
+        return rs.getString(1);
+      }
+    }
+  }
+
+  private void setLeaseHolder(String before, String after) throws Exception {
+    TableName checkpoints = new TableName(table.schema(), "cdc_relay_shards");
+    try (Connection c = database().connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE "
+                    + checkpoints.quoted()
+                    + " SET sequence_number = ? WHERE source LIKE ? AND shard_id = ?"
+                    + " AND sequence_number = ?")) {
+      s.setString(1, after);
+      s.setString(2, "%:stream/" + stream);
+      s.setString(3, "(relay)");
+      s.setString(4, before);
+      assertThat(s.executeUpdate()).isEqualTo(1);
+    }
+    database().refresh(checkpoints);
   }
 
   /** The target URL of this test's table, as a user passes it. */

@@ -174,6 +174,25 @@ class RelayLeaseTest {
   }
 
   @Test
+  void aHolderOnThisHostWhoseProcessIdNowBelongsToAnotherProcessIsNotWaitedFor() {
+    String[] me = RelayLease.defaultOwner().split(":");
+    assertThat(me).as("host, process id, random part, start").hasSize(4);
+    String host = me[0];
+    String pid = me[1];
+    // Killed, then its container restarted: this process has the killed one's id, not its start.
+    long earlier = Long.parseLong(me[3]) - 60_000;
+    new RelayLease(checkpoints, "cdc", host + ":" + pid + ":aa:" + earlier, clock).acquire();
+
+    RelayLease again = new RelayLease(checkpoints, "cdc", RelayLease.defaultOwner(), clock);
+    again.acquire();
+
+    // The same process (another relay of it) is waited for.
+    RelayLease sameProcess =
+        new RelayLease(checkpoints, "cdc", host + ":" + pid + ":bb:" + me[3], clock);
+    assertThatThrownBy(sameProcess::acquire).isInstanceOf(RelayLease.HeldException.class);
+  }
+
+  @Test
   void renewalWritesOnlyOnceItIsDueAndTheOwnerNamesHostAndProcess() {
     RelayLease first = lease("a:1:x");
     first.acquire();

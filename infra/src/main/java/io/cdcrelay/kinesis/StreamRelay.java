@@ -226,6 +226,7 @@ public final class StreamRelay {
 
   private void relay() throws InterruptedException {
     stream.ensureReady(source.create(), source.createShards(), stop::isStopped);
+    java.time.Instant listedAt = java.time.Instant.now();
     List<Shard> listing = stream.shards();
     Set<String> presentAtStart = new HashSet<>();
     listing.forEach(s -> presentAtStart.add(s.shardId()));
@@ -357,6 +358,13 @@ public final class StreamRelay {
                     source.start(),
                     source.sequenceNumber(),
                     anchor);
+            if (position.equals(ShardPosition.LATEST)
+                && shard.parents().stream().anyMatch(presentAtStart::contains)) {
+              // A child of a reshard is read only once its parents are drained: LATEST then would
+              // skip what was written to it since the relay started. It starts where LATEST stood
+              // at the start, less the margin for this machine's clock against the stream's.
+              position = ShardPosition.atTimestamp(listedAt.minus(ShardWorker.LATEST_CLOCK_SKEW));
+            }
             if (!startRecorded) {
               if (!recordStart(replaced)) {
                 break;

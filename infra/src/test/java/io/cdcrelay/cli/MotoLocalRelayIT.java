@@ -49,6 +49,13 @@ class MotoLocalRelayIT extends LocalRelayContract {
 
   @Test
   @Override
+  void atLatestTheChildrenOfASplitBeforeTheStartLoseNothingWrittenWhileTheirParentIsRead() {
+    Assumptions.abort(
+        "GetRecords on a closed shard of moto never ends it (NextShardIterator is never null)");
+  }
+
+  @Test
+  @Override
   void aShardSplitWhileConsumingIsFollowedChildrenAfterTheirParent() {
     Assumptions.abort(
         "moto's SplitShard moves the parent's records into its children, and GetRecords on a"

@@ -63,6 +63,8 @@ public final class RelayLease {
     this.clock = clock;
   }
 
+  private static final long START_SLACK_MILLIS = 1_000;
+
   /**
    * This process: {@code host:pid}, a random part for two relays of one process, and when the
    * process started (epoch milliseconds), which tells it from a later process given the same id.
@@ -194,7 +196,21 @@ public final class RelayLease {
       // Written by an earlier release, which did not say when its process started.
       return false;
     }
-    return startedAt(process.get()).map(started -> !started.equals(parts[3])).orElse(false);
+    return startedAt(process.get()).map(started -> !sameStart(started, parts[3])).orElse(false);
+  }
+
+  /**
+   * Whether two start times of a process id, in epoch milliseconds, name one process. The system
+   * derives them from its boot time, which a step of the wall clock moves: a second's slack keeps a
+   * live holder from looking gone, and a process killed and replaced under its id within a second
+   * of its own start is waited for, as before.
+   */
+  static boolean sameStart(String started, String recorded) {
+    try {
+      return Math.abs(Long.parseLong(started) - Long.parseLong(recorded)) <= START_SLACK_MILLIS;
+    } catch (NumberFormatException e) {
+      return true;
+    }
   }
 
   private static boolean fresh(Holder holder, Instant now) {

@@ -193,6 +193,15 @@ class RelayLeaseTest {
   }
 
   @Test
+  void startTimesOfOneProcessMayDifferByTheSlackOfAClockStep() {
+    assertThat(RelayLease.sameStart("1764892800000", "1764892800000")).isTrue();
+    assertThat(RelayLease.sameStart("1764892800000", "1764892800900")).isTrue();
+    assertThat(RelayLease.sameStart("1764892801001", "1764892800000")).isFalse();
+    assertThat(RelayLease.sameStart("1764892800000", "1764892860000")).isFalse();
+    assertThat(RelayLease.sameStart("1764892800000", "garbled")).as("cannot tell: wait").isTrue();
+  }
+
+  @Test
   void renewalWritesOnlyOnceItIsDueAndTheOwnerNamesHostAndProcess() {
     RelayLease first = lease("a:1:x");
     first.acquire();

@@ -201,9 +201,9 @@ public final class RelayLease {
 
   /**
    * Whether two start times of a process id, in epoch milliseconds, name one process. The system
-   * derives them from its boot time, which a step of the wall clock moves: a second's slack keeps a
-   * live holder from looking gone, and a process killed and replaced under its id within a second
-   * of its own start is waited for, as before.
+   * derives them from its boot time, which a step of the wall clock moves: a second's slack absorbs
+   * the small steps of a synchronised clock, and a process killed and replaced under its id within
+   * a second of its own start is waited for, as before.
    */
   static boolean sameStart(String started, String recorded) {
     try {

@@ -63,11 +63,9 @@ public final class RelayLease {
     this.clock = clock;
   }
 
-  private static final long START_SLACK_MILLIS = 1_000;
-
   /**
    * This process: {@code host:pid}, a random part for two relays of one process, and when the
-   * process started (epoch milliseconds), which tells it from a later process given the same id.
+   * process started ({@link ProcessStart}), which tells it from a later process given the same id.
    */
   static String defaultOwner() {
     // RuntimeMXBean's name is pid@host.
@@ -79,12 +77,7 @@ public final class RelayLease {
     return where.replace(' ', '_')
         + ":"
         + HexFormat.of().formatHex(random)
-        + startedAt(ProcessHandle.current()).map(started -> ":" + started).orElse("");
-  }
-
-  /** When {@code process} started, in epoch milliseconds, where the system tells. */
-  private static Optional<String> startedAt(ProcessHandle process) {
-    return process.info().startInstant().map(started -> Long.toString(started.toEpochMilli()));
+        + ProcessStart.of(ProcessHandle.current()).map(started -> ":" + started).orElse("");
   }
 
   /**
@@ -196,21 +189,9 @@ public final class RelayLease {
       // Written by an earlier release, which did not say when its process started.
       return false;
     }
-    return startedAt(process.get()).map(started -> !sameStart(started, parts[3])).orElse(false);
-  }
-
-  /**
-   * Whether two start times of a process id, in epoch milliseconds, name one process. The system
-   * derives them from its boot time, which a step of the wall clock moves: a second's slack absorbs
-   * the small steps of a synchronised clock, and a process killed and replaced under its id within
-   * a second of its own start is waited for, as before.
-   */
-  static boolean sameStart(String started, String recorded) {
-    try {
-      return Math.abs(Long.parseLong(started) - Long.parseLong(recorded)) <= START_SLACK_MILLIS;
-    } catch (NumberFormatException e) {
-      return true;
-    }
+    return ProcessStart.of(process.get())
+        .map(started -> !ProcessStart.same(started, parts[3]))
+        .orElse(false);
   }
 
   private static boolean fresh(Holder holder, Instant now) {

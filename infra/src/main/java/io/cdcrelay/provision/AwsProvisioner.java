@@ -301,9 +301,9 @@ public final class AwsProvisioner {
   }
 
   /**
-   * The function, with the environment of what its mappings invoke: the version its alias {@value
-   * #ALIAS} points at when it has one (a run that updated {@code $LATEST} but stopped before
-   * publishing left the alias without the new settings), else {@code $LATEST}.
+   * The function, with the environment and handler of what its mappings invoke: the version its
+   * alias {@value #ALIAS} points at when it has one (a run that updated {@code $LATEST} but stopped
+   * before publishing left the alias without the new settings), else {@code $LATEST}.
    */
   private Optional<FunctionState> function(String name) {
     try {
@@ -317,9 +317,11 @@ public final class AwsProvisioner {
                     aws.lambda()
                         .getFunctionConfiguration(r -> r.functionName(name).qualifier(ALIAS)));
         return Optional.of(
-            new FunctionState(name, f.functionArn(), environment(live.environment())));
+            new FunctionState(
+                name, f.functionArn(), environment(live.environment()), live.handler()));
       }
-      return Optional.of(new FunctionState(name, f.functionArn(), environment(f.environment())));
+      return Optional.of(
+          new FunctionState(name, f.functionArn(), environment(f.environment()), f.handler()));
     } catch (software.amazon.awssdk.services.lambda.model.ResourceNotFoundException e) {
       return Optional.empty();
     } catch (SdkException e) {

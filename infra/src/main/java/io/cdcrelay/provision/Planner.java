@@ -2,6 +2,7 @@ package io.cdcrelay.provision;
 
 import io.cdcrelay.provision.Step.Action;
 import io.cdcrelay.provision.Step.Resource;
+import io.cdcrelay.source.SourceType;
 import io.cdcrelay.source.SourceUrl;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -304,17 +305,43 @@ public final class Planner {
     return Optional.of(environment);
   }
 
+  /**
+   * The function the request names, which must exist and, when it runs one of the relay's handlers,
+   * the one for the URL's kind of stream: the other one would fail on every batch the mapping hands
+   * it.
+   */
   private static FunctionState requireFunction(ProvisionRequest request, Observed observed) {
-    return observed
-        .function()
-        .orElseThrow(
-            () ->
-                new ProvisionException(
-                    "the Lambda function "
-                        + request.function().get()
-                        + " does not exist in "
-                        + request.source().region()
-                        + ": deploy it first (sam deploy)"));
+    FunctionState function =
+        observed
+            .function()
+            .orElseThrow(
+                () ->
+                    new ProvisionException(
+                        "the Lambda function "
+                            + request.function().get()
+                            + " does not exist in "
+                            + request.source().region()
+                            + ": deploy it first (sam deploy)"));
+    SourceType wanted = request.source().type();
+    Optional<SourceType> reads = SourceType.ofHandler(function.handler());
+    if (reads.isPresent() && reads.get() != wanted) {
+      throw new ProvisionException(
+          "the Lambda function "
+              + function.name()
+              + " runs the handler "
+              + function.handler()
+              + ", which reads the events of SourceType="
+              + reads.get().templateValue()
+              + " ("
+              + reads.get().scheme()
+              + ":// URLs), and a mapping of this "
+              + wanted.scheme()
+              + ":// URL would fail on every batch: deploy it with SourceType="
+              + wanted.templateValue()
+              + " (relay sam-params URL prints the --parameter-overrides), or name a function"
+              + " deployed so");
+    }
+    return function;
   }
 
   /** How plans name a table's own stream. */

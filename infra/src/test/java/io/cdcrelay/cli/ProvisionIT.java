@@ -1,8 +1,10 @@
 package io.cdcrelay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdcrelay.provision.MappingSettings;
+import io.cdcrelay.source.SourceType;
 import io.cdcrelay.tools.MotoServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -85,13 +87,18 @@ class ProvisionIT {
 
   /** Creates a function in moto (which needs one for a mapping); moto accepts any zip. */
   private static String createFunction(String name) throws IOException {
+    return createFunction(name, SourceType.KINESIS_DATA_STREAM);
+  }
+
+  /** A function running the relay's handler for {@code type}, as the template deploys it. */
+  private static String createFunction(String name, SourceType type) throws IOException {
     SdkBytes code = SdkBytes.fromByteArray(zip());
     lambda.createFunction(
         r ->
             r.functionName(name)
                 .runtime(Runtime.JAVA21)
                 .role(role)
-                .handler("io.cdcrelay.lambda.KinesisRelayHandler::handleRequest")
+                .handler(type.handlerClass() + "::handleRequest")
                 .code(c -> c.zipFile(code))
                 .environment(
                     e ->
@@ -635,7 +642,7 @@ class ProvisionIT {
 
   @Test
   void tableStreamIsTurnedOnAndMappedTeardownLeavesItOnUnlessAsked() throws IOException {
-    String function = createFunction("relay-ddb");
+    String function = createFunction("relay-ddb", SourceType.DYNAMODB_STREAM);
     createTable("ddb-orders");
     String url = tableUrl("ddb-orders", "region=us-east-1");
     ok("provision", url, "--function", function, "--dry-run");
@@ -724,8 +731,53 @@ class ProvisionIT {
   }
 
   @Test
+  void aFunctionReadingTheOtherKindOfEventIsRefusedBeforeAnyChange() throws IOException {
+    // The template deploys the Kinesis handler unless told SourceType=DynamoDBStream: a DynamoDB
+    // stream's mapping on it would fail on every batch.
+    String kinesisReader = createFunction("relay-reads-kinesis");
+    createTable("ddb-wrong-fn");
+    assertThat(
+            run(
+                "provision",
+                tableUrl("ddb-wrong-fn", "region=us-east-1"),
+                "--function",
+                kinesisReader))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .contains(
+            "the Lambda function relay-reads-kinesis runs the handler"
+                + " io.cdcrelay.lambda.KinesisRelayHandler::handleRequest, which reads the events of"
+                + " SourceType=KinesisDataStream")
+        .contains("deploy it with SourceType=DynamoDBStream");
+    assertThat(dynamoDb.describeTable(r -> r.tableName("ddb-wrong-fn")).table().latestStreamArn())
+        .as("the table's stream is not turned on")
+        .isNull();
+    assertThat(
+            lambda
+                .listEventSourceMappings(r -> r.functionName(kinesisReader))
+                .eventSourceMappings())
+        .isEmpty();
+
+    String streamsReader = createFunction("relay-reads-ddb", SourceType.DYNAMODB_STREAM);
+    assertThat(
+            run("provision", url("kinesis-wrong-fn", "create=true"), "--function", streamsReader))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .contains("which reads the events of SourceType=DynamoDBStream")
+        .contains("deploy it with SourceType=KinesisDataStream");
+    assertThatThrownBy(() -> kinesis.describeStreamSummary(r -> r.streamName("kinesis-wrong-fn")))
+        .as("the stream is not created")
+        .isInstanceOf(ResourceNotFoundException.class);
+    assertThat(
+            lambda
+                .listEventSourceMappings(r -> r.functionName(streamsReader))
+                .eventSourceMappings())
+        .isEmpty();
+  }
+
+  @Test
   void tableStreamWithoutNewImagesFailsBeforeAnyChange() throws IOException {
-    String function = createFunction("relay-ddb-keys");
+    String function = createFunction("relay-ddb-keys", SourceType.DYNAMODB_STREAM);
     createTable("ddb-keys", StreamViewType.KEYS_ONLY);
     String arn = dynamoDb.describeTable(r -> r.tableName("ddb-keys")).table().latestStreamArn();
     assertThat(run("provision", tableUrl("ddb-keys", "region=us-east-1"), "--function", function))
@@ -748,7 +800,7 @@ class ProvisionIT {
 
   @Test
   void tableStreamSeqnoStartIsTrimHorizonWithTheFilterOnItsShard() throws IOException {
-    String function = createFunction("relay-ddb-replay");
+    String function = createFunction("relay-ddb-replay", SourceType.DYNAMODB_STREAM);
     createTable("ddb-replay", StreamViewType.NEW_AND_OLD_IMAGES);
     for (int i = 0; i < 4; i++) {
       String id = "item-" + i;

@@ -69,6 +69,33 @@ class PlannerTest {
     return new FunctionState(FUNCTION.name(), FUNCTION.arn(), environment);
   }
 
+  @Test
+  void aFunctionRunningTheRelaysOtherHandlerIsRefusedAndAnyOtherHandlerIsTrusted() {
+    for (String handler :
+        List.of(
+            "io.cdcrelay.lambda.DynamoDbStreamsRelayHandler::handleRequest",
+            "io.cdcrelay.lambda.DynamoDbStreamsRelayHandler")) {
+      FunctionState function =
+          new FunctionState(FUNCTION.name(), FUNCTION.arn(), Map.of(), handler);
+      assertThatThrownBy(
+              () -> Planner.provision(request(CREATE_URL), provisioned(function, List.of())))
+          .isInstanceOf(ProvisionException.class)
+          .hasMessageContaining("the Lambda function relay runs the handler " + handler)
+          .hasMessageContaining("deploy it with SourceType=KinesisDataStream");
+    }
+    for (String handler :
+        List.of(
+            "io.cdcrelay.lambda.KinesisRelayHandler::handleRequest",
+            "com.example.OwnWrapper::handleRequest",
+            "")) {
+      FunctionState function =
+          new FunctionState(FUNCTION.name(), FUNCTION.arn(), Map.of(), handler);
+      assertThat(Planner.provision(request(CREATE_URL), provisioned(function, List.of())).steps())
+          .as(handler)
+          .isNotEmpty();
+    }
+  }
+
   private static MappingState mapping(MappingSettings settings) {
     return new MappingState("uuid-1", "Enabled", settings, MappingSettings.FUNCTION_RESPONSE_TYPES);
   }

@@ -129,13 +129,17 @@ final class ListDeadLettersCommand implements Callable<Integer> {
     }
     int tableWidth = "TABLE".length();
     int stageWidth = "STAGE".length();
+    // An instant prints with as many fraction digits as it has: PostgreSQL keeps microseconds.
+    int newestWidth = "NEWEST".length();
     int total = 0;
     for (DeadLetterSummary group : groups) {
       tableWidth = Math.max(tableWidth, group.table().length());
       stageWidth = Math.max(stageWidth, group.stage().length());
+      newestWidth = Math.max(newestWidth, group.newest().toString().length());
       total += group.count();
     }
-    String format = "%-" + tableWidth + "s  %-" + stageWidth + "s  %7s  %-24s  %s%n";
+    String format =
+        "%-" + tableWidth + "s  %-" + stageWidth + "s  %7s  %-" + newestWidth + "s  %s%n";
     StringBuilder text = new StringBuilder();
     text.append(String.format(format, "TABLE", "STAGE", "COUNT", "NEWEST", "REASON"));
     for (DeadLetterSummary group : groups) {

@@ -16,6 +16,7 @@ import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.Redaction;
 import io.cdcrelay.source.SourceType;
 import io.cdcrelay.source.SourceUrl;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.HashMap;
@@ -107,7 +108,7 @@ final class ReplayFailedCommand implements Callable<Integer> {
     if (positionalTarget != null) {
       target.target = positionalTarget;
     }
-    if (!target.isConfigured(processEnvironment) || target.embedded()) {
+    if (!target.isConfigured(processEnvironment)) {
       err.println("No target database: pass TARGET or --target, or set CRATEDB_SQLALCHEMY_URL.");
       return 2;
     }
@@ -116,14 +117,43 @@ final class ReplayFailedCommand implements Callable<Integer> {
       return 2;
     }
     Optional<SourceUrl> sourceUrl;
-    FunctionConfig config;
     try {
       sourceUrl = source == null ? Optional.empty() : Optional.of(SourceUrl.parse(source));
-      config = FunctionConfig.fromEnvironment(target.environment(processEnvironment, null));
     } catch (IllegalArgumentException e) {
       err.println("Bad configuration: " + Redaction.urlsIn(e.getMessage()));
       return 2;
     }
+    EmbeddedTarget embedded;
+    try {
+      embedded = target.embedded() ? EmbeddedTarget.start(target.embeddedDirectory) : null;
+    } catch (IOException e) {
+      err.println(e.getMessage());
+      return 1;
+    }
+    try {
+      FunctionConfig config;
+      try {
+        config =
+            FunctionConfig.fromEnvironment(
+                target.environment(processEnvironment, embedded == null ? null : embedded.url()));
+      } catch (IllegalArgumentException e) {
+        err.println("Bad configuration: " + Redaction.urlsIn(e.getMessage()));
+        return 2;
+      }
+      return replay(sourceUrl, config, out, err);
+    } finally {
+      if (embedded != null) {
+        try {
+          embedded.close();
+        } catch (IOException e) {
+          err.println("The embedded database did not stop cleanly: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private int replay(
+      Optional<SourceUrl> sourceUrl, FunctionConfig config, PrintWriter out, PrintWriter err) {
     Clock clock = Clock.systemUTC();
     Supplier<String> password = config.passwordSource(clock);
     Map<String, KinesisClient> clients = new HashMap<>();

@@ -19,6 +19,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -28,6 +33,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -133,6 +139,46 @@ class ReplayFailedIT {
         .isEqualTo(ReplayFailedCommand.MISSING);
     assertThat(discarding.out()).contains("message deleted (--discard-missing)");
     assertThat(messages(queue)).as("the message that is no failed batch stays").isEqualTo(1);
+  }
+
+  @Test
+  void theEmbeddedTargetTakesTheFailedBatchesAsItsHelpSays(@TempDir Path dir) throws Exception {
+    KinesisLocal kinesis = KinesisLocal.get();
+    long pid = ProcessHandle.current().pid();
+    String stream = "failed-embedded-" + pid;
+    kinesis.createStream(stream, 1);
+    long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+    List<PutRecordsResultEntry> put =
+        kinesis.put(
+            stream,
+            List.of(
+                Map.entry(
+                    "e1",
+                    upsert("INSERT", "e1", now, "\"n\":{\"N\":\"1\"}")
+                        .getBytes(StandardCharsets.UTF_8))));
+    String queue = sqs.createQueue(r -> r.queueName("failed-embedded-" + pid)).queueUrl();
+    send(queue, failedBatch(arn(kinesis, stream), put.get(0).shardId(), seq(put, 1), seq(put, 1)));
+
+    Run run =
+        run(
+            queue,
+            "--target",
+            "embedded",
+            "--embedded-dir",
+            dir.toString(),
+            "--source",
+            kinesis.url(stream, ""));
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.out()).contains("1 records applied; message deleted");
+    assertThat(messages(queue)).isZero();
+    try (EmbeddedTarget embedded = EmbeddedTarget.start(dir);
+        Connection c = DriverManager.getConnection(embedded.jdbcUrl());
+        Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT pk::text FROM public.demo")) {
+      assertThat(rows.next()).isTrue();
+      assertThat(rows.getString(1)).isEqualTo("{\"id\": \"e1\"}");
+    }
   }
 
   @Test

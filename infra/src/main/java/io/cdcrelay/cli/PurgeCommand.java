@@ -6,6 +6,7 @@ import io.cdcrelay.route.TableRoutes;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUnavailableException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,14 +63,42 @@ final class PurgeCommand implements Callable<Integer> {
     if (positionalTarget != null) {
       target.target = positionalTarget;
     }
-    if (!target.isConfigured(processEnvironment) || target.embedded()) {
+    if (!target.isConfigured(processEnvironment)) {
       err.println("No target database: pass TARGET or --target, or set CRATEDB_SQLALCHEMY_URL.");
       return 2;
     }
+    if (target.embedded() && !EmbeddedTarget.holdsDatabase(target.embeddedDirectory)) {
+      // No tombstones to purge, and starting the server would create a database.
+      out.println(EmbeddedTarget.nothingRelayedYet(target.embeddedDirectory, "purge"));
+      return 0;
+    }
+    EmbeddedTarget embedded;
+    try {
+      embedded = target.embedded() ? EmbeddedTarget.start(target.embeddedDirectory) : null;
+    } catch (IOException e) {
+      err.println(e.getMessage());
+      return 1;
+    }
+    try {
+      // The embedded database's tables are those its loads wrote, not "demo" alone.
+      target.demoTableWhenEmbedded = false;
+      return purge(embedded == null ? null : embedded.url(), out, err);
+    } finally {
+      if (embedded != null) {
+        try {
+          embedded.close();
+        } catch (IOException e) {
+          err.println("The embedded database did not stop cleanly: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private int purge(String embeddedUrl, PrintWriter out, PrintWriter err) {
     FunctionConfig config;
     Duration age;
     try {
-      config = FunctionConfig.fromEnvironment(target.environment(processEnvironment, null));
+      config = FunctionConfig.fromEnvironment(target.environment(processEnvironment, embeddedUrl));
       age =
           olderThan == null
               ? config.settings().tombstoneRetention()

@@ -10,16 +10,19 @@ import io.cdcrelay.relay.Relay;
 import io.cdcrelay.relay.RelaySettings;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetUrl;
 import io.cdcrelay.testing.PostgresDatabase;
 import io.cdcrelay.testing.TableRows;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code relay purge}: tombstones before the horizon go, and older changes are refused after. */
@@ -104,6 +107,43 @@ class PurgeCommandIT {
     assertThat(out.toString()).contains("1 tables purged");
     assertThat(TableRows.tombstones(postgres, named)).isEmpty();
     assertThat(TableRows.tombstones(postgres, other)).as("not named, not purged").hasSize(1);
+  }
+
+  @Test
+  void purgeTakesTheEmbeddedTargetAsItsHelpSays(@TempDir Path dir) throws Exception {
+    StringWriter none = new StringWriter();
+    CommandLine empty = new CommandLine(new PurgeCommand(Map.of()));
+    empty.setOut(new PrintWriter(none, true));
+    assertThat(empty.execute("--target", "embedded", "--embedded-dir", dir.toString())).isZero();
+    assertThat(none.toString()).contains("No embedded database in").contains("yet");
+    assertThat(dir.resolve("data")).as("no database created").doesNotExist();
+
+    TableName table = new TableName("public", "demo");
+    long dayAgo = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now().minus(1, ChronoUnit.DAYS));
+    try (EmbeddedTarget embedded = EmbeddedTarget.start(dir);
+        Relay relay =
+            new Relay(
+                new JdbcTarget(
+                    TargetUrl.parse(embedded.url().replace("?schema=public", "/public/demo")),
+                    () -> null,
+                    Clock.systemUTC(),
+                    30),
+                RelaySettings.single(table.schema(), table.table()),
+                Clock.systemUTC())) {
+      relay.apply(
+          List.of(
+              record(1, upsert("INSERT", "a", dayAgo, "")), record(2, remove("a", dayAgo + 1))));
+    }
+
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new PurgeCommand(Map.of()));
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit =
+        cli.execute("--target", "embedded", "--embedded-dir", dir.toString(), "--older-than", "1h");
+    assertThat(exit).as(out + "\n" + err).isZero();
+    assertThat(out.toString()).contains("public.demo: 1 tombstones older than");
   }
 
   private static Relay relay(PostgresDatabase postgres, TableName table) {

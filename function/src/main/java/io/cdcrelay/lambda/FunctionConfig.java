@@ -48,6 +48,10 @@ public record FunctionConfig(
   public static final String COMMAND_LINE_URL = "TARGET (command line)";
 
   public static final String TABLE = "CRATEDB_TABLE";
+
+  /** Environment variables that may name the target table, in order of precedence. */
+  public static final List<String> TABLE_VARIABLES = List.of(TABLE, "SINK_TABLE");
+
   public static final String TABLES = "CRATEDB_TABLES";
   public static final String TABLE_MAP = "CRATEDB_TABLE_MAP";
   public static final String SOURCE_TABLE = "CRATEDB_SOURCE_TABLE";

@@ -105,7 +105,10 @@ class RoutingOptions {
     String table = targetTable();
     if (table != null) {
       env.put(FunctionConfig.TABLE, table);
-    } else if (demoTableWhenEmbedded && embedded() && !env.containsKey(FunctionConfig.TABLE)) {
+    } else if (demoTableWhenEmbedded
+        && embedded()
+        && FunctionConfig.TABLE_VARIABLES.stream()
+            .allMatch(variable -> env.getOrDefault(variable, "").isBlank())) {
       env.put(FunctionConfig.TABLE, "demo");
     }
     return env;

@@ -120,7 +120,26 @@ final class SamParamsCommand implements Callable<Integer> {
     Map<String, String> parameters = SamParameters.from(source, streamArn, start);
     out.println(SamParameters.overrides(parameters));
     out.flush();
+    sayWhereToDeploy(source, err);
     return 0;
+  }
+
+  /**
+   * On standard error, which {@code $(…)} leaves out of the overrides: the region the stack must be
+   * deployed in. The parameters name the stream, not its region; deployed elsewhere (the profile's
+   * default region), the stack creates or looks for the stream there, and the URL no longer names
+   * what it relays.
+   */
+  private static void sayWhereToDeploy(SourceUrl source, PrintWriter err) {
+    if (source.endpoint().isEmpty()) {
+      err.println(
+          "Deploy the stack in "
+              + source.region()
+              + ", the URL's region: sam deploy --region "
+              + source.region()
+              + " --parameter-overrides …");
+      err.flush();
+    }
   }
 
   /**
@@ -171,6 +190,7 @@ final class SamParamsCommand implements Callable<Integer> {
     }
     out.println(SamParameters.overrides(SamParameters.from(source, Optional.of(streamArn), start)));
     out.flush();
+    sayWhereToDeploy(source, err);
     return 0;
   }
 }

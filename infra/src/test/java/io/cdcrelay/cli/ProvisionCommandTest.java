@@ -72,6 +72,30 @@ class ProvisionCommandTest {
   }
 
   @Test
+  void samParamsSaysOnStandardErrorWhichRegionToDeployIn() {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new RelayCli());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+
+    int exit =
+        cli.execute(
+            "sam-params", "kinesis+dynamodb+cdc://aws/cdc-stream?create=true&region=eu-central-1");
+
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .as("only the overrides, for $(…)")
+        .isEqualTo(
+            "StreamName=cdc-stream ShardCount=1 BatchSize=100 StartingPosition=TRIM_HORIZON"
+                + " MaximumBatchingWindowInSeconds=1"
+                + System.lineSeparator());
+    assertThat(err.toString())
+        .contains("Deploy the stack in eu-central-1")
+        .contains("sam deploy --region eu-central-1 --parameter-overrides");
+  }
+
+  @Test
   void nothingToProvisionAndBadOnFailureArnAreBadInput() {
     StringWriter err = new StringWriter();
     CommandLine cli = new CommandLine(new RelayCli());

@@ -1,5 +1,6 @@
 package io.cdcrelay.bench;
 
+import io.cdcrelay.env.ProcessEnvironment;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -161,7 +162,7 @@ public final class BenchCommand implements Callable<Integer> {
   private final PrintStream log;
 
   public BenchCommand() {
-    this(System.getenv(), System.out, System.err);
+    this(ProcessEnvironment.get(), System.out, System.err);
   }
 
   BenchCommand(Map<String, String> environment, PrintStream out, PrintStream log) {

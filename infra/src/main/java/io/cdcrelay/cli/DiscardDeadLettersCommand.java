@@ -1,5 +1,6 @@
 package io.cdcrelay.cli;
 
+import io.cdcrelay.env.ProcessEnvironment;
 import io.cdcrelay.sink.TableName;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -27,7 +28,7 @@ final class DiscardDeadLettersCommand implements Callable<Integer> {
   private final Map<String, String> processEnvironment;
 
   DiscardDeadLettersCommand() {
-    this(System.getenv());
+    this(ProcessEnvironment.get());
   }
 
   DiscardDeadLettersCommand(Map<String, String> processEnvironment) {

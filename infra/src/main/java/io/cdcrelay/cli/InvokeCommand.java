@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSer
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcrelay.env.ProcessEnvironment;
 import io.cdcrelay.lambda.DynamoDbStreamsEvents;
 import io.cdcrelay.lambda.DynamoDbStreamsRelayHandler;
 import io.cdcrelay.lambda.FunctionConfig;
@@ -62,7 +63,7 @@ final class InvokeCommand implements Callable<Integer> {
   private final Map<String, String> processEnvironment;
 
   InvokeCommand() {
-    this(System.getenv());
+    this(ProcessEnvironment.get());
   }
 
   InvokeCommand(Map<String, String> processEnvironment) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcrelay.deadletter.DeadLetterSummary;
+import io.cdcrelay.env.ProcessEnvironment;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.sink.StoredDeadLetter;
 import java.io.PrintWriter;
@@ -43,7 +44,7 @@ final class ListDeadLettersCommand implements Callable<Integer> {
   private final Map<String, String> processEnvironment;
 
   ListDeadLettersCommand() {
-    this(System.getenv());
+    this(ProcessEnvironment.get());
   }
 
   ListDeadLettersCommand(Map<String, String> processEnvironment) {

@@ -1,6 +1,7 @@
 package io.cdcrelay.cli;
 
 import io.cdcrelay.dynamodbstreams.DynamoDbStreamReader;
+import io.cdcrelay.env.ProcessEnvironment;
 import io.cdcrelay.file.FileRelay;
 import io.cdcrelay.file.FileSource;
 import io.cdcrelay.kinesis.KinesisClients;
@@ -108,7 +109,7 @@ final class LoadCommand implements Callable<Integer> {
   private final Map<String, String> processEnvironment;
 
   LoadCommand() {
-    this(System.getenv());
+    this(ProcessEnvironment.get());
   }
 
   LoadCommand(Map<String, String> processEnvironment) {
@@ -219,7 +220,7 @@ final class LoadCommand implements Callable<Integer> {
     private final Map<String, String> processEnvironment;
 
     TableCommand() {
-      this(System.getenv());
+      this(ProcessEnvironment.get());
     }
 
     TableCommand(Map<String, String> processEnvironment) {

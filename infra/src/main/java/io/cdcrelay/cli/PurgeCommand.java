@@ -1,5 +1,6 @@
 package io.cdcrelay.cli;
 
+import io.cdcrelay.env.ProcessEnvironment;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.route.DeleteMode;
 import io.cdcrelay.route.TableRoutes;
@@ -49,7 +50,7 @@ final class PurgeCommand implements Callable<Integer> {
   private final Map<String, String> processEnvironment;
 
   PurgeCommand() {
-    this(System.getenv());
+    this(ProcessEnvironment.get());
   }
 
   PurgeCommand(Map<String, String> processEnvironment) {

@@ -1,6 +1,8 @@
 package io.cdcrelay.cli;
 
 import io.cdcrelay.bench.BenchCommand;
+import io.cdcrelay.env.DotEnv;
+import io.cdcrelay.env.ProcessEnvironment;
 import io.cdcrelay.sink.Redaction;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -59,6 +61,13 @@ public final class RelayCli {
 
   /** Runs the command line and returns its exit code. */
   public static int run(String... args) {
+    try {
+      ProcessEnvironment.get();
+    } catch (IllegalArgumentException e) {
+      // The message names the file and the line, never a value.
+      System.err.println("Bad " + DotEnv.FILE + " file: " + e.getMessage());
+      return 2;
+    }
     return commandLine().execute(args);
   }
 

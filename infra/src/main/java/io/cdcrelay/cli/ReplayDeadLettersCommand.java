@@ -1,6 +1,7 @@
 package io.cdcrelay.cli;
 
 import io.cdcrelay.deadletter.DeadLetterReplay;
+import io.cdcrelay.env.ProcessEnvironment;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.relay.RelaySettings;
@@ -45,7 +46,7 @@ final class ReplayDeadLettersCommand implements Callable<Integer> {
   private final Map<String, String> processEnvironment;
 
   ReplayDeadLettersCommand() {
-    this(System.getenv());
+    this(ProcessEnvironment.get());
   }
 
   ReplayDeadLettersCommand(Map<String, String> processEnvironment) {

@@ -1,6 +1,7 @@
 package io.cdcrelay.cli;
 
 import io.cdcrelay.dynamodbstreams.DynamoDbStreamReader;
+import io.cdcrelay.env.ProcessEnvironment;
 import io.cdcrelay.failed.FailedBatch;
 import io.cdcrelay.failed.FailedBatchQueue;
 import io.cdcrelay.failed.FailedBatchReplay;
@@ -94,7 +95,7 @@ final class ReplayFailedCommand implements Callable<Integer> {
   private final Map<String, String> processEnvironment;
 
   ReplayFailedCommand() {
-    this(System.getenv());
+    this(ProcessEnvironment.get());
   }
 
   ReplayFailedCommand(Map<String, String> processEnvironment) {

@@ -3,6 +3,7 @@ package io.cdcrelay.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcrelay.env.ProcessEnvironment;
 import io.cdcrelay.failed.FailedBatchQueue;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.provision.AwsClients;
@@ -128,7 +129,7 @@ final class StatusCommand implements Callable<Integer> {
   private int exit;
 
   StatusCommand() {
-    this(System.getenv(), Clock.systemUTC());
+    this(ProcessEnvironment.get(), Clock.systemUTC());
   }
 
   StatusCommand(Map<String, String> processEnvironment, Clock clock) {

@@ -1,5 +1,6 @@
 package io.cdcrelay.cli;
 
+import io.cdcrelay.env.ProcessEnvironment;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.Relay;
@@ -100,7 +101,7 @@ final class VerifyCommand implements Callable<Integer> {
   private final PrintStream err = System.err;
 
   VerifyCommand() {
-    this(System.getenv());
+    this(ProcessEnvironment.get());
   }
 
   VerifyCommand(Map<String, String> processEnvironment) {

@@ -1,5 +1,6 @@
 package io.cdcrelay.source;
 
+import io.cdcrelay.env.ProcessEnvironment;
 import io.cdcrelay.sink.UrlQuery;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -70,7 +71,7 @@ public record DynamoDbTableUrl(
 
   /** Parses and validates the URL; the message of a failure names the bad part. */
   public static DynamoDbTableUrl parse(String url) {
-    return parse(url, System.getenv());
+    return parse(url, ProcessEnvironment.get());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.cdcrelay.source;
 
+import io.cdcrelay.env.ProcessEnvironment;
 import io.cdcrelay.plan.KeySchema;
 import io.cdcrelay.sink.UrlQuery;
 import java.net.URI;
@@ -74,7 +75,7 @@ public record S3ExportUrl(
 
   /** Parses and validates the URL; the message of a failure names the bad part. */
   public static S3ExportUrl parse(String url) {
-    return parse(url, System.getenv());
+    return parse(url, ProcessEnvironment.get());
   }
 
   /**

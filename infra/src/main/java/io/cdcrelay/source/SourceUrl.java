@@ -1,6 +1,7 @@
 package io.cdcrelay.source;
 
 import io.cdcrelay.change.SequenceNumbers;
+import io.cdcrelay.env.ProcessEnvironment;
 import io.cdcrelay.sink.UrlQuery;
 import java.net.URI;
 import java.time.Duration;
@@ -110,7 +111,7 @@ public record SourceUrl(
 
   /** Parses and validates a source URL; the message of a failure names the bad part. */
   public static SourceUrl parse(String url) {
-    return parse(url, System.getenv());
+    return parse(url, ProcessEnvironment.get());
   }
 
   /**

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
@@ -36,6 +37,21 @@ final class RelayProcess implements AutoCloseable {
 
   /** {@link #start}, with a heap of at most {@code heap} ({@code -Xmx}). */
   static RelayProcess withHeap(String heap, String... args) throws IOException {
+    return start(heap, null, Map.of(), args);
+  }
+
+  /**
+   * {@link #start}, run in {@code directory} with {@code environment} over this process's (a {@code
+   * null} value removes a variable).
+   */
+  static RelayProcess in(Path directory, Map<String, String> environment, String... args)
+      throws IOException {
+    return start("256m", directory, environment, args);
+  }
+
+  private static RelayProcess start(
+      String heap, Path directory, Map<String, String> environment, String... args)
+      throws IOException {
     Path root = KinesisLocal.repositoryRoot();
     Path jar = root.resolve("infra/target/relay.jar");
     if (!Files.exists(jar)) {
@@ -66,6 +82,17 @@ final class RelayProcess implements AutoCloseable {
             "SINK_SQLALCHEMY_URL",
             "CRATEDB_TABLE")) {
       builder.environment().remove(variable);
+    }
+    environment.forEach(
+        (variable, value) -> {
+          if (value == null) {
+            builder.environment().remove(variable);
+          } else {
+            builder.environment().put(variable, value);
+          }
+        });
+    if (directory != null) {
+      builder.directory(directory.toFile());
     }
     return new RelayProcess(builder.start(), log);
   }

@@ -2,6 +2,7 @@ package io.cdcrelay.cli;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -69,6 +70,37 @@ public final class EmbeddedTarget implements AutoCloseable {
           e);
     }
     return new EmbeddedTarget(postgres);
+  }
+
+  /** Work done against a target: given the embedded server's URL, or null for any other target. */
+  interface Work {
+    int run(String embeddedUrl);
+  }
+
+  /**
+   * Runs {@code work} with the embedded server started when {@code target} is {@code embedded}
+   * (stopped after, whatever happens), else with no URL. A server that does not start is exit 1.
+   */
+  static int runWith(RoutingOptions target, PrintWriter err, Work work) {
+    if (!target.embedded()) {
+      return work.run(null);
+    }
+    EmbeddedTarget embedded;
+    try {
+      embedded = start(target.embeddedDirectory);
+    } catch (IOException e) {
+      err.println(e.getMessage());
+      return 1;
+    }
+    try {
+      return work.run(embedded.url());
+    } finally {
+      try {
+        embedded.close();
+      } catch (IOException e) {
+        err.println("The embedded database did not stop cleanly: " + e.getMessage());
+      }
+    }
   }
 
   /** The target URL of the server's {@code postgres} database and the {@code public} schema. */

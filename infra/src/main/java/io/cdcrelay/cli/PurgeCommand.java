@@ -7,7 +7,6 @@ import io.cdcrelay.route.TableRoutes;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUnavailableException;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,26 +72,9 @@ final class PurgeCommand implements Callable<Integer> {
       out.println(EmbeddedTarget.nothingRelayedYet(target.embeddedDirectory, "purge"));
       return 0;
     }
-    EmbeddedTarget embedded;
-    try {
-      embedded = target.embedded() ? EmbeddedTarget.start(target.embeddedDirectory) : null;
-    } catch (IOException e) {
-      err.println(e.getMessage());
-      return 1;
-    }
-    try {
-      // The embedded database's tables are those its loads wrote, not "demo" alone.
-      target.demoTableWhenEmbedded = false;
-      return purge(embedded == null ? null : embedded.url(), out, err);
-    } finally {
-      if (embedded != null) {
-        try {
-          embedded.close();
-        } catch (IOException e) {
-          err.println("The embedded database did not stop cleanly: " + e.getMessage());
-        }
-      }
-    }
+    // The embedded database's tables are those its loads wrote, not "demo" alone.
+    target.demoTableWhenEmbedded = false;
+    return EmbeddedTarget.runWith(target, err, embeddedUrl -> purge(embeddedUrl, out, err));
   }
 
   private int purge(String embeddedUrl, PrintWriter out, PrintWriter err) {

@@ -17,7 +17,6 @@ import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.Redaction;
 import io.cdcrelay.source.SourceType;
 import io.cdcrelay.source.SourceUrl;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.HashMap;
@@ -124,33 +123,20 @@ final class ReplayFailedCommand implements Callable<Integer> {
       err.println("Bad configuration: " + Redaction.urlsIn(e.getMessage()));
       return 2;
     }
-    EmbeddedTarget embedded;
-    try {
-      embedded = target.embedded() ? EmbeddedTarget.start(target.embeddedDirectory) : null;
-    } catch (IOException e) {
-      err.println(e.getMessage());
-      return 1;
-    }
-    try {
-      FunctionConfig config;
-      try {
-        config =
-            FunctionConfig.fromEnvironment(
-                target.environment(processEnvironment, embedded == null ? null : embedded.url()));
-      } catch (IllegalArgumentException e) {
-        err.println("Bad configuration: " + Redaction.urlsIn(e.getMessage()));
-        return 2;
-      }
-      return replay(sourceUrl, config, out, err);
-    } finally {
-      if (embedded != null) {
-        try {
-          embedded.close();
-        } catch (IOException e) {
-          err.println("The embedded database did not stop cleanly: " + e.getMessage());
-        }
-      }
-    }
+    return EmbeddedTarget.runWith(
+        target,
+        err,
+        embeddedUrl -> {
+          FunctionConfig config;
+          try {
+            config =
+                FunctionConfig.fromEnvironment(target.environment(processEnvironment, embeddedUrl));
+          } catch (IllegalArgumentException e) {
+            err.println("Bad configuration: " + Redaction.urlsIn(e.getMessage()));
+            return 2;
+          }
+          return replay(sourceUrl, config, out, err);
+        });
   }
 
   private int replay(

@@ -34,6 +34,12 @@ import picocli.CommandLine.UnmatchedArgumentException;
       ReplayFailedCommand.class,
       StatusCommand.class,
       BenchCommand.class
+    },
+    footer = {
+      "",
+      "Settings come from the environment (CRATEDB_SQLALCHEMY_URL, AWS_REGION, …) and, under it,"
+          + " from the first .env file in the working directory or above, as with ctk;"
+          + " RELAY_DOTENV=FILE reads another, RELAY_DOTENV=none none."
     })
 public final class RelayCli {
 

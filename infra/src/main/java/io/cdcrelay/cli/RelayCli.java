@@ -70,7 +70,7 @@ public final class RelayCli {
     try {
       ProcessEnvironment.get();
     } catch (IllegalArgumentException e) {
-      // The message names the file and the line, never a value.
+      // The message names the file, never a value.
       System.err.println("Bad " + DotEnv.FILE + " file: " + e.getMessage());
       return 2;
     }

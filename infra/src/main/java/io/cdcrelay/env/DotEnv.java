@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A {@code .env} file, read as the reference tool's python-dotenv reads it: {@code KEY=VALUE}
@@ -14,7 +15,8 @@ import java.util.Optional;
  * values in single quotes (literal) or double quotes (escapes such as {@code \n}, {@code \"}; both
  * may span lines), and {@code ${NAME}} or {@code ${NAME:-default}} in unquoted and double-quoted
  * values, looked up in the environment first, then in the file's earlier lines. A line that is not
- * a setting fails with its number; a value never appears in a message.
+ * a setting is skipped with a warning naming its number, as python-dotenv skips it; a value never
+ * appears in a message.
  */
 public final class DotEnv {
 
@@ -34,78 +36,96 @@ public final class DotEnv {
     return Optional.empty();
   }
 
-  /** Reads {@code file}; {@code environment} resolves its {@code ${NAME}} references. */
-  public static Map<String, String> read(Path file, Map<String, String> environment)
-      throws IOException {
-    try {
-      return parse(Files.readString(file, StandardCharsets.UTF_8), environment);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-    }
+  /**
+   * Reads {@code file}; {@code environment} resolves its {@code ${NAME}} references, {@code
+   * skipped} hears of each line that is not a setting.
+   */
+  public static Map<String, String> read(
+      Path file, Map<String, String> environment, Consumer<String> skipped) throws IOException {
+    return parse(
+        Files.readString(file, StandardCharsets.UTF_8),
+        environment,
+        problem -> skipped.accept(file + ": " + problem));
   }
 
   /**
-   * The settings of a {@code .env} text, in order.
-   *
-   * @throws IllegalArgumentException naming the line that is not a setting
+   * The settings of a {@code .env} text, in order. A line that is not a setting is skipped, as
+   * python-dotenv skips it with a warning: {@code skipped} gets one sentence naming it by number
+   * (never its text, which may hold a secret).
    */
-  public static Map<String, String> parse(String text, Map<String, String> environment) {
+  public static Map<String, String> parse(
+      String text, Map<String, String> environment, Consumer<String> skipped) {
     Map<String, String> values = new LinkedHashMap<>();
     Parser parser = new Parser(text);
     while (parser.more()) {
+      int start = parser.at;
       int line = parser.line;
-      parser.skipBlank();
-      if (parser.atLineEnd()) {
-        parser.nextLine();
-        continue;
-      }
-      if (parser.peek() == '#') {
+      try {
+        statement(parser, environment, values);
+      } catch (IllegalArgumentException e) {
+        skipped.accept(e.getMessage());
+        parser.at = start;
+        parser.line = line;
         parser.skipToLineEnd();
         parser.nextLine();
-        continue;
       }
-      if (parser.text.startsWith("export", parser.at)
-          && parser.at + 6 < parser.text.length()
-          && (parser.text.charAt(parser.at + 6) == ' '
-              || parser.text.charAt(parser.at + 6) == '\t')) {
-        parser.at += 6;
-        parser.skipBlank();
-      }
-      String key = parser.key(line);
-      parser.skipBlank();
-      if (parser.atLineEnd() || parser.peek() == '#') {
-        // A bare key sets nothing, as in python-dotenv.
-        parser.skipToLineEnd();
-        parser.nextLine();
-        continue;
-      }
-      if (parser.peek() != '=') {
-        throw new IllegalArgumentException("line " + line + " is not KEY=VALUE");
-      }
-      parser.at++;
-      parser.skipBlank();
-      String value;
-      if (!parser.atLineEnd() && parser.peek() == '\'') {
-        value = parser.quoted('\'', line);
-      } else if (!parser.atLineEnd() && parser.peek() == '"') {
-        value = expand(parser.quoted('"', line), environment, values, line);
-      } else {
-        value = expand(parser.unquoted(), environment, values, line);
-      }
-      parser.skipBlank();
-      if (!parser.atLineEnd() && parser.peek() != '#') {
-        throw new IllegalArgumentException("line " + line + " has text after its quoted value");
-      }
-      parser.skipToLineEnd();
-      parser.nextLine();
-      values.put(key, value);
     }
     return values;
   }
 
-  /** {@code ${NAME}} and {@code ${NAME:-default}}: the environment's value first, as dotenv. */
+  /** One line (or more, for a quoted value that spans lines): a setting, a comment or nothing. */
+  private static void statement(
+      Parser parser, Map<String, String> environment, Map<String, String> values) {
+    int line = parser.line;
+    parser.skipBlank();
+    if (parser.atLineEnd() || parser.peek() == '#') {
+      parser.skipToLineEnd();
+      parser.nextLine();
+      return;
+    }
+    if (parser.text.startsWith("export", parser.at)
+        && parser.at + 6 < parser.text.length()
+        && (parser.text.charAt(parser.at + 6) == ' '
+            || parser.text.charAt(parser.at + 6) == '\t')) {
+      parser.at += 6;
+      parser.skipBlank();
+    }
+    String key = parser.key(line);
+    parser.skipBlank();
+    if (parser.atLineEnd() || parser.peek() == '#') {
+      // A bare key sets nothing, as in python-dotenv.
+      parser.skipToLineEnd();
+      parser.nextLine();
+      return;
+    }
+    if (parser.peek() != '=') {
+      throw new IllegalArgumentException("line " + line + " is not KEY=VALUE");
+    }
+    parser.at++;
+    parser.skipBlank();
+    String value;
+    if (!parser.atLineEnd() && parser.peek() == '\'') {
+      value = parser.quoted('\'', line);
+    } else if (!parser.atLineEnd() && parser.peek() == '"') {
+      value = expand(parser.quoted('"', line), environment, values);
+    } else {
+      value = expand(parser.unquoted(), environment, values);
+    }
+    parser.skipBlank();
+    if (!parser.atLineEnd() && parser.peek() != '#') {
+      throw new IllegalArgumentException("line " + line + " has text after its quoted value");
+    }
+    parser.skipToLineEnd();
+    parser.nextLine();
+    values.put(key, value);
+  }
+
+  /**
+   * {@code ${NAME}} and {@code ${NAME:-default}}: the environment's value first, as dotenv; a
+   * {@code ${} without its {@code }} stays as it is.
+   */
   private static String expand(
-      String value, Map<String, String> environment, Map<String, String> earlier, int line) {
+      String value, Map<String, String> environment, Map<String, String> earlier) {
     StringBuilder out = new StringBuilder();
     int i = 0;
     while (i < value.length()) {
@@ -116,7 +136,8 @@ public final class DotEnv {
       }
       int end = value.indexOf('}', start);
       if (end < 0) {
-        throw new IllegalArgumentException("line " + line + " has a ${ without its }");
+        out.append(value, i, value.length());
+        break;
       }
       out.append(value, i, start);
       String reference = value.substring(start + 2, end);

@@ -54,8 +54,8 @@ public final class ProcessEnvironment {
    * {@code process} with the settings of the {@code .env} file {@code FILE_VARIABLE} names, else of
    * the first one in {@code directory} or above, where not set in {@code process}.
    *
-   * @throws IllegalArgumentException when the file cannot be read or parsed (the message names the
-   *     file and line, never a value)
+   * @throws IllegalArgumentException when the file cannot be read (a line that is not a setting is
+   *     skipped with a warning naming file and line, never a value)
    */
   static Map<String, String> load(Map<String, String> process, Path directory) {
     String named = process.getOrDefault(FILE_VARIABLE, "").trim();
@@ -68,7 +68,11 @@ public final class ProcessEnvironment {
     }
     Map<String, String> settings;
     try {
-      settings = DotEnv.read(file.get(), process);
+      settings =
+          DotEnv.read(
+              file.get(),
+              process,
+              problem -> LOG.warn("{}; skipped, as python-dotenv skips it", problem));
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "cannot read " + file.get() + " (" + FILE_VARIABLE + "): " + e.getMessage(), e);

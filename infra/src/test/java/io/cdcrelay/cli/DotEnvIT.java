@@ -112,20 +112,34 @@ class DotEnvIT {
   }
 
   @Test
-  void aBadLineStopsTheCommandNamingTheLineNotItsValues(@TempDir Path dir) throws Exception {
+  void aBadLineIsSkippedWithAWarningNamingItButNotItsText(@TempDir Path dir) throws Exception {
+    PostgresDatabase database = PostgresDatabase.get();
+    TableName table =
+        new TableName(database.schema(), "dotenv_bad_" + ProcessHandle.current().pid());
     Path file = dir.resolve("relay.env");
     Files.writeString(
         file,
-        "CRATEDB_SQLALCHEMY_URL=crate://admin:s3cretPW@localhost:4200/doc/t\n"
-            + "this line has no equals sign\n",
+        "CRATEDB_CLUSTER_URL crate://admin:s3cretPW@localhost:4200/doc/t\n"
+            + "CRATEDB_SQLALCHEMY_URL="
+            + database.userUrl(table)
+            + "\n",
         StandardCharsets.UTF_8);
 
     try (RelayProcess relay =
         RelayProcess.in(dir, environment(file.toString()), "invoke", "-e", EVENT.toString())) {
+      assertThat(relay.exitCode(120)).as(relay.output()).isZero();
+      assertThat(relay.output())
+          .contains(file + ": line 1 is not KEY=VALUE; skipped, as python-dotenv skips it")
+          .doesNotContain("s3cretPW");
+    }
+    assertThat(TableRows.liveItems(database, table)).hasSize(1);
+
+    Path absent = dir.resolve("absent.env");
+    try (RelayProcess relay =
+        RelayProcess.in(dir, environment(absent.toString()), "invoke", "-e", EVENT.toString())) {
       assertThat(relay.exitCode(120)).as(relay.output()).isEqualTo(2);
       assertThat(relay.output())
-          .contains("Bad .env file: " + file + ": line 2 is not KEY=VALUE")
-          .doesNotContain("s3cretPW");
+          .contains("Bad .env file: cannot read " + absent + " (RELAY_DOTENV)");
     }
   }
 }

@@ -1,10 +1,11 @@
 package io.cdcrelay.env;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +29,7 @@ class DotEnvTest {
         'QUOTED_KEY'=x\r
         """;
 
-    Map<String, String> values = DotEnv.parse(text, Map.of());
+    Map<String, String> values = DotEnv.parse(text, Map.of(), DotEnvTest::unexpected);
 
     assertThat(values)
         .containsExactly(
@@ -52,24 +53,42 @@ class DotEnvTest {
         QUOTED="${HOST}"
         """;
 
-    Map<String, String> values = DotEnv.parse(text, Map.of("HOST", "env-host", "EMPTY", ""));
+    Map<String, String> values =
+        DotEnv.parse(text, Map.of("HOST", "env-host", "EMPTY", ""), DotEnvTest::unexpected);
 
     assertThat(values.get("URL")).isEqualTo("crate://file-user@env-host:4200/doc/");
     assertThat(values.get("QUOTED")).isEqualTo("env-host");
   }
 
   @Test
-  void aLineThatIsNoSettingIsNamedByNumberWithoutItsValues() {
-    assertThatThrownBy(() -> DotEnv.parse("A=1\nB s3cretPW\n", Map.of()))
-        .hasMessage("line 2 is not KEY=VALUE");
-    assertThatThrownBy(() -> DotEnv.parse("A='s3cretPW\n", Map.of()))
-        .hasMessage("line 1 opens a quote it never closes");
-    assertThatThrownBy(() -> DotEnv.parse("A=\"x\" s3cretPW\n", Map.of()))
-        .hasMessage("line 1 has text after its quoted value");
-    assertThatThrownBy(() -> DotEnv.parse("A=1\n=s3cretPW\n", Map.of()))
-        .hasMessage("line 2 has no KEY before =");
-    assertThatThrownBy(() -> DotEnv.parse("A=${s3cretPW\n", Map.of()))
-        .hasMessage("line 1 has a ${ without its }");
+  void aLineThatIsNoSettingIsSkippedAndNamedByNumberWithoutItsValues() {
+    List<String> skipped = new ArrayList<>();
+    String text =
+        """
+        A=1
+        B s3cretPW
+        C='s3cretPW
+        D="x" s3cretPW
+        =s3cretPW
+        E=${s3cretPW
+        F=6
+        """;
+
+    Map<String, String> values = DotEnv.parse(text, Map.of(), skipped::add);
+
+    // As python-dotenv: each bad statement is its own line only, the lines after it still count.
+    assertThat(values)
+        .containsExactly(Map.entry("A", "1"), Map.entry("E", "${s3cretPW"), Map.entry("F", "6"));
+    assertThat(skipped)
+        .containsExactly(
+            "line 2 is not KEY=VALUE",
+            "line 3 opens a quote it never closes",
+            "line 4 has text after its quoted value",
+            "line 5 has no KEY before =");
+  }
+
+  private static void unexpected(String problem) {
+    throw new AssertionError(problem);
   }
 
   @Test
@@ -79,7 +98,8 @@ class DotEnvTest {
     Files.writeString(dir.resolve("a/.env"), "A=middle\n");
 
     assertThat(DotEnv.find(deep)).contains(dir.resolve("a/.env"));
-    assertThat(DotEnv.read(DotEnv.find(deep).orElseThrow(), Map.of())).containsEntry("A", "middle");
+    assertThat(DotEnv.read(DotEnv.find(deep).orElseThrow(), Map.of(), DotEnvTest::unexpected))
+        .containsEntry("A", "middle");
     assertThat(DotEnv.find(dir)).contains(dir.resolve(".env"));
   }
 }

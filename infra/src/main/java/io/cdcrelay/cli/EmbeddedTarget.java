@@ -3,14 +3,28 @@ package io.cdcrelay.cli;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A PostgreSQL server run from the binaries shipped in the relay's jar, its data kept in a local
  * folder between runs: a target for trying the relay before touching AWS or CrateDB.
  */
 public final class EmbeddedTarget implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedTarget.class);
 
   private final EmbeddedPostgres postgres;
 
@@ -54,6 +68,7 @@ public final class EmbeddedTarget implements AutoCloseable {
     Files.createDirectories(directory);
     EmbeddedPostgres postgres;
     try {
+      stopLeftOverServer(directory.resolve("data"));
       postgres =
           EmbeddedPostgres.builder()
               .setDataDirectory(directory.resolve("data"))
@@ -70,6 +85,80 @@ public final class EmbeddedTarget implements AutoCloseable {
           e);
     }
     return new EmbeddedTarget(postgres);
+  }
+
+  /**
+   * Stops the server a killed relay left running on {@code data}: {@code kill -9} ends the JVM but
+   * not the PostgreSQL server it started, which keeps the folder (its {@code postmaster.pid}), so
+   * that the next start waited for a server of its own and failed. Left alone when another process
+   * holds the folder's lock (a running relay), as the library's start then says.
+   */
+  private static void stopLeftOverServer(Path data) throws IOException {
+    Path pidFile = data.resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return;
+    }
+    // The same lock the library takes on start (EmbeddedPostgres#lock): held by a running relay.
+    try (FileChannel channel =
+        new RandomAccessFile(data.resolve("epg-lock").toFile(), "rw").getChannel()) {
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException heldByThisProcess) {
+        return;
+      }
+      if (lock == null) {
+        return;
+      }
+      try {
+        Optional<ProcessHandle> server = leftOverServer(pidFile, data);
+        if (server.isPresent()) {
+          LOG.info(
+              "stopping the embedded database server (pid {}) that a relay which did not stop"
+                  + " cleanly left running on {}",
+              server.get().pid(),
+              data.toAbsolutePath().normalize());
+          server.get().destroy(); // SIGTERM: PostgreSQL's smart shutdown; its clients are gone
+          try {
+            server.get().onExit().get(60, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the left-over server", e);
+          } catch (ExecutionException | TimeoutException e) {
+            throw new IOException(
+                "the server (pid " + server.get().pid() + ") a killed relay left did not stop", e);
+          }
+        }
+      } finally {
+        lock.release();
+      }
+    }
+  }
+
+  /**
+   * The live process {@code postmaster.pid} names, when it is a postgres server of {@code data}.
+   */
+  private static Optional<ProcessHandle> leftOverServer(Path pidFile, Path data)
+      throws IOException {
+    List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+    if (lines.size() < 2) {
+      return Optional.empty();
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(lines.get(0).trim());
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+    if (!Path.of(lines.get(1).trim())
+        .toAbsolutePath()
+        .normalize()
+        .equals(data.toAbsolutePath().normalize())) {
+      return Optional.empty();
+    }
+    return ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
   }
 
   /** Work done against a target: given the embedded server's URL, or null for any other target. */

@@ -62,7 +62,8 @@ public final class EmbeddedTarget implements AutoCloseable {
   /**
    * Starts the server with its data under {@code directory}.
    *
-   * @throws NotStartedException naming the folder when another process holds it (a running load)
+   * @throws NotStartedException naming the folder when another process holds it (a running load) or
+   *     the server does not start
    */
   public static EmbeddedTarget start(Path directory) throws IOException {
     Files.createDirectories(directory);
@@ -81,6 +82,13 @@ public final class EmbeddedTarget implements AutoCloseable {
           "The embedded database in "
               + directory.toAbsolutePath().normalize()
               + " is in use by another process (a relay load?): "
+              + e.getMessage(),
+          e);
+    } catch (IOException e) {
+      throw new NotStartedException(
+          "The embedded database in "
+              + directory.toAbsolutePath().normalize()
+              + " did not start: "
               + e.getMessage(),
           e);
     }

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A relay killed with {@code kill -9} leaves the embedded PostgreSQL server it started running on
- * its folder: the same command run again stops that server and starts its own.
+ * its folder: the same command run again stops that server and starts its own. A server that does
+ * not start is one sentence naming the folder, not a stack trace.
  */
 class EmbeddedAfterKillIT {
 
@@ -71,5 +72,24 @@ class EmbeddedAfterKillIT {
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.output()).doesNotContain("\tat ");
     assertThat(leftOver.isAlive()).as("the left-over server was stopped").isFalse();
+  }
+
+  @Test
+  void aServerThatDoesNotStartIsOneSentence() throws Exception {
+    try (EmbeddedTarget first = EmbeddedTarget.start(dir)) {
+      // created, then stopped
+    }
+    // A data folder the server refuses: files of another PostgreSQL release.
+    Files.writeString(dir.resolve("data").resolve("PG_VERSION"), "9\n");
+
+    Path dump = Files.writeString(dir.resolve("dump.ndjson"), "");
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load", dump.toString(), "--target", "embedded", "--embedded-dir", dir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.output())
+        .contains("The embedded database in " + dir.toAbsolutePath().normalize() + " did not start")
+        .doesNotContain("\tat ");
   }
 }

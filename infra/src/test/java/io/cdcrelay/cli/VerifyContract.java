@@ -519,8 +519,14 @@ abstract class VerifyContract extends DynamoDbTableTest {
         source,
         List.of(
             Map.of("id", TestItems.s("a"), "v", TestItems.s("x")),
-            Map.of("id", TestItems.s("b"), "v", TestItems.s("y"))));
-    // Its table as cratedb-toolkit 0.1.1 creates and fills it: no column of this relay's own.
+            Map.of("id", TestItems.s("b"), "v", TestItems.s("y")),
+            Map.of(
+                "id",
+                TestItems.s("c"),
+                "mixed",
+                AttributeValue.fromL(List.of(TestItems.n("1"), TestItems.s("a"))))));
+    // Its table as cratedb-toolkit 0.1.1 creates and fills it: no column of this relay's own, and
+    // a list of mixed types in aux as plain JSON.
     execute(
         "CREATE TABLE "
             + table.quoted()
@@ -530,12 +536,13 @@ abstract class VerifyContract extends DynamoDbTableTest {
         "INSERT INTO "
             + table.quoted()
             + " (\"pk\", \"data\", \"aux\") VALUES ({id = 'a'}, {id = 'a', v = 'x'}, {}),"
-            + " ({id = 'b'}, {id = 'b', v = 'stale'}, {})");
+            + " ({id = 'b'}, {id = 'b', v = 'stale'}, {}),"
+            + " ({id = 'c'}, {id = 'c'}, '{\"mixed\": [1.0, \"a\"]}'::OBJECT)");
 
     Run run = run("verify", dynamo.url(source, ""), target());
 
     assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
-    assertThat(run.output()).contains("equal: 1").contains("different: 1 (first: {\"id\":\"b\"}");
+    assertThat(run.output()).contains("equal: 2").contains("different: 1 (first: {\"id\":\"b\"}");
   }
 
   @Test

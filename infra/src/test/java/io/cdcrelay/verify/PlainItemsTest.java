@@ -40,6 +40,25 @@ class PlainItemsTest {
   }
 
   @Test
+  void anAuxOfPlainJsonAsTheReferenceToolWritesItIsReadAsDataIs() throws Exception {
+    // cratedb-toolkit puts a list of mixed types into aux as it would into data.
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("id", new AttributeValue.S("a"));
+    item.put(
+        "mixed",
+        new AttributeValue.L(
+            List.of(new AttributeValue.N(new BigDecimal("1")), new AttributeValue.S("a"))));
+
+    JsonNode row =
+        PlainItems.ofRow(json("{\"id\": \"a\"}"), json("{}"), json("{\"mixed\": [1.0, \"a\"]}"));
+    JsonNode edited =
+        PlainItems.ofRow(json("{\"id\": \"a\"}"), json("{}"), json("{\"mixed\": [\"1\", \"a\"]}"));
+
+    assertThat(PlainItems.same(item, row)).isTrue();
+    assertThat(PlainItems.same(item, edited)).as("a number become a string").isFalse();
+  }
+
+  @Test
   void listOrderTypesAndDigitsMatter() throws Exception {
     JsonNode pk = json("{\"id\": \"a\"}");
     JsonNode aux = json("{\"big\": {\"N\": \"12345678901234567890123456789012345678\"}}");

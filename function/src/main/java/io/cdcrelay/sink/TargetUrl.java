@@ -67,7 +67,16 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
               + redact(trimmed));
     }
     if (uri.getHost() == null) {
-      throw new IllegalArgumentException("the target URL has no host: " + redact(trimmed));
+      // The command line's local target mistyped (--target embeded) is no URL at all.
+      boolean embedded =
+          !trimmed.contains(":")
+              && io.cdcrelay.text.NearestName.distance(
+                      trimmed.toLowerCase(java.util.Locale.ROOT), "embedded")
+                  <= 2;
+      throw new IllegalArgumentException(
+          "the target URL has no host: "
+              + redact(trimmed)
+              + (embedded ? " (did you mean the command line's --target embedded?)" : ""));
     }
     if (uri.getPort() == 0 || uri.getPort() > 65535) {
       throw new IllegalArgumentException(

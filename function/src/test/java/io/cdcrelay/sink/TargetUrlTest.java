@@ -194,7 +194,13 @@ class TargetUrlTest {
                       .doesNotContain("s3cret"));
     }
     assertThatThrownBy(() -> TargetUrl.parse("crate://admin:s3cret@/doc/t"))
-        .hasMessageStartingWith("the target URL has no host");
+        .hasMessageStartingWith("the target URL has no host")
+        .message()
+        .doesNotContain("embedded");
+    assertThatThrownBy(() -> TargetUrl.parse("embeded"))
+        .hasMessage(
+            "the target URL has no host: embeded (did you mean the command line's --target"
+                + " embedded?)");
   }
 
   @Test

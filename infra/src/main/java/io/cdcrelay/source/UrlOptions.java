@@ -98,7 +98,11 @@ public final class UrlOptions {
       case "false", "0", "no", "off", "n", "f" -> false;
       default ->
           throw new BadSourceUrlException(
-              "option " + name + "=" + options.get(name) + " is not one of true, false");
+              "option "
+                  + name
+                  + "="
+                  + options.get(name)
+                  + " is not one of true, false (or 1, yes, on, y, t; 0, no, off, n, f)");
     };
   }
 }

@@ -86,7 +86,9 @@ class DynamoDbTableUrlTest {
     assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://aws/demo?rcu=ten"))
         .hasMessage("option rcu=ten is not a whole number (1 to 1000000)");
     assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://aws/demo?consistent-read=maybe"))
-        .hasMessage("option consistent-read=maybe is not one of true, false");
+        .hasMessage(
+            "option consistent-read=maybe is not one of true, false (or 1, yes, on, y, t; 0, no,"
+                + " off, n, f)");
     assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://aws/"))
         .hasMessageContaining("must name one table");
     assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://aws/a"))

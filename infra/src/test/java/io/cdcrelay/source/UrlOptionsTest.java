@@ -67,6 +67,8 @@ class UrlOptionsTest {
   void anyOtherBooleanNamesTheOptionAndTheValueAsGiven() {
     assertThatThrownBy(() -> UrlOptions.bool(Map.of("create", " Maybe"), "create"))
         .isInstanceOf(BadSourceUrlException.class)
-        .hasMessage("option create= Maybe is not one of true, false");
+        .hasMessage(
+            "option create= Maybe is not one of true, false (or 1, yes, on, y, t; 0, no, off, n,"
+                + " f)");
   }
 }

@@ -173,7 +173,7 @@ public record FunctionConfig(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(urlVariable + ": " + e.getMessage(), e);
     }
-    String table = firstNonBlank(env.get(TABLE), env.get("SINK_TABLE"));
+    String table = namedTable(env);
     if (table != null && target.table() != null) {
       // The reference tool writes where its URL says; the variable only names a table for a URL
       // naming none. Both, differing, would otherwise send the rows elsewhere without a word.
@@ -358,6 +358,14 @@ public record FunctionConfig(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(START_SEQUENCE_NUMBER + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The target table the first of {@link #TABLE_VARIABLES} names that is not blank, trimmed; null
+   * when none does.
+   */
+  public static String namedTable(Map<String, String> env) {
+    return firstNonBlank(env.get(TABLE_VARIABLES.get(0)), env.get(TABLE_VARIABLES.get(1)));
   }
 
   private static String firstNonBlank(String a, String b) {

@@ -105,10 +105,7 @@ class RoutingOptions {
     String table = targetTable();
     if (table != null) {
       env.put(FunctionConfig.TABLE, table);
-    } else if (demoTableWhenEmbedded
-        && embedded()
-        && FunctionConfig.TABLE_VARIABLES.stream()
-            .allMatch(variable -> env.getOrDefault(variable, "").isBlank())) {
+    } else if (demoTableWhenEmbedded && embedded() && FunctionConfig.namedTable(env) == null) {
       env.put(FunctionConfig.TABLE, "demo");
     }
     return env;

@@ -27,6 +27,7 @@ import java.util.TreeMap;
 public final class PlainItems {
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
+  private static final Comparator<JsonNode> VALUE_ORDER = Comparator.comparing(JsonNode::toString);
 
   private PlainItems() {}
 
@@ -66,7 +67,7 @@ public final class PlainItems {
       bs.value().forEach(v -> elements.add(NODES.textNode(v)));
     }
     if (set && sortSets) {
-      elements.sort(Comparator.comparing(JsonNode::toString));
+      elements.sort(VALUE_ORDER);
     }
     ArrayNode array = NODES.arrayNode();
     elements.forEach(array::add);
@@ -129,6 +130,101 @@ public final class PlainItems {
   }
 
   /**
+   * A plain item with the elements of each array of plain values (no object, no array among them)
+   * sorted, at any depth: what a row and an item share when they differ only in the order of set
+   * elements, which a row cannot tell from a list's. The same node when no such array was out of
+   * order, so that most rows cost no second digest.
+   */
+  public static JsonNode withSortedValueArrays(JsonNode plain) {
+    if (plain.isObject()) {
+      ObjectNode node = null;
+      for (Iterator<Map.Entry<String, JsonNode>> it = plain.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        JsonNode sorted = withSortedValueArrays(e.getValue());
+        if (sorted != e.getValue() && node == null) {
+          node = ((ObjectNode) plain).deepCopy();
+        }
+        if (node != null) {
+          node.set(e.getKey(), sorted);
+        }
+      }
+      return node == null ? plain : node;
+    }
+    if (!plain.isArray()) {
+      return plain;
+    }
+    List<JsonNode> elements = new ArrayList<>(plain.size());
+    boolean values = true;
+    boolean changed = false;
+    for (JsonNode element : plain) {
+      JsonNode sorted = withSortedValueArrays(element);
+      changed |= sorted != element;
+      values &= !element.isContainerNode();
+      elements.add(sorted);
+    }
+    if (values) {
+      List<JsonNode> unsorted = new ArrayList<>(elements);
+      elements.sort(VALUE_ORDER);
+      changed |= !sameOrder(elements, unsorted);
+    }
+    if (!changed) {
+      return plain;
+    }
+    ArrayNode array = NODES.arrayNode();
+    elements.forEach(array::add);
+    return array;
+  }
+
+  private static boolean sameOrder(List<JsonNode> a, List<JsonNode> b) {
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether the item holds no list of two or more plain values (strings, numbers, binary values,
+   * booleans, nulls), at any depth: then its arrays of plain values are all sets, and a row equal
+   * to it under {@link #withSortedValueArrays} differs from it at most in the order of set
+   * elements, which DynamoDB does not keep.
+   */
+  public static boolean onlySetsAreValueArrays(Map<String, AttributeValue> item) {
+    for (AttributeValue value : item.values()) {
+      if (!onlySetsAreValueArrays(value)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean onlySetsAreValueArrays(AttributeValue value) {
+    if (value instanceof AttributeValue.M m) {
+      return onlySetsAreValueArrays(m.value());
+    }
+    if (value instanceof AttributeValue.L l) {
+      boolean values = true;
+      for (AttributeValue element : l.value()) {
+        if (!onlySetsAreValueArrays(element)) {
+          return false;
+        }
+        values &= !isArrayOrMap(element);
+      }
+      return !values || l.value().size() < 2;
+    }
+    return true;
+  }
+
+  private static boolean isArrayOrMap(AttributeValue value) {
+    return value instanceof AttributeValue.M
+        || value instanceof AttributeValue.L
+        || value instanceof AttributeValue.SS
+        || value instanceof AttributeValue.NS
+        || value instanceof AttributeValue.BS;
+  }
+
+  /**
    * Whether the row holds the item: the plain forms equal, but for the order of each set's
    * elements, which DynamoDB does not keep.
    */
@@ -167,7 +263,7 @@ public final class PlainItems {
         && value.isArray()) {
       List<JsonNode> elements = new ArrayList<>();
       value.forEach(elements::add);
-      elements.sort(Comparator.comparing(JsonNode::toString));
+      elements.sort(VALUE_ORDER);
       ArrayNode array = NODES.arrayNode();
       elements.forEach(array::add);
       return array;

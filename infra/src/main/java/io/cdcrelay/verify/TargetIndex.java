@@ -9,6 +9,11 @@ import java.nio.ByteBuffer;
  * in about 300 MB of heap instead of 1.8 GB). Safe for the scan's threads: the rows are spread over
  * {@value #STRIPES} tables, each with its own lock.
  *
+ * <p>A row whose arrays of plain values are out of order (a set as the reference tool writes it, in
+ * a Python {@code set}'s order) also keeps 62 bits of its order-free digest ({@link
+ * PlainItems#withSortedValueArrays}), in a second table of longs that a stripe allocates for its
+ * first such row: about 8 to 16 bytes more a row of a table that has such rows, none otherwise.
+ *
  * <p>Two keys of the same hash keep one entry: one of them then finds no row, or the other's, and
  * is read again from both sides, as every difference is, and judged by what it reads; a key hash
  * and 62 bits of digest would both have to collide for a stale row to pass as equal.
@@ -20,6 +25,9 @@ final class TargetIndex {
   interface EntryConsumer {
     void accept(long key, long entry);
   }
+
+  /** A row's entry and its order-free entry (the entry itself when its arrays are in order). */
+  record Taken(long entry, long orderFree) {}
 
   private static final int STRIPES = 64;
   private static final int STRIPE_BITS = 6;
@@ -76,10 +84,18 @@ final class TargetIndex {
 
   /** Keeps the entry of {@code key} (a {@link #keyHash}), replacing one of the same key. */
   void put(long key, long entry) {
+    put(key, entry, 0);
+  }
+
+  /**
+   * Keeps the entry of {@code key} and its order-free entry ({@code 0} when it is the entry
+   * itself), replacing those of the same key.
+   */
+  void put(long key, long entry, long orderFree) {
     if (key == 0 || entry == 0) {
       throw new IllegalArgumentException("key and entry are never 0");
     }
-    stripe(key).put(key, entry);
+    stripe(key).put(key, entry, orderFree == entry ? 0 : orderFree);
   }
 
   /** The entry of {@code key}, or 0. */
@@ -89,7 +105,13 @@ final class TargetIndex {
 
   /** Removes the entry of {@code key} and returns it, or 0 when there is none. */
   long remove(long key) {
-    return stripe(key).remove(key);
+    Taken taken = take(key);
+    return taken == null ? 0 : taken.entry();
+  }
+
+  /** Removes the entries of {@code key} and returns them, or null when there are none. */
+  Taken take(long key) {
+    return stripe(key).take(key);
   }
 
   /** The entries kept. */
@@ -116,28 +138,34 @@ final class TargetIndex {
   private static final class Stripe {
     private long[] keys = new long[FIRST_CAPACITY];
     private long[] entries = new long[FIRST_CAPACITY];
+    // Order-free entries, parallel to entries; null until the stripe's first row needs one.
+    private long[] orderFree;
     private int size;
 
     private int home(long key, int mask) {
       return (int) key & mask;
     }
 
-    synchronized void put(long key, long entry) {
+    synchronized void put(long key, long entry, long free) {
       if ((size + 1) * 10L > keys.length * 7L) {
         grow();
       }
+      if (free != 0 && orderFree == null) {
+        orderFree = new long[keys.length];
+      }
       int mask = keys.length - 1;
       int i = home(key, mask);
-      while (keys[i] != 0) {
-        if (keys[i] == key) {
-          entries[i] = entry;
-          return;
-        }
+      while (keys[i] != 0 && keys[i] != key) {
         i = (i + 1) & mask;
       }
-      keys[i] = key;
+      if (keys[i] == 0) {
+        keys[i] = key;
+        size++;
+      }
       entries[i] = entry;
-      size++;
+      if (orderFree != null) {
+        orderFree[i] = free;
+      }
     }
 
     synchronized long get(long key) {
@@ -145,12 +173,13 @@ final class TargetIndex {
       return i < 0 ? 0 : entries[i];
     }
 
-    synchronized long remove(long key) {
+    synchronized Taken take(long key) {
       int i = slot(key);
       if (i < 0) {
-        return 0;
+        return null;
       }
       long entry = entries[i];
+      long free = orderFree == null || orderFree[i] == 0 ? entry : orderFree[i];
       int mask = keys.length - 1;
       // Shift back each later key of the run that may not sit beyond the freed slot.
       int j = i;
@@ -164,13 +193,19 @@ final class TargetIndex {
         if (!stays) {
           keys[i] = keys[j];
           entries[i] = entries[j];
+          if (orderFree != null) {
+            orderFree[i] = orderFree[j];
+          }
           i = j;
         }
       }
       keys[i] = 0;
       entries[i] = 0;
+      if (orderFree != null) {
+        orderFree[i] = 0;
+      }
       size--;
-      return entry;
+      return new Taken(entry, free);
     }
 
     synchronized int size() {
@@ -200,8 +235,10 @@ final class TargetIndex {
     private void grow() {
       long[] oldKeys = keys;
       long[] oldEntries = entries;
+      long[] oldFree = orderFree;
       keys = new long[oldKeys.length * 2];
       entries = new long[oldKeys.length * 2];
+      orderFree = oldFree == null ? null : new long[oldKeys.length * 2];
       int mask = keys.length - 1;
       for (int n = 0; n < oldKeys.length; n++) {
         if (oldKeys[n] != 0) {
@@ -211,6 +248,9 @@ final class TargetIndex {
           }
           keys[i] = oldKeys[n];
           entries[i] = oldEntries[n];
+          if (oldFree != null) {
+            orderFree[i] = oldFree[n];
+          }
         }
       }
     }

@@ -90,6 +90,57 @@ class PlainItemsTest {
   }
 
   @Test
+  void sortingValueArraysReordersSetsAtAnyDepthButNotArraysOfObjectsOrArrays() throws Exception {
+    JsonNode row =
+        json(
+            "{\"id\": \"a\", \"tags\": [\"x\", \"a\"], \"m\": {\"n\": [3, 1, 2]},"
+                + " \"maps\": [{\"s\": [\"z\", \"y\"]}, {\"v\": 1}], \"nested\": [[2, 1], [0]]}");
+    JsonNode sorted = PlainItems.withSortedValueArrays(row);
+
+    assertThat(sorted)
+        .isEqualTo(
+            json(
+                "{\"id\": \"a\", \"tags\": [\"a\", \"x\"], \"m\": {\"n\": [1, 2, 3]},"
+                    + " \"maps\": [{\"s\": [\"y\", \"z\"]}, {\"v\": 1}],"
+                    + " \"nested\": [[1, 2], [0]]}"));
+    assertThat(row.get("tags").get(0).asText()).as("the row itself unchanged").isEqualTo("x");
+    assertThat(PlainItems.withSortedValueArrays(sorted))
+        .as("nothing out of order")
+        .isSameAs(sorted);
+    JsonNode noArrays = json("{\"id\": \"a\", \"m\": {\"v\": 1}}");
+    assertThat(PlainItems.withSortedValueArrays(noArrays)).isSameAs(noArrays);
+  }
+
+  @Test
+  void onlyAnItemWithoutListsOfPlainValuesComparesWithoutOrder() {
+    Map<String, AttributeValue> sets = new LinkedHashMap<>();
+    sets.put("id", new AttributeValue.S("a"));
+    sets.put("tags", new AttributeValue.SS(List.of("x", "a")));
+    sets.put(
+        "m",
+        new AttributeValue.M(
+            Map.of(
+                "one", new AttributeValue.L(List.of(new AttributeValue.S("only"))),
+                "sets",
+                    new AttributeValue.L(
+                        List.of(
+                            new AttributeValue.NS(List.of(BigDecimal.ONE, BigDecimal.TEN)),
+                            new AttributeValue.SS(List.of("b", "a")))))));
+    assertThat(PlainItems.onlySetsAreValueArrays(sets)).isTrue();
+
+    Map<String, AttributeValue> listed = new LinkedHashMap<>(sets);
+    listed.put(
+        "deep",
+        new AttributeValue.M(
+            Map.of(
+                "l",
+                new AttributeValue.L(
+                    List.of(new AttributeValue.Bool(true), new AttributeValue.Null())))));
+    assertThat(PlainItems.onlySetsAreValueArrays(listed)).as("a list of two values").isFalse();
+    assertThat(PlainItems.onlySetsAreValueArrays(item())).as("l of two strings").isFalse();
+  }
+
+  @Test
   void digestsAndKeysDoNotDependOnStorageFormatting() throws Exception {
     JsonNode a =
         PlainItems.ofRow(

@@ -63,6 +63,42 @@ class TargetIndexTest {
   }
 
   @Test
+  void orderFreeEntriesFollowTheirKeysThroughGrowthAndRemoval() {
+    // Some rows with an order-free entry of their own, most without: each taken row answers both,
+    // after the tables grew and removals shifted rows back over freed slots.
+    Random random = new Random(7);
+    TargetIndex index = new TargetIndex();
+    Map<Long, long[]> reference = new HashMap<>();
+    List<Long> keys = new ArrayList<>();
+    for (int i = 1; i <= 20_000; i++) {
+      long key = i % 3 == 0 ? ((long) i << 20) | 5L : random.nextLong() | 1L;
+      long entry = random.nextLong() | 2L;
+      long orderFree = i % 4 == 0 ? random.nextLong() | 2L : 0;
+      index.put(key, entry, orderFree);
+      reference.put(key, new long[] {entry, orderFree == 0 ? entry : orderFree});
+      keys.add(key);
+    }
+    java.util.Collections.shuffle(keys, random);
+    for (int i = 0; i < keys.size(); i += 2) {
+      TargetIndex.Taken taken = index.take(keys.get(i));
+      long[] expected = reference.remove(keys.get(i));
+      assertThat(taken).isEqualTo(new TargetIndex.Taken(expected[0], expected[1]));
+    }
+    for (int i = 1; i < keys.size(); i += 2) {
+      long[] expected = reference.get(keys.get(i));
+      assertThat(index.take(keys.get(i)))
+          .as("key %d", keys.get(i))
+          .isEqualTo(new TargetIndex.Taken(expected[0], expected[1]));
+    }
+    assertThat(index.take(keys.get(0))).as("taken before").isNull();
+    assertThat(index.size()).isZero();
+    index.put(9, 6, 6);
+    assertThat(index.take(9))
+        .as("an order-free entry equal to the entry")
+        .isEqualTo(new TargetIndex.Taken(6, 6));
+  }
+
+  @Test
   void anEntryKeepsWhetherItIsExpectedAndTellsTheSameItemFromAnother() throws Exception {
     byte[] item = sha256("{\"id\":\"a\",\"n\":1}");
     byte[] other = sha256("{\"id\":\"a\",\"n\":2}");

@@ -124,7 +124,8 @@ final class HandoverRun {
    * relay's failure is.
    */
   private static void reportStoppedByTheRelay(SnapshotLoad.Result loaded) {
-    if (loaded != null) {
+    // A load done was reported when it ended.
+    if (loaded != null && loaded.status() != SnapshotLoad.Status.DONE) {
       System.out.println(loaded.stoppedByTheRelay().summary());
     }
   }
@@ -213,7 +214,7 @@ final class HandoverRun {
    * the service that holds it), then loads it in a thread beside the stream relay; the exit code of
    * both. Each stops the other when it fails: a relay's non-zero code is returned once the load has
    * stopped; a failed load exits 1 once the relay has stopped. A load that ends done leaves the
-   * relay running.
+   * relay running, and its summary is printed then, not when the relay stops.
    */
   int run(
       PrintStream err,
@@ -245,7 +246,11 @@ final class HandoverRun {
                   }
                   SnapshotLoad.Result loaded = snapshot.load();
                   result.set(loaded);
-                  if (loaded.status() == SnapshotLoad.Status.FAILED
+                  if (loaded.status() == SnapshotLoad.Status.DONE) {
+                    // Said when it is true, not when the relay stops (for a stream: never).
+                    System.out.println(loaded.summary());
+                    LOG.info("the snapshot is loaded; relaying the stream goes on");
+                  } else if (loaded.status() == SnapshotLoad.Status.FAILED
                       || loaded.status() == SnapshotLoad.Status.REFUSED) {
                     LOG.error(
                         "the snapshot load ended {}, stopping the relay: {}",
@@ -295,7 +300,7 @@ final class HandoverRun {
       }
       if (code != 0) {
         reportStoppedByTheRelay(result.get());
-      } else if (result.get() != null) {
+      } else if (result.get() != null && result.get().status() != SnapshotLoad.Status.DONE) {
         System.out.println(result.get().summary());
       }
       if (code != 0) {

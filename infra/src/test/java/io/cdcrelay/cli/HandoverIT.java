@@ -91,6 +91,34 @@ class HandoverIT extends DynamoDbTableTest {
   }
 
   @Test
+  void aRelayThatGoesOnSaysWhenTheSnapshotIsLoadedNotWhenItStops() throws Exception {
+    String stream = "handover-" + table.table().replace('_', '-');
+    dynamo.createTable(source, "id:S", null);
+    dynamo.put(source, TestItems.mixed("id", "g", 50));
+    kinesis.createStream(stream, 1);
+    try (RelayProcess relay =
+        RelayProcess.start(
+            "load",
+            "table",
+            kinesis.url(stream, "idle-sleep=0.1"),
+            "--snapshot",
+            dynamo.url(source, "segments=2"),
+            "--target",
+            target())) {
+      String summary = relay.awaitLine("loaded " + source + " into ", 60);
+      assertThat(summary).contains("50 items");
+      // Still relaying the stream: no summary was kept for its end.
+      Thread.sleep(500);
+      assertThat(relay.isAlive()).as(relay.output()).isTrue();
+      relay.terminate();
+      assertThat(relay.exitCode(30)).as(relay.output()).isZero();
+      assertThat(relay.output().split("loaded " + source + " into ", -1))
+          .as("the summary once")
+          .hasSize(2);
+    }
+  }
+
+  @Test
   void aSnapshotBesideAStreamReadFromLatestIsRefused() {
     String stream = "handover-" + table.table().replace('_', '-');
     dynamo.createTable(source, "id:S", null);

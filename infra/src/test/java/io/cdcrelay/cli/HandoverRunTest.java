@@ -111,6 +111,44 @@ class HandoverRunTest {
   }
 
   @Test
+  @Timeout(30)
+  void aLoadThatEndsSaysSoWhileTheStreamIsStillRelayedAndOnlyThen() throws InterruptedException {
+    // Relaying a stream ends only when stopped: a summary kept until then never shows.
+    PrintStream out = System.out;
+    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    AtomicBoolean shownWhileRelaying = new AtomicBoolean();
+    int code;
+    System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+    try {
+      code =
+          handover.run(
+              err,
+              STREAM,
+              DAY,
+              () ->
+                  loading(
+                      () -> new SnapshotLoad.Result(SnapshotLoad.Status.DONE, 5, "loaded 5 items")),
+              checked -> {
+                checked.run();
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (System.nanoTime() < deadline && !shownWhileRelaying.get()) {
+                  shownWhileRelaying.set(
+                      outBytes.toString(StandardCharsets.UTF_8).contains("loaded 5 items"));
+                  Thread.sleep(20);
+                }
+                return 0;
+              });
+    } finally {
+      System.setOut(out);
+    }
+    assertThat(code).isZero();
+    assertThat(shownWhileRelaying).as("the summary shown while the relay ran").isTrue();
+    assertThat(outBytes.toString(StandardCharsets.UTF_8).split("loaded 5 items", -1))
+        .as("shown once")
+        .hasSize(2);
+  }
+
+  @Test
   @Timeout(30) // unfixed, the relay's failure waited for the whole load
   void aRelayThatFailsStopsTheLoadAndItsCodeIsReturned() throws InterruptedException {
     AtomicBoolean loadStopped = new AtomicBoolean();

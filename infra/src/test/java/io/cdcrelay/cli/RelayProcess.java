@@ -128,6 +128,11 @@ final class RelayProcess implements AutoCloseable {
     }
   }
 
+  /** Whether the process still runs. */
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** SIGTERM. */
   void terminate() {
     process.destroy();

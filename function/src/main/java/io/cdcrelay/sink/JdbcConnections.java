@@ -115,6 +115,24 @@ public final class JdbcConnections {
   }
 
   /**
+   * Whether the server answered the connection in another protocol than PostgreSQL's: the driver
+   * read bytes that are no answer to its SSL request or its startup message (SQLSTATE 08P01, as
+   * CrateDB's HTTP port 4200 answers). No retry changes what a port speaks, unlike a connection
+   * closed at once (an end of stream), which a server going down gives too.
+   */
+  public static boolean answeredInAnotherProtocol(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && "08P01".equals(sql.getSQLState())) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Why a connection could not be opened, saying what was tried: a port that speaks another
    * protocol (CrateDB's HTTP port 4200, its transport port 4300) otherwise fails with a misleading
    * "error occurred while setting up the SSL connection" or "Protocol error".

@@ -159,6 +159,10 @@ final class TargetSession {
                         + ": "
                         + problem);
               });
+      if (JdbcConnections.answeredInAnotherProtocol(e)) {
+        // A wrong port: waiting for it to speak PostgreSQL's protocol would wait for ever.
+        throw new BadTargetException(where);
+      }
       // Unreachable when the chain says so (refused, timed out: SQLSTATE class 08, an I/O error),
       // not when the server answered the login with an error (too many clients, starting up).
       throw new TargetUnavailableException(where, e);

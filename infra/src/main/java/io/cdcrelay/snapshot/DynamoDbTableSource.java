@@ -133,6 +133,11 @@ public final class DynamoDbTableSource implements TableSource {
       throw new SourceReadException(
           "DescribeTable " + table + where + " failed: " + AwsErrors.describe(e), false, e);
     } catch (SdkException e) {
+      if (AwsErrors.notAnAwsAnswer(e)) {
+        // Another service's port or a web server: no wait makes it DynamoDB.
+        throw new SourceReadException(
+            "DescribeTable " + table + where + " failed: " + AwsErrors.describe(e), false, e);
+      }
       throw failure("DescribeTable " + table + where, e);
     }
     TableDescription t = response.table();

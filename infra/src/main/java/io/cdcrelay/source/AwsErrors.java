@@ -1,5 +1,6 @@
 package io.cdcrelay.source;
 
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
@@ -13,7 +14,38 @@ public final class AwsErrors {
       "no AWS credentials: put ACCESS_KEY:SECRET_KEY@ before the host of the URL, or set"
           + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE";
 
+  /** What to check when the endpoint is no AWS service (another service's port, a web server). */
+  public static final String NOT_AN_AWS_ANSWER =
+      "the answer names no AWS error type, as the service would: is the URL's host and port the"
+          + " endpoint of that service?";
+
   private AwsErrors() {}
+
+  /**
+   * Whether the failure is an HTTP error that no AWS service sent: without an error type, and
+   * without a request id (CrateDB's HTTP port answers a DynamoDB request with a bare 500) or with a
+   * client error status (dynalite answers a Kinesis request with a bare 404; an AWS JSON API names
+   * the type of every 4xx it sends). Waiting does not make such an endpoint answer.
+   */
+  public static boolean notAnAwsAnswer(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof AwsServiceException service) {
+        String code =
+            service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+        return blank(code)
+            && (blank(service.requestId())
+                || (service.statusCode() >= 400 && service.statusCode() < 500));
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
 
   /** Whether the SDK failed because no provider of its chain gave credentials. */
   public static boolean noCredentials(Throwable e) {
@@ -27,8 +59,14 @@ public final class AwsErrors {
     return false;
   }
 
-  /** The failure's message for a user: {@link #NO_CREDENTIALS} for that case, else its own. */
+  /**
+   * The failure's message for a user: {@link #NO_CREDENTIALS} for that case, else its own, with
+   * {@link #NOT_AN_AWS_ANSWER} when no AWS service answered.
+   */
   public static String describe(Throwable e) {
-    return noCredentials(e) ? NO_CREDENTIALS : e.getMessage();
+    if (noCredentials(e)) {
+      return NO_CREDENTIALS;
+    }
+    return notAnAwsAnswer(e) ? e.getMessage() + " (" + NOT_AN_AWS_ANSWER + ")" : e.getMessage();
   }
 }

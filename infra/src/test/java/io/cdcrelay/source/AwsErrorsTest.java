@@ -3,6 +3,8 @@ package io.cdcrelay.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 class AwsErrorsTest {
@@ -29,5 +31,37 @@ class AwsErrorsTest {
     assertThat(AwsErrors.noCredentials(refused)).isFalse();
     assertThat(AwsErrors.describe(refused))
         .isEqualTo("Unable to execute HTTP request: Connection refused");
+  }
+
+  private static AwsServiceException answer(int status, String requestId, String errorType) {
+    return AwsServiceException.builder()
+        .message("Service returned HTTP status code " + status)
+        .statusCode(status)
+        .requestId(requestId)
+        .awsErrorDetails(
+            AwsErrorDetails.builder().errorCode(errorType).serviceName("DynamoDb").build())
+        .build();
+  }
+
+  @Test
+  void anHttpErrorNoAwsServiceCouldHaveSentIsToldApartAndExplained() {
+    // CrateDB's HTTP port answering a DynamoDB request; dynalite answering a Kinesis one.
+    assertThat(AwsErrors.notAnAwsAnswer(answer(500, null, null))).isTrue();
+    assertThat(AwsErrors.notAnAwsAnswer(answer(404, "IOKXPOSPLZ", null))).isTrue();
+    assertThat(AwsErrors.notAnAwsAnswer(new RuntimeException("reading", answer(404, "R", ""))))
+        .as("wrapped")
+        .isTrue();
+    assertThat(AwsErrors.describe(answer(500, null, null)))
+        .startsWith("Service returned HTTP status code 500 (Service: DynamoDb")
+        .endsWith(
+            " (the answer names no AWS error type, as the service would: is the URL's host and"
+                + " port the endpoint of that service?)");
+    // What a service (or its front end, in an outage) does send: retried, explained as it is.
+    assertThat(AwsErrors.notAnAwsAnswer(answer(503, "R1", null))).as("5xx, request id").isFalse();
+    assertThat(AwsErrors.notAnAwsAnswer(answer(400, "R2", "ThrottlingException"))).isFalse();
+    assertThat(AwsErrors.notAnAwsAnswer(answer(500, null, "InternalServerError"))).isFalse();
+    assertThat(AwsErrors.describe(answer(400, "R3", "ResourceNotFoundException")))
+        .doesNotContain("no AWS error type");
+    assertThat(AwsErrors.notAnAwsAnswer(NO_CREDENTIALS)).isFalse();
   }
 }

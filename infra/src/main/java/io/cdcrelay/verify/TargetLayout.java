@@ -53,7 +53,12 @@ final class TargetLayout {
       return Optional.of(
           "the target table "
               + table
-              + " does not exist: load it first with `relay load dynamodb://…/"
+              + " does not exist"
+              + (crateDb
+                  ? " (or the target URL's user may not read it: CrateDB answers as if a table"
+                      + " a user may not read did not exist; grant it DQL on the table)"
+                  : "")
+              + ": load it first with `relay load dynamodb://…/"
               + sourceTable
               + " TARGET`, or name the table "
               + sourceTable

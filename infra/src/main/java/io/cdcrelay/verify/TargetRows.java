@@ -71,11 +71,45 @@ public final class TargetRows implements AutoCloseable {
   public Optional<String> layoutProblem(
       TableName table, String sourceTable, List<KeySchema.KeyColumn> keys) {
     Map<String, String> types = columnTypes(table);
+    if (types.isEmpty()) {
+      // The catalogue lists only what the user may use: a table it may not read looks missing.
+      Optional<String> denied = readDenied(table);
+      if (denied.isPresent()) {
+        return denied;
+      }
+    }
     Optional<JsonNode> firstKey = Optional.empty();
     if (!crateDb && "jsonb".equals(types.get("pk"))) {
       firstKey = firstKey(table);
     }
     return TargetLayout.problem(table, types, crateDb, firstKey, sourceTable, keys);
+  }
+
+  /**
+   * Why the user may not read the table, when a query of it is refused for a missing privilege
+   * (PostgreSQL's SQLSTATE 42501); empty when it is not (the table is missing, say). CrateDB
+   * answers a table the user may not read as missing ("Schema 'doc' unknown"): {@link TargetLayout}
+   * says so.
+   */
+  private Optional<String> readDenied(TableName table) {
+    try (Statement statement = connect().createStatement()) {
+      statement.executeQuery("SELECT 1 FROM " + table.quoted() + " LIMIT 0").close();
+      return Optional.empty();
+    } catch (SQLException e) {
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      if (!"42501".equals(e.getSQLState())) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          "the user "
+              + (url.user() == null ? "of the target URL" : url.user())
+              + " may not read the target table "
+              + table
+              + " ("
+              + message.lines().findFirst().orElse("").strip()
+              + "): grant it SELECT on the table, or verify as a user who may; nothing was"
+              + " scanned");
+    }
   }
 
   /** The {@code pk} of one row of the table, if it has any. */

@@ -66,12 +66,20 @@ class TargetLayoutTest {
   }
 
   @Test
-  void aMissingTableIsNamedWithWhatToDo() {
-    assertThat(crateDbProblem(Map.of(), ID_S))
+  void aMissingTableIsNamedWithWhatToDo() throws Exception {
+    assertThat(TargetLayout.problem(TABLE, Map.of(), false, Optional.empty(), "Orders", ID_S))
         .hasValue(
             "the target table doc.orders does not exist: load it first with `relay load"
                 + " dynamodb://…/Orders TARGET`, or name the table Orders was loaded into"
                 + " (TARGET's table option, --table, --table-map); nothing was scanned");
+    // CrateDB hides a table from a user who may not read it.
+    assertThat(crateDbProblem(Map.of(), ID_S))
+        .hasValue(
+            "the target table doc.orders does not exist (or the target URL's user may not read"
+                + " it: CrateDB answers as if a table a user may not read did not exist; grant it"
+                + " DQL on the table): load it first with `relay load dynamodb://…/Orders"
+                + " TARGET`, or name the table Orders was loaded into (TARGET's table option,"
+                + " --table, --table-map); nothing was scanned");
   }
 
   @Test

@@ -43,8 +43,39 @@ public final class RelayLease {
     }
   }
 
+  /**
+   * How the messages name what the lease guards: who holds it ({@code relay}, {@code load}), what
+   * the holder does, what it holds (in full and in short), what else the refused one may do, and
+   * what the one left does.
+   */
+  public record Words(
+      String who, String doing, String held, String heldShort, String otherwise, String goesOn) {
+
+    /** A stream relay's lease. */
+    static Words stream(String stream) {
+      return new Words(
+          "relay",
+          "relays stream " + stream + " into this state schema",
+          "stream " + stream,
+          "the stream",
+          "or give this one another --state-schema",
+          "reads it");
+    }
+
+    /** A full load's lease: {@code load} names it, say "orders into doc.orders". */
+    public static Words load(String load) {
+      return new Words(
+          "load",
+          "loads " + load,
+          "the load of " + load,
+          "the load",
+          "or wait for it to end (the same command then finds the load complete)",
+          "goes on");
+    }
+  }
+
   private final Checkpoints checkpoints;
-  private final String stream;
+  private final Words words;
   private final String owner;
   private final Clock clock;
   private Instant renewed;
@@ -53,12 +84,21 @@ public final class RelayLease {
    * @param stream the stream's name, for the messages
    */
   public RelayLease(Checkpoints checkpoints, String stream, Clock clock) {
-    this(checkpoints, stream, defaultOwner(), clock);
+    this(checkpoints, Words.stream(stream), defaultOwner(), clock);
+  }
+
+  /** The lease of what {@code words} name (a full load), kept among {@code checkpoints}. */
+  public RelayLease(Checkpoints checkpoints, Words words, Clock clock) {
+    this(checkpoints, words, defaultOwner(), clock);
   }
 
   RelayLease(Checkpoints checkpoints, String stream, String owner, Clock clock) {
+    this(checkpoints, Words.stream(stream), owner, clock);
+  }
+
+  RelayLease(Checkpoints checkpoints, Words words, String owner, Clock clock) {
     this.checkpoints = checkpoints;
-    this.stream = stream;
+    this.words = words;
     this.owner = owner;
     this.clock = clock;
   }
@@ -94,15 +134,22 @@ public final class RelayLease {
                 && fresh(holder, now)
                 && !goneFromThisHost(holder.owner()),
         (holder, now) ->
-            "another relay ("
+            "another "
+                + words.who()
+                + " ("
                 + holder.owner()
-                + ") relays stream "
-                + stream
-                + " into this state schema, last seen "
+                + ") "
+                + words.doing()
+                + ", last seen "
                 + Duration.between(holder.at(), now).toSeconds()
-                + " s ago: stop it first (a relay that was killed holds the stream "
+                + " s ago: stop it first (a "
+                + words.who()
+                + " that was killed holds "
+                + words.heldShort()
+                + " "
                 + EXPIRY.toSeconds()
-                + " s at most), or give this one another --state-schema");
+                + " s at most), "
+                + words.otherwise());
   }
 
   /**
@@ -118,11 +165,16 @@ public final class RelayLease {
     take(
         (holder, at) -> !holder.owner().equals(owner) && !holder.released(),
         (holder, at) ->
-            "another relay ("
+            "another "
+                + words.who()
+                + " ("
                 + holder.owner()
-                + ") took over stream "
-                + stream
-                + ": this one stops, so that one relay reads it");
+                + ") took over "
+                + words.held()
+                + ": this one stops, so that one "
+                + words.who()
+                + " "
+                + words.goesOn());
   }
 
   /** Gives the lease up, if this relay still holds it. */
@@ -153,12 +205,18 @@ public final class RelayLease {
       }
       if (attempt == ATTEMPTS) {
         throw new HeldException(
-            "the lease of stream "
-                + stream
-                + " changed under this relay "
+            "the lease of "
+                + words.held()
+                + " changed under this "
+                + words.who()
+                + " "
                 + ATTEMPTS
-                + " times in a row (is another relay starting and stopping on it?): this one"
-                + " stops, so that one relay reads it");
+                + " times in a row (is another "
+                + words.who()
+                + " starting and stopping on it?): this one stops, so that one "
+                + words.who()
+                + " "
+                + words.goesOn());
       }
     }
   }

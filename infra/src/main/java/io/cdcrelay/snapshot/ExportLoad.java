@@ -8,6 +8,7 @@ import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.decode.DynamoDbJson;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.local.Backoff;
+import io.cdcrelay.local.RelayLease;
 import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.plan.KeySchema;
@@ -240,8 +241,18 @@ public final class ExportLoad {
       return new SnapshotLoad.Result(SnapshotLoad.Status.REFUSED, 0, refusal.get());
     }
     int fileCount = manifest.files().size();
-    try (SnapshotCursors cursors =
-        LoadSteps.openCursors(config, password, stateSchema, url.location(), target, clock)) {
+    LoadLease lease;
+    try {
+      lease =
+          LoadLease.take(
+              config, password, stateSchema, url.location(), url.location(), target, clock);
+    } catch (RelayLease.HeldException e) {
+      return new SnapshotLoad.Result(
+          SnapshotLoad.Status.REFUSED, 0, e.getMessage() + "; nothing was loaded");
+    }
+    try (lease;
+        SnapshotCursors cursors =
+            LoadSteps.openCursors(config, password, stateSchema, url.location(), target, clock)) {
       Optional<SnapshotCursors.Load> earlier =
           settings.restart() ? Optional.empty() : cursors.read();
       if (earlier.isPresent() && earlier.get().done()) {

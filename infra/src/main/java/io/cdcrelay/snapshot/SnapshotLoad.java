@@ -3,6 +3,7 @@ package io.cdcrelay.snapshot;
 import io.cdcrelay.change.ChangeVersion;
 import io.cdcrelay.change.Decoded;
 import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.local.RelayLease;
 import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.relay.BatchResult;
@@ -123,8 +124,16 @@ public final class SnapshotLoad {
     TableName target =
         LoadSteps.prepareTarget(config, password, clock, table, settings.tableOptions()).name();
     int segments = settings.source().segments();
-    try (SnapshotCursors cursors =
-        LoadSteps.openCursors(config, password, stateSchema, table.arn(), target, clock)) {
+    LoadLease lease;
+    try {
+      lease =
+          LoadLease.take(config, password, stateSchema, table.arn(), table.name(), target, clock);
+    } catch (RelayLease.HeldException e) {
+      return new Result(Status.REFUSED, 0, e.getMessage() + "; nothing was loaded");
+    }
+    try (lease;
+        SnapshotCursors cursors =
+            LoadSteps.openCursors(config, password, stateSchema, table.arn(), target, clock)) {
       Optional<SnapshotCursors.Load> earlier =
           settings.restart() ? Optional.empty() : cursors.read();
       if (earlier.isPresent() && earlier.get().done()) {

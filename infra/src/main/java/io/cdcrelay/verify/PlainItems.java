@@ -142,7 +142,9 @@ public final class PlainItems {
         Map.Entry<String, JsonNode> e = it.next();
         JsonNode sorted = withSortedValueArrays(e.getValue());
         if (sorted != e.getValue() && node == null) {
-          node = ((ObjectNode) plain).deepCopy();
+          // A shallow copy: the fields before this one are shared, in their (sorted) order.
+          node = NODES.objectNode();
+          node.setAll((ObjectNode) plain);
         }
         if (node != null) {
           node.set(e.getKey(), sorted);

@@ -312,6 +312,40 @@ abstract class TableLoadContract extends DynamoDbTableTest {
   }
 
   @Test
+  void aSecondLoadOfTheSameTableIntoTheSameTargetIsRefusedWhileTheFirstRuns() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "c", 200);
+    dynamo.put(source, items);
+    try (FaultyDynamoDb proxy = new FaultyDynamoDb(dynamo.port())) {
+      proxy.delayScans(200);
+      String url = dynamo.url(proxy.port(), source, "batch-size=5&segments=2");
+      try (RelayProcess first = RelayProcess.start("load", url, target())) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (recorded() < 2 && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        assertThat(recorded()).as(first.output()).isGreaterThanOrEqualTo(2);
+
+        Run second = run("load", url, target());
+
+        assertThat(second.exitCode()).as(second.output()).isEqualTo(2);
+        assertThat(second.output())
+            .contains("another load (")
+            .contains(") loads " + source + " into " + table + ", last seen ")
+            .contains("nothing was loaded");
+        first.terminate();
+        assertThat(first.exitCode(60)).as(first.output()).isEqualTo(130);
+      }
+      // Stopped, it gave the lease up: the same command resumes at once.
+      proxy.delayScans(0);
+      Run resumed = run("load", url, target());
+      assertThat(resumed.exitCode()).as(resumed.output()).isZero();
+      assertThat(resumed.output()).contains("resuming the load of " + source);
+      assertLoaded(items, "id");
+    }
+  }
+
+  @Test
   void rcuPacesTheScanWithinItsBudget() throws Exception {
     Assumptions.assumeTrue(
         dynamo.computesCapacity(),

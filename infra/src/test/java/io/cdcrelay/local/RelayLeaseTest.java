@@ -135,6 +135,26 @@ class RelayLeaseTest {
   }
 
   @Test
+  void aLoadsLeaseSaysSoInItsOwnWords() {
+    RelayLease.Words load = RelayLease.Words.load("Orders into doc.orders");
+    new RelayLease(checkpoints, load, "a:1:x", clock).acquire();
+
+    assertThatThrownBy(() -> new RelayLease(checkpoints, load, "b:2:y", clock).acquire())
+        .isInstanceOf(RelayLease.HeldException.class)
+        .hasMessage(
+            "another load (a:1:x) loads Orders into doc.orders, last seen 0 s ago: stop it first"
+                + " (a load that was killed holds the load 35 s at most), or wait for it to end"
+                + " (the same command then finds the load complete)");
+    clock.advance(RelayLease.EXPIRY.plusSeconds(1));
+    RelayLease taker = new RelayLease(checkpoints, load, "b:2:y", clock);
+    taker.acquire();
+    assertThatThrownBy(() -> new RelayLease(checkpoints, load, "a:1:x", clock).renewIfDue())
+        .hasMessage(
+            "another load (b:2:y) took over the load of Orders into doc.orders: this one stops,"
+                + " so that one load goes on");
+  }
+
+  @Test
   void aLeaseNotRenewedForItsExpiryIsTakenAndItsHolderStopsAtItsNextRenewal() {
     RelayLease first = lease("a:1:x");
     first.acquire();

@@ -11,6 +11,8 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -101,23 +103,31 @@ final class PurgeCommand implements Callable<Integer> {
     }
     TableRoutes routes = config.settings().routes();
     Clock clock = Clock.systemUTC();
-    Instant horizon = clock.instant().minus(age);
+    // Whole seconds: the horizon is read by people, and an earlier one purges no more.
+    Instant horizon = clock.instant().minus(age).truncatedTo(ChronoUnit.SECONDS);
     try (JdbcTarget database = config.openTarget(config.passwordSource(clock), clock)) {
+      Map<TableName, DeleteMode> bound = database.boundTables();
       int tables = 0;
-      for (Map.Entry<TableName, DeleteMode> entry : database.boundTables().entrySet()) {
-        if (entry.getValue() != DeleteMode.HARD) {
-          continue;
-        }
+      for (Map.Entry<TableName, DeleteMode> entry : bound.entrySet()) {
         TableName table = entry.getKey();
-        if (!routes.scopes(table.schema(), table.table())) {
+        if (entry.getValue() != DeleteMode.HARD || !routes.scopes(table.schema(), table.table())) {
           continue;
         }
         database.advancePurgeHorizon(table, horizon);
         int purged = database.purgeTombstones(table, horizon);
-        out.println(table + ": " + purged + " tombstones older than " + horizon + " removed");
+        out.println(
+            table + ": " + count(purged, "tombstone") + " older than " + horizon + " removed");
         tables++;
       }
-      out.println(tables + " tables purged; changes created before " + horizon + " are refused");
+      if (tables == 0 && routes.isSingleTable()) {
+        return nothingToPurge(routes, bound, out, err);
+      }
+      if (tables == 0) {
+        out.println("No relayed table deletes in hard mode: there are no tombstones to purge");
+        return 0;
+      }
+      out.println(
+          count(tables, "table") + " purged; changes created before " + horizon + " are refused");
       return 0;
     } catch (io.cdcrelay.sink.BadTargetException e) {
       err.println("Bad configuration: " + e.getMessage());
@@ -126,5 +136,43 @@ final class PurgeCommand implements Callable<Integer> {
       err.println("The target database failed: " + e.getMessage());
       return 1;
     }
+  }
+
+  /**
+   * The target URL names one table, and it is not purged: a table relayed in another delete mode
+   * keeps no tombstones (exit 0); a table no relay has written, a typo most often, is said to be
+   * one (exit 2), with the tables that were relayed.
+   */
+  private static int nothingToPurge(
+      TableRoutes routes, Map<TableName, DeleteMode> bound, PrintWriter out, PrintWriter err) {
+    for (Map.Entry<TableName, DeleteMode> entry : bound.entrySet()) {
+      TableName table = entry.getKey();
+      if (routes.scopes(table.schema(), table.table())) {
+        out.println(
+            table
+                + " deletes in "
+                + entry.getValue().label()
+                + " mode: it keeps no tombstones, nothing to purge");
+        return 0;
+      }
+    }
+    String named = (routes.schema() == null ? "" : routes.schema() + ".") + routes.singleTable();
+    List<String> relayed = bound.keySet().stream().map(TableName::toString).sorted().toList();
+    err.println(
+        "Bad configuration: the target URL names the table "
+            + named
+            + ", which no relay or load has written in this target's state schema"
+            + (relayed.isEmpty()
+                ? " (it holds no table yet)"
+                : " (it holds "
+                    + String.join(", ", relayed.subList(0, Math.min(10, relayed.size())))
+                    + (relayed.size() > 10 ? " and " + (relayed.size() - 10) + " more" : "")
+                    + ")")
+            + ": is the name right?");
+    return 2;
+  }
+
+  private static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 }

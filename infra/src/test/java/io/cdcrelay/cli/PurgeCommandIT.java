@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.relay.RelaySettings;
+import io.cdcrelay.route.DeleteMode;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUrl;
@@ -58,7 +59,7 @@ class PurgeCommandIT {
             "--older-than",
             "1h");
     assertThat(exit).as(out.toString()).isZero();
-    assertThat(out.toString()).contains(table + ": 1 tombstones older than");
+    assertThat(out.toString()).contains(table + ": 1 tombstone older than");
     assertThat(TableRows.tombstones(postgres, table)).isEmpty();
 
     try (Relay relay = relay(postgres, table)) {
@@ -104,9 +105,52 @@ class PurgeCommandIT {
     CommandLine cli = new CommandLine(new PurgeCommand(Map.of()));
     cli.setOut(new PrintWriter(out, true));
     assertThat(cli.execute(url, "--older-than", "1h")).as(out.toString()).isZero();
-    assertThat(out.toString()).contains("1 tables purged");
+    assertThat(out.toString()).contains("1 table purged");
     assertThat(TableRows.tombstones(postgres, named)).isEmpty();
     assertThat(TableRows.tombstones(postgres, other)).as("not named, not purged").hasSize(1);
+  }
+
+  @Test
+  void aNamedTableThatWasNeverRelayedIsSaidToBeSoAndOneThatDeletesSoftHasNothingToPurge()
+      throws Exception {
+    PostgresDatabase postgres = PostgresDatabase.get();
+    long pid = ProcessHandle.current().pid();
+    TableName soft = new TableName("public", "purge_soft_" + pid);
+    long dayAgo = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now().minus(1, ChronoUnit.DAYS));
+    try (Relay relay =
+        new Relay(
+            new JdbcTarget(
+                postgres.url(postgres.host(), postgres.port(), soft),
+                () -> null,
+                Clock.systemUTC(),
+                30),
+            RelaySettings.single(soft.schema(), soft.table()).withDeletes(DeleteMode.SOFT),
+            Clock.systemUTC())) {
+      relay.apply(
+          List.of(
+              record(1, upsert("INSERT", "a", dayAgo, "")), record(2, remove("a", dayAgo + 1))));
+    }
+    String base = "postgresql://postgres@" + postgres.host() + ":" + postgres.port() + "/postgres/";
+
+    StringWriter out = new StringWriter();
+    CommandLine softly = new CommandLine(new PurgeCommand(Map.of()));
+    softly.setOut(new PrintWriter(out, true));
+    assertThat(softly.execute(base + "public/" + soft.table(), "--older-than", "1h"))
+        .as(out.toString())
+        .isZero();
+    assertThat(out.toString())
+        .contains(soft + " deletes in soft mode: it keeps no tombstones, nothing to purge");
+
+    StringWriter err = new StringWriter();
+    CommandLine typo = new CommandLine(new PurgeCommand(Map.of()));
+    typo.setErr(new PrintWriter(err, true));
+    assertThat(typo.execute(base + "public/purge_sotf_" + pid, "--older-than", "1h"))
+        .as(err.toString())
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "names the table public.purge_sotf_" + pid + ", which no relay or load has written")
+        .contains(soft.toString());
   }
 
   @Test
@@ -143,7 +187,7 @@ class PurgeCommandIT {
     int exit =
         cli.execute("--target", "embedded", "--embedded-dir", dir.toString(), "--older-than", "1h");
     assertThat(exit).as(out + "\n" + err).isZero();
-    assertThat(out.toString()).contains("public.demo: 1 tombstones older than");
+    assertThat(out.toString()).contains("public.demo: 1 tombstone older than");
   }
 
   private static Relay relay(PostgresDatabase postgres, TableName table) {

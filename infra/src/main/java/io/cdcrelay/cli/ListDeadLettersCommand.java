@@ -34,6 +34,9 @@ final class ListDeadLettersCommand implements Callable<Integer> {
 
   private static final int REASON_WIDTH = 160;
 
+  /** How much of a long reason's end {@link #shortened} keeps: where a reason says what to do. */
+  private static final int REASON_TAIL = 72;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin DeadLetterOptions options;
@@ -144,10 +147,7 @@ final class ListDeadLettersCommand implements Callable<Integer> {
     StringBuilder text = new StringBuilder();
     text.append(String.format(format, "TABLE", "STAGE", "COUNT", "NEWEST", "REASON"));
     for (DeadLetterSummary group : groups) {
-      String reason = group.reason();
-      if (reason.length() > REASON_WIDTH) {
-        reason = reason.substring(0, REASON_WIDTH) + "…";
-      }
+      String reason = shortened(group.reason());
       text.append(
           String.format(
               format,
@@ -157,7 +157,29 @@ final class ListDeadLettersCommand implements Callable<Integer> {
               group.newest().toString(),
               reason));
     }
-    text.append(total).append(" dead letters in ").append(groups.size()).append(" groups");
+    text.append(total)
+        .append(total == 1 ? " dead letter in " : " dead letters in ")
+        .append(groups.size())
+        .append(groups.size() == 1 ? " group" : " groups");
     return text.toString();
+  }
+
+  /**
+   * A reason longer than the column, cut in its middle at word boundaries: its beginning says what
+   * failed and its end, most often, what to do about it ({@code --json} prints it whole).
+   */
+  static String shortened(String reason) {
+    if (reason.length() <= REASON_WIDTH) {
+      return reason;
+    }
+    int headEnd = reason.lastIndexOf(' ', REASON_WIDTH - REASON_TAIL);
+    int tailStart = reason.indexOf(' ', reason.length() - REASON_TAIL);
+    if (headEnd <= 0) {
+      headEnd = REASON_WIDTH - REASON_TAIL;
+    }
+    if (tailStart < 0 || tailStart <= headEnd) {
+      tailStart = reason.length() - REASON_TAIL;
+    }
+    return reason.substring(0, headEnd) + " … " + reason.substring(tailStart).strip();
   }
 }

@@ -100,7 +100,7 @@ final class ReplayDeadLettersCommand implements Callable<Integer> {
     StringBuilder text =
         new StringBuilder()
             .append(report.selected())
-            .append(" dead letters selected: ")
+            .append(report.selected() == 1 ? " dead letter selected: " : " dead letters selected: ")
             .append(report.applied())
             .append(" applied and removed, ")
             .append(report.failedAgainTotal())
@@ -119,6 +119,34 @@ final class ReplayDeadLettersCommand implements Callable<Integer> {
           .append(report.skipped())
           .append(" not replayed: their DynamoDB table is not in CRATEDB_TABLES");
     }
+    for (String stage : report.failedAgain().keySet()) {
+      String next = NEXT_STEPS.get(stage);
+      if (next != null) {
+        text.append(System.lineSeparator()).append(stage).append(": ").append(next);
+      }
+    }
     return text.toString();
   }
+
+  /**
+   * What to do about the letters that failed again at a stage: a replay of the same letters with
+   * the same settings fails the same way.
+   */
+  private static final Map<String, String> NEXT_STEPS =
+      Map.of(
+          "decode",
+          "the records themselves cannot be decoded and never will be; read them with `relay"
+              + " dead-letters list --json`, drop them with `relay dead-letters discard --stage"
+              + " decode`",
+          "route",
+          "no target table takes them; route their DynamoDB table (CRATEDB_TABLE_MAP, a"
+              + " schema-only target URL, CRATEDB_TABLES), then replay again",
+          "plan",
+          "their key does not fit the target table's primary key; see `relay dead-letters list`",
+          "too-old",
+          "older than the purge horizon, so their order against later changes is unknown;"
+              + " `--force` applies them anyway",
+          "write",
+          "the target refused the rows; fix what `relay dead-letters list` names (a column's"
+              + " type, a constraint), then replay again");
 }

@@ -107,7 +107,7 @@ abstract class DeadLettersContract {
 
     Run again = run(new ReplayDeadLettersCommand(Map.of()), url(schema, "orders"));
     assertThat(again.exitCode()).as(again.output()).isZero();
-    assertThat(again.out()).contains("1 dead letters selected: 0 applied and removed, 1 failed");
+    assertThat(again.out()).contains("1 dead letter selected: 0 applied and removed, 1 failed");
     List<Letter> kept = letters(orders.sibling("_dead_letters"));
     assertThat(kept).hasSize(1);
     assertThat(kept.get(0).failedAt()).isAfter(before.get(0).failedAt());
@@ -115,7 +115,7 @@ abstract class DeadLettersContract {
     acceptTextPrices(orders);
     Run replay = run(new ReplayDeadLettersCommand(Map.of()), url(schema, "orders"));
     assertThat(replay.exitCode()).as(replay.output()).isZero();
-    assertThat(replay.out()).contains("1 dead letters selected: 1 applied and removed, 0 failed");
+    assertThat(replay.out()).contains("1 dead letter selected: 1 applied and removed, 0 failed");
     assertThat(letters(orders.sibling("_dead_letters"))).isEmpty();
     Map<String, JsonNode> live = TableRows.liveItems(database(), orders);
     assertThat(live).containsOnlyKeys("{\"id\":\"a\"}", "{\"id\":\"b\"}", "{\"id\":\"c\"}");
@@ -183,7 +183,7 @@ abstract class DeadLettersContract {
     Run replay = run(new ReplayDeadLettersCommand(Map.of()), url(schema, "orders"));
 
     assertThat(replay.exitCode()).as(replay.output()).isZero();
-    assertThat(replay.out()).contains("1 dead letters selected: 1 applied and removed, 0 failed");
+    assertThat(replay.out()).contains("1 dead letter selected: 1 applied and removed, 0 failed");
     Map<String, JsonNode> live = TableRows.liveItems(database(), orders);
     assertThat(live.get("{\"id\":\"b\"}").get("price").asText()).isEqualTo("ten");
   }
@@ -240,7 +240,7 @@ abstract class DeadLettersContract {
     acceptTextPrices(users);
     Run replay = run(new ReplayDeadLettersCommand(Map.of()), url(schema, "orders"));
     assertThat(replay.exitCode()).as(replay.output()).isZero();
-    assertThat(replay.out()).contains("1 dead letters selected: 1 applied and removed");
+    assertThat(replay.out()).contains("1 dead letter selected: 1 applied and removed");
     assertThat(TableRows.liveItems(database(), orders)).containsOnlyKeys("{\"id\":\"a\"}");
     assertThat(letters(users.sibling("_dead_letters"))).hasSize(1);
     run(new DiscardDeadLettersCommand(Map.of()), url(schema, "orders"), "--all");
@@ -295,7 +295,7 @@ abstract class DeadLettersContract {
             "-");
     assertThat(replay.exitCode()).as(replay.output()).isZero();
     assertThat(replay.out())
-        .contains("1 dead letters selected: 0 applied and removed, 1 failed again")
+        .contains("1 dead letter selected: 0 applied and removed, 1 failed again")
         .contains("moved to another dead-letter table: 1");
     assertThat(letters(unrouted)).isEmpty();
     assertThat(TableRows.liveItems(database(), table("users"))).containsOnlyKeys("{\"id\":\"x\"}");
@@ -506,7 +506,7 @@ abstract class DeadLettersContract {
             "--stage",
             "too-old");
     assertThat(forced.exitCode()).as(forced.output()).isZero();
-    assertThat(forced.out()).contains("1 dead letters selected: 1 applied and removed");
+    assertThat(forced.out()).contains("1 dead letter selected: 1 applied and removed");
     assertThat(letters(orders.sibling("_dead_letters"))).isEmpty();
     assertThat(TableRows.liveItems(database(), orders))
         .containsOnlyKeys("{\"id\":\"a\"}", "{\"id\":\"b\"}");
@@ -528,6 +528,28 @@ abstract class DeadLettersContract {
     assertThat(discard.exitCode()).as(discard.output()).isZero();
     assertThat(discard.out()).contains("0 dead letters discarded");
     assertNoStateTables();
+  }
+
+  @Test
+  void aReplayOfLettersThatCannotBeDecodedSaysHowToDropThemAndThatWorks() throws Exception {
+    applyEach(
+        relay(url(schema, "orders")),
+        record(1, upsert("INSERT", "a", now, "")),
+        record(2, "not json"));
+    TableName unrouted = table(StateSql.DEAD_LETTERS);
+
+    Run replay = run(new ReplayDeadLettersCommand(Map.of()), url(schema, "orders"));
+    assertThat(replay.exitCode()).as(replay.output()).isZero();
+    assertThat(replay.out())
+        .contains("1 dead letter selected: 0 applied and removed, 1 failed again (decode: 1)")
+        .contains("decode: the records themselves cannot be decoded and never will be")
+        .contains("relay dead-letters discard --stage decode");
+    assertThat(letters(unrouted)).hasSize(1);
+
+    Run discard =
+        run(new DiscardDeadLettersCommand(Map.of()), url(schema, "orders"), "--stage", "decode");
+    assertThat(discard.exitCode()).as(discard.output()).isZero();
+    assertThat(letters(unrouted)).isEmpty();
   }
 
   @Test

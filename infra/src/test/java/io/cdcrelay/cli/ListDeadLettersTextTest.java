@@ -40,6 +40,41 @@ class ListDeadLettersTextTest {
   }
 
   @Test
+  void aLongReasonKeepsItsBeginningAndTheEndThatSaysWhatToDo() {
+    String reason =
+        "the change is of DynamoDB table \"walk_other_table_with_a_long_name\", but the target table"
+            + " doc.walk_orders_with_an_even_longer_name is bound to DynamoDB table"
+            + " \"walk_orders_with_an_even_longer_name\" (CRATEDB_SOURCE_TABLE); route it with"
+            + " CRATEDB_TABLE_MAP or a schema-only target URL";
+    String shown = ListDeadLettersCommand.shortened(reason);
+
+    assertThat(shown.length()).isLessThanOrEqualTo(163);
+    assertThat(shown)
+        .startsWith("the change is of DynamoDB table \"walk_other_table_with_a_long_name\", but")
+        .contains(" … ")
+        .endsWith("route it with CRATEDB_TABLE_MAP or a schema-only target URL");
+    String head = shown.substring(0, shown.indexOf(" … "));
+    String tail = shown.substring(shown.indexOf(" … ") + 3);
+    assertThat(reason).startsWith(head).endsWith(tail).contains(head + " ");
+    assertThat(reason).contains(" " + tail);
+    assertThat(ListDeadLettersCommand.shortened("not JSON")).isEqualTo("not JSON");
+  }
+
+  @Test
+  void oneLetterIsCountedInTheSingular() {
+    List<DeadLetterSummary> one =
+        List.of(
+            new DeadLetterSummary(
+                "doc.orders",
+                "decode",
+                "not JSON",
+                1,
+                Instant.parse("2026-12-05T02:00:00Z"),
+                Instant.parse("2026-12-05T02:00:00Z")));
+    assertThat(ListDeadLettersCommand.toText(one)).endsWith("\n1 dead letter in 1 group");
+  }
+
+  @Test
   void noGroupsSaySo() {
     assertThat(ListDeadLettersCommand.toText(List.of())).isEqualTo("no dead letters");
   }

@@ -611,10 +611,16 @@ public final class Relay implements AutoCloseable {
     }
     if (!stale.isEmpty()) {
       int removed = target.removeIfNotNewer(table, stale);
+      // Changes delivered out of order: the delete wins, as it should.
+      String rows = stale.size() == 1 ? "1 row" : stale.size() + " rows";
       LOG.info(
-          "{} changes older than their item's delete, {} rows removed again",
-          stale.size(),
-          removed);
+          "{}: {} written from changes older than their item's delete (delivered out of order)"
+              + " {}",
+          table,
+          rows,
+          removed == stale.size()
+              ? "removed again"
+              : "checked: " + removed + " removed again, the others were gone or newer already");
     }
   }
 

@@ -39,6 +39,11 @@ final class TableSchemas {
   // the others added instead. Keyed by database and table.
   private static final java.util.concurrent.ConcurrentHashMap<String, Object> ADDING =
       new java.util.concurrent.ConcurrentHashMap<>();
+  // How many tables writers of this JVM created (for tests).
+  static final java.util.concurrent.atomic.AtomicLong CREATES =
+      new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.concurrent.ConcurrentHashMap<String, Object> CREATING =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private static final java.util.concurrent.ConcurrentHashMap<String, Long> ADDITIONS =
       new java.util.concurrent.ConcurrentHashMap<>();
   private static final PublishedColumnTypes PUBLISHED = new PublishedColumnTypes();
@@ -81,21 +86,7 @@ final class TableSchemas {
       long additions = additions(table);
       Map<String, String> columns = readColumns(table);
       if (columns.isEmpty()) {
-        LOG.info(
-            "creating table {} with primary key {}",
-            table,
-            proposed.columns().stream().map(KeySchema.KeyColumn::toString).collect(joining(", ")));
-        session.createSchema(table.schema());
-        try {
-          session.execute(session.sql().createTable(table, proposed));
-        } catch (SQLException e) {
-          // Another worker may have created it at the same moment (PostgreSQL reports that
-          // despite IF NOT EXISTS); only a table that still does not exist is a failure.
-          if (readColumns(table).isEmpty()) {
-            throw e;
-          }
-        }
-        columns = readColumns(table);
+        columns = create(table, proposed);
       }
       addMissingColumn(table, columns, TargetSql.VERSION, "TEXT");
       addMissingColumn(table, columns, TargetSql.DELETED, "BOOLEAN");
@@ -242,6 +233,36 @@ final class TableSchemas {
   /** How often writers of this JVM have added sub-columns to the table. */
   private long additions(TableName table) {
     return ADDITIONS.getOrDefault(key(table), 0L);
+  }
+
+  /**
+   * Creates a table found missing, one writer of this JVM at a time: the others (the lanes of a
+   * shard, the segments of a load) wait, and read the table it created, instead of each saying that
+   * it creates it.
+   */
+  private Map<String, String> create(TableName table, KeySchema proposed) throws SQLException {
+    synchronized (CREATING.computeIfAbsent(key(table), k -> new Object())) {
+      Map<String, String> columns = readColumns(table);
+      if (!columns.isEmpty()) {
+        return columns;
+      }
+      LOG.info(
+          "creating table {} with primary key {}",
+          table,
+          proposed.columns().stream().map(KeySchema.KeyColumn::toString).collect(joining(", ")));
+      session.createSchema(table.schema());
+      CREATES.incrementAndGet();
+      try {
+        session.execute(session.sql().createTable(table, proposed));
+      } catch (SQLException e) {
+        // Another process may have created it at the same moment (PostgreSQL reports that
+        // despite IF NOT EXISTS); only a table that still does not exist is a failure.
+        if (readColumns(table).isEmpty()) {
+          throw e;
+        }
+      }
+      return readColumns(table);
+    }
   }
 
   private String key(TableName table) {

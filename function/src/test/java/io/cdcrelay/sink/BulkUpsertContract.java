@@ -237,6 +237,47 @@ abstract class BulkUpsertContract {
   }
 
   @Test
+  void writersThatFindTheSameTableMissingAtOnceCreateItOnce() throws Exception {
+    TableName table = newTable();
+    int writers = 4;
+    List<JdbcTarget> targets = new ArrayList<>();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(writers);
+    try {
+      for (int i = 0; i < writers; i++) {
+        JdbcTarget writer = target(table);
+        // Connected before they meet, so that they find the table missing at the same moment.
+        TableName own = newTable();
+        writer.prepare(own, KEYS, false, DeleteMode.HARD);
+        targets.add(writer);
+      }
+      java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(writers);
+      long before = TableSchemas.CREATES.get();
+      List<java.util.concurrent.Future<KeySchema>> prepared = new ArrayList<>();
+      for (JdbcTarget writer : targets) {
+        prepared.add(
+            pool.submit(
+                () -> {
+                  together.await();
+                  return writer.prepare(table, KEYS, false, DeleteMode.HARD);
+                }));
+      }
+      for (java.util.concurrent.Future<KeySchema> keys : prepared) {
+        assertThat(keys.get(60, java.util.concurrent.TimeUnit.SECONDS).columns())
+            .hasToString(KEYS.columns().toString());
+      }
+      // Each lane of a shard said "creating table" before: one CREATE, one line in the log.
+      assertThat(TableSchemas.CREATES.get() - before).as("tables created").isEqualTo(1);
+      assertThat(targets.get(3).upsert(table, mixedRows(1).subList(0, 1)).batchFailed()).isFalse();
+    } finally {
+      pool.shutdownNow();
+      for (JdbcTarget writer : targets) {
+        writer.close();
+      }
+    }
+  }
+
+  @Test
   void aRowTheDatabaseRefusesSendsTheBatchOnToTheFormThatNamesIt() throws Exception {
     TableName table = newTable();
     try (JdbcTarget target = target(table)) {

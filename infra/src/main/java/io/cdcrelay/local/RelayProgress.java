@@ -20,6 +20,7 @@ public final class RelayProgress implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RelayProgress.class);
   private static final long RECENT_MILLIS = 10_000;
+  static final long RATE_WINDOW_MILLIS = 30_000;
 
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong applied = new AtomicLong();
@@ -34,6 +35,9 @@ public final class RelayProgress implements AutoCloseable {
   private final Clock clock;
   private final long startedMillis;
   private final ProgressDisplay display;
+  // (millis, records received) each time a line was made, the first at least the rate's window
+  // old once the run is that old: the rate is that of the window.
+  private final java.util.LinkedList<long[]> samples = new java.util.LinkedList<>();
 
   /**
    * @param terminal where to redraw the live line, or {@code null} when not on a terminal (then
@@ -53,6 +57,7 @@ public final class RelayProgress implements AutoCloseable {
     this.log = log;
     this.clock = clock;
     this.startedMillis = clock.millis();
+    samples.add(new long[] {startedMillis, 0});
   }
 
   /** Counts a batch once it is applied. */
@@ -84,9 +89,28 @@ public final class RelayProgress implements AutoCloseable {
     return deadLettered.get();
   }
 
-  /** The progress as one line. */
+  /** The progress as one line, its rate that of the last half minute. */
   public String line() {
-    double seconds = Math.max(0.001, (clock.millis() - startedMillis) / 1e3);
+    return line(false);
+  }
+
+  /**
+   * @param wholeRun whether the rate is that of the whole run (the final line), else of the last
+   *     {@link #RATE_WINDOW_MILLIS} (a relay that has caught up and idles shows 0, not an average
+   *     that falls slowly)
+   */
+  private String line(boolean wholeRun) {
+    long now = clock.millis();
+    long count = received.get();
+    double rate;
+    synchronized (samples) {
+      samples.addLast(new long[] {now, count});
+      while (samples.size() > 2 && samples.get(1)[0] <= now - RATE_WINDOW_MILLIS) {
+        samples.removeFirst();
+      }
+      long[] since = wholeRun ? new long[] {startedMillis, 0} : samples.getFirst();
+      rate = (count - since[1]) / Math.max(0.001, (now - since[0]) / 1e3);
+    }
     long behindHead = lagMillis.values().stream().mapToLong(Long::longValue).max().orElse(0);
     // A batch applied within the last ten seconds tells how old the changes being applied are;
     // older than that, the relay has had nothing to apply.
@@ -95,8 +119,8 @@ public final class RelayProgress implements AutoCloseable {
     return String.format(
         Locale.ROOT,
         "%d records, %.0f records/s, %d applied, %d dead-lettered, lag %s",
-        received.get(),
-        received.get() / seconds,
+        count,
+        rate,
         applied.get(),
         deadLettered.get(),
         lag(lag));
@@ -146,7 +170,7 @@ public final class RelayProgress implements AutoCloseable {
     display.stop();
     log.accept(
         (completed ? "done: " : "stopped: ")
-            + line()
+            + line(true)
             + (deadLettered.get() > 0
                 ? " (the dead letters and why: relay dead-letters list TARGET)"
                 : ""));

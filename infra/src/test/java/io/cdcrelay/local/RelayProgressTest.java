@@ -70,6 +70,27 @@ class RelayProgressTest {
   }
 
   @Test
+  void theRateIsThatOfTheLastHalfMinuteAndTheFinalLineThatOfTheWholeRun() {
+    RelayProgress progress = new RelayProgress(null, log::add, clock);
+    progress.batchApplied(batch(600, 0));
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(progress.line()).startsWith("600 records, 60 records/s,");
+    for (int i = 0; i < 5; i++) {
+      clock.advance(Duration.ofSeconds(10));
+      progress.line(); // the periodic line: nothing more arrives
+    }
+    // Caught up and idle for 50 s: no longer 600 / 60 s = 10 records/s, falling slowly.
+    assertThat(progress.line()).startsWith("600 records, 0 records/s,");
+    progress.batchApplied(batch(300, 0));
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(progress.line()).startsWith("900 records, 10 records/s,");
+
+    progress.completed();
+    progress.close();
+    assertThat(log).last().asString().startsWith("done: 900 records, 13 records/s,");
+  }
+
+  @Test
   void withoutAHeadDistanceTheLagIsTheAgeOfTheChangesBeingApplied() {
     // DynamoDB Streams gives no MillisBehindLatest: a relay 20 hours behind must not say 0 ms.
     RelayProgress progress = new RelayProgress(null, log::add, clock);

@@ -19,7 +19,34 @@ public final class AwsErrors {
       "the answer names no AWS error type, as the service would: is the URL's host and port the"
           + " endpoint of that service?";
 
+  /** What to check when nothing listens at the endpoint. */
+  public static final String NOTHING_ANSWERS =
+      "nothing answers at that address: are the URL's host and port right, and is the service (or"
+          + " its emulator) running there?";
+
+  /** What to check when the endpoint's host name is not known. */
+  public static final String UNKNOWN_HOST = "the host name is not known: is the URL's host right?";
+
   private AwsErrors() {}
+
+  /**
+   * What the network failure under {@code e} says about the endpoint, or {@code null}: nothing
+   * listens there (connection refused), or its host name is unknown.
+   */
+  static String networkHint(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException) {
+        return NOTHING_ANSWERS;
+      }
+      if (t instanceof java.net.UnknownHostException) {
+        return UNKNOWN_HOST;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return null;
+  }
 
   /**
    * Whether the failure is an HTTP error that no AWS service sent: without an error type, and
@@ -61,12 +88,17 @@ public final class AwsErrors {
 
   /**
    * The failure's message for a user: {@link #NO_CREDENTIALS} for that case, else its own, with
-   * {@link #NOT_AN_AWS_ANSWER} when no AWS service answered.
+   * {@link #NOT_AN_AWS_ANSWER} when no AWS service answered, or what to check when nothing answered
+   * at all.
    */
   public static String describe(Throwable e) {
     if (noCredentials(e)) {
       return NO_CREDENTIALS;
     }
-    return notAnAwsAnswer(e) ? e.getMessage() + " (" + NOT_AN_AWS_ANSWER + ")" : e.getMessage();
+    if (notAnAwsAnswer(e)) {
+      return e.getMessage() + " (" + NOT_AN_AWS_ANSWER + ")";
+    }
+    String hint = networkHint(e);
+    return hint == null ? e.getMessage() : e.getMessage() + " (" + hint + ")";
   }
 }

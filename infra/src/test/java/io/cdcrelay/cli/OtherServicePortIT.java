@@ -59,6 +59,30 @@ class OtherServicePortIT {
 
   @Test
   @Timeout(60)
+  void aFullLoadFromAPortWhereNothingListensSaysWhatToCheck() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load",
+            "dynamodb://AKIAIOSFODNN7EXAMPLE:s3cr%2Ft@127.0.0.1:"
+                + closed
+                + "/orders?region=us-east-1",
+            "--target",
+            target);
+
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.output())
+        .contains("DescribeTable orders at http://127.0.0.1:" + closed)
+        .contains("nothing answers at that address: are the URL's host and port right")
+        .doesNotContain("s3cr");
+  }
+
+  @Test
+  @Timeout(60)
   void aKinesisUrlPointingAtDynamoDbsPortSaysWhatToCheck() {
     // dynalite answers a Kinesis request with a 404 that names no error type.
     DynamoDbEmulator dynamo = DynamoDbEmulator.dynalite();

@@ -33,6 +33,28 @@ class AwsErrorsTest {
         .isEqualTo("Unable to execute HTTP request: Connection refused");
   }
 
+  @Test
+  void nothingListeningOrAnUnknownHostSaysWhatToCheck() {
+    SdkClientException refused =
+        SdkClientException.builder()
+            .message("Unable to execute HTTP request: Connection refused")
+            .cause(new java.net.ConnectException("Connection refused"))
+            .build();
+    assertThat(AwsErrors.describe(new RuntimeException("reading shard-1", refused)))
+        .isEqualTo("reading shard-1 (" + AwsErrors.NOTHING_ANSWERS + ")");
+    assertThat(AwsErrors.describe(refused))
+        .isEqualTo(
+            "Unable to execute HTTP request: Connection refused ("
+                + AwsErrors.NOTHING_ANSWERS
+                + ")");
+    SdkClientException unknown =
+        SdkClientException.builder()
+            .message("Unable to execute HTTP request: dynamo.invalid")
+            .cause(new java.net.UnknownHostException("dynamo.invalid"))
+            .build();
+    assertThat(AwsErrors.describe(unknown)).endsWith("(" + AwsErrors.UNKNOWN_HOST + ")");
+  }
+
   private static AwsServiceException answer(int status, String requestId, String errorType) {
     return AwsServiceException.builder()
         .message("Service returned HTTP status code " + status)

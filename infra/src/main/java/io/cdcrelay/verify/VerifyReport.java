@@ -68,12 +68,14 @@ public record VerifyReport(
     text.append(
         String.format(
             Locale.ROOT,
-            "verified %s against %s: %d items, %d rows: %s%n",
+            "verified %s against %s: %d items, %d rows%s: %s%s%n",
             sourceTable,
             targetTable,
             sourceItems,
             targetRows,
-            isEqual() ? "EQUAL" : "DIFFERENT"));
+            repaired > 0 ? " before the repair" : "",
+            isEqual() ? "EQUAL" : "DIFFERENT",
+            repaired > 0 ? " after repairing " + repaired : ""));
     text.append(String.format(Locale.ROOT, "  equal: %d", equal));
     if (rechecked > 0) {
       text.append(
@@ -102,7 +104,11 @@ public record VerifyReport(
               expectedExtra));
     }
     if (repaired > 0) {
-      text.append(String.format(Locale.ROOT, "  repaired: %d%n", repaired));
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "  repaired: %d (the counts above are after the repair: a repaired item is equal)%n",
+              repaired));
     }
     return text.toString().stripTrailing();
   }

@@ -51,16 +51,19 @@ class VerifyReportTest {
 
     assertThat(report.isEqual()).isFalse();
     assertThat(report.text())
-        .contains(": DIFFERENT")
+        .contains("10 items, 8 rows before the repair: DIFFERENT after repairing 3\n")
         .contains("extra: 5")
         .contains("nor repaired: run verify --repair again")
-        .contains("repaired: 3");
+        .contains("repaired: 3 (the counts above are after the repair: a repaired item is equal)");
   }
 
   @Test
   void withNoDifferenceTheTablesAreEqual() {
     VerifyReport report = report(List.of(), VerifyReport.Unchecked.NONE, 0);
     assertThat(report.isEqual()).isTrue();
-    assertThat(report.text()).contains(": EQUAL").doesNotContain("--recheck-limit");
+    assertThat(report.text())
+        .contains("10 items, 8 rows: EQUAL\n")
+        .doesNotContain("--recheck-limit")
+        .doesNotContain("repair");
   }
 }

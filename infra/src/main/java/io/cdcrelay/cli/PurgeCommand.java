@@ -106,7 +106,8 @@ final class PurgeCommand implements Callable<Integer> {
     // Whole seconds: the horizon is read by people, and an earlier one purges no more.
     Instant horizon = clock.instant().minus(age).truncatedTo(ChronoUnit.SECONDS);
     try (JdbcTarget database = config.openTarget(config.passwordSource(clock), clock)) {
-      Map<TableName, DeleteMode> bound = database.boundTables();
+      // Read only: a purge of a database no relay wrote creates no state table there.
+      Map<TableName, DeleteMode> bound = database.boundTablesIfAny();
       int tables = 0;
       for (Map.Entry<TableName, DeleteMode> entry : bound.entrySet()) {
         TableName table = entry.getKey();

@@ -151,6 +151,19 @@ class PurgeCommandIT {
         .contains(
             "names the table public.purge_sotf_" + pid + ", which no relay or load has written")
         .contains(soft.toString());
+
+    // A database (here a schema) no relay wrote: said so, and left as it was.
+    String fresh = "purge_fresh_" + pid;
+    StringWriter none = new StringWriter();
+    CommandLine first = new CommandLine(new PurgeCommand(Map.of()));
+    first.setErr(new PrintWriter(none, true));
+    assertThat(first.execute(base + fresh + "/orders", "--older-than", "1h"))
+        .as(none.toString())
+        .isEqualTo(2);
+    assertThat(none.toString()).contains("(it holds no table yet)");
+    assertThat(TableRows.exists(postgres, new TableName(fresh, "cdc_relay_tables")))
+        .as("state table created by a purge")
+        .isFalse();
   }
 
   @Test

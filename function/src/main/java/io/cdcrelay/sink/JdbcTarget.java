@@ -86,6 +86,16 @@ public final class JdbcTarget implements Target {
     return leased(() -> state().tables());
   }
 
+  /**
+   * The key schema of {@code table} if it exists, read without changing anything; on PostgreSQL,
+   * whose {@code pk} names no key, {@code proposed}.
+   *
+   * @throws BadTargetException when the table is not of the relay's layout
+   */
+  public Optional<KeySchema> existingKeys(TableName table, KeySchema proposed) {
+    return leased(() -> schemas.existingKeys(table, proposed));
+  }
+
   @Override
   public Binding bind(TableName table, String sourceTable, DeleteMode deletes) {
     return leased(() -> state.bind(table, sourceTable, deletes));

@@ -88,6 +88,8 @@ final class TableSchemas {
       if (columns.isEmpty()) {
         columns = create(table, proposed);
       }
+      // A table of another layout is refused before anything is added to it.
+      KeySchema keys = keySchemaOf(table, columns, proposed);
       addMissingColumn(table, columns, TargetSql.VERSION, "TEXT");
       addMissingColumn(table, columns, TargetSql.DELETED, "BOOLEAN");
       if (expiry) {
@@ -97,7 +99,7 @@ final class TableSchemas {
         session.execute(session.sql().createLiveView(table));
       }
       TableState created = new TableState();
-      created.keys = keySchemaOf(table, columns, proposed);
+      created.keys = keys;
       created.upsertSql = session.sql().upsert(table, created.keys, expiry);
       created.upsertArraysSql = session.sql().upsertArrays(table, created.keys, expiry);
       created.expiry = expiry;
@@ -340,7 +342,44 @@ final class TableSchemas {
     columns.put(column, type.toLowerCase(Locale.ROOT));
   }
 
+  /**
+   * The key schema of an existing table, read only, before the relay changes anything in it; empty
+   * when the table does not exist.
+   *
+   * @throws BadTargetException when the table is not of the relay's layout
+   */
+  java.util.Optional<KeySchema> existingKeys(TableName table, KeySchema proposed) {
+    session.connect();
+    TableState known = tables.get(table);
+    if (known != null && known.keys != null) {
+      return java.util.Optional.of(known.keys);
+    }
+    try {
+      Map<String, String> columns = readColumns(table);
+      return columns.isEmpty()
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(keySchemaOf(table, columns, proposed));
+    } catch (SQLException e) {
+      throw session.failure("reading the columns of " + table, e);
+    }
+  }
+
+  /**
+   * The table's key schema: on CrateDB its {@code pk} sub-columns, on PostgreSQL (a JSON {@code pk}
+   * that names no key) the proposed one.
+   *
+   * @throws BadTargetException when the table has no {@code pk} and {@code data} columns, or (on
+   *     CrateDB) no key column in {@code pk}: another layout, which the relay does not touch
+   */
   private KeySchema keySchemaOf(TableName table, Map<String, String> columns, KeySchema proposed) {
+    if (!columns.containsKey(TargetSql.PK) || !columns.containsKey(TargetSql.DATA)) {
+      throw new BadTargetException(
+          "the target table "
+              + table
+              + " is not of the relay's layout (columns pk, data, aux; it has "
+              + topLevel(columns)
+              + "): name another table, or let the relay create one; nothing was changed in it");
+    }
     if (!(session.sql() instanceof CrateDbSql)) {
       return proposed;
     }
@@ -365,11 +404,26 @@ final class TableSchemas {
       }
     }
     if (keyColumns.isEmpty()) {
-      throw new IllegalStateException(
-          "table " + table + " has no key columns in \"pk\"; it is not a table of this layout");
+      throw new BadTargetException(
+          "the target table "
+              + table
+              + " has no key columns in \"pk\": it is not of the relay's layout; name another"
+              + " table, or let the relay create one; nothing was changed in it");
     }
     keyColumns.sort(Comparator.comparing(KeySchema.KeyColumn::name));
     return new KeySchema(keyColumns);
+  }
+
+  /** The table's top-level column names, the first ten, for a message. */
+  private static String topLevel(Map<String, String> columns) {
+    List<String> names =
+        columns.keySet().stream()
+            .map(name -> ColumnPaths.parse(name).get(0))
+            .distinct()
+            .sorted()
+            .toList();
+    return String.join(", ", names.subList(0, Math.min(10, names.size())))
+        + (names.size() > 10 ? ", …" : "");
   }
 
   private ColumnTypes loadColumnTypes(Map<String, String> columns) {

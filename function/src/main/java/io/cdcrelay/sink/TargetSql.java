@@ -9,6 +9,12 @@ import io.cdcrelay.plan.KeySchema;
  */
 public sealed interface TargetSql permits CrateDbSql, PostgreSql {
 
+  /** The key column of the relay's layout (and the reference tool's). */
+  String PK = "pk";
+
+  /** The item column of the relay's layout (and the reference tool's). */
+  String DATA = "data";
+
   /** The column holding the version of the change a row carries. */
   String VERSION = "cdc_version";
 

@@ -237,6 +237,37 @@ abstract class BulkUpsertContract {
   }
 
   @Test
+  void aTableOfAnotherLayoutIsRefusedBeforeAnythingIsAddedToIt() throws Exception {
+    TableName table = newTable();
+    try (Connection c = database().connect();
+        Statement statement = c.createStatement()) {
+      statement.execute("CREATE TABLE " + table.quoted() + " (id TEXT PRIMARY KEY, v INTEGER)");
+    }
+    try (JdbcTarget target = target(table)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> target.prepare(table, KEYS, true, DeleteMode.SOFT))
+          .isInstanceOf(BadTargetException.class)
+          .hasMessageContaining(
+              "is not of the relay's layout (columns pk, data, aux; it has id, v)");
+    }
+    List<String> columns = new ArrayList<>();
+    try (Connection c = database().connect();
+        java.sql.PreparedStatement statement =
+            c.prepareStatement(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND"
+                    + " table_name = ? ORDER BY column_name")) {
+      statement.setString(1, table.schema());
+      statement.setString(2, table.table());
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          columns.add(rs.getString(1));
+        }
+      }
+    }
+    assertThat(columns).as("the table's columns").containsExactly("id", "v");
+  }
+
+  @Test
   void writersThatFindTheSameTableMissingAtOnceCreateItOnce() throws Exception {
     TableName table = newTable();
     int writers = 4;

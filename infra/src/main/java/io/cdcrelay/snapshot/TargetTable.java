@@ -77,6 +77,12 @@ public final class TargetTable {
       createWithClauses(
           target, url, password, socketTimeoutSeconds, name, table.keySchema(), clauses.get());
     }
+    // Checked before the table is bound or changed: a table of another layout or key stays as it
+    // was, and unbound.
+    Optional<KeySchema> existing = target.existingKeys(name, table.keySchema());
+    if (existing.isPresent()) {
+      checkKeys(name, existing.get(), table);
+    }
     JdbcTarget.Binding binding = target.bind(name, table.name(), settings.deletes());
     if (binding.deletes() != settings.deletes()) {
       throw new BadTargetException(
@@ -95,6 +101,11 @@ public final class TargetTable {
     KeySchema keys =
         target.prepare(
             name, table.keySchema(), settings.ttl() == TtlPolicy.MARK, settings.deletes());
+    checkKeys(name, keys, table);
+    return new Prepared(name, binding);
+  }
+
+  private static void checkKeys(TableName name, KeySchema keys, TableDescription table) {
     if (!keys.columns().stream()
         .map(KeySchema.KeyColumn::name)
         .sorted()
@@ -110,7 +121,6 @@ public final class TargetTable {
               + " has "
               + table.keys());
     }
-    return new Prepared(name, binding);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.cdcrelay.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.change.ChangeVersion;
+import io.cdcrelay.sink.StateSql;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.snapshot.DynamoDbEmulator;
 import io.cdcrelay.snapshot.FaultyDynamoDb;
@@ -50,6 +51,77 @@ abstract class TableLoadContract extends DynamoDbTableTest {
       assertThat(count.next()).isTrue();
       assertThat(count.getLong(1)).as("rows a query sees").isEqualTo(300);
     }
+  }
+
+  @Test
+  void aTargetTableOfAnotherLayoutOrKeyIsRefusedAndLeftAsItWas() throws Exception {
+    dynamo.createTable(source, "id:S", "ts:N");
+    dynamo.put(source, List.of(Map.of("id", TestItems.s("a"), "ts", TestItems.n("1"))));
+    TableName plain = new TableName(table.schema(), table.table() + "_plain");
+    // The reference tool's layout (no column of the relay's own yet), keyed by id alone.
+    TableName keyed = new TableName(table.schema(), table.table() + "_keyed");
+    try (java.sql.Connection c = database().connect();
+        java.sql.Statement statement = c.createStatement()) {
+      statement.execute("CREATE TABLE " + plain.quoted() + " (id TEXT PRIMARY KEY, v INTEGER)");
+      statement.execute(
+          database().isCrateDb()
+              ? "CREATE TABLE "
+                  + keyed.quoted()
+                  + " (pk OBJECT(STRICT) AS (id TEXT PRIMARY KEY), data OBJECT(DYNAMIC),"
+                  + " aux OBJECT(IGNORED))"
+              : "CREATE TABLE "
+                  + keyed.quoted()
+                  + " (pk JSONB PRIMARY KEY, data JSONB, aux JSONB)");
+    }
+
+    Run foreign = run("load", dynamo.url(source, ""), target(plain));
+    assertThat(foreign.exitCode()).as(foreign.output()).isEqualTo(2);
+    assertThat(foreign.output())
+        .contains(
+            "the target table "
+                + plain
+                + " is not of the relay's layout (columns pk, data, aux; it has id, v)")
+        .contains("nothing was changed in it")
+        .doesNotContain("Exception");
+    assertThat(columnsOf(plain)).containsExactly("id", "v");
+
+    if (database().isCrateDb()) {
+      // PostgreSQL's pk is JSON: it names no key to compare.
+      Run otherKey = run("load", dynamo.url(source, ""), target(keyed));
+      assertThat(otherKey.exitCode()).as(otherKey.output()).isEqualTo(2);
+      assertThat(otherKey.output()).contains("the target table " + keyed + " has the primary key");
+      assertThat(columnsOf(keyed)).doesNotContain("cdc_version", "cdc_deleted");
+    }
+    TableName bound = new TableName(table.schema(), StateSql.TABLES);
+    if (TableRows.exists(database(), bound)) {
+      database().refresh(bound);
+      try (java.sql.Connection c = database().connect();
+          java.sql.Statement statement = c.createStatement();
+          java.sql.ResultSet rs =
+              statement.executeQuery("SELECT target_table FROM " + bound.quoted())) {
+        while (rs.next()) {
+          assertThat(rs.getString(1)).as("bound").isNotIn(plain.toString(), keyed.toString());
+        }
+      }
+    }
+  }
+
+  private List<String> columnsOf(TableName of) throws Exception {
+    List<String> columns = new ArrayList<>();
+    try (java.sql.Connection c = database().connect();
+        java.sql.PreparedStatement statement =
+            c.prepareStatement(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND"
+                    + " table_name = ? ORDER BY column_name")) {
+      statement.setString(1, of.schema());
+      statement.setString(2, of.table());
+      try (java.sql.ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          columns.add(rs.getString(1));
+        }
+      }
+    }
+    return columns;
   }
 
   @Test

@@ -139,6 +139,11 @@ final class HandoverRun {
       @Override
       public Optional<String> refusal(String stream, StreamFacts facts) {
         TableDescription table = source.describe();
+        Optional<String> other =
+            facts.table().flatMap(t -> Handover.otherTable(t, table.name(), table.arn()));
+        if (other.isPresent()) {
+          return other;
+        }
         return Handover.refusal(
             stream,
             facts.retention(),
@@ -185,6 +190,18 @@ final class HandoverRun {
       public Optional<String> refusal(String stream, StreamFacts facts) {
         // Stopped before the manifests were read: the load says so.
         Optional<ExportManifest> manifest = load.manifest();
+        Optional<String> other =
+            manifest.flatMap(
+                m ->
+                    facts
+                        .table()
+                        .flatMap(
+                            t ->
+                                m.tableName()
+                                    .flatMap(name -> Handover.otherTable(t, name, m.tableArn()))));
+        if (other.isPresent()) {
+          return other;
+        }
         return manifest.flatMap(
             m ->
                 Handover.exportRefusal(

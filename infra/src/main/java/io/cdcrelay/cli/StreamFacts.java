@@ -38,6 +38,15 @@ interface StreamFacts {
   Optional<Instant> created();
 
   /**
+   * The DynamoDB table whose changes the stream carries, as its URL names it (name or ARN), when
+   * the stream is that table's own (DynamoDB Streams); empty for a Kinesis stream, which may carry
+   * several tables' changes.
+   */
+  default Optional<String> table() {
+    return Optional.empty();
+  }
+
+  /**
    * The facts of the stream {@code stream} names. A {@code dynamodb+cdc://} URL names a table, and
    * its DynamoDB stream keeps records a fixed time: Kinesis is never asked, as a Kinesis stream
    * that bears the table's name is not that table's stream.
@@ -132,6 +141,11 @@ interface StreamFacts {
     @Override
     public Duration retention() {
       return DYNAMODB_STREAMS_RETENTION;
+    }
+
+    @Override
+    public Optional<String> table() {
+      return Optional.of(table);
     }
 
     @Override

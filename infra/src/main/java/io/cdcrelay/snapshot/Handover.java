@@ -46,6 +46,35 @@ public final class Handover {
     return Duration.ofMillis((long) Math.ceil(seconds * 1000));
   }
 
+  /**
+   * Why a DynamoDB stream cannot take over from a snapshot of another table: the stream of table
+   * {@code streamed} (its name or ARN, as its URL names it) carries none of the snapshot's changes,
+   * and each of its own would reach a target table bound to the snapshot's table.
+   *
+   * @param snapshotName the snapshot's table name
+   * @param snapshotArn its ARN, or {@code null} when not known
+   */
+  public static Optional<String> otherTable(
+      String streamed, String snapshotName, String snapshotArn) {
+    String name =
+        streamed.contains(":table/") ? streamed.substring(streamed.lastIndexOf('/') + 1) : streamed;
+    boolean same =
+        streamed.contains(":table/") && snapshotArn != null
+            ? streamed.equals(snapshotArn)
+            : name.equals(snapshotName);
+    if (same) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "the stream is that of DynamoDB table "
+            + streamed
+            + ", the snapshot reads table "
+            + snapshotName
+            + ": a handover loads the stream's own table (--snapshot dynamodb://…/"
+            + name
+            + ")");
+  }
+
   /** Why the stream cannot take over, if it cannot: one sentence. */
   public static Optional<String> refusal(
       String stream,

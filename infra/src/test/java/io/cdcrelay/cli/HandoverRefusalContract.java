@@ -102,4 +102,32 @@ abstract class HandoverRefusalContract extends DynamoDbTableTest {
     assertRefusedLeavingNothing(
         run, "another relay (elsewhere:1:abcdef) relays stream " + stream + " into this state");
   }
+
+  @Test
+  void aHandoverOfAnotherTablesDynamoDbStreamIsRefusedBeforeAnythingIsLoaded() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    dynamo.put(source, TestItems.mixed("id", "o", 5));
+    String otherStream =
+        dynamo.url(source + "-other", "once=true").replace("dynamodb://", "dynamodb+cdc://");
+
+    Run run =
+        run(
+            "load",
+            "table",
+            otherStream,
+            "--snapshot",
+            dynamo.url(source, ""),
+            "--target",
+            target());
+
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
+    assertThat(run.output())
+        .contains(
+            "Cannot hand over: the stream is that of DynamoDB table "
+                + source
+                + "-other, the snapshot reads table "
+                + source
+                + ": a handover loads the stream's own table");
+    assertThat(TableRows.exists(database(), table)).as("a target table").isFalse();
+  }
 }

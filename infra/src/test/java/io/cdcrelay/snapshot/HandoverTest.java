@@ -129,4 +129,21 @@ class HandoverTest {
     assertThat(exportRefusal(NOW.minus(Duration.ofDays(2)), Optional.empty()))
         .hasValueSatisfying(s -> assertThat(s).contains("keeps records 24 hours"));
   }
+
+  @Test
+  void aDynamoDbStreamTakesOverOnlyFromASnapshotOfItsOwnTable() {
+    String arn = "arn:aws:dynamodb:us-east-1:123456789012:table/orders";
+    assertThat(Handover.otherTable("orders", "orders", arn)).isEmpty();
+    assertThat(Handover.otherTable(arn, "orders", arn)).isEmpty();
+    assertThat(Handover.otherTable("orders", "orders", null)).isEmpty();
+    assertThat(Handover.otherTable("users", "orders", arn))
+        .contains(
+            "the stream is that of DynamoDB table users, the snapshot reads table orders: a"
+                + " handover loads the stream's own table (--snapshot dynamodb://…/users)");
+    // The same name in another account or region is another table.
+    assertThat(
+            Handover.otherTable(
+                "arn:aws:dynamodb:eu-west-1:123456789012:table/orders", "orders", arn))
+        .isPresent();
+  }
 }

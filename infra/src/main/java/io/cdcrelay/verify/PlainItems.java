@@ -119,6 +119,26 @@ public final class PlainItems {
     return of(keys).toString();
   }
 
+  /**
+   * A key text as a user reads it, and as the target table stores a number key: numbers in plain
+   * decimal ({@code 10}, not the canonical form's {@code 1E+1}), so that the key can be looked up
+   * as printed.
+   */
+  public static String displayKey(String keyText) {
+    try {
+      return DISPLAY.writeValueAsString(DISPLAY.readTree(keyText));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return keyText;
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper DISPLAY =
+      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+          .nodeFactory(NODES)
+          .build();
+
   /** A digest of a plain item: equal items, equal digests. */
   public static byte[] digest(JsonNode plain) {
     try {

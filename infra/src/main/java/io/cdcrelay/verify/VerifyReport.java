@@ -118,7 +118,12 @@ public record VerifyReport(
     text.append(String.format(Locale.ROOT, "  %s: %d", kind, keys.size() + unchecked));
     if (!keys.isEmpty()) {
       text.append(" (first: ")
-          .append(String.join(", ", keys.subList(0, Math.min(shown, keys.size()))))
+          .append(
+              String.join(
+                  ", ",
+                  keys.subList(0, Math.min(shown, keys.size())).stream()
+                      .map(PlainItems::displayKey)
+                      .toList()))
           .append(keys.size() > shown ? ", …" : "")
           .append(')');
     }

@@ -66,4 +66,18 @@ class VerifyReportTest {
         .doesNotContain("--recheck-limit")
         .doesNotContain("repair");
   }
+
+  @Test
+  void numberKeysArePrintedAsTheTableStoresThemNotInExponentForm() {
+    VerifyReport report =
+        report(
+            List.of("{\"id\":\"o-10\",\"ts\":1E+1}", "{\"id\":\"o\",\"ts\":1.5E-7}"),
+            VerifyReport.Unchecked.NONE,
+            0);
+    assertThat(report.text())
+        .contains(
+            "missing: 2 (first: {\"id\":\"o-10\",\"ts\":10}, {\"id\":\"o\",\"ts\":0.00000015})");
+    assertThat(PlainItems.displayKey("{\"n\":12345678901234567890123456789012345678}"))
+        .isEqualTo("{\"n\":12345678901234567890123456789012345678}");
+  }
 }

@@ -182,6 +182,7 @@ public final class Verifier {
           recheck(table, target, keySchema, rows, candidates, scanned.get());
       long rechecked = verdicts.values().stream().filter(v -> v == Verdict.EQUAL).count();
       long repaired = 0;
+      long notRepaired = 0;
       if (settings.repair()) {
         Map<String, Map<String, AttributeValue>> differences = new TreeMap<>();
         verdicts.forEach(
@@ -202,6 +203,7 @@ public final class Verifier {
                   "reading the repaired keys again",
                   scanned.get());
           repaired = after.values().stream().filter(v -> !isDifference(v)).count();
+          notRepaired = differences.size() - repaired;
           verdicts.putAll(after);
         }
       }
@@ -231,6 +233,7 @@ public final class Verifier {
           different,
           expectedAfter,
           repaired,
+          notRepaired,
           settings.show(),
           new VerifyReport.Unchecked(unchecked[0].get(), unchecked[1].get(), unchecked[2].get()),
           settings.recheckLimit());

@@ -18,6 +18,7 @@ import java.util.Locale;
  * @param different keys of rows that hold another value than their item
  * @param expectedExtra rows of expired items that the TTL policy keeps ({@code keep}, {@code mark})
  * @param repaired differences a repair fixed
+ * @param notRepaired differences a repair wrote or removed, still different when read again
  * @param shown how many keys of each kind the text lists
  * @param unchecked differences beyond the recheck limit, counted by the kind the scan found and not
  *     read again
@@ -35,6 +36,7 @@ public record VerifyReport(
     List<String> different,
     long expectedExtra,
     long repaired,
+    long notRepaired,
     int shown,
     Unchecked unchecked,
     int recheckLimit) {
@@ -109,6 +111,16 @@ public record VerifyReport(
               Locale.ROOT,
               "  repaired: %d (the counts above are after the repair: a repaired item is equal)%n",
               repaired));
+    }
+    if (notRepaired > 0) {
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "  not repaired: %d (still different when read again: a row whose version is newer"
+                  + " than the repair's read keeps its value — a change the stream delivers later,"
+                  + " or a cdc_version ahead of the clock — and the repair's write is in the log's"
+                  + " repair lines)%n",
+              notRepaired));
     }
     return text.toString().stripTrailing();
   }

@@ -217,6 +217,36 @@ abstract class VerifyContract extends DynamoDbTableTest {
   }
 
   @Test
+  void aRepairThatARowsNewerVersionRefusesIsSaidNotRepairedAndWhy() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = new ArrayList<>(TestItems.mixed("id", "v", 3));
+    dynamo.put(source, items);
+    assertThat(run("load", dynamo.url(source, ""), target()).exitCode()).isZero();
+    Map<String, AttributeValue> stale = new HashMap<>(items.get(1));
+    stale.put("name", TestItems.s("renamed"));
+    dynamo.put(source, List.of(stale));
+    // The target row carries a version from the future (a clock ahead, a change still to come).
+    String future =
+        new io.cdcrelay.change.ChangeVersion((System.currentTimeMillis() + 86_400_000L) * 1000, "9")
+            .encode();
+    try (java.sql.Connection c = database().connect();
+        java.sql.PreparedStatement update =
+            c.prepareStatement("UPDATE " + table.quoted() + " SET cdc_version = ?")) {
+      update.setString(1, future);
+      assertThat(update.executeUpdate()).isEqualTo(3);
+    }
+    database().refresh(table);
+
+    Run repair = run("verify", dynamo.url(source, ""), target(), "--repair");
+
+    assertThat(repair.exitCode()).as(repair.output()).isEqualTo(1);
+    assertThat(repair.output())
+        .contains("different: 1 (first: {\"id\":\"v1\"})")
+        .contains("not repaired: 1 (still different when read again: a row whose version is newer")
+        .doesNotContain("  repaired:");
+  }
+
+  @Test
   void seededMissingExtraStaleAndTypeChangedRowsAreFoundAndRepairFixesThem() throws Exception {
     dynamo.createTable(source, "id:S", null);
     List<Map<String, AttributeValue>> items = new ArrayList<>(TestItems.mixed("id", "r", 30));

@@ -21,6 +21,7 @@ class VerifyReportTest {
         List.of(),
         0,
         repaired,
+        repaired > 0 ? 1 : 0,
         2,
         unchecked,
         3);
@@ -54,7 +55,8 @@ class VerifyReportTest {
         .contains("10 items, 8 rows before the repair: DIFFERENT after repairing 3\n")
         .contains("extra: 5")
         .contains("nor repaired: run verify --repair again")
-        .contains("repaired: 3 (the counts above are after the repair: a repaired item is equal)");
+        .contains("repaired: 3 (the counts above are after the repair: a repaired item is equal)")
+        .contains("not repaired: 1 (still different when read again: a row whose version is newer");
   }
 
   @Test

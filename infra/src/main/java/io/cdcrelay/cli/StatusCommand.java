@@ -230,9 +230,17 @@ final class StatusCommand implements Callable<Integer> {
         out.println(database.absent);
       } else if (database.rows != null) {
         out.print(
-            database.rows.isEmpty()
-                ? noStatus(database.stateSchema, database.scope, database.others)
-                : table(database.rows, clock.instant()));
+            !database.rows.isEmpty()
+                ? table(database.rows, clock.instant())
+                : database.loads.isEmpty()
+                    ? noStatus(database.stateSchema, database.scope, database.others)
+                    : "No stream relay has recorded a batch in state schema "
+                        + database.stateSchema
+                        + " yet; the full loads below record their progress apart."
+                        + System.lineSeparator());
+      }
+      if (database.absent == null && !database.loads.isEmpty()) {
+        out.print(loads(database.loads, clock.instant()));
       }
       if (database.deadLetters != null && database.absent == null) {
         out.print(deadLetters(database.deadLetters, database.stateSchema));
@@ -262,6 +270,56 @@ final class StatusCommand implements Callable<Integer> {
 
     /** The tables with status rows outside the scope. */
     List<TableName> others = List.of();
+
+    /** The full loads recorded in the state schema, within the scope. */
+    List<io.cdcrelay.snapshot.SnapshotCursors.Summary> loads = List.of();
+  }
+
+  private static boolean inScope(TableRoutes routes, String target) {
+    int dot = target.indexOf('.');
+    return dot < 0
+        ? routes.scopes(null, target)
+        : routes.scopes(target.substring(0, dot), target.substring(dot + 1));
+  }
+
+  /**
+   * The full loads, one line each: a load records its progress among its cursors, not in status
+   * rows, so that a table filled by {@code relay load dynamodb://…} alone has none.
+   */
+  static String loads(List<io.cdcrelay.snapshot.SnapshotCursors.Summary> loads, Instant now) {
+    String nl = System.lineSeparator();
+    StringBuilder text = new StringBuilder("Full loads:").append(nl);
+    for (io.cdcrelay.snapshot.SnapshotCursors.Summary load : loads) {
+      String source = load.source();
+      int table = source.indexOf(":table/");
+      text.append("  ")
+          .append(table >= 0 ? source.substring(table + 7) : source)
+          .append(" -> ")
+          .append(load.target())
+          .append(": ");
+      if (load.done()) {
+        text.append(
+            String.format(
+                java.util.Locale.ROOT,
+                "complete, %,d items in %d segment%s, started %s",
+                load.items(),
+                load.totalSegments(),
+                load.totalSegments() == 1 ? "" : "s",
+                load.startedAt()));
+      } else {
+        text.append(
+            String.format(
+                java.util.Locale.ROOT,
+                "not complete, %,d items so far, %d of %d segments done, last written %s ago"
+                    + " (running, or stopped: the same relay load command resumes it)",
+                load.items(),
+                load.segmentsDone(),
+                load.totalSegments(),
+                human(Duration.between(load.updatedAt(), now))));
+      }
+      text.append(nl);
+    }
+    return text.toString();
   }
 
   /** Reads the status rows and the dead letters within the target's scope, creating nothing. */
@@ -297,6 +355,12 @@ final class StatusCommand implements Callable<Integer> {
               .distinct()
               .toList();
       database.stateSchema = target.state().schema();
+      database.loads =
+          io.cdcrelay.snapshot.SnapshotCursors.loads(
+                  config.target(), password, database.stateSchema, config.socketTimeoutSeconds())
+              .stream()
+              .filter(load -> inScope(routes, load.target()))
+              .toList();
       try (DeadLetterStore store = config.openDeadLetters(target, password)) {
         // The scope the dead-letter commands have: a URL naming a table, that table's and those
         // that reached no table (undecodable, unroutable), which no status row counts.

@@ -61,6 +61,91 @@ public final class SnapshotCursors implements AutoCloseable {
   }
 
   /**
+   * A load as {@code relay status} shows it: its source (the table's ARN, or an export's folder),
+   * target table, segments (and how many are done), items applied, whether it is complete, when it
+   * began and last wrote a cursor.
+   */
+  public record Summary(
+      String source,
+      String target,
+      int totalSegments,
+      int segmentsDone,
+      boolean done,
+      long items,
+      Instant startedAt,
+      Instant updatedAt) {}
+
+  /**
+   * Every load recorded in the state schema, read only: none when it has no table of cursors (no
+   * load ran there), which is then not created.
+   */
+  public static List<Summary> loads(
+      TargetUrl url, Supplier<String> password, String stateSchema, int socketTimeoutSeconds) {
+    TableName table = new TableName(stateSchema, TABLE);
+    try (Connection c =
+        JdbcConnections.open(url, password, socketTimeoutSeconds, "cdc-relay-status")) {
+      try (PreparedStatement exists =
+          c.prepareStatement(
+              "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND"
+                  + " table_name = ?")) {
+        exists.setString(1, stateSchema);
+        exists.setString(2, TABLE);
+        try (ResultSet rs = exists.executeQuery()) {
+          if (!rs.next() || rs.getLong(1) == 0) {
+            return List.of();
+          }
+        }
+      }
+      if (JdbcConnections.isCrateDb(c)) {
+        try (Statement refresh = c.createStatement()) {
+          // Not a key lookup: CrateDB sees only refreshed rows (a cursor written a moment ago).
+          refresh.execute("REFRESH TABLE " + table.quoted());
+        } catch (SQLException mayOnlyRead) {
+          // A user who may only read sees the rows of the last periodic refresh (1 s).
+        }
+      }
+      java.util.Map<List<String>, Summary> loads = new java.util.LinkedHashMap<>();
+      try (Statement select = c.createStatement();
+          ResultSet rs =
+              select.executeQuery(
+                  "SELECT \"source\", \"target_table\", \"segment\", \"total_segments\","
+                      + " \"done\", \"items\", \"started_at\", \"updated_at\" FROM "
+                      + table.quoted()
+                      + " ORDER BY \"source\", \"target_table\", \"segment\"")) {
+        while (rs.next()) {
+          List<String> key = List.of(rs.getString(1), rs.getString(2));
+          int segment = rs.getInt(3);
+          boolean done = rs.getBoolean(5);
+          Timestamp started = rs.getTimestamp(7);
+          Timestamp updated = rs.getTimestamp(8);
+          Summary was =
+              loads.getOrDefault(
+                  key,
+                  new Summary(
+                      key.get(0), key.get(1), 0, 0, false, 0, Instant.EPOCH, Instant.EPOCH));
+          loads.put(
+              key,
+              new Summary(
+                  was.source(),
+                  was.target(),
+                  Math.max(was.totalSegments(), rs.getInt(4)),
+                  was.segmentsDone() + (segment != META && done ? 1 : 0),
+                  was.done() || (segment == META && done),
+                  was.items() + (segment == META ? 0 : rs.getLong(6)),
+                  started == null ? was.startedAt() : started.toInstant(),
+                  updated == null || updated.toInstant().isBefore(was.updatedAt())
+                      ? was.updatedAt()
+                      : updated.toInstant()));
+        }
+      }
+      return List.copyOf(loads.values());
+    } catch (SQLException e) {
+      throw new TargetUnavailableException(
+          "reading the loads in " + table + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * @param stateSchema the state schema
    * @param source the DynamoDB table's ARN
    * @param target the target table, {@code schema.table}

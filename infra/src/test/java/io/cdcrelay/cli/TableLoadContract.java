@@ -373,6 +373,14 @@ abstract class TableLoadContract extends DynamoDbTableTest {
       }
       long before = TableRows.count(database(), table);
       assertThat(before).as("killed after %d items", moment).isLessThan(800);
+      // relay status shows the load, not "nothing ran": no stream relay wrote status rows here.
+      Run stopped = run("status", target());
+      assertThat(stopped.exitCode()).as(stopped.output()).isZero();
+      assertThat(stopped.output())
+          .contains("No stream relay has recorded a batch in state schema " + table.schema())
+          .contains("Full loads:\n  " + source + " -> " + table + ": not complete, ")
+          .contains(" of 4 segments done, last written ")
+          .contains("the same relay load command resumes it");
 
       proxy.delayScans(0);
       Run resumed = run("load", url, target());
@@ -380,6 +388,10 @@ abstract class TableLoadContract extends DynamoDbTableTest {
       assertThat(resumed.output()).contains("resuming the load of " + source);
       assertLoaded(items, "id");
       assertThat(resumed.output()).contains(": 800 items");
+      Run complete = run("status", target());
+      assertThat(complete.output())
+          .contains(
+              "  " + source + " -> " + table + ": complete, 800 items in 4 segments, started");
     }
   }
 

@@ -75,8 +75,9 @@ record AwsUrlParts(
                     + " :PORT");
       }
       throw new BadSourceUrlException(
-          "the source URL holds an '@' outside ACCESS_KEY:SECRET_KEY@: percent-encode '/', '?',"
-              + " '#', '@' and '%' in the keys (%2F, %3F, %23, %40, %25)");
+          "the keys before the source URL's '@' hold a character that ends a URL's host part"
+              + " ('/', '?', '#' or '@'): percent-encode '/', '?', '#', '@' and '%' in the keys"
+              + " (%2F, %3F, %23, %40, %25)");
     }
   }
 

@@ -104,6 +104,8 @@ class DynamoDbTableUrlTest {
     assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://aws/demo?bogus=1"))
         .hasMessageStartingWith("unknown option \"bogus\" in the source URL. Accepted: region");
     assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://KEY:se/cret@aws/demo"))
+        .hasMessageStartingWith(
+            "the keys before the source URL's '@' hold a character that ends a URL's host part")
         .hasMessageContaining("percent-encode")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("cret"));
   }

@@ -662,8 +662,11 @@ public final class Relay implements AutoCloseable {
     List<PlannedRow> rows = planned;
     Target.RowResults results = target.upsert(table, rows);
     if (results.batchFailed()) {
+      // Not an error yet: another writer (a segment, a lane) may have added columns meanwhile.
       LOG.info(
-          "bulk write failed as a whole, retrying with fresh column types: {}",
+          "{}: the bulk write was refused as a whole ({}); writing again with the table's column"
+              + " types read anew (rows that fail again become dead letters)",
+          table,
           results.batchError());
       target.refreshColumnTypes(table);
       rows = replan(rows, keys, target.columnTypes(table));

@@ -251,7 +251,10 @@ final class TableSchemas {
       LOG.info(
           "creating table {} with primary key {}",
           table,
-          proposed.columns().stream().map(KeySchema.KeyColumn::toString).collect(joining(", ")));
+          // The DynamoDB types: how each is stored is the table's (an N key is text on CrateDB).
+          proposed.columns().stream()
+              .map(c -> c.name() + " (" + c.type() + ")")
+              .collect(joining(", ")));
       session.createSchema(table.schema());
       CREATES.incrementAndGet();
       try {

@@ -217,14 +217,16 @@ final class StatusCommand implements Callable<Integer> {
         err.flush();
       }
       out.print(
-          json(
-              database.absent != null
-                  ? Boolean.FALSE
-                  : database.rows != null || database.deadLetters != null ? Boolean.TRUE : null,
-              database.rows,
-              database.deadLetters,
-              mappings,
-              depth));
+          withLoads(
+              json(
+                  database.absent != null
+                      ? Boolean.FALSE
+                      : database.rows != null || database.deadLetters != null ? Boolean.TRUE : null,
+                  database.rows,
+                  database.deadLetters,
+                  mappings,
+                  depth),
+              database.loads));
     } else {
       if (database.absent != null) {
         out.println(database.absent);
@@ -232,14 +234,14 @@ final class StatusCommand implements Callable<Integer> {
         out.print(
             !database.rows.isEmpty()
                 ? table(database.rows, clock.instant())
-                : database.loads.isEmpty()
+                : database.loads == null || database.loads.isEmpty()
                     ? noStatus(database.stateSchema, database.scope, database.others)
                     : "No stream relay has recorded a batch in state schema "
                         + database.stateSchema
                         + " yet; the full loads below record their progress apart."
                         + System.lineSeparator());
       }
-      if (database.absent == null && !database.loads.isEmpty()) {
+      if (database.loads != null && !database.loads.isEmpty()) {
         out.print(loads(database.loads, clock.instant()));
       }
       if (database.deadLetters != null && database.absent == null) {
@@ -271,8 +273,39 @@ final class StatusCommand implements Callable<Integer> {
     /** The tables with status rows outside the scope. */
     List<TableName> others = List.of();
 
-    /** The full loads recorded in the state schema, within the scope. */
-    List<io.cdcrelay.snapshot.SnapshotCursors.Summary> loads = List.of();
+    /** The full loads recorded in the state schema, within the scope; null when not read. */
+    List<io.cdcrelay.snapshot.SnapshotCursors.Summary> loads;
+  }
+
+  /**
+   * The JSON with {@code loads}: each full load's {@code source}, {@code target_table}, {@code
+   * complete}, {@code items}, {@code segments}, {@code segments_done}, {@code started_at}, {@code
+   * updated_at}; {@code null} when the database was not read.
+   */
+  static String withLoads(String json, List<io.cdcrelay.snapshot.SnapshotCursors.Summary> loads) {
+    try {
+      ObjectMapper mapper = new ObjectMapper();
+      ObjectNode all = (ObjectNode) mapper.readTree(json);
+      if (loads == null) {
+        all.putNull("loads");
+      } else {
+        ArrayNode array = all.putArray("loads");
+        for (io.cdcrelay.snapshot.SnapshotCursors.Summary load : loads) {
+          ObjectNode node = array.addObject();
+          node.put("source", load.source());
+          node.put("target_table", load.target());
+          node.put("complete", load.done());
+          node.put("items", load.items());
+          node.put("segments", load.totalSegments());
+          node.put("segments_done", load.segmentsDone());
+          node.put("started_at", load.startedAt().toString());
+          node.put("updated_at", load.updatedAt().toString());
+        }
+      }
+      return all.toPrettyString() + System.lineSeparator();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static boolean inScope(TableRoutes routes, String target) {

@@ -392,6 +392,17 @@ abstract class TableLoadContract extends DynamoDbTableTest {
       assertThat(complete.output())
           .contains(
               "  " + source + " -> " + table + ": complete, 800 items in 4 segments, started");
+      Run json = run("status", target(), "--json");
+      assertThat(json.exitCode()).as(json.output()).isZero();
+      com.fasterxml.jackson.databind.JsonNode loads =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(json.output().substring(json.output().indexOf("{\n")))
+              .get("loads");
+      assertThat(loads).as(json.output()).hasSize(1);
+      assertThat(loads.get(0).get("target_table").asText()).isEqualTo(table.toString());
+      assertThat(loads.get(0).get("complete").asBoolean()).isTrue();
+      assertThat(loads.get(0).get("items").asLong()).isEqualTo(800);
+      assertThat(loads.get(0).get("segments_done").asInt()).isEqualTo(4);
     }
   }
 

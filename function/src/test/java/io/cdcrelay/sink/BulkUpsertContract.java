@@ -250,20 +250,7 @@ abstract class BulkUpsertContract {
           .hasMessageContaining(
               "is not of the relay's layout (columns pk, data, aux; it has id, v)");
     }
-    List<String> columns = new ArrayList<>();
-    try (Connection c = database().connect();
-        java.sql.PreparedStatement statement =
-            c.prepareStatement(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND"
-                    + " table_name = ? ORDER BY column_name")) {
-      statement.setString(1, table.schema());
-      statement.setString(2, table.table());
-      try (ResultSet rs = statement.executeQuery()) {
-        while (rs.next()) {
-          columns.add(rs.getString(1));
-        }
-      }
-    }
+    List<String> columns = TableRows.columns(database(), table);
     assertThat(columns).as("the table's columns").containsExactly("id", "v");
   }
 

@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -181,6 +182,25 @@ public final class TableRows {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  /** The table's column names (on CrateDB with its sub-columns, {@code pk['id']}), sorted. */
+  public static List<String> columns(TargetDatabase database, TableName table) throws SQLException {
+    List<String> columns = new ArrayList<>();
+    try (Connection c = database.connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND"
+                    + " table_name = ? ORDER BY column_name")) {
+      s.setString(1, table.schema());
+      s.setString(2, table.table());
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          columns.add(rs.getString(1));
+        }
+      }
+    }
+    return columns;
   }
 
   /** Whether the table exists in the database. */

@@ -107,21 +107,7 @@ abstract class TableLoadContract extends DynamoDbTableTest {
   }
 
   private List<String> columnsOf(TableName of) throws Exception {
-    List<String> columns = new ArrayList<>();
-    try (java.sql.Connection c = database().connect();
-        java.sql.PreparedStatement statement =
-            c.prepareStatement(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND"
-                    + " table_name = ? ORDER BY column_name")) {
-      statement.setString(1, of.schema());
-      statement.setString(2, of.table());
-      try (java.sql.ResultSet rs = statement.executeQuery()) {
-        while (rs.next()) {
-          columns.add(rs.getString(1));
-        }
-      }
-    }
-    return columns;
+    return TableRows.columns(database(), of);
   }
 
   @Test

@@ -115,11 +115,7 @@ final class DeadLetterOptions {
       Work work,
       NoDatabase noDatabase)
       throws IOException {
-    if (positionalTarget != null) {
-      target.target = positionalTarget;
-    }
-    if (!target.isConfigured(processEnvironment)) {
-      err.println("No target database: pass TARGET or --target, or set CRATEDB_SQLALCHEMY_URL.");
+    if (!target.configured(positionalTarget, processEnvironment, err)) {
       return 2;
     }
     if (target.embedded() && !EmbeddedTarget.holdsDatabase(target.embeddedDirectory)) {

@@ -62,11 +62,7 @@ final class PurgeCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (positionalTarget != null) {
-      target.target = positionalTarget;
-    }
-    if (!target.isConfigured(processEnvironment)) {
-      err.println("No target database: pass TARGET or --target, or set CRATEDB_SQLALCHEMY_URL.");
+    if (!target.configured(positionalTarget, processEnvironment, err)) {
       return 2;
     }
     if (target.embedded() && !EmbeddedTarget.holdsDatabase(target.embeddedDirectory)) {

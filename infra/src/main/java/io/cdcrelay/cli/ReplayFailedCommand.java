@@ -105,11 +105,7 @@ final class ReplayFailedCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (positionalTarget != null) {
-      target.target = positionalTarget;
-    }
-    if (!target.isConfigured(processEnvironment)) {
-      err.println("No target database: pass TARGET or --target, or set CRATEDB_SQLALCHEMY_URL.");
+    if (!target.configured(positionalTarget, processEnvironment, err)) {
       return 2;
     }
     if (batchSize < 1 || batchSize > 10_000) {

@@ -122,6 +122,26 @@ class RoutingOptions {
     }
   }
 
+  /** The sentence of a command that has no target database to work on. */
+  static final String NO_TARGET =
+      "No target database: pass TARGET or --target, or set CRATEDB_SQLALCHEMY_URL.";
+
+  /**
+   * Takes the command's positional {@code TARGET} (when given) as {@code --target}, and whether any
+   * target is configured then; when none is, says so on {@code err}.
+   */
+  boolean configured(
+      String positionalTarget, Map<String, String> processEnvironment, java.io.PrintWriter err) {
+    if (positionalTarget != null) {
+      target = positionalTarget;
+    }
+    if (isConfigured(processEnvironment)) {
+      return true;
+    }
+    err.println(NO_TARGET);
+    return false;
+  }
+
   /** Whether any target is configured at all. */
   boolean isConfigured(Map<String, String> processEnvironment) {
     if (target != null) {

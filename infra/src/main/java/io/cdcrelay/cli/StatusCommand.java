@@ -155,7 +155,7 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     TargetOptions options = targetOptions();
     if (!options.isConfigured(processEnvironment)) {
-      err.println("No target database: pass TARGET or --target, or set CRATEDB_SQLALCHEMY_URL.");
+      err.println(RoutingOptions.NO_TARGET);
       return 2;
     }
     Optional<SourceUrl> sourceUrl;

@@ -81,7 +81,9 @@ interface StreamFacts {
     public Duration retention() {
       Optional<Duration> retention =
           summary().map(StreamDescriptionSummary::retentionPeriodHours).map(Duration::ofHours);
-      if (retention.isEmpty()) {
+      if (retention.isEmpty() && !missing) {
+        // A stream that does not exist yet is said to be so once, by created(); create=true makes
+        // it with Kinesis's default retention.
         LOG.info("the retention of stream {} is unknown, taking 24 hours", stream);
       }
       return retention.orElse(DEFAULT_RETENTION);

@@ -1,5 +1,6 @@
 package io.cdcrelay.plan;
 
+import static io.cdcrelay.testing.Records.expire;
 import static io.cdcrelay.testing.Records.record;
 import static io.cdcrelay.testing.Records.remove;
 import static io.cdcrelay.testing.Records.sequenceNumber;
@@ -114,5 +115,66 @@ class BatchPlannerTest {
     assertThat(plan.rows())
         .extracting(PlannedRow::pkJson)
         .containsExactly("{\"id\":\"z\"}", "{\"id\":\"a\"}", "{\"id\":\"m\"}");
+  }
+
+  @Test
+  void rowsOfRecordsGivenOutOfStreamOrderAreOrderedByTheirLowestSequenceNumber() {
+    BatchPlan plan =
+        plan(
+            record(3, upsert("INSERT", "m", 3, "")),
+            record(1, upsert("INSERT", "z", 1, "")),
+            record(4, upsert("MODIFY", "m", 4, "")),
+            record(2, upsert("INSERT", "a", 2, "")));
+    assertThat(plan.rows())
+        .extracting(PlannedRow::pkJson)
+        .containsExactly("{\"id\":\"z\"}", "{\"id\":\"a\"}", "{\"id\":\"m\"}");
+  }
+
+  private static BatchPlan planExpiries(boolean markExpiries, SourceRecord... records) {
+    BatchPlanner planner =
+        new BatchPlanner(new ItemMapper(true, ItemMapper.CRATEDB_MAX_TEXT_BYTES), markExpiries);
+    DynamoDbChangeDecoder decoder = new DynamoDbChangeDecoder();
+    List<Decoded> decoded = new ArrayList<>();
+    for (SourceRecord record : records) {
+      decoded.add(decoder.decode(record));
+    }
+    return planner.plan(decoded, KEYS, ColumnTypes.empty());
+  }
+
+  @Test
+  void markedExpiryKeepsTheOldImageDatedByTheExpiryAndAUsersDeleteStillRemoves() {
+    BatchPlan plan =
+        planExpiries(true, record(1, expire("a", 2_000_000, "x")), record(2, remove("b", 1_000)));
+
+    PlannedRow expired = plan.rows().get(0);
+    assertThat(expired.deleted()).isFalse();
+    assertThat(expired.dataJson()).isEqualTo("{\"v\":\"x\"}");
+    assertThat(expired.expiredAt()).contains(java.time.Instant.ofEpochSecond(2));
+    PlannedRow deleted = plan.rows().get(1);
+    assertThat(deleted.deleted()).as("a user's REMOVE is no expiry").isTrue();
+    assertThat(deleted.expiredAt()).isEmpty();
+  }
+
+  @Test
+  void withoutMarkingAnExpiryRemovesTheRowAsAnyDelete() {
+    BatchPlan plan = planExpiries(false, record(1, expire("a", 2_000_000, "x")));
+    assertThat(plan.rows())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.deleted()).isTrue();
+              assertThat(r.expiredAt()).isEmpty();
+            });
+  }
+
+  @Test
+  void anExpiryWithoutAnOldImageRemovesTheRowEvenWhenExpiriesAreMarked() {
+    // A stream of keys only: there is nothing to keep.
+    String keysOnly =
+        expire("c", 3_000_000, "y")
+            .replace(",\"OldImage\":{\"id\":{\"S\":\"c\"},\"v\":{\"S\":\"y\"}}", "");
+    assertThat(keysOnly).doesNotContain("OldImage");
+    BatchPlan plan = planExpiries(true, record(1, keysOnly));
+    assertThat(plan.rows()).singleElement().satisfies(r -> assertThat(r.deleted()).isTrue());
   }
 }

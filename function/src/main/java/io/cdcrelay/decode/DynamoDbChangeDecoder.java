@@ -243,11 +243,13 @@ public final class DynamoDbChangeDecoder {
     return parts.length == 6 && parts[2].equals("dynamodb") ? tableIn(arn) : Optional.empty();
   }
 
-  /** The TABLE of {@code arn:…:table/TABLE/stream/…}, whatever the service. */
+  /**
+   * The TABLE of {@code arn:…:table/TABLE/stream/…}, whatever the service; none when it is empty.
+   */
   private static Optional<String> tableIn(String arn) {
     int table = arn.indexOf(":table/");
     int stream = arn.indexOf("/stream/");
-    if (!arn.startsWith("arn:") || table < 0 || stream < table + 7) {
+    if (!arn.startsWith("arn:") || table < 0 || stream <= table + 7) {
       return Optional.empty();
     }
     return Optional.of(arn.substring(table + 7, stream));

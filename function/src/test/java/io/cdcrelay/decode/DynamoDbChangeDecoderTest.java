@@ -260,6 +260,14 @@ class DynamoDbChangeDecoderTest {
   }
 
   @Test
+  void aFractionOfAMicrosecondIsCutOff() {
+    assertThat(decodeOk(createdAt("1720740233012995.9", "MICROSECOND")).createdMicros())
+        .isEqualTo(1720740233012995L);
+    assertThat(decodeOk(createdAt("1720740233012.9959", "MILLISECOND")).createdMicros())
+        .isEqualTo(1720740233012995L);
+  }
+
+  @Test
   void fractionalMillisecondsKeepTheirMicroseconds() {
     assertThat(decodeOk(createdAt("1720740233012.995", "MILLISECOND")).createdMicros())
         .isEqualTo(1720740233012995L);

@@ -8,6 +8,7 @@ import io.cdcrelay.change.Operation;
 import io.cdcrelay.change.SourceRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@link DynamoDbChangeDecoder} on DynamoDB Streams records (GetRecords / Lambda wire JSON). */
@@ -72,8 +73,27 @@ class DynamoDbStreamsDecodingTest {
   }
 
   @Test
+  void anArnWithoutATableNameIsPoisonNamingIt() {
+    for (String arn :
+        List.of(
+            "arn:aws:dynamodb:eu-central-1:123456789012:table//stream/2024-07-12T01:00:00.000",
+            "arn:aws:dynamodb:eu-central-1:123456789012:table/stream/2024-07-12T01:00:00.000")) {
+      assertThat(decoder.decode(record("300", insert("1720740233", arn))))
+          .as(arn)
+          .isInstanceOfSatisfying(
+              Decoded.Poison.class,
+              p -> assertThat(p.reason()).contains(arn).contains("not a DynamoDB stream ARN"));
+      assertThat(DynamoDbChangeDecoder.tableOfDynamoDbStream(arn)).as(arn).isEmpty();
+    }
+  }
+
+  @Test
   void negativeOrMissingCreationTimeIsPoison() {
-    assertThat(decoder.decode(record("300", insert("-1", ARN)))).isInstanceOf(Decoded.Poison.class);
+    assertThat(decoder.decode(record("300", insert("-1", ARN))))
+        .isInstanceOfSatisfying(
+            Decoded.Poison.class,
+            p ->
+                assertThat(p.reason()).contains("-1 (epoch seconds) is not between 1970 and 9999"));
     assertThat(decoder.decode(record("300", insert("\"soon\"", ARN))))
         .isInstanceOf(Decoded.Poison.class);
   }

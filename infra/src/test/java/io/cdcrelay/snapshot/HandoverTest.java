@@ -34,6 +34,27 @@ class HandoverTest {
   }
 
   @Test
+  void aStreamThatKeepsExactlyTwiceTheProjectionTakesOver() {
+    // Unpaced: 1,000 items/s; 43,200,000 items take 12 hours, twice that is the retention.
+    assertThat(
+            Handover.refusal(
+                "cdc",
+                Duration.ofHours(24),
+                table(43_200_000, 1 << 20),
+                OptionalInt.empty(),
+                false))
+        .isEmpty();
+    assertThat(
+            Handover.refusal(
+                "cdc",
+                Duration.ofHours(24),
+                table(43_200_001, 1 << 20),
+                OptionalInt.empty(),
+                false))
+        .isPresent();
+  }
+
+  @Test
   void aStreamThatKeepsLessThanTwiceTheProjectionIsRefusedInOneSentence() {
     TableDescription big = table(100_000_000, 40L << 30);
     assertThat(Handover.refusal("cdc", Duration.ofHours(24), big, OptionalInt.of(100), false))
@@ -136,6 +157,9 @@ class HandoverTest {
     assertThat(Handover.otherTable("orders", "orders", arn)).isEmpty();
     assertThat(Handover.otherTable(arn, "orders", arn)).isEmpty();
     assertThat(Handover.otherTable("orders", "orders", null)).isEmpty();
+    assertThat(Handover.otherTable(arn, "orders", null))
+        .as("a snapshot of unknown ARN is compared by name")
+        .isEmpty();
     assertThat(Handover.otherTable("users", "orders", arn))
         .contains(
             "the stream is that of DynamoDB table users, the snapshot reads table orders: a"

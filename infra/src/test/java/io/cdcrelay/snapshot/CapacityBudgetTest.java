@@ -79,4 +79,21 @@ class CapacityBudgetTest {
     assertThat(budget.limit(50, 4)).isEqualTo(50);
     assertThat(CapacityBudget.of(java.util.OptionalInt.empty()).limit(77, 4)).isEqualTo(77);
   }
+
+  @Test
+  void aPageThatCostsMoreThanASecondOfTheBudgetIsReadOnceItHasAccrued() {
+    // One item of 100 KB read consistently costs 25 units: more than rcu=10 saves in a second.
+    CapacityBudget budget = CapacityBudget.of(10, nanos::get);
+    assertThat(budget.tryAcquire(25)).isEqualTo(Duration.ofMillis(2500));
+    advance(2.5);
+    assertThat(budget.tryAcquire(25)).isZero();
+  }
+
+  @Test
+  void aPageHoldsTheItemsThatFitASecondOfTheShareAndAtLeastOne() {
+    // No item read yet: half a unit each. 10 units over 3 segments: 3.3 a second, 6 items.
+    assertThat(CapacityBudget.of(10, nanos::get).limit(1000, 3)).isEqualTo(6);
+    // 1 unit over 16 segments: not one item's worth, and still one item a page.
+    assertThat(CapacityBudget.of(1, nanos::get).limit(1000, 16)).isEqualTo(1);
+  }
 }

@@ -157,4 +157,43 @@ class PlainItemsTest {
                 Map.of(
                     "pk", new AttributeValue.S("x"), "sk", new AttributeValue.N(BigDecimal.ONE))));
   }
+
+  @Test
+  void anItemsSetInAnyOrderIsTheSameAsTheRowsAndItsMapsDigestAsTheRowsDo() throws Exception {
+    Map<String, AttributeValue> m = new LinkedHashMap<>();
+    m.put("y", new AttributeValue.N(BigDecimal.ONE));
+    m.put("x", new AttributeValue.NS(List.of(BigDecimal.TEN, BigDecimal.ONE)));
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("id", new AttributeValue.S("a"));
+    item.put("tags", new AttributeValue.SS(List.of("x", "a")));
+    item.put("m", new AttributeValue.M(m));
+
+    JsonNode row =
+        PlainItems.ofRow(
+            json("{\"id\": \"a\"}"),
+            json("{\"tags\": [\"a\", \"x\"], \"m\": {\"x\": [1, 10], \"y\": 1}}"),
+            null);
+    assertThat(PlainItems.same(item, row)).isTrue();
+    assertThat(
+            PlainItems.same(
+                item,
+                PlainItems.ofRow(
+                    json("{\"id\": \"a\"}"),
+                    json("{\"tags\": [\"a\", \"y\"], \"m\": {\"x\": [1, 10], \"y\": 1}}"),
+                    null)))
+        .as("another element")
+        .isFalse();
+
+    Map<String, AttributeValue> ordered = new LinkedHashMap<>(item);
+    ordered.put("tags", new AttributeValue.SS(List.of("a", "x")));
+    ordered.put(
+        "m",
+        new AttributeValue.M(
+            Map.of(
+                "y",
+                new AttributeValue.N(BigDecimal.ONE),
+                "x",
+                new AttributeValue.NS(List.of(BigDecimal.ONE, BigDecimal.TEN)))));
+    assertThat(PlainItems.digest(PlainItems.of(ordered))).isEqualTo(PlainItems.digest(row));
+  }
 }

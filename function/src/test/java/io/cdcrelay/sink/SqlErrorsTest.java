@@ -118,6 +118,12 @@ class SqlErrorsTest {
     outer.setNextException(new SQLException("ERROR: Cannot cast value"));
     assertThat(SqlErrors.describe(outer))
         .isEqualTo("Batch entry 0 failed | ERROR: Cannot cast value");
+    // PgJDBC repeats the row's error as the batch error's cause: said once.
+    SQLException repeated = new SQLException("ERROR: Cannot cast value");
+    SQLException batch = new SQLException("Batch entry 0 failed", null, repeated);
+    batch.setNextException(new SQLException("ERROR: Cannot cast value"));
+    assertThat(SqlErrors.describe(batch))
+        .isEqualTo("Batch entry 0 failed | ERROR: Cannot cast value");
     assertThat(SqlErrors.describe(new SQLException("x".repeat(5000)))).hasSize(1001).endsWith("…");
     assertThat(SqlErrors.describe(new SQLException())).isEqualTo("SQLException");
   }

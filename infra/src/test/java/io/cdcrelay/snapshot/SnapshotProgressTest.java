@@ -56,4 +56,22 @@ class SnapshotProgressTest {
     clock.advance(Duration.ofSeconds(1));
     assertThat(progress.line()).isEqualTo("10 items, 10 items/s, 1 of 3 data files done");
   }
+
+  @Test
+  void anEstimateReachedPromisesNoTimeLeft() {
+    MovingClock clock = new MovingClock(Instant.parse("2026-12-01T12:00:00Z"));
+    SnapshotProgress progress = new SnapshotProgress(0, 100, 1, 0, null, s -> {}, clock);
+    progress.pageApplied(100, 0);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(progress.line())
+        .isEqualTo("100 items (100.0% of ~100), 100 items/s, 0 of 1 segments done");
+  }
+
+  @Test
+  void timeLeftIsInSecondsUpToTwoMinutesThenMinutesThenHours() {
+    assertThat(SnapshotProgress.duration(119)).isEqualTo("119 s");
+    assertThat(SnapshotProgress.duration(120)).isEqualTo("2 min");
+    assertThat(SnapshotProgress.duration(7199)).isEqualTo("119 min");
+    assertThat(SnapshotProgress.duration(7200)).isEqualTo("2.0 h");
+  }
 }

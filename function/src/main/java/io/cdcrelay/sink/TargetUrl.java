@@ -82,7 +82,7 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
       throw new IllegalArgumentException(
           "the target URL's port "
               + uri.getPort()
-              + " is not one (1 to 65535; none: 5432): "
+              + " is out of range (1 to 65535; without one 5432): "
               + redact(trimmed));
     }
     String[] credentials = credentials(uri.getRawUserInfo());

@@ -163,7 +163,7 @@ class TargetUrlTest {
           .hasMessage(
               "the target URL's port "
                   + port
-                  + " is not one (1 to 65535; none: 5432): crate://admin:***@db:"
+                  + " is out of range (1 to 65535; without one 5432): crate://admin:***@db:"
                   + port
                   + "/doc");
     }

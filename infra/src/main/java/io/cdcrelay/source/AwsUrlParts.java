@@ -171,6 +171,13 @@ record AwsUrlParts(
   }
 
   static AwsUrlParts of(URI uri) {
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      // The AWS SDK would throw it as a stack trace at its first request.
+      throw new BadSourceUrlException(
+          "the source URL's port "
+              + uri.getPort()
+              + " is out of range (1 to 65535; without one the service's own)");
+    }
     Optional<String> accessKey = Optional.empty();
     Optional<String> secretKey = Optional.empty();
     String userInfo = uri.getRawUserInfo();

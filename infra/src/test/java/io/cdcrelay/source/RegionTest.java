@@ -98,6 +98,35 @@ class RegionTest {
   }
 
   @Test
+  void aPortOutOfRangeIsNamedForEverySourceUrl() {
+    for (String url :
+        List.of(
+            "kinesis+dynamodb+cdc://k:s@127.0.0.1:99999/cdc?region=eu-central-1",
+            "dynamodb+cdc://127.0.0.1:0/orders?region=eu-central-1",
+            "dynamodb://k:s@127.0.0.1:65536/orders?region=eu-central-1",
+            "s3://bucket/AWSDynamoDB/01234567890123-abcdefgh/"
+                + "?region=eu-central-1&endpoint=127.0.0.1:99999")) {
+      String port = url.replaceAll(".*127\\.0\\.0\\.1:(\\d+).*", "$1");
+      assertThatThrownBy(
+              () -> {
+                if (url.startsWith("dynamodb:")) {
+                  DynamoDbTableUrl.parse(url, noConfig());
+                } else if (url.startsWith("s3:")) {
+                  S3ExportUrl.parse(url, noConfig());
+                } else {
+                  SourceUrl.parse(url, noConfig());
+                }
+              })
+          .as(url)
+          .isInstanceOf(BadSourceUrlException.class)
+          .hasMessageEndingWith(
+              "port " + port + " is out of range (1 to 65535; without one the service's own)");
+    }
+    assertThat(SourceUrl.parse("kinesis+dynamodb+cdc://127.0.0.1:65535/cdc", noConfig()).endpoint())
+        .hasValueSatisfying(e -> assertThat(e.getPort()).isEqualTo(65535));
+  }
+
+  @Test
   void theHostAwsInCapitalsIsAwsNotAnEndpoint() {
     assertThat(SourceUrl.parse("kinesis+dynamodb+cdc://AWS/cdc", noConfig()).endpoint()).isEmpty();
   }

@@ -105,6 +105,8 @@ public final class SnapshotCursors implements AutoCloseable {
         }
       }
       java.util.Map<List<String>, Summary> loads = new java.util.LinkedHashMap<>();
+      // The segments of each load's run, from its first row (ordered by segment, META first).
+      java.util.Map<List<String>, Integer> metaSegments = new java.util.HashMap<>();
       try (Statement select = c.createStatement();
           ResultSet rs =
               select.executeQuery(
@@ -118,6 +120,13 @@ public final class SnapshotCursors implements AutoCloseable {
           boolean done = rs.getBoolean(5);
           Timestamp started = rs.getTimestamp(7);
           Timestamp updated = rs.getTimestamp(8);
+          if (segment != META && segment >= metaSegments.getOrDefault(key, Integer.MAX_VALUE)) {
+            // A cursor an earlier run of more segments left (before a restart removed such).
+            continue;
+          }
+          if (segment == META) {
+            metaSegments.put(key, rs.getInt(4));
+          }
           Summary was =
               loads.getOrDefault(
                   key,
@@ -230,6 +239,18 @@ public final class SnapshotCursors implements AutoCloseable {
                 null);
           }
         }
+      }
+      // A run before this one, of more segments, left cursors beyond this run's.
+      try (PreparedStatement stale =
+          connect()
+              .prepareStatement(
+                  "DELETE FROM "
+                      + table.quoted()
+                      + " WHERE \"source\" = ? AND \"target_table\" = ? AND \"segment\" >= ?")) {
+        stale.setString(1, source);
+        stale.setString(2, target);
+        stale.setInt(3, totalSegments);
+        stale.executeUpdate();
       }
     } catch (SQLException e) {
       throw failure("beginning the load", e);

@@ -7,6 +7,7 @@ import io.cdcrelay.sink.StateSql;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.snapshot.DynamoDbEmulator;
 import io.cdcrelay.snapshot.FaultyDynamoDb;
+import io.cdcrelay.snapshot.SnapshotCursors;
 import io.cdcrelay.snapshot.TestItems;
 import io.cdcrelay.testing.TableRows;
 import java.nio.file.Files;
@@ -247,7 +248,8 @@ abstract class TableLoadContract extends DynamoDbTableTest {
     dynamo.createTable(source, "id:S", null);
     List<Map<String, AttributeValue>> items = TestItems.mixed("id", "seg", 300);
     dynamo.put(source, items);
-    for (int segments : new int[] {4, 8}) {
+    // Fewer segments last: a restart leaves no cursor of the run before it.
+    for (int segments : new int[] {4, 8, 2}) {
       Run run =
           run(
               "load",
@@ -257,7 +259,7 @@ abstract class TableLoadContract extends DynamoDbTableTest {
       assertThat(run.exitCode()).as(run.output()).isZero();
       assertLoaded(items, "id");
       Map<Integer, Long> cursors = cursors();
-      assertThat(cursors.keySet()).containsAll(range(-1, segments));
+      assertThat(cursors.keySet()).containsExactlyInAnyOrderElementsOf(range(-1, segments));
       long sum = 0;
       for (int s = 0; s < segments; s++) {
         sum += cursors.get(s);
@@ -266,8 +268,37 @@ abstract class TableLoadContract extends DynamoDbTableTest {
       assertThat(run.output())
           .contains("loaded " + source + " into " + table + ": 300 items")
           .contains(": 300 items in " + segments + " segments");
+      Run status = run("status", target());
+      assertThat(status.output())
+          .contains(
+              "  "
+                  + source
+                  + " -> "
+                  + table
+                  + ": complete, 300 items in "
+                  + segments
+                  + " segments, started");
     }
-    Run complete = run("load", dynamo.url(source, "batch-size=20&segments=8"), target());
+    // A cursor an earlier release left beyond the run's segments (it removed none on restart).
+    TableName cursorTable = new TableName(table.schema(), SnapshotCursors.TABLE);
+    try (Connection c = database().connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO "
+                    + cursorTable.quoted()
+                    + " (\"source\", \"target_table\", \"segment\", \"total_segments\","
+                    + " \"done\", \"items\", \"started_at\", \"updated_at\")"
+                    + " SELECT \"source\", \"target_table\", 5, 8, true, 1000, \"started_at\","
+                    + " \"updated_at\" FROM "
+                    + cursorTable.quoted()
+                    + " WHERE \"target_table\" = ? AND \"segment\" = 0")) {
+      s.setString(1, table.toString());
+      assertThat(s.executeUpdate()).isEqualTo(1);
+    }
+    database().refresh(cursorTable);
+    assertThat(run("status", target()).output())
+        .contains("  " + source + " -> " + table + ": complete, 300 items in 2 segments, started");
+    Run complete = run("load", dynamo.url(source, "batch-size=20&segments=2"), target());
     assertThat(complete.exitCode()).as(complete.output()).isZero();
     assertThat(complete.output()).contains("is complete (300 items); --restart loads it again");
   }

@@ -99,6 +99,13 @@ class RoutingOptions {
     putIfGiven(env, FunctionConfig.TABLES, tables);
     putIfGiven(env, FunctionConfig.TABLE_MAP, tableMap);
     putIfGiven(env, FunctionConfig.SOURCE_TABLE, sourceTable);
+    // Bad values are named as typed, not as the variable the option stands for.
+    if (deletes != null) {
+      io.cdcrelay.route.DeleteMode.parse("--deletes", deletes);
+    }
+    if (ttlDeletes != null) {
+      io.cdcrelay.route.TtlPolicy.parse("--ttl-deletes", ttlDeletes);
+    }
     putIfGiven(env, FunctionConfig.DELETES, deletes);
     putIfGiven(env, FunctionConfig.TTL_DELETES, ttlDeletes);
     putIfGiven(env, FunctionConfig.STATE_SCHEMA, stateSchema);

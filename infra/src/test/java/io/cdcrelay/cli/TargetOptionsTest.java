@@ -1,6 +1,7 @@
 package io.cdcrelay.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdcrelay.lambda.FunctionConfig;
 import java.util.Map;
@@ -42,5 +43,22 @@ class TargetOptionsTest {
         FunctionConfig.fromEnvironment(embedded(Map.of("SINK_TABLE", "orders")));
     assertThat(config.toString()).doesNotContain("demo");
     assertThat(config.settings().routes().toString()).contains("orders");
+  }
+
+  @Test
+  void aBadDeleteModeIsNamedAsTheOptionTyped() {
+    TargetOptions deletes = new TargetOptions();
+    deletes.deletes = "sometimes";
+    assertThatThrownBy(() -> deletes.environment(Map.of(), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--deletes=sometimes is not one of hard, soft");
+    TargetOptions ttl = new TargetOptions();
+    ttl.ttlDeletes = "never";
+    assertThatThrownBy(() -> ttl.environment(Map.of(), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--ttl-deletes=never is not one of ");
+    TargetOptions soft = new TargetOptions();
+    soft.deletes = "SOFT";
+    assertThat(soft.environment(Map.of(), null)).containsEntry(FunctionConfig.DELETES, "SOFT");
   }
 }

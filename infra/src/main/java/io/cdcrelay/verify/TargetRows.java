@@ -44,7 +44,19 @@ public final class TargetRows implements AutoCloseable {
   private static final String CURSOR = "cdc_relay_verify";
 
   /** A row as verify needs it. */
-  public record Row(String key, JsonNode item, boolean deleted, boolean expired) {}
+  /**
+   * A row as verify compares it.
+   *
+   * @param strayKey the row's stored {@code pk} when a number key in it is text the relay never
+   *     writes (not a number, or not its canonical decimal: {@code "09"}, {@code "12.0"}): no item
+   *     can have that key, and {@code key} may be another row's; {@code null} otherwise
+   */
+  public record Row(String key, JsonNode item, boolean deleted, boolean expired, String strayKey) {
+
+    public Row(String key, JsonNode item, boolean deleted, boolean expired) {
+      this(key, item, deleted, expired, null);
+    }
+  }
 
   private final TargetUrl url;
   private final Supplier<String> password;
@@ -302,13 +314,36 @@ public final class TargetRows implements AutoCloseable {
     String data = rs.getString(2);
     String aux = rs.getString(3);
     size[0] = length(pkText) + length(data) + length(aux);
-    JsonNode pk = numberKeys(json(pkText), keys);
+    JsonNode stored = json(pkText);
+    JsonNode pk = numberKeys(stored, keys);
     JsonNode item = PlainItems.ofRow(pk, json(data), json(aux));
     return new Row(
         PlainItems.keyText(pk),
         item,
         Boolean.TRUE.equals(rs.getObject(4)),
-        expiry && rs.getObject(5) != null);
+        expiry && rs.getObject(5) != null,
+        isStrayKey(stored, keys) ? stored.toString() : null);
+  }
+
+  /** Whether a number key of {@code pk} is text other than the canonical decimal of a number. */
+  static boolean isStrayKey(JsonNode pk, KeySchema keys) {
+    if (pk == null || !pk.isObject()) {
+      return false;
+    }
+    for (KeySchema.KeyColumn key : keys.columns()) {
+      JsonNode value = pk.get(key.name());
+      if (key.type() == KeySchema.KeyType.N && value != null && value.isTextual()) {
+        try {
+          if (!KeySchema.canonical(new java.math.BigDecimal(value.asText()))
+              .equals(value.asText())) {
+            return true;
+          }
+        } catch (NumberFormatException e) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

@@ -18,7 +18,11 @@ import java.util.Locale;
  * @param different keys of rows that hold another value than their item
  * @param expectedExtra rows of expired items that the TTL policy keeps ({@code keep}, {@code mark})
  * @param repaired differences a repair fixed
- * @param notRepaired differences a repair wrote or removed, still different when read again
+ * @param notRepaired differences a repair wrote or removed, still different when read again, and
+ *     the stray rows a repair leaves
+ * @param strayKeys extra rows whose number key is stored as text the relay never writes ({@code
+ *     "09"}, {@code "12.0"}, not a number): no item can have it, and a repair, which writes by the
+ *     item's key, leaves them
  * @param shown how many keys of each kind the text lists
  * @param unchecked differences beyond the recheck limit, counted by the kind the scan found and not
  *     read again
@@ -37,6 +41,7 @@ public record VerifyReport(
     long expectedExtra,
     long repaired,
     long notRepaired,
+    long strayKeys,
     int shown,
     Unchecked unchecked,
     int recheckLimit) {
@@ -88,6 +93,15 @@ public record VerifyReport(
     keys(text, "missing", missing, unchecked.missing());
     keys(text, "extra", extra, unchecked.extra());
     keys(text, "different", different, unchecked.different());
+    if (strayKeys > 0) {
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "  of the extra, %d with a number key stored as text the relay never writes (not a"
+                  + " number, or not its plain decimal: \"09\", \"12.0\"): no item can have it,"
+                  + " and --repair leaves them; delete them by their pk%n",
+              strayKeys));
+    }
     if (unchecked.total() > 0) {
       text.append(
           String.format(
@@ -116,11 +130,15 @@ public record VerifyReport(
       text.append(
           String.format(
               Locale.ROOT,
-              "  not repaired: %d (still different when read again: a row whose version is newer"
-                  + " than the repair's read keeps its value — a change the stream delivers later,"
-                  + " or a cdc_version ahead of the clock — and the repair's write is in the log's"
-                  + " repair lines)%n",
-              notRepaired));
+              "  not repaired: %d (%s)%n",
+              notRepaired,
+              notRepaired == strayKeys
+                  ? "the rows of a key no item can have, above"
+                  : "still different when read again: a row whose version is newer than the"
+                      + " repair's read keeps its value — a change the stream delivers later, or a"
+                      + " cdc_version ahead of the clock — and the repair's write is in the log's"
+                      + " repair lines"
+                      + (strayKeys > 0 ? "; and the rows of a key no item can have, above" : "")));
     }
     return text.toString().stripTrailing();
   }

@@ -7,6 +7,7 @@ import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.snapshot.TestItems;
+import io.cdcrelay.testing.TableRows;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -284,6 +285,46 @@ abstract class VerifyContract extends DynamoDbTableTest {
     now.removeIf(i -> List.of("r3", "r5", "r7").contains(i.get("id").s()));
     now.addAll(List.of(added, stale, retyped));
     assertLoaded(now, "id");
+  }
+
+  @Test
+  void rowsOfANumberKeyStoredAsTextNoItemCanHaveAreExtraAndLeftByTheRepair() throws Exception {
+    dynamo.createTable(source, "pk:S", "sk:N");
+    dynamo.put(
+        source,
+        List.of(
+            Map.of("pk", TestItems.s("p"), "sk", TestItems.n("9"), "v", TestItems.s("nine")),
+            Map.of("pk", TestItems.s("p"), "sk", TestItems.n("12"), "v", TestItems.s("twelve"))));
+    assertThat(run("load", dynamo.url(source, ""), target()).exitCode()).isZero();
+    // Written by hand: "09" and "12.0" read as the keys 9 and 12, "abc" as no number at all.
+    for (String sk : List.of("09", "12.0", "abc")) {
+      execute(
+          "INSERT INTO "
+              + table.quoted()
+              + " (\"pk\", \"data\", \"aux\", \"cdc_version\") VALUES ("
+              + (database().isCrateDb()
+                  ? "{\"pk\"='p', \"sk\"='" + sk + "'}, {}, {}"
+                  : "'{\"pk\":\"p\",\"sk\":\"" + sk + "\"}'::jsonb, '{}'::jsonb, '{}'::jsonb")
+              + ", '00017000000000000000011')");
+    }
+    database().refresh(table);
+
+    Run verify = run("verify", dynamo.url(source, ""), target());
+
+    assertThat(verify.exitCode()).as(verify.output()).isEqualTo(1);
+    assertThat(verify.output())
+        .contains(": 2 items, 5 rows: DIFFERENT")
+        .contains("equal: 2")
+        .contains("extra: 3 (first: ")
+        .contains("\"sk\":\"09\"")
+        .contains("  of the extra, 3 with a number key stored as text the relay never writes");
+
+    Run repair = run("verify", dynamo.url(source, ""), target(), "--repair");
+    assertThat(repair.exitCode()).as(repair.output()).isEqualTo(1);
+    assertThat(repair.output())
+        .contains("equal: 2")
+        .contains("not repaired: 3 (the rows of a key no item can have, above)");
+    assertThat(TableRows.count(database(), table)).as("rows left as they were").isEqualTo(5);
   }
 
   @Test

@@ -88,4 +88,26 @@ class TargetRowsTest {
     assertThat(TargetRows.storedKey(json("{\"n\":1.5}"), schema, Map.of(), false))
         .contains("{\"n\":1.5}");
   }
+
+  @Test
+  void aNumberKeyStoredAsTextOtherThanItsCanonicalDecimalIsStray() throws Exception {
+    KeySchema schema =
+        new KeySchema(
+            List.of(
+                new KeySchema.KeyColumn("dev", KeySchema.KeyType.S),
+                new KeySchema.KeyColumn("ts", KeySchema.KeyType.N)));
+    for (String stray : List.of("\"09\"", "\"12.0\"", "\"abc\"", "\"1E+1\"", "\"\"")) {
+      assertThat(TargetRows.isStrayKey(json("{\"dev\":\"a\",\"ts\":" + stray + "}"), schema))
+          .as(stray)
+          .isTrue();
+    }
+    for (String canonical :
+        List.of("\"9\"", "\"12.5\"", "\"10\"", "\"0\"", "\"-3\"", "9", "12.0")) {
+      assertThat(TargetRows.isStrayKey(json("{\"dev\":\"a\",\"ts\":" + canonical + "}"), schema))
+          .as(canonical)
+          .isFalse();
+    }
+    // A string key may hold any text.
+    assertThat(TargetRows.isStrayKey(json("{\"dev\":\"09\",\"ts\":\"1\"}"), schema)).isFalse();
+  }
 }

@@ -22,9 +22,38 @@ class VerifyReportTest {
         0,
         repaired,
         repaired > 0 ? 1 : 0,
+        0,
         2,
         unchecked,
         3);
+  }
+
+  @Test
+  void rowsOfAKeyNoItemCanHaveAreExtraAndSaidToBeLeftByTheRepair() {
+    VerifyReport report =
+        new VerifyReport(
+            "Items",
+            "doc.items",
+            2,
+            4,
+            2,
+            0,
+            List.of(),
+            List.of("{\"id\":\"09\"}", "{\"id\":\"abc\"}"),
+            List.of(),
+            0,
+            0,
+            2,
+            2,
+            5,
+            VerifyReport.Unchecked.NONE,
+            3);
+
+    assertThat(report.isEqual()).isFalse();
+    assertThat(report.text())
+        .contains("extra: 2 (first: {\"id\":\"09\"}, {\"id\":\"abc\"})")
+        .contains("  of the extra, 2 with a number key stored as text the relay never writes")
+        .contains("  not repaired: 2 (the rows of a key no item can have, above)");
   }
 
   @Test

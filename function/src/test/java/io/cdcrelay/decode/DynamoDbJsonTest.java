@@ -99,4 +99,14 @@ class DynamoDbJsonTest {
         .hasMessage("x holds NULL, not a string");
     assertThatThrownBy(() -> read("{\"B\": 1}")).hasMessage("x holds NUMBER, not a string");
   }
+
+  @Test
+  void nullIsWrittenAsDynamoDbWritesIt() throws Exception {
+    java.io.StringWriter text = new java.io.StringWriter();
+    try (com.fasterxml.jackson.core.JsonGenerator out =
+        new com.fasterxml.jackson.core.JsonFactory().createGenerator(text)) {
+      DynamoDbJson.write(out, io.cdcrelay.change.AttributeValue.Null.INSTANCE);
+    }
+    assertThat(text.toString()).isEqualTo("{\"NULL\":true}");
+  }
 }

@@ -66,4 +66,20 @@ class KeySchemaTest {
     assertThat(new KeySchema.KeyColumn("id", KeySchema.KeyType.N, KeySchema.NumberKey.TEXT))
         .hasToString("id (N as TEXT)");
   }
+
+  @Test
+  void theKeysOfARecordInAnyOrderGiveOneSchemaAndOneKeyText() {
+    Map<String, AttributeValue> skFirst = new java.util.LinkedHashMap<>();
+    skFirst.put("sk", new AttributeValue.S("x"));
+    skFirst.put("pk", new AttributeValue.S("y"));
+    Map<String, AttributeValue> pkFirst = new java.util.LinkedHashMap<>();
+    pkFirst.put("pk", new AttributeValue.S("y"));
+    pkFirst.put("sk", new AttributeValue.S("x"));
+
+    KeySchema schema = KeySchema.fromKeys(skFirst);
+    assertThat(schema.columns()).extracting(KeySchema.KeyColumn::name).containsExactly("pk", "sk");
+    assertThat(schema.toJson(skFirst))
+        .isEqualTo(KeySchema.fromKeys(pkFirst).toJson(pkFirst))
+        .isEqualTo("{\"pk\":\"y\",\"sk\":\"x\"}");
+  }
 }

@@ -29,6 +29,9 @@ public final class PlainItems {
   private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
   private static final Comparator<JsonNode> VALUE_ORDER = Comparator.comparing(JsonNode::toString);
 
+  /** The name under which an attribute found in both {@code data} and {@code aux} is compared. */
+  static final String IN_BOTH = "in data and in aux";
+
   private PlainItems() {}
 
   /** An item (or a key) of the change model in plain form, sets in the order given. */
@@ -87,7 +90,16 @@ public final class PlainItems {
     if (aux != null && aux.isObject()) {
       for (Iterator<Map.Entry<String, JsonNode>> it = aux.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
-        fields.put(e.getKey(), auxValue(e.getValue()));
+        JsonNode value = auxValue(e.getValue());
+        JsonNode inData =
+            data != null && data.isObject() && data.has(e.getKey()) ? fields.get(e.getKey()) : null;
+        // The relay writes an attribute into one of the two: in both, the row is no item's, and
+        // a query of data would read a value the comparison of aux alone would not see.
+        fields.put(
+            e.getKey(),
+            inData == null
+                ? value
+                : NODES.objectNode().set(IN_BOTH, NODES.arrayNode().add(inData).add(value)));
       }
     }
     ObjectNode node = NODES.objectNode();

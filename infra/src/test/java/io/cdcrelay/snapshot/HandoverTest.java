@@ -170,4 +170,10 @@ class HandoverTest {
                 "arn:aws:dynamodb:eu-west-1:123456789012:table/orders", "orders", arn))
         .isPresent();
   }
+
+  @Test
+  void tableNamesDifferingInCaseAreTwoTables() {
+    // DynamoDB table names are case-sensitive: Orders and orders are two tables.
+    assertThat(Handover.otherTable("Orders", "orders", null)).isPresent();
+  }
 }

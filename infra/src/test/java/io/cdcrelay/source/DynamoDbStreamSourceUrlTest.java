@@ -65,4 +65,10 @@ class DynamoDbStreamSourceUrlTest {
         .hasMessageContaining("kinesis+dynamodb+cdc://")
         .hasMessageContaining("dynamodb+cdc://[ACCESS_KEY:SECRET_KEY@]HOST[:PORT]/TABLE?OPTIONS");
   }
+
+  @Test
+  void createShardsIsRefusedLikeCreate() {
+    assertThatThrownBy(() -> SourceUrl.parse("dynamodb+cdc://aws/orders?create-shards=2"))
+        .hasMessageStartingWith("options create and create-shards are for Kinesis streams");
+  }
 }

@@ -211,4 +211,13 @@ class SourceUrlTest {
         .hasMessageContaining("percent-encode")
         .hasMessageContaining("%2F");
   }
+
+  @Test
+  void aStreamNameOf128CharactersIsTheLongestKinesisTakes() {
+    String longest = "s".repeat(128);
+    assertThat(SourceUrl.parse("kinesis+dynamodb+cdc://aws/" + longest).stream())
+        .isEqualTo(longest);
+    assertThatThrownBy(() -> SourceUrl.parse("kinesis+dynamodb+cdc://aws/" + longest + "s"))
+        .hasMessageContaining("is not valid: 1 to 128 of");
+  }
 }

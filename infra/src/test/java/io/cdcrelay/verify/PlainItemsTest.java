@@ -196,4 +196,40 @@ class PlainItemsTest {
                 new AttributeValue.NS(List.of(BigDecimal.ONE, BigDecimal.TEN)))));
     assertThat(PlainItems.digest(PlainItems.of(ordered))).isEqualTo(PlainItems.digest(row));
   }
+
+  @Test
+  void setsInsideListsCompareInAnyOrderAndAListOfAnotherLengthDiffers() throws Exception {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("id", new AttributeValue.S("a"));
+    item.put("l", new AttributeValue.L(List.of(new AttributeValue.SS(List.of("a", "b")))));
+    assertThat(
+            PlainItems.same(
+                item,
+                PlainItems.ofRow(json("{\"id\":\"a\"}"), json("{\"l\":[[\"b\",\"a\"]]}"), null)))
+        .isTrue();
+
+    Map<String, AttributeValue> one = new LinkedHashMap<>();
+    one.put("id", new AttributeValue.S("a"));
+    one.put("l", new AttributeValue.L(List.of(new AttributeValue.S("a"))));
+    assertThat(
+            PlainItems.same(
+                one, PlainItems.ofRow(json("{\"id\":\"a\"}"), json("{\"l\":[\"a\",\"b\"]}"), null)))
+        .isFalse();
+  }
+
+  @Test
+  void anAttributeInBothDataAndAuxIsNoItemsRow() throws Exception {
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("id", new AttributeValue.S("d"));
+    item.put("s", new AttributeValue.N(new BigDecimal("5")));
+    JsonNode asWritten =
+        PlainItems.ofRow(json("{\"id\":\"d\"}"), json("{}"), json("{\"s\":{\"N\":\"5\"}}"));
+    JsonNode shadowed =
+        PlainItems.ofRow(
+            json("{\"id\":\"d\"}"), json("{\"s\":\"tampered\"}"), json("{\"s\":{\"N\":\"5\"}}"));
+
+    assertThat(PlainItems.same(item, asWritten)).isTrue();
+    assertThat(PlainItems.same(item, shadowed)).isFalse();
+    assertThat(PlainItems.digest(shadowed)).isNotEqualTo(PlainItems.digest(asWritten));
+  }
 }

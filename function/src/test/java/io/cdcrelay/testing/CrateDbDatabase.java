@@ -45,9 +45,7 @@ public final class CrateDbDatabase implements TargetDatabase {
     }
     Assumptions.assumeTrue(url != null && !url.isBlank(), SKIPPED);
     CrateDbDatabase database = new CrateDbDatabase(url.trim());
-    // Test classes run one after another in a JVM: a class starting while the tables of those
-    // before it fill the node's shard limit (1,000 on one node) clears them, not only the first.
-    if (CLEARED.compareAndSet(false, true) || database.nearShardLimit()) {
+    if (CLEARED.compareAndSet(false, true)) {
       if (otherTestRunsHere()) {
         System.err.println(
             "Another test run on this machine: the CrateDB test schemas are not cleared, so that"
@@ -93,17 +91,6 @@ public final class CrateDbDatabase implements TargetDatabase {
   private static final java.util.regex.Pattern TEST_SCHEMAS =
       java.util.regex.Pattern.compile(
           "cdc_relay_it.*|(handler_)?dl_\\d+_\\d+|ddbs_state_\\d+_\\d+|load_\\d+_\\d+_(state|own)");
-
-  /** Whether the shards open on the cluster near the limit of one node (1,000 by default). */
-  private boolean nearShardLimit() {
-    try (Connection c = connect();
-        Statement s = c.createStatement();
-        java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM sys.shards")) {
-      return rs.next() && rs.getLong(1) >= 600;
-    } catch (SQLException e) {
-      return false;
-    }
-  }
 
   /**
    * Drops what earlier runs left in the test schemas, once per test JVM: every test table holds

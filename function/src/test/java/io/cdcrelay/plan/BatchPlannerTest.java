@@ -23,6 +23,10 @@ class BatchPlannerTest {
       new BatchPlanner(new ItemMapper(true, ItemMapper.CRATEDB_MAX_TEXT_BYTES));
 
   private BatchPlan plan(SourceRecord... records) {
+    return planWith(planner, records);
+  }
+
+  private static BatchPlan planWith(BatchPlanner planner, SourceRecord... records) {
     DynamoDbChangeDecoder decoder = new DynamoDbChangeDecoder();
     List<Decoded> decoded = new ArrayList<>();
     for (SourceRecord record : records) {
@@ -131,14 +135,9 @@ class BatchPlannerTest {
   }
 
   private static BatchPlan planExpiries(boolean markExpiries, SourceRecord... records) {
-    BatchPlanner planner =
-        new BatchPlanner(new ItemMapper(true, ItemMapper.CRATEDB_MAX_TEXT_BYTES), markExpiries);
-    DynamoDbChangeDecoder decoder = new DynamoDbChangeDecoder();
-    List<Decoded> decoded = new ArrayList<>();
-    for (SourceRecord record : records) {
-      decoded.add(decoder.decode(record));
-    }
-    return planner.plan(decoded, KEYS, ColumnTypes.empty());
+    return planWith(
+        new BatchPlanner(new ItemMapper(true, ItemMapper.CRATEDB_MAX_TEXT_BYTES), markExpiries),
+        records);
   }
 
   @Test

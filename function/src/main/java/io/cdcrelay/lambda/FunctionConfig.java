@@ -26,6 +26,9 @@ import java.util.Optional;
  * @param socketTimeoutSeconds how long a database call may take before the batch is retried
  * @param start the records to skip for {@code start=seqno-at/seqno-after}, if configured
  * @param deadLetterRetention how long a dead letter is kept after it (last) failed
+ * @param partsInFlight how many parts of a large batch are applied at once
+ * @param tableOptions CrateDB clauses for each target table the relay creates ({@code CLUSTERED
+ *     INTO 12 SHARDS}), if any
  */
 public record FunctionConfig(
     TargetUrl target,
@@ -34,7 +37,8 @@ public record FunctionConfig(
     int socketTimeoutSeconds,
     Optional<StartFilter> start,
     Duration deadLetterRetention,
-    int partsInFlight) {
+    int partsInFlight,
+    Optional<String> tableOptions) {
 
   /** Environment variables that may hold the target URL, in order of precedence. */
   public static final List<String> URL_VARIABLES =
@@ -114,7 +118,7 @@ public record FunctionConfig(
   public io.cdcrelay.sink.JdbcTarget openTarget(
       java.util.function.Supplier<String> password, java.time.Clock clock) {
     return new io.cdcrelay.sink.JdbcTarget(
-        target, password, clock, socketTimeoutSeconds, settings.stateSchema());
+        target, password, clock, socketTimeoutSeconds, settings.stateSchema(), tableOptions);
   }
 
   /** A reader of the dead letters of the target {@code writer} writes to. */
@@ -238,7 +242,10 @@ public record FunctionConfig(
         timeout,
         startFilter(env),
         deadLetterRetention,
-        parts);
+        parts,
+        io.cdcrelay.sink.TableOptions.parse(
+            io.cdcrelay.sink.TableOptions.VARIABLE,
+            env.get(io.cdcrelay.sink.TableOptions.VARIABLE)));
   }
 
   /**

@@ -36,8 +36,10 @@ public final class CrateDbSql implements TargetSql {
    * a cluster at its shard limit ({@code this action would add [4] total shards, but this cluster
    * currently has [1000]/[1000] maximum shards open}).
    */
+  static final String SHARD_LIMIT = "maximum shards open";
+
   static final java.util.List<String> CONFIGURATION_PHRASES =
-      java.util.List.of("is invalid. must not contain", "maximum shards open");
+      java.util.List.of("is invalid. must not contain", SHARD_LIMIT);
 
   /**
    * CrateDB writes a sub-column's name as {@code pk['a']} without doubling a quote inside it, so

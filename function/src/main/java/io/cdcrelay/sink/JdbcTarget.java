@@ -43,8 +43,22 @@ public final class JdbcTarget implements Target {
       Clock clock,
       int socketTimeoutSeconds,
       String stateSchema) {
+    this(url, password, clock, socketTimeoutSeconds, stateSchema, Optional.empty());
+  }
+
+  /**
+   * A writer whose target tables, where it creates them, get {@code tableOptions}: CrateDB's
+   * clauses after the columns ({@link TableOptions}).
+   */
+  public JdbcTarget(
+      TargetUrl url,
+      Supplier<String> password,
+      Clock clock,
+      int socketTimeoutSeconds,
+      String stateSchema,
+      Optional<String> tableOptions) {
     this.session = new TargetSession(url, password, clock, socketTimeoutSeconds, stateSchema);
-    this.schemas = new TableSchemas(session);
+    this.schemas = new TableSchemas(session, tableOptions);
     this.rows = new RowWriter(session, schemas);
     this.state = new StateStore(session);
     this.deadLetters = new DeadLetterWriter(session, schemas);

@@ -93,6 +93,12 @@ final class SqlErrors {
     return false;
   }
 
+  /** What to do about a CrateDB cluster at its shard limit. */
+  static final String SHARD_LIMIT_HINT =
+      " (the cluster is at its shard limit: drop tables it no longer needs, raise"
+          + " cluster.max_shards_per_node, or give the tables the relay creates fewer shards with"
+          + " CRATEDB_TABLE_OPTIONS='CLUSTERED INTO 2 SHARDS')";
+
   /**
    * Why {@code error} is a configuration that no retry can fix (credentials, a database or name the
    * server refuses, a cluster out of room for new tables), if it is one.
@@ -110,7 +116,9 @@ final class SqlErrors {
       String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
       for (String phrase : CrateDbSql.CONFIGURATION_PHRASES) {
         if (message.contains(phrase)) {
-          return java.util.Optional.of(firstLine(t.getMessage()));
+          return java.util.Optional.of(
+              firstLine(t.getMessage())
+                  + (phrase.equals(CrateDbSql.SHARD_LIMIT) ? SHARD_LIMIT_HINT : ""));
         }
       }
       for (String phrase : CONNECTION_URL_PHRASES) {

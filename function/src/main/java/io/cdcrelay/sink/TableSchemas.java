@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +53,16 @@ final class TableSchemas {
       new java.util.concurrent.atomic.AtomicLong();
 
   private final TargetSession session;
+  private final Optional<String> tableOptions;
   private final Map<TableName, TableState> tables = new HashMap<>();
 
-  TableSchemas(TargetSession session) {
+  /**
+   * @param tableOptions CrateDB's clauses for a target table it creates ({@link TableOptions}), if
+   *     any
+   */
+  TableSchemas(TargetSession session, Optional<String> tableOptions) {
     this.session = session;
+    this.tableOptions = tableOptions;
   }
 
   /** What the relay knows of one target table. */
@@ -248,17 +255,26 @@ final class TableSchemas {
       if (!columns.isEmpty()) {
         return columns;
       }
+      if (tableOptions.isPresent() && !(session.sql() instanceof CrateDbSql)) {
+        throw new BadTargetException(
+            TableOptions.VARIABLE
+                + "="
+                + tableOptions.get()
+                + " are CrateDB's table clauses; the target is PostgreSQL: unset it");
+      }
       LOG.info(
-          "creating table {} with primary key {}",
+          "creating table {} with primary key {}{}",
           table,
           // The DynamoDB types: how each is stored is the table's (an N key is text on CrateDB).
           proposed.columns().stream()
               .map(c -> c.name() + " (" + c.type() + ")")
-              .collect(joining(", ")));
+              .collect(joining(", ")),
+          tableOptions.map(clauses -> " and " + clauses).orElse(""));
       session.createSchema(table.schema());
       CREATES.incrementAndGet();
       try {
-        session.execute(session.sql().createTable(table, proposed));
+        session.execute(
+            session.sql().createTable(table, proposed) + tableOptions.map(c -> " " + c).orElse(""));
       } catch (SQLException e) {
         // Another process may have created it at the same moment (PostgreSQL reports that
         // despite IF NOT EXISTS); only a table that still does not exist is a failure.

@@ -25,6 +25,35 @@ class FunctionConfigTest {
   }
 
   @Test
+  void tableOptionsAreReadValidatedAndNamedByTheirVariable() {
+    assertThat(
+            FunctionConfig.fromEnvironment(
+                    Map.of(
+                        "CRATEDB_SQLALCHEMY_URL",
+                        "crate://h/doc/t",
+                        "CRATEDB_TABLE_OPTIONS",
+                        " CLUSTERED INTO 12 SHARDS\n  PARTITIONED BY (\"day\")"))
+                .tableOptions())
+        .contains("CLUSTERED INTO 12 SHARDS PARTITIONED BY (\"day\")");
+    assertThat(
+            FunctionConfig.fromEnvironment(
+                    Map.of(
+                        "CRATEDB_SQLALCHEMY_URL", "crate://h/doc/t", "CRATEDB_TABLE_OPTIONS", ""))
+                .tableOptions())
+        .isEmpty();
+    assertThatThrownBy(
+            () ->
+                FunctionConfig.fromEnvironment(
+                    Map.of(
+                        "CRATEDB_SQLALCHEMY_URL",
+                        "crate://h/doc/t",
+                        "CRATEDB_TABLE_OPTIONS",
+                        "WITH (a = 1); DROP TABLE x")))
+        .hasMessageStartingWith(
+            "CRATEDB_TABLE_OPTIONS=WITH (a = 1); DROP TABLE x is not CrateDB table clauses");
+  }
+
+  @Test
   void acceptsTheNewerAndTheLambdaVariables() {
     assertThat(
             FunctionConfig.fromEnvironment(Map.of("CRATEDB_CLUSTER_URL", "crate://h/doc/t"))

@@ -142,6 +142,47 @@ abstract class DataModelContract {
   }
 
   @Test
+  void theTableOptionsShapeEachTableTheRelayCreatesOnCrateDbAndAreRefusedOnPostgreSql()
+      throws Exception {
+    TableName target = table(prefix + "_shaped");
+    io.cdcrelay.lambda.FunctionConfig config =
+        io.cdcrelay.lambda.FunctionConfig.fromEnvironment(
+            Map.of(
+                "CRATEDB_SQLALCHEMY_URL",
+                database().userUrl(target),
+                "CRATEDB_TABLE_OPTIONS",
+                "CLUSTERED INTO 3 SHARDS WITH (number_of_replicas = 0)"));
+    Relay relay =
+        new Relay(
+            config.openTarget(() -> null, Clock.systemUTC()), config.settings(), Clock.systemUTC());
+    relays.add(relay);
+    List<SourceRecord> batch = batch(rec(1, upsert("INSERT", "a", 100, "")));
+    if (!database().isCrateDb()) {
+      assertThatThrownBy(() -> relay.apply(batch))
+          .isInstanceOf(BadTargetException.class)
+          .hasMessage(
+              "CRATEDB_TABLE_OPTIONS=CLUSTERED INTO 3 SHARDS WITH (number_of_replicas = 0) are"
+                  + " CrateDB's table clauses; the target is PostgreSQL: unset it");
+      return;
+    }
+    assertThat(relay.apply(batch).succeeded()).isTrue();
+    try (Connection c = database().connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT number_of_shards, number_of_replicas FROM information_schema.tables"
+                    + " WHERE table_schema = ? AND table_name = ?")) {
+      s.setString(1, target.schema());
+      s.setString(2, target.table());
+      try (ResultSet rs = s.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(3);
+        assertThat(rs.getString(2)).isEqualTo("0");
+      }
+    }
+    assertThat(live(target.table())).containsOnlyKeys("{\"id\":\"a\"}");
+  }
+
+  @Test
   void twoDynamoDbTablesSharingAKeyLandInTwoTablesOfTheSchema() throws Exception {
     BatchResult result =
         schemaOnly()

@@ -143,8 +143,22 @@ class SqlErrorsTest {
       })
   void configurationNoRetryCanFixIsToldApart(String state, String message) {
     SQLException error = new SQLException(message + "\n  Where: io.crate.Something", state);
-    assertThat(SqlErrors.configurationProblem(error)).contains(message);
+    assertThat(SqlErrors.configurationProblem(error).orElseThrow()).startsWith(message);
     assertThat(SqlErrors.isRetryable(error)).isFalse();
+  }
+
+  @Test
+  void aClusterAtItsShardLimitIsToldWhatToDo() {
+    String limit =
+        "this action would add [4] total shards, but this cluster currently has [1000]/[1000]"
+            + " maximum shards open";
+    assertThat(SqlErrors.configurationProblem(new SQLException(limit, "XX000")))
+        .contains(limit + SqlErrors.SHARD_LIMIT_HINT);
+    assertThat(
+            SqlErrors.configurationProblem(
+                    new SQLException("Relation name 'a b' is invalid. Must not contain", "XX000"))
+                .orElseThrow())
+        .doesNotContain("shard limit");
   }
 
   @Test

@@ -21,6 +21,7 @@ import io.cdcrelay.sink.BadTargetException;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.StateSql;
 import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TableOptions;
 import io.cdcrelay.snapshot.ExportLoad;
 import io.cdcrelay.snapshot.SnapshotSettings;
 import io.cdcrelay.source.BadSourceUrlException;
@@ -362,9 +363,7 @@ final class LoadCommand implements Callable<Integer> {
       }
       try {
         options.reference.check(
-            FunctionConfig.fromEnvironment(options.target.environment(processEnvironment, null))
-                .settings()
-                .routes());
+            FunctionConfig.fromEnvironment(environment(null)).settings().routes());
       } catch (IllegalArgumentException e) {
         // The embedded database's URL is known once it runs: checked then.
         if (!options.target.embedded()) {
@@ -457,9 +456,7 @@ final class LoadCommand implements Callable<Integer> {
       StopSignal stop = new StopSignal();
       try (AutoCloseable signals = stop.onSignals()) {
         FunctionConfig config =
-            FunctionConfig.fromEnvironment(
-                options.target.environment(
-                    processEnvironment, embedded == null ? null : embedded.url()));
+            FunctionConfig.fromEnvironment(environment(embedded == null ? null : embedded.url()));
         try {
           options.reference.check(config.settings().routes());
         } catch (IllegalArgumentException e) {
@@ -673,6 +670,21 @@ final class LoadCommand implements Callable<Integer> {
                 }
               })
           .orElse(null);
+    }
+
+    /**
+     * The environment the relay core reads: the target options over the process environment, and
+     * {@code --table-options} as {@value TableOptions#VARIABLE}, which shapes every table the relay
+     * creates (a stream's too), named as typed if it is no table clauses.
+     */
+    private Map<String, String> environment(String embeddedUrl) {
+      Map<String, String> env = options.target.environment(processEnvironment, embeddedUrl);
+      String clauses = options.tableLoad.tableOptions;
+      if (clauses != null) {
+        TableOptions.parse("--table-options", clauses);
+        env.put(TableOptions.VARIABLE, clauses);
+      }
+      return env;
     }
   }
 }

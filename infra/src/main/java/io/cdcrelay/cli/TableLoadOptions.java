@@ -35,8 +35,8 @@ final class TableLoadOptions {
       names = "--table-options",
       paramLabel = "CLAUSES",
       description =
-          "CrateDB clauses for a target table the load creates, e.g. 'CLUSTERED INTO 12 SHARDS"
-              + " WITH (number_of_replicas = 1)' (default: $CRATEDB_TABLE_OPTIONS)")
+          "CrateDB clauses for each target table the relay or the load creates, e.g. 'CLUSTERED"
+              + " INTO 12 SHARDS WITH (number_of_replicas = 1)' (default: $CRATEDB_TABLE_OPTIONS)")
   String tableOptions;
 
   @Option(
@@ -51,9 +51,8 @@ final class TableLoadOptions {
   String snapshot;
 
   /**
-   * The options given that only a table load takes ({@code --restart}, {@code --table-options}, and
-   * {@code --give-up-after} unless the source is a stream), as a user wrote them; empty when none
-   * is.
+   * The options given that only a table load takes ({@code --restart}, and {@code --give-up-after}
+   * unless the source is a stream), as a user wrote them; empty when none is.
    */
   java.util.List<String> tableLoadOnly(boolean streamSource) {
     java.util.List<String> given = new java.util.ArrayList<>();
@@ -62,9 +61,6 @@ final class TableLoadOptions {
     }
     if (giveUpAfter != null && !streamSource) {
       given.add("--give-up-after");
-    }
-    if (tableOptions != null) {
-      given.add("--table-options");
     }
     return given;
   }

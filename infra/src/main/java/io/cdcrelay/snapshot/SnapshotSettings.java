@@ -1,6 +1,7 @@
 package io.cdcrelay.snapshot;
 
 import io.cdcrelay.lambda.FunctionConfig;
+import io.cdcrelay.sink.TableOptions;
 import io.cdcrelay.source.DynamoDbTableUrl;
 import java.time.Duration;
 import java.util.Map;

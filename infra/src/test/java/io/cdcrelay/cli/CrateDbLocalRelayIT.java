@@ -34,6 +34,37 @@ class CrateDbLocalRelayIT extends LocalRelayContract {
   }
 
   @Test
+  void theTableOptionsShapeTheTableTheStreamsRelayCreates() throws Exception {
+    String stream = "shaped-" + ProcessHandle.current().pid();
+    KinesisLocal.get().createStream(stream, 1);
+    SourceItems items = SourceItems.mixed("s", 3);
+    KinesisLocal.get().put(stream, items.take());
+
+    Run run =
+        load(
+            "load",
+            KinesisLocal.get().url(stream, "once=true"),
+            target(),
+            "--table-options",
+            "CLUSTERED INTO 2 SHARDS WITH (number_of_replicas = 0)");
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    try (java.sql.Connection c = crateDb.connect();
+        java.sql.PreparedStatement s =
+            c.prepareStatement(
+                "SELECT number_of_shards FROM information_schema.tables"
+                    + " WHERE table_schema = ? AND table_name = ?")) {
+      s.setString(1, targetTable().schema());
+      s.setString(2, targetTable().table());
+      try (java.sql.ResultSet rs = s.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(2);
+      }
+    }
+    assertThat(live()).isEqualTo(items.expected());
+  }
+
+  @Test
   void aTableNameCrateDbRefusesEndsTheLoadAtOnceWithCrateDbsReason() {
     String stream = "bad-name-" + ProcessHandle.current().pid();
     KinesisLocal.get().createStream(stream, 1);

@@ -303,8 +303,7 @@ class LoadCommandTest {
 
   @Test
   void optionsOfATableLoadAreRefusedBesideAStreamAlone() {
-    // Not ignored: --table-options would not shape the tables the stream creates, --restart would
-    // not start the stream over.
+    // Not ignored: --restart would not start the stream over.
     LocalRelayContract.Run run =
         LocalRelayContract.load(
             "load",
@@ -317,8 +316,24 @@ class LoadCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.output())
         .contains(
-            "--restart, --table-options go with a load of a table (a dynamodb:// or s3:// source,"
-                + " or --snapshot beside a stream), not with this source.");
+            "--restart goes with a load of a table (a dynamodb:// or s3:// source, or --snapshot"
+                + " beside a stream), not with this source.");
+  }
+
+  @Test
+  void tableOptionsThatAreNoTableClausesAreNamedAsTypedBesideAStreamToo() {
+    // They shape the tables the stream's relay creates: checked before anything runs.
+    LocalRelayContract.Run run =
+        LocalRelayContract.load(
+            "load",
+            "kinesis+dynamodb+cdc://aws/stream",
+            "--table-options",
+            "INTO 4 SHARDS",
+            "--target",
+            "crate://crate@127.0.0.1:1/doc/t");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output())
+        .contains("Bad configuration: --table-options=INTO 4 SHARDS is not CrateDB table clauses");
   }
 
   @Test

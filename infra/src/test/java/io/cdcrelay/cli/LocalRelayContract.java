@@ -1168,7 +1168,7 @@ abstract class LocalRelayContract {
     return new BigInteger(a).compareTo(new BigInteger(b)) >= 0 ? a : b;
   }
 
-  private Map<String, com.fasterxml.jackson.databind.JsonNode> live() throws Exception {
+  Map<String, com.fasterxml.jackson.databind.JsonNode> live() throws Exception {
     return TableRows.liveItems(database(), table);
   }
 
@@ -1270,6 +1270,11 @@ abstract class LocalRelayContract {
   /** The target URL of this test's table, as a user passes it. */
   String target() {
     return target(database().host(), database().port());
+  }
+
+  /** This test's target table. */
+  TableName targetTable() {
+    return table;
   }
 
   /** The target URL of this test's table, reaching the database at {@code host:port}. */

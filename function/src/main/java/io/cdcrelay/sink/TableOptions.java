@@ -1,4 +1,4 @@
-package io.cdcrelay.snapshot;
+package io.cdcrelay.sink;
 
 import java.util.Optional;
 import java.util.regex.Pattern;

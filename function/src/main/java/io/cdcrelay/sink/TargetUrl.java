@@ -35,6 +35,10 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
   private static final List<String> OPTIONS =
       List.of("ssl", "sslmode", "schema", "verify_ssl_cert");
 
+  /** The PostgreSQL driver's {@code sslmode} values. */
+  private static final List<String> JDBC_SSL_MODES =
+      List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
   /** Parses any of the accepted URL forms; the message of a failure names the bad part. */
   public static TargetUrl parse(String url) {
     if (url == null || url.isBlank()) {
@@ -157,6 +161,7 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
     String password = query.remove("password");
     String table = query.remove("table");
     String schema = query.get("currentSchema");
+    checkDriverSsl(query);
     if (table != null && table.contains(".")) {
       schema = table.substring(0, table.indexOf('.'));
       table = table.substring(table.indexOf('.') + 1);
@@ -168,6 +173,28 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
       separator = '&';
     }
     return new TargetUrl(rebuilt.toString(), user, password, schema, table);
+  }
+
+  /**
+   * Refuses an {@code sslmode} or {@code ssl} the PostgreSQL driver does not know, which it would
+   * report only at the first connection, in words that read like an unreachable server.
+   */
+  private static void checkDriverSsl(Map<String, String> query) {
+    String mode = query.get("sslmode");
+    if (mode != null && !JDBC_SSL_MODES.contains(mode.toLowerCase(java.util.Locale.ROOT))) {
+      throw new IllegalArgumentException(
+          "the target URL option sslmode="
+              + mode
+              + " is not one of "
+              + String.join(", ", JDBC_SSL_MODES));
+    }
+    String ssl = query.get("ssl");
+    // The driver reads "ssl" as a boolean, an empty value as true: "ssl=yes" would mean no TLS.
+    if (ssl != null
+        && !List.of("", "true", "false").contains(ssl.toLowerCase(java.util.Locale.ROOT))) {
+      throw new IllegalArgumentException(
+          "the target URL option ssl=" + ssl + " is not one of true, false");
+    }
   }
 
   /** The same target with another table; a {@code null} schema means the database's default. */
@@ -224,7 +251,8 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
   }
 
   private static void appendSsl(StringBuilder jdbc, Map<String, String> query) {
-    String ssl = query.getOrDefault("ssl", query.getOrDefault("sslmode", "false"));
+    String option = query.containsKey("ssl") ? "ssl" : "sslmode";
+    String ssl = query.getOrDefault(option, "false");
     String verify =
         query.getOrDefault("verify_ssl_cert", "true").toLowerCase(java.util.Locale.ROOT);
     if (!List.of("true", "false", "1", "0", "yes", "no").contains(verify)) {
@@ -254,7 +282,9 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
           jdbc.append("?sslmode=").append(ssl.toLowerCase(java.util.Locale.ROOT));
       default ->
           throw new IllegalArgumentException(
-              "the target URL option ssl="
+              "the target URL option "
+                  + option
+                  + "="
                   + ssl
                   + " is not one of true, false, require, verify-ca, verify-full, prefer, allow,"
                   + " disable");

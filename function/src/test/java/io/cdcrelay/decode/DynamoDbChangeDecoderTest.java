@@ -118,6 +118,23 @@ class DynamoDbChangeDecoderTest {
     assertThat(decodeOk(json).ttlDeletion()).isTrue();
   }
 
+  @Test
+  void onlyDynamoDbsOwnServicePrincipalMakesADeleteAnExpiry() {
+    // A user's delete, or another service's (a Lambda function, say), is a delete like any other.
+    for (String identity :
+        List.of(
+            "null",
+            "{\"type\":\"Service\",\"principalId\":\"lambda.amazonaws.com\"}",
+            "{\"type\":\"User\",\"principalId\":\"dynamodb.amazonaws.com\"}",
+            "{\"principalId\":\"dynamodb.amazonaws.com\"}",
+            "{\"type\":\"Service\"}",
+            "\"dynamodb.amazonaws.com\"")) {
+      String json =
+          Records.remove("a", 5).replace("\"userIdentity\":null", "\"userIdentity\":" + identity);
+      assertThat(decodeOk(json).ttlDeletion()).as(identity).isFalse();
+    }
+  }
+
   /** A record whose fields come in the given order, each given as {@code "name": value}. */
   private static String fields(String... fields) {
     return "{" + String.join(", ", fields) + "}";

@@ -151,6 +151,27 @@ class TargetUrlTest {
   }
 
   @Test
+  void anSslModeIsNamedAsWritten() {
+    assertThatThrownBy(() -> TargetUrl.parse("crate://h/doc/t?sslmode=strict"))
+        .hasMessageStartingWith("the target URL option sslmode=strict is not one of");
+  }
+
+  @Test
+  void aJdbcUrlsSslModeTheDriverDoesNotKnowIsBadInputNotAnOutage() {
+    assertThatThrownBy(() -> TargetUrl.parse("jdbc:postgresql://h:5432/doc?sslmode=requir"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "the target URL option sslmode=requir is not one of disable, allow, prefer, require,"
+                + " verify-ca, verify-full");
+    assertThatThrownBy(() -> TargetUrl.parse("jdbc:postgresql://h:5432/doc?ssl=yes"))
+        .hasMessage("the target URL option ssl=yes is not one of true, false");
+    for (String ok : List.of("sslmode=VERIFY-FULL", "sslmode=disable", "ssl=true", "ssl=False")) {
+      assertThat(TargetUrl.parse("jdbc:postgresql://h:5432/doc?" + ok).jdbcUrl())
+          .isEqualTo("jdbc:postgresql://h:5432/doc?" + ok);
+    }
+  }
+
+  @Test
   void tooLongPathIsRejected() {
     assertThatThrownBy(() -> TargetUrl.parse("crate://h/a/b/c"))
         .hasMessageContaining("/SCHEMA/TABLE");

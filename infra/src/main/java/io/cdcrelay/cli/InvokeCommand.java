@@ -93,7 +93,7 @@ final class InvokeCommand implements Callable<Integer> {
           "The event file "
               + event
               + " is not a Lambda Kinesis or DynamoDB Streams event: "
-              + e.getMessage());
+              + jsonProblem(e));
       return 2;
     }
     KinesisEvent kinesisEvent = null;
@@ -190,5 +190,15 @@ final class InvokeCommand implements Callable<Integer> {
                 + rs.getBoolean(4));
       }
     }
+  }
+
+  /** What is wrong with the JSON, on one line: Jackson's own message, where, without its source. */
+  static String jsonProblem(Exception e) {
+    if (e instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+      com.fasterxml.jackson.core.JsonLocation at = json.getLocation();
+      return json.getOriginalMessage()
+          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")");
+    }
+    return e.getMessage();
   }
 }

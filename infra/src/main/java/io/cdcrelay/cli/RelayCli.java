@@ -83,9 +83,20 @@ public final class RelayCli {
    * quotes the arguments, and a URL argument may hold a password or a secret key.
    */
   static CommandLine commandLine() {
-    return new CommandLine(new RelayCli())
-        .setParameterExceptionHandler(RelayCli::argumentError)
-        .setExecutionExceptionHandler(RelayCli::failure);
+    CommandLine cli =
+        new CommandLine(new RelayCli())
+            .setParameterExceptionHandler(RelayCli::argumentError)
+            .setExecutionExceptionHandler(RelayCli::failure);
+    giveVersion(cli, cli.getCommandSpec().version());
+    return cli;
+  }
+
+  /** Every subcommand's {@code -V} says the relay's version, as {@code relay -V} does. */
+  private static void giveVersion(CommandLine command, String[] version) {
+    for (CommandLine sub : command.getSubcommands().values()) {
+      sub.getCommandSpec().version(version);
+      giveVersion(sub, version);
+    }
   }
 
   /**

@@ -25,7 +25,7 @@ class RoutingOptions {
   @Option(
       names = "--tables",
       paramLabel = "T1,T2",
-      description = "Relay only these DynamoDB tables; skip the others (default: $CRATEDB_TABLES)")
+      description = "Only these DynamoDB tables; the others are skipped (default: $CRATEDB_TABLES)")
   String tables;
 
   @Option(

@@ -64,6 +64,27 @@ public final class BatchApplier {
     if (batch.isEmpty()) {
       return true;
     }
+    long ticket = progress.batchWaiting(oldestArrival(batch));
+    try {
+      return applyUntilDone(batch);
+    } finally {
+      progress.batchDone(ticket);
+    }
+  }
+
+  private static java.time.Instant oldestArrival(List<SourceRecord> batch) {
+    java.time.Instant oldest = java.time.Instant.EPOCH;
+    for (SourceRecord record : batch) {
+      java.time.Instant at = record.arrivedAt();
+      if (!at.equals(java.time.Instant.EPOCH)
+          && (oldest.equals(java.time.Instant.EPOCH) || at.isBefore(oldest))) {
+        oldest = at;
+      }
+    }
+    return oldest;
+  }
+
+  private boolean applyUntilDone(List<SourceRecord> batch) {
     List<SourceRecord> pending = batch;
     Retry retry = new Retry(stop);
     OutageLimit.Step step =

@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local relay's counters (records read, applied, dead-lettered; the lag: the furthest a shard
- * is behind its stream's head, or the age of the changes being applied if greater) and their
- * display: a live line redrawn on a terminal, a plain log line every ten seconds otherwise.
+ * is behind its stream's head, or the age of the changes being applied or waiting to be applied if
+ * greater) and their display: a live line redrawn on a terminal, a plain log line every ten seconds
+ * otherwise.
  */
 public final class RelayProgress implements AutoCloseable {
 
@@ -30,6 +31,10 @@ public final class RelayProgress implements AutoCloseable {
   // stream that reports none (DynamoDB Streams), and of records read but still waiting to apply.
   private volatile long lastBatchAgeMillis;
   private volatile long lastBatchAtMillis = Long.MIN_VALUE;
+  // Per batch being applied, when its oldest record reached the stream: while the target is down
+  // the batch waits, reads stop, and no other figure grows.
+  private final Map<Long, Long> waitingSinceMillis = new ConcurrentHashMap<>();
+  private final AtomicLong tickets = new AtomicLong();
   private volatile boolean completed;
   private final Consumer<String> log;
   private final Clock clock;
@@ -67,6 +72,24 @@ public final class RelayProgress implements AutoCloseable {
     received.addAndGet(result.received());
     applied.addAndGet(result.received() - result.deadLettered());
     deadLettered.addAndGet(result.deadLettered());
+  }
+
+  /**
+   * A batch is being applied, its oldest record having reached the stream at {@code oldestArrival}
+   * ({@link java.time.Instant#EPOCH} if unknown): until {@link #batchDone} with the ticket
+   * returned, the lag is at least its age. Each lane of a shard applies batches of its own.
+   */
+  public long batchWaiting(java.time.Instant oldestArrival) {
+    long ticket = tickets.incrementAndGet();
+    if (!oldestArrival.equals(java.time.Instant.EPOCH)) {
+      waitingSinceMillis.put(ticket, oldestArrival.toEpochMilli());
+    }
+    return ticket;
+  }
+
+  /** The batch of {@code ticket} is applied, or given up on. */
+  public void batchDone(long ticket) {
+    waitingSinceMillis.remove(ticket);
   }
 
   /** The shard's distance to the stream head, from its last read (MillisBehindLatest). */
@@ -115,7 +138,9 @@ public final class RelayProgress implements AutoCloseable {
     // A batch applied within the last ten seconds tells how old the changes being applied are;
     // older than that, the relay has had nothing to apply.
     long applying = clock.millis() - lastBatchAtMillis <= RECENT_MILLIS ? lastBatchAgeMillis : 0;
-    long lag = Math.max(behindHead, applying);
+    long waiting =
+        waitingSinceMillis.values().stream().mapToLong(since -> now - since).max().orElse(0);
+    long lag = Math.max(Math.max(behindHead, applying), waiting);
     return String.format(
         Locale.ROOT,
         "%d records, %.0f records/s, %d applied, %d dead-lettered, lag %s",

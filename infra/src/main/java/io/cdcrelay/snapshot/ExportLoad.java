@@ -993,7 +993,7 @@ public final class ExportLoad {
     boolean failed = outcomes.stream().anyMatch(o -> o.status() == FileStatus.FAILED);
     String rate = progress.runSummary();
     if (done == outcomes.size()) {
-      LoadSteps.refresh(config, password, clock, target, LOG);
+      TargetTable.refresh(config, password, clock, target, "the load", LOG);
       LoadSteps.recordEnd(cursors, load, items, LOG);
       return new SnapshotLoad.Result(
           SnapshotLoad.Status.DONE,

@@ -86,20 +86,6 @@ final class LoadSteps {
   }
 
   /**
-   * Makes the loaded rows visible to queries at once (on CrateDB a {@code REFRESH}; without it a
-   * count right after the load saw 141,553 of 150,000 rows), so that a query agrees with the load's
-   * summary; a target that does not answer then costs a warning on {@code log}, not the load.
-   */
-  static void refresh(
-      FunctionConfig config, Supplier<String> password, Clock clock, TableName target, Logger log) {
-    try (JdbcTarget writer = config.openTarget(password, clock)) {
-      writer.refresh(target);
-    } catch (TargetUnavailableException e) {
-      log.warn("the load is complete, but {} was not refreshed: {}", target, e.getMessage());
-    }
-  }
-
-  /**
    * Records that the load is complete; a target that does not answer then costs only the record, so
    * it is a warning on {@code log} (the loading class's logger), not a failure.
    */

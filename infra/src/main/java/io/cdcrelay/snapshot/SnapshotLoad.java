@@ -313,7 +313,7 @@ public final class SnapshotLoad {
                     budget.perSecond())
                 : "");
     if (done) {
-      LoadSteps.refresh(config, password, clock, target, LOG);
+      TargetTable.refresh(config, password, clock, target, "the load", LOG);
       LoadSteps.recordEnd(cursors, load, items, LOG);
       summary.append(
           String.format(

@@ -1,5 +1,6 @@
 package io.cdcrelay.snapshot;
 
+import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.plan.KeySchema;
 import io.cdcrelay.relay.RelaySettings;
 import io.cdcrelay.route.Route;
@@ -9,12 +10,14 @@ import io.cdcrelay.sink.CrateDbSql;
 import io.cdcrelay.sink.JdbcConnections;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetUnavailableException;
 import io.cdcrelay.sink.TargetUrl;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -103,6 +106,26 @@ public final class TargetTable {
             name, table.keySchema(), settings.ttl() == TtlPolicy.MARK, settings.deletes());
     checkKeys(name, keys, table);
     return new Prepared(name, binding);
+  }
+
+  /**
+   * Makes the rows just written visible to queries at once (on CrateDB a {@code REFRESH}; without
+   * it a count right after a load saw 141,553 of 150,000 rows), so that a query agrees with the
+   * summary of {@code work} (a load, a repair); a target that does not answer then costs a warning
+   * on {@code log}, not the work.
+   */
+  public static void refresh(
+      FunctionConfig config,
+      Supplier<String> password,
+      Clock clock,
+      TableName target,
+      String work,
+      Logger log) {
+    try (JdbcTarget writer = config.openTarget(password, clock)) {
+      writer.refresh(target);
+    } catch (TargetUnavailableException e) {
+      log.warn("{} is complete, but {} was not refreshed: {}", work, target, e.getMessage());
+    }
   }
 
   private static void checkKeys(TableName name, KeySchema keys, TableDescription table) {

@@ -19,6 +19,15 @@ public final class AwsErrors {
       "the answer names no AWS error type, as the service would: is the URL's host and port the"
           + " endpoint of that service?";
 
+  /**
+   * What to check when the endpoint refuses the request (401, 403) without an AWS error type: an
+   * emulator or a proxy in front of it that checks credentials its own way, or another service.
+   */
+  public static final String ACCESS_REFUSED =
+      "the endpoint refused access without naming an AWS error type: are the URL's credentials"
+          + " (or AWS_ACCESS_KEY_ID, AWS_PROFILE) the ones it takes, and is its host and port the"
+          + " endpoint of that service?";
+
   /** What to check when nothing listens at the endpoint. */
   public static final String NOTHING_ANSWERS =
       "nothing answers at that address: are the URL's host and port right, and is the service (or"
@@ -70,6 +79,19 @@ public final class AwsErrors {
     return false;
   }
 
+  /** Whether the failure is an HTTP 401 or 403. */
+  private static boolean refused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof AwsServiceException service) {
+        return service.statusCode() == 401 || service.statusCode() == 403;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
   private static boolean blank(String s) {
     return s == null || s.isBlank();
   }
@@ -96,7 +118,7 @@ public final class AwsErrors {
       return NO_CREDENTIALS;
     }
     if (notAnAwsAnswer(e)) {
-      return e.getMessage() + " (" + NOT_AN_AWS_ANSWER + ")";
+      return e.getMessage() + " (" + (refused(e) ? ACCESS_REFUSED : NOT_AN_AWS_ANSWER) + ")";
     }
     String hint = networkHint(e);
     return hint == null ? e.getMessage() : e.getMessage() + " (" + hint + ")";

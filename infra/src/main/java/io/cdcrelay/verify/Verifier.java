@@ -11,7 +11,6 @@ import io.cdcrelay.plan.KeySchema;
 import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
-import io.cdcrelay.route.TtlPolicy;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.snapshot.BatchNotApplied;
@@ -62,16 +61,6 @@ public final class Verifier {
 
   /** The keys re-checked together: one BatchGetItem's worth. */
   private static final int RECHECK_KEYS = 100;
-
-  /** What a key is, judged from both sides. */
-  private enum Verdict {
-    EQUAL,
-    ABSENT,
-    MISSING,
-    EXTRA,
-    DIFFERENT,
-    EXPECTED_EXTRA
-  }
 
   private final VerifySettings settings;
   private final FunctionConfig config;
@@ -136,7 +125,9 @@ public final class Verifier {
               strays.add(row.strayKey());
             } else if (!row.deleted()) {
               liveRows[0]++;
-              boolean expected = expectedExtra(table, row);
+              boolean expected =
+                  Verdict.expectedExtra(
+                      config.settings().ttl(), table.ttlAttribute(), clock.instant(), row);
               JsonNode orderFree = PlainItems.withSortedValueArrays(row.item());
               index.put(
                   TargetIndex.keyHash(row.key()),
@@ -189,18 +180,23 @@ public final class Verifier {
       Map<String, Verdict> verdicts =
           recheck(table, target, keySchema, rows, candidates, scanned.get());
       long rechecked = verdicts.values().stream().filter(v -> v == Verdict.EQUAL).count();
+      // Differences whose item and row were both gone on re-check (deleted meanwhile): in the
+      // counts of items or rows, and in no kind but this one.
+      long vanished = verdicts.values().stream().filter(v -> v == Verdict.ABSENT).count();
       long repaired = 0;
       long notRepaired = 0;
       if (settings.repair()) {
         Map<String, Map<String, AttributeValue>> differences = new TreeMap<>();
         verdicts.forEach(
             (key, verdict) -> {
-              if (isDifference(verdict)) {
+              if (verdict.isDifference()) {
                 differences.put(key, candidates.get(key));
               }
             });
         if (!differences.isEmpty()) {
           repair(table, differences, scanned.get());
+          // As a load does: a query right after the repair sees what its report says.
+          TargetTable.refresh(config, password, clock, target, "the repair", LOG);
           Map<String, Verdict> after =
               judge(
                   table,
@@ -210,7 +206,7 @@ public final class Verifier {
                   differences,
                   "reading the repaired keys again",
                   scanned.get());
-          repaired = after.values().stream().filter(v -> !isDifference(v)).count();
+          repaired = after.values().stream().filter(v -> !v.isDifference()).count();
           notRepaired = differences.size() - repaired;
           verdicts.putAll(after);
         }
@@ -246,6 +242,7 @@ public final class Verifier {
           live,
           equal.get(),
           rechecked,
+          vanished,
           missing,
           extra,
           different,
@@ -319,26 +316,6 @@ public final class Verifier {
       items.put(PlainItems.keyText(keys(table, item)), item);
     }
     return items;
-  }
-
-  private static boolean isDifference(Verdict verdict) {
-    return verdict == Verdict.MISSING || verdict == Verdict.EXTRA || verdict == Verdict.DIFFERENT;
-  }
-
-  /** A row the TTL policy keeps after its item expired: marked, or kept with a past expiry. */
-  private boolean expectedExtra(TableDescription table, TargetRows.Row row) {
-    TtlPolicy ttl = config.settings().ttl();
-    if (ttl == TtlPolicy.MARK && row.expired()) {
-      return true;
-    }
-    if ((ttl == TtlPolicy.KEEP || ttl == TtlPolicy.MARK) && table.ttlAttribute().isPresent()) {
-      JsonNode expiry = row.item().get(table.ttlAttribute().get());
-      return expiry != null
-          && expiry.isNumber()
-          && expiry.decimalValue().compareTo(BigDecimal.valueOf(clock.instant().getEpochSecond()))
-              <= 0;
-    }
-    return false;
   }
 
   /** The parallel Scan: each item is equal, or a candidate difference. */
@@ -464,7 +441,7 @@ public final class Verifier {
       verdicts.putAll(now);
       Map<String, Map<String, AttributeValue>> still = new TreeMap<>();
       for (Map.Entry<String, Verdict> v : now.entrySet()) {
-        if (isDifference(v.getValue())) {
+        if (v.getValue().isDifference()) {
           still.put(v.getKey(), pending.get(v.getKey()));
         }
       }
@@ -518,17 +495,7 @@ public final class Verifier {
       TableDescription table,
       Optional<Map<String, AttributeValue>> item,
       Optional<TargetRows.Row> stored) {
-    Optional<TargetRows.Row> row = stored.filter(r -> !r.deleted());
-    if (item.isEmpty()) {
-      if (row.isEmpty()) {
-        return Verdict.ABSENT;
-      }
-      return expectedExtra(table, row.get()) ? Verdict.EXPECTED_EXTRA : Verdict.EXTRA;
-    }
-    if (row.isEmpty()) {
-      return Verdict.MISSING;
-    }
-    return PlainItems.same(item.get(), row.get().item()) ? Verdict.EQUAL : Verdict.DIFFERENT;
+    return Verdict.of(config.settings().ttl(), table.ttlAttribute(), clock.instant(), item, stored);
   }
 
   /** Rewrites each difference from a consistent read, in batches through the relay core. */

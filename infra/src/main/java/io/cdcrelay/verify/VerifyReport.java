@@ -13,6 +13,8 @@ import java.util.Locale;
  * @param targetRows live rows of the target table
  * @param equal items whose row holds them (also after a re-check)
  * @param rechecked differences of the first pass that a re-check found equal (changed meanwhile)
+ * @param vanished differences of the first pass whose item and row a re-check found both gone
+ *     (deleted meanwhile): counted among the items or rows read, and of no other kind
  * @param missing keys of items without a live row
  * @param extra keys of live rows without an item
  * @param different keys of rows that hold another value than their item
@@ -35,6 +37,7 @@ public record VerifyReport(
     long targetRows,
     long equal,
     long rechecked,
+    long vanished,
     List<String> missing,
     List<String> extra,
     List<String> different,
@@ -93,6 +96,14 @@ public record VerifyReport(
     keys(text, "missing", missing, unchecked.missing());
     keys(text, "extra", extra, unchecked.extra());
     keys(text, "different", different, unchecked.different());
+    if (vanished > 0) {
+      text.append(
+          String.format(
+              Locale.ROOT,
+              "  gone from both sides while verify ran: %d (read as a difference, then neither"
+                  + " item nor row was there)%n",
+              vanished));
+    }
     if (strayKeys > 0) {
       text.append(
           String.format(

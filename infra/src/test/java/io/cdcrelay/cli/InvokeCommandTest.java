@@ -51,6 +51,22 @@ class InvokeCommandTest {
   }
 
   @Test
+  void malformedJsonIsSaidInOneLineWithWhereItBreaks(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(bad, "{\"Records\": [\n  {\"eventSource\": aws:kinesis}\n]}");
+    int exit = run(Map.of(), "-e", bad.toString(), "--target", "crate://h/doc/t");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "The event file "
+                + bad
+                + " is not a Lambda Kinesis or DynamoDB Streams event: Unrecognized token 'aws':"
+                + " was expecting (JSON String, Number, Array, Object or token 'null', 'true' or"
+                + " 'false') (line 2, column 19)"
+                + System.lineSeparator());
+  }
+
+  @Test
   void anEventMixingKinesisAndDynamoDbStreamsRecordsIsRefusedNamingWhatItFound(@TempDir Path dir)
       throws Exception {
     com.fasterxml.jackson.databind.ObjectMapper json =

@@ -74,6 +74,23 @@ class RelayCliTest {
         .contains("(default: $CRATEDB_TABLE, $SINK_TABLE)");
   }
 
+  @Test
+  void everySubcommandSaysTheVersion() {
+    String version = run(RelayCli.commandLine(), "-V").trim();
+    assertThat(version).startsWith("relay ");
+    for (String[] args :
+        new String[][] {
+          {"load", "-V"},
+          {"load", "table", "--version"},
+          {"verify", "-V"},
+          {"dead-letters", "list", "-V"}
+        }) {
+      assertThat(run(RelayCli.commandLine(), args).trim())
+          .as(String.join(" ", args))
+          .isEqualTo(version);
+    }
+  }
+
   @Command(name = "fail")
   static final class Failing implements Callable<Integer> {
     @Override

@@ -70,6 +70,21 @@ class RelayProgressTest {
   }
 
   @Test
+  void eachBatchWaitingCountsForTheLagUntilItIsDoneWhateverTheOthersDo() {
+    RelayProgress progress = new RelayProgress(null, log::add, clock);
+    long first = progress.batchWaiting(clock.instant().minusSeconds(2));
+    long second = progress.batchWaiting(clock.instant().minusSeconds(1));
+    long unknown = progress.batchWaiting(Instant.EPOCH);
+    clock.advance(Duration.ofSeconds(20));
+    assertThat(progress.line()).endsWith("lag 22.0 s");
+    progress.batchDone(first);
+    progress.batchDone(unknown);
+    assertThat(progress.line()).as("the other lane's batch still waits").endsWith("lag 21.0 s");
+    progress.batchDone(second);
+    assertThat(progress.line()).endsWith("lag 0 ms");
+  }
+
+  @Test
   void theRateIsThatOfTheLastHalfMinuteAndTheFinalLineThatOfTheWholeRun() {
     RelayProgress progress = new RelayProgress(null, log::add, clock);
     progress.batchApplied(batch(600, 0));

@@ -86,4 +86,18 @@ class AwsErrorsTest {
         .doesNotContain("no AWS error type");
     assertThat(AwsErrors.notAnAwsAnswer(NO_CREDENTIALS)).isFalse();
   }
+
+  @Test
+  void aRefusalWithoutAnAwsErrorTypeAsksAboutTheCredentialsToo() {
+    for (int status : new int[] {401, 403}) {
+      assertThat(AwsErrors.describe(new RuntimeException("reading", answer(status, "R", null))))
+          .as("HTTP %d", status)
+          .endsWith(" (" + AwsErrors.ACCESS_REFUSED + ")");
+    }
+    assertThat(AwsErrors.describe(answer(404, "R", null)))
+        .endsWith(AwsErrors.NOT_AN_AWS_ANSWER + ")");
+    // AWS itself names the type of a refusal: its own message says it all.
+    assertThat(AwsErrors.describe(answer(403, "R", "UnrecognizedClientException")))
+        .isEqualTo(answer(403, "R", "UnrecognizedClientException").getMessage());
+  }
 }

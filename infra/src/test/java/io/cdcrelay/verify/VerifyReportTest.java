@@ -16,6 +16,7 @@ class VerifyReportTest {
         8,
         7,
         0,
+        0,
         missing,
         List.of(),
         List.of(),
@@ -38,6 +39,7 @@ class VerifyReportTest {
             4,
             2,
             0,
+            0,
             List.of(),
             List.of("{\"id\":\"09\"}", "{\"id\":\"abc\"}"),
             List.of(),
@@ -54,6 +56,42 @@ class VerifyReportTest {
         .contains("extra: 2 (first: {\"id\":\"09\"}, {\"id\":\"abc\"})")
         .contains("  of the extra, 2 with a number key stored as text the relay never writes")
         .contains("  not repaired: 2 (the rows of a key no item can have, above)");
+  }
+
+  @Test
+  void keysGoneFromBothSidesDuringTheRunAreCountedSoTheCountsAddUp() {
+    VerifyReport report =
+        new VerifyReport(
+            "Items",
+            "doc.items",
+            10,
+            10,
+            8,
+            1,
+            2,
+            List.of(),
+            List.of(),
+            List.of(),
+            0,
+            0,
+            0,
+            0,
+            3,
+            VerifyReport.Unchecked.NONE,
+            3);
+
+    assertThat(report.isEqual()).isTrue();
+    assertThat(report.text())
+        .isEqualTo(
+            String.join(
+                System.lineSeparator(),
+                "verified Items against doc.items: 10 items, 10 rows: EQUAL",
+                "  equal: 8 (1 of them changed while verify ran, equal on re-check)",
+                "  missing: 0",
+                "  extra: 0",
+                "  different: 0",
+                "  gone from both sides while verify ran: 2 (read as a difference, then neither"
+                    + " item nor row was there)"));
   }
 
   @Test

@@ -96,8 +96,8 @@ final class SqlErrors {
   /** What to do about a CrateDB cluster at its shard limit. */
   static final String SHARD_LIMIT_HINT =
       " (the cluster is at its shard limit: drop tables it no longer needs, raise"
-          + " cluster.max_shards_per_node, or give the tables the relay creates fewer shards with"
-          + " CRATEDB_TABLE_OPTIONS='CLUSTERED INTO 2 SHARDS')";
+          + " cluster.max_shards_per_node, or give the target tables the relay creates fewer"
+          + " shards: CRATEDB_TABLE_OPTIONS or --table-options 'CLUSTERED INTO 2 SHARDS')";
 
   /**
    * Why {@code error} is a configuration that no retry can fix (credentials, a database or name the

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
  * The clauses CrateDB takes after a {@code CREATE TABLE}'s columns, for a table the load creates:
  * {@code CLUSTERED [BY (column)] INTO N SHARDS}, {@code PARTITIONED BY (columns)}, {@code WITH
  * (setting = value, …)} — a large table needs more shards than the default. Validated to be nothing
- * but these clauses, in this order.
+ * but these clauses, in this order. They shape the target tables the relay creates (a stream's, a
+ * load's), not its state or dead-letter tables.
  */
 public final class TableOptions {
 
@@ -22,6 +23,20 @@ public final class TableOptions {
           Pattern.CASE_INSENSITIVE);
 
   private TableOptions() {}
+
+  /** The clauses as a message names them, with where they are set. */
+  public static String named(String clauses) {
+    return "with the table options " + clauses + " (" + VARIABLE + ", --table-options)";
+  }
+
+  /** Why {@code clauses} cannot shape a table of PostgreSQL. */
+  public static String onPostgreSql(String clauses) {
+    return "the table options "
+        + clauses
+        + " ("
+        + VARIABLE
+        + ", --table-options) are CrateDB's; the target is PostgreSQL: unset them";
+  }
 
   /** The clauses of {@code text}; empty for none. */
   public static Optional<String> parse(String setting, String text) {

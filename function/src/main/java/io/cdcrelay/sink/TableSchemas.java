@@ -256,11 +256,7 @@ final class TableSchemas {
         return columns;
       }
       if (tableOptions.isPresent() && !(session.sql() instanceof CrateDbSql)) {
-        throw new BadTargetException(
-            TableOptions.VARIABLE
-                + "="
-                + tableOptions.get()
-                + " are CrateDB's table clauses; the target is PostgreSQL: unset it");
+        throw new BadTargetException(TableOptions.onPostgreSql(tableOptions.get()));
       }
       LOG.info(
           "creating table {} with primary key {}{}",
@@ -279,6 +275,17 @@ final class TableSchemas {
         // Another process may have created it at the same moment (PostgreSQL reports that
         // despite IF NOT EXISTS); only a table that still does not exist is a failure.
         if (readColumns(table).isEmpty()) {
+          if (tableOptions.isPresent() && !SqlErrors.isRetryable(e)) {
+            // A setting CrateDB does not know, a column to partition by that the table lacks: no
+            // retry creates the table.
+            throw new BadTargetException(
+                "creating "
+                    + table
+                    + " "
+                    + TableOptions.named(tableOptions.get())
+                    + ": "
+                    + SqlErrors.describe(e));
+          }
           throw e;
         }
       }

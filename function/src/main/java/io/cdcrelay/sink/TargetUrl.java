@@ -161,7 +161,7 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
     String password = query.remove("password");
     String table = query.remove("table");
     String schema = query.get("currentSchema");
-    checkDriverSsl(query);
+    checkSslMode(query);
     if (table != null && table.contains(".")) {
       schema = table.substring(0, table.indexOf('.'));
       table = table.substring(table.indexOf('.') + 1);
@@ -169,17 +169,23 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
     StringBuilder rebuilt = new StringBuilder(base);
     char separator = '?';
     for (Map.Entry<String, String> e : query.entrySet()) {
-      rebuilt.append(separator).append(e.getKey()).append('=').append(encode(e.getValue()));
+      // The driver takes an sslmode in any case; the relay's messages read it in lower case.
+      String value =
+          e.getKey().equals("sslmode")
+              ? e.getValue().toLowerCase(java.util.Locale.ROOT)
+              : e.getValue();
+      rebuilt.append(separator).append(e.getKey()).append('=').append(encode(value));
       separator = '&';
     }
     return new TargetUrl(rebuilt.toString(), user, password, schema, table);
   }
 
   /**
-   * Refuses an {@code sslmode} or {@code ssl} the PostgreSQL driver does not know, which it would
-   * report only at the first connection, in words that read like an unreachable server.
+   * Refuses an {@code sslmode} the PostgreSQL driver does not know, which it would report only at
+   * the first connection, in words that read like an unreachable server. ({@code ssl} the driver
+   * reads as a boolean, anything but {@code true} as false: left as it was.)
    */
-  private static void checkDriverSsl(Map<String, String> query) {
+  private static void checkSslMode(Map<String, String> query) {
     String mode = query.get("sslmode");
     if (mode != null && !JDBC_SSL_MODES.contains(mode.toLowerCase(java.util.Locale.ROOT))) {
       throw new IllegalArgumentException(
@@ -187,13 +193,6 @@ public record TargetUrl(String jdbcUrl, String user, String password, String sch
               + mode
               + " is not one of "
               + String.join(", ", JDBC_SSL_MODES));
-    }
-    String ssl = query.get("ssl");
-    // The driver reads "ssl" as a boolean, an empty value as true: "ssl=yes" would mean no TLS.
-    if (ssl != null
-        && !List.of("", "true", "false").contains(ssl.toLowerCase(java.util.Locale.ROOT))) {
-      throw new IllegalArgumentException(
-          "the target URL option ssl=" + ssl + " is not one of true, false");
     }
   }
 

@@ -145,24 +145,16 @@ abstract class DataModelContract {
   void theTableOptionsShapeEachTableTheRelayCreatesOnCrateDbAndAreRefusedOnPostgreSql()
       throws Exception {
     TableName target = table(prefix + "_shaped");
-    io.cdcrelay.lambda.FunctionConfig config =
-        io.cdcrelay.lambda.FunctionConfig.fromEnvironment(
-            Map.of(
-                "CRATEDB_SQLALCHEMY_URL",
-                database().userUrl(target),
-                "CRATEDB_TABLE_OPTIONS",
-                "CLUSTERED INTO 3 SHARDS WITH (number_of_replicas = 0)"));
     Relay relay =
-        new Relay(
-            config.openTarget(() -> null, Clock.systemUTC()), config.settings(), Clock.systemUTC());
-    relays.add(relay);
+        relayWithTableOptions(target, "CLUSTERED INTO 3 SHARDS WITH (number_of_replicas = 0)");
     List<SourceRecord> batch = batch(rec(1, upsert("INSERT", "a", 100, "")));
     if (!database().isCrateDb()) {
       assertThatThrownBy(() -> relay.apply(batch))
           .isInstanceOf(BadTargetException.class)
           .hasMessage(
-              "CRATEDB_TABLE_OPTIONS=CLUSTERED INTO 3 SHARDS WITH (number_of_replicas = 0) are"
-                  + " CrateDB's table clauses; the target is PostgreSQL: unset it");
+              "the table options CLUSTERED INTO 3 SHARDS WITH (number_of_replicas = 0)"
+                  + " (CRATEDB_TABLE_OPTIONS, --table-options) are CrateDB's; the target is"
+                  + " PostgreSQL: unset them");
       return;
     }
     assertThat(relay.apply(batch).succeeded()).isTrue();
@@ -180,6 +172,39 @@ abstract class DataModelContract {
       }
     }
     assertThat(live(target.table())).containsOnlyKeys("{\"id\":\"a\"}");
+  }
+
+  @Test
+  void tableOptionsCrateDbRefusesAreABadConfigurationNotAnOutage() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        database().isCrateDb(), "only CrateDB takes table options");
+    TableName target = table(prefix + "_misshaped");
+    Relay relay = relayWithTableOptions(target, "WITH (no_such_setting = 1)");
+
+    assertThatThrownBy(() -> relay.apply(batch(rec(1, upsert("INSERT", "a", 100, "")))))
+        .isInstanceOf(BadTargetException.class)
+        .hasMessageStartingWith(
+            "creating "
+                + target
+                + " with the table options WITH (no_such_setting = 1) (CRATEDB_TABLE_OPTIONS,"
+                + " --table-options): ")
+        .hasMessageContaining("no_such_setting");
+  }
+
+  /** A relay whose settings come from the environment, as the Lambda function's do. */
+  private Relay relayWithTableOptions(TableName target, String clauses) {
+    io.cdcrelay.lambda.FunctionConfig config =
+        io.cdcrelay.lambda.FunctionConfig.fromEnvironment(
+            Map.of(
+                "CRATEDB_SQLALCHEMY_URL",
+                database().userUrl(target),
+                "CRATEDB_TABLE_OPTIONS",
+                clauses));
+    Relay relay =
+        new Relay(
+            config.openTarget(() -> null, Clock.systemUTC()), config.settings(), Clock.systemUTC());
+    relays.add(relay);
+    return relay;
   }
 
   @Test

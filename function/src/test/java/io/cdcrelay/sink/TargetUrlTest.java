@@ -163,12 +163,13 @@ class TargetUrlTest {
         .hasMessage(
             "the target URL option sslmode=requir is not one of disable, allow, prefer, require,"
                 + " verify-ca, verify-full");
-    assertThatThrownBy(() -> TargetUrl.parse("jdbc:postgresql://h:5432/doc?ssl=yes"))
-        .hasMessage("the target URL option ssl=yes is not one of true, false");
-    for (String ok : List.of("sslmode=VERIFY-FULL", "sslmode=disable", "ssl=true", "ssl=False")) {
+    for (String ok : List.of("sslmode=disable", "ssl=true", "ssl=False", "ssl=1")) {
       assertThat(TargetUrl.parse("jdbc:postgresql://h:5432/doc?" + ok).jdbcUrl())
+          .as("as the driver takes it")
           .isEqualTo("jdbc:postgresql://h:5432/doc?" + ok);
     }
+    assertThat(TargetUrl.parse("jdbc:postgresql://h:5432/doc?sslmode=VERIFY-FULL").jdbcUrl())
+        .isEqualTo("jdbc:postgresql://h:5432/doc?sslmode=verify-full");
   }
 
   @Test

@@ -44,7 +44,12 @@ import picocli.CommandLine.Spec;
         "Runs the Lambda handler on an event file (as 'sam local invoke -e' does) against the"
             + " target and prints the handler's JSON response: KinesisRelayHandler for a Kinesis"
             + " event (records of eventSource aws:kinesis), DynamoDbStreamsRelayHandler for a"
-            + " DynamoDB Streams event (aws:dynamodb).")
+            + " DynamoDB Streams event (aws:dynamodb).",
+    footer =
+        "%nExit codes: 0 every record applied or set aside as a dead letter, 1 the response"
+            + " lists batch item failures (Lambda would retry from the first; also when the"
+            + " target refuses a setting), 2 bad input (no target, an event file that is not such"
+            + " an event, a setting the relay cannot read).")
 final class InvokeCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -315,6 +315,21 @@ final class LoadCommand implements Callable<Integer> {
                     : ""));
         return 2;
       }
+      if (options.tableLoad.tableOptions != null) {
+        try {
+          TableOptions.parse("--table-options", options.tableLoad.tableOptions);
+        } catch (IllegalArgumentException e) {
+          err.println("Bad configuration: " + e.getMessage());
+          return 2;
+        }
+        if (options.target.embedded()) {
+          err.println(
+              "Bad configuration: "
+                  + TableOptions.onPostgreSql(options.tableLoad.tableOptions.trim())
+                  + " (--target embedded)");
+          return 2;
+        }
+      }
       // The reference tool refuses a TARGET_URL beside another --cluster-url; so does the relay,
       // for --target too: none of them may silently win over another.
       String[][] given = {

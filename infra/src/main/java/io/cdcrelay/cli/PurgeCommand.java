@@ -45,7 +45,8 @@ final class PurgeCommand implements Callable<Integer> {
   @Option(
       names = "--older-than",
       paramLabel = "DURATION",
-      description = "8d, 36h, 90m, 600s (default: $CRATEDB_TOMBSTONE_RETENTION, else 8d)")
+      description =
+          "8d, 36h, 90m, 600s or ISO-8601 (P8D) (default: $CRATEDB_TOMBSTONE_RETENTION, else 8d)")
   String olderThan;
 
   private final Map<String, String> processEnvironment;

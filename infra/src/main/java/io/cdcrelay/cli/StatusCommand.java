@@ -98,7 +98,11 @@ final class StatusCommand implements Callable<Integer> {
       defaultValue = ".relay/embedded-postgres")
   Path embeddedDirectory;
 
-  @Option(names = "--json", description = "One JSON object: tables, dead letters, mappings, queue")
+  @Option(
+      names = "--json",
+      description =
+          "One JSON object: database_found, tables, dead_letters, loads, and"
+              + " event_source_mappings and on_failure_queue when asked for")
   boolean json;
 
   @Option(
@@ -236,7 +240,9 @@ final class StatusCommand implements Callable<Integer> {
                 ? table(database.rows, clock.instant())
                 : database.loads == null || database.loads.isEmpty()
                     ? noStatus(database.stateSchema, database.scope, database.others)
-                    : "No stream relay has recorded a batch in state schema "
+                    : "No stream relay has recorded a batch "
+                        + (database.scope == null ? "" : "into " + database.scope + " ")
+                        + "in state schema "
                         + database.stateSchema
                         + " yet; the full loads below record their progress apart."
                         + System.lineSeparator());

@@ -10,6 +10,7 @@ import io.cdcrelay.sink.CrateDbSql;
 import io.cdcrelay.sink.JdbcConnections;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TableOptions;
 import io.cdcrelay.sink.TargetUnavailableException;
 import io.cdcrelay.sink.TargetUrl;
 import java.sql.Connection;
@@ -73,10 +74,6 @@ public final class TargetTable {
       Optional<String> clauses) {
     TableName name = route(settings, target, table.name());
     if (clauses.isPresent()) {
-      if (!(target.sql() instanceof CrateDbSql)) {
-        throw new BadTargetException(
-            "table options (" + clauses.get() + ") are CrateDB's; the target is PostgreSQL");
-      }
       createWithClauses(
           target, url, password, socketTimeoutSeconds, name, table.keySchema(), clauses.get());
     }
@@ -123,7 +120,7 @@ public final class TargetTable {
       Logger log) {
     try (JdbcTarget writer = config.openTarget(password, clock)) {
       writer.refresh(target);
-    } catch (TargetUnavailableException e) {
+    } catch (TargetUnavailableException | BadTargetException e) {
       log.warn("{} is complete, but {} was not refreshed: {}", work, target, e.getMessage());
     }
   }
@@ -183,13 +180,17 @@ public final class TargetTable {
           }
         }
       }
+      if (!(target.sql() instanceof CrateDbSql)) {
+        throw new BadTargetException(TableOptions.onPostgreSql(clauses));
+      }
       String create = target.sql().createTable(name, keys) + " " + clauses;
       LOG.info("creating table {}: {}", name, create);
       try (Statement statement = c.createStatement()) {
         statement.execute(create);
       }
     } catch (SQLException e) {
-      throw new BadTargetException("creating " + name + " with " + clauses + ": " + e.getMessage());
+      throw new BadTargetException(
+          "creating " + name + " " + TableOptions.named(clauses) + ": " + e.getMessage());
     }
   }
 }

@@ -39,8 +39,10 @@ class DynaliteTableLoadIT extends TableLoadContract {
             "CLUSTERED INTO 2 SHARDS WITH (number_of_replicas = 0)");
     assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
     assertThat(run.output())
-        .contains("table options (CLUSTERED INTO 2 SHARDS WITH (number_of_replicas = 0)) are")
-        .contains("the target is PostgreSQL");
+        .contains(
+            "the table options CLUSTERED INTO 2 SHARDS WITH (number_of_replicas = 0)"
+                + " (CRATEDB_TABLE_OPTIONS, --table-options) are CrateDB's; the target is"
+                + " PostgreSQL: unset them");
   }
 
   @Test

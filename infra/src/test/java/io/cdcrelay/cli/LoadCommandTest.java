@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -334,6 +335,23 @@ class LoadCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.output())
         .contains("Bad configuration: --table-options=INTO 4 SHARDS is not CrateDB table clauses");
+  }
+
+  @Test
+  void tableOptionsBesideTheEmbeddedPostgreSqlAreRefusedBeforeItStarts() {
+    for (String source : List.of("kinesis+dynamodb+cdc://aws/stream", "dynamodb://aws/orders")) {
+      LocalRelayContract.Run run =
+          LocalRelayContract.load(
+              "load", source, "--table-options", "CLUSTERED INTO 4 SHARDS", "--target", "embedded");
+      assertThat(run.exitCode()).as(source).isEqualTo(2);
+      assertThat(run.output())
+          .as(source)
+          .contains(
+              "Bad configuration: the table options CLUSTERED INTO 4 SHARDS"
+                  + " (CRATEDB_TABLE_OPTIONS, --table-options) are CrateDB's; the target is"
+                  + " PostgreSQL: unset them (--target embedded)")
+          .doesNotContain("Exception");
+    }
   }
 
   @Test

@@ -75,6 +75,25 @@ class RelayCliTest {
   }
 
   @Test
+  void theHelpSaysWhatTheCommandsDo() {
+    assertThat(run(RelayCli.commandLine(), "invoke", "--help").replaceAll("\\s+", " "))
+        .contains(
+            "Exit codes: 0 every record applied or set aside as a dead letter, 1 the response"
+                + " lists batch item failures");
+    assertThat(run(RelayCli.commandLine(), "status", "--help").replaceAll("\\s+", " "))
+        .contains("database_found, tables, dead_letters, loads");
+    assertThat(run(RelayCli.commandLine(), "purge", "--help").replaceAll("\\s+", " "))
+        .contains("ISO-8601 (P8D)");
+    for (String command : new String[] {"verify", "purge", "dead-letters list", "load"}) {
+      String[] args = (command + " --help").split(" ");
+      assertThat(run(RelayCli.commandLine(), args).replaceAll("\\s+", " "))
+          .as(command)
+          .contains("Only these DynamoDB tables; the others are skipped")
+          .doesNotContain("Relay only");
+    }
+  }
+
+  @Test
   void everySubcommandSaysTheVersion() {
     String version = run(RelayCli.commandLine(), "-V").trim();
     assertThat(version).startsWith("relay ");

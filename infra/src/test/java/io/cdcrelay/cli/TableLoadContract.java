@@ -394,7 +394,11 @@ abstract class TableLoadContract extends DynamoDbTableTest {
       Run stopped = run("status", target());
       assertThat(stopped.exitCode()).as(stopped.output()).isZero();
       assertThat(stopped.output())
-          .contains("No stream relay has recorded a batch in state schema " + table.schema())
+          .contains(
+              "No stream relay has recorded a batch into "
+                  + table
+                  + " in state schema "
+                  + table.schema())
           .contains("Full loads:\n  " + source + " -> " + table + ": not complete, ")
           .contains(" of 4 segments done, last written ")
           .contains("the same relay load command resumes it");

@@ -158,19 +158,7 @@ abstract class DataModelContract {
       return;
     }
     assertThat(relay.apply(batch).succeeded()).isTrue();
-    try (Connection c = database().connect();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT number_of_shards, number_of_replicas FROM information_schema.tables"
-                    + " WHERE table_schema = ? AND table_name = ?")) {
-      s.setString(1, target.schema());
-      s.setString(2, target.table());
-      try (ResultSet rs = s.executeQuery()) {
-        assertThat(rs.next()).isTrue();
-        assertThat(rs.getInt(1)).isEqualTo(3);
-        assertThat(rs.getString(2)).isEqualTo("0");
-      }
-    }
+    assertThat(TableRows.shards(database(), target)).isEqualTo(3);
     assertThat(live(target.table())).containsOnlyKeys("{\"id\":\"a\"}");
   }
 

@@ -184,6 +184,24 @@ public final class TableRows {
     }
   }
 
+  /** How many shards a CrateDB table has, as {@code information_schema.tables} says. */
+  public static int shards(TargetDatabase database, TableName table) throws SQLException {
+    try (Connection c = database.connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT number_of_shards FROM information_schema.tables"
+                    + " WHERE table_schema = ? AND table_name = ?")) {
+      s.setString(1, table.schema());
+      s.setString(2, table.table());
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          throw new AssertionError("no table " + table);
+        }
+        return rs.getInt(1);
+      }
+    }
+  }
+
   /** The table's column names (on CrateDB with its sub-columns, {@code pk['id']}), sorted. */
   public static List<String> columns(TargetDatabase database, TableName table) throws SQLException {
     List<String> columns = new ArrayList<>();

@@ -49,18 +49,7 @@ class CrateDbLocalRelayIT extends LocalRelayContract {
             "CLUSTERED INTO 2 SHARDS WITH (number_of_replicas = 0)");
 
     assertThat(run.exitCode()).as(run.output()).isZero();
-    try (java.sql.Connection c = crateDb.connect();
-        java.sql.PreparedStatement s =
-            c.prepareStatement(
-                "SELECT number_of_shards FROM information_schema.tables"
-                    + " WHERE table_schema = ? AND table_name = ?")) {
-      s.setString(1, targetTable().schema());
-      s.setString(2, targetTable().table());
-      try (java.sql.ResultSet rs = s.executeQuery()) {
-        assertThat(rs.next()).isTrue();
-        assertThat(rs.getInt(1)).isEqualTo(2);
-      }
-    }
+    assertThat(io.cdcrelay.testing.TableRows.shards(crateDb, targetTable())).isEqualTo(2);
     assertThat(live()).isEqualTo(items.expected());
   }
 

@@ -30,18 +30,7 @@ class CrateDbTableLoadIT extends TableLoadContract {
             "--table-options",
             "CLUSTERED INTO 3 SHARDS WITH (number_of_replicas = 0)");
     assertThat(run.exitCode()).as(run.output()).isZero();
-    try (java.sql.Connection c = database().connect();
-        java.sql.PreparedStatement s =
-            c.prepareStatement(
-                "SELECT number_of_shards FROM information_schema.tables"
-                    + " WHERE table_schema = ? AND table_name = ?")) {
-      s.setString(1, table.schema());
-      s.setString(2, table.table());
-      try (java.sql.ResultSet rs = s.executeQuery()) {
-        assertThat(rs.next()).isTrue();
-        assertThat(rs.getInt(1)).isEqualTo(3);
-      }
-    }
+    assertThat(io.cdcrelay.testing.TableRows.shards(database(), table)).isEqualTo(3);
     assertThat(io.cdcrelay.testing.TableRows.count(database(), table)).isEqualTo(5);
   }
 

@@ -89,6 +89,10 @@ final class InvokeCommand implements Callable<Integer> {
       err.println("Cannot read the event file " + event + ".");
       return 2;
     }
+    if (Files.isDirectory(event)) {
+      err.println("The event file " + event + " is a directory: name one event file in it.");
+      return 2;
+    }
     byte[] bytes = Files.readAllBytes(event);
     LambdaEventKind kind;
     try {
@@ -181,9 +185,14 @@ final class InvokeCommand implements Callable<Integer> {
         Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
-                "SELECT pk, data, aux, cdc_deleted FROM " + table + " ORDER BY pk::text")) {
+                "SELECT pk, data, aux, cdc_deleted, count(*) OVER () FROM "
+                    + table
+                    + " ORDER BY pk::text LIMIT "
+                    + ROWS_SHOWN)) {
       err.println("Rows of " + table + " (pk | data | aux | deleted):");
+      long total = 0;
       while (rs.next()) {
+        total = rs.getLong(5);
         err.println(
             "  "
                 + rs.getString(1)
@@ -194,8 +203,14 @@ final class InvokeCommand implements Callable<Integer> {
                 + " | "
                 + rs.getBoolean(4));
       }
+      if (total > ROWS_SHOWN) {
+        err.println("  … and " + (total - ROWS_SHOWN) + " more rows");
+      }
     }
   }
+
+  /** The most rows of the embedded target's table printed after the response. */
+  static final int ROWS_SHOWN = 50;
 
   /** What is wrong with the JSON, on one line: Jackson's own message, where, without its source. */
   static String jsonProblem(Exception e) {

@@ -1,5 +1,6 @@
 package io.cdcrelay.cli;
 
+import io.cdcrelay.decode.DynamoDbChangeDecoder;
 import io.cdcrelay.dynamodbstreams.DynamoDbStreamReader;
 import io.cdcrelay.env.ProcessEnvironment;
 import io.cdcrelay.file.FileRelay;
@@ -299,7 +300,11 @@ final class LoadCommand implements Callable<Integer> {
         err.println("Cannot read the source file " + file.path() + "." + notAFile(source));
         return 2;
       }
-      List<String> tableLoadOnly = options.tableLoad.tableLoadOnly(stream != null);
+      if (file != null && Files.isDirectory(file.path())) {
+        err.println("The source " + file.path() + " is a directory: name one file in it.");
+        return 2;
+      }
+      List<String> tableLoadOnly = options.tableLoad.tableLoadOnly(stream != null || file != null);
       if (table == null
           && export == null
           && options.tableLoad.snapshot == null
@@ -388,9 +393,10 @@ final class LoadCommand implements Callable<Integer> {
       }
       // A stream relay gives up on a failing target only when asked to, or when run as a job.
       Optional<Duration> streamGiveUp = Optional.empty();
-      if (stream != null) {
+      if (stream != null || file != null) {
         try {
-          streamGiveUp = options.tableLoad.streamGiveUpAfter(stream.once());
+          // A file is read to its end: a job, as a stream relay with once=true.
+          streamGiveUp = options.tableLoad.streamGiveUpAfter(stream == null || stream.once());
         } catch (IllegalArgumentException e) {
           err.println("Bad configuration: " + e.getMessage());
           return 2;
@@ -559,9 +565,21 @@ final class LoadCommand implements Callable<Integer> {
         Relaying run)
         throws Exception {
       if (file != null) {
+        OutageLimit outages = OutageLimit.of(run.giveUpAfter(), run.stop());
         try (Relay relay = run.relays().get()) {
-          new FileRelay(file, new BatchApplier(relay, run.progress(), run.stop()), run.stop())
-              .run();
+          BatchApplier applier =
+              new BatchApplier(
+                  relay,
+                  run.progress(),
+                  run.stop(),
+                  new DynamoDbChangeDecoder()::decode,
+                  null,
+                  outages);
+          new FileRelay(file, applier, run.stop()).run();
+        }
+        if (outages.gaveUp().isPresent()) {
+          err.println(outages.gaveUp().get().message());
+          return 1;
         }
         return 0;
       }

@@ -32,6 +32,12 @@ public final class SampleEventsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      spec.commandLine()
+          .getErr()
+          .println("Cannot write the events into " + dir + ": it is a file.");
+      return 2;
+    }
     Files.createDirectories(dir);
     for (Map.Entry<String, String> file : SampleEvents.generate().entrySet()) {
       Path path = dir.resolve(file.getKey());

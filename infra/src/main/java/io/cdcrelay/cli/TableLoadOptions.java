@@ -24,10 +24,10 @@ final class TableLoadOptions {
       paramLabel = "DURATION",
       description =
           "dynamodb:// or s3:// source: how long a failing read or write is retried before the"
-              + " load fails (default 5m); kinesis+dynamodb+cdc:// or dynamodb+cdc:// source: how"
-              + " long the target database or the stream's reads may fail without a break"
-              + " (connecting, writing, reading; throttling does not count) before the relay stops"
-              + " with exit 1, its checkpoints kept (default 5m with once=true,"
+              + " load fails (default 5m); kinesis+dynamodb+cdc:// or dynamodb+cdc:// source, or a"
+              + " file: how long the target database or the stream's reads may fail without a"
+              + " break (connecting, writing, reading; throttling does not count) before the relay"
+              + " stops with exit 1, its checkpoints kept (default 5m with once=true or a file,"
               + " else no limit); 30s, 2h, ISO-8601")
   String giveUpAfter;
 

@@ -41,6 +41,19 @@ public final class FileRelay {
   }
 
   /**
+   * The file's bytes, gunzipped when they start as gzip does ({@code 1f 8b}): a dump compressed
+   * with {@code gzip} is relayed as the dump, whatever its name.
+   */
+  static InputStream decompressed(InputStream raw) throws IOException {
+    java.io.BufferedInputStream in = new java.io.BufferedInputStream(raw, 1 << 16);
+    in.mark(2);
+    int first = in.read();
+    int second = in.read();
+    in.reset();
+    return first == 0x1f && second == 0x8b ? new java.util.zip.GZIPInputStream(in, 1 << 16) : in;
+  }
+
+  /**
    * Relays the whole file, or up to the batch being applied when stopped; returns the lines read.
    */
   public long run() throws IOException {
@@ -48,7 +61,7 @@ public final class FileRelay {
     String fileShard = NdjsonRecords.fileShard(source.path());
     long lineNumber = 0;
     // Bytes, not a decoding Reader: a line that is not UTF-8 is a dead letter, not the end.
-    try (InputStream in = Files.newInputStream(source.path())) {
+    try (InputStream in = decompressed(Files.newInputStream(source.path()))) {
       NdjsonLines lines = new NdjsonLines(in);
       byte[] line;
       while ((line = lines.next()) != null && !stop.isStopped()) {

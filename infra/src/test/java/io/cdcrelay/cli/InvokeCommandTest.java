@@ -51,6 +51,14 @@ class InvokeCommandTest {
   }
 
   @Test
+  void aDirectoryIsNoEventFile(@TempDir Path dir) {
+    int exit = run(Map.of(), "-e", dir.toString(), "--target", "crate://h/doc/t");
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString().trim())
+        .isEqualTo("The event file " + dir + " is a directory: name one event file in it.");
+  }
+
+  @Test
   void malformedJsonIsSaidInOneLineWithWhereItBreaks(@TempDir Path dir) throws Exception {
     Path bad = dir.resolve("bad.json");
     Files.writeString(bad, "{\"Records\": [\n  {\"eventSource\": aws:kinesis}\n]}");

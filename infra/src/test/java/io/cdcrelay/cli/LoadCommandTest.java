@@ -355,17 +355,46 @@ class LoadCommandTest {
   }
 
   @Test
-  void giveUpAfterIsRefusedBesideAFile(@TempDir Path dir) throws Exception {
-    Path dump = Files.writeString(dir.resolve("dump.ndjson"), "");
-    LocalRelayContract.Run one =
+  void aDirectoryIsNoSourceFileNorAPlaceForTheSampleEvents(@TempDir Path dir) throws Exception {
+    LocalRelayContract.Run run =
+        LocalRelayContract.load("load", dir.toString(), "--target", "crate://h/doc/t");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.output())
+        .contains("The source " + dir + " is a directory: name one file in it.")
+        .doesNotContain("Exception");
+
+    Path file = Files.writeString(dir.resolve("taken"), "");
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine events = RelayCli.commandLine();
+    events.setErr(new java.io.PrintWriter(err, true));
+    assertThat(events.execute("sample-events", "--dir", file.toString())).isEqualTo(2);
+    assertThat(err.toString().trim())
+        .isEqualTo("Cannot write the events into " + file + ": it is a file.");
+  }
+
+  @Test
+  @Timeout(30) // without --give-up-after's bound it would wait for the database until stopped
+  void aFileRelayGivesUpOnAnUnreachableDatabaseAfterGiveUpAfter(@TempDir Path dir)
+      throws Exception {
+    Path dump =
+        Files.writeString(
+            dir.resolve("dump.ndjson"),
+            "{\"eventName\":\"INSERT\",\"dynamodb\":{\"Keys\":{\"id\":{\"S\":\"a\"}},"
+                + "\"NewImage\":{\"id\":{\"S\":\"a\"}}}}\n");
+    LocalRelayContract.Run run =
         LocalRelayContract.load(
-            "load", dump.toString(), "--give-up-after", "1m", "--target", "embedded");
-    assertThat(one.exitCode()).isEqualTo(2);
-    assertThat(one.output())
-        .contains(
-            "--give-up-after goes with a load of a table (a dynamodb:// or s3:// source, or"
-                + " --snapshot beside a stream), not with this source. --give-up-after goes with a"
-                + " kinesis+dynamodb+cdc:// or dynamodb+cdc:// source too.");
+            "load",
+            dump.toString(),
+            "--give-up-after",
+            "1s",
+            "--target",
+            "postgresql://crate:pw%2Fs@127.0.0.1:1/doc");
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.output())
+        .containsPattern(
+            "The target database could not be reached for \\d+ s \\(--give-up-after 1 s\\):"
+                + " connecting at start: ")
+        .doesNotContain("pw%2F", "pw/s");
   }
 
   @Test

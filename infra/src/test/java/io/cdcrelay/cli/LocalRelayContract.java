@@ -651,6 +651,41 @@ abstract class LocalRelayContract {
   }
 
   @Test
+  void aFileRelayWhoseTargetGoesDownMidFileGivesUpAfterGiveUpAfterWithExitOne(@TempDir Path dir)
+      throws Exception {
+    SourceItems items = new SourceItems();
+    for (int i = 0; i < 400; i++) {
+      items.insert("x" + i, i);
+    }
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<String, byte[]> record : items.take()) {
+      lines.add(new String(record.getValue(), StandardCharsets.UTF_8));
+    }
+    Path file = Files.write(dir.resolve("dump.ndjson"), lines, StandardCharsets.UTF_8);
+    try (FaultyProxy proxy = new FaultyProxy(database().host(), database().port())) {
+      // Past connecting and the first batches, the database is gone for good.
+      proxy.cutAfter(60_000);
+      long started = System.nanoTime();
+      Run run =
+          load(
+              "load",
+              file.toUri() + "?batch-size=5",
+              target("127.0.0.1", proxy.port()),
+              "--give-up-after",
+              "2s");
+      long tookSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+
+      assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+      assertThat(tookSeconds).as("gave up after about 2 s, not for ever").isLessThan(60);
+      assertThat(run.output())
+          .contains("(--give-up-after 2 s): ")
+          .contains("not applied")
+          .doesNotContain("done: ");
+    }
+    assertThat(live().size()).as("some applied, not all").isBetween(1, 399);
+  }
+
+  @Test
   void aStreamUrlWhosePathIsADumpReplaysItAsTheReferenceToolDoes(@TempDir Path dir)
       throws Exception {
     SourceItems items = new SourceItems();

@@ -49,6 +49,25 @@ class FileRelayTest {
   }
 
   @Test
+  void aGzipFileIsRelayedAsTheLinesItHoldsWhateverItsName(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+      gzip.write("first\nsecond\n".getBytes(StandardCharsets.UTF_8));
+    }
+    for (String name : List.of("dump.ndjson.gz", "dump.ndjson")) {
+      Path file = Files.write(dir.resolve(name), zipped.toByteArray());
+
+      assertThat(relay(file))
+          .as(name)
+          .extracting(r -> new String(r.data(), StandardCharsets.UTF_8))
+          .containsExactly("first", "second");
+    }
+    // One byte, and the gzip magic's first byte alone: plain lines.
+    assertThat(relay(Files.write(dir.resolve("one"), new byte[] {0x1f}))).hasSize(1);
+    assertThat(relay(Files.write(dir.resolve("empty"), new byte[0]))).isEmpty();
+  }
+
+  @Test
   void aLineThatIsNotUtf8IsRelayedAsItsExactBytesAndTheRestOfTheFileGoesOn(@TempDir Path dir)
       throws Exception {
     byte[] invalid = {'{', '"', 'x', '"', ':', '"', (byte) 0xff, (byte) 0xc3, '"', '}'};

@@ -82,7 +82,15 @@ public final class EmbeddedTarget implements AutoCloseable {
           "The embedded database in "
               + directory.toAbsolutePath().normalize()
               + " is in use by another process (a relay load?): "
-              + e.getMessage(),
+              + e.getMessage()
+              + runningServerPort(directory.resolve("data"))
+                  .map(
+                      port ->
+                          "; while it runs, pass its server as the target instead of embedded:"
+                              + " postgresql://postgres@127.0.0.1:"
+                              + port
+                              + "/postgres?schema=public")
+                  .orElse(""),
           e);
     } catch (IOException e) {
       throw new NotStartedException(
@@ -140,6 +148,20 @@ public final class EmbeddedTarget implements AutoCloseable {
       } finally {
         lock.release();
       }
+    }
+  }
+
+  /** The port of the server running on {@code data}, as its {@code postmaster.pid} says. */
+  static Optional<Integer> runningServerPort(Path data) {
+    try {
+      List<String> lines =
+          Files.readAllLines(data.resolve("postmaster.pid"), StandardCharsets.UTF_8);
+      // pid, data directory, start time, port, …
+      return lines.size() < 4
+          ? Optional.empty()
+          : Optional.of(Integer.parseInt(lines.get(3).trim()));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
     }
   }
 

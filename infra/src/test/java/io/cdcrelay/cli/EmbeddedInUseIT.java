@@ -68,6 +68,27 @@ class EmbeddedInUseIT {
   }
 
   @Test
+  void whileItsServerRunsTheMessageNamesItsAddressToPassAsTheTarget() throws Exception {
+    // What PostgreSQL writes into postmaster.pid: pid, data folder, start time, port, …
+    Files.write(
+        dir.resolve("data").resolve("postmaster.pid"),
+        java.util.List.of(
+            "999999", dir.resolve("data").toString(), "1700000000", "54321", "/tmp", "*"));
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new StatusCommand(Map.of(), Clock.systemUTC()));
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
+
+    int exit = cli.execute("--target", "embedded", "--embedded-dir", dir.toString());
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString())
+        .contains(
+            "; while it runs, pass its server as the target instead of embedded:"
+                + " postgresql://postgres@127.0.0.1:54321/postgres?schema=public");
+  }
+
+  @Test
   void aLoadSaysTheDatabaseIsInUse() throws Exception {
     Path dump = Files.writeString(dir.resolve("dump.ndjson"), "");
 

@@ -95,6 +95,11 @@ public final class DynamoDbChangeDecoder {
   }
 
   private Decoded decodeOrThrow(SourceRecord record) {
+    if (notUtf8Json(record.data())) {
+      return poison(
+          record,
+          "not UTF-8: JSON from DynamoDB is UTF-8, these bytes begin as UTF-16 or" + " UTF-32 do");
+    }
     RecordJson json;
     try {
       json = RecordJson.read(record.data());
@@ -109,6 +114,11 @@ public final class DynamoDbChangeDecoder {
     }
     String eventSource = root.path("eventSource").asText(null);
     if (!EVENT_SOURCE.equals(eventSource)) {
+      if ("aws:kinesis".equals(eventSource) && root.has("kinesis")) {
+        // A Lambda Kinesis event record itself, not the change it carries: what made it unusable
+        // says more than its eventSource (a dump's line whose data or sequence number is bad).
+        return poison(record, kinesisEnvelopeProblem(root.get("kinesis")));
+      }
       return poison(record, "eventSource is " + quote(eventSource) + ", expected \"aws:dynamodb\"");
     }
     String eventName = root.path("eventName").asText(null);
@@ -253,6 +263,66 @@ public final class DynamoDbChangeDecoder {
       return Optional.empty();
     }
     return Optional.of(arn.substring(table + 7, stream));
+  }
+
+  /**
+   * Why a Lambda Kinesis event record could not be read for the change it carries: its {@code
+   * kinesis.data} (base64) or its {@code kinesis.sequenceNumber}.
+   */
+  private static String kinesisEnvelopeProblem(JsonNode kinesis) {
+    String why;
+    if (!kinesis.path("data").isTextual()) {
+      why = "has no kinesis.data";
+    } else if (!isBase64(kinesis.get("data").asText())) {
+      why = "has a kinesis.data that is not base64";
+    } else if (!isSequenceNumber(kinesis.path("sequenceNumber").asText(null))) {
+      why =
+          "has no valid kinesis.sequenceNumber (a decimal number, got "
+              + quote(kinesis.path("sequenceNumber").asText(null))
+              + ")";
+    } else {
+      why = "carries its change in kinesis.data (base64): relay that, not the record";
+    }
+    return "a Lambda Kinesis event record, not a DynamoDB change: it " + why;
+  }
+
+  /**
+   * Whether the bytes begin as no UTF-8 JSON can (a byte order mark of UTF-16, a zero byte), which
+   * the JSON parser would otherwise read as UTF-16 or UTF-32 text: a poison record names them as
+   * bytes that are not UTF-8, not as characters they never were.
+   */
+  static boolean notUtf8Json(byte[] data) {
+    if (data.length == 0) {
+      return false;
+    }
+    int first = data[0] & 0xff;
+    if (first == 0xfe || first == 0xff) {
+      return true;
+    }
+    for (int i = 0; i < Math.min(4, data.length); i++) {
+      if (data[i] == 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isSequenceNumber(String text) {
+    try {
+      io.cdcrelay.change.SequenceNumbers.requireValid(text);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static boolean isBase64(String text) {
+    try {
+      java.util.Base64.getDecoder().decode(text);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static boolean isTimeToLiveDeletion(JsonNode userIdentity) {

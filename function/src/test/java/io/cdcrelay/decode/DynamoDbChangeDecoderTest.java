@@ -135,6 +135,69 @@ class DynamoDbChangeDecoderTest {
     }
   }
 
+  @Test
+  void aLambdaKinesisRecordItselfIsPoisonSayingWhatMadeItUnreadable() {
+    String envelope =
+        "{\"kinesis\":{\"kinesisSchemaVersion\":\"1.0\",\"partitionKey\":\"p\","
+            + "\"sequenceNumber\":%s,\"data\":%s},\"eventSource\":\"aws:kinesis\","
+            + "\"eventName\":\"aws:kinesis:record\"}";
+    String good = "\"49656709367126341276484543186423045812698406329470730242\"";
+    assertThat(poisonReason(String.format(envelope, good, "\"!!!notbase64\"")))
+        .isEqualTo(
+            "a Lambda Kinesis event record, not a DynamoDB change: it has a kinesis.data that is"
+                + " not base64");
+    assertThat(poisonReason(String.format(envelope, good, "7")))
+        .isEqualTo("a Lambda Kinesis event record, not a DynamoDB change: it has no kinesis.data");
+    assertThat(poisonReason(String.format(envelope, "\"x1\"", "\"e30=\"")))
+        .isEqualTo(
+            "a Lambda Kinesis event record, not a DynamoDB change: it has no valid"
+                + " kinesis.sequenceNumber (a decimal number, got \"x1\")");
+    assertThat(poisonReason(String.format(envelope, good, "\"e30=\"")))
+        .isEqualTo(
+            "a Lambda Kinesis event record, not a DynamoDB change: it carries its change in"
+                + " kinesis.data (base64): relay that, not the record");
+    assertThat(poisonReason("{\"eventSource\":\"aws:kinesis\"}"))
+        .as("no envelope: the source is all there is to say")
+        .isEqualTo("eventSource is \"aws:kinesis\", expected \"aws:dynamodb\"");
+  }
+
+  @Test
+  void bytesThatBeginAsUtf16OrUtf32AreNotUtf8NotCharactersTheyNeverWere() {
+    String reason =
+        "not UTF-8: JSON from DynamoDB is UTF-8, these bytes begin as UTF-16 or UTF-32 do";
+    byte[] json = "{\"a\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+    byte[] bom = new byte[json.length + 2];
+    bom[0] = (byte) 0xff;
+    bom[1] = (byte) 0xfe;
+    System.arraycopy(json, 0, bom, 2, json.length);
+    // A byte order mark before bytes that hold no zero: read as UTF-16, they were Chinese text.
+    byte[] bomAndText = {(byte) 0xff, (byte) 0xfe, 'g', 'o', 'o', 'd'};
+    for (byte[] data :
+        List.of(
+            bom,
+            bomAndText,
+            json,
+            "{\"a\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_16BE))) {
+      Decoded decoded =
+          new DynamoDbChangeDecoder()
+              .decode(
+                  new io.cdcrelay.change.SourceRecord(
+                      Records.SHARD, "1", data, java.time.Instant.EPOCH));
+      assertThat(decoded).isInstanceOf(Decoded.Poison.class);
+      assertThat(((Decoded.Poison) decoded).reason()).isEqualTo(reason);
+    }
+    // UTF-8 with its byte order mark is UTF-8.
+    assertThat(
+            DynamoDbChangeDecoder.notUtf8Json(
+                new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf, '{'}))
+        .isFalse();
+    assertThat(DynamoDbChangeDecoder.notUtf8Json(new byte[0])).isFalse();
+    assertThat(
+            DynamoDbChangeDecoder.notUtf8Json(
+                "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isFalse();
+  }
+
   /** A record whose fields come in the given order, each given as {@code "name": value}. */
   private static String fields(String... fields) {
     return "{" + String.join(", ", fields) + "}";

@@ -243,7 +243,8 @@ final class DeadLetterOptions {
   }
 
   private static Instant parseSince(String text, Instant now) {
-    if (text.contains("T")) {
+    // An ISO-8601 duration (PT36H) has a T too, but begins with P.
+    if (text.contains("T") && !text.trim().toUpperCase(java.util.Locale.ROOT).startsWith("P")) {
       try {
         return Instant.parse(text);
       } catch (DateTimeParseException e) {
@@ -251,7 +252,18 @@ final class DeadLetterOptions {
             "--since " + text + " is not a time such as 2026-12-01T10:00:00Z");
       }
     }
-    Duration back = FunctionConfig.parseDuration("--since", text);
-    return now.minus(back);
+    try {
+      Duration back = FunctionConfig.parseDuration("--since", text);
+      if (back.isNegative()) {
+        throw new IllegalArgumentException("negative");
+      }
+      return now.minus(back);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--since "
+              + text
+              + " is neither a duration such as 36h or 7d nor a time such as"
+              + " 2026-12-01T10:00:00Z");
+    }
   }
 }

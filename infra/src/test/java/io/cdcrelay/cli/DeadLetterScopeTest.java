@@ -153,7 +153,49 @@ class DeadLetterScopeTest {
         cli.execute("--target", "embedded", "--embedded-dir", none.toString(), "--since", "soon");
 
     assertThat(exit).as(err.toString()).isEqualTo(2);
-    assertThat(err.toString()).startsWith("Bad configuration: ").contains("soon");
+    assertThat(err.toString())
+        .startsWith("Bad configuration: ")
+        .contains(
+            "--since soon is neither a duration such as 36h or 7d nor a time such as"
+                + " 2026-12-01T10:00:00Z");
     assertThat(none).doesNotExist();
+  }
+
+  @Test
+  void sinceTakesADurationInEitherFormOrATime() {
+    java.time.Instant now = java.time.Instant.parse("2026-12-05T12:00:00Z");
+    Map<String, String> expected =
+        Map.of(
+            "36h", "2026-12-04T00:00:00Z",
+            "PT36H", "2026-12-04T00:00:00Z",
+            "p1d", "2026-12-04T12:00:00Z",
+            "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z");
+    expected.forEach(
+        (since, from) -> {
+          DeadLetterOptions options = new DeadLetterOptions();
+          options.since = since;
+          assertThat(options.filter(now).since()).as(since).contains(java.time.Instant.parse(from));
+        });
+  }
+
+  @Test
+  void aSinceInTheFutureIsBadInput(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    for (String since : List.of("-5h", "PT-5H", "P-1D")) {
+      java.io.StringWriter err = new java.io.StringWriter();
+      picocli.CommandLine cli = new picocli.CommandLine(new ListDeadLettersCommand(Map.of()));
+      cli.setErr(new java.io.PrintWriter(err, true));
+
+      int exit =
+          cli.execute(
+              "--target",
+              "embedded",
+              "--embedded-dir",
+              dir.resolve("n").toString(),
+              "--since",
+              since);
+
+      assertThat(exit).as(since + ": " + err).isEqualTo(2);
+      assertThat(err.toString()).contains("--since " + since + " is neither a duration");
+    }
   }
 }

@@ -51,6 +51,24 @@ class InvokeCommandTest {
   }
 
   @Test
+  void aRecordWhoseDataIsNotBase64IsNamed(@TempDir Path dir) throws Exception {
+    String event = Files.readString(Path.of("../events/batch.json"));
+    int second = event.indexOf("\"data\": \"", event.indexOf("\"data\": \"") + 1);
+    Path bad =
+        Files.writeString(
+            dir.resolve("bad.json"),
+            event.substring(0, second) + "\"data\": \"!!!" + event.substring(second + 9));
+
+    int exit = run(Map.of(), "-e", bad.toString(), "--target", "crate://h/doc/t");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString().trim())
+        .matches(
+            "The event file .*bad.json is not a Lambda Kinesis or DynamoDB Streams event: record 2"
+                + " of \\d+: kinesis.data is not base64");
+  }
+
+  @Test
   void aDirectoryIsNoEventFile(@TempDir Path dir) {
     int exit = run(Map.of(), "-e", dir.toString(), "--target", "crate://h/doc/t");
     assertThat(exit).isEqualTo(2);

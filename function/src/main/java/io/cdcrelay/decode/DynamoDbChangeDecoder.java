@@ -83,6 +83,9 @@ public final class DynamoDbChangeDecoder {
 
   private static final BigDecimal LATEST_SECONDS = BigDecimal.valueOf(253_402_300_799L);
 
+  static final String NOT_UTF8 =
+      "not UTF-8: JSON from DynamoDB is UTF-8, these bytes begin as UTF-16 or UTF-32 do";
+
   /** Decodes one record; never throws for bad input. */
   public Decoded decode(SourceRecord record) {
     try {
@@ -96,9 +99,7 @@ public final class DynamoDbChangeDecoder {
 
   private Decoded decodeOrThrow(SourceRecord record) {
     if (notUtf8Json(record.data())) {
-      return poison(
-          record,
-          "not UTF-8: JSON from DynamoDB is UTF-8, these bytes begin as UTF-16 or" + " UTF-32 do");
+      return poison(record, NOT_UTF8);
     }
     RecordJson json;
     try {

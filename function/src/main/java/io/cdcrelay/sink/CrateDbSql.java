@@ -30,14 +30,15 @@ public final class CrateDbSql implements TargetSql {
           "no master",
           "timed out");
 
+  /** The phrase of a cluster at its shard limit, one of {@link #CONFIGURATION_PHRASES}. */
+  static final String SHARD_LIMIT = "maximum shards open";
+
   /**
    * Phrases of CrateDB errors (SQLSTATE XX000) that mean the configuration cannot work: a table or
    * schema name CrateDB refuses ({@code Relation name 'a b.t' is invalid. Must not contain …}), and
    * a cluster at its shard limit ({@code this action would add [4] total shards, but this cluster
    * currently has [1000]/[1000] maximum shards open}).
    */
-  static final String SHARD_LIMIT = "maximum shards open";
-
   static final java.util.List<String> CONFIGURATION_PHRASES =
       java.util.List.of("is invalid. must not contain", SHARD_LIMIT);
 

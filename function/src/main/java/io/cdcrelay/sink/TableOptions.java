@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The clauses CrateDB takes after a {@code CREATE TABLE}'s columns, for a table the load creates:
+ * The clauses CrateDB takes after a {@code CREATE TABLE}'s columns, for a table the relay creates:
  * {@code CLUSTERED [BY (column)] INTO N SHARDS}, {@code PARTITIONED BY (columns)}, {@code WITH
  * (setting = value, …)} — a large table needs more shards than the default. Validated to be nothing
  * but these clauses, in this order. They shape the target tables the relay creates (a stream's, a

@@ -573,7 +573,8 @@ final class LoadCommand implements Callable<Integer> {
                   run.progress(),
                   run.stop(),
                   new DynamoDbChangeDecoder()::decode,
-                  null,
+                  // Its batches in the status table, as a stream's: relay status shows the file.
+                  io.cdcrelay.file.NdjsonRecords.fileShard(file.path()),
                   outages);
           new FileRelay(file, applier, run.stop()).run();
         }

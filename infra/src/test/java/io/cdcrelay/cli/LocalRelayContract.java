@@ -648,6 +648,13 @@ abstract class LocalRelayContract {
     // The poison line has no target table: a dead letter in the state schema.
     assertThat(TableRows.count(database(), new TableName(state, "cdc_relay_dead_letters")))
         .isEqualTo(1);
+    // Its batches are in the status, under the file, as a stream's under its ARN.
+    DynamoDbTableTest.Run status =
+        DynamoDbTableTest.run("status", target(), "--state-schema", state);
+    assertThat(status.exitCode()).as(status.output()).isZero();
+    assertThat(status.output())
+        .contains("file:" + file.toAbsolutePath().normalize())
+        .doesNotContain("no status yet");
   }
 
   @Test

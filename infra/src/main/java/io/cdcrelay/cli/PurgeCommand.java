@@ -157,8 +157,9 @@ final class PurgeCommand implements Callable<Integer> {
     String named = (routes.schema() == null ? "" : routes.schema() + ".") + routes.singleTable();
     List<String> relayed = bound.keySet().stream().map(TableName::toString).sorted().toList();
     err.println(
-        "Bad configuration: the target URL names the table "
+        "Bad configuration: the table "
             + named
+            + " (named by the target or --table)"
             + ", which no relay or load has written in this target's state schema"
             + (relayed.isEmpty()
                 ? " (it holds no table yet)"

@@ -149,7 +149,9 @@ class PurgeCommandIT {
         .isEqualTo(2);
     assertThat(err.toString())
         .contains(
-            "names the table public.purge_sotf_" + pid + ", which no relay or load has written")
+            "the table public.purge_sotf_"
+                + pid
+                + " (named by the target or --table), which no relay or load has written")
         .contains(soft.toString());
 
     // A database (here a schema) no relay wrote: said so, and left as it was.

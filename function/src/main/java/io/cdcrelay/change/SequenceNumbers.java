@@ -14,6 +14,16 @@ public final class SequenceNumbers {
 
   private SequenceNumbers() {}
 
+  /** Whether {@code sequenceNumber} is a canonical decimal, as {@link #requireValid} wants. */
+  public static boolean isValid(String sequenceNumber) {
+    try {
+      requireValid(sequenceNumber);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /** Returns the sequence number unchanged, or throws if it is not a canonical decimal. */
   public static String requireValid(String sequenceNumber) {
     if (sequenceNumber == null

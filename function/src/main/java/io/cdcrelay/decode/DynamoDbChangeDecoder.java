@@ -276,7 +276,8 @@ public final class DynamoDbChangeDecoder {
       why = "has no kinesis.data";
     } else if (!isBase64(kinesis.get("data").asText())) {
       why = "has a kinesis.data that is not base64";
-    } else if (!isSequenceNumber(kinesis.path("sequenceNumber").asText(null))) {
+    } else if (!io.cdcrelay.change.SequenceNumbers.isValid(
+        kinesis.path("sequenceNumber").asText(null))) {
       why =
           "has no valid kinesis.sequenceNumber (a decimal number, got "
               + quote(kinesis.path("sequenceNumber").asText(null))
@@ -306,15 +307,6 @@ public final class DynamoDbChangeDecoder {
       }
     }
     return false;
-  }
-
-  private static boolean isSequenceNumber(String text) {
-    try {
-      io.cdcrelay.change.SequenceNumbers.requireValid(text);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 
   private static boolean isBase64(String text) {

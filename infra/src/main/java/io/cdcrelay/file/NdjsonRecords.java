@@ -50,7 +50,7 @@ public final class NdjsonRecords {
         data = null;
       }
       String sequenceNumber = kinesis.path("sequenceNumber").asText("");
-      if (data != null && validSequenceNumber(sequenceNumber)) {
+      if (data != null && io.cdcrelay.change.SequenceNumbers.isValid(sequenceNumber)) {
         return new SourceRecord(
             shardOf(event.path("eventID").asText(null), fileShard),
             sequenceNumber,
@@ -100,15 +100,6 @@ public final class NdjsonRecords {
     }
     int colon = eventId.indexOf(':');
     return colon < 0 ? eventId : eventId.substring(0, colon);
-  }
-
-  private static boolean validSequenceNumber(String sequenceNumber) {
-    try {
-      io.cdcrelay.change.SequenceNumbers.requireValid(sequenceNumber);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 
   /** Lambda gives the arrival time as epoch seconds with a fraction. */

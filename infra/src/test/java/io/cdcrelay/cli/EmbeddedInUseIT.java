@@ -55,13 +55,8 @@ class EmbeddedInUseIT {
   @Test
   void statusSaysTheDatabaseIsInUse() {
     StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new StatusCommand(Map.of(), Clock.systemUTC()));
-    cli.setOut(new PrintWriter(new StringWriter(), true));
-    cli.setErr(new PrintWriter(err, true));
 
-    int exit = cli.execute("--target", "embedded", "--embedded-dir", dir.toString());
-
-    assertThat(exit).isEqualTo(1);
+    assertThat(statusOfEmbedded(err)).isEqualTo(1);
     assertThat(err.toString())
         .contains("The embedded database in " + dir.toAbsolutePath().normalize() + " is in use")
         .doesNotContain("at io.zonky");
@@ -75,17 +70,20 @@ class EmbeddedInUseIT {
         java.util.List.of(
             "999999", dir.resolve("data").toString(), "1700000000", "54321", "/tmp", "*"));
     StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new StatusCommand(Map.of(), Clock.systemUTC()));
-    cli.setOut(new PrintWriter(new StringWriter(), true));
-    cli.setErr(new PrintWriter(err, true));
 
-    int exit = cli.execute("--target", "embedded", "--embedded-dir", dir.toString());
-
-    assertThat(exit).isEqualTo(1);
+    assertThat(statusOfEmbedded(err)).isEqualTo(1);
     assertThat(err.toString())
         .contains(
             "; while it runs, pass its server as the target instead of embedded:"
                 + " postgresql://postgres@127.0.0.1:54321/postgres?schema=public");
+  }
+
+  /** {@code relay status --target embedded} of the folder; its messages go to {@code err}. */
+  private int statusOfEmbedded(StringWriter err) {
+    CommandLine cli = new CommandLine(new StatusCommand(Map.of(), Clock.systemUTC()));
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute("--target", "embedded", "--embedded-dir", dir.toString());
   }
 
   @Test

@@ -170,14 +170,19 @@ record AwsUrlParts(
     return value == null || value.isBlank();
   }
 
-  static AwsUrlParts of(URI uri) {
-    if (uri.getPort() == 0 || uri.getPort() > 65535) {
-      // The AWS SDK would throw it as a stack trace at its first request.
+  /**
+   * Refuses a port out of range, which the AWS SDK would throw as a stack trace at its first
+   * request; {@code what} names where it was written ("the source URL's port ").
+   */
+  static void requirePortInRange(String what, int port) {
+    if (port == 0 || port > 65535) {
       throw new BadSourceUrlException(
-          "the source URL's port "
-              + uri.getPort()
-              + " is out of range (1 to 65535; without one the service's own)");
+          what + port + " is out of range (1 to 65535; without one the service's own)");
     }
+  }
+
+  static AwsUrlParts of(URI uri) {
+    requirePortInRange("the source URL's port ", uri.getPort());
     Optional<String> accessKey = Optional.empty();
     Optional<String> secretKey = Optional.empty();
     String userInfo = uri.getRawUserInfo();

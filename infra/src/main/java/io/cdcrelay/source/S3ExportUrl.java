@@ -129,15 +129,8 @@ public record S3ExportUrl(
             "option endpoint=" + endpointText + " is not HOST or HOST:PORT, as in localhost:5000");
       }
       endpoint = Optional.of(URI.create("http://" + endpointText));
-      int port = endpoint.get().getPort();
-      if (port == 0 || port > 65535) {
-        throw new BadSourceUrlException(
-            "option endpoint="
-                + endpointText
-                + ": port "
-                + port
-                + " is out of range (1 to 65535; without one the service's own)");
-      }
+      AwsUrlParts.requirePortInRange(
+          "option endpoint=" + endpointText + ": port ", endpoint.get().getPort());
     }
     Optional<String> table = Optional.empty();
     String tableText = options.get("table").trim();

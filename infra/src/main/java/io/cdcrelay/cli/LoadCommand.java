@@ -577,6 +577,9 @@ final class LoadCommand implements Callable<Integer> {
                   io.cdcrelay.file.NdjsonRecords.fileShard(file.path()),
                   outages);
           new FileRelay(file, applier, run.stop()).run();
+        } catch (FileRelay.UnreadableException e) {
+          err.println(e.getMessage());
+          return 1;
         }
         if (outages.gaveUp().isPresent()) {
           err.println(outages.gaveUp().get().message());

@@ -53,18 +53,40 @@ public final class FileRelay {
     return first == 0x1f && second == 0x8b ? new java.util.zip.GZIPInputStream(in, 1 << 16) : in;
   }
 
+  /** The file could not be read to its end: a truncated or corrupt gzip file, a read error. */
+  public static final class UnreadableException extends IOException {
+    UnreadableException(String message, IOException cause) {
+      super(message, cause);
+    }
+  }
+
   /**
    * Relays the whole file, or up to the batch being applied when stopped; returns the lines read.
+   *
+   * @throws UnreadableException when the file cannot be read to its end; the lines before the one
+   *     that could not be read are relayed first
    */
   public long run() throws IOException {
     Map<String, List<SourceRecord>> batches = new LinkedHashMap<>();
     String fileShard = NdjsonRecords.fileShard(source.path());
     long lineNumber = 0;
+    boolean gzip = false;
+    IOException unreadable = null;
     // Bytes, not a decoding Reader: a line that is not UTF-8 is a dead letter, not the end.
     try (InputStream in = decompressed(Files.newInputStream(source.path()))) {
+      gzip = in instanceof java.util.zip.GZIPInputStream;
       NdjsonLines lines = new NdjsonLines(in);
-      byte[] line;
-      while ((line = lines.next()) != null && !stop.isStopped()) {
+      while (!stop.isStopped()) {
+        byte[] line;
+        try {
+          line = lines.next();
+        } catch (IOException e) {
+          unreadable = e;
+          break;
+        }
+        if (line == null) {
+          break;
+        }
         lineNumber++;
         if (NdjsonLines.isBlank(line)) {
           continue;
@@ -81,10 +103,23 @@ public final class FileRelay {
         }
       }
     }
+    // The whole lines read before a part that cannot be read are records like any other.
     for (List<SourceRecord> batch : batches.values()) {
       if (stop.isStopped() || !applier.test(batch)) {
-        break;
+        return lineNumber;
       }
+    }
+    if (unreadable != null) {
+      throw new UnreadableException(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s %s (%s) after line %,d: the lines before were relayed; replace the file and"
+                  + " relay it again (a line applied twice changes nothing)",
+              source.path(),
+              gzip ? "is not a whole gzip file" : "could not be read to its end",
+              unreadable.getMessage(),
+              lineNumber),
+          unreadable);
     }
     LOG.info("file {}: {} lines read", source.path(), lineNumber);
     return lineNumber;

@@ -21,6 +21,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -690,6 +691,40 @@ abstract class LocalRelayContract {
           .doesNotContain("done: ");
     }
     assertThat(live().size()).as("some applied, not all").isBetween(1, 399);
+  }
+
+  @Test
+  void aTruncatedGzipDumpRelaysItsWholeLinesAndExitsOneSayingWhere(@TempDir Path dir)
+      throws Exception {
+    SourceItems items = new SourceItems();
+    for (int i = 0; i < 2000; i++) {
+      items.insert("z" + i, i);
+    }
+    java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+      for (Map.Entry<String, byte[]> record : items.take()) {
+        gzip.write(record.getValue());
+        gzip.write('\n');
+      }
+    }
+    byte[] whole = zipped.toByteArray();
+    Path file = Files.write(dir.resolve("dump.ndjson.gz"), Arrays.copyOf(whole, whole.length / 2));
+
+    Run run = load("load", file.toUri() + "?batch-size=50", target());
+
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.output())
+        .contains(file + " is not a whole gzip file (")
+        .contains("the lines before were relayed")
+        .doesNotContain("\tat ")
+        .doesNotContain("done: ");
+    // Every whole line before the cut is applied, batches of fewer than 50 too.
+    java.util.regex.Matcher line =
+        java.util.regex.Pattern.compile("after line ([0-9,]+)").matcher(run.output());
+    assertThat(line.find()).as(run.output()).isTrue();
+    int lines = Integer.parseInt(line.group(1).replace(",", ""));
+    assertThat(lines).isBetween(1, 1999);
+    assertThat(live()).hasSize(lines);
   }
 
   @Test

@@ -68,6 +68,46 @@ class FileRelayTest {
   }
 
   @Test
+  void aTruncatedGzipFileRelaysItsWholeLinesThenSaysWhereItEnds(@TempDir Path dir)
+      throws Exception {
+    ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+      for (int i = 0; i < 5000; i++) {
+        gzip.write(
+            ("line-" + i + "-" + Integer.toHexString(i * 7919) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    byte[] whole = zipped.toByteArray();
+    Path file = Files.write(dir.resolve("dump"), java.util.Arrays.copyOf(whole, whole.length / 2));
+    List<SourceRecord> applied = new ArrayList<>();
+
+    FileRelay.UnreadableException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            () ->
+                new FileRelay(
+                        new FileSource(file, 100),
+                        batch -> {
+                          applied.addAll(batch);
+                          return true;
+                        },
+                        new StopSignal())
+                    .run(),
+            FileRelay.UnreadableException.class);
+
+    assertThat(e).isNotNull();
+    assertThat(applied).hasSizeBetween(1, 4999);
+    // The whole lines, in order, the last batch of fewer than 100 too; the cut line is not one.
+    for (int i = 0; i < applied.size(); i++) {
+      assertThat(new String(applied.get(i).data(), StandardCharsets.UTF_8))
+          .isEqualTo("line-" + i + "-" + Integer.toHexString(i * 7919));
+    }
+    assertThat(e.getMessage())
+        .startsWith(file + " is not a whole gzip file (")
+        .contains(String.format(java.util.Locale.ROOT, "after line %,d:", applied.size()));
+  }
+
+  @Test
   void aLineThatIsNotUtf8IsRelayedAsItsExactBytesAndTheRestOfTheFileGoesOn(@TempDir Path dir)
       throws Exception {
     byte[] invalid = {'{', '"', 'x', '"', ':', '"', (byte) 0xff, (byte) 0xc3, '"', '}'};

@@ -151,10 +151,18 @@ public final class JdbcConnections {
             + (url.user() == null ? "" : " as user " + url.user());
     String described = SqlErrors.describe(e);
     String state = e.getSQLState() == null ? "" : e.getSQLState();
-    if (state.equals("08P01")
-        || described.contains("SSL connection")
-        || described.contains("EOFException")
-        || (e.getCause() instanceof java.io.EOFException)) {
+    if (described.contains("EOFException") || (e.getCause() instanceof java.io.EOFException)) {
+      // A port that speaks another protocol may do this too, but so does a server going down.
+      return text
+          + ": tried "
+          + tried
+          + " and the server closed the connection before answering ("
+          + described
+          + "): a database starting or stopping, a proxy with no database behind it, or a port"
+          + " that is not the database's PostgreSQL port (CrateDB: 5432, not HTTP 4200 or"
+          + " transport 4300)";
+    }
+    if (state.equals("08P01") || described.contains("SSL connection")) {
       return text
           + ": tried "
           + tried

@@ -65,15 +65,17 @@ class OtherProtocolPortTest {
     }
   }
 
-  @Test
-  void aServerThatClosesTheConnectionAtOnceIsAnOutage() throws Exception {
+  /** What connecting to a server that closes every connection at once gives. */
+  private static Throwable closedAtOnce(boolean reset) throws Exception {
     try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
       Thread closer =
           new Thread(
               () -> {
                 while (!server.isClosed()) {
                   try (Socket socket = server.accept()) {
-                    socket.setSoLinger(true, 0);
+                    if (reset) {
+                      socket.setSoLinger(true, 0);
+                    }
                   } catch (java.io.IOException e) {
                     return;
                   }
@@ -81,10 +83,23 @@ class OtherProtocolPortTest {
               });
       closer.setDaemon(true);
       closer.start();
-      Throwable failure =
-          connectTo("postgresql://crate@127.0.0.1:" + server.getLocalPort() + "/doc/t");
-      assertThat(failure).isInstanceOf(TargetUnavailableException.class);
+      return connectTo("postgresql://crate@127.0.0.1:" + server.getLocalPort() + "/doc/t");
     }
+  }
+
+  @Test
+  void aServerThatClosesTheConnectionAtOnceIsAnOutage() throws Exception {
+    Throwable reset = closedAtOnce(true);
+    assertThat(reset).isInstanceOf(TargetUnavailableException.class);
+    assertThat(reset.getMessage()).contains("Connection reset");
+    // Closed without a word, as a server going down or a proxy without a database does: not
+    // taken for another protocol.
+    Throwable closed = closedAtOnce(false);
+    assertThat(closed).isInstanceOf(TargetUnavailableException.class);
+    assertThat(closed.getMessage())
+        .contains("the server closed the connection before answering")
+        .contains("a database starting or stopping")
+        .doesNotContain("answered in another protocol");
   }
 
   @Test

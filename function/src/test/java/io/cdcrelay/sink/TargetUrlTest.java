@@ -273,10 +273,11 @@ class TargetUrlTest {
     assertThat(message)
         .isEqualTo(
             "cannot connect to jdbc:postgresql://db:4300/doc?sslmode=disable as user crate:"
-                + " tried a plain PostgreSQL-protocol connection and the server answered in"
-                + " another protocol (The connection attempt failed.);"
-                + " is the port the database's PostgreSQL port (CrateDB: 5432, not HTTP 4200 or"
-                + " transport 4300)?")
+                + " tried a plain PostgreSQL-protocol connection and the server closed the"
+                + " connection before answering (The connection attempt failed.): a database"
+                + " starting or stopping, a proxy with no database behind it, or a port that is"
+                + " not the database's PostgreSQL port (CrateDB: 5432, not HTTP 4200 or"
+                + " transport 4300)")
         .doesNotContain("pw");
     TargetUrl pg = TargetUrl.parse("postgresql://u@db:4200/app/t");
     assertThat(

@@ -606,6 +606,24 @@ abstract class LocalRelayContract {
     }
   }
 
+  /** {@code n} items {@code prefix0}… inserted. */
+  private static SourceItems inserted(String prefix, int n) {
+    SourceItems items = new SourceItems();
+    for (int i = 0; i < n; i++) {
+      items.insert(prefix + i, i);
+    }
+    return items;
+  }
+
+  /** The records the items' changes make, as the lines of a dump. */
+  private static List<String> lines(SourceItems items) {
+    List<String> lines = new ArrayList<>();
+    for (Map.Entry<String, byte[]> record : items.take()) {
+      lines.add(new String(record.getValue(), StandardCharsets.UTF_8));
+    }
+    return lines;
+  }
+
   @Test
   void aFileOfBothLineFormsIsRelayed(@TempDir Path dir) throws Exception {
     SourceItems plain = new SourceItems();
@@ -613,10 +631,7 @@ abstract class LocalRelayContract {
       plain.insert("f" + i, i);
     }
     plain.modify("f1", 100).remove("f2");
-    List<String> lines = new ArrayList<>();
-    for (Map.Entry<String, byte[]> record : plain.take()) {
-      lines.add(new String(record.getValue(), StandardCharsets.UTF_8));
-    }
+    List<String> lines = lines(plain);
     lines.add("");
     lines.add("this line is not JSON");
     SourceItems lambda = new SourceItems();
@@ -661,14 +676,8 @@ abstract class LocalRelayContract {
   @Test
   void aFileRelayWhoseTargetGoesDownMidFileGivesUpAfterGiveUpAfterWithExitOne(@TempDir Path dir)
       throws Exception {
-    SourceItems items = new SourceItems();
-    for (int i = 0; i < 400; i++) {
-      items.insert("x" + i, i);
-    }
-    List<String> lines = new ArrayList<>();
-    for (Map.Entry<String, byte[]> record : items.take()) {
-      lines.add(new String(record.getValue(), StandardCharsets.UTF_8));
-    }
+    SourceItems items = inserted("x", 400);
+    List<String> lines = lines(items);
     Path file = Files.write(dir.resolve("dump.ndjson"), lines, StandardCharsets.UTF_8);
     try (FaultyProxy proxy = new FaultyProxy(database().host(), database().port())) {
       // Past connecting and the first batches, the database is gone for good.
@@ -696,15 +705,10 @@ abstract class LocalRelayContract {
   @Test
   void aTruncatedGzipDumpRelaysItsWholeLinesAndExitsOneSayingWhere(@TempDir Path dir)
       throws Exception {
-    SourceItems items = new SourceItems();
-    for (int i = 0; i < 2000; i++) {
-      items.insert("z" + i, i);
-    }
     java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
     try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
-      for (Map.Entry<String, byte[]> record : items.take()) {
-        gzip.write(record.getValue());
-        gzip.write('\n');
+      for (String line : lines(inserted("z", 2000))) {
+        gzip.write((line + "\n").getBytes(StandardCharsets.UTF_8));
       }
     }
     byte[] whole = zipped.toByteArray();
@@ -732,10 +736,7 @@ abstract class LocalRelayContract {
       throws Exception {
     SourceItems items = new SourceItems();
     items.insert("d0", 0).insert("d1", 1).modify("d1", 7).remove("d0");
-    List<String> lines = new ArrayList<>();
-    for (Map.Entry<String, byte[]> record : items.take()) {
-      lines.add(new String(record.getValue(), StandardCharsets.UTF_8));
-    }
+    List<String> lines = lines(items);
     Path file = dir.resolve("dump.ndjson");
     Files.write(file, lines, StandardCharsets.UTF_8);
 

@@ -20,6 +20,12 @@ class FileRelayTest {
   /** Relays the file; returns the records in the order they were handed over to be applied. */
   private static List<SourceRecord> relay(Path file) throws Exception {
     List<SourceRecord> applied = new ArrayList<>();
+    relay(file, applied);
+    return applied;
+  }
+
+  /** Relays the file in batches of 100, each batch added to {@code applied} as it is applied. */
+  private static void relay(Path file, List<SourceRecord> applied) throws Exception {
     new FileRelay(
             new FileSource(file, 100),
             batch -> {
@@ -28,7 +34,6 @@ class FileRelayTest {
             },
             new StopSignal())
         .run();
-    return applied;
   }
 
   @Test
@@ -84,16 +89,7 @@ class FileRelayTest {
 
     FileRelay.UnreadableException e =
         org.assertj.core.api.Assertions.catchThrowableOfType(
-            () ->
-                new FileRelay(
-                        new FileSource(file, 100),
-                        batch -> {
-                          applied.addAll(batch);
-                          return true;
-                        },
-                        new StopSignal())
-                    .run(),
-            FileRelay.UnreadableException.class);
+            () -> relay(file, applied), FileRelay.UnreadableException.class);
 
     assertThat(e).isNotNull();
     assertThat(applied).hasSizeBetween(1, 4999);

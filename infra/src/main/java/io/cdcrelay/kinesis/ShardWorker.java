@@ -172,11 +172,11 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
   private Outcome consume(BatchPipeline pipeline) {
     StopSignal stop = settings.stop();
     BatchBuffer buffer = new BatchBuffer(settings.batchSize(), settings.bufferTime());
-    Retry reads = new Retry(stop, new Backoff(FIRST_RETRY, LAST_RETRY));
     // A stream that keeps failing counts toward --give-up-after as the database does (a once=true
     // run must end); throttling does not: the stream answers, only slower.
     OutageLimit.Step readSteps =
         settings.outages().step("shard " + shardId + ": reading the stream");
+    Retry reads = new Retry(stop, new Backoff(FIRST_RETRY, LAST_RETRY, readSteps::untilPastLimit));
     String iterator = null;
     // Taken from GetShardIterator and not yet read with: its expiry is no reason to renew at once.
     boolean iteratorUnread = false;
@@ -224,9 +224,9 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
           if (!pipeline.hand(buffer.take())) {
             return Outcome.STOPPED;
           }
-          if (stop.isStopped() && !buffer.isEmpty()) {
-            // A stop finishes what was handed over only: the records after it are neither applied
-            // nor checkpointed, and are read again after a restart.
+          if (stop.isStopped()) {
+            // A stop finishes the batches being applied only: the records after them are neither
+            // applied nor checkpointed, and are read again after a restart.
             pipeline.drain();
             return Outcome.STOPPED;
           }
@@ -288,11 +288,8 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
         }
       }
     }
-    // Stopping: one attempt at what is buffered (less than a batch, or it would have been due),
-    // after what was handed over, so that the checkpoint covers what was read.
-    if (!buffer.isEmpty()) {
-      pipeline.hand(buffer.take());
-    }
+    // Stopping: the batches being applied finish; those waiting (the applier takes up no batch
+    // after a stop) and what is buffered are read again after a restart.
     pipeline.drain();
     return Outcome.STOPPED;
   }

@@ -420,7 +420,10 @@ public final class StreamRelay {
           try {
             listing = stream.shards();
           } catch (ShardReadException e) {
-            LOG.warn("listing the shards of {} failed, trying again later: {}", stream.name(), e);
+            LOG.warn(
+                "listing the shards of {} failed, trying again later: {}",
+                stream.name(),
+                e.getMessage());
           }
           nextListing = System.nanoTime() + LIST_INTERVAL.toNanos();
         }

@@ -58,11 +58,16 @@ public final class BatchApplier {
   /**
    * Applies the batch; returns {@code true} once every record is applied or dead-lettered, {@code
    * false} if the relay was stopped (or gave up on the database) first: then the records from the
-   * first unapplied one are not applied. After a stop it still tries once.
+   * first unapplied one are not applied. A batch begun before a stop is tried once more after it; a
+   * batch not begun by then is not: a stop does not wait for the batches queued behind the one
+   * being applied (up to 10,000 records a shard), which are read again after a restart.
    */
   public boolean apply(List<SourceRecord> batch) {
     if (batch.isEmpty()) {
       return true;
+    }
+    if (stop.isStopped()) {
+      return false;
     }
     long ticket = progress.batchWaiting(oldestArrival(batch));
     try {
@@ -86,7 +91,6 @@ public final class BatchApplier {
 
   private boolean applyUntilDone(List<SourceRecord> batch) {
     List<SourceRecord> pending = batch;
-    Retry retry = new Retry(stop);
     OutageLimit.Step step =
         outages.step(
             "a batch of "
@@ -95,6 +99,7 @@ public final class BatchApplier {
                 + " of shard "
                 + batch.get(0).shardId()
                 + " not applied");
+    Retry retry = new Retry(stop, step.backoff());
     while (true) {
       List<Decoded> decoded = new ArrayList<>(pending.size());
       pending.forEach(record -> decoded.add(decoder.apply(record)));

@@ -63,6 +63,9 @@ public final class OutageLimit {
     }
   }
 
+  /** How far past the limit the last attempt comes: it must find the step failed past it. */
+  private static final Duration PAST_LIMIT = Duration.ofMillis(10);
+
   private final Optional<Duration> limit;
   private final Clock clock;
   private final StopSignal stop;
@@ -141,7 +144,7 @@ public final class OutageLimit {
     Step step = step(what);
     return Retry.untilStopped(
         stop,
-        Retry.standardBackoff(),
+        step.backoff(),
         () -> false,
         e -> e instanceof TargetUnavailableException,
         (e, pause) -> {
@@ -161,6 +164,8 @@ public final class OutageLimit {
   public final class Step {
     private final String what;
     private Instant failingSince;
+    // The same moment in real time, which pauses are slept in.
+    private long failingSinceNanos;
 
     private Step(String what) {
       this.what = what;
@@ -182,6 +187,7 @@ public final class OutageLimit {
       Instant now = clock.instant();
       if (failingSince == null) {
         failingSince = now;
+        failingSinceNanos = System.nanoTime();
       }
       if (limit.isEmpty()) {
         return false;
@@ -207,6 +213,25 @@ public final class OutageLimit {
       }
       stop.stop();
       return true;
+    }
+
+    /**
+     * How long until the step, failing since its first failure, has failed past the limit: a pause
+     * no longer than that makes the attempt after it the last, at the limit rather than a doubled
+     * pause beyond it. Empty while it is not failing, or without a limit. In real time, as pauses
+     * are slept (the relay's clock is that too).
+     */
+    public Optional<Duration> untilPastLimit() {
+      if (limit.isEmpty() || failingSince == null) {
+        return Optional.empty();
+      }
+      long left = limit.get().toNanos() - (System.nanoTime() - failingSinceNanos);
+      return Optional.of(Duration.ofNanos(Math.max(0, left)).plus(PAST_LIMIT));
+    }
+
+    /** The relay's standard backoff, its pauses ending no later than {@link #untilPastLimit}. */
+    public Backoff backoff() {
+      return new Backoff(Retry.FIRST_PAUSE, Retry.LAST_PAUSE, this::untilPastLimit);
     }
 
     /** Records that the step worked (even in part): its next failure starts a new count. */

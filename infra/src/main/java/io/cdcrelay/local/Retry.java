@@ -29,6 +29,9 @@ public final class Retry {
   /** The longest pause: backoff doubles up to it. */
   public static final Duration LAST_PAUSE = Duration.ofSeconds(30);
 
+  /** How far past a deadline the last attempt comes: it must find the deadline passed. */
+  private static final Duration PAST_DEADLINE = Duration.ofMillis(10);
+
   private final StopSignal stop;
   private final Backoff backoff;
 
@@ -108,6 +111,10 @@ public final class Retry {
           throw e;
         }
         Duration pause = backoff.next();
+        if (expired instanceof Deadline deadline && deadline.left().compareTo(pause) < 0) {
+          // The last attempt comes at the deadline, not a doubled pause past it.
+          pause = deadline.left();
+        }
         beforePause.accept(e, pause);
         if (stop.sleep(pause)) {
           return Optional.empty();
@@ -163,15 +170,43 @@ public final class Retry {
     return new Retry(stop, backoff).attempt(expired, retryable, beforePause, call);
   }
 
+  /** A time to give up at: whether it has passed, and how long until just past it. */
+  public interface Deadline extends BooleanSupplier {
+    /** How long until the deadline has passed (a little past it; zero once it has). */
+    Duration left();
+  }
+
   /** A deadline {@code after} from now, on the monotonic clock. */
-  public static BooleanSupplier after(Duration after) {
+  public static Deadline after(Duration after) {
     long deadline = System.nanoTime() + after.toNanos();
-    return () -> System.nanoTime() - deadline > 0;
+    return new Deadline() {
+      @Override
+      public boolean getAsBoolean() {
+        return System.nanoTime() - deadline > 0;
+      }
+
+      @Override
+      public Duration left() {
+        long left = deadline - System.nanoTime() + PAST_DEADLINE.toNanos();
+        return Duration.ofNanos(Math.max(0, left));
+      }
+    };
   }
 
   /** A deadline {@code after} from the clock's now. */
-  public static BooleanSupplier after(Clock clock, Duration after) {
+  public static Deadline after(Clock clock, Duration after) {
     Instant deadline = clock.instant().plus(after);
-    return () -> clock.instant().isAfter(deadline);
+    return new Deadline() {
+      @Override
+      public boolean getAsBoolean() {
+        return clock.instant().isAfter(deadline);
+      }
+
+      @Override
+      public Duration left() {
+        Duration left = Duration.between(clock.instant(), deadline).plus(PAST_DEADLINE);
+        return left.isNegative() ? Duration.ZERO : left;
+      }
+    };
   }
 }

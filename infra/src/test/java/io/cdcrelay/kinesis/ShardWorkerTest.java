@@ -52,6 +52,7 @@ class ShardWorkerTest {
     final Deque<ShardReadException> readFailures = new ArrayDeque<>();
     final List<String> calls = new ArrayList<>();
     Runnable onRead = () -> {};
+    java.util.function.Consumer<SourceRecord> onDecode = record -> {};
     // As DynamoDB Streams: no lag in a read's answer, and empty answers before the records.
     boolean lagUnknown;
     int emptyAnswersFirst;
@@ -59,6 +60,8 @@ class ShardWorkerTest {
     boolean timestamps = true;
     // A closed shard: its last read has no next iterator.
     boolean closed;
+    // Records a read returns at most.
+    int page = 4;
 
     FakeShard() {
       for (int i = 1; i <= 10; i++) {
@@ -118,7 +121,7 @@ class ShardWorkerTest {
         return new Read(List.of(), iterator, lag);
       }
       int from = Integer.parseInt(iterator);
-      int to = Math.min(records.size(), from + 4);
+      int to = Math.min(records.size(), from + page);
       return new Read(
           List.copyOf(records.subList(from, to)),
           closed && to == records.size() ? null : Integer.toString(to),
@@ -137,6 +140,7 @@ class ShardWorkerTest {
 
     @Override
     public Decoded decode(SourceRecord record) {
+      onDecode.accept(record);
       return new DynamoDbChangeDecoder().decode(record);
     }
   }
@@ -464,17 +468,46 @@ class ShardWorkerTest {
   }
 
   @Test
+  void aStopFinishesTheBatchBeingAppliedNotTheBatchesWaitingBehindIt() {
+    // One read of 60 records: 20 batches of 3 handed over at once. The stop comes as the first
+    // batch is checkpointed: the 19 others wait, and are read again after a restart.
+    for (int i = 11; i <= 60; i++) {
+      shard.records.add(record(i, upsert("INSERT", "item" + i, i, "\"v\":{\"N\":\"" + i + "\"}")));
+    }
+    shard.page = 60;
+    StopSignal stop = new StopSignal();
+    // The second read finds the shard's end: by then every batch is handed over.
+    CountDownLatch everyBatchHandedOver = new CountDownLatch(2);
+    shard.onRead = everyBatchHandedOver::countDown;
+    checkpoints.beforeWrite =
+        () -> {
+          try {
+            everyBatchHandedOver.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          stop.stop();
+        };
+
+    ShardWorker.Done done = run(null, stop);
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.STOPPED);
+    assertThat(liveIds()).hasSize(3);
+    assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(3));
+  }
+
+  @Test
   void aStopWritesTheCheckpointOfTheLastAppliedBatchThoughItWasDeferred() {
     // Batches of 3 with no buffer time: 1-3, 4 (the rest of the first read), 5-7, 8, 9-10. Batch 4
-    // is applied while the others wait, so its checkpoint is deferred; 5-7 then meets a database
-    // outage after the stop: it is not applied, and the worker ends with the deferred checkpoint
-    // written.
+    // is applied while the others wait, so its checkpoint is deferred; the stop comes as 5-7 is
+    // begun, which then meets a database outage: it is not applied, and the worker ends with the
+    // deferred checkpoint written.
     StopSignal stop = new StopSignal();
     CountDownLatch readToTheEnd = new CountDownLatch(4);
-    shard.onRead =
-        () -> {
-          readToTheEnd.countDown();
-          if (readToTheEnd.getCount() == 0) {
+    shard.onRead = readToTheEnd::countDown;
+    shard.onDecode =
+        record -> {
+          if (record.sequenceNumber().equals(sequenceNumber(5))) {
             stop.stop();
           }
         };

@@ -19,6 +19,19 @@ class BackoffTest {
   }
 
   @Test
+  void aCapShortensAPauseAndTheDoublingGoesOnBehindIt() {
+    java.util.concurrent.atomic.AtomicReference<java.util.Optional<Duration>> cap =
+        new java.util.concurrent.atomic.AtomicReference<>(java.util.Optional.empty());
+    Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10), cap::get);
+    assertThat(backoff.next()).isEqualTo(Duration.ofMillis(100));
+    cap.set(java.util.Optional.of(Duration.ofMillis(150)));
+    assertThat(backoff.next()).isEqualTo(Duration.ofMillis(150));
+    assertThat(backoff.next()).isEqualTo(Duration.ofMillis(150));
+    cap.set(java.util.Optional.empty());
+    assertThat(backoff.next()).isEqualTo(Duration.ofMillis(800));
+  }
+
+  @Test
   void aStoppedSignalEndsEveryPauseAtOnce() {
     StopSignal stop = new StopSignal();
     assertThat(stop.sleep(Duration.ofMillis(1))).isFalse();

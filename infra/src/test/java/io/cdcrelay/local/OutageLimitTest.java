@@ -57,6 +57,30 @@ class OutageLimitTest {
   }
 
   @Test
+  void aStepsPausesEndJustPastItsLimitSoTheRelayGivesUpAtTheLimitNotLater() throws Exception {
+    OutageLimit.Step step =
+        OutageLimit.of(Optional.of(Duration.ofMillis(700)), stop).step("connecting at start");
+    Backoff backoff = step.backoff();
+    assertThat(step.untilPastLimit()).as("not failing yet").isEmpty();
+    assertThat(backoff.next()).isEqualTo(Retry.FIRST_PAUSE);
+
+    long began = System.nanoTime();
+    step.failed("refused", true);
+    Thread.sleep(200);
+    // 1 s would be the next pause; at most half a second is left of the 0.7.
+    Duration left = step.untilPastLimit().orElseThrow();
+    long elapsed = System.nanoTime() - began;
+    assertThat(left)
+        .isLessThanOrEqualTo(Duration.ofMillis(510))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(710).minusNanos(elapsed));
+    assertThat(backoff.next()).isLessThanOrEqualTo(left);
+    Thread.sleep(left.toMillis() + 1);
+    assertThat(step.failed("refused", true)).as("the attempt after it is the last").isTrue();
+    assertThat(step.untilPastLimit()).contains(Duration.ofMillis(10));
+    assertThat(OutageLimit.none(stop).step("y").untilPastLimit()).isEmpty();
+  }
+
+  @Test
   void theMessageNamesHowLongTheStepFailedRoundedUpAndTheLimit() {
     OutageLimit.GaveUp why =
         new OutageLimit.GaveUp(

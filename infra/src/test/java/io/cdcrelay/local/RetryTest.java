@@ -129,4 +129,33 @@ class RetryTest {
         .hasMessage("attempt 4");
     assertThat(pauses).hasValue(3);
   }
+
+  @Test
+  void theLastPauseBeforeADeadlineEndsJustPastItNotADoubledPauseBeyond() {
+    io.cdcrelay.testing.MovingClock clock = new io.cdcrelay.testing.MovingClock();
+    Retry.Deadline deadline = Retry.after(clock, Duration.ofSeconds(90));
+    assertThat(deadline.left()).isEqualTo(Duration.ofMillis(90_010));
+    List<Duration> pauses = new ArrayList<>();
+    AtomicInteger attempts = new AtomicInteger();
+
+    assertThatThrownBy(
+            () ->
+                Retry.untilStopped(
+                    new StopSignal(),
+                    new Backoff(Duration.ofSeconds(60), Duration.ofSeconds(60)),
+                    deadline,
+                    e -> true,
+                    (e, pause) -> pauses.add(pause),
+                    () -> {
+                      // The first attempt takes 89.9 s of the 90: 60 s would end far past them.
+                      clock.advance(
+                          attempts.incrementAndGet() == 1
+                              ? Duration.ofMillis(89_900)
+                              : Duration.ofMillis(200));
+                      throw new IllegalStateException("attempt " + attempts.get());
+                    }))
+        .hasMessage("attempt 2");
+    assertThat(pauses).containsExactly(Duration.ofMillis(110));
+    assertThat(deadline.left()).isZero();
+  }
 }

@@ -57,7 +57,7 @@ public final class DynamoDbChangeDecoder {
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper FORMAT_PROBE =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+      DynamoDbJson.plainMapper();
 
   /**
    * Whether the record is in the DynamoDB Streams format rather than Kinesis's: no {@code

@@ -1,9 +1,11 @@
 package io.cdcrelay.decode;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,9 +31,27 @@ import java.util.Map;
  */
 public final class DynamoDbJson {
 
+  /**
+   * DynamoDB's limits rather than Jackson's defaults: an attribute name may have up to 65,535 bytes
+   * (Jackson stops at 50,000 characters); an item is at most 400 KB, within Jackson's limits on
+   * strings and nesting.
+   */
+  private static final StreamReadConstraints ITEM_LIMITS =
+      StreamReadConstraints.builder().maxNameLength(1 << 20).build();
+
+  /** A factory of parsers that read any DynamoDB item: every reader of items uses it. */
+  public static JsonFactory factory() {
+    return JsonFactory.builder().streamReadConstraints(ITEM_LIMITS).build();
+  }
+
+  /** A plain mapper whose parsers read any DynamoDB item ({@link #factory}). */
+  public static ObjectMapper plainMapper() {
+    return new ObjectMapper(factory());
+  }
+
   // Every JSON number keeps its exact decimal text: no double in between, no trailing zero cut.
   private static final ObjectMapper EXACT =
-      JsonMapper.builder()
+      JsonMapper.builder(factory())
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();

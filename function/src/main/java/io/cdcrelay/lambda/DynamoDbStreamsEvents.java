@@ -34,7 +34,7 @@ public final class DynamoDbStreamsEvents {
   /** The shard of records whose event does not name one (Lambda's DynamoDB event never does). */
   public static final String UNKNOWN_SHARD = "unknown";
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = io.cdcrelay.decode.DynamoDbJson.plainMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
   private DynamoDbStreamsEvents() {}

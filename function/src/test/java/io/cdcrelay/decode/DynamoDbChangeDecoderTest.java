@@ -74,6 +74,21 @@ class DynamoDbChangeDecoderTest {
   }
 
   @Test
+  void anAttributeNameOfUpTo64KbIsAnAttributeNotADeadLetter() {
+    // DynamoDB takes names of up to 65,535 bytes; Jackson's parsers stop at 50,000 by default.
+    String name = "n".repeat(65_535);
+    Change change = decodeOk(Records.upsert("INSERT", "a", 1, "\"" + name + "\":{\"S\":\"v\"}"));
+    assertThat(change.newImage()).containsEntry(name, new AttributeValue.S("v"));
+    assertThat(
+            DynamoDbChangeDecoder.isDynamoDbStreamsRecord(
+                ("{\"eventSourceARN\":\"arn:aws:dynamodb:eu-central-1:1:table/t/stream/x\",\""
+                        + name
+                        + "\":1}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isTrue();
+  }
+
+  @Test
   void numbersWrittenAsJsonNumbersKeepEveryDigit() {
     String digits = "12345678901234567890123456789.123";
     Change change =

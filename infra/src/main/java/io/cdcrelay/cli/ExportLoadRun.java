@@ -76,7 +76,7 @@ final class ExportLoadRun {
       return TableLoadRun.exitCode(result.status());
     } catch (SourceReadException e) {
       err.println(e.getMessage());
-      return 1;
+      return e instanceof ExportLoad.NotLoadable ? 2 : 1;
     } catch (TargetUnavailableException e) {
       err.println("The target database failed: " + e.getMessage());
       return 1;

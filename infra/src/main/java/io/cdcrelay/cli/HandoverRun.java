@@ -329,7 +329,7 @@ final class HandoverRun {
       return TableLoadRun.exitCode(result.get().status());
     } catch (SourceReadException e) {
       err.println(e.getMessage());
-      return 1;
+      return e instanceof io.cdcrelay.snapshot.ExportLoad.NotLoadable ? 2 : 1;
     }
   }
 }

@@ -96,7 +96,8 @@ final class InvokeCommand implements Callable<Integer> {
     byte[] bytes = Files.readAllBytes(event);
     LambdaEventKind kind;
     try {
-      com.fasterxml.jackson.databind.JsonNode tree = new ObjectMapper().readTree(bytes);
+      com.fasterxml.jackson.databind.JsonNode tree =
+          io.cdcrelay.decode.DynamoDbJson.plainMapper().readTree(bytes);
       kind = LambdaEventKind.of(tree);
       if (kind == LambdaEventKind.KINESIS) {
         checkKinesisData(tree);

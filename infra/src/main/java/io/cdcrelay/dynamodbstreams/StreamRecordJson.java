@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
  */
 public final class StreamRecordJson {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = io.cdcrelay.decode.DynamoDbJson.plainMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
   private StreamRecordJson() {}

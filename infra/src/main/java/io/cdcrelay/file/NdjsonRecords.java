@@ -21,7 +21,7 @@ import java.util.Base64;
  */
 public final class NdjsonRecords {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = io.cdcrelay.decode.DynamoDbJson.plainMapper();
 
   private NdjsonRecords() {}
 

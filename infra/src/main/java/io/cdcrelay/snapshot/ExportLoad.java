@@ -349,6 +349,16 @@ public final class ExportLoad {
             + " with a Scan (relay load 'dynamodb://…')");
   }
 
+  /**
+   * The URL names no export that can be loaded (no manifest there, an ION or incremental export, a
+   * manifest that cannot be read): bad input, as running the load again cannot change it.
+   */
+  public static final class NotLoadable extends SourceReadException {
+    NotLoadable(String message, Throwable cause) {
+      super(message, false, cause);
+    }
+  }
+
   private ExportManifest read(S3ExportUrl url) {
     Optional<byte[]> summary;
     try {
@@ -358,12 +368,11 @@ public final class ExportLoad {
               () -> files.read(url.key("manifest-summary.json")));
     } catch (SourceReadException e) {
       if (e.getMessage().contains("does not exist")) {
-        throw new SourceReadException(
+        throw new NotLoadable(
             "no export at "
                 + url.location()
                 + ": manifest-summary.json is missing (give the folder .../AWSDynamoDB/EXPORT_ID/"
                 + " of a completed export)",
-            false,
             e);
       }
       throw e;
@@ -381,8 +390,8 @@ public final class ExportLoad {
     try {
       return ExportManifest.parse(summary.get(), list.get());
     } catch (IllegalArgumentException e) {
-      throw new SourceReadException(
-          "the export at " + url.location() + " cannot be loaded: " + e.getMessage(), false, e);
+      throw new NotLoadable(
+          "the export at " + url.location() + " cannot be loaded: " + e.getMessage(), e);
     }
   }
 
@@ -897,7 +906,12 @@ public final class ExportLoad {
         reason = "it has no \"Item\"";
       } else {
         Map<String, AttributeValue> attributes = DynamoDbJson.readItem(item, "Item");
-        return changes.upsert(attributes);
+        Decoded upsert = changes.upsert(attributes);
+        if (!(upsert instanceof Decoded.Poison poison)) {
+          return upsert;
+        }
+        // An item without its key attributes: named by its file and line, as any other poison.
+        reason = poison.reason();
       }
     } catch (IOException | RuntimeException e) {
       reason = e.getMessage();

@@ -4,7 +4,7 @@ package io.cdcrelay.snapshot;
  * A read of the DynamoDB table failed: retryable (throttling, a server error, the network, expired
  * credentials) or not (no such table, access denied, a bad request).
  */
-public final class SourceReadException extends RuntimeException {
+public class SourceReadException extends RuntimeException {
 
   private final boolean retryable;
 

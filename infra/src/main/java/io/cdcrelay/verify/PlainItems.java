@@ -145,7 +145,8 @@ public final class PlainItems {
   }
 
   private static final com.fasterxml.jackson.databind.ObjectMapper DISPLAY =
-      com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      com.fasterxml.jackson.databind.json.JsonMapper.builder(
+              io.cdcrelay.decode.DynamoDbJson.factory())
           .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
           .nodeFactory(NODES)

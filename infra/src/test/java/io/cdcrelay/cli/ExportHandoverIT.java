@@ -229,7 +229,7 @@ class ExportHandoverIT extends DynamoDbTableTest {
             s3.url(folder, "key=id:S"),
             "--target",
             target());
-    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
     assertThat(run.output())
         .contains(
             "no export at s3://"

@@ -426,7 +426,8 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
   @Test
   void aFolderWithoutManifestIsRefusedInOneSentence() {
     Run run = run("load", s3.url("nothing/AWSDynamoDB/" + exportId + "/", "key=id:S"), target());
-    assertThat(run.exitCode()).as(run.output()).isEqualTo(1);
+    // Bad input: running it again cannot load what is not there.
+    assertThat(run.exitCode()).as(run.output()).isEqualTo(2);
     assertThat(run.output())
         .contains(
             "no export at s3://"
@@ -435,6 +436,29 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
                 + exportId
                 + "/: manifest-summary.json is missing")
         .doesNotContain(DynamoDbEmulator.SECRET_KEY)
+        .doesNotContain("Exception");
+
+    // An export in ION: the same.
+    Map<String, byte[]> objects =
+        S3ExportFixture.objects(
+            "ion",
+            exportId,
+            source,
+            exportTime,
+            S3ExportFixture.roundRobin(TestItems.mixed("id", "i", 3), 1));
+    objects.forEach(
+        (key, data) ->
+            s3.put(
+                key,
+                key.endsWith("manifest-summary.json")
+                    ? new String(data, java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("\"DYNAMODB_JSON\"", "\"ION\"")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                    : data));
+    Run ion = run("load", s3.url("ion/AWSDynamoDB/" + exportId + "/", "key=id:S"), target());
+    assertThat(ion.exitCode()).as(ion.output()).isEqualTo(2);
+    assertThat(ion.output())
+        .contains("cannot be loaded: the export is in ION: only DYNAMODB_JSON exports")
         .doesNotContain("Exception");
   }
 

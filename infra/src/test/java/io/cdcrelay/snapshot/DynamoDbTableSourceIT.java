@@ -52,6 +52,33 @@ class DynamoDbTableSourceIT {
   }
 
   @Test
+  void anAttributeNameLongerThanJacksonsDefaultLimitIsReadByScanAndByKey() {
+    // DynamoDB takes attribute names of up to 64 KB; Jackson's parsers stop at 50,000 characters.
+    DynamoDbEmulator dynamo = DynamoDbEmulator.dynalite();
+    String table = "source_" + UUID.randomUUID().toString().substring(0, 8);
+    dynamo.createTable(table, "id:S", null);
+    String name = "n".repeat(60_000);
+    dynamo.put(
+        table,
+        List.of(
+            Map.of(
+                "id",
+                TestItems.s("long"),
+                name,
+                software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("v"))));
+    Map<String, AttributeValue> expected =
+        Map.of("id", new AttributeValue.S("long"), name, new AttributeValue.S("v"));
+    try (DynamoDbTableSource source =
+        DynamoDbTableSource.from(DynamoDbTableUrl.parse(dynamo.url(table, "")))) {
+      ScanPage page = source.scan(0, 1, Map.of(), 10, false);
+      assertThat(page.items()).containsExactly(expected);
+      assertThat(source.pagesReadFromBody()).isEqualTo(1);
+      assertThat(source.getItems(List.of(Map.of("id", new AttributeValue.S("long")))))
+          .containsExactly(expected);
+    }
+  }
+
+  @Test
   void keysThatBatchGetItemLeftUnprocessedAreAskedForAgain() throws Exception {
     DynamoDbEmulator dynamo = DynamoDbEmulator.dynalite();
     String table = "source_" + UUID.randomUUID().toString().substring(0, 8);

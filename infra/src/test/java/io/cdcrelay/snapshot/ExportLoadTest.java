@@ -48,11 +48,17 @@ class ExportLoadTest {
       assertThat(new String(decoded.source().data(), java.nio.charset.StandardCharsets.UTF_8))
           .isEqualTo(line);
     }
-    // An item without its key attributes is refused as the Scan load refuses it.
-    assertThat(
+    // An item without its key attributes is refused as the Scan load refuses it, named by its
+    // file and line as the others.
+    Decoded.Poison keyless =
+        (Decoded.Poison)
             ExportLoad.decode(
-                changes, "{\"Item\":{\"other\":{\"S\":\"no key\"}}}", "s3://b/k.json.gz", 8))
-        .isInstanceOf(Decoded.Poison.class);
+                changes, "{\"Item\":{\"other\":{\"S\":\"no key\"}}}", "s3://b/k.json.gz", 8);
+    assertThat(keyless.reason())
+        .isEqualTo(
+            "line 8 of s3://b/k.json.gz is not an exported item: the item lacks key attributes:"
+                + " it has [] of [id]");
+    assertThat(keyless.source().shardId()).isEqualTo("s3://b/k.json.gz:8");
     Decoded.Poison poison =
         (Decoded.Poison) ExportLoad.decode(changes, "not json", "s3://b/k.json.gz", 7);
     assertThat(poison.reason()).startsWith("line 7 of s3://b/k.json.gz is not an exported item");

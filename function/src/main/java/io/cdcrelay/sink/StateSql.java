@@ -13,7 +13,9 @@ import java.util.StringJoiner;
  *
  * <ul>
  *   <li>{@code cdc_relay_tables}: per target table, the DynamoDB table bound to it, the delete
- *       mode, and the purge horizon (changes older than {@code purged_before} are refused);
+ *       mode, the purge horizon (changes older than {@code purged_before} are refused), and the
+ *       DynamoDB types of its key attributes ({@code key_types}, JSON: a text key column holds an
+ *       S, N or B key alike, and the table must go on taking the type it was created for);
  *   <li>{@code cdc_relay_tombstones}: key and version of items deleted in {@code hard} mode, and
  *       per target table a marker row written before its first tombstone ({@link
  *       #tombstonesMarker});
@@ -176,7 +178,29 @@ public final class StateSql {
     return "CREATE TABLE IF NOT EXISTS "
         + tables().quoted()
         + " (\"target_table\" TEXT PRIMARY KEY, \"source_table\" TEXT, \"delete_mode\" TEXT,"
-        + " \"bound_at\" TIMESTAMP WITH TIME ZONE, \"purged_before\" TIMESTAMP WITH TIME ZONE)";
+        + " \"bound_at\" TIMESTAMP WITH TIME ZONE, \"purged_before\" TIMESTAMP WITH TIME ZONE,"
+        + " \"key_types\" TEXT)";
+  }
+
+  /** The column of key types, added to a table of entries made before it existed. */
+  public static final String KEY_TYPES = "key_types";
+
+  /** Binds the target table; yields its key types (JSON), if recorded. */
+  public String keyTypes() {
+    return "SELECT \"key_types\" FROM " + tables().quoted() + " WHERE \"target_table\" = ?";
+  }
+
+  /**
+   * Binds the key types (JSON), then the target table: recorded once, the first writer's. The row
+   * is named by its primary key alone (the condition is in the {@code SET}), which CrateDB updates
+   * in real time: a condition in the {@code WHERE} would make it search, and miss an entry just
+   * written.
+   */
+  public String recordKeyTypes() {
+    return "UPDATE "
+        + tables().quoted()
+        + " SET \"key_types\" = CASE WHEN \"key_types\" IS NULL THEN ? ELSE \"key_types\" END"
+        + " WHERE \"target_table\" = ?";
   }
 
   public String createTombstones() {

@@ -8,12 +8,14 @@ import io.cdcrelay.plan.ColumnType;
 import io.cdcrelay.plan.ColumnTypes;
 import io.cdcrelay.plan.KeySchema;
 import io.cdcrelay.route.DeleteMode;
+import java.io.IOException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -96,7 +98,16 @@ final class TableSchemas {
         columns = create(table, proposed);
       }
       // A table of another layout is refused before anything is added to it.
-      KeySchema keys = keySchemaOf(table, columns, proposed);
+      Map<String, KeySchema.KeyType> stored = storedKeyTypes(table);
+      KeySchema keys = keySchemaOf(table, columns, proposed, stored);
+      if (stored.isEmpty()) {
+        // The first writer records the types its table takes; a writer that lost the race takes
+        // the winner's.
+        Map<String, KeySchema.KeyType> recorded = recordKeyTypes(table, keys);
+        if (!recorded.isEmpty()) {
+          keys = keySchemaOf(table, columns, proposed, recorded);
+        }
+      }
       addMissingColumn(table, columns, TargetSql.VERSION, "TEXT");
       addMissingColumn(table, columns, TargetSql.DELETED, "BOOLEAN");
       if (expiry) {
@@ -384,20 +395,86 @@ final class TableSchemas {
       Map<String, String> columns = readColumns(table);
       return columns.isEmpty()
           ? java.util.Optional.empty()
-          : java.util.Optional.of(keySchemaOf(table, columns, proposed));
+          : java.util.Optional.of(keySchemaOf(table, columns, proposed, storedKeyTypes(table)));
     } catch (SQLException e) {
       throw session.failure("reading the columns of " + table, e);
     }
   }
 
   /**
-   * The table's key schema: on CrateDB its {@code pk} sub-columns, on PostgreSQL (a JSON {@code pk}
-   * that names no key) the proposed one.
+   * The DynamoDB types of the table's key attributes, as recorded in the state schema when it was
+   * first written (on CrateDB a text key column holds S, N or B keys alike; PostgreSQL's {@code pk}
+   * names no type): empty when none is recorded, or there is nowhere to record them.
+   */
+  private Map<String, KeySchema.KeyType> storedKeyTypes(TableName table) throws SQLException {
+    TableName entries = session.state().tables();
+    if (!session.tableExists(entries) || !session.hasColumn(entries, StateSql.KEY_TYPES)) {
+      return Map.of();
+    }
+    try (java.sql.PreparedStatement select =
+        session.connection().prepareStatement(session.state().keyTypes())) {
+      select.setString(1, table.toString());
+      try (ResultSet rs = select.executeQuery()) {
+        return rs.next() ? parseKeyTypes(rs.getString(1)) : Map.of();
+      }
+    }
+  }
+
+  /**
+   * Records the key types of {@code keys} for the table unless a writer recorded them before; the
+   * types recorded then (empty when the table has no entry to record them in).
+   */
+  private Map<String, KeySchema.KeyType> recordKeyTypes(TableName table, KeySchema keys)
+      throws SQLException {
+    TableName entries = session.state().tables();
+    if (!session.tableExists(entries) || !session.hasColumn(entries, StateSql.KEY_TYPES)) {
+      return Map.of();
+    }
+    Map<String, String> types = new java.util.TreeMap<>();
+    keys.columns().forEach(c -> types.put(c.name(), c.type().name()));
+    try (java.sql.PreparedStatement update =
+        session.connection().prepareStatement(session.state().recordKeyTypes())) {
+      update.setString(1, JSON.writeValueAsString(types));
+      update.setString(2, table.toString());
+      update.executeUpdate();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("key types not writable as JSON", e);
+    }
+    return storedKeyTypes(table);
+  }
+
+  /** The key types as recorded; empty for none, or for a value this relay did not write. */
+  static Map<String, KeySchema.KeyType> parseKeyTypes(String json) {
+    if (json == null || json.isBlank()) {
+      return Map.of();
+    }
+    try {
+      Map<String, KeySchema.KeyType> types = new HashMap<>();
+      Iterator<Map.Entry<String, JsonNode>> fields = JSON.readTree(json).fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> field = fields.next();
+        types.put(field.getKey(), KeySchema.KeyType.valueOf(field.getValue().asText()));
+      }
+      return types;
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.warn("the recorded key types {} are not readable; ignored: {}", json, e.getMessage());
+      return Map.of();
+    }
+  }
+
+  /**
+   * The table's key schema: on CrateDB its {@code pk} sub-columns, their DynamoDB types as recorded
+   * ({@code stored}) or else as proposed; on PostgreSQL (a JSON {@code pk} that names no key) the
+   * proposed one, with the types recorded.
    *
    * @throws BadTargetException when the table has no {@code pk} and {@code data} columns, or (on
    *     CrateDB) no key column in {@code pk}: another layout, which the relay does not touch
    */
-  private KeySchema keySchemaOf(TableName table, Map<String, String> columns, KeySchema proposed) {
+  private KeySchema keySchemaOf(
+      TableName table,
+      Map<String, String> columns,
+      KeySchema proposed,
+      Map<String, KeySchema.KeyType> stored) {
     if (!columns.containsKey(TargetSql.PK) || !columns.containsKey(TargetSql.DATA)) {
       throw new BadTargetException(
           "the target table "
@@ -407,7 +484,18 @@ final class TableSchemas {
               + "): name another table, or let the relay create one; nothing was changed in it");
     }
     if (!(session.sql() instanceof CrateDbSql)) {
-      return proposed;
+      if (stored.isEmpty()) {
+        return proposed;
+      }
+      List<KeySchema.KeyColumn> typed = new ArrayList<>();
+      for (KeySchema.KeyColumn column : proposed.columns()) {
+        typed.add(
+            new KeySchema.KeyColumn(
+                column.name(),
+                stored.getOrDefault(column.name(), column.type()),
+                column.numbers()));
+      }
+      return new KeySchema(typed);
     }
     Map<String, KeySchema.KeyType> proposedTypes = new HashMap<>();
     proposed.columns().forEach(c -> proposedTypes.put(c.name(), c.type()));
@@ -418,7 +506,9 @@ final class TableSchemas {
         continue;
       }
       ColumnType type = ColumnType.parse(column.getValue());
-      KeySchema.KeyType proposedType = proposedTypes.getOrDefault(path.get(1), KeySchema.KeyType.S);
+      KeySchema.KeyType proposedType =
+          stored.getOrDefault(
+              path.get(1), proposedTypes.getOrDefault(path.get(1), KeySchema.KeyType.S));
       if (type.base() == ColumnType.Base.INTEGRAL) {
         // The reference tool's layout: a number key as BIGINT.
         keyColumns.add(

@@ -178,12 +178,51 @@ final class TargetSession {
     try {
       createSchema(state.schema());
       createIfAbsent(state.createTables());
+      addKeyTypesIfAbsent();
       createIfAbsent(state.createTombstones());
       createIfAbsent(state.createStatus());
       stateReady = true;
       known.stateSchemas.add(state.schema());
     } catch (SQLException e) {
       throw failure("creating the state tables in schema " + state.schema(), e);
+    }
+  }
+
+  /**
+   * Adds {@code key_types} to a table of entries made before it existed. Without the privilege to
+   * (or on any failure) the relay goes on as before, each writer taking a text key's type from the
+   * first change it sees: a warning, not a failure.
+   */
+  private void addKeyTypesIfAbsent() throws SQLException {
+    if (hasColumn(state.tables(), StateSql.KEY_TYPES)) {
+      return;
+    }
+    try {
+      execute(sql.addColumn(state.tables(), StateSql.KEY_TYPES, "TEXT"));
+    } catch (SQLException e) {
+      if (!hasColumn(state.tables(), StateSql.KEY_TYPES)) {
+        LOG.warn(
+            "could not add {} to {}: the types of text key columns are not recorded: {}",
+            StateSql.KEY_TYPES,
+            state.tables(),
+            e.getMessage());
+      }
+    }
+  }
+
+  /** Whether the table has the column, read from {@code information_schema}. */
+  boolean hasColumn(TableName table, String column) throws SQLException {
+    try (java.sql.PreparedStatement query =
+        connection()
+            .prepareStatement(
+                "SELECT 1 FROM information_schema.columns WHERE table_schema = ? AND table_name = ?"
+                    + " AND column_name = ?")) {
+      query.setString(1, table.schema());
+      query.setString(2, table.table());
+      query.setString(3, column);
+      try (ResultSet rs = query.executeQuery()) {
+        return rs.next();
+      }
     }
   }
 

@@ -82,6 +82,114 @@ abstract class KeyContract {
   }
 
   @Test
+  void aKeyTakesTheTypeItsTableWasFirstWrittenWithWhateverChangeAProcessSeesFirst()
+      throws Exception {
+    // S "5" and N 5 are both the text 5 in a text key column: the table must go on taking the
+    // type it was created for, not that of the first change a process happens to see.
+    BatchResult first =
+        apply(
+            keyed("INSERT", "\"id\":{\"S\":\"a\"}", 100, ""),
+            keyed("INSERT", "\"id\":{\"N\":\"5\"}", 110, ""));
+    assertThat(first.deadLettered()).isEqualTo(1);
+    // A fresh process whose first change is the stray one.
+    BatchResult second =
+        apply(
+            keyed("INSERT", "\"id\":{\"N\":\"7\"}", 120, ""),
+            keyed("INSERT", "\"id\":{\"S\":\"b\"}", 130, ""),
+            keyed("INSERT", "\"id\":{\"S\":\"c\"}", 140, ""));
+    assertThat(second.deadLettered()).as("the stray N key only").isEqualTo(1);
+    assertThat(second.upserted()).isEqualTo(2);
+    assertThat(TableRows.read(database(), table).keySet())
+        .containsExactly("{\"id\":\"a\"}", "{\"id\":\"b\"}", "{\"id\":\"c\"}");
+  }
+
+  @Test
+  void anEarlierReleasesStateSchemaGetsItsKeyTypesColumnAndKeepsTheFirstTypesWritten()
+      throws Exception {
+    String state = table.table() + "_state";
+    TableName entries = new TableName(state, "cdc_relay_tables");
+    try (java.sql.Connection c = database().connect();
+        java.sql.Statement s = c.createStatement()) {
+      if (!database().isCrateDb()) {
+        s.execute("CREATE SCHEMA " + TableName.quote(state));
+      }
+      // The table of entries as releases before key_types made it.
+      s.execute(
+          "CREATE TABLE "
+              + entries.quoted()
+              + " (\"target_table\" TEXT PRIMARY KEY, \"source_table\" TEXT, \"delete_mode\" TEXT,"
+              + " \"bound_at\" TIMESTAMP WITH TIME ZONE, \"purged_before\" TIMESTAMP WITH TIME"
+              + " ZONE)");
+    }
+    try {
+      TargetUrl url = database().url(database().host(), database().port(), table);
+      RelaySettings settings = RelaySettings.single(table.schema(), table.table());
+      for (String[] batch :
+          List.of(
+              new String[] {keyed("INSERT", "\"id\":{\"S\":\"a\"}", 100, "")},
+              new String[] {
+                keyed("INSERT", "\"id\":{\"N\":\"7\"}", 120, ""),
+                keyed("INSERT", "\"id\":{\"S\":\"b\"}", 130, "")
+              })) {
+        List<io.cdcrelay.change.SourceRecord> records = new ArrayList<>();
+        for (int i = 0; i < batch.length; i++) {
+          records.add(record(i + 1, batch[i]));
+        }
+        // A fresh process each time.
+        try (Relay relay =
+            new Relay(
+                new JdbcTarget(url, () -> null, Clock.systemUTC(), 30, state),
+                settings,
+                Clock.systemUTC())) {
+          assertThat(relay.apply(records).upserted()).isEqualTo(1);
+        }
+      }
+      try (java.sql.Connection c = database().connect();
+          java.sql.Statement s = c.createStatement();
+          java.sql.ResultSet rs =
+              s.executeQuery(
+                  "SELECT \"key_types\" FROM "
+                      + entries.quoted()
+                      + " WHERE \"target_table\" = '"
+                      + table
+                      + "'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo("{\"id\":\"S\"}");
+      }
+      assertThat(TableRows.read(database(), table).keySet())
+          .containsExactly("{\"id\":\"a\"}", "{\"id\":\"b\"}");
+    } finally {
+      dropSchema(state);
+    }
+  }
+
+  /** Drops the tables and views of a schema of this test's own. */
+  private void dropSchema(String schema) throws Exception {
+    try (java.sql.Connection c = database().connect();
+        java.sql.Statement s = c.createStatement()) {
+      if (!database().isCrateDb()) {
+        s.execute("DROP SCHEMA IF EXISTS " + TableName.quote(schema) + " CASCADE");
+        return;
+      }
+      List<String> drops = new ArrayList<>();
+      try (java.sql.ResultSet rs =
+          s.executeQuery(
+              "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = '"
+                  + schema
+                  + "'")) {
+        while (rs.next()) {
+          drops.add(
+              ("VIEW".equals(rs.getString(2)) ? "DROP VIEW " : "DROP TABLE ")
+                  + new TableName(schema, rs.getString(1)).quoted());
+        }
+      }
+      for (String drop : drops) {
+        s.execute(drop);
+      }
+    }
+  }
+
+  @Test
   void rowsFlaggedDeletedOfACompositeKeyMoveToTombstonesThatAreFoundAgain() throws Exception {
     // "customerId" before "ts", as the relay plans it; PostgreSQL's JSONB keeps shorter names
     // first. A tombstone keyed as stored would never be found by the planned key, and an older

@@ -141,6 +141,28 @@ public final class TargetTable {
               + " has "
               + table.keys());
     }
+    // A text key column takes the one DynamoDB type it was first written with (S "5" and N 5 are
+    // both the text 5): a table re-created with another key type needs a target table of its own.
+    for (KeySchema.KeyColumn column : keys.columns()) {
+      for (KeySchema.KeyColumn described : table.keySchema().columns()) {
+        if (described.name().equals(column.name()) && described.type() != column.type()) {
+          throw new BadTargetException(
+              "the target table "
+                  + name
+                  + " takes "
+                  + column.name()
+                  + " keys of type "
+                  + column.type()
+                  + ", the DynamoDB table "
+                  + table.name()
+                  + " has "
+                  + described.name()
+                  + " of type "
+                  + described.type()
+                  + "; load it into a target table of its own (--table, CRATEDB_TABLE_MAP)");
+        }
+      }
+    }
   }
 
   /**

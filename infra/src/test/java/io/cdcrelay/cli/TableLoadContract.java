@@ -55,6 +55,31 @@ abstract class TableLoadContract extends DynamoDbTableTest {
   }
 
   @Test
+  void aTableCreatedAgainWithAnotherKeyTypeIsRefusedBeforeItIsRead() throws Exception {
+    dynamo.createTable(source, "id:S", null);
+    dynamo.put(source, List.of(Map.of("id", TestItems.s("5"))));
+    Run first = run("load", dynamo.url(source, ""), target());
+    assertThat(first.exitCode()).as(first.output()).isZero();
+    // The same name, a number key: its 5 would be the text 5 of the string key's row.
+    dynamo.client().deleteTable(r -> r.tableName(source));
+    dynamo.createTable(source, "id:N", null);
+    dynamo.put(source, List.of(Map.of("id", TestItems.n("5"))));
+
+    Run again = run("load", dynamo.url(source, "segments=2"), target(), "--restart");
+
+    assertThat(again.exitCode()).as(again.output()).isEqualTo(2);
+    assertThat(again.output())
+        .contains(
+            "the target table "
+                + table
+                + " takes id keys of type S, the DynamoDB table "
+                + source
+                + " has id of type N; load it into a target table of its own")
+        .doesNotContain("Exception");
+    assertThat(TableRows.count(database(), table)).isEqualTo(1);
+  }
+
+  @Test
   void aTargetTableOfAnotherLayoutOrKeyIsRefusedAndLeftAsItWas() throws Exception {
     dynamo.createTable(source, "id:S", "ts:N");
     dynamo.put(source, List.of(Map.of("id", TestItems.s("a"), "ts", TestItems.n("1"))));

@@ -25,6 +25,8 @@ public final class RelayProgress implements AutoCloseable {
 
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong applied = new AtomicLong();
+  // Changes of DynamoDB tables not relayed (CRATEDB_TABLES): read, neither applied nor set aside.
+  private final AtomicLong skipped = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private final Map<String, Long> lagMillis = new ConcurrentHashMap<>();
   // The age of the oldest record of the last applied batch, and when it was applied: the lag of a
@@ -70,7 +72,8 @@ public final class RelayProgress implements AutoCloseable {
     lastBatchAgeMillis = result.oldestRecordAge().toMillis();
     lastBatchAtMillis = clock.millis();
     received.addAndGet(result.received());
-    applied.addAndGet(result.received() - result.deadLettered());
+    applied.addAndGet(result.received() - result.deadLettered() - result.skipped());
+    skipped.addAndGet(result.skipped());
     deadLettered.addAndGet(result.deadLettered());
   }
 
@@ -141,12 +144,14 @@ public final class RelayProgress implements AutoCloseable {
     long waiting =
         waitingSinceMillis.values().stream().mapToLong(since -> now - since).max().orElse(0);
     long lag = Math.max(Math.max(behindHead, applying), waiting);
+    long notRelayed = skipped.get();
     return String.format(
         Locale.ROOT,
-        "%d records, %.0f records/s, %d applied, %d dead-lettered, lag %s",
+        "%d records, %.0f records/s, %d applied, %s%d dead-lettered, lag %s",
         count,
         rate,
         applied.get(),
+        notRelayed > 0 ? notRelayed + " skipped (not in CRATEDB_TABLES), " : "",
         deadLettered.get(),
         lag(lag));
   }

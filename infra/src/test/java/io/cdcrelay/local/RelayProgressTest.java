@@ -170,6 +170,34 @@ class RelayProgressTest {
     assertThat(log).singleElement().asString().startsWith("done: 3 records, ");
   }
 
+  @Test
+  void changesOfTablesNotRelayedAreCountedAsSkippedNotAsApplied() {
+    RelayProgress progress = new RelayProgress(null, log::add, clock);
+    progress.batchApplied(batch(17, 4));
+    progress.batchApplied(
+        new BatchResult(
+            5,
+            2,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            3,
+            Duration.ofMillis(5),
+            Duration.ofMillis(100),
+            Optional.empty(),
+            Optional.empty(),
+            java.util.List.of(),
+            false));
+
+    assertThat(progress.line())
+        .startsWith("22 records, ")
+        .contains("15 applied, 3 skipped (not in CRATEDB_TABLES), 4 dead-lettered");
+    assertThat(progress.applied()).isEqualTo(15);
+  }
+
   /** A batch of {@code received} records of which {@code deadLettered} were set aside. */
   private static BatchResult batch(int received, int deadLettered) {
     return batch(received, deadLettered, Duration.ofMillis(100));

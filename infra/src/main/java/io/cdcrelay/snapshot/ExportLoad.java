@@ -367,6 +367,9 @@ public final class ExportLoad {
               "reading " + url.location() + "manifest-summary.json",
               () -> files.read(url.key("manifest-summary.json")));
     } catch (SourceReadException e) {
+      if (e.getMessage().endsWith("(NoSuchBucket)")) {
+        throw new NotLoadable(e.getMessage() + ": is the URL's bucket (and endpoint) right?", e);
+      }
       if (e.getMessage().contains("does not exist")) {
         throw new NotLoadable(
             "no export at "

@@ -152,6 +152,10 @@ public final class S3ExportFiles implements AutoCloseable {
       String code =
           service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
       int status = service.statusCode();
+      if ("NoSuchBucket".equals(code)) {
+        return new SourceReadException(
+            "the bucket s3://" + url.bucket() + " does not exist (NoSuchBucket)", false, e);
+      }
       if (status == 404 || (code != null && MISSING.contains(code))) {
         return new SourceReadException(
             where + " does not exist (" + (code == null ? status : code) + ")", false, e);

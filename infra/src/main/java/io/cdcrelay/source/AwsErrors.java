@@ -121,6 +121,30 @@ public final class AwsErrors {
       return e.getMessage() + " (" + (refused(e) ? ACCESS_REFUSED : NOT_AN_AWS_ANSWER) + ")";
     }
     String hint = networkHint(e);
-    return hint == null ? e.getMessage() : e.getMessage() + " (" + hint + ")";
+    if (hint == null) {
+      return e.getMessage();
+    }
+    String message = e.getMessage();
+    if (message != null && message.startsWith(SDK_UNKNOWN_HOST)) {
+      // The SDK's paragraph about DNS caches, not the host it could not find.
+      message = "Unable to execute HTTP request: " + unknownHost(e);
+    }
+    return message + " (" + hint + ")";
+  }
+
+  /** How the AWS SDK begins the message of a host name it could not resolve. */
+  private static final String SDK_UNKNOWN_HOST = "Received an UnknownHostException";
+
+  /** The message of the {@link java.net.UnknownHostException} under {@code e}: the host. */
+  private static String unknownHost(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.UnknownHostException) {
+        return t.getMessage();
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return "";
   }
 }

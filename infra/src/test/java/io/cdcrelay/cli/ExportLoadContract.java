@@ -438,6 +438,18 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
         .doesNotContain(DynamoDbEmulator.SECRET_KEY)
         .doesNotContain("Exception");
 
+    // A bucket that does not exist is named as such.
+    Run noBucket =
+        run(
+            "load",
+            s3.url("x/AWSDynamoDB/" + exportId + "/", "key=id:S")
+                .replace("@" + S3ExportFixture.BUCKET + "/", "@no-such-bucket-here/"),
+            target());
+    assertThat(noBucket.exitCode()).as(noBucket.output()).isEqualTo(2);
+    assertThat(noBucket.output())
+        .contains("the bucket s3://no-such-bucket-here does not exist (NoSuchBucket)")
+        .doesNotContain("manifest-summary.json is missing");
+
     // An export in ION: the same.
     Map<String, byte[]> objects =
         S3ExportFixture.objects(

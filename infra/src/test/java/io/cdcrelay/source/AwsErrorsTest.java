@@ -53,6 +53,26 @@ class AwsErrorsTest {
             .cause(new java.net.UnknownHostException("dynamo.invalid"))
             .build();
     assertThat(AwsErrors.describe(unknown)).endsWith("(" + AwsErrors.UNKNOWN_HOST + ")");
+    // The SDK's own words for it are a paragraph about DNS caches that names no host.
+    SdkClientException sdk =
+        SdkClientException.builder()
+            .message(
+                "Received an UnknownHostException when attempting to interact with a service. See"
+                    + " cause for the exact endpoint that is failing to resolve. If this is"
+                    + " happening on an endpoint that previously worked, there may be a network"
+                    + " connectivity issue or your DNS cache could be storing endpoints for too"
+                    + " long. (SDK Attempt Count: 1)")
+            .cause(
+                SdkClientException.create(
+                    "Unable to execute HTTP request",
+                    new java.net.UnknownHostException(
+                        "nosuchhost.invalid: Name or service not known")))
+            .build();
+    assertThat(AwsErrors.describe(sdk))
+        .isEqualTo(
+            "Unable to execute HTTP request: nosuchhost.invalid: Name or service not known ("
+                + AwsErrors.UNKNOWN_HOST
+                + ")");
   }
 
   private static AwsServiceException answer(int status, String requestId, String errorType) {

@@ -57,6 +57,8 @@ final class TableSchemas {
   private final TargetSession session;
   private final Optional<String> tableOptions;
   private final Map<TableName, TableState> tables = new HashMap<>();
+  // Whether the state schema's table of entries is known to have key_types.
+  private boolean keyTypesColumn;
 
   /**
    * @param tableOptions CrateDB's clauses for a target table it creates ({@link TableOptions}), if
@@ -407,8 +409,7 @@ final class TableSchemas {
    * names no type): empty when none is recorded, or there is nowhere to record them.
    */
   private Map<String, KeySchema.KeyType> storedKeyTypes(TableName table) throws SQLException {
-    TableName entries = session.state().tables();
-    if (!session.tableExists(entries) || !session.hasColumn(entries, StateSql.KEY_TYPES)) {
+    if (!keyTypesRecordable()) {
       return Map.of();
     }
     try (java.sql.PreparedStatement select =
@@ -426,8 +427,7 @@ final class TableSchemas {
    */
   private Map<String, KeySchema.KeyType> recordKeyTypes(TableName table, KeySchema keys)
       throws SQLException {
-    TableName entries = session.state().tables();
-    if (!session.tableExists(entries) || !session.hasColumn(entries, StateSql.KEY_TYPES)) {
+    if (!keyTypesRecordable()) {
       return Map.of();
     }
     Map<String, String> types = new java.util.TreeMap<>();
@@ -441,6 +441,19 @@ final class TableSchemas {
       throw new IllegalStateException("key types not writable as JSON", e);
     }
     return storedKeyTypes(table);
+  }
+
+  /**
+   * Whether the state schema has a table of entries with {@code key_types}: once it has, it keeps
+   * it, so that is asked of the database until it says yes.
+   */
+  private boolean keyTypesRecordable() throws SQLException {
+    if (!keyTypesColumn) {
+      TableName entries = session.state().tables();
+      keyTypesColumn =
+          session.tableExists(entries) && session.hasColumn(entries, StateSql.KEY_TYPES);
+    }
+    return keyTypesColumn;
   }
 
   /** The key types as recorded; empty for none, or for a value this relay did not write. */

@@ -121,6 +121,22 @@ public final class JdbcTarget implements Target {
     return leased(() -> schemas.prepare(table, proposed, expiry, deletes));
   }
 
+  /**
+   * Records DynamoDB's key types of the table unless some are recorded already (a full load, from
+   * {@code DescribeTable}); the types recorded then, empty where the state schema cannot hold them.
+   */
+  public Map<String, KeySchema.KeyType> recordKeyTypes(TableName table, KeySchema keys) {
+    return leased(
+        () -> {
+          try {
+            session.connect();
+            return schemas.recordKeyTypes(table, keys);
+          } catch (java.sql.SQLException e) {
+            throw session.failure("recording the key types of " + table, e);
+          }
+        });
+  }
+
   @Override
   public ColumnTypes columnTypes(TableName table) {
     return leased(() -> schemas.columnTypes(table));

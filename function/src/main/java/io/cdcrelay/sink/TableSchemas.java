@@ -96,15 +96,17 @@ final class TableSchemas {
     try {
       long additions = additions(table);
       Map<String, String> columns = readColumns(table);
-      if (columns.isEmpty()) {
+      boolean creating = columns.isEmpty();
+      if (creating) {
         columns = create(table, proposed);
       }
       // A table of another layout is refused before anything is added to it.
       Map<String, KeySchema.KeyType> stored = storedKeyTypes(table);
       KeySchema keys = keySchemaOf(table, columns, proposed, stored);
-      if (stored.isEmpty()) {
-        // The first writer records the types its table takes; a writer that lost the race takes
-        // the winner's.
+      if (stored.isEmpty() && creating) {
+        // The writer that creates the table records the types it takes (of a writer creating it at
+        // the same moment, the first's). A table of an earlier release is not given the types of
+        // whatever change comes first, which may be a stray: a full load records DynamoDB's own.
         Map<String, KeySchema.KeyType> recorded = recordKeyTypes(table, keys);
         if (!recorded.isEmpty()) {
           keys = keySchemaOf(table, columns, proposed, recorded);
@@ -425,7 +427,7 @@ final class TableSchemas {
    * Records the key types of {@code keys} for the table unless a writer recorded them before; the
    * types recorded then (empty when the table has no entry to record them in).
    */
-  private Map<String, KeySchema.KeyType> recordKeyTypes(TableName table, KeySchema keys)
+  Map<String, KeySchema.KeyType> recordKeyTypes(TableName table, KeySchema keys)
       throws SQLException {
     if (!keyTypesRecordable()) {
       return Map.of();

@@ -104,6 +104,43 @@ abstract class KeyContract {
   }
 
   @Test
+  void aTableOfAnEarlierReleaseIsNotGivenTheTypesOfWhateverChangeComesFirst() throws Exception {
+    apply(keyed("INSERT", "\"id\":{\"S\":\"a\"}", 100, ""));
+    TableName entries = new TableName(table.schema(), "cdc_relay_tables");
+    String types = "SELECT \"key_types\" FROM " + entries.quoted() + " WHERE \"target_table\" = ?";
+    assertThat(firstString(types, table.toString())).isEqualTo("{\"id\":\"S\"}");
+    // As an earlier release left it: the table, and no types recorded.
+    try (java.sql.Connection c = database().connect();
+        java.sql.PreparedStatement clear =
+            c.prepareStatement(
+                "UPDATE "
+                    + entries.quoted()
+                    + " SET \"key_types\" = NULL WHERE \"target_table\" = ?")) {
+      clear.setString(1, table.toString());
+      clear.executeUpdate();
+    }
+
+    // A stray change first: recorded, it would make the table refuse its own keys for good.
+    apply(
+        keyed("INSERT", "\"id\":{\"N\":\"7\"}", 120, ""),
+        keyed("INSERT", "\"id\":{\"S\":\"b\"}", 130, ""));
+
+    assertThat(firstString(types, table.toString())).isNull();
+  }
+
+  /** The first column of the first row of a query with one parameter. */
+  private String firstString(String query, String parameter) throws Exception {
+    try (java.sql.Connection c = database().connect();
+        java.sql.PreparedStatement select = c.prepareStatement(query)) {
+      select.setString(1, parameter);
+      try (java.sql.ResultSet rs = select.executeQuery()) {
+        assertThat(rs.next()).as(query).isTrue();
+        return rs.getString(1);
+      }
+    }
+  }
+
+  @Test
   void anEarlierReleasesStateSchemaGetsItsKeyTypesColumnAndKeepsTheFirstTypesWritten()
       throws Exception {
     String state = table.table() + "_state";

@@ -73,7 +73,15 @@ public final class FileRelay {
     boolean gzip = false;
     IOException unreadable = null;
     // Bytes, not a decoding Reader: a line that is not UTF-8 is a dead letter, not the end.
-    try (InputStream in = decompressed(Files.newInputStream(source.path()))) {
+    InputStream opened;
+    try {
+      opened = decompressed(Files.newInputStream(source.path()));
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      // Cut or corrupt within the gzip header: not one line to read.
+      throw new UnreadableException(
+          source.path() + " is not a whole gzip file (" + e.getMessage() + ") at its start", e);
+    }
+    try (InputStream in = opened) {
       gzip = in instanceof java.util.zip.GZIPInputStream;
       NdjsonLines lines = new NdjsonLines(in);
       while (!stop.isStopped()) {

@@ -176,7 +176,10 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
     // run must end); throttling does not: the stream answers, only slower.
     OutageLimit.Step readSteps =
         settings.outages().step("shard " + shardId + ": reading the stream");
+    // Failed reads pause no longer than the limit leaves (their next failure may give up);
+    // throttled ones back off on their own, as they never give up.
     Retry reads = new Retry(stop, new Backoff(FIRST_RETRY, LAST_RETRY, readSteps::untilPastLimit));
+    Retry throttled = new Retry(stop, new Backoff(FIRST_RETRY, LAST_RETRY));
     String iterator = null;
     // Taken from GetShardIterator and not yet read with: its expiry is no reason to renew at once.
     boolean iteratorUnread = false;
@@ -202,6 +205,7 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
         int limit = settings.stream().readLimit();
         ShardReader.Read read = settings.stream().read(shardId, iterator, limit);
         reads.succeeded();
+        throttled.succeeded();
         readSteps.succeeded();
         iteratorUnread = false;
         long now = System.nanoTime();
@@ -278,7 +282,7 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
             skipBefore = null;
             iterator = null;
           }
-          case THROTTLED -> reads.pause(Level.INFO, "shard " + shardId + ": throttled");
+          case THROTTLED -> throttled.pause(Level.INFO, "shard " + shardId + ": throttled");
           case RETRYABLE -> {
             if (!readSteps.failed(e.getMessage(), false)) {
               reads.pause(Level.WARN, "shard " + shardId + ": " + e.getMessage());

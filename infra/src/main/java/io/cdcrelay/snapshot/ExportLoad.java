@@ -383,10 +383,23 @@ public final class ExportLoad {
     if (summary.isEmpty()) {
       return null;
     }
-    Optional<byte[]> list =
-        retrying(
-            "reading " + url.location() + "manifest-files.json",
-            () -> files.read(url.key("manifest-files.json")));
+    Optional<byte[]> list;
+    try {
+      list =
+          retrying(
+              "reading " + url.location() + "manifest-files.json",
+              () -> files.read(url.key("manifest-files.json")));
+    } catch (SourceReadException e) {
+      if (e.getMessage().contains("does not exist")) {
+        throw new NotLoadable(
+            "the export at "
+                + url.location()
+                + " cannot be loaded: manifest-files.json is missing (the export did not complete,"
+                + " or was not copied whole)",
+            e);
+      }
+      throw e;
+    }
     if (list.isEmpty()) {
       return null;
     }

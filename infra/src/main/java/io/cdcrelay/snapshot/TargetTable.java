@@ -102,6 +102,8 @@ public final class TargetTable {
         target.prepare(
             name, table.keySchema(), settings.ttl() == TtlPolicy.MARK, settings.deletes());
     checkKeys(name, keys, table);
+    // DynamoDB's own key types, for a table that has none recorded (one of an earlier release).
+    checkTypes(name, target.recordKeyTypes(name, table.keySchema()), table);
     return new Prepared(name, binding);
   }
 
@@ -141,26 +143,35 @@ public final class TargetTable {
               + " has "
               + table.keys());
     }
-    // A text key column takes the one DynamoDB type it was first written with (S "5" and N 5 are
-    // both the text 5): a table re-created with another key type needs a target table of its own.
-    for (KeySchema.KeyColumn column : keys.columns()) {
-      for (KeySchema.KeyColumn described : table.keySchema().columns()) {
-        if (described.name().equals(column.name()) && described.type() != column.type()) {
-          throw new BadTargetException(
-              "the target table "
-                  + name
-                  + " takes "
-                  + column.name()
-                  + " keys of type "
-                  + column.type()
-                  + ", the DynamoDB table "
-                  + table.name()
-                  + " has "
-                  + described.name()
-                  + " of type "
-                  + described.type()
-                  + "; load it into a target table of its own (--table, CRATEDB_TABLE_MAP)");
-        }
+    java.util.Map<String, KeySchema.KeyType> types = new java.util.HashMap<>();
+    keys.columns().forEach(c -> types.put(c.name(), c.type()));
+    checkTypes(name, types, table);
+  }
+
+  /**
+   * Refuses a table whose key attributes take other DynamoDB types than the DynamoDB table's: a
+   * text key column takes the one type it was first written with (S "5" and N 5 are both the text
+   * 5), so a table created again with another key type needs a target table of its own.
+   */
+  private static void checkTypes(
+      TableName name, java.util.Map<String, KeySchema.KeyType> types, TableDescription table) {
+    for (KeySchema.KeyColumn described : table.keySchema().columns()) {
+      KeySchema.KeyType type = types.get(described.name());
+      if (type != null && type != described.type()) {
+        throw new BadTargetException(
+            "the target table "
+                + name
+                + " takes "
+                + described.name()
+                + " keys of type "
+                + type
+                + ", the DynamoDB table "
+                + table.name()
+                + " has "
+                + described.name()
+                + " of type "
+                + described.type()
+                + "; load it into a target table of its own (--table, CRATEDB_TABLE_MAP)");
       }
     }
   }

@@ -450,6 +450,23 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
         .contains("the bucket s3://no-such-bucket-here does not exist (NoSuchBucket)")
         .doesNotContain("manifest-summary.json is missing");
 
+    // An export without its list of files: the same.
+    S3ExportFixture.objects(
+            "nolist",
+            exportId,
+            source,
+            exportTime,
+            S3ExportFixture.roundRobin(TestItems.mixed("id", "l", 3), 1))
+        .forEach(
+            (key, data) -> {
+              if (!key.endsWith("manifest-files.json")) {
+                s3.put(key, data);
+              }
+            });
+    Run noList = run("load", s3.url("nolist/AWSDynamoDB/" + exportId + "/", "key=id:S"), target());
+    assertThat(noList.exitCode()).as(noList.output()).isEqualTo(2);
+    assertThat(noList.output()).contains("cannot be loaded: manifest-files.json is missing");
+
     // An export in ION: the same.
     Map<String, byte[]> objects =
         S3ExportFixture.objects(

@@ -101,6 +101,14 @@ class FileRelayTest {
     assertThat(e.getMessage())
         .startsWith(file + " is not a whole gzip file (")
         .contains(String.format(java.util.Locale.ROOT, "after line %,d:", applied.size()));
+
+    // Cut within its header: not one line.
+    Path header = Files.write(dir.resolve("header"), java.util.Arrays.copyOf(whole, 5));
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> relay(header, new ArrayList<>()), FileRelay.UnreadableException.class))
+        .hasMessageStartingWith(header + " is not a whole gzip file (")
+        .hasMessageEndingWith(") at its start");
   }
 
   @Test

@@ -261,6 +261,29 @@ class ShardWorkerTest {
 
   @Test
   @Timeout(20)
+  void throttledReadsBackOffInFullThoughAFailedReadHasUsedUpTheOutageLimit() {
+    // A failed read starts the outage count; the throttled answers after it never end it (the
+    // stream answers) nor count toward it. Their pauses must not shrink to what the limit leaves:
+    // past it, that is 10 ms, and the relay would ask a throttled shard 100 times a second.
+    shard.readFailures.add(refused());
+    for (int i = 0; i < 3; i++) {
+      shard.readFailures.add(
+          new ShardReadException(ShardReadException.Kind.THROTTLED, "slow down", null));
+    }
+    StopSignal stop = new StopSignal();
+    OutageLimit outages = OutageLimit.of(Optional.of(Duration.ofMillis(50)), stop);
+    long began = System.nanoTime();
+
+    ShardWorker.Done done = run(null, stop, outages);
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.CAUGHT_UP);
+    assertThat(liveIds()).hasSize(10);
+    // 200, 400 and 800 ms of throttled pauses (the failed read's pause is cut to the 50 ms).
+    assertThat(System.nanoTime() - began).isGreaterThan(Duration.ofMillis(1400).toNanos());
+  }
+
+  @Test
+  @Timeout(20)
   void aStreamThatKeepsFailingGivesUpAfterTheOutageLimitWhileThrottlingDoesNot() {
     // Reads fail at 0, 1, 2, 3 minutes (a clock a minute later at each look): past the 150 s
     // limit the worker gives up, where it used to retry for ever, even with once=true. The

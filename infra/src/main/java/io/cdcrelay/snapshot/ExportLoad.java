@@ -360,46 +360,25 @@ public final class ExportLoad {
   }
 
   private ExportManifest read(S3ExportUrl url) {
-    Optional<byte[]> summary;
-    try {
-      summary =
-          retrying(
-              "reading " + url.location() + "manifest-summary.json",
-              () -> files.read(url.key("manifest-summary.json")));
-    } catch (SourceReadException e) {
-      if (e.getMessage().endsWith("(NoSuchBucket)")) {
-        throw new NotLoadable(e.getMessage() + ": is the URL's bucket (and endpoint) right?", e);
-      }
-      if (e.getMessage().contains("does not exist")) {
-        throw new NotLoadable(
+    Optional<byte[]> summary =
+        manifest(
+            url,
+            "manifest-summary.json",
             "no export at "
                 + url.location()
                 + ": manifest-summary.json is missing (give the folder .../AWSDynamoDB/EXPORT_ID/"
-                + " of a completed export)",
-            e);
-      }
-      throw e;
-    }
+                + " of a completed export)");
     if (summary.isEmpty()) {
       return null;
     }
-    Optional<byte[]> list;
-    try {
-      list =
-          retrying(
-              "reading " + url.location() + "manifest-files.json",
-              () -> files.read(url.key("manifest-files.json")));
-    } catch (SourceReadException e) {
-      if (e.getMessage().contains("does not exist")) {
-        throw new NotLoadable(
+    Optional<byte[]> list =
+        manifest(
+            url,
+            "manifest-files.json",
             "the export at "
                 + url.location()
                 + " cannot be loaded: manifest-files.json is missing (the export did not complete,"
-                + " or was not copied whole)",
-            e);
-      }
-      throw e;
-    }
+                + " or was not copied whole)");
     if (list.isEmpty()) {
       return null;
     }
@@ -408,6 +387,24 @@ public final class ExportLoad {
     } catch (IllegalArgumentException e) {
       throw new NotLoadable(
           "the export at " + url.location() + " cannot be loaded: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * One of the export's manifests, retried as any read; empty when stopped first. A manifest or a
+   * bucket that is not there is bad input ({@link NotLoadable}): {@code missing} says which.
+   */
+  private Optional<byte[]> manifest(S3ExportUrl url, String name, String missing) {
+    try {
+      return retrying("reading " + url.location() + name, () -> files.read(url.key(name)));
+    } catch (SourceReadException e) {
+      if (e.getMessage().endsWith("(NoSuchBucket)")) {
+        throw new NotLoadable(e.getMessage() + ": is the URL's bucket (and endpoint) right?", e);
+      }
+      if (e.getMessage().contains("does not exist")) {
+        throw new NotLoadable(missing, e);
+      }
+      throw e;
     }
   }
 

@@ -64,32 +64,23 @@ public final class AwsErrors {
    * the type of every 4xx it sends). Waiting does not make such an endpoint answer.
    */
   public static boolean notAnAwsAnswer(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof AwsServiceException service) {
-        String code =
-            service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
-        return blank(code)
-            && (blank(service.requestId())
-                || (service.statusCode() >= 400 && service.statusCode() < 500));
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
+    return cause(e, AwsServiceException.class)
+        .map(
+            service -> {
+              String code =
+                  service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+              return blank(code)
+                  && (blank(service.requestId())
+                      || (service.statusCode() >= 400 && service.statusCode() < 500));
+            })
+        .orElse(false);
   }
 
   /** Whether the failure is an HTTP 401 or 403. */
   private static boolean refused(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof AwsServiceException service) {
-        return service.statusCode() == 401 || service.statusCode() == 403;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
+    return cause(e, AwsServiceException.class)
+        .map(service -> service.statusCode() == 401 || service.statusCode() == 403)
+        .orElse(false);
   }
 
   private static boolean blank(String s) {
@@ -137,14 +128,19 @@ public final class AwsErrors {
 
   /** The message of the {@link java.net.UnknownHostException} under {@code e}: the host. */
   private static String unknownHost(Throwable e) {
+    return cause(e, java.net.UnknownHostException.class).map(Throwable::getMessage).orElse("");
+  }
+
+  /** The first throwable of {@code type} in the chain of {@code e}, itself included. */
+  private static <T extends Throwable> java.util.Optional<T> cause(Throwable e, Class<T> type) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof java.net.UnknownHostException) {
-        return t.getMessage();
+      if (type.isInstance(t)) {
+        return java.util.Optional.of(type.cast(t));
       }
       if (t.getCause() == t) {
         break;
       }
     }
-    return "";
+    return java.util.Optional.empty();
   }
 }

@@ -19,6 +19,7 @@ import io.cdcrelay.sink.BadTargetException;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUnavailableException;
 import io.cdcrelay.source.S3ExportUrl;
+import io.cdcrelay.text.Count;
 import java.io.BufferedReader;
 import java.io.EOFException;
 import java.io.IOException;
@@ -261,10 +262,10 @@ public final class ExportLoad {
             earlier.get().items(),
             String.format(
                 Locale.ROOT,
-                "the load of %s into %s is complete (%d items); --restart loads it again",
+                "the load of %s into %s is complete (%s); --restart loads it again",
                 url.location(),
                 target,
-                earlier.get().items()));
+                Count.of(earlier.get().items(), "item")));
       }
       if (earlier.isPresent()
           && (earlier.get().totalSegments() != fileCount
@@ -1027,14 +1028,14 @@ public final class ExportLoad {
           items,
           String.format(
               Locale.ROOT,
-              "loaded %s (%s at %s) into %s: %d items from %d files (the manifest's count: %d),"
-                  + " %s; %d dead-lettered",
+              "loaded %s (%s at %s) into %s: %s from %s (the manifest's count: %d), %s; %d"
+                  + " dead-lettered",
               url.location(),
               table.name(),
               manifest.exportTime(),
               target,
-              items,
-              outcomes.size(),
+              Count.of(items, "item"),
+              Count.of(outcomes.size(), "file"),
               manifest.itemCount(),
               rate,
               progress.deadLettered()));
@@ -1043,14 +1044,13 @@ public final class ExportLoad {
         new StringBuilder(
             String.format(
                 Locale.ROOT,
-                "the load of %s into %s %s after %d items, %d of %d files done (%s)"
-                    + SnapshotLoad.RESUME,
+                "the load of %s into %s %s after %s, %d of %s done (%s)" + SnapshotLoad.RESUME,
                 url.location(),
                 target,
                 failed ? "FAILED" : "was stopped",
-                items,
+                Count.of(items, "item"),
                 done,
-                outcomes.size(),
+                Count.of(outcomes.size(), "file"),
                 rate));
     for (FileOutcome o : outcomes) {
       if (o.status() != FileStatus.DONE) {

@@ -10,6 +10,7 @@ import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetSql;
+import io.cdcrelay.text.Count;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
@@ -142,12 +143,11 @@ public final class SnapshotLoad {
             earlier.get().items(),
             String.format(
                 Locale.ROOT,
-                "the load of %s into %s begun at %s is complete (%d items); --restart loads it"
-                    + " again",
+                "the load of %s into %s begun at %s is complete (%s); --restart loads it again",
                 table.name(),
                 target,
                 earlier.get().startedAt(),
-                earlier.get().items()));
+                Count.of(earlier.get().items(), "item")));
       }
       if (earlier.isPresent() && earlier.get().totalSegments() != segments) {
         throw new io.cdcrelay.sink.BadTargetException(
@@ -318,13 +318,11 @@ public final class SnapshotLoad {
       summary.append(
           String.format(
               Locale.ROOT,
-              "loaded %s into %s: %d items in %d segment%s (DynamoDB's estimate: %d), %s; %d"
-                  + " dead-lettered; %s",
+              "loaded %s into %s: %s in %s (DynamoDB's estimate: %d), %s; %d dead-lettered; %s",
               table.name(),
               target,
-              items,
-              load.totalSegments(),
-              load.totalSegments() == 1 ? "" : "s",
+              Count.of(items, "item"),
+              Count.of(load.totalSegments(), "segment"),
               table.itemCount(),
               rate,
               progress.deadLettered(),
@@ -334,22 +332,22 @@ public final class SnapshotLoad {
     summary.append(
         String.format(
             Locale.ROOT,
-            "the load of %s into %s %s after %d items (%s)" + RESUME,
+            "the load of %s into %s %s after %s (%s)" + RESUME,
             table.name(),
             target,
             failed ? "FAILED" : "was stopped",
-            items,
+            Count.of(items, "item"),
             rate));
     for (SegmentScan.Outcome o : outcomes) {
       summary.append(
           String.format(
               Locale.ROOT,
-              "%n  segment %d: %s, %d items%s%s",
+              "%n  segment %d: %s, %s%s%s",
               o.segment(),
               o.status() == SegmentScan.Status.DONE
                   ? "done"
                   : o.status().name().toLowerCase(Locale.ROOT),
-              o.items(),
+              Count.of(o.items(), "item"),
               o.status() == SegmentScan.Status.DONE
                   ? ""
                   : o.lastKey().map(k -> ", applied up to key " + k).orElse(", at its start"),

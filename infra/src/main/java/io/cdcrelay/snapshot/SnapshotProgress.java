@@ -1,6 +1,7 @@
 package io.cdcrelay.snapshot;
 
 import io.cdcrelay.local.ProgressDisplay;
+import io.cdcrelay.text.Count;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Locale;
@@ -117,7 +118,11 @@ public final class SnapshotProgress implements AutoCloseable {
   /** This run's items, time and rate, as a load's summary gives them. */
   public String runSummary() {
     return String.format(
-        Locale.ROOT, "%d items in this run in %.1f s (%.0f items/s)", items(), seconds(), rate());
+        Locale.ROOT,
+        "%s in this run in %.1f s (%.0f items/s)",
+        Count.of(items(), "item"),
+        seconds(),
+        rate());
   }
 
   /** The progress as one line. */
@@ -125,7 +130,7 @@ public final class SnapshotProgress implements AutoCloseable {
     long total = total();
     double rate = rate();
     StringBuilder line = new StringBuilder();
-    line.append(String.format(Locale.ROOT, "%d items", total));
+    line.append(Count.of(total, "item"));
     if (estimatedItems > 0) {
       line.append(
           String.format(

@@ -1,5 +1,6 @@
 package io.cdcrelay.verify;
 
+import io.cdcrelay.text.Count;
 import java.util.List;
 import java.util.Locale;
 
@@ -78,11 +79,11 @@ public record VerifyReport(
     text.append(
         String.format(
             Locale.ROOT,
-            "verified %s against %s: %d items, %d rows%s: %s%s%n",
+            "verified %s against %s: %s, %s%s: %s%s%n",
             sourceTable,
             targetTable,
-            sourceItems,
-            targetRows,
+            Count.of(sourceItems, "item"),
+            Count.of(targetRows, "row"),
             repaired > 0 ? " before the repair" : "",
             isEqual() ? "EQUAL" : "DIFFERENT",
             repaired > 0 ? " after repairing " + repaired : ""));

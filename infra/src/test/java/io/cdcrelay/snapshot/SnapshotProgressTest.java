@@ -37,6 +37,16 @@ class SnapshotProgressTest {
   }
 
   @Test
+  void oneItemIsOneItem() {
+    MovingClock clock = new MovingClock(Instant.parse("2026-12-01T12:00:00Z"));
+    SnapshotProgress progress = new SnapshotProgress(0, 0, 1, 0, null, s -> {}, clock);
+    progress.pageApplied(1, 0);
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(progress.runSummary()).isEqualTo("1 item in this run in 1.0 s (1 items/s)");
+    assertThat(progress.line()).startsWith("1 item, ");
+  }
+
+  @Test
   void anEstimateBelowTheCountIsNotAPromise() {
     MovingClock clock = new MovingClock(Instant.parse("2026-12-01T12:00:00Z"));
     SnapshotProgress progress = new SnapshotProgress(0, 100, 1, 0, null, s -> {}, clock);

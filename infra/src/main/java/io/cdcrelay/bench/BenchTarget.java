@@ -134,6 +134,14 @@ final class BenchTarget implements AutoCloseable {
   /** The rows of {@code table} in the schema {@code bench}, refreshed first on CrateDB. */
   long rows(String table) throws SQLException {
     refresh(table);
+    return searchableRows(table);
+  }
+
+  /**
+   * The rows of {@code table} in the schema {@code bench} that queries see now, without a refresh:
+   * on CrateDB, only those of the segments its last refresh wrote.
+   */
+  long searchableRows(String table) throws SQLException {
     try (Connection connection = connect();
         Statement statement = connection.createStatement()) {
       try (ResultSet rs =

@@ -385,6 +385,46 @@ public final class Relay implements AutoCloseable {
     return counts;
   }
 
+  /**
+   * Readies this relay's writes to the target table of DynamoDB table {@code dynamoDbTable} (key
+   * schema {@code keys}) before its first batch, doing what that batch would do first: connect,
+   * bind the table, read its columns and recorded key types, and on a table of hard deletes move
+   * the tombstone rows of an earlier build. A full load's writers do it while its first pages are
+   * read, not after. A table the routes skip or refuse is left alone: its changes say why.
+   */
+  public void prepare(String dynamoDbTable, KeySchema keys) {
+    if (!(settings.routes().route(dynamoDbTable) instanceof Route.To to)) {
+      return;
+    }
+    try {
+      Group group = new Group(targetTable(to), dynamoDbTable, to.checkBinding());
+      binding(group);
+      prepareTable(group.table, keys);
+    } catch (TargetUnavailableException e) {
+      target.reset();
+      throw e;
+    }
+  }
+
+  /**
+   * Makes the table ready for writes ({@link Target#prepare}), moving a hard-delete table's
+   * tombstone rows once per process; its key schema.
+   */
+  private KeySchema prepareTable(TableName table, KeySchema proposed) {
+    KeySchema keys =
+        target.prepare(table, proposed, settings.ttl() == TtlPolicy.MARK, settings.deletes());
+    if (settings.deletes() == DeleteMode.HARD && shared.migrated.add(table)) {
+      try {
+        target.migrateTombstoneRows(table);
+      } catch (RuntimeException e) {
+        // Not moved: the next batch, of this relay or another, tries again.
+        shared.migrated.remove(table);
+        throw e;
+      }
+    }
+    return keys;
+  }
+
   private Target.Binding binding(Group group) {
     TableEntry entry = shared.table(group.table);
     synchronized (entry) {
@@ -490,17 +530,7 @@ public final class Relay implements AutoCloseable {
       deadLetters.addAll(planner.plan(accepted, null, null).deadLetters());
       return;
     }
-    KeySchema keys =
-        target.prepare(table, proposed, settings.ttl() == TtlPolicy.MARK, settings.deletes());
-    if (settings.deletes() == DeleteMode.HARD && shared.migrated.add(table)) {
-      try {
-        target.migrateTombstoneRows(table);
-      } catch (RuntimeException e) {
-        // Not moved: the next batch, of this relay or another, tries again.
-        shared.migrated.remove(table);
-        throw e;
-      }
-    }
+    KeySchema keys = prepareTable(table, proposed);
     ColumnTypes types = target.columnTypes(table);
     BatchPlan plan = planner.plan(accepted, keys, types);
     deadLetters.addAll(plan.deadLetters());

@@ -82,6 +82,44 @@ class RelayCoreTest {
   }
 
   @Test
+  void aTablePreparedBeforeItsFirstBatchIsBoundPreparedAndMovedOnlyThen() {
+    Relay.Shared shared = Relay.sharedState();
+    Relay relay = new Relay(target, bySourceTable(), CLOCK, shared);
+    io.cdcrelay.plan.KeySchema keys =
+        new io.cdcrelay.plan.KeySchema(
+            List.of(
+                new io.cdcrelay.plan.KeySchema.KeyColumn(
+                    "id", io.cdcrelay.plan.KeySchema.KeyType.S)));
+    relay.prepare("orders", keys);
+    assertThat(target.binds).containsExactly(ORDERS);
+    assertThat(target.calls).containsExactly("prepare orders 0");
+    assertThat(target.migrations).containsExactly(ORDERS);
+    assertThat(target.rows)
+        .as("nothing written")
+        .allSatisfy((t, rows) -> assertThat(rows).isEmpty());
+
+    relay.apply(List.of(order(1, upsert("INSERT", "o1", 1, ""))));
+    assertThat(target.binds).as("the batch finds the binding").containsExactly(ORDERS);
+    assertThat(target.migrations).containsExactly(ORDERS);
+    assertThat(target.rows.get(ORDERS)).hasSize(1);
+
+    // A table the routes skip is left alone.
+    Relay onlyUsers =
+        new Relay(
+            target,
+            new RelaySettings(
+                new TableRoutes("doc", null, Optional.empty(), Map.of(), Set.of("users")),
+                DeleteMode.HARD,
+                TtlPolicy.SAME,
+                null,
+                RelaySettings.DEFAULT_TOMBSTONE_RETENTION,
+                false),
+            CLOCK);
+    onlyUsers.prepare("invoices", keys);
+    assertThat(target.binds).containsExactly(ORDERS);
+  }
+
+  @Test
   void relaysSharingTheirStateBindATableOnceAndPurgeItOncePerHorizon() {
     long day = java.time.Duration.ofDays(1).toNanos() / 1_000;
     Relay.Shared shared = Relay.sharedState();

@@ -104,6 +104,13 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
   }
 
   /**
+   * The most items of a segment's first page in a run: the writes begin once a first page is read,
+   * and on a fresh target the first of them adds the table's columns; a small first page starts
+   * that while the larger ones of {@code batch-size} are read.
+   */
+  static final int FIRST_PAGE = 100;
+
+  /**
    * How many hand-overs of pages a segment has unsettled while it takes the next pages: its pages
    * join other segments' writes while its earlier ones are written.
    */
@@ -253,8 +260,10 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
     int segment = start.segment();
     try {
       Map<String, AttributeValue> next = from;
+      int pageSize = Math.min(batchSize, FIRST_PAGE);
       while (true) {
-        int limit = budget.limit(batchSize, load.totalSegments());
+        int limit = budget.limit(pageSize, load.totalSegments());
+        pageSize = batchSize;
         int taken = lease.take(limit, stop::isStopped);
         if (taken == 0) {
           // Stopped, or the segment ended.

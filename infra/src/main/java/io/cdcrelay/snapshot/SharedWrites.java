@@ -44,6 +44,12 @@ final class SharedWrites implements AutoCloseable {
 
   /** Applies changes to the target; one per writer, closed when the writes close. */
   interface Writer extends AutoCloseable {
+    /**
+     * Readies the writer before its first write (a connection, the table's columns), while the
+     * segments read their first pages; a failure here is the first write's to meet and report.
+     */
+    default void prepare() {}
+
     BatchResult apply(List<Decoded> changes);
 
     @Override
@@ -146,6 +152,11 @@ final class SharedWrites implements AutoCloseable {
 
   private void run(Writer writer) {
     try (writer) {
+      try {
+        writer.prepare();
+      } catch (RuntimeException e) {
+        LOG.debug("a writer could not get ready before its first write: {}", e.getMessage());
+      }
       while (true) {
         List<HandOver> taken = take();
         if (taken == null) {

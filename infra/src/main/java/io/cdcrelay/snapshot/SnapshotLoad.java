@@ -221,7 +221,7 @@ public final class SnapshotLoad {
         SharedWrites writes =
             new SharedWrites(
                 writers,
-                () -> writer(relays.get()),
+                () -> writer(relays.get(), table),
                 running,
                 WRITE_ITEMS,
                 settings.writeBytes(),
@@ -272,9 +272,14 @@ public final class SnapshotLoad {
     return result(table, target, cursors, load, outcomes, progress, budget);
   }
 
-  /** A writer of the load's shared writes: a relay core of its own. */
-  private static SharedWrites.Writer writer(Relay relay) {
+  /** A writer of the load's shared writes: a relay core of its own, readied for the table. */
+  private static SharedWrites.Writer writer(Relay relay, TableDescription table) {
     return new SharedWrites.Writer() {
+      @Override
+      public void prepare() {
+        relay.prepare(table.name(), table.keySchema());
+      }
+
       @Override
       public BatchResult apply(List<Decoded> changes) {
         return relay.applyDecoded(changes);

@@ -216,6 +216,44 @@ class SegmentReadAheadIT {
     }
   }
 
+  /** Segments of pages of five items, recording the {@code Limit} of each segment's reads. */
+  private static final class LimitRecordingSource extends InMemorySource {
+    final Map<Integer, List<Integer>> limits = new java.util.concurrent.ConcurrentHashMap<>();
+
+    LimitRecordingSource(int segments, int pages) {
+      super("limits", segments, pages, 5, 0);
+    }
+
+    @Override
+    void reading(int segment, int page) {}
+
+    @Override
+    public ScanPage scan(
+        int segment,
+        int totalSegments,
+        Map<String, AttributeValue> startKey,
+        int limit,
+        boolean consistentRead) {
+      limits.computeIfAbsent(segment, s -> new CopyOnWriteArrayList<>()).add(limit);
+      return super.scan(segment, totalSegments, startKey, limit, consistentRead);
+    }
+  }
+
+  @Test
+  void eachSegmentsFirstPageIsSmallSoThatTheWritesBeginEarly() throws Exception {
+    LimitRecordingSource large = new LimitRecordingSource(2, 3);
+    load(large, "first_page", 2, 500, 30, SnapshotSettings.MAX_WRITE_BYTES, (method, args) -> {});
+    assertThat(large.limits)
+        .containsOnlyKeys(0, 1)
+        .allSatisfy(
+            (segment, limits) ->
+                assertThat(limits).containsExactly(SegmentScan.FIRST_PAGE, 500, 500));
+
+    LimitRecordingSource small = new LimitRecordingSource(1, 3);
+    load(small, "first_page", 1, 50, 15, SnapshotSettings.MAX_WRITE_BYTES, (method, args) -> {});
+    assertThat(small.limits.get(0)).as("a batch-size below it").containsExactly(50, 50, 50);
+  }
+
   @Test
   @Timeout(60) // a share of the allowance never given back would stop the readers for good
   void theItemsReadAndNotYetWrittenStayWithinTheLoadsAllowance() throws Exception {

@@ -116,6 +116,60 @@ class SharedWritesTest {
     assertThat(writer.closed).hasValue(1);
   }
 
+  /** Writers that count down {@code ready} as they get ready, the first of them failing to. */
+  private static java.util.function.Supplier<SharedWrites.Writer> readying(
+      CountDownLatch ready, List<Integer> sizes) {
+    AtomicInteger made = new AtomicInteger();
+    return () -> {
+      boolean failing = made.incrementAndGet() == 1;
+      return new SharedWrites.Writer() {
+        @Override
+        public void prepare() {
+          ready.countDown();
+          if (failing) {
+            throw new IllegalStateException("the target is not there yet");
+          }
+        }
+
+        @Override
+        public BatchResult apply(List<Decoded> changes) {
+          sizes.add(changes.size());
+          return result(changes.size(), 0);
+        }
+
+        @Override
+        public void close() {}
+      };
+    };
+  }
+
+  @Test
+  void everyWriterGetsReadyBeforeAnythingIsHandedOver() throws Exception {
+    CountDownLatch ready = new CountDownLatch(3);
+    List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
+    try (SharedWrites writes =
+        new SharedWrites(
+            3, readying(ready, sizes), 1, 1000, Long.MAX_VALUE, Duration.ZERO, progress())) {
+      assertThat(ready.await(10, TimeUnit.SECONDS))
+          .as("every writer got ready with nothing handed over")
+          .isTrue();
+      assertThat(sizes).isEmpty();
+      assertThat(writes.await(writes.handOver(changes(5), 0)).received()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void aWriterThatCouldNotGetReadyStillWrites() throws Exception {
+    CountDownLatch ready = new CountDownLatch(1);
+    List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
+    try (SharedWrites writes =
+        new SharedWrites(
+            1, readying(ready, sizes), 1, 1000, Long.MAX_VALUE, Duration.ZERO, progress())) {
+      assertThat(writes.handOver(changes(5), 0).get(10, TimeUnit.SECONDS).received()).isEqualTo(5);
+    }
+    assertThat(sizes).containsExactly(5);
+  }
+
   @Test
   void aWriteHoldsAtMostItsItemsAndAtLeastOneHandOver() throws Exception {
     Recording writer = new Recording(true);

@@ -108,9 +108,31 @@ public final class RelayCli {
     PrintWriter err = command.getErr();
     err.println(command.getColorScheme().errorText(redact(e.getMessage(), args)));
     if (!UnmatchedArgumentException.printSuggestions(e, err)) {
+      commands(command).ifPresent(err::println);
       err.println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for its usage.");
     }
     return command.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  /**
+   * The commands of a command that takes nothing but a command (such as {@code relay
+   * dead-letters}): a word it does not know, or none, was meant to be one of them.
+   */
+  static java.util.Optional<String> commands(CommandLine command) {
+    if (command.getSubcommands().isEmpty()
+        || !command.getCommandSpec().positionalParameters().isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    command.getSubcommands().values().stream()
+        .filter(sub -> !sub.getCommandSpec().usageMessage().hidden())
+        .forEach(sub -> names.add(sub.getCommandName()));
+    return java.util.Optional.of(
+        "The commands of '"
+            + command.getCommandSpec().qualifiedName()
+            + "': "
+            + String.join(", ", names)
+            + ".");
   }
 
   /** As picocli's default handler (the stack trace), with every message in it redacted. */

@@ -61,6 +61,32 @@ class RelayCliTest {
   }
 
   @Test
+  void aWordThatIsNoneOfACommandsCommandsIsToldThem() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = RelayCli.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    assertThat(cli.execute("dead-letters", "purge")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("Unmatched argument at index 1: 'purge'")
+        .contains("The commands of 'relay dead-letters': list, replay, discard.")
+        .contains("Run 'relay dead-letters --help' for its usage.");
+
+    err.getBuffer().setLength(0);
+    assertThat(cli.execute("dead-letters")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("Missing required subcommand")
+        .contains("The commands of 'relay dead-letters': list, replay, discard.");
+
+    // A command with arguments of its own (relay load SOURCE TARGET, or relay load table …) is not
+    // told its commands for a surplus one.
+    err.getBuffer().setLength(0);
+    assertThat(cli.execute("load", "a", "b", "c")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("Unmatched argument at index 3: 'c'")
+        .doesNotContain("The commands of");
+  }
+
+  @Test
   void theHelpNamesEveryVariableATargetIsReadFrom() {
     // FunctionConfig reads the reference tool's Lambda names too: the help must not hide them.
     for (String[] args :

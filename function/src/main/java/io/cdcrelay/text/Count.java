@@ -7,6 +7,15 @@ public final class Count {
 
   /** {@code n} and the noun, in the plural unless {@code n} is one. */
   public static String of(long n, String noun) {
-    return n + " " + (n == 1 ? noun : noun + "s");
+    return n + " " + noun(n, noun);
+  }
+
+  /** As {@link #of}, the count with thousands separators: "1 item", "20,000 items". */
+  public static String grouped(long n, String noun) {
+    return String.format(java.util.Locale.ROOT, "%,d", n) + " " + noun(n, noun);
+  }
+
+  private static String noun(long n, String noun) {
+    return n == 1 ? noun : noun + "s";
   }
 }

@@ -13,4 +13,11 @@ class CountTest {
     assertEquals("2 files", Count.of(2, "file"));
     assertEquals("20000 items", Count.of(20_000, "item"));
   }
+
+  @Test
+  void groupedCountsSeparateTheirThousands() {
+    assertEquals("1 item", Count.grouped(1, "item"));
+    assertEquals("20,000 items", Count.grouped(20_000, "item"));
+    assertEquals("4 segments", Count.grouped(4, "segment"));
+  }
 }

@@ -6,6 +6,9 @@ import io.cdcrelay.env.ProcessEnvironment;
 import io.cdcrelay.sink.Redaction;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -62,7 +65,7 @@ public final class RelayCli {
         return java.util.Optional.of("debug");
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /** Runs the command line and returns its exit code. */
@@ -118,16 +121,16 @@ public final class RelayCli {
    * The commands of a command that takes nothing but a command (such as {@code relay
    * dead-letters}): a word it does not know, or none, was meant to be one of them.
    */
-  static java.util.Optional<String> commands(CommandLine command) {
+  static Optional<String> commands(CommandLine command) {
     if (command.getSubcommands().isEmpty()
         || !command.getCommandSpec().positionalParameters().isEmpty()) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    Set<String> names = new LinkedHashSet<>();
     command.getSubcommands().values().stream()
         .filter(sub -> !sub.getCommandSpec().usageMessage().hidden())
         .forEach(sub -> names.add(sub.getCommandName()));
-    return java.util.Optional.of(
+    return Optional.of(
         "The commands of '"
             + command.getCommandSpec().qualifiedName()
             + "': "

@@ -18,6 +18,7 @@ import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.Target;
 import io.cdcrelay.sink.TargetUnavailableException;
 import io.cdcrelay.source.SourceUrl;
+import io.cdcrelay.text.Count;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -340,18 +341,17 @@ final class StatusCommand implements Callable<Integer> {
         text.append(
             String.format(
                 java.util.Locale.ROOT,
-                "complete, %,d items in %d segment%s, started %s",
-                load.items(),
-                load.totalSegments(),
-                load.totalSegments() == 1 ? "" : "s",
+                "complete, %s in %s, started %s",
+                Count.grouped(load.items(), "item"),
+                Count.grouped(load.totalSegments(), "segment"),
                 load.startedAt()));
       } else {
         text.append(
             String.format(
                 java.util.Locale.ROOT,
-                "not complete, %,d items so far, %d of %d segments done, last written %s ago"
+                "not complete, %s so far, %d of %d segments done, last written %s ago"
                     + " (running, or stopped: the same relay load command resumes it)",
-                load.items(),
+                Count.grouped(load.items(), "item"),
                 load.segmentsDone(),
                 load.totalSegments(),
                 human(Duration.between(load.updatedAt(), now))));

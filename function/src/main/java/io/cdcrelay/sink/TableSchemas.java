@@ -447,13 +447,15 @@ final class TableSchemas {
 
   /**
    * Whether the state schema has a table of entries with {@code key_types}: once it has, it keeps
-   * it, so that is asked of the database until it says yes.
+   * it, so that is asked until the answer is yes — of what this process's sessions found when they
+   * made sure of the state tables, else of the database.
    */
   private boolean keyTypesRecordable() throws SQLException {
     if (!keyTypesColumn) {
       TableName entries = session.state().tables();
       keyTypesColumn =
-          session.tableExists(entries) && session.hasColumn(entries, StateSql.KEY_TYPES);
+          session.keyTypesColumnKnown()
+              || (session.tableExists(entries) && session.hasColumn(entries, StateSql.KEY_TYPES));
     }
     return keyTypesColumn;
   }

@@ -36,6 +36,9 @@ final class TargetSession {
     final TargetSql sql;
     final String defaultSchema;
     final java.util.Set<String> stateSchemas = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    // The state schemas whose table of entries has key_types (found or added by connectState).
+    final java.util.Set<String> keyTypesColumns =
+        java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Known(TargetSql sql, String defaultSchema) {
       this.sql = sql;
@@ -195,12 +198,16 @@ final class TargetSession {
    */
   private void addKeyTypesIfAbsent() throws SQLException {
     if (hasColumn(state.tables(), StateSql.KEY_TYPES)) {
+      known.keyTypesColumns.add(state.schema());
       return;
     }
     try {
       execute(sql.addColumn(state.tables(), StateSql.KEY_TYPES, "TEXT"));
+      known.keyTypesColumns.add(state.schema());
     } catch (SQLException e) {
-      if (!hasColumn(state.tables(), StateSql.KEY_TYPES)) {
+      if (hasColumn(state.tables(), StateSql.KEY_TYPES)) {
+        known.keyTypesColumns.add(state.schema());
+      } else {
         LOG.warn(
             "could not add {} to {}: the types of text key columns are not recorded: {}",
             StateSql.KEY_TYPES,
@@ -208,6 +215,15 @@ final class TargetSession {
             e.getMessage());
       }
     }
+  }
+
+  /**
+   * Whether the state schema's table of entries is known to have {@code key_types}: found or added
+   * by a session of this process that made sure of the state tables. A column is never dropped by
+   * the relay, so once known it stays known.
+   */
+  boolean keyTypesColumnKnown() {
+    return known != null && state != null && known.keyTypesColumns.contains(state.schema());
   }
 
   /** Whether the table has the column, read from {@code information_schema}. */
@@ -335,6 +351,7 @@ final class TargetSession {
     if (known != null && state != null) {
       // After a failure, the next session makes sure of the state tables again.
       known.stateSchemas.remove(state.schema());
+      known.keyTypesColumns.remove(state.schema());
     }
     if (connection != null) {
       Connection failed = connection;

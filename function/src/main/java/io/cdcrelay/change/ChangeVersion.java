@@ -84,6 +84,25 @@ public record ChangeVersion(long createdMicros, String sequenceNumber)
 
   private static final String ZEROS = "0000000000000000000";
 
+  /**
+   * Encodes the versions of rows one after another, once for a run of equal versions: every row of
+   * a full load carries the load's one version, and each was encoded anew for every use. Not
+   * thread-safe: one per loop.
+   */
+  public static final class Encoder {
+    private ChangeVersion last;
+    private String encoded;
+
+    /** {@code version.encode()}. */
+    public String encode(ChangeVersion version) {
+      if (!version.equals(last)) {
+        encoded = version.encode();
+        last = version;
+      }
+      return encoded;
+    }
+  }
+
   /** Parses the text produced by {@link #encode()}. */
   public static ChangeVersion decode(String encoded) {
     if (encoded == null || encoded.length() < 23) {

@@ -264,6 +264,8 @@ public final class Relay implements AutoCloseable {
   private Map<TableName, Group> route(
       List<Decoded> decoded, List<DeadLetter> unrouted, Counts totals, Progress progress) {
     Map<TableName, Group> groups = new LinkedHashMap<>();
+    // A route's table, named and checked once per batch, not once per record.
+    Map<Route.To, TableName> tables = new HashMap<>();
     for (Decoded record : decoded) {
       if (record instanceof Decoded.Poison poison) {
         unrouted.add(new DeadLetter(poison.source(), "decode", poison.reason()));
@@ -278,7 +280,7 @@ public final class Relay implements AutoCloseable {
         unrouted.add(new DeadLetter(change.source(), "route", refuse.reason()));
       } else {
         Route.To to = (Route.To) route;
-        TableName table = targetTable(to);
+        TableName table = tables.computeIfAbsent(to, this::targetTable);
         Group group =
             groups.computeIfAbsent(
                 table,
@@ -611,8 +613,9 @@ public final class Relay implements AutoCloseable {
     if (!unknown.isEmpty()) {
       stored.putAll(target.rowVersions(table, unknown));
     }
+    ChangeVersion.Encoder versions = new ChangeVersion.Encoder();
     for (PlannedRow row : landed) {
-      String version = row.version().encode();
+      String version = versions.encode(row.version());
       String inRow = stored.get(row.pkJson());
       String inTombstone = tombstones.get(row.pkJson());
       if ((inRow != null && inRow.compareTo(version) > 0)
@@ -633,9 +636,10 @@ public final class Relay implements AutoCloseable {
       return;
     }
     List<Target.Removal> stale = new ArrayList<>();
+    ChangeVersion.Encoder versions = new ChangeVersion.Encoder();
     for (PlannedRow row : written) {
       String tombstone = tombstones.get(row.pkJson());
-      if (tombstone != null && tombstone.compareTo(row.version().encode()) >= 0) {
+      if (tombstone != null && tombstone.compareTo(versions.encode(row.version())) >= 0) {
         stale.add(new Target.Removal(row.pkJson(), tombstone));
       }
     }

@@ -245,14 +245,14 @@ final class RowWriter {
     }
     session.connectState();
     String prefix = StateSql.tombstoneId(table, "");
-    List<String> ids = new ArrayList<>(pkJsons.size());
-    pkJsons.forEach(pk -> ids.add(prefix + pk));
     try {
       // Read after the rows were written: a writer storing the table's first tombstone wrote the
       // marker before it, so without it no tombstone can be newer than these rows.
       if (!marked.contains(table) && !marked(table)) {
         return versions;
       }
+      List<String> ids = new ArrayList<>(pkJsons.size());
+      pkJsons.forEach(pk -> ids.add(prefix + pk));
       for (String lookup : session.state().selectTombstones(ids)) {
         try (Statement select = session.connection().createStatement()) {
           try (ResultSet rs = select.executeQuery(lookup)) {

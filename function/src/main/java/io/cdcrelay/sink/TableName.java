@@ -48,7 +48,7 @@ public record TableName(String schema, String table) {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException("the target " + what + " name is empty");
     }
-    if (value.length() > 255 || value.chars().anyMatch(c -> c < 0x20 || c == '.')) {
+    if (value.length() > 255 || hasDotOrControl(value)) {
       throw new IllegalArgumentException(
           "the target "
               + what
@@ -57,6 +57,17 @@ public record TableName(String schema, String table) {
               + "\" is not valid: at most 255 characters, no dots, no control characters");
     }
     return value;
+  }
+
+  /** A loop, not a stream: the relay names a record's target table once per record. */
+  private static boolean hasDotOrControl(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || c == '.') {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

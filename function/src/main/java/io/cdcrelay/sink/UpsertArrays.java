@@ -1,5 +1,6 @@
 package io.cdcrelay.sink;
 
+import io.cdcrelay.change.ChangeVersion;
 import io.cdcrelay.plan.PlannedRow;
 import java.sql.Array;
 import java.sql.Connection;
@@ -121,12 +122,13 @@ public final class UpsertArrays {
     /** The rows' columns; {@code cdc_expired_at} as well with {@code expiry}. */
     public static Columns of(List<PlannedRow> rows, boolean expiry) {
       Columns columns = new Columns(rows.size(), expiry);
+      ChangeVersion.Encoder versions = new ChangeVersion.Encoder();
       for (int i = 0; i < rows.size(); i++) {
         PlannedRow row = rows.get(i);
         columns.pk[i] = row.pkJson();
         columns.data[i] = row.dataJson();
         columns.aux[i] = row.auxJson();
-        columns.versions[i] = row.version().encode();
+        columns.versions[i] = versions.encode(row.version());
         columns.deleted[i] = row.deleted();
         if (columns.expiredAt != null) {
           columns.expiredAt[i] = row.expiredAt().map(Instant::toString).orElse(null);

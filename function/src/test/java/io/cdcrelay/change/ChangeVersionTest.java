@@ -10,6 +10,18 @@ import org.junit.jupiter.api.Test;
 class ChangeVersionTest {
 
   @Test
+  void anEncoderGivesEachVersionsOwnTextInRunsOfEqualAndAfterAChange() {
+    ChangeVersion.Encoder encoder = new ChangeVersion.Encoder();
+    ChangeVersion a = new ChangeVersion(1720740233012995L, "0");
+    ChangeVersion sameAsA = new ChangeVersion(1720740233012995L, "0");
+    ChangeVersion laterTime = new ChangeVersion(1720740233012996L, "0");
+    ChangeVersion otherSequence = new ChangeVersion(1720740233012996L, "17");
+    for (ChangeVersion version : java.util.List.of(a, sameAsA, laterTime, otherSequence, a)) {
+      assertThat(encoder.encode(version)).as("%s", version).isEqualTo(version.encode());
+    }
+  }
+
+  @Test
   void encodedTextSortsLikeTheVersions() {
     Random random = new Random(42);
     for (int i = 0; i < 10_000; i++) {

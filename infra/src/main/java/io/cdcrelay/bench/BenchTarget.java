@@ -168,6 +168,17 @@ final class BenchTarget implements AutoCloseable {
         SCHEMA);
   }
 
+  /** Drops the tables of the schema {@code bench} of these names, those that exist. */
+  void drop(List<String> tables) throws SQLException {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement()) {
+      for (String table : tables) {
+        statement.execute(
+            "DROP TABLE IF EXISTS " + new io.cdcrelay.sink.TableName(SCHEMA, table).quoted());
+      }
+    }
+  }
+
   /** Drops every table and view of the schema {@code bench}; no other schema is touched. */
   void clear() throws SQLException {
     try (Connection connection = connect();

@@ -35,7 +35,13 @@ final class DeadLetterOptions {
   @Parameters(index = "0", arity = "0..1", paramLabel = "TARGET", description = "As --target")
   String positionalTarget;
 
-  @Mixin RoutingOptions target;
+  @Mixin ConnectionOptions target;
+
+  /**
+   * How {@code replay} routes the letters it applies again; {@code null} for {@code list} and
+   * {@code discard}, which route nothing.
+   */
+  RouteOptions routes;
 
   @Option(
       names = "--stage",
@@ -139,9 +145,12 @@ final class DeadLetterOptions {
       try {
         // The embedded database's dead letters are of the tables a load wrote, not of "demo".
         target.demoTableWhenEmbedded = false;
-        config =
-            FunctionConfig.fromEnvironment(
-                target.environment(processEnvironment, embedded == null ? null : embedded.url()));
+        Map<String, String> environment =
+            target.environment(processEnvironment, embedded == null ? null : embedded.url());
+        if (routes != null) {
+          routes.putInto(environment);
+        }
+        config = FunctionConfig.fromEnvironment(environment);
         filter = scoped(filter(clock.instant()), config.settings().routes());
       } catch (IllegalArgumentException e) {
         err.println("Bad configuration: " + Redaction.urlsIn(e.getMessage()));

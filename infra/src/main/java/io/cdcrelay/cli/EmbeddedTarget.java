@@ -200,7 +200,7 @@ public final class EmbeddedTarget implements AutoCloseable {
    * Runs {@code work} with the embedded server started when {@code target} is {@code embedded}
    * (stopped after, whatever happens), else with no URL. A server that does not start is exit 1.
    */
-  static int runWith(RoutingOptions target, PrintWriter err, Work work) {
+  static int runWith(ConnectionOptions target, PrintWriter err, Work work) {
     if (!target.embedded()) {
       return work.run(null);
     }

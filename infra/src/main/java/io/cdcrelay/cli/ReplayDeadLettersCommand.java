@@ -29,6 +29,8 @@ final class ReplayDeadLettersCommand implements Callable<Integer> {
 
   @Mixin DeadLetterOptions options;
 
+  @Mixin RouteOptions routes;
+
   @Option(
       names = "--force",
       description =
@@ -61,6 +63,7 @@ final class ReplayDeadLettersCommand implements Callable<Integer> {
       err.println("--batch-size " + batchSize + " is out of range: 1 to 10000");
       return 2;
     }
+    options.routes = routes;
     return options.run(
         processEnvironment,
         out,

@@ -1,165 +1,19 @@
 package io.cdcrelay.cli;
 
-import io.cdcrelay.lambda.FunctionConfig;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
- * The target options shared by the commands that write to a database, but for the target table
- * ({@link TargetOptions} adds {@code --table}; the dead-letter commands take {@code --table} as a
- * filter instead).
+ * The target options of the commands that relay changes into a database: the database and the
+ * relay's state in it ({@link ConnectionOptions}) and how changes are routed ({@link
+ * RouteOptions}), but for the target table ({@link TargetOptions} adds {@code --table}).
  */
-class RoutingOptions {
+class RoutingOptions extends ConnectionOptions {
 
-  @Option(
-      names = {"--target", "-t"},
-      paramLabel = "URL",
-      description =
-          "Target database: crate://USER[:PASSWORD]@HOST[:PORT]/SCHEMA/TABLE[?ssl=true],"
-              + " postgresql://…, jdbc:postgresql://…, or 'embedded' for a local PostgreSQL"
-              + " (default: $CRATEDB_SQLALCHEMY_URL, $CRATEDB_CLUSTER_URL, $SINK_SQLALCHEMY_URL)")
-  String target;
+  @Mixin RouteOptions routes = new RouteOptions();
 
-  @Option(
-      names = "--tables",
-      paramLabel = "T1,T2",
-      description = "Only these DynamoDB tables; the others are skipped (default: $CRATEDB_TABLES)")
-  String tables;
-
-  @Option(
-      names = "--table-map",
-      paramLabel = "SRC=[SCHEMA.]TABLE,…",
-      description =
-          "Explicit routes, e.g. orders=sales.orders,users=crm.users (default:"
-              + " $CRATEDB_TABLE_MAP)")
-  String tableMap;
-
-  @Option(
-      names = "--source-table",
-      paramLabel = "DYNAMODB_TABLE",
-      description =
-          "The one DynamoDB table a single target table takes (default: $CRATEDB_SOURCE_TABLE)")
-  String sourceTable;
-
-  @Option(
-      names = "--deletes",
-      paramLabel = "hard|soft",
-      description =
-          "hard: deleted items leave the table; soft: flagged (default: $CRATEDB_DELETES, hard)")
-  String deletes;
-
-  @Option(
-      names = "--ttl-deletes",
-      paramLabel = "same|keep|mark",
-      description = "What an expiry by time to live does (default: $CRATEDB_TTL_DELETES, same)")
-  String ttlDeletes;
-
-  @Option(
-      names = "--state-schema",
-      paramLabel = "SCHEMA",
-      description =
-          "Schema of the relay's own tables (default: $CRATEDB_STATE_SCHEMA, else the target's)")
-  String stateSchema;
-
-  @Option(
-      names = "--embedded-dir",
-      paramLabel = "DIR",
-      description = "Where --target embedded keeps its database (default: ${DEFAULT-VALUE})",
-      defaultValue = ".relay/embedded-postgres")
-  Path embeddedDirectory;
-
-  /**
-   * Whether {@code --target embedded} without a table writes into table {@code demo}, as a load
-   * does; the commands that read what loads wrote route by schema instead.
-   */
-  boolean demoTableWhenEmbedded = true;
-
-  /** Whether the user asked for the embedded PostgreSQL. */
-  boolean embedded() {
-    return "embedded".equals(target);
-  }
-
-  /**
-   * The environment the relay core reads its settings from: the process environment with the
-   * options laid over it.
-   */
-  Map<String, String> environment(Map<String, String> processEnvironment, String embeddedUrl) {
-    Map<String, String> env = new HashMap<>(processEnvironment);
-    String url = embedded() ? embeddedUrl : target;
-    if (url != null) {
-      for (String variable : FunctionConfig.URL_VARIABLES) {
-        env.remove(variable);
-      }
-      env.put(
-          target != null ? FunctionConfig.COMMAND_LINE_URL : FunctionConfig.URL_VARIABLES.get(0),
-          url);
-    }
-    putIfGiven(env, FunctionConfig.TABLES, tables);
-    putIfGiven(env, FunctionConfig.TABLE_MAP, tableMap);
-    putIfGiven(env, FunctionConfig.SOURCE_TABLE, sourceTable);
-    // Bad values are named as typed, not as the variable the option stands for.
-    if (deletes != null) {
-      io.cdcrelay.route.DeleteMode.parse("--deletes", deletes);
-    }
-    if (ttlDeletes != null) {
-      io.cdcrelay.route.TtlPolicy.parse("--ttl-deletes", ttlDeletes);
-    }
-    putIfGiven(env, FunctionConfig.DELETES, deletes);
-    putIfGiven(env, FunctionConfig.TTL_DELETES, ttlDeletes);
-    putIfGiven(env, FunctionConfig.STATE_SCHEMA, stateSchema);
-    String table = targetTable();
-    if (table != null) {
-      env.put(FunctionConfig.TABLE, table);
-    } else if (demoTableWhenEmbedded && embedded() && FunctionConfig.namedTable(env) == null) {
-      env.put(FunctionConfig.TABLE, "demo");
-    }
-    return env;
-  }
-
-  /** The target table given as an option, if any. */
-  String targetTable() {
-    return null;
-  }
-
-  private static void putIfGiven(Map<String, String> env, String variable, String value) {
-    if (value != null) {
-      env.put(variable, value);
-    }
-  }
-
-  /** The sentence of a command that has no target database to work on. */
-  static final String NO_TARGET =
-      "No target database: pass TARGET or --target, or set CRATEDB_SQLALCHEMY_URL.";
-
-  /**
-   * Takes the command's positional {@code TARGET} (when given) as {@code --target}, and whether any
-   * target is configured then; when none is, says so on {@code err}.
-   */
-  boolean configured(
-      String positionalTarget, Map<String, String> processEnvironment, java.io.PrintWriter err) {
-    if (positionalTarget != null) {
-      target = positionalTarget;
-    }
-    if (isConfigured(processEnvironment)) {
-      return true;
-    }
-    err.println(NO_TARGET);
-    return false;
-  }
-
-  /** Whether any target is configured at all. */
-  boolean isConfigured(Map<String, String> processEnvironment) {
-    if (target != null) {
-      return true;
-    }
-    for (String variable : FunctionConfig.URL_VARIABLES) {
-      String value = processEnvironment.get(variable);
-      if (value != null && !value.isBlank()) {
-        return true;
-      }
-    }
-    return false;
+  @Override
+  void putRoutes(Map<String, String> env) {
+    routes.putInto(env);
   }
 }

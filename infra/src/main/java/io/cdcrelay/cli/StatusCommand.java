@@ -160,7 +160,7 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     TargetOptions options = targetOptions();
     if (!options.isConfigured(processEnvironment)) {
-      err.println(RoutingOptions.NO_TARGET);
+      err.println(ConnectionOptions.NO_TARGET);
       return 2;
     }
     Optional<SourceUrl> sourceUrl;

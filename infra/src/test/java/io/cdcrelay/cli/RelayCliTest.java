@@ -110,7 +110,7 @@ class RelayCliTest {
         .contains("database_found, tables, dead_letters, loads");
     assertThat(run(RelayCli.commandLine(), "purge", "--help").replaceAll("\\s+", " "))
         .contains("ISO-8601 (P8D)");
-    for (String command : new String[] {"verify", "purge", "dead-letters list", "load"}) {
+    for (String command : new String[] {"verify", "purge", "dead-letters replay", "load"}) {
       String[] args = (command + " --help").split(" ");
       assertThat(run(RelayCli.commandLine(), args).replaceAll("\\s+", " "))
           .as(command)

@@ -48,17 +48,17 @@ class TargetOptionsTest {
   @Test
   void aBadDeleteModeIsNamedAsTheOptionTyped() {
     TargetOptions deletes = new TargetOptions();
-    deletes.deletes = "sometimes";
+    deletes.routes.deletes = "sometimes";
     assertThatThrownBy(() -> deletes.environment(Map.of(), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--deletes=sometimes is not one of hard, soft");
     TargetOptions ttl = new TargetOptions();
-    ttl.ttlDeletes = "never";
+    ttl.routes.ttlDeletes = "never";
     assertThatThrownBy(() -> ttl.environment(Map.of(), null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("--ttl-deletes=never is not one of ");
     TargetOptions soft = new TargetOptions();
-    soft.deletes = "SOFT";
+    soft.routes.deletes = "SOFT";
     assertThat(soft.environment(Map.of(), null)).containsEntry(FunctionConfig.DELETES, "SOFT");
   }
 }

@@ -15,10 +15,25 @@ public final class TableOptions {
   /** The environment variable; the CLI option is {@code --table-options}. */
   public static final String VARIABLE = "CRATEDB_TABLE_OPTIONS";
 
+  /**
+   * A column as CLUSTERED BY and PARTITIONED BY name it: a name, plain or double-quoted, then any
+   * subscripts in single quotes. Only the key's sub-columns ({@code pk['tenant']}) can be named for
+   * the relay's tables: CrateDB takes only primary key columns there.
+   */
+  private static final String COLUMN =
+      "(?:[A-Za-z_][A-Za-z0-9_]*|\"(?:[^\"\\\\]|\"\")+\")"
+          + "(?:\\s*\\[\\s*'(?:[^'\\\\]|'')+'\\s*\\])*";
+
+  private static final String COLUMNS = "\\(\\s*" + COLUMN + "(?:\\s*,\\s*" + COLUMN + ")*\\s*\\)";
+
   private static final Pattern CLAUSES =
       Pattern.compile(
-          "(CLUSTERED(\\s+BY\\s*\\([^;()'\\\\]+\\))?\\s+INTO\\s+[1-9]\\d{0,3}\\s+SHARDS)?\\s*"
-              + "(PARTITIONED\\s+BY\\s*\\([^;()'\\\\]+\\))?\\s*"
+          "(CLUSTERED(\\s+BY\\s*"
+              + COLUMNS
+              + ")?\\s+INTO\\s+[1-9]\\d{0,3}\\s+SHARDS)?\\s*"
+              + "(PARTITIONED\\s+BY\\s*"
+              + COLUMNS
+              + ")?\\s*"
               + "(WITH\\s*\\([^;()\\\\]+\\))?",
           Pattern.CASE_INSENSITIVE);
 

@@ -163,6 +163,50 @@ abstract class DataModelContract {
   }
 
   @Test
+  void aTablePartitionedByItsKeyTakesUpsertsChangesAndDeletes() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        database().isCrateDb(), "only CrateDB takes table options");
+    TableName target = table(prefix + "_partitioned");
+    // The relay's key is pk['id']: the only kind of column CrateDB partitions its tables by.
+    Relay relay =
+        relayWithTableOptions(
+            target,
+            "CLUSTERED INTO 2 SHARDS PARTITIONED BY (pk['id']) WITH (number_of_replicas = '0-1')");
+
+    assertThat(
+            relay
+                .apply(
+                    batch(
+                        rec(1, upsert("INSERT", "a", 100, "\"n\":{\"N\":\"1\"}")),
+                        rec(2, upsert("INSERT", "b", 101, "\"n\":{\"N\":\"2\"}"))))
+                .succeeded())
+        .isTrue();
+    assertThat(
+            relay
+                .apply(
+                    batch(
+                        rec(3, upsert("MODIFY", "a", 102, "\"n\":{\"N\":\"3\"}")),
+                        rec(4, remove("b", 103)),
+                        rec(5, upsert("MODIFY", "a", 99, "\"n\":{\"N\":\"0\"}"))))
+                .succeeded())
+        .isTrue();
+
+    assertThat(liveValues(target.table())).containsExactly(Map.entry("{\"id\":\"a\"}", "3"));
+    try (Connection c = database().connect();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT count(*) FROM information_schema.table_partitions"
+                    + " WHERE table_schema = ? AND table_name = ?")) {
+      s.setString(1, target.schema());
+      s.setString(2, target.table());
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        assertThat(rs.getInt(1)).as("a partition per item written").isEqualTo(2);
+      }
+    }
+  }
+
+  @Test
   void tableOptionsCrateDbRefusesAreABadConfigurationNotAnOutage() {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         database().isCrateDb(), "only CrateDB takes table options");

@@ -192,18 +192,7 @@ abstract class DataModelContract {
         .isTrue();
 
     assertThat(liveValues(target.table())).containsExactly(Map.entry("{\"id\":\"a\"}", "3"));
-    try (Connection c = database().connect();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT count(*) FROM information_schema.table_partitions"
-                    + " WHERE table_schema = ? AND table_name = ?")) {
-      s.setString(1, target.schema());
-      s.setString(2, target.table());
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        assertThat(rs.getInt(1)).as("a partition per item written").isEqualTo(2);
-      }
-    }
+    assertThat(TableRows.partitions(database(), target)).as("a partition per item").isEqualTo(2);
   }
 
   @Test

@@ -186,18 +186,26 @@ public final class TableRows {
 
   /** How many shards a CrateDB table has, as {@code information_schema.tables} says. */
   public static int shards(TargetDatabase database, TableName table) throws SQLException {
+    return (int)
+        ofTable(
+            database,
+            "SELECT number_of_shards FROM information_schema.tables WHERE table_schema = ? AND"
+                + " table_name = ?",
+            table);
+  }
+
+  /** The one number a query of the table's schema and name (in that order) answers. */
+  private static long ofTable(TargetDatabase database, String query, TableName table)
+      throws SQLException {
     try (Connection c = database.connect();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT number_of_shards FROM information_schema.tables"
-                    + " WHERE table_schema = ? AND table_name = ?")) {
+        PreparedStatement s = c.prepareStatement(query)) {
       s.setString(1, table.schema());
       s.setString(2, table.table());
       try (ResultSet rs = s.executeQuery()) {
         if (!rs.next()) {
           throw new AssertionError("no table " + table);
         }
-        return rs.getInt(1);
+        return rs.getLong(1);
       }
     }
   }
@@ -221,20 +229,24 @@ public final class TableRows {
     return columns;
   }
 
+  /** How many partitions a CrateDB table has: none unless it is partitioned. */
+  public static int partitions(TargetDatabase database, TableName table) throws SQLException {
+    return (int)
+        ofTable(
+            database,
+            "SELECT count(*) FROM information_schema.table_partitions WHERE table_schema = ? AND"
+                + " table_name = ?",
+            table);
+  }
+
   /** Whether the table exists in the database. */
   public static boolean exists(TargetDatabase database, TableName table) throws SQLException {
-    try (Connection c = database.connect();
-        PreparedStatement s =
-            c.prepareStatement(
-                "SELECT count(*) FROM information_schema.tables"
-                    + " WHERE table_schema = ? AND table_name = ?")) {
-      s.setString(1, table.schema());
-      s.setString(2, table.table());
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getLong(1) > 0;
-      }
-    }
+    return ofTable(
+            database,
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND"
+                + " table_name = ?",
+            table)
+        > 0;
   }
 
   /** A source item in the plain form {@link Row#item()} gives. */

@@ -36,7 +36,8 @@ final class TableLoadOptions {
       paramLabel = "CLAUSES",
       description =
           "CrateDB clauses for each target table the relay or the load creates, e.g. 'CLUSTERED"
-              + " INTO 12 SHARDS WITH (number_of_replicas = 1)' (default: $CRATEDB_TABLE_OPTIONS)")
+              + " INTO 12 SHARDS WITH (number_of_replicas = 1)'; PARTITIONED BY"
+              + " (pk['tenant']) partitions by a key attribute (default: $CRATEDB_TABLE_OPTIONS)")
   String tableOptions;
 
   @Option(

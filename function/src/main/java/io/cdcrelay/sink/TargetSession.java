@@ -197,23 +197,24 @@ final class TargetSession {
    * first change it sees: a warning, not a failure.
    */
   private void addKeyTypesIfAbsent() throws SQLException {
-    if (hasColumn(state.tables(), StateSql.KEY_TYPES)) {
-      known.keyTypesColumns.add(state.schema());
-      return;
-    }
-    try {
-      execute(sql.addColumn(state.tables(), StateSql.KEY_TYPES, "TEXT"));
-      known.keyTypesColumns.add(state.schema());
-    } catch (SQLException e) {
-      if (hasColumn(state.tables(), StateSql.KEY_TYPES)) {
-        known.keyTypesColumns.add(state.schema());
-      } else {
-        LOG.warn(
-            "could not add {} to {}: the types of text key columns are not recorded: {}",
-            StateSql.KEY_TYPES,
-            state.tables(),
-            e.getMessage());
+    boolean present = hasColumn(state.tables(), StateSql.KEY_TYPES);
+    if (!present) {
+      try {
+        execute(sql.addColumn(state.tables(), StateSql.KEY_TYPES, "TEXT"));
+        present = true;
+      } catch (SQLException e) {
+        present = hasColumn(state.tables(), StateSql.KEY_TYPES);
+        if (!present) {
+          LOG.warn(
+              "could not add {} to {}: the types of text key columns are not recorded: {}",
+              StateSql.KEY_TYPES,
+              state.tables(),
+              e.getMessage());
+        }
       }
+    }
+    if (present) {
+      known.keyTypesColumns.add(state.schema());
     }
   }
 

@@ -56,13 +56,13 @@ public final class RelayCli {
    * The relay's log level {@code --debug} asks for: set before the first logger is made, which
    * reads it once (options end at {@code --}).
    */
-  static java.util.Optional<String> debugLogging(String... args) {
+  static Optional<String> debugLogging(String... args) {
     for (String arg : args) {
       if ("--".equals(arg)) {
         break;
       }
       if ("--debug".equals(arg)) {
-        return java.util.Optional.of("debug");
+        return Optional.of("debug");
       }
     }
     return Optional.empty();

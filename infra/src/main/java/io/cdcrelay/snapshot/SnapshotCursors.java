@@ -213,9 +213,29 @@ public final class SnapshotCursors implements AutoCloseable {
     }
   }
 
-  /** Begins a load from the start of every segment, replacing any earlier one. */
-  public synchronized Load begin(int totalSegments, Instant startedAt) {
+  /** A load from the start of every segment, not yet recorded: {@link #begin(Load)} records it. */
+  public static Load fresh(int totalSegments, Instant startedAt) {
     List<Segment> segments = new ArrayList<>();
+    for (int s = 0; s < totalSegments; s++) {
+      segments.add(new Segment(s, Optional.empty(), false, 0));
+    }
+    return new Load(totalSegments, startedAt, false, List.copyOf(segments));
+  }
+
+  /** Begins a load from the start of every segment, replacing any earlier one. */
+  public Load begin(int totalSegments, Instant startedAt) {
+    Load load = fresh(totalSegments, startedAt);
+    begin(load);
+    return load;
+  }
+
+  /**
+   * Records {@code load}, a {@link #fresh} one, replacing any earlier one: every segment at its
+   * start.
+   */
+  public synchronized void begin(Load load) {
+    int totalSegments = load.totalSegments();
+    Instant startedAt = load.startedAt();
     try {
       // One round trip for all rows (a bulk operation on CrateDB), not one per segment.
       try (PreparedStatement statement = connect().prepareStatement(upsert)) {
@@ -224,7 +244,6 @@ public final class SnapshotCursors implements AutoCloseable {
         for (int s = 0; s < totalSegments; s++) {
           bind(statement, s, null, false, 0, totalSegments, startedAt);
           statement.addBatch();
-          segments.add(new Segment(s, Optional.empty(), false, 0));
         }
         int[] counts = statement.executeBatch();
         for (int i = 0; i < counts.length; i++) {
@@ -255,7 +274,6 @@ public final class SnapshotCursors implements AutoCloseable {
     } catch (SQLException e) {
       throw failure("beginning the load", e);
     }
-    return new Load(totalSegments, startedAt, false, segments);
   }
 
   /** Records that the segment is applied up to {@code lastKey} (null: to its end). */

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,8 +123,29 @@ public final class SnapshotLoad {
     if (table == null) {
       return new Result(Status.STOPPED, 0, "stopped before the table was described");
     }
-    TableName target =
-        LoadSteps.prepareTarget(config, password, clock, table, settings.tableOptions()).name();
+    // The target table is made ready beside the lease, the cursors and the first pages' reading;
+    // nothing is written, to it or to the cursors, before it is ready, and a table it refuses ends
+    // the load with that refusal, as when it came first.
+    TargetPreparation preparation =
+        TargetPreparation.start(config, password, clock, table, settings.tableOptions());
+    Result result;
+    try {
+      result = load(runStart, table, preparation);
+    } catch (RuntimeException | InterruptedException e) {
+      Optional<RuntimeException> refused = preparation.awaitFailure();
+      if (refused.isPresent()) {
+        LOG.debug("the load ended as its target table was refused: {}", e.toString());
+        throw refused.get();
+      }
+      throw e;
+    }
+    preparation.await();
+    return result;
+  }
+
+  private Result load(Instant runStart, TableDescription table, TargetPreparation preparation)
+      throws InterruptedException {
+    TableName target = preparation.name();
     int segments = settings.source().segments();
     LoadLease lease;
     try {
@@ -162,7 +184,7 @@ public final class SnapshotLoad {
                 + ", or start over with --restart");
       }
       SnapshotCursors.Load load =
-          earlier.isPresent() ? earlier.get() : cursors.begin(segments, runStart);
+          earlier.isPresent() ? earlier.get() : SnapshotCursors.fresh(segments, runStart);
       if (earlier.isPresent()) {
         LOG.info(
             "resuming the load of {} into {} begun at {}: {} items applied before",
@@ -192,6 +214,8 @@ public final class SnapshotLoad {
           target,
           cursors,
           load,
+          earlier.isEmpty(),
+          preparation,
           new SnapshotChanges(table.name(), table.keyNames(), version));
     }
   }
@@ -201,6 +225,8 @@ public final class SnapshotLoad {
       TableName target,
       SnapshotCursors cursors,
       SnapshotCursors.Load load,
+      boolean fresh,
+      TargetPreparation preparation,
       SnapshotChanges changes)
       throws InterruptedException {
     CapacityBudget budget = CapacityBudget.of(settings.source().rcu());
@@ -214,6 +240,10 @@ public final class SnapshotLoad {
     // The items read and not yet written, all segments together: every writer busy, one write's
     // worth waiting.
     ReadAllowance allowance = ReadAllowance.forWriters(writers, WRITE_ITEMS, settings.writeBytes());
+    // Opened once the target table is ready and a fresh load's cursors are recorded: the segments
+    // read their first pages meanwhile, and the writers wait.
+    CompletableFuture<Void> writable = new CompletableFuture<>();
+    RuntimeException refused = null;
     // Another segment's failure stops the others after their page; a signal stops them too.
     try (LoadWorkers<SegmentScan.Outcome> workers =
             new LoadWorkers<>(
@@ -221,7 +251,7 @@ public final class SnapshotLoad {
         SharedWrites writes =
             new SharedWrites(
                 writers,
-                () -> writer(relays.get(), table),
+                () -> writer(relays.get(), table, writable),
                 running,
                 WRITE_ITEMS,
                 settings.writeBytes(),
@@ -264,7 +294,14 @@ public final class SnapshotLoad {
               return outcome;
             });
       }
+      refused = open(writable, preparation, fresh ? () -> cursors.begin(load) : () -> {});
+      if (refused != null) {
+        segmentsStop.stop();
+      }
       outcomes.addAll(workers.results());
+    }
+    if (refused != null) {
+      throw refused;
     }
     outcomes.sort(java.util.Comparator.comparingInt(SegmentScan.Outcome::segment));
     // What the last pages consumed is paid for before the load ends: the budget holds end to end.
@@ -272,22 +309,57 @@ public final class SnapshotLoad {
     return result(table, target, cursors, load, outcomes, progress, budget);
   }
 
-  /** A writer of the load's shared writes: a relay core of its own, readied for the table. */
-  private static SharedWrites.Writer writer(Relay relay, TableDescription table) {
+  /**
+   * Opens the load's writes once the target table is ready and {@code begin} (a fresh load's
+   * cursors recorded) is done; returns the failure of either, with which the writes fail instead.
+   */
+  private static RuntimeException open(
+      CompletableFuture<Void> writable, TargetPreparation preparation, Runnable begin)
+      throws InterruptedException {
+    try {
+      preparation.await();
+      begin.run();
+      writable.complete(null);
+      return null;
+    } catch (RuntimeException e) {
+      writable.completeExceptionally(e);
+      return e;
+    } catch (InterruptedException | Error e) {
+      writable.completeExceptionally(e);
+      throw e;
+    }
+  }
+
+  /**
+   * A writer of the load's shared writes: a relay core of its own, readied for the table once it is
+   * {@code writable}.
+   */
+  private static SharedWrites.Writer writer(
+      Relay relay, TableDescription table, CompletableFuture<Void> writable) {
     return new SharedWrites.Writer() {
       @Override
       public void prepare() {
+        awaitWritable();
         relay.prepare(table.name(), table.keySchema());
       }
 
       @Override
       public BatchResult apply(List<Decoded> changes) {
+        awaitWritable();
         return relay.applyDecoded(changes);
       }
 
       @Override
       public void close() {
         relay.close();
+      }
+
+      private void awaitWritable() {
+        try {
+          writable.join();
+        } catch (java.util.concurrent.CompletionException e) {
+          throw TargetPreparation.unwrapped(e);
+        }
       }
     };
   }

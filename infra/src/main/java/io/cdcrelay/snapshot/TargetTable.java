@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The target table of a DynamoDB table, found by the relay's own routing and made ready before the
- * first item is read: created from the key schema {@code DescribeTable} gives (with the table
+ * first item is written: created from the key schema {@code DescribeTable} gives (with the table
  * clauses, if any), bound to the DynamoDB table in the state schema, checked against the delete
  * mode and the table's primary key — so an empty table gets its target table too, and a mismatch is
- * refused before anything is read.
+ * refused before anything is written.
  */
 public final class TargetTable {
 

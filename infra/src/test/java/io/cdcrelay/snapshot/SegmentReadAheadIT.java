@@ -5,12 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.plan.KeySchema;
+import io.cdcrelay.sink.StateSql;
+import io.cdcrelay.sink.TableName;
 import io.cdcrelay.source.DynamoDbTableUrl;
 import io.cdcrelay.testing.InterceptedTarget;
+import io.cdcrelay.testing.PostgresDatabase;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -344,6 +350,61 @@ class SegmentReadAheadIT {
     assertThat(writes)
         .as("rows per write: 200 KB is two pages")
         .allSatisfy(rows -> assertThat(rows).isLessThanOrEqualTo(2 * pageSize));
+  }
+
+  @Test
+  @Timeout(60)
+  void theFirstPagesAreReadWhileTheTargetTableIsMadeReady() throws Exception {
+    // A first load creates the state schema's tables. The second load's binding of its table waits
+    // on a lock held here until a page's read began: were the target table made ready before the
+    // reading, the read would begin only once the lock is let go, and the wait would time out.
+    load(
+        new PagedSource(1),
+        "made_ready_before",
+        1,
+        PAGE_SIZE,
+        PAGE_SIZE,
+        SnapshotSettings.MAX_WRITE_BYTES,
+        (m, a) -> {});
+    CountDownLatch readBegan = new CountDownLatch(1);
+    SegmentedSource source = new SegmentedSource(2, 2, PAGE_SIZE, 0, read -> readBegan.countDown());
+    List<Integer> writes = new CopyOnWriteArrayList<>();
+    PostgresDatabase database = PostgresDatabase.get();
+    boolean readWhileLocked;
+    try (Connection lock = database.connect()) {
+      lock.setAutoCommit(false);
+      try (Statement statement = lock.createStatement()) {
+        statement.execute(
+            "LOCK TABLE "
+                + new TableName(database.schema(), StateSql.TABLES).quoted()
+                + " IN ACCESS EXCLUSIVE MODE");
+      }
+      CompletableFuture<Void> loaded =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  load(
+                      source,
+                      "made_ready",
+                      2,
+                      PAGE_SIZE,
+                      2 * 2 * PAGE_SIZE,
+                      SnapshotSettings.MAX_WRITE_BYTES,
+                      (method, args) -> {
+                        if (method.equals("upsert")) {
+                          writes.add(((List<?>) args[1]).size());
+                        }
+                      });
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      readWhileLocked = readBegan.await(10, TimeUnit.SECONDS);
+      assertThat(writes).as("nothing is written before the table is ready").isEmpty();
+      lock.rollback();
+      loaded.get(30, TimeUnit.SECONDS);
+    }
+    assertThat(readWhileLocked).as("a page was read while the table's binding waited").isTrue();
   }
 
   /**

@@ -68,7 +68,7 @@ public sealed interface AttributeValue {
   /** A map of attribute values, in the order the record gave them. */
   record M(Map<String, AttributeValue> value) implements AttributeValue {
     public M {
-      value = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(value));
+      value = AttributeMap.of(value);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.cdcrelay.change;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -30,9 +28,10 @@ public record Change(
   public Change {
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(source, "source");
-    keys = Collections.unmodifiableMap(new LinkedHashMap<>(keys));
-    newImage = Collections.unmodifiableMap(new LinkedHashMap<>(newImage));
-    oldImage = Collections.unmodifiableMap(new LinkedHashMap<>(oldImage));
+    // Read-only: a decoder's maps handed over (AttributeMap.adopt) are held as they are.
+    keys = AttributeMap.of(keys);
+    newImage = AttributeMap.of(newImage);
+    oldImage = AttributeMap.of(oldImage);
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("a change needs at least one key attribute");
     }

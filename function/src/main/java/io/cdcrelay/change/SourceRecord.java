@@ -8,14 +8,15 @@ import java.util.function.Supplier;
  * One record as it was read from a Kinesis shard (or a DynamoDB stream, a table's Scan, a file):
  * its position and its raw payload.
  *
- * <p>A record made from an item read out of the table itself has its payload written only when
- * something asks for it ({@link #withPayloadOnDemand}): the relay reads the decoded change, and
- * needs the payload only for a dead letter, so a full load would otherwise write every item as JSON
- * once more for nothing.
+ * <p>A record made from an item read out of the table itself has its name and payload written only
+ * when something asks for them ({@link #onDemand}): the relay reads the decoded change, and needs
+ * them only for a dead letter, so a full load would otherwise write every item (and its key) as
+ * JSON once more for nothing.
  */
 public final class SourceRecord {
 
-  private final String shardId;
+  private final Supplier<String> shardIdOnDemand;
+  private volatile String shardId;
   private final String sequenceNumber;
   private final Instant arrivedAt;
   private final Supplier<byte[]> payload;
@@ -28,28 +29,50 @@ public final class SourceRecord {
    * @param arrivedAt when Kinesis accepted the record, or {@link Instant#EPOCH} if unknown
    */
   public SourceRecord(String shardId, String sequenceNumber, byte[] data, Instant arrivedAt) {
-    this(shardId, sequenceNumber, (Supplier<byte[]>) null, arrivedAt);
+    this(Objects.requireNonNull(shardId, "shardId"), null, sequenceNumber, null, arrivedAt);
     this.data = Objects.requireNonNull(data, "data");
   }
 
   private SourceRecord(
-      String shardId, String sequenceNumber, Supplier<byte[]> payload, Instant arrivedAt) {
-    this.shardId = Objects.requireNonNull(shardId, "shardId");
+      String shardId,
+      Supplier<String> shardIdOnDemand,
+      String sequenceNumber,
+      Supplier<byte[]> payload,
+      Instant arrivedAt) {
+    this.shardId = shardId;
+    this.shardIdOnDemand = shardIdOnDemand;
     this.sequenceNumber = SequenceNumbers.requireValid(sequenceNumber);
     this.arrivedAt = Objects.requireNonNull(arrivedAt, "arrivedAt");
     this.payload = payload;
   }
 
-  /** A record whose payload {@code payload} writes when it is first asked for. */
-  public static SourceRecord withPayloadOnDemand(
-      String shardId, String sequenceNumber, Supplier<byte[]> payload, Instant arrivedAt) {
+  /**
+   * A record whose shard {@code shardId} names and whose payload {@code payload} writes, each when
+   * first asked for: a full load names each item's record by the item's key, wanted only for a dead
+   * letter.
+   */
+  public static SourceRecord onDemand(
+      Supplier<String> shardId,
+      String sequenceNumber,
+      Supplier<byte[]> payload,
+      Instant arrivedAt) {
     return new SourceRecord(
-        shardId, sequenceNumber, Objects.requireNonNull(payload, "payload"), arrivedAt);
+        null,
+        Objects.requireNonNull(shardId, "shardId"),
+        sequenceNumber,
+        Objects.requireNonNull(payload, "payload"),
+        arrivedAt);
   }
 
   /** The shard the record was read from. */
   public String shardId() {
-    return shardId;
+    String id = shardId;
+    if (id == null) {
+      // Two threads asking at once both name it: the same name either way.
+      id = Objects.requireNonNull(shardIdOnDemand.get(), "shardId");
+      shardId = id;
+    }
+    return id;
   }
 
   /** The record's sequence number within the shard. */
@@ -76,7 +99,7 @@ public final class SourceRecord {
   @Override
   public boolean equals(Object other) {
     return other instanceof SourceRecord that
-        && shardId.equals(that.shardId)
+        && shardId().equals(that.shardId())
         && sequenceNumber.equals(that.sequenceNumber)
         && java.util.Arrays.equals(data(), that.data())
         && arrivedAt.equals(that.arrivedAt);
@@ -84,13 +107,13 @@ public final class SourceRecord {
 
   @Override
   public int hashCode() {
-    return Objects.hash(shardId, sequenceNumber, java.util.Arrays.hashCode(data()), arrivedAt);
+    return Objects.hash(shardId(), sequenceNumber, java.util.Arrays.hashCode(data()), arrivedAt);
   }
 
   @Override
   public String toString() {
     return "SourceRecord["
-        + shardId
+        + shardId()
         + "/"
         + sequenceNumber
         + (data == null ? ", payload not written yet]" : ", " + data.length + " bytes]");

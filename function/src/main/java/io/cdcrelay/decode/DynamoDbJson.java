@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.cdcrelay.change.AttributeMap;
 import io.cdcrelay.change.AttributeValue;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -171,7 +172,7 @@ public final class DynamoDbJson {
         p.skipChildren();
         yield AttributeValue.Null.INSTANCE;
       }
-      case "M" -> new AttributeValue.M(readItem(p, path));
+      case "M" -> new AttributeValue.M(AttributeMap.adopt(readItem(p, path)));
       case "L" -> {
         array(p, path, type);
         List<AttributeValue> list = new ArrayList<>();
@@ -363,7 +364,7 @@ public final class DynamoDbJson {
         yield new AttributeValue.Bool(value.booleanValue());
       }
       case "NULL" -> AttributeValue.Null.INSTANCE;
-      case "M" -> new AttributeValue.M(readItem(value, path));
+      case "M" -> new AttributeValue.M(AttributeMap.adopt(readItem(value, path)));
       case "L" -> {
         List<AttributeValue> list = new ArrayList<>(value.size());
         int i = 0;

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.cdcrelay.change.AttributeMap;
 import io.cdcrelay.change.AttributeValue;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -143,7 +144,8 @@ final class RecordJson {
         continue;
       }
       try {
-        item.value = DynamoDbJson.readItem(p, name);
+        // Read here and held by nothing else: a change holds it uncopied.
+        item.value = AttributeMap.adopt(DynamoDbJson.readItem(p, name));
         item.error = null;
       } catch (IllegalArgumentException e) {
         item.value = null;

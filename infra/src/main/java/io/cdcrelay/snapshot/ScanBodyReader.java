@@ -2,6 +2,7 @@ package io.cdcrelay.snapshot;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.cdcrelay.change.AttributeMap;
 import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.decode.DynamoDbJson;
 import java.io.ByteArrayInputStream;
@@ -134,7 +135,9 @@ final class ScanBodyReader implements ExecutionInterceptor {
               throw new IllegalArgumentException("Items is not an array");
             }
             while (p.nextToken() != JsonToken.END_ARRAY) {
-              items.add(DynamoDbJson.readItem(p, "Items[" + items.size() + "]"));
+              // Read here and held by nothing else: handed over to the changes uncopied.
+              items.add(
+                  AttributeMap.adopt(DynamoDbJson.readItem(p, "Items[" + items.size() + "]")));
             }
           }
           case "LastEvaluatedKey" -> lastKey = DynamoDbJson.readItem(p, "LastEvaluatedKey");

@@ -1,5 +1,6 @@
 package io.cdcrelay.snapshot;
 
+import io.cdcrelay.change.AttributeMap;
 import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.change.Change;
 import io.cdcrelay.change.ChangeVersion;
@@ -74,16 +75,16 @@ public final class SnapshotChanges {
         keys.put(name, value);
       }
     }
-    return keys;
+    return AttributeMap.adopt(keys);
   }
 
   private Decoded change(
       Operation operation, Map<String, AttributeValue> keys, Map<String, AttributeValue> item) {
-    // The item as DynamoDB JSON is only wanted for a dead letter: written if one is made.
     Map<String, AttributeValue> payload = operation == Operation.REMOVE ? keys : item;
+    // Its name and payload are only wanted for a dead letter: written if one is made.
     SourceRecord source =
-        SourceRecord.withPayloadOnDemand(
-            SOURCE_PREFIX + tableName + " " + ItemJson.text(keys),
+        SourceRecord.onDemand(
+            () -> SOURCE_PREFIX + tableName + " " + ItemJson.text(keys),
             version.sequenceNumber(),
             () -> ItemJson.bytes(payload),
             Instant.EPOCH);

@@ -205,6 +205,13 @@ final class SnapshotBench {
           scan.median() <= raw.median() ? scan : raw);
       table.add(
           "snapshot",
+          "  each round's load over its own round's slower limit",
+          "ratio",
+          Stats.of(roundRatios(loads, scans, raws)),
+          "the median of the rounds' ratios: each load beside the limits measured right after it,"
+              + " so that the machine's drift from round to round cancels");
+      table.add(
+          "snapshot",
           "  the load's CPU in this process",
           "µs/item",
           Stats.of(loadCpu),
@@ -470,6 +477,29 @@ final class SnapshotBench {
     // refreshes its table itself before it ends (a second REFRESH here cost the load one more round
     // of every shard), and check() counts the rows without one.
     return (System.nanoTime() - start) / 1e9;
+  }
+
+  /**
+   * Each round's load over the slower of the limits measured in the same round: on shared cores the
+   * rounds drift (a raw upsert of 20,026 items/s in one round, 17,637 two rounds later), and the
+   * ratio of the medians pairs figures of different rounds.
+   */
+  static List<Double> roundRatios(List<Double> loads, List<Double> scans, List<Double> raws) {
+    if (loads.size() != scans.size() || loads.size() != raws.size()) {
+      throw new IllegalArgumentException(
+          "rounds differ: "
+              + loads.size()
+              + " loads, "
+              + scans.size()
+              + " Scans, "
+              + raws.size()
+              + " raw upserts");
+    }
+    List<Double> ratios = new ArrayList<>(loads.size());
+    for (int i = 0; i < loads.size(); i++) {
+      ratios.add(loads.get(i) / Math.min(scans.get(i), raws.get(i)));
+    }
+    return ratios;
   }
 
   /** The items as the relay plans them, with the snapshot version. */

@@ -112,25 +112,28 @@ class BenchCommandIT {
 
     assertThat(run.exit()).as(run.err()).isZero();
     List<String> table = run.out().lines().filter(l -> l.startsWith("| snapshot")).toList();
-    assertThat(table).hasSize(10);
+    assertThat(table).hasSize(11);
     assertThat(table.get(0))
         .contains("relay load dynamodb://, 2 segments, batch-size 40, 300 items", "items/s")
         .contains("limit: the load's parallel Scan alone, 2 segments", "(n=1)", "×");
     assertThat(table.get(1)).contains("limit: raw bulk upsert, 2 connections", "×");
     assertThat(table.get(2)).contains("the slower limit", "×");
-    assertThat(table.get(3)).contains("the load's CPU in this process", "µs/item", "×");
-    assertThat(table.get(4))
+    assertThat(table.get(3))
+        .contains("each round's load over its own round's slower limit", "| ratio ")
+        .containsPattern("\\| \\d\\.\\d\\d +\\| ratio");
+    assertThat(table.get(4)).contains("the load's CPU in this process", "µs/item", "×");
+    assertThat(table.get(5))
         .contains("the load's CPU per item, every process", "µs/item")
         .containsPattern("relay [0-9,]+, dynalite [0-9,]+, PostgreSQL [0-9,]+ µs; \\d+ cores");
-    assertThat(table.get(5))
+    assertThat(table.get(6))
         .contains("the two limits' CPU per item", "Scan: relay ", " · raw upsert: relay ");
-    assertThat(table.get(6)).contains("bound: ", "cores over the CPU of a Scan and a raw upsert");
-    assertThat(table.get(7))
+    assertThat(table.get(7)).contains("bound: ", "cores over the CPU of a Scan and a raw upsert");
+    assertThat(table.get(8))
         .contains(
             "the first load of this process (cold JVM", "items/s", "the same load, warm", "×");
-    assertThat(table.get(8)).contains("JIT compiling during the timed rounds", "| s ");
+    assertThat(table.get(9)).contains("JIT compiling during the timed rounds", "| s ");
     assertThat(run.err()).contains("snapshot: warm-up round 1: ").doesNotContain("warm-up round 2");
-    assertThat(table.get(9))
+    assertThat(table.get(10))
         .contains("skipped: the reference tool writes to CrateDB only: set CRATEDB_URL");
   }
 

@@ -1,7 +1,10 @@
 package io.cdcrelay.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SnapshotBenchTest {
@@ -21,5 +24,25 @@ class SnapshotBenchTest {
     for (int items = 1; items < 500; items++) {
       assertThat(items % SnapshotBench.referencePageSize(items, 10)).isNotZero();
     }
+  }
+
+  @Test
+  void eachRoundsLoadIsSetAgainstTheSlowerLimitOfItsOwnRound() {
+    // Round 2 ran on a busier machine: every figure of it is lower.
+    List<Double> ratios =
+        SnapshotBench.roundRatios(
+            List.of(15_000.0, 10_000.0, 14_000.0),
+            List.of(50_000.0, 40_000.0, 12_000.0),
+            List.of(20_000.0, 13_000.0, 19_000.0));
+
+    assertThat(ratios).hasSize(3);
+    assertThat(ratios.get(0)).isCloseTo(0.75, within(1e-9));
+    assertThat(ratios.get(1)).isCloseTo(10_000.0 / 13_000.0, within(1e-9));
+    assertThat(ratios.get(2))
+        .as("the Scan the slower limit")
+        .isCloseTo(14_000.0 / 12_000.0, within(1e-9));
+    assertThatThrownBy(
+            () -> SnapshotBench.roundRatios(List.of(1.0), List.of(1.0, 2.0), List.of(1.0)))
+        .hasMessageContaining("rounds differ");
   }
 }

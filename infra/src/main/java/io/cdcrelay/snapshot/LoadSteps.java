@@ -52,15 +52,25 @@ final class LoadSteps {
       TableDescription table,
       Optional<String> tableOptions) {
     try (JdbcTarget writer = config.openTarget(password, clock)) {
-      return TargetTable.prepare(
-          config.settings(),
-          writer,
-          config.target(),
-          password,
-          config.socketTimeoutSeconds(),
-          table,
-          tableOptions);
+      return prepareTarget(config, password, writer, table, tableOptions);
     }
+  }
+
+  /** {@link #prepareTarget} through {@code writer}, a target the caller opened and closes. */
+  static TargetTable.Prepared prepareTarget(
+      FunctionConfig config,
+      Supplier<String> password,
+      JdbcTarget writer,
+      TableDescription table,
+      Optional<String> tableOptions) {
+    return TargetTable.prepare(
+        config.settings(),
+        writer,
+        config.target(),
+        password,
+        config.socketTimeoutSeconds(),
+        table,
+        tableOptions);
   }
 
   /**

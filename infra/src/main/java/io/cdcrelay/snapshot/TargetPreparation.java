@@ -48,14 +48,7 @@ final class TargetPreparation {
             () -> {
               try (writer) {
                 prepared.complete(
-                    TargetTable.prepare(
-                        config.settings(),
-                        writer,
-                        config.target(),
-                        password,
-                        config.socketTimeoutSeconds(),
-                        table,
-                        tableOptions));
+                    LoadSteps.prepareTarget(config, password, writer, table, tableOptions));
               } catch (RuntimeException | Error e) {
                 prepared.completeExceptionally(e);
               }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.local.StopSignal;
-import io.cdcrelay.plan.KeySchema;
 import io.cdcrelay.sink.StateSql;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.source.DynamoDbTableUrl;
@@ -60,13 +59,7 @@ class SegmentReadAheadIT {
 
     @Override
     public TableDescription describe() {
-      return new TableDescription(
-          name,
-          "arn:aws:dynamodb:us-east-1:123456789012:table/" + name,
-          List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S)),
-          (long) segments * pages * pageSize,
-          0,
-          Optional.empty());
+      return InMemoryTables.keyedById(name, (long) segments * pages * pageSize);
     }
 
     @Override

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.change.AttributeValue;
 import io.cdcrelay.local.StopSignal;
-import io.cdcrelay.plan.KeySchema;
 import io.cdcrelay.source.DynamoDbTableUrl;
 import io.cdcrelay.verify.Verifier;
 import io.cdcrelay.verify.VerifyReport;
@@ -37,13 +36,7 @@ class VerifyRecheckIT {
 
     @Override
     public TableDescription describe() {
-      return new TableDescription(
-          "recheck",
-          "arn:aws:dynamodb:us-east-1:123456789012:table/recheck",
-          List.of(new KeySchema.KeyColumn("id", KeySchema.KeyType.S)),
-          scanned.size(),
-          0,
-          Optional.empty());
+      return InMemoryTables.keyedById("recheck", scanned.size());
     }
 
     @Override

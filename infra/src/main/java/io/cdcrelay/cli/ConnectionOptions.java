@@ -43,6 +43,12 @@ class ConnectionOptions {
    */
   boolean demoTableWhenEmbedded = true;
 
+  /**
+   * How changes are routed, for the commands that relay them ({@link RoutingOptions}, {@code relay
+   * dead-letters replay}); {@code null} for those that route nothing.
+   */
+  RouteOptions routes;
+
   /** Whether the user asked for the embedded PostgreSQL. */
   boolean embedded() {
     return "embedded".equals(target);
@@ -63,7 +69,9 @@ class ConnectionOptions {
           target != null ? FunctionConfig.COMMAND_LINE_URL : FunctionConfig.URL_VARIABLES.get(0),
           url);
     }
-    putRoutes(env);
+    if (routes != null) {
+      routes.putInto(env);
+    }
     putIfGiven(env, FunctionConfig.STATE_SCHEMA, stateSchema);
     String table = targetTable();
     if (table != null) {
@@ -73,9 +81,6 @@ class ConnectionOptions {
     }
     return env;
   }
-
-  /** Lays the routing options over {@code env}: none here ({@link RoutingOptions} has them). */
-  void putRoutes(Map<String, String> env) {}
 
   /** The target table given as an option, if any. */
   String targetTable() {

@@ -37,12 +37,6 @@ final class DeadLetterOptions {
 
   @Mixin ConnectionOptions target;
 
-  /**
-   * How {@code replay} routes the letters it applies again; {@code null} for {@code list} and
-   * {@code discard}, which route nothing.
-   */
-  RouteOptions routes;
-
   @Option(
       names = "--stage",
       split = ",",
@@ -145,12 +139,9 @@ final class DeadLetterOptions {
       try {
         // The embedded database's dead letters are of the tables a load wrote, not of "demo".
         target.demoTableWhenEmbedded = false;
-        Map<String, String> environment =
-            target.environment(processEnvironment, embedded == null ? null : embedded.url());
-        if (routes != null) {
-          routes.putInto(environment);
-        }
-        config = FunctionConfig.fromEnvironment(environment);
+        config =
+            FunctionConfig.fromEnvironment(
+                target.environment(processEnvironment, embedded == null ? null : embedded.url()));
         filter = scoped(filter(clock.instant()), config.settings().routes());
       } catch (IllegalArgumentException e) {
         err.println("Bad configuration: " + Redaction.urlsIn(e.getMessage()));

@@ -63,7 +63,8 @@ final class ReplayDeadLettersCommand implements Callable<Integer> {
       err.println("--batch-size " + batchSize + " is out of range: 1 to 10000");
       return 2;
     }
-    options.routes = routes;
+    // The letters are relayed again, routed as a load would route them.
+    options.target.routes = routes;
     return options.run(
         processEnvironment,
         out,

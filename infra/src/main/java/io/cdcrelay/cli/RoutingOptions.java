@@ -1,6 +1,5 @@
 package io.cdcrelay.cli;
 
-import java.util.Map;
 import picocli.CommandLine.Mixin;
 
 /**
@@ -10,10 +9,9 @@ import picocli.CommandLine.Mixin;
  */
 class RoutingOptions extends ConnectionOptions {
 
-  @Mixin RouteOptions routes = new RouteOptions();
+  @Mixin final RouteOptions routeOptions = new RouteOptions();
 
-  @Override
-  void putRoutes(Map<String, String> env) {
-    routes.putInto(env);
+  RoutingOptions() {
+    routes = routeOptions;
   }
 }

@@ -59,7 +59,7 @@ public record TableName(String schema, String table) {
     return value;
   }
 
-  /** A loop, not a stream: the relay names a record's target table once per record. */
+  /** A loop, not a stream: every target table a batch routes to is named and checked here. */
   private static boolean hasDotOrControl(String value) {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);

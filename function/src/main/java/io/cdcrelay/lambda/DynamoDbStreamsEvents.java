@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcrelay.change.SequenceNumbers;
 import io.cdcrelay.change.SourceRecord;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Adapts Lambda's DynamoDB event to the relay core's records: each record becomes its DynamoDB
@@ -50,14 +52,7 @@ public final class DynamoDbStreamsEvents {
       return records;
     }
     for (DynamodbEvent.DynamodbStreamRecord record : event.getRecords()) {
-      if ("aws:kinesis".equals(record.getEventSource())) {
-        // Lambda maps a Kinesis record into this event without its data: dead-lettered, it would
-        // be lost. The batch fails instead, and goes to the on-failure destination in the end.
-        throw new IllegalStateException(
-            "this function reads a DynamoDB stream (DynamoDbStreamsRelayHandler), but its event"
-                + " source mapping delivers Kinesis records: deploy it with"
-                + " SourceType=KinesisDataStream, whose handler is KinesisRelayHandler");
-      }
+      refuseKinesis(record.getEventSource());
       StreamRecord dynamodb = record.getDynamodb();
       String sequenceNumber = dynamodb == null ? null : dynamodb.getSequenceNumber();
       Instant created =
@@ -72,6 +67,109 @@ public final class DynamoDbStreamsEvents {
               created));
     }
     return records;
+  }
+
+  /**
+   * The records of Lambda's DynamoDB event as it was sent (its JSON, parsed with {@link
+   * io.cdcrelay.decode.DynamoDbJson#parse}), in the order Lambda delivered them: the same records
+   * as {@link #toSourceRecords(DynamodbEvent)} gives for the event deserialised, without Lambda's
+   * deserialiser, whose parser stops at attribute names of 50,000 characters (DynamoDB takes names
+   * of up to 65,535 bytes).
+   *
+   * @throws IllegalArgumentException when {@code Records} is there but not a list of objects
+   */
+  public static List<SourceRecord> toSourceRecords(JsonNode event) {
+    List<SourceRecord> records = new ArrayList<>();
+    JsonNode list = event == null ? null : event.get("Records");
+    if (list == null || list.isNull()) {
+      return records;
+    }
+    if (!list.isArray()) {
+      throw new IllegalArgumentException("Records is not a list of records");
+    }
+    for (JsonNode record : list) {
+      if (!record.isObject()) {
+        throw new IllegalArgumentException("a record of Records is not an object");
+      }
+      refuseKinesis(text(record, "eventSource"));
+      JsonNode dynamodb = record.get("dynamodb");
+      JsonNode stream = dynamodb != null && dynamodb.isObject() ? dynamodb : null;
+      Optional<Instant> created = stream == null ? Optional.empty() : created(stream);
+      String arn = text(record, "eventSourceARN");
+      records.add(
+          new SourceRecord(
+              arn == null ? UNKNOWN_SHARD : arn,
+              validOrLowest(stream == null ? null : text(stream, "SequenceNumber")),
+              toJson(record, stream, created),
+              created.orElse(Instant.EPOCH)));
+    }
+    return records;
+  }
+
+  /**
+   * The record's {@code ApproximateCreationDateTime} (seconds) to the millisecond, as Lambda's
+   * deserialiser reads it into a date.
+   */
+  private static Optional<Instant> created(JsonNode stream) {
+    JsonNode seconds = stream.get("ApproximateCreationDateTime");
+    if (seconds == null || !seconds.isNumber()) {
+      return Optional.empty();
+    }
+    BigDecimal millis = seconds.decimalValue().movePointRight(3).setScale(0, RoundingMode.DOWN);
+    return Optional.of(Instant.ofEpochMilli(millis.longValueExact()));
+  }
+
+  /** The record as {@link #toJson(DynamodbEvent.DynamodbStreamRecord)} writes it deserialised. */
+  private static byte[] toJson(JsonNode record, JsonNode stream, Optional<Instant> created) {
+    ObjectNode root = NODES.objectNode();
+    for (String field :
+        List.of("eventID", "eventName", "eventVersion", "eventSource", "awsRegion")) {
+      putIfSet(root, field, text(record, field));
+    }
+    putIfSet(root, "eventSourceARN", text(record, "eventSourceARN"));
+    if (stream != null) {
+      ObjectNode dynamodb = root.putObject("dynamodb");
+      created.ifPresent(
+          at ->
+              dynamodb.put(
+                  "ApproximateCreationDateTime", BigDecimal.valueOf(at.toEpochMilli(), 3)));
+      for (String image : List.of("Keys", "NewImage", "OldImage")) {
+        JsonNode item = stream.get(image);
+        if (item != null && item.isObject()) {
+          dynamodb.set(image, item);
+        }
+      }
+      putIfSet(dynamodb, "SequenceNumber", text(stream, "SequenceNumber"));
+      JsonNode size = stream.get("SizeBytes");
+      if (size != null && size.canConvertToLong()) {
+        dynamodb.put("SizeBytes", size.longValue());
+      }
+      putIfSet(dynamodb, "StreamViewType", text(stream, "StreamViewType"));
+    }
+    JsonNode identity = record.get("userIdentity");
+    if (identity != null && identity.isObject()) {
+      ObjectNode user = root.putObject("userIdentity");
+      putIfSet(user, "principalId", text(identity, "principalId"));
+      putIfSet(user, "type", text(identity, "type"));
+    }
+    return write(root);
+  }
+
+  /** A text field, or {@code null} where it is missing, null or not text. */
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value != null && value.isTextual() ? value.textValue() : null;
+  }
+
+  private static void refuseKinesis(String eventSource) {
+    if ("aws:kinesis".equals(eventSource)) {
+      // Lambda maps a Kinesis record into this event without its data: dead-lettered, it would
+      // be lost. The batch fails instead, and goes to the on-failure destination in the end.
+      throw new IllegalStateException(
+          "this function reads a DynamoDB stream (DynamoDbStreamsRelayHandler), but its event"
+              + " source mapping delivers Kinesis records: deploy it with"
+              + " SourceType=KinesisDataStream, whose handler is KinesisRelayHandler");
+    }
   }
 
   private static String validOrLowest(String sequenceNumber) {
@@ -114,8 +212,12 @@ public final class DynamoDbStreamsEvents {
       putIfSet(user, "principalId", identity.getPrincipalId());
       putIfSet(user, "type", identity.getType());
     }
+    return write(root);
+  }
+
+  private static byte[] write(ObjectNode record) {
     try {
-      return JSON.writeValueAsBytes(root);
+      return JSON.writeValueAsBytes(record);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a DynamoDB Streams record as JSON", e);
     }

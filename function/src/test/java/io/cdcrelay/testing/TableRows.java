@@ -28,8 +28,10 @@ import java.util.TreeMap;
  */
 public final class TableRows {
 
+  // Parsers that read any DynamoDB item (attribute names of up to 65,535 bytes).
   private static final ObjectMapper JSON =
-      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+      io.cdcrelay.decode.DynamoDbJson.plainMapper()
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
   private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
   /** One row as stored. */
@@ -314,7 +316,8 @@ public final class TableRows {
     try {
       return JSON.readTree(json);
     } catch (java.io.IOException e) {
-      throw new SQLException("not JSON: " + json, e);
+      throw new SQLException(
+          "not JSON: " + (json.length() > 200 ? json.substring(0, 200) + "…" : json), e);
     }
   }
 }

@@ -1,12 +1,13 @@
 package io.cdcrelay.cli;
 
-import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cdcrelay.decode.DynamoDbJson;
 import io.cdcrelay.env.ProcessEnvironment;
 import io.cdcrelay.lambda.DynamoDbStreamsEvents;
 import io.cdcrelay.lambda.DynamoDbStreamsRelayHandler;
@@ -111,7 +112,7 @@ final class InvokeCommand implements Callable<Integer> {
       return 2;
     }
     KinesisEvent kinesisEvent = null;
-    DynamodbEvent dynamodbEvent = null;
+    JsonNode dynamodbEvent = null;
     try (InputStream in = new ByteArrayInputStream(bytes)) {
       if (kind == LambdaEventKind.KINESIS) {
         kinesisEvent =
@@ -119,9 +120,8 @@ final class InvokeCommand implements Callable<Integer> {
                 .fromJson(in);
         KinesisEvents.toSourceRecords(kinesisEvent);
       } else {
-        dynamodbEvent =
-            LambdaEventSerializers.serializerFor(DynamodbEvent.class, getClass().getClassLoader())
-                .fromJson(in);
+        // Read as the function reads it under Lambda: its own parser, not Lambda's deserialiser.
+        dynamodbEvent = DynamoDbJson.parse(bytes);
         DynamoDbStreamsEvents.toSourceRecords(dynamodbEvent);
       }
     } catch (RuntimeException e) {
@@ -153,7 +153,7 @@ final class InvokeCommand implements Callable<Integer> {
               ? new KinesisRelayHandler(config, Clock.systemUTC(), System.err)
                   .handleRequest(kinesisEvent, null)
               : new DynamoDbStreamsRelayHandler(config, Clock.systemUTC(), System.err)
-                  .handleRequest(dynamodbEvent, null);
+                  .handleEvent(dynamodbEvent, null);
       out.println(toJson(response));
       out.flush();
       if (embedded != null) {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link DynamoDbStreamsRelayHandler} in the packaged {@code function.jar} under the Lambda Runtime
@@ -69,6 +70,45 @@ class DynamoDbStreamsRuntimeContractIT {
     }
     Map<String, JsonNode> rows = TableRows.liveItems(postgres, underRie);
     assertThat(rows).isNotEmpty().isEqualTo(TableRows.liveItems(postgres, inProcess));
+  }
+
+  @Test
+  void anItemWithAnAttributeNameLambdasDeserialiserRefusesIsApplied(@TempDir Path dir)
+      throws Exception {
+    // DynamoDB takes names of up to 65,535 bytes; the runtime client's deserialiser stops at
+    // 50,000.
+    String name = "n".repeat(60_000);
+    com.fasterxml.jackson.databind.node.ObjectNode event =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            io.cdcrelay.decode.DynamoDbJson.parse(
+                Files.readAllBytes(
+                    Repository.root()
+                        .resolve("events")
+                        .resolve("dynamodb-streams")
+                        .resolve("insert.json")));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) event.at("/Records/0/dynamodb/NewImage"))
+        .putObject(name)
+        .put("S", "long");
+    Path file = dir.resolve("long-name.json");
+    Files.write(file, io.cdcrelay.decode.DynamoDbJson.plainMapper().writeValueAsBytes(event));
+    PostgresDatabase postgres = PostgresDatabase.get();
+    String suffix = Long.toString(System.currentTimeMillis(), 36);
+    TableName table = new TableName("public", "ddbs_rie_long_" + suffix);
+    try (LambdaEmulator lambda =
+        LambdaEmulator.start(
+            "io.cdcrelay.lambda.DynamoDbStreamsRelayHandler::handleRequest",
+            env(postgres, table, "long_" + suffix))) {
+      HttpResponse<String> answer = lambda.invoke(file);
+      assertThat(answer.statusCode()).as(lambda.output()).isEqualTo(200);
+      assertThat(JSON.readTree(answer.body()))
+          .as(lambda.output())
+          .isEqualTo(JSON.readTree("{\"batchItemFailures\":[]}"));
+    }
+    Map<String, JsonNode> rows = TableRows.liveItems(postgres, table);
+    assertThat(rows).hasSize(1);
+    JsonNode item = rows.values().iterator().next();
+    assertThat(item.has(name)).as("the item has its long attribute").isTrue();
+    assertThat(item.get(name).asText()).isEqualTo("long");
   }
 
   private static Map<String, String> env(

@@ -134,6 +134,8 @@ final class SnapshotBench {
       List<Double> raws = new ArrayList<>();
       List<Double> loadCpu = new ArrayList<>();
       List<Double> scanCpu = new ArrayList<>();
+      List<Double> ceilings = new ArrayList<>();
+      int cores = Runtime.getRuntime().availableProcessors();
       MachineCpu machine =
           new MachineCpu()
               .thisProcess("relay")
@@ -173,8 +175,13 @@ final class SnapshotBench {
         loads.add(round.load());
         loadUsage.add(round.loadCpu().seconds(), items);
         loadCpu.add(round.loadCpu().seconds().get("relay").orElseThrow() * 1e6 / items);
-        raws.add(round.raw().result());
+        raws.add(round.raw().result().itemsPerSecond());
         rawUsage.add(round.raw().seconds(), items);
+        totalSeconds(round.loadCpu().seconds())
+            .ifPresent(
+                cpu ->
+                    ceilings.add(
+                        ceiling(items, cpu, round.raw().result().refreshSeconds(), cores)));
         log.printf(
             "snapshot: round %d: load %,.0f, Scan %,.0f, raw upsert %,.0f items/s; this process's"
                 + " CPU: load %.1f, Scan %.1f µs/item%n",
@@ -229,11 +236,25 @@ final class SnapshotBench {
           "µs/item",
           Stats.of(scanUsage.total().median() + rawUsage.total().median()),
           "Scan: " + scanUsage.note("items") + " · raw upsert: " + rawUsage.note("items"));
-      int cores = Runtime.getRuntime().availableProcessors();
       sameLoad.accept(
           String.format(
               "bound: %d cores over the CPU of a Scan and a raw upsert of each item", cores),
           Stats.of(cores * 1e6 / (scanUsage.total().median() + rawUsage.total().median())));
+      if (ceilings.size() == rounds) {
+        sameLoad.accept(
+            String.format(
+                "its ceiling: its final REFRESH on one core (timed in the raw upsert), the rest of"
+                    + " its CPU, every process, over %d cores",
+                cores),
+            Stats.of(ceilings));
+        table.add(
+            "snapshot",
+            "  that ceiling over its round's slower limit",
+            "ratio",
+            Stats.of(roundRatios(ceilings, scans, raws)),
+            "the ratio the load would reach with every core busy until its final REFRESH: below"
+                + " the goal, it needs less CPU per item, not better overlap");
+      }
       table.add(
           "snapshot",
           "  the first load of this process (cold JVM, not in the figures above)",
@@ -260,7 +281,13 @@ final class SnapshotBench {
       double load,
       MachineCpu.Spent<Double> loadCpu,
       Jit.Window loadWindow,
-      MachineCpu.Spent<Double> raw) {}
+      MachineCpu.Spent<RawRun> raw) {}
+
+  /**
+   * A raw upsert's items/s, from its table's creation until its rows are searchable, and how long
+   * its final {@code REFRESH} took (CrateDB refreshes a table's shards one at a time on two cores).
+   */
+  record RawRun(double itemsPerSecond, double refreshSeconds) {}
 
   /** Runs one round, warm-up or timed: its tables are named with {@code suffix}. */
   private Round round(
@@ -275,7 +302,7 @@ final class SnapshotBench {
     // The fastest of the bulk forms the relay knows: the one it writes with, at batch-size rows
     // and at the load's largest write, and a batch.
     String rawTable = "snapshot_raw_" + suffix;
-    List<MachineCpu.Spent<Double>> forms = new ArrayList<>();
+    List<MachineCpu.Spent<RawRun>> forms = new ArrayList<>();
     forms.add(
         machine.during(() -> raw(rows, rawTable, new LambdaBench.ArraysStatement(), batchSize)));
     if (batchSize < SnapshotLoad.WRITE_ITEMS) {
@@ -291,11 +318,14 @@ final class SnapshotBench {
     forms.add(
         machine.during(
             () -> raw(rows, rawTable + "_batch", new LambdaBench.JdbcBatch(false), batchSize)));
-    MachineCpu.Spent<Double> fastest = forms.get(0);
+    MachineCpu.Spent<RawRun> fastest = forms.get(0);
     StringBuilder each = new StringBuilder();
-    for (MachineCpu.Spent<Double> form : forms) {
-      fastest = form.result() > fastest.result() ? form : fastest;
-      each.append(String.format(" %,.0f items/s", form.result()));
+    for (MachineCpu.Spent<RawRun> form : forms) {
+      fastest = form.result().itemsPerSecond() > fastest.result().itemsPerSecond() ? form : fastest;
+      each.append(
+          String.format(
+              " %,.0f items/s (REFRESH %,.0f ms)",
+              form.result().itemsPerSecond(), form.result().refreshSeconds() * 1e3));
       form.seconds()
           .getOrDefault(target.product(), Optional.empty())
           .ifPresent(
@@ -484,6 +514,32 @@ final class SnapshotBench {
    * rounds drift (a raw upsert of 20,026 items/s in one round, 17,637 two rounds later), and the
    * ratio of the medians pairs figures of different rounds.
    */
+  /**
+   * The most items/s a load of {@code items} can reach on {@code cores} when it costs {@code
+   * cpuSeconds} of CPU in every process together, of which its final {@code REFRESH} takes {@code
+   * refreshSeconds} on one core with nothing else to do: every core busy until then.
+   */
+  static double ceiling(long items, double cpuSeconds, double refreshSeconds, int cores) {
+    if (cores < 1 || cpuSeconds < 0 || refreshSeconds < 0) {
+      throw new IllegalArgumentException(
+          "cores " + cores + ", CPU " + cpuSeconds + " s, REFRESH " + refreshSeconds + " s");
+    }
+    double beforeRefresh = Math.max(0, cpuSeconds - refreshSeconds) / cores;
+    return items / (beforeRefresh + refreshSeconds);
+  }
+
+  /** The CPU seconds of every process together, when each of them was measured. */
+  static java.util.OptionalDouble totalSeconds(Map<String, Optional<Double>> seconds) {
+    double total = 0;
+    for (Optional<Double> each : seconds.values()) {
+      if (each.isEmpty()) {
+        return java.util.OptionalDouble.empty();
+      }
+      total += each.get();
+    }
+    return java.util.OptionalDouble.of(total);
+  }
+
   static List<Double> roundRatios(List<Double> loads, List<Double> scans, List<Double> raws) {
     if (loads.size() != scans.size() || loads.size() != raws.size()) {
       throw new IllegalArgumentException(
@@ -523,7 +579,7 @@ final class SnapshotBench {
    * given form, {@code perStatement} rows at a time from one connection per segment, into a table
    * created for them; items/s from its creation until its rows are searchable, as the load's.
    */
-  private double raw(
+  private RawRun raw(
       List<PlannedRow> rows, String rawTable, LambdaBench.RawUpsert form, int perStatement)
       throws Exception {
     TargetSql sql = target.isCrateDb() ? new CrateDbSql() : new PostgreSql();
@@ -535,6 +591,7 @@ final class SnapshotBench {
       statement.execute(sql.createTable(name, KEYS));
     }
     String upsert = form.statement(sql, name);
+    long refreshed;
     ExecutorService pool = Executors.newFixedThreadPool(segments);
     try {
       List<Future<?>> futures = new ArrayList<>();
@@ -562,11 +619,13 @@ final class SnapshotBench {
       for (Future<?> future : futures) {
         future.get();
       }
+      long refreshStart = System.nanoTime();
       target.refresh(rawTable);
+      refreshed = System.nanoTime() - refreshStart;
     } finally {
       pool.shutdownNow();
     }
-    return rows.size() / ((System.nanoTime() - start) / 1e9);
+    return new RawRun(rows.size() / ((System.nanoTime() - start) / 1e9), refreshed / 1e9);
   }
 
   /** The load wrote every item, and they are searchable as it ends. */

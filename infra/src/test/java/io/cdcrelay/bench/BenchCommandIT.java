@@ -112,7 +112,7 @@ class BenchCommandIT {
 
     assertThat(run.exit()).as(run.err()).isZero();
     List<String> table = run.out().lines().filter(l -> l.startsWith("| snapshot")).toList();
-    assertThat(table).hasSize(11);
+    assertThat(table).hasSize(13);
     assertThat(table.get(0))
         .contains("relay load dynamodb://, 2 segments, batch-size 40, 300 items", "items/s")
         .contains("limit: the load's parallel Scan alone, 2 segments", "(n=1)", "×");
@@ -129,11 +129,17 @@ class BenchCommandIT {
         .contains("the two limits' CPU per item", "Scan: relay ", " · raw upsert: relay ");
     assertThat(table.get(7)).contains("bound: ", "cores over the CPU of a Scan and a raw upsert");
     assertThat(table.get(8))
+        .contains("its ceiling: its final REFRESH on one core", "cores", "×")
+        .containsPattern("\\| [0-9,]+ +\\| items/s .*\\| [0-9,]+ +\\| \\d\\.\\d\\d×");
+    assertThat(table.get(9))
+        .contains("that ceiling over its round's slower limit", "| ratio ")
+        .containsPattern("\\| \\d+\\.\\d\\d +\\| ratio");
+    assertThat(table.get(10))
         .contains(
             "the first load of this process (cold JVM", "items/s", "the same load, warm", "×");
-    assertThat(table.get(9)).contains("JIT compiling during the timed rounds", "| s ");
+    assertThat(table.get(11)).contains("JIT compiling during the timed rounds", "| s ");
     assertThat(run.err()).contains("snapshot: warm-up round 1: ").doesNotContain("warm-up round 2");
-    assertThat(table.get(10))
+    assertThat(table.get(12))
         .contains("skipped: the reference tool writes to CrateDB only: set CRATEDB_URL");
   }
 

@@ -27,6 +27,32 @@ class SnapshotBenchTest {
   }
 
   @Test
+  void theCeilingKeepsEveryCoreBusyUntilTheFinalRefreshWhichRunsAlone() {
+    // 2.2 s of CPU in all, 0.4 s of it the REFRESH: 1.8 s over 2 cores, then 0.4 s.
+    assertThat(SnapshotBench.ceiling(20_000, 2.2, 0.4, 2)).isCloseTo(20_000 / 1.3, within(1e-6));
+    // One core: nothing overlaps.
+    assertThat(SnapshotBench.ceiling(20_000, 2.2, 0.4, 1)).isCloseTo(20_000 / 2.2, within(1e-6));
+    // No REFRESH (PostgreSQL): the CPU over the cores.
+    assertThat(SnapshotBench.ceiling(1_000, 0.5, 0, 4)).isCloseTo(8_000, within(1e-6));
+    // A REFRESH timed longer than the CPU measured (another round's): the REFRESH alone.
+    assertThat(SnapshotBench.ceiling(1_000, 0.1, 0.5, 2)).isCloseTo(2_000, within(1e-6));
+    assertThatThrownBy(() -> SnapshotBench.ceiling(1_000, 1, 0, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cores 0");
+  }
+
+  @Test
+  void theCpuOfEveryProcessIsAddedOnlyWhenEachWasMeasured() {
+    java.util.Map<String, java.util.Optional<Double>> all = new java.util.LinkedHashMap<>();
+    all.put("relay", java.util.Optional.of(0.4));
+    all.put("dynalite", java.util.Optional.of(0.45));
+    all.put("CrateDB", java.util.Optional.of(1.5));
+    assertThat(SnapshotBench.totalSeconds(all).getAsDouble()).isCloseTo(2.35, within(1e-9));
+    all.put("CrateDB", java.util.Optional.empty());
+    assertThat(SnapshotBench.totalSeconds(all)).isEmpty();
+  }
+
+  @Test
   void eachRoundsLoadIsSetAgainstTheSlowerLimitOfItsOwnRound() {
     // Round 2 ran on a busier machine: every figure of it is lower.
     List<Double> ratios =

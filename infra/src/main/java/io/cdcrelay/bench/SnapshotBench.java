@@ -510,11 +510,6 @@ final class SnapshotBench {
   }
 
   /**
-   * Each round's load over the slower of the limits measured in the same round: on shared cores the
-   * rounds drift (a raw upsert of 20,026 items/s in one round, 17,637 two rounds later), and the
-   * ratio of the medians pairs figures of different rounds.
-   */
-  /**
    * The most items/s a load of {@code items} can reach on {@code cores} when it costs {@code
    * cpuSeconds} of CPU in every process together, of which its final {@code REFRESH} takes {@code
    * refreshSeconds} on one core with nothing else to do: every core busy until then.
@@ -540,6 +535,11 @@ final class SnapshotBench {
     return java.util.OptionalDouble.of(total);
   }
 
+  /**
+   * Each round's load over the slower of the limits measured in the same round: on shared cores the
+   * rounds drift (a raw upsert of 20,026 items/s in one round, 17,637 two rounds later), and the
+   * ratio of the medians pairs figures of different rounds.
+   */
   static List<Double> roundRatios(List<Double> loads, List<Double> scans, List<Double> raws) {
     if (loads.size() != scans.size() || loads.size() != raws.size()) {
       throw new IllegalArgumentException(

@@ -274,19 +274,8 @@ abstract class DynamoDbStreamsHandlerContract {
   /** The dead letters in the table, if there is one: reason by sequence number. */
   Map<String, String> deadLetters(TableName deadLetters) throws Exception {
     Map<String, String> reasons = new TreeMap<>();
-    try (Connection c = database().connect();
-        java.sql.PreparedStatement exists =
-            c.prepareStatement(
-                "SELECT count(*) FROM information_schema.tables"
-                    + " WHERE table_schema = ? AND table_name = ?")) {
-      exists.setString(1, deadLetters.schema());
-      exists.setString(2, deadLetters.table());
-      try (ResultSet rs = exists.executeQuery()) {
-        rs.next();
-        if (rs.getLong(1) == 0) {
-          return reasons;
-        }
-      }
+    if (!TableRows.exists(database(), deadLetters)) {
+      return reasons;
     }
     database().refresh(deadLetters);
     try (Connection c = database().connect();

@@ -27,6 +27,10 @@ import java.util.List;
  * <p>Lambda hands it the event's JSON as it was sent, which it reads itself: Lambda's own
  * deserialiser stops at attribute names of 50,000 characters, and DynamoDB takes names of up to
  * 65,535 bytes, so an item with one would fail its batch before the handler ran, time after time.
+ * The template's {@code DynamoDbStreamsRelayHandler::handleRequest} names that stream method: of
+ * overloads of one name, the runtime client takes the one with the most parameters (a last {@code
+ * Context} counting one more), and {@code DynamoDbStreamsRuntimeContractIT} runs it under the
+ * runtime interface emulator.
  */
 public final class DynamoDbStreamsRelayHandler implements RequestStreamHandler {
 

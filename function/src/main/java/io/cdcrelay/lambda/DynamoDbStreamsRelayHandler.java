@@ -45,7 +45,7 @@ public final class DynamoDbStreamsRelayHandler implements RequestStreamHandler {
   /** The constructor Lambda calls; fails with one sentence when the environment is incomplete. */
   public DynamoDbStreamsRelayHandler() {
     this(FunctionConfig.fromEnvironment(System.getenv()), Clock.systemUTC(), System.out);
-    Priming.prime();
+    Priming.primeDynamoDbStreams();
   }
 
   /** A handler for the given settings, writing its metric lines to {@code metrics}. */

@@ -1,20 +1,27 @@
 package io.cdcrelay.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcrelay.change.Decoded;
 import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.decode.DynamoDbChangeDecoder;
+import io.cdcrelay.decode.DynamoDbJson;
 import io.cdcrelay.plan.BatchPlan;
 import io.cdcrelay.plan.BatchPlanner;
 import io.cdcrelay.plan.ColumnTypes;
 import io.cdcrelay.plan.ItemMapper;
 import io.cdcrelay.plan.KeySchema;
 import io.cdcrelay.plan.PlannedRow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Priming: the part of a batch's work that needs no database — a Kinesis event's record of every
@@ -45,14 +52,37 @@ final class Priming {
 
   private Priming() {}
 
-  /** Primes the batch path; returns the rows it planned (two a round). */
+  /** Primes the Kinesis handler's batch path; returns the rows it planned (two a round). */
   static List<PlannedRow> prime() {
-    List<PlannedRow> planned = new ArrayList<>();
-    DynamoDbChangeDecoder decoder = new DynamoDbChangeDecoder();
     KinesisEvent event = event();
+    return prime(
+        new DynamoDbChangeDecoder(DynamoDbChangeDecoder.Format.KINESIS_DATA_STREAMS),
+        () -> KinesisEvents.toSourceRecords(event));
+  }
+
+  /**
+   * Primes the DynamoDB Streams handler's batch path, from the event's JSON as Lambda sends it (the
+   * same item as {@link #RECORD}); returns the rows it planned (two a round).
+   */
+  static List<PlannedRow> primeDynamoDbStreams() {
+    byte[] event = dynamoDbStreamsEvent();
+    return prime(
+        new DynamoDbChangeDecoder(DynamoDbChangeDecoder.Format.DYNAMODB_STREAMS),
+        () -> {
+          try {
+            return DynamoDbStreamsEvents.toSourceRecords(DynamoDbJson.parse(event));
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+  }
+
+  private static List<PlannedRow> prime(
+      DynamoDbChangeDecoder decoder, Supplier<List<SourceRecord>> records) {
+    List<PlannedRow> planned = new ArrayList<>();
     for (int round = 0; round < ROUNDS; round++) {
       List<Decoded> decoded = new ArrayList<>();
-      for (SourceRecord record : KinesisEvents.toSourceRecords(event)) {
+      for (SourceRecord record : records.get()) {
         decoded.add(decoder.decode(record));
       }
       Decoded.Ok ok = (Decoded.Ok) decoded.get(0);
@@ -86,5 +116,34 @@ final class Priming {
     KinesisEvent event = new KinesisEvent();
     event.setRecords(List.of(record));
     return event;
+  }
+
+  /** A Lambda DynamoDB Streams event of {@link #RECORD}'s change, as JSON. */
+  private static byte[] dynamoDbStreamsEvent() {
+    try {
+      ObjectMapper json = DynamoDbJson.plainMapper();
+      JsonNode change = DynamoDbJson.parse(RECORD.getBytes(StandardCharsets.UTF_8));
+      ObjectNode record = json.createObjectNode();
+      record.put("eventID", "priming");
+      record.put("eventName", "INSERT");
+      record.put("eventVersion", "1.1");
+      record.put("eventSource", "aws:dynamodb");
+      record.put("awsRegion", "us-east-1");
+      ObjectNode dynamodb = record.putObject("dynamodb");
+      dynamodb.put("ApproximateCreationDateTime", 1_720_740_233L);
+      dynamodb.set("Keys", change.at("/dynamodb/Keys"));
+      dynamodb.set("NewImage", change.at("/dynamodb/NewImage"));
+      dynamodb.put("SequenceNumber", "4421584500000000017450439091");
+      dynamodb.put("SizeBytes", 266);
+      dynamodb.put("StreamViewType", "NEW_AND_OLD_IMAGES");
+      record.put(
+          "eventSourceARN",
+          "arn:aws:dynamodb:us-east-1:123456789012:table/demo/stream/2024-07-12T00:00:00.000");
+      ObjectNode event = json.createObjectNode();
+      event.putArray("Records").add(record);
+      return json.writeValueAsBytes(event);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

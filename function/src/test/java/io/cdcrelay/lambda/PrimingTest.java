@@ -12,7 +12,22 @@ class PrimingTest {
   @Test
   void theSampleRecordIsDecodedAndPlannedForBothDatabasesEveryRound() {
     List<PlannedRow> rows = Priming.prime();
+    assertPlanned(rows);
+    // Kinesis Data Streams for DynamoDB: microseconds, as the record says.
+    assertThat(rows.get(0).version().createdAt())
+        .isEqualTo(java.time.Instant.parse("2024-07-11T23:23:53.012995Z"));
+  }
 
+  @Test
+  void theDynamoDbStreamsHandlerPrimesItsOwnPathWithTheSameItem() {
+    List<PlannedRow> rows = Priming.primeDynamoDbStreams();
+    assertPlanned(rows);
+    // Read as a DynamoDB Streams record: seconds.
+    assertThat(rows.get(0).version().createdAt())
+        .isEqualTo(java.time.Instant.parse("2024-07-11T23:23:53Z"));
+  }
+
+  private static void assertPlanned(List<PlannedRow> rows) {
     assertThat(rows).hasSize(40);
     assertThat(rows)
         .allSatisfy(

@@ -28,6 +28,27 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class DynaliteTableLoadIT extends TableLoadContract {
 
   @Test
+  void anAttributeNameOfSixtyThousandCharactersIsLoadedAndVerified() throws Exception {
+    // DynamoDB takes names of up to 65,535 bytes; Jackson's parsers stop at 50,000 by default.
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items =
+        new java.util.ArrayList<>(TestItems.mixed("id", "l", 3));
+    items.add(
+        Map.of(
+            "id",
+            AttributeValue.fromS("long"),
+            "n".repeat(60_000),
+            AttributeValue.fromS("a value under a long name")));
+    dynamo.put(source, items);
+
+    Run load = run("load", dynamo.url(source, "segments=2"), target());
+    assertThat(load.exitCode()).as(load.output()).isZero();
+    assertLoaded(items, "id");
+    Run verify = run("verify", dynamo.url(source, ""), target());
+    assertThat(verify.exitCode()).as(verify.output()).isZero();
+  }
+
+  @Test
   void tableOptionsAreRefusedForPostgreSql() {
     dynamo.createTable(source, "id:S", null);
     Run run =

@@ -60,7 +60,7 @@ abstract class TableLoadContract extends DynamoDbTableTest {
     Run first = run("load", dynamo.url(source, ""), target());
     assertThat(first.exitCode()).as(first.output()).isZero();
     // The same name, a number key: its 5 would be the text 5 of the string key's row.
-    dynamo.client().deleteTable(r -> r.tableName(source));
+    dynamo.deleteTable(source);
     dynamo.createTable(source, "id:N", null);
     dynamo.put(source, List.of(Map.of("id", TestItems.n("5"))));
 

@@ -17,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -114,6 +115,30 @@ public abstract class DynamoDbEmulator implements AutoCloseable {
       }
     }
     throw new IllegalStateException("table " + table + " did not become ACTIVE");
+  }
+
+  /**
+   * Deletes the table and waits until it is gone: dynalite deletes a table some time after it
+   * answers, and a table of the same name created meanwhile is refused (ResourceInUseException, in
+   * a CI run on a loaded machine).
+   */
+  public void deleteTable(String table) {
+    client().deleteTable(r -> r.tableName(table));
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      try {
+        client().describeTable(r -> r.tableName(table));
+      } catch (ResourceNotFoundException gone) {
+        return;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException("table " + table + " was not deleted");
   }
 
   private static void add(

@@ -24,11 +24,13 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Priming: the part of a batch's work that needs no database — a Kinesis event's record of every
- * DynamoDB attribute type decoded, its row planned for CrateDB and for PostgreSQL, its version
- * encoded — done a few times while the function initialises, so that the classes this loads and the
- * code it warms are ready before the first batch: in the SnapStart snapshot, or without SnapStart
- * in the init phase rather than the first invoke. Nothing is written anywhere.
+ * Priming: the part of a batch's work that needs no database — a record of every DynamoDB attribute
+ * type decoded (from a Kinesis event for {@link KinesisRelayHandler}, from a DynamoDB Streams
+ * event's JSON for {@link DynamoDbStreamsRelayHandler}), its row planned for CrateDB and for
+ * PostgreSQL, its version encoded — done a few times while the function initialises, so that the
+ * classes this loads and the code it warms are ready before the first batch: in the SnapStart
+ * snapshot, or without SnapStart in the init phase rather than the first invoke. Nothing is written
+ * anywhere.
  */
 final class Priming {
 

@@ -101,20 +101,11 @@ public abstract class DynamoDbEmulator implements AutoCloseable {
                     .keySchema(keys)
                     .attributeDefinitions(definitions)
                     .billingMode(BillingMode.PAY_PER_REQUEST));
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (client().describeTable(r -> r.tableName(table)).table().tableStatus()
-          == TableStatus.ACTIVE) {
-        return;
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new IllegalStateException("table " + table + " did not become ACTIVE");
+    waitUntil(
+        () ->
+            client().describeTable(r -> r.tableName(table)).table().tableStatus()
+                == TableStatus.ACTIVE,
+        "table " + table + " did not become ACTIVE");
   }
 
   /**
@@ -124,11 +115,23 @@ public abstract class DynamoDbEmulator implements AutoCloseable {
    */
   public void deleteTable(String table) {
     client().deleteTable(r -> r.tableName(table));
+    waitUntil(
+        () -> {
+          try {
+            client().describeTable(r -> r.tableName(table));
+            return false;
+          } catch (ResourceNotFoundException gone) {
+            return true;
+          }
+        },
+        "table " + table + " was not deleted");
+  }
+
+  /** Polls {@code done} every 20 ms for up to 30 s; fails with {@code failure} after that. */
+  private static void waitUntil(java.util.function.BooleanSupplier done, String failure) {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (System.nanoTime() < deadline) {
-      try {
-        client().describeTable(r -> r.tableName(table));
-      } catch (ResourceNotFoundException gone) {
+      if (done.getAsBoolean()) {
         return;
       }
       try {
@@ -138,7 +141,7 @@ public abstract class DynamoDbEmulator implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
-    throw new IllegalStateException("table " + table + " was not deleted");
+    throw new IllegalStateException(failure);
   }
 
   private static void add(

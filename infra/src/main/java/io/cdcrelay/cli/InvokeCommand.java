@@ -96,9 +96,10 @@ final class InvokeCommand implements Callable<Integer> {
     }
     byte[] bytes = Files.readAllBytes(event);
     LambdaEventKind kind;
+    JsonNode tree;
     try {
-      com.fasterxml.jackson.databind.JsonNode tree =
-          io.cdcrelay.decode.DynamoDbJson.plainMapper().readTree(bytes);
+      // Every number kept exact, as the function reads a DynamoDB Streams event under Lambda.
+      tree = DynamoDbJson.parse(bytes);
       kind = LambdaEventKind.of(tree);
       if (kind == LambdaEventKind.KINESIS) {
         checkKinesisData(tree);
@@ -121,7 +122,7 @@ final class InvokeCommand implements Callable<Integer> {
         KinesisEvents.toSourceRecords(kinesisEvent);
       } else {
         // Read as the function reads it under Lambda: its own parser, not Lambda's deserialiser.
-        dynamodbEvent = DynamoDbJson.parse(bytes);
+        dynamodbEvent = tree;
         DynamoDbStreamsEvents.toSourceRecords(dynamodbEvent);
       }
     } catch (RuntimeException e) {

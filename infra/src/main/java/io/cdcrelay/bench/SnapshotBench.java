@@ -135,6 +135,8 @@ final class SnapshotBench {
       List<Double> loadCpu = new ArrayList<>();
       List<Double> scanCpu = new ArrayList<>();
       List<Double> ceilings = new ArrayList<>();
+      List<Double> ceilingsWithoutRelay = new ArrayList<>();
+      List<Double> ceilingsWithoutSource = new ArrayList<>();
       int cores = Runtime.getRuntime().availableProcessors();
       MachineCpu machine =
           new MachineCpu()
@@ -177,11 +179,13 @@ final class SnapshotBench {
         loadCpu.add(round.loadCpu().seconds().get("relay").orElseThrow() * 1e6 / items);
         raws.add(round.raw().result().itemsPerSecond());
         rawUsage.add(round.raw().seconds(), items);
-        totalSeconds(round.loadCpu().seconds())
-            .ifPresent(
-                cpu ->
-                    ceilings.add(
-                        ceiling(items, cpu, round.raw().result().refreshSeconds(), cores)));
+        Map<String, Optional<Double>> loadSeconds = round.loadCpu().seconds();
+        double refresh = round.raw().result().refreshSeconds();
+        ceilingWithout(items, loadSeconds, "", refresh, cores).ifPresent(ceilings::add);
+        ceilingWithout(items, loadSeconds, "relay", refresh, cores)
+            .ifPresent(ceilingsWithoutRelay::add);
+        ceilingWithout(items, loadSeconds, "dynalite", refresh, cores)
+            .ifPresent(ceilingsWithoutSource::add);
         log.printf(
             "snapshot: round %d: load %,.0f, Scan %,.0f, raw upsert %,.0f items/s; this process's"
                 + " CPU: load %.1f, Scan %.1f µs/item%n",
@@ -254,6 +258,21 @@ final class SnapshotBench {
             Stats.of(roundRatios(ceilings, scans, raws)),
             "the ratio the load would reach with every core busy until its final REFRESH: below"
                 + " the goal, it needs less CPU per item, not better overlap");
+        table.add(
+            "snapshot",
+            "  the same without this process's CPU, over the slower limit",
+            "ratio",
+            Stats.of(roundRatios(ceilingsWithoutRelay, scans, raws)),
+            "the most any relay could reach on these cores, with dynalite and the database taking"
+                + " the CPU they took in the load: below the goal, no relay meets it on this"
+                + " machine");
+        table.add(
+            "snapshot",
+            "  the same without dynalite's CPU, over the slower limit",
+            "ratio",
+            Stats.of(roundRatios(ceilingsWithoutSource, scans, raws)),
+            "the source off this machine, as DynamoDB is: the relay and the database alone on"
+                + " these cores");
       }
       table.add(
           "snapshot",
@@ -521,6 +540,25 @@ final class SnapshotBench {
     }
     double beforeRefresh = Math.max(0, cpuSeconds - refreshSeconds) / cores;
     return items / (beforeRefresh + refreshSeconds);
+  }
+
+  /**
+   * The {@link #ceiling} of a load whose processes took {@code seconds} of CPU, leaving out the
+   * process named {@code without} (none when no process has that name): the load had that process
+   * cost nothing. Empty unless every process was measured.
+   */
+  static OptionalDouble ceilingWithout(
+      long items,
+      Map<String, Optional<Double>> seconds,
+      String without,
+      double refreshSeconds,
+      int cores) {
+    Map<String, Optional<Double>> rest = new LinkedHashMap<>(seconds);
+    rest.remove(without);
+    OptionalDouble cpu = totalSeconds(rest);
+    return cpu.isPresent()
+        ? OptionalDouble.of(ceiling(items, cpu.getAsDouble(), refreshSeconds, cores))
+        : OptionalDouble.empty();
   }
 
   /** The CPU seconds of every process together, when each of them was measured. */

@@ -112,7 +112,7 @@ class BenchCommandIT {
 
     assertThat(run.exit()).as(run.err()).isZero();
     List<String> table = run.out().lines().filter(l -> l.startsWith("| snapshot")).toList();
-    assertThat(table).hasSize(13);
+    assertThat(table).hasSize(15);
     assertThat(table.get(0))
         .contains("relay load dynamodb://, 2 segments, batch-size 40, 300 items", "items/s")
         .contains("limit: the load's parallel Scan alone, 2 segments", "(n=1)", "×");
@@ -135,11 +135,17 @@ class BenchCommandIT {
         .contains("that ceiling over its round's slower limit", "| ratio ")
         .containsPattern("\\| \\d+\\.\\d\\d +\\| ratio");
     assertThat(table.get(10))
+        .contains("the same without this process's CPU, over the slower limit", "| ratio ")
+        .containsPattern("\\| \\d+\\.\\d\\d +\\| ratio");
+    assertThat(table.get(11))
+        .contains("the same without dynalite's CPU, over the slower limit", "| ratio ")
+        .containsPattern("\\| \\d+\\.\\d\\d +\\| ratio");
+    assertThat(table.get(12))
         .contains(
             "the first load of this process (cold JVM", "items/s", "the same load, warm", "×");
-    assertThat(table.get(11)).contains("JIT compiling during the timed rounds", "| s ");
+    assertThat(table.get(13)).contains("JIT compiling during the timed rounds", "| s ");
     assertThat(run.err()).contains("snapshot: warm-up round 1: ").doesNotContain("warm-up round 2");
-    assertThat(table.get(12))
+    assertThat(table.get(14))
         .contains("skipped: the reference tool writes to CrateDB only: set CRATEDB_URL");
   }
 

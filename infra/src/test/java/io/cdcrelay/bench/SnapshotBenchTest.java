@@ -53,6 +53,24 @@ class SnapshotBenchTest {
   }
 
   @Test
+  void aCeilingWithoutAProcessIsTheCeilingOfTheOthersCpu() {
+    java.util.Map<String, java.util.Optional<Double>> all = new java.util.LinkedHashMap<>();
+    all.put("relay", java.util.Optional.of(0.4));
+    all.put("dynalite", java.util.Optional.of(0.45));
+    all.put("CrateDB", java.util.Optional.of(1.5));
+    // 2.35 s in all, 0.4 s of it the REFRESH: 1.95 s over 2 cores, then 0.4 s.
+    assertThat(SnapshotBench.ceilingWithout(20_000, all, "", 0.4, 2).getAsDouble())
+        .isCloseTo(20_000 / (1.95 / 2 + 0.4), within(1e-6));
+    assertThat(SnapshotBench.ceilingWithout(20_000, all, "relay", 0.4, 2).getAsDouble())
+        .isCloseTo(20_000 / (1.55 / 2 + 0.4), within(1e-6));
+    assertThat(SnapshotBench.ceilingWithout(20_000, all, "dynalite", 0.4, 2).getAsDouble())
+        .isCloseTo(20_000 / (1.5 / 2 + 0.4), within(1e-6));
+    all.put("CrateDB", java.util.Optional.empty());
+    assertThat(SnapshotBench.ceilingWithout(20_000, all, "relay", 0.4, 2)).isEmpty();
+    assertThat(SnapshotBench.ceilingWithout(20_000, all, "CrateDB", 0.4, 2)).isPresent();
+  }
+
+  @Test
   void eachRoundsLoadIsSetAgainstTheSlowerLimitOfItsOwnRound() {
     // Round 2 ran on a busier machine: every figure of it is lower.
     List<Double> ratios =

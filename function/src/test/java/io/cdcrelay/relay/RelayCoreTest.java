@@ -17,6 +17,7 @@ import io.cdcrelay.route.TtlPolicy;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.Target;
 import io.cdcrelay.testing.InMemoryTarget;
+import io.cdcrelay.testing.Records;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -272,6 +273,63 @@ class RelayCoreTest {
             order(6, upsert("INSERT", "o2", 2, "")));
 
     assertThat(result.failedFrom()).contains(sequenceNumber(5));
+  }
+
+  /** Routes DynamoDB tables orders and users only, skipping every other; with TTL policy ttl. */
+  private static RelaySettings ordersAndUsers(TtlPolicy ttl) {
+    return new RelaySettings(
+        new TableRoutes("doc", null, Optional.empty(), Map.of(), Set.of("orders", "users")),
+        DeleteMode.HARD,
+        ttl,
+        null,
+        RelaySettings.DEFAULT_TOMBSTONE_RETENTION,
+        false);
+  }
+
+  @Test
+  void aFailedBatchIsRetriedFromItsFirstRecordNotSettledNotFromOneAlreadySetAside() {
+    // Before users' write fails, each kind of settled record comes first in the batch: one of a
+    // table the include list skips, one TTL deletion the keep policy leaves alone, one row the
+    // database refuses every time (a dead letter). None needs applying again.
+    target.rejectRows(row -> row.pkJson().contains("\"o2\"") ? "the row of o2 is refused" : null);
+    target.unavailableAt("upsert", 2);
+
+    BatchResult result =
+        apply(
+            ordersAndUsers(TtlPolicy.KEEP),
+            record(1, inTable(upsert("INSERT", "x", 1, ""), "other")),
+            order(2, Records.expire("o1", 2, "v")),
+            order(3, upsert("INSERT", "o2", 3, "")),
+            order(4, upsert("INSERT", "o3", 4, "")),
+            user(5, upsert("INSERT", "u1", 5, "")));
+
+    assertThat(result.succeeded()).isFalse();
+    assertThat(result.failedFrom()).contains(sequenceNumber(5));
+    assertThat(target.rows.get(ORDERS)).containsOnlyKeys("{\"id\":\"o3\"}");
+    assertThat(target.deadLetters.get(ORDERS))
+        .singleElement()
+        .satisfies(
+            letter -> assertThat(letter.source().sequenceNumber()).isEqualTo(sequenceNumber(3)));
+  }
+
+  @Test
+  void aBatchWhoseEveryRecordWasSetAsideSucceedsAndCountsThem() {
+    BatchResult result =
+        apply(
+            ordersAndUsers(TtlPolicy.KEEP),
+            record(1, inTable(upsert("INSERT", "x", 1, ""), "other")),
+            order(2, Records.expire("o1", 2, "v")),
+            new SourceRecord(
+                "shardId-000000000000",
+                sequenceNumber(3),
+                "{not json".getBytes(StandardCharsets.UTF_8),
+                Instant.EPOCH));
+
+    assertThat(result.succeeded()).isTrue();
+    assertThat(result.skipped()).isEqualTo(1);
+    assertThat(result.expired()).isEqualTo(1);
+    assertThat(result.deadLettered()).isEqualTo(1);
+    assertThat(result.upserted()).isZero();
   }
 
   @Test

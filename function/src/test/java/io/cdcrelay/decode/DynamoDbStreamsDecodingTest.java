@@ -88,6 +88,52 @@ class DynamoDbStreamsDecodingTest {
   }
 
   @Test
+  void theTableOfAStreamArnIsFoundOnlyInADynamoDbStreamsArn() {
+    assertThat(
+            DynamoDbChangeDecoder.tableOfDynamoDbStream(
+                "arn:aws:dynamodb:eu-central-1:123456789012:table/orders/stream/2024-07-12T01:00:00.000"))
+        .contains("orders");
+    assertThat(
+            DynamoDbChangeDecoder.tableOfDynamoDbStream(
+                "arn:aws-cn:dynamodb:cn-north-1:123456789012:table/a.b-c_d/stream/x"))
+        .contains("a.b-c_d");
+    for (String notOne :
+        java.util.Arrays.asList(
+            null,
+            "",
+            "arn:aws:kinesis:eu-central-1:123456789012:stream/orders",
+            "arn:aws:kinesis:eu-central-1:123456789012:table/orders/stream/x",
+            "arn:aws:dynamodb:eu-central-1:123456789012:table/orders",
+            "arn:aws:dynamodb:eu-central-1",
+            "nra:aws:dynamodb:eu-central-1:123456789012:table/orders/stream/x")) {
+      assertThat(DynamoDbChangeDecoder.tableOfDynamoDbStream(notOne)).as("%s", notOne).isEmpty();
+    }
+  }
+
+  @Test
+  void aRecordIsInTheDynamoDbStreamsFormatOnlyWithAStreamArnAndNoTableName() {
+    String streams =
+        "{\"eventSourceARN\":\"arn:aws:dynamodb:eu-central-1:1:table/t/stream/x\",\"dynamodb\":{}}";
+    assertThat(DynamoDbChangeDecoder.isDynamoDbStreamsRecord(bytes(streams))).isTrue();
+    for (String notStreams :
+        List.of(
+            "{\"tableName\":\"t\",\"eventSourceARN\":\"arn:aws:dynamodb:eu-central-1:1:table/t/stream/x\"}",
+            "{\"eventSourceARN\":\"arn:aws:kinesis:eu-central-1:1:stream/s\"}",
+            "{\"dynamodb\":{}}",
+            "[{\"eventSourceARN\":\"arn:aws:dynamodb:eu-central-1:1:table/t/stream/x\"}]",
+            "{not json",
+            "")) {
+      assertThat(DynamoDbChangeDecoder.isDynamoDbStreamsRecord(bytes(notStreams)))
+          .as(notStreams)
+          .isFalse();
+    }
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
   void negativeOrMissingCreationTimeIsPoison() {
     assertThat(decoder.decode(record("300", insert("-1", ARN))))
         .isInstanceOfSatisfying(

@@ -37,6 +37,20 @@ class TargetUrlTest {
   }
 
   @Test
+  void theDescriptionOfATargetSaysWhetherItHasAPasswordButNeverWhichOne() {
+    TargetUrl withPassword = TargetUrl.parse("crate://admin:k3y%2Fpass@db:4200/doc/orders");
+    assertThat(withPassword.toString())
+        .isEqualTo(
+            "TargetUrl["
+                + withPassword.displayUrl()
+                + ", user=admin, password=***, table=doc.orders]")
+        .doesNotContain("k3y");
+    assertThat(TargetUrl.parse("crate://db:4200/doc/orders").toString())
+        .endsWith(", user=crate, password=none, table=doc.orders]");
+    assertThat(withPassword.withTable(null, "t").toString()).endsWith(", password=***, table=t]");
+  }
+
+  @Test
   void crateUrlOfTheReferenceToolMapsHttpPortToPostgresPort() {
     TargetUrl url = TargetUrl.parse("crate://crate@localhost:4200/testdrive/demo");
     assertThat(url.jdbcUrl())

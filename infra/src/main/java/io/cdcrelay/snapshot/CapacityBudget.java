@@ -92,6 +92,11 @@ public final class CapacityBudget {
     return nextTicket++;
   }
 
+  /** How many requests have asked for the budget so far, served or not (tests). */
+  synchronized long asked() {
+    return nextTicket;
+  }
+
   private synchronized boolean inTurn(long ticket) {
     return ticket == serving;
   }

@@ -96,4 +96,64 @@ class CapacityBudgetTest {
     // 1 unit over 16 segments: not one item's worth, and still one item a page.
     assertThat(CapacityBudget.of(1, nanos::get).limit(1000, 16)).isEqualTo(1);
   }
+
+  @Test
+  void segmentsAreServedInTurnAndOneThatIsStoppedWhileWaitingPassesItsTurnOn() throws Exception {
+    // Nothing accrues on this clock: the first segment waits for its page until it is stopped.
+    CapacityBudget budget = CapacityBudget.of(10, nanos::get);
+    io.cdcrelay.local.StopSignal first = new io.cdcrelay.local.StopSignal();
+    io.cdcrelay.local.StopSignal second = new io.cdcrelay.local.StopSignal();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.Future<Boolean> waiting = pool.submit(() -> budget.acquire(5, first));
+      while (budget.asked() < 1) {
+        Thread.sleep(1);
+      }
+      // Costs nothing and is out of debt, but comes second: it waits for the first.
+      java.util.concurrent.Future<Boolean> next = pool.submit(() -> budget.settle(second));
+      Thread.sleep(200);
+      assertThat(next.isDone()).as("served before the segment that asked first").isFalse();
+
+      first.stop();
+
+      assertThat(waiting.get(5, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
+      assertThat(next.get(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    } finally {
+      first.stop();
+      second.stop();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aSegmentWaitingForItsPageIsServedOnceItHasAccrued() throws Exception {
+    CapacityBudget budget = CapacityBudget.of(10, nanos::get);
+    io.cdcrelay.local.StopSignal stop = new io.cdcrelay.local.StopSignal();
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<Boolean> waiting = pool.submit(() -> budget.acquire(5, stop));
+      Thread.sleep(100);
+      assertThat(waiting.isDone()).isFalse();
+
+      advance(0.5);
+
+      assertThat(waiting.get(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(budget.tryAcquire(5)).as("paid: nothing left").isEqualTo(Duration.ofMillis(500));
+    } finally {
+      stop.stop();
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void withoutABudgetEveryRequestIsServedAtOnce() {
+    CapacityBudget none = CapacityBudget.of(java.util.OptionalInt.empty());
+    io.cdcrelay.local.StopSignal stopped = new io.cdcrelay.local.StopSignal();
+    stopped.stop();
+    assertThat(none.limited()).isFalse();
+    assertThat(none.acquire(1e9, stopped)).isTrue();
+    assertThat(none.settle(stopped)).isTrue();
+  }
 }

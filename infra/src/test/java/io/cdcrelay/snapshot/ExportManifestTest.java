@@ -50,6 +50,26 @@ class ExportManifestTest {
   }
 
   @Test
+  void withoutTheSummarysItemCountTheFilesCountsAddUpAndAFileWithoutOneCountsNothing() {
+    String summary = SUMMARY.replace("\"itemCount\":8,", "");
+    assertThat(ExportManifest.parse(bytes(summary), bytes(FILES)).itemCount()).isEqualTo(8);
+    String oneUncounted = FILES.replace("\"itemCount\":3,", "");
+    ExportManifest manifest = ExportManifest.parse(bytes(summary), bytes(oneUncounted));
+    assertThat(manifest.itemCount()).isEqualTo(5);
+    assertThat(manifest.files())
+        .extracting(ExportManifest.DataFile::itemCount)
+        .containsExactly(5L, -1L);
+  }
+
+  @Test
+  void aFileListedTwiceIsRefusedNamingItsLine() {
+    String twice = FILES + FILES.substring(0, FILES.indexOf('\n') + 1);
+    assertThatThrownBy(() -> ExportManifest.parse(bytes(SUMMARY), bytes(twice)))
+        .hasMessageStartingWith("manifest-files.json line 3 lists the data file ")
+        .hasMessageEndingWith("asdl123dasas.json.gz again");
+  }
+
+  @Test
   void withoutExportTimeTheStartTimeDatesTheExport() {
     String summary = SUMMARY.replace("\"exportTime\":\"2020-11-04T07:28:30.000Z\",", "");
     assertThat(ExportManifest.parse(bytes(summary), bytes(FILES)).exportTime())

@@ -198,6 +198,35 @@ class PlainItemsTest {
   }
 
   @Test
+  void setsOfEveryTypeInsideMapsCompareInAnyOrderTheRowKeepsThemIn() throws Exception {
+    Map<String, AttributeValue> inner = new LinkedHashMap<>();
+    inner.put("ns", new AttributeValue.NS(List.of(BigDecimal.ONE, BigDecimal.TEN)));
+    inner.put("ss", new AttributeValue.SS(List.of("a", "b")));
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("id", new AttributeValue.S("a"));
+    item.put("m", new AttributeValue.M(Map.of("deeper", new AttributeValue.M(inner))));
+    item.put("bs", new AttributeValue.BS(List.of("AA==", "AQ==")));
+
+    // The row holds every set in the other order.
+    JsonNode row =
+        PlainItems.ofRow(
+            json("{\"id\": \"a\"}"),
+            json(
+                "{\"m\": {\"deeper\": {\"ns\": [10, 1], \"ss\": [\"b\", \"a\"]}},"
+                    + " \"bs\": [\"AQ==\", \"AA==\"]}"),
+            null);
+    assertThat(PlainItems.same(item, row)).isTrue();
+    JsonNode other =
+        PlainItems.ofRow(
+            json("{\"id\": \"a\"}"),
+            json(
+                "{\"m\": {\"deeper\": {\"ns\": [10, 2], \"ss\": [\"b\", \"a\"]}},"
+                    + " \"bs\": [\"AQ==\", \"AA==\"]}"),
+            null);
+    assertThat(PlainItems.same(item, other)).as("another number in the set").isFalse();
+  }
+
+  @Test
   void setsInsideListsCompareInAnyOrderAndAListOfAnotherLengthDiffers() throws Exception {
     Map<String, AttributeValue> item = new LinkedHashMap<>();
     item.put("id", new AttributeValue.S("a"));

@@ -41,12 +41,18 @@ class SnapshotBenchTest {
         .hasMessageContaining("cores 0");
   }
 
-  @Test
-  void theCpuOfEveryProcessIsAddedOnlyWhenEachWasMeasured() {
+  /** The CPU seconds of a load's processes: the relay, dynalite and CrateDB. */
+  private static java.util.Map<String, java.util.Optional<Double>> aLoadsCpu() {
     java.util.Map<String, java.util.Optional<Double>> all = new java.util.LinkedHashMap<>();
     all.put("relay", java.util.Optional.of(0.4));
     all.put("dynalite", java.util.Optional.of(0.45));
     all.put("CrateDB", java.util.Optional.of(1.5));
+    return all;
+  }
+
+  @Test
+  void theCpuOfEveryProcessIsAddedOnlyWhenEachWasMeasured() {
+    java.util.Map<String, java.util.Optional<Double>> all = aLoadsCpu();
     assertThat(SnapshotBench.totalSeconds(all).getAsDouble()).isCloseTo(2.35, within(1e-9));
     all.put("CrateDB", java.util.Optional.empty());
     assertThat(SnapshotBench.totalSeconds(all)).isEmpty();
@@ -54,10 +60,7 @@ class SnapshotBenchTest {
 
   @Test
   void aCeilingWithoutAProcessIsTheCeilingOfTheOthersCpu() {
-    java.util.Map<String, java.util.Optional<Double>> all = new java.util.LinkedHashMap<>();
-    all.put("relay", java.util.Optional.of(0.4));
-    all.put("dynalite", java.util.Optional.of(0.45));
-    all.put("CrateDB", java.util.Optional.of(1.5));
+    java.util.Map<String, java.util.Optional<Double>> all = aLoadsCpu();
     // 2.35 s in all, 0.4 s of it the REFRESH: 1.95 s over 2 cores, then 0.4 s.
     assertThat(SnapshotBench.ceilingWithout(20_000, all, "", 0.4, 2).getAsDouble())
         .isCloseTo(20_000 / (1.95 / 2 + 0.4), within(1e-6));

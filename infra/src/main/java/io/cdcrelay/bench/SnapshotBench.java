@@ -545,7 +545,7 @@ final class SnapshotBench {
   /**
    * The {@link #ceiling} of a load whose processes took {@code seconds} of CPU, leaving out the
    * process named {@code without} (none when no process has that name): the load had that process
-   * cost nothing. Empty unless every process was measured.
+   * cost nothing. Empty unless every other process was measured.
    */
   static OptionalDouble ceilingWithout(
       long items,

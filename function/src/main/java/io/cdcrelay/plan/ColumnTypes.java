@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What is known of the sub-columns of the target table's {@code data} column: their types, fixed by
@@ -24,21 +25,39 @@ public final class ColumnTypes {
   private int columnCount;
   private final Set<List<String>> added = new HashSet<>();
 
-  private ColumnTypes(Map<List<String>, ColumnType> types, int columnCount, int columnLimit) {
+  /**
+   * The most attributes {@link #fitsAsIs} remembers: items of a few shapes fill it with a handful,
+   * and a table whose items are all different keeps checking them as before.
+   */
+  static final int MAX_FITTING = 4096;
+
+  /**
+   * Attributes, by name and value shape, found to fit the table's columns as they are (no column to
+   * add, every type agreeing): shared with every copy. The table's columns are only ever added to
+   * and never change type, so what fitted once fits for as long as this knowledge of the table is
+   * used; its columns read again make a new one.
+   */
+  private final Set<Fitting> fitting;
+
+  private record Fitting(String name, Shape shape) {}
+
+  private ColumnTypes(
+      Map<List<String>, ColumnType> types, int columnCount, int columnLimit, Set<Fitting> fitting) {
     this.types = new HashMap<>(types);
     this.columnCount = columnCount;
     this.columnLimit = columnLimit;
+    this.fitting = fitting;
   }
 
   /** Knowledge of a table whose data sub-columns are {@code types} among {@code columnCount}. */
   public static ColumnTypes of(
       Map<List<String>, ColumnType> types, int columnCount, int columnLimit) {
-    return new ColumnTypes(types, columnCount, columnLimit);
+    return new ColumnTypes(types, columnCount, columnLimit, ConcurrentHashMap.newKeySet());
   }
 
   /** Knowledge of a table without any data sub-column yet. */
   public static ColumnTypes empty() {
-    return new ColumnTypes(Map.of(), 5, DEFAULT_COLUMN_LIMIT);
+    return of(Map.of(), 5, DEFAULT_COLUMN_LIMIT);
   }
 
   /** The type of the sub-column at {@code path} below {@code data}, if it exists. */
@@ -61,14 +80,46 @@ public final class ColumnTypes {
     }
   }
 
+  /**
+   * Records columns just added to the table itself: known from now on as the table's, unlike those
+   * {@link #addAll} records for planning.
+   */
+  public void addExisting(Map<List<String>, ColumnType> columns) {
+    for (Map.Entry<List<String>, ColumnType> e : columns.entrySet()) {
+      if (types.putIfAbsent(e.getKey(), e.getValue()) == null) {
+        columnCount++;
+      }
+    }
+  }
+
   /** Whether the column at {@code path} was added by planning, not read from the table. */
   boolean isAdded(List<String> path) {
     return added.contains(path);
   }
 
-  /** A copy that planning can extend without changing this one (nothing added yet). */
+  /** Whether an attribute of this name and shape was found to fit the columns as they are. */
+  boolean fitsAsIs(String name, Shape shape) {
+    return fitting.contains(new Fitting(name, shape));
+  }
+
+  /**
+   * Records that an attribute of this name and shape fits the table's columns as they are: none of
+   * them added by planning, every type agreeing.
+   */
+  void rememberFits(String name, Shape shape) {
+    if (fitting.size() < MAX_FITTING) {
+      fitting.add(new Fitting(name, shape));
+    }
+  }
+
+  /**
+   * A copy that planning can extend without changing this one (nothing added yet). It shares what
+   * was found to fit unless planning added columns to this one: in the copy they would pass for the
+   * table's.
+   */
   public ColumnTypes copy() {
-    return new ColumnTypes(types, columnCount, columnLimit);
+    return new ColumnTypes(
+        types, columnCount, columnLimit, added.isEmpty() ? fitting : ConcurrentHashMap.newKeySet());
   }
 
   @Override

@@ -111,7 +111,7 @@ public final class ItemMapper {
     if (shape == null) {
       return null;
     }
-    if (types == null) {
+    if (types == null || types.fitsAsIs(name, shape)) {
       return Map.of();
     }
     Map<List<String>, ColumnType> needs = new LinkedHashMap<>();
@@ -119,6 +119,7 @@ public final class ItemMapper {
       return null;
     }
     if (needs.isEmpty()) {
+      types.rememberFits(name, shape);
       return needs;
     }
     Map<List<String>, ColumnType> created = new LinkedHashMap<>();
@@ -271,7 +272,7 @@ public final class ItemMapper {
     } else if (value instanceof AttributeValue.N n) {
       // Always a double literal ("42.0"), as the reference writes it, so that CrateDB types a
       // new sub-column DOUBLE and a later fraction is never cut off by a BIGINT column.
-      Json.number(out, n.value().doubleValue());
+      Json.number(out, n.value());
     } else if (value instanceof AttributeValue.B b) {
       Json.string(out, b.base64());
     } else if (value instanceof AttributeValue.Bool b) {
@@ -285,7 +286,7 @@ public final class ItemMapper {
     } else if (value instanceof AttributeValue.SS ss) {
       writeArray(out, ss.value(), Json::string);
     } else if (value instanceof AttributeValue.NS ns) {
-      writeArray(out, ns.value(), (o, n) -> Json.number(o, n.doubleValue()));
+      writeArray(out, ns.value(), Json::number);
     } else if (value instanceof AttributeValue.BS bs) {
       writeArray(out, bs.value(), Json::string);
     }

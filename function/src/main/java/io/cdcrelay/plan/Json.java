@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 
 /**
  * The one JSON factory of the planning code, the generator each thread writes DynamoDB JSON with,
@@ -94,6 +95,19 @@ final class Json {
       }
     }
     out.append(value, from, length).append('"');
+  }
+
+  /**
+   * A number as a double, as {@link #number(StringBuilder, double)} writes it: a whole one below
+   * ten million without converting it (the double's text is its digits and {@code .0}; from ten
+   * million on, Java writes an exponent).
+   */
+  static void number(StringBuilder out, BigDecimal value) {
+    if (value.scale() == 0 && value.precision() <= 7) {
+      out.append(value.longValue()).append(".0");
+    } else {
+      number(out, value.doubleValue());
+    }
   }
 
   /** A double as the generator writes it: Java's shortest text, a non-finite one as a string. */

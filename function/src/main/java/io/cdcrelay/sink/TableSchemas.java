@@ -208,7 +208,7 @@ final class TableSchemas {
         try {
           session.execute(session.sql().addDataColumns(table, missing));
           LOG.debug("added {} sub-columns of data to {}", missing.size(), table);
-          known.types.addAll(missing);
+          known.types.addExisting(missing);
           known.additionsRead = ADDITIONS.merge(key(table), 1L, Long::sum);
           PUBLISHED.publish(key(table), known.additionsRead, known.types);
           return null;

@@ -30,6 +30,32 @@ class ColumnTypesTest {
   }
 
   @Test
+  void whatFitsIsSharedByCopiesOfTheTablesColumnsOnly() {
+    ColumnTypes table = ColumnTypes.of(Map.of(List.of("s"), TEXT), 6, 1000);
+    table.copy().rememberFits("s", Shape.Scalar.TEXT);
+    assertThat(table.copy().fitsAsIs("s", Shape.Scalar.TEXT)).isTrue();
+    assertThat(table.fitsAsIs("s", Shape.Scalar.BOOLEAN)).as("another shape").isFalse();
+    assertThat(table.fitsAsIs("t", Shape.Scalar.TEXT)).as("another name").isFalse();
+    assertThat(ColumnTypes.of(Map.of(List.of("s"), TEXT), 6, 1000).fitsAsIs("s", Shape.Scalar.TEXT))
+        .as("the columns read again")
+        .isFalse();
+
+    ColumnTypes planned = table.copy();
+    planned.addAll(Map.of(List.of("x"), DOUBLE));
+    ColumnTypes ofPlanned = planned.copy();
+    assertThat(ofPlanned.fitsAsIs("s", Shape.Scalar.TEXT)).isFalse();
+    ofPlanned.rememberFits("x", Shape.Scalar.TEXT);
+    assertThat(table.fitsAsIs("x", Shape.Scalar.TEXT)).isFalse();
+
+    table.addExisting(Map.of(List.of("x"), DOUBLE));
+    assertThat(table.copy().isAdded(List.of("x"))).isFalse();
+    assertThat(table.copy().get(List.of("x"))).contains(DOUBLE);
+    assertThat(table.hasRoomFor(1000 - 7)).as("x counts").isTrue();
+    assertThat(table.hasRoomFor(1000 - 6)).isFalse();
+    assertThat(table.copy().fitsAsIs("s", Shape.Scalar.TEXT)).as("still shared").isTrue();
+  }
+
+  @Test
   void crateDbsUndefinedColumnsParseAsUndefinedAtTheirDepth() {
     assertThat(ColumnType.parse("undefined"))
         .isEqualTo(new ColumnType(ColumnType.Base.UNDEFINED, 0));

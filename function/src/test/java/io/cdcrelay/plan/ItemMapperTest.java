@@ -147,6 +147,29 @@ class ItemMapperTest {
   }
 
   @Test
+  void aColumnPlannedInOneCopyIsNeededInEveryOtherUntilTheTableHasIt() throws Exception {
+    ColumnTypes table = known("s", "text");
+    ColumnType dbl = new ColumnType(ColumnType.Base.DOUBLE, 0);
+    String item = "\"s\":{\"S\":\"a\"},\"x\":{\"N\":\"1\"}";
+    ColumnTypes planned = table.copy();
+    assertThat(map(crate, item, planned).newColumns()).containsOnly(Map.entry(List.of("x"), dbl));
+    assertThat(map(crate, item, table.copy()).newColumns())
+        .as("another batch, planned before x was added")
+        .containsOnly(Map.entry(List.of("x"), dbl));
+    // A copy of the planned copy takes x for the table's: what fits there is not the table's.
+    assertThat(map(crate, item, planned.copy()).newColumns()).isEmpty();
+    assertThat(map(crate, item, table.copy()).newColumns())
+        .containsOnly(Map.entry(List.of("x"), dbl));
+
+    table.addExisting(Map.of(List.of("x"), dbl));
+    assertThat(map(crate, item, table.copy()).newColumns()).as("x added to the table").isEmpty();
+    assertThat(map(crate, item, table.copy()).newColumns()).isEmpty();
+    assertThat(map(crate, "\"x\":{\"S\":\"text\"}", table.copy()).inAux())
+        .as("what fitted before does not make another shape fit")
+        .containsExactly("x");
+  }
+
+  @Test
   void typeFixedEarlierInTheSameBatchIsRespected() throws Exception {
     ColumnTypes types = ColumnTypes.empty();
     assertThat(map(crate, "\"x\":{\"N\":\"1.5\"}", types).inAux()).isEmpty();

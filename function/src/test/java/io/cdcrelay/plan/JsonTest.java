@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdcrelay.change.AttributeValue;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +103,27 @@ class JsonTest {
         new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0}) {
       assertThat(Json.text(out -> Json.number(out, special)))
           .isEqualTo(Json.write(json -> json.writeNumber(special)));
+    }
+  }
+
+  @Test
+  void aDecimalIsWrittenAsItsDouble() {
+    Random random = new Random(12);
+    List<BigDecimal> numbers = new ArrayList<>();
+    for (long edge : new long[] {0, 1, 9_999_999, 10_000_000, 123_456_789_012L}) {
+      numbers.add(BigDecimal.valueOf(edge));
+      numbers.add(BigDecimal.valueOf(-edge));
+    }
+    numbers.add(new BigDecimal("1E+3"));
+    numbers.add(new BigDecimal("1.50"));
+    numbers.add(new BigDecimal("-0.000"));
+    for (int i = 0; i < 20_000; i++) {
+      numbers.add(BigDecimal.valueOf(random.nextLong() % 100_000_000L, random.nextInt(6) - 1));
+    }
+    for (BigDecimal number : numbers) {
+      assertThat(Json.text(out -> Json.number(out, number)))
+          .as("%s", number)
+          .isEqualTo(Json.text(out -> Json.number(out, number.doubleValue())));
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * Maps a DynamoDB item onto the {@code data} and {@code aux} columns.
@@ -70,8 +71,9 @@ public final class ItemMapper {
       ColumnTypes types,
       Set<String> forceAux,
       boolean allToAux) {
-    Map<String, AttributeValue> data = new LinkedHashMap<>();
-    Map<String, AttributeValue> aux = new LinkedHashMap<>();
+    // Most items have nothing in aux: data is written from the item itself, without the keys and
+    // what went to aux.
+    Map<String, AttributeValue> aux = null;
     Map<List<String>, ColumnType> newColumns = null;
     for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
       String name = attribute.getKey();
@@ -82,19 +84,19 @@ public final class ItemMapper {
       Map<List<String>, ColumnType> needs =
           allToAux || forceAux.contains(name) ? null : fitsData(name, value, types);
       if (needs == null) {
+        aux = aux == null ? new LinkedHashMap<>() : aux;
         aux.put(name, value);
-      } else {
-        data.put(name, value);
-        if (!needs.isEmpty()) {
-          newColumns = newColumns == null ? new LinkedHashMap<>() : newColumns;
-          newColumns.putAll(needs);
-        }
+      } else if (!needs.isEmpty()) {
+        newColumns = newColumns == null ? new LinkedHashMap<>() : newColumns;
+        newColumns.putAll(needs);
       }
     }
+    Map<String, AttributeValue> inAux = aux == null ? Map.of() : aux;
     return new Mapped(
-        writeData(data),
-        writeAux(aux),
-        new TreeSet<>(aux.keySet()),
+        Json.text(
+            out -> writeObject(out, item, name -> keys.contains(name) || inAux.containsKey(name))),
+        writeAux(inAux),
+        inAux.isEmpty() ? Set.of() : new TreeSet<>(inAux.keySet()),
         newColumns == null ? Map.of() : newColumns);
   }
 
@@ -247,14 +249,19 @@ public final class ItemMapper {
     return known;
   }
 
-  private static String writeData(Map<String, AttributeValue> data) {
-    return Json.text(out -> writeObject(out, data));
+  private static void writeObject(StringBuilder out, Map<String, AttributeValue> fields) {
+    writeObject(out, fields, name -> false);
   }
 
-  private static void writeObject(StringBuilder out, Map<String, AttributeValue> fields) {
+  /** The fields as a JSON object, but for those {@code left} names. */
+  private static void writeObject(
+      StringBuilder out, Map<String, AttributeValue> fields, Predicate<String> left) {
     out.append('{');
     boolean first = true;
     for (Map.Entry<String, AttributeValue> e : fields.entrySet()) {
+      if (left.test(e.getKey())) {
+        continue;
+      }
       if (!first) {
         out.append(',');
       }

@@ -28,6 +28,19 @@ sealed interface Shape {
   record Scalar(ColumnType.Base base, boolean integral, boolean floatExact) implements Shape {
     static final Scalar TEXT = new Scalar(ColumnType.Base.TEXT, false, false);
     static final Scalar BOOLEAN = new Scalar(ColumnType.Base.BOOLEAN, false, false);
+
+    // Every number's shape is one of these four: none is made per number.
+    private static final Scalar[] NUMBERS = {
+      new Scalar(ColumnType.Base.DOUBLE, false, false),
+      new Scalar(ColumnType.Base.DOUBLE, false, true),
+      new Scalar(ColumnType.Base.DOUBLE, true, false),
+      new Scalar(ColumnType.Base.DOUBLE, true, true)
+    };
+
+    /** A number's shape. */
+    static Scalar number(boolean integral, boolean floatExact) {
+      return NUMBERS[(integral ? 2 : 0) + (floatExact ? 1 : 0)];
+    }
   }
 
   /** An object column and its sub-columns. */
@@ -152,7 +165,7 @@ sealed interface Shape {
       }
     }
     boolean floatExact = (precision <= 6 && exponent > -20 && exponent < 7) || survivesFloat(value);
-    return new Scalar(ColumnType.Base.DOUBLE, integral, floatExact);
+    return Scalar.number(integral, floatExact);
   }
 
   /** The round trip through a double gives the same number (the slow test). */
@@ -179,7 +192,9 @@ sealed interface Shape {
       if (x.base() != y.base()) {
         return null;
       }
-      return new Scalar(x.base(), x.integral() && y.integral(), x.floatExact() && y.floatExact());
+      return x.base() == ColumnType.Base.DOUBLE
+          ? Scalar.number(x.integral() && y.integral(), x.floatExact() && y.floatExact())
+          : x;
     }
     if (a instanceof Arr x && b instanceof Arr y) {
       Shape element = unify(x.element(), y.element());

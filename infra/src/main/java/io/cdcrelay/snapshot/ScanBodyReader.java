@@ -82,7 +82,7 @@ final class ScanBodyReader implements ExecutionInterceptor {
     }
     byte[] body;
     try (InputStream in = context.responseBody().get()) {
-      body = in.readAllBytes();
+      body = body(in, response.firstMatchingHeader("Content-Length"));
     } catch (IOException e) {
       throw SdkClientException.create("reading a Scan response failed: " + e.getMessage(), e);
     }
@@ -115,6 +115,32 @@ final class ScanBodyReader implements ExecutionInterceptor {
       return Optional.of(new ByteArrayInputStream(READ));
     }
     return context.responseBody();
+  }
+
+  /**
+   * The body, read into an array of its {@code Content-Length} where the response gives one (read
+   * to its end, the stream's buffers are copied into one at the end: twice a page's bytes).
+   */
+  static byte[] body(InputStream in, Optional<String> contentLength) throws IOException {
+    long length;
+    try {
+      length = contentLength.map(Long::parseLong).orElse(-1L);
+    } catch (NumberFormatException e) {
+      length = -1;
+    }
+    if (length < 0 || length > Integer.MAX_VALUE - 8) {
+      return in.readAllBytes();
+    }
+    byte[] body = new byte[(int) length];
+    int read = 0;
+    // A loop of reads: a stream's own readNBytes may stop at its first read.
+    for (int n = 0; read < body.length && n >= 0; read += Math.max(n, 0)) {
+      n = in.read(body, read, body.length - read);
+    }
+    if (read < body.length) {
+      throw new IOException("the body ended after " + read + " of its " + length + " bytes");
+    }
+    return body;
   }
 
   /** Reads a Scan response's items, last key and consumed capacity; other fields are skipped. */

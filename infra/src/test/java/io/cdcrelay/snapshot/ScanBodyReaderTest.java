@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.Crc32MismatchException;
@@ -72,6 +73,33 @@ class ScanBodyReaderTest {
     assertThat(response.firstMatchingHeader("x-amz-crc32")).isEmpty();
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(new String(content.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("{}");
+  }
+
+  @Test
+  void aBodyIsReadToItsContentLengthAndOneThatEndsShortFails() throws IOException {
+    byte[] bytes = BODY.getBytes(StandardCharsets.UTF_8);
+    String length = Integer.toString(bytes.length);
+    assertThat(ScanBodyReader.body(new ByteArrayInputStream(bytes), Optional.of(length)))
+        .isEqualTo(bytes);
+    for (Optional<String> unknown : List.of(Optional.<String>empty(), Optional.of("many"))) {
+      assertThat(ScanBodyReader.body(new ByteArrayInputStream(bytes), unknown))
+          .as("read to its end")
+          .isEqualTo(bytes);
+    }
+    InputStream slow =
+        new ByteArrayInputStream(bytes) {
+          @Override
+          public synchronized int read(byte[] into, int offset, int count) {
+            return super.read(into, offset, Math.min(count, 7));
+          }
+        };
+    assertThat(ScanBodyReader.body(slow, Optional.of(length)))
+        .as("a stream that gives a few bytes at a time")
+        .isEqualTo(bytes);
+    assertThatThrownBy(
+            () -> ScanBodyReader.body(new ByteArrayInputStream(bytes, 0, 10), Optional.of(length)))
+        .isInstanceOf(IOException.class)
+        .hasMessage("the body ended after 10 of its " + length + " bytes");
   }
 
   @Test

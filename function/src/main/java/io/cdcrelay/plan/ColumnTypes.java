@@ -26,10 +26,13 @@ public final class ColumnTypes {
   private final Set<List<String>> added = new HashSet<>();
 
   /**
-   * The most attributes {@link #fitsAsIs} remembers: items of a few shapes fill it with a handful,
-   * and a table whose items are all different keeps checking them as before.
+   * The most attributes {@link #fitsAsIs} remembers, and the most columns of one: items of a few
+   * shapes fill it with a handful, and a table whose items are all different, or large maps, keeps
+   * checking them as before, within a bounded memory.
    */
-  static final int MAX_FITTING = 4096;
+  static final int MAX_FITTING = 1024;
+
+  static final int MAX_FITTING_COLUMNS = 64;
 
   /**
    * Attributes, by name and value shape, found to fit the table's columns as they are (no column to
@@ -107,7 +110,7 @@ public final class ColumnTypes {
    * them added by planning, every type agreeing.
    */
   void rememberFits(String name, Shape shape) {
-    if (fitting.size() < MAX_FITTING) {
+    if (fitting.size() < MAX_FITTING && Shape.columns(shape) <= MAX_FITTING_COLUMNS) {
       fitting.add(new Fitting(name, shape));
     }
   }

@@ -49,6 +49,18 @@ sealed interface Shape {
   /** An array column. */
   record Arr(Shape element) implements Shape {}
 
+  /** How many columns the shape makes: itself and, for an object, those of its fields. */
+  static int columns(Shape shape) {
+    if (shape instanceof Obj obj) {
+      int count = 1;
+      for (Shape field : obj.fields().values()) {
+        count += columns(field);
+      }
+      return count;
+    }
+    return shape instanceof Arr arr ? columns(arr.element()) : 1;
+  }
+
   /**
    * The shape of {@code value}, or {@code null} when {@code data} cannot hold it faithfully.
    *

@@ -609,8 +609,9 @@ public final class Relay implements AutoCloseable {
         unknown.add(row.pkJson());
       }
     }
-    Map<String, String> stored = new HashMap<>(written);
+    Map<String, String> stored = written;
     if (!unknown.isEmpty()) {
+      stored = new HashMap<>(written);
       stored.putAll(target.rowVersions(table, unknown));
     }
     ChangeVersion.Encoder versions = new ChangeVersion.Encoder();

@@ -124,18 +124,21 @@ final class RowWriter {
     try (PreparedStatement statement = connection.prepareStatement(known.upsertArraysSql)) {
       UpsertArrays.bind(connection, statement, session.sql().jsonType(), rows, known.expiry);
       Map<String, String> versions = new HashMap<>(size * 2);
-      // A planned pk is canonical already: a key returned as the very same text (CrateDB writes
-      // objects as compact JSON) needs no parsing.
-      java.util.Set<String> planned = new java.util.HashSet<>(size * 2);
-      for (PlannedRow row : rows) {
-        planned.add(row.pkJson());
-      }
       try (ResultSet rs = statement.executeQuery()) {
         while (rs.next()) {
-          String returned = rs.getString(1);
-          String pk = planned.contains(returned) ? returned : canonicalPk(known.keys, returned);
-          versions.put(pk, rs.getString(2));
+          versions.put(rs.getString(1), rs.getString(2));
         }
+      }
+      // A planned pk is canonical already, and CrateDB returns objects as compact JSON: the keys
+      // come back as the very same text, and are parsed only where one does not.
+      boolean asPlanned = versions.size() == size;
+      for (int i = 0; asPlanned && i < size; i++) {
+        asPlanned = versions.containsKey(rows.get(i).pkJson());
+      }
+      if (!asPlanned) {
+        Map<String, String> canonical = new HashMap<>(size * 2);
+        versions.forEach((pk, version) -> canonical.put(canonicalPk(known.keys, pk), version));
+        versions = canonical;
       }
       for (PlannedRow row : rows) {
         if (!versions.containsKey(row.pkJson())) {

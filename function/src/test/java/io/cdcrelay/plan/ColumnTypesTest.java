@@ -2,6 +2,7 @@ package io.cdcrelay.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,30 @@ class ColumnTypesTest {
     assertThat(table.hasRoomFor(1000 - 7)).as("x counts").isTrue();
     assertThat(table.hasRoomFor(1000 - 6)).isFalse();
     assertThat(table.copy().fitsAsIs("s", Shape.Scalar.TEXT)).as("still shared").isTrue();
+  }
+
+  @Test
+  void whatFitsIsRememberedWithinBoundedMemory() {
+    ColumnTypes table = ColumnTypes.of(Map.of(), 6, 1000);
+    Map<String, Shape> fields = new LinkedHashMap<>();
+    for (int i = 1; i < ColumnTypes.MAX_FITTING_COLUMNS; i++) {
+      fields.put("f" + i, Shape.Scalar.TEXT);
+    }
+    Shape largest = new Shape.Obj(fields);
+    table.rememberFits("m", largest);
+    assertThat(table.fitsAsIs("m", largest)).isTrue();
+    Map<String, Shape> more = new LinkedHashMap<>(fields);
+    more.put("g", new Shape.Arr(Shape.Scalar.TEXT));
+    Shape tooLarge = new Shape.Obj(more);
+    table.rememberFits("n", tooLarge);
+    assertThat(table.fitsAsIs("n", tooLarge)).as("one column too many").isFalse();
+
+    for (int i = 1; i < ColumnTypes.MAX_FITTING; i++) {
+      table.rememberFits("a" + i, Shape.Scalar.TEXT);
+    }
+    assertThat(table.fitsAsIs("a" + (ColumnTypes.MAX_FITTING - 1), Shape.Scalar.TEXT)).isTrue();
+    table.rememberFits("over", Shape.Scalar.TEXT);
+    assertThat(table.fitsAsIs("over", Shape.Scalar.TEXT)).as("full").isFalse();
   }
 
   @Test

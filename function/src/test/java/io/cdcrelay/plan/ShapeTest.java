@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,15 @@ class ShapeTest {
       }
     }
     return new Shape.Scalar(ColumnType.Base.DOUBLE, integral, Shape.survivesFloat(value));
+  }
+
+  @Test
+  void aShapeCountsItsColumnsThoseInsideArraysToo() {
+    Shape inner =
+        new Shape.Obj(Map.of("c", Shape.Scalar.TEXT, "d", new Shape.Arr(Shape.Scalar.TEXT)));
+    Shape outer = new Shape.Obj(Map.of("a", Shape.Scalar.BOOLEAN, "b", new Shape.Arr(inner)));
+    assertThat(Shape.columns(outer)).isEqualTo(5);
+    assertThat(Shape.columns(Shape.Unknown.INSTANCE)).isEqualTo(1);
   }
 
   @Test

@@ -118,6 +118,12 @@ final class ScanBodyReader implements ExecutionInterceptor {
   }
 
   /**
+   * The longest {@code Content-Length} an array is made for up front: a Scan page holds at most 1
+   * MB of items; a longer one, or none, is read to the body's end.
+   */
+  static final long MAX_SIZED_BODY = 64L << 20;
+
+  /**
    * The body, read into an array of its {@code Content-Length} where the response gives one (read
    * to its end, the stream's buffers are copied into one at the end: twice a page's bytes).
    */
@@ -128,7 +134,7 @@ final class ScanBodyReader implements ExecutionInterceptor {
     } catch (NumberFormatException e) {
       length = -1;
     }
-    if (length < 0 || length > Integer.MAX_VALUE - 8) {
+    if (length < 0 || length > MAX_SIZED_BODY) {
       return in.readAllBytes();
     }
     byte[] body = new byte[(int) length];

@@ -81,7 +81,11 @@ class ScanBodyReaderTest {
     String length = Integer.toString(bytes.length);
     assertThat(ScanBodyReader.body(new ByteArrayInputStream(bytes), Optional.of(length)))
         .isEqualTo(bytes);
-    for (Optional<String> unknown : List.of(Optional.<String>empty(), Optional.of("many"))) {
+    for (Optional<String> unknown :
+        List.of(
+            Optional.<String>empty(),
+            Optional.of("many"),
+            Optional.of(Long.toString(ScanBodyReader.MAX_SIZED_BODY + 1)))) {
       assertThat(ScanBodyReader.body(new ByteArrayInputStream(bytes), unknown))
           .as("read to its end")
           .isEqualTo(bytes);

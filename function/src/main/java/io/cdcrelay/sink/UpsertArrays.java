@@ -14,6 +14,7 @@ import org.postgresql.core.BaseConnection;
 import org.postgresql.core.Oid;
 import org.postgresql.core.TypeInfo;
 import org.postgresql.jdbc.PgArray;
+import org.postgresql.jdbc.PreferQueryMode;
 
 /** Binds planned rows to {@link TargetSql#upsertArrays}: one array per column, in its order. */
 public final class UpsertArrays {
@@ -63,7 +64,50 @@ public final class UpsertArrays {
     if (oid == Oid.UNSPECIFIED || elementOid == Oid.UNSPECIFIED) {
       throw new SQLException("the database has no array type of " + type);
     }
+    if (connection.getPreferQueryMode() == PreferQueryMode.SIMPLE) {
+      // The driver writes parameters into the statement's text there: no binary form.
+      return new PgArray(connection, oid, literal(values));
+    }
     return new PgArray(connection, oid, binary(elementOid, values, elementOid == Oid.JSONB));
+  }
+
+  /**
+   * A PostgreSQL array literal of the values: each quoted, with {@code "} and {@code \} escaped by
+   * a backslash, {@code NULL} for null — the text pgjdbc writes for a {@code String[]}.
+   */
+  static String literal(String[] values) {
+    int length = 2;
+    for (String value : values) {
+      length += value == null ? 5 : value.length() + 3;
+    }
+    StringBuilder text = new StringBuilder(length + length / 8);
+    text.append('{');
+    for (int i = 0; i < values.length; i++) {
+      if (i > 0) {
+        text.append(',');
+      }
+      String value = values[i];
+      if (value == null) {
+        text.append("NULL");
+        continue;
+      }
+      text.append('"');
+      int from = 0;
+      int quote = value.indexOf('"');
+      int backslash = value.indexOf('\\');
+      while (quote >= 0 || backslash >= 0) {
+        int at = quote < 0 ? backslash : backslash < 0 ? quote : Math.min(quote, backslash);
+        text.append(value, from, at).append('\\');
+        from = at;
+        if (at == quote) {
+          quote = value.indexOf('"', at + 1);
+        } else {
+          backslash = value.indexOf('\\', at + 1);
+        }
+      }
+      text.append(value, from, value.length()).append('"');
+    }
+    return text.append('}').toString();
   }
 
   /** The version byte before each {@code jsonb} value's text in the binary form. */

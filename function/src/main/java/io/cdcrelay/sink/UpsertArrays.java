@@ -68,7 +68,7 @@ public final class UpsertArrays {
       // The driver writes parameters into the statement's text there: no binary form.
       return new PgArray(connection, oid, literal(values));
     }
-    return new PgArray(connection, oid, binary(elementOid, values, elementOid == Oid.JSONB));
+    return new PgArray(connection, oid, binary(elementOid, values));
   }
 
   /**
@@ -119,7 +119,8 @@ public final class UpsertArrays {
    * and lower bound (1), then each element as its length ({@code -1} for NULL) and its UTF-8 text —
    * after a version byte for {@code jsonb}.
    */
-  static byte[] binary(int elementOid, String[] values, boolean jsonb) {
+  static byte[] binary(int elementOid, String[] values) {
+    boolean jsonb = elementOid == Oid.JSONB;
     byte[][] texts = new byte[values.length][];
     int length = values.length == 0 ? 12 : 20;
     boolean hasNull = false;

@@ -76,11 +76,19 @@ public final class ColumnTypes {
   /** Records columns that a planned row will create. */
   public void addAll(Map<List<String>, ColumnType> created) {
     for (Map.Entry<List<String>, ColumnType> e : created.entrySet()) {
-      if (types.putIfAbsent(e.getKey(), e.getValue()) == null) {
-        columnCount++;
+      if (put(e.getKey(), e.getValue())) {
         added.add(e.getKey());
       }
     }
+  }
+
+  /** Records a column unless it is known, counting it; whether it was new. */
+  private boolean put(List<String> path, ColumnType type) {
+    if (types.putIfAbsent(path, type) != null) {
+      return false;
+    }
+    columnCount++;
+    return true;
   }
 
   /**
@@ -88,11 +96,7 @@ public final class ColumnTypes {
    * {@link #addAll} records for planning.
    */
   public void addExisting(Map<List<String>, ColumnType> columns) {
-    for (Map.Entry<List<String>, ColumnType> e : columns.entrySet()) {
-      if (types.putIfAbsent(e.getKey(), e.getValue()) == null) {
-        columnCount++;
-      }
-    }
+    columns.forEach(this::put);
   }
 
   /** Whether the column at {@code path} was added by planning, not read from the table. */

@@ -49,6 +49,11 @@ final class TableSchemas {
       new java.util.concurrent.ConcurrentHashMap<>();
   private static final java.util.concurrent.ConcurrentHashMap<String, Long> ADDITIONS =
       new java.util.concurrent.ConcurrentHashMap<>();
+  // Tables a writer of this JVM created for hard deletes: they hold no row flagged deleted, which
+  // only soft deletes write, and their binding refuses a relay of soft deletes. Keyed by database
+  // and table.
+  private static final java.util.Set<String> CREATED_FOR_HARD_DELETES =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private static final PublishedColumnTypes PUBLISHED = new PublishedColumnTypes();
   // How often writers of this JVM read a table's columns to learn its types (for tests).
   static final java.util.concurrent.atomic.AtomicLong COLUMN_READS =
@@ -98,7 +103,7 @@ final class TableSchemas {
       Map<String, String> columns = readColumns(table);
       boolean creating = columns.isEmpty();
       if (creating) {
-        columns = create(table, proposed);
+        columns = create(table, proposed, deletes);
       }
       // A table of another layout is refused before anything is added to it.
       Map<String, KeySchema.KeyType> stored = storedKeyTypes(table);
@@ -264,7 +269,8 @@ final class TableSchemas {
    * shard, the segments of a load) wait, and read the table it created, instead of each saying that
    * it creates it.
    */
-  private Map<String, String> create(TableName table, KeySchema proposed) throws SQLException {
+  private Map<String, String> create(TableName table, KeySchema proposed, DeleteMode deletes)
+      throws SQLException {
     synchronized (CREATING.computeIfAbsent(key(table), k -> new Object())) {
       Map<String, String> columns = readColumns(table);
       if (!columns.isEmpty()) {
@@ -304,8 +310,19 @@ final class TableSchemas {
           throw e;
         }
       }
+      if (deletes == DeleteMode.HARD) {
+        CREATED_FOR_HARD_DELETES.add(key(table));
+      }
       return readColumns(table);
     }
+  }
+
+  /**
+   * Whether a writer of this JVM created the table for hard deletes: then it holds no row flagged
+   * deleted to move to the tombstones.
+   */
+  boolean createdForHardDeletes(TableName table) {
+    return CREATED_FOR_HARD_DELETES.contains(key(table));
   }
 
   private String key(TableName table) {

@@ -223,6 +223,30 @@ abstract class BulkUpsertContract {
   }
 
   @Test
+  void onlyATableNotCreatedHereForHardDeletesIsSearchedForRowsFlaggedDeleted() throws Exception {
+    TableName created = newTable();
+    try (JdbcTarget target = target(created)) {
+      target.prepare(created, KEYS, false, DeleteMode.HARD);
+      long before = RowWriter.MIGRATION_SEARCHES.get();
+      assertThat(target.migrateTombstoneRows(created)).isZero();
+      assertThat(RowWriter.MIGRATION_SEARCHES.get() - before)
+          .as("searches of a table created here for hard deletes")
+          .isZero();
+    }
+    // A table of soft deletes holds rows flagged deleted: the first use in hard mode moves them.
+    TableName soft = newTable();
+    try (JdbcTarget target = target(soft)) {
+      target.prepare(soft, KEYS, false, DeleteMode.SOFT);
+      target.upsert(soft, List.of(row(1, "kept", "{}", "{}", false, null)));
+      target.upsert(soft, List.of(row(2, "gone", "{}", "{}", true, null)));
+      long before = RowWriter.MIGRATION_SEARCHES.get();
+      assertThat(target.migrateTombstoneRows(soft)).isEqualTo(1);
+      assertThat(RowWriter.MIGRATION_SEARCHES.get() - before).isEqualTo(1);
+    }
+    assertThat(TableRows.read(database(), soft)).hasSize(1);
+  }
+
+  @Test
   void aWriterTakesTheSubColumnsAnotherWriterOfTheProcessAddedWithoutReadingThem()
       throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(

@@ -241,9 +241,7 @@ public final class SnapshotLoad {
     // worth waiting.
     ReadAllowance allowance = ReadAllowance.forWriters(writers, WRITE_ITEMS, settings.writeBytes());
     // Opened once the target table is ready and a fresh load's cursors are recorded: the segments
-    // read their first pages meanwhile, and the writers wait. They ready themselves for the table
-    // (bind it, read its columns) as soon as it is ready, while the cursors are recorded.
-    CompletableFuture<Void> ready = new CompletableFuture<>();
+    // read their first pages meanwhile, and the writers wait.
     CompletableFuture<Void> writable = new CompletableFuture<>();
     RuntimeException refused = null;
     // Another segment's failure stops the others after their page; a signal stops them too.
@@ -253,7 +251,7 @@ public final class SnapshotLoad {
         SharedWrites writes =
             new SharedWrites(
                 writers,
-                () -> writer(relays.get(), table, ready, writable),
+                () -> writer(relays.get(), table, writable),
                 running,
                 WRITE_ITEMS,
                 settings.writeBytes(),
@@ -296,7 +294,7 @@ public final class SnapshotLoad {
               return outcome;
             });
       }
-      refused = open(ready, writable, preparation, fresh ? () -> cursors.begin(load) : () -> {});
+      refused = open(writable, preparation, fresh ? () -> cursors.begin(load) : () -> {});
       if (refused != null) {
         segmentsStop.stop();
       }
@@ -313,27 +311,20 @@ public final class SnapshotLoad {
 
   /**
    * Opens the load's writes once the target table is ready and {@code begin} (a fresh load's
-   * cursors recorded) is done, completing {@code ready} in between; returns the failure of either,
-   * with which the writes fail instead.
+   * cursors recorded) is done; returns the failure of either, with which the writes fail instead.
    */
   private static RuntimeException open(
-      CompletableFuture<Void> ready,
-      CompletableFuture<Void> writable,
-      TargetPreparation preparation,
-      Runnable begin)
+      CompletableFuture<Void> writable, TargetPreparation preparation, Runnable begin)
       throws InterruptedException {
     try {
       preparation.await();
-      ready.complete(null);
       begin.run();
       writable.complete(null);
       return null;
     } catch (RuntimeException e) {
-      ready.completeExceptionally(e);
       writable.completeExceptionally(e);
       return e;
     } catch (InterruptedException | Error e) {
-      ready.completeExceptionally(e);
       writable.completeExceptionally(e);
       throw e;
     }
@@ -341,23 +332,20 @@ public final class SnapshotLoad {
 
   /**
    * A writer of the load's shared writes: a relay core of its own, readied for the table once it is
-   * {@code ready}, writing once the load is {@code writable}.
+   * {@code writable}.
    */
   private static SharedWrites.Writer writer(
-      Relay relay,
-      TableDescription table,
-      CompletableFuture<Void> ready,
-      CompletableFuture<Void> writable) {
+      Relay relay, TableDescription table, CompletableFuture<Void> writable) {
     return new SharedWrites.Writer() {
       @Override
       public void prepare() {
-        await(ready);
+        awaitWritable();
         relay.prepare(table.name(), table.keySchema());
       }
 
       @Override
       public BatchResult apply(List<Decoded> changes) {
-        await(writable);
+        awaitWritable();
         return relay.applyDecoded(changes);
       }
 
@@ -366,9 +354,9 @@ public final class SnapshotLoad {
         relay.close();
       }
 
-      private void await(CompletableFuture<Void> step) {
+      private void awaitWritable() {
         try {
-          step.join();
+          writable.join();
         } catch (java.util.concurrent.CompletionException e) {
           throw TargetPreparation.unwrapped(e);
         }

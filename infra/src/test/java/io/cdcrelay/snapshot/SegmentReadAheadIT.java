@@ -400,66 +400,6 @@ class SegmentReadAheadIT {
     assertThat(readWhileLocked).as("a page was read while the table's binding waited").isTrue();
   }
 
-  @Test
-  @Timeout(60)
-  void theWritersReadyThemselvesForTheTableWhileTheCursorsAreRecorded() throws Exception {
-    // A first load leaves its cursors. The second (--restart) records its own over them, and waits
-    // on the rows locked here: were the writers readied only once the cursors are recorded, none
-    // would bind the table while the lock is held, and the wait would time out.
-    SegmentedSource source = new SegmentedSource(2, 2, PAGE_SIZE, 0, read -> {});
-    load(
-        source,
-        "readied",
-        2,
-        PAGE_SIZE,
-        2 * 2 * PAGE_SIZE,
-        SnapshotSettings.MAX_WRITE_BYTES,
-        (m, a) -> {});
-    CountDownLatch readied = new CountDownLatch(1);
-    List<Integer> writes = new CopyOnWriteArrayList<>();
-    PostgresDatabase database = PostgresDatabase.get();
-    boolean readiedWhileLocked;
-    try (Connection lock = database.connect()) {
-      lock.setAutoCommit(false);
-      try (Statement statement = lock.createStatement()) {
-        statement.execute(
-            "SELECT * FROM "
-                + new TableName(database.schema(), SnapshotCursors.TABLE).quoted()
-                + " WHERE \"target_table\" LIKE '%readied' FOR UPDATE");
-      }
-      CompletableFuture<Void> loaded =
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  load(
-                      new SegmentedSource(2, 2, PAGE_SIZE, 0, read -> {}),
-                      "readied",
-                      2,
-                      PAGE_SIZE,
-                      2 * 2 * PAGE_SIZE,
-                      SnapshotSettings.MAX_WRITE_BYTES,
-                      (method, args) -> {
-                        if (method.equals("prepare")) {
-                          readied.countDown();
-                        }
-                        if (method.equals("upsert")) {
-                          writes.add(((List<?>) args[1]).size());
-                        }
-                      });
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              });
-      readiedWhileLocked = readied.await(10, TimeUnit.SECONDS);
-      assertThat(writes).as("nothing is written before the cursors are recorded").isEmpty();
-      lock.rollback();
-      loaded.get(30, TimeUnit.SECONDS);
-    }
-    assertThat(readiedWhileLocked)
-        .as("a writer readied itself for the table while the cursors waited")
-        .isTrue();
-  }
-
   /**
    * Loads the source into a fresh table of that name with {@code segments}, {@code batchSize} and
    * writes of at most {@code writeBytes}, each call to the target going through {@code hook} first;

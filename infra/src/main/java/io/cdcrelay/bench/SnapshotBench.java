@@ -132,6 +132,7 @@ final class SnapshotBench {
       List<Double> loads = new ArrayList<>();
       List<Double> scans = new ArrayList<>();
       List<Double> raws = new ArrayList<>();
+      List<Double> rawsBesideScan = new ArrayList<>();
       List<Double> loadCpu = new ArrayList<>();
       List<Double> scanCpu = new ArrayList<>();
       List<Double> ceilings = new ArrayList<>();
@@ -178,6 +179,7 @@ final class SnapshotBench {
         loadUsage.add(round.loadCpu().seconds(), items);
         loadCpu.add(round.loadCpu().seconds().get("relay").orElseThrow() * 1e6 / items);
         raws.add(round.raw().result().itemsPerSecond());
+        rawsBesideScan.add(round.rawBesideScan().result().itemsPerSecond());
         rawUsage.add(round.raw().seconds(), items);
         Map<String, Optional<Double>> loadSeconds = round.loadCpu().seconds();
         double refresh = round.raw().result().refreshSeconds();
@@ -221,6 +223,17 @@ final class SnapshotBench {
           Stats.of(roundRatios(loads, scans, raws)),
           "the median of the rounds' ratios: each load beside the limits measured right after it,"
               + " so that the machine's drift from round to round cancels");
+      table.add(
+          "snapshot",
+          "  each round's load over its round's raw upsert beside a Scan",
+          "ratio",
+          Stats.of(ratios(loads, rawsBesideScan)),
+          String.format(
+              "not a limit: the same raw upsert while one parallel Scan of the table (%d segments)"
+                  + " reads beside it, as the load's own does, on these cores (median %,.0f"
+                  + " items/s): what is left is the relay's own cost (its CPU, its start, its"
+                  + " bookkeeping)",
+              segments, Stats.of(rawsBesideScan).median()));
       table.add(
           "snapshot",
           "  the load's CPU in this process",
@@ -300,7 +313,8 @@ final class SnapshotBench {
       double load,
       MachineCpu.Spent<Double> loadCpu,
       Jit.Window loadWindow,
-      MachineCpu.Spent<RawRun> raw) {}
+      MachineCpu.Spent<RawRun> raw,
+      MachineCpu.Spent<RawRun> rawBesideScan) {}
 
   /**
    * A raw upsert's items/s, from its table's creation until its rows are searchable, and how long
@@ -337,6 +351,19 @@ final class SnapshotBench {
     forms.add(
         machine.during(
             () -> raw(rows, rawTable + "_batch", new LambdaBench.JdbcBatch(false), batchSize)));
+    // Not a limit: the relay's statement at batch-size rows while the table is scanned once, as
+    // in the load, on the same cores.
+    MachineCpu.Spent<RawRun> besideScan =
+        machine.during(
+            () ->
+                besides(
+                    () ->
+                        raw(
+                            rows,
+                            rawTable + "_beside_scan",
+                            new LambdaBench.ArraysStatement(),
+                            batchSize),
+                    () -> scan(dynalite)));
     MachineCpu.Spent<RawRun> fastest = forms.get(0);
     StringBuilder each = new StringBuilder();
     for (MachineCpu.Spent<RawRun> form : forms) {
@@ -360,18 +387,34 @@ final class SnapshotBench {
                     String.format(
                         "; the load: %s %.0f µs/item", target.product(), cpu * 1e6 / items)));
     each.append(String.format(", the JIT compiled %,d ms during it", compiledDuringLoad));
+    each.append(
+        String.format("; beside a Scan: %,.0f items/s", besideScan.result().itemsPerSecond()));
+    besideScan
+        .seconds()
+        .getOrDefault(target.product(), Optional.empty())
+        .ifPresent(
+            cpu ->
+                each.append(
+                    String.format(" (%s %.0f µs/item)", target.product(), cpu * 1e6 / items)));
     log.printf("snapshot: %s: raw upsert forms:%s%n", suffix, each);
     // Every round, warm-up or timed, begins with the same tables in the target. Kept, a round's
     // tables held 16 shards, over 200 after a warm-up, and a CrateDB that the test suite had left
     // 800 shards refused the next table ("this action would add [4] total shards, but this
     // cluster currently has [997]/[1000] maximum shards open").
-    target.drop(List.of(loadTable, rawTable, rawTable + "_large", rawTable + "_batch"));
+    target.drop(
+        List.of(
+            loadTable,
+            rawTable,
+            rawTable + "_large",
+            rawTable + "_batch",
+            rawTable + "_beside_scan"));
     return new Round(
         scan,
         items / load.result(),
         load,
         new Jit.Window(Math.round(load.result() * 1e3), compiledDuringLoad),
-        fastest);
+        fastest,
+        besideScan);
   }
 
   /** {@code count} items of mixed shape, about 400 to 600 bytes each. */
@@ -589,9 +632,63 @@ final class SnapshotBench {
               + raws.size()
               + " raw upserts");
     }
+    List<Double> slower = new ArrayList<>(loads.size());
+    for (int i = 0; i < loads.size(); i++) {
+      slower.add(Math.min(scans.get(i), raws.get(i)));
+    }
+    return ratios(loads, slower);
+  }
+
+  /**
+   * Runs {@code main} in this thread while {@code beside} runs in another; {@code main}'s result
+   * once both are done. The failure of either is thrown (of both, {@code main}'s, with {@code
+   * beside}'s suppressed).
+   */
+  static <T> T besides(
+      java.util.concurrent.Callable<T> main, java.util.concurrent.Callable<?> beside)
+      throws Exception {
+    java.util.concurrent.FutureTask<Object> other =
+        new java.util.concurrent.FutureTask<>(beside::call);
+    Thread thread = new Thread(other, "bench-beside");
+    thread.setDaemon(true);
+    thread.start();
+    T result;
+    try {
+      result = main.call();
+    } catch (Exception | Error e) {
+      failure(other).ifPresent(e::addSuppressed);
+      throw e;
+    }
+    Optional<Throwable> failure = failure(other);
+    if (failure.isPresent()) {
+      if (failure.get() instanceof Exception e) {
+        throw e;
+      }
+      throw (Error) failure.get();
+    }
+    return result;
+  }
+
+  /** Waits for the task to end; its failure, if it failed. */
+  private static Optional<Throwable> failure(java.util.concurrent.FutureTask<?> task)
+      throws InterruptedException {
+    try {
+      task.get();
+      return Optional.empty();
+    } catch (java.util.concurrent.ExecutionException e) {
+      return Optional.of(e.getCause());
+    }
+  }
+
+  /** Each of {@code loads} over the figure of the same round in {@code baselines}. */
+  static List<Double> ratios(List<Double> loads, List<Double> baselines) {
+    if (loads.size() != baselines.size()) {
+      throw new IllegalArgumentException(
+          "rounds differ: " + loads.size() + " loads, " + baselines.size() + " baselines");
+    }
     List<Double> ratios = new ArrayList<>(loads.size());
     for (int i = 0; i < loads.size(); i++) {
-      ratios.add(loads.get(i) / Math.min(scans.get(i), raws.get(i)));
+      ratios.add(loads.get(i) / baselines.get(i));
     }
     return ratios;
   }

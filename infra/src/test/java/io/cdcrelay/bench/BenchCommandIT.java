@@ -112,7 +112,7 @@ class BenchCommandIT {
 
     assertThat(run.exit()).as(run.err()).isZero();
     List<String> table = run.out().lines().filter(l -> l.startsWith("| snapshot")).toList();
-    assertThat(table).hasSize(15);
+    assertThat(table).hasSize(16);
     assertThat(table.get(0))
         .contains("relay load dynamodb://, 2 segments, batch-size 40, 300 items", "items/s")
         .contains("limit: the load's parallel Scan alone, 2 segments", "(n=1)", "×");
@@ -121,31 +121,35 @@ class BenchCommandIT {
     assertThat(table.get(3))
         .contains("each round's load over its own round's slower limit", "| ratio ")
         .containsPattern("\\| \\d\\.\\d\\d +\\| ratio");
-    assertThat(table.get(4)).contains("the load's CPU in this process", "µs/item", "×");
-    assertThat(table.get(5))
+    assertThat(table.get(4))
+        .contains("each round's load over its round's raw upsert beside a Scan", "| ratio ")
+        .contains("not a limit", "one parallel Scan of the table (2 segments)")
+        .containsPattern("\\| \\d+\\.\\d\\d +\\| ratio");
+    assertThat(table.get(5)).contains("the load's CPU in this process", "µs/item", "×");
+    assertThat(table.get(6))
         .contains("the load's CPU per item, every process", "µs/item")
         .containsPattern("relay [0-9,]+, dynalite [0-9,]+, PostgreSQL [0-9,]+ µs; \\d+ cores");
-    assertThat(table.get(6))
+    assertThat(table.get(7))
         .contains("the two limits' CPU per item", "Scan: relay ", " · raw upsert: relay ");
-    assertThat(table.get(7)).contains("bound: ", "cores over the CPU of a Scan and a raw upsert");
-    assertThat(table.get(8))
+    assertThat(table.get(8)).contains("bound: ", "cores over the CPU of a Scan and a raw upsert");
+    assertThat(table.get(9))
         .contains("its ceiling: its final REFRESH on one core", "cores", "×")
         .containsPattern("\\| [0-9,]+ +\\| items/s .*\\| [0-9,]+ +\\| \\d\\.\\d\\d×");
-    assertThat(table.get(9))
+    assertThat(table.get(10))
         .contains("that ceiling over its round's slower limit", "| ratio ")
         .containsPattern("\\| \\d+\\.\\d\\d +\\| ratio");
-    assertThat(table.get(10))
+    assertThat(table.get(11))
         .contains("the same without this process's CPU, over the slower limit", "| ratio ")
         .containsPattern("\\| \\d+\\.\\d\\d +\\| ratio");
-    assertThat(table.get(11))
+    assertThat(table.get(12))
         .contains("the same without dynalite's CPU, over the slower limit", "| ratio ")
         .containsPattern("\\| \\d+\\.\\d\\d +\\| ratio");
-    assertThat(table.get(12))
+    assertThat(table.get(13))
         .contains(
             "the first load of this process (cold JVM", "items/s", "the same load, warm", "×");
-    assertThat(table.get(13)).contains("JIT compiling during the timed rounds", "| s ");
+    assertThat(table.get(14)).contains("JIT compiling during the timed rounds", "| s ");
     assertThat(run.err()).contains("snapshot: warm-up round 1: ").doesNotContain("warm-up round 2");
-    assertThat(table.get(14))
+    assertThat(table.get(15))
         .contains("skipped: the reference tool writes to CrateDB only: set CRATEDB_URL");
   }
 

@@ -92,4 +92,71 @@ class SnapshotBenchTest {
             () -> SnapshotBench.roundRatios(List.of(1.0), List.of(1.0, 2.0), List.of(1.0)))
         .hasMessageContaining("rounds differ");
   }
+
+  @Test
+  void eachRoundsLoadIsSetAgainstItsOwnRoundsFigure() {
+    assertThat(SnapshotBench.ratios(List.of(12_000.0, 9_000.0), List.of(15_000.0, 12_000.0)))
+        .containsExactly(0.8, 0.75);
+    assertThatThrownBy(() -> SnapshotBench.ratios(List.of(1.0, 2.0), List.of(1.0)))
+        .hasMessageContaining("rounds differ");
+  }
+
+  @Test
+  void whatRunsBesideRunsAtTheSameTimeAndTheMainResultIsReturned() throws Exception {
+    java.util.concurrent.CountDownLatch mainBegan = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch besideBegan = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean besideSawMain =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    String result =
+        SnapshotBench.besides(
+            () -> {
+              mainBegan.countDown();
+              return besideBegan.await(5, java.util.concurrent.TimeUnit.SECONDS)
+                  ? "together"
+                  : "alone";
+            },
+            () -> {
+              besideBegan.countDown();
+              besideSawMain.set(mainBegan.await(5, java.util.concurrent.TimeUnit.SECONDS));
+              return null;
+            });
+
+    assertThat(result).isEqualTo("together");
+    assertThat(besideSawMain).as("what ran beside saw the main task under way").isTrue();
+  }
+
+  @Test
+  void aFailureBesideIsThrownAndAMainFailureKeepsItSuppressed() {
+    java.util.concurrent.atomic.AtomicBoolean besideDone =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    assertThatThrownBy(
+            () ->
+                SnapshotBench.besides(
+                    () -> "written",
+                    () -> {
+                      throw new IllegalStateException("the Scan read 7 items of 20");
+                    }))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the Scan read 7 items of 20");
+    assertThatThrownBy(
+            () ->
+                SnapshotBench.besides(
+                    () -> {
+                      throw new java.sql.SQLException("refused");
+                    },
+                    () -> {
+                      Thread.sleep(50);
+                      besideDone.set(true);
+                      throw new IllegalStateException("the Scan read 7 items of 20");
+                    }))
+        .isInstanceOf(java.sql.SQLException.class)
+        .satisfies(
+            e ->
+                assertThat(e.getSuppressed())
+                    .singleElement()
+                    .extracting(Throwable::getMessage)
+                    .isEqualTo("the Scan read 7 items of 20"));
+    assertThat(besideDone).as("the main failure waited for what ran beside").isTrue();
+  }
 }

@@ -57,8 +57,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * table of mixed items into the bench target, beside the two limits measured in the same run — the
  * load's parallel Scan of the same table alone, with the same segments, page size, requests and
  * reader (no writes), and a raw bulk upsert of the same items with the relay's own statement from
- * as many connections — and, when a CrateDB is the target, beside the reference tool ({@code ctk
- * load dynamodb://…}).
+ * as many connections — beside that raw upsert run while one parallel Scan of the table reads (not
+ * a limit: the source's share of the shared cores taken out of the gap), and, when a CrateDB is the
+ * target, beside the reference tool ({@code ctk load dynamodb://…}).
  */
 final class SnapshotBench {
 
@@ -306,7 +307,7 @@ final class SnapshotBench {
 
   /**
    * One round's measurements: the Scan alone, the load (items/s, the CPU of its window, and how
-   * long the JIT compiled in it), and the fastest raw upsert form.
+   * long the JIT compiled in it), the fastest raw upsert form, and the raw upsert beside a Scan.
    */
   private record Round(
       MachineCpu.Spent<Double> scan,

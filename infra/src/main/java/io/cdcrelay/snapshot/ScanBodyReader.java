@@ -140,8 +140,12 @@ final class ScanBodyReader implements ExecutionInterceptor {
     byte[] body = new byte[(int) length];
     int read = 0;
     // A loop of reads: a stream's own readNBytes may stop at its first read.
-    for (int n = 0; read < body.length && n >= 0; read += Math.max(n, 0)) {
-      n = in.read(body, read, body.length - read);
+    while (read < body.length) {
+      int n = in.read(body, read, body.length - read);
+      if (n < 0) {
+        break;
+      }
+      read += n;
     }
     if (read < body.length) {
       throw new IOException("the body ended after " + read + " of its " + length + " bytes");

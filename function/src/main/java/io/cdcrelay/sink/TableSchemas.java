@@ -58,6 +58,9 @@ final class TableSchemas {
   // How often writers of this JVM read a table's columns to learn its types (for tests).
   static final java.util.concurrent.atomic.AtomicLong COLUMN_READS =
       new java.util.concurrent.atomic.AtomicLong();
+  // How often writers of this JVM recorded a table's key types (for tests).
+  static final java.util.concurrent.atomic.AtomicLong KEY_TYPE_RECORDS =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private final TargetSession session;
   private final Optional<String> tableOptions;
@@ -84,6 +87,8 @@ final class TableSchemas {
     boolean deadLetterTableReady;
     // The count of this JVM's column additions to the table before its types were read.
     long additionsRead;
+    // The key types recorded for the table, once found (recorded, they never change); else empty.
+    Map<String, KeySchema.KeyType> keyTypes = Map.of();
   }
 
   /**
@@ -112,9 +117,9 @@ final class TableSchemas {
         // The writer that creates the table records the types it takes (of a writer creating it at
         // the same moment, the first's). A table of an earlier release is not given the types of
         // whatever change comes first, which may be a stray: a full load records DynamoDB's own.
-        Map<String, KeySchema.KeyType> recorded = recordKeyTypes(table, keys);
-        if (!recorded.isEmpty()) {
-          keys = keySchemaOf(table, columns, proposed, recorded);
+        stored = updateKeyTypes(table, keys);
+        if (!stored.isEmpty()) {
+          keys = keySchemaOf(table, columns, proposed, stored);
         }
       }
       addMissingColumn(table, columns, TargetSql.VERSION, "TEXT");
@@ -132,6 +137,7 @@ final class TableSchemas {
       created.expiry = expiry;
       created.types = loadColumnTypes(columns);
       created.additionsRead = additions;
+      created.keyTypes = stored;
       tables.put(table, created);
       return created.keys;
     } catch (SQLException e) {
@@ -442,13 +448,29 @@ final class TableSchemas {
 
   /**
    * Records the key types of {@code keys} for the table unless a writer recorded them before; the
-   * types recorded then (empty when the table has no entry to record them in).
+   * types recorded then (empty when the table has no entry to record them in). Types this writer
+   * found recorded when it prepared the table are taken as they are: recorded, they never change.
    */
   Map<String, KeySchema.KeyType> recordKeyTypes(TableName table, KeySchema keys)
+      throws SQLException {
+    TableState known = tables.get(table);
+    if (known != null && !known.keyTypes.isEmpty()) {
+      return known.keyTypes;
+    }
+    Map<String, KeySchema.KeyType> recorded = updateKeyTypes(table, keys);
+    if (known != null && known.keys != null) {
+      known.keyTypes = recorded;
+    }
+    return recorded;
+  }
+
+  /** Records the key types unless some are recorded; those recorded then. */
+  private Map<String, KeySchema.KeyType> updateKeyTypes(TableName table, KeySchema keys)
       throws SQLException {
     if (!keyTypesRecordable()) {
       return Map.of();
     }
+    KEY_TYPE_RECORDS.incrementAndGet();
     Map<String, String> types = new java.util.TreeMap<>();
     keys.columns().forEach(c -> types.put(c.name(), c.type().name()));
     try (java.sql.PreparedStatement update =

@@ -247,6 +247,40 @@ abstract class BulkUpsertContract {
   }
 
   @Test
+  void keyTypesFoundRecordedWhenTheTableWasPreparedAreNotRecordedAgain() throws Exception {
+    TableName table = newTable();
+    java.util.Map<String, KeySchema.KeyType> types = java.util.Map.of("id", KeySchema.KeyType.S);
+    try (JdbcTarget target = target(table)) {
+      target.bind(table, "orders", DeleteMode.HARD);
+      target.prepare(table, KEYS, false, DeleteMode.HARD);
+      long before = TableSchemas.KEY_TYPE_RECORDS.get();
+      assertThat(target.recordKeyTypes(table, KEYS)).isEqualTo(types);
+      assertThat(TableSchemas.KEY_TYPE_RECORDS.get() - before)
+          .as("records by the writer that created the table and recorded its types")
+          .isZero();
+    }
+    // As a release before key types left it: the table, and no types recorded.
+    try (Connection c = database().connect();
+        Statement statement = c.createStatement()) {
+      statement.executeUpdate(
+          "UPDATE "
+              + new TableName(table.schema(), "cdc_relay_tables").quoted()
+              + " SET key_types = NULL WHERE target_table = '"
+              + table
+              + "'");
+    }
+    try (JdbcTarget target = target(table)) {
+      target.prepare(table, KEYS, false, DeleteMode.HARD);
+      long before = TableSchemas.KEY_TYPE_RECORDS.get();
+      assertThat(target.recordKeyTypes(table, KEYS)).isEqualTo(types);
+      assertThat(target.recordKeyTypes(table, KEYS)).isEqualTo(types);
+      assertThat(TableSchemas.KEY_TYPE_RECORDS.get() - before)
+          .as("records of a table without types: the first call only")
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
   void aWriterTakesTheSubColumnsAnotherWriterOfTheProcessAddedWithoutReadingThem()
       throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(

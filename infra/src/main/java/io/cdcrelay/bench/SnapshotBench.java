@@ -270,16 +270,16 @@ final class SnapshotBench {
             "  that ceiling over its round's slower limit",
             "ratio",
             Stats.of(roundRatios(ceilings, scans, raws)),
-            "the ratio the load would reach with every core busy until its final REFRESH: below"
-                + " the goal, it needs less CPU per item, not better overlap");
+            "the ratio the load would reach with every core busy until its final REFRESH: when"
+                + " below the goal, the load needs less CPU per item, not better overlap");
         table.add(
             "snapshot",
             "  the same without this process's CPU, over the slower limit",
             "ratio",
             Stats.of(roundRatios(ceilingsWithoutRelay, scans, raws)),
             "the most any relay could reach on these cores, with dynalite and the database taking"
-                + " the CPU they took in the load: below the goal, no relay meets it on this"
-                + " machine");
+                + " the CPU they took in the load: when below the goal, no relay meets it on"
+                + " this machine");
         table.add(
             "snapshot",
             "  the same without dynalite's CPU, over the slower limit",

@@ -35,9 +35,31 @@ class JvmSettingsTest {
   }
 
   @Test
+  void theJvmsOwnCollectorIsG1OnAServerClassMachineElseSerial() {
+    long mb = 1024L * 1024;
+    assertThat(JvmSettings.ownCollector(2, 1792 * mb)).isEqualTo("G1");
+    assertThat(JvmSettings.ownCollector(8, 64 * 1024 * mb)).isEqualTo("G1");
+    assertThat(JvmSettings.ownCollector(2, 1792 * mb - 1)).isEqualTo("Serial");
+    assertThat(JvmSettings.ownCollector(1, 64 * 1024 * mb)).isEqualTo("Serial");
+  }
+
+  @Test
+  void aCollectorSetByAFlagNamesTheJvmsOwnChoiceWhenItDiffers() {
+    assertThat(JvmSettings.chosen("Serial", true, "G1"))
+        .isEqualTo(" (set by a flag; the JVM's own choice here: G1)");
+    // No flag: the collector is the JVM's own choice, whatever the rule here says.
+    assertThat(JvmSettings.chosen("Serial", false, "G1")).isEmpty();
+    assertThat(JvmSettings.chosen("Serial", false, "Serial")).isEmpty();
+    assertThat(JvmSettings.chosen("G1", true, "G1")).isEmpty();
+    assertThat(JvmSettings.chosen("G1", false, "G1")).isEmpty();
+  }
+
+  @Test
   void describesThisJvm() {
     // The test JVM's own settings, whatever they are: a known collector and the compilers.
     assertThat(JvmSettings.describe())
-        .matches("garbage collector (Serial|Parallel|G1|ZGC|Shenandoah), compilers? .+");
+        .matches(
+            "garbage collector (Serial|Parallel|G1|ZGC|Shenandoah)"
+                + "( \\(set by a flag; the JVM's own choice here: (G1|Serial)\\))?, compilers? .+");
   }
 }

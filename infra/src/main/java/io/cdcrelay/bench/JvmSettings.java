@@ -37,15 +37,19 @@ final class JvmSettings {
             ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .map(GarbageCollectorMXBean::getName)
                 .toList());
-    String own =
-        ownCollector(
-            Runtime.getRuntime().availableProcessors(),
-            ((com.sun.management.OperatingSystemMXBean)
-                    ManagementFactory.getOperatingSystemMXBean())
-                .getTotalMemorySize());
+    String chosen = "";
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean system) {
+      chosen =
+          chosen(
+              collector,
+              collectorSetByFlag(),
+              ownCollector(
+                  Runtime.getRuntime().availableProcessors(), system.getTotalMemorySize()));
+    }
     return "garbage collector "
         + collector
-        + chosen(collector, collectorSetByFlag(), own)
+        + chosen
         + ", "
         + compilers(option("TieredCompilation"), option("TieredStopAtLevel"));
   }

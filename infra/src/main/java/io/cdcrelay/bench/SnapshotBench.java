@@ -318,6 +318,18 @@ final class SnapshotBench {
       MachineCpu.Spent<RawRun> rawBesideScan) {}
 
   /**
+   * The target database's CPU per item in what was {@code spent}, written with {@code format} (its
+   * name, then µs per item); nothing where its CPU was not measured.
+   */
+  private String targetCpu(MachineCpu.Spent<?> spent, String format) {
+    return spent
+        .seconds()
+        .getOrDefault(target.product(), Optional.empty())
+        .map(cpu -> String.format(format, target.product(), cpu * 1e6 / items))
+        .orElse("");
+  }
+
+  /**
    * A raw upsert's items/s, from its table's creation until its rows are searchable, and how long
    * its final {@code REFRESH} took (CrateDB refreshes a table's shards one at a time on two cores).
    */
@@ -373,30 +385,13 @@ final class SnapshotBench {
           String.format(
               " %,.0f items/s (REFRESH %,.0f ms)",
               form.result().itemsPerSecond(), form.result().refreshSeconds() * 1e3));
-      form.seconds()
-          .getOrDefault(target.product(), Optional.empty())
-          .ifPresent(
-              cpu ->
-                  each.append(
-                      String.format(" (%s %.0f µs/item)", target.product(), cpu * 1e6 / items)));
+      each.append(targetCpu(form, " (%s %.0f µs/item)"));
     }
-    load.seconds()
-        .getOrDefault(target.product(), Optional.empty())
-        .ifPresent(
-            cpu ->
-                each.append(
-                    String.format(
-                        "; the load: %s %.0f µs/item", target.product(), cpu * 1e6 / items)));
+    each.append(targetCpu(load, "; the load: %s %.0f µs/item"));
     each.append(String.format(", the JIT compiled %,d ms during it", compiledDuringLoad));
     each.append(
         String.format("; beside a Scan: %,.0f items/s", besideScan.result().itemsPerSecond()));
-    besideScan
-        .seconds()
-        .getOrDefault(target.product(), Optional.empty())
-        .ifPresent(
-            cpu ->
-                each.append(
-                    String.format(" (%s %.0f µs/item)", target.product(), cpu * 1e6 / items)));
+    each.append(targetCpu(besideScan, " (%s %.0f µs/item)"));
     log.printf("snapshot: %s: raw upsert forms:%s%n", suffix, each);
     // Every round, warm-up or timed, begins with the same tables in the target. Kept, a round's
     // tables held 16 shards, over 200 after a warm-up, and a CrateDB that the test suite had left

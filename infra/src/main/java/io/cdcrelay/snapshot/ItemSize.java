@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * About what DynamoDB counts as an item's size (its attribute names and values; a character counts
- * as one byte, binary as its decoded length), for pages whose response body was not measured.
+ * as one byte, binary as its decoded length): for the capacity of Scan pages DynamoDB was not asked
+ * to report, and the memory of pages whose response body was not measured.
  */
 final class ItemSize {
 
@@ -21,6 +22,19 @@ final class ItemSize {
     }
     return bytes;
   }
+
+  /**
+   * The read capacity units a Scan page of these items consumes, as DynamoDB computes them: their
+   * sizes together rounded up to the next 4 KB, and at least 4 KB (a request that reads nothing
+   * still costs one read); a unit for every 4 KB read strongly consistently, half of one otherwise.
+   */
+  static double readUnits(List<Map<String, AttributeValue>> items, boolean consistentRead) {
+    double reads = Math.max(1, Math.ceil(of(items) / (double) READ_UNIT_BYTES));
+    return consistentRead ? reads : reads / 2;
+  }
+
+  /** The bytes one read capacity unit reads. */
+  static final int READ_UNIT_BYTES = 4096;
 
   /** An item's size: each attribute's name and value. */
   static long of(Map<String, AttributeValue> item) {

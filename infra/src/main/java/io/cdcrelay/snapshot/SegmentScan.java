@@ -280,7 +280,14 @@ final class SegmentScan implements Callable<SegmentScan.Outcome> {
           page =
               retrying(
                   "reading segment " + segment,
-                  () -> source.scan(segment, load.totalSegments(), after, limit, consistentRead));
+                  () ->
+                      source.scan(
+                          segment,
+                          load.totalSegments(),
+                          after,
+                          limit,
+                          consistentRead,
+                          budget.limited()));
         } catch (GiveUp | RuntimeException | Error e) {
           lease.give(taken);
           throw e;

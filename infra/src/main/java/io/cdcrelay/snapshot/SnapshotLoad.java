@@ -377,18 +377,19 @@ public final class SnapshotLoad {
     boolean done = outcomes.stream().allMatch(o -> o.status() == SegmentScan.Status.DONE);
     StringBuilder summary = new StringBuilder();
     String rate = progress.runSummary();
+    // Without a budget DynamoDB was not asked: the pages' capacity is computed from their items.
     String capacity =
-        String.format(
-            Locale.ROOT,
-            "%.1f read capacity units consumed%s",
-            budget.consumed(),
-            budget.limited()
-                ? String.format(
-                    Locale.ROOT,
-                    " (%.1f per second, budget %.0f)",
-                    budget.consumed() / progress.seconds(),
-                    budget.perSecond())
-                : "");
+        budget.limited()
+            ? String.format(
+                Locale.ROOT,
+                "%.1f read capacity units consumed (%.1f per second, budget %.0f)",
+                budget.consumed(),
+                budget.consumed() / progress.seconds(),
+                budget.perSecond())
+            : String.format(
+                Locale.ROOT,
+                "about %.1f read capacity units consumed (from the items' sizes)",
+                budget.consumed());
     if (done) {
       TargetTable.refresh(config, password, clock, target, "the load", LOG);
       LoadSteps.recordEnd(cursors, load, items, LOG);

@@ -24,13 +24,18 @@ public interface TableSource extends AutoCloseable {
    * @param startKey where the page starts; empty for the segment's first page
    * @param limit the most items the page may hold
    * @param consistentRead whether the read is strongly consistent
+   * @param reportCapacity whether DynamoDB is to report the capacity the page consumed ({@code
+   *     ReturnConsumedCapacity}), as pacing by a read-capacity budget needs; otherwise the page's
+   *     capacity is computed from its items' sizes as DynamoDB computes a Scan's ({@link
+   *     ItemSize#readUnits})
    */
   ScanPage scan(
       int segment,
       int totalSegments,
       Map<String, AttributeValue> startKey,
       int limit,
-      boolean consistentRead);
+      boolean consistentRead,
+      boolean reportCapacity);
 
   /** The item of {@code key} by a strongly consistent read; empty when there is none. */
   Optional<Map<String, AttributeValue>> getItem(Map<String, AttributeValue> key);

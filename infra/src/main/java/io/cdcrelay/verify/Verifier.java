@@ -360,7 +360,8 @@ public final class Verifier {
                                     segments,
                                     start,
                                     limit,
-                                    settings.source().consistentRead()));
+                                    settings.source().consistentRead(),
+                                    budget.limited()));
                     budget.spend(estimate, page.consumedCapacity(), page.items().size());
                     for (Map<String, AttributeValue> item : page.items()) {
                       scanned.incrementAndGet();

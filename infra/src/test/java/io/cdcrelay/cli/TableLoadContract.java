@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -516,6 +518,7 @@ abstract class TableLoadContract extends DynamoDbTableTest {
       assertThat(run.output())
           .containsPattern(
               "[0-9.]+ read capacity units consumed \\([0-9.]+ per second, budget 50\\)");
+      assertThat(proxy.scansAskingForCapacity()).isEqualTo(proxy.scans());
       // The segments share the budget in turns: each reads before the other has finished (the
       // segment whose page came back with capacity to spare used to take it again and again).
       List<Integer> order = proxy.scanSegments();
@@ -525,6 +528,53 @@ abstract class TableLoadContract extends DynamoDbTableTest {
       assertThat(order.indexOf(0))
           .as("segment 0's first request in %s", order)
           .isLessThan(order.lastIndexOf(1));
+    }
+  }
+
+  @Test
+  void withoutABudgetTheLoadComputesItsCapacityAsDynamoDbReportsIt() throws Exception {
+    Assumptions.assumeTrue(
+        dynamo.computesCapacity(),
+        dynamo.name()
+            + " reports a ConsumedCapacity of 1.0 whatever a Scan read: what DynamoDB reports is"
+            + " compared on dynalite");
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "c", 300);
+    for (int i = 0; i < items.size(); i++) {
+      items.get(i).put("blob", TestItems.s("z".repeat(i * 37 % 5000)));
+    }
+    dynamo.put(source, items);
+    String options = "segments=2&batch-size=7";
+    double computed;
+    try (FaultyDynamoDb proxy = new FaultyDynamoDb(dynamo.port())) {
+      Run run = run("load", dynamo.url(proxy.port(), source, options), target());
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertLoaded(items, "id");
+      // DynamoDB was not asked for the capacity (it costs dynalite a fifth of its time per item).
+      assertThat(proxy.scans()).isGreaterThan(40);
+      assertThat(proxy.scansAskingForCapacity()).isZero();
+      Matcher summary =
+          Pattern.compile(
+                  "about ([0-9.]+) read capacity units consumed \\(from the items' sizes\\)")
+              .matcher(run.output());
+      assertThat(summary.find()).as(run.output()).isTrue();
+      computed = Double.parseDouble(summary.group(1));
+    }
+    // The same pages again, paced by a budget too large to slow them: DynamoDB reports them.
+    try (FaultyDynamoDb proxy = new FaultyDynamoDb(dynamo.port())) {
+      Run run =
+          run(
+              "load",
+              dynamo.url(proxy.port(), source, options + "&rcu=1000000"),
+              target(),
+              "--restart");
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(proxy.scansAskingForCapacity()).isEqualTo(proxy.scans());
+      // A page that read nothing (a segment's last, at times) costs a read on DynamoDB, nothing on
+      // dynalite: half a unit more for each of the two segments at most.
+      assertThat(computed - proxy.consumedCapacity())
+          .as("computed %.1f, reported %.1f", computed, proxy.consumedCapacity())
+          .isBetween(0.0, 1.0);
     }
   }
 

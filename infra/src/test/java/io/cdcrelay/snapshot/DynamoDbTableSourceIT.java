@@ -70,7 +70,7 @@ class DynamoDbTableSourceIT {
         Map.of("id", new AttributeValue.S("long"), name, new AttributeValue.S("v"));
     try (DynamoDbTableSource source =
         DynamoDbTableSource.from(DynamoDbTableUrl.parse(dynamo.url(table, "")))) {
-      ScanPage page = source.scan(0, 1, Map.of(), 10, false);
+      ScanPage page = source.scan(0, 1, Map.of(), 10, false, false);
       assertThat(page.items()).containsExactly(expected);
       assertThat(source.pagesReadFromBody()).isEqualTo(1);
       assertThat(source.getItems(List.of(Map.of("id", new AttributeValue.S("long")))))
@@ -157,7 +157,7 @@ class DynamoDbTableSourceIT {
       for (int segment = 0; segment < totalSegments; segment++) {
         Map<String, AttributeValue> from = Map.of();
         while (true) {
-          ScanPage page = source.scan(segment, totalSegments, from, limit, true);
+          ScanPage page = source.scan(segment, totalSegments, from, limit, true, true);
           ScanPage expected = sdkPage(dynamo, table, segment, totalSegments, from, limit);
           assertThat(page.items())
               .as("segment %d after %s", segment, from)

@@ -146,6 +146,15 @@ public final class FaultyDynamoDb implements AutoCloseable {
     }
   }
 
+  private final AtomicInteger scansAskingForCapacity = new AtomicInteger();
+
+  /**
+   * The Scan requests seen that asked for their consumed capacity ({@code ReturnConsumedCapacity}).
+   */
+  public int scansAskingForCapacity() {
+    return scansAskingForCapacity.get();
+  }
+
   /** The Scan requests answered with a fault. */
   public int failedScans() {
     return failed.get();
@@ -176,7 +185,11 @@ public final class FaultyDynamoDb implements AutoCloseable {
       boolean scan = SCAN.equals(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
       if (scan) {
         scans.incrementAndGet();
-        scanSegments.add(MAPPER.readTree(body).path("Segment").asInt(-1));
+        JsonNode request = MAPPER.readTree(body);
+        scanSegments.add(request.path("Segment").asInt(-1));
+        if (!"NONE".equals(request.path("ReturnConsumedCapacity").asText("NONE"))) {
+          scansAskingForCapacity.incrementAndGet();
+        }
         firstScanNanos.compareAndSet(0, System.nanoTime());
         if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0
             || passBeforeFailing.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0) {

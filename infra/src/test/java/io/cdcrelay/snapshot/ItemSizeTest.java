@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.change.AttributeValue;
 import java.math.BigDecimal;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,21 @@ class ItemSizeTest {
     assertThat(ItemSize.of(item)).isEqualTo(5 + 5 + 7 + 2 + 2 + 8 + 8 + 7 + 8 + 11);
     assertThat(ItemSize.of(List.of(item, Map.of("id", new AttributeValue.S("q")))))
         .isEqualTo(63 + 3);
+  }
+
+  @Test
+  void aScanPageReadsItsItemsTogetherRoundedUpToFourKilobytesHalvedWhenEventuallyConsistent() {
+    Map<String, AttributeValue> fourKb = Map.of("id", new AttributeValue.S("x".repeat(4094)));
+    Map<String, AttributeValue> small = Map.of("id", new AttributeValue.S("y"));
+    assertThat(ItemSize.readUnits(List.of(fourKb), true)).isEqualTo(1.0);
+    assertThat(ItemSize.readUnits(List.of(fourKb), false)).isEqualTo(0.5);
+    assertThat(ItemSize.readUnits(List.of(fourKb, small), true)).isEqualTo(2.0);
+    assertThat(ItemSize.readUnits(List.of(fourKb, small), false)).isEqualTo(1.0);
+    // The page's items together, not each item, are rounded up: 1,000 items of 3 bytes.
+    assertThat(ItemSize.readUnits(Collections.nCopies(1000, small), true)).isEqualTo(1.0);
+    // A page that read nothing still costs a read.
+    assertThat(ItemSize.readUnits(List.of(), true)).isEqualTo(1.0);
+    assertThat(ItemSize.readUnits(List.of(), false)).isEqualTo(0.5);
   }
 
   @Test

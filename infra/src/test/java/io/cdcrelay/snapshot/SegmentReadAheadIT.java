@@ -68,7 +68,8 @@ class SegmentReadAheadIT {
         int totalSegments,
         Map<String, AttributeValue> startKey,
         int limit,
-        boolean consistentRead) {
+        boolean consistentRead,
+        boolean reportCapacity) {
       int page =
           startKey.isEmpty()
               ? 0
@@ -232,9 +233,10 @@ class SegmentReadAheadIT {
         int totalSegments,
         Map<String, AttributeValue> startKey,
         int limit,
-        boolean consistentRead) {
+        boolean consistentRead,
+        boolean reportCapacity) {
       limits.computeIfAbsent(segment, s -> new CopyOnWriteArrayList<>()).add(limit);
-      return super.scan(segment, totalSegments, startKey, limit, consistentRead);
+      return super.scan(segment, totalSegments, startKey, limit, consistentRead, reportCapacity);
     }
   }
 

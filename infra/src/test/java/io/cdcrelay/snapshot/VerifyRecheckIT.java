@@ -45,7 +45,8 @@ class VerifyRecheckIT {
         int totalSegments,
         Map<String, AttributeValue> startKey,
         int limit,
-        boolean consistentRead) {
+        boolean consistentRead,
+        boolean reportCapacity) {
       return new ScanPage(segment == 0 ? scanned : List.of(), Map.of(), 1.0);
     }
 

@@ -508,8 +508,8 @@ final class SnapshotBench {
    * The limit on the read side: every segment scanned in parallel, pages of batch-size, with the
    * load's own requests and reader ({@link DynamoDbTableSource}: the same Scan requests, which ask
    * for no consumed capacity as no budget paces the load, read from the response body into the
-   * relay's items), and nothing written. (Asking for the consumed capacity costs dynalite about 4.5
-   * of its 18 µs per item.)
+   * relay's items), and nothing written. (Asking for the consumed capacity costs dynalite about 2
+   * of its 18–20 µs per item.)
    */
   private double scan(EmulatorProcess dynalite) throws Exception {
     AtomicLong read = new AtomicLong();

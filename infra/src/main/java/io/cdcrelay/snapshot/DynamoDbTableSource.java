@@ -191,7 +191,7 @@ public final class DynamoDbTableSource implements TableSource {
         ScanRequest.builder().tableName(table).limit(limit).consistentRead(consistentRead);
     if (reportCapacity) {
       // Only where a budget paces the load: it costs DynamoDB nothing, but dynalite about a
-      // fifth of its time per item.
+      // tenth of its time per item.
       request.returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
     }
     if (totalSegments > 1) {

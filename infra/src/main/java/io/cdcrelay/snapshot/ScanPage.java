@@ -10,7 +10,8 @@ import java.util.Map;
  * @param items the items, in the order read
  * @param lastKey where the next page of the segment starts ({@code LastEvaluatedKey}); empty when
  *     the segment is read to its end
- * @param consumedCapacity the read capacity units the request consumed
+ * @param consumedCapacity the read capacity units the request consumed: as DynamoDB reported them,
+ *     or computed from the items' sizes where it was not asked to report them
  * @param bytes the page's size as read: its response body, or its items' size where that was not
  *     measured; what the load holds in memory while it is not written grows with it
  */

@@ -22,7 +22,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -568,16 +567,6 @@ abstract class TableLoadContract extends DynamoDbTableTest {
           .as("computed %.1f, reported %.1f", computed, proxy.consumedCapacity())
           .isBetween(0.0, 1.0);
     }
-  }
-
-  /** Skips on an emulator that reports a capacity of 1.0 whatever a Scan read (moto). */
-  private void assumeTheEmulatorComputesCapacity(String measured) {
-    Assumptions.assumeTrue(
-        dynamo.computesCapacity(),
-        dynamo.name()
-            + " reports a ConsumedCapacity of 1.0 whatever a Scan read: "
-            + measured
-            + " on dynalite");
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.cdcrelay.change.SourceRecord;
 import io.cdcrelay.lambda.FunctionConfig;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
+import io.cdcrelay.snapshot.FaultyDynamoDb;
 import io.cdcrelay.snapshot.TestItems;
 import io.cdcrelay.testing.TableRows;
 import java.nio.charset.StandardCharsets;
@@ -412,6 +413,39 @@ abstract class VerifyContract extends DynamoDbTableTest {
 
     assertThat(verify.exitCode()).as(verify.output()).isZero();
     assertThat(verify.output()).contains(": 9 items, 9 rows: EQUAL");
+  }
+
+  @Test
+  void rcuPacesTheScanWithinItsBudgetAndOnlyThenIsDynamoDbAskedForTheCapacity() throws Exception {
+    assumeTheEmulatorComputesCapacity("pacing is measured");
+    dynamo.createTable(source, "id:S", null);
+    // 200 items of about 4 KB: some 100 units, which unpaced take well under a second.
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "p", 200);
+    items.forEach(item -> item.put("blob", TestItems.s("z".repeat(4000))));
+    dynamo.put(source, items);
+    assertThat(run("load", dynamo.url(source, ""), target()).exitCode()).isZero();
+    String options = "segments=2&batch-size=50";
+    try (FaultyDynamoDb proxy = new FaultyDynamoDb(dynamo.port())) {
+      Run unpaced = run("verify", dynamo.url(proxy.port(), source, options), target());
+      assertThat(unpaced.exitCode()).as(unpaced.output()).isZero();
+      assertThat(proxy.scans()).isGreaterThan(2);
+      assertThat(proxy.scansAskingForCapacity()).isZero();
+    }
+    int rcu = 40;
+    try (FaultyDynamoDb proxy = new FaultyDynamoDb(dynamo.port())) {
+      long started = System.nanoTime();
+      Run paced =
+          run("verify", dynamo.url(proxy.port(), source, options + "&rcu=" + rcu), target());
+      double seconds = (System.nanoTime() - started) / 1e9;
+      assertThat(paced.exitCode()).as(paced.output()).isZero();
+      assertThat(paced.output()).contains(": 200 items, 200 rows: EQUAL");
+      assertThat(proxy.scansAskingForCapacity()).isEqualTo(proxy.scans());
+      double consumed = proxy.consumedCapacity();
+      assertThat(consumed).as("capacity the emulator says it served").isGreaterThan(80);
+      assertThat(consumed / seconds)
+          .as("%.1f units in %.2f s", consumed, seconds)
+          .isLessThanOrEqualTo(rcu);
+    }
   }
 
   @Test

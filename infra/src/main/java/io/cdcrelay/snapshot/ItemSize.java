@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * About what DynamoDB counts as an item's size (its attribute names and values; a character counts
- * as one byte, binary as its decoded length): for the capacity of Scan pages DynamoDB was not asked
- * to report, and the memory of pages whose response body was not measured.
+ * About what DynamoDB counts as an item's size (its attribute names and values; text in UTF-8
+ * bytes, binary as its decoded length): for the capacity of Scan pages DynamoDB was not asked to
+ * report, and the memory of pages whose response body was not measured.
  */
 final class ItemSize {
 
@@ -40,14 +40,14 @@ final class ItemSize {
   static long of(Map<String, AttributeValue> item) {
     long bytes = 0;
     for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
-      bytes += attribute.getKey().length() + of(attribute.getValue());
+      bytes += utf8(attribute.getKey()) + of(attribute.getValue());
     }
     return bytes;
   }
 
   private static long of(AttributeValue value) {
     if (value instanceof AttributeValue.S s) {
-      return s.value().length();
+      return utf8(s.value());
     }
     if (value instanceof AttributeValue.N n) {
       return number(n.value());
@@ -67,7 +67,7 @@ final class ItemSize {
       return bytes;
     }
     if (value instanceof AttributeValue.SS ss) {
-      return ss.value().stream().mapToLong(String::length).sum();
+      return ss.value().stream().mapToLong(ItemSize::utf8).sum();
     }
     if (value instanceof AttributeValue.NS ns) {
       return ns.value().stream().mapToLong(ItemSize::number).sum();
@@ -77,6 +77,21 @@ final class ItemSize {
     }
     // A boolean or a null.
     return 1;
+  }
+
+  /**
+   * A text's length in UTF-8: one byte up to U+007F, two up to U+07FF, three, four beyond U+FFFF.
+   */
+  static long utf8(String text) {
+    long bytes = text.length();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c >= 0x80) {
+        // Each half of a surrogate pair (four bytes together) counts two.
+        bytes += c >= 0x800 && !Character.isSurrogate(c) ? 2 : 1;
+      }
+    }
+    return bytes;
   }
 
   /** A number: a byte for every two significant digits, and one more. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdcrelay.change.AttributeValue;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,19 @@ class ItemSizeTest {
     assertThat(ItemSize.of(item)).isEqualTo(5 + 5 + 7 + 2 + 2 + 8 + 8 + 7 + 8 + 11);
     assertThat(ItemSize.of(List.of(item, Map.of("id", new AttributeValue.S("q")))))
         .isEqualTo(63 + 3);
+  }
+
+  @Test
+  void textCountsItsUtf8Bytes() {
+    for (String text : List.of("", "abc", "ü", "aüb", "€", "€uro", "😀", "a😀ü€")) {
+      assertThat(ItemSize.utf8(text))
+          .as(text)
+          .isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
+    }
+    Map<String, AttributeValue> item = new LinkedHashMap<>();
+    item.put("ü", new AttributeValue.S("€")); // 2 + 3
+    item.put("ss", new AttributeValue.SS(List.of("😀", "a"))); // 2 + 4 + 1
+    assertThat(ItemSize.of(item)).isEqualTo(5 + 7);
   }
 
   @Test

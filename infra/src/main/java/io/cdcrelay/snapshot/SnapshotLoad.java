@@ -241,7 +241,9 @@ public final class SnapshotLoad {
     // worth waiting.
     ReadAllowance allowance = ReadAllowance.forWriters(writers, WRITE_ITEMS, settings.writeBytes());
     // Opened once the target table is ready and a fresh load's cursors are recorded: the segments
-    // read their first pages meanwhile, and the writers wait.
+    // read their first pages meanwhile, and the writers wait. They get ready for the table (its
+    // columns, its key types) once it is ready, while the cursors are recorded.
+    CompletableFuture<Void> ready = new CompletableFuture<>();
     CompletableFuture<Void> writable = new CompletableFuture<>();
     RuntimeException refused = null;
     // Another segment's failure stops the others after their page; a signal stops them too.
@@ -251,7 +253,7 @@ public final class SnapshotLoad {
         SharedWrites writes =
             new SharedWrites(
                 writers,
-                () -> writer(relays.get(), table, writable),
+                () -> writer(relays.get(), table, ready, writable),
                 running,
                 WRITE_ITEMS,
                 settings.writeBytes(),
@@ -294,7 +296,7 @@ public final class SnapshotLoad {
               return outcome;
             });
       }
-      refused = open(writable, preparation, fresh ? () -> cursors.begin(load) : () -> {});
+      refused = open(ready, writable, preparation, fresh ? () -> cursors.begin(load) : () -> {});
       if (refused != null) {
         segmentsStop.stop();
       }
@@ -310,21 +312,28 @@ public final class SnapshotLoad {
   }
 
   /**
-   * Opens the load's writes once the target table is ready and {@code begin} (a fresh load's
-   * cursors recorded) is done; returns the failure of either, with which the writes fail instead.
+   * Readies the load's writers once the target table is ready, and opens their writes once {@code
+   * begin} (a fresh load's cursors recorded) is done too; returns the failure of either, with which
+   * the writes fail instead.
    */
   private static RuntimeException open(
-      CompletableFuture<Void> writable, TargetPreparation preparation, Runnable begin)
+      CompletableFuture<Void> ready,
+      CompletableFuture<Void> writable,
+      TargetPreparation preparation,
+      Runnable begin)
       throws InterruptedException {
     try {
       preparation.await();
+      ready.complete(null);
       begin.run();
       writable.complete(null);
       return null;
     } catch (RuntimeException e) {
+      ready.completeExceptionally(e);
       writable.completeExceptionally(e);
       return e;
     } catch (InterruptedException | Error e) {
+      ready.completeExceptionally(e);
       writable.completeExceptionally(e);
       throw e;
     }
@@ -332,20 +341,23 @@ public final class SnapshotLoad {
 
   /**
    * A writer of the load's shared writes: a relay core of its own, readied for the table once it is
-   * {@code writable}.
+   * {@code ready}, writing once the load is {@code writable}.
    */
   private static SharedWrites.Writer writer(
-      Relay relay, TableDescription table, CompletableFuture<Void> writable) {
+      Relay relay,
+      TableDescription table,
+      CompletableFuture<Void> ready,
+      CompletableFuture<Void> writable) {
     return new SharedWrites.Writer() {
       @Override
       public void prepare() {
-        awaitWritable();
+        await(ready);
         relay.prepare(table.name(), table.keySchema());
       }
 
       @Override
       public BatchResult apply(List<Decoded> changes) {
-        awaitWritable();
+        await(writable);
         return relay.applyDecoded(changes);
       }
 
@@ -354,9 +366,9 @@ public final class SnapshotLoad {
         relay.close();
       }
 
-      private void awaitWritable() {
+      private void await(CompletableFuture<Void> opened) {
         try {
-          writable.join();
+          opened.join();
         } catch (java.util.concurrent.CompletionException e) {
           throw TargetPreparation.unwrapped(e);
         }

@@ -64,6 +64,18 @@ abstract class DynamoDbTableTest {
             + " on dynalite");
   }
 
+  /**
+   * Creates the source table (keyed by {@code id}) with {@code count} items of about 4 KB each:
+   * half a read capacity unit each, read eventually consistently.
+   */
+  List<Map<String, AttributeValue>> putItemsOfFourKilobytes(String prefix, int count) {
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", prefix, count);
+    items.forEach(item -> item.put("blob", TestItems.s("z".repeat(4000))));
+    dynamo.put(source, items);
+    return items;
+  }
+
   String target() {
     return target(table);
   }

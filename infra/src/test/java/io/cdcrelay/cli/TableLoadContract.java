@@ -488,11 +488,8 @@ abstract class TableLoadContract extends DynamoDbTableTest {
   @Test
   void rcuPacesTheScanWithinItsBudget() throws Exception {
     assumeTheEmulatorComputesCapacity("pacing is measured");
-    dynamo.createTable(source, "id:S", null);
-    // 300 items of about 4 KB: some 150 units, which unpaced take well under a second.
-    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "r", 300);
-    items.forEach(item -> item.put("blob", TestItems.s("z".repeat(4000))));
-    dynamo.put(source, items);
+    // Some 150 units, which unpaced take well under a second.
+    List<Map<String, AttributeValue>> items = putItemsOfFourKilobytes("r", 300);
     int rcu = 50;
     try (FaultyDynamoDb proxy = new FaultyDynamoDb(dynamo.port())) {
       long started = System.nanoTime();

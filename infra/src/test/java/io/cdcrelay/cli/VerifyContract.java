@@ -418,11 +418,8 @@ abstract class VerifyContract extends DynamoDbTableTest {
   @Test
   void rcuPacesTheScanWithinItsBudgetAndOnlyThenIsDynamoDbAskedForTheCapacity() throws Exception {
     assumeTheEmulatorComputesCapacity("pacing is measured");
-    dynamo.createTable(source, "id:S", null);
-    // 200 items of about 4 KB: some 100 units, which unpaced take well under a second.
-    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "p", 200);
-    items.forEach(item -> item.put("blob", TestItems.s("z".repeat(4000))));
-    dynamo.put(source, items);
+    // Some 100 units, which unpaced take well under a second.
+    putItemsOfFourKilobytes("p", 200);
     assertThat(run("load", dynamo.url(source, ""), target()).exitCode()).isZero();
     String options = "segments=2&batch-size=50";
     try (FaultyDynamoDb proxy = new FaultyDynamoDb(dynamo.port())) {

@@ -42,6 +42,23 @@ public final class Redaction {
     return PASSWORD_OPTION.matcher(redacted).replaceAll("$1***");
   }
 
+  /**
+   * A text meant as a URL that may not parse as one — quotes kept around it, one {@code /} after
+   * its scheme, no scheme at all — redacted as {@link #url} does, and without a {@code scheme://}
+   * from its first {@code :} to its last {@code @}: {@code dynamodb:/KEY:SECRET@aws/t} shows as
+   * {@code dynamodb:***@aws/t}. A text without {@code @} after a {@code :} is left as it is.
+   */
+  public static String mistypedUrl(String text) {
+    if (text == null || SCHEME.matcher(text).find()) {
+      return url(text);
+    }
+    int colon = text.indexOf(':');
+    int at = text.lastIndexOf('@');
+    String redacted =
+        colon >= 0 && colon < at ? text.substring(0, colon + 1) + "***" + text.substring(at) : text;
+    return PASSWORD_OPTION.matcher(redacted).replaceAll("$1***");
+  }
+
   /** The text with every URL in it redacted by {@link #url}; a URL ends at white space. */
   public static String urlsIn(String text) {
     if (text == null) {

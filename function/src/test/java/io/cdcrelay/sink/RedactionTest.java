@@ -32,6 +32,20 @@ class RedactionTest {
   }
 
   @Test
+  void aUrlMistypedAsAPathDoesNotShowItsSecret() {
+    // Quotes kept inside the argument, one '/' after the scheme, no scheme at all.
+    assertThat(Redaction.mistypedUrl("'dynamodb://AKIA:wJal%2Fr@aws/orders?region=eu-west-1'"))
+        .isEqualTo("'dynamodb://AKIA:***@aws/orders?region=eu-west-1'");
+    assertThat(Redaction.mistypedUrl("dynamodb:/AKIA:wJal/r@aws/orders"))
+        .isEqualTo("dynamodb:***@aws/orders");
+    assertThat(Redaction.mistypedUrl("AKIA:wJalr@localhost:8000/orders"))
+        .isEqualTo("AKIA:***@localhost:8000/orders");
+    assertThat(Redaction.mistypedUrl("/data/dump.ndjson")).isEqualTo("/data/dump.ndjson");
+    assertThat(Redaction.mistypedUrl("/data/me@home/dump.ndjson"))
+        .isEqualTo("/data/me@home/dump.ndjson");
+  }
+
+  @Test
   void urlWithoutCredentialsIsUnchanged() {
     assertThat(Redaction.url("kinesis+dynamodb+cdc://localhost:4566/s?region=eu-central-1"))
         .isEqualTo("kinesis+dynamodb+cdc://localhost:4566/s?region=eu-central-1");

@@ -20,6 +20,7 @@ import io.cdcrelay.provision.AwsClients;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.BadTargetException;
 import io.cdcrelay.sink.JdbcTarget;
+import io.cdcrelay.sink.Redaction;
 import io.cdcrelay.sink.StateSql;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TableOptions;
@@ -296,12 +297,15 @@ final class LoadCommand implements Callable<Integer> {
         err.println("Bad source URL: " + e.getMessage() + otherSources(source));
         return 2;
       }
+      // A URL mistyped (quotes kept, one '/' after its scheme) is read as a file's path: its
+      // keys are not printed.
+      String shown = file == null ? "" : Redaction.mistypedUrl(file.path().toString());
       if (file != null && !Files.isReadable(file.path())) {
-        err.println("Cannot read the source file " + file.path() + "." + notAFile(source));
+        err.println("Cannot read the source file " + shown + "." + notAFile(source));
         return 2;
       }
       if (file != null && Files.isDirectory(file.path())) {
-        err.println("The source " + file.path() + " is a directory: name one file in it.");
+        err.println("The source " + shown + " is a directory: name one file in it.");
         return 2;
       }
       List<String> tableLoadOnly = options.tableLoad.tableLoadOnly(stream != null || file != null);
@@ -503,6 +507,12 @@ final class LoadCommand implements Callable<Integer> {
           return 1;
         }
         if (stateSchema == null) {
+          // Stopped while waiting for the database: a load stopped early, nothing loaded; a stream
+          // relay's stop is its normal end.
+          if (snapshot != null || exportLoad != null) {
+            err.println("Stopped while waiting for the target database: nothing was loaded.");
+            return TableLoadRun.STOPPED;
+          }
           return 0;
         }
         if (exportLoad != null) {

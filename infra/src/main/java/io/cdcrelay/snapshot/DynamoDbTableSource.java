@@ -141,6 +141,7 @@ public final class DynamoDbTableSource implements TableSource {
       throw failure("DescribeTable " + table + where, e);
     }
     TableDescription t = response.table();
+    TimeToLive ttl = timeToLive();
     Map<String, String> types = new HashMap<>();
     for (AttributeDefinition definition : t.attributeDefinitions()) {
       types.put(definition.attributeName(), definition.attributeTypeAsString());
@@ -161,22 +162,35 @@ public final class DynamoDbTableSource implements TableSource {
         keys,
         t.itemCount() == null ? 0 : t.itemCount(),
         t.tableSizeBytes() == null ? 0 : t.tableSizeBytes(),
-        ttlAttribute());
+        ttl.attribute(),
+        ttl.unreadable());
   }
 
-  private Optional<String> ttlAttribute() {
+  /** What {@code DescribeTimeToLive} says: the attribute if enabled; why, if it said nothing. */
+  private record TimeToLive(Optional<String> attribute, Optional<String> unreadable) {}
+
+  private TimeToLive timeToLive() {
     try {
       var ttl = client.describeTimeToLive(r -> r.tableName(table)).timeToLiveDescription();
       if (ttl != null
           && (ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLED
               || ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLING)) {
-        return Optional.ofNullable(ttl.attributeName());
+        return new TimeToLive(Optional.ofNullable(ttl.attributeName()), Optional.empty());
       }
+      return new TimeToLive(Optional.empty(), Optional.empty());
     } catch (SdkException e) {
-      // Emulators without time to live (dynalite) answer with an unknown operation.
+      String code =
+          e instanceof AwsServiceException service && service.awsErrorDetails() != null
+              ? service.awsErrorDetails().errorCode()
+              : null;
       LOG.debug("DescribeTimeToLive {}: {}", table, e.getMessage());
+      // Emulators without time to live (dynalite) know no such operation: nothing expires there.
+      if ("UnknownOperationException".equals(code)) {
+        return new TimeToLive(Optional.empty(), Optional.empty());
+      }
+      return new TimeToLive(
+          Optional.empty(), Optional.of(code != null ? code : e.getClass().getSimpleName()));
     }
-    return Optional.empty();
   }
 
   @Override

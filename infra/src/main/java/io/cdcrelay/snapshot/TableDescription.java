@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param itemCount DynamoDB's estimate of the item count (updated about every six hours)
  * @param sizeBytes DynamoDB's estimate of the table size
  * @param ttlAttribute the attribute holding items' expiry times, when time to live is enabled
+ * @param ttlUnreadable why {@code DescribeTimeToLive} could not say whether it is (access denied,
+ *     say): then {@code ttlAttribute} is empty for want of knowing
  */
 public record TableDescription(
     String name,
@@ -21,7 +23,19 @@ public record TableDescription(
     List<KeySchema.KeyColumn> keys,
     long itemCount,
     long sizeBytes,
-    Optional<String> ttlAttribute) {
+    Optional<String> ttlAttribute,
+    Optional<String> ttlUnreadable) {
+
+  /** A table whose time to live is known: enabled on {@code ttlAttribute}, or not. */
+  public TableDescription(
+      String name,
+      String arn,
+      List<KeySchema.KeyColumn> keys,
+      long itemCount,
+      long sizeBytes,
+      Optional<String> ttlAttribute) {
+    this(name, arn, keys, itemCount, sizeBytes, ttlAttribute, Optional.empty());
+  }
 
   public TableDescription {
     Objects.requireNonNull(name, "name");

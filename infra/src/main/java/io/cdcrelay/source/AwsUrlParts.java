@@ -194,6 +194,14 @@ record AwsUrlParts(
       }
       accessKey = Optional.of(UrlQuery.decode(userInfo.substring(0, colon)));
       secretKey = Optional.of(UrlQuery.decode(userInfo.substring(colon + 1)));
+      // The AWS SDK refuses a blank key when it signs the first request.
+      if (accessKey.get().isBlank() || secretKey.get().isBlank()) {
+        throw new BadSourceUrlException(
+            "the source URL's "
+                + (accessKey.get().isBlank() ? "access key" : "secret key")
+                + " is empty: give both keys as ACCESS_KEY:SECRET_KEY@ (any text for an"
+                + " emulator), or neither for the default credential chain");
+      }
     }
     Optional<URI> endpoint =
         "aws".equalsIgnoreCase(uri.getHost())

@@ -90,6 +90,9 @@ public record DynamoDbTableUrl(
     Map<String, String> given = new LinkedHashMap<>(parts.options());
     // The reference tool's earlier releases (and its documentation) call batch-size page-size.
     String pageSize = given.remove("page-size");
+    // A bad value is named as it was written.
+    String batchSizeName =
+        pageSize != null && !given.containsKey("batch-size") ? "page-size" : "batch-size";
     if (pageSize != null) {
       String batchSize = given.putIfAbsent("batch-size", pageSize);
       if (batchSize != null && !batchSize.equals(pageSize)) {
@@ -145,11 +148,14 @@ public record DynamoDbTableUrl(
     if (region == null) {
       region = AwsUrlParts.region(given, environment);
     }
-    int batchSize = UrlOptions.integer(options, "batch-size", 1, 10_000);
+    int batchSize =
+        UrlOptions.integer(
+            Map.of(batchSizeName, options.get("batch-size")), batchSizeName, 1, 10_000);
     boolean consistent = UrlOptions.bool(options, "consistent-read");
     int segments = UrlOptions.integer(options, "segments", 1, MAX_SEGMENTS);
+    // Absent, no budget; given empty (rcu=$RCU with RCU unset), refused as any other bad value.
     OptionalInt rcu =
-        options.get("rcu").isEmpty()
+        !given.containsKey("rcu")
             ? OptionalInt.empty()
             : OptionalInt.of(UrlOptions.integer(options, "rcu", 1, 1_000_000));
     return new DynamoDbTableUrl(

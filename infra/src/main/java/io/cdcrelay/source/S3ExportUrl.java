@@ -123,7 +123,8 @@ public record S3ExportUrl(
     String region = AwsUrlParts.region(given, environment);
     Optional<URI> endpoint = Optional.empty();
     String endpointText = options.get("endpoint").trim();
-    if (!endpointText.isEmpty()) {
+    // Given empty (endpoint=$HOST with HOST unset), refused: not AWS in its place.
+    if (given.containsKey("endpoint")) {
       if (!endpointText.matches("[A-Za-z0-9.-]+(:\\d{1,5})?")) {
         throw new BadSourceUrlException(
             "option endpoint=" + endpointText + " is not HOST or HOST:PORT, as in localhost:5000");

@@ -46,8 +46,19 @@ public final class UrlOptions {
     try {
       value = Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
+      // Digits beyond an int's range are a whole number still, and out of range.
       throw new BadSourceUrlException(
-          "option " + name + "=" + text + " is not a whole number (" + min + " to " + max + ")");
+          text.trim().matches("[+-]?\\d+")
+              ? "option " + name + "=" + text + " is out of range: " + min + " to " + max
+              : "option "
+                  + name
+                  + "="
+                  + text
+                  + " is not a whole number ("
+                  + min
+                  + " to "
+                  + max
+                  + ")");
     }
     if (value < min || value > max) {
       throw new BadSourceUrlException(

@@ -11,6 +11,7 @@ import io.cdcrelay.plan.KeySchema;
 import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
+import io.cdcrelay.route.TtlPolicy;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.snapshot.BatchNotApplied;
@@ -90,6 +91,18 @@ public final class Verifier {
   /** Compares, re-checks, and repairs if asked to. */
   public VerifyReport run() throws InterruptedException {
     TableDescription table = describe();
+    // Rows kept after their item expired are told from extras by the TTL attribute alone: without
+    // it, each would be reported extra, and a repair would delete what the policy keeps.
+    if (config.settings().ttl() == TtlPolicy.KEEP && table.ttlUnreadable().isPresent()) {
+      throw new VerifyRefused(
+          "with --ttl-deletes keep, verify tells the rows of expired items from extras by the"
+              + " table's TTL attribute, and DescribeTimeToLive of "
+              + table.name()
+              + " failed ("
+              + table.ttlUnreadable().get()
+              + "): grant dynamodb:DescribeTimeToLive, or verify with --ttl-deletes same to see"
+              + " those rows as extra");
+    }
     TableName target;
     Optional<String> bound;
     try (JdbcTarget writer = config.openTarget(password, clock)) {

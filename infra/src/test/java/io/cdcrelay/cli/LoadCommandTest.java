@@ -77,6 +77,20 @@ class LoadCommandTest {
   }
 
   @Test
+  void aMistypedUrlTakenForAFileDoesNotShowItsSecret() {
+    // Quotes kept inside the argument (a docker-compose or Kubernetes args list), and one '/'.
+    for (String source :
+        List.of(
+            "'dynamodb://AKIAEXAMPLE:walkSECRETxyz@aws/orders?region=eu-central-1'",
+            "dynamodb:/AKIAEXAMPLE:walkSECRETxyz@aws/orders")) {
+      LocalRelayContract.Run run =
+          LocalRelayContract.load("load", "table", source, "--target", "embedded");
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.output()).contains("Cannot read the source file").doesNotContain("walkSECRET");
+    }
+  }
+
+  @Test
   void aMistypedSubcommandIsNotTakenForAFile() {
     LocalRelayContract.Run run =
         LocalRelayContract.load("load", "tabel", "dynamodb://aws/orders", "--target", "embedded");

@@ -494,6 +494,26 @@ abstract class VerifyContract extends DynamoDbTableTest {
     Run same = run("verify", dynamo.url(source, ""), target(), "--rechecks", "1");
     assertThat(same.exitCode()).as(same.output()).isEqualTo(1);
     assertThat(same.output()).contains("extra: 1 (first: {\"id\":\"e2\"})");
+
+    // Without dynamodb:DescribeTimeToLive, the kept row would be an extra, and --repair would
+    // delete it: refused before anything is read, the row left as it is.
+    try (FaultyDynamoDb proxy = new FaultyDynamoDb(dynamo.port())) {
+      proxy.denyDescribeTimeToLive();
+      Run denied =
+          run(
+              "verify",
+              dynamo.url(proxy.port(), source, ""),
+              target(),
+              "--ttl-deletes",
+              "keep",
+              "--repair");
+      assertThat(denied.exitCode()).as(denied.output()).isEqualTo(2);
+      assertThat(denied.output())
+          .contains("Not verified: with --ttl-deletes keep")
+          .contains("DescribeTimeToLive of " + source + " failed (AccessDeniedException)");
+      assertThat(proxy.scans()).isZero();
+    }
+    assertThat(io.cdcrelay.testing.TableRows.count(database(), table)).isEqualTo(5);
   }
 
   @Test

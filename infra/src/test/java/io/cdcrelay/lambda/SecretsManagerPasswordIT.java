@@ -10,6 +10,9 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /** The function's password lookup against the Secrets Manager API of {@code moto_server}. */
@@ -58,5 +61,31 @@ class SecretsManagerPasswordIT {
     String arn = client.createSecret(r -> r.name("cratedb-plain").secretString("s3cret/+")).arn();
     assertThat(new SecretsManagerPassword(arn, Clock.systemUTC(), client).get())
         .isEqualTo("s3cret/+");
+  }
+
+  @Test
+  void aSecretIsReadInItsArnsRegionWhateverTheProcesssRegion() {
+    // The command-line tool may run with no region, or with another one than the secret's.
+    SecretsManagerClient sydney =
+        moto.client(SecretsManagerClient.builder(), Region.AP_SOUTHEAST_2);
+    try {
+      String arn =
+          sydney.createSecret(r -> r.name("cratedb-sydney").secretString("pw-sydney")).arn();
+      assertThat(arn).contains(":ap-southeast-2:");
+      SecretsManagerPassword password =
+          new SecretsManagerPassword(
+              arn,
+              Clock.systemUTC(),
+              builder ->
+                  builder
+                      .endpointOverride(moto.endpoint())
+                      .credentialsProvider(
+                          StaticCredentialsProvider.create(
+                              AwsBasicCredentials.create("testing", "testing"))));
+      assertThat(password.get()).isEqualTo("pw-sydney");
+      password.forget();
+    } finally {
+      sydney.close();
+    }
   }
 }

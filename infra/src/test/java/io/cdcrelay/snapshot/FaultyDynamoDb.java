@@ -60,6 +60,7 @@ public final class FaultyDynamoDb implements AutoCloseable {
   private final AtomicLong scanDelayMillis = new AtomicLong();
   private final AtomicInteger scans = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
+  private volatile boolean denyTimeToLive;
   private final AtomicLong consumedMilliUnits = new AtomicLong();
   private final AtomicLong firstScanNanos = new AtomicLong();
   private final AtomicLong lastScanNanos = new AtomicLong();
@@ -90,6 +91,11 @@ public final class FaultyDynamoDb implements AutoCloseable {
 
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** Answers every {@code DescribeTimeToLive} as DynamoDB does without the permission. */
+  public void denyDescribeTimeToLive() {
+    denyTimeToLive = true;
   }
 
   /** Lets {@code passing} more Scan requests through, then fails every further one. */
@@ -209,6 +215,21 @@ public final class FaultyDynamoDb implements AutoCloseable {
         if (delay > 0) {
           Thread.sleep(delay);
         }
+      }
+      if (denyTimeToLive
+          && "DynamoDB_20120810.DescribeTimeToLive"
+              .equals(exchange.getRequestHeaders().getFirst("X-Amz-Target"))) {
+        byte[] denied =
+            ("{\"__type\":\"com.amazon.coral.service#AccessDeniedException\","
+                    + "\"Message\":\"User is not authorized to perform:"
+                    + " dynamodb:DescribeTimeToLive (injected)\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
+        exchange.sendResponseHeaders(400, denied.length);
+        try (OutputStream o = exchange.getResponseBody()) {
+          o.write(denied);
+        }
+        return;
       }
       if (BATCH_GET_ITEM.equals(exchange.getRequestHeaders().getFirst("X-Amz-Target"))) {
         batchGets.incrementAndGet();

@@ -85,6 +85,16 @@ class DynamoDbTableUrlTest {
         .hasMessage("option segments=0 is out of range: 1 to 256");
     assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://aws/demo?rcu=ten"))
         .hasMessage("option rcu=ten is not a whole number (1 to 1000000)");
+    assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://aws/demo?page-size=0"))
+        .hasMessage("option page-size=0 is out of range: 1 to 10000");
+    // rcu=$RCU with RCU unset: no budget would be a full-speed Scan of a table meant to be spared.
+    assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://aws/demo?rcu="))
+        .hasMessage("option rcu= is not a whole number (1 to 1000000)");
+    assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://AKIA:@localhost:8000/demo"))
+        .hasMessageStartingWith("the source URL's secret key is empty: give both keys");
+    assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://:k3y@localhost:8000/demo"))
+        .hasMessageStartingWith("the source URL's access key is empty")
+        .hasMessageNotContaining("k3y");
     assertThatThrownBy(() -> DynamoDbTableUrl.parse("dynamodb://aws/demo?consistent-read=maybe"))
         .hasMessage(
             "option consistent-read=maybe is not one of true, false (or 1, yes, on, y, t; 0, no,"

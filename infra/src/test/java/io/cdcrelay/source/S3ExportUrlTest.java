@@ -81,6 +81,9 @@ class S3ExportUrlTest {
         .hasMessageContaining("parallel=0 is out of range: 1 to 64");
     assertThatThrownBy(() -> S3ExportUrl.parse("s3://bucket/AWSDynamoDB/x/?endpoint=http://h:1"))
         .hasMessageContaining("is not HOST or HOST:PORT");
+    // endpoint=$HOST with HOST unset: not AWS in the emulator's place.
+    assertThatThrownBy(() -> S3ExportUrl.parse("s3://bucket/AWSDynamoDB/x/?endpoint="))
+        .hasMessage("option endpoint= is not HOST or HOST:PORT, as in localhost:5000");
     assertThatThrownBy(() -> S3ExportUrl.parse("s3://bucket/AWSDynamoDB/x/?region=nowhere"))
         .hasMessageContaining("region=nowhere");
     assertThatThrownBy(() -> S3ExportUrl.parse("s3://bucket/AWSDynamoDB/x/?table=a b"))

@@ -26,6 +26,10 @@ class UrlOptionsTest {
     assertThatThrownBy(() -> UrlOptions.integer(Map.of("parallel", "2.5"), "parallel", 1, 64))
         .isInstanceOf(BadSourceUrlException.class)
         .hasMessage("option parallel=2.5 is not a whole number (1 to 64)");
+    // Beyond an int: a whole number still, out of range.
+    assertThatThrownBy(
+            () -> UrlOptions.integer(Map.of("segments", "99999999999"), "segments", 1, 256))
+        .hasMessage("option segments=99999999999 is out of range: 1 to 256");
   }
 
   @Test

@@ -256,6 +256,7 @@ public final class ExportLoad {
             LoadSteps.openCursors(config, password, stateSchema, url.location(), target, clock)) {
       Optional<SnapshotCursors.Load> earlier =
           settings.restart() ? Optional.empty() : cursors.read();
+      LoadSteps.requireEarlierRows(prepared, earlier, url.location());
       if (earlier.isPresent() && earlier.get().done()) {
         return new SnapshotLoad.Result(
             SnapshotLoad.Status.DONE,

@@ -42,6 +42,30 @@ final class LoadSteps {
   }
 
   /**
+   * Fails when an earlier load's cursors count rows applied, but the target table was created by
+   * this run (dropped meanwhile, to change its shards, say): resumed, the load would read on from
+   * its cursors and end short of every row applied before, reporting success.
+   *
+   * @param source what the earlier load loaded, as its messages name it
+   */
+  static void requireEarlierRows(
+      TargetTable.Prepared prepared, Optional<SnapshotCursors.Load> earlier, String source) {
+    if (prepared.created() && earlier.isPresent() && earlier.get().items() > 0) {
+      throw new io.cdcrelay.sink.BadTargetException(
+          "an earlier load of "
+              + source
+              + " into "
+              + prepared.name()
+              + " begun at "
+              + earlier.get().startedAt()
+              + " applied "
+              + io.cdcrelay.text.Count.of(earlier.get().items(), "item")
+              + ", but the table did not exist (dropped since?) and was created again empty:"
+              + " load it anew with --restart");
+    }
+  }
+
+  /**
    * Creates, binds and checks the target table of the described DynamoDB table; returns it with its
    * binding.
    */

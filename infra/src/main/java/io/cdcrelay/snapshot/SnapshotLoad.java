@@ -159,6 +159,10 @@ public final class SnapshotLoad {
             LoadSteps.openCursors(config, password, stateSchema, table.arn(), target, clock)) {
       Optional<SnapshotCursors.Load> earlier =
           settings.restart() ? Optional.empty() : cursors.read();
+      if (earlier.isPresent()) {
+        // Only a resume waits for the table here; a fresh load reads its first pages meanwhile.
+        LoadSteps.requireEarlierRows(preparation.await(), earlier, table.name());
+      }
       if (earlier.isPresent() && earlier.get().done()) {
         return new Result(
             Status.DONE,

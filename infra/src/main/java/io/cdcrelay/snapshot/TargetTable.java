@@ -37,8 +37,11 @@ public final class TargetTable {
 
   private TargetTable() {}
 
-  /** A target table made ready, with its binding as it was then (its purge horizon, say). */
-  public record Prepared(TableName name, JdbcTarget.Binding binding) {}
+  /**
+   * A target table made ready, with its binding as it was then (its purge horizon, say), and
+   * whether it was created then: a load resumed into a table created anew has lost its rows.
+   */
+  public record Prepared(TableName name, JdbcTarget.Binding binding, boolean created) {}
 
   /** The target table the changes of {@code dynamoDbTable} go to. */
   public static TableName route(RelaySettings settings, JdbcTarget target, String dynamoDbTable) {
@@ -73,10 +76,16 @@ public final class TargetTable {
       TableDescription table,
       Optional<String> clauses) {
     TableName name = route(settings, target, table.name());
-    if (clauses.isPresent()) {
-      createWithClauses(
-          target, url, password, socketTimeoutSeconds, name, table.keySchema(), clauses.get());
-    }
+    boolean createdWithClauses =
+        clauses.isPresent()
+            && createWithClauses(
+                target,
+                url,
+                password,
+                socketTimeoutSeconds,
+                name,
+                table.keySchema(),
+                clauses.get());
     // Checked before the table is bound or changed: a table of another layout or key stays as it
     // was, and unbound.
     Optional<KeySchema> existing = target.existingKeys(name, table.keySchema());
@@ -104,7 +113,7 @@ public final class TargetTable {
     checkKeys(name, keys, table);
     // DynamoDB's own key types, for a table that has none recorded (one of an earlier release).
     checkTypes(name, target.recordKeyTypes(name, table.keySchema()), table);
-    return new Prepared(name, binding);
+    return new Prepared(name, binding, createdWithClauses || existing.isEmpty());
   }
 
   /**
@@ -190,7 +199,8 @@ public final class TargetTable {
         + "\"; route it with CRATEDB_TABLE_MAP or a schema-only target URL";
   }
 
-  private static void createWithClauses(
+  /** Creates the table with {@code clauses} unless it exists; whether it created it. */
+  private static boolean createWithClauses(
       JdbcTarget target,
       TargetUrl url,
       Supplier<String> password,
@@ -209,7 +219,7 @@ public final class TargetTable {
           if (rs.next() && rs.getLong(1) > 0) {
             LOG.info(
                 "table {} exists: the table options apply only to a table the load creates", name);
-            return;
+            return false;
           }
         }
       }
@@ -221,6 +231,7 @@ public final class TargetTable {
       try (Statement statement = c.createStatement()) {
         statement.execute(create);
       }
+      return true;
     } catch (SQLException e) {
       throw new BadTargetException(
           "creating " + name + " " + TableOptions.named(clauses) + ": " + e.getMessage());

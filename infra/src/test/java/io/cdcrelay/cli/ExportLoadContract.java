@@ -94,6 +94,18 @@ abstract class ExportLoadContract extends DynamoDbTableTest {
     Run again = run("load", s3.url(export.folder(), ""), target());
     assertThat(again.exitCode()).as(again.output()).isZero();
     assertThat(again.output()).contains("is complete (31 items); --restart loads it again");
+
+    // The table dropped since (to add shards, say): not "complete" over an empty table.
+    dropTarget();
+    Run dropped = run("load", s3.url(export.folder(), ""), target());
+    assertThat(dropped.exitCode()).as(dropped.output()).isEqualTo(2);
+    assertThat(dropped.output())
+        .contains(
+            "applied 31 items, but the table did not exist (dropped since?) and was created again"
+                + " empty: load it anew with --restart");
+    Run restarted = run("load", s3.url(export.folder(), ""), target(), "--restart");
+    assertThat(restarted.exitCode()).as(restarted.output()).isZero();
+    assertLoaded(items, "id");
   }
 
   @Test

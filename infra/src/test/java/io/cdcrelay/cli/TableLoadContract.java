@@ -361,6 +361,48 @@ abstract class TableLoadContract extends DynamoDbTableTest {
   }
 
   @Test
+  void aLoadIntoATableDroppedSinceItsCursorsIsRefusedAndRestartLoadsItWhole() throws Exception {
+    // Dropped to add shards, say: the cursors outlive the table, and a resume would read on from
+    // them into an empty table, ending short of every row applied before, with exit 0.
+    dynamo.createTable(source, "id:S", null);
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "d", 60);
+    dynamo.put(source, items);
+    String message =
+        "applied %s, but the table did not exist (dropped since?) and was created again empty:"
+            + " load it anew with --restart";
+    try (FaultyDynamoDb proxy = new FaultyDynamoDb(dynamo.port())) {
+      proxy.failScansAfter(3);
+      String url = dynamo.url(proxy.port(), source, "batch-size=10");
+      Run failed = run("load", url, target(), "--give-up-after", "1s");
+      assertThat(failed.exitCode()).as(failed.output()).isEqualTo(1);
+      long applied = TableRows.count(database(), table);
+      assertThat(applied).isBetween(1L, 59L);
+      proxy.heal();
+      dropTarget();
+
+      Run resumed = run("load", url, target());
+
+      assertThat(resumed.exitCode()).as(resumed.output()).isEqualTo(2);
+      assertThat(resumed.output())
+          .contains("an earlier load of " + source + " into " + table + " begun at ")
+          .contains(String.format(message, applied + " items"));
+      assertThat(TableRows.count(database(), table)).isZero();
+    }
+    // A load that was complete, its table dropped: not "complete" over an empty table.
+    assertThat(run("load", dynamo.url(source, ""), target(), "--restart").exitCode()).isZero();
+    assertLoaded(items, "id");
+    dropTarget();
+
+    Run again = run("load", dynamo.url(source, ""), target());
+
+    assertThat(again.exitCode()).as(again.output()).isEqualTo(2);
+    assertThat(again.output()).contains(String.format(message, "60 items"));
+    Run restarted = run("load", dynamo.url(source, ""), target(), "--restart");
+    assertThat(restarted.exitCode()).as(restarted.output()).isZero();
+    assertLoaded(items, "id");
+  }
+
+  @Test
   void aSegmentThatEndsEarlyRecordsEveryPageItApplied() throws Exception {
     // Cursors are written at most once a second while pages are applied: a segment that fails or
     // is stopped records what it applied before it ends, so a resume reads nothing twice.

@@ -747,7 +747,9 @@ public final class ExportLoad {
         // Items of up to 400 KB: the batch ends at its bytes too, or the readers' batches together
         // outgrow the heap.
         if (batch.size() >= batchSize || batchBytes >= settings.batchBytes()) {
-          if (!apply(relay, readersStop, batch, progress, where)) {
+          // Stopped (a signal, another file's failure): after the batch under way, not at the end
+          // of a file of minutes; the next run resumes after the last recorded line.
+          if (readersStop.isStopped() || !apply(relay, readersStop, batch, progress, where)) {
             return false;
           }
           items[0] += batch.size();
@@ -762,7 +764,7 @@ public final class ExportLoad {
         }
       }
       if (!batch.isEmpty()) {
-        if (!apply(relay, readersStop, batch, progress, where)) {
+        if (readersStop.isStopped() || !apply(relay, readersStop, batch, progress, where)) {
           return false;
         }
         items[0] += batch.size();

@@ -17,11 +17,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * A load from an export ends its batches at their bytes as well as at {@code batch-size}: with
- * items of up to 400 KB, batches of 500 from four files at once would outgrow the heap. An export
- * in AWS's layout in moto's S3, loaded into a real PostgreSQL.
+ * The batches of a load from an export: they end at their bytes as well as at {@code batch-size}
+ * (with items of up to 400 KB, batches of 500 from four files at once would outgrow the heap), and
+ * a stop ends the load after the batch under way. An export in AWS's layout in moto's S3, loaded
+ * into a real PostgreSQL.
  */
-class ExportLoadBatchBytesIT {
+class ExportLoadBatchesIT {
 
   @RegisterExtension static final MotoDynamoDb MOTO = new MotoDynamoDb();
 
@@ -63,9 +64,55 @@ class ExportLoadBatchBytesIT {
         .hasSizeGreaterThanOrEqualTo(12);
   }
 
-  /** Loads the export into a fresh table; the rows it holds then. */
+  @Test
+  void aStopEndsTheLoadAfterTheBatchUnderWayNotAtTheEndOfItsFile() throws Exception {
+    // One file of 200 items in batches of 10: a stop (SIGINT, SIGTERM) during the first write
+    // ends the load once that batch is applied and recorded; the rest is the resume's.
+    List<Map<String, AttributeValue>> items = TestItems.mixed("id", "s", 200);
+    StopSignal stop = new StopSignal();
+    List<Integer> writes = new CopyOnWriteArrayList<>();
+    int rows;
+    try (S3ExportFixture s3 = new S3ExportFixture(MOTO.get().port())) {
+      S3ExportFixture.Export export =
+          s3.write(
+              "exports/stop",
+              System.currentTimeMillis() + "-stop",
+              "Large",
+              Instant.now().minusSeconds(60),
+              List.of(items.stream().map(S3ExportFixture::line).toList()));
+      S3ExportUrl url = S3ExportUrl.parse(s3.url(export.folder(), "batch-size=10&parallel=1"));
+      rows =
+          load(
+              ExportLoad.Settings.of(url, true, null, null, Map.of()),
+              url,
+              (method, args) -> {
+                if (method.equals("upsert")) {
+                  writes.add(((List<?>) args[1]).size());
+                  stop.stop();
+                }
+              },
+              stop,
+              SnapshotLoad.Status.STOPPED);
+    }
+
+    assertThat(writes).as("rows per write").containsExactly(10);
+    assertThat(rows).as("rows loaded").isEqualTo(10);
+  }
+
+  /** Loads the export into a fresh table, to its end; the rows it holds then. */
   private static int load(
       ExportLoad.Settings settings, S3ExportUrl url, InterceptedTarget.Before hook)
+      throws Exception {
+    return load(settings, url, hook, new StopSignal(), SnapshotLoad.Status.DONE);
+  }
+
+  /** Loads the export into a fresh table until it ends as {@code ends}; the rows it holds then. */
+  private static int load(
+      ExportLoad.Settings settings,
+      S3ExportUrl url,
+      InterceptedTarget.Before hook,
+      StopSignal stop,
+      SnapshotLoad.Status ends)
       throws Exception {
     LoadTestTable target = LoadTestTable.fresh("export_bytes");
     try (S3ExportFiles files = S3ExportFiles.from(url)) {
@@ -86,10 +133,10 @@ class ExportLoadBatchBytesIT {
                           Optional.empty()),
                   target.relays(hook),
                   null,
-                  new StopSignal(),
+                  stop,
                   target.clock)
               .run();
-      assertThat(result.status()).as(result.summary()).isEqualTo(SnapshotLoad.Status.DONE);
+      assertThat(result.status()).as(result.summary()).isEqualTo(ends);
     }
     return target.rows();
   }

@@ -102,7 +102,16 @@ public final class ExportLoad {
           SnapshotSettings.giveUpAfter(giveUpAfter),
           SnapshotSettings.clockSkew(env),
           SnapshotSettings.tableOptions(tableOptions, env),
-          SnapshotSettings.writeBytes(Runtime.getRuntime().maxMemory()));
+          batchBytes(Runtime.getRuntime().maxMemory(), source.parallel()));
+    }
+
+    /**
+     * A reader's batch bytes: a write's ({@link SnapshotSettings#writeBytes}) for up to four
+     * readers, and for more the same bytes shared among them (at least 1 MB each), so that 64
+     * readers of a 512 MB heap hold 64 MB of lines, not 1 GB.
+     */
+    static long batchBytes(long maxHeap, int readers) {
+      return SnapshotSettings.writeBytes(maxHeap / Math.max(1, readers) * Math.min(4, readers));
     }
 
     /** These settings with batches of at most {@code bytes} bytes of lines. */

@@ -164,4 +164,16 @@ class ExportLoadTest {
       assertThat(lines.lines()).containsExactly("{\"Item\":1}", "{\"Item\":2}", "{\"Item\":3}");
     }
   }
+
+  @Test
+  void readersBeyondFourShareTheBytesOfFourReadersBatches() {
+    long heap = 512L << 20;
+    // Up to four readers, each a write's bytes (a 32nd of the heap): 16 MB each.
+    assertThat(ExportLoad.Settings.batchBytes(heap, 1)).isEqualTo(16L << 20);
+    assertThat(ExportLoad.Settings.batchBytes(heap, 4)).isEqualTo(16L << 20);
+    // Beyond, the four readers' 64 MB shared: 8 readers 8 MB each, 64 at the 1 MB floor.
+    assertThat(ExportLoad.Settings.batchBytes(heap, 8)).isEqualTo(8L << 20);
+    assertThat(ExportLoad.Settings.batchBytes(heap, 64)).isEqualTo(1L << 20);
+    assertThat(ExportLoad.Settings.batchBytes(256L << 20, 2)).isEqualTo(8L << 20);
+  }
 }

@@ -258,12 +258,22 @@ public final class TargetRows implements AutoCloseable {
 
   /**
    * A key as its row's {@code pk} holds it, as JSON: on CrateDB a number key is its canonical
-   * decimal text, or an integer in a {@code BIGINT} key column (the reference tool's); on
-   * PostgreSQL the key as given. Empty when no row can hold it (a key value missing, or a number no
-   * {@code BIGINT} holds).
+   * decimal text, or an integer in an integer key column ({@code BIGINT}, the reference tool's, or
+   * {@code INTEGER}, {@code SMALLINT}); on PostgreSQL the key as given. Empty when no row can hold
+   * it (a key value missing, or a number the key column's type does not hold).
    *
    * @param types the table's columns and their types ({@code pk['k']} for a CrateDB key column)
    */
+  /**
+   * The integer types of a key column the layout check lets hold number keys, and the largest each
+   * holds: a key beyond it can have no row, and as a literal it would fail the whole lookup.
+   */
+  private static final Map<String, Long> INTEGER_KEYS =
+      Map.of(
+          "bigint", Long.MAX_VALUE,
+          "integer", (long) Integer.MAX_VALUE,
+          "smallint", (long) Short.MAX_VALUE);
+
   static Optional<String> storedKey(
       JsonNode key, KeySchema schema, Map<String, String> types, boolean crateDb) {
     ObjectNode stored = JsonNodeFactory.withExactBigDecimals(true).objectNode();
@@ -273,12 +283,18 @@ public final class TargetRows implements AutoCloseable {
         return Optional.empty();
       }
       if (crateDb && value.isNumber()) {
-        if ("bigint".equals(types.get("pk['" + column.name() + "']"))) {
+        Long largest = INTEGER_KEYS.get(types.get("pk['" + column.name() + "']"));
+        if (largest != null) {
+          long integer;
           try {
-            stored.put(column.name(), value.decimalValue().longValueExact());
+            integer = value.decimalValue().longValueExact();
           } catch (ArithmeticException e) {
             return Optional.empty();
           }
+          if (integer > largest || integer < -largest - 1) {
+            return Optional.empty();
+          }
+          stored.put(column.name(), integer);
         } else {
           stored.put(column.name(), KeySchema.canonical(value.decimalValue()));
         }

@@ -166,7 +166,8 @@ public record VerifyReport(
                   keys.subList(0, Math.min(shown, keys.size())).stream()
                       .map(PlainItems::displayKey)
                       .toList()))
-          .append(keys.size() > shown ? ", …" : "")
+          // More than listed: beyond --show, or counted only as the scan found them.
+          .append(keys.size() > shown || unchecked > 0 ? ", …" : "")
           .append(')');
     }
     text.append(System.lineSeparator());

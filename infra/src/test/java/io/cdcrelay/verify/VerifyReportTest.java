@@ -114,6 +114,16 @@ class VerifyReportTest {
   }
 
   @Test
+  void keysListedWholeButCountedBeyondTheLimitStillEndInAnEllipsis() {
+    // One key listed, within --show 2; four more only counted: the list is not all of them.
+    VerifyReport report = report(List.of("{\"id\":\"a\"}"), new VerifyReport.Unchecked(4, 0, 0), 0);
+
+    assertThat(report.text()).contains("missing: 5 (first: {\"id\":\"a\"}, …)");
+    assertThat(report(List.of("{\"id\":\"a\"}"), new VerifyReport.Unchecked(0, 0, 0), 0).text())
+        .contains("missing: 1 (first: {\"id\":\"a\"})");
+  }
+
+  @Test
   void onlyUncheckedDifferencesStillMakeTheTablesDifferentAndARepairSaysToRunAgain() {
     VerifyReport report = report(List.of(), new VerifyReport.Unchecked(0, 5, 0), 3);
 

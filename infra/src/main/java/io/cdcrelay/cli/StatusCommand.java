@@ -643,7 +643,7 @@ final class StatusCommand implements Callable<Integer> {
             .append(mapping.sourceTable().orElse("TABLE"))
             .append("' --function ")
             .append(function)
-            .append(" maps the new one")
+            .append(" --on-failure-arn QUEUE_ARN maps the new one")
             .append(System.lineSeparator());
       }
     }

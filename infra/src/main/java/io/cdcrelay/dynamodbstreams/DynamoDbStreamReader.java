@@ -161,7 +161,7 @@ public final class DynamoDbStreamReader implements ShardReader {
     String fix =
         "; enable it with NEW_AND_OLD_IMAGES: relay provision 'dynamodb+cdc://…/"
             + table.tableName()
-            + "' --function FUNCTION";
+            + "' --function FUNCTION --on-failure-arn QUEUE_ARN";
     if (stream == null
         || !Boolean.TRUE.equals(stream.streamEnabled())
         || table.latestStreamArn() == null) {

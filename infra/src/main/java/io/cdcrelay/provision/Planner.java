@@ -407,6 +407,21 @@ public final class Planner {
   private static Step mappingStep(
       FunctionState function, String stream, MappingSettings wanted, List<MappingState> mappings) {
     String name = mappingName(function.name(), stream);
+    // Bounded retries without a destination discard the batch Lambda gives up on: its changes
+    // would never reach the table, and nothing would say which.
+    if (wanted.onFailureDestination().isEmpty()
+        && (mappings.isEmpty() || mappings.get(0).settings().onFailureDestination().isEmpty())) {
+      throw new ProvisionException(
+          "the event source mapping "
+              + name
+              + (mappings.isEmpty() ? " would have" : " has")
+              + " no on-failure destination: a batch Lambda gives up on (after "
+              + MappingSettings.MAXIMUM_RECORD_AGE_IN_SECONDS
+              + " s or "
+              + MappingSettings.MAXIMUM_RETRY_ATTEMPTS
+              + " retries) would be discarded, its changes never written; give --on-failure-arn"
+              + " with an SQS queue or SNS topic ARN (the template's FailedBatches queue)");
+    }
     if (mappings.isEmpty()) {
       return new Step(Resource.EVENT_SOURCE_MAPPING, Action.CREATE, name, wanted.describe());
     }

@@ -187,7 +187,7 @@ public record SourceUrl(
               + type.scheme()
               + "://…/"
               + stream
-              + "' --function FUNCTION");
+              + "' --function FUNCTION --on-failure-arn QUEUE_ARN");
     }
     String region = AwsUrlParts.region(given, environment);
     StartPosition start =

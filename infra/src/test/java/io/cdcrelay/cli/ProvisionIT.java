@@ -910,6 +910,20 @@ class ProvisionIT {
   }
 
   /** Runs the command line and expects exit code 0. */
+  @Test
+  void aMappingWithoutAnOnFailureDestinationIsRefused() throws Exception {
+    String function = createFunction("relay-no-queue");
+    String url = url("no-queue", "create=true");
+
+    assertThat(runAsGiven("provision", url, "--function", function)).isEqualTo(1);
+
+    assertThat(err.toString())
+        .contains("would have no on-failure destination")
+        .contains("give --on-failure-arn");
+    assertThat(lambda.listEventSourceMappings(r -> r.functionName(function)).eventSourceMappings())
+        .isEmpty();
+  }
+
   private void ok(String... args) {
     assertThat(run(args)).as(String.join(" ", args) + "\n" + out + err).isZero();
   }
@@ -921,7 +935,23 @@ class ProvisionIT {
     return args.toArray(String[]::new);
   }
 
+  /**
+   * Runs the command; a {@code provision} of a function names the on-failure queue unless it names
+   * one itself, as a mapping needs one ({@link #aMappingWithoutAnOnFailureDestinationIsRefused}).
+   */
   private int run(String... args) {
+    List<String> given = List.of(args);
+    if (given.get(0).equals("provision")
+        && given.contains("--function")
+        && !given.contains("--on-failure-arn")) {
+      List<String> withQueue = new ArrayList<>(given);
+      withQueue.addAll(List.of("--on-failure-arn", FAILED_QUEUE));
+      return runAsGiven(withQueue.toArray(String[]::new));
+    }
+    return runAsGiven(args);
+  }
+
+  private int runAsGiven(String... args) {
     out.getBuffer().setLength(0);
     err.getBuffer().setLength(0);
     CommandLine command = new CommandLine(new RelayCli());

@@ -442,7 +442,7 @@ class StatusCommandIT {
                   + table
                   + "' --function "
                   + function
-                  + " maps the new one")
+                  + " --on-failure-arn QUEUE_ARN maps the new one")
           .doesNotContain(SECRET);
       JsonNode json = withFunction(function, "--json");
       assertThat(json.get("event_source_mappings").get(0).get("source_replaced_by").asText())

@@ -144,7 +144,7 @@ class StatusCommandTest {
             "u-1 reads a replaced stream of DynamoDB table orders (its stream is now "
                 + now
                 + "), which gets no more changes: relay provision 'dynamodb+cdc://…/orders'"
-                + " --function relay maps the new one"
+                + " --function relay --on-failure-arn QUEUE_ARN maps the new one"
                 + System.lineSeparator())
         .doesNotContain("u-2 reads");
   }

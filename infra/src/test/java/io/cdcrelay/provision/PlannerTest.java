@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 
 class PlannerTest {
 
+  /** The on-failure queue every mapping of these plans reports to. */
+  private static final String FAILED = "arn:aws:sqs:eu-central-1:123456789012:failed";
+
   private static final String STREAM_ARN = "arn:aws:kinesis:us-east-1:123456789012:stream/cdc";
   private static final String CREATE_URL = "kinesis+dynamodb+cdc://aws/cdc?create=true";
   private static final FunctionState FUNCTION =
@@ -32,7 +35,7 @@ class PlannerTest {
         SourceUrl.parse(url),
         tables.length == 0 ? List.of("demo") : List.of(tables),
         Optional.of("relay"),
-        Optional.empty());
+        Optional.of(FAILED));
   }
 
   private static Observed observed(
@@ -101,7 +104,7 @@ class PlannerTest {
   }
 
   private static MappingSettings defaults(String url) {
-    return MappingSettings.from(SourceUrl.parse(url), Optional.empty(), Optional.empty());
+    return MappingSettings.from(SourceUrl.parse(url), Optional.empty(), Optional.of(FAILED));
   }
 
   @Test
@@ -135,6 +138,42 @@ class PlannerTest {
                 function(Map.of("A", "1", "CRATEDB_SOURCE_TABLE", "demo")), List.of(), "demo"));
     assertThat(plan.steps()).extracting(Step::action).containsOnly(Action.ALREADY_PRESENT);
     assertThat(plan.changes()).isFalse();
+  }
+
+  @Test
+  void aMappingWithoutAnOnFailureDestinationIsRefusedAndAnExistingOneIsKept() {
+    // Bounded retries without a destination discard what Lambda gives up on.
+    ProvisionRequest without =
+        new ProvisionRequest(
+            SourceUrl.parse(CREATE_URL), List.of("demo"), Optional.of("relay"), Optional.empty());
+    assertThatThrownBy(
+            () ->
+                Planner.provision(
+                    without,
+                    observed(
+                        Optional.of(OUR_STREAM), List.of(ACTIVE), List.of(), Optional.empty())))
+        .isInstanceOf(ProvisionException.class)
+        .hasMessageContaining("would have no on-failure destination")
+        .hasMessageContaining("give --on-failure-arn");
+    MappingSettings bare =
+        MappingSettings.from(SourceUrl.parse(CREATE_URL), Optional.empty(), Optional.empty());
+    assertThatThrownBy(
+            () ->
+                Planner.provision(
+                    without,
+                    observed(
+                        Optional.of(OUR_STREAM),
+                        List.of(ACTIVE),
+                        List.of(mapping(bare)),
+                        Optional.empty())))
+        .hasMessageContaining("has no on-failure destination");
+    // A mapping that reports to a destination (the template's) keeps it.
+    Plan kept =
+        Planner.provision(
+            without,
+            provisioned(function(Map.of("CRATEDB_SOURCE_TABLE", "demo")), List.of(), "demo"));
+    assertThat(stepOf(kept, Resource.EVENT_SOURCE_MAPPING).action())
+        .isEqualTo(Action.ALREADY_PRESENT);
   }
 
   @Test
@@ -296,7 +335,7 @@ class PlannerTest {
                 "CRATEDB_SOURCE_TABLE",
                 "demo"));
     MappingSettings created =
-        MappingSettings.from(SourceUrl.parse(url), Optional.of(start), Optional.empty());
+        MappingSettings.from(SourceUrl.parse(url), Optional.of(start), Optional.of(FAILED));
     Plan second =
         Planner.provision(
             request(url),

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 /** Planning provision and teardown of a {@code dynamodb+cdc} URL: a table's own stream. */
 class TableStreamPlannerTest {
 
+  /** The on-failure queue every mapping of these plans reports to. */
+  private static final String FAILED = "arn:aws:sqs:eu-central-1:123456789012:failed";
+
   private static final String URL = "dynamodb+cdc://aws/orders?region=eu-central-1";
   private static final String ARN =
       "arn:aws:dynamodb:eu-central-1:123456789012:table/orders/stream/2024-07-12T00:00:00.000";
@@ -31,7 +34,7 @@ class TableStreamPlannerTest {
 
   private static ProvisionRequest request(String url) {
     return new ProvisionRequest(
-        SourceUrl.parse(url), List.of(), Optional.of("relay"), Optional.empty());
+        SourceUrl.parse(url), List.of(), Optional.of("relay"), Optional.of(FAILED));
   }
 
   private static Observed observed(
@@ -43,7 +46,7 @@ class TableStreamPlannerTest {
     return new MappingState(
         "uuid-1",
         "Enabled",
-        MappingSettings.from(SourceUrl.parse(url), Optional.empty(), Optional.empty()),
+        MappingSettings.from(SourceUrl.parse(url), Optional.empty(), Optional.of(FAILED)),
         MappingSettings.FUNCTION_RESPONSE_TYPES);
   }
 
@@ -175,7 +178,7 @@ class TableStreamPlannerTest {
                 + ", START_SEQUENCE_NUMBER=300000000000000499659, START_MODE=after,"
                 + " CRATEDB_SOURCE_TABLE=orders");
     MappingSettings wanted =
-        MappingSettings.from(SourceUrl.parse(url), Optional.of(start), Optional.empty());
+        MappingSettings.from(SourceUrl.parse(url), Optional.of(start), Optional.of(FAILED));
     // A mapping on a DynamoDB stream has no AT_TIMESTAMP.
     assertThat(wanted.startingPosition()).isEqualTo("TRIM_HORIZON");
     assertThat(wanted.startingPositionTimestamp()).isEmpty();

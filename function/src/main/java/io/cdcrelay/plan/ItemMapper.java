@@ -189,7 +189,7 @@ public final class ItemMapper {
       if (arr.element() instanceof Shape.Unknown) {
         // An empty list (or one of nulls): as a null, it fits an array column and waits without.
         ColumnType known = known(path, types, created);
-        return known != null && known.arrayDepth() >= 1;
+        return known != null && known.arrayDepth() >= depth + 1;
       }
       return fits(path, arr.element(), depth + 1, types, created);
     }

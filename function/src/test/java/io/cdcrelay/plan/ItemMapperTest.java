@@ -131,6 +131,17 @@ class ItemMapperTest {
   }
 
   @Test
+  void anEmptyListInsideAListFitsOnlyAnArrayColumnOfTwoLevels() throws Exception {
+    // [[]] in a text_array column: CrateDB casts the inner [] to text and refuses the whole bulk.
+    assertThat(map(crate, "\"tags\":{\"L\":[{\"L\":[]}]}", known("tags", "text_array")).inAux())
+        .containsExactly("tags");
+    assertThat(
+            map(crate, "\"tags\":{\"L\":[{\"L\":[]}]}", known("tags", "array(text_array)")).inAux())
+        .isEmpty();
+    assertThat(map(crate, "\"tags\":{\"L\":[]}", known("tags", "text_array")).inAux()).isEmpty();
+  }
+
+  @Test
   void eachItemNeedsTheNewColumnsItHoldsEvenThoseAnEarlierItemOfTheBatchAdded() throws Exception {
     ColumnTypes types = known("s", "text");
     ItemMapper.Mapped first = map(crate, "\"s\":{\"S\":\"a\"},\"x\":{\"N\":\"1\"}", types);

@@ -397,7 +397,9 @@ public final class StreamRelay {
           ShardWorker.Done result = take(next);
           running.remove(result.shardId());
           if (result.outcome() == ShardWorker.Outcome.FAILED) {
-            if (!stream.replaced()) {
+            // Only a read can fail for want of the replaced stream; a failure to apply (a missing
+            // privilege, say) is the relay's, and its records stay readable for the next run.
+            if (!stream.replaced() || !(result.error() instanceof ShardReadException)) {
               throw result.error();
             }
             // The stream was replaced and this shard of it can no longer be read (deleted with

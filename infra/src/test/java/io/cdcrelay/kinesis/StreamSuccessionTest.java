@@ -205,6 +205,30 @@ class StreamSuccessionTest {
 
   @Test
   @Timeout(20)
+  void aShardOfAReplacedStreamThatCannotBeAppliedFailsTheRelayAndKeepsItsCheckpoint() {
+    // Not the stream's fault: the old stream stays readable (24 hours) for the next run, which
+    // must not go on with the successor past what this one never applied.
+    StreamRelay failing =
+        new StreamRelay(
+            SourceUrl.parse(
+                "dynamodb+cdc://127.0.0.1:1/ttt?region=us-east-1&idle-sleep=0.01&buffer-time=0"),
+            stream,
+            () -> {
+              throw new io.cdcrelay.sink.BadTargetException("missing privilege (injected)");
+            },
+            checkpoints,
+            "doc.demo",
+            new RelayProgress(new PrintStream(new ByteArrayOutputStream())),
+            stop,
+            OutageLimit.none(stop));
+    assertThatThrownBy(failing::run)
+        .isInstanceOf(io.cdcrelay.sink.BadTargetException.class)
+        .hasMessage("missing privilege (injected)");
+    assertThat(checkpoints.positions).doesNotContainKey(SHARD);
+  }
+
+  @Test
+  @Timeout(20)
   void withoutASuccessorAShardThatCannotBeReadFailsTheRelay() {
     stream.readFailure =
         new ShardReadException(ShardReadException.Kind.FATAL, "stream not found", null);

@@ -259,6 +259,12 @@ public final class StreamRelay {
     }
     boolean resumed = begun.isPresent() || !replaced.isEmpty();
     Optional<String> writtenFor = readCheckpoint(TARGET);
+    // Empty when stopped while the read was retried, not only when none is recorded: the target
+    // of another relay is not this one's to overwrite.
+    if (stop.isStopped()) {
+      releaseLease();
+      return;
+    }
     if (writtenFor.isPresent() && !writtenFor.get().equals(target)) {
       releaseLease();
       throw new OtherTargetException(

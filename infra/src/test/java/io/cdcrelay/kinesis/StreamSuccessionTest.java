@@ -229,6 +229,24 @@ class StreamSuccessionTest {
 
   @Test
   @Timeout(20)
+  void aRelayStoppedWhileTheRecordedTargetIsReadLeavesItAsItIs() throws Exception {
+    // The database failing, then SIGTERM while the read waits to be retried: nothing was read,
+    // and another relay's target is not this one's to overwrite.
+    checkpoints.positions.put(StreamRelay.TARGET, "doc.other");
+    checkpoints.beforeRead =
+        id -> {
+          if (id.equals(StreamRelay.TARGET)) {
+            stop.stop();
+            throw new io.cdcrelay.sink.TargetUnavailableException("connection refused", null);
+          }
+        };
+    relay("").run();
+    assertThat(checkpoints.positions).containsEntry(StreamRelay.TARGET, "doc.other");
+    assertThat(rows()).isZero();
+  }
+
+  @Test
+  @Timeout(20)
   void withoutASuccessorAShardThatCannotBeReadFailsTheRelay() {
     stream.readFailure =
         new ShardReadException(ShardReadException.Kind.FATAL, "stream not found", null);

@@ -15,8 +15,12 @@ public final class MemoryCheckpoints implements Checkpoints {
   /** Runs before each write: a test's hook to fail or hold it. */
   public volatile Runnable beforeWrite = () -> {};
 
+  /** Runs before each read, given its id: a test's hook to fail it. */
+  public volatile java.util.function.Consumer<String> beforeRead = id -> {};
+
   @Override
   public Optional<String> read(String shardId) {
+    beforeRead.accept(shardId);
     return Optional.ofNullable(positions.get(shardId));
   }
 

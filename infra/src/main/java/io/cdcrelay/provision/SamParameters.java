@@ -53,13 +53,33 @@ public final class SamParameters {
     parameters.put(
         "MaximumBatchingWindowInSeconds",
         Integer.toString(mapping.maximumBatchingWindowInSeconds()));
+    // The parameters this URL does not use, cleared: on a stack deployed before, sam deploy keeps
+    // the previous value of every parameter not given (the source of another URL, a start filter).
+    parameters.putIfAbsent("SourceType", source.type().templateValue());
+    for (String unused : CLEARED) {
+      parameters.putIfAbsent(unused, "");
+    }
     return parameters;
   }
 
-  /** {@code KEY=VALUE KEY=VALUE}, as {@code sam deploy --parameter-overrides} takes them. */
+  /** The parameters a URL sets or else clears. */
+  private static final java.util.List<String> CLEARED =
+      java.util.List.of(
+          "StreamArn",
+          "StreamName",
+          "TableStreamArn",
+          "StartingPositionTimestamp",
+          "StartShardId",
+          "StartSequenceNumber",
+          "StartMode");
+
+  /**
+   * {@code KEY=VALUE KEY=VALUE}, as {@code sam deploy --parameter-overrides} takes them; an empty
+   * value as {@code KEY=""}, which it reads as empty (a bare {@code KEY=} it drops).
+   */
   public static String overrides(Map<String, String> parameters) {
     return parameters.entrySet().stream()
-        .map(e -> e.getKey() + "=" + e.getValue())
+        .map(e -> e.getKey() + "=" + (e.getValue().isEmpty() ? "\"\"" : e.getValue()))
         .collect(Collectors.joining(" "));
   }
 

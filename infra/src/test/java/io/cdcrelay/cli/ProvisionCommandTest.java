@@ -88,7 +88,9 @@ class ProvisionCommandTest {
         .as("only the overrides, for $(…)")
         .isEqualTo(
             "StreamName=cdc-stream ShardCount=1 BatchSize=100 StartingPosition=TRIM_HORIZON"
-                + " MaximumBatchingWindowInSeconds=1"
+                + " MaximumBatchingWindowInSeconds=1 SourceType=KinesisDataStream StreamArn=\"\""
+                + " TableStreamArn=\"\" StartingPositionTimestamp=\"\" StartShardId=\"\""
+                + " StartSequenceNumber=\"\" StartMode=\"\""
                 + System.lineSeparator());
     assertThat(err.toString())
         .contains("Deploy the stack in eu-central-1")

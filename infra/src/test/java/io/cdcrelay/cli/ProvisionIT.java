@@ -635,7 +635,10 @@ class ProvisionIT {
     assertThat(out.toString().trim())
         .isEqualTo(
             "StreamArn=arn:aws:kinesis:us-east-1:123456789012:stream/existing BatchSize=250"
-                + " StartingPosition=TRIM_HORIZON MaximumBatchingWindowInSeconds=0");
+                + " StartingPosition=TRIM_HORIZON MaximumBatchingWindowInSeconds=0"
+                + " SourceType=KinesisDataStream StreamName=\"\" TableStreamArn=\"\""
+                + " StartingPositionTimestamp=\"\" StartShardId=\"\" StartSequenceNumber=\"\""
+                + " StartMode=\"\"");
     assertThat(run("sam-params", url("absent", "region=us-east-1"))).isEqualTo(1);
     assertThat(err.toString()).contains("the stream absent does not exist");
   }
@@ -697,7 +700,9 @@ class ProvisionIT {
         .isEqualTo(
             "SourceType=DynamoDBStream TableStreamArn="
                 + streamArn
-                + " BatchSize=10000 StartingPosition=TRIM_HORIZON MaximumBatchingWindowInSeconds=1");
+                + " BatchSize=10000 StartingPosition=TRIM_HORIZON MaximumBatchingWindowInSeconds=1"
+                + " StreamArn=\"\" StreamName=\"\" StartingPositionTimestamp=\"\""
+                + " StartShardId=\"\" StartSequenceNumber=\"\" StartMode=\"\"");
 
     ok("teardown", url, "--function", function);
     assertThat(out.toString())
@@ -856,7 +861,8 @@ class ProvisionIT {
                 + shard.shardId()
                 + " StartSequenceNumber="
                 + seqno
-                + " StartMode=after MaximumBatchingWindowInSeconds=1");
+                + " StartMode=after MaximumBatchingWindowInSeconds=1 StreamArn=\"\""
+                + " StreamName=\"\" StartingPositionTimestamp=\"\"");
 
     String absent = tableUrl("ddb-replay", "start=seqno-at&seqno=" + seqno + "0");
     assertThat(run("provision", absent, "--function", function)).isEqualTo(1);

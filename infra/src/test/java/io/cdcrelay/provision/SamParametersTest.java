@@ -18,7 +18,9 @@ class SamParametersTest {
             SamParameters.overrides(SamParameters.from(source, Optional.empty(), Optional.empty())))
         .isEqualTo(
             "StreamName=cdc-stream ShardCount=4 BatchSize=100 StartingPosition=TRIM_HORIZON"
-                + " MaximumBatchingWindowInSeconds=1");
+                + " MaximumBatchingWindowInSeconds=1 SourceType=KinesisDataStream StreamArn=\"\""
+                + " TableStreamArn=\"\" StartingPositionTimestamp=\"\" StartShardId=\"\""
+                + " StartSequenceNumber=\"\" StartMode=\"\"");
   }
 
   @Test
@@ -33,7 +35,10 @@ class SamParametersTest {
         .isEqualTo(
             "StreamArn="
                 + arn
-                + " BatchSize=7 StartingPosition=LATEST MaximumBatchingWindowInSeconds=1");
+                + " BatchSize=7 StartingPosition=LATEST MaximumBatchingWindowInSeconds=1"
+                + " SourceType=KinesisDataStream StreamName=\"\" TableStreamArn=\"\""
+                + " StartingPositionTimestamp=\"\" StartShardId=\"\" StartSequenceNumber=\"\""
+                + " StartMode=\"\"");
   }
 
   @Test
@@ -52,5 +57,24 @@ class SamParametersTest {
         .containsEntry("StartShardId", "shardId-000000000002")
         .containsEntry("StartSequenceNumber", "42")
         .containsEntry("StartMode", "at");
+  }
+
+  @Test
+  void aParameterTheUrlDoesNotUseIsClearedForAStackDeployedBefore() {
+    // sam deploy keeps a parameter's previous value when it is not given: a Kinesis URL after a
+    // table's stream, or a start from the beginning after a seqno start.
+    SourceUrl kinesis = SourceUrl.parse("kinesis+dynamodb+cdc://aws/cdc-stream?create=true");
+    assertThat(SamParameters.from(kinesis, Optional.empty(), Optional.empty()))
+        .containsEntry("SourceType", "KinesisDataStream")
+        .containsEntry("TableStreamArn", "")
+        .containsEntry("StartShardId", "")
+        .containsEntry("StartSequenceNumber", "")
+        .containsEntry("StartMode", "")
+        .containsEntry("StartingPositionTimestamp", "");
+    // SAM reads KEY="" as empty, and drops a bare KEY=.
+    assertThat(
+            SamParameters.overrides(
+                new java.util.LinkedHashMap<>(java.util.Map.of("StartMode", ""))))
+        .isEqualTo("StartMode=\"\"");
   }
 }

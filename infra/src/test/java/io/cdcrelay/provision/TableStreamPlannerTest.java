@@ -253,6 +253,7 @@ class TableStreamPlannerTest {
                 + ARN
                 + " BatchSize=1000 StartingPosition=TRIM_HORIZON StartShardId="
                 + SHARD
-                + " StartSequenceNumber=42 StartMode=at MaximumBatchingWindowInSeconds=1");
+                + " StartSequenceNumber=42 StartMode=at MaximumBatchingWindowInSeconds=1"
+                + " StreamArn=\"\" StreamName=\"\" StartingPositionTimestamp=\"\"");
   }
 }

@@ -293,7 +293,8 @@ class TemplateTest {
             FunctionConfig.DELETES, "CrateDbDeletes",
             FunctionConfig.TTL_DELETES, "CrateDbTtlDeletes",
             FunctionConfig.TOMBSTONE_RETENTION, "CrateDbTombstoneRetention",
-            io.cdcrelay.sink.TableOptions.VARIABLE, "CrateDbTableOptions");
+            io.cdcrelay.sink.TableOptions.VARIABLE, "CrateDbTableOptions",
+            FunctionConfig.ACCEPT_TOO_OLD, "CrateDbAcceptTooOld");
     Map<String, String> environment = new java.util.HashMap<>();
     environment.put(FunctionConfig.URL_VARIABLES.get(0), "crate://crate@db:4200/doc");
     parameters.forEach(
@@ -310,6 +311,7 @@ class TemplateTest {
     assertThat(defaults.deletes()).isEqualTo(unset.deletes());
     assertThat(defaults.ttl()).isEqualTo(unset.ttl());
     assertThat(defaults.tombstoneRetention()).isEqualTo(unset.tombstoneRetention());
+    assertThat(defaults.acceptTooOld()).isEqualTo(unset.acceptTooOld()).isFalse();
     assertThat(defaults.routes().isSingleTable()).isFalse();
     assertThat(FunctionConfig.fromEnvironment(environment).tableOptions()).isEmpty();
   }

@@ -282,6 +282,24 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
             skipBefore = null;
             iterator = null;
           }
+          case NOT_IN_SHARD -> {
+            // An iterator after the checkpoint refused: its record left the stream (Kinesis
+            // keeps 24 hours by default) while the relay was stopped or behind — a checkpoint of
+            // another stream of the same shard ids is dropped at start. What is left starts at
+            // the trim horizon; without it, every restart would fail here for good.
+            if (iterator != null || lastRead == null) {
+              throw e;
+            }
+            LOG.warn(
+                "shard {}: the records after {} are past the stream's retention and lost;"
+                    + " reading on from the oldest record left: {}",
+                shardId,
+                lastRead,
+                e.getMessage());
+            start = ShardPosition.TRIM_HORIZON;
+            lastRead = null;
+            skipBefore = null;
+          }
           case THROTTLED -> throttled.pause(Level.INFO, "shard " + shardId + ": throttled");
           case RETRYABLE -> {
             if (!readSteps.failed(e.getMessage(), false)) {

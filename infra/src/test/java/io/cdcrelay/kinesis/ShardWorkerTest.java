@@ -62,6 +62,9 @@ class ShardWorkerTest {
     boolean closed;
     // Records a read returns at most.
     int page = 4;
+    // Records past the stream's retention: the shard starts after them, and an iterator after
+    // one of them is refused as Kinesis refuses a sequence number it no longer holds.
+    int trimmed;
 
     FakeShard() {
       for (int i = 1; i <= 10; i++) {
@@ -90,7 +93,7 @@ class ShardWorkerTest {
     @Override
     public String iterator(String shardId, ShardPosition position) {
       calls.add("iterator " + position.iteratorType());
-      int from = 0;
+      int from = trimmed;
       if (position.iteratorType().equals("LATEST")) {
         from = records.size();
       } else if (position.timestamp().isPresent()) {
@@ -100,8 +103,13 @@ class ShardWorkerTest {
         }
       } else if (position.sequenceNumber().isPresent()) {
         String seq = position.sequenceNumber().get();
+        from = 0;
         while (from < records.size() && !records.get(from).sequenceNumber().equals(seq)) {
           from++;
+        }
+        if (from < trimmed) {
+          throw new ShardReadException(
+              ShardReadException.Kind.NOT_IN_SHARD, "StartingSequenceNumber is invalid", null);
         }
         from += position.iteratorType().equals("AFTER_SEQUENCE_NUMBER") ? 1 : 0;
       }
@@ -616,6 +624,21 @@ class ShardWorkerTest {
     assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(12));
     assertThat(shard.calls).startsWith("iterator LATEST", "read 10");
     assertThat(shard.calls.get(2)).isNotEqualTo("iterator LATEST");
+  }
+
+  @Test
+  void aCheckpointPastTheStreamsRetentionReadsOnFromTheOldestRecordLeft() {
+    // Stopped over a weekend: the record after the checkpoint left the stream meanwhile. Kinesis
+    // refuses an iterator after it; each restart would fail the same way for good.
+    shard.trimmed = 4;
+    checkpoints.write(SHARD, sequenceNumber(2));
+
+    ShardWorker.Done done = run(sequenceNumber(2));
+
+    assertThat(done.outcome()).isEqualTo(ShardWorker.Outcome.CAUGHT_UP);
+    assertThat(shard.calls).startsWith("iterator AFTER_SEQUENCE_NUMBER", "iterator TRIM_HORIZON");
+    assertThat(liveIds()).hasSize(6);
+    assertThat(checkpoints.positions).containsEntry(SHARD, sequenceNumber(10));
   }
 
   @Test

@@ -151,6 +151,22 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
   }
 
   /**
+   * The records after the checkpoint left the stream before they were read: what is left starts at
+   * the trim horizon. Said loudly; nothing else can be done.
+   */
+  private void readOnFromTheOldest(ShardReadException e) {
+    LOG.warn(
+        "shard {}: the records after {} are past the stream's retention and lost;"
+            + " reading on from the oldest record left: {}",
+        shardId,
+        lastRead,
+        e.getMessage());
+    start = ShardPosition.TRIM_HORIZON;
+    lastRead = null;
+    skipBefore = null;
+  }
+
+  /**
    * Empty reads in a row after which a shard whose stream does not say how far behind a read is
    * (DynamoDB Streams) counts as caught up for {@code once}: such a stream may answer empty while
    * records lie further on.
@@ -269,36 +285,18 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
             }
           }
           case TRIMMED -> {
-            // The records after the checkpoint left the stream before they were read: what is
-            // left starts at the trim horizon. Say so loudly; nothing else can be done.
-            LOG.warn(
-                "shard {}: the records after {} are past the stream's retention and lost;"
-                    + " reading on from the oldest record left: {}",
-                shardId,
-                lastRead,
-                e.getMessage());
-            start = ShardPosition.TRIM_HORIZON;
-            lastRead = null;
-            skipBefore = null;
+            readOnFromTheOldest(e);
             iterator = null;
           }
           case NOT_IN_SHARD -> {
             // An iterator after the checkpoint refused: its record left the stream (Kinesis
             // keeps 24 hours by default) while the relay was stopped or behind — a checkpoint of
-            // another stream of the same shard ids is dropped at start. What is left starts at
-            // the trim horizon; without it, every restart would fail here for good.
+            // another stream of the same shard ids is dropped at start. Without reading on,
+            // every restart would fail here for good.
             if (iterator != null || lastRead == null) {
               throw e;
             }
-            LOG.warn(
-                "shard {}: the records after {} are past the stream's retention and lost;"
-                    + " reading on from the oldest record left: {}",
-                shardId,
-                lastRead,
-                e.getMessage());
-            start = ShardPosition.TRIM_HORIZON;
-            lastRead = null;
-            skipBefore = null;
+            readOnFromTheOldest(e);
           }
           case THROTTLED -> throttled.pause(Level.INFO, "shard " + shardId + ": throttled");
           case RETRYABLE -> {

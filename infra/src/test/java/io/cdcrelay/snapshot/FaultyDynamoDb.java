@@ -182,6 +182,17 @@ public final class FaultyDynamoDb implements AutoCloseable {
     executor.shutdownNow();
   }
 
+  /** Answers as DynamoDB answers an error: {@code status}, and {@code json} naming it. */
+  private static void answerError(HttpExchange exchange, int status, String json)
+      throws IOException {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream o = exchange.getResponseBody()) {
+      o.write(body);
+    }
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body;
@@ -200,15 +211,11 @@ public final class FaultyDynamoDb implements AutoCloseable {
         if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0
             || passBeforeFailing.getAndUpdate(n -> n > 0 ? n - 1 : n) == 0) {
           failed.incrementAndGet();
-          byte[] fault =
-              ("{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
-                      + "\"message\":\"Internal server error (injected)\"}")
-                  .getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
-          exchange.sendResponseHeaders(500, fault.length);
-          try (OutputStream o = exchange.getResponseBody()) {
-            o.write(fault);
-          }
+          answerError(
+              exchange,
+              500,
+              "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
+                  + "\"message\":\"Internal server error (injected)\"}");
           return;
         }
         long delay = scanDelayMillis.get();
@@ -219,16 +226,12 @@ public final class FaultyDynamoDb implements AutoCloseable {
       if (denyTimeToLive
           && "DynamoDB_20120810.DescribeTimeToLive"
               .equals(exchange.getRequestHeaders().getFirst("X-Amz-Target"))) {
-        byte[] denied =
-            ("{\"__type\":\"com.amazon.coral.service#AccessDeniedException\","
-                    + "\"Message\":\"User is not authorized to perform:"
-                    + " dynamodb:DescribeTimeToLive (injected)\"}")
-                .getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
-        exchange.sendResponseHeaders(400, denied.length);
-        try (OutputStream o = exchange.getResponseBody()) {
-          o.write(denied);
-        }
+        answerError(
+            exchange,
+            400,
+            "{\"__type\":\"com.amazon.coral.service#AccessDeniedException\","
+                + "\"Message\":\"User is not authorized to perform:"
+                + " dynamodb:DescribeTimeToLive (injected)\"}");
         return;
       }
       if (BATCH_GET_ITEM.equals(exchange.getRequestHeaders().getFirst("X-Amz-Target"))) {

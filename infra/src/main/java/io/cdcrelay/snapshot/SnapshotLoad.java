@@ -242,8 +242,12 @@ public final class SnapshotLoad {
     int running = (int) (load.totalSegments() - doneBefore);
     int writers = Math.max(1, Math.min(running, SharedWrites.MAX_WRITERS));
     // The items read and not yet written, all segments together: every writer busy, one write's
-    // worth waiting.
-    ReadAllowance allowance = ReadAllowance.forWriters(writers, WRITE_ITEMS, settings.writeBytes());
+    // worth waiting — a write's or a page's, the larger: a reader takes a page's worth before it
+    // reads, and pages of the whole allowance (batch-size=5000) would be read one at a time, none
+    // beside a write. The bytes bound the memory either way.
+    ReadAllowance allowance =
+        ReadAllowance.forWriters(
+            writers, Math.max(WRITE_ITEMS, settings.source().batchSize()), settings.writeBytes());
     // Opened once the target table is ready and a fresh load's cursors are recorded: the segments
     // read their first pages meanwhile, and the writers wait. They get ready for the table (its
     // columns, its key types) once it is ready, while the cursors are recorded.

@@ -256,6 +256,44 @@ class SegmentReadAheadIT {
   }
 
   @Test
+  @Timeout(60)
+  void aBatchSizeAsLargeAsTheWholeItemAllowanceStillReadsWhileTheTargetWrites() throws Exception {
+    // batch-size=5000: a reader takes a page's worth of items before it reads. Were the allowance
+    // five writes of 1,000 items, each reader after its first page would wait until nothing at
+    // all is held: no two segments reading at once, no read beside a write.
+    AtomicInteger writing = new AtomicInteger();
+    AtomicInteger readsBesideWrites = new AtomicInteger();
+    InMemorySource source =
+        new InMemorySource("large_pages", 4, 10, 100, 0) {
+          @Override
+          void reading(int segment, int page) {
+            if (page > 0 && writing.get() > 0) {
+              readsBesideWrites.incrementAndGet();
+            }
+          }
+        };
+    load(
+        source,
+        "large_pages",
+        4,
+        5_000,
+        4 * 10 * 100,
+        SnapshotSettings.MAX_WRITE_BYTES,
+        (method, args) -> {
+          if (method.equals("upsert")) {
+            writing.incrementAndGet();
+            try {
+              Thread.sleep(30);
+            } finally {
+              writing.decrementAndGet();
+            }
+          }
+        });
+
+    assertThat(readsBesideWrites.get()).as("pages read while a write was under way").isPositive();
+  }
+
+  @Test
   @Timeout(60) // a share of the allowance never given back would stop the readers for good
   void theItemsReadAndNotYetWrittenStayWithinTheLoadsAllowance() throws Exception {
     // 4 segments (4 writers) of 6,000 items, read at once, while each write waits 20 ms: without a

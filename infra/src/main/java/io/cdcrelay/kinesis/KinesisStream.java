@@ -154,6 +154,10 @@ public final class KinesisStream implements ShardReader {
           client.describeStreamSummary(r -> r.streamName(name)).streamDescriptionSummary());
     } catch (ResourceNotFoundException e) {
       return Optional.empty();
+    } catch (LimitExceededException e) {
+      // DescribeStreamSummary allows 20 calls a second an account: a wait cures it (the SDK does
+      // not retry this code by itself).
+      throw new ShardReadException(ShardReadException.Kind.THROTTLED, e.getMessage(), e);
     }
   }
 

@@ -3,6 +3,7 @@ package io.cdcrelay.kinesis;
 import io.cdcrelay.local.Checkpoints;
 import io.cdcrelay.local.OutageLimit;
 import io.cdcrelay.local.RelayLease;
+import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.sink.TargetUnavailableException;
 import io.cdcrelay.source.SourceUrl;
@@ -221,13 +222,40 @@ public final class StreamRelay {
     return Optional.of(up);
   }
 
+  /** The call's result, retried with backoff while the stream throttles it; empty when stopped. */
+  private <T> Optional<T> untilNotThrottled(String what, java.util.function.Supplier<T> call) {
+    return Retry.untilStopped(
+        stop,
+        what,
+        e ->
+            e instanceof ShardReadException read
+                && read.kind() == ShardReadException.Kind.THROTTLED,
+        call);
+  }
+
   /** The stream that replaced this one, once every shard of this one is done. */
   private Optional<String> successor = Optional.empty();
 
   private void relay() throws InterruptedException {
-    stream.ensureReady(source.create(), source.createShards(), stop::isStopped);
+    // Throttled at start (another reader of the account's streams, a cron of once=true runs): the
+    // stream answers, only slower; a wait cures it, as it does a throttled read.
+    if (untilNotThrottled(
+            "stream " + stream.name() + ": throttled at start",
+            () -> {
+              stream.ensureReady(source.create(), source.createShards(), stop::isStopped);
+              return Boolean.TRUE;
+            })
+        .isEmpty()) {
+      return;
+    }
     java.time.Instant listedAt = java.time.Instant.now();
-    List<Shard> listing = stream.shards();
+    Optional<List<Shard>> listed =
+        untilNotThrottled(
+            "stream " + stream.name() + ": throttled listing its shards", stream::shards);
+    if (listed.isEmpty()) {
+      return;
+    }
+    List<Shard> listing = listed.get();
     Set<String> presentAtStart = new HashSet<>();
     listing.forEach(s -> presentAtStart.add(s.shardId()));
     LOG.info(

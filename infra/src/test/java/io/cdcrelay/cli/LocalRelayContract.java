@@ -1080,6 +1080,32 @@ abstract class LocalRelayContract {
   }
 
   @Test
+  void aStreamThrottledAtStartIsDescribedAgainAndNothingIsLost() throws Exception {
+    // DescribeStreamSummary allows 20 calls a second an account (a cron of once=true runs, other
+    // readers): throttled, the stream answers, only slower.
+    kinesis.createStream(stream, 1);
+    try (FaultyKinesis proxy = new FaultyKinesis(kinesis.port())) {
+      SourceItems items = SourceItems.mixed("d", 5);
+      List<PutRecordsResultEntry> put = kinesis.put(stream, items.take());
+      proxy.throttleDescribeStreamSummary(3);
+
+      Run run =
+          load(
+              "load",
+              "table",
+              proxy.url(kinesis, stream, "once=true&batch-size=10&idle-sleep=0.1"),
+              "--target",
+              target());
+
+      assertThat(run.exitCode()).as(run.output()).isZero();
+      assertThat(proxy.describeStreamSummaryCalls()).isGreaterThan(3);
+      assertThat(run.output()).contains("throttled at start");
+      assertThat(live()).isEqualTo(items.expected());
+      assertThat(checkpoints()).containsExactly(Map.entry(put.get(0).shardId(), last(put)));
+    }
+  }
+
+  @Test
   void anExpiredIteratorIsRenewedAfterTheLastRecordReadThoughNotAllOfItIsApplied()
       throws Exception {
     kinesis.createStream(stream, 1);

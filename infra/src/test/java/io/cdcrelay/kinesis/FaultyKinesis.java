@@ -71,6 +71,8 @@ public final class FaultyKinesis implements AutoCloseable {
   private final HttpClient http;
 
   private final AtomicInteger throttleNext = new AtomicInteger();
+
+  private final AtomicInteger throttleDescribe = new AtomicInteger();
   private final Object expiry = new Object();
   private int expireAfter = -1;
 
@@ -121,6 +123,14 @@ public final class FaultyKinesis implements AutoCloseable {
   /** Answers the next {@code calls} GetRecords with {@code ProvisionedThroughputExceeded}. */
   public void throttleGetRecords(int calls) {
     throttleNext.set(calls);
+  }
+
+  /**
+   * Answers the next {@code calls} DescribeStreamSummary with {@code LimitExceededException}, as
+   * Kinesis does past 20 calls a second an account.
+   */
+  public void throttleDescribeStreamSummary(int calls) {
+    throttleDescribe.set(calls);
   }
 
   /**
@@ -198,6 +208,10 @@ public final class FaultyKinesis implements AutoCloseable {
       boolean cbor = contentType != null && contentType.toLowerCase(Locale.ROOT).contains("cbor");
       if (DESCRIBE_STREAM_SUMMARY.equals(target)) {
         describeStreamSummary.incrementAndGet();
+        if (throttleDescribe.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+          fail(exchange, cbor, "LimitExceededException", "Rate exceeded for stream (injected)");
+          return;
+        }
       }
       if (GET_SHARD_ITERATOR.equals(target)) {
         getShardIterator.incrementAndGet();

@@ -50,6 +50,9 @@ class StreamSuccessionTest {
     volatile boolean closed = true;
     volatile boolean lined = true;
     volatile RuntimeException readFailure;
+    // Listings answered as throttled before the first that works.
+    final java.util.concurrent.atomic.AtomicInteger throttledListings =
+        new java.util.concurrent.atomic.AtomicInteger();
     final AtomicReference<String> successor = new AtomicReference<>(NEW);
     volatile int successorAsked;
 
@@ -74,6 +77,9 @@ class StreamSuccessionTest {
 
     @Override
     public List<Shard> shards() {
+      if (throttledListings.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new ShardReadException(ShardReadException.Kind.THROTTLED, "Rate exceeded", null);
+      }
       return List.of(new Shard(SHARD, List.of(), closed));
     }
 
@@ -252,6 +258,18 @@ class StreamSuccessionTest {
         new ShardReadException(ShardReadException.Kind.FATAL, "stream not found", null);
     stream.successor.set(null);
     assertThatThrownBy(() -> relay("").run()).hasMessage("stream not found");
+  }
+
+  @Test
+  @Timeout(20)
+  void aListingThrottledAtStartIsTriedAgainNotTakenForAFailure() throws InterruptedException {
+    // A cron of once=true runs, or another reader of the account's streams: throttled, the
+    // stream answers, only slower.
+    stream.lined = false;
+    stream.throttledListings.set(2);
+    relay("&once=true").run();
+    assertThat(stream.throttledListings).hasValue(0);
+    assertThat(rows()).isEqualTo(3);
   }
 
   @Test

@@ -137,7 +137,7 @@ final class LoadCommand implements Callable<Integer> {
         + word
         + "' is neither a URL (kinesis+dynamodb+cdc://, dynamodb+cdc://, dynamodb://, s3://) nor an"
         + " existing file"
-        + (editDistance(word.toLowerCase(Locale.ROOT), "table") <= 2
+        + (io.cdcrelay.text.NearestName.distance(word.toLowerCase(Locale.ROOT), "table") <= 2
             ? "; did you mean 'load table SRC'?"
             : ".");
   }
@@ -159,7 +159,7 @@ final class LoadCommand implements Callable<Integer> {
     String closest = null;
     int best = 3;
     for (String known : LOAD_SCHEMES) {
-      int distance = editDistance(scheme, known);
+      int distance = io.cdcrelay.text.NearestName.distance(scheme, known);
       if (distance < best) {
         best = distance;
         closest = known;
@@ -168,23 +168,6 @@ final class LoadCommand implements Callable<Integer> {
     return "; a load also takes dynamodb://HOST/TABLE (a table's items),"
         + " s3://BUCKET/PREFIX/AWSDynamoDB/EXPORT_ID/ (its export) and a file"
         + (closest == null ? "" : "; did you mean " + closest + "://?");
-  }
-
-  private static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      int[] current = new int[b.length() + 1];
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      previous = current;
-    }
-    return previous[b.length()];
   }
 
   /** {@code load table SRC}: the reference tool's original spelling. */

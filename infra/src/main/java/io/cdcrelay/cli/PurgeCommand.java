@@ -7,6 +7,7 @@ import io.cdcrelay.route.TableRoutes;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
 import io.cdcrelay.sink.TargetUnavailableException;
+import io.cdcrelay.text.NearestName;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -155,7 +156,14 @@ final class PurgeCommand implements Callable<Integer> {
       }
     }
     String named = (routes.schema() == null ? "" : routes.schema() + ".") + routes.singleTable();
-    List<String> relayed = bound.keySet().stream().map(TableName::toString).sorted().toList();
+    // Closest first: a typo's table leads the list, however many tables the schema holds.
+    List<String> relayed =
+        bound.keySet().stream()
+            .map(TableName::toString)
+            .sorted(
+                java.util.Comparator.comparingInt((String t) -> NearestName.distance(named, t))
+                    .thenComparing(java.util.Comparator.naturalOrder()))
+            .toList();
     err.println(
         "Bad configuration: the table "
             + named
@@ -166,8 +174,9 @@ final class PurgeCommand implements Callable<Integer> {
                 : " (it holds "
                     + String.join(", ", relayed.subList(0, Math.min(10, relayed.size())))
                     + (relayed.size() > 10 ? " and " + (relayed.size() - 10) + " more" : "")
-                    + ")")
-            + ": is the name right?");
+                    + ", closest first)")
+            + ": is the name right?"
+            + NearestName.of(named, relayed).map(n -> " Did you mean " + n + "?").orElse(""));
     return 2;
   }
 

@@ -217,14 +217,14 @@ public final class DynamoDbStreamReader implements ShardReader {
             .shardId(shardId)
             .shardIteratorType(position.iteratorType());
     position.sequenceNumber().ifPresent(request::sequenceNumber);
-    return typed(() -> streams.getShardIterator(request.build()).shardIterator());
+    return ofShard(() -> streams.getShardIterator(request.build()).shardIterator());
   }
 
   @Override
   public Read read(String shardId, String iterator, int limit) {
     int capped = Math.max(1, Math.min(READ_LIMIT, limit));
     GetRecordsResponse response =
-        typed(() -> streams.getRecords(r -> r.shardIterator(iterator).limit(capped)));
+        ofShard(() -> streams.getRecords(r -> r.shardIterator(iterator).limit(capped)));
     String arn = arn();
     List<SourceRecord> records = new ArrayList<>(response.records().size());
     for (Record record : response.records()) {
@@ -232,6 +232,26 @@ public final class DynamoDbStreamReader implements ShardReader {
     }
     // DynamoDB Streams does not say how far behind the head a read is.
     return new Read(records, response.nextShardIterator(), null);
+  }
+
+  /**
+   * The result of a call on one shard (an iterator, a read): as {@link #typed}, and a shard that
+   * DynamoDB Streams no longer knows ({@code ResourceNotFoundException}: its records all passed the
+   * retention, between the listing and this call) is {@link ShardReadException.Kind#SHARD_GONE}, as
+   * AWS's own DynamoDB Streams Kinesis Adapter takes it for the end of the shard.
+   */
+  static <T> T ofShard(Supplier<T> call) {
+    try {
+      return typed(call);
+    } catch (ShardReadException e) {
+      if (e.getCause() instanceof ResourceNotFoundException) {
+        throw new ShardReadException(
+            ShardReadException.Kind.SHARD_GONE,
+            "DynamoDB Streams no longer has the shard: " + e.getCause().getMessage(),
+            e.getCause());
+      }
+      throw e;
+    }
   }
 
   /**

@@ -149,9 +149,7 @@ public final class StreamRanges {
   private static boolean isGone(ShardReadException e) {
     return e.kind() == ShardReadException.Kind.NOT_IN_SHARD
         || e.kind() == ShardReadException.Kind.TRIMMED
-        // DynamoDB Streams' answer for a shard past the retention of a stream that exists.
-        || e.getCause()
-            instanceof software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+        || e.kind() == ShardReadException.Kind.SHARD_GONE;
   }
 
   /** The service's own words, without the SDK's request ids. */

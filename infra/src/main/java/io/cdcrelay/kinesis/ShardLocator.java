@@ -39,7 +39,8 @@ public final class ShardLocator {
         }
       } catch (ShardReadException e) {
         if (e.kind() != ShardReadException.Kind.NOT_IN_SHARD
-            && e.kind() != ShardReadException.Kind.TRIMMED) {
+            && e.kind() != ShardReadException.Kind.TRIMMED
+            && e.kind() != ShardReadException.Kind.SHARD_GONE) {
           throw e;
         }
         LOG.debug("sequence number {} is not in {}: {}", sequenceNumber, shard, e.getMessage());

@@ -257,8 +257,7 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
         }
         if (read.shardEnded()) {
           LOG.info("shard {}: closed and read to its end", shardId);
-          unwritten = null; // drained: the last batch found nothing waiting and checkpointed
-          return checkpoint(Checkpoints.SHARD_END) ? Outcome.ENDED : Outcome.STOPPED;
+          return ended();
         }
         if (caughtUp) {
           LOG.info("shard {}: caught up", shardId);
@@ -298,6 +297,17 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
             }
             readOnFromTheOldest(e);
           }
+          case SHARD_GONE -> {
+            // Its records all left the stream while the relay was behind: nothing is left to read,
+            // and without ending it here the relay would fail for good. Its children go on.
+            LOG.warn(
+                "shard {}: no longer in the stream, its records past the stream's retention{};"
+                    + " it counts as read to its end: {}",
+                shardId,
+                lastRead == null ? "" : " (any after " + lastRead + " not read are lost)",
+                e.getMessage());
+            return flush(buffer, pipeline) ? ended() : Outcome.STOPPED;
+          }
           case THROTTLED -> throttled.pause(Level.INFO, "shard " + shardId + ": throttled");
           case RETRYABLE -> {
             if (!readSteps.failed(e.getMessage(), false)) {
@@ -312,6 +322,26 @@ final class ShardWorker implements Callable<ShardWorker.Done> {
     // after a stop) and what is buffered are read again after a restart.
     pipeline.drain();
     return Outcome.STOPPED;
+  }
+
+  /**
+   * Hands every buffered record to {@code pipeline} and waits until all are applied; false when
+   * stopped first.
+   */
+  private boolean flush(BatchBuffer buffer, BatchPipeline pipeline) {
+    while (!buffer.isEmpty()) {
+      if (!pipeline.hand(buffer.take()) || settings.stop().isStopped()) {
+        pipeline.drain();
+        return false;
+      }
+    }
+    return pipeline.drain();
+  }
+
+  /** Checkpoints the end of the shard, everything read being applied: its children go on. */
+  private Outcome ended() {
+    unwritten = null; // drained: the last batch found nothing waiting and checkpointed
+    return checkpoint(Checkpoints.SHARD_END) ? Outcome.ENDED : Outcome.STOPPED;
   }
 
   /** An iterator at {@code position}, from the trim horizon where timestamps are not known. */

@@ -26,6 +26,13 @@ record AwsUrlParts(
    */
   static URI uri(String url, String scheme, String form) {
     URI uri = uri(url);
+    requireScheme(uri, scheme, form);
+    requireWholeCredentials(url, uri);
+    return uri;
+  }
+
+  /** Fails unless {@code uri} is of {@code scheme}. */
+  static void requireScheme(URI uri, String scheme, String form) {
     if (!scheme.equals(uri.getScheme())) {
       throw new BadSourceUrlException(
           "the source URL scheme \""
@@ -33,8 +40,6 @@ record AwsUrlParts(
               + "\" is not "
               + form);
     }
-    requireWholeCredentials(url, uri);
-    return uri;
   }
 
   /** The source URL as a URI: not empty and a URL; its scheme is the caller's to check. */
@@ -60,25 +65,32 @@ record AwsUrlParts(
     String rest = authority < 0 ? trimmed : trimmed.substring(authority + 3);
     int at = rest.lastIndexOf('@');
     String userInfo = uri.getRawUserInfo();
-    if (at >= 0 && (userInfo == null || userInfo.length() != at)) {
-      // Whole keys (nothing in them that ends an authority), yet no user info: the host after
-      // them is what the URL parser refused. It is named; the keys never are.
-      if (!rest.substring(0, at).matches(".*[/?#@].*")) {
-        String host = rest.substring(at + 1).split("[/?#]", 2)[0];
-        throw new BadSourceUrlException(
-            host.isEmpty()
-                ? "the source URL has no host after ACCESS_KEY:SECRET_KEY@: use 'aws' or a custom"
-                    + " endpoint such as localhost:4566"
-                : "the source URL's host \""
-                    + host
-                    + "\" is not a host name (letters, digits, '-' and '.'), with an optional"
-                    + " :PORT");
-      }
-      throw new BadSourceUrlException(
-          "the keys before the source URL's '@' hold a character that ends a URL's host part"
-              + " ('/', '?', '#' or '@'): percent-encode '/', '?', '#', '@' and '%' in the keys"
-              + " (%2F, %3F, %23, %40, %25)");
+    if (at < 0 || userInfo != null) {
+      return; // no keys, or whole ones: the parser found them before the host
     }
+    String beforePath = rest.split("[/?#]", 2)[0];
+    if (!beforePath.contains(":") && !beforePath.contains("@")) {
+      // No key pair before the first '/', '?' or '#': the '@' stands in the path or the query
+      // (an S3 prefix may hold one), not after keys.
+      return;
+    }
+    // Whole keys (nothing in them that ends an authority), yet no user info: the host after them
+    // is what the URL parser refused. It is named; the keys never are.
+    if (!rest.substring(0, at).matches(".*[/?#@].*")) {
+      String host = rest.substring(at + 1).split("[/?#]", 2)[0];
+      throw new BadSourceUrlException(
+          host.isEmpty()
+              ? "the source URL has no host after ACCESS_KEY:SECRET_KEY@: use 'aws' or a custom"
+                  + " endpoint such as localhost:4566"
+              : "the source URL's host \""
+                  + host
+                  + "\" is not a host name (letters, digits, '-' and '.'), with an optional"
+                  + " :PORT");
+    }
+    throw new BadSourceUrlException(
+        "the keys before the source URL's '@' hold a character that ends a URL's host part"
+            + " ('/', '?', '#' or '@'): percent-encode '/', '?', '#', '@' and '%' in the keys"
+            + " (%2F, %3F, %23, %40, %25)");
   }
 
   /**

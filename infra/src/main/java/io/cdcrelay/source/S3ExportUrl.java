@@ -83,8 +83,18 @@ public record S3ExportUrl(
    * AWS settings ({@code AWS_REGION}, … as the AWS SDKs do).
    */
   public static S3ExportUrl parse(String url, Map<String, String> environment) {
-    URI uri = AwsUrlParts.uri(url, SCHEME, FORM);
+    URI uri = AwsUrlParts.uri(url);
+    AwsUrlParts.requireScheme(uri, SCHEME, FORM);
     String bucket = uri.getHost();
+    if (bucket == null && uri.getRawAuthority() != null) {
+      // A bucket whose last label starts with a digit (exports.2024) is no host name to a URL
+      // parser, which then reads no keys either: the URL is read again with a host in its place.
+      String authority = uri.getRawAuthority();
+      int at = authority.lastIndexOf('@');
+      bucket = authority.substring(at + 1);
+      uri = withHost(uri, authority.substring(0, at + 1), "bucket.invalid");
+    }
+    AwsUrlParts.requireWholeCredentials(url, uri);
     if (bucket == null || !bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
       throw new BadSourceUrlException(
           "the source URL names no valid S3 bucket as its host: use " + FORM);
@@ -155,6 +165,23 @@ public record S3ExportUrl(
         keys,
         UrlOptions.integer(options, "batch-size", 1, 10_000),
         UrlOptions.integer(options, "parallel", 1, 64));
+  }
+
+  /** {@code uri} with {@code host} after its (raw) {@code userInfo}, the rest as it was. */
+  private static URI withHost(URI uri, String userInfo, String host) {
+    try {
+      return new URI(
+          uri.getScheme()
+              + "://"
+              + userInfo
+              + host
+              + (uri.getRawPath() == null ? "" : uri.getRawPath())
+              + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+              + (uri.getRawFragment() == null ? "" : "#" + uri.getRawFragment()));
+    } catch (java.net.URISyntaxException e) {
+      throw new BadSourceUrlException(
+          "the source URL names no valid S3 bucket as its host: use " + FORM);
+    }
   }
 
   /** {@code id:S} or {@code id:S,ts:N}: the partition key, then the sort key. */

@@ -116,6 +116,38 @@ class DynamoDbStreamsFaultsIT {
   }
 
   @Test
+  void aShardRemovedFromTheStreamCountsAsEndedAndItsChildIsRead() throws Exception {
+    // Stopped for a day: the shard it was reading closed, its records passed the retention and
+    // DynamoDB Streams removed it, although a listing a moment older still shows it.
+    String streamArn =
+        TableWorkload.createTable(dynamoDb, table, StreamViewType.NEW_AND_OLD_IMAGES);
+    TableWorkload workload = new TableWorkload(dynamoDb, table, 11L);
+    workload.run(120);
+    LocalRelayContract.Run first =
+        LocalRelayContract.load("load", "table", source("once=true"), "--target", target());
+    assertThat(first.exitCode()).as(first.output()).isZero();
+    Shard shard =
+        streams.describeStream(d -> d.streamArn(streamArn)).streamDescription().shards().get(0);
+    String child = "shardId-00000001720740299999-0def5678";
+    proxy.split(shard.shardId(), lastSequenceNumber(streamArn, shard.shardId()), child);
+    workload.run(120);
+    proxy.remove(shard.shardId());
+
+    LocalRelayContract.Run second =
+        LocalRelayContract.load(
+            "load", "table", source("once=true&batch-size=40"), "--target", target());
+
+    assertThat(second.exitCode()).as(second.output()).isZero();
+    assertThat(second.output())
+        .contains("shard " + shard.shardId() + ": no longer in the stream")
+        .contains("Shard does not exist");
+    assertThat(live()).isEqualTo(TableWorkload.scan(dynamoDb, table));
+    assertThat(checkpoints(streamArn))
+        .containsEntry(shard.shardId(), "SHARD_END")
+        .containsKey(child);
+  }
+
+  @Test
   void anExpiredIteratorIsRenewedAfterTheLastRecordRead() throws Exception {
     String streamArn =
         TableWorkload.createTable(dynamoDb, table, StreamViewType.NEW_AND_OLD_IMAGES);

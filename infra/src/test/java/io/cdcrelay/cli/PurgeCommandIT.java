@@ -152,7 +152,8 @@ class PurgeCommandIT {
             "the table public.purge_sotf_"
                 + pid
                 + " (named by the target or --table), which no relay or load has written")
-        .contains(soft.toString());
+        .contains("(it holds " + soft + ", ")
+        .contains("Did you mean " + soft + "?");
 
     // A database (here a schema) no relay wrote: said so, and left as it was.
     String fresh = "purge_fresh_" + pid;

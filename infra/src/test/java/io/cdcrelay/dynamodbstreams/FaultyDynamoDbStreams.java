@@ -36,7 +36,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       child shard holding the records after it; reads of the parent end there (NextShardIterator
  *       absent), and the child's iterators read the real shard after it;
  *   <li>answers one GetRecords with {@code ExpiredIteratorException};
- *   <li>answers one GetShardIterator at a sequence number with {@code TrimmedDataAccessException}.
+ *   <li>answers one GetShardIterator at a sequence number with {@code TrimmedDataAccessException};
+ *   <li>removes a shard, as AWS does once every record of it passed the retention: its
+ *       GetShardIterator answers {@code ResourceNotFoundException} while DescribeStream, a moment
+ *       older, still lists it.
  * </ul>
  *
  * It keeps every DynamoDB Streams request it forwarded, in order, as (action, JSON body).
@@ -64,6 +67,7 @@ public final class FaultyDynamoDbStreams implements AutoCloseable {
   private final Set<String> childIterators = ConcurrentHashMap.newKeySet();
   private final AtomicInteger expireAfter = new AtomicInteger(-1);
   private final AtomicBoolean trimNext = new AtomicBoolean();
+  private volatile String removed;
   private volatile String parent;
   private volatile BigInteger splitAfter;
   private volatile String child;
@@ -104,6 +108,11 @@ public final class FaultyDynamoDbStreams implements AutoCloseable {
   /** Fails the next GetShardIterator at or after a sequence number as trimmed. */
   public void trimNextSequenceNumberIterator() {
     trimNext.set(true);
+  }
+
+  /** From now on, the iterators of {@code shard} are refused as those of a shard not there. */
+  public void remove(String shard) {
+    removed = shard;
   }
 
   public List<Call> calls() {
@@ -193,6 +202,14 @@ public final class FaultyDynamoDbStreams implements AutoCloseable {
           exchange,
           "TrimmedDataAccessException",
           "The operation attempted to read past the oldest stream record in a shard.");
+      return;
+    }
+    if (request.path("ShardId").asText().equals(removed)) {
+      calls.add(new Call("GetShardIterator", request.deepCopy(), true));
+      fail(
+          exchange,
+          "ResourceNotFoundException",
+          "Requested resource not found: Shard does not exist");
       return;
     }
     calls.add(new Call("GetShardIterator", request.deepCopy(), false));

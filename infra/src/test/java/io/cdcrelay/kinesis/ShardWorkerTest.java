@@ -642,6 +642,30 @@ class ShardWorkerTest {
   }
 
   @Test
+  void aShardNoLongerInTheStreamEndsOnceWhatWasReadOfItIsApplied() {
+    // DynamoDB Streams removed the shard between its listing and this read (its records passed
+    // the retention): what was read is applied, and the shard ends so that its children go on.
+    java.util.concurrent.atomic.AtomicInteger reads =
+        new java.util.concurrent.atomic.AtomicInteger();
+    shard.onRead =
+        () -> {
+          if (reads.incrementAndGet() == 2) {
+            shard.readFailures.add(
+                new ShardReadException(
+                    ShardReadException.Kind.SHARD_GONE, "Shard does not exist", null));
+          }
+        };
+
+    ShardWorker.Done done = run(null);
+
+    assertThat(done.outcome())
+        .as(String.valueOf(done.error()))
+        .isEqualTo(ShardWorker.Outcome.ENDED);
+    assertThat(liveIds()).hasSize(4);
+    assertThat(checkpoints.positions).containsEntry(SHARD, Checkpoints.SHARD_END);
+  }
+
+  @Test
   void aFatalReadErrorEndsTheShardWithItsMessageAndKeepsTheCheckpoint() {
     checkpoints.write(SHARD, sequenceNumber(2));
     shard.readFailures.add(

@@ -91,6 +91,31 @@ class S3ExportUrlTest {
   }
 
   @Test
+  void aBucketWhoseLastLabelStartsWithADigitAndAPrefixHoldingAnAtAreTaken() {
+    // Both valid in S3; a URL parser takes exports.2024 for no host name, and an '@' in the path
+    // is no key's end.
+    S3ExportUrl url = S3ExportUrl.parse("s3://exports.2024/team@eu/AWSDynamoDB/0171-ab12/");
+    assertThat(url.bucket()).isEqualTo("exports.2024");
+    assertThat(url.folder()).isEqualTo("team@eu/AWSDynamoDB/0171-ab12/");
+    assertThat(url.accessKey()).isEmpty();
+
+    S3ExportUrl withKeys =
+        S3ExportUrl.parse(
+            "s3://AKIA1:se%2Fcr%40t@exports.2024/team@eu/AWSDynamoDB/0171-ab12/?parallel=2");
+    assertThat(withKeys.bucket()).isEqualTo("exports.2024");
+    assertThat(withKeys.folder()).isEqualTo("team@eu/AWSDynamoDB/0171-ab12/");
+    assertThat(withKeys.accessKey()).contains("AKIA1");
+    assertThat(withKeys.secretKey()).contains("se/cr@t");
+    assertThat(withKeys.parallel()).isEqualTo(2);
+
+    assertThatThrownBy(() -> S3ExportUrl.parse("s3://exports_2024/AWSDynamoDB/x/"))
+        .hasMessageContaining("no valid S3 bucket");
+    assertThatThrownBy(() -> S3ExportUrl.parse("s3://AKIA1:se/cret@exports.2024/AWSDynamoDB/x/"))
+        .hasMessageContaining("percent-encode")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("cret"));
+  }
+
+  @Test
   void aSecretWithReservedCharactersNeverAppearsInAnError() {
     String secret = "pa/ss@w%rd#x";
     assertThatThrownBy(() -> S3ExportUrl.parse("s3://AKIA1:" + secret + "@bucket/AWSDynamoDB/x/"))

@@ -1,6 +1,7 @@
 package io.cdcrelay.snapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import io.cdcrelay.change.AttributeValue;
 import java.math.BigDecimal;
@@ -63,6 +64,29 @@ class ItemSizeTest {
     // A page that read nothing still costs a read.
     assertThat(ItemSize.readUnits(List.of(), true)).isEqualTo(1.0);
     assertThat(ItemSize.readUnits(List.of(), false)).isEqualTo(0.5);
+  }
+
+  @Test
+  void aLargePageIsSizedFromAnEvenSampleOfItsItemsAndASmallOneExactly() {
+    // Items of 1 to 5,000 bytes, their sizes rising and falling along the page.
+    List<Map<String, AttributeValue>> items = new java.util.ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      items.add(Map.of("id", new AttributeValue.S("x".repeat(1 + i * 37 % 5000))));
+    }
+    long exact = ItemSize.of(items);
+    assertThat((double) ItemSize.estimate(items)).isCloseTo(exact, withinPercentage(5));
+    List<Map<String, AttributeValue>> few = items.subList(0, ItemSize.SAMPLE);
+    assertThat(ItemSize.estimate(few)).isEqualTo(ItemSize.of(few));
+    // Not the first items only: a page whose second half is ten times larger.
+    List<Map<String, AttributeValue>> skewed = new java.util.ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      skewed.add(Map.of("id", new AttributeValue.S("s".repeat(98))));
+    }
+    for (int i = 0; i < 500; i++) {
+      skewed.add(Map.of("id", new AttributeValue.S("l".repeat(998))));
+    }
+    assertThat(ItemSize.estimate(skewed)).isEqualTo(ItemSize.of(skewed));
+    assertThat(ItemSize.readUnits(skewed, true)).isEqualTo(Math.ceil(550_000 / 4096.0));
   }
 
   @Test

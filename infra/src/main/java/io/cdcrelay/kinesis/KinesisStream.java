@@ -195,7 +195,20 @@ public final class KinesisStream implements ShardReader {
 
   @Override
   public String iterator(String shardId, ShardPosition position) {
-    return typed(() -> getShardIterator(shardId, position));
+    try {
+      return typed(() -> getShardIterator(shardId, position));
+    } catch (ShardReadException e) {
+      // At no sequence number, not found is the shard itself: removed from the stream once its
+      // records passed the retention, after the relay listed it.
+      if (position.sequenceNumber().isEmpty()
+          && e.getCause() instanceof ResourceNotFoundException) {
+        throw new ShardReadException(
+            ShardReadException.Kind.SHARD_GONE,
+            "Kinesis no longer has the shard: " + e.getMessage(),
+            e.getCause());
+      }
+      throw e;
+    }
   }
 
   private String getShardIterator(String shardId, ShardPosition position) {

@@ -16,9 +16,9 @@ public final class ShardReadException extends RuntimeException {
     /** The sequence number is not one of this shard's. */
     NOT_IN_SHARD,
     /**
-     * The shard is no longer in the stream: DynamoDB Streams removes a shard once every record of
-     * it passed the stream's retention (24 hours), and answers {@code ResourceNotFoundException}
-     * for it from then on. Nothing is left to read in it.
+     * The shard is no longer in the stream: DynamoDB Streams, and Kinesis for a closed shard,
+     * remove a shard once every record of it passed the stream's retention, and answer {@code
+     * ResourceNotFoundException} for it from then on. Nothing is left to read in it.
      */
     SHARD_GONE,
     /** Anything else: the relay stops with this message. */

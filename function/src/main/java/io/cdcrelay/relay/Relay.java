@@ -54,6 +54,11 @@ public final class Relay implements AutoCloseable {
   // How often a process re-reads a table's purge horizon, and at most moves it itself.
   private static final Duration BINDING_TTL = Duration.ofMinutes(10);
   private static final Duration PURGE_STEP = Duration.ofHours(1);
+  // The youngest a purge horizon is when it is set: `relay purge --older-than` takes no less, and a
+  // relay's own purge trails its newest change by the tombstone retention (an hour at least).
+  private static final Duration YOUNGEST_HORIZON = Duration.ofHours(1);
+  // How old a binding may be to judge a change older than that: about one batch.
+  private static final Duration FRESH_BINDING = Duration.ofSeconds(1);
   private static final java.util.Comparator<PlannedRow> BY_KEY =
       java.util.Comparator.comparing(PlannedRow::pkJson);
 
@@ -427,17 +432,45 @@ public final class Relay implements AutoCloseable {
     return keys;
   }
 
+  /**
+   * The table's binding: cached for {@link #BINDING_TTL}, but read again (unless read within {@link
+   * #FRESH_BINDING}) for a group holding a change that a purge horizon may have passed since:
+   * another process may have moved the horizon and removed the tombstone that would have ordered
+   * the change, which a horizon cached for minutes would let through to bring a deleted item back.
+   */
   private Target.Binding binding(Group group) {
     TableEntry entry = shared.table(group.table);
     synchronized (entry) {
-      return current(entry, group);
+      return current(entry, group, mayBeBehindAHorizon(group) ? FRESH_BINDING : BINDING_TTL);
     }
+  }
+
+  /**
+   * Whether the group holds a change older than any purge horizon is when set, in a table whose
+   * horizon is checked at all.
+   */
+  private boolean mayBeBehindAHorizon(Group group) {
+    if (settings.acceptTooOld() || settings.deletes() != DeleteMode.HARD) {
+      return false;
+    }
+    Instant youngest = clock.instant().minus(YOUNGEST_HORIZON);
+    for (Change change : group.changes) {
+      if (change.createdAt().isBefore(youngest)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The entry's binding, read again when never read or older than {@link #BINDING_TTL}. */
   private Target.Binding current(TableEntry entry, Group group) {
+    return current(entry, group, BINDING_TTL);
+  }
+
+  /** The entry's binding, read again when never read or older than {@code ttl}. */
+  private Target.Binding current(TableEntry entry, Group group, Duration ttl) {
     Instant now = clock.instant();
-    if (entry.readAt == null || entry.readAt.plus(BINDING_TTL).isBefore(now)) {
+    if (entry.readAt == null || entry.readAt.plus(ttl).isBefore(now)) {
       entry.binding = target.bind(group.table, group.sourceTable, settings.deletes());
       entry.readAt = now;
     }

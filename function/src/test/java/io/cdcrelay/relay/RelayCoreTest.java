@@ -149,6 +149,36 @@ class RelayCoreTest {
   }
 
   @Test
+  void aChangeOlderThanAnHourIsJudgedAgainstAHorizonReadAgainNotOneCachedForMinutes() {
+    io.cdcrelay.testing.MovingClock clock = new io.cdcrelay.testing.MovingClock(CLOCK.instant());
+    long now = CLOCK.instant().toEpochMilli() * 1_000;
+    long hour = java.time.Duration.ofHours(1).toNanos() / 1_000;
+    Relay relay = new Relay(target, bySourceTable(), clock);
+    relay.apply(List.of(order(1, upsert("INSERT", "o1", now - hour / 2, ""))));
+    // Its own first purge (8 days back) read the binding again after.
+    relay.apply(List.of(order(2, upsert("INSERT", "o1", now - hour / 2 + 1, ""))));
+    assertThat(target.binds).containsExactly(ORDERS, ORDERS);
+    // Another process purges (relay purge --older-than 90m): the tombstones before it are gone.
+    target.advancePurgeHorizon(ORDERS, CLOCK.instant().minus(java.time.Duration.ofMinutes(90)));
+    clock.advance(java.time.Duration.ofSeconds(5));
+
+    // A change of the last half hour goes by the cached horizon: no horizon can have passed it.
+    BatchResult recent =
+        relay.apply(List.of(order(3, upsert("INSERT", "o2", now - hour / 2 + 2, ""))));
+    assertThat(recent.deadLettered()).isZero();
+    assertThat(target.binds).containsExactly(ORDERS, ORDERS);
+
+    // One of two hours ago is judged against the horizon read again, not the one cached.
+    BatchResult old = relay.apply(List.of(order(4, upsert("INSERT", "o3", now - 2 * hour, ""))));
+    assertThat(old.deadLettered()).isEqualTo(1);
+    assertThat(target.binds).containsExactly(ORDERS, ORDERS, ORDERS);
+    assertThat(target.rows.get(ORDERS)).doesNotContainKey("{\"id\":\"o3\"}");
+    assertThat(target.deadLetters.values().stream().flatMap(List::stream))
+        .extracting(DeadLetter::stage)
+        .containsExactly("too-old");
+  }
+
+  @Test
   void aChangeDatedAfterTheClockMovesThePurgeHorizonNoFurtherThanTheClock() {
     long day = java.time.Duration.ofDays(1).toNanos() / 1_000;
     long now = CLOCK.instant().toEpochMilli() * 1_000;

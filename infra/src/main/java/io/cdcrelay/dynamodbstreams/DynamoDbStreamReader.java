@@ -7,6 +7,7 @@ import io.cdcrelay.kinesis.Shard;
 import io.cdcrelay.kinesis.ShardPosition;
 import io.cdcrelay.kinesis.ShardReadException;
 import io.cdcrelay.kinesis.ShardReader;
+import io.cdcrelay.source.AwsErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -245,10 +246,7 @@ public final class DynamoDbStreamReader implements ShardReader {
       return typed(call);
     } catch (ShardReadException e) {
       if (e.getCause() instanceof ResourceNotFoundException) {
-        throw new ShardReadException(
-            ShardReadException.Kind.SHARD_GONE,
-            "DynamoDB Streams no longer has the shard: " + e.getCause().getMessage(),
-            e.getCause());
+        throw ShardReadException.gone("DynamoDB Streams", e.getCause());
       }
       throw e;
     }
@@ -277,12 +275,13 @@ public final class DynamoDbStreamReader implements ShardReader {
           e);
     } catch (DynamoDbException e) {
       ShardReadException.Kind kind;
-      if (e.statusCode() >= 500 || "ThrottlingException".equals(errorCode(e))) {
+      String code = AwsErrors.errorCode(e);
+      if (e.statusCode() >= 500 || "ThrottlingException".equals(code)) {
         kind =
             e.statusCode() >= 500
                 ? ShardReadException.Kind.RETRYABLE
                 : ShardReadException.Kind.THROTTLED;
-      } else if ("ValidationException".equals(errorCode(e))) {
+      } else if ("ValidationException".equals(code)) {
         // A sequence number that is not one of the shard's.
         kind = ShardReadException.Kind.NOT_IN_SHARD;
       } else {
@@ -290,9 +289,5 @@ public final class DynamoDbStreamReader implements ShardReader {
       }
       throw new ShardReadException(kind, "DynamoDB Streams failed: " + e.getMessage(), e);
     }
-  }
-
-  private static String errorCode(DynamoDbException e) {
-    return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
   }
 }

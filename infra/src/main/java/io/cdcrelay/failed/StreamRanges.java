@@ -46,7 +46,7 @@ public final class StreamRanges {
               () ->
                   stream.iterator(batch.shardId(), ShardPosition.at(batch.startSequenceNumber())));
     } catch (ShardReadException notThere) {
-      if (!isGone(notThere)) {
+      if (!notThere.notThere()) {
         throw notThere;
       }
       // The first record is past the retention (AWS says InvalidArgument, kinesis-local
@@ -54,7 +54,7 @@ public final class StreamRanges {
       try {
         iterator = patiently(() -> stream.iterator(batch.shardId(), ShardPosition.TRIM_HORIZON));
       } catch (ShardReadException shardGone) {
-        if (!isGone(shardGone)) {
+        if (!shardGone.notThere()) {
           throw shardGone;
         }
         return new RangeRead(List.of(), Optional.of("any of it: " + awsMessage(shardGone)));
@@ -143,13 +143,6 @@ public final class StreamRanges {
             ? "the stream kept throttling the reads of the shard (run again later): "
             : "the stream failed: ";
     return why + awsMessage(e);
-  }
-
-  /** Whether the shard or the position is not (or no longer) in the stream. */
-  private static boolean isGone(ShardReadException e) {
-    return e.kind() == ShardReadException.Kind.NOT_IN_SHARD
-        || e.kind() == ShardReadException.Kind.TRIMMED
-        || e.kind() == ShardReadException.Kind.SHARD_GONE;
   }
 
   /** The service's own words, without the SDK's request ids. */

@@ -202,10 +202,7 @@ public final class KinesisStream implements ShardReader {
       // records passed the retention, after the relay listed it.
       if (position.sequenceNumber().isEmpty()
           && e.getCause() instanceof ResourceNotFoundException) {
-        throw new ShardReadException(
-            ShardReadException.Kind.SHARD_GONE,
-            "Kinesis no longer has the shard: " + e.getMessage(),
-            e.getCause());
+        throw ShardReadException.gone("Kinesis", e.getCause());
       }
       throw e;
     }

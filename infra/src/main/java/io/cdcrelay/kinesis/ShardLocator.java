@@ -38,9 +38,7 @@ public final class ShardLocator {
           iterator = read.nextIterator();
         }
       } catch (ShardReadException e) {
-        if (e.kind() != ShardReadException.Kind.NOT_IN_SHARD
-            && e.kind() != ShardReadException.Kind.TRIMMED
-            && e.kind() != ShardReadException.Kind.SHARD_GONE) {
+        if (!e.notThere()) {
           throw e;
         }
         LOG.debug("sequence number {} is not in {}: {}", sequenceNumber, shard, e.getMessage());

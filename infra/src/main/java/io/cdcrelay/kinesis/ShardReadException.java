@@ -35,4 +35,18 @@ public final class ShardReadException extends RuntimeException {
   public Kind kind() {
     return kind;
   }
+
+  /**
+   * The shard {@code service} (DynamoDB Streams, Kinesis) answered {@code
+   * ResourceNotFoundException} for: {@link Kind#SHARD_GONE}, in the service's words.
+   */
+  public static ShardReadException gone(String service, Throwable notFound) {
+    return new ShardReadException(
+        Kind.SHARD_GONE, service + " no longer has the shard: " + notFound.getMessage(), notFound);
+  }
+
+  /** Whether the position or the whole shard is not (or no longer) in the stream. */
+  public boolean notThere() {
+    return kind == Kind.NOT_IN_SHARD || kind == Kind.TRIMMED || kind == Kind.SHARD_GONE;
+  }
 }

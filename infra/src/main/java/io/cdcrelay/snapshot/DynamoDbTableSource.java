@@ -179,10 +179,7 @@ public final class DynamoDbTableSource implements TableSource {
       }
       return new TimeToLive(Optional.empty(), Optional.empty());
     } catch (SdkException e) {
-      String code =
-          e instanceof AwsServiceException service && service.awsErrorDetails() != null
-              ? service.awsErrorDetails().errorCode()
-              : null;
+      String code = e instanceof AwsServiceException service ? AwsErrors.errorCode(service) : null;
       LOG.debug("DescribeTimeToLive {}: {}", table, e.getMessage());
       // Emulators without time to live (dynalite) know no such operation: nothing expires there.
       if ("UnknownOperationException".equals(code)) {
@@ -335,8 +332,7 @@ public final class DynamoDbTableSource implements TableSource {
   private static SourceReadException failure(String what, SdkException e) {
     boolean retryable;
     if (e instanceof AwsServiceException service) {
-      String code =
-          service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+      String code = AwsErrors.errorCode(service);
       retryable =
           service.isThrottlingException()
               || service.statusCode() >= 500

@@ -1,5 +1,6 @@
 package io.cdcrelay.snapshot;
 
+import io.cdcrelay.source.AwsErrors;
 import io.cdcrelay.source.S3ExportUrl;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -149,8 +150,7 @@ public final class S3ExportFiles implements AutoCloseable {
   SourceReadException failure(String key, SdkException e) {
     String where = location(key);
     if (e instanceof AwsServiceException service) {
-      String code =
-          service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+      String code = AwsErrors.errorCode(service);
       int status = service.statusCode();
       if ("NoSuchBucket".equals(code)) {
         return new SourceReadException(

@@ -67,13 +67,17 @@ public final class AwsErrors {
     return cause(e, AwsServiceException.class)
         .map(
             service -> {
-              String code =
-                  service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+              String code = errorCode(service);
               return blank(code)
                   && (blank(service.requestId())
                       || (service.statusCode() >= 400 && service.statusCode() < 500));
             })
         .orElse(false);
+  }
+
+  /** The error code AWS sent with the failure ({@code ThrottlingException}, …), or {@code null}. */
+  public static String errorCode(AwsServiceException service) {
+    return service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
   }
 
   /** Whether the failure is an HTTP 401 or 403. */

@@ -257,14 +257,6 @@ public final class TargetRows implements AutoCloseable {
   }
 
   /**
-   * A key as its row's {@code pk} holds it, as JSON: on CrateDB a number key is its canonical
-   * decimal text, or an integer in an integer key column ({@code BIGINT}, the reference tool's, or
-   * {@code INTEGER}, {@code SMALLINT}); on PostgreSQL the key as given. Empty when no row can hold
-   * it (a key value missing, or a number the key column's type does not hold).
-   *
-   * @param types the table's columns and their types ({@code pk['k']} for a CrateDB key column)
-   */
-  /**
    * The integer types of a key column the layout check lets hold number keys, and the largest each
    * holds: a key beyond it can have no row, and as a literal it would fail the whole lookup.
    */
@@ -274,6 +266,14 @@ public final class TargetRows implements AutoCloseable {
           "integer", (long) Integer.MAX_VALUE,
           "smallint", (long) Short.MAX_VALUE);
 
+  /**
+   * A key as its row's {@code pk} holds it, as JSON: on CrateDB a number key is its canonical
+   * decimal text, or an integer in an integer key column ({@code BIGINT}, the reference tool's, or
+   * {@code INTEGER}, {@code SMALLINT}); on PostgreSQL the key as given. Empty when no row can hold
+   * it (a key value missing, or a number the key column's type does not hold).
+   *
+   * @param types the table's columns and their types ({@code pk['k']} for a CrateDB key column)
+   */
   static Optional<String> storedKey(
       JsonNode key, KeySchema schema, Map<String, String> types, boolean crateDb) {
     ObjectNode stored = JsonNodeFactory.withExactBigDecimals(true).objectNode();

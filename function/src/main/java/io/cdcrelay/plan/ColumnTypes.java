@@ -1,5 +1,7 @@
 package io.cdcrelay.plan;
 
+import io.cdcrelay.change.AttributeValue;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -40,12 +42,63 @@ public final class ColumnTypes {
    * and never change type, so what fitted once fits for as long as this knowledge of the table is
    * used; its columns read again make a new one.
    */
-  private final Set<Fitting> fitting;
+  private final Fits fitting;
 
-  private record Fitting(String name, Shape shape) {}
+  /**
+   * The most shapes of one attribute name that {@link #fitsAsIs(String, AttributeValue, int)} tries
+   * a value against before its shape is made: most attributes have one or two.
+   */
+  static final int MAX_SHAPES_TRIED = 4;
+
+  /**
+   * What was found to fit: by name and shape, and the first shapes of each name, which a value is
+   * tried against without making its own shape (the most costly part of planning a row before).
+   */
+  private static final class Fits {
+    private final Set<Fitting> all = ConcurrentHashMap.newKeySet();
+    private final Map<String, List<Shape>> firstByName = new ConcurrentHashMap<>();
+
+    private record Fitting(String name, Shape shape) {}
+
+    boolean contains(String name, Shape shape) {
+      return all.contains(new Fitting(name, shape));
+    }
+
+    boolean matches(String name, AttributeValue value, int maxTextBytes) {
+      List<Shape> shapes = firstByName.get(name);
+      if (shapes == null) {
+        return false;
+      }
+      for (Shape shape : shapes) {
+        if (Shape.conforms(value, shape, maxTextBytes)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    void add(String name, Shape shape) {
+      if (all.size() >= MAX_FITTING || !all.add(new Fitting(name, shape))) {
+        return;
+      }
+      firstByName.compute(
+          name,
+          (n, shapes) -> {
+            if (shapes == null) {
+              return List.of(shape);
+            }
+            if (shapes.size() >= MAX_SHAPES_TRIED) {
+              return shapes;
+            }
+            List<Shape> more = new ArrayList<>(shapes);
+            more.add(shape);
+            return List.copyOf(more);
+          });
+    }
+  }
 
   private ColumnTypes(
-      Map<List<String>, ColumnType> types, int columnCount, int columnLimit, Set<Fitting> fitting) {
+      Map<List<String>, ColumnType> types, int columnCount, int columnLimit, Fits fitting) {
     this.types = new HashMap<>(types);
     this.columnCount = columnCount;
     this.columnLimit = columnLimit;
@@ -55,7 +108,7 @@ public final class ColumnTypes {
   /** Knowledge of a table whose data sub-columns are {@code types} among {@code columnCount}. */
   public static ColumnTypes of(
       Map<List<String>, ColumnType> types, int columnCount, int columnLimit) {
-    return new ColumnTypes(types, columnCount, columnLimit, ConcurrentHashMap.newKeySet());
+    return new ColumnTypes(types, columnCount, columnLimit, new Fits());
   }
 
   /** Knowledge of a table without any data sub-column yet. */
@@ -106,7 +159,16 @@ public final class ColumnTypes {
 
   /** Whether an attribute of this name and shape was found to fit the columns as they are. */
   boolean fitsAsIs(String name, Shape shape) {
-    return fitting.contains(new Fitting(name, shape));
+    return fitting.contains(name, shape);
+  }
+
+  /**
+   * Whether an attribute of this name and {@code value}'s shape was found to fit the columns as
+   * they are, told without making that shape when it is among the first {@link #MAX_SHAPES_TRIED}
+   * found for the name; {@code false} may still fit ({@link #fitsAsIs(String, Shape)} tells).
+   */
+  boolean fitsAsIs(String name, AttributeValue value, int maxTextBytes) {
+    return fitting.matches(name, value, maxTextBytes);
   }
 
   /**
@@ -114,8 +176,8 @@ public final class ColumnTypes {
    * them added by planning, every type agreeing.
    */
   void rememberFits(String name, Shape shape) {
-    if (fitting.size() < MAX_FITTING && Shape.columns(shape) <= MAX_FITTING_COLUMNS) {
-      fitting.add(new Fitting(name, shape));
+    if (Shape.columns(shape) <= MAX_FITTING_COLUMNS) {
+      fitting.add(name, shape);
     }
   }
 
@@ -125,8 +187,7 @@ public final class ColumnTypes {
    * table's.
    */
   public ColumnTypes copy() {
-    return new ColumnTypes(
-        types, columnCount, columnLimit, added.isEmpty() ? fitting : ConcurrentHashMap.newKeySet());
+    return new ColumnTypes(types, columnCount, columnLimit, added.isEmpty() ? fitting : new Fits());
   }
 
   @Override

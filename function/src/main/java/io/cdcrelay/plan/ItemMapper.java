@@ -106,6 +106,10 @@ public final class ItemMapper {
    */
   private Map<List<String>, ColumnType> fitsData(
       String name, AttributeValue value, ColumnTypes types) {
+    if (types != null && types.fitsAsIs(name, value, maxTextBytes)) {
+      // Its names were checked with the shape it has when that shape was found to fit.
+      return Map.of();
+    }
     if (strictNames && !hasValidNames(name, value)) {
       return null;
     }

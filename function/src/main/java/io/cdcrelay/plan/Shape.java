@@ -107,6 +107,82 @@ sealed interface Shape {
     throw new IllegalArgumentException("unknown attribute value " + value);
   }
 
+  /**
+   * Whether {@code value} has exactly {@code shape}: {@code true} only where {@code of(value,
+   * maxTextBytes)} equals it, found without making that shape (no allocation). It may answer {@code
+   * false} where they are equal too — a list whose elements differ in shape though their common one
+   * is {@code shape} (whole numbers beside fractions) — and then its caller makes the shape itself:
+   * planning asks this first of the shapes already found to fit the table.
+   */
+  static boolean conforms(AttributeValue value, Shape shape, int maxTextBytes) {
+    if (value instanceof AttributeValue.S s) {
+      return Scalar.TEXT.equals(shape) && text(s.value(), maxTextBytes) != null;
+    } else if (value instanceof AttributeValue.B b) {
+      return Scalar.TEXT.equals(shape) && text(b.base64(), maxTextBytes) != null;
+    } else if (value instanceof AttributeValue.N n) {
+      return shape instanceof Scalar && shape.equals(number(n.value()));
+    } else if (value instanceof AttributeValue.Bool) {
+      return Scalar.BOOLEAN.equals(shape);
+    } else if (value instanceof AttributeValue.Null) {
+      return shape instanceof Unknown;
+    } else if (value instanceof AttributeValue.M m) {
+      if (!(shape instanceof Obj obj) || obj.fields().size() != m.value().size()) {
+        return false;
+      }
+      for (Map.Entry<String, AttributeValue> e : m.value().entrySet()) {
+        Shape field = obj.fields().get(e.getKey());
+        if (field == null || !conforms(e.getValue(), field, maxTextBytes)) {
+          return false;
+        }
+      }
+      return true;
+    } else if (value instanceof AttributeValue.L l) {
+      // Elements of the element shape each unify to it; none (or nulls only) make Unknown.
+      if (!(shape instanceof Arr arr)) {
+        return false;
+      }
+      if (l.value().isEmpty()) {
+        return arr.element() instanceof Unknown;
+      }
+      for (AttributeValue element : l.value()) {
+        if (!conforms(element, arr.element(), maxTextBytes)) {
+          return false;
+        }
+      }
+      return true;
+    } else if (value instanceof AttributeValue.SS ss) {
+      return texts(ss.value(), shape, maxTextBytes);
+    } else if (value instanceof AttributeValue.BS bs) {
+      return texts(bs.value(), shape, maxTextBytes);
+    } else if (value instanceof AttributeValue.NS ns) {
+      if (!(shape instanceof Arr arr)) {
+        return false;
+      }
+      if (ns.value().isEmpty()) {
+        return arr.element() instanceof Unknown;
+      }
+      for (BigDecimal n : ns.value()) {
+        if (!arr.element().equals(number(n))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private static boolean texts(List<String> values, Shape shape, int maxTextBytes) {
+    if (!(shape instanceof Arr arr) || !Scalar.TEXT.equals(arr.element())) {
+      return false;
+    }
+    for (String value : values) {
+      if (text(value, maxTextBytes) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static Shape text(String value, int maxTextBytes) {
     // Cheap bound first: a UTF-8 encoding takes at most 3 bytes per UTF-16 unit.
     if ((long) value.length() * 3 <= maxTextBytes

@@ -2,6 +2,8 @@ package io.cdcrelay.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cdcrelay.change.AttributeValue;
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +80,31 @@ class ColumnTypesTest {
     assertThat(table.fitsAsIs("a" + (ColumnTypes.MAX_FITTING - 1), Shape.Scalar.TEXT)).isTrue();
     table.rememberFits("over", Shape.Scalar.TEXT);
     assertThat(table.fitsAsIs("over", Shape.Scalar.TEXT)).as("full").isFalse();
+  }
+
+  @Test
+  void aValueIsTriedAgainstTheFirstShapesOfItsNameOnly() {
+    ColumnTypes table = ColumnTypes.of(Map.of(), 6, 1000);
+    List<AttributeValue> values =
+        List.of(
+            new AttributeValue.S("s"),
+            new AttributeValue.Bool(true),
+            new AttributeValue.N(new BigDecimal("1")),
+            new AttributeValue.N(new BigDecimal("0.5")),
+            new AttributeValue.N(new BigDecimal("0.123456789")));
+    for (AttributeValue value : values) {
+      table.rememberFits("x", Shape.of(value, 100));
+    }
+    for (int i = 0; i < values.size(); i++) {
+      assertThat(table.copy().fitsAsIs("x", values.get(i), 100))
+          .as("value %d", i)
+          .isEqualTo(i < ColumnTypes.MAX_SHAPES_TRIED);
+      assertThat(table.fitsAsIs("x", Shape.of(values.get(i), 100))).as("shape %d", i).isTrue();
+    }
+    assertThat(table.fitsAsIs("y", values.get(0), 100)).as("another name").isFalse();
+    assertThat(table.fitsAsIs("x", new AttributeValue.S("x".repeat(101)), 100))
+        .as("text too long for data")
+        .isFalse();
   }
 
   @Test

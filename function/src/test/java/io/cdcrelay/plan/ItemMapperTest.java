@@ -406,4 +406,45 @@ class ItemMapperTest {
         .containsExactly("m");
     assertThat(map(crate, "\"m\":{\"S\":\"scalar\"}", types).inAux()).containsExactly("m");
   }
+
+  @Test
+  void aValueOfAShapeThatFittedBeforeFitsAndOneOfAnotherShapeIsCheckedAgain() throws Exception {
+    String tooLong = "x".repeat(ItemMapper.CRATEDB_MAX_TEXT_BYTES + 1);
+    // The columns exist once the first item planned them; then its shapes fit as they are.
+    ColumnTypes table = ColumnTypes.empty();
+    ItemMapper.Mapped first =
+        map(
+            crate,
+            "\"n\":{\"N\":\"7\"},\"s\":{\"S\":\"a\"},\"m\":{\"M\":{\"k\":{\"N\":\"1\"}}},"
+                + "\"l\":{\"L\":[{\"N\":\"1\"}]},\"ns\":{\"NS\":[\"2\"]}",
+            table);
+    table = ColumnTypes.of(Map.of(), 5, ColumnTypes.DEFAULT_COLUMN_LIMIT);
+    table.addExisting(first.newColumns());
+    map(
+        crate,
+        "\"n\":{\"N\":\"7\"},\"s\":{\"S\":\"a\"},\"m\":{\"M\":{\"k\":{\"N\":\"1\"}}},"
+            + "\"l\":{\"L\":[{\"N\":\"1\"}]},\"ns\":{\"NS\":[\"2\"]}",
+        table);
+    assertThat(table.fitsAsIs("n", new AttributeValue.N(new java.math.BigDecimal("8")), 100))
+        .as("remembered")
+        .isTrue();
+    assertThat(map(crate, "\"n\":{\"N\":\"7.5\"}", table).inAux())
+        .as("a fraction for a whole-number shape, into a double column")
+        .isEmpty();
+    assertThat(map(crate, "\"s\":{\"S\":\"" + tooLong + "\"}", table).inAux()).containsExactly("s");
+    assertThat(
+            map(crate, "\"m\":{\"M\":{\"k\":{\"N\":\"1\"},\"a.b\":{\"N\":\"1\"}}}", table).inAux())
+        .as("a field more, whose name CrateDB refuses")
+        .containsExactly("m");
+    assertThat(map(crate, "\"m\":{\"M\":{\"k\":{\"S\":\"1\"}}}", table).inAux())
+        .containsExactly("m");
+    assertThat(map(crate, "\"l\":{\"L\":[{\"N\":\"1\"},{\"S\":\"1\"}]}", table).inAux())
+        .containsExactly("l");
+    assertThat(map(crate, "\"ns\":{\"NS\":[\"2\",\"0.12345678901234567890123\"]}", table).inAux())
+        .containsExactly("ns");
+    ItemMapper.Mapped again =
+        map(crate, "\"m\":{\"M\":{\"k\":{\"N\":\"5\"}}},\"l\":{\"L\":[]}", table);
+    assertThat(again.inAux()).as("an empty list fits the array column").isEmpty();
+    assertThat(again.dataJson()).isEqualTo("{\"m\":{\"k\":5.0},\"l\":[]}");
+  }
 }

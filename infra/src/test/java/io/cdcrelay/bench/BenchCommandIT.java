@@ -112,7 +112,7 @@ class BenchCommandIT {
 
     assertThat(run.exit()).as(run.err()).isZero();
     List<String> table = run.out().lines().filter(l -> l.startsWith("| snapshot")).toList();
-    assertThat(table).hasSize(16);
+    assertThat(table).hasSize(18);
     assertThat(table.get(0))
         .contains("relay load dynamodb://, 2 segments, batch-size 40, 300 items", "items/s")
         .contains("limit: the load's parallel Scan alone, 2 segments", "(n=1)", "×");
@@ -127,29 +127,35 @@ class BenchCommandIT {
         .containsPattern("\\| \\d+\\.\\d\\d +\\| ratio");
     assertThat(table.get(5)).contains("the load's CPU in this process", "µs/item", "×");
     assertThat(table.get(6))
+        .contains("the JIT compiler's time during each timed load, per item", "µs/item")
+        .containsPattern("\\| [0-9,.]+ +\\| µs/item");
+    assertThat(table.get(7))
         .contains("the load's CPU per item, every process", "µs/item")
         .containsPattern("relay [0-9,]+, dynalite [0-9,]+, PostgreSQL [0-9,]+ µs; \\d+ cores");
-    assertThat(table.get(7))
+    assertThat(table.get(8))
         .contains("the two limits' CPU per item", "Scan: relay ", " · raw upsert: relay ");
-    assertThat(table.get(8)).contains("bound: ", "cores over the CPU of a Scan and a raw upsert");
-    assertThat(table.get(9))
+    assertThat(table.get(9)).contains("bound: ", "cores over the CPU of a Scan and a raw upsert");
+    assertThat(table.get(10))
         .contains("its ceiling: its final REFRESH on one core", "cores", "×")
         .containsPattern("\\| [0-9,]+ +\\| items/s .*\\| [0-9,]+ +\\| \\d\\.\\d\\d×");
-    assertThat(table.get(10))
+    assertThat(table.get(11))
         .contains("that ceiling over its round's slower limit", "| ratio ")
         .containsPattern("\\| \\d+\\.\\d\\d +\\| ratio");
-    assertThat(table.get(11))
+    assertThat(table.get(12))
         .contains("the same without this process's CPU, over the slower limit", "| ratio ")
         .containsPattern("\\| \\d+\\.\\d\\d +\\| ratio");
-    assertThat(table.get(12))
+    assertThat(table.get(13))
+        .contains("the relay CPU per item that would meet the goal here", "µs/item")
+        .contains("the load's CPU in this process", "×");
+    assertThat(table.get(14))
         .contains("the same without dynalite's CPU, over the slower limit", "| ratio ")
         .containsPattern("\\| \\d+\\.\\d\\d +\\| ratio");
-    assertThat(table.get(13))
+    assertThat(table.get(15))
         .contains(
             "the first load of this process (cold JVM", "items/s", "the same load, warm", "×");
-    assertThat(table.get(14)).contains("JIT compiling during the timed rounds", "| s ");
+    assertThat(table.get(16)).contains("JIT compiling during the timed rounds", "| s ");
     assertThat(run.err()).contains("snapshot: warm-up round 1: ").doesNotContain("warm-up round 2");
-    assertThat(table.get(15))
+    assertThat(table.get(17))
         .contains("skipped: the reference tool writes to CrateDB only: set CRATEDB_URL");
   }
 

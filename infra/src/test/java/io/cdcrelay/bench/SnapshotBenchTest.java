@@ -74,6 +74,24 @@ class SnapshotBenchTest {
   }
 
   @Test
+  void theRelaysBudgetIsTheCpuThatLeavesTheCeilingAtTheGoal() {
+    java.util.Map<String, java.util.Optional<Double>> all = aLoadsCpu();
+    double ceiling = SnapshotBench.ceilingWithout(20_000, all, "", 0.4, 2).getAsDouble();
+    // At the load's own ceiling, the relay may spend what it spent: 0.4 s over 20,000 items.
+    assertThat(SnapshotBench.relayBudget(20_000, all, "relay", 0.4, 2, ceiling).getAsDouble())
+        .isCloseTo(20.0, within(1e-6));
+    // A goal 10 % higher: 20,000 / goal = 1.25 s = (cpu - 0.4) / 2 + 0.4, cpu = 2.1 s, of which
+    // dynalite and CrateDB take 1.95.
+    assertThat(SnapshotBench.relayBudget(20_000, all, "relay", 0.4, 2, 20_000 / 1.25).getAsDouble())
+        .isCloseTo(7.5, within(1e-6));
+    // A goal the other processes alone miss: below zero.
+    assertThat(SnapshotBench.relayBudget(20_000, all, "relay", 0.4, 2, 20_000 / 1.1).getAsDouble())
+        .isNegative();
+    all.put("dynalite", java.util.Optional.empty());
+    assertThat(SnapshotBench.relayBudget(20_000, all, "relay", 0.4, 2, 10_000)).isEmpty();
+  }
+
+  @Test
   void eachRoundsLoadIsSetAgainstTheSlowerLimitOfItsOwnRound() {
     // Round 2 ran on a busier machine: every figure of it is lower.
     List<Double> ratios =

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiPredicate;
 
 /**
  * The column structure a value creates in {@code data}: scalars, objects and arrays, with what is
@@ -137,38 +138,35 @@ sealed interface Shape {
       }
       return true;
     } else if (value instanceof AttributeValue.L l) {
-      // Elements of the element shape each unify to it; none (or nulls only) make Unknown.
-      if (!(shape instanceof Arr arr)) {
-        return false;
-      }
-      if (l.value().isEmpty()) {
-        return arr.element() instanceof Unknown;
-      }
-      for (AttributeValue element : l.value()) {
-        if (!conforms(element, arr.element(), maxTextBytes)) {
-          return false;
-        }
-      }
-      return true;
+      return eachConforms(l.value(), shape, (e, element) -> conforms(e, element, maxTextBytes));
     } else if (value instanceof AttributeValue.SS ss) {
       return texts(ss.value(), shape, maxTextBytes);
     } else if (value instanceof AttributeValue.BS bs) {
       return texts(bs.value(), shape, maxTextBytes);
     } else if (value instanceof AttributeValue.NS ns) {
-      if (!(shape instanceof Arr arr)) {
-        return false;
-      }
-      if (ns.value().isEmpty()) {
-        return arr.element() instanceof Unknown;
-      }
-      for (BigDecimal n : ns.value()) {
-        if (!arr.element().equals(number(n))) {
-          return false;
-        }
-      }
-      return true;
+      return eachConforms(ns.value(), shape, (n, element) -> element.equals(number(n)));
     }
     return false;
+  }
+
+  /**
+   * Whether the shape is an array whose element shape each value has: values of the element shape
+   * each unify to it, and none (or nulls only) make {@link Unknown}.
+   */
+  private static <T> boolean eachConforms(
+      List<T> values, Shape shape, BiPredicate<T, Shape> conforms) {
+    if (!(shape instanceof Arr arr)) {
+      return false;
+    }
+    if (values.isEmpty()) {
+      return arr.element() instanceof Unknown;
+    }
+    for (T value : values) {
+      if (!conforms.test(value, arr.element())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean texts(List<String> values, Shape shape, int maxTextBytes) {

@@ -623,9 +623,7 @@ final class SnapshotBench {
       String without,
       double refreshSeconds,
       int cores) {
-    Map<String, Optional<Double>> rest = new LinkedHashMap<>(seconds);
-    rest.remove(without);
-    OptionalDouble cpu = totalSeconds(rest);
+    OptionalDouble cpu = secondsWithout(seconds, without);
     return cpu.isPresent()
         ? OptionalDouble.of(ceiling(items, cpu.getAsDouble(), refreshSeconds, cores))
         : OptionalDouble.empty();
@@ -644,15 +642,21 @@ final class SnapshotBench {
       double refreshSeconds,
       int cores,
       double goal) {
-    Map<String, Optional<Double>> rest = new LinkedHashMap<>(seconds);
-    rest.remove(relay);
-    OptionalDouble others = totalSeconds(rest);
+    OptionalDouble others = secondsWithout(seconds, relay);
     if (others.isEmpty()) {
       return OptionalDouble.empty();
     }
     // ceiling = items / ((cpu - refresh) / cores + refresh), solved for the relay's share of cpu.
     double cpu = (items / goal - refreshSeconds) * cores + refreshSeconds;
     return OptionalDouble.of((cpu - others.getAsDouble()) * 1e6 / items);
+  }
+
+  /** The CPU seconds of every process but {@code without}, when each of them was measured. */
+  private static OptionalDouble secondsWithout(
+      Map<String, Optional<Double>> seconds, String without) {
+    Map<String, Optional<Double>> rest = new LinkedHashMap<>(seconds);
+    rest.remove(without);
+    return totalSeconds(rest);
   }
 
   /** The CPU seconds of every process together, when each of them was measured. */

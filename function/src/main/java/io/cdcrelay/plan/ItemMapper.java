@@ -35,6 +35,13 @@ public final class ItemMapper {
   private final int maxTextBytes;
 
   /**
+   * Where the target has no column types (PostgreSQL's JSONB): the shapes found to fit {@code
+   * data}, which then holds any shape it can hold at all, so that a value of one of them is not
+   * given its own shape again.
+   */
+  private final ColumnTypes untyped = ColumnTypes.empty();
+
+  /**
    * @param strictNames whether object keys with dots or square brackets must be kept out of {@code
    *     data} (CrateDB rejects them as column names; PostgreSQL's JSONB does not)
    * @param maxTextBytes the longest text, in UTF-8 bytes, that {@code data} can hold
@@ -106,7 +113,7 @@ public final class ItemMapper {
    */
   private Map<List<String>, ColumnType> fitsData(
       String name, AttributeValue value, ColumnTypes types) {
-    if (types != null && types.fitsAsIs(name, value, maxTextBytes)) {
+    if ((types == null ? untyped : types).fitsAsIs(name, value, maxTextBytes)) {
       // Its names were checked with the shape it has when that shape was found to fit.
       return Map.of();
     }
@@ -117,7 +124,11 @@ public final class ItemMapper {
     if (shape == null) {
       return null;
     }
-    if (types == null || types.fitsAsIs(name, shape)) {
+    if (types == null) {
+      untyped.rememberFits(name, shape);
+      return Map.of();
+    }
+    if (types.fitsAsIs(name, shape)) {
       return Map.of();
     }
     Map<List<String>, ColumnType> needs = new LinkedHashMap<>();

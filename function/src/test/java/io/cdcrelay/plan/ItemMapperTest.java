@@ -447,4 +447,27 @@ class ItemMapperTest {
     assertThat(again.inAux()).as("an empty list fits the array column").isEmpty();
     assertThat(again.dataJson()).isEqualTo("{\"m\":{\"k\":5.0},\"l\":[]}");
   }
+
+  @Test
+  void withoutColumnTypesAValueOfAShapeDataHeldBeforeStaysAndOneDataCannotHoldGoesToAux()
+      throws Exception {
+    ItemMapper pg = new ItemMapper(false, Integer.MAX_VALUE);
+    String held =
+        "\"n\":{\"N\":\"7\"},\"l\":{\"L\":[{\"N\":\"1\"}]},\"ns\":{\"NS\":[\"2\"]},"
+            + "\"m\":{\"M\":{\"k\":{\"N\":\"1\"}}}";
+    assertThat(map(pg, held, null).inAux()).isEmpty();
+    assertThat(map(pg, held, null).inAux()).as("again, by the shapes it remembers").isEmpty();
+    String beyondDouble = "0.12345678901234567890123";
+    assertThat(map(pg, "\"n\":{\"N\":\"" + beyondDouble + "\"}", null).inAux())
+        .containsExactly("n");
+    assertThat(map(pg, "\"l\":{\"L\":[{\"N\":\"1\"},{\"S\":\"1\"}]}", null).inAux())
+        .containsExactly("l");
+    assertThat(map(pg, "\"ns\":{\"NS\":[\"2\",\"" + beyondDouble + "\"]}", null).inAux())
+        .containsExactly("ns");
+    assertThat(map(pg, "\"m\":{\"M\":{\"k\":{\"N\":\"" + beyondDouble + "\"}}}", null).inAux())
+        .containsExactly("m");
+    assertThat(map(pg, "\"m\":{\"M\":{\"k\":{\"S\":\"text\"}}}", null).inAux())
+        .as("another shape: JSONB holds it")
+        .isEmpty();
+  }
 }

@@ -82,8 +82,7 @@ class DynamoDbStreamsFaultsIT {
         TableWorkload.createTable(dynamoDb, table, StreamViewType.NEW_AND_OLD_IMAGES);
     TableWorkload workload = new TableWorkload(dynamoDb, table, 3L);
     workload.run(150);
-    Shard shard =
-        streams.describeStream(d -> d.streamArn(streamArn)).streamDescription().shards().get(0);
+    Shard shard = firstShard(streamArn);
     String splitAt = lastSequenceNumber(streamArn, shard.shardId());
     String child = "shardId-00000001720740299999-0abc1234";
     proxy.split(shard.shardId(), splitAt, child);
@@ -126,8 +125,7 @@ class DynamoDbStreamsFaultsIT {
     LocalRelayContract.Run first =
         LocalRelayContract.load("load", "table", source("once=true"), "--target", target());
     assertThat(first.exitCode()).as(first.output()).isZero();
-    Shard shard =
-        streams.describeStream(d -> d.streamArn(streamArn)).streamDescription().shards().get(0);
+    Shard shard = firstShard(streamArn);
     String child = "shardId-00000001720740299999-0def5678";
     proxy.split(shard.shardId(), lastSequenceNumber(streamArn, shard.shardId()), child);
     workload.run(120);
@@ -153,13 +151,7 @@ class DynamoDbStreamsFaultsIT {
         TableWorkload.createTable(dynamoDb, table, StreamViewType.NEW_AND_OLD_IMAGES);
     // More than one read of 1,000 records: the second read finds its iterator expired.
     new TableWorkload(dynamoDb, table, 5L).run(1_150);
-    String shard =
-        streams
-            .describeStream(d -> d.streamArn(streamArn))
-            .streamDescription()
-            .shards()
-            .get(0)
-            .shardId();
+    String shard = firstShard(streamArn).shardId();
     String thousandth = nthSequenceNumber(streamArn, shard, 1_000);
     proxy.expireIteratorAfter(1);
 
@@ -215,6 +207,11 @@ class DynamoDbStreamsFaultsIT {
         + table
         + "?region=us-east-1&"
         + options;
+  }
+
+  /** The stream's first shard, as DynamoDB Streams (through the proxy) describes it. */
+  private static Shard firstShard(String streamArn) {
+    return streams.describeStream(d -> d.streamArn(streamArn)).streamDescription().shards().get(0);
   }
 
   private static String lastSequenceNumber(String streamArn, String shardId) {

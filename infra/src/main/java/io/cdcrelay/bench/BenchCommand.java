@@ -153,7 +153,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--tools",
       paramLabel = "DIR",
-      description = "Where moto and the reference tool are installed (default: ${DEFAULT-VALUE})",
+      description =
+          "Where moto, dynalite and the reference tool are installed (default: ${DEFAULT-VALUE})",
       defaultValue = ".tools")
   Path tools;
 

@@ -74,7 +74,9 @@ final class ReplayFailedCommand implements Callable<Integer> {
       description =
           "kinesis+dynamodb+cdc://[KEY:SECRET@]HOST[:PORT]/STREAM?region=R (or dynamodb+cdc://…):"
               + " the Kinesis (or DynamoDB Streams) endpoint and credentials (default: AWS in the region of each message's stream ARN, the"
-              + " default credential chain); its credentials and region serve the queue too")
+              + " default credential chain); its credentials serve the queue too, and its region"
+              + " a queue at a custom endpoint (default us-east-1): an AWS queue's region is its"
+              + " URL's")
   String source;
 
   @Option(

@@ -78,8 +78,8 @@ final class StatusCommand implements Callable<Integer> {
       names = "--table",
       paramLabel = "[SCHEMA.]TABLE",
       description =
-          "Only this target table, when the URL names none (default: $CRATEDB_TABLE; without"
-              + " one, every table)")
+          "Only this target table, when the URL names none (default: $CRATEDB_TABLE or"
+              + " $SINK_TABLE; without one, every table)")
   String table;
 
   @Option(
@@ -124,7 +124,8 @@ final class StatusCommand implements Callable<Integer> {
       description =
           "kinesis+dynamodb+cdc://[KEY:SECRET@]HOST[:PORT]/STREAM?region=R: the endpoint,"
               + " credentials and region of Lambda and SQS (default: AWS in the function ARN's"
-              + " region or AWS_REGION, the default credential chain)")
+              + " region, else the queue URL's, else AWS_REGION or AWS_DEFAULT_REGION; the"
+              + " default credential chain)")
   String source;
 
   private final Map<String, String> processEnvironment;

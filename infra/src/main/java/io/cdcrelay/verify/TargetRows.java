@@ -43,13 +43,12 @@ public final class TargetRows implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TargetRows.class);
   private static final String CURSOR = "cdc_relay_verify";
 
-  /** A row as verify needs it. */
   /**
    * A row as verify compares it.
    *
-   * @param strayKey the row's stored {@code pk} when a number key in it is text the relay never
-   *     writes (not a number, or not its canonical decimal: {@code "09"}, {@code "12.0"}): no item
-   *     can have that key, and {@code key} may be another row's; {@code null} otherwise
+   * @param strayKey the row's stored {@code pk} when it holds a key the relay never writes ({@link
+   *     #isStrayKey}): no item can have that key, and {@code key} may be another row's; {@code
+   *     null} otherwise
    */
   public record Row(String key, JsonNode item, boolean deleted, boolean expired, String strayKey) {
 
@@ -92,7 +91,7 @@ public final class TargetRows implements AutoCloseable {
     }
     Optional<JsonNode> firstKey = Optional.empty();
     if (!crateDb && "jsonb".equals(types.get("pk"))) {
-      firstKey = firstKey(table);
+      firstKey = sampleKey(table, new KeySchema(keys));
     }
     return TargetLayout.problem(table, types, crateDb, firstKey, sourceTable, keys);
   }
@@ -124,15 +123,35 @@ public final class TargetRows implements AutoCloseable {
     }
   }
 
-  /** The {@code pk} of one row of the table, if it has any. */
-  private Optional<JsonNode> firstKey(TableName table) {
+  /** The rows whose {@code pk} the layout check looks at, at most. */
+  static final int SAMPLED_KEYS = 100;
+
+  /**
+   * The {@code pk} of a row of the table, if it has any: the first of up to {@value #SAMPLED_KEYS}
+   * rows that holds a key as the relay writes it, else the first (a stray row written by hand does
+   * not make the table another table's; rows that all hold other keys do).
+   */
+  private Optional<JsonNode> sampleKey(TableName table, KeySchema keys) {
     try (Statement statement = connect().createStatement();
         ResultSet rs =
-            statement.executeQuery("SELECT \"pk\" FROM " + table.quoted() + " LIMIT 1")) {
-      return rs.next() ? Optional.ofNullable(json(rs.getString(1))) : Optional.empty();
+            statement.executeQuery(
+                "SELECT \"pk\" FROM " + table.quoted() + " LIMIT " + SAMPLED_KEYS)) {
+      return sampleKey(rs, keys);
     } catch (SQLException e) {
-      throw failure("reading a row of " + table, e);
+      throw failure("reading rows of " + table, e);
     }
+  }
+
+  private static Optional<JsonNode> sampleKey(ResultSet rs, KeySchema keys) throws SQLException {
+    JsonNode first = null;
+    while (rs.next()) {
+      JsonNode pk = json(rs.getString(1));
+      if (pk != null && !isStrayKey(pk, keys, false)) {
+        return Optional.of(pk);
+      }
+      first = first == null ? pk : first;
+    }
+    return Optional.ofNullable(first);
   }
 
   /**
@@ -319,13 +338,12 @@ public final class TargetRows implements AutoCloseable {
         + (expiry ? ", \"cdc_expired_at\"" : "");
   }
 
-  private static Row row(ResultSet rs, boolean expiry, KeySchema keys) throws SQLException {
+  private Row row(ResultSet rs, boolean expiry, KeySchema keys) throws SQLException {
     return row(rs, expiry, keys, new int[1]);
   }
 
   /** The row; {@code size[0]} is set to the length of its stored text. */
-  private static Row row(ResultSet rs, boolean expiry, KeySchema keys, int[] size)
-      throws SQLException {
+  private Row row(ResultSet rs, boolean expiry, KeySchema keys, int[] size) throws SQLException {
     String pkText = rs.getString(1);
     String data = rs.getString(2);
     String aux = rs.getString(3);
@@ -338,28 +356,57 @@ public final class TargetRows implements AutoCloseable {
         item,
         Boolean.TRUE.equals(rs.getObject(4)),
         expiry && rs.getObject(5) != null,
-        isStrayKey(stored, keys) ? stored.toString() : null);
+        isStrayKey(stored, keys, crateDb) ? String.valueOf(stored) : null);
   }
 
-  /** Whether a number key of {@code pk} is text other than the canonical decimal of a number. */
-  static boolean isStrayKey(JsonNode pk, KeySchema keys) {
-    if (pk == null || !pk.isObject()) {
-      return false;
+  /**
+   * Whether {@code pk} holds a key the relay never writes, so that no item can have it (and a
+   * lookup by its key would find another row, or be refused by DynamoDB): not an object; an
+   * attribute of the key missing, or one more; an S or B key that is no text, or a B key that is no
+   * base64; a number key that is neither a number nor text, or text other than the canonical
+   * decimal of a number ({@code "09"}, {@code "12.0"}) — on PostgreSQL, where the relay writes a
+   * number key as a JSON number, text at all.
+   */
+  static boolean isStrayKey(JsonNode pk, KeySchema keys, boolean crateDb) {
+    if (pk == null || !pk.isObject() || pk.size() != keys.columns().size()) {
+      return true;
     }
     for (KeySchema.KeyColumn key : keys.columns()) {
       JsonNode value = pk.get(key.name());
-      if (key.type() == KeySchema.KeyType.N && value != null && value.isTextual()) {
-        try {
-          if (!KeySchema.canonical(new java.math.BigDecimal(value.asText()))
-              .equals(value.asText())) {
-            return true;
-          }
-        } catch (NumberFormatException e) {
-          return true;
-        }
+      if (value == null) {
+        return true;
+      }
+      boolean written =
+          switch (key.type()) {
+            case S -> value.isTextual();
+            case B -> value.isTextual() && isBase64(value.asText());
+            case N -> value.isNumber() || (crateDb && isCanonicalNumber(value));
+          };
+      if (!written) {
+        return true;
       }
     }
     return false;
+  }
+
+  private static boolean isCanonicalNumber(JsonNode value) {
+    if (!value.isTextual()) {
+      return false;
+    }
+    try {
+      return KeySchema.canonical(new java.math.BigDecimal(value.asText())).equals(value.asText());
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static boolean isBase64(String text) {
+    try {
+      java.util.Base64.getDecoder().decode(text);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /**

@@ -230,7 +230,7 @@ public final class Verifier {
       long expectedAfter = expectedExtras;
       if (!strays.isEmpty()) {
         LOG.warn(
-            "{} rows of {} have a number key stored as text the relay never writes (first: {}):"
+            "{} rows of {} have a key the relay never writes (first: {}):"
                 + " no item has it, so they are extra; --repair leaves them, delete them by their"
                 + " pk",
             strays.size(),

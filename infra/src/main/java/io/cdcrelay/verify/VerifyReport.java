@@ -23,9 +23,9 @@ import java.util.Locale;
  * @param repaired differences a repair fixed
  * @param notRepaired differences a repair wrote or removed, still different when read again, and
  *     the stray rows a repair leaves
- * @param strayKeys extra rows whose number key is stored as text the relay never writes ({@code
- *     "09"}, {@code "12.0"}, not a number): no item can have it, and a repair, which writes by the
- *     item's key, leaves them
+ * @param strayKeys extra rows whose {@code pk} holds a key the relay never writes ({@code "09"},
+ *     {@code "12.0"}, an attribute missing or one more; {@link TargetRows#isStrayKey}): no item can
+ *     have it, and a repair, which writes by the item's key, leaves them
  * @param shown how many keys of each kind the text lists
  * @param unchecked differences beyond the recheck limit, counted by the kind the scan found and not
  *     read again
@@ -109,9 +109,10 @@ public record VerifyReport(
       text.append(
           String.format(
               Locale.ROOT,
-              "  of the extra, %d with a number key stored as text the relay never writes (not a"
-                  + " number, or not its plain decimal: \"09\", \"12.0\"): no item can have it,"
-                  + " and --repair leaves them; delete them by their pk%n",
+              "  of the extra, %d with a key the relay never writes (a number key as text other"
+                  + " than its plain decimal, \"09\", \"12.0\", or as text on PostgreSQL; an"
+                  + " attribute of the key missing, one more, or of another type): no item can have"
+                  + " it, and --repair leaves them; delete them by their pk%n",
               strayKeys));
     }
     if (unchecked.total() > 0) {

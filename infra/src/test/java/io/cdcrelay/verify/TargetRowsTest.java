@@ -117,17 +117,56 @@ class TargetRowsTest {
                 new KeySchema.KeyColumn("dev", KeySchema.KeyType.S),
                 new KeySchema.KeyColumn("ts", KeySchema.KeyType.N)));
     for (String stray : List.of("\"09\"", "\"12.0\"", "\"abc\"", "\"1E+1\"", "\"\"")) {
-      assertThat(TargetRows.isStrayKey(json("{\"dev\":\"a\",\"ts\":" + stray + "}"), schema))
+      assertThat(TargetRows.isStrayKey(json("{\"dev\":\"a\",\"ts\":" + stray + "}"), schema, true))
           .as(stray)
           .isTrue();
     }
     for (String canonical :
         List.of("\"9\"", "\"12.5\"", "\"10\"", "\"0\"", "\"-3\"", "9", "12.0")) {
-      assertThat(TargetRows.isStrayKey(json("{\"dev\":\"a\",\"ts\":" + canonical + "}"), schema))
+      assertThat(
+              TargetRows.isStrayKey(json("{\"dev\":\"a\",\"ts\":" + canonical + "}"), schema, true))
           .as(canonical)
           .isFalse();
     }
     // A string key may hold any text.
-    assertThat(TargetRows.isStrayKey(json("{\"dev\":\"09\",\"ts\":\"1\"}"), schema)).isFalse();
+    assertThat(TargetRows.isStrayKey(json("{\"dev\":\"09\",\"ts\":\"1\"}"), schema, true))
+        .isFalse();
+  }
+
+  @Test
+  void onPostgreSqlANumberKeyAsTextAtAllIsStrayAsTheRelayWritesAJsonNumber() throws Exception {
+    KeySchema schema = new KeySchema(List.of(new KeySchema.KeyColumn("n", KeySchema.KeyType.N)));
+    assertThat(TargetRows.isStrayKey(json("{\"n\":\"100\"}"), schema, false)).isTrue();
+    assertThat(TargetRows.isStrayKey(json("{\"n\":100}"), schema, false)).isFalse();
+    assertThat(TargetRows.isStrayKey(json("{\"n\":1.50}"), schema, false)).isFalse();
+  }
+
+  @Test
+  void aKeyOfOtherAttributesOrOtherTypesThanTheTablesIsStray() throws Exception {
+    KeySchema schema =
+        new KeySchema(
+            List.of(
+                new KeySchema.KeyColumn("id", KeySchema.KeyType.S),
+                new KeySchema.KeyColumn("blob", KeySchema.KeyType.B)));
+    for (boolean crateDb : List.of(true, false)) {
+      for (String stray :
+          List.of(
+              "{\"id\":\"k\",\"blob\":\"AQI=\",\"x\":1}",
+              "{\"id\":\"k\"}",
+              "{\"idd\":\"k\",\"blob\":\"AQI=\"}",
+              "{\"id\":123,\"blob\":\"AQI=\"}",
+              "{\"id\":null,\"blob\":\"AQI=\"}",
+              "{\"id\":\"k\",\"blob\":\"not base64!\"}",
+              "{\"id\":\"k\",\"blob\":[1]}",
+              "[\"k\"]",
+              "\"k\"")) {
+        assertThat(TargetRows.isStrayKey(json(stray), schema, crateDb))
+            .as(stray + (crateDb ? " on CrateDB" : " on PostgreSQL"))
+            .isTrue();
+      }
+      assertThat(TargetRows.isStrayKey(json("{\"id\":\"k\",\"blob\":\"AQI=\"}"), schema, crateDb))
+          .isFalse();
+    }
+    assertThat(TargetRows.isStrayKey(null, schema, false)).isTrue();
   }
 }

@@ -54,7 +54,7 @@ class VerifyReportTest {
     assertThat(report.isEqual()).isFalse();
     assertThat(report.text())
         .contains("extra: 2 (first: {\"id\":\"09\"}, {\"id\":\"abc\"})")
-        .contains("  of the extra, 2 with a number key stored as text the relay never writes")
+        .contains("  of the extra, 2 with a key the relay never writes")
         .contains("  not repaired: 2 (the rows of a key no item can have, above)");
   }
 

@@ -73,7 +73,7 @@ final class ExportLoadRun {
                   clock)
               .run();
       (result.status() == SnapshotLoad.Status.REFUSED ? err : System.out).println(result.summary());
-      return TableLoadRun.exitCode(result.status());
+      return TableLoadRun.exitCode(result);
     } catch (SourceReadException e) {
       err.println(e.getMessage());
       return e instanceof ExportLoad.NotLoadable ? 2 : 1;

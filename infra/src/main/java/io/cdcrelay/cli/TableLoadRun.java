@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code relay load dynamodb://…}: a full load of the table, its summary on standard output; exit
- * code 0 when the table is loaded, 1 when it failed (with how far each segment got), 130 when
- * stopped by SIGINT or SIGTERM before the end.
+ * code 0 when the table is loaded, 3 when loaded but for items set aside as dead letters, 1 when it
+ * failed (with how far each segment got), 130 when stopped by SIGINT or SIGTERM before the end.
  */
 final class TableLoadRun {
 
@@ -25,6 +25,21 @@ final class TableLoadRun {
 
   /** The exit code of a load stopped by a signal before the end. */
   static final int STOPPED = 130;
+
+  /**
+   * The exit code of a load that read every item and set some aside as dead letters: the table
+   * lacks them, which a script must not take for success.
+   */
+  static final int DEAD_LETTERED = 3;
+
+  /**
+   * The exit code of a load's result: as its status says, {@link #DEAD_LETTERED} if it set any
+   * aside.
+   */
+  static int exitCode(SnapshotLoad.Result result) {
+    int code = exitCode(result.status());
+    return code == 0 && result.deadLettered() > 0 ? DEAD_LETTERED : code;
+  }
 
   /**
    * The exit code of a load that ended so: 0 done, 1 failed (short), 2 refused before it began, 130
@@ -80,7 +95,7 @@ final class TableLoadRun {
                   clock)
               .run();
       System.out.println(result.summary());
-      return exitCode(result.status());
+      return exitCode(result);
     } catch (SourceReadException e) {
       err.println(e.getMessage());
       return 1;

@@ -1039,18 +1039,20 @@ public final class ExportLoad {
           SnapshotLoad.Status.DONE,
           items,
           String.format(
-              Locale.ROOT,
-              "loaded %s (%s at %s) into %s: %s from %s (the manifest's count: %d), %s; %d"
-                  + " dead-lettered",
-              url.location(),
-              table.name(),
-              manifest.exportTime(),
-              target,
-              Count.of(items, "item"),
-              Count.of(outcomes.size(), "file"),
-              manifest.itemCount(),
-              rate,
-              progress.deadLettered()));
+                  Locale.ROOT,
+                  "loaded %s (%s at %s) into %s: %s from %s (the manifest's count: %d), %s; %d"
+                      + " dead-lettered",
+                  url.location(),
+                  table.name(),
+                  manifest.exportTime(),
+                  target,
+                  Count.of(items, "item"),
+                  Count.of(outcomes.size(), "file"),
+                  manifest.itemCount(),
+                  rate,
+                  progress.deadLettered())
+              + SnapshotLoad.setAside(progress.deadLettered(), target),
+          progress.deadLettered());
     }
     StringBuilder summary =
         new StringBuilder(

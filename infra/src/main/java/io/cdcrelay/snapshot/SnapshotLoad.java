@@ -55,8 +55,13 @@ public final class SnapshotLoad {
    * The outcome, with a summary a user can act on: counts, rate, and where each segment got to.
    *
    * @param items items applied, in this run and before it
+   * @param deadLettered items this run set aside as dead letters (they are not in the table)
    */
-  public record Result(Status status, long items, String summary) {
+  public record Result(Status status, long items, String summary, long deadLettered) {
+
+    public Result(Status status, long items, String summary) {
+      this(status, items, summary, 0);
+    }
 
     /**
      * This result, of a load that the stream relay beside it stopped by failing (a handover): a
@@ -73,8 +78,28 @@ public final class SnapshotLoad {
           summary.replace(
               RESUME,
               " because the stream relay failed (its error above); once that is fixed, the same"
-                  + " command resumes both:"));
+                  + " command resumes both:"),
+          deadLettered);
     }
+  }
+
+  /**
+   * What ends the summary of a load that set items aside as dead letters: that the table lacks
+   * them, and how to see why and apply them; nothing when it set none aside.
+   */
+  public static String setAside(long deadLettered, TableName target) {
+    if (deadLettered == 0) {
+      return "";
+    }
+    boolean one = deadLettered == 1;
+    return System.lineSeparator()
+        + Count.of(deadLettered, "item")
+        + (one ? " set aside as a dead letter is" : " set aside as dead letters are")
+        + " not in "
+        + target
+        + ": relay dead-letters list TARGET says why, relay dead-letters replay TARGET applies "
+        + (one ? "it" : "them")
+        + " once that is fixed";
   }
 
   /** What ends the summary of a load stopped or failed before its end: where each part got to. */
@@ -425,7 +450,8 @@ public final class SnapshotLoad {
               rate,
               progress.deadLettered(),
               capacity));
-      return new Result(Status.DONE, items, summary.toString());
+      summary.append(setAside(progress.deadLettered(), target));
+      return new Result(Status.DONE, items, summary.toString(), progress.deadLettered());
     }
     summary.append(
         String.format(

@@ -56,7 +56,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * {@code relay load SRC [TARGET]} and {@code relay load table SRC}: the local relay, the reference
  * tool's one-stop command. SRC is a {@code kinesis+dynamodb+cdc://} URL (polled continuously, or
  * drained with {@code once=true}) or an NDJSON file; exit code 0 when done or stopped by SIGINT or
- * SIGTERM, 1 when the relay failed, 2 on bad input.
+ * SIGTERM, 1 when the relay failed, 2 on bad input; a full load's as {@link TableLoadRun} says.
  */
 @Command(
     name = "load",
@@ -86,7 +86,8 @@ final class LoadCommand implements Callable<Integer> {
           + " than the stream's retention less an hour): the handover.%nExit codes: 0 done or"
           + " stopped by SIGINT/SIGTERM (a dynamodb:// or s3:// load stopped early: 130), 1 the"
           + " relay"
-          + " failed, 2 bad input.";
+          + " failed, 2 bad input, 3 a dynamodb:// or s3:// load done but for items it set aside as"
+          + " dead letters.";
 
   @Parameters(
       index = "0",

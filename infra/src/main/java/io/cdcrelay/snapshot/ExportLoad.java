@@ -12,7 +12,6 @@ import io.cdcrelay.local.RelayLease;
 import io.cdcrelay.local.Retry;
 import io.cdcrelay.local.StopSignal;
 import io.cdcrelay.plan.KeySchema;
-import io.cdcrelay.relay.BatchLog;
 import io.cdcrelay.relay.BatchResult;
 import io.cdcrelay.relay.Relay;
 import io.cdcrelay.sink.BadTargetException;
@@ -971,7 +970,7 @@ public final class ExportLoad {
                       e.getMessage()),
               () -> {
                 BatchResult r = relay.applyDecoded(batch);
-                LOG.info(BatchLog.text(r));
+                SharedWrites.logBatch(LOG, r);
                 if (!r.succeeded()) {
                   throw new BatchNotApplied(r);
                 }

@@ -206,6 +206,24 @@ final class SharedWrites implements AutoCloseable {
     return taken;
   }
 
+  /**
+   * A load's write, in the metric line of a batch: on INFO when it set records aside or failed,
+   * else on DEBUG, so that a load's progress line and its summary are not lost among a line per
+   * write (80 for 50,000 items).
+   */
+  static void logBatch(org.slf4j.Logger log, BatchResult result) {
+    if (worthSaying(result)) {
+      log.info(BatchLog.text(result));
+    } else {
+      log.debug(BatchLog.text(result));
+    }
+  }
+
+  /** Whether a load's write is worth a line of its own: it set records aside, or failed. */
+  static boolean worthSaying(BatchResult result) {
+    return !result.succeeded() || result.deadLettered() > 0 || result.rerouted() > 0;
+  }
+
   private void write(Writer writer, List<HandOver> taken) {
     List<Decoded> changes;
     if (taken.size() == 1) {
@@ -220,7 +238,7 @@ final class SharedWrites implements AutoCloseable {
     Throwable failure = null;
     try {
       result = writer.apply(changes);
-      LOG.info(BatchLog.text(result));
+      logBatch(LOG, result);
       if (result.succeeded()) {
         progress.pageApplied(0, result.deadLettered());
       }

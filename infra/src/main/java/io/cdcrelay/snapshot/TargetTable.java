@@ -196,7 +196,8 @@ public final class TargetTable {
         + bound
         + "\", not \""
         + source
-        + "\"; route it with CRATEDB_TABLE_MAP or a schema-only target URL";
+        + "\"; give it a target table of its own: --table, CRATEDB_TABLE_MAP or a schema-only"
+        + " target URL";
   }
 
   /** Creates the table with {@code clauses} unless it exists; whether it created it. */

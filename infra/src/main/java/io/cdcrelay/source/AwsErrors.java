@@ -36,6 +36,14 @@ public final class AwsErrors {
   /** What to check when the endpoint's host name is not known. */
   public static final String UNKNOWN_HOST = "the host name is not known: is the URL's host right?";
 
+  /**
+   * What to check when the host name of an AWS endpoint is not known: the URL's host ({@code aws})
+   * is right, and the name is made from its region, which may be mistyped ({@code eu-centrl-1}).
+   */
+  public static final String UNKNOWN_AWS_HOST =
+      "the host name is not known: is the region right (as in region=eu-central-1)? AWS has no"
+          + " endpoint of that name";
+
   private AwsErrors() {}
 
   /**
@@ -47,8 +55,11 @@ public final class AwsErrors {
       if (t instanceof java.net.ConnectException) {
         return NOTHING_ANSWERS;
       }
-      if (t instanceof java.net.UnknownHostException) {
-        return UNKNOWN_HOST;
+      if (t instanceof java.net.UnknownHostException unknown) {
+        String host = String.valueOf(unknown.getMessage()).split(":", 2)[0].trim();
+        return host.endsWith(".amazonaws.com") || host.endsWith(".amazonaws.com.cn")
+            ? UNKNOWN_AWS_HOST
+            : UNKNOWN_HOST;
       }
       if (t.getCause() == t) {
         break;

@@ -91,7 +91,9 @@ public record VerifyReport(
     if (rechecked > 0) {
       text.append(
           String.format(
-              Locale.ROOT, " (%d of them changed while verify ran, equal on re-check)", rechecked));
+              Locale.ROOT,
+              " (%d of them equal when read again: changed while verify ran, or a set in another order)",
+              rechecked));
     }
     text.append(System.lineSeparator());
     keys(text, "missing", missing, unchecked.missing());

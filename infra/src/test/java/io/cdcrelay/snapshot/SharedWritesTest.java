@@ -67,6 +67,30 @@ class SharedWritesTest {
     }
   }
 
+  @Test
+  void aWriteIsWorthALineOfItsOwnOnlyWhenItSetRecordsAsideOrFailed() {
+    assertThat(SharedWrites.worthSaying(result(100, 0))).isFalse();
+    assertThat(SharedWrites.worthSaying(result(100, 1))).isTrue();
+    BatchResult failed =
+        new BatchResult(
+            100,
+            40,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            Duration.ZERO,
+            Duration.ZERO,
+            Optional.of("41"),
+            Optional.of("the database went away"),
+            List.of(),
+            true);
+    assertThat(SharedWrites.worthSaying(failed)).isTrue();
+  }
+
   private static BatchResult result(int received, int deadLettered) {
     return new BatchResult(
         received,

@@ -53,6 +53,15 @@ class AwsErrorsTest {
             .cause(new java.net.UnknownHostException("dynamo.invalid"))
             .build();
     assertThat(AwsErrors.describe(unknown)).endsWith("(" + AwsErrors.UNKNOWN_HOST + ")");
+    // AWS's own host, made from a mistyped region: the region is what to check.
+    SdkClientException region =
+        SdkClientException.builder()
+            .message("Unable to execute HTTP request: dynamodb.eu-centrl-1.amazonaws.com")
+            .cause(
+                new java.net.UnknownHostException(
+                    "dynamodb.eu-centrl-1.amazonaws.com: Name or service not known"))
+            .build();
+    assertThat(AwsErrors.describe(region)).endsWith("(" + AwsErrors.UNKNOWN_AWS_HOST + ")");
     // The SDK's own words for it are a paragraph about DNS caches that names no host.
     SdkClientException sdk =
         SdkClientException.builder()

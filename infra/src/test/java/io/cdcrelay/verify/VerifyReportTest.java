@@ -86,7 +86,8 @@ class VerifyReportTest {
             String.join(
                 System.lineSeparator(),
                 "verified Items against doc.items: 10 items, 10 rows: EQUAL",
-                "  equal: 8 (1 of them changed while verify ran, equal on re-check)",
+                "  equal: 8 (1 of them equal when read again: changed while verify ran, or a set in"
+                    + " another order)",
                 "  missing: 0",
                 "  extra: 0",
                 "  different: 0",

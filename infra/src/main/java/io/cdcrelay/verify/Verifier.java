@@ -14,15 +14,18 @@ import io.cdcrelay.relay.Relay;
 import io.cdcrelay.route.TtlPolicy;
 import io.cdcrelay.sink.JdbcTarget;
 import io.cdcrelay.sink.TableName;
+import io.cdcrelay.sink.TargetUnavailableException;
 import io.cdcrelay.snapshot.BatchNotApplied;
 import io.cdcrelay.snapshot.CapacityBudget;
 import io.cdcrelay.snapshot.ScanPage;
 import io.cdcrelay.snapshot.SnapshotChanges;
+import io.cdcrelay.snapshot.SnapshotCursors;
 import io.cdcrelay.snapshot.SnapshotSettings;
 import io.cdcrelay.snapshot.SourceReadException;
 import io.cdcrelay.snapshot.TableDescription;
 import io.cdcrelay.snapshot.TableSource;
 import io.cdcrelay.snapshot.TargetTable;
+import io.cdcrelay.text.Count;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -105,9 +108,11 @@ public final class Verifier {
     }
     TableName target;
     Optional<String> bound;
+    String stateSchema;
     try (JdbcTarget writer = config.openTarget(password, clock)) {
       target = TargetTable.route(config.settings(), writer, table.name());
       bound = writer.boundSourceIfAny(target);
+      stateSchema = writer.state().schema();
     }
     KeySchema keySchema = table.keySchema();
     try (TargetRows rows =
@@ -265,8 +270,45 @@ public final class Verifier {
           strays.size(),
           settings.show(),
           new VerifyReport.Unchecked(unchecked[0].get(), unchecked[1].get(), unchecked[2].get()),
-          settings.recheckLimit());
+          settings.recheckLimit(),
+          unfinishedLoads(stateSchema, target));
     }
+  }
+
+  /**
+   * The loads into {@code target} that the state schema records as begun and not complete, as a
+   * report names them: {@code of T into S.T (3 of 8 segments done, 19,100 items, last written at
+   * …)}. None when they cannot be read (a user who may not read the state schema): a note, not a
+   * finding.
+   */
+  private List<String> unfinishedLoads(String stateSchema, TableName target) {
+    List<String> loads = new ArrayList<>();
+    try {
+      for (SnapshotCursors.Summary load :
+          SnapshotCursors.loads(
+              config.target(), password, stateSchema, config.socketTimeoutSeconds())) {
+        if (!load.done() && load.target().equals(target.toString())) {
+          loads.add(
+              "of "
+                  + load.source()
+                  + " into "
+                  + load.target()
+                  + " ("
+                  + load.segmentsDone()
+                  + " of "
+                  + Count.of(load.totalSegments(), "segment")
+                  + " done, "
+                  + Count.of(load.items(), "item")
+                  + ", last written at "
+                  + load.updatedAt()
+                  + ")");
+        }
+      }
+    } catch (TargetUnavailableException e) {
+      LOG.debug(
+          "the loads of the state schema {} could not be read: {}", stateSchema, e.getMessage());
+    }
+    return loads;
   }
 
   /**

@@ -30,6 +30,8 @@ import java.util.Locale;
  * @param unchecked differences beyond the recheck limit, counted by the kind the scan found and not
  *     read again
  * @param recheckLimit the most differences read again
+ * @param unfinishedLoads loads into the target table that the state schema records as not complete
+ *     (a load killed or failed mid-way): the items they have not reached yet are missing
  */
 public record VerifyReport(
     String sourceTable,
@@ -48,7 +50,47 @@ public record VerifyReport(
     long strayKeys,
     int shown,
     Unchecked unchecked,
-    int recheckLimit) {
+    int recheckLimit,
+    List<String> unfinishedLoads) {
+
+  public VerifyReport(
+      String sourceTable,
+      String targetTable,
+      long sourceItems,
+      long targetRows,
+      long equal,
+      long rechecked,
+      long vanished,
+      List<String> missing,
+      List<String> extra,
+      List<String> different,
+      long expectedExtra,
+      long repaired,
+      long notRepaired,
+      long strayKeys,
+      int shown,
+      Unchecked unchecked,
+      int recheckLimit) {
+    this(
+        sourceTable,
+        targetTable,
+        sourceItems,
+        targetRows,
+        equal,
+        rechecked,
+        vanished,
+        missing,
+        extra,
+        different,
+        expectedExtra,
+        repaired,
+        notRepaired,
+        strayKeys,
+        shown,
+        unchecked,
+        recheckLimit,
+        List.of());
+  }
 
   /**
    * Differences counted, not read again: missing (an item without a row), extra (a row without an
@@ -66,6 +108,7 @@ public record VerifyReport(
     missing = List.copyOf(missing);
     extra = List.copyOf(extra);
     different = List.copyOf(different);
+    unfinishedLoads = List.copyOf(unfinishedLoads);
   }
 
   /** Whether source and target agree. */
@@ -92,7 +135,8 @@ public record VerifyReport(
       text.append(
           String.format(
               Locale.ROOT,
-              " (%d of them equal when read again: changed while verify ran, or a set in another order)",
+              " (%d of them equal when read again: changed while verify ran, or a set in"
+                  + " another order)",
               rechecked));
     }
     text.append(System.lineSeparator());
@@ -154,6 +198,16 @@ public record VerifyReport(
                       + " cdc_version ahead of the clock — and the repair's write is in the log's"
                       + " repair lines"
                       + (strayKeys > 0 ? "; and the rows of a key no item can have, above" : "")));
+    }
+    if (!isEqual()) {
+      for (String load : unfinishedLoads) {
+        text.append(
+            String.format(
+                Locale.ROOT,
+                "  the load %s is not complete: the items it has not reached yet are missing; run"
+                    + " it again to finish it%n",
+                load));
+      }
     }
     return text.toString().stripTrailing();
   }

@@ -350,6 +350,16 @@ abstract class TableLoadContract extends DynamoDbTableTest {
               "Gave up after \\d+ s of failures \\(--give-up-after 2 s\\): reading segment [01]");
       long loaded = TableRows.count(database(), table);
       assertThat(loaded).isBetween(1L, 119L);
+      // Verify says why items are missing: the load recorded as begun and not complete.
+      Run verify = run("verify", dynamo.url(source, ""), target());
+      assertThat(verify.exitCode()).as(verify.output()).isEqualTo(1);
+      assertThat(verify.output())
+          .contains("missing: " + (120 - loaded))
+          .containsPattern(
+              "  the load of \\S+ into "
+                  + java.util.regex.Pattern.quote(table.toString())
+                  + " \\(\\d of 2 segments done, \\d+ items, last written at [^)]+\\) is not"
+                  + " complete: the items it has not reached yet are missing; run it again");
 
       proxy.heal();
       Run resumed = run("load", url, target());

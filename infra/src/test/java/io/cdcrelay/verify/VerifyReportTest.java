@@ -59,6 +59,58 @@ class VerifyReportTest {
   }
 
   @Test
+  void anUnfinishedLoadIsNamedWhenItemsAreMissingAndNotWhenTheTablesAgree() {
+    List<String> loads = List.of("of arn:aws:dynamodb:r:1:table/Items into doc.items (1 of 2 …)");
+    VerifyReport missing =
+        new VerifyReport(
+            "Items",
+            "doc.items",
+            3,
+            1,
+            1,
+            0,
+            0,
+            List.of("{\"id\":\"a\"}", "{\"id\":\"b\"}"),
+            List.of(),
+            List.of(),
+            0,
+            0,
+            0,
+            0,
+            5,
+            VerifyReport.Unchecked.NONE,
+            3,
+            loads);
+    VerifyReport equal =
+        new VerifyReport(
+            "Items",
+            "doc.items",
+            1,
+            1,
+            1,
+            0,
+            0,
+            List.of(),
+            List.of(),
+            List.of(),
+            0,
+            0,
+            0,
+            0,
+            5,
+            VerifyReport.Unchecked.NONE,
+            3,
+            loads);
+
+    assertThat(missing.text())
+        .endsWith(
+            "  the load of arn:aws:dynamodb:r:1:table/Items into doc.items (1 of 2 …) is not"
+                + " complete: the items it has not reached yet are missing; run it again to finish"
+                + " it");
+    assertThat(equal.text()).doesNotContain("is not complete");
+  }
+
+  @Test
   void keysGoneFromBothSidesDuringTheRunAreCountedSoTheCountsAddUp() {
     VerifyReport report =
         new VerifyReport(

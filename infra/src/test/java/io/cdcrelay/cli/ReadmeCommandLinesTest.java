@@ -29,7 +29,7 @@ class ReadmeCommandLinesTest {
     List<List<String>> commandLines = commandLines(readme);
 
     // More than a handful: a change of the pattern that finds none must not pass.
-    assertThat(commandLines).hasSizeGreaterThan(50);
+    assertThat(commandLines).hasSizeGreaterThan(30);
     List<String> refused = new ArrayList<>();
     for (List<String> args : commandLines) {
       try {

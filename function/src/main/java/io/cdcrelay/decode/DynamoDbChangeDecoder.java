@@ -309,7 +309,8 @@ public final class DynamoDbChangeDecoder {
     return false;
   }
 
-  private static boolean isBase64(String text) {
+  /** Whether the text is base64 of the standard alphabet, as AWS writes binary values. */
+  public static boolean isBase64(String text) {
     try {
       java.util.Base64.getDecoder().decode(text);
       return true;

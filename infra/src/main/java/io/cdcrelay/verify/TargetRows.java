@@ -379,7 +379,9 @@ public final class TargetRows implements AutoCloseable {
       boolean written =
           switch (key.type()) {
             case S -> value.isTextual();
-            case B -> value.isTextual() && isBase64(value.asText());
+            case B ->
+                value.isTextual()
+                    && io.cdcrelay.decode.DynamoDbChangeDecoder.isBase64(value.asText());
             case N -> value.isNumber() || (crateDb && isCanonicalNumber(value));
           };
       if (!written) {
@@ -396,15 +398,6 @@ public final class TargetRows implements AutoCloseable {
     try {
       return KeySchema.canonical(new java.math.BigDecimal(value.asText())).equals(value.asText());
     } catch (NumberFormatException e) {
-      return false;
-    }
-  }
-
-  private static boolean isBase64(String text) {
-    try {
-      java.util.Base64.getDecoder().decode(text);
-      return true;
-    } catch (IllegalArgumentException e) {
       return false;
     }
   }

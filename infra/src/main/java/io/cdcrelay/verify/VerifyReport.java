@@ -53,45 +53,6 @@ public record VerifyReport(
     int recheckLimit,
     List<String> unfinishedLoads) {
 
-  public VerifyReport(
-      String sourceTable,
-      String targetTable,
-      long sourceItems,
-      long targetRows,
-      long equal,
-      long rechecked,
-      long vanished,
-      List<String> missing,
-      List<String> extra,
-      List<String> different,
-      long expectedExtra,
-      long repaired,
-      long notRepaired,
-      long strayKeys,
-      int shown,
-      Unchecked unchecked,
-      int recheckLimit) {
-    this(
-        sourceTable,
-        targetTable,
-        sourceItems,
-        targetRows,
-        equal,
-        rechecked,
-        vanished,
-        missing,
-        extra,
-        different,
-        expectedExtra,
-        repaired,
-        notRepaired,
-        strayKeys,
-        shown,
-        unchecked,
-        recheckLimit,
-        List.of());
-  }
-
   /**
    * Differences counted, not read again: missing (an item without a row), extra (a row without an
    * item), different (a row of another value).

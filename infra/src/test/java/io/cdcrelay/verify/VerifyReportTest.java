@@ -26,7 +26,8 @@ class VerifyReportTest {
         0,
         2,
         unchecked,
-        3);
+        3,
+        List.of());
   }
 
   @Test
@@ -49,7 +50,8 @@ class VerifyReportTest {
             2,
             5,
             VerifyReport.Unchecked.NONE,
-            3);
+            3,
+            List.of());
 
     assertThat(report.isEqual()).isFalse();
     assertThat(report.text())
@@ -130,7 +132,8 @@ class VerifyReportTest {
             0,
             3,
             VerifyReport.Unchecked.NONE,
-            3);
+            3,
+            List.of());
 
     assertThat(report.isEqual()).isTrue();
     assertThat(report.text())

@@ -329,7 +329,12 @@ public final class DynamoDbTableSource implements TableSource {
     }
   }
 
-  private static SourceReadException failure(String what, SdkException e) {
+  /**
+   * A failed request after {@code DescribeTable} answered (a failing one that no AWS service sent
+   * is refused at once there): an answer without an AWS error type is the endpoint's own failure
+   * (an emulator's bug, a proxy), not a sign of a wrong URL.
+   */
+  static SourceReadException failure(String what, SdkException e) {
     boolean retryable;
     if (e instanceof AwsServiceException service) {
       String code = AwsErrors.errorCode(service);
@@ -340,7 +345,13 @@ public final class DynamoDbTableSource implements TableSource {
     } else {
       retryable = e instanceof SdkClientException && !AwsErrors.noCredentials(e);
     }
-    return new SourceReadException(what + " failed: " + AwsErrors.describe(e), retryable, e);
+    String why =
+        AwsErrors.notAnAwsAnswer(e)
+            ? e.getMessage()
+                + " (the endpoint answered DescribeTable, then this without an AWS error type: a"
+                + " failure of the service or emulator itself)"
+            : AwsErrors.describe(e);
+    return new SourceReadException(what + " failed: " + why, retryable, e);
   }
 
   @Override

@@ -1,9 +1,13 @@
 package io.cdcrelay.snapshot;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cdcrelay.source.AwsErrors;
 import io.cdcrelay.source.DynamoDbTableUrl;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 class DynamoDbTableSourceTest {
 
@@ -20,5 +24,27 @@ class DynamoDbTableSourceTest {
           .message()
           .doesNotContain("s3cr");
     }
+  }
+
+  @Test
+  void aBareServerErrorAfterDescribeTableAnsweredIsTheEndpointsOwnFailureNotAWrongUrl() {
+    // moto answers a parallel Scan of a table with a binary hash key with a bare 500.
+    AwsServiceException bare =
+        AwsServiceException.builder()
+            .message("Service returned HTTP status code 500")
+            .statusCode(500)
+            .awsErrorDetails(AwsErrorDetails.builder().serviceName("DynamoDb").build())
+            .build();
+
+    SourceReadException failure = DynamoDbTableSource.failure("Scan of segment 1 of t", bare);
+
+    assertThat(failure.getMessage())
+        .isEqualTo(
+            "Scan of segment 1 of t failed: Service returned HTTP status code 500 (Service:"
+                + " DynamoDb, Status Code: 500, Request ID: null) (the endpoint"
+                + " answered DescribeTable, then this without an AWS error type: a failure of the"
+                + " service or emulator itself)")
+        .doesNotContain(AwsErrors.NOT_AN_AWS_ANSWER);
+    assertThat(failure.retryable()).isTrue();
   }
 }

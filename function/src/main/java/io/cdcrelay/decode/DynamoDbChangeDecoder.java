@@ -136,6 +136,17 @@ public final class DynamoDbChangeDecoder {
     if (keys.isEmpty()) {
       return poison(record, "no key attributes in dynamodb.Keys");
     }
+    for (Map.Entry<String, AttributeValue> key : keys.entrySet()) {
+      // DynamoDB refuses an empty string or binary as a key value: no item has such a key.
+      if ((key.getValue() instanceof AttributeValue.S s && s.value().isEmpty())
+          || (key.getValue() instanceof AttributeValue.B b && b.base64().isEmpty())) {
+        return poison(
+            record,
+            "key attribute "
+                + quote(key.getKey())
+                + " in dynamodb.Keys is empty, which no DynamoDB key is");
+      }
+    }
     Map<String, AttributeValue> newImage = json.newImage.get();
     Map<String, AttributeValue> oldImage = json.oldImage.get();
     if (operation != Operation.REMOVE && newImage.isEmpty()) {

@@ -238,6 +238,23 @@ class DynamoDbChangeDecoderTest {
     assertThat(
             poisonReason(fields(SOURCE, NAME, "\"dynamodb\": {" + badImage + ", " + CREATED + "}")))
         .isEqualTo("no key attributes in dynamodb.Keys");
+    // An empty string or binary key, which DynamoDB never writes.
+    assertThat(
+            poisonReason(
+                fields(
+                    SOURCE,
+                    NAME,
+                    "\"dynamodb\": {\"Keys\": {\"id\": {\"S\": \"\"}}, " + CREATED + "}")))
+        .isEqualTo("key attribute \"id\" in dynamodb.Keys is empty, which no DynamoDB key is");
+    assertThat(
+            poisonReason(
+                fields(
+                    SOURCE,
+                    NAME,
+                    "\"dynamodb\": {\"Keys\": {\"id\": {\"S\": \"a\"}, \"b\": {\"B\": \"\"}}, "
+                        + CREATED
+                        + "}")))
+        .isEqualTo("key attribute \"b\" in dynamodb.Keys is empty, which no DynamoDB key is");
     // The bad image itself, once the keys are there, named by its path.
     assertThat(
             poisonReason(

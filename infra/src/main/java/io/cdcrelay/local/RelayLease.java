@@ -240,7 +240,7 @@ public final class RelayLease {
     } catch (NumberFormatException e) {
       return false;
     }
-    if (process.isEmpty() || !process.get().isAlive()) {
+    if (process.isEmpty() || !process.get().isAlive() || isZombie(process.get().pid())) {
       return true;
     }
     if (parts.length < 4) {
@@ -250,6 +250,27 @@ public final class RelayLease {
     return ProcessStart.of(process.get())
         .map(started -> !ProcessStart.same(started, parts[3]))
         .orElse(false);
+  }
+
+  /**
+   * Whether the process has ended and waits for its parent to collect its exit status (state {@code
+   * Z} in Linux's {@code /proc/PID/stat}): a process killed with {@code kill -9} is one for a
+   * moment, and counts as alive to {@link ProcessHandle#isAlive}. False where there is no such file
+   * (another system, a process gone).
+   */
+  static boolean isZombie(long pid) {
+    String stat;
+    try {
+      stat =
+          java.nio.file.Files.readString(
+              java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
+    // "PID (COMMAND) STATE …": the command may hold spaces and parentheses, the state follows the
+    // last closing one.
+    int close = stat.lastIndexOf(')');
+    return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z';
   }
 
   private static boolean fresh(Holder holder, Instant now) {

@@ -194,6 +194,46 @@ class RelayLeaseTest {
   }
 
   @Test
+  void aHolderKilledAndNotYetCollectedByItsParentIsNotWaitedFor() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.nio.file.Files.isRegularFile(java.nio.file.Path.of("/proc/self/stat")),
+        "a zombie is told by Linux's /proc/PID/stat, which this system does not have");
+    // The shell's background child ends at once; the shell then becomes a sleep that never
+    // collects it: a zombie for as long as the sleep runs.
+    Process parent =
+        new ProcessBuilder("sh", "-c", "sleep 0 & echo $!; exec sleep 30")
+            .redirectErrorStream(true)
+            .start();
+    try {
+      long zombie =
+          Long.parseLong(
+              new java.io.BufferedReader(
+                      new java.io.InputStreamReader(
+                          parent.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))
+                  .readLine()
+                  .trim());
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (!RelayLease.isZombie(zombie) && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(RelayLease.isZombie(zombie)).as("the child is a zombie").isTrue();
+      assertThat(ProcessHandle.of(zombie).map(ProcessHandle::isAlive))
+          .as("what ProcessHandle says of a zombie")
+          .contains(true);
+      String host = RelayLease.defaultOwner().split(":")[0];
+      new RelayLease(checkpoints, "cdc", host + ":" + zombie + ":aa", clock).acquire();
+
+      RelayLease again = new RelayLease(checkpoints, "cdc", RelayLease.defaultOwner(), clock);
+      again.acquire();
+
+      assertThat(RelayLease.isZombie(parent.pid())).as("a running process").isFalse();
+      assertThat(RelayLease.isZombie(Long.MAX_VALUE)).as("no such process").isFalse();
+    } finally {
+      parent.destroyForcibly().waitFor();
+    }
+  }
+
+  @Test
   void aHolderOnThisHostWhoseProcessIdNowBelongsToAnotherProcessIsNotWaitedFor() {
     String[] me = RelayLease.defaultOwner().split(":");
     assertThat(me).as("host, process id, random part, start").hasSize(4);
